@@ -1,0 +1,77 @@
+import type { Command } from 'commander';
+import { formatUnits } from '../../model/amount.ts';
+import { formatTimestamp } from '../../model/time.ts';
+import type { StoreStats } from '../../store/store.ts';
+import { type CliContext, type GlobalOptions, withStore } from '../context.ts';
+import { withGlobalOptions } from '../options.ts';
+import { formatTable, groupDigits, printJson } from '../output.ts';
+
+/**
+ * `chaintrail stats`: counts and sums per chain / asset / kind, block and time ranges.
+ * `--json` prints `{ chains, assets: [{ chain, asset, kind, transfers, amount }], events, labels }`
+ * with `amount` a decimal string of raw units.
+ *
+ * @example
+ * chaintrail stats --json
+ */
+export function registerStatsCommand(program: Command, ctx: CliContext): void {
+  withGlobalOptions(
+    program.command('stats').description('counts and sums per chain, asset and kind'),
+  ).action(async (options: GlobalOptions) => {
+    const stats = await withStore(ctx, options, (store) => store.getStats());
+    if (options.json) return printJson(stats);
+    ctx.stdout.write(renderStats(stats));
+  });
+}
+
+/**
+ * Human-readable stats: one table of chains, one of assets with amounts in whole units where the
+ * decimals are known.
+ *
+ * @example
+ * process.stdout.write(renderStats(await store.getStats()));
+ */
+export function renderStats(stats: StoreStats, options: { topAssets?: number } = {}): string {
+  if (stats.chains.length === 0)
+    return 'The database is empty. Import data with `chaintrail import`.\n';
+  const shownAssets =
+    options.topAssets === undefined
+      ? stats.assets
+      : [...stats.assets]
+          .sort((a, b) => b.transfers - a.transfers || a.asset.localeCompare(b.asset))
+          .slice(0, options.topAssets);
+  const hidden = stats.assets.length - shownAssets.length;
+  const chains = formatTable(
+    ['chain', 'transfers', 'events', 'addresses', 'blocks', 'from (UTC)', 'to (UTC)'],
+    stats.chains.map((c) => [
+      c.chain,
+      groupDigits(String(c.transfers)),
+      groupDigits(String(c.events)),
+      groupDigits(String(c.addresses)),
+      c.firstBlock === null ? '' : `${c.firstBlock}-${c.lastBlock}`,
+      c.firstTime === null ? '' : formatTimestamp(c.firstTime),
+      c.lastTime === null ? '' : formatTimestamp(c.lastTime!),
+    ]),
+  );
+  const assets = formatTable(
+    ['chain', 'asset', 'symbol', 'kind', 'transfers', 'amount'],
+    shownAssets.map((a) => [
+      a.chain,
+      a.asset,
+      a.symbol ?? '',
+      a.kind,
+      groupDigits(String(a.transfers)),
+      a.decimals === null
+        ? `${groupDigits(a.amount.toString())} (raw units)`
+        : groupDigits(formatUnits(a.amount, a.decimals)),
+    ]),
+  );
+  const events = stats.events.length
+    ? `\n\n${formatTable(
+        ['chain', 'event', 'count'],
+        stats.events.map((e) => [e.chain, e.type, groupDigits(String(e.count))]),
+      )}`
+    : '';
+  const more = hidden > 0 ? `\n(${hidden} more assets: chaintrail stats)` : '';
+  return `${chains}\n\n${assets}${more}${events}\n`;
+}

@@ -1,0 +1,52 @@
+import { Writable } from 'node:stream';
+import pino, { type Logger } from 'pino';
+import { openStore } from '../store/open-store.ts';
+import type { Store } from '../store/store.ts';
+
+/** What every command gets: where to write, the environment, a logger on stderr. */
+export type CliContext = {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WriteStream | NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+};
+
+/** Options every command accepts. */
+export type GlobalOptions = { db?: string; json?: boolean };
+
+/**
+ * Builds the CLI context. Logs are pino JSON lines on stderr, so `--json` output on stdout stays clean;
+ * `CHAINTRAIL_LOG_LEVEL` sets the level (default `warn`).
+ *
+ * @example
+ * const ctx = createCliContext({ stdout: process.stdout, stderr: process.stderr, env: process.env });
+ */
+export function createCliContext(io: Omit<CliContext, 'logger'>): CliContext {
+  const level = io.env.CHAINTRAIL_LOG_LEVEL || 'warn';
+  const sink = io.stderr instanceof Writable ? io.stderr : (io.stderr as unknown as Writable);
+  return { ...io, logger: pino({ level, base: undefined }, sink) };
+}
+
+/**
+ * Opens the store named by `--db` / `CHAINTRAIL_DB`, runs `fn`, and always closes it.
+ *
+ * @example
+ * await withStore(ctx, opts, async (store) => store.getStats());
+ */
+export async function withStore<T>(
+  ctx: CliContext,
+  options: GlobalOptions,
+  fn: (store: Store) => Promise<T>,
+): Promise<T> {
+  const store = await openStore({ db: options.db, env: ctx.env });
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** True when stderr is an interactive terminal (progress bars are drawn only then). */
+export function isInteractive(ctx: CliContext): boolean {
+  return Boolean((ctx.stderr as NodeJS.WriteStream).isTTY);
+}

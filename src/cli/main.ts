@@ -1,0 +1,77 @@
+import { Command, CommanderError } from 'commander';
+import { BaseError, isUserError } from '../errors/base.ts';
+import { registerAddressCommand } from './commands/address.ts';
+import { registerDemoCommand } from './commands/demo.ts';
+import { registerImportCommand } from './commands/import.ts';
+import { registerStatsCommand } from './commands/stats.ts';
+import { type CliContext, createCliContext } from './context.ts';
+
+/** Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input. */
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+/**
+ * Builds the `chaintrail` command tree.
+ *
+ * @example
+ * await buildProgram(ctx).parseAsync(['node', 'chaintrail', 'stats', '--json']);
+ */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('chaintrail')
+    .description(
+      'Open-source crypto-crime intelligence: import, label, screen and trace illicit funds.',
+    )
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+    })
+    .exitOverride();
+  registerImportCommand(program, ctx);
+  registerStatsCommand(program, ctx);
+  registerAddressCommand(program, ctx);
+  registerDemoCommand(program, ctx);
+  return program;
+}
+
+/**
+ * Runs the CLI and returns the exit code (it never calls `process.exit`, so tests can run it in-process).
+ *
+ * @example
+ * process.exitCode = await main(process.argv);
+ */
+export async function main(
+  argv: readonly string[],
+  io?: Partial<Omit<CliContext, 'logger'>>,
+): Promise<number> {
+  const ctx = createCliContext({
+    stdout: io?.stdout ?? process.stdout,
+    stderr: io?.stderr ?? process.stderr,
+    env: io?.env ?? process.env,
+  });
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync([...argv]);
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through here with code 0.
+      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    if (isUserError(error)) {
+      ctx.stderr.write(`error: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    const message =
+      error instanceof BaseError
+        ? error.message
+        : error instanceof Error
+          ? error.message
+          : String(error);
+    ctx.logger.error({ err: error }, 'command failed');
+    ctx.stderr.write(`error: ${message}\n`);
+    return EXIT_FAILURE;
+  }
+}

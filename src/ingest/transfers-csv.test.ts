@@ -1,0 +1,191 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../../test/helpers/temp-dir.ts';
+import { createDuckDbStore } from '../store/duckdb/duckdb-store.ts';
+import type { Store } from '../store/store.ts';
+import { parseEtlJsonLine } from './etl/map-rows.ts';
+import { InvalidRowError } from './import-session.ts';
+import { importTransfersCsv, parseColumnMap } from './transfers-csv.ts';
+
+const SAMPLE = path.resolve(
+  import.meta.dirname,
+  '../../test/fixtures/ethereum-etl/test_stream/blocks_17173049_17173050/expected_token_transfers.json',
+);
+const EXPLORER_MAP = parseColumnMap(
+  'from=From,to=To,raw_amount=Value,time=Timestamp,tx=Tx_hash,block=Block,position=LogIndex,asset=Token',
+);
+
+/** The real token transfers of block 17173049 rewritten as an explorer-style CSV (checksum-free, mixed column order). */
+function writeExplorerCsv(file: string): {
+  token: string;
+  from: string;
+  to: string;
+  value: string;
+  tx: string;
+  log: string;
+  block: string;
+}[] {
+  const rows = fs
+    .readFileSync(SAMPLE, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map(parseEtlJsonLine)
+    .map((r) => ({
+      token: String(r.token_address),
+      from: String(r.from_address),
+      to: String(r.to_address),
+      value: String(r.value),
+      tx: String(r.transaction_hash),
+      log: String(r.log_index),
+      block: String(r.block_number),
+      time: String(r.block_timestamp),
+    }));
+  fs.writeFileSync(
+    file,
+    [
+      'Tx_hash,Block,Timestamp,From,To,Token,Value,LogIndex',
+      ...rows.map(
+        (r) => `${r.tx},${r.block},${r.time},${r.from},${r.to},${r.token},${r.value},${r.log}`,
+      ),
+    ].join('\n'),
+  );
+  return rows;
+}
+
+describe('importTransfersCsv', () => {
+  let dir: ReturnType<typeof makeTempDir>;
+  let store: Store;
+  beforeEach(async () => {
+    dir = makeTempDir();
+    store = await createDuckDbStore({ path: path.join(dir.path, 'db.duckdb') });
+  });
+  afterEach(async () => {
+    await store.close();
+    dir.cleanup();
+  });
+
+  it('imports real token transfers by column mapping, exactly', async () => {
+    const file = path.join(dir.path, 'explorer.csv');
+    const rows = writeExplorerCsv(file);
+    const result = await importTransfersCsv({ store, files: [file], map: EXPLORER_MAP });
+    expect(result).toMatchObject({ rows: 291, written: 291, duplicates: 0, rejected: 0 });
+    const stored = await store.listTransfers();
+    const key = (t: { tx: string; log: string }) => `${t.tx}:${t.log}`;
+    expect(
+      new Map(
+        stored.map((t) => [
+          `${t.txHash}:${t.position}`,
+          [t.from, t.to, t.asset, t.amount.toString(), t.blockNumber.toString(), t.kind],
+        ]),
+      ),
+    ).toEqual(
+      new Map(rows.map((r) => [key(r), [r.from, r.to, r.token, r.value, r.block, 'token']])),
+    );
+    expect(stored[0]!.blockTime).toBe(1683029999);
+  });
+
+  it('scales whole-unit amounts exactly and keeps repeated identical rows of one transaction apart', async () => {
+    // Shape of the MFTracer ground truth (values in USD with float text); rows from ethereum-etl's block 483920.
+    const file = path.join(dir.path, 'usd.csv');
+    fs.writeFileSync(
+      file,
+      [
+        'Timestamp,Block,Tx_hash,From,From_label,To,To_label,Value_in_USD',
+        '2015-11-10 08:36:15,483920,0x04cbcb236043d8fb7839e07bbc7f5eed692fb2ca55d897f1101eac3e3ad4fab8,0x1b63142628311395ceafeea5667e7c9026c862ca,,0xac4df82fe37ea2187bc8c011a23d743b4f39019a,"label, with comma",347.55300000000005',
+        '2015-11-10 08:36:15,483920,0x04cbcb236043d8fb7839e07bbc7f5eed692fb2ca55d897f1101eac3e3ad4fab8,0x1b63142628311395ceafeea5667e7c9026c862ca,,0xac4df82fe37ea2187bc8c011a23d743b4f39019a,,347.55300000000005',
+        '2015-11-10 08:36:15,483920,0xcea6f89720cc1d2f46cc7a935463ae0b99dd5fad9c91bb7357de5421511cee49,0x9b22a80d5c7b3374a05b446081f97d0a34079e7f,,0x66f183060253cfbe45beff1e6e7ebbe318c81e56,,200000.0',
+      ].join('\n'),
+    );
+    const map = parseColumnMap(
+      'from=From,to=To,amount=Value_in_USD,time=Timestamp,tx=Tx_hash,block=Block',
+    );
+    const first = await importTransfersCsv({ store, files: [file], map, asset: 'USD' });
+    expect(first).toMatchObject({ rows: 3, written: 3 });
+    const again = await importTransfersCsv({ store, files: [file], map, asset: 'USD' });
+    expect(again).toMatchObject({ written: 0, duplicates: 3 });
+    const stats = await store.getStats();
+    expect(stats.assets).toEqual([
+      expect.objectContaining({
+        asset: 'unit:USD',
+        symbol: 'USD',
+        decimals: 18,
+        transfers: 3,
+        amount: 2n * 347_553_000_000_000_050_000n + 200_000n * 10n ** 18n,
+      }),
+    ]);
+    expect((await store.listTransfers())[0]!.blockTime).toBe(
+      Date.UTC(2015, 10, 10, 8, 36, 15) / 1000,
+    );
+  });
+
+  it('fails on the first bad row with file:line and writes nothing', async () => {
+    const file = path.join(dir.path, 'explorer.csv');
+    writeExplorerCsv(file);
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    // A real EIP-55 address with one letter's case flipped: the checksum no longer matches.
+    lines[120] = lines[120]!.replace(
+      /,0x[0-9a-f]{40},/,
+      ',0x47666FaB8bd0Ac7003bce3f5C3585383F09486E2,',
+    );
+    fs.writeFileSync(file, lines.join('\n'));
+    const error = await importTransfersCsv({ store, files: [file], map: EXPLORER_MAP }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(InvalidRowError);
+    expect((error as InvalidRowError).message).toMatch(
+      /explorer\.csv:121: Invalid ethereum address .*checksum/,
+    );
+    expect(await store.listTransfers()).toEqual([]);
+    expect((await store.getStats()).chains).toEqual([]);
+  });
+
+  it('with skipInvalid imports the valid rows and writes the rejects file', async () => {
+    const file = path.join(dir.path, 'explorer.csv');
+    writeExplorerCsv(file);
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    lines[5] = lines[5]!.replace(/,\d+,(\d+)$/, ',12.5,$1');
+    lines[9] = `${lines[9]},extra`;
+    fs.writeFileSync(file, lines.join('\n'));
+    const rejectsPath = path.join(dir.path, 'rejects.csv');
+    const result = await importTransfersCsv({
+      store,
+      files: [file],
+      map: EXPLORER_MAP,
+      skipInvalid: true,
+      rejectsPath,
+    });
+    expect(result).toMatchObject({ rows: 291, written: 289, rejected: 2, rejectsPath });
+    const rejects = parse(fs.readFileSync(rejectsPath), { columns: true }) as {
+      line: string;
+      reason: string;
+    }[];
+    expect(rejects.map((r) => [r.line, r.reason])).toEqual([
+      ['6', expect.stringMatching(/Invalid amount "12.5"/)],
+      ['10', 'expected 8 fields, found 9'],
+    ]);
+  });
+
+  it('explains missing columns and bad mappings', async () => {
+    const file = path.join(dir.path, 'explorer.csv');
+    writeExplorerCsv(file);
+    await expect(
+      importTransfersCsv({ store, files: [file], map: { ...EXPLORER_MAP, from: 'Sender' } }),
+    ).rejects.toMatchObject({
+      code: 'MISSING_COLUMN',
+      message: expect.stringMatching(/no column "Sender".*\n.*Tx_hash, Block/),
+    });
+    expect(() => parseColumnMap('sender=From')).toThrow(/Unknown field "sender"/);
+    await expect(
+      importTransfersCsv({
+        store,
+        files: [file],
+        map: { from: 'From', to: 'To', tx: 'Tx_hash', block: 'Block' },
+      }),
+    ).rejects.toMatchObject({ code: 'BAD_USAGE' });
+    await expect(
+      importTransfersCsv({ store, files: [path.join(dir.path, 'nope.csv')], map: EXPLORER_MAP }),
+    ).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });
+  });
+});

@@ -1,0 +1,34 @@
+import type { Chain } from './chains.ts';
+
+/** The `asset` value stored for a chain's native coin (ETH, BTC, TRX). Tokens use their canonical contract address. */
+export const NATIVE_ASSET = 'native';
+
+/**
+ * A native coin or a token. `asset` is {@link NATIVE_ASSET} or the canonical contract address.
+ *
+ * @example
+ * const usdt: Asset = { chain: 'ethereum', asset: '0xdac17f958d2ee523a2206206994597c13d831ec7', symbol: 'USDT', decimals: 6 };
+ */
+export type Asset = {
+  chain: string;
+  asset: string;
+  symbol: string | null;
+  name?: string | null | undefined;
+  decimals: number | null;
+};
+
+/**
+ * The native asset of a chain.
+ *
+ * @example
+ * nativeAsset(getChain('ethereum')); // { chain: 'ethereum', asset: 'native', symbol: 'ETH', decimals: 18 }
+ */
+export function nativeAsset(chain: Chain): Asset {
+  return {
+    chain: chain.key,
+    asset: NATIVE_ASSET,
+    symbol: chain.nativeSymbol,
+    name: chain.name,
+    decimals: chain.nativeDecimals,
+  };
+}

@@ -1,0 +1,138 @@
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../../../test/helpers/temp-dir.ts';
+import type { Transfer } from '../../model/transfer.ts';
+import type { Store } from '../store.ts';
+import { createDuckDbStore } from './duckdb-store.ts';
+import { LATEST_SCHEMA_VERSION } from './migrations.ts';
+
+// Real mainnet token transfers from ethereum-etl's test resources (block 483920).
+const REAL: Transfer[] = [
+  {
+    chain: 'ethereum',
+    blockNumber: 483920n,
+    blockTime: 1447144575,
+    txHash: '0x04cbcb236043d8fb7839e07bbc7f5eed692fb2ca55d897f1101eac3e3ad4fab8',
+    position: 'log:0',
+    from: '0x1b63142628311395ceafeea5667e7c9026c862ca',
+    to: '0xac4df82fe37ea2187bc8c011a23d743b4f39019a',
+    asset: '0xf4eced2f682ce333f96f2d8966c613ded8fc95dd',
+    amount: 100000n,
+    kind: 'token',
+  },
+  {
+    chain: 'ethereum',
+    blockNumber: 483920n,
+    blockTime: 1447144575,
+    txHash: '0xcea6f89720cc1d2f46cc7a935463ae0b99dd5fad9c91bb7357de5421511cee49',
+    position: 'log:1',
+    from: '0x9b22a80d5c7b3374a05b446081f97d0a34079e7f',
+    to: '0x66f183060253cfbe45beff1e6e7ebbe318c81e56',
+    asset: '0xf4eced2f682ce333f96f2d8966c613ded8fc95dd',
+    amount: 200000n,
+    kind: 'token',
+  },
+];
+
+describe('DuckDB store', () => {
+  let dir: ReturnType<typeof makeTempDir>;
+  let store: Store;
+  beforeEach(async () => {
+    dir = makeTempDir();
+    store = await createDuckDbStore({ path: path.join(dir.path, 'db.duckdb') });
+  });
+  afterEach(async () => {
+    await store.close();
+    dir.cleanup();
+  });
+
+  it('creates the latest schema on a new file', async () => {
+    expect(await store.getSchemaVersion()).toBe(LATEST_SCHEMA_VERSION);
+  });
+
+  it('round-trips transfers exactly, including amounts beyond 128 bits', async () => {
+    const huge: Transfer = { ...REAL[0]!, position: 'log:7', amount: 2n ** 256n - 1n };
+    const summary = await store.write(async (w) => w.appendTransfers([...REAL, huge]));
+    expect(summary).toMatchObject({ transfersWritten: 3, transfersDuplicate: 0 });
+    const back = await store.listTransfers({ chain: 'ethereum' });
+    expect(back).toEqual([REAL[0]!, huge, REAL[1]!]);
+    const stats = await store.getStats();
+    expect(stats.assets).toEqual([
+      expect.objectContaining({
+        asset: REAL[0]!.asset,
+        kind: 'token',
+        transfers: 3,
+        amount: 300000n + 2n ** 256n - 1n,
+      }),
+    ]);
+  });
+
+  it('is idempotent on chain + tx hash + position, within and across writes', async () => {
+    await store.write(async (w) => w.appendTransfers([...REAL, REAL[0]!]));
+    const again = await store.write(async (w) => w.appendTransfers(REAL));
+    expect(again).toMatchObject({ transfersWritten: 0, transfersDuplicate: 2 });
+    expect(await store.listTransfers()).toHaveLength(2);
+  });
+
+  it('discards everything written in a failed write', async () => {
+    await expect(
+      store.write(async (w) => {
+        await w.appendTransfers(REAL);
+        await w.putBlocks([
+          { chain: 'ethereum', number: 483920n, hash: null, parentHash: null, time: 1447144575 },
+        ]);
+        await w.setCheckpoint({
+          chain: 'ethereum',
+          stream: 'test',
+          blockNumber: 483920n,
+          blockHash: null,
+        });
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await store.listTransfers()).toEqual([]);
+    expect(await store.getCheckpoint('ethereum', 'test')).toBeNull();
+    expect(await store.getBlocks('ethereum', [483920n])).toEqual([]);
+    // The store stays usable after a rollback.
+    await store.write(async (w) => w.appendTransfers(REAL));
+    expect(await store.listTransfers()).toHaveLength(2);
+  });
+
+  it('fills a missing block time from stored blocks', async () => {
+    await store.write(async (w) => {
+      await w.putBlocks([
+        {
+          chain: 'ethereum',
+          number: 483920n,
+          hash: '0x246edb4b351d93c27926f4649bcf6c24366e2a7c7c718dc9158eea20c03bc6ae',
+          parentHash: null,
+          time: 1447144575,
+        },
+      ]);
+      await w.appendTransfers(REAL.map((t) => ({ ...t, blockTime: null })));
+    });
+    expect((await store.listTransfers()).map((t) => t.blockTime)).toEqual([1447144575, 1447144575]);
+  });
+
+  it('summarises an address: totals, first/last seen, counterparties', async () => {
+    await store.write(async (w) => w.appendTransfers(REAL));
+    const s = await store.getAddressSummary({ chain: 'ethereum', address: REAL[0]!.from! });
+    expect(s.transfers).toBe(1);
+    expect(s.assets).toEqual([
+      expect.objectContaining({
+        asset: REAL[0]!.asset,
+        sent: 100000n,
+        received: 0n,
+        transfersOut: 1,
+      }),
+    ]);
+    expect(s.counterparties).toEqual([
+      {
+        address: REAL[0]!.to,
+        transfers: 1,
+        assets: [{ asset: REAL[0]!.asset, sent: 100000n, received: 0n }],
+      },
+    ]);
+    expect(s.firstSeen).toEqual({ blockNumber: 483920n, time: 1447144575 });
+  });
+});

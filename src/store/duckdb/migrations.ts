@@ -1,0 +1,91 @@
+/**
+ * Versioned schema migrations for the DuckDB backend. Each step runs once, in order, inside one
+ * transaction with the bump of `schema_version`; a database newer than this code is refused.
+ * Never edit a released step: add a new one.
+ */
+export type Migration = { version: number; description: string; statements: readonly string[] };
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'transfers, events, blocks, assets, labels, checkpoints, imports',
+    statements: [
+      // Amounts are BIGNUM: exact integers of any size (ERC-20 values reach 2^256) with exact sums.
+      `CREATE TABLE transfers (
+         chain VARCHAR NOT NULL,
+         block_number UBIGINT NOT NULL,
+         block_time TIMESTAMP,
+         tx_hash VARCHAR NOT NULL,
+         position VARCHAR NOT NULL,
+         from_address VARCHAR,
+         to_address VARCHAR,
+         asset VARCHAR NOT NULL,
+         amount BIGNUM NOT NULL,
+         kind VARCHAR NOT NULL
+       )`,
+      `CREATE TABLE events (
+         chain VARCHAR NOT NULL,
+         block_number UBIGINT NOT NULL,
+         block_time TIMESTAMP,
+         tx_hash VARCHAR NOT NULL,
+         position VARCHAR NOT NULL,
+         type VARCHAR NOT NULL,
+         protocol VARCHAR,
+         contract VARCHAR NOT NULL,
+         account VARCHAR,
+         recipient VARCHAR,
+         asset_in VARCHAR,
+         amount_in BIGNUM,
+         asset_out VARCHAR,
+         amount_out BIGNUM,
+         memo VARCHAR,
+         counterparty VARCHAR,
+         extra VARCHAR
+       )`,
+      `CREATE TABLE blocks (
+         chain VARCHAR NOT NULL,
+         number UBIGINT NOT NULL,
+         hash VARCHAR,
+         parent_hash VARCHAR,
+         time TIMESTAMP NOT NULL
+       )`,
+      `CREATE TABLE assets (
+         chain VARCHAR NOT NULL,
+         asset VARCHAR NOT NULL,
+         symbol VARCHAR,
+         name VARCHAR,
+         decimals INTEGER,
+         PRIMARY KEY (chain, asset)
+       )`,
+      `CREATE TABLE labels (
+         chain VARCHAR NOT NULL,
+         address VARCHAR NOT NULL,
+         entity VARCHAR,
+         category VARCHAR NOT NULL,
+         source VARCHAR NOT NULL,
+         confidence INTEGER,
+         added_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+       )`,
+      `CREATE TABLE checkpoints (
+         chain VARCHAR NOT NULL,
+         stream VARCHAR NOT NULL,
+         block_number UBIGINT NOT NULL,
+         block_hash VARCHAR,
+         updated_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+         PRIMARY KEY (chain, stream)
+       )`,
+      `CREATE SEQUENCE import_id_seq START 1`,
+      `CREATE TABLE imports (
+         id BIGINT PRIMARY KEY DEFAULT nextval('import_id_seq'),
+         kind VARCHAR NOT NULL,
+         source VARCHAR NOT NULL,
+         rows UBIGINT NOT NULL,
+         rejected UBIGINT NOT NULL,
+         sha256 VARCHAR,
+         imported_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+       )`,
+    ],
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

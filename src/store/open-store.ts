@@ -1,0 +1,39 @@
+import { createDuckDbStore } from './duckdb/duckdb-store.ts';
+import type { Store } from './store.ts';
+
+/** Database used when neither `--db` nor `CHAINTRAIL_DB` says otherwise. */
+export const DEFAULT_DB_PATH = './chaintrail.duckdb';
+
+export type OpenStoreParameters = {
+  /** Explicit location (`--db`); wins over the environment. */
+  db?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+};
+
+/**
+ * Where the store lives: `--db`, else `CHAINTRAIL_DB`, else `./chaintrail.duckdb`.
+ *
+ * @example
+ * resolveDbPath({ db: undefined, env: { CHAINTRAIL_DB: '/data/ct.duckdb' } }); // '/data/ct.duckdb'
+ */
+export function resolveDbPath(parameters: OpenStoreParameters): string {
+  const env = parameters.env ?? process.env;
+  return parameters.db || env.CHAINTRAIL_DB || DEFAULT_DB_PATH;
+}
+
+/**
+ * Opens the configured store (embedded DuckDB today; the backend is chosen here only).
+ * `CHAINTRAIL_DUCKDB_MEMORY` and `CHAINTRAIL_DUCKDB_WRITE_MEMORY` override DuckDB's memory limits for
+ * queries and for writes.
+ *
+ * @example
+ * const store = await openStore({ db: './case.duckdb' });
+ */
+export async function openStore(parameters: OpenStoreParameters = {}): Promise<Store> {
+  const env = parameters.env ?? process.env;
+  return createDuckDbStore({
+    path: resolveDbPath(parameters),
+    memoryLimit: env.CHAINTRAIL_DUCKDB_MEMORY || undefined,
+    writeMemoryLimit: env.CHAINTRAIL_DUCKDB_WRITE_MEMORY || undefined,
+  });
+}
