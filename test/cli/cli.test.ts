@@ -1,0 +1,197 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateTransfersCsv } from '../helpers/generate-transfers-csv.ts';
+import { runCli } from '../helpers/run-cli.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+
+// These tests run the real `chaintrail` binary (built by `npm run build`, which `npm test` runs first).
+const ETL = path.resolve(import.meta.dirname, '../fixtures/ethereum-etl');
+const GENERATED_MAP =
+  'from=from,to=to,raw_amount=amount,time=time,tx=tx,block=block,position=position';
+const MAX_RSS_BYTES = 300_000_000; // 300 MB, the target of the foundation issue
+
+const dir = makeTempDir();
+afterAll(() => dir.cleanup());
+const db = (name: string) => path.join(dir.path, `${name}.duckdb`);
+
+async function statsJson(dbPath: string) {
+  const run = await runCli(['stats', '--json', '--db', dbPath]);
+  expect(run.code).toBe(0);
+  return JSON.parse(run.stdout) as {
+    chains: unknown[];
+    assets: { chain: string; asset: string; kind: string; transfers: number; amount: string }[];
+  };
+}
+
+describe('chaintrail CLI', () => {
+  it('prints help for every command and exits 0', async () => {
+    for (const args of [
+      ['--help'],
+      ['import', '--help'],
+      ['import', 'etl', '--help'],
+      ['import', 'transfers', '--help'],
+      ['stats', '--help'],
+      ['address', '--help'],
+      ['demo', '--help'],
+    ]) {
+      const run = await runCli(args);
+      expect(run.code, args.join(' ')).toBe(0);
+      expect(run.stdout).toMatch(/Usage: chaintrail/);
+    }
+    expect((await runCli(['import', 'transfers', '--help'])).stdout).toMatch(
+      /--skip-invalid[\s\S]*--db <path>[\s\S]*--json/,
+    );
+  });
+
+  it('exits 2 on bad usage', async () => {
+    expect((await runCli(['no-such-command'])).code).toBe(2);
+    expect((await runCli(['import', 'transfers', 'x.csv'])).code).toBe(2); // --map missing
+    const bad = await runCli([
+      'address',
+      '0x47666FaB8bd0Ac7003bce3f5C3585383F09486E2',
+      '--db',
+      db('usage'),
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/bad EIP-55 checksum/);
+  });
+
+  it('runs the demo, and stats --json reports {chain, asset, kind, transfers, amount} with exact decimal amounts', async () => {
+    const first = await runCli(['demo', '--db', db('demo')]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/418 new transfers/);
+    const stats = await statsJson(db('demo'));
+    const weth = stats.assets.find((a) => a.asset === '0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2');
+    expect(weth).toMatchObject({ chain: 'ethereum', kind: 'token', transfers: 88 });
+    // Sum of the WETH values in ethereum-etl's expected_token_transfers.json, computed independently here.
+    const lines = fs
+      .readFileSync(
+        path.join(ETL, 'test_stream/blocks_17173049_17173050/expected_token_transfers.json'),
+        'utf8',
+      )
+      .split('\n')
+      .filter(Boolean);
+    const expected = lines
+      .filter((l) => l.includes('"token_address": "0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2"'))
+      .reduce((sum, l) => sum + BigInt(/"value": (\d+)/.exec(l)![1]!), 0n);
+    expect(weth!.amount).toBe(expected.toString());
+    // Running it again adds nothing.
+    expect((await runCli(['demo', '--db', db('demo')])).stdout).toMatch(/0 new transfers/);
+    expect(await statsJson(db('demo'))).toEqual(stats);
+  });
+
+  it('uses CHAINTRAIL_DB when --db is absent', async () => {
+    const run = await runCli(
+      ['import', 'etl', path.join(ETL, 'test_extract_token_transfers_job/logs/logs.csv')],
+      { env: { CHAINTRAIL_DB: db('env') } },
+    );
+    expect(run.code).toBe(0);
+    expect(fs.existsSync(db('env'))).toBe(true);
+    expect((await statsJson(db('env'))).assets.map((a) => a.transfers)).toEqual([1, 1]);
+  });
+
+  describe('a generated 1 M-row transfers CSV', () => {
+    const big = path.join(dir.path, 'transfers-1m.csv');
+    beforeAll(async () => generateTransfersCsv(big, 1_000_000));
+
+    it('imports in bounded memory with a progress bar', async () => {
+      const run = await runCli(
+        ['import', 'transfers', big, '--map', GENERATED_MAP, '--db', db('big'), '--json'],
+        {
+          measureRss: true,
+          env: { CHAINTRAIL_PROGRESS: '1' },
+        },
+      );
+      expect(run.code, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout)).toMatchObject({
+        rows: 1_000_000,
+        written: 1_000_000,
+        rejected: 0,
+      });
+      expect(run.stderr).toMatch(/\d+% \| [\d,]+ rows \| [\d,]+ rows\/s \| ETA/);
+      expect(run.maxRssBytes).toBeLessThan(MAX_RSS_BYTES);
+      console.log(`1 M-row import: peak RSS ${(run.maxRssBytes! / 1e6).toFixed(0)} MB`);
+      const stats = await statsJson(db('big'));
+      expect(stats.assets).toEqual([
+        expect.objectContaining({ asset: 'native', transfers: 1_000_000 }),
+      ]);
+    });
+
+    it('fails on a malformed row with exit 2, naming file:line, and leaves the database unchanged', async () => {
+      const before = await statsJson(db('big'));
+      const bad = path.join(dir.path, 'bad.csv');
+      const text = fs.readFileSync(big, 'utf8');
+      // Corrupt the amount of row 700,000 (line 700,001): everything before it is valid.
+      let at = 0;
+      for (let i = 0; i < 700_000; i++) at = text.indexOf('\n', at) + 1;
+      const end = text.indexOf('\n', at);
+      const row = text.slice(at, end).replace(/,(\d+)$/, ',12x');
+      fs.writeFileSync(bad, text.slice(0, at) + row + text.slice(end));
+      const run = await runCli([
+        'import',
+        'transfers',
+        bad,
+        '--map',
+        GENERATED_MAP,
+        '--db',
+        db('big'),
+      ]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/bad\.csv:700001: Invalid amount "12x"/);
+      expect(await statsJson(db('big'))).toEqual(before);
+    });
+
+    it('leaves the database unchanged when killed (SIGKILL) in the middle of an import', async () => {
+      const target = db('killed');
+      await runCli([
+        'import',
+        'etl',
+        path.join(ETL, 'test_extract_token_transfers_job/logs/logs.csv'),
+        '--db',
+        target,
+      ]);
+      const before = await statsJson(target);
+      const child = spawn(
+        process.execPath,
+        [
+          path.resolve(import.meta.dirname, '../../bin/chaintrail.js'),
+          'import',
+          'transfers',
+          big,
+          '--map',
+          GENERATED_MAP,
+          '--db',
+          target,
+        ],
+        {
+          env: { ...process.env, CHAINTRAIL_PROGRESS: '1' },
+        },
+      );
+      // Kill once the import is visibly under way (the progress bar reports rows).
+      await new Promise<void>((resolve) => {
+        child.stderr.on('data', (d: Buffer) => {
+          if (/[1-9][\d,]* rows \|/.test(String(d))) resolve();
+        });
+        child.on('close', () => resolve());
+      });
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.on('close', resolve));
+      expect(await statsJson(target)).toEqual(before);
+      // And the store still works: importing again completes.
+      const again = await runCli([
+        'import',
+        'transfers',
+        big,
+        '--map',
+        GENERATED_MAP,
+        '--db',
+        target,
+        '--json',
+      ]);
+      expect(again.code).toBe(0);
+      expect(JSON.parse(again.stdout)).toMatchObject({ written: 1_000_000 });
+    });
+  });
+});
