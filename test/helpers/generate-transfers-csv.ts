@@ -35,10 +35,14 @@ export const GENERATED_HEADER = 'block,time,tx,position,from,to,amount';
 export async function generateTransfersCsv(file: string, rows: number): Promise<void> {
   const pool = realAddressPool();
   const out = fs.createWriteStream(file);
+  let failure: Error | null = null;
+  out.on('error', (e) => (failure = e));
   const write = (text: string) =>
-    new Promise<void>((resolve, reject) =>
-      out.write(text) ? resolve() : out.once('drain', resolve).once('error', reject),
-    );
+    new Promise<void>((resolve, reject) => {
+      if (failure) reject(failure);
+      else if (out.write(text)) resolve();
+      else out.once('drain', resolve);
+    });
   await write(`${GENERATED_HEADER}\n`);
   let state = 0x9e3779b9;
   const next = () => {
