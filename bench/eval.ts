@@ -9,12 +9,21 @@ import { formatUnits, parseUnits } from '../src/model/amount.ts';
 import { importTransfersCsv, parseColumnMap } from '../src/ingest/transfers-csv.ts';
 import { createDuckDbStore } from '../src/store/duckdb/duckdb-store.ts';
 
-const SHARED = path.resolve(process.env.CHAINTRAIL_SHARED_DATA ?? path.join(import.meta.dirname, '../../shared/data'));
+const SHARED = path.resolve(
+  process.env.CHAINTRAIL_SHARED_DATA ?? path.join(import.meta.dirname, '../../shared/data'),
+);
 const GROUND_TRUTH = path.join(SHARED, 'tracing-ground-truth/AnonymousMFTracer-Ground-Truth');
 const USD_DECIMALS = 18;
 const MAP = 'from=From,to=To,amount=Value_in_USD,time=Timestamp,tx=Tx_hash,block=Block';
 
-type Row = { case: string; rows: number; stored: number; usdFile: string; usdStored: string; ok: boolean };
+type Row = {
+  case: string;
+  rows: number;
+  stored: number;
+  usdFile: string;
+  usdStored: string;
+  ok: boolean;
+};
 
 async function evalGroundTruthImport(): Promise<Row[] | null> {
   if (!fs.existsSync(GROUND_TRUTH)) return null;
@@ -25,10 +34,19 @@ async function evalGroundTruthImport(): Promise<Row[] | null> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaintrail-eval-'));
     const store = await createDuckDbStore({ path: path.join(dir, 'eval.duckdb') });
     try {
-      const result = await importTransfersCsv({ store, files: [file], map: parseColumnMap(MAP), asset: 'USD', decimals: USD_DECIMALS });
+      const result = await importTransfersCsv({
+        store,
+        files: [file],
+        map: parseColumnMap(MAP),
+        asset: 'USD',
+        decimals: USD_DECIMALS,
+      });
       // The reference sum is computed independently of the importer, with csv-parse.
       const records = parse(fs.readFileSync(file), { columns: true }) as { Value_in_USD: string }[];
-      const usdFile = records.reduce((sum, r) => sum + parseUnits(r.Value_in_USD, USD_DECIMALS), 0n);
+      const usdFile = records.reduce(
+        (sum, r) => sum + parseUnits(r.Value_in_USD, USD_DECIMALS),
+        0n,
+      );
       const stats = await store.getStats();
       const usdStored = stats.assets.find((a) => a.asset === 'unit:USD')?.amount ?? 0n;
       out.push({
@@ -48,12 +66,18 @@ async function evalGroundTruthImport(): Promise<Row[] | null> {
 }
 
 const gt = await evalGroundTruthImport();
-console.log('MFTracer ground truth (tracing-ground-truth): every verified edge imports, amounts exact');
+console.log(
+  'MFTracer ground truth (tracing-ground-truth): every verified edge imports, amounts exact',
+);
 if (gt === null) {
-  console.log(`  SKIPPED: ${GROUND_TRUTH} not found (set CHAINTRAIL_SHARED_DATA to the shared data folder)`);
+  console.log(
+    `  SKIPPED: ${GROUND_TRUTH} not found (set CHAINTRAIL_SHARED_DATA to the shared data folder)`,
+  );
 } else {
   for (const r of gt) {
-    console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.case.padEnd(8)} ${String(r.stored).padStart(5)}/${String(r.rows).padEnd(5)} edges stored, USD ${r.usdStored} (file ${r.usdFile})`);
+    console.log(
+      `  ${r.ok ? 'ok  ' : 'FAIL'} ${r.case.padEnd(8)} ${String(r.stored).padStart(5)}/${String(r.rows).padEnd(5)} edges stored, USD ${r.usdStored} (file ${r.usdFile})`,
+    );
   }
   if (gt.some((r) => !r.ok)) process.exitCode = 1;
 }

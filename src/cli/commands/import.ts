@@ -78,9 +78,11 @@ export function registerImportCommand(program: Command, ctx: CliContext): void {
       options: ImportOptions & { map: string; asset?: string; decimals?: number },
     ) => {
       const map = parseColumnMap(options.map);
-    if (options.asset === undefined && map.amount && /usd|eur|fiat|value_in/i.test(map.amount)) {
-      ctx.stderr.write(`warning: amounts in column "${map.amount}" are read as the chain's native coin; pass --asset USD (or the right unit) if they are a fiat valuation\n`);
-    }
+      if (options.asset === undefined && map.amount && /usd|eur|fiat|value_in/i.test(map.amount)) {
+        ctx.stderr.write(
+          `warning: amounts in column "${map.amount}" are read as the chain's native coin; pass --asset USD (or the right unit) if they are a fiat valuation\n`,
+        );
+      }
       const progress = createImportProgress({
         stream: ctx.stderr as NodeJS.WriteStream,
         env: ctx.env,

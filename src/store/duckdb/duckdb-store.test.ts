@@ -74,6 +74,23 @@ describe('DuckDB store', () => {
     expect(await store.listTransfers()).toHaveLength(2);
   });
 
+  it('deduplicates across merge slices of one write', async () => {
+    const sliced = await createDuckDbStore({
+      path: path.join(dir.path, 'sliced.duckdb'),
+      mergeSliceRows: 2,
+    });
+    try {
+      // Five rows, merged two at a time: the repeats sit in later slices than their first copies.
+      const summary = await sliced.write(async (w) =>
+        w.appendTransfers([REAL[0]!, REAL[1]!, REAL[0]!, REAL[1]!, REAL[0]!]),
+      );
+      expect(summary).toMatchObject({ transfersWritten: 2, transfersDuplicate: 3 });
+      expect(await sliced.listTransfers()).toEqual(REAL);
+    } finally {
+      await sliced.close();
+    }
+  });
+
   it('discards everything written in a failed write', async () => {
     await expect(
       store.write(async (w) => {
