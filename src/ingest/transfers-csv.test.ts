@@ -1,10 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../../test/helpers/temp-dir.ts';
-import { createDuckDbStore } from '../store/duckdb/duckdb-store.ts';
-import type { Store } from '../store/store.ts';
+import { describe, expect, it } from 'vitest';
+import { useTempStore } from '../../test/helpers/temp-store.ts';
 import { parseEtlJsonLine } from './etl/map-rows.ts';
 import { InvalidRowError } from './import-session.ts';
 import { importTransfersCsv, parseColumnMap } from './transfers-csv.ts';
@@ -55,23 +53,14 @@ function writeExplorerCsv(file: string): {
 }
 
 describe('importTransfersCsv', () => {
-  let dir: ReturnType<typeof makeTempDir>;
-  let store: Store;
-  beforeEach(async () => {
-    dir = makeTempDir();
-    store = await createDuckDbStore({ path: path.join(dir.path, 'db.duckdb') });
-  });
-  afterEach(async () => {
-    await store.close();
-    dir.cleanup();
-  });
+  const ctx = useTempStore();
 
   it('imports real token transfers by column mapping, exactly', async () => {
-    const file = path.join(dir.path, 'explorer.csv');
+    const file = path.join(ctx.dir, 'explorer.csv');
     const rows = writeExplorerCsv(file);
-    const result = await importTransfersCsv({ store, files: [file], map: EXPLORER_MAP });
+    const result = await importTransfersCsv({ store: ctx.store, files: [file], map: EXPLORER_MAP });
     expect(result).toMatchObject({ rows: 291, written: 291, duplicates: 0, rejected: 0 });
-    const stored = await store.listTransfers();
+    const stored = await ctx.store.listTransfers();
     const key = (t: { tx: string; log: string }) => `${t.tx}:${t.log}`;
     expect(
       new Map(
@@ -88,7 +77,7 @@ describe('importTransfersCsv', () => {
 
   it('scales whole-unit amounts exactly and keeps repeated identical rows of one transaction apart', async () => {
     // Shape of the MFTracer ground truth (values in USD with float text); rows from ethereum-etl's block 483920.
-    const file = path.join(dir.path, 'usd.csv');
+    const file = path.join(ctx.dir, 'usd.csv');
     fs.writeFileSync(
       file,
       [
@@ -101,11 +90,11 @@ describe('importTransfersCsv', () => {
     const map = parseColumnMap(
       'from=From,to=To,amount=Value_in_USD,time=Timestamp,tx=Tx_hash,block=Block',
     );
-    const first = await importTransfersCsv({ store, files: [file], map, asset: 'USD' });
+    const first = await importTransfersCsv({ store: ctx.store, files: [file], map, asset: 'USD' });
     expect(first).toMatchObject({ rows: 3, written: 3 });
-    const again = await importTransfersCsv({ store, files: [file], map, asset: 'USD' });
+    const again = await importTransfersCsv({ store: ctx.store, files: [file], map, asset: 'USD' });
     expect(again).toMatchObject({ written: 0, duplicates: 3 });
-    const stats = await store.getStats();
+    const stats = await ctx.store.getStats();
     expect(stats.assets).toEqual([
       expect.objectContaining({
         asset: 'unit:USD',
@@ -115,13 +104,13 @@ describe('importTransfersCsv', () => {
         amount: 2n * 347_553_000_000_000_050_000n + 200_000n * 10n ** 18n,
       }),
     ]);
-    expect((await store.listTransfers())[0]!.blockTime).toBe(
+    expect((await ctx.store.listTransfers())[0]!.blockTime).toBe(
       Date.UTC(2015, 10, 10, 8, 36, 15) / 1000,
     );
   });
 
   it('fails on the first bad row with file:line and writes nothing', async () => {
-    const file = path.join(dir.path, 'explorer.csv');
+    const file = path.join(ctx.dir, 'explorer.csv');
     writeExplorerCsv(file);
     const lines = fs.readFileSync(file, 'utf8').split('\n');
     // A real EIP-55 address with one letter's case flipped: the checksum no longer matches.
@@ -130,27 +119,29 @@ describe('importTransfersCsv', () => {
       ',0x47666FaB8bd0Ac7003bce3f5C3585383F09486E2,',
     );
     fs.writeFileSync(file, lines.join('\n'));
-    const error = await importTransfersCsv({ store, files: [file], map: EXPLORER_MAP }).catch(
-      (e: unknown) => e,
-    );
+    const error = await importTransfersCsv({
+      store: ctx.store,
+      files: [file],
+      map: EXPLORER_MAP,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidRowError);
     expect((error as InvalidRowError).message).toMatch(
       /explorer\.csv:121: Invalid ethereum address .*checksum/,
     );
-    expect(await store.listTransfers()).toEqual([]);
-    expect((await store.getStats()).chains).toEqual([]);
+    expect(await ctx.store.listTransfers()).toEqual([]);
+    expect((await ctx.store.getStats()).chains).toEqual([]);
   });
 
   it('with skipInvalid imports the valid rows and writes the rejects file', async () => {
-    const file = path.join(dir.path, 'explorer.csv');
+    const file = path.join(ctx.dir, 'explorer.csv');
     writeExplorerCsv(file);
     const lines = fs.readFileSync(file, 'utf8').split('\n');
     lines[5] = lines[5]!.replace(/,\d+,(\d+)$/, ',12.5,$1');
     lines[9] = `${lines[9]},extra`;
     fs.writeFileSync(file, lines.join('\n'));
-    const rejectsPath = path.join(dir.path, 'rejects.csv');
+    const rejectsPath = path.join(ctx.dir, 'rejects.csv');
     const result = await importTransfersCsv({
-      store,
+      store: ctx.store,
       files: [file],
       map: EXPLORER_MAP,
       skipInvalid: true,
@@ -168,10 +159,14 @@ describe('importTransfersCsv', () => {
   });
 
   it('explains missing columns and bad mappings', async () => {
-    const file = path.join(dir.path, 'explorer.csv');
+    const file = path.join(ctx.dir, 'explorer.csv');
     writeExplorerCsv(file);
     await expect(
-      importTransfersCsv({ store, files: [file], map: { ...EXPLORER_MAP, from: 'Sender' } }),
+      importTransfersCsv({
+        store: ctx.store,
+        files: [file],
+        map: { ...EXPLORER_MAP, from: 'Sender' },
+      }),
     ).rejects.toMatchObject({
       code: 'MISSING_COLUMN',
       message: expect.stringMatching(/no column "Sender".*\n.*Tx_hash, Block/),
@@ -179,13 +174,17 @@ describe('importTransfersCsv', () => {
     expect(() => parseColumnMap('sender=From')).toThrow(/Unknown field "sender"/);
     await expect(
       importTransfersCsv({
-        store,
+        store: ctx.store,
         files: [file],
         map: { from: 'From', to: 'To', tx: 'Tx_hash', block: 'Block' },
       }),
     ).rejects.toMatchObject({ code: 'BAD_USAGE' });
     await expect(
-      importTransfersCsv({ store, files: [path.join(dir.path, 'nope.csv')], map: EXPLORER_MAP }),
+      importTransfersCsv({
+        store: ctx.store,
+        files: [path.join(ctx.dir, 'nope.csv')],
+        map: EXPLORER_MAP,
+      }),
     ).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });
   });
 });

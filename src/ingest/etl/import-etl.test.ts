@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../../../test/helpers/temp-dir.ts';
-import { createDuckDbStore } from '../../store/duckdb/duckdb-store.ts';
+import { describe, expect, it } from 'vitest';
+import { useTempStore } from '../../../test/helpers/temp-store.ts';
 import type { Store } from '../../store/store.ts';
 import { InvalidRowError } from '../import-session.ts';
 import { importEtl } from './import-etl.ts';
@@ -69,23 +68,14 @@ const byLog = (a: Expected, b: Expected) =>
   Number(a.block_number) - Number(b.block_number) || Number(a.log_index) - Number(b.log_index);
 
 describe('importEtl on ethereum-etl test resources', () => {
-  let dir: ReturnType<typeof makeTempDir>;
-  let store: Store;
-  beforeEach(async () => {
-    dir = makeTempDir();
-    store = await createDuckDbStore({ path: path.join(dir.path, 'db.duckdb') });
-  });
-  afterEach(async () => {
-    await store.close();
-    dir.cleanup();
-  });
+  const ctx = useTempStore();
 
   it('reproduces extract_token_transfers_job from logs.csv exactly', async () => {
     await importEtl({
-      store,
+      store: ctx.store,
       paths: [path.join(ETL, 'test_extract_token_transfers_job/logs/logs.csv')],
     });
-    expect(await storedTokenTransfers(store)).toEqual(
+    expect(await storedTokenTransfers(ctx.store)).toEqual(
       readExpectedCsv(
         path.join(ETL, 'test_extract_token_transfers_job/logs/expected_token_transfers.csv'),
       ).sort(byLog),
@@ -94,10 +84,10 @@ describe('importEtl on ethereum-etl test resources', () => {
 
   it('reproduces export_token_transfers_job (block 483920) from the receipts job logs exactly', async () => {
     await importEtl({
-      store,
+      store: ctx.store,
       paths: [path.join(ETL, 'test_export_receipts_job/receipts_with_logs')],
     });
-    expect(await storedTokenTransfers(store)).toEqual(
+    expect(await storedTokenTransfers(ctx.store)).toEqual(
       readExpectedCsv(
         path.join(
           ETL,
@@ -112,28 +102,45 @@ describe('importEtl on ethereum-etl test resources', () => {
       byLog,
     );
     expect(expected).toHaveLength(291);
-    await importEtl({ store, paths: [path.join(STREAM, 'expected_logs.json')] });
-    expect(await storedTokenTransfers(store)).toEqual(expected);
+    await importEtl({ store: ctx.store, paths: [path.join(STREAM, 'expected_logs.json')] });
+    expect(await storedTokenTransfers(ctx.store)).toEqual(expected);
     // token_transfers.json describes the same logs: same natural keys, nothing added.
     const again = await importEtl({
-      store,
+      store: ctx.store,
       paths: [path.join(STREAM, 'expected_token_transfers.json')],
     });
     expect(again).toMatchObject({ transfersWritten: 0, transfersDuplicate: 291 });
-    expect(await storedTokenTransfers(store)).toEqual(expected);
+    expect(await storedTokenTransfers(ctx.store)).toEqual(expected);
+  });
+
+  it('imports value-carrying traces and skips the failed call (trace_block fixture, block 1000895)', async () => {
+    const result = await importEtl({
+      store: ctx.store,
+      paths: [path.join(ETL, 'test_export_traces_job/block_with_error/expected_traces.csv')],
+    });
+    expect(result.rejected).toBe(0);
+    const stored = await ctx.store.listTransfers();
+    // The "Out of gas" call of 0xa2f0… moved nothing; the 1.1 ETH call of 0xc7fe… did.
+    expect(stored.map((t) => [t.txHash, t.position, t.amount])).toEqual([
+      [
+        '0xc7fec96b2dd4cadaade2721dc9b5386a39ab00e96e7c1060e441f273801b39de',
+        'call:',
+        1_100_000_000_000_000_000n,
+      ],
+    ]);
   });
 
   it('is idempotent: a second import of the whole export writes nothing', async () => {
-    const first = await importEtl({ store, paths: [STREAM] });
-    const statsBefore = await store.getStats();
-    const second = await importEtl({ store, paths: [STREAM] });
+    const first = await importEtl({ store: ctx.store, paths: [STREAM] });
+    const statsBefore = await ctx.store.getStats();
+    const second = await importEtl({ store: ctx.store, paths: [STREAM] });
     expect(first.transfersWritten).toBeGreaterThan(0);
     expect(second).toMatchObject({ transfersWritten: 0, eventsWritten: 0 });
-    expect(await store.getStats()).toEqual(statsBefore);
+    expect(await ctx.store.getStats()).toEqual(statsBefore);
   });
 
   it('moves no value for failed transactions and fills block times from blocks', async () => {
-    await importEtl({ store, paths: [STREAM] });
+    await importEtl({ store: ctx.store, paths: [STREAM] });
     const txs = fs
       .readFileSync(path.join(STREAM, 'expected_transactions.json'), 'utf8')
       .split('\n')
@@ -144,36 +151,41 @@ describe('importEtl on ethereum-etl test resources', () => {
       (t) => Number(t.receipt_status) === 1 && BigInt(String(t.value)) > 0n,
     );
     expect(failed.length).toBe(9);
-    const native = await store.listTransfers({ kind: 'native' });
+    const native = await ctx.store.listTransfers({ kind: 'native' });
     expect(native.map((t) => t.txHash).sort()).toEqual(valued.map((t) => String(t.hash)).sort());
-    for (const hash of failed) expect(await store.listTransfers({ txHash: hash })).toEqual([]);
-    const times = new Set((await store.listTransfers()).map((t) => t.blockTime));
+    for (const hash of failed) expect(await ctx.store.listTransfers({ txHash: hash })).toEqual([]);
+    const times = new Set((await ctx.store.listTransfers()).map((t) => t.blockTime));
     expect(times).toEqual(new Set([1683029999, 1683030011]));
   });
 
   it('fails on a malformed row naming file:line and leaves the database unchanged', async () => {
     await importEtl({
-      store,
+      store: ctx.store,
       paths: [path.join(ETL, 'test_extract_token_transfers_job/logs/logs.csv')],
     });
-    const before = await store.getStats();
+    const before = await ctx.store.getStats();
     const lines = fs.readFileSync(path.join(STREAM, 'expected_logs.json'), 'utf8').split('\n');
     lines[41] = lines[41]!.replace(/"address": "0x[0-9a-f]{40}"/, '"address": "0xnot-an-address"');
-    const bad = path.join(dir.path, 'logs.json');
+    const bad = path.join(ctx.dir, 'logs.json');
     fs.writeFileSync(bad, lines.join('\n'));
-    const error = await importEtl({ store, paths: [bad] }).catch((e: unknown) => e);
+    const error = await importEtl({ store: ctx.store, paths: [bad] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidRowError);
     expect((error as InvalidRowError).message).toMatch(/logs\.json:42: .*address/);
-    expect(await store.getStats()).toEqual(before);
+    expect(await ctx.store.getStats()).toEqual(before);
   });
 
   it('with skipInvalid writes the valid rows and lists the rejected one', async () => {
     const lines = fs.readFileSync(path.join(STREAM, 'expected_logs.json'), 'utf8').split('\n');
     lines[0] = '{"type": "log", "log_index": "oops"';
-    const bad = path.join(dir.path, 'logs.json');
+    const bad = path.join(ctx.dir, 'logs.json');
     fs.writeFileSync(bad, lines.join('\n'));
-    const rejectsPath = path.join(dir.path, 'rejects.csv');
-    const result = await importEtl({ store, paths: [bad], skipInvalid: true, rejectsPath });
+    const rejectsPath = path.join(ctx.dir, 'rejects.csv');
+    const result = await importEtl({
+      store: ctx.store,
+      paths: [bad],
+      skipInvalid: true,
+      rejectsPath,
+    });
     expect(result.rejected).toBe(1);
     const rejects = parse(fs.readFileSync(rejectsPath), { columns: true }) as {
       file: string;
@@ -183,6 +195,6 @@ describe('importEtl on ethereum-etl test resources', () => {
     expect(rejects).toHaveLength(1);
     expect(rejects[0]).toMatchObject({ line: '1' });
     // The first log was a WETH transfer; the other 290 remain.
-    expect((await store.listTransfers({ kind: 'token' })).length).toBe(290);
+    expect((await ctx.store.listTransfers({ kind: 'token' })).length).toBe(290);
   });
 });

@@ -1,8 +1,7 @@
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../../../test/helpers/temp-dir.ts';
+import { describe, expect, it } from 'vitest';
+import { useTempStore } from '../../../test/helpers/temp-store.ts';
 import type { Transfer } from '../../model/transfer.ts';
-import type { Store } from '../store.ts';
 import { createDuckDbStore } from './duckdb-store.ts';
 import { LATEST_SCHEMA_VERSION } from './migrations.ts';
 
@@ -35,28 +34,19 @@ const REAL: Transfer[] = [
 ];
 
 describe('DuckDB store', () => {
-  let dir: ReturnType<typeof makeTempDir>;
-  let store: Store;
-  beforeEach(async () => {
-    dir = makeTempDir();
-    store = await createDuckDbStore({ path: path.join(dir.path, 'db.duckdb') });
-  });
-  afterEach(async () => {
-    await store.close();
-    dir.cleanup();
-  });
+  const ctx = useTempStore();
 
   it('creates the latest schema on a new file', async () => {
-    expect(await store.getSchemaVersion()).toBe(LATEST_SCHEMA_VERSION);
+    expect(await ctx.store.getSchemaVersion()).toBe(LATEST_SCHEMA_VERSION);
   });
 
   it('round-trips transfers exactly, including amounts beyond 128 bits', async () => {
     const huge: Transfer = { ...REAL[0]!, position: 'log:7', amount: 2n ** 256n - 1n };
-    const summary = await store.write(async (w) => w.appendTransfers([...REAL, huge]));
+    const summary = await ctx.store.write(async (w) => w.appendTransfers([...REAL, huge]));
     expect(summary).toMatchObject({ transfersWritten: 3, transfersDuplicate: 0 });
-    const back = await store.listTransfers({ chain: 'ethereum' });
+    const back = await ctx.store.listTransfers({ chain: 'ethereum' });
     expect(back).toEqual([REAL[0]!, huge, REAL[1]!]);
-    const stats = await store.getStats();
+    const stats = await ctx.store.getStats();
     expect(stats.assets).toEqual([
       expect.objectContaining({
         asset: REAL[0]!.asset,
@@ -68,15 +58,15 @@ describe('DuckDB store', () => {
   });
 
   it('is idempotent on chain + tx hash + position, within and across writes', async () => {
-    await store.write(async (w) => w.appendTransfers([...REAL, REAL[0]!]));
-    const again = await store.write(async (w) => w.appendTransfers(REAL));
+    await ctx.store.write(async (w) => w.appendTransfers([...REAL, REAL[0]!]));
+    const again = await ctx.store.write(async (w) => w.appendTransfers(REAL));
     expect(again).toMatchObject({ transfersWritten: 0, transfersDuplicate: 2 });
-    expect(await store.listTransfers()).toHaveLength(2);
+    expect(await ctx.store.listTransfers()).toHaveLength(2);
   });
 
   it('deduplicates across merge slices of one write', async () => {
     const sliced = await createDuckDbStore({
-      path: path.join(dir.path, 'sliced.duckdb'),
+      path: path.join(ctx.dir, 'sliced.duckdb'),
       mergeSliceRows: 2,
     });
     try {
@@ -93,7 +83,7 @@ describe('DuckDB store', () => {
 
   it('discards everything written in a failed write', async () => {
     await expect(
-      store.write(async (w) => {
+      ctx.store.write(async (w) => {
         await w.appendTransfers(REAL);
         await w.putBlocks([
           { chain: 'ethereum', number: 483920n, hash: null, parentHash: null, time: 1447144575 },
@@ -107,16 +97,16 @@ describe('DuckDB store', () => {
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
-    expect(await store.listTransfers()).toEqual([]);
-    expect(await store.getCheckpoint('ethereum', 'test')).toBeNull();
-    expect(await store.getBlocks('ethereum', [483920n])).toEqual([]);
-    // The store stays usable after a rollback.
-    await store.write(async (w) => w.appendTransfers(REAL));
-    expect(await store.listTransfers()).toHaveLength(2);
+    expect(await ctx.store.listTransfers()).toEqual([]);
+    expect(await ctx.store.getCheckpoint('ethereum', 'test')).toBeNull();
+    expect(await ctx.store.getBlocks('ethereum', [483920n])).toEqual([]);
+    // The ctx.store stays usable after a rollback.
+    await ctx.store.write(async (w) => w.appendTransfers(REAL));
+    expect(await ctx.store.listTransfers()).toHaveLength(2);
   });
 
   it('fills a missing block time from stored blocks', async () => {
-    await store.write(async (w) => {
+    await ctx.store.write(async (w) => {
       await w.putBlocks([
         {
           chain: 'ethereum',
@@ -128,12 +118,14 @@ describe('DuckDB store', () => {
       ]);
       await w.appendTransfers(REAL.map((t) => ({ ...t, blockTime: null })));
     });
-    expect((await store.listTransfers()).map((t) => t.blockTime)).toEqual([1447144575, 1447144575]);
+    expect((await ctx.store.listTransfers()).map((t) => t.blockTime)).toEqual([
+      1447144575, 1447144575,
+    ]);
   });
 
   it('summarises an address: totals, first/last seen, counterparties', async () => {
-    await store.write(async (w) => w.appendTransfers(REAL));
-    const s = await store.getAddressSummary({ chain: 'ethereum', address: REAL[0]!.from! });
+    await ctx.store.write(async (w) => w.appendTransfers(REAL));
+    const s = await ctx.store.getAddressSummary({ chain: 'ethereum', address: REAL[0]!.from! });
     expect(s.transfers).toBe(1);
     expect(s.assets).toEqual([
       expect.objectContaining({
