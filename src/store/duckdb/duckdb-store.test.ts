@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempStore } from '../../../test/helpers/temp-store.ts';
@@ -57,6 +58,22 @@ describe('DuckDB store', () => {
     ]);
   });
 
+  it('round-trips awkward text exactly (commas, quotes, backslashes, a literal \\N, empty strings, nulls)', async () => {
+    const odd: Transfer[] = ['a,b', 'say "hi"', 'back\\slash', '\\N', '', 'multi\nline'].map(
+      (position, i) => ({
+        ...REAL[0]!,
+        position,
+        from: i === 1 ? null : REAL[0]!.from,
+        amount: BigInt(i),
+      }),
+    );
+    await ctx.store.write(async (w) => w.appendTransfers(odd));
+    const back = await ctx.store.listTransfers();
+    expect(new Map(back.map((t) => [t.position, t]))).toEqual(
+      new Map(odd.map((t) => [t.position, t])),
+    );
+  });
+
   it('is idempotent on chain + tx hash + position, within and across writes', async () => {
     await ctx.store.write(async (w) => w.appendTransfers([...REAL, REAL[0]!]));
     const again = await ctx.store.write(async (w) => w.appendTransfers(REAL));
@@ -79,6 +96,15 @@ describe('DuckDB store', () => {
     } finally {
       await sliced.close();
     }
+  });
+
+  it("removes a killed write's scratch file when the database is opened again", async () => {
+    const stale = `${ctx.store.location}.stage-1-1.csv`;
+    fs.writeFileSync(stale, 'ethereum,1\n');
+    await ctx.store.close();
+    const reopened = await createDuckDbStore({ path: ctx.store.location });
+    await reopened.close();
+    expect(fs.existsSync(stale)).toBe(false);
   });
 
   it('discards everything written in a failed write', async () => {

@@ -34,14 +34,15 @@ import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.ts';
 
 /** Rows per DuckDB data chunk: DuckDB's vector size. */
 const CHUNK_ROWS = 2048;
-/** Rows an appender may buffer before it is flushed into its table. */
-const APPENDER_FLUSH_ROWS = 16_384;
 /**
- * Staged rows between checkpoints, which write them to the file so their memory can be reused.
- * Measured on a 1 M-row import: every 65,536 rows peaked at 240-246 MB RSS over four runs, every
- * 262,144 rows at 243-335 MB but about 20% faster; memory won.
+ * How staged transfers reach DuckDB. They are written as CSV to a scratch file and loaded with
+ * DuckDB's own parallel CSV reader, not with the Appender: measured on a 1 M-row import here, the
+ * Appender path took 9-12 s (each VARCHAR value is a native call, appends run on the JS thread, and
+ * staged rows had to be checkpointed every 65,536 rows to bound memory) and peaked at 240-335 MB RSS;
+ * the scratch-file path took 5.6-6.4 s at 223-253 MB. The reader gets a small budget and buffer.
  */
-const CHECKPOINT_ROWS = 65_536;
+const LOAD_MEMORY_LIMIT = '48MB';
+const LOAD_BUFFER_BYTES = 2 * 1024 * 1024;
 /** Staged rows merged per statement: bounds the merge's hash tables whatever the import's size. */
 export const MERGE_SLICE_ROWS = 2_000_000;
 /** DuckDB memory granted per staged row while merging (see `write`). */
@@ -67,10 +68,9 @@ function parseByteSize(text: string): number {
 /** Default DuckDB memory cap for queries (DuckDB spills to disk past it). */
 export const DEFAULT_MEMORY_LIMIT = '512MB';
 /**
- * DuckDB memory cap while rows are staged. Bulk writes stream through scratch tables that are
- * checkpointed to disk, so a small budget costs little time and keeps RSS flat: measured on 1 M rows
- * (tsx build), ~470 MB peak with 192 MB against ~280 MB with 32 MB, for about the same run time.
- * The merge gets more as the write grows (see MERGE_BYTES_PER_ROW).
+ * DuckDB memory cap while a write stages rows. Staged rows spill to disk, so a small budget costs
+ * little time and keeps RSS flat (a 192 MB budget made a 1 M-row import peak ~190 MB higher).
+ * Loading the scratch file and merging get their own budgets (LOAD_MEMORY_LIMIT, MERGE_BYTES_PER_ROW).
  */
 export const DEFAULT_WRITE_MEMORY_LIMIT = '32MB';
 
@@ -114,18 +114,6 @@ export class SchemaTooNewError extends UserError {
   }
 }
 
-const STAGE_TRANSFER_TYPES: DuckDBType[] = [
-  VARCHAR,
-  UBIGINT,
-  BIGINT,
-  VARCHAR,
-  VARCHAR,
-  VARCHAR,
-  VARCHAR,
-  VARCHAR,
-  BIGNUM,
-  VARCHAR,
-];
 const STAGE_EVENT_TYPES: DuckDBType[] = [
   VARCHAR,
   UBIGINT,
@@ -189,6 +177,7 @@ export async function createDuckDbStore(parameters: DuckDbStoreParameters): Prom
   }
   const connection = await instance.connect();
   await migrate(connection, location);
+  removeStaleStageFiles(location);
   return new DuckDbStore(
     location,
     instance,
@@ -246,23 +235,46 @@ function appendRows(
   }
 }
 
-function transferColumns(transfers: readonly Transfer[]): DuckDBValue[][] {
-  const count = transfers.length;
-  const cols: DuckDBValue[][] = STAGE_TRANSFER_TYPES.map(() => new Array<DuckDBValue>(count));
-  for (let i = 0; i < count; i++) {
-    const t = transfers[i]!;
-    cols[0]![i] = t.chain;
-    cols[1]![i] = t.blockNumber;
-    cols[2]![i] = t.blockTime === null ? null : BigInt(t.blockTime);
-    cols[3]![i] = t.txHash;
-    cols[4]![i] = t.position;
-    cols[5]![i] = t.from;
-    cols[6]![i] = t.to;
-    cols[7]![i] = t.asset;
-    cols[8]![i] = t.amount;
-    cols[9]![i] = t.kind;
+/** A CSV field for DuckDB's CSV reader: `\\N` for null, quoted only when it must be. */
+function csvField(value: string | null): string {
+  if (value === null) return '\\N';
+  if (value === '') return '""';
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 44 || c === 34 || c === 10 || c === 13 || c === 92)
+      return `"${value.replaceAll('"', '""')}"`;
   }
-  return cols;
+  return value;
+}
+
+/** Staged transfers as CSV lines in the `stage_transfers` column order. */
+function transferCsvLines(transfers: readonly Transfer[]): string {
+  let out = '';
+  for (const t of transfers) {
+    out += `${csvField(t.chain)},${t.blockNumber},${t.blockTime === null ? '\\N' : t.blockTime},${csvField(t.txHash)},${csvField(t.position)},${csvField(t.from)},${csvField(t.to)},${csvField(t.asset)},${t.amount},${t.kind}\n`;
+  }
+  return out;
+}
+
+const STAGE_FILE_SUFFIX = '.csv';
+const stageFilePrefix = (location: string) => `${path.basename(location)}.stage-`;
+
+/** A scratch file beside the database for staged rows, removed when the write ends. */
+function openStageFile(location: string): { fd: number; path: string } {
+  const file = path.join(
+    path.dirname(location),
+    `${stageFilePrefix(location)}${process.pid}-${Date.now()}${STAGE_FILE_SUFFIX}`,
+  );
+  return { fd: fs.openSync(file, 'w'), path: file };
+}
+
+/** Removes scratch files a killed write left behind; safe because the open database is locked. */
+function removeStaleStageFiles(location: string): void {
+  const prefix = stageFilePrefix(location);
+  for (const name of fs.readdirSync(path.dirname(location))) {
+    if (name.startsWith(prefix) && name.endsWith(STAGE_FILE_SUFFIX))
+      fs.rmSync(path.join(path.dirname(location), name), { force: true });
+  }
 }
 
 function eventRow(e: ChainEvent): DuckDBValue[] {
@@ -470,12 +482,9 @@ class DuckDbStore implements Store {
       throw new BaseError('A write is already in progress on this store', { code: 'STORE_BUSY' });
     this.writing = true;
     const c = this.connection;
-    let transferAppender: DuckDBAppender | null = null;
-    let transferChunk: DuckDBDataChunk | null = null;
+    const scratch: { file: { fd: number; path: string } | null } = { file: null };
     let eventAppender: DuckDBAppender | null = null;
     const staged = { transfers: 0, events: 0 };
-    let flushedTransfers = 0;
-    let checkpointedTransfers = 0;
     // Small writes wait here and are applied inside the merge transaction.
     const pending: {
       assets: Asset[];
@@ -491,10 +500,11 @@ class DuckDbStore implements Store {
     let inTransaction = false;
     await c.run(`SET memory_limit = '${this.memoryLimits.write}'`);
     try {
-      // Bulk rows go to scratch tables first, committed as they stream in: DuckDB keeps uncommitted
-      // appends in memory, which made a 1 M-row import several hundred MB larger. Nothing reads the
-      // scratch tables; only the merge transaction below makes rows visible, all at once, so a failure
-      // or crash at any point leaves the real tables as they were (the next write replaces the scratch).
+      // Bulk rows go to a scratch file and scratch tables first, committed outside the merge
+      // transaction: DuckDB keeps uncommitted rows in memory, which made a 1 M-row import several
+      // hundred MB larger. Nothing reads the scratch tables; only the merge transaction below makes rows
+      // visible, all at once, so a failure or crash at any point leaves the real tables as they were
+      // (the next write replaces the scratch tables; a crashed write's scratch file is removed at open).
       await c.run(`CREATE OR REPLACE TABLE stage_transfers (chain VARCHAR, block_number UBIGINT, block_time_s BIGINT, tx_hash VARCHAR,
         position VARCHAR, from_address VARCHAR, to_address VARCHAR, asset VARCHAR, amount BIGNUM, kind VARCHAR)`);
       await c.run(`CREATE OR REPLACE TABLE stage_events (chain VARCHAR, block_number UBIGINT, block_time_s BIGINT, tx_hash VARCHAR,
@@ -506,33 +516,9 @@ class DuckDbStore implements Store {
       const writer: StoreWriter = {
         appendTransfers: async (transfers) => {
           if (transfers.length === 0) return;
-          transferAppender ??= await c.createAppender('stage_transfers');
-          transferChunk ??= DuckDBDataChunk.create(STAGE_TRANSFER_TYPES);
-          const cols = transferColumns(transfers);
-          for (let start = 0; start < transfers.length; start += CHUNK_ROWS) {
-            const count = Math.min(CHUNK_ROWS, transfers.length - start);
-            // One reused chunk: its native memory is invisible to V8, so a fresh chunk per batch piles up
-            // native memory until the garbage collector happens to run.
-            transferChunk.reset();
-            transferChunk.setColumns(
-              start === 0 && count === transfers.length
-                ? cols
-                : cols.map((col) => col.slice(start, start + count)),
-            );
-            transferAppender.appendDataChunk(transferChunk);
-          }
+          scratch.file ??= openStageFile(this.location);
+          fs.writeSync(scratch.file.fd, transferCsvLines(transfers));
           staged.transfers += transfers.length;
-          if (staged.transfers - flushedTransfers >= APPENDER_FLUSH_ROWS) {
-            // The appender buffers rows natively until flushed; flushing often keeps that buffer small.
-            transferAppender.flushSync();
-            flushedTransfers = staged.transfers;
-          }
-          if (staged.transfers - checkpointedTransfers >= CHECKPOINT_ROWS) {
-            // Staged rows are committed but stay pinned in memory until checkpointed: without this a
-            // 5 M-row import ran out of a small memory budget.
-            await c.run('CHECKPOINT');
-            checkpointedTransfers = staged.transfers;
-          }
         },
         appendEvents: async (events) => {
           if (events.length === 0) return;
@@ -556,10 +542,16 @@ class DuckDbStore implements Store {
         recordImport: async (record) => void pending.imports.push(record),
       };
       await fn(writer);
+      if (scratch.file) {
+        fs.closeSync(scratch.file.fd);
+        await c.run(`SET memory_limit = '${LOAD_MEMORY_LIMIT}'`);
+        await c.run(`INSERT INTO stage_transfers SELECT * FROM read_csv('${scratch.file.path.replaceAll("'", "''")}', header = false,
+          nullstr = '\\N', allow_quoted_nulls = false, quote = '"', escape = '"', delim = ',', buffer_size = ${LOAD_BUFFER_BYTES},
+          columns = {'chain': 'VARCHAR', 'block_number': 'UBIGINT', 'block_time_s': 'BIGINT', 'tx_hash': 'VARCHAR', 'position': 'VARCHAR',
+                     'from_address': 'VARCHAR', 'to_address': 'VARCHAR', 'asset': 'VARCHAR', 'amount': 'BIGNUM', 'kind': 'VARCHAR'})`);
+      }
       // The appenders' buffered rows must reach the staging tables before the merge reads them.
-      (transferAppender as DuckDBAppender | null)?.closeSync();
       (eventAppender as DuckDBAppender | null)?.closeSync();
-      transferAppender = null;
       eventAppender = null;
       // One atomic merge keeps its inserted rows pinned until commit, so its budget grows with the
       // write (measured: 5 M rows need more than 32 MB; 1 M rows fit in it).
@@ -577,7 +569,6 @@ class DuckDbStore implements Store {
       return summary;
     } catch (error) {
       try {
-        (transferAppender as DuckDBAppender | null)?.closeSync();
         (eventAppender as DuckDBAppender | null)?.closeSync();
       } catch {
         // The scratch tables are dropped below whatever the appenders held.
@@ -585,6 +576,14 @@ class DuckDbStore implements Store {
       if (inTransaction) await c.run('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
+      if (scratch.file) {
+        try {
+          fs.closeSync(scratch.file.fd);
+        } catch {
+          // Already closed before the load.
+        }
+        fs.rmSync(scratch.file.path, { force: true });
+      }
       await this.dropStaging().catch(() => undefined);
       await c.run(`SET memory_limit = '${this.memoryLimits.query}'`).catch(() => undefined);
       this.writing = false;
