@@ -235,16 +235,13 @@ function appendRows(
   }
 }
 
+const CSV_SPECIAL = /[",\n\r\\]/;
+
 /** A CSV field for DuckDB's CSV reader: `\\N` for null, quoted only when it must be. */
 function csvField(value: string | null): string {
   if (value === null) return '\\N';
   if (value === '') return '""';
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c === 44 || c === 34 || c === 10 || c === 13 || c === 92)
-      return `"${value.replaceAll('"', '""')}"`;
-  }
-  return value;
+  return CSV_SPECIAL.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
 /** Staged transfers as CSV lines in the `stage_transfers` column order. */
