@@ -1,4 +1,4 @@
-import { Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
@@ -23,8 +23,7 @@ export type GlobalOptions = { db?: string; json?: boolean };
  */
 export function createCliContext(io: Omit<CliContext, 'logger'>): CliContext {
   const level = io.env.CHAINTRAIL_LOG_LEVEL || 'warn';
-  const sink = io.stderr instanceof Writable ? io.stderr : (io.stderr as unknown as Writable);
-  return { ...io, logger: pino({ level, base: undefined }, sink) };
+  return { ...io, logger: pino({ level, base: undefined }, io.stderr as Writable) };
 }
 
 /**

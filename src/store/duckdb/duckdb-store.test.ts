@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempStore } from '../../../test/helpers/temp-store.ts';
+import type { ChainEvent } from '../../model/events.ts';
 import type { Transfer } from '../../model/transfer.ts';
 import { createDuckDbStore } from './duckdb-store.ts';
 import { LATEST_SCHEMA_VERSION } from './migrations.ts';
@@ -72,6 +73,78 @@ describe('DuckDB store', () => {
     expect(new Map(back.map((t) => [t.position, t]))).toEqual(
       new Map(odd.map((t) => [t.position, t])),
     );
+  });
+
+  it('round-trips every typed event', async () => {
+    const t = REAL[0]!;
+    const base = {
+      chain: 'ethereum',
+      blockNumber: t.blockNumber,
+      blockTime: t.blockTime,
+      txHash: t.txHash,
+    };
+    // THORChain's mainnet router (shapeshift/thornode router_upgrade_info.go), an OFAC-listed BTC
+    // address (test/fixtures/addresses) as the memo's destination; other addresses from REAL.
+    const router = '0xd37bbe5744d730a1d98d8dc97c42f0ca46ad7146';
+    const events: ChainEvent[] = [
+      {
+        ...base,
+        position: 'log:1',
+        type: 'swap',
+        protocol: 'uniswap-v2',
+        contract: t.asset,
+        account: t.from,
+        recipient: t.to,
+        assetIn: null,
+        amountIn: 5n,
+        assetOut: null,
+        amountOut: 7n,
+        tokenInIndex: 1,
+      },
+      { ...base, position: 'log:2', type: 'wrap', contract: t.asset, account: t.from!, amount: 9n },
+      {
+        ...base,
+        position: 'log:3',
+        type: 'unwrap',
+        contract: t.asset,
+        account: t.to!,
+        amount: 11n,
+      },
+      {
+        ...base,
+        position: 'log:4',
+        type: 'bridge_deposit',
+        protocol: 'thorchain',
+        contract: router,
+        account: null,
+        asset: 'native',
+        amount: 2n ** 200n,
+        memo: '=:BTC.BTC:bc1q05aktddf9ce4p7hh3stgsf253m4vweu7nkhtmw',
+        counterparty: t.to,
+      },
+      {
+        ...base,
+        position: 'log:5',
+        type: 'bridge_withdrawal',
+        protocol: 'thorchain',
+        contract: router,
+        account: t.from,
+        asset: t.asset,
+        amount: 13n,
+        memo: 'OUT:ABC',
+        counterparty: t.to,
+      },
+    ];
+    const summary = await ctx.store.write(async (w) => w.appendEvents(events));
+    expect(summary).toMatchObject({ eventsWritten: 5, eventsDuplicate: 0 });
+    expect(await ctx.store.listEvents()).toEqual(events);
+    expect((await ctx.store.getStats()).events.map((e) => [e.type, e.count])).toEqual([
+      ['bridge_deposit', 1],
+      ['bridge_withdrawal', 1],
+      ['swap', 1],
+      ['unwrap', 1],
+      ['wrap', 1],
+    ]);
   });
 
   it('is idempotent on chain + tx hash + position, within and across writes', async () => {

@@ -408,27 +408,20 @@ function rowToEvent(r: Row): ChainEvent {
         amount: toBig(type === 'wrap' ? r.amount_in : r.amount_out),
       };
     case 'bridge_deposit':
+    case 'bridge_withdrawal': {
+      // A deposit leaves through the "in" side of the events row, a withdrawal arrives on the "out" side.
+      const deposit = type === 'bridge_deposit';
       return {
         ...base,
         type,
         protocol: String(r.protocol),
         account: (r.account as string | null) ?? null,
-        asset: String(r.asset_in),
-        amount: toBig(r.amount_in),
+        asset: String(deposit ? r.asset_in : r.asset_out),
+        amount: toBig(deposit ? r.amount_in : r.amount_out),
         memo: (r.memo as string | null) ?? null,
         counterparty: (r.counterparty as string | null) ?? null,
       };
-    case 'bridge_withdrawal':
-      return {
-        ...base,
-        type,
-        protocol: String(r.protocol),
-        account: (r.account as string | null) ?? null,
-        asset: String(r.asset_out),
-        amount: toBig(r.amount_out),
-        memo: (r.memo as string | null) ?? null,
-        counterparty: (r.counterparty as string | null) ?? null,
-      };
+    }
   }
 }
 
