@@ -130,6 +130,28 @@ describe('importEtl on ethereum-etl test resources', () => {
     ]);
   });
 
+  it('imports token metadata from a tokens export, so stats show symbols and decimals', async () => {
+    await importEtl({
+      store: ctx.store,
+      paths: [
+        path.join(
+          ETL,
+          'test_export_tokens_job/token_with_alternative_return_type/expected_tokens.csv',
+        ),
+      ],
+    });
+    expect(await ctx.store.listAssets('ethereum')).toEqual([
+      {
+        chain: 'ethereum',
+        asset: '0x86fa049857e0209aa7d9e616f7eb3b3b78ecfdb0',
+        symbol: 'EOS',
+        name: null,
+        decimals: 18,
+      },
+      { chain: 'ethereum', asset: 'native', symbol: 'ETH', name: 'Ethereum', decimals: 18 },
+    ]);
+  });
+
   it('is idempotent: a second import of the whole export writes nothing', async () => {
     const first = await importEtl({ store: ctx.store, paths: [STREAM] });
     const statsBefore = await ctx.store.getStats();

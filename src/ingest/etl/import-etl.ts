@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { knownContracts } from '../../chains/evm/known-contracts.ts';
 import { UserError } from '../../errors/base.ts';
-import { nativeAsset } from '../../model/asset.ts';
+import { type Asset, nativeAsset } from '../../model/asset.ts';
 import { getChain } from '../../model/chains.ts';
 import type { ChainEvent } from '../../model/events.ts';
 import type { Transfer } from '../../model/transfer.ts';
@@ -15,6 +15,7 @@ import {
   mapBlockRow,
   mapLogRow,
   mapReceiptRow,
+  mapTokenRow,
   mapTokenTransferRow,
   mapTraceRow,
   mapTransactionRow,
@@ -30,6 +31,7 @@ const APPEND_BATCH_ROWS = 16_384;
  */
 export const ETL_KINDS = [
   'blocks',
+  'tokens',
   'receipts',
   'transactions',
   'traces',
@@ -39,7 +41,7 @@ export const ETL_KINDS = [
 export type EtlKind = (typeof ETL_KINDS)[number];
 
 /** Export kinds chaintrail reads nothing from. */
-const IGNORED_KINDS = ['contracts', 'tokens', 'geth_traces'];
+const IGNORED_KINDS = ['contracts', 'geth_traces'];
 
 export type EtlFile = { path: string; kind: EtlKind; format: 'csv' | 'json' };
 
@@ -86,6 +88,7 @@ export function classifyEtlFile(
   // token_transfers before transactions/traces: the longer name must win.
   for (const kind of [
     'token_transfers',
+    'tokens',
     'transactions',
     'receipts',
     'traces',
@@ -198,6 +201,7 @@ export async function importEtl(parameters: ImportEtlParameters): Promise<Import
   let rows = 0;
   let blocks = 0;
   let doneBytes = 0;
+  const assets: Asset[] = [];
   const txContext = {
     failedTx: (hash: string) => (failed.has(hash) ? true : hasReceipts ? false : undefined),
   };
@@ -246,6 +250,9 @@ export async function importEtl(parameters: ImportEtlParameters): Promise<Import
                 case 'blocks':
                   blockBatch.push(mapBlockRow(row, chain.key));
                   blocks++;
+                  break;
+                case 'tokens':
+                  assets.push(mapTokenRow(row, chain.key));
                   break;
                 case 'receipts': {
                   const r = mapReceiptRow(row, chain.key);
@@ -298,7 +305,7 @@ export async function importEtl(parameters: ImportEtlParameters): Promise<Import
         });
       }
       await flush(true);
-      await writer.putAssets([nativeAsset(chain)]);
+      await writer.putAssets([nativeAsset(chain), ...assets]);
     });
     return {
       files,

@@ -12,7 +12,7 @@
 import { decodeLog, type DecodedLog, type DecodeLogContext } from '../../chains/evm/decode-log.ts';
 import { UserError } from '../../errors/base.ts';
 import { getAddressCodec, InvalidAddressError, type AddressCodec } from '../../model/address.ts';
-import { NATIVE_ASSET } from '../../model/asset.ts';
+import { NATIVE_ASSET, type Asset } from '../../model/asset.ts';
 import { callPosition, logPosition, type Transfer } from '../../model/transfer.ts';
 
 /**
@@ -504,4 +504,37 @@ export function mapLogRow(row: EtlRow, chain: string, ctx: DecodeLogContext): De
     },
     ctx,
   );
+}
+
+/** Most decimals an ERC-20 can declare (`uint8`). */
+const MAX_TOKEN_DECIMALS = 255;
+
+/**
+ * Maps a `tokens` export row (address, symbol, name, decimals) to asset metadata. Tokens that return
+ * nothing for symbol or name (ethereum-etl writes them empty) keep null there.
+ *
+ * @example
+ * mapTokenRow({ address: '0x86fa…cdb0', symbol: 'EOS', name: '', decimals: '18' }, 'ethereum');
+ * // { chain: 'ethereum', asset: '0x86fa…cdb0', symbol: 'EOS', name: null, decimals: 18 }
+ */
+export function mapTokenRow(row: EtlRow, chain: string): Asset {
+  const codec = evmCodec(chain);
+  const text = (name: string): string | null => {
+    const value = row[name];
+    return value === undefined || isEmpty(value) ? null : String(value);
+  };
+  const decimalsValue = row['decimals'];
+  let decimals: number | null = null;
+  if (decimalsValue !== undefined && !isEmpty(decimalsValue)) {
+    decimals = smallInt('decimals', decimalsValue);
+    if (decimals > MAX_TOKEN_DECIMALS)
+      throw new EtlRowError('decimals', `${decimals} is more than ${MAX_TOKEN_DECIMALS}`);
+  }
+  return {
+    chain: codec.chain.key,
+    asset: address(row, 'address', codec),
+    symbol: text('symbol'),
+    name: text('name'),
+    decimals,
+  };
 }
