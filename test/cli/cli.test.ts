@@ -153,45 +153,32 @@ describe('chaintrail CLI', () => {
         target,
       ]);
       const before = await statsJson(target);
+      const importArgs = ['import', 'transfers', big, '--map', GENERATED_MAP, '--db', target];
       const child = spawn(
         process.execPath,
-        [
-          path.resolve(import.meta.dirname, '../../bin/chaintrail.js'),
-          'import',
-          'transfers',
-          big,
-          '--map',
-          GENERATED_MAP,
-          '--db',
-          target,
-        ],
+        [path.resolve(import.meta.dirname, '../../bin/chaintrail.js'), ...importArgs],
         {
           env: { ...process.env, CHAINTRAIL_PROGRESS: '1' },
         },
       );
+      const closed = new Promise((resolve) => child.on('close', resolve));
       // Kill once the import is visibly under way (the progress bar reports rows).
-      await new Promise<void>((resolve) => {
-        child.stderr.on('data', (d: Buffer) => {
-          if (/[1-9][\d,]* rows \|/.test(String(d))) resolve();
-        });
-        child.on('close', () => resolve());
-      });
-      child.kill('SIGKILL');
-      await new Promise((resolve) => child.on('close', resolve));
-      expect(await statsJson(target)).toEqual(before);
-      // And the store still works: importing again completes.
-      const again = await runCli([
-        'import',
-        'transfers',
-        big,
-        '--map',
-        GENERATED_MAP,
-        '--db',
-        target,
-        '--json',
+      await Promise.race([
+        closed,
+        new Promise<void>((resolve) =>
+          child.stderr.on('data', (d: Buffer) => {
+            if (/[1-9][\d,]* rows \|/.test(String(d))) resolve();
+          }),
+        ),
       ]);
+      expect(child.kill('SIGKILL')).toBe(true);
+      await closed;
+      expect(await statsJson(target)).toEqual(before);
+      // And the store still works: importing again completes, and the killed run's scratch file is gone.
+      const again = await runCli([...importArgs, '--json']);
       expect(again.code).toBe(0);
       expect(JSON.parse(again.stdout)).toMatchObject({ written: 1_000_000 });
+      expect(fs.readdirSync(dir.path).filter((f) => f.includes('.stage-'))).toEqual([]);
     });
   });
 });
