@@ -6,9 +6,11 @@ import { registerImportCommand } from './commands/import.ts';
 import { registerStatsCommand } from './commands/stats.ts';
 import { type CliContext, createCliContext } from './context.ts';
 
-/** Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input. */
+/** Exit code: success. */
 export const EXIT_OK = 0;
+/** Exit code: a runtime failure (I/O, database, a bug). */
 export const EXIT_FAILURE = 1;
+/** Exit code: bad usage or bad input; the message says what to change. */
 export const EXIT_USAGE = 2;
 
 /**

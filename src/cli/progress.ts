@@ -4,6 +4,7 @@ import type { ImportProgress } from '../ingest/import-session.ts';
 /** How often a progress bar or log line may be redrawn. */
 const REDRAW_INTERVAL_MS = 200;
 
+/** Draws import progress; `stop` clears the bar. */
 export type ProgressReporter = {
   update(progress: ImportProgress): void;
   stop(): void;

@@ -38,6 +38,7 @@ export type ImportRunOptions = {
   onProgress?: (progress: ImportProgress) => void;
 };
 
+/** Rejects file used by `--skip-invalid` when `--rejects` is not given. */
 export const DEFAULT_REJECTS_PATH = 'chaintrail-rejects.csv';
 
 /**
@@ -82,6 +83,7 @@ export function createRejects(options: ImportRunOptions) {
   };
 }
 
+/** The rejects collector of one import. */
 export type Rejects = ReturnType<typeof createRejects>;
 
 /**

@@ -25,6 +25,7 @@ export const TRANSFER_FIELDS = [
   'position',
   'asset',
 ] as const;
+/** A field `--map` can name. */
 export type TransferField = (typeof TRANSFER_FIELDS)[number];
 
 /** Prefix of assets that are reference units rather than on-chain assets (e.g. `unit:USD` for USD-valued lists). */
@@ -32,6 +33,7 @@ export const UNIT_ASSET_PREFIX = 'unit:';
 /** Decimals used for a reference unit when none are given: enough for the float text of USD-valued lists. */
 const DEFAULT_UNIT_DECIMALS = 18;
 
+/** Input of {@link importTransfersCsv}. */
 export type ImportTransfersCsvParameters = ImportRunOptions & {
   store: Store;
   files: readonly string[];
@@ -45,6 +47,7 @@ export type ImportTransfersCsvParameters = ImportRunOptions & {
   decimals?: number;
 };
 
+/** What {@link importTransfersCsv} read and stored. */
 export type ImportTransfersCsvReturnType = {
   files: string[];
   rows: number;

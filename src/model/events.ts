@@ -69,4 +69,5 @@ export type BridgeWithdrawalEvent = EventBase & {
  */
 export type ChainEvent = SwapEvent | WrapEvent | BridgeDepositEvent | BridgeWithdrawalEvent;
 
+/** The `type` tag of a typed event. */
 export type ChainEventType = ChainEvent['type'];

@@ -8,6 +8,7 @@
  */
 export type TransferKind = 'native' | 'internal' | 'token' | 'utxo_in' | 'utxo_out';
 
+/** Every transfer kind, in a stable order (CLI help, validation). */
 export const TRANSFER_KINDS: readonly TransferKind[] = [
   'native',
   'internal',

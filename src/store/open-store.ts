@@ -4,6 +4,7 @@ import type { Store } from './store.ts';
 /** Database used when neither `--db` nor `CHAINTRAIL_DB` says otherwise. */
 export const DEFAULT_DB_PATH = './chaintrail.duckdb';
 
+/** Input of {@link openStore}. */
 export type OpenStoreParameters = {
   /** Explicit location (`--db`); wins over the environment. */
   db?: string | undefined;

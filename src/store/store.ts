@@ -54,6 +54,7 @@ export interface StoreWriter {
   recordImport(record: ImportRecord): Promise<void>;
 }
 
+/** Rows a write stored, and rows it skipped because their natural key was already stored. */
 export type WriteSummary = {
   transfersWritten: number;
   transfersDuplicate: number;
@@ -61,6 +62,7 @@ export type WriteSummary = {
   eventsDuplicate: number;
 };
 
+/** A block header: enough to time transfers and to detect reorgs. */
 export type Block = {
   chain: string;
   number: bigint;
@@ -70,6 +72,7 @@ export type Block = {
   time: number;
 };
 
+/** How far a named stream (e.g. a live sync) has got on a chain. */
 export type Checkpoint = {
   chain: string;
   stream: string;
@@ -87,6 +90,7 @@ export type Label = {
   confidence: number | null;
 };
 
+/** One entry of the import log. */
 export type ImportRecord = {
   kind: string;
   source: string;
@@ -95,6 +99,7 @@ export type ImportRecord = {
   sha256: string | null;
 };
 
+/** Count and exact sum of transfers of one chain / asset / kind. */
 export type AssetStats = {
   chain: string;
   /** Token contract, or `native`. */
@@ -107,6 +112,7 @@ export type AssetStats = {
   amount: bigint;
 };
 
+/** Totals and block / time range of one chain. */
 export type ChainStats = {
   chain: string;
   transfers: number;
@@ -119,6 +125,7 @@ export type ChainStats = {
   lastTime: number | null;
 };
 
+/** What `chaintrail stats` reports. */
 export type StoreStats = {
   chains: ChainStats[];
   assets: AssetStats[];
@@ -126,6 +133,8 @@ export type StoreStats = {
   labels: number;
 };
 
+/** Input of {@link Store.getAddressSummary}. */
+/** What `chaintrail address` reports. */
 export type AddressSummaryParameters = {
   chain: string;
   address: string;
@@ -133,6 +142,7 @@ export type AddressSummaryParameters = {
   topCounterparties?: number;
 };
 
+/** What an address received and sent of one asset. */
 export type AddressAssetTotals = {
   asset: string;
   symbol: string | null;
@@ -143,6 +153,7 @@ export type AddressAssetTotals = {
   transfersOut: number;
 };
 
+/** An address that traded with the summarised one. */
 export type Counterparty = {
   address: string;
   transfers: number;
@@ -161,6 +172,7 @@ export type AddressSummary = {
   labels: Label[];
 };
 
+/** Filters of {@link Store.listTransfers}; all optional, combined with AND. */
 export type TransferFilter = {
   chain?: string;
   address?: string;
@@ -172,6 +184,7 @@ export type TransferFilter = {
   limit?: number;
 };
 
+/** Filters of {@link Store.listEvents}; all optional, combined with AND. */
 export type EventFilter = {
   chain?: string;
   txHash?: string;

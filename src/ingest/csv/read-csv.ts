@@ -14,6 +14,7 @@ import { UserError } from '../../errors/base.ts';
 /** One record and the 1-based line on which it starts in its file. */
 export type CsvRecord = { fields: string[]; line: number };
 
+/** Input of {@link readCsv}. */
 export type ReadCsvParameters = {
   path: string;
   /** Field separator (default `,`). */

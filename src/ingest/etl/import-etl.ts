@@ -38,13 +38,16 @@ export const ETL_KINDS = [
   'token_transfers',
   'logs',
 ] as const;
+/** An ethereum-etl export chaintrail reads. */
 export type EtlKind = (typeof ETL_KINDS)[number];
 
 /** Export kinds chaintrail reads nothing from. */
 const IGNORED_KINDS = ['contracts', 'geth_traces'];
 
+/** One export file found by {@link importEtl}, with its kind and format. */
 export type EtlFile = { path: string; kind: EtlKind; format: 'csv' | 'json' };
 
+/** Input of {@link importEtl}. */
 export type ImportEtlParameters = ImportRunOptions & {
   store: Store;
   /** Export directories (searched recursively) or files. */
@@ -53,6 +56,7 @@ export type ImportEtlParameters = ImportRunOptions & {
   onWarning?: (message: string) => void;
 };
 
+/** What {@link importEtl} read and stored. */
 export type ImportEtlReturnType = {
   files: EtlFile[];
   rows: number;

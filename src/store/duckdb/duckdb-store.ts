@@ -74,6 +74,7 @@ export const DEFAULT_MEMORY_LIMIT = '512MB';
  */
 export const DEFAULT_WRITE_MEMORY_LIMIT = '32MB';
 
+/** Input of {@link createDuckDbStore}. */
 export type DuckDbStoreParameters = {
   /** Database file; created with the latest schema when missing. */
   path: string;

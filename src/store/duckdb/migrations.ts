@@ -5,6 +5,7 @@
  */
 export type Migration = { version: number; description: string; statements: readonly string[] };
 
+/** Every migration, oldest first. */
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -88,4 +89,5 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
+/** The schema version this code writes. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
