@@ -28,6 +28,9 @@ export const TRANSFER_FIELDS = [
 /** A field `--map` can name. */
 export type TransferField = (typeof TRANSFER_FIELDS)[number];
 
+/** Block numbers are stored as unsigned 64-bit integers. */
+const MAX_BLOCK_NUMBER = 2n ** 64n - 1n;
+
 /** Prefix of assets that are reference units rather than on-chain assets (e.g. `unit:USD` for USD-valued lists). */
 export const UNIT_ASSET_PREFIX = 'unit:';
 /** Decimals used for a reference unit when none are given: enough for the float text of USD-valued lists. */
@@ -197,6 +200,8 @@ export async function importTransfersCsv(
         const display = path.relative(process.cwd(), file) || file;
         let index: Partial<Record<TransferField, number>> | null = null;
         let width = 0;
+        const rowsBefore = rows;
+        const rejectedBefore = rejects.count;
         let batch: Transfer[] = [];
         const progress = (bytes: number) =>
           parameters.onProgress?.({
@@ -230,7 +235,7 @@ export async function importTransfersCsv(
               const to = codec.normalize(f[index.to!]!);
               const txHash = normalizeTxHash(chain, f[index.tx!]!);
               const blockText = f[index.block!]!;
-              if (!/^\d{1,20}$/.test(blockText))
+              if (!/^\d{1,20}$/.test(blockText) || BigInt(blockText) > MAX_BLOCK_NUMBER)
                 throw new UserError(`Invalid block number "${blockText}"`, {
                   code: 'INVALID_BLOCK',
                 });
@@ -279,20 +284,18 @@ export async function importTransfersCsv(
             }
             batch.push(t);
           }
-          // Hand each read chunk's rows to the store at once: rows that die young never reach V8's old
-          // generation, which otherwise fills with promoted garbage and inflates RSS by 100+ MB.
+          // One append per read chunk keeps the batch as small as the read buffer.
           await writer.appendTransfers(batch);
           batch = [];
         }
         if (index === null)
           throw new UserError(`${display}: empty file (no header row)`, { code: 'EMPTY_FILE' });
-        await writer.appendTransfers(batch);
         doneBytes += fs.statSync(file).size;
         await writer.recordImport({
           kind: 'transfers-csv',
           source: file,
-          rows,
-          rejected: rejects.count,
+          rows: rows - rowsBefore,
+          rejected: rejects.count - rejectedBefore,
           sha256: null,
         });
       }

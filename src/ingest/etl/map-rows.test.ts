@@ -602,3 +602,23 @@ describe('malformed rows throw EtlRowError naming the column', () => {
     expect(() => mapTokenTransferRow(tokenRow, 'bitcoin')).toThrow(/EVM chain/);
   });
 });
+
+describe('block numbers beyond 64 bits', () => {
+  it('are rejected with the column named, before they reach the store', () => {
+    const row = {
+      token_address: '0xf4eced2f682ce333f96f2d8966c613ded8fc95dd',
+      from_address: '0x1b63142628311395ceafeea5667e7c9026c862ca',
+      to_address: '0xac4df82fe37ea2187bc8c011a23d743b4f39019a',
+      value: '100000',
+      transaction_hash: '0x04cbcb236043d8fb7839e07bbc7f5eed692fb2ca55d897f1101eac3e3ad4fab8',
+      log_index: '0',
+      block_number: String(2n ** 64n),
+    };
+    expect(() => mapTokenTransferRow(row, 'ethereum')).toThrow(
+      expect.objectContaining({ column: 'block_number' }),
+    );
+    expect(
+      mapTokenTransferRow({ ...row, block_number: String(2n ** 64n - 1n) }, 'ethereum').blockNumber,
+    ).toBe(2n ** 64n - 1n);
+  });
+});

@@ -205,6 +205,15 @@ function toBigint(name: string, value: unknown): bigint {
   throw new EtlRowError(name, `expected a non-negative integer, got ${show(value)}`);
 }
 
+/** Block numbers are stored as unsigned 64-bit integers. */
+const MAX_BLOCK_NUMBER = 2n ** 64n - 1n;
+
+function blockNumberColumn(row: EtlRow, name: string): bigint {
+  const value = bigintColumn(row, name);
+  if (value > MAX_BLOCK_NUMBER) throw new EtlRowError(name, `${value} is beyond 2^64 - 1`);
+  return value;
+}
+
 function bigintColumn(row: EtlRow, name: string): bigint {
   const value = column(row, name);
   if (isEmpty(value)) throw new EtlRowError(name, 'empty value');
@@ -264,7 +273,7 @@ export function mapBlockRow(row: EtlRow, chain: string): EtlBlock {
   const codec = evmCodec(chain);
   return {
     chain: codec.chain.key,
-    number: bigintColumn(row, 'number'),
+    number: blockNumberColumn(row, 'number'),
     hash: hash(row, 'hash'),
     parentHash: hash(row, 'parent_hash'),
     time: smallIntColumn(row, 'timestamp'),
@@ -312,7 +321,7 @@ export function mapTransactionRow(
 ): Transfer | null {
   const codec = evmCodec(chain);
   const txHash = hash(row, 'hash');
-  const blockNumber = bigintColumn(row, 'block_number');
+  const blockNumber = blockNumberColumn(row, 'block_number');
   const from = address(row, 'from_address', codec);
   const toValue = column(row, 'to_address');
   const to = isEmpty(toValue)
@@ -394,7 +403,7 @@ export function mapTraceRow(row: EtlRow, chain: string): Transfer | null {
       throw new EtlRowError('call_type', `unknown call type ${show(callType)}`);
   }
   const txHash = hash(row, 'transaction_hash');
-  const blockNumber = bigintColumn(row, 'block_number');
+  const blockNumber = blockNumberColumn(row, 'block_number');
   const path = traceAddress(row);
   const from = address(row, 'from_address', codec);
   const to = optionalAddress(row, 'to_address', codec);
@@ -434,7 +443,7 @@ export function mapTokenTransferRow(row: EtlRow, chain: string): Transfer {
   const codec = evmCodec(chain);
   return {
     chain: codec.chain.key,
-    blockNumber: bigintColumn(row, 'block_number'),
+    blockNumber: blockNumberColumn(row, 'block_number'),
     blockTime: blockTime(row),
     txHash: hash(row, 'transaction_hash'),
     position: logPosition(smallIntColumn(row, 'log_index')),
@@ -494,7 +503,7 @@ export function mapLogRow(row: EtlRow, chain: string, ctx: DecodeLogContext): De
   return decodeLog(
     {
       chain: codec.chain.key,
-      blockNumber: bigintColumn(row, 'block_number'),
+      blockNumber: blockNumberColumn(row, 'block_number'),
       blockTime: blockTime(row),
       txHash: hash(row, 'transaction_hash'),
       logIndex: smallIntColumn(row, 'log_index'),
