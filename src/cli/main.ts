@@ -4,6 +4,7 @@ import { registerAddressCommand } from './commands/address.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerStatsCommand } from './commands/stats.ts';
+import { registerSyncCommand } from './commands/sync.ts';
 import { type CliContext, createCliContext } from './context.ts';
 
 /** Exit code: success. */
@@ -32,6 +33,7 @@ export function buildProgram(ctx: CliContext): Command {
     })
     .exitOverride();
   registerImportCommand(program, ctx);
+  registerSyncCommand(program, ctx);
   registerStatsCommand(program, ctx);
   registerAddressCommand(program, ctx);
   registerDemoCommand(program, ctx);
@@ -66,13 +68,10 @@ export async function main(
       ctx.stderr.write(`error: ${error.message}\n`);
       return EXIT_USAGE;
     }
-    const message =
-      error instanceof BaseError
-        ? error.message
-        : error instanceof Error
-          ? error.message
-          : String(error);
-    ctx.logger.error({ err: error }, 'command failed');
+    const message = error instanceof Error ? error.message : String(error);
+    // Known failures (typed, with a code) need only the message below; anything else is a bug: log it whole.
+    if (error instanceof BaseError) ctx.logger.debug({ err: error }, 'command failed');
+    else ctx.logger.error({ err: error }, 'command failed');
     ctx.stderr.write(`error: ${message}\n`);
     return EXIT_FAILURE;
   }

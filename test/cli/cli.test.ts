@@ -35,6 +35,7 @@ describe('chaintrail CLI', () => {
       ['stats', '--help'],
       ['address', '--help'],
       ['demo', '--help'],
+      ['sync', '--help'],
     ]) {
       const run = await runCli(args);
       expect(run.code, args.join(' ')).toBe(0);

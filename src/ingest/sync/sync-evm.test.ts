@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Anvil, startAnvil } from '../../chains/evm/anvil.ts';
+import { useTempStore } from '../../../test/helpers/temp-store.ts';
+import { SYNC_STREAM, syncEvm } from './sync-evm.ts';
+
+// A real local node: anvil mines each transaction into its own block.
+let anvil: Anvil;
+beforeAll(async () => {
+  anvil = await startAnvil();
+});
+afterAll(async () => {
+  await anvil?.stop();
+});
+
+async function rpc<T>(method: string, params: unknown[] = []): Promise<T> {
+  const res = await fetch(anvil.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
+  const body = (await res.json()) as { result?: T; error?: { message: string } };
+  if (body.error) throw new Error(body.error.message);
+  return body.result as T;
+}
+
+/** Sends `wei` between two of anvil's unlocked dev accounts and returns the tx hash. */
+async function send(from: string, to: string, wei: bigint): Promise<string> {
+  return rpc<string>('eth_sendTransaction', [{ from, to, value: `0x${wei.toString(16)}` }]);
+}
+
+describe('syncEvm against anvil', () => {
+  const ctx = useTempStore();
+
+  it('stores native transfers exactly, resumes from its checkpoint, and never doubles a row', async () => {
+    const [a, b, c] = await rpc<string[]>('eth_accounts');
+    const sent = [
+      await send(a!, b!, 10n ** 18n),
+      await send(b!, c!, 12345n),
+      await send(c!, a!, 1n),
+    ];
+    const first = await syncEvm({ store: ctx.store, rpcUrl: anvil.url });
+    expect(first.chain).toBe('anvil');
+    const head = BigInt(await rpc<string>('eth_blockNumber'));
+    expect(first.toBlock).toBe(head);
+    expect(await ctx.store.getCheckpoint('anvil', SYNC_STREAM)).toMatchObject({
+      blockNumber: head,
+    });
+
+    sent.push(await send(a!, c!, 7n));
+    const second = await syncEvm({ store: ctx.store, rpcUrl: anvil.url });
+    expect(second).toMatchObject({ fromBlock: head + 1n, blocks: 1, transfers: 1 });
+    // A third run has nothing to do.
+    expect(await syncEvm({ store: ctx.store, rpcUrl: anvil.url })).toMatchObject({
+      blocks: 0,
+      transfers: 0,
+    });
+
+    const stored = await ctx.store.listTransfers({ chain: 'anvil' });
+    expect(stored.map((t) => [t.txHash, t.from, t.to, t.amount, t.kind, t.position])).toEqual([
+      [sent[0], a, b, 10n ** 18n, 'native', 'call:'],
+      [sent[1], b, c, 12345n, 'native', 'call:'],
+      [sent[2], c, a, 1n, 'native', 'call:'],
+      [sent[3], a, c, 7n, 'native', 'call:'],
+    ]);
+    for (const t of stored) {
+      const block = await rpc<{ timestamp: string; hash: string }>('eth_getBlockByNumber', [
+        `0x${t.blockNumber.toString(16)}`,
+        false,
+      ]);
+      expect(t.blockTime).toBe(Number(BigInt(block.timestamp)));
+    }
+  });
+
+  it('refuses a chain id that does not match --chain', async () => {
+    await expect(
+      syncEvm({ store: ctx.store, rpcUrl: anvil.url, chain: 'ethereum' }),
+    ).rejects.toMatchObject({ code: 'CHAIN_MISMATCH' });
+  });
+});

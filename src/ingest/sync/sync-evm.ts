@@ -1,0 +1,301 @@
+import { createPublicClient, http, type PublicClient } from 'viem';
+import { internalTransfers, type CallFrame } from '../../chains/evm/call-frames.ts';
+import { decodeLog } from '../../chains/evm/decode-log.ts';
+import { knownContracts } from '../../chains/evm/known-contracts.ts';
+import { BaseError, RetryableError, UserError } from '../../errors/base.ts';
+import { redactUrl } from '../../chains/evm/redact-url.ts';
+import { nativeAsset } from '../../model/asset.ts';
+import { getChain } from '../../model/chains.ts';
+import type { ChainEvent } from '../../model/events.ts';
+import { callPosition, type Transfer } from '../../model/transfer.ts';
+import type { Block, Store } from '../../store/store.ts';
+
+/** Blocks fetched and committed together: one atomic write, one checkpoint. */
+export const DEFAULT_SYNC_BATCH_BLOCKS = 50;
+/** JSON-RPC requests per HTTP batch. */
+const RPC_BATCH_SIZE = 100;
+/** Per-request timeout. */
+const RPC_TIMEOUT_MS = 30_000;
+/** Name of the sync's checkpoint stream. */
+export const SYNC_STREAM = 'evm-sync';
+
+type RpcTransaction = { hash: string; from: string; to: string | null; value: string };
+type RpcBlock = {
+  number: string;
+  hash: string;
+  parentHash: string;
+  timestamp: string;
+  transactions: RpcTransaction[];
+};
+type RpcLog = { logIndex: string; address: string; data: string; topics: string[] };
+type RpcReceipt = {
+  transactionHash: string;
+  status?: string | null;
+  contractAddress: string | null;
+  logs: RpcLog[];
+};
+type TraceMode = 'debug' | 'none';
+
+/** The chain changed under the checkpoint: the stored block is no longer the parent of the next one. */
+export class ReorgDetectedError extends BaseError {
+  override name = 'ReorgDetectedError';
+  constructor(blockNumber: bigint) {
+    super(
+      `Chain reorganisation detected at block ${blockNumber}: its parent is not the stored block ${blockNumber - 1n}`,
+      {
+        code: 'REORG_DETECTED',
+        details:
+          'Nothing past the checkpoint was written. Rolling back to the fork point is not supported yet; re-sync from an earlier block into a fresh database.',
+      },
+    );
+  }
+}
+
+export type SyncEvmParameters = {
+  store: Store;
+  /** JSON-RPC endpoint (credentials in the URL are never logged). */
+  rpcUrl: string;
+  /** Chain key; default: resolved from `eth_chainId`. */
+  chain?: string | undefined;
+  /** First block when there is no checkpoint (default 0). */
+  from?: bigint | undefined;
+  /** Last block (default: the node's latest). */
+  to?: bigint | undefined;
+  batchBlocks?: number | undefined;
+  onBatch?: (progress: {
+    chain: string;
+    fromBlock: bigint;
+    toBlock: bigint;
+    target: bigint;
+    transfers: number;
+  }) => void;
+  onWarning?: (message: string) => void;
+};
+
+export type SyncEvmReturnType = {
+  chain: string;
+  fromBlock: bigint | null;
+  toBlock: bigint | null;
+  blocks: number;
+  transfers: number;
+  events: number;
+};
+
+/**
+ * One JSON-RPC call. Failures become a {@link RetryableError} naming the method and the redacted
+ * endpoint only: viem's own messages repeat the full URL, which may hold an API key.
+ */
+async function rpc<T>(
+  client: PublicClient,
+  method: string,
+  params: unknown[],
+  url: string,
+): Promise<T> {
+  try {
+    return (await client.request({ method: method as never, params: params as never })) as T;
+  } catch (error) {
+    const short = (error as { shortMessage?: string }).shortMessage ?? 'request failed';
+    const cause = (error as { cause?: { message?: string } }).cause?.message;
+    const reason = `${short}${cause && !cause.includes('://') ? ` (${cause})` : ''}`;
+    throw new RetryableError(`RPC ${method} failed: ${reason}`, {
+      code: 'RPC_FAILED',
+      details: `endpoint ${redactUrl(url)}`,
+    });
+  }
+}
+
+function isMethodMissing(error: unknown): boolean {
+  const text = String((error as Error)?.message ?? error);
+  return /not (found|supported|available)|does not exist|unknown method|-32601/i.test(text);
+}
+
+/**
+ * Syncs an EVM chain from a JSON-RPC node into the store, from its checkpoint (or `from`) up to `to`:
+ * native transfers of successful transactions, internal value transfers from `debug_traceBlockByNumber`
+ * (callTracer) when the node has it, token transfers and typed events decoded from receipt logs.
+ * Each batch of blocks (transfers, events, blocks and the checkpoint) is one atomic write, so a
+ * killed sync resumes from its last checkpoint with nothing lost or doubled.
+ *
+ * @example
+ * const result = await syncEvm({ store, rpcUrl: 'http://127.0.0.1:8545' });
+ */
+export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmReturnType> {
+  const { store } = parameters;
+  const warn = parameters.onWarning ?? (() => undefined);
+  const client = createPublicClient({
+    transport: http(parameters.rpcUrl, {
+      batch: { batchSize: RPC_BATCH_SIZE },
+      timeout: RPC_TIMEOUT_MS,
+    }),
+  }) as PublicClient;
+  const chainId = Number(BigInt(await rpc<string>(client, 'eth_chainId', [], parameters.rpcUrl)));
+  const chain = getChain(parameters.chain ?? chainId);
+  if (chain.family !== 'evm')
+    throw new UserError(`${chain.key} is not an EVM chain`, { code: 'BAD_USAGE' });
+  if (chain.chainId !== undefined && chain.chainId !== chainId) {
+    throw new UserError(
+      `The node serves chain id ${chainId}, not ${chain.key} (${chain.chainId})`,
+      { code: 'CHAIN_MISMATCH' },
+    );
+  }
+  const latest = BigInt(await rpc<string>(client, 'eth_blockNumber', [], parameters.rpcUrl));
+  const target = parameters.to ?? latest;
+  const checkpoint = await store.getCheckpoint(chain.key, SYNC_STREAM);
+  let next = checkpoint ? checkpoint.blockNumber + 1n : (parameters.from ?? 0n);
+  let expectedParent = checkpoint?.blockHash ?? null;
+  const batch = BigInt(parameters.batchBlocks ?? DEFAULT_SYNC_BATCH_BLOCKS);
+  const decodeContext = knownContracts(chain.key);
+  let traceMode: TraceMode | null = null;
+  const result: SyncEvmReturnType = {
+    chain: chain.key,
+    fromBlock: next <= target ? next : null,
+    toBlock: null,
+    blocks: 0,
+    transfers: 0,
+    events: 0,
+  };
+
+  while (next <= target) {
+    const last = next + batch - 1n < target ? next + batch - 1n : target;
+    const numbers: bigint[] = [];
+    for (let n = next; n <= last; n++) numbers.push(n);
+    const hex = numbers.map((n) => `0x${n.toString(16)}`);
+    const [blocks, receipts] = await Promise.all([
+      Promise.all(
+        hex.map((h) => rpc<RpcBlock>(client, 'eth_getBlockByNumber', [h, true], parameters.rpcUrl)),
+      ),
+      Promise.all(
+        hex.map((h) => rpc<RpcReceipt[]>(client, 'eth_getBlockReceipts', [h], parameters.rpcUrl)),
+      ),
+    ]);
+    if (traceMode === null) {
+      try {
+        await rpc(
+          client,
+          'debug_traceBlockByNumber',
+          [hex[0], { tracer: 'callTracer' }],
+          parameters.rpcUrl,
+        );
+        traceMode = 'debug';
+      } catch (error) {
+        if (!isMethodMissing(error)) throw error;
+        traceMode = 'none';
+        warn('the node has no debug_traceBlockByNumber: internal value transfers are not synced');
+      }
+    }
+    const traces =
+      traceMode === 'debug'
+        ? await Promise.all(
+            hex.map((h) =>
+              rpc<{ txHash?: string; result: CallFrame }[]>(
+                client,
+                'debug_traceBlockByNumber',
+                [h, { tracer: 'callTracer' }],
+                parameters.rpcUrl,
+              ),
+            ),
+          )
+        : null;
+
+    const transfers: Transfer[] = [];
+    const events: ChainEvent[] = [];
+    const storedBlocks: Block[] = [];
+    blocks.forEach((block, b) => {
+      if (!block)
+        throw new BaseError(`The node returned no block ${numbers[b]}`, {
+          code: 'RPC_MISSING_BLOCK',
+        });
+      // Invariant: each block's parent is the block stored before it, else the chain reorganised.
+      if (expectedParent !== null && block.parentHash.toLowerCase() !== expectedParent)
+        throw new ReorgDetectedError(numbers[b]!);
+      expectedParent = block.hash.toLowerCase();
+      const blockNumber = numbers[b]!;
+      const blockTime = Number(BigInt(block.timestamp));
+      storedBlocks.push({
+        chain: chain.key,
+        number: blockNumber,
+        hash: block.hash.toLowerCase(),
+        parentHash: block.parentHash.toLowerCase(),
+        time: blockTime,
+      });
+      const byHash = new Map(receipts[b]!.map((r) => [r.transactionHash.toLowerCase(), r]));
+      block.transactions.forEach((tx, i) => {
+        const txHash = tx.hash.toLowerCase();
+        const receipt = byHash.get(txHash);
+        if (!receipt)
+          throw new BaseError(`No receipt for transaction ${txHash} of block ${blockNumber}`, {
+            code: 'RPC_MISSING_RECEIPT',
+          });
+        // Pre-Byzantium receipts have no status; such transactions count as successful.
+        if (
+          receipt.status !== undefined &&
+          receipt.status !== null &&
+          BigInt(receipt.status) === 0n
+        )
+          return;
+        const value = BigInt(tx.value);
+        if (value > 0n) {
+          transfers.push({
+            chain: chain.key,
+            blockNumber,
+            blockTime,
+            txHash,
+            position: callPosition([]),
+            from: tx.from.toLowerCase(),
+            to: (tx.to ?? receipt.contractAddress)?.toLowerCase() ?? null,
+            asset: 'native',
+            amount: value,
+            kind: 'native',
+          });
+        }
+        const frame = traces?.[b]?.[i]?.result;
+        if (frame)
+          transfers.push(
+            ...internalTransfers(frame, { chain: chain.key, blockNumber, blockTime, txHash }),
+          );
+        for (const log of receipt.logs) {
+          const decoded = decodeLog(
+            {
+              chain: chain.key,
+              blockNumber,
+              blockTime,
+              txHash,
+              logIndex: Number(BigInt(log.logIndex)),
+              address: log.address,
+              data: log.data,
+              topics: log.topics,
+            },
+            decodeContext,
+          );
+          if (decoded.transfer) transfers.push(decoded.transfer);
+          if (decoded.event) events.push(decoded.event);
+        }
+      });
+    });
+    await store.write(async (w) => {
+      await w.putBlocks(storedBlocks);
+      await w.appendTransfers(transfers);
+      await w.appendEvents(events);
+      await w.putAssets([nativeAsset(chain)]);
+      await w.setCheckpoint({
+        chain: chain.key,
+        stream: SYNC_STREAM,
+        blockNumber: last,
+        blockHash: expectedParent,
+      });
+    });
+    result.blocks += numbers.length;
+    result.transfers += transfers.length;
+    result.events += events.length;
+    result.toBlock = last;
+    parameters.onBatch?.({
+      chain: chain.key,
+      fromBlock: next,
+      toBlock: last,
+      target,
+      transfers: result.transfers,
+    });
+    next = last + 1n;
+  }
+  return result;
+}
