@@ -50,6 +50,11 @@ export interface StoreWriter {
   putAssets(assets: readonly Asset[]): Promise<void>;
   addLabels(labels: readonly Label[]): Promise<void>;
   setCheckpoint(checkpoint: Checkpoint): Promise<void>;
+  /**
+   * Removes every transfer, event and block of `chain` from `fromBlock` on (a chain reorganisation
+   * orphaned them). Applied before this write's own rows, so re-ingested blocks replace the orphans.
+   */
+  deleteFromBlock(chain: string, fromBlock: bigint): Promise<void>;
   /** Records an import in the import log (provenance of what was loaded). */
   recordImport(record: ImportRecord): Promise<void>;
 }

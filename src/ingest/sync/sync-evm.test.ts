@@ -71,6 +71,38 @@ describe('syncEvm against anvil', () => {
     }
   });
 
+  it('rolls back to the fork point when the chain reorganises, and re-ingests the new blocks', async () => {
+    const [a, b, c] = await rpc<string[]>('eth_accounts');
+    const kept = await send(a!, b!, 1n);
+    const snapshot = await rpc<string>('evm_snapshot');
+    const orphaned = await send(a!, c!, 2n);
+    await syncEvm({ store: ctx.store, rpcUrl: anvil.url });
+    expect((await ctx.store.listTransfers({ txHash: orphaned })).length).toBe(1);
+    // Replace the last block with a different history, one block longer.
+    expect(await rpc<boolean>('evm_revert', [snapshot])).toBe(true);
+    const replacement = [await send(b!, c!, 3n), await send(c!, a!, 4n)];
+    const warnings: string[] = [];
+    const result = await syncEvm({
+      store: ctx.store,
+      rpcUrl: anvil.url,
+      onWarning: (m) => warnings.push(m),
+    });
+    expect(result.reorgs).toBe(1);
+    expect(warnings.join('\n')).toMatch(/chain reorganisation: rolled back blocks/);
+    const hashes = (await ctx.store.listTransfers({ chain: 'anvil' })).map((t) => t.txHash);
+    expect(hashes).toContain(kept);
+    expect(hashes).not.toContain(orphaned);
+    expect(hashes).toEqual(expect.arrayContaining(replacement));
+    // Stored blocks are the node's blocks again.
+    const head = BigInt(await rpc<string>('eth_blockNumber'));
+    const [stored] = await ctx.store.getBlocks('anvil', [head]);
+    const node = await rpc<{ hash: string }>('eth_getBlockByNumber', [
+      `0x${head.toString(16)}`,
+      false,
+    ]);
+    expect(stored!.hash).toBe(node.hash);
+  });
+
   it('refuses a chain id that does not match --chain', async () => {
     await expect(
       syncEvm({ store: ctx.store, rpcUrl: anvil.url, chain: 'ethereum' }),

@@ -37,19 +37,31 @@ type RpcReceipt = {
 type TraceMode = 'debug' | 'none';
 
 /** The chain changed under the checkpoint: the stored block is no longer the parent of the next one. */
-export class ReorgDetectedError extends BaseError {
-  override name = 'ReorgDetectedError';
-  constructor(blockNumber: bigint) {
-    super(
-      `Chain reorganisation detected at block ${blockNumber}: its parent is not the stored block ${blockNumber - 1n}`,
-      {
-        code: 'REORG_DETECTED',
-        details:
-          'Nothing past the checkpoint was written. Rolling back to the fork point is not supported yet; re-sync from an earlier block into a fresh database.',
-      },
-    );
+export class ReorgTooDeepError extends BaseError {
+  override name = 'ReorgTooDeepError';
+  constructor(blockNumber: bigint, depth: number) {
+    super(`Chain reorganisation at block ${blockNumber} reaches deeper than ${depth} blocks`, {
+      code: 'REORG_TOO_DEEP',
+      details:
+        'No stored block in that range matches the node. Nothing was changed; check that --rpc serves the same chain.',
+    });
   }
 }
+
+/** The node kept changing the blocks of a batch while it was being fetched. */
+export class UnstableChainError extends RetryableError {
+  override name = 'UnstableChainError';
+  constructor(fromBlock: bigint) {
+    super(`Blocks from ${fromBlock} kept changing while they were fetched`, {
+      code: 'CHAIN_UNSTABLE',
+    });
+  }
+}
+
+/** How far back a reorganisation is followed before giving up. */
+export const REORG_SEARCH_DEPTH = 128;
+/** Fetches of one batch before an inconsistent batch is an error. */
+const BATCH_FETCH_ATTEMPTS = 3;
 
 export type SyncEvmParameters = {
   store: Store;
@@ -73,6 +85,8 @@ export type SyncEvmParameters = {
 };
 
 export type SyncEvmReturnType = {
+  /** Chain reorganisations rolled back. */
+  reorgs: number;
   chain: string;
   fromBlock: bigint | null;
   toBlock: bigint | null;
@@ -153,6 +167,26 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
     blocks: 0,
     transfers: 0,
     events: 0,
+    reorgs: 0,
+  };
+
+  /**
+   * The newest stored block at or below `from` that the node still has, found by comparing hashes
+   * downwards. Below the first synced block nothing is stored, so the fork is taken to be there.
+   */
+  const findForkPoint = async (from: bigint): Promise<{ number: bigint; hash: string | null }> => {
+    for (let k = from; k >= 0n && from - k < BigInt(REORG_SEARCH_DEPTH); k--) {
+      const [stored] = await store.getBlocks(chain.key, [k]);
+      if (!stored) return { number: k, hash: null };
+      const node = await rpc<RpcBlock>(
+        client,
+        'eth_getBlockByNumber',
+        [`0x${k.toString(16)}`, false],
+        parameters.rpcUrl,
+      );
+      if (node && node.hash.toLowerCase() === stored.hash) return { number: k, hash: stored.hash };
+    }
+    throw new ReorgTooDeepError(from + 1n, REORG_SEARCH_DEPTH);
   };
 
   while (next <= target) {
@@ -160,14 +194,54 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
     const numbers: bigint[] = [];
     for (let n = next; n <= last; n++) numbers.push(n);
     const hex = numbers.map((n) => `0x${n.toString(16)}`);
-    const [blocks, receipts] = await Promise.all([
-      Promise.all(
-        hex.map((h) => rpc<RpcBlock>(client, 'eth_getBlockByNumber', [h, true], parameters.rpcUrl)),
-      ),
-      Promise.all(
-        hex.map((h) => rpc<RpcReceipt[]>(client, 'eth_getBlockReceipts', [h], parameters.rpcUrl)),
-      ),
-    ]);
+    let fetched: { blocks: RpcBlock[]; receipts: RpcReceipt[][] } | null = null;
+    for (let attempt = 1; attempt <= BATCH_FETCH_ATTEMPTS && !fetched; attempt++) {
+      const [b, r] = await Promise.all([
+        Promise.all(
+          hex.map((h) =>
+            rpc<RpcBlock>(client, 'eth_getBlockByNumber', [h, true], parameters.rpcUrl),
+          ),
+        ),
+        Promise.all(
+          hex.map((h) => rpc<RpcReceipt[]>(client, 'eth_getBlockReceipts', [h], parameters.rpcUrl)),
+        ),
+      ]);
+      b.forEach((block, k) => {
+        if (!block)
+          throw new BaseError(`The node returned no block ${numbers[k]}`, {
+            code: 'RPC_MISSING_BLOCK',
+          });
+      });
+      // Blocks fetched one by one must still form a chain; if not, the node reorganised meanwhile.
+      if (
+        b.every(
+          (block, k) => k === 0 || block.parentHash.toLowerCase() === b[k - 1]!.hash.toLowerCase(),
+        )
+      )
+        fetched = { blocks: b, receipts: r };
+    }
+    if (!fetched) throw new UnstableChainError(next);
+    const { blocks, receipts } = fetched;
+    // Invariant: the first block's parent is the checkpoint block; if not, the stored tip was orphaned.
+    if (expectedParent !== null && blocks[0]!.parentHash.toLowerCase() !== expectedParent) {
+      const fork = await findForkPoint(next - 1n);
+      await store.write(async (w) => {
+        await w.deleteFromBlock(chain.key, fork.number + 1n);
+        await w.setCheckpoint({
+          chain: chain.key,
+          stream: SYNC_STREAM,
+          blockNumber: fork.number,
+          blockHash: fork.hash,
+        });
+      });
+      parameters.onWarning?.(
+        `chain reorganisation: rolled back blocks ${fork.number + 1n}-${next - 1n}`,
+      );
+      result.reorgs++;
+      next = fork.number + 1n;
+      expectedParent = fork.hash;
+      continue;
+    }
     if (traceMode === null) {
       try {
         await rpc(
@@ -201,13 +275,6 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
     const events: ChainEvent[] = [];
     const storedBlocks: Block[] = [];
     blocks.forEach((block, b) => {
-      if (!block)
-        throw new BaseError(`The node returned no block ${numbers[b]}`, {
-          code: 'RPC_MISSING_BLOCK',
-        });
-      // Invariant: each block's parent is the block stored before it, else the chain reorganised.
-      if (expectedParent !== null && block.parentHash.toLowerCase() !== expectedParent)
-        throw new ReorgDetectedError(numbers[b]!);
       expectedParent = block.hash.toLowerCase();
       const blockNumber = numbers[b]!;
       const blockTime = Number(BigInt(block.timestamp));

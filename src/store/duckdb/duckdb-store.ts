@@ -482,11 +482,13 @@ class DuckDbStore implements Store {
       labels: Label[];
       checkpoints: Checkpoint[];
       imports: ImportRecord[];
+      deletions: { chain: string; fromBlock: bigint }[];
     } = {
       assets: [],
       labels: [],
       checkpoints: [],
       imports: [],
+      deletions: [],
     };
     let inTransaction = false;
     await c.run(`SET memory_limit = '${this.memoryLimits.write}'`);
@@ -531,6 +533,8 @@ class DuckDbStore implements Store {
         addLabels: async (labels) => void pending.labels.push(...labels),
         setCheckpoint: async (cp) => void pending.checkpoints.push(cp),
         recordImport: async (record) => void pending.imports.push(record),
+        deleteFromBlock: async (chain, fromBlock) =>
+          void pending.deletions.push({ chain, fromBlock }),
       };
       await fn(writer);
       if (scratch.file) {
@@ -554,6 +558,19 @@ class DuckDbStore implements Store {
       await c.run(`SET memory_limit = '${Math.ceil(mergeBytes / 2 ** 20)}MiB'`);
       await c.run('BEGIN TRANSACTION');
       inTransaction = true;
+      // Orphaned blocks go first, so that the rows re-ingested for them are not taken for duplicates.
+      for (const d of pending.deletions) {
+        for (const [table, column] of [
+          ['transfers', 'block_number'],
+          ['events', 'block_number'],
+          ['blocks', 'number'],
+        ] as const) {
+          await c.run(`DELETE FROM ${table} WHERE chain = $1 AND ${column} >= $2`, [
+            d.chain,
+            d.fromBlock,
+          ]);
+        }
+      }
       const summary = await this.merge(staged);
       await this.applyPending(pending);
       await c.run('COMMIT');
