@@ -38,6 +38,8 @@ export function registerSyncCommand(program: Command, ctx: CliContext): void {
   ).action(
     async (
       options: GlobalOptions & {
+        concurrency?: number;
+        rps?: number;
         rpc: string;
         chain?: string;
         from?: bigint;
@@ -53,6 +55,18 @@ export function registerSyncCommand(program: Command, ctx: CliContext): void {
           from: options.from,
           to: options.to,
           batchBlocks: Math.max(1, options.batch),
+          concurrency: options.concurrency || undefined,
+          rps: options.rps || undefined,
+          onRetry: (r) =>
+            ctx.logger.warn(
+              {
+                method: r.method,
+                attempt: r.attempt,
+                delayMs: Math.round(r.delayMs),
+                reason: r.reason,
+              },
+              'RPC retry',
+            ),
           onBatch: (p) =>
             ctx.logger.info(
               {

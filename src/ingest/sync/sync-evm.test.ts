@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Anvil, startAnvil } from '../../chains/evm/anvil.ts';
 import { useTempStore } from '../../../test/helpers/temp-store.ts';
 import { SYNC_STREAM, syncEvm } from './sync-evm.ts';
+import { type Fault, startFaultProxy } from '../../../test/helpers/fault-proxy.ts';
+import { createDuckDbStore } from '../../store/duckdb/duckdb-store.ts';
+import path from 'node:path';
 
 // A real local node: anvil mines each transaction into its own block.
 let anvil: Anvil;
@@ -101,6 +104,41 @@ describe('syncEvm against anvil', () => {
       false,
     ]);
     expect(stored!.hash).toBe(node.hash);
+  });
+
+  it('gets the same data through a flaky endpoint (429, 503, a stalled request) as directly', async () => {
+    const [a, b] = await rpc<string[]>('eth_accounts');
+    await send(a!, b!, 42n);
+    const head = BigInt(await rpc<string>('eth_blockNumber'));
+    const faults: Fault[] = [
+      { kind: 'forward' },
+      { kind: 'status', status: 429, retryAfter: '0' },
+      { kind: 'status', status: 503 },
+      { kind: 'forward' },
+      { kind: 'status', status: 502 },
+    ];
+    const proxy = await startFaultProxy(anvil.url, (n) => faults[n - 1] ?? { kind: 'forward' });
+    const retries: string[] = [];
+    try {
+      await syncEvm({
+        store: ctx.store,
+        rpcUrl: proxy.url,
+        to: head,
+        onRetry: (r) => retries.push(r.reason),
+      });
+    } finally {
+      await proxy.close();
+    }
+    expect(proxy.counts.injected).toEqual({ 'status 429': 1, 'status 503': 1, 'status 502': 1 });
+    expect(retries.length).toBeGreaterThanOrEqual(3);
+    const other = await createDuckDbStore({ path: path.join(ctx.dir, 'direct.duckdb') });
+    try {
+      await syncEvm({ store: other, rpcUrl: anvil.url, to: head });
+      expect(await ctx.store.listTransfers()).toEqual(await other.listTransfers());
+      expect(await ctx.store.getStats()).toEqual(await other.getStats());
+    } finally {
+      await other.close();
+    }
   });
 
   it('refuses a chain id that does not match --chain', async () => {

@@ -1,9 +1,8 @@
-import { createPublicClient, http, type PublicClient } from 'viem';
 import { internalTransfers, type CallFrame } from '../../chains/evm/call-frames.ts';
 import { decodeLog } from '../../chains/evm/decode-log.ts';
 import { knownContracts } from '../../chains/evm/known-contracts.ts';
 import { BaseError, RetryableError, UserError } from '../../errors/base.ts';
-import { redactUrl } from '../../chains/evm/redact-url.ts';
+import { createRpcClient, RpcResponseError } from '../../chains/evm/rpc-client.ts';
 import { nativeAsset } from '../../model/asset.ts';
 import { getChain } from '../../model/chains.ts';
 import type { ChainEvent } from '../../model/events.ts';
@@ -12,10 +11,6 @@ import type { Block, Store } from '../../store/store.ts';
 
 /** Blocks fetched and committed together: one atomic write, one checkpoint. */
 export const DEFAULT_SYNC_BATCH_BLOCKS = 50;
-/** JSON-RPC requests per HTTP batch. */
-const RPC_BATCH_SIZE = 100;
-/** Per-request timeout. */
-const RPC_TIMEOUT_MS = 30_000;
 /** Name of the sync's checkpoint stream. */
 export const SYNC_STREAM = 'evm-sync';
 
@@ -74,6 +69,11 @@ export type SyncEvmParameters = {
   /** Last block (default: the node's latest). */
   to?: bigint | undefined;
   batchBlocks?: number | undefined;
+  /** Most JSON-RPC requests per second (default: no cap). */
+  rps?: number | undefined;
+  /** Most JSON-RPC requests in flight. */
+  concurrency?: number | undefined;
+  onRetry?: (info: { method: string; attempt: number; delayMs: number; reason: string }) => void;
   onBatch?: (progress: {
     chain: string;
     fromBlock: bigint;
@@ -95,32 +95,13 @@ export type SyncEvmReturnType = {
   events: number;
 };
 
-/**
- * One JSON-RPC call. Failures become a {@link RetryableError} naming the method and the redacted
- * endpoint only: viem's own messages repeat the full URL, which may hold an API key.
- */
-async function rpc<T>(
-  client: PublicClient,
-  method: string,
-  params: unknown[],
-  url: string,
-): Promise<T> {
-  try {
-    return (await client.request({ method: method as never, params: params as never })) as T;
-  } catch (error) {
-    const short = (error as { shortMessage?: string }).shortMessage ?? 'request failed';
-    const cause = (error as { cause?: { message?: string } }).cause?.message;
-    const reason = `${short}${cause && !cause.includes('://') ? ` (${cause})` : ''}`;
-    throw new RetryableError(`RPC ${method} failed: ${reason}`, {
-      code: 'RPC_FAILED',
-      details: `endpoint ${redactUrl(url)}`,
-    });
-  }
-}
-
+/** JSON-RPC "method not found" (-32601), or a node saying so in words (some answer -32600/-32000). */
 function isMethodMissing(error: unknown): boolean {
-  const text = String((error as Error)?.message ?? error);
-  return /not (found|supported|available)|does not exist|unknown method|-32601/i.test(text);
+  if (!(error instanceof RpcResponseError)) return false;
+  return (
+    error.rpcCode === -32601 ||
+    /not (found|supported|available)|does not exist|unknown method/i.test(error.message)
+  );
 }
 
 /**
@@ -136,13 +117,13 @@ function isMethodMissing(error: unknown): boolean {
 export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmReturnType> {
   const { store } = parameters;
   const warn = parameters.onWarning ?? (() => undefined);
-  const client = createPublicClient({
-    transport: http(parameters.rpcUrl, {
-      batch: { batchSize: RPC_BATCH_SIZE },
-      timeout: RPC_TIMEOUT_MS,
-    }),
-  }) as PublicClient;
-  const chainId = Number(BigInt(await rpc<string>(client, 'eth_chainId', [], parameters.rpcUrl)));
+  const client = createRpcClient({
+    url: parameters.rpcUrl,
+    rps: parameters.rps,
+    concurrency: parameters.concurrency,
+    onRetry: parameters.onRetry,
+  });
+  const chainId = Number(BigInt(await client.request<string>('eth_chainId', [])));
   const chain = getChain(parameters.chain ?? chainId);
   if (chain.family !== 'evm')
     throw new UserError(`${chain.key} is not an EVM chain`, { code: 'BAD_USAGE' });
@@ -152,7 +133,7 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
       { code: 'CHAIN_MISMATCH' },
     );
   }
-  const latest = BigInt(await rpc<string>(client, 'eth_blockNumber', [], parameters.rpcUrl));
+  const latest = BigInt(await client.request<string>('eth_blockNumber', []));
   const target = parameters.to ?? latest;
   const checkpoint = await store.getCheckpoint(chain.key, SYNC_STREAM);
   let next = checkpoint ? checkpoint.blockNumber + 1n : (parameters.from ?? 0n);
@@ -178,12 +159,10 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
     for (let k = from; k >= 0n && from - k < BigInt(REORG_SEARCH_DEPTH); k--) {
       const [stored] = await store.getBlocks(chain.key, [k]);
       if (!stored) return { number: k, hash: null };
-      const node = await rpc<RpcBlock>(
-        client,
-        'eth_getBlockByNumber',
-        [`0x${k.toString(16)}`, false],
-        parameters.rpcUrl,
-      );
+      const node = await client.request<RpcBlock>('eth_getBlockByNumber', [
+        `0x${k.toString(16)}`,
+        false,
+      ]);
       if (node && node.hash.toLowerCase() === stored.hash) return { number: k, hash: stored.hash };
     }
     throw new ReorgTooDeepError(from + 1n, REORG_SEARCH_DEPTH);
@@ -197,14 +176,8 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
     let fetched: { blocks: RpcBlock[]; receipts: RpcReceipt[][] } | null = null;
     for (let attempt = 1; attempt <= BATCH_FETCH_ATTEMPTS && !fetched; attempt++) {
       const [b, r] = await Promise.all([
-        Promise.all(
-          hex.map((h) =>
-            rpc<RpcBlock>(client, 'eth_getBlockByNumber', [h, true], parameters.rpcUrl),
-          ),
-        ),
-        Promise.all(
-          hex.map((h) => rpc<RpcReceipt[]>(client, 'eth_getBlockReceipts', [h], parameters.rpcUrl)),
-        ),
+        Promise.all(hex.map((h) => client.request<RpcBlock>('eth_getBlockByNumber', [h, true]))),
+        Promise.all(hex.map((h) => client.request<RpcReceipt[]>('eth_getBlockReceipts', [h]))),
       ]);
       b.forEach((block, k) => {
         if (!block)
@@ -244,12 +217,7 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
     }
     if (traceMode === null) {
       try {
-        await rpc(
-          client,
-          'debug_traceBlockByNumber',
-          [hex[0], { tracer: 'callTracer' }],
-          parameters.rpcUrl,
-        );
+        await client.request('debug_traceBlockByNumber', [hex[0], { tracer: 'callTracer' }]);
         traceMode = 'debug';
       } catch (error) {
         if (!isMethodMissing(error)) throw error;
@@ -261,12 +229,10 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
       traceMode === 'debug'
         ? await Promise.all(
             hex.map((h) =>
-              rpc<{ txHash?: string; result: CallFrame }[]>(
-                client,
-                'debug_traceBlockByNumber',
-                [h, { tracer: 'callTracer' }],
-                parameters.rpcUrl,
-              ),
+              client.request<{ txHash?: string; result: CallFrame }[]>('debug_traceBlockByNumber', [
+                h,
+                { tracer: 'callTracer' },
+              ]),
             ),
           )
         : null;

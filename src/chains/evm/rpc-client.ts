@@ -1,0 +1,157 @@
+import {
+  createPublicClient,
+  HttpRequestError,
+  http,
+  type PublicClient,
+  RpcError,
+  TimeoutError,
+} from 'viem';
+import { BaseError, RetryableError } from '../../errors/base.ts';
+import { redactUrl } from './redact-url.ts';
+
+/** First retry delay; doubles per attempt, plus up to as much again of random jitter. */
+export const RETRY_BASE_DELAY_MS = 250;
+/** Longest wait between two attempts (also caps a server's Retry-After). */
+export const RETRY_MAX_DELAY_MS = 30_000;
+/** Attempts after the first before a request fails. */
+export const DEFAULT_MAX_RETRIES = 6;
+/** Per-request timeout. */
+export const DEFAULT_RPC_TIMEOUT_MS = 30_000;
+/** JSON-RPC requests per HTTP batch. */
+const RPC_BATCH_SIZE = 100;
+/** JSON-RPC error codes that mean "slow down", not "wrong request". */
+const RETRYABLE_RPC_CODES = new Set([-32005, 429]);
+/** HTTP statuses worth retrying: timeouts, rate limits, server errors. */
+const RETRYABLE_HTTP_STATUS = (status: number) => status === 408 || status === 429 || status >= 500;
+
+export type RpcClientParameters = {
+  url: string;
+  /** Most requests per second (default: no cap). */
+  rps?: number | undefined;
+  /** Most requests in flight at once (default 64). */
+  concurrency?: number | undefined;
+  maxRetries?: number | undefined;
+  timeoutMs?: number | undefined;
+  /** Called before each retry, e.g. for logs (the URL is never passed). */
+  onRetry?: (info: { method: string; attempt: number; delayMs: number; reason: string }) => void;
+};
+
+export type RpcClient = {
+  request<T>(method: string, params: unknown[]): Promise<T>;
+  /** Requests sent (attempts included) and retries made so far. */
+  readonly stats: { requests: number; retries: number };
+};
+
+/** A JSON-RPC error the node answered with (not a transport failure): method missing, bad params… */
+export class RpcResponseError extends BaseError {
+  override name = 'RpcResponseError';
+  readonly rpcCode: number;
+  constructor(method: string, rpcCode: number, message: string) {
+    super(`RPC ${method} failed: ${message}`, {
+      code: 'RPC_ERROR',
+      details: `JSON-RPC error ${rpcCode}`,
+    });
+    this.rpcCode = rpcCode;
+  }
+}
+
+function retryAfterMs(headers: Headers | undefined): number | null {
+  const value = headers?.get('retry-after');
+  if (!value) return null;
+  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
+}
+
+/** Why an error is worth retrying, or null when it is not. */
+function retryReason(error: unknown): { reason: string; afterMs: number | null } | null {
+  if (error instanceof TimeoutError) return { reason: 'timeout', afterMs: null };
+  if (error instanceof HttpRequestError) {
+    if (error.status === undefined) return { reason: 'network error', afterMs: null };
+    if (RETRYABLE_HTTP_STATUS(error.status))
+      return { reason: `HTTP ${error.status}`, afterMs: retryAfterMs(error.headers) };
+    return null;
+  }
+  if (error instanceof RpcError && RETRYABLE_RPC_CODES.has(error.code))
+    return { reason: `RPC error ${error.code}`, afterMs: null };
+  return null;
+}
+
+/**
+ * A JSON-RPC client for chain sync: requests are batched over HTTP, capped in rate and in flight,
+ * and retried with exponential backoff and jitter when the failure is transient (timeouts, network
+ * errors, HTTP 408/429/5xx honouring Retry-After, JSON-RPC "limit exceeded"). Other errors fail at
+ * once. Errors name the method and a redacted endpoint only, never credentials or API keys.
+ *
+ * @example
+ * const rpc = createRpcClient({ url: 'http://127.0.0.1:8545', rps: 50 });
+ * const head = await rpc.request<string>('eth_blockNumber', []);
+ */
+export function createRpcClient(parameters: RpcClientParameters): RpcClient {
+  const client = createPublicClient({
+    transport: http(parameters.url, {
+      batch: { batchSize: RPC_BATCH_SIZE },
+      timeout: parameters.timeoutMs ?? DEFAULT_RPC_TIMEOUT_MS,
+      retryCount: 0,
+    }),
+  }) as PublicClient;
+  const maxRetries = parameters.maxRetries ?? DEFAULT_MAX_RETRIES;
+  const concurrency = Math.max(1, parameters.concurrency ?? 64);
+  const intervalMs = parameters.rps ? 1000 / parameters.rps : 0;
+  let nextSlot = 0;
+  let inFlight = 0;
+  const waiting: (() => void)[] = [];
+  const stats = { requests: 0, retries: 0 };
+
+  const acquire = async () => {
+    if (inFlight >= concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
+    inFlight++;
+    if (intervalMs > 0) {
+      const now = Date.now();
+      const at = Math.max(now, nextSlot);
+      nextSlot = at + intervalMs;
+      if (at > now) await new Promise((r) => setTimeout(r, at - now));
+    }
+  };
+  const release = () => {
+    inFlight--;
+    waiting.shift()?.();
+  };
+
+  return {
+    stats,
+    async request<T>(method: string, params: unknown[]): Promise<T> {
+      for (let attempt = 0; ; attempt++) {
+        await acquire();
+        stats.requests++;
+        let error: unknown;
+        try {
+          return (await client.request({ method: method as never, params: params as never })) as T;
+        } catch (e) {
+          error = e;
+        } finally {
+          release();
+        }
+        const retry = retryReason(error);
+        if (!retry || attempt >= maxRetries) {
+          if (error instanceof RpcError && !retry)
+            throw new RpcResponseError(method, error.code, error.shortMessage);
+          const reason =
+            retry?.reason ?? (error as { shortMessage?: string }).shortMessage ?? 'request failed';
+          throw new RetryableError(`RPC ${method} failed: ${reason}`, {
+            code: 'RPC_FAILED',
+            details: `endpoint ${redactUrl(parameters.url)}${retry ? `, after ${attempt + 1} attempts` : ''}`,
+          });
+        }
+        const backoff = Math.min(RETRY_MAX_DELAY_MS, RETRY_BASE_DELAY_MS * 2 ** attempt);
+        const delayMs = Math.min(
+          RETRY_MAX_DELAY_MS,
+          retry.afterMs ?? backoff + Math.random() * backoff,
+        );
+        stats.retries++;
+        parameters.onRetry?.({ method, attempt: attempt + 1, delayMs, reason: retry.reason });
+        await new Promise((r) => setTimeout(r, delayMs));
+      }
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** What the proxy does with one incoming request. */
+export type Fault =
+  | { kind: 'forward' }
+  | { kind: 'status'; status: number; retryAfter?: string }
+  | { kind: 'hang'; ms: number };
+
+export type FaultProxy = {
+  url: string;
+  /** Requests seen, and how many of each fault were injected. */
+  readonly counts: { requests: number; injected: Record<string, number> };
+  close(): Promise<void>;
+};
+
+/**
+ * An HTTP proxy on 127.0.0.1 in front of a real JSON-RPC node that injects faults chosen per request
+ * by `plan(n)` (n = 1 for the first request): error statuses (with Retry-After), or a stall past the
+ * client's timeout. Everything else is forwarded unchanged.
+ *
+ * @example
+ * const proxy = await startFaultProxy(anvil.url, (n) => (n === 1 ? { kind: 'status', status: 429 } : { kind: 'forward' }));
+ */
+export async function startFaultProxy(
+  target: string,
+  plan: (n: number) => Fault,
+): Promise<FaultProxy> {
+  const counts = { requests: 0, injected: {} as Record<string, number> };
+  const hanging = new Set<NodeJS.Timeout>();
+  const server = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const fault = plan(++counts.requests);
+    if (fault.kind !== 'forward') {
+      const key = fault.kind === 'status' ? `status ${fault.status}` : 'hang';
+      counts.injected[key] = (counts.injected[key] ?? 0) + 1;
+    }
+    if (fault.kind === 'status') {
+      res.writeHead(fault.status, {
+        'content-type': 'text/plain',
+        ...(fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}),
+      });
+      res.end('injected fault');
+      return;
+    }
+    if (fault.kind === 'hang') {
+      // Answer nothing until the client has given up; then close the socket.
+      const t = setTimeout(() => {
+        hanging.delete(t);
+        res.destroy();
+      }, fault.ms);
+      hanging.add(t);
+      return;
+    }
+    const upstream = await fetch(target, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.concat(chunks),
+    });
+    res.writeHead(upstream.status, { 'content-type': 'application/json' });
+    res.end(Buffer.from(await upstream.arrayBuffer()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    counts,
+    async close() {
+      for (const t of hanging) clearTimeout(t);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
