@@ -1,7 +1,13 @@
+import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { redactUrl } from '../../chains/evm/redact-url.ts';
-import { DEFAULT_SYNC_BATCH_BLOCKS, syncEvm } from '../../ingest/sync/sync-evm.ts';
+import {
+  DEFAULT_POLL_INTERVAL_MS,
+  DEFAULT_SYNC_BATCH_BLOCKS,
+  syncEvm,
+  type SyncEvmParameters,
+} from '../../ingest/sync/sync-evm.ts';
 import { type CliContext, type GlobalOptions, withStore } from '../context.ts';
 import { parseNonNegativeInt, withGlobalOptions } from '../options.ts';
 import { printJson } from '../output.ts';
@@ -11,12 +17,75 @@ function parseBlock(value: string): bigint {
   return BigInt(value);
 }
 
+type SyncOptions = GlobalOptions & {
+  rpc: string;
+  chain?: string;
+  from?: bigint;
+  to?: bigint;
+  batch: number;
+  concurrency?: number;
+  rps?: number;
+  confirmations: number;
+  follow?: boolean;
+  pollMs: number;
+};
+
+/** A TTY progress line for the sync: blocks, blocks/s, transfers/s, ETA and lag behind the head. */
+function createSyncProgress(ctx: CliContext): {
+  onBatch: NonNullable<SyncEvmParameters['onBatch']>;
+  stop(): void;
+} {
+  const stream = ctx.stderr as NodeJS.WriteStream;
+  const forced = ctx.env.CHAINTRAIL_PROGRESS;
+  const enabled = forced === '1' ? true : forced === '0' ? false : Boolean(stream.isTTY);
+  if (!enabled) return { onBatch: () => undefined, stop: () => undefined };
+  const bar = new cliProgress.SingleBar(
+    {
+      stream,
+      noTTYOutput: !stream.isTTY,
+      notTTYSchedule: 1000,
+      format:
+        '{bar} {value}/{total} blocks | {bps} blocks/s | {tps} transfers/s | ETA {eta_formatted} | {lag} behind head',
+      hideCursor: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const started = Date.now();
+  let first: bigint | null = null;
+  let begun = false;
+  return {
+    onBatch(p) {
+      first ??= p.fromBlock;
+      const done = Number(p.toBlock - first + 1n);
+      const total = Number(p.target - first + 1n);
+      const seconds = Math.max(0.001, (Date.now() - started) / 1000);
+      const payload = {
+        bps: Math.round(done / seconds),
+        tps: Math.round(p.transfers / seconds),
+        lag: `${p.target - p.toBlock} blocks`,
+      };
+      if (!begun) {
+        bar.start(total, done, payload);
+        begun = true;
+      } else {
+        bar.setTotal(total);
+        bar.update(done, payload);
+      }
+    },
+    stop() {
+      if (begun) bar.stop();
+      begun = false;
+    },
+  };
+}
+
 /**
  * `chaintrail sync --rpc <url>`: pulls blocks from an EVM JSON-RPC node into the store, from the
- * checkpoint (or `--from`) to `--to` (default: the node's latest block). Each batch is atomic.
+ * checkpoint (or `--from`) to `--to` (default: the head less `--confirmations`); with `--follow` it
+ * keeps polling for new blocks until interrupted. Each batch is atomic, so a killed sync resumes.
  *
  * @example
- * chaintrail sync --rpc http://127.0.0.1:8545 --to 1000
+ * chaintrail sync --rpc http://127.0.0.1:8545 --follow --confirmations 2
  */
 export function registerSyncCommand(program: Command, ctx: CliContext): void {
   withGlobalOptions(
@@ -28,25 +97,33 @@ export function registerSyncCommand(program: Command, ctx: CliContext): void {
       .requiredOption('--rpc <url>', 'JSON-RPC endpoint')
       .option('--chain <chain>', 'chain key (default: from eth_chainId)')
       .option('--from <block>', 'first block when the database has no checkpoint', parseBlock)
-      .option('--to <block>', 'last block (default: the latest)', parseBlock)
+      .option('--to <block>', 'last block (default: the head less --confirmations)', parseBlock)
+      .option('--confirmations <n>', 'blocks to stay behind the head', parseNonNegativeInt, 0)
+      .option(
+        '--follow',
+        'keep syncing new blocks until interrupted (Ctrl-C stops after the current batch)',
+      )
+      .option(
+        '--poll-ms <ms>',
+        'how often --follow polls for a new head',
+        parseNonNegativeInt,
+        DEFAULT_POLL_INTERVAL_MS,
+      )
       .option(
         '--batch <blocks>',
         'blocks per atomic batch',
         parseNonNegativeInt,
         DEFAULT_SYNC_BATCH_BLOCKS,
-      ),
-  ).action(
-    async (
-      options: GlobalOptions & {
-        concurrency?: number;
-        rps?: number;
-        rpc: string;
-        chain?: string;
-        from?: bigint;
-        to?: bigint;
-        batch: number;
-      },
-    ) => {
+      )
+      .option('--concurrency <n>', 'most JSON-RPC requests in flight', parseNonNegativeInt)
+      .option('--rps <n>', 'most JSON-RPC requests per second', parseNonNegativeInt),
+  ).action(async (options: SyncOptions) => {
+    const controller = new AbortController();
+    const stop = () => controller.abort();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    const progress = createSyncProgress(ctx);
+    try {
       const result = await withStore(ctx, options, (store) =>
         syncEvm({
           store,
@@ -54,6 +131,10 @@ export function registerSyncCommand(program: Command, ctx: CliContext): void {
           chain: options.chain,
           from: options.from,
           to: options.to,
+          confirmations: options.confirmations,
+          follow: options.follow,
+          pollIntervalMs: Math.max(1, options.pollMs),
+          signal: controller.signal,
           batchBlocks: Math.max(1, options.batch),
           concurrency: options.concurrency || undefined,
           rps: options.rps || undefined,
@@ -67,7 +148,8 @@ export function registerSyncCommand(program: Command, ctx: CliContext): void {
               },
               'RPC retry',
             ),
-          onBatch: (p) =>
+          onBatch: (p) => {
+            progress.onBatch(p);
             ctx.logger.info(
               {
                 chain: p.chain,
@@ -77,19 +159,26 @@ export function registerSyncCommand(program: Command, ctx: CliContext): void {
                 transfers: p.transfers,
               },
               'sync batch committed',
-            ),
+            );
+          },
           onWarning: (m) => ctx.stderr.write(`warning: ${m}\n`),
         }).catch((error: unknown) => {
           ctx.logger.warn({ rpc: redactUrl(options.rpc) }, 'sync failed');
           throw error;
         }),
       );
+      progress.stop();
       if (options.json) return printJson(result);
       ctx.stdout.write(
         result.blocks === 0
           ? `${result.chain}: already synced to the requested block.\n`
-          : `${result.chain}: synced blocks ${result.fromBlock}-${result.toBlock} (${result.blocks} blocks): ${result.transfers} transfers, ${result.events} events.\n`,
+          : `${result.chain}: synced blocks ${result.fromBlock}-${result.toBlock} (${result.blocks} blocks): ${result.transfers} transfers, ${result.events} events` +
+              `${result.reorgs ? `, ${result.reorgs} reorganisation(s) rolled back` : ''}.\n`,
       );
-    },
-  );
+    } finally {
+      progress.stop();
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    }
+  });
 }

@@ -141,6 +141,50 @@ describe('syncEvm against anvil', () => {
     }
   });
 
+  it('follows new blocks until stopped', async () => {
+    const [a, b] = await rpc<string[]>('eth_accounts');
+    const controller = new AbortController();
+    let wanted: bigint | null = null;
+    let reached!: () => void;
+    const caughtUp = new Promise<void>((resolve) => (reached = resolve));
+    const running = syncEvm({
+      store: ctx.store,
+      rpcUrl: anvil.url,
+      follow: true,
+      pollIntervalMs: 50,
+      signal: controller.signal,
+      onBatch: (p) => {
+        if (wanted !== null && p.toBlock >= wanted) reached();
+      },
+    });
+    let result: Awaited<typeof running>;
+    let hash: string;
+    try {
+      hash = await send(a!, b!, 5n);
+      let receipt: { blockNumber: string } | null = null;
+      // Anvil may answer the send before the receipt is queryable.
+      for (let i = 0; i < 100 && !receipt; i++) {
+        receipt = await rpc<{ blockNumber: string } | null>('eth_getTransactionReceipt', [hash]);
+      }
+      wanted = BigInt(receipt!.blockNumber);
+      // The block may already be synced before `wanted` was known: check the store too.
+      const synced = (await ctx.store.getCheckpoint('anvil', SYNC_STREAM))?.blockNumber ?? -1n;
+      if (synced >= wanted) reached();
+      await caughtUp;
+    } finally {
+      controller.abort();
+      result = await running;
+    }
+    expect(result.toBlock).toBeGreaterThanOrEqual(wanted);
+    expect((await ctx.store.listTransfers({ txHash: hash })).map((t) => t.amount)).toEqual([5n]);
+  });
+
+  it('stays the given number of confirmations behind the head', async () => {
+    const head = BigInt(await rpc<string>('eth_blockNumber'));
+    const result = await syncEvm({ store: ctx.store, rpcUrl: anvil.url, confirmations: 2 });
+    expect(result.toBlock).toBe(head - 2n);
+  });
+
   it('refuses a chain id that does not match --chain', async () => {
     await expect(
       syncEvm({ store: ctx.store, rpcUrl: anvil.url, chain: 'ethereum' }),

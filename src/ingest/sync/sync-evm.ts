@@ -11,6 +11,8 @@ import type { Block, Store } from '../../store/store.ts';
 
 /** Blocks fetched and committed together: one atomic write, one checkpoint. */
 export const DEFAULT_SYNC_BATCH_BLOCKS = 50;
+/** How often `follow` asks the node for a new head. */
+export const DEFAULT_POLL_INTERVAL_MS = 1000;
 /** Name of the sync's checkpoint stream. */
 export const SYNC_STREAM = 'evm-sync';
 
@@ -69,6 +71,14 @@ export type SyncEvmParameters = {
   /** Last block (default: the node's latest). */
   to?: bigint | undefined;
   batchBlocks?: number | undefined;
+  /** Blocks to stay behind the head (default 0). */
+  confirmations?: number | undefined;
+  /** Keep polling for new blocks after catching up, until `signal` aborts. */
+  follow?: boolean | undefined;
+  /** How often to poll for new heads in follow mode. */
+  pollIntervalMs?: number | undefined;
+  /** Stops the sync between two batches (each batch is committed or not at all). */
+  signal?: AbortSignal | undefined;
   /** Most JSON-RPC requests per second (default: no cap). */
   rps?: number | undefined;
   /** Most JSON-RPC requests in flight. */
@@ -133,8 +143,13 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
       { code: 'CHAIN_MISMATCH' },
     );
   }
-  const latest = BigInt(await client.request<string>('eth_blockNumber', []));
-  const target = parameters.to ?? latest;
+  const confirmations = BigInt(parameters.confirmations ?? 0);
+  /** The newest block to sync now: the head less the confirmations, never past `to`. */
+  const currentTarget = async (): Promise<bigint> => {
+    const head = BigInt(await client.request<string>('eth_blockNumber', [])) - confirmations;
+    return parameters.to !== undefined && parameters.to < head ? parameters.to : head;
+  };
+  let target = await currentTarget();
   const checkpoint = await store.getCheckpoint(chain.key, SYNC_STREAM);
   let next = checkpoint ? checkpoint.blockNumber + 1n : (parameters.from ?? 0n);
   let expectedParent = checkpoint?.blockHash ?? null;
@@ -168,167 +183,189 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
     throw new ReorgTooDeepError(from + 1n, REORG_SEARCH_DEPTH);
   };
 
-  while (next <= target) {
-    const last = next + batch - 1n < target ? next + batch - 1n : target;
-    const numbers: bigint[] = [];
-    for (let n = next; n <= last; n++) numbers.push(n);
-    const hex = numbers.map((n) => `0x${n.toString(16)}`);
-    let fetched: { blocks: RpcBlock[]; receipts: RpcReceipt[][] } | null = null;
-    for (let attempt = 1; attempt <= BATCH_FETCH_ATTEMPTS && !fetched; attempt++) {
-      const [b, r] = await Promise.all([
-        Promise.all(hex.map((h) => client.request<RpcBlock>('eth_getBlockByNumber', [h, true]))),
-        Promise.all(hex.map((h) => client.request<RpcReceipt[]>('eth_getBlockReceipts', [h]))),
-      ]);
-      b.forEach((block, k) => {
-        if (!block)
-          throw new BaseError(`The node returned no block ${numbers[k]}`, {
-            code: 'RPC_MISSING_BLOCK',
-          });
-      });
-      // Blocks fetched one by one must still form a chain; if not, the node reorganised meanwhile.
-      if (
-        b.every(
-          (block, k) => k === 0 || block.parentHash.toLowerCase() === b[k - 1]!.hash.toLowerCase(),
-        )
-      )
-        fetched = { blocks: b, receipts: r };
-    }
-    if (!fetched) throw new UnstableChainError(next);
-    const { blocks, receipts } = fetched;
-    // Invariant: the first block's parent is the checkpoint block; if not, the stored tip was orphaned.
-    if (expectedParent !== null && blocks[0]!.parentHash.toLowerCase() !== expectedParent) {
-      const fork = await findForkPoint(next - 1n);
-      await store.write(async (w) => {
-        await w.deleteFromBlock(chain.key, fork.number + 1n);
-        await w.setCheckpoint({
-          chain: chain.key,
-          stream: SYNC_STREAM,
-          blockNumber: fork.number,
-          blockHash: fork.hash,
+  for (;;) {
+    while (next <= target && !parameters.signal?.aborted) {
+      const last = next + batch - 1n < target ? next + batch - 1n : target;
+      const numbers: bigint[] = [];
+      for (let n = next; n <= last; n++) numbers.push(n);
+      const hex = numbers.map((n) => `0x${n.toString(16)}`);
+      let fetched: { blocks: RpcBlock[]; receipts: RpcReceipt[][] } | null = null;
+      for (let attempt = 1; attempt <= BATCH_FETCH_ATTEMPTS && !fetched; attempt++) {
+        const [b, r] = await Promise.all([
+          Promise.all(hex.map((h) => client.request<RpcBlock>('eth_getBlockByNumber', [h, true]))),
+          Promise.all(hex.map((h) => client.request<RpcReceipt[]>('eth_getBlockReceipts', [h]))),
+        ]);
+        b.forEach((block, k) => {
+          if (!block)
+            throw new BaseError(`The node returned no block ${numbers[k]}`, {
+              code: 'RPC_MISSING_BLOCK',
+            });
         });
-      });
-      parameters.onWarning?.(
-        `chain reorganisation: rolled back blocks ${fork.number + 1n}-${next - 1n}`,
-      );
-      result.reorgs++;
-      next = fork.number + 1n;
-      expectedParent = fork.hash;
-      continue;
-    }
-    if (traceMode === null) {
-      try {
-        await client.request('debug_traceBlockByNumber', [hex[0], { tracer: 'callTracer' }]);
-        traceMode = 'debug';
-      } catch (error) {
-        if (!isMethodMissing(error)) throw error;
-        traceMode = 'none';
-        warn('the node has no debug_traceBlockByNumber: internal value transfers are not synced');
-      }
-    }
-    const traces =
-      traceMode === 'debug'
-        ? await Promise.all(
-            hex.map((h) =>
-              client.request<{ txHash?: string; result: CallFrame }[]>('debug_traceBlockByNumber', [
-                h,
-                { tracer: 'callTracer' },
-              ]),
-            ),
-          )
-        : null;
-
-    const transfers: Transfer[] = [];
-    const events: ChainEvent[] = [];
-    const storedBlocks: Block[] = [];
-    blocks.forEach((block, b) => {
-      expectedParent = block.hash.toLowerCase();
-      const blockNumber = numbers[b]!;
-      const blockTime = Number(BigInt(block.timestamp));
-      storedBlocks.push({
-        chain: chain.key,
-        number: blockNumber,
-        hash: block.hash.toLowerCase(),
-        parentHash: block.parentHash.toLowerCase(),
-        time: blockTime,
-      });
-      const byHash = new Map(receipts[b]!.map((r) => [r.transactionHash.toLowerCase(), r]));
-      block.transactions.forEach((tx, i) => {
-        const txHash = tx.hash.toLowerCase();
-        const receipt = byHash.get(txHash);
-        if (!receipt)
-          throw new BaseError(`No receipt for transaction ${txHash} of block ${blockNumber}`, {
-            code: 'RPC_MISSING_RECEIPT',
-          });
-        // Pre-Byzantium receipts have no status; such transactions count as successful.
+        // Blocks fetched one by one must still form a chain; if not, the node reorganised meanwhile.
         if (
-          receipt.status !== undefined &&
-          receipt.status !== null &&
-          BigInt(receipt.status) === 0n
+          b.every(
+            (block, k) =>
+              k === 0 || block.parentHash.toLowerCase() === b[k - 1]!.hash.toLowerCase(),
+          )
         )
-          return;
-        const value = BigInt(tx.value);
-        if (value > 0n) {
-          transfers.push({
+          fetched = { blocks: b, receipts: r };
+      }
+      if (!fetched) throw new UnstableChainError(next);
+      const { blocks, receipts } = fetched;
+      // Invariant: the first block's parent is the checkpoint block; if not, the stored tip was orphaned.
+      if (expectedParent !== null && blocks[0]!.parentHash.toLowerCase() !== expectedParent) {
+        const fork = await findForkPoint(next - 1n);
+        await store.write(async (w) => {
+          await w.deleteFromBlock(chain.key, fork.number + 1n);
+          await w.setCheckpoint({
             chain: chain.key,
-            blockNumber,
-            blockTime,
-            txHash,
-            position: callPosition([]),
-            from: tx.from.toLowerCase(),
-            to: (tx.to ?? receipt.contractAddress)?.toLowerCase() ?? null,
-            asset: 'native',
-            amount: value,
-            kind: 'native',
+            stream: SYNC_STREAM,
+            blockNumber: fork.number,
+            blockHash: fork.hash,
           });
+        });
+        parameters.onWarning?.(
+          `chain reorganisation: rolled back blocks ${fork.number + 1n}-${next - 1n}`,
+        );
+        result.reorgs++;
+        next = fork.number + 1n;
+        expectedParent = fork.hash;
+        continue;
+      }
+      if (traceMode === null) {
+        try {
+          await client.request('debug_traceBlockByNumber', [hex[0], { tracer: 'callTracer' }]);
+          traceMode = 'debug';
+        } catch (error) {
+          if (!isMethodMissing(error)) throw error;
+          traceMode = 'none';
+          warn('the node has no debug_traceBlockByNumber: internal value transfers are not synced');
         }
-        const frame = traces?.[b]?.[i]?.result;
-        if (frame)
-          transfers.push(
-            ...internalTransfers(frame, { chain: chain.key, blockNumber, blockTime, txHash }),
-          );
-        for (const log of receipt.logs) {
-          const decoded = decodeLog(
-            {
+      }
+      const traces =
+        traceMode === 'debug'
+          ? await Promise.all(
+              hex.map((h) =>
+                client.request<{ txHash?: string; result: CallFrame }[]>(
+                  'debug_traceBlockByNumber',
+                  [h, { tracer: 'callTracer' }],
+                ),
+              ),
+            )
+          : null;
+
+      const transfers: Transfer[] = [];
+      const events: ChainEvent[] = [];
+      const storedBlocks: Block[] = [];
+      blocks.forEach((block, b) => {
+        expectedParent = block.hash.toLowerCase();
+        const blockNumber = numbers[b]!;
+        const blockTime = Number(BigInt(block.timestamp));
+        storedBlocks.push({
+          chain: chain.key,
+          number: blockNumber,
+          hash: block.hash.toLowerCase(),
+          parentHash: block.parentHash.toLowerCase(),
+          time: blockTime,
+        });
+        const byHash = new Map(receipts[b]!.map((r) => [r.transactionHash.toLowerCase(), r]));
+        block.transactions.forEach((tx, i) => {
+          const txHash = tx.hash.toLowerCase();
+          const receipt = byHash.get(txHash);
+          if (!receipt)
+            throw new BaseError(`No receipt for transaction ${txHash} of block ${blockNumber}`, {
+              code: 'RPC_MISSING_RECEIPT',
+            });
+          // Pre-Byzantium receipts have no status; such transactions count as successful.
+          if (
+            receipt.status !== undefined &&
+            receipt.status !== null &&
+            BigInt(receipt.status) === 0n
+          )
+            return;
+          const value = BigInt(tx.value);
+          if (value > 0n) {
+            transfers.push({
               chain: chain.key,
               blockNumber,
               blockTime,
               txHash,
-              logIndex: Number(BigInt(log.logIndex)),
-              address: log.address,
-              data: log.data,
-              topics: log.topics,
-            },
-            decodeContext,
-          );
-          if (decoded.transfer) transfers.push(decoded.transfer);
-          if (decoded.event) events.push(decoded.event);
-        }
+              position: callPosition([]),
+              from: tx.from.toLowerCase(),
+              to: (tx.to ?? receipt.contractAddress)?.toLowerCase() ?? null,
+              asset: 'native',
+              amount: value,
+              kind: 'native',
+            });
+          }
+          const frame = traces?.[b]?.[i]?.result;
+          if (frame)
+            transfers.push(
+              ...internalTransfers(frame, { chain: chain.key, blockNumber, blockTime, txHash }),
+            );
+          for (const log of receipt.logs) {
+            const decoded = decodeLog(
+              {
+                chain: chain.key,
+                blockNumber,
+                blockTime,
+                txHash,
+                logIndex: Number(BigInt(log.logIndex)),
+                address: log.address,
+                data: log.data,
+                topics: log.topics,
+              },
+              decodeContext,
+            );
+            if (decoded.transfer) transfers.push(decoded.transfer);
+            if (decoded.event) events.push(decoded.event);
+          }
+        });
       });
-    });
-    await store.write(async (w) => {
-      await w.putBlocks(storedBlocks);
-      await w.appendTransfers(transfers);
-      await w.appendEvents(events);
-      await w.putAssets([nativeAsset(chain)]);
-      await w.setCheckpoint({
+      await store.write(async (w) => {
+        await w.putBlocks(storedBlocks);
+        await w.appendTransfers(transfers);
+        await w.appendEvents(events);
+        await w.putAssets([nativeAsset(chain)]);
+        await w.setCheckpoint({
+          chain: chain.key,
+          stream: SYNC_STREAM,
+          blockNumber: last,
+          blockHash: expectedParent,
+        });
+      });
+      result.blocks += numbers.length;
+      result.transfers += transfers.length;
+      result.events += events.length;
+      result.toBlock = last;
+      parameters.onBatch?.({
         chain: chain.key,
-        stream: SYNC_STREAM,
-        blockNumber: last,
-        blockHash: expectedParent,
+        fromBlock: next,
+        toBlock: last,
+        target,
+        transfers: result.transfers,
       });
-    });
-    result.blocks += numbers.length;
-    result.transfers += transfers.length;
-    result.events += events.length;
-    result.toBlock = last;
-    parameters.onBatch?.({
-      chain: chain.key,
-      fromBlock: next,
-      toBlock: last,
-      target,
-      transfers: result.transfers,
-    });
-    next = last + 1n;
+      next = last + 1n;
+    }
+    const done = parameters.to !== undefined && next > parameters.to;
+    if (!parameters.follow || done || parameters.signal?.aborted) break;
+    await abortableDelay(parameters.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS, parameters.signal);
+    if (parameters.signal?.aborted) break;
+    target = await currentTarget();
   }
   return result;
+}
+
+function abortableDelay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
 }

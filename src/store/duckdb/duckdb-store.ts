@@ -188,6 +188,7 @@ export async function createDuckDbStore(parameters: DuckDbStoreParameters): Prom
       write: parameters.writeMemoryLimit ?? DEFAULT_WRITE_MEMORY_LIMIT,
     },
     parameters.mergeSliceRows ?? MERGE_SLICE_ROWS,
+    await instance.connect(),
   );
 }
 
@@ -455,11 +456,13 @@ class DuckDbStore implements Store {
     private readonly connection: DuckDBConnection,
     private readonly memoryLimits: { query: string; write: string },
     private readonly mergeSliceRows: number,
+    /** Reads run on their own connection: they see committed data only, even while a write runs. */
+    private readonly reader: DuckDBConnection,
   ) {}
 
   private async rows(sql: string, values?: DuckDBValue[]): Promise<Row[]> {
     this.assertOpen();
-    const reader = await this.connection.runAndReadAll(sql, values);
+    const reader = await this.reader.runAndReadAll(sql, values);
     return reader.getRowObjectsJS() as Row[];
   }
 
@@ -948,12 +951,13 @@ class DuckDbStore implements Store {
 
   async getSchemaVersion(): Promise<number> {
     this.assertOpen();
-    return readSchemaVersion(this.connection);
+    return readSchemaVersion(this.reader);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.reader.closeSync();
     this.connection.closeSync();
     this.instance.closeSync();
   }
