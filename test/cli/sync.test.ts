@@ -40,34 +40,87 @@ async function stats(db: string) {
 }
 
 describe('chaintrail sync (CLI) against anvil', () => {
-  it('resumes after SIGKILL with nothing lost or doubled', async () => {
+  it('resumes after SIGKILL at 10 different moments with nothing lost or doubled', async () => {
     const direct = path.join(dir.path, 'direct.duckdb');
     const first = await runCli(['sync', '--rpc', anvil.url, '--db', direct, '--json']);
     expect(first.code, first.stderr).toBe(0);
     expect(JSON.parse(first.stdout)).toMatchObject({ chain: 'anvil', transfers: 10 });
 
     const killed = path.join(dir.path, 'killed.duckdb');
-    const child = spawn(
-      process.execPath,
-      [BIN, 'sync', '--rpc', anvil.url, '--db', killed, '--batch', '10'],
-      { env: { ...process.env, CHAINTRAIL_PROGRESS: '1' } },
+    // Deterministic "random" kill points: after 1 to 6 committed batches of 10 blocks.
+    let seed = 7;
+    const nextThreshold = () => (
+      (seed = (seed * 1103515245 + 12345) % 2 ** 31),
+      10 * (1 + (seed % 6))
     );
-    const closed = new Promise((resolve) => child.on('close', resolve));
-    // Kill once a few batches are committed (the progress bar reports blocks).
-    await Promise.race([
-      closed,
-      new Promise<void>((resolve) =>
+    let kills = 0;
+    for (let round = 0; round < 10; round++) {
+      const threshold = nextThreshold();
+      const child = spawn(
+        process.execPath,
+        [BIN, 'sync', '--rpc', anvil.url, '--db', killed, '--batch', '10'],
+        {
+          env: { ...process.env, CHAINTRAIL_PROGRESS: '1' },
+        },
+      );
+      const closed = new Promise((resolve) => child.on('close', resolve));
+      const underWay = new Promise<void>((resolve) =>
         child.stderr.on('data', (d: Buffer) => {
           const m = /(\d+)\/\d+ blocks/.exec(String(d));
-          if (m && Number(m[1]) >= 50) resolve();
+          if (m && Number(m[1]) >= threshold) resolve();
         }),
-      ),
-    ]);
-    expect(child.kill('SIGKILL')).toBe(true);
-    await closed;
+      );
+      await Promise.race([closed, underWay]);
+      if (child.kill('SIGKILL')) kills++;
+      await closed;
+    }
+    expect(kills).toBeGreaterThanOrEqual(5);
     const resumed = await runCli(['sync', '--rpc', anvil.url, '--db', killed, '--json']);
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(JSON.parse(resumed.stdout).fromBlock).not.toBe('0');
     expect(await stats(killed)).toEqual(await stats(direct));
+  });
+
+  it('fails bad input with one clear line and exit 2, leaving the store unchanged', async () => {
+    const db = path.join(dir.path, 'bad-input.duckdb');
+    expect((await runCli(['sync', '--rpc', anvil.url, '--db', db, '--to', '3'])).code).toBe(0);
+    const before = await stats(db);
+    // A port nothing listens on: take one from a server that is then closed.
+    const net = await import('node:net');
+    const closedPort = await new Promise<number>((resolve) => {
+      const s = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = s.address() as { port: number };
+        s.close(() => resolve(port));
+      });
+    });
+    const head = BigInt(await rpc<string>('eth_blockNumber'));
+    const cases: [string[], RegExp][] = [
+      [
+        ['--rpc', `http://127.0.0.1:${closedPort}`],
+        /^error: Cannot reach the JSON-RPC endpoint http:\/\/127\.0\.0\.1:\d+: /,
+      ],
+      [
+        ['--rpc', anvil.url, '--chain', 'ethereum'],
+        /^error: The node serves chain id 31337, not ethereum \(1\)/,
+      ],
+      [['--rpc', 'not a url'], /^error: Cannot reach the JSON-RPC endpoint \(invalid URL\)/],
+    ];
+    for (const [args, message] of cases) {
+      const run = await runCli(['sync', ...args, '--db', db]);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr).toMatch(message);
+    }
+    const fresh = path.join(dir.path, 'fresh.duckdb');
+    const above = await runCli([
+      'sync',
+      '--rpc',
+      anvil.url,
+      '--db',
+      fresh,
+      '--from',
+      String(head + 10n),
+    ]);
+    expect(above.code).toBe(2);
+    expect(above.stderr).toMatch(/^error: --from \d+ is above the node's head \(\d+\)/);
+    expect(await stats(db)).toEqual(before);
   });
 });

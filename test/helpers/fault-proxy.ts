@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 /** What the proxy does with one incoming request. */
 export type Fault =
   | { kind: 'forward' }
+  | { kind: 'truncate' }
   | { kind: 'status'; status: number; retryAfter?: string }
   | { kind: 'hang'; ms: number };
 
@@ -33,7 +34,7 @@ export async function startFaultProxy(
     for await (const c of req) chunks.push(c as Buffer);
     const fault = plan(++counts.requests);
     if (fault.kind !== 'forward') {
-      const key = fault.kind === 'status' ? `status ${fault.status}` : 'hang';
+      const key = fault.kind === 'status' ? `status ${fault.status}` : fault.kind;
       counts.injected[key] = (counts.injected[key] ?? 0) + 1;
     }
     if (fault.kind === 'status') {
@@ -58,8 +59,10 @@ export async function startFaultProxy(
       headers: { 'content-type': 'application/json' },
       body: Buffer.concat(chunks),
     });
+    const body = Buffer.from(await upstream.arrayBuffer());
     res.writeHead(upstream.status, { 'content-type': 'application/json' });
-    res.end(Buffer.from(await upstream.arrayBuffer()));
+    // A truncated answer: the real response cut in half, as a dropped connection or a broken proxy leaves it.
+    res.end(fault.kind === 'truncate' ? body.subarray(0, Math.floor(body.length / 2)) : body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

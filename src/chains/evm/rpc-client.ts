@@ -67,7 +67,10 @@ function retryAfterMs(headers: Headers | undefined): number | null {
 function retryReason(error: unknown): { reason: string; afterMs: number | null } | null {
   if (error instanceof TimeoutError) return { reason: 'timeout', afterMs: null };
   if (error instanceof HttpRequestError) {
-    if (error.status === undefined) return { reason: 'network error', afterMs: null };
+    if (error.status === undefined) {
+      const malformed = error.cause instanceof SyntaxError;
+      return { reason: malformed ? 'malformed response' : 'network error', afterMs: null };
+    }
     if (RETRYABLE_HTTP_STATUS(error.status))
       return { reason: `HTTP ${error.status}`, afterMs: retryAfterMs(error.headers) };
     return null;

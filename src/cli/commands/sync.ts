@@ -163,7 +163,7 @@ export function registerSyncCommand(program: Command, ctx: CliContext): void {
           },
           onWarning: (m) => ctx.stderr.write(`warning: ${m}\n`),
         }).catch((error: unknown) => {
-          ctx.logger.warn({ rpc: redactUrl(options.rpc) }, 'sync failed');
+          ctx.logger.debug({ rpc: redactUrl(options.rpc) }, 'sync failed');
           throw error;
         }),
       );

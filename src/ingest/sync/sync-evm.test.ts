@@ -116,6 +116,7 @@ describe('syncEvm against anvil', () => {
       { kind: 'status', status: 503 },
       { kind: 'forward' },
       { kind: 'status', status: 502 },
+      { kind: 'truncate' },
     ];
     const proxy = await startFaultProxy(anvil.url, (n) => faults[n - 1] ?? { kind: 'forward' });
     const retries: string[] = [];
@@ -129,8 +130,13 @@ describe('syncEvm against anvil', () => {
     } finally {
       await proxy.close();
     }
-    expect(proxy.counts.injected).toEqual({ 'status 429': 1, 'status 503': 1, 'status 502': 1 });
-    expect(retries.length).toBeGreaterThanOrEqual(3);
+    expect(proxy.counts.injected).toEqual({
+      'status 429': 1,
+      'status 503': 1,
+      'status 502': 1,
+      truncate: 1,
+    });
+    expect(retries.length).toBeGreaterThanOrEqual(4);
     const other = await createDuckDbStore({ path: path.join(ctx.dir, 'direct.duckdb') });
     try {
       await syncEvm({ store: other, rpcUrl: anvil.url, to: head });

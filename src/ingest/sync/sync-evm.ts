@@ -3,6 +3,7 @@ import { decodeLog } from '../../chains/evm/decode-log.ts';
 import { knownContracts } from '../../chains/evm/known-contracts.ts';
 import { BaseError, RetryableError, UserError } from '../../errors/base.ts';
 import { createRpcClient, RpcResponseError } from '../../chains/evm/rpc-client.ts';
+import { redactUrl } from '../../chains/evm/redact-url.ts';
 import { nativeAsset } from '../../model/asset.ts';
 import { getChain } from '../../model/chains.ts';
 import type { ChainEvent } from '../../model/events.ts';
@@ -55,6 +56,8 @@ export class UnstableChainError extends RetryableError {
   }
 }
 
+/** Retries of the first request: a dead endpoint should fail fast, not after minutes of backoff. */
+const STARTUP_RETRIES = 2;
 /** How far back a reorganisation is followed before giving up. */
 export const REORG_SEARCH_DEPTH = 128;
 /** Fetches of one batch before an inconsistent batch is an error. */
@@ -133,7 +136,18 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
     concurrency: parameters.concurrency,
     onRetry: parameters.onRetry,
   });
-  const chainId = Number(BigInt(await client.request<string>('eth_chainId', [])));
+  // A first call with few retries: an endpoint that is down or mistyped should fail in seconds.
+  const probe = createRpcClient({ url: parameters.rpcUrl, maxRetries: STARTUP_RETRIES });
+  let chainId: number;
+  try {
+    chainId = Number(BigInt(await probe.request<string>('eth_chainId', [])));
+  } catch (error) {
+    if (!(error instanceof RetryableError)) throw error;
+    throw new UserError(
+      `Cannot reach the JSON-RPC endpoint ${redactUrl(parameters.rpcUrl)}: ${error.shortMessage.replace(/^RPC eth_chainId failed: /, '')} (check --rpc and that the node is running)`,
+      { code: 'RPC_UNREACHABLE' },
+    );
+  }
   const chain = getChain(parameters.chain ?? chainId);
   if (chain.family !== 'evm')
     throw new UserError(`${chain.key} is not an EVM chain`, { code: 'BAD_USAGE' });
@@ -152,6 +166,19 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
   let target = await currentTarget();
   const checkpoint = await store.getCheckpoint(chain.key, SYNC_STREAM);
   let next = checkpoint ? checkpoint.blockNumber + 1n : (parameters.from ?? 0n);
+  if (
+    !checkpoint &&
+    parameters.from !== undefined &&
+    parameters.from > target &&
+    !parameters.follow
+  ) {
+    throw new UserError(
+      `--from ${parameters.from} is above the node's head (${target + confirmations}${confirmations ? `, ${confirmations} confirmations` : ''})`,
+      {
+        code: 'FROM_ABOVE_HEAD',
+      },
+    );
+  }
   let expectedParent = checkpoint?.blockHash ?? null;
   const batch = BigInt(parameters.batchBlocks ?? DEFAULT_SYNC_BATCH_BLOCKS);
   const decodeContext = knownContracts(chain.key);
