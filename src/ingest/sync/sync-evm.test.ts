@@ -185,6 +185,69 @@ describe('syncEvm against anvil', () => {
     expect((await ctx.store.listTransfers({ txHash: hash })).map((t) => t.amount)).toEqual([5n]);
   });
 
+  it('follows reorganisations of depth 1 to 5 while --follow runs: the store matches the canonical chain', async () => {
+    const [a, b, c] = await rpc<string[]>('eth_accounts');
+    const controller = new AbortController();
+    const waiters: { until: bigint; resolve: () => void }[] = [];
+    const running = syncEvm({
+      store: ctx.store,
+      rpcUrl: anvil.url,
+      follow: true,
+      pollIntervalMs: 20,
+      signal: controller.signal,
+      batchBlocks: 2,
+      onBatch: (p) => {
+        for (const w of waiters.splice(0)) {
+          if (p.toBlock >= w.until) w.resolve();
+          else waiters.push(w);
+        }
+      },
+    });
+    const synced = async (until: bigint) => {
+      const stored = (await ctx.store.getCheckpoint('anvil', SYNC_STREAM))?.blockNumber ?? -1n;
+      if (stored >= until) return;
+      await new Promise<void>((resolve) => waiters.push({ until, resolve }));
+    };
+    const head = async () => BigInt(await rpc<string>('eth_blockNumber'));
+    let result: Awaited<typeof running>;
+    try {
+      await synced(await head());
+      for (let depth = 1; depth <= 5; depth++) {
+        const snapshot = await rpc<string>('evm_snapshot');
+        const orphaned: string[] = [];
+        for (let i = 0; i < depth; i++) orphaned.push(await send(a!, b!, BigInt(100 * depth + i)));
+        await synced(await head());
+        expect(await rpc<boolean>('evm_revert', [snapshot])).toBe(true);
+        const canonical: string[] = [];
+        for (let i = 0; i <= depth; i++)
+          canonical.push(await send(b!, c!, BigInt(1000 * depth + i)));
+        const tip = await head();
+        await synced(tip);
+        // The store holds exactly the canonical blocks and their transfers.
+        const numbers = Array.from({ length: depth + 1 }, (_, i) => tip - BigInt(i));
+        for (const n of numbers) {
+          const [stored] = await ctx.store.getBlocks('anvil', [n]);
+          const node = await rpc<{ hash: string }>('eth_getBlockByNumber', [
+            `0x${n.toString(16)}`,
+            false,
+          ]);
+          expect(stored?.hash, `depth ${depth}, block ${n}`).toBe(node.hash);
+        }
+        const hashes = new Set(
+          (await ctx.store.listTransfers({ chain: 'anvil' })).map((t) => t.txHash),
+        );
+        for (const h of orphaned)
+          expect(hashes.has(h), `orphaned ${h} (depth ${depth})`).toBe(false);
+        for (const h of canonical)
+          expect(hashes.has(h), `canonical ${h} (depth ${depth})`).toBe(true);
+      }
+    } finally {
+      controller.abort();
+      result = await running;
+    }
+    expect(result.reorgs).toBe(5);
+  });
+
   it('stays the given number of confirmations behind the head', async () => {
     const head = BigInt(await rpc<string>('eth_blockNumber'));
     const result = await syncEvm({ store: ctx.store, rpcUrl: anvil.url, confirmations: 2 });
