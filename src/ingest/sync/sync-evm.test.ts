@@ -31,6 +31,15 @@ async function send(from: string, to: string, wei: bigint): Promise<string> {
   return rpc<string>('eth_sendTransaction', [{ from, to, value: `0x${wei.toString(16)}` }]);
 }
 
+/** Waits until anvil reports the transaction mined (it can answer a send before the block is queryable). */
+async function mined(hash: string): Promise<bigint> {
+  for (let i = 0; i < 200; i++) {
+    const receipt = await rpc<{ blockNumber: string } | null>('eth_getTransactionReceipt', [hash]);
+    if (receipt) return BigInt(receipt.blockNumber);
+  }
+  throw new Error(`transaction ${hash} was not mined`);
+}
+
 describe('syncEvm against anvil', () => {
   const ctx = useTempStore();
 
@@ -197,6 +206,7 @@ describe('syncEvm against anvil', () => {
       signal: controller.signal,
       batchBlocks: 2,
       onBatch: (p) => {
+        for (const resolve of batches.splice(0)) resolve();
         for (const w of waiters.splice(0)) {
           if (p.toBlock >= w.until) w.resolve();
           else waiters.push(w);
@@ -209,6 +219,19 @@ describe('syncEvm against anvil', () => {
       await new Promise<void>((resolve) => waiters.push({ until, resolve }));
     };
     const head = async () => BigInt(await rpc<string>('eth_blockNumber'));
+    const batches: (() => void)[] = [];
+    const nextBatch = () => new Promise<void>((resolve) => batches.push(resolve));
+    const converged = async (tip: bigint) => {
+      for (;;) {
+        const [stored] = await ctx.store.getBlocks('anvil', [tip]);
+        const node = await rpc<{ hash: string }>('eth_getBlockByNumber', [
+          `0x${tip.toString(16)}`,
+          false,
+        ]);
+        if (stored?.hash === node.hash) return;
+        await nextBatch();
+      }
+    };
     let result: Awaited<typeof running>;
     try {
       await synced(await head());
@@ -216,13 +239,15 @@ describe('syncEvm against anvil', () => {
         const snapshot = await rpc<string>('evm_snapshot');
         const orphaned: string[] = [];
         for (let i = 0; i < depth; i++) orphaned.push(await send(a!, b!, BigInt(100 * depth + i)));
-        await synced(await head());
+        await synced(await mined(orphaned[orphaned.length - 1]!));
         expect(await rpc<boolean>('evm_revert', [snapshot])).toBe(true);
         const canonical: string[] = [];
         for (let i = 0; i <= depth; i++)
           canonical.push(await send(b!, c!, BigInt(1000 * depth + i)));
-        const tip = await head();
-        await synced(tip);
+        const tip = await mined(canonical[canonical.length - 1]!);
+        // Anvil may pack two sends into one block, so the new branch can be no longer than the
+        // orphaned one; the sync then notices on its next poll. Wait for the store to converge.
+        await converged(tip);
         // The store holds exactly the canonical blocks and their transfers.
         const numbers = Array.from({ length: depth + 1 }, (_, i) => tip - BigInt(i));
         for (const n of numbers) {

@@ -210,6 +210,26 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
     throw new ReorgTooDeepError(from + 1n, REORG_SEARCH_DEPTH);
   };
 
+  /** Rolls the store back to the newest block the node still has, and continues from there. */
+  const rollBack = async () => {
+    const fork = await findForkPoint(next - 1n);
+    await store.write(async (w) => {
+      await w.deleteFromBlock(chain.key, fork.number + 1n);
+      await w.setCheckpoint({
+        chain: chain.key,
+        stream: SYNC_STREAM,
+        blockNumber: fork.number,
+        blockHash: fork.hash,
+      });
+    });
+    parameters.onWarning?.(
+      `chain reorganisation: rolled back blocks ${fork.number + 1n}-${next - 1n}`,
+    );
+    result.reorgs++;
+    next = fork.number + 1n;
+    expectedParent = fork.hash;
+  };
+
   for (;;) {
     while (next <= target && !parameters.signal?.aborted) {
       const last = next + batch - 1n < target ? next + batch - 1n : target;
@@ -241,22 +261,7 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
       const { blocks, receipts } = fetched;
       // Invariant: the first block's parent is the checkpoint block; if not, the stored tip was orphaned.
       if (expectedParent !== null && blocks[0]!.parentHash.toLowerCase() !== expectedParent) {
-        const fork = await findForkPoint(next - 1n);
-        await store.write(async (w) => {
-          await w.deleteFromBlock(chain.key, fork.number + 1n);
-          await w.setCheckpoint({
-            chain: chain.key,
-            stream: SYNC_STREAM,
-            blockNumber: fork.number,
-            blockHash: fork.hash,
-          });
-        });
-        parameters.onWarning?.(
-          `chain reorganisation: rolled back blocks ${fork.number + 1n}-${next - 1n}`,
-        );
-        result.reorgs++;
-        next = fork.number + 1n;
-        expectedParent = fork.hash;
+        await rollBack();
         continue;
       }
       if (traceMode === null) {
@@ -379,6 +384,15 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
     await abortableDelay(parameters.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS, parameters.signal);
     if (parameters.signal?.aborted) break;
     target = await currentTarget();
+    // A new head may sit on a different branch at or below our tip (a reorganisation to a chain no
+    // longer than ours leaves no new block whose parent would reveal it): compare the stored tip.
+    if (expectedParent !== null && next - 1n <= target + confirmations) {
+      const node = await client.request<RpcBlock | null>('eth_getBlockByNumber', [
+        `0x${(next - 1n).toString(16)}`,
+        false,
+      ]);
+      if (!node || node.hash.toLowerCase() !== expectedParent) await rollBack();
+    }
   }
   return result;
 }
