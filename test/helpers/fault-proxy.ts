@@ -26,8 +26,37 @@ export type FaultProxy = {
 export async function startFaultProxy(
   target: string,
   plan: (n: number) => Fault,
+  options: { unsupportedMethods?: readonly string[] } = {},
 ): Promise<FaultProxy> {
+  const unsupported = new Set(options.unsupportedMethods ?? []);
   const counts = { requests: 0, injected: {} as Record<string, number> };
+  type RpcCall = { id: unknown; method: string };
+  /** Forwards a request, answering "method not found" itself for the unsupported methods. */
+  const forward = async (raw: Buffer): Promise<{ status: number; body: string }> => {
+    const parsed = JSON.parse(raw.toString()) as RpcCall | RpcCall[];
+    const calls = Array.isArray(parsed) ? parsed : [parsed];
+    const passed = calls.filter((c) => !unsupported.has(c.method));
+    let answers: unknown[] = [];
+    let status = 200;
+    if (passed.length) {
+      const up = await fetch(target, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(Array.isArray(parsed) ? passed : passed[0]),
+      });
+      status = up.status;
+      const json = (await up.json()) as unknown;
+      answers = Array.isArray(json) ? json : [json];
+    }
+    for (const c of calls.filter((c) => unsupported.has(c.method))) {
+      answers.push({
+        jsonrpc: '2.0',
+        id: c.id,
+        error: { code: -32601, message: `the method ${c.method} does not exist/is not available` },
+      });
+    }
+    return { status, body: JSON.stringify(Array.isArray(parsed) ? answers : answers[0]) };
+  };
   const hanging = new Set<NodeJS.Timeout>();
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -54,12 +83,8 @@ export async function startFaultProxy(
       hanging.add(t);
       return;
     }
-    const upstream = await fetch(target, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: Buffer.concat(chunks),
-    });
-    const body = Buffer.from(await upstream.arrayBuffer());
+    const upstream = await forward(Buffer.concat(chunks));
+    const body = Buffer.from(upstream.body);
     res.writeHead(upstream.status, { 'content-type': 'application/json' });
     // A truncated answer: the real response cut in half, as a dropped connection or a broken proxy leaves it.
     res.end(fault.kind === 'truncate' ? body.subarray(0, Math.floor(body.length / 2)) : body);

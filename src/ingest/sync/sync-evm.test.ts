@@ -279,6 +279,35 @@ describe('syncEvm against anvil', () => {
     expect(result.toBlock).toBe(head - 2n);
   });
 
+  it('falls back to per-transaction receipts when the node has no eth_getBlockReceipts', async () => {
+    const [a, b] = await rpc<string[]>('eth_accounts');
+    const hash = await send(a!, b!, 77n);
+    const tip = await mined(hash);
+    const proxy = await startFaultProxy(anvil.url, () => ({ kind: 'forward' }), {
+      unsupportedMethods: ['eth_getBlockReceipts'],
+    });
+    const warnings: string[] = [];
+    try {
+      await syncEvm({
+        store: ctx.store,
+        rpcUrl: proxy.url,
+        to: tip,
+        onWarning: (m) => warnings.push(m),
+      });
+    } finally {
+      await proxy.close();
+    }
+    expect(warnings).toContainEqual(expect.stringMatching(/no eth_getBlockReceipts/));
+    const other = await createDuckDbStore({ path: path.join(ctx.dir, 'direct.duckdb') });
+    try {
+      await syncEvm({ store: other, rpcUrl: anvil.url, to: tip });
+      expect(await ctx.store.listTransfers()).toEqual(await other.listTransfers());
+    } finally {
+      await other.close();
+    }
+    expect((await ctx.store.listTransfers({ txHash: hash })).map((t) => t.amount)).toEqual([77n]);
+  });
+
   it('refuses a chain id that does not match --chain', async () => {
     await expect(
       syncEvm({ store: ctx.store, rpcUrl: anvil.url, chain: 'ethereum' }),

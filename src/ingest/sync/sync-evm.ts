@@ -183,6 +183,7 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
   const batch = BigInt(parameters.batchBlocks ?? DEFAULT_SYNC_BATCH_BLOCKS);
   const decodeContext = knownContracts(chain.key);
   let traceMode: TraceMode | null = null;
+  let receiptMode: 'block' | 'transaction' = 'block';
   const result: SyncEvmReturnType = {
     chain: chain.key,
     fromBlock: next <= target ? next : null,
@@ -238,10 +239,32 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
       const hex = numbers.map((n) => `0x${n.toString(16)}`);
       let fetched: { blocks: RpcBlock[]; receipts: RpcReceipt[][] } | null = null;
       for (let attempt = 1; attempt <= BATCH_FETCH_ATTEMPTS && !fetched; attempt++) {
-        const [b, r] = await Promise.all([
+        const [b, blockReceipts] = await Promise.all([
           Promise.all(hex.map((h) => client.request<RpcBlock>('eth_getBlockByNumber', [h, true]))),
-          Promise.all(hex.map((h) => client.request<RpcReceipt[]>('eth_getBlockReceipts', [h]))),
+          receiptMode === 'block'
+            ? Promise.all(
+                hex.map((h) => client.request<RpcReceipt[]>('eth_getBlockReceipts', [h])),
+              ).catch((error: unknown) => {
+                if (!isMethodMissing(error)) throw error;
+                receiptMode = 'transaction';
+                warn(
+                  'the node has no eth_getBlockReceipts: fetching receipts one transaction at a time (slower)',
+                );
+                return null;
+              })
+            : Promise.resolve(null),
         ]);
+        const r =
+          blockReceipts ??
+          (await Promise.all(
+            b.map((block) =>
+              Promise.all(
+                (block?.transactions ?? []).map((tx) =>
+                  client.request<RpcReceipt>('eth_getTransactionReceipt', [tx.hash]),
+                ),
+              ),
+            ),
+          ));
         b.forEach((block, k) => {
           if (!block)
             throw new BaseError(`The node returned no block ${numbers[k]}`, {
