@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import path from 'node:path';
 import { BaseError, UserError } from '../../errors/base.ts';
 
@@ -10,7 +9,7 @@ const ANVIL_START_TIMEOUT_MS = 20_000;
 const ANVIL_PROBE_INTERVAL_MS = 50;
 
 export type AnvilParameters = {
-  /** Port on 127.0.0.1 (default: a free one). */
+  /** Port on 127.0.0.1 (default: a free one, chosen by anvil). */
   port?: number;
   /** Seconds between automatically mined blocks (default: mine on each transaction). */
   blockTime?: number;
@@ -51,17 +50,6 @@ export function anvilBinaryPath(): string {
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 async function waitForRpc(url: string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + ANVIL_START_TIMEOUT_MS;
   for (;;) {
@@ -100,23 +88,37 @@ async function waitForRpc(url: string, child: ChildProcess, output: () => string
  * try { await syncEvm({ store, rpcUrl: anvil.url }); } finally { await anvil.stop(); }
  */
 export async function startAnvil(parameters: AnvilParameters = {}): Promise<Anvil> {
-  const port = parameters.port ?? (await freePort());
+  // Port 0 lets anvil bind a free port itself and print it: picking one here first would race with
+  // other processes (another test's node could take it, and we would talk to that node instead).
   const args = [
     '--host',
     '127.0.0.1',
     '--port',
-    String(port),
+    String(parameters.port ?? 0),
     ...(parameters.blockTime ? ['--block-time', String(parameters.blockTime)] : []),
     ...(parameters.args ?? []),
   ];
   const child = spawn(anvilBinaryPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
+  let announce: (port: number) => void = () => undefined;
+  const announced = new Promise<number>((resolve) => (announce = resolve));
   const collect = (d: Buffer) => {
     output = (output + d.toString()).slice(-8000);
+    const m = /Listening on 127\.0\.0\.1:(\d+)/.exec(output);
+    if (m) announce(Number(m[1]));
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), ANVIL_START_TIMEOUT_MS);
+  const port = await Promise.race([announced, exited.then(() => -1)]);
+  clearTimeout(timer);
+  if (port < 0) {
+    throw new BaseError('anvil exited before it was ready', {
+      code: 'ANVIL_FAILED',
+      details: output.slice(-2000),
+    });
+  }
   const url = `http://127.0.0.1:${port}`;
   await waitForRpc(url, child, () => output);
   return {

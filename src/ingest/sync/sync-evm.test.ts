@@ -115,9 +115,11 @@ describe('syncEvm against anvil', () => {
     expect(stored!.hash).toBe(node.hash);
   });
 
-  it('gets the same data through a flaky endpoint (429, 503, a stalled request) as directly', async () => {
+  it('gets the same data through a flaky endpoint (429, 502, 503, truncated JSON) as directly', async () => {
     const [a, b] = await rpc<string[]>('eth_accounts');
-    await send(a!, b!, 42n);
+    await mined(await send(a!, b!, 42n));
+    // Enough blocks, synced one per batch, that every planned fault is met whatever the HTTP batching.
+    await rpc('anvil_mine', ['0xa']);
     const head = BigInt(await rpc<string>('eth_blockNumber'));
     const faults: Fault[] = [
       { kind: 'forward' },
@@ -134,6 +136,7 @@ describe('syncEvm against anvil', () => {
         store: ctx.store,
         rpcUrl: proxy.url,
         to: head,
+        batchBlocks: 1,
         onRetry: (r) => retries.push(r.reason),
       });
     } finally {
