@@ -4,9 +4,11 @@
  * - `internal`: a value-carrying internal call (EVM traces), including contract creation and selfdestruct;
  * - `token`: a token transfer event (ERC-20 / TRC-20 `Transfer`);
  * - `utxo_in`: a UTXO spent by a transaction (`from` = the spent output's address, `to` null);
- * - `utxo_out`: an output created by a transaction (`from` null, `to` = the output's address).
+ * - `utxo_out`: an output created by a transaction (`from` null, `to` = the output's address);
+ * - `fee`: gas paid by the sender, failed transactions included: `fee:tip` to the block's producer,
+ *   `fee:burn` (EIP-1559 base fee) to no one (`to` null).
  */
-export type TransferKind = 'native' | 'internal' | 'token' | 'utxo_in' | 'utxo_out';
+export type TransferKind = 'native' | 'internal' | 'token' | 'utxo_in' | 'utxo_out' | 'fee';
 
 /** Every transfer kind, in a stable order (CLI help, validation). */
 export const TRANSFER_KINDS: readonly TransferKind[] = [
@@ -15,6 +17,7 @@ export const TRANSFER_KINDS: readonly TransferKind[] = [
   'token',
   'utxo_in',
   'utxo_out',
+  'fee',
 ];
 
 /**
@@ -68,4 +71,14 @@ export function logPosition(logIndex: number | bigint): string {
  */
 export function callPosition(traceAddress: readonly number[]): string {
   return `call:${traceAddress.join('.')}`;
+}
+
+/**
+ * Position of a transaction's gas fee: `fee:tip` (to the block producer) or `fee:burn` (burnt base fee).
+ *
+ * @example
+ * feePosition('burn'); // 'fee:burn'
+ */
+export function feePosition(part: 'tip' | 'burn'): string {
+  return `fee:${part}`;
 }

@@ -60,14 +60,14 @@ describe('syncEvm against anvil', () => {
 
     sent.push(await send(a!, c!, 7n));
     const second = await syncEvm({ store: ctx.store, rpcUrl: anvil.url });
-    expect(second).toMatchObject({ fromBlock: head + 1n, blocks: 1, transfers: 1 });
+    expect(second).toMatchObject({ fromBlock: head + 1n, blocks: 1 });
     // A third run has nothing to do.
     expect(await syncEvm({ store: ctx.store, rpcUrl: anvil.url })).toMatchObject({
       blocks: 0,
       transfers: 0,
     });
 
-    const stored = await ctx.store.listTransfers({ chain: 'anvil' });
+    const stored = await ctx.store.listTransfers({ chain: 'anvil', kind: 'native' });
     expect(stored.map((t) => [t.txHash, t.from, t.to, t.amount, t.kind, t.position])).toEqual([
       [sent[0], a, b, 10n ** 18n, 'native', 'call:'],
       [sent[1], b, c, 12345n, 'native', 'call:'],
@@ -81,6 +81,29 @@ describe('syncEvm against anvil', () => {
       ]);
       expect(t.blockTime).toBe(Number(BigInt(block.timestamp)));
     }
+    // Gas: each sender paid gasUsed x effectiveGasPrice, the base fee burnt, the rest to the miner.
+    for (const hash of sent) {
+      const r = await rpc<{
+        gasUsed: string;
+        effectiveGasPrice: string;
+        blockNumber: string;
+        from: string;
+      }>('eth_getTransactionReceipt', [hash]);
+      const block = await rpc<{ miner: string; baseFeePerGas: string }>('eth_getBlockByNumber', [
+        r.blockNumber,
+        false,
+      ]);
+      const fees = await ctx.store.listTransfers({ txHash: hash, kind: 'fee' });
+      const gas = BigInt(r.gasUsed);
+      expect(fees.reduce((sum, f) => sum + f.amount, 0n)).toBe(gas * BigInt(r.effectiveGasPrice));
+      expect(fees.find((f) => f.position === 'fee:burn')?.amount ?? 0n).toBe(
+        gas * BigInt(block.baseFeePerGas),
+      );
+      for (const f of fees) {
+        expect(f.from).toBe(r.from);
+        expect(f.to).toBe(f.position === 'fee:tip' ? block.miner : null);
+      }
+    }
   });
 
   it('rolls back to the fork point when the chain reorganises, and re-ingests the new blocks', async () => {
@@ -89,7 +112,7 @@ describe('syncEvm against anvil', () => {
     const snapshot = await rpc<string>('evm_snapshot');
     const orphaned = await send(a!, c!, 2n);
     await syncEvm({ store: ctx.store, rpcUrl: anvil.url });
-    expect((await ctx.store.listTransfers({ txHash: orphaned })).length).toBe(1);
+    expect((await ctx.store.listTransfers({ txHash: orphaned, kind: 'native' })).length).toBe(1);
     // Replace the last block with a different history, one block longer.
     expect(await rpc<boolean>('evm_revert', [snapshot])).toBe(true);
     const replacement = [await send(b!, c!, 3n), await send(c!, a!, 4n)];
@@ -194,7 +217,9 @@ describe('syncEvm against anvil', () => {
       result = await running;
     }
     expect(result.toBlock).toBeGreaterThanOrEqual(wanted);
-    expect((await ctx.store.listTransfers({ txHash: hash })).map((t) => t.amount)).toEqual([5n]);
+    expect(
+      (await ctx.store.listTransfers({ txHash: hash, kind: 'native' })).map((t) => t.amount),
+    ).toEqual([5n]);
   });
 
   it('follows reorganisations of depth 1 to 5 while --follow runs: the store matches the canonical chain', async () => {
@@ -308,7 +333,9 @@ describe('syncEvm against anvil', () => {
     } finally {
       await other.close();
     }
-    expect((await ctx.store.listTransfers({ txHash: hash })).map((t) => t.amount)).toEqual([77n]);
+    expect(
+      (await ctx.store.listTransfers({ txHash: hash, kind: 'native' })).map((t) => t.amount),
+    ).toEqual([77n]);
   });
 
   it('refuses a chain id that does not match --chain', async () => {

@@ -7,7 +7,7 @@ import { redactUrl } from '../../chains/evm/redact-url.ts';
 import { nativeAsset } from '../../model/asset.ts';
 import { getChain } from '../../model/chains.ts';
 import type { ChainEvent } from '../../model/events.ts';
-import { callPosition, type Transfer } from '../../model/transfer.ts';
+import { callPosition, feePosition, type Transfer } from '../../model/transfer.ts';
 import type { Block, Store } from '../../store/store.ts';
 
 /** Blocks fetched and committed together: one atomic write, one checkpoint. */
@@ -17,24 +17,34 @@ export const DEFAULT_POLL_INTERVAL_MS = 1000;
 /** Name of the sync's checkpoint stream. */
 export const SYNC_STREAM = 'evm-sync';
 
-type RpcTransaction = { hash: string; from: string; to: string | null; value: string };
+type RpcTransaction = {
+  hash: string;
+  from: string;
+  to: string | null;
+  value: string;
+  gasPrice?: string | null;
+};
 type RpcBlock = {
   number: string;
   hash: string;
   parentHash: string;
   timestamp: string;
+  miner: string;
+  baseFeePerGas?: string | null;
   transactions: RpcTransaction[];
 };
 type RpcLog = { logIndex: string; address: string; data: string; topics: string[] };
 type RpcReceipt = {
   transactionHash: string;
   status?: string | null;
+  gasUsed: string;
+  effectiveGasPrice?: string | null;
   contractAddress: string | null;
   logs: RpcLog[];
 };
 type TraceMode = 'debug' | 'none';
 
-/** The chain changed under the checkpoint: the stored block is no longer the parent of the next one. */
+/** A reorganisation reaches below every stored block the sync may compare (REORG_SEARCH_DEPTH). */
 export class ReorgTooDeepError extends BaseError {
   override name = 'ReorgTooDeepError';
   constructor(blockNumber: bigint, depth: number) {
@@ -331,6 +341,9 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
             throw new BaseError(`No receipt for transaction ${txHash} of block ${blockNumber}`, {
               code: 'RPC_MISSING_RECEIPT',
             });
+          transfers.push(
+            ...feeTransfers(chain.key, block, blockNumber, blockTime, txHash, tx, receipt),
+          );
           // Pre-Byzantium receipts have no status; such transactions count as successful.
           if (
             receipt.status !== undefined &&
@@ -418,6 +431,40 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
     }
   }
   return result;
+}
+
+/**
+ * The gas a transaction paid, failed ones included: the EIP-1559 base fee is burnt (`to` null), the
+ * rest goes to the block's producer. Before London all of it goes to the producer.
+ */
+function feeTransfers(
+  chain: string,
+  block: RpcBlock,
+  blockNumber: bigint,
+  blockTime: number,
+  txHash: string,
+  tx: RpcTransaction,
+  receipt: RpcReceipt,
+): Transfer[] {
+  const gasUsed = BigInt(receipt.gasUsed);
+  const price = BigInt(receipt.effectiveGasPrice ?? tx.gasPrice ?? '0x0');
+  const baseFee = block.baseFeePerGas ? BigInt(block.baseFeePerGas) : 0n;
+  const burn = gasUsed * (baseFee < price ? baseFee : price);
+  const tip = gasUsed * price - burn;
+  const base = {
+    chain,
+    blockNumber,
+    blockTime,
+    txHash,
+    from: tx.from.toLowerCase(),
+    asset: 'native',
+    kind: 'fee' as const,
+  };
+  const out: Transfer[] = [];
+  if (tip > 0n)
+    out.push({ ...base, position: feePosition('tip'), to: block.miner.toLowerCase(), amount: tip });
+  if (burn > 0n) out.push({ ...base, position: feePosition('burn'), to: null, amount: burn });
+  return out;
 }
 
 function abortableDelay(ms: number, signal: AbortSignal | undefined): Promise<void> {
