@@ -242,6 +242,15 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
   };
 
   for (;;) {
+    // The head may sit on a different branch at or below our tip: a reorganisation to a chain no
+    // longer than ours brings no new block whose parent would reveal it, so compare the stored tip.
+    if (expectedParent !== null && next - 1n <= target + confirmations) {
+      const node = await client.request<RpcBlock | null>('eth_getBlockByNumber', [
+        `0x${(next - 1n).toString(16)}`,
+        false,
+      ]);
+      if (!node || node.hash.toLowerCase() !== expectedParent) await rollBack();
+    }
     while (next <= target && !parameters.signal?.aborted) {
       const last = next + batch - 1n < target ? next + batch - 1n : target;
       const numbers: bigint[] = [];
@@ -420,15 +429,6 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
     await abortableDelay(parameters.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS, parameters.signal);
     if (parameters.signal?.aborted) break;
     target = await currentTarget();
-    // A new head may sit on a different branch at or below our tip (a reorganisation to a chain no
-    // longer than ours leaves no new block whose parent would reveal it): compare the stored tip.
-    if (expectedParent !== null && next - 1n <= target + confirmations) {
-      const node = await client.request<RpcBlock | null>('eth_getBlockByNumber', [
-        `0x${(next - 1n).toString(16)}`,
-        false,
-      ]);
-      if (!node || node.hash.toLowerCase() !== expectedParent) await rollBack();
-    }
   }
   return result;
 }
