@@ -5,6 +5,18 @@ import type { ImportProgress } from '../ingest/import-session.ts';
 const REDRAW_INTERVAL_MS = 200;
 
 /** Draws import progress; `stop` clears the bar. */
+/**
+ * Whether to draw progress bars: on a terminal, or always with `CHAINTRAIL_PROGRESS=1` (e.g. under a
+ * job runner), never with `CHAINTRAIL_PROGRESS=0`.
+ *
+ * @example
+ * if (progressEnabled(process.stderr, process.env)) bar.start(total, 0);
+ */
+export function progressEnabled(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): boolean {
+  const forced = env.CHAINTRAIL_PROGRESS;
+  return forced === '1' ? true : forced === '0' ? false : Boolean(stream.isTTY);
+}
+
 export type ProgressReporter = {
   update(progress: ImportProgress): void;
   stop(): void;
@@ -24,11 +36,7 @@ export function createImportProgress(options: {
   enabled?: boolean;
   env?: NodeJS.ProcessEnv;
 }): ProgressReporter {
-  // CHAINTRAIL_PROGRESS=1 draws the bar even when stderr is not a terminal (e.g. under a job runner); 0 never draws it.
-  const forced = (options.env ?? process.env).CHAINTRAIL_PROGRESS;
-  const enabled =
-    options.enabled ??
-    (forced === '1' ? true : forced === '0' ? false : Boolean(options.stream.isTTY));
+  const enabled = options.enabled ?? progressEnabled(options.stream, options.env ?? process.env);
   if (!enabled) return { update: () => undefined, stop: () => undefined };
   const started = Date.now();
   const bar = new cliProgress.SingleBar(

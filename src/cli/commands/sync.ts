@@ -11,6 +11,7 @@ import {
 import { type CliContext, type GlobalOptions, withStore } from '../context.ts';
 import { parseNonNegativeInt, withGlobalOptions } from '../options.ts';
 import { printJson } from '../output.ts';
+import { progressEnabled } from '../progress.ts';
 
 function parseBlock(value: string): bigint {
   if (!/^\d{1,20}$/.test(value)) throw new InvalidArgumentError('expected a block number');
@@ -36,9 +37,7 @@ function createSyncProgress(ctx: CliContext): {
   stop(): void;
 } {
   const stream = ctx.stderr as NodeJS.WriteStream;
-  const forced = ctx.env.CHAINTRAIL_PROGRESS;
-  const enabled = forced === '1' ? true : forced === '0' ? false : Boolean(stream.isTTY);
-  if (!enabled) return { onBatch: () => undefined, stop: () => undefined };
+  if (!progressEnabled(stream, ctx.env)) return { onBatch: () => undefined, stop: () => undefined };
   const bar = new cliProgress.SingleBar(
     {
       stream,

@@ -4,6 +4,7 @@ import { useTempStore } from '../../../test/helpers/temp-store.ts';
 import { SYNC_STREAM, syncEvm } from './sync-evm.ts';
 import { type Fault, startFaultProxy } from '../../../test/helpers/fault-proxy.ts';
 import { createDuckDbStore } from '../../store/duckdb/duckdb-store.ts';
+import type { Store } from '../../store/store.ts';
 import path from 'node:path';
 
 // A real local node: anvil mines each transaction into its own block.
@@ -38,6 +39,18 @@ async function mined(hash: string): Promise<bigint> {
     if (receipt) return BigInt(receipt.blockNumber);
   }
   throw new Error(`transaction ${hash} was not mined`);
+}
+
+/** Syncs anvil directly into a second store up to `to` and expects `store` to hold the same data. */
+async function expectSameAsDirectSync(store: Store, dir: string, to: bigint): Promise<void> {
+  const direct = await createDuckDbStore({ path: path.join(dir, 'direct.duckdb') });
+  try {
+    await syncEvm({ store: direct, rpcUrl: anvil.url, to });
+    expect(await store.listTransfers()).toEqual(await direct.listTransfers());
+    expect(await store.getStats()).toEqual(await direct.getStats());
+  } finally {
+    await direct.close();
+  }
 }
 
 describe('syncEvm against anvil', () => {
@@ -172,14 +185,7 @@ describe('syncEvm against anvil', () => {
       truncate: 1,
     });
     expect(retries.length).toBeGreaterThanOrEqual(4);
-    const other = await createDuckDbStore({ path: path.join(ctx.dir, 'direct.duckdb') });
-    try {
-      await syncEvm({ store: other, rpcUrl: anvil.url, to: head });
-      expect(await ctx.store.listTransfers()).toEqual(await other.listTransfers());
-      expect(await ctx.store.getStats()).toEqual(await other.getStats());
-    } finally {
-      await other.close();
-    }
+    await expectSameAsDirectSync(ctx.store, ctx.dir, head);
   });
 
   it('follows new blocks until stopped', async () => {
@@ -326,13 +332,7 @@ describe('syncEvm against anvil', () => {
       await proxy.close();
     }
     expect(warnings).toContainEqual(expect.stringMatching(/no eth_getBlockReceipts/));
-    const other = await createDuckDbStore({ path: path.join(ctx.dir, 'direct.duckdb') });
-    try {
-      await syncEvm({ store: other, rpcUrl: anvil.url, to: tip });
-      expect(await ctx.store.listTransfers()).toEqual(await other.listTransfers());
-    } finally {
-      await other.close();
-    }
+    await expectSameAsDirectSync(ctx.store, ctx.dir, tip);
     expect(
       (await ctx.store.listTransfers({ txHash: hash, kind: 'native' })).map((t) => t.amount),
     ).toEqual([77n]);
