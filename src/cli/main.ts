@@ -3,6 +3,7 @@ import { BaseError, isUserError } from '../errors/base.ts';
 import { registerAddressCommand } from './commands/address.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerImportCommand } from './commands/import.ts';
+import { registerSimulateCommand } from './commands/simulate.ts';
 import { registerStatsCommand } from './commands/stats.ts';
 import { registerSyncCommand } from './commands/sync.ts';
 import { type CliContext, createCliContext } from './context.ts';
@@ -34,6 +35,7 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride();
   registerImportCommand(program, ctx);
   registerSyncCommand(program, ctx);
+  registerSimulateCommand(program, ctx);
   registerStatsCommand(program, ctx);
   registerAddressCommand(program, ctx);
   registerDemoCommand(program, ctx);

@@ -36,6 +36,7 @@ describe('chaintrail CLI', () => {
       ['address', '--help'],
       ['demo', '--help'],
       ['sync', '--help'],
+      ['simulate', '--help'],
     ]) {
       const run = await runCli(args);
       expect(run.code, args.join(' ')).toBe(0);
@@ -59,27 +60,47 @@ describe('chaintrail CLI', () => {
     expect(bad.stderr).toMatch(/bad EIP-55 checksum/);
   });
 
-  it('runs the demo, and stats --json reports {chain, asset, kind, transfers, amount} with exact decimal amounts', async () => {
-    const first = await runCli(['demo', '--db', db('demo')]);
+  it('imports the real mainnet sample, and stats --json reports {chain, asset, kind, transfers, amount} with exact decimal amounts', async () => {
+    const sample = path.join(ETL, 'test_stream/blocks_17173049_17173050');
+    const first = await runCli(['import', 'etl', sample, '--db', db('sample')]);
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/418 new transfers/);
-    const stats = await statsJson(db('demo'));
+    const stats = await statsJson(db('sample'));
     const weth = stats.assets.find((a) => a.asset === '0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2');
     expect(weth).toMatchObject({ chain: 'ethereum', kind: 'token', transfers: 88 });
     // Sum of the WETH values in ethereum-etl's expected_token_transfers.json, computed independently here.
     const lines = fs
-      .readFileSync(
-        path.join(ETL, 'test_stream/blocks_17173049_17173050/expected_token_transfers.json'),
-        'utf8',
-      )
+      .readFileSync(path.join(sample, 'expected_token_transfers.json'), 'utf8')
       .split('\n')
       .filter(Boolean);
     const expected = lines
       .filter((l) => l.includes('"token_address": "0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2"'))
       .reduce((sum, l) => sum + BigInt(/"value": (\d+)/.exec(l)![1]!), 0n);
     expect(weth!.amount).toBe(expected.toString());
-    // Running it again adds nothing.
-    expect((await runCli(['demo', '--db', db('demo')])).stdout).toMatch(/0 new transfers/);
+    // Importing it again adds nothing.
+    expect((await runCli(['import', 'etl', sample, '--db', db('sample')])).code).toBe(0);
+    expect(await statsJson(db('sample'))).toEqual(stats);
+  });
+
+  it('runs the demo: a simulated Bybit-like theft synced from anvil equals the truth record; a rerun adds nothing', async () => {
+    const truthFile = path.join(dir.path, 'demo-truth.json');
+    const first = await runCli(['demo', '--db', db('demo'), '--truth', truthFile]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/equal the simulator's record/);
+    expect(first.stdout).toMatch(/bybit-2025/);
+    const truth = JSON.parse(fs.readFileSync(truthFile, 'utf8')) as {
+      record: { asset: string; kind: string; count: number; amount: string }[];
+    };
+    const stats = await statsJson(db('demo'));
+    const stored = stats.assets
+      .map((a) => ({ asset: a.asset, kind: a.kind, count: a.transfers, amount: a.amount }))
+      .sort((a, b) => `${a.asset}|${a.kind}`.localeCompare(`${b.asset}|${b.kind}`));
+    const record = [...truth.record].sort((a, b) =>
+      `${a.asset}|${a.kind}`.localeCompare(`${b.asset}|${b.kind}`),
+    );
+    expect(stored).toEqual(record);
+    // The same seed rebuilds the same chain, so the stored data does not change.
+    const again = await runCli(['demo', '--db', db('demo')]);
+    expect(again.code, again.stderr).toBe(0);
     expect(await statsJson(db('demo'))).toEqual(stats);
   });
 

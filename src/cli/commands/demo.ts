@@ -1,71 +1,110 @@
-import path from 'node:path';
 import type { Command } from 'commander';
-import { importEtl } from '../../ingest/etl/import-etl.ts';
+import { InvalidArgumentError } from 'commander';
+import { startAnvil } from '../../chains/evm/anvil.ts';
+import { syncEvm } from '../../ingest/sync/sync-evm.ts';
 import { formatAddress } from '../../model/address.ts';
+import { SIMULATOR_ANVIL_ARGS, simulate } from '../../simulate/simulate.ts';
 import { type CliContext, type GlobalOptions, withStore } from '../context.ts';
 import { withGlobalOptions } from '../options.ts';
 import { printJson } from '../output.ts';
-import { packageRoot } from '../paths.ts';
-import { createImportProgress } from '../progress.ts';
+import { renderTruth, simulatorPaths, writeTruthFile } from './simulate.ts';
 import { renderStats } from './stats.ts';
+import { createSyncProgress } from './sync.ts';
 
-/**
- * The bundled real sample: ethereum-etl's export of mainnet blocks 17173049-17173050 (May 2023:
- * WETH, USDT and Uniswap activity), MIT-licensed, see test/fixtures/ethereum-etl/PROVENANCE.md.
- */
-export function demoSampleDir(): string {
-  return path.join(
-    packageRoot(),
-    'test/fixtures/ethereum-etl/test_stream/blocks_17173049_17173050',
-  );
+/** The case the demo plays. */
+const DEMO_SCENARIO = 'bybit-2025';
+
+type DemoOptions = GlobalOptions & { seed: number; truth?: string };
+
+function parseSeed(value: string): number {
+  if (!/^\d{1,9}$/.test(value)) throw new InvalidArgumentError('expected a non-negative integer');
+  return Number(value);
 }
 
 /**
- * `chaintrail demo`: imports the bundled real sample into the database and prints its stats.
- * Running it again adds nothing (imports are idempotent).
+ * `chaintrail demo`: starts a local anvil node, plays the Bybit-like theft and its laundering with
+ * background activity, syncs that chain into the database like any other node, checks the stored
+ * data against the simulator's own record, and prints what happened. Running it again with the same
+ * seed rebuilds the same chain, so the database gains nothing twice.
  *
  * @example
- * chaintrail demo --db /tmp/demo.duckdb
+ * chaintrail demo --db /tmp/demo.duckdb --truth /tmp/bybit-truth.json
  */
 export function registerDemoCommand(program: Command, ctx: CliContext): void {
   withGlobalOptions(
     program
       .command('demo')
-      .description('import the bundled real mainnet sample and show what was stored'),
-  ).action(async (options: GlobalOptions) => {
-    const progress = createImportProgress({
-      stream: ctx.stderr as NodeJS.WriteStream,
-      env: ctx.env,
-    });
-    const { result, stats, busiest } = await withStore(ctx, options, async (store) => {
-      const result = await importEtl({
-        store,
-        paths: [demoSampleDir()],
-        chain: 'ethereum',
-        onProgress: progress.update,
-        onWarning: (m) => ctx.logger.info({ warning: m }, 'demo import warning'),
-      }).finally(() => progress.stop());
-      // The sample is small: find its busiest address to suggest as the next step.
-      const counts = new Map<string, number>();
-      for (const t of await store.listTransfers({
-        chain: 'ethereum',
-        fromBlock: 17173049n,
-        toBlock: 17173050n,
-      })) {
-        for (const a of [t.from, t.to]) if (a) counts.set(a, (counts.get(a) ?? 0) + 1);
-      }
-      const busiest =
-        [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? null;
-      return { result, stats: await store.getStats(), busiest };
-    });
-    if (options.json) return printJson({ import: result, stats });
-    ctx.stdout.write(
-      `chaintrail demo: imported ethereum-etl's real export of mainnet blocks 17173049-17173050 into ${options.db ?? ctx.env.CHAINTRAIL_DB ?? './chaintrail.duckdb'}\n` +
-        `${result.rows} rows read: ${result.transfersWritten} new transfers (${result.transfersDuplicate} duplicates skipped: token transfers come from both logs and token_transfers), ${result.eventsWritten} new events.\n\n` +
-        renderStats(stats, { topAssets: 10 }) +
-        (busiest
-          ? `\nNext: chaintrail address ${formatAddress('ethereum', busiest)}${options.db ? ` --db ${options.db}` : ''}   (the sample's busiest address)\n`
-          : ''),
-    );
+      .description(
+        `simulate the ${DEMO_SCENARIO} theft and laundering on a local anvil chain, sync it into the database and summarise it`,
+      )
+      .option('--seed <n>', 'simulation seed', parseSeed, 1)
+      .option('--truth <file>', 'also write the simulation truth (attackers, endpoints) as JSON'),
+  ).action(async (options: DemoOptions) => {
+    const started = Date.now();
+    const say = (m: string) => {
+      if (!options.json) ctx.stderr.write(`${m}\n`);
+    };
+    say('starting a local anvil node ...');
+    const anvil = await startAnvil({ args: SIMULATOR_ANVIL_ARGS });
+    try {
+      say(`simulating ${DEMO_SCENARIO} (seed ${options.seed}) on ${anvil.url} ...`);
+      const simulated = await simulate({
+        rpcUrl: anvil.url,
+        scenarios: [DEMO_SCENARIO],
+        seed: options.seed,
+        ...simulatorPaths(),
+        onProgress: (m) => ctx.logger.info({ step: m }, 'simulate'),
+      });
+      if (options.truth) writeTruthFile(options.truth, simulated);
+      say(`syncing blocks 0-${simulated.lastBlock} into the database ...`);
+      const progress = createSyncProgress(ctx);
+      const { sync, stats, matches } = await withStore(ctx, options, async (store) => {
+        const sync = await syncEvm({
+          store,
+          rpcUrl: anvil.url,
+          to: simulated.lastBlock,
+          onBatch: progress.onBatch,
+        }).finally(() => progress.stop());
+        await store.write((w) =>
+          w.putAssets(simulated.assets.map((a) => ({ chain: 'anvil', ...a }))),
+        );
+        const stats = await store.getStats();
+        // The stored totals per asset and kind must be the simulator's, to the last wei.
+        const stored = new Map(
+          stats.assets
+            .filter((a) => a.chain === 'anvil')
+            .map((a) => [`${a.asset}|${a.kind}`, `${a.transfers}|${a.amount}`]),
+        );
+        const matches =
+          stored.size === simulated.totals.length &&
+          simulated.totals.every(
+            (t) => stored.get(`${t.asset}|${t.kind}`) === `${t.count}|${t.amount}`,
+          );
+        return { sync, stats, matches };
+      });
+      const truth = simulated.truths[0]!;
+      const exploiter = truth.attackerAddresses.find((a) => a.role === 'exploiter')?.address;
+      if (options.json)
+        return printJson({
+          simulation: { ...simulated, movements: undefined },
+          sync,
+          matches,
+          stats,
+        });
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      ctx.stdout.write(
+        `chaintrail demo: ${simulated.transactions} simulated transactions in ${simulated.lastBlock} blocks on a local anvil chain, synced into ${options.db ?? ctx.env.CHAINTRAIL_DB ?? './chaintrail.duckdb'} in ${seconds} s total.\n` +
+          `Sync check: ${matches ? "the stored transfers equal the simulator's record of every value movement (count and sum per asset and kind)" : "MISMATCH between the stored transfers and the simulator's record (please report this)"}.\n\n` +
+          renderTruth(truth, simulated) +
+          '\n' +
+          renderStats(stats, { topAssets: 10 }) +
+          (exploiter
+            ? `\nNext: chaintrail address ${formatAddress('anvil', exploiter)}${options.db ? ` --db ${options.db}` : ''}   (the exploiter)\n`
+            : ''),
+      );
+      if (!matches) process.exitCode = 1;
+    } finally {
+      await anvil.stop();
+    }
   });
 }

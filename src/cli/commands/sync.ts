@@ -32,7 +32,7 @@ type SyncOptions = GlobalOptions & {
 };
 
 /** A TTY progress line for the sync: blocks, blocks/s, transfers/s, ETA and lag behind the head. */
-function createSyncProgress(ctx: CliContext): {
+export function createSyncProgress(ctx: CliContext): {
   onBatch: NonNullable<SyncEvmParameters['onBatch']>;
   stop(): void;
 } {
