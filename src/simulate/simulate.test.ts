@@ -125,6 +125,38 @@ describe('simulate: every scenario on one fresh anvil, then a sync of it', () =>
   });
 });
 
+describe('simulate: failure', () => {
+  it('leaves the chain as it was when a simulation fails half way', async () => {
+    const node = await startAnvil({ args: SIMULATOR_ANVIL_ARGS });
+    try {
+      const head = await blockHash(node, 0n);
+      await expect(
+        simulate({
+          rpcUrl: node.url,
+          scenarios: ['peel-chain'],
+          contractsDir: CONTRACTS_DIR,
+          cacheDir: CACHE_DIR,
+          onProgress: (m) => {
+            if (m.startsWith('playing')) throw new Error('interrupted');
+          },
+        }),
+      ).rejects.toThrow('interrupted');
+      const res = await fetch(node.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_blockNumber', params: [] }),
+      });
+      expect(((await res.json()) as { result: string }).result).toBe('0x0');
+      expect(await blockHash(node, 0n)).toBe(head);
+      // And a simulation can then run on it.
+      const ok = await run(node, ['peel-chain'], 1, 0.2);
+      expect(ok.truths).toHaveLength(1);
+    } finally {
+      await node.stop();
+    }
+  });
+});
+
 describe('simulate: determinism', () => {
   it('gives the same chain for the same seed, and a different one for another seed', async () => {
     const nodes = await Promise.all(

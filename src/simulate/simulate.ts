@@ -123,6 +123,9 @@ export async function simulate(parameters: SimulateParameters): Promise<Simulate
     rpcUrl: parameters.rpcUrl,
     startTime: scenarios[0]!.startTime - 86_400,
   });
+  // A failed simulation must not leave half a scenario on the chain: revert to this snapshot.
+  const snapshot = await driver.rpc.request<string>('evm_snapshot', []);
+  let completed = false;
   try {
     const random = createRandom(seed);
     progress('deploying contracts');
@@ -158,6 +161,7 @@ export async function simulate(parameters: SimulateParameters): Promise<Simulate
     progress('checking the chain against the record');
     await driver.verify();
     const head = BigInt(await driver.rpc.request<string>('eth_blockNumber', []));
+    completed = true;
     return {
       chainId: driver.chainId,
       seed,
@@ -171,6 +175,7 @@ export async function simulate(parameters: SimulateParameters): Promise<Simulate
       transactions: driver.transactions,
     };
   } finally {
+    if (!completed) await driver.rpc.request('evm_revert', [snapshot]).catch(() => undefined);
     await driver.close();
   }
 }
