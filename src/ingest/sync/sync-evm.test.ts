@@ -6,6 +6,8 @@ import { type Fault, startFaultProxy } from '../../../test/helpers/fault-proxy.t
 import { createDuckDbStore } from '../../store/duckdb/duckdb-store.ts';
 import type { Store } from '../../store/store.ts';
 import path from 'node:path';
+import { encodeFunctionData, getContractAddress, parseAbi } from 'viem';
+import { compileSolidity } from '../../../test/helpers/solidity.ts';
 
 // A real local node: anvil mines each transaction into its own block.
 let anvil: Anvil;
@@ -51,6 +53,75 @@ async function expectSameAsDirectSync(store: Store, dir: string, to: bigint): Pr
   } finally {
     await direct.close();
   }
+}
+
+/**
+ * Moves value through internal calls of every kind a tracer reports: two plain calls, a call whose
+ * subtree reverts (its inner transfer must not count), a contract creation with value, and a
+ * selfdestruct that hands the new contract's balance on.
+ */
+const SPLITTER_SOURCE = `
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.0;
+contract Child {
+  constructor() payable {}
+  function kill(address payable to) external { selfdestruct(to); }
+}
+contract Splitter {
+  function split(address payable a, address payable b, address payable c) external payable {
+    uint256 quarter = msg.value / 4;
+    (bool ok, ) = a.call{value: quarter}("");
+    require(ok);
+    (ok, ) = b.call{value: quarter}("");
+    require(ok);
+    try this.failing{value: quarter}(c) {} catch {}
+    Child child = new Child{value: quarter}();
+    child.kill(c);
+  }
+  function failing(address payable c) external payable {
+    (bool ok, ) = c.call{value: msg.value}("");
+    require(ok);
+    revert("always");
+  }
+}`;
+const SPLITTER_ABI = parseAbi(['function split(address a, address b, address c) payable']);
+/** Gas for one split: anvil's estimate can fall short when a subcall is meant to revert. */
+const SPLIT_GAS = 1_000_000n;
+let splitterBytecode: `0x${string}` | undefined;
+
+/**
+ * Deploys a Splitter from `from` and sends it `value` wei split between `to` (a, b, then c twice:
+ * once in the reverted subtree, once by selfdestruct). Returns the contracts and the split's block.
+ */
+async function deployAndSplit(from: string, to: [string, string, string], value: bigint) {
+  splitterBytecode ??= compileSolidity(SPLITTER_SOURCE).Splitter!.bytecode;
+  const deploy = await rpc<string>('eth_sendTransaction', [{ from, data: splitterBytecode }]);
+  await mined(deploy);
+  const { contractAddress: splitter } = await rpc<{ contractAddress: string }>(
+    'eth_getTransactionReceipt',
+    [deploy],
+  );
+  const txHash = await rpc<string>('eth_sendTransaction', [
+    {
+      from,
+      to: splitter,
+      value: `0x${value.toString(16)}`,
+      gas: `0x${SPLIT_GAS.toString(16)}`,
+      data: encodeFunctionData({
+        abi: SPLITTER_ABI,
+        functionName: 'split',
+        args: to as [`0x${string}`, `0x${string}`, `0x${string}`],
+      }),
+    },
+  ]);
+  const blockNumber = await mined(txHash);
+  // The Splitter's first creation (its nonce starts at 1, EIP-161).
+  const child = getContractAddress({ from: splitter as `0x${string}`, nonce: 1n }).toLowerCase();
+  return { splitter: splitter.toLowerCase(), child, txHash, blockNumber };
+}
+
+async function balanceAt(address: string, block: bigint): Promise<bigint> {
+  return BigInt(await rpc<string>('eth_getBalance', [address, `0x${block.toString(16)}`]));
 }
 
 describe('syncEvm against anvil', () => {
@@ -336,6 +407,77 @@ describe('syncEvm against anvil', () => {
     expect(
       (await ctx.store.listTransfers({ txHash: hash, kind: 'native' })).map((t) => t.amount),
     ).toEqual([77n]);
+  });
+
+  it('takes internal transfers from trace_block when the node has no debug_traceBlockByNumber, exactly as from the callTracer', async () => {
+    const [a, b, c, d] = await rpc<string[]>('eth_accounts');
+    const split = await deployAndSplit(a!, [b!, c!, d!], 4000n);
+    const proxy = await startFaultProxy(anvil.url, () => ({ kind: 'forward' }), {
+      unsupportedMethods: ['debug_traceBlockByNumber'],
+    });
+    const warnings: string[] = [];
+    try {
+      await syncEvm({
+        store: ctx.store,
+        rpcUrl: proxy.url,
+        to: split.blockNumber,
+        onWarning: (m) => warnings.push(m),
+      });
+    } finally {
+      await proxy.close();
+    }
+    expect(warnings).toEqual([]);
+    const internal = await ctx.store.listTransfers({ txHash: split.txHash, kind: 'internal' });
+    // Not call:2 nor call:2.0: that subtree reverted. The Child's balance leaves by selfdestruct.
+    expect(internal.map((t) => [t.position, t.from, t.to, t.amount])).toEqual([
+      ['call:0', split.splitter, b, 1000n],
+      ['call:1', split.splitter, c, 1000n],
+      ['call:3', split.splitter, split.child, 1000n],
+      ['call:4.0', split.child, d, 1000n],
+    ]);
+    // What the stored transfers say each recipient received is what the chain says it received.
+    for (const recipient of [b!, c!, d!]) {
+      const received = internal
+        .filter((t) => t.to === recipient)
+        .reduce((sum, t) => sum + t.amount, 0n);
+      expect(received, recipient).toBe(
+        (await balanceAt(recipient, split.blockNumber)) -
+          (await balanceAt(recipient, split.blockNumber - 1n)),
+      );
+    }
+    // The direct sync traces with debug_traceBlockByNumber: both paths store the same rows.
+    await expectSameAsDirectSync(ctx.store, ctx.dir, split.blockNumber);
+  });
+
+  it('warns once and syncs no internal transfers when the node has neither tracing method', async () => {
+    const [a, b, c, d] = await rpc<string[]>('eth_accounts');
+    const split = await deployAndSplit(a!, [b!, c!, d!], 4000n);
+    const proxy = await startFaultProxy(anvil.url, () => ({ kind: 'forward' }), {
+      unsupportedMethods: ['debug_traceBlockByNumber', 'trace_block'],
+    });
+    const warnings: string[] = [];
+    let result: Awaited<ReturnType<typeof syncEvm>>;
+    try {
+      result = await syncEvm({
+        store: ctx.store,
+        rpcUrl: proxy.url,
+        to: split.blockNumber,
+        batchBlocks: 1,
+        onWarning: (m) => warnings.push(m),
+      });
+    } finally {
+      await proxy.close();
+    }
+    expect(result.blocks).toBeGreaterThan(2);
+    expect(warnings).toEqual([
+      'the node has neither debug_traceBlockByNumber nor trace_block: internal value transfers are not synced',
+    ]);
+    expect(await ctx.store.listTransfers({ kind: 'internal' })).toEqual([]);
+    expect(
+      (await ctx.store.listTransfers({ txHash: split.txHash, kind: 'native' })).map(
+        (t) => t.amount,
+      ),
+    ).toEqual([4000n]);
   });
 
   it('refuses a chain id that does not match --chain', async () => {

@@ -1,4 +1,9 @@
-import { internalTransfers, type CallFrame } from '../../chains/evm/call-frames.ts';
+import {
+  internalTransfers,
+  parityCallFrames,
+  type CallFrame,
+  type ParityTrace,
+} from '../../chains/evm/call-frames.ts';
 import { decodeLog } from '../../chains/evm/decode-log.ts';
 import { knownContracts } from '../../chains/evm/known-contracts.ts';
 import { BaseError, RetryableError, UserError } from '../../errors/base.ts';
@@ -42,7 +47,11 @@ type RpcReceipt = {
   contractAddress: string | null;
   logs: RpcLog[];
 };
-type TraceMode = 'debug' | 'none';
+/** How internal transfers are traced: geth's callTracer, Parity's `trace_block`, or not at all. */
+type TraceMode = 'debug' | 'parity' | 'none';
+/** One transaction's entry in `debug_traceBlockByNumber`: a call tree, or why it could not be traced. */
+type DebugTraceEntry = { txHash?: string; result?: CallFrame; error?: string };
+const CALL_TRACER = { tracer: 'callTracer' };
 
 /** A reorganisation reaches below every stored block the sync may compare (REORG_SEARCH_DEPTH). */
 export class ReorgTooDeepError extends BaseError {
@@ -118,19 +127,26 @@ export type SyncEvmReturnType = {
   events: number;
 };
 
-/** JSON-RPC "method not found" (-32601), or a node saying so in words (some answer -32600/-32000). */
+/**
+ * JSON-RPC "method not found" (-32601), or a node saying so in words (some answer -32600/-32000).
+ * The words must be about the method: "resource not found" or "state not available" for one block
+ * does not mean the node lacks the method.
+ */
 function isMethodMissing(error: unknown): boolean {
   if (!(error instanceof RpcResponseError)) return false;
   return (
     error.rpcCode === -32601 ||
-    /not (found|supported|available)|does not exist|unknown method/i.test(error.message)
+    /method\b.*\b(not (found|supported|available)|does not exist)|(unknown|unsupported) method/i.test(
+      error.message,
+    )
   );
 }
 
 /**
  * Syncs an EVM chain from a JSON-RPC node into the store, from its checkpoint (or `from`) up to `to`:
- * native transfers of successful transactions, internal value transfers from `debug_traceBlockByNumber`
- * (callTracer) when the node has it, token transfers and typed events decoded from receipt logs.
+ * native transfers of successful transactions, gas fees, internal value transfers from
+ * `debug_traceBlockByNumber` (callTracer) or else Parity's `trace_block` (without either: one warning,
+ * no internal transfers), token transfers and typed events decoded from receipt logs.
  * Each batch of blocks (transfers, events, blocks and the checkpoint) is one atomic write, so a
  * killed sync resumes from its last checkpoint with nothing lost or doubled.
  *
@@ -241,6 +257,45 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
     expectedParent = fork.hash;
   };
 
+  /**
+   * Which tracing the node offers, asked with a block of the range: geth's callTracer first, then
+   * Parity's `trace_block`. Any answer but "method not found" means the method exists, even an
+   * error (for example no state for that block), which the batch's tracing then reports.
+   */
+  const detectTraceMode = async (probe: string): Promise<TraceMode> => {
+    const candidates: [TraceMode, string, unknown[]][] = [
+      ['debug', 'debug_traceBlockByNumber', [probe, CALL_TRACER]],
+      ['parity', 'trace_block', [probe]],
+    ];
+    for (const [mode, method, params] of candidates) {
+      try {
+        await client.request(method, params);
+        return mode;
+      } catch (error) {
+        if (error instanceof RpcResponseError && !isMethodMissing(error)) return mode;
+        if (!isMethodMissing(error)) throw error;
+      }
+    }
+    warn(
+      'the node has neither debug_traceBlockByNumber nor trace_block: internal value transfers are not synced',
+    );
+    return 'none';
+  };
+
+  /** The call tree of each transaction of a block, by its position in the block. */
+  const traceBlock = async (
+    mode: 'debug' | 'parity',
+    hex: string,
+  ): Promise<(CallFrame | undefined)[]> => {
+    if (mode === 'parity')
+      return parityCallFrames(await client.request<ParityTrace[]>('trace_block', [hex]));
+    const entries = await client.request<DebugTraceEntry[]>('debug_traceBlockByNumber', [
+      hex,
+      CALL_TRACER,
+    ]);
+    return entries.map((entry) => entry.result);
+  };
+
   for (;;) {
     // The head may sit on a different branch at or below our tip: a reorganisation to a chain no
     // longer than ours brings no new block whose parent would reveal it, so compare the stored tip.
@@ -306,27 +361,10 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
         await rollBack();
         continue;
       }
-      if (traceMode === null) {
-        try {
-          await client.request('debug_traceBlockByNumber', [hex[0], { tracer: 'callTracer' }]);
-          traceMode = 'debug';
-        } catch (error) {
-          if (!isMethodMissing(error)) throw error;
-          traceMode = 'none';
-          warn('the node has no debug_traceBlockByNumber: internal value transfers are not synced');
-        }
-      }
+      traceMode ??= await detectTraceMode(hex[0]!);
+      const mode = traceMode;
       const traces =
-        traceMode === 'debug'
-          ? await Promise.all(
-              hex.map((h) =>
-                client.request<{ txHash?: string; result: CallFrame }[]>(
-                  'debug_traceBlockByNumber',
-                  [h, { tracer: 'callTracer' }],
-                ),
-              ),
-            )
-          : null;
+        mode === 'none' ? null : await Promise.all(hex.map((h) => traceBlock(mode, h)));
 
       const transfers: Transfer[] = [];
       const events: ChainEvent[] = [];
@@ -375,7 +413,7 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
               kind: 'native',
             });
           }
-          const frame = traces?.[b]?.[i]?.result;
+          const frame = traces?.[b]?.[i];
           if (frame)
             transfers.push(
               ...internalTransfers(frame, { chain: chain.key, blockNumber, blockTime, txHash }),
