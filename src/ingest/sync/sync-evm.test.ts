@@ -124,6 +124,35 @@ async function balanceAt(address: string, block: bigint): Promise<bigint> {
   return BigInt(await rpc<string>('eth_getBalance', [address, `0x${block.toString(16)}`]));
 }
 
+/** Share of requests the fault-mix test fails. */
+const FAULT_RATE = 0.1;
+/** Its first four faults fall within the first 24 requests, well inside the sync below. */
+const FAULT_MIX_SEED = 3;
+/** Short, so that a hung request is abandoned quickly; anvil answers in milliseconds. */
+const FAULT_MIX_CLIENT_TIMEOUT_MS = 1000;
+/** A hung request stays unanswered well past the client's timeout. */
+const FAULT_MIX_HANG_MS = 5 * FAULT_MIX_CLIENT_TIMEOUT_MS;
+/** A stalled sync fails the test instead of hanging it. */
+const FAULT_MIX_TEST_TIMEOUT_MS = 60_000;
+const FAULT_MIX: Fault[] = [
+  { kind: 'status', status: 429, retryAfter: '1' },
+  { kind: 'status', status: 500 },
+  { kind: 'hang', ms: FAULT_MIX_HANG_MS },
+  { kind: 'truncate' },
+];
+
+/** A deterministic pseudo-random sequence in [0, 1) (mulberry32), so a failure can be replayed. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
 describe('syncEvm against anvil', () => {
   const ctx = useTempStore();
 
@@ -258,6 +287,60 @@ describe('syncEvm against anvil', () => {
     expect(retries.length).toBeGreaterThanOrEqual(4);
     await expectSameAsDirectSync(ctx.store, ctx.dir, head);
   });
+
+  it(
+    'syncs the same data as directly when ~10% of requests fail (429 + Retry-After, 500, timeout, truncated JSON)',
+    { timeout: FAULT_MIX_TEST_TIMEOUT_MS },
+    async () => {
+      const [a, b, c, d] = await rpc<string[]>('eth_accounts');
+      for (let i = 1; i <= 10; i++) await mined(await send(a!, b!, BigInt(i)));
+      await deployAndSplit(a!, [b!, c!, d!], 4000n);
+      await rpc('anvil_mine', ['0x14']);
+      const head = BigInt(await rpc<string>('eth_blockNumber'));
+      const random = seededRandom(FAULT_MIX_SEED);
+      let faults = 0;
+      const proxy = await startFaultProxy(anvil.url, () => {
+        if (random() >= FAULT_RATE) return { kind: 'forward' };
+        // The kinds take turns, so that the few faults of a short sync surely include each of them.
+        return FAULT_MIX[faults++ % FAULT_MIX.length]!;
+      });
+      const reasons = new Set<string>();
+      let result: Awaited<ReturnType<typeof syncEvm>>;
+      try {
+        result = await syncEvm({
+          store: ctx.store,
+          rpcUrl: proxy.url,
+          to: head,
+          batchBlocks: 4,
+          timeoutMs: FAULT_MIX_CLIENT_TIMEOUT_MS,
+          onRetry: (r) => reasons.add(r.reason),
+        });
+      } finally {
+        await proxy.close();
+      }
+      console.info(
+        `fault mix: ${proxy.counts.requests} requests, injected ${JSON.stringify(proxy.counts.injected)}, ${result.blocks} blocks`,
+      );
+      expect(Object.keys(proxy.counts.injected).sort()).toEqual([
+        'hang',
+        'status 429',
+        'status 500',
+        'truncate',
+      ]);
+      const injected = Object.values(proxy.counts.injected).reduce((sum, n) => sum + n, 0);
+      expect(injected / proxy.counts.requests).toBeGreaterThan(0.05);
+      expect(injected / proxy.counts.requests).toBeLessThan(0.2);
+      // Each kind of fault was seen by the client for what it is, and retried.
+      expect([...reasons].sort()).toEqual([
+        'HTTP 429',
+        'HTTP 500',
+        'malformed response',
+        'timeout',
+      ]);
+      expect(result.blocks).toBe(Number(head) + 1);
+      await expectSameAsDirectSync(ctx.store, ctx.dir, head);
+    },
+  );
 
   it('follows new blocks until stopped', async () => {
     const [a, b] = await rpc<string[]>('eth_accounts');

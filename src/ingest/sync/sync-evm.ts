@@ -105,6 +105,8 @@ export type SyncEvmParameters = {
   rps?: number | undefined;
   /** Most JSON-RPC requests in flight. */
   concurrency?: number | undefined;
+  /** Per-request timeout (default DEFAULT_RPC_TIMEOUT_MS); a request that times out is retried. */
+  timeoutMs?: number | undefined;
   onRetry?: (info: { method: string; attempt: number; delayMs: number; reason: string }) => void;
   onBatch?: (progress: {
     chain: string;
@@ -160,10 +162,15 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
     url: parameters.rpcUrl,
     rps: parameters.rps,
     concurrency: parameters.concurrency,
+    timeoutMs: parameters.timeoutMs,
     onRetry: parameters.onRetry,
   });
   // A first call with few retries: an endpoint that is down or mistyped should fail in seconds.
-  const probe = createRpcClient({ url: parameters.rpcUrl, maxRetries: STARTUP_RETRIES });
+  const probe = createRpcClient({
+    url: parameters.rpcUrl,
+    maxRetries: STARTUP_RETRIES,
+    timeoutMs: parameters.timeoutMs,
+  });
   let chainId: number;
   try {
     chainId = Number(BigInt(await probe.request<string>('eth_chainId', [])));
