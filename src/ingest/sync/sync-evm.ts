@@ -52,6 +52,8 @@ type TraceMode = 'debug' | 'parity' | 'none';
 /** One transaction's entry in `debug_traceBlockByNumber`: a call tree, or why it could not be traced. */
 type DebugTraceEntry = { txHash?: string; result?: CallFrame; error?: string };
 const CALL_TRACER = { tracer: 'callTracer' };
+/** Any account: asking its balance at a block tells whether the node still has that block's state. */
+const STATE_PROBE_ADDRESS = '0x0000000000000000000000000000000000000000';
 
 /** A reorganisation reaches below every stored block the sync may compare (REORG_SEARCH_DEPTH). */
 export class ReorgTooDeepError extends BaseError {
@@ -72,6 +74,17 @@ export class UnstableChainError extends RetryableError {
     super(`Blocks from ${fromBlock} kept changing while they were fetched`, {
       code: 'CHAIN_UNSTABLE',
     });
+  }
+}
+
+/** The node cannot trace a block because it no longer has the state before it (a pruned, non-archive node). */
+export class NodeNotArchiveError extends UserError {
+  override name = 'NodeNotArchiveError';
+  constructor(blockNumber: bigint) {
+    super(
+      `The node lacks historical state for block ${blockNumber}, so it cannot trace its internal transfers: sync from an archive node, or pass --no-internal to skip internal transfers`,
+      { code: 'NODE_NOT_ARCHIVE' },
+    );
   }
 }
 
@@ -107,6 +120,11 @@ export type SyncEvmParameters = {
   concurrency?: number | undefined;
   /** Per-request timeout (default DEFAULT_RPC_TIMEOUT_MS); a request that times out is retried. */
   timeoutMs?: number | undefined;
+  /**
+   * Trace internal value transfers (default true). False skips tracing, e.g. for a node without
+   * archive state; the synced blocks then have no `internal` transfers.
+   */
+  internal?: boolean | undefined;
   onRetry?: (info: { method: string; attempt: number; delayMs: number; reason: string }) => void;
   onBatch?: (progress: {
     chain: string;
@@ -148,7 +166,8 @@ function isMethodMissing(error: unknown): boolean {
  * Syncs an EVM chain from a JSON-RPC node into the store, from its checkpoint (or `from`) up to `to`:
  * native transfers of successful transactions, gas fees, internal value transfers from
  * `debug_traceBlockByNumber` (callTracer) or else Parity's `trace_block` (without either: one warning,
- * no internal transfers), token transfers and typed events decoded from receipt logs.
+ * no internal transfers), token transfers and typed events decoded from receipt logs. A node that
+ * cannot trace an old block for lack of its state fails with {@link NodeNotArchiveError}.
  * Each batch of blocks (transfers, events, blocks and the checkpoint) is one atomic write, so a
  * killed sync resumes from its last checkpoint with nothing lost or doubled.
  *
@@ -215,7 +234,7 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
   let expectedParent = checkpoint?.blockHash ?? null;
   const batch = BigInt(parameters.batchBlocks ?? DEFAULT_SYNC_BATCH_BLOCKS);
   const decodeContext = knownContracts(chain.key);
-  let traceMode: TraceMode | null = null;
+  let traceMode: TraceMode | null = parameters.internal === false ? 'none' : null;
   let receiptMode: 'block' | 'transaction' = 'block';
   const result: SyncEvmReturnType = {
     chain: chain.key,
@@ -267,7 +286,7 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
   /**
    * Which tracing the node offers, asked with a block of the range: geth's callTracer first, then
    * Parity's `trace_block`. Any answer but "method not found" means the method exists, even an
-   * error (for example no state for that block), which the batch's tracing then reports.
+   * error (for example no state for that block), which `traceBlock` then reports.
    */
   const detectTraceMode = async (probe: string): Promise<TraceMode> => {
     const candidates: [TraceMode, string, unknown[]][] = [
@@ -289,18 +308,48 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
     return 'none';
   };
 
-  /** The call tree of each transaction of a block, by its position in the block. */
+  /** Whether the node still has the state a block is executed on (its parent's). */
+  const hasStateFor = async (blockNumber: bigint): Promise<boolean> => {
+    const parent = blockNumber > 0n ? blockNumber - 1n : 0n;
+    try {
+      await client.request('eth_getBalance', [STATE_PROBE_ADDRESS, `0x${parent.toString(16)}`]);
+      return true;
+    } catch (error) {
+      if (error instanceof RpcResponseError) return false;
+      throw error;
+    }
+  };
+
+  /**
+   * The call tree of each transaction of a block, by position. A node that cannot trace the block
+   * (an error, or a transaction without a trace) fails the batch rather than silently store it
+   * without its internal transfers; when that is for lack of old state, the user is told so.
+   */
   const traceBlock = async (
     mode: 'debug' | 'parity',
+    blockNumber: bigint,
     hex: string,
   ): Promise<(CallFrame | undefined)[]> => {
-    if (mode === 'parity')
-      return parityCallFrames(await client.request<ParityTrace[]>('trace_block', [hex]));
-    const entries = await client.request<DebugTraceEntry[]>('debug_traceBlockByNumber', [
-      hex,
-      CALL_TRACER,
-    ]);
-    return entries.map((entry) => entry.result);
+    let failure: string;
+    try {
+      if (mode === 'parity')
+        return parityCallFrames(await client.request<ParityTrace[]>('trace_block', [hex]));
+      const entries = await client.request<DebugTraceEntry[]>('debug_traceBlockByNumber', [
+        hex,
+        CALL_TRACER,
+      ]);
+      const untraced = entries.find((entry) => !entry.result);
+      if (!untraced) return entries.map((entry) => entry.result);
+      failure = `transaction ${untraced.txHash ?? '(unknown)'}: ${untraced.error ?? 'no trace'}`;
+    } catch (error) {
+      if (!(error instanceof RpcResponseError)) throw error;
+      if (!(await hasStateFor(blockNumber))) throw new NodeNotArchiveError(blockNumber);
+      throw error;
+    }
+    if (!(await hasStateFor(blockNumber))) throw new NodeNotArchiveError(blockNumber);
+    throw new BaseError(`The node could not trace block ${blockNumber}, ${failure}`, {
+      code: 'RPC_TRACE_FAILED',
+    });
   };
 
   for (;;) {
@@ -371,7 +420,9 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
       traceMode ??= await detectTraceMode(hex[0]!);
       const mode = traceMode;
       const traces =
-        mode === 'none' ? null : await Promise.all(hex.map((h) => traceBlock(mode, h)));
+        mode === 'none'
+          ? null
+          : await Promise.all(numbers.map((n, k) => traceBlock(mode, n, hex[k]!)));
 
       const transfers: Transfer[] = [];
       const events: ChainEvent[] = [];
