@@ -117,7 +117,11 @@ export function registerSyncCommand(program: Command, ctx: CliContext): void {
         DEFAULT_SYNC_BATCH_BLOCKS,
       )
       .option('--concurrency <n>', 'most JSON-RPC requests in flight', parseNonNegativeInt)
-      .option('--rps <n>', 'most JSON-RPC requests per second', parseNonNegativeInt)
+      .option(
+        '--rps <n>',
+        'most JSON-RPC calls in any second (each call of a batch and each retry counts)',
+        parseNonNegativeInt,
+      )
       .option(
         '--no-internal',
         'skip internal value transfers (no call tracing), e.g. for old blocks on a node without archive state',

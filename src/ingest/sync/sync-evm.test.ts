@@ -153,6 +153,24 @@ function seededRandom(seed: number): () => number {
   };
 }
 
+/** The rate cap under test, in JSON-RPC calls per second. */
+const RPS_CAP = 10;
+/** The window a per-second cap is judged over, as a provider would. */
+const ONE_SECOND_MS = 1000;
+
+/** Most JSON-RPC calls that arrived within any window of `windowMs` (sliding, from each arrival). */
+function busiestWindow(arrivals: readonly { atMs: number; calls: number }[], windowMs: number) {
+  const sorted = [...arrivals].sort((x, y) => x.atMs - y.atMs);
+  let most = 0;
+  sorted.forEach((first, i) => {
+    let calls = 0;
+    for (let j = i; j < sorted.length && sorted[j]!.atMs - first.atMs < windowMs; j++)
+      calls += sorted[j]!.calls;
+    most = Math.max(most, calls);
+  });
+  return most;
+}
+
 describe('syncEvm against anvil', () => {
   const ctx = useTempStore();
 
@@ -561,6 +579,36 @@ describe('syncEvm against anvil', () => {
         (t) => t.amount,
       ),
     ).toEqual([4000n]);
+  });
+
+  it('keeps every one-second window at or under rps JSON-RPC calls, each call of a batch counted', async () => {
+    await rpc('anvil_mine', ['0xa']);
+    const to = 9n;
+    const syncThroughProxy = async (store: Store, rps: number | undefined) => {
+      const proxy = await startFaultProxy(anvil.url, () => ({ kind: 'forward' }));
+      try {
+        await syncEvm({ store, rpcUrl: proxy.url, to, rps });
+      } finally {
+        await proxy.close();
+      }
+      return { calls: proxy.counts.calls, busiest: busiestWindow(proxy.arrivals, ONE_SECOND_MS) };
+    };
+    const capped = await syncThroughProxy(ctx.store, RPS_CAP);
+    const other = await createDuckDbStore({ path: path.join(ctx.dir, 'uncapped.duckdb') });
+    let uncapped: Awaited<ReturnType<typeof syncThroughProxy>>;
+    try {
+      uncapped = await syncThroughProxy(other, undefined);
+      expect(await ctx.store.listTransfers()).toEqual(await other.listTransfers());
+    } finally {
+      await other.close();
+    }
+    console.info(
+      `rps ${RPS_CAP}: ${capped.calls} calls, busiest second ${capped.busiest}; uncapped: busiest second ${uncapped.busiest}`,
+    );
+    // Long enough to span several windows; without the cap the same sync bursts past it.
+    expect(capped.calls).toBeGreaterThan(3 * RPS_CAP);
+    expect(uncapped.busiest).toBeGreaterThan(RPS_CAP);
+    expect(capped.busiest).toBeLessThanOrEqual(RPS_CAP);
   });
 
   it('refuses a chain id that does not match --chain', async () => {

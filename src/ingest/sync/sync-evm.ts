@@ -114,7 +114,7 @@ export type SyncEvmParameters = {
   pollIntervalMs?: number | undefined;
   /** Stops the sync between two batches (each batch is committed or not at all). */
   signal?: AbortSignal | undefined;
-  /** Most JSON-RPC requests per second (default: no cap). */
+  /** Most JSON-RPC calls in any one-second window, each call of an HTTP batch counted (default: no cap). */
   rps?: number | undefined;
   /** Most JSON-RPC requests in flight. */
   concurrency?: number | undefined;
@@ -182,17 +182,20 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
     rps: parameters.rps,
     concurrency: parameters.concurrency,
     timeoutMs: parameters.timeoutMs,
-    onRetry: parameters.onRetry,
+    // The first call's retries go unreported: a dead endpoint should end in one error line.
+    onRetry: (info) => {
+      if (reachable) parameters.onRetry?.(info);
+    },
   });
-  // A first call with few retries: an endpoint that is down or mistyped should fail in seconds.
-  const probe = createRpcClient({
-    url: parameters.rpcUrl,
-    maxRetries: STARTUP_RETRIES,
-    timeoutMs: parameters.timeoutMs,
-  });
+  let reachable = false;
   let chainId: number;
   try {
-    chainId = Number(BigInt(await probe.request<string>('eth_chainId', [])));
+    // Few retries: an endpoint that is down or mistyped should fail in seconds. The same client as
+    // the rest, so that this call counts against the rate cap too.
+    chainId = Number(
+      BigInt(await client.request<string>('eth_chainId', [], { maxRetries: STARTUP_RETRIES })),
+    );
+    reachable = true;
   } catch (error) {
     if (!(error instanceof RetryableError)) throw error;
     throw new UserError(
