@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Anvil, startAnvil } from '../../src/chains/evm/anvil.ts';
+import { SYNC_STREAM } from '../../src/ingest/sync/sync-evm.ts';
+import { createDuckDbStore } from '../../src/store/duckdb/duckdb-store.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
@@ -9,8 +11,13 @@ const BIN = path.resolve(import.meta.dirname, '../../bin/chaintrail.js');
 const dir = makeTempDir();
 let anvil: Anvil;
 
-async function rpc<T>(method: string, params: unknown[] = []): Promise<T> {
-  const res = await fetch(anvil.url, {
+/** States a pruned node keeps (anvil --prune-history): older blocks cannot be traced. */
+const PRUNED_NODE_STATES = 5;
+/** Blocks mined on the pruned node after its transfers, enough to push their state out. */
+const BLOCKS_AFTER_TRANSFERS = 2 * PRUNED_NODE_STATES;
+
+async function rpc<T>(method: string, params: unknown[] = [], url = anvil.url): Promise<T> {
+  const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
@@ -125,5 +132,55 @@ describe('chaintrail sync (CLI) against anvil', () => {
     expect(above.code).toBe(2);
     expect(above.stderr).toMatch(/^error: --from \d+ is above the node's head \(\d+\)/);
     expect(await stats(db)).toEqual(before);
+  });
+
+  it('fails an old range on a node without archive state with one clear line and exit 2, storing nothing', async () => {
+    const pruned = await startAnvil({ args: ['--prune-history', String(PRUNED_NODE_STATES)] });
+    try {
+      const [a, b] = await rpc<string[]>('eth_accounts', [], pruned.url);
+      for (let i = 1; i <= 3; i++) {
+        const hash = await rpc<string>(
+          'eth_sendTransaction',
+          [{ from: a, to: b, value: `0x${i.toString(16)}` }],
+          pruned.url,
+        );
+        while (!(await rpc<unknown>('eth_getTransactionReceipt', [hash], pruned.url)));
+      }
+      await rpc('anvil_mine', [`0x${BLOCKS_AFTER_TRANSFERS.toString(16)}`], pruned.url);
+      const db = path.join(dir.path, 'pruned.duckdb');
+      const before = await stats(db);
+      const run = await runCli(['sync', '--rpc', pruned.url, '--db', db, '--to', '3']);
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stderr).toBe(
+        'error: The node lacks historical state for block 1, so it cannot trace its internal transfers: sync from an archive node, or pass --no-internal to skip internal transfers\n',
+      );
+      expect(await stats(db)).toEqual(before);
+      const store = await createDuckDbStore({ path: db });
+      try {
+        expect(await store.getCheckpoint('anvil', SYNC_STREAM)).toBeNull();
+        expect(await store.getBlocks('anvil', [0n, 1n, 2n, 3n])).toEqual([]);
+      } finally {
+        await store.close();
+      }
+      // The suggested way out works: the same range without internal transfers.
+      const skipped = await runCli([
+        'sync',
+        '--rpc',
+        pruned.url,
+        '--db',
+        db,
+        '--to',
+        '3',
+        '--no-internal',
+        '--json',
+      ]);
+      expect(skipped.code, skipped.stderr).toBe(0);
+      expect(JSON.parse(skipped.stdout)).toMatchObject({ fromBlock: '0', toBlock: '3' });
+      const after = (await stats(db)) as { assets: { kind: string; transfers: number }[] };
+      expect(after.assets.find((x) => x.kind === 'native')?.transfers).toBe(3);
+      expect(after.assets.find((x) => x.kind === 'internal')).toBeUndefined();
+    } finally {
+      await pruned.stop();
+    }
   });
 });

@@ -10,10 +10,22 @@ export type Fault =
 
 export type FaultProxy = {
   url: string;
-  /** Requests seen, and how many of each fault were injected. */
-  readonly counts: { requests: number; injected: Record<string, number> };
+  /** HTTP requests and JSON-RPC calls seen (each of a batch counts), and each fault injected. */
+  readonly counts: { requests: number; calls: number; injected: Record<string, number> };
+  /** Each HTTP request as it arrived: `performance.now()` at arrival and its JSON-RPC calls. */
+  readonly arrivals: readonly { atMs: number; calls: number }[];
   close(): Promise<void>;
 };
+
+/** JSON-RPC calls in a request body: the length of a batch, else 1. */
+function callCount(body: Buffer): number {
+  try {
+    const parsed = JSON.parse(body.toString()) as unknown;
+    return Array.isArray(parsed) ? parsed.length : 1;
+  } catch {
+    return 1;
+  }
+}
 
 /**
  * An HTTP proxy on 127.0.0.1 in front of a real JSON-RPC node that injects faults chosen per request
@@ -29,7 +41,8 @@ export async function startFaultProxy(
   options: { unsupportedMethods?: readonly string[] } = {},
 ): Promise<FaultProxy> {
   const unsupported = new Set(options.unsupportedMethods ?? []);
-  const counts = { requests: 0, injected: {} as Record<string, number> };
+  const counts = { requests: 0, calls: 0, injected: {} as Record<string, number> };
+  const arrivals: { atMs: number; calls: number }[] = [];
   type RpcCall = { id: unknown; method: string };
   /** Forwards a request, answering "method not found" itself for the unsupported methods. */
   const forward = async (raw: Buffer): Promise<{ status: number; body: string }> => {
@@ -59,8 +72,12 @@ export async function startFaultProxy(
   };
   const hanging = new Set<NodeJS.Timeout>();
   const server = http.createServer(async (req, res) => {
+    const atMs = performance.now();
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
+    const calls = callCount(Buffer.concat(chunks));
+    counts.calls += calls;
+    arrivals.push({ atMs, calls });
     const fault = plan(++counts.requests);
     if (fault.kind !== 'forward') {
       const key = fault.kind === 'status' ? `status ${fault.status}` : fault.kind;
@@ -94,6 +111,7 @@ export async function startFaultProxy(
   return {
     url: `http://127.0.0.1:${port}`,
     counts,
+    arrivals,
     async close() {
       for (const t of hanging) clearTimeout(t);
       server.closeAllConnections();

@@ -17,6 +17,13 @@ export const RETRY_MAX_DELAY_MS = 30_000;
 export const DEFAULT_MAX_RETRIES = 6;
 /** Per-request timeout. */
 export const DEFAULT_RPC_TIMEOUT_MS = 30_000;
+/** The window an `rps` cap applies to. */
+const RATE_WINDOW_MS = 1000;
+/**
+ * Added to the window when spacing calls, so that up to this much network jitter cannot make a
+ * provider see rps + 1 calls within its one second.
+ */
+const RATE_WINDOW_MARGIN_MS = 50;
 /** JSON-RPC requests per HTTP batch. */
 const RPC_BATCH_SIZE = 100;
 /** JSON-RPC error codes that mean "slow down", not "wrong request". */
@@ -26,7 +33,10 @@ const RETRYABLE_HTTP_STATUS = (status: number) => status === 408 || status === 4
 
 export type RpcClientParameters = {
   url: string;
-  /** Most requests per second (default: no cap). */
+  /**
+   * Most JSON-RPC calls in any one-second window (default: no cap). Each call counts, also inside an
+   * HTTP batch and when retried, since providers count and bill per call.
+   */
   rps?: number | undefined;
   /** Most requests in flight at once (default 64). */
   concurrency?: number | undefined;
@@ -36,8 +46,13 @@ export type RpcClientParameters = {
   onRetry?: (info: { method: string; attempt: number; delayMs: number; reason: string }) => void;
 };
 
+export type RpcRequestOptions = {
+  /** Attempts after the first for this request (default: the client's `maxRetries`). */
+  maxRetries?: number | undefined;
+};
+
 export type RpcClient = {
-  request<T>(method: string, params: unknown[]): Promise<T>;
+  request<T>(method: string, params: unknown[], options?: RpcRequestOptions): Promise<T>;
   /** Requests sent (attempts included) and retries made so far. */
   readonly stats: { requests: number; retries: number };
 };
@@ -100,8 +115,21 @@ export function createRpcClient(parameters: RpcClientParameters): RpcClient {
   }) as PublicClient;
   const maxRetries = parameters.maxRetries ?? DEFAULT_MAX_RETRIES;
   const concurrency = Math.max(1, parameters.concurrency ?? 64);
-  const intervalMs = parameters.rps ? 1000 / parameters.rps : 0;
-  let nextSlot = 0;
+  const intervalMs = parameters.rps ? (RATE_WINDOW_MS + RATE_WINDOW_MARGIN_MS) / parameters.rps : 0;
+  // Calls start one at a time, each at least intervalMs after the previous one actually started:
+  // a timer that fires late then delays the calls after it too, so any rps + 1 consecutive calls
+  // span more than a second.
+  let lastStart = -Infinity;
+  let rateTurn: Promise<void> = Promise.resolve();
+  const waitRateTurn = (): Promise<void> =>
+    (rateTurn = rateTurn.then(async () => {
+      // Timers count whole milliseconds and may wake a fraction early: check again.
+      for (let wait = lastStart + intervalMs - performance.now(); wait > 0;) {
+        await new Promise((r) => setTimeout(r, wait));
+        wait = lastStart + intervalMs - performance.now();
+      }
+      lastStart = performance.now();
+    }));
   let inFlight = 0;
   const waiting: (() => void)[] = [];
   const stats = { requests: 0, retries: 0 };
@@ -109,12 +137,7 @@ export function createRpcClient(parameters: RpcClientParameters): RpcClient {
   const acquire = async () => {
     if (inFlight >= concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
     inFlight++;
-    if (intervalMs > 0) {
-      const now = Date.now();
-      const at = Math.max(now, nextSlot);
-      nextSlot = at + intervalMs;
-      if (at > now) await new Promise((r) => setTimeout(r, at - now));
-    }
+    if (intervalMs > 0) await waitRateTurn();
   };
   const release = () => {
     inFlight--;
@@ -123,7 +146,8 @@ export function createRpcClient(parameters: RpcClientParameters): RpcClient {
 
   return {
     stats,
-    async request<T>(method: string, params: unknown[]): Promise<T> {
+    async request<T>(method: string, params: unknown[], options?: RpcRequestOptions): Promise<T> {
+      const retries = options?.maxRetries ?? maxRetries;
       for (let attempt = 0; ; attempt++) {
         await acquire();
         stats.requests++;
@@ -136,7 +160,7 @@ export function createRpcClient(parameters: RpcClientParameters): RpcClient {
           release();
         }
         const retry = retryReason(error);
-        if (!retry || attempt >= maxRetries) {
+        if (!retry || attempt >= retries) {
           if (error instanceof RpcError && !retry)
             throw new RpcResponseError(method, error.code, error.shortMessage);
           const reason =

@@ -29,6 +29,8 @@ type SyncOptions = GlobalOptions & {
   confirmations: number;
   follow?: boolean;
   pollMs: number;
+  /** False with --no-internal. */
+  internal: boolean;
 };
 
 /** A TTY progress line for the sync: blocks, blocks/s, transfers/s, ETA and lag behind the head. */
@@ -115,7 +117,15 @@ export function registerSyncCommand(program: Command, ctx: CliContext): void {
         DEFAULT_SYNC_BATCH_BLOCKS,
       )
       .option('--concurrency <n>', 'most JSON-RPC requests in flight', parseNonNegativeInt)
-      .option('--rps <n>', 'most JSON-RPC requests per second', parseNonNegativeInt),
+      .option(
+        '--rps <n>',
+        'most JSON-RPC calls in any second (each call of a batch and each retry counts)',
+        parseNonNegativeInt,
+      )
+      .option(
+        '--no-internal',
+        'skip internal value transfers (no call tracing), e.g. for old blocks on a node without archive state',
+      ),
   ).action(async (options: SyncOptions) => {
     const controller = new AbortController();
     const stop = () => controller.abort();
@@ -137,6 +147,7 @@ export function registerSyncCommand(program: Command, ctx: CliContext): void {
           batchBlocks: Math.max(1, options.batch),
           concurrency: options.concurrency || undefined,
           rps: options.rps || undefined,
+          internal: options.internal,
           onRetry: (r) =>
             ctx.logger.warn(
               {

@@ -6,6 +6,8 @@ import { type Fault, startFaultProxy } from '../../../test/helpers/fault-proxy.t
 import { createDuckDbStore } from '../../store/duckdb/duckdb-store.ts';
 import type { Store } from '../../store/store.ts';
 import path from 'node:path';
+import { encodeFunctionData, getContractAddress, parseAbi } from 'viem';
+import { compileSolidity } from '../../../test/helpers/solidity.ts';
 
 // A real local node: anvil mines each transaction into its own block.
 let anvil: Anvil;
@@ -51,6 +53,122 @@ async function expectSameAsDirectSync(store: Store, dir: string, to: bigint): Pr
   } finally {
     await direct.close();
   }
+}
+
+/**
+ * Moves value through internal calls of every kind a tracer reports: two plain calls, a call whose
+ * subtree reverts (its inner transfer must not count), a contract creation with value, and a
+ * selfdestruct that hands the new contract's balance on.
+ */
+const SPLITTER_SOURCE = `
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.0;
+contract Child {
+  constructor() payable {}
+  function kill(address payable to) external { selfdestruct(to); }
+}
+contract Splitter {
+  function split(address payable a, address payable b, address payable c) external payable {
+    uint256 quarter = msg.value / 4;
+    (bool ok, ) = a.call{value: quarter}("");
+    require(ok);
+    (ok, ) = b.call{value: quarter}("");
+    require(ok);
+    try this.failing{value: quarter}(c) {} catch {}
+    Child child = new Child{value: quarter}();
+    child.kill(c);
+  }
+  function failing(address payable c) external payable {
+    (bool ok, ) = c.call{value: msg.value}("");
+    require(ok);
+    revert("always");
+  }
+}`;
+const SPLITTER_ABI = parseAbi(['function split(address a, address b, address c) payable']);
+/** Gas for one split: anvil's estimate can fall short when a subcall is meant to revert. */
+const SPLIT_GAS = 1_000_000n;
+let splitterBytecode: `0x${string}` | undefined;
+
+/**
+ * Deploys a Splitter from `from` and sends it `value` wei split between `to` (a, b, then c twice:
+ * once in the reverted subtree, once by selfdestruct). Returns the contracts and the split's block.
+ */
+async function deployAndSplit(from: string, to: [string, string, string], value: bigint) {
+  splitterBytecode ??= compileSolidity(SPLITTER_SOURCE).Splitter!.bytecode;
+  const deploy = await rpc<string>('eth_sendTransaction', [{ from, data: splitterBytecode }]);
+  await mined(deploy);
+  const { contractAddress: splitter } = await rpc<{ contractAddress: string }>(
+    'eth_getTransactionReceipt',
+    [deploy],
+  );
+  const txHash = await rpc<string>('eth_sendTransaction', [
+    {
+      from,
+      to: splitter,
+      value: `0x${value.toString(16)}`,
+      gas: `0x${SPLIT_GAS.toString(16)}`,
+      data: encodeFunctionData({
+        abi: SPLITTER_ABI,
+        functionName: 'split',
+        args: to as [`0x${string}`, `0x${string}`, `0x${string}`],
+      }),
+    },
+  ]);
+  const blockNumber = await mined(txHash);
+  // The Splitter's first creation (its nonce starts at 1, EIP-161).
+  const child = getContractAddress({ from: splitter as `0x${string}`, nonce: 1n }).toLowerCase();
+  return { splitter: splitter.toLowerCase(), child, txHash, blockNumber };
+}
+
+async function balanceAt(address: string, block: bigint): Promise<bigint> {
+  return BigInt(await rpc<string>('eth_getBalance', [address, `0x${block.toString(16)}`]));
+}
+
+/** Share of requests the fault-mix test fails. */
+const FAULT_RATE = 0.1;
+/** Its first four faults fall within the first 24 requests, well inside the sync below. */
+const FAULT_MIX_SEED = 3;
+/** Short, so that a hung request is abandoned quickly; anvil answers in milliseconds. */
+const FAULT_MIX_CLIENT_TIMEOUT_MS = 1000;
+/** A hung request stays unanswered well past the client's timeout. */
+const FAULT_MIX_HANG_MS = 5 * FAULT_MIX_CLIENT_TIMEOUT_MS;
+/** A stalled sync fails the test instead of hanging it. */
+const FAULT_MIX_TEST_TIMEOUT_MS = 60_000;
+const FAULT_MIX: Fault[] = [
+  { kind: 'status', status: 429, retryAfter: '1' },
+  { kind: 'status', status: 500 },
+  { kind: 'hang', ms: FAULT_MIX_HANG_MS },
+  { kind: 'truncate' },
+];
+
+/** A deterministic pseudo-random sequence in [0, 1) (mulberry32), so a failure can be replayed. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+/** The rate cap under test, in JSON-RPC calls per second. */
+const RPS_CAP = 10;
+/** The window a per-second cap is judged over, as a provider would. */
+const ONE_SECOND_MS = 1000;
+
+/** Most JSON-RPC calls that arrived within any window of `windowMs` (sliding, from each arrival). */
+function busiestWindow(arrivals: readonly { atMs: number; calls: number }[], windowMs: number) {
+  const sorted = [...arrivals].sort((x, y) => x.atMs - y.atMs);
+  let most = 0;
+  sorted.forEach((first, i) => {
+    let calls = 0;
+    for (let j = i; j < sorted.length && sorted[j]!.atMs - first.atMs < windowMs; j++)
+      calls += sorted[j]!.calls;
+    most = Math.max(most, calls);
+  });
+  return most;
 }
 
 describe('syncEvm against anvil', () => {
@@ -187,6 +305,60 @@ describe('syncEvm against anvil', () => {
     expect(retries.length).toBeGreaterThanOrEqual(4);
     await expectSameAsDirectSync(ctx.store, ctx.dir, head);
   });
+
+  it(
+    'syncs the same data as directly when ~10% of requests fail (429 + Retry-After, 500, timeout, truncated JSON)',
+    { timeout: FAULT_MIX_TEST_TIMEOUT_MS },
+    async () => {
+      const [a, b, c, d] = await rpc<string[]>('eth_accounts');
+      for (let i = 1; i <= 10; i++) await mined(await send(a!, b!, BigInt(i)));
+      await deployAndSplit(a!, [b!, c!, d!], 4000n);
+      await rpc('anvil_mine', ['0x14']);
+      const head = BigInt(await rpc<string>('eth_blockNumber'));
+      const random = seededRandom(FAULT_MIX_SEED);
+      let faults = 0;
+      const proxy = await startFaultProxy(anvil.url, () => {
+        if (random() >= FAULT_RATE) return { kind: 'forward' };
+        // The kinds take turns, so that the few faults of a short sync surely include each of them.
+        return FAULT_MIX[faults++ % FAULT_MIX.length]!;
+      });
+      const reasons = new Set<string>();
+      let result: Awaited<ReturnType<typeof syncEvm>>;
+      try {
+        result = await syncEvm({
+          store: ctx.store,
+          rpcUrl: proxy.url,
+          to: head,
+          batchBlocks: 4,
+          timeoutMs: FAULT_MIX_CLIENT_TIMEOUT_MS,
+          onRetry: (r) => reasons.add(r.reason),
+        });
+      } finally {
+        await proxy.close();
+      }
+      console.info(
+        `fault mix: ${proxy.counts.requests} requests, injected ${JSON.stringify(proxy.counts.injected)}, ${result.blocks} blocks`,
+      );
+      expect(Object.keys(proxy.counts.injected).sort()).toEqual([
+        'hang',
+        'status 429',
+        'status 500',
+        'truncate',
+      ]);
+      const injected = Object.values(proxy.counts.injected).reduce((sum, n) => sum + n, 0);
+      expect(injected / proxy.counts.requests).toBeGreaterThan(0.05);
+      expect(injected / proxy.counts.requests).toBeLessThan(0.2);
+      // Each kind of fault was seen by the client for what it is, and retried.
+      expect([...reasons].sort()).toEqual([
+        'HTTP 429',
+        'HTTP 500',
+        'malformed response',
+        'timeout',
+      ]);
+      expect(result.blocks).toBe(Number(head) + 1);
+      await expectSameAsDirectSync(ctx.store, ctx.dir, head);
+    },
+  );
 
   it('follows new blocks until stopped', async () => {
     const [a, b] = await rpc<string[]>('eth_accounts');
@@ -336,6 +508,107 @@ describe('syncEvm against anvil', () => {
     expect(
       (await ctx.store.listTransfers({ txHash: hash, kind: 'native' })).map((t) => t.amount),
     ).toEqual([77n]);
+  });
+
+  it('takes internal transfers from trace_block when the node has no debug_traceBlockByNumber, exactly as from the callTracer', async () => {
+    const [a, b, c, d] = await rpc<string[]>('eth_accounts');
+    const split = await deployAndSplit(a!, [b!, c!, d!], 4000n);
+    const proxy = await startFaultProxy(anvil.url, () => ({ kind: 'forward' }), {
+      unsupportedMethods: ['debug_traceBlockByNumber'],
+    });
+    const warnings: string[] = [];
+    try {
+      await syncEvm({
+        store: ctx.store,
+        rpcUrl: proxy.url,
+        to: split.blockNumber,
+        onWarning: (m) => warnings.push(m),
+      });
+    } finally {
+      await proxy.close();
+    }
+    expect(warnings).toEqual([]);
+    const internal = await ctx.store.listTransfers({ txHash: split.txHash, kind: 'internal' });
+    // Not call:2 nor call:2.0: that subtree reverted. The Child's balance leaves by selfdestruct.
+    expect(internal.map((t) => [t.position, t.from, t.to, t.amount])).toEqual([
+      ['call:0', split.splitter, b, 1000n],
+      ['call:1', split.splitter, c, 1000n],
+      ['call:3', split.splitter, split.child, 1000n],
+      ['call:4.0', split.child, d, 1000n],
+    ]);
+    // What the stored transfers say each recipient received is what the chain says it received.
+    for (const recipient of [b!, c!, d!]) {
+      const received = internal
+        .filter((t) => t.to === recipient)
+        .reduce((sum, t) => sum + t.amount, 0n);
+      expect(received, recipient).toBe(
+        (await balanceAt(recipient, split.blockNumber)) -
+          (await balanceAt(recipient, split.blockNumber - 1n)),
+      );
+    }
+    // The direct sync traces with debug_traceBlockByNumber: both paths store the same rows.
+    await expectSameAsDirectSync(ctx.store, ctx.dir, split.blockNumber);
+  });
+
+  it('warns once and syncs no internal transfers when the node has neither tracing method', async () => {
+    const [a, b, c, d] = await rpc<string[]>('eth_accounts');
+    const split = await deployAndSplit(a!, [b!, c!, d!], 4000n);
+    const proxy = await startFaultProxy(anvil.url, () => ({ kind: 'forward' }), {
+      unsupportedMethods: ['debug_traceBlockByNumber', 'trace_block'],
+    });
+    const warnings: string[] = [];
+    let result: Awaited<ReturnType<typeof syncEvm>>;
+    try {
+      result = await syncEvm({
+        store: ctx.store,
+        rpcUrl: proxy.url,
+        to: split.blockNumber,
+        batchBlocks: 1,
+        onWarning: (m) => warnings.push(m),
+      });
+    } finally {
+      await proxy.close();
+    }
+    expect(result.blocks).toBeGreaterThan(2);
+    expect(warnings).toEqual([
+      'the node has neither debug_traceBlockByNumber nor trace_block: internal value transfers are not synced',
+    ]);
+    expect(await ctx.store.listTransfers({ kind: 'internal' })).toEqual([]);
+    expect(
+      (await ctx.store.listTransfers({ txHash: split.txHash, kind: 'native' })).map(
+        (t) => t.amount,
+      ),
+    ).toEqual([4000n]);
+  });
+
+  it('keeps every one-second window at or under rps JSON-RPC calls, each call of a batch counted', async () => {
+    await rpc('anvil_mine', ['0xa']);
+    const to = 9n;
+    const syncThroughProxy = async (store: Store, rps: number | undefined) => {
+      const proxy = await startFaultProxy(anvil.url, () => ({ kind: 'forward' }));
+      try {
+        await syncEvm({ store, rpcUrl: proxy.url, to, rps });
+      } finally {
+        await proxy.close();
+      }
+      return { calls: proxy.counts.calls, busiest: busiestWindow(proxy.arrivals, ONE_SECOND_MS) };
+    };
+    const capped = await syncThroughProxy(ctx.store, RPS_CAP);
+    const other = await createDuckDbStore({ path: path.join(ctx.dir, 'uncapped.duckdb') });
+    let uncapped: Awaited<ReturnType<typeof syncThroughProxy>>;
+    try {
+      uncapped = await syncThroughProxy(other, undefined);
+      expect(await ctx.store.listTransfers()).toEqual(await other.listTransfers());
+    } finally {
+      await other.close();
+    }
+    console.info(
+      `rps ${RPS_CAP}: ${capped.calls} calls, busiest second ${capped.busiest}; uncapped: busiest second ${uncapped.busiest}`,
+    );
+    // Long enough to span several windows; without the cap the same sync bursts past it.
+    expect(capped.calls).toBeGreaterThan(3 * RPS_CAP);
+    expect(uncapped.busiest).toBeGreaterThan(RPS_CAP);
+    expect(capped.busiest).toBeLessThanOrEqual(RPS_CAP);
   });
 
   it('refuses a chain id that does not match --chain', async () => {

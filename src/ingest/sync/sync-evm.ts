@@ -1,4 +1,9 @@
-import { internalTransfers, type CallFrame } from '../../chains/evm/call-frames.ts';
+import {
+  internalTransfers,
+  parityCallFrames,
+  type CallFrame,
+  type ParityTrace,
+} from '../../chains/evm/call-frames.ts';
 import { decodeLog } from '../../chains/evm/decode-log.ts';
 import { knownContracts } from '../../chains/evm/known-contracts.ts';
 import { BaseError, RetryableError, UserError } from '../../errors/base.ts';
@@ -42,7 +47,13 @@ type RpcReceipt = {
   contractAddress: string | null;
   logs: RpcLog[];
 };
-type TraceMode = 'debug' | 'none';
+/** How internal transfers are traced: geth's callTracer, Parity's `trace_block`, or not at all. */
+type TraceMode = 'debug' | 'parity' | 'none';
+/** One transaction's entry in `debug_traceBlockByNumber`: a call tree, or why it could not be traced. */
+type DebugTraceEntry = { txHash?: string; result?: CallFrame; error?: string };
+const CALL_TRACER = { tracer: 'callTracer' };
+/** Any account: asking its balance at a block tells whether the node still has that block's state. */
+const STATE_PROBE_ADDRESS = '0x0000000000000000000000000000000000000000';
 
 /** A reorganisation reaches below every stored block the sync may compare (REORG_SEARCH_DEPTH). */
 export class ReorgTooDeepError extends BaseError {
@@ -63,6 +74,17 @@ export class UnstableChainError extends RetryableError {
     super(`Blocks from ${fromBlock} kept changing while they were fetched`, {
       code: 'CHAIN_UNSTABLE',
     });
+  }
+}
+
+/** The node cannot trace a block because it no longer has the state before it (a pruned, non-archive node). */
+export class NodeNotArchiveError extends UserError {
+  override name = 'NodeNotArchiveError';
+  constructor(blockNumber: bigint) {
+    super(
+      `The node lacks historical state for block ${blockNumber}, so it cannot trace its internal transfers: sync from an archive node, or pass --no-internal to skip internal transfers`,
+      { code: 'NODE_NOT_ARCHIVE' },
+    );
   }
 }
 
@@ -92,10 +114,17 @@ export type SyncEvmParameters = {
   pollIntervalMs?: number | undefined;
   /** Stops the sync between two batches (each batch is committed or not at all). */
   signal?: AbortSignal | undefined;
-  /** Most JSON-RPC requests per second (default: no cap). */
+  /** Most JSON-RPC calls in any one-second window, each call of an HTTP batch counted (default: no cap). */
   rps?: number | undefined;
   /** Most JSON-RPC requests in flight. */
   concurrency?: number | undefined;
+  /** Per-request timeout (default DEFAULT_RPC_TIMEOUT_MS); a request that times out is retried. */
+  timeoutMs?: number | undefined;
+  /**
+   * Trace internal value transfers (default true). False skips tracing, e.g. for a node without
+   * archive state; the synced blocks then have no `internal` transfers.
+   */
+  internal?: boolean | undefined;
   onRetry?: (info: { method: string; attempt: number; delayMs: number; reason: string }) => void;
   onBatch?: (progress: {
     chain: string;
@@ -118,19 +147,27 @@ export type SyncEvmReturnType = {
   events: number;
 };
 
-/** JSON-RPC "method not found" (-32601), or a node saying so in words (some answer -32600/-32000). */
+/**
+ * JSON-RPC "method not found" (-32601), or a node saying so in words (some answer -32600/-32000).
+ * The words must be about the method: "resource not found" or "state not available" for one block
+ * does not mean the node lacks the method.
+ */
 function isMethodMissing(error: unknown): boolean {
   if (!(error instanceof RpcResponseError)) return false;
   return (
     error.rpcCode === -32601 ||
-    /not (found|supported|available)|does not exist|unknown method/i.test(error.message)
+    /method\b.*\b(not (found|supported|available)|does not exist)|(unknown|unsupported) method/i.test(
+      error.message,
+    )
   );
 }
 
 /**
  * Syncs an EVM chain from a JSON-RPC node into the store, from its checkpoint (or `from`) up to `to`:
- * native transfers of successful transactions, internal value transfers from `debug_traceBlockByNumber`
- * (callTracer) when the node has it, token transfers and typed events decoded from receipt logs.
+ * native transfers of successful transactions, gas fees, internal value transfers from
+ * `debug_traceBlockByNumber` (callTracer) or else Parity's `trace_block` (without either: one warning,
+ * no internal transfers), token transfers and typed events decoded from receipt logs. A node that
+ * cannot trace an old block for lack of its state fails with {@link NodeNotArchiveError}.
  * Each batch of blocks (transfers, events, blocks and the checkpoint) is one atomic write, so a
  * killed sync resumes from its last checkpoint with nothing lost or doubled.
  *
@@ -144,13 +181,21 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
     url: parameters.rpcUrl,
     rps: parameters.rps,
     concurrency: parameters.concurrency,
-    onRetry: parameters.onRetry,
+    timeoutMs: parameters.timeoutMs,
+    // The first call's retries go unreported: a dead endpoint should end in one error line.
+    onRetry: (info) => {
+      if (reachable) parameters.onRetry?.(info);
+    },
   });
-  // A first call with few retries: an endpoint that is down or mistyped should fail in seconds.
-  const probe = createRpcClient({ url: parameters.rpcUrl, maxRetries: STARTUP_RETRIES });
+  let reachable = false;
   let chainId: number;
   try {
-    chainId = Number(BigInt(await probe.request<string>('eth_chainId', [])));
+    // Few retries: an endpoint that is down or mistyped should fail in seconds. The same client as
+    // the rest, so that this call counts against the rate cap too.
+    chainId = Number(
+      BigInt(await client.request<string>('eth_chainId', [], { maxRetries: STARTUP_RETRIES })),
+    );
+    reachable = true;
   } catch (error) {
     if (!(error instanceof RetryableError)) throw error;
     throw new UserError(
@@ -192,7 +237,7 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
   let expectedParent = checkpoint?.blockHash ?? null;
   const batch = BigInt(parameters.batchBlocks ?? DEFAULT_SYNC_BATCH_BLOCKS);
   const decodeContext = knownContracts(chain.key);
-  let traceMode: TraceMode | null = null;
+  let traceMode: TraceMode | null = parameters.internal === false ? 'none' : null;
   let receiptMode: 'block' | 'transaction' = 'block';
   const result: SyncEvmReturnType = {
     chain: chain.key,
@@ -239,6 +284,75 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
     result.reorgs++;
     next = fork.number + 1n;
     expectedParent = fork.hash;
+  };
+
+  /**
+   * Which tracing the node offers, asked with a block of the range: geth's callTracer first, then
+   * Parity's `trace_block`. Any answer but "method not found" means the method exists, even an
+   * error (for example no state for that block), which `traceBlock` then reports.
+   */
+  const detectTraceMode = async (probe: string): Promise<TraceMode> => {
+    const candidates: [TraceMode, string, unknown[]][] = [
+      ['debug', 'debug_traceBlockByNumber', [probe, CALL_TRACER]],
+      ['parity', 'trace_block', [probe]],
+    ];
+    for (const [mode, method, params] of candidates) {
+      try {
+        await client.request(method, params);
+        return mode;
+      } catch (error) {
+        if (error instanceof RpcResponseError && !isMethodMissing(error)) return mode;
+        if (!isMethodMissing(error)) throw error;
+      }
+    }
+    warn(
+      'the node has neither debug_traceBlockByNumber nor trace_block: internal value transfers are not synced',
+    );
+    return 'none';
+  };
+
+  /** Whether the node still has the state a block is executed on (its parent's). */
+  const hasStateFor = async (blockNumber: bigint): Promise<boolean> => {
+    const parent = blockNumber > 0n ? blockNumber - 1n : 0n;
+    try {
+      await client.request('eth_getBalance', [STATE_PROBE_ADDRESS, `0x${parent.toString(16)}`]);
+      return true;
+    } catch (error) {
+      if (error instanceof RpcResponseError) return false;
+      throw error;
+    }
+  };
+
+  /**
+   * The call tree of each transaction of a block, by position. A node that cannot trace the block
+   * (an error, or a transaction without a trace) fails the batch rather than silently store it
+   * without its internal transfers; when that is for lack of old state, the user is told so.
+   */
+  const traceBlock = async (
+    mode: 'debug' | 'parity',
+    blockNumber: bigint,
+    hex: string,
+  ): Promise<(CallFrame | undefined)[]> => {
+    let failure: string;
+    try {
+      if (mode === 'parity')
+        return parityCallFrames(await client.request<ParityTrace[]>('trace_block', [hex]));
+      const entries = await client.request<DebugTraceEntry[]>('debug_traceBlockByNumber', [
+        hex,
+        CALL_TRACER,
+      ]);
+      const untraced = entries.find((entry) => !entry.result);
+      if (!untraced) return entries.map((entry) => entry.result);
+      failure = `transaction ${untraced.txHash ?? '(unknown)'}: ${untraced.error ?? 'no trace'}`;
+    } catch (error) {
+      if (!(error instanceof RpcResponseError)) throw error;
+      if (!(await hasStateFor(blockNumber))) throw new NodeNotArchiveError(blockNumber);
+      throw error;
+    }
+    if (!(await hasStateFor(blockNumber))) throw new NodeNotArchiveError(blockNumber);
+    throw new BaseError(`The node could not trace block ${blockNumber}, ${failure}`, {
+      code: 'RPC_TRACE_FAILED',
+    });
   };
 
   for (;;) {
@@ -306,27 +420,12 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
         await rollBack();
         continue;
       }
-      if (traceMode === null) {
-        try {
-          await client.request('debug_traceBlockByNumber', [hex[0], { tracer: 'callTracer' }]);
-          traceMode = 'debug';
-        } catch (error) {
-          if (!isMethodMissing(error)) throw error;
-          traceMode = 'none';
-          warn('the node has no debug_traceBlockByNumber: internal value transfers are not synced');
-        }
-      }
+      traceMode ??= await detectTraceMode(hex[0]!);
+      const mode = traceMode;
       const traces =
-        traceMode === 'debug'
-          ? await Promise.all(
-              hex.map((h) =>
-                client.request<{ txHash?: string; result: CallFrame }[]>(
-                  'debug_traceBlockByNumber',
-                  [h, { tracer: 'callTracer' }],
-                ),
-              ),
-            )
-          : null;
+        mode === 'none'
+          ? null
+          : await Promise.all(numbers.map((n, k) => traceBlock(mode, n, hex[k]!)));
 
       const transfers: Transfer[] = [];
       const events: ChainEvent[] = [];
@@ -375,7 +474,7 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
               kind: 'native',
             });
           }
-          const frame = traces?.[b]?.[i]?.result;
+          const frame = traces?.[b]?.[i];
           if (frame)
             transfers.push(
               ...internalTransfers(frame, { chain: chain.key, blockNumber, blockTime, txHash }),
