@@ -21,12 +21,46 @@ export type CompileContractsParameters = {
  */
 const EVM_VERSION = 'cancun';
 
+/** Optimiser and target: part of the cache key, so changing them recompiles. */
+const COMPILER_SETTINGS = { optimizer: { enabled: true, runs: 200 }, evmVersion: EVM_VERSION };
+
 type SolcOutput = {
   errors?: { severity: 'error' | 'warning' | 'info'; formattedMessage: string }[];
   contracts?: Record<string, Record<string, { abi: Abi; evm: { bytecode: { object: string } } }>>;
 };
 
 type Solc = { compile(input: string): string; version(): string };
+
+/**
+ * Compiles Solidity sources (file name -> source text) with solc-js, optimised, for Cancun. Every
+ * contract of every file comes back by name; a compiler error throws with solc's messages.
+ *
+ * @example
+ * const { Splitter } = compileSolidity({ 'Splitter.sol': { content: 'pragma solidity ^0.8.0; contract Splitter {}' } });
+ */
+export function compileSolidity(sources: Record<string, { content: string }>): CompiledContracts {
+  const input = {
+    language: 'Solidity',
+    sources,
+    settings: {
+      ...COMPILER_SETTINGS,
+      outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
+    },
+  };
+  const solc = createRequire(import.meta.url)('solc') as Solc;
+  const output = JSON.parse(solc.compile(JSON.stringify(input))) as SolcOutput;
+  const errors = (output.errors ?? []).filter((e) => e.severity === 'error');
+  if (errors.length > 0)
+    throw new BaseError(`Solidity compilation failed (${errors.length} errors)`, {
+      code: 'CONTRACTS_COMPILE_FAILED',
+      details: errors.map((e) => e.formattedMessage).join('\n'),
+    });
+  const compiled: CompiledContracts = {};
+  for (const byName of Object.values(output.contracts ?? {}))
+    for (const [name, c] of Object.entries(byName))
+      compiled[name] = { abi: c.abi, bytecode: `0x${c.evm.bytecode.object}` };
+  return compiled;
+}
 
 /**
  * Compiles the Solidity sources in `contractsDir` with solc-js (npm `solc`), reusing a cached
@@ -50,18 +84,9 @@ export function compileContracts(parameters: CompileContractsParameters): Compil
     sources[f] = { content: fs.readFileSync(path.join(parameters.contractsDir, f), 'utf8') };
   const require = createRequire(import.meta.url);
   const solcVersion = (require('solc/package.json') as { version: string }).version;
-  const input = {
-    language: 'Solidity',
-    sources,
-    settings: {
-      optimizer: { enabled: true, runs: 200 },
-      evmVersion: EVM_VERSION,
-      outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
-    },
-  };
   const key = createHash('sha256')
     .update(solcVersion)
-    .update(JSON.stringify(input))
+    .update(JSON.stringify({ sources, COMPILER_SETTINGS }))
     .digest('hex')
     .slice(0, 16);
   const cacheFile = parameters.cacheDir
@@ -69,19 +94,7 @@ export function compileContracts(parameters: CompileContractsParameters): Compil
     : null;
   if (cacheFile && fs.existsSync(cacheFile))
     return JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as CompiledContracts;
-
-  const solc = require('solc') as Solc;
-  const output = JSON.parse(solc.compile(JSON.stringify(input))) as SolcOutput;
-  const errors = (output.errors ?? []).filter((e) => e.severity === 'error');
-  if (errors.length > 0)
-    throw new BaseError(`Solidity compilation failed (${errors.length} errors)`, {
-      code: 'CONTRACTS_COMPILE_FAILED',
-      details: errors.map((e) => e.formattedMessage).join('\n'),
-    });
-  const compiled: CompiledContracts = {};
-  for (const byName of Object.values(output.contracts ?? {}))
-    for (const [name, c] of Object.entries(byName))
-      compiled[name] = { abi: c.abi, bytecode: `0x${c.evm.bytecode.object}` };
+  const compiled = compileSolidity(sources);
   if (cacheFile) {
     // Written beside and renamed, so a concurrent reader never sees half a file. A cache that
     // cannot be written (read-only install) only costs the next run a recompilation.

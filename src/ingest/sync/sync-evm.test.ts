@@ -7,7 +7,7 @@ import { createDuckDbStore } from '../../store/duckdb/duckdb-store.ts';
 import type { Store } from '../../store/store.ts';
 import path from 'node:path';
 import { encodeFunctionData, getContractAddress, parseAbi } from 'viem';
-import { compileSolidity } from '../../../test/helpers/solidity.ts';
+import { compileSolidity } from '../../simulate/compile-contracts.ts';
 
 // A real local node: anvil mines each transaction into its own block.
 let anvil: Anvil;
@@ -94,7 +94,8 @@ let splitterBytecode: `0x${string}` | undefined;
  * once in the reverted subtree, once by selfdestruct). Returns the contracts and the split's block.
  */
 async function deployAndSplit(from: string, to: [string, string, string], value: bigint) {
-  splitterBytecode ??= compileSolidity(SPLITTER_SOURCE).Splitter!.bytecode;
+  splitterBytecode ??= compileSolidity({ 'Splitter.sol': { content: SPLITTER_SOURCE } }).Splitter!
+    .bytecode;
   const deploy = await rpc<string>('eth_sendTransaction', [{ from, data: splitterBytecode }]);
   await mined(deploy);
   const { contractAddress: splitter } = await rpc<{ contractAddress: string }>(
