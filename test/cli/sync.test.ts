@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Anvil, startAnvil } from '../../src/chains/evm/anvil.ts';
 import { SYNC_STREAM } from '../../src/ingest/sync/sync-evm.ts';
 import { createDuckDbStore } from '../../src/store/duckdb/duckdb-store.ts';
+import { simulatorPaths } from '../../src/cli/commands/simulate.ts';
+import { SIMULATOR_ANVIL_ARGS, simulate } from '../../src/simulate/simulate.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
@@ -26,14 +28,16 @@ async function rpc<T>(method: string, params: unknown[] = [], url = anvil.url): 
 }
 
 beforeAll(async () => {
-  anvil = await startAnvil();
-  // A chain long enough for a sync to be killed half way: transfers, then 1,500 empty blocks, then more.
-  const [a, b] = await rpc<string[]>('eth_accounts');
-  for (let i = 1; i <= 5; i++)
-    await rpc('eth_sendTransaction', [{ from: a, to: b, value: `0x${i.toString(16)}` }]);
-  await rpc('anvil_mine', ['0x5dc']);
-  for (let i = 6; i <= 10; i++)
-    await rpc('eth_sendTransaction', [{ from: b, to: a, value: `0x${i.toString(16)}` }]);
+  anvil = await startAnvil({ args: SIMULATOR_ANVIL_ARGS });
+  // A realistic chain for a sync to be killed in: two simulated cases among background activity
+  // (native, internal and token transfers, fees, swaps, wraps, bridge events), then empty blocks.
+  await simulate({
+    rpcUrl: anvil.url,
+    scenarios: ['bybit-2025', 'ronin-2022'],
+    scale: 0.5,
+    ...simulatorPaths(),
+  });
+  await rpc('anvil_mine', ['0x12c']);
 });
 afterAll(async () => {
   await anvil?.stop();
@@ -53,22 +57,24 @@ describe('chaintrail sync (CLI) against anvil', () => {
     expect(first.code, first.stderr).toBe(0);
     expect(JSON.parse(first.stdout)).toMatchObject({ chain: 'anvil' });
     const directStats = (await stats(direct)) as { assets: { kind: string; transfers: number }[] };
-    expect(directStats.assets.find((x) => x.kind === 'native')?.transfers).toBe(10);
-    expect(directStats.assets.find((x) => x.kind === 'fee')?.transfers).toBeGreaterThanOrEqual(10);
+    expect(new Set(directStats.assets.map((x) => x.kind))).toEqual(
+      new Set(['native', 'internal', 'token', 'fee']),
+    );
 
     const killed = path.join(dir.path, 'killed.duckdb');
-    // Deterministic "random" kill points: after 1 to 6 committed batches of 10 blocks.
+    // Deterministic "random" kill points after 1 to 8 committed batches of 2 blocks, so all ten
+    // land inside the simulated cases, mostly while the next batch is being fetched or written.
     let seed = 7;
     const nextThreshold = () => (
       (seed = (seed * 1103515245 + 12345) % 2 ** 31),
-      10 * (1 + (seed % 6))
+      2 * (1 + (seed % 8))
     );
     let kills = 0;
     for (let round = 0; round < 10; round++) {
       const threshold = nextThreshold();
       const child = spawn(
         process.execPath,
-        [BIN, 'sync', '--rpc', anvil.url, '--db', killed, '--batch', '10'],
+        [BIN, 'sync', '--rpc', anvil.url, '--db', killed, '--batch', '2'],
         {
           env: { ...process.env, CHAINTRAIL_PROGRESS: '1' },
         },
@@ -84,10 +90,21 @@ describe('chaintrail sync (CLI) against anvil', () => {
       if (child.kill('SIGKILL')) kills++;
       await closed;
     }
-    expect(kills).toBeGreaterThanOrEqual(5);
+    expect(kills).toBeGreaterThanOrEqual(8);
     const resumed = await runCli(['sync', '--rpc', anvil.url, '--db', killed, '--json']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(await stats(killed)).toEqual(await stats(direct));
+    // Row for row, not only in total: every transfer, event and block is the same.
+    const [a, b] = await Promise.all([direct, killed].map((p) => createDuckDbStore({ path: p })));
+    try {
+      expect(await b!.listTransfers()).toEqual(await a!.listTransfers());
+      expect(await b!.listEvents()).toEqual(await a!.listEvents());
+      const head = BigInt(await rpc<string>('eth_blockNumber'));
+      const all = Array.from({ length: Number(head) + 1 }, (_, i) => BigInt(i));
+      expect(await b!.getBlocks('anvil', all)).toEqual(await a!.getBlocks('anvil', all));
+    } finally {
+      await Promise.all([a!.close(), b!.close()]);
+    }
   });
 
   it('fails bad input with one clear line and exit 2, leaving the store unchanged', async () => {
