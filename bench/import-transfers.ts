@@ -4,14 +4,11 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { importTransfersCsv, parseColumnMap } from '../src/ingest/transfers-csv.ts';
 import { createDuckDbStore } from '../src/store/duckdb/duckdb-store.ts';
 import { generateTransfersCsv } from '../test/helpers/generate-transfers-csv.ts';
+import { removeDb } from './duckdb-files.ts';
 import type { Benchmark, BenchmarkContext } from './types.ts';
 
 const GENERATED_MAP =
   'from=from,to=to,raw_amount=amount,time=time,tx=tx,block=block,position=position';
-
-function removeDb(file: string): void {
-  for (const f of [file, `${file}.wal`]) fs.rmSync(f, { force: true });
-}
 
 /**
  * Bulk import of a generated transfers CSV through chaintrail (parse, validate every row, stage,
@@ -19,6 +16,7 @@ function removeDb(file: string): void {
  * fastest this store can take the file, with no validation at all.
  */
 export const importTransfersBenchmark: Benchmark = {
+  id: 'import',
   name: 'import transfers CSV',
   async run(ctx: BenchmarkContext) {
     const csv = path.join(ctx.workDir, `transfers-${ctx.rows}.csv`);
