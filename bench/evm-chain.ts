@@ -3,7 +3,7 @@
 // token and splitter transactions mined together (automine off, `evm_mine` per block).
 import fs from 'node:fs';
 import path from 'node:path';
-import solc from 'solc';
+import { compileSolidity } from '../src/simulate/compile-contracts.ts';
 import { type Abi, encodeDeployData, encodeFunctionData, type Hex } from 'viem';
 import { type Anvil, startAnvil } from '../src/chains/evm/anvil.ts';
 
@@ -39,26 +39,15 @@ export type BenchChain = {
 
 type Compiled = { abi: Abi; bytecode: Hex };
 
-/** Compiles bench/contracts/BenchToken.sol with solc-js (optimizer on) into ABI and bytecode per contract. */
+/** Compiles bench/contracts/BenchToken.sol with solc-js into ABI and bytecode per contract. */
 export function compileBenchContracts(): { BenchToken: Compiled; Splitter: Compiled } {
-  const input = {
-    language: 'Solidity',
-    sources: { 'BenchToken.sol': { content: fs.readFileSync(CONTRACTS_SOURCE, 'utf8') } },
-    settings: {
-      optimizer: { enabled: true, runs: 200 },
-      outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
-    },
-  };
-  const output = JSON.parse(solc.compile(JSON.stringify(input))) as {
-    errors?: { severity: string; formattedMessage: string }[];
-    contracts: Record<string, Record<string, { abi: Abi; evm: { bytecode: { object: string } } }>>;
-  };
-  const errors = (output.errors ?? []).filter((e) => e.severity === 'error');
-  if (errors.length) throw new Error(errors.map((e) => e.formattedMessage).join('\n'));
+  const compiled = compileSolidity({
+    'BenchToken.sol': { content: fs.readFileSync(CONTRACTS_SOURCE, 'utf8') },
+  });
   const get = (name: string): Compiled => {
-    const c = output.contracts['BenchToken.sol']?.[name];
+    const c = compiled[name];
     if (!c) throw new Error(`solc produced no ${name}`);
-    return { abi: c.abi, bytecode: `0x${c.evm.bytecode.object}` };
+    return c;
   };
   return { BenchToken: get('BenchToken'), Splitter: get('Splitter') };
 }

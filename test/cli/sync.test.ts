@@ -6,6 +6,7 @@ import { SYNC_STREAM } from '../../src/ingest/sync/sync-evm.ts';
 import { createDuckDbStore } from '../../src/store/duckdb/duckdb-store.ts';
 import { simulatorPaths } from '../../src/cli/commands/simulate.ts';
 import { SIMULATOR_ANVIL_ARGS, simulate } from '../../src/simulate/simulate.ts';
+import { startFaultProxy } from '../helpers/fault-proxy.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
@@ -166,7 +167,14 @@ describe('chaintrail sync (CLI) against anvil', () => {
       await rpc('anvil_mine', [`0x${BLOCKS_AFTER_TRANSFERS.toString(16)}`], pruned.url);
       const db = path.join(dir.path, 'pruned.duckdb');
       const before = await stats(db);
-      const run = await runCli(['sync', '--rpc', pruned.url, '--db', db, '--to', '3']);
+      // Like a geth full node: callTracer only, no state for old blocks. (anvil keeps the traces
+      // it made when mining, so its trace_block still answers for pruned blocks.)
+      const gethLike = await startFaultProxy(pruned.url, () => ({ kind: 'forward' }), {
+        unsupportedMethods: ['trace_block'],
+      });
+      const run = await runCli(['sync', '--rpc', gethLike.url, '--db', db, '--to', '3']).finally(
+        () => gethLike.close(),
+      );
       expect(run.code, run.stderr).toBe(2);
       expect(run.stderr).toBe(
         'error: The node lacks historical state for block 1, so it cannot trace its internal transfers: sync from an archive node, or pass --no-internal to skip internal transfers\n',

@@ -511,11 +511,11 @@ describe('syncEvm against anvil', () => {
     ).toEqual([77n]);
   });
 
-  it('takes internal transfers from trace_block when the node has no debug_traceBlockByNumber, exactly as from the callTracer', async () => {
+  it('takes internal transfers from the callTracer when the node has no trace_block, exactly as from trace_block', async () => {
     const [a, b, c, d] = await rpc<string[]>('eth_accounts');
     const split = await deployAndSplit(a!, [b!, c!, d!], 4000n);
     const proxy = await startFaultProxy(anvil.url, () => ({ kind: 'forward' }), {
-      unsupportedMethods: ['debug_traceBlockByNumber'],
+      unsupportedMethods: ['trace_block'],
     });
     const warnings: string[] = [];
     try {
@@ -547,7 +547,7 @@ describe('syncEvm against anvil', () => {
           (await balanceAt(recipient, split.blockNumber - 1n)),
       );
     }
-    // The direct sync traces with debug_traceBlockByNumber: both paths store the same rows.
+    // The direct sync traces with trace_block (preferred when the node has it): same rows.
     await expectSameAsDirectSync(ctx.store, ctx.dir, split.blockNumber);
   });
 
