@@ -368,6 +368,83 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
     });
   };
 
+  type FetchedBatch = {
+    numbers: bigint[];
+    blocks: RpcBlock[];
+    receipts: RpcReceipt[][];
+    traces: BlockTrace[] | null;
+  };
+  /**
+   * Blocks, receipts and traces of blocks `from`..`to`, fetched together and checked to agree; a
+   * batch that keeps changing while fetched (a reorganisation under way) is an error.
+   */
+  const fetchBatch = async (from: bigint, to: bigint): Promise<FetchedBatch> => {
+    const numbers: bigint[] = [];
+    for (let n = from; n <= to; n++) numbers.push(n);
+    const hex = numbers.map((n) => `0x${n.toString(16)}`);
+    traceMode ??= await detectTraceMode(hex[0]!);
+    const mode = traceMode;
+    let fetched: {
+      blocks: RpcBlock[];
+      receipts: RpcReceipt[][];
+      traces: BlockTrace[] | null;
+    } | null = null;
+    for (let attempt = 1; attempt <= BATCH_FETCH_ATTEMPTS && !fetched; attempt++) {
+      // Blocks, receipts and traces in flight together; they are checked to agree below.
+      const [b, blockReceipts, t] = await Promise.all([
+        Promise.all(hex.map((h) => client.request<RpcBlock>('eth_getBlockByNumber', [h, true]))),
+        receiptMode === 'block'
+          ? Promise.all(
+              hex.map((h) => client.request<RpcReceipt[]>('eth_getBlockReceipts', [h])),
+            ).catch((error: unknown) => {
+              if (!isMethodMissing(error)) throw error;
+              receiptMode = 'transaction';
+              warn(
+                'the node has no eth_getBlockReceipts: fetching receipts one transaction at a time (slower)',
+              );
+              return null;
+            })
+          : Promise.resolve(null),
+        mode === 'none'
+          ? Promise.resolve(null)
+          : Promise.all(numbers.map((n, k) => traceBlock(mode, n, hex[k]!))),
+      ]);
+      const r =
+        blockReceipts ??
+        (await Promise.all(
+          b.map((block) =>
+            Promise.all(
+              (block?.transactions ?? []).map((tx) =>
+                client.request<RpcReceipt>('eth_getTransactionReceipt', [tx.hash]),
+              ),
+            ),
+          ),
+        ));
+      b.forEach((block, k) => {
+        if (!block)
+          throw new BaseError(`The node returned no block ${numbers[k]}`, {
+            code: 'RPC_MISSING_BLOCK',
+          });
+      });
+      // Blocks fetched one by one must still form a chain, and traces name the blocks'
+      // transactions; if not, the node reorganised between two requests.
+      const chained = b.every(
+        (block, k) => k === 0 || block.parentHash.toLowerCase() === b[k - 1]!.hash.toLowerCase(),
+      );
+      const tracesMatch =
+        t === null ||
+        b.every((block, k) =>
+          t[k]!.txHashes.every(
+            (h, i) => h === undefined || h === block.transactions[i]?.hash.toLowerCase(),
+          ),
+        );
+      if (chained && tracesMatch) fetched = { blocks: b, receipts: r, traces: t };
+    }
+    if (!fetched) throw new UnstableChainError(next);
+    if (!fetched) throw new UnstableChainError(from);
+    return { numbers, ...fetched };
+  };
+
   for (;;) {
     // The head may sit on a different branch at or below our tip: a reorganisation to a chain no
     // longer than ours brings no new block whose parent would reveal it, so compare the stored tip.
@@ -378,71 +455,29 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
       ]);
       if (!node || node.hash.toLowerCase() !== expectedParent) await rollBack();
     }
+    // One batch ahead: the next batch is fetched while this one is decoded and written. It is used
+    // only if it starts where this one ends; if it failed, or no longer links to the stored tip
+    // (fetched before a reorganisation), it is fetched again rather than trusted.
+    let ahead: { from: bigint; batch: Promise<FetchedBatch | null> } | null = null;
     while (next <= target && !parameters.signal?.aborted) {
       const last = next + batch - 1n < target ? next + batch - 1n : target;
-      const numbers: bigint[] = [];
-      for (let n = next; n <= last; n++) numbers.push(n);
-      const hex = numbers.map((n) => `0x${n.toString(16)}`);
-      traceMode ??= await detectTraceMode(hex[0]!);
-      const mode = traceMode;
-      let fetched: {
-        blocks: RpcBlock[];
-        receipts: RpcReceipt[][];
-        traces: BlockTrace[] | null;
-      } | null = null;
-      for (let attempt = 1; attempt <= BATCH_FETCH_ATTEMPTS && !fetched; attempt++) {
-        // Blocks, receipts and traces in flight together; they are checked to agree below.
-        const [b, blockReceipts, t] = await Promise.all([
-          Promise.all(hex.map((h) => client.request<RpcBlock>('eth_getBlockByNumber', [h, true]))),
-          receiptMode === 'block'
-            ? Promise.all(
-                hex.map((h) => client.request<RpcReceipt[]>('eth_getBlockReceipts', [h])),
-              ).catch((error: unknown) => {
-                if (!isMethodMissing(error)) throw error;
-                receiptMode = 'transaction';
-                warn(
-                  'the node has no eth_getBlockReceipts: fetching receipts one transaction at a time (slower)',
-                );
-                return null;
-              })
-            : Promise.resolve(null),
-          mode === 'none'
-            ? Promise.resolve(null)
-            : Promise.all(numbers.map((n, k) => traceBlock(mode, n, hex[k]!))),
-        ]);
-        const r =
-          blockReceipts ??
-          (await Promise.all(
-            b.map((block) =>
-              Promise.all(
-                (block?.transactions ?? []).map((tx) =>
-                  client.request<RpcReceipt>('eth_getTransactionReceipt', [tx.hash]),
-                ),
-              ),
-            ),
-          ));
-        b.forEach((block, k) => {
-          if (!block)
-            throw new BaseError(`The node returned no block ${numbers[k]}`, {
-              code: 'RPC_MISSING_BLOCK',
-            });
-        });
-        // Blocks fetched one by one must still form a chain, and traces name the blocks'
-        // transactions; if not, the node reorganised between two requests.
-        const chained = b.every(
-          (block, k) => k === 0 || block.parentHash.toLowerCase() === b[k - 1]!.hash.toLowerCase(),
-        );
-        const tracesMatch =
-          t === null ||
-          b.every((block, k) =>
-            t[k]!.txHashes.every(
-              (h, i) => h === undefined || h === block.transactions[i]?.hash.toLowerCase(),
-            ),
-          );
-        if (chained && tracesMatch) fetched = { blocks: b, receipts: r, traces: t };
+      const links = (b: FetchedBatch) =>
+        expectedParent === null || b.blocks[0]!.parentHash.toLowerCase() === expectedParent;
+      const early = ahead !== null && ahead.from === next ? await ahead.batch : null;
+      ahead = null;
+      const fetched: FetchedBatch =
+        early !== null && early.numbers.length === Number(last - next + 1n) && links(early)
+          ? early
+          : await fetchBatch(next, last);
+      const followFrom = last + 1n;
+      if (followFrom <= target) {
+        const followTo = followFrom + batch - 1n < target ? followFrom + batch - 1n : target;
+        ahead = {
+          from: followFrom,
+          batch: fetchBatch(followFrom, followTo).catch(() => null),
+        };
       }
-      if (!fetched) throw new UnstableChainError(next);
-      const { blocks, receipts, traces } = fetched;
+      const { numbers, blocks, receipts, traces } = fetched;
       // Invariant: the first block's parent is the checkpoint block; if not, the stored tip was orphaned.
       if (expectedParent !== null && blocks[0]!.parentHash.toLowerCase() !== expectedParent) {
         await rollBack();
