@@ -166,8 +166,8 @@ function isMethodMissing(error: unknown): boolean {
 
 /**
  * Syncs an EVM chain from a JSON-RPC node into the store, from its checkpoint (or `from`) up to `to`:
- * native transfers of successful transactions, gas fees, internal value transfers from
- * `debug_traceBlockByNumber` (callTracer) or else Parity's `trace_block` (without either: one warning,
+ * native transfers of successful transactions, gas fees, internal value transfers from Parity's
+ * `trace_block` or else geth's `debug_traceBlockByNumber` callTracer (without either: one warning,
  * no internal transfers), token transfers and typed events decoded from receipt logs. A node that
  * cannot trace an old block for lack of its state fails with {@link NodeNotArchiveError}.
  * Each batch of blocks (transfers, events, blocks and the checkpoint) is one atomic write, so a
@@ -309,7 +309,7 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
       }
     }
     warn(
-      'the node has neither debug_traceBlockByNumber nor trace_block: internal value transfers are not synced',
+      'the node has neither trace_block nor debug_traceBlockByNumber: internal value transfers are not synced',
     );
     return 'none';
   };
