@@ -34,8 +34,12 @@ export interface Store {
   getBlocks(chain: string, numbers: readonly bigint[]): Promise<Block[]>;
   /** The checkpoint of one named stream (e.g. a sync), or null. */
   getCheckpoint(chain: string, stream: string): Promise<Checkpoint | null>;
-  /** All labels of an address (every source; nothing overwritten). */
+  /** All labels of an address (every source, closed ones included; nothing overwritten). */
   getLabels(chain: string, address: string): Promise<Label[]>;
+  /** Labels matching a filter, ordered by chain, address, valid-from, source. */
+  listLabels(filter?: LabelFilter): Promise<Label[]>;
+  /** Every label import, oldest first. */
+  listLabelImports(): Promise<LabelImport[]>;
   /** The applied schema version. */
   getSchemaVersion(): Promise<number>;
   close(): Promise<void>;
@@ -48,7 +52,15 @@ export interface StoreWriter {
   putBlocks(blocks: readonly Block[]): Promise<void>;
   /** Adds or replaces asset metadata (symbol, decimals), keyed by chain + asset. */
   putAssets(assets: readonly Asset[]): Promise<void>;
+  /** Adds labels; one equal to an open label of the address (same category, entity, source, list) is skipped. */
   addLabels(labels: readonly Label[]): Promise<void>;
+  /** Records the label list this write imports; the write's labels are tied to it. */
+  recordLabelImport(record: LabelImportRecord): Promise<void>;
+  /**
+   * After this write's labels are in: closes (validTo = `validTo`) every open label of the sanctions
+   * list `sanctionList` whose chain and address this write did not label under that list (delisted).
+   */
+  closeDelisted(params: { sanctionList: string; validTo: string }): Promise<void>;
   setCheckpoint(checkpoint: Checkpoint): Promise<void>;
   /**
    * Removes every transfer, event and block of `chain` from `fromBlock` on (a chain reorganisation
@@ -65,6 +77,10 @@ export type WriteSummary = {
   transfersDuplicate: number;
   eventsWritten: number;
   eventsDuplicate: number;
+  labelsWritten: number;
+  labelsDuplicate: number;
+  /** Open labels this write closed (delisted). */
+  labelsClosed: number;
 };
 
 /** A block header: enough to time transfers and to detect reorgs. */
@@ -85,14 +101,69 @@ export type Checkpoint = {
   blockHash: string | null;
 };
 
-/** A minimal attribution label; the label issue widens it (provenance, validity, sanctions programs). */
+/**
+ * One label of one address from one source. An address keeps every label it was given; nothing is
+ * overwritten, and a delisted sanction is closed (`validTo`) rather than removed.
+ */
 export type Label = {
   chain: string;
+  /** Canonical stored form of the address (see src/model/address.ts). */
   address: string;
+  /** Who the address belongs to, e.g. `Binance`, `LAZARUS GROUP`. */
   entity: string | null;
+  /** One of the taxonomy's categories (src/labels/taxonomy.ts). */
   category: string;
+  /** The actor behind it, e.g. `lazarus-group`. */
+  actor?: string | null | undefined;
+  /** The actor's country, ISO 3166-1 alpha-2 (e.g. `KP`). */
+  country?: string | null | undefined;
+  /** Where the label comes from: a URL or a document reference. */
   source: string;
+  /** 0-100, GraphSense's confidence scale (ownership 100 … heuristic 10). */
   confidence: number | null;
+  /** The sanctions list when the label is a sanction, e.g. `OFAC SDN`. */
+  sanctionList?: string | null | undefined;
+  /** Sanctions programs, e.g. `DPRK3`, `CYBER2`. */
+  programs?: readonly string[] | undefined;
+  /** First and last day the label holds (`YYYY-MM-DD`); null = open. */
+  validFrom?: string | null | undefined;
+  validTo?: string | null | undefined;
+  /** The label import it came from (set by the store). */
+  importId?: number | null | undefined;
+};
+
+/** One imported label list: what, from where, of which date, with which hash. */
+export type LabelImportRecord = {
+  /** Importer, e.g. `ofac-xml`, `tagpack`, `csv`, `reference`. */
+  format: string;
+  /** File path or URL it was read from. */
+  source: string;
+  /** The list's own name, e.g. `OFAC SDN`. */
+  listName: string | null;
+  /** The list's publication date (`YYYY-MM-DD`), when it has one. */
+  listDate: string | null;
+  sha256: string | null;
+};
+
+/** A label import as stored, with what it added and closed. */
+export type LabelImport = LabelImportRecord & {
+  id: number;
+  labels: number;
+  closed: number;
+  importedAt: string;
+};
+
+/** Filters of {@link Store.listLabels}; all optional, combined with AND. */
+export type LabelFilter = {
+  chain?: string;
+  address?: string;
+  category?: string;
+  sanctionList?: string;
+  importId?: number;
+  /** Only labels valid on this day (`YYYY-MM-DD`): opened on or before it and not closed before it. */
+  validOn?: string;
+  /** Only labels with no end (current ones). */
+  open?: boolean;
 };
 
 /** One entry of the import log. */

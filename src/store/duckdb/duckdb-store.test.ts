@@ -244,3 +244,105 @@ describe('DuckDB store', () => {
     expect(s.firstSeen).toEqual({ blockNumber: 483920n, time: 1447144575 });
   });
 });
+
+describe('DuckDB store: labels', () => {
+  const ctx = useTempStore();
+  // Real addresses from OFAC's SDN list as of Sep 2024: a Lazarus Group ETH address (DPRK3) and a
+  // Tornado Cash contract, which the Nov 2025 list no longer has. Dates here are test inputs.
+  const lazarus = '0x098b716b8aaf21512996dc57eb0615e2383e2f96';
+  const tornado = '0x722122df12d4e14e13ac3b6895a86e84145b6967';
+  const sdn = (address: string, entity: string) => ({
+    chain: 'ethereum',
+    address,
+    entity,
+    category: 'sanctioned',
+    source: 'https://sanctionslist.ofac.treas.gov/',
+    confidence: 60,
+    sanctionList: 'OFAC SDN',
+    programs: ['DPRK3'],
+    validFrom: '2022-04-14',
+  });
+
+  it('keeps every label, skips an equal open one, and closes what a newer list no longer has', async () => {
+    const first = await ctx.store.write(async (w) => {
+      await w.recordLabelImport({
+        format: 'ofac-xml',
+        source: 'sdn-2024.xml',
+        listName: 'OFAC SDN',
+        listDate: '2024-09-27',
+        sha256: 'a'.repeat(64),
+      });
+      await w.addLabels([sdn(lazarus, 'LAZARUS GROUP'), sdn(tornado, 'TORNADO CASH')]);
+      await w.addLabels([sdn(lazarus, 'LAZARUS GROUP')]); // repeated in the same write
+    });
+    expect(first).toMatchObject({ labelsWritten: 2, labelsDuplicate: 1, labelsClosed: 0 });
+    // An attribution of another source never replaces the sanction.
+    await ctx.store.write((w) =>
+      w.addLabels([
+        {
+          chain: 'ethereum',
+          address: lazarus,
+          entity: 'Ronin Bridge Exploiter',
+          category: 'theft',
+          actor: 'lazarus-group',
+          country: 'KP',
+          source: 'https://www.ic3.gov/',
+          confidence: 60,
+        },
+      ]),
+    );
+    const second = await ctx.store.write(async (w) => {
+      await w.recordLabelImport({
+        format: 'ofac-xml',
+        source: 'sdn-2025.xml',
+        listName: 'OFAC SDN',
+        listDate: '2025-11-19',
+        sha256: 'b'.repeat(64),
+      });
+      await w.addLabels([sdn(lazarus, 'LAZARUS GROUP')]);
+      await w.closeDelisted({ sanctionList: 'OFAC SDN', validTo: '2025-11-19' });
+    });
+    expect(second).toMatchObject({ labelsWritten: 0, labelsDuplicate: 1, labelsClosed: 1 });
+
+    const tc = await ctx.store.getLabels('ethereum', tornado);
+    expect(tc).toEqual([
+      expect.objectContaining({ validFrom: '2022-04-14', validTo: '2025-11-19', importId: 1 }),
+    ]);
+    const laz = await ctx.store.getLabels('ethereum', lazarus);
+    expect(laz.map((l) => [l.category, l.validTo])).toEqual([
+      ['theft', null],
+      ['sanctioned', null],
+    ]);
+    expect(laz[0]).toMatchObject({ actor: 'lazarus-group', country: 'KP', programs: [] });
+    expect(laz[1]!.programs).toEqual(['DPRK3']);
+    // History stays queryable: on a day before the delisting, Tornado Cash was sanctioned.
+    expect(
+      (await ctx.store.listLabels({ sanctionList: 'OFAC SDN', validOn: '2025-01-01' })).length,
+    ).toBe(2);
+    expect((await ctx.store.listLabels({ sanctionList: 'OFAC SDN', open: true })).length).toBe(1);
+    expect(
+      (await ctx.store.listLabelImports()).map((i) => [i.listDate, i.labels, i.closed]),
+    ).toEqual([
+      ['2024-09-27', 2, 0],
+      ['2025-11-19', 0, 1],
+    ]);
+  });
+
+  it('leaves labels and imports unchanged when the write fails', async () => {
+    await expect(
+      ctx.store.write(async (w) => {
+        await w.recordLabelImport({
+          format: 'csv',
+          source: 'x.csv',
+          listName: null,
+          listDate: null,
+          sha256: null,
+        });
+        await w.addLabels([sdn(lazarus, 'LAZARUS GROUP')]);
+        throw new Error('bad row');
+      }),
+    ).rejects.toThrow('bad row');
+    expect(await ctx.store.listLabels()).toEqual([]);
+    expect(await ctx.store.listLabelImports()).toEqual([]);
+  });
+});

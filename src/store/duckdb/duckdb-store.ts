@@ -3,6 +3,7 @@ import path from 'node:path';
 import {
   BIGINT,
   BIGNUM,
+  INTEGER,
   DuckDBConnection,
   DuckDBDataChunk,
   DuckDBInstance,
@@ -24,6 +25,9 @@ import type {
   EventFilter,
   ImportRecord,
   Label,
+  LabelFilter,
+  LabelImport,
+  LabelImportRecord,
   Store,
   StoreStats,
   StoreWriter,
@@ -235,6 +239,63 @@ function appendRows(
     chunk.setColumns(columns);
     appender.appendDataChunk(chunk);
   }
+}
+
+/** Staged labels: dates as text (`YYYY-MM-DD`), cast when merged. */
+const STAGE_LABEL_COLUMNS = `chain VARCHAR, address VARCHAR, entity VARCHAR, category VARCHAR, source VARCHAR,
+  confidence INTEGER, actor VARCHAR, country VARCHAR, sanction_list VARCHAR, programs VARCHAR, valid_from VARCHAR,
+  valid_to VARCHAR`;
+const STAGE_LABEL_TYPES: DuckDBType[] = [
+  VARCHAR,
+  VARCHAR,
+  VARCHAR,
+  VARCHAR,
+  VARCHAR,
+  INTEGER,
+  VARCHAR,
+  VARCHAR,
+  VARCHAR,
+  VARCHAR,
+  VARCHAR,
+  VARCHAR,
+];
+/** Separator of stored sanctions programs (codes such as `DPRK3` never contain it). */
+const PROGRAM_SEPARATOR = ';';
+
+function labelRow(l: Label): DuckDBValue[] {
+  return [
+    l.chain,
+    l.address,
+    l.entity,
+    l.category,
+    l.source,
+    l.confidence,
+    l.actor ?? null,
+    l.country ?? null,
+    l.sanctionList ?? null,
+    l.programs && l.programs.length > 0 ? l.programs.join(PROGRAM_SEPARATOR) : null,
+    l.validFrom ?? null,
+    l.validTo ?? null,
+  ];
+}
+
+function rowToLabel(r: Record<string, unknown>): Label {
+  const programs = (r.programs as string | null) ?? null;
+  return {
+    chain: String(r.chain),
+    address: String(r.address),
+    entity: (r.entity as string | null) ?? null,
+    category: String(r.category),
+    actor: (r.actor as string | null) ?? null,
+    country: (r.country as string | null) ?? null,
+    source: String(r.source),
+    confidence: r.confidence === null || r.confidence === undefined ? null : Number(r.confidence),
+    sanctionList: (r.sanction_list as string | null) ?? null,
+    programs: programs ? programs.split(PROGRAM_SEPARATOR) : [],
+    validFrom: (r.valid_from as string | null) ?? null,
+    validTo: (r.valid_to as string | null) ?? null,
+    importId: r.import_id === null || r.import_id === undefined ? null : Number(r.import_id),
+  };
 }
 
 const CSV_SPECIAL = /[",\n\r\\]/;
@@ -482,13 +543,17 @@ class DuckDbStore implements Store {
     // Small writes wait here and are applied inside the merge transaction.
     const pending: {
       assets: Asset[];
-      labels: Label[];
+      labels: number;
+      labelImport: LabelImportRecord | null;
+      closeDelisted: { sanctionList: string; validTo: string }[];
       checkpoints: Checkpoint[];
       imports: ImportRecord[];
       deletions: { chain: string; fromBlock: bigint }[];
     } = {
       assets: [],
-      labels: [],
+      labels: 0,
+      labelImport: null,
+      closeDelisted: [],
       checkpoints: [],
       imports: [],
       deletions: [],
@@ -509,6 +574,7 @@ class DuckDbStore implements Store {
       await c.run(
         `CREATE OR REPLACE TABLE stage_blocks (chain VARCHAR, number UBIGINT, hash VARCHAR, parent_hash VARCHAR, time_s BIGINT)`,
       );
+      await c.run(`CREATE OR REPLACE TABLE stage_labels (${STAGE_LABEL_COLUMNS})`);
       const writer: StoreWriter = {
         appendTransfers: async (transfers) => {
           if (transfers.length === 0) return;
@@ -533,7 +599,21 @@ class DuckDbStore implements Store {
           appender.closeSync();
         },
         putAssets: async (assets) => void pending.assets.push(...assets),
-        addLabels: async (labels) => void pending.labels.push(...labels),
+        addLabels: async (labels) => {
+          if (labels.length === 0) return;
+          const appender = await c.createAppender('stage_labels');
+          appendRows(appender, STAGE_LABEL_TYPES, labels.map(labelRow));
+          appender.closeSync();
+          pending.labels += labels.length;
+        },
+        recordLabelImport: async (record) => {
+          if (pending.labelImport)
+            throw new BaseError('One write records at most one label import', {
+              code: 'STORE_BAD_WRITE',
+            });
+          pending.labelImport = record;
+        },
+        closeDelisted: async (params) => void pending.closeDelisted.push(params),
         setCheckpoint: async (cp) => void pending.checkpoints.push(cp),
         recordImport: async (record) => void pending.imports.push(record),
         deleteFromBlock: async (chain, fromBlock) =>
@@ -574,8 +654,7 @@ class DuckDbStore implements Store {
           ]);
         }
       }
-      const summary = await this.merge(staged);
-      await this.applyPending(pending);
+      const summary = { ...(await this.merge(staged)), ...(await this.applyPending(pending)) };
       await c.run('COMMIT');
       inTransaction = false;
       return summary;
@@ -603,17 +682,19 @@ class DuckDbStore implements Store {
   }
 
   private async dropStaging(): Promise<void> {
-    for (const table of ['stage_transfers', 'stage_events', 'stage_blocks'])
+    for (const table of ['stage_transfers', 'stage_events', 'stage_blocks', 'stage_labels'])
       await this.connection.run(`DROP TABLE IF EXISTS ${table}`);
     await this.connection.run('DROP TABLE IF EXISTS stage_skip');
   }
 
   private async applyPending(pending: {
     assets: Asset[];
-    labels: Label[];
+    labels: number;
+    labelImport: LabelImportRecord | null;
+    closeDelisted: { sanctionList: string; validTo: string }[];
     checkpoints: Checkpoint[];
     imports: ImportRecord[];
-  }): Promise<void> {
+  }): Promise<Pick<WriteSummary, 'labelsWritten' | 'labelsDuplicate' | 'labelsClosed'>> {
     const c = this.connection;
     for (const a of pending.assets) {
       await c.run(
@@ -621,14 +702,48 @@ class DuckDbStore implements Store {
         [a.chain, a.asset, a.symbol, a.name ?? null, a.decimals],
       );
     }
-    for (const l of pending.labels) {
-      await c.run(
-        `INSERT INTO labels (chain, address, entity, category, source, confidence)
-        SELECT $1, $2, $3, $4, $5, $6 WHERE NOT EXISTS (SELECT 1 FROM labels WHERE chain = $1 AND address = $2
-        AND entity IS NOT DISTINCT FROM $3 AND category = $4 AND source = $5)`,
-        [l.chain, l.address, l.entity, l.category, l.source, l.confidence],
+    let importId: bigint | null = null;
+    if (pending.labelImport) {
+      const r = pending.labelImport;
+      const reader = await c.runAndReadAll(
+        `INSERT INTO label_imports (format, source, list_name, list_date, sha256) VALUES ($1, $2, $3, $4::DATE, $5) RETURNING id`,
+        [r.format, r.source, r.listName, r.listDate, r.sha256],
       );
+      importId = BigInt(reader.getRowObjectsJS()[0]!.id as bigint);
     }
+    let labelsWritten = 0;
+    if (pending.labels > 0) {
+      // A label equal to an open one of the same address (or repeated in this write) adds nothing.
+      const result = await c.run(
+        `INSERT INTO labels (chain, address, entity, category, source, confidence, added_at, actor, country,
+           sanction_list, programs, valid_from, valid_to, import_id)
+         SELECT chain, address, entity, category, source, confidence, current_timestamp, actor, country,
+           sanction_list, programs, valid_from::DATE, valid_to::DATE, $1
+         FROM (SELECT DISTINCT ON (chain, address, category, entity, source, sanction_list, valid_to) * FROM stage_labels ORDER BY rowid) s
+         WHERE NOT EXISTS (
+           SELECT 1 FROM labels l WHERE l.chain = s.chain AND l.address = s.address AND l.category = s.category
+             AND l.entity IS NOT DISTINCT FROM s.entity AND l.source = s.source
+             AND l.sanction_list IS NOT DISTINCT FROM s.sanction_list AND l.valid_to IS NULL AND s.valid_to IS NULL)`,
+        [importId],
+      );
+      labelsWritten = Number(result.rowsChanged);
+    }
+    let labelsClosed = 0;
+    for (const d of pending.closeDelisted) {
+      const result = await c.run(
+        `UPDATE labels l SET valid_to = $2::DATE
+         WHERE l.sanction_list = $1 AND l.valid_to IS NULL
+           AND NOT EXISTS (SELECT 1 FROM stage_labels s WHERE s.sanction_list = $1 AND s.chain = l.chain AND s.address = l.address)`,
+        [d.sanctionList, d.validTo],
+      );
+      labelsClosed += Number(result.rowsChanged);
+    }
+    if (importId !== null)
+      await c.run(`UPDATE label_imports SET labels = $2, closed = $3 WHERE id = $1`, [
+        importId,
+        BigInt(labelsWritten),
+        BigInt(labelsClosed),
+      ]);
     for (const cp of pending.checkpoints) {
       await c.run(
         `INSERT OR REPLACE INTO checkpoints (chain, stream, block_number, block_hash, updated_at) VALUES ($1, $2, $3, $4, current_timestamp)`,
@@ -641,6 +756,7 @@ class DuckDbStore implements Store {
         [r.kind, r.source, BigInt(r.rows), BigInt(r.rejected), r.sha256],
       );
     }
+    return { labelsWritten, labelsDuplicate: pending.labels - labelsWritten, labelsClosed };
   }
 
   /**
@@ -648,7 +764,15 @@ class DuckDbStore implements Store {
    * Invariant: a transaction's transfers live in one block, so the existing-key check only needs the
    * staged block range; the sync's reorg handling deletes orphaned blocks' rows before re-ingesting.
    */
-  private async merge(staged: { transfers: number; events: number }): Promise<WriteSummary> {
+  private async merge(staged: {
+    transfers: number;
+    events: number;
+  }): Promise<
+    Pick<
+      WriteSummary,
+      'transfersWritten' | 'transfersDuplicate' | 'eventsWritten' | 'eventsDuplicate'
+    >
+  > {
     const c = this.connection;
     await c.run(
       `DELETE FROM blocks b USING stage_blocks s WHERE b.chain = s.chain AND b.number = s.number`,
@@ -935,17 +1059,51 @@ class DuckDbStore implements Store {
   }
 
   async getLabels(chain: string, address: string): Promise<Label[]> {
+    return this.listLabels({ chain, address });
+  }
+
+  async listLabels(filter: LabelFilter = {}): Promise<Label[]> {
+    const where: string[] = [];
+    const values: DuckDBValue[] = [];
+    const add = (clause: string, value: DuckDBValue) => {
+      values.push(value);
+      where.push(clause.replaceAll('?', `$${values.length}`));
+    };
+    if (filter.chain !== undefined) add('chain = ?', filter.chain);
+    if (filter.address !== undefined) add('address = ?', filter.address);
+    if (filter.category !== undefined) add('category = ?', filter.category);
+    if (filter.sanctionList !== undefined) add('sanction_list = ?', filter.sanctionList);
+    if (filter.importId !== undefined) add('import_id = ?', BigInt(filter.importId));
+    if (filter.validOn !== undefined) {
+      add('(valid_from IS NULL OR valid_from <= ?::DATE)', filter.validOn);
+      add('(valid_to IS NULL OR valid_to >= ?::DATE)', filter.validOn);
+    }
+    if (filter.open) where.push('valid_to IS NULL');
     const rows = await this.rows(
-      `SELECT * FROM labels WHERE chain = $1 AND address = $2 ORDER BY added_at, source, category`,
-      [chain, address],
+      `SELECT chain, address, entity, category, actor, country, source, confidence, sanction_list, programs,
+         strftime(valid_from, '%Y-%m-%d') AS valid_from, strftime(valid_to, '%Y-%m-%d') AS valid_to, import_id
+       FROM labels ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY chain, address, valid_from NULLS FIRST, source, category, entity`,
+      values,
+    );
+    return rows.map(rowToLabel);
+  }
+
+  async listLabelImports(): Promise<LabelImport[]> {
+    const rows = await this.rows(
+      `SELECT id, format, source, list_name, strftime(list_date, '%Y-%m-%d') AS list_date, sha256, labels, closed,
+         strftime(imported_at, '%Y-%m-%dT%H:%M:%SZ') AS imported_at FROM label_imports ORDER BY id`,
     );
     return rows.map((r) => ({
-      chain: String(r.chain),
-      address: String(r.address),
-      entity: (r.entity as string | null) ?? null,
-      category: String(r.category),
+      id: Number(r.id),
+      format: String(r.format),
       source: String(r.source),
-      confidence: toNum(r.confidence),
+      listName: (r.list_name as string | null) ?? null,
+      listDate: (r.list_date as string | null) ?? null,
+      sha256: (r.sha256 as string | null) ?? null,
+      labels: Number(r.labels),
+      closed: Number(r.closed),
+      importedAt: String(r.imported_at),
     }));
   }
 

@@ -87,6 +87,33 @@ export const MIGRATIONS: readonly Migration[] = [
        )`,
     ],
   },
+  {
+    version: 2,
+    description: 'labels with provenance, validity and sanctions programs; label imports',
+    statements: [
+      `ALTER TABLE labels ADD COLUMN actor VARCHAR`,
+      `ALTER TABLE labels ADD COLUMN country VARCHAR`,
+      `ALTER TABLE labels ADD COLUMN sanction_list VARCHAR`,
+      // Programs joined by ';' (program codes never contain one).
+      `ALTER TABLE labels ADD COLUMN programs VARCHAR`,
+      `ALTER TABLE labels ADD COLUMN valid_from DATE`,
+      `ALTER TABLE labels ADD COLUMN valid_to DATE`,
+      `ALTER TABLE labels ADD COLUMN import_id BIGINT`,
+      `CREATE INDEX labels_by_address ON labels (chain, address)`,
+      `CREATE SEQUENCE label_import_id_seq START 1`,
+      `CREATE TABLE label_imports (
+         id BIGINT PRIMARY KEY DEFAULT nextval('label_import_id_seq'),
+         format VARCHAR NOT NULL,
+         source VARCHAR NOT NULL,
+         list_name VARCHAR,
+         list_date DATE,
+         sha256 VARCHAR,
+         labels UBIGINT NOT NULL DEFAULT 0,
+         closed UBIGINT NOT NULL DEFAULT 0,
+         imported_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+       )`,
+    ],
+  },
 ];
 
 /** The schema version this code writes. */
