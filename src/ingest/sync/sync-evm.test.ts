@@ -572,7 +572,7 @@ describe('syncEvm against anvil', () => {
     }
     expect(result.blocks).toBeGreaterThan(2);
     expect(warnings).toEqual([
-      'the node has neither debug_traceBlockByNumber nor trace_block: internal value transfers are not synced',
+      'the node has neither trace_block nor debug_traceBlockByNumber: internal value transfers are not synced',
     ]);
     expect(await ctx.store.listTransfers({ kind: 'internal' })).toEqual([]);
     expect(
