@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors/base.ts';
 import type { LabelImport, Store } from '../store/store.ts';
+import { importOfacLists } from './import/ofac-lists.ts';
 import { importOfacXml } from './import/ofac-xml.ts';
 import type { LabelImporter, LabelImportOptions } from './importer.ts';
 
@@ -10,10 +11,11 @@ import type { LabelImporter, LabelImportOptions } from './importer.ts';
  * Every label format `chaintrail labels import <format>` reads, by name.
  *
  * @example
- * Object.keys(IMPORTERS); // ['ofac-xml', …]
+ * Object.keys(IMPORTERS); // ['ofac-xml', 'ofac-lists', …]
  */
 export const IMPORTERS: Readonly<Record<string, LabelImporter>> = {
   'ofac-xml': importOfacXml,
+  'ofac-lists': importOfacLists,
   // tagpack: importTagpack, <- GraphSense TagPacks (src/labels/import/tagpack.ts), added with it.
 };
 
@@ -137,7 +139,8 @@ export async function importLabels(
     } else if (newest !== undefined && source.listDate < newest) {
       closeDelisted = false;
       warnings.push(
-        `list date ${source.listDate} is older than the newest ${source.listName ?? 'list'} already imported (${newest}): nothing closed`,
+        `list date ${source.listDate} is older than the newest ${source.listName ?? 'list'} already imported (${newest}): ` +
+          'nothing closed, and addresses the newer list dropped are labelled open again',
       );
     }
   }
