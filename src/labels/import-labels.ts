@@ -5,17 +5,20 @@ import { UserError } from '../errors/base.ts';
 import type { LabelImport, Store } from '../store/store.ts';
 import { importOfacLists } from './import/ofac-lists.ts';
 import { importOfacXml } from './import/ofac-xml.ts';
+import { importCsvLabels, importJsonLabels } from './import/tabular.ts';
 import type { LabelImporter, LabelImportOptions } from './importer.ts';
 
 /**
  * Every label format `chaintrail labels import <format>` reads, by name.
  *
  * @example
- * Object.keys(IMPORTERS); // ['ofac-xml', 'ofac-lists', …]
+ * Object.keys(IMPORTERS); // ['ofac-xml', 'ofac-lists', 'csv', 'json']
  */
 export const IMPORTERS: Readonly<Record<string, LabelImporter>> = {
   'ofac-xml': importOfacXml,
   'ofac-lists': importOfacLists,
+  csv: importCsvLabels,
+  json: importJsonLabels,
   // tagpack: importTagpack, <- GraphSense TagPacks (src/labels/import/tagpack.ts), added with it.
 };
 
