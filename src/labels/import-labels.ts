@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors/base.ts';
 import type { LabelImport, Store } from '../store/store.ts';
+import { importOfacCsv } from './import/ofac-csv.ts';
 import { importOfacLists } from './import/ofac-lists.ts';
 import { importOfacXml } from './import/ofac-xml.ts';
 import { importCsvLabels, importJsonLabels } from './import/tabular.ts';
@@ -12,10 +13,11 @@ import type { LabelImporter, LabelImportOptions } from './importer.ts';
  * Every label format `chaintrail labels import <format>` reads, by name.
  *
  * @example
- * Object.keys(IMPORTERS); // ['ofac-xml', 'ofac-lists', 'csv', 'json']
+ * Object.keys(IMPORTERS); // ['ofac-xml', 'ofac-csv', 'ofac-lists', 'csv', 'json']
  */
 export const IMPORTERS: Readonly<Record<string, LabelImporter>> = {
   'ofac-xml': importOfacXml,
+  'ofac-csv': importOfacCsv,
   'ofac-lists': importOfacLists,
   csv: importCsvLabels,
   json: importJsonLabels,
