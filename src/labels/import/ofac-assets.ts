@@ -1,5 +1,4 @@
 import { getAddressCodec } from '../../model/address.ts';
-import { getChain } from '../../model/chains.ts';
 
 /** The `sanctionList` of labels from OFAC's Specially Designated Nationals list. */
 export const OFAC_SDN_LIST = 'OFAC SDN';
@@ -126,26 +125,4 @@ function withCodec(code: string, chain: string, text: string): ResolvedOfacAddre
     return { chain: null, reason: error instanceof Error ? error.message : String(error) };
   }
   return { chain: null, reason: `invalid ${chain} address "${text}"` };
-}
-
-/**
- * The OFAC asset codes chaintrail maps to a chain (for help texts and docs).
- *
- * @example
- * knownOfacAssets().includes('XMR'); // true
- */
-export function knownOfacAssets(): string[] {
-  return [...Object.keys(ASSET_CHAINS), ...Object.keys(MULTI_CHAIN_ASSETS)];
-}
-
-/**
- * The chain key an asset code maps to when the address form does not decide it.
- *
- * @example
- * ofacAssetChain('LTC'); // 'litecoin'
- */
-export function ofacAssetChain(asset: string): string | null {
-  const code = asset.trim().toUpperCase();
-  const key = ASSET_CHAINS[code] ?? MULTI_CHAIN_ASSETS[code] ?? null;
-  return key === null ? null : getChain(key).key;
 }
