@@ -8,6 +8,7 @@ import { parse } from 'csv-parse/sync';
 import { formatUnits, parseUnits } from '../src/model/amount.ts';
 import { importTransfersCsv, parseColumnMap } from '../src/ingest/transfers-csv.ts';
 import { createDuckDbStore } from '../src/store/duckdb/duckdb-store.ts';
+import { evalOfac } from './eval-ofac.ts';
 
 const SHARED = path.resolve(
   process.env.CHAINTRAIL_SHARED_DATA ?? path.join(import.meta.dirname, '../../shared/data'),
@@ -80,4 +81,15 @@ if (gt === null) {
     );
   }
   if (gt.some((r) => !r.ok)) process.exitCode = 1;
+}
+
+const ofac = await evalOfac(SHARED);
+console.log(
+  'OFAC SDN (ofac/): the official sdn_advanced.xml of 2025-11-19 against the derived table',
+);
+if (ofac === null) {
+  console.log(`  SKIPPED: ${path.join(SHARED, 'ofac')} not found (set CHAINTRAIL_SHARED_DATA)`);
+} else {
+  for (const line of ofac) console.log(`  ${line.ok ? 'ok  ' : 'FAIL'} ${line.text}`);
+  if (ofac.some((line) => !line.ok)) process.exitCode = 1;
 }

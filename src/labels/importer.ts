@@ -17,6 +17,8 @@ export type LabelImportOptions = {
   listDate?: string | undefined;
   /** Column mapping of tabular formats: field -> column name, e.g. `{ address: 'addr' }`. */
   map?: Record<string, string> | undefined;
+  /** Called as the file is read: bytes read so far and the file's size (for progress bars). */
+  onProgress?: ((bytesRead: number, totalBytes: number) => void) | undefined;
 };
 
 /**

@@ -130,6 +130,18 @@ describe('getAddressCodec', () => {
     );
   });
 
+  it('keeps addresses of chains without a codec as given (trimmed), rejecting only empty or spaced input', () => {
+    // A Litecoin address of the OFAC SDN list (sdn_advanced.xml of 2025-11-19).
+    const ltc = getAddressCodec('ltc');
+    expect(ltc.chain).toMatchObject({ key: 'litecoin', family: 'other' });
+    expect(ltc.normalize(' LNf2JDiuunBz7GMDKFYHN4rq5meXWxiwfb ')).toBe(
+      'LNf2JDiuunBz7GMDKFYHN4rq5meXWxiwfb',
+    );
+    expect(ltc.isValid('LNf2JDiu unBz7')).toBe(false);
+    expect(ltc.isValid(' ')).toBe(false);
+    expect(getAddressCodec('etc').chain).toMatchObject({ family: 'evm', chainId: 61 });
+  });
+
   it('rejects unknown chains with UNKNOWN_CHAIN', () => {
     expect(() => getAddressCodec('etherium')).toThrow(
       expect.objectContaining({ code: 'UNKNOWN_CHAIN' }),

@@ -5,6 +5,8 @@
  * - Bitcoin: Base58Check P2PKH/P2SH kept as given; bech32 P2WPKH/P2WSH (witness v0) and
  *   bech32m P2TR (witness v1, 32 bytes) stored lowercase.
  * - Tron: Base58Check `T…` form (version byte 0x41); the hex form `41…` is converted to it.
+ * - Other chains (family `other`: Litecoin, Monero, XRP, …): no codec yet, so the address is stored
+ *   exactly as given (trimmed); only empty input and whitespace or control characters are rejected.
  *
  * Hashing and checksums come from viem (Keccak-256, SHA-256) and @scure/base (Base58Check,
  * bech32, bech32m); nothing here hashes by hand.
@@ -275,6 +277,28 @@ function parseTron(input: string): Parsed {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Chains without a codec
+
+/** Longer than any address format we know of (Monero integrated addresses have 106 characters). */
+const AS_GIVEN_MAX_LENGTH = 128;
+const AS_GIVEN_BAD_CHARACTER = new Invalid('whitespace or control character inside the address');
+
+/**
+ * Without a codec nothing can be checked or normalised, so the address is kept as given; case is
+ * never changed because most of these chains use case-sensitive base58.
+ */
+function parseAsGiven(input: string): Parsed {
+  if (typeof input !== 'string') return NOT_A_STRING;
+  const s = input.trim();
+  if (s.length === 0) return EMPTY;
+  if (s.length > AS_GIVEN_MAX_LENGTH)
+    return new Invalid(`longer than ${AS_GIVEN_MAX_LENGTH} characters`);
+  // eslint-disable-next-line no-control-regex
+  if (/[\s\u0000-\u001f\u007f]/.test(s)) return AS_GIVEN_BAD_CHARACTER;
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Registry
 
 const identity = (canonical: string): string => canonical;
@@ -293,6 +317,8 @@ function createCodec(chain: Chain): AddressCodec {
     }
     case 'tron':
       return makeCodec(chain, parseTron, identity);
+    case 'other':
+      return makeCodec(chain, parseAsGiven, identity);
     default: {
       const family: never = chain.family;
       throw new UserError(`No address codec for chain family "${String(family)}"`, {

@@ -1,7 +1,11 @@
 import { UserError } from '../errors/base.ts';
 
-/** How addresses are written on a chain family. */
-export type ChainFamily = 'evm' | 'bitcoin' | 'tron';
+/**
+ * How addresses are written on a chain family. `other`: chains chaintrail has no address codec for
+ * yet (Litecoin, Monero, XRP, …); they exist so that labels of such addresses (e.g. OFAC's) can be
+ * stored and looked up, with the address kept exactly as given.
+ */
+export type ChainFamily = 'evm' | 'bitcoin' | 'tron' | 'other';
 
 /**
  * A chain chaintrail knows. `key` is the stable identifier stored in every row
@@ -101,6 +105,50 @@ const KNOWN_CHAINS: readonly Chain[] = [
     bitcoinNetwork: 'testnet',
   },
   { key: 'tron', name: 'Tron', family: 'tron', nativeSymbol: 'TRX', nativeDecimals: 6 },
+  {
+    key: 'ethereum-classic',
+    name: 'Ethereum Classic',
+    family: 'evm',
+    chainId: 61,
+    nativeSymbol: 'ETC',
+    nativeDecimals: 18,
+  },
+  // Chains without an address codec (family `other`): the OFAC SDN list has addresses on them.
+  { key: 'litecoin', name: 'Litecoin', family: 'other', nativeSymbol: 'LTC', nativeDecimals: 8 },
+  {
+    key: 'bitcoin-cash',
+    name: 'Bitcoin Cash',
+    family: 'other',
+    nativeSymbol: 'BCH',
+    nativeDecimals: 8,
+  },
+  {
+    key: 'bitcoin-sv',
+    name: 'Bitcoin SV',
+    family: 'other',
+    nativeSymbol: 'BSV',
+    nativeDecimals: 8,
+  },
+  {
+    key: 'bitcoin-gold',
+    name: 'Bitcoin Gold',
+    family: 'other',
+    nativeSymbol: 'BTG',
+    nativeDecimals: 8,
+  },
+  { key: 'dash', name: 'Dash', family: 'other', nativeSymbol: 'DASH', nativeDecimals: 8 },
+  { key: 'zcash', name: 'Zcash', family: 'other', nativeSymbol: 'ZEC', nativeDecimals: 8 },
+  { key: 'verge', name: 'Verge', family: 'other', nativeSymbol: 'XVG', nativeDecimals: 6 },
+  { key: 'monero', name: 'Monero', family: 'other', nativeSymbol: 'XMR', nativeDecimals: 12 },
+  { key: 'xrp', name: 'XRP Ledger', family: 'other', nativeSymbol: 'XRP', nativeDecimals: 6 },
+  { key: 'solana', name: 'Solana', family: 'other', nativeSymbol: 'SOL', nativeDecimals: 9 },
+  {
+    key: 'bnb-beacon',
+    name: 'BNB Beacon Chain',
+    family: 'other',
+    nativeSymbol: 'BNB',
+    nativeDecimals: 8,
+  },
 ];
 
 const BY_KEY = new Map(KNOWN_CHAINS.map((c) => [c.key, c]));
@@ -114,6 +162,15 @@ const ALIASES = new Map<string, string>([
   ['trx', 'tron'],
   ['bnb', 'bsc'],
   ['matic', 'polygon'],
+  ['etc', 'ethereum-classic'],
+  ['ltc', 'litecoin'],
+  ['bch', 'bitcoin-cash'],
+  ['bsv', 'bitcoin-sv'],
+  ['btg', 'bitcoin-gold'],
+  ['zec', 'zcash'],
+  ['xvg', 'verge'],
+  ['xmr', 'monero'],
+  ['sol', 'solana'],
 ]);
 
 /**
