@@ -1,7 +1,11 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
+import { loadReferenceLabels } from '../labels/reference.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
+import { packageRoot } from './paths.ts';
 
 /** What every command gets: where to write, the environment, a logger on stderr. */
 export type CliContext = {
@@ -27,7 +31,31 @@ export function createCliContext(io: Omit<CliContext, 'logger'>): CliContext {
 }
 
 /**
- * Opens the store named by `--db` / `CHAINTRAIL_DB`, runs `fn`, and always closes it.
+ * Loads the shipped reference labels (data/reference) into a database that has no label import yet,
+ * with one line on stderr; `CHAINTRAIL_NO_REFERENCE=1` opts out. A package without the folder loads
+ * nothing.
+ */
+async function loadReferenceIntoNewStore(ctx: CliContext, store: Store): Promise<void> {
+  if (/^(1|true|yes)$/i.test(ctx.env.CHAINTRAIL_NO_REFERENCE ?? '')) return;
+  if ((await store.listLabelImports()).length > 0) return;
+  const dir = path.join(packageRoot(), 'data/reference');
+  if (!fs.existsSync(path.join(dir, 'manifest.json'))) {
+    ctx.logger.warn(
+      { dir },
+      'no reference label set found; the new database starts without labels',
+    );
+    return;
+  }
+  const result = await loadReferenceLabels({ store, dir });
+  ctx.stderr.write(
+    `chaintrail: new database: loaded ${result.labelsWritten.toLocaleString('en-US')} reference labels from ${result.loaded} lists in ${(result.ms / 1000).toFixed(1)} s (see data/reference/PROVENANCE.md; CHAINTRAIL_NO_REFERENCE=1 skips this)\n`,
+  );
+}
+
+/**
+ * Opens the store named by `--db` / `CHAINTRAIL_DB`, runs `fn`, and always closes it. A database
+ * without any label import first gets the shipped reference labels (`CHAINTRAIL_NO_REFERENCE=1` skips
+ * them).
  *
  * @example
  * await withStore(ctx, opts, async (store) => store.getStats());
@@ -39,6 +67,7 @@ export async function withStore<T>(
 ): Promise<T> {
   const store = await openStore({ db: options.db, env: ctx.env });
   try {
+    await loadReferenceIntoNewStore(ctx, store);
     return await fn(store);
   } finally {
     await store.close();
