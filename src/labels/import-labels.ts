@@ -1,3 +1,4 @@
+import { importTagpack } from './import/tagpack.ts';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,7 +14,7 @@ import type { LabelImporter, LabelImportOptions } from './importer.ts';
  * Every label format `chaintrail labels import <format>` reads, by name.
  *
  * @example
- * Object.keys(IMPORTERS); // ['ofac-xml', 'ofac-csv', 'ofac-lists', 'csv', 'json']
+ * Object.keys(IMPORTERS); // ['ofac-xml', 'ofac-csv', 'ofac-lists', 'csv', 'json', 'tagpack']
  */
 export const IMPORTERS: Readonly<Record<string, LabelImporter>> = {
   'ofac-xml': importOfacXml,
@@ -21,7 +22,7 @@ export const IMPORTERS: Readonly<Record<string, LabelImporter>> = {
   'ofac-lists': importOfacLists,
   csv: importCsvLabels,
   json: importJsonLabels,
-  // tagpack: importTagpack, <- GraphSense TagPacks (src/labels/import/tagpack.ts), added with it.
+  tagpack: importTagpack,
 };
 
 /** Input of {@link importLabels}. */

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
@@ -12,7 +13,8 @@ import {
 import { LABEL_FIELDS, parseLabelMap } from '../../labels/import/tabular.ts';
 import { parseListDate } from '../../labels/import/list-date.ts';
 import type { LabelImportOptions } from '../../labels/importer.ts';
-import { CATEGORIES, CONFIDENCE, parseConfidence } from '../../labels/taxonomy.ts';
+import { exportTagpack } from '../../labels/export-tagpack.ts';
+import { CATEGORIES, CONFIDENCE, parseCategory, parseConfidence } from '../../labels/taxonomy.ts';
 import type { Label, LabelImport, Store } from '../../store/store.ts';
 import { type CliContext, type GlobalOptions, withStore } from '../context.ts';
 import { withGlobalOptions } from '../options.ts';
@@ -311,6 +313,44 @@ export function registerLabelsCommand(program: Command, ctx: CliContext): void {
     }
     ctx.stdout.write(`${formatTable(LABEL_HEADER, labelRows(found))}\n`);
   });
+
+  withGlobalOptions(
+    labels
+      .command('export')
+      .description('write labels as a GraphSense TagPack (YAML), closed ones included')
+      .argument('<format>', 'tagpack (the only export format)')
+      .option('--out <file>', 'write to this file (default: stdout)')
+      .option('--chain <chain>', 'only labels of this chain')
+      .option('--category <category>', 'only labels of this category')
+      .option('--title <title>', "the pack's title"),
+  ).action(
+    async (
+      format: string,
+      options: GlobalOptions & { out?: string; chain?: string; category?: string; title?: string },
+    ) => {
+      if (format !== 'tagpack')
+        throw new UserError(`Unknown export format "${format}" (known: tagpack)`, {
+          code: 'BAD_USAGE',
+        });
+      const { yaml } = await withStore(ctx, options, (store) =>
+        exportTagpack({
+          store,
+          title: options.title,
+          filter: {
+            ...(options.chain ? { chain: getChain(options.chain).key } : {}),
+            ...(options.category ? { category: parseCategory(options.category) } : {}),
+          },
+        }),
+      );
+      if (!options.out) {
+        ctx.stdout.write(yaml);
+        return;
+      }
+      const temp = `${options.out}.${process.pid}.tmp`;
+      fs.writeFileSync(temp, yaml);
+      fs.renameSync(temp, options.out);
+    },
+  );
 
   withGlobalOptions(
     labels.command('imports').description('the label import log: lists, dates, counts, hashes'),

@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempStore } from '../../../test/helpers/temp-store.ts';
@@ -344,5 +346,33 @@ describe('DuckDB store: labels', () => {
     ).rejects.toThrow('bad row');
     expect(await ctx.store.listLabels()).toEqual([]);
     expect(await ctx.store.listLabelImports()).toEqual([]);
+  });
+});
+
+describe('DuckDB store: crash right after creation', () => {
+  it('opens a new database again after its creator was killed (kill -9) before closing it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaintrail-crash-'));
+    try {
+      const db = path.join(dir, 'db.duckdb');
+      const script = `import { createDuckDbStore } from ${JSON.stringify(path.resolve(import.meta.dirname, 'duckdb-store.ts'))};
+        await createDuckDbStore({ path: ${JSON.stringify(db)} });
+        process.kill(process.pid, 'SIGKILL');`;
+      const result = spawnSync(process.execPath, [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        script,
+      ]);
+      expect(result.signal).toBe('SIGKILL');
+      const store = await createDuckDbStore({ path: db });
+      try {
+        expect(await store.getSchemaVersion()).toBe(LATEST_SCHEMA_VERSION);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

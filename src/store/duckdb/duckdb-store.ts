@@ -202,6 +202,7 @@ async function migrate(connection: DuckDBConnection, location: string): Promise<
   );
   const current = await readSchemaVersion(connection);
   if (current > LATEST_SCHEMA_VERSION) throw new SchemaTooNewError(location, current);
+  let migrated = false;
   for (const migration of MIGRATIONS) {
     if (migration.version <= current) continue;
     await connection.run('BEGIN TRANSACTION');
@@ -209,11 +210,16 @@ async function migrate(connection: DuckDBConnection, location: string): Promise<
       for (const statement of migration.statements) await connection.run(statement);
       await connection.run('INSERT INTO schema_version (version) VALUES ($1)', [migration.version]);
       await connection.run('COMMIT');
+      migrated = true;
     } catch (error) {
       await connection.run('ROLLBACK');
       throw error;
     }
   }
+  // Schema changes go into the database file at once, not only the write-ahead log: after a kill -9
+  // right after migration 2, DuckDB 1.5 could not replay its log ("Calling
+  // DatabaseManager::GetDefaultDatabase with no default database set") and the file would not open.
+  if (migrated) await connection.run('CHECKPOINT');
 }
 
 async function readSchemaVersion(connection: DuckDBConnection): Promise<number> {
@@ -537,7 +543,7 @@ class DuckDbStore implements Store {
       throw new BaseError('A write is already in progress on this store', { code: 'STORE_BUSY' });
     this.writing = true;
     const c = this.connection;
-    const scratch: { file: { fd: number; path: string } | null } = { file: null };
+    const scratch: { file: { fd: number | null; path: string } | null } = { file: null };
     let eventAppender: DuckDBAppender | null = null;
     const staged = { transfers: 0, events: 0 };
     // Small writes wait here and are applied inside the merge transaction.
@@ -579,7 +585,7 @@ class DuckDbStore implements Store {
         appendTransfers: async (transfers) => {
           if (transfers.length === 0) return;
           scratch.file ??= openStageFile(this.location);
-          fs.writeSync(scratch.file.fd, transferCsvLines(transfers));
+          fs.writeSync(scratch.file.fd!, transferCsvLines(transfers));
           staged.transfers += transfers.length;
         },
         appendEvents: async (events) => {
@@ -621,7 +627,10 @@ class DuckDbStore implements Store {
       };
       await fn(writer);
       if (scratch.file) {
-        fs.closeSync(scratch.file.fd);
+        // Closed once only: the number is free for reuse at once, and DuckDB's own temporary files
+        // took it (a second close then broke DuckDB's spill file with EBADF).
+        fs.closeSync(scratch.file.fd!);
+        scratch.file.fd = null;
         await c.run(`SET memory_limit = '${LOAD_MEMORY_LIMIT}'`);
         await c.run(`INSERT INTO stage_transfers SELECT * FROM read_csv('${scratch.file.path.replaceAll("'", "''")}', header = false,
           nullstr = '\\N', allow_quoted_nulls = false, quote = '"', escape = '"', delim = ',', buffer_size = ${LOAD_BUFFER_BYTES},
@@ -668,11 +677,7 @@ class DuckDbStore implements Store {
       throw error;
     } finally {
       if (scratch.file) {
-        try {
-          fs.closeSync(scratch.file.fd);
-        } catch {
-          // Already closed before the load.
-        }
+        if (scratch.file.fd !== null) fs.closeSync(scratch.file.fd);
         fs.rmSync(scratch.file.path, { force: true });
       }
       await this.dropStaging().catch(() => undefined);
