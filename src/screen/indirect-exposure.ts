@@ -1,0 +1,285 @@
+import type { Asset } from '../model/asset.ts';
+import type { CounterpartyFlows, Store } from '../store/store.ts';
+import type { ExposureSource, IndirectExposure, LabelRef } from './types.ts';
+
+/** Counterparties read per address and asset and hop (largest first); the rest is unattributed. */
+export const DEFAULT_MAX_COUNTERPARTIES = 1000;
+/** Intermediate addresses followed per screened address, direction and hop (largest value first). */
+export const DEFAULT_MAX_PATHS = 1000;
+/** Contributors kept per exposure for the explanation. */
+const MAX_SOURCES = 5;
+/** Share precision: shares are computed in integers of 1e-12, then divided. */
+const SHARE_SCALE = 10n ** 12n;
+/**
+ * Addresses value is never followed through: the EVM zero address is the `from` of every mint and
+ * the `to` of every burn, so following it would tie unrelated holders together.
+ */
+const NOT_FOLLOWED = new Set(['0x0000000000000000000000000000000000000000']);
+
+/** Input of {@link computeIndirectExposure}. */
+export type ComputeIndirectExposureParameters = {
+  store: Store;
+  chain: string;
+  /** Canonical addresses to screen, all of `chain`. */
+  addresses: readonly string[];
+  /** Hops to follow (1 = direct counterparties only). */
+  hops: number;
+  /** The current labels of an address (undefined or empty: unlabelled, value is followed through). */
+  labelsOf: (address: string) => readonly LabelRef[] | undefined;
+  /** Symbol and decimals per asset key of `chain`. */
+  assets: ReadonlyMap<string, Asset>;
+  /** Only transfers at or before this Unix time. */
+  until?: number | undefined;
+  maxCounterparties?: number | undefined;
+  maxPaths?: number | undefined;
+};
+
+/** Per screened address: its exposures, and notes on what was left out. */
+export type ComputeIndirectExposureReturnType = Map<
+  string,
+  { exposures: IndirectExposure[]; notes: string[] }
+>;
+
+/** Value of one asset that reached `node` on its way to (in) or from (out) a screened address. */
+type Packet = {
+  seed: string;
+  asset: string | null;
+  node: string;
+  value: bigint;
+  /** Addresses from the screened address outward, `node` last; empty for the screened address itself. */
+  path: string[];
+  /** The value of the single largest path merged into this packet (the one `path` names). */
+  best: bigint;
+};
+
+type Accumulator = {
+  amount: bigint;
+  byHop: bigint[];
+  /** Per labelled counterparty, with the value of the largest single path (the one it names). */
+  sources: Map<string, { source: ExposureSource; best: bigint }>;
+};
+
+/**
+ * Value-weighted indirect exposure by proportional (haircut) propagation, per asset.
+ *
+ * Definition, for inflows (outflows mirror it): let T be what address A received of asset X, from
+ * every counterparty (gas fees and self-transfers left out). A sender S that carries labels passes
+ * its categories the full amount it sent A (hop 1). An unlabelled sender S is followed: each of S's
+ * own senders U is taken to have funded S's payment to A in proportion to its share of what S
+ * received of X, i.e. U is attributed amount(S→A) × amount(U→S) / received(S), and so on up to
+ * `hops`. Propagation stops at labelled addresses (an identified party is an endpoint), at the zero
+ * address, and on cycles. The exposure to category C is the sum attributed to C; its share is that
+ * sum / T. An address with labels in several categories counts in each, so shares of different
+ * categories may add up to more than 1.
+ *
+ * Limits (stated in the notes of a result where they apply): amounts are aggregated over time, so
+ * value that reached S after S paid A still counts; assets are followed separately (a swap ends the
+ * trail); only the largest `maxCounterparties` counterparties per address, asset and hop and the
+ * largest `maxPaths` intermediate addresses per screened address and hop are followed, and the rest
+ * stays unattributed.
+ *
+ * @example
+ * const byAddress = await computeIndirectExposure({
+ *   store, chain: 'ethereum', addresses: [address], hops: 2,
+ *   labelsOf: (a) => index.byChain.get('ethereum')?.get(a)?.current, assets: new Map(),
+ * });
+ * byAddress.get(address)?.exposures; // [{ direction: 'in', category: 'sanctioned', share: 0.5, … }]
+ */
+export async function computeIndirectExposure(
+  parameters: ComputeIndirectExposureParameters,
+): Promise<ComputeIndirectExposureReturnType> {
+  const { store, chain, hops, labelsOf, assets } = parameters;
+  const maxPaths = parameters.maxPaths ?? DEFAULT_MAX_PATHS;
+  const out: ComputeIndirectExposureReturnType = new Map();
+  const seeds = [...new Set(parameters.addresses)];
+  for (const seed of seeds) out.set(seed, { exposures: [], notes: [] });
+  if (hops < 1 || seeds.length === 0) return out;
+
+  for (const direction of ['in', 'out'] as const) {
+    // Per seed: totals per asset and accumulators per asset and category.
+    const totals = new Map<string, Map<string, bigint>>();
+    const acc = new Map<string, Map<string, Map<string, Accumulator>>>();
+    const omitted = new Map<string, number>();
+    const notFollowed = new Map<string, number>();
+    let packets: Packet[] = seeds.map((seed) => ({
+      seed,
+      asset: null,
+      node: seed,
+      value: 0n,
+      path: [],
+      best: 0n,
+    }));
+    for (let hop = 1; hop <= hops && packets.length > 0; hop++) {
+      const flows = await store.getCounterpartyFlows({
+        chain,
+        addresses: [...new Set(packets.map((p) => p.node))],
+        direction,
+        ...(parameters.maxCounterparties === undefined
+          ? {}
+          : { maxCounterparties: parameters.maxCounterparties }),
+        ...(parameters.until === undefined ? {} : { until: parameters.until }),
+      });
+      const byNode = new Map<string, CounterpartyFlows[]>();
+      for (const f of flows) {
+        const list = byNode.get(f.address);
+        if (list) list.push(f);
+        else byNode.set(f.address, [f]);
+      }
+      const next = new Map<string, Packet>();
+      for (const p of packets) {
+        for (const f of byNode.get(p.node) ?? []) {
+          if (p.asset !== null && f.asset !== p.asset) continue;
+          if (hop === 1) {
+            let t = totals.get(p.seed);
+            if (!t) totals.set(p.seed, (t = new Map()));
+            t.set(f.asset, f.total);
+          }
+          if (f.counterparties > f.flows.length)
+            omitted.set(p.seed, (omitted.get(p.seed) ?? 0) + f.counterparties - f.flows.length);
+          for (const cp of f.flows) {
+            const value = hop === 1 ? cp.amount : (p.value * cp.amount) / f.total;
+            if (value === 0n) continue;
+            const a = cp.counterparty;
+            if (a === p.seed || p.path.includes(a)) continue;
+            const path = [...p.path, a];
+            const labels = labelsOf(a);
+            if (labels && labels.length > 0) {
+              credit(acc, p.seed, f.asset, labels, a, value, hop, path, hops);
+              continue;
+            }
+            if (hop === hops || NOT_FOLLOWED.has(a)) continue;
+            const key = `${p.seed}\u0000${f.asset}\u0000${a}`;
+            const merged = next.get(key);
+            if (!merged)
+              next.set(key, { seed: p.seed, asset: f.asset, node: a, value, path, best: value });
+            else {
+              // Paths through the same address merge; the largest one is kept for the explanation.
+              if (value > merged.best) {
+                merged.path = path;
+                merged.best = value;
+              }
+              merged.value += value;
+            }
+          }
+        }
+      }
+      packets = keepLargest([...next.values()], maxPaths, notFollowed);
+    }
+    for (const seed of seeds) {
+      const entry = out.get(seed)!;
+      const perAsset = acc.get(seed);
+      for (const [asset, byCategory] of perAsset ?? []) {
+        const total = totals.get(seed)?.get(asset) ?? 0n;
+        const meta = assets.get(asset);
+        for (const [category, a] of byCategory) {
+          entry.exposures.push({
+            direction,
+            category,
+            asset,
+            symbol: meta?.symbol ?? null,
+            decimals: meta?.decimals ?? null,
+            amount: a.amount,
+            total,
+            share:
+              total === 0n ? 0 : Number((a.amount * SHARE_SCALE) / total) / Number(SHARE_SCALE),
+            byHop: a.byHop,
+            sources: [...a.sources.values()]
+              .map((k) => k.source)
+              .sort((x, y) => (y.amount > x.amount ? 1 : y.amount < x.amount ? -1 : 0))
+              .slice(0, MAX_SOURCES)
+              .map((s) => ({
+                ...s,
+                path: direction === 'in' ? [...s.path].reverse().concat(seed) : [seed, ...s.path],
+              })),
+          });
+        }
+      }
+      const o = omitted.get(seed);
+      if (o)
+        entry.notes.push(
+          `${direction === 'in' ? 'inflows' : 'outflows'}: ${o} smaller counterparties not followed (limit ${parameters.maxCounterparties ?? DEFAULT_MAX_COUNTERPARTIES} per address, asset and hop); their value is unattributed`,
+        );
+      const n = notFollowed.get(seed);
+      if (n)
+        entry.notes.push(
+          `${direction === 'in' ? 'inflows' : 'outflows'}: ${n} smaller intermediate paths not followed (limit ${maxPaths} per hop); their value is unattributed`,
+        );
+    }
+  }
+  for (const entry of out.values())
+    entry.exposures.sort(
+      (a, b) =>
+        a.direction.localeCompare(b.direction) ||
+        b.share - a.share ||
+        a.category.localeCompare(b.category) ||
+        a.asset.localeCompare(b.asset),
+    );
+  return out;
+}
+
+function credit(
+  acc: Map<string, Map<string, Map<string, Accumulator>>>,
+  seed: string,
+  asset: string,
+  labels: readonly LabelRef[],
+  address: string,
+  value: bigint,
+  hop: number,
+  path: string[],
+  hops: number,
+): void {
+  let perAsset = acc.get(seed);
+  if (!perAsset) acc.set(seed, (perAsset = new Map()));
+  let byCategory = perAsset.get(asset);
+  if (!byCategory) perAsset.set(asset, (byCategory = new Map()));
+  const categories = new Set(labels.map((l) => l.category));
+  for (const category of categories) {
+    let a = byCategory.get(category);
+    if (!a) {
+      a = { amount: 0n, byHop: new Array<bigint>(hops).fill(0n), sources: new Map() };
+      byCategory.set(category, a);
+    }
+    a.amount += value;
+    a.byHop[hop - 1]! += value;
+    const known = a.sources.get(address);
+    if (!known)
+      a.sources.set(address, {
+        source: {
+          address,
+          labels: labels.filter((l) => l.category === category),
+          hops: hop,
+          amount: value,
+          path,
+        },
+        best: value,
+      });
+    else {
+      if (value > known.best) {
+        known.source.path = path;
+        known.best = value;
+      }
+      known.source.amount += value;
+      known.source.hops = Math.min(known.source.hops, hop);
+    }
+  }
+}
+
+/** Keeps, per screened address, the `max` packets of largest value; counts the rest in `dropped`. */
+function keepLargest(packets: Packet[], max: number, dropped: Map<string, number>): Packet[] {
+  const bySeed = new Map<string, Packet[]>();
+  for (const p of packets) {
+    const list = bySeed.get(p.seed);
+    if (list) list.push(p);
+    else bySeed.set(p.seed, [p]);
+  }
+  const kept: Packet[] = [];
+  for (const [seed, list] of bySeed) {
+    if (list.length > max) {
+      list.sort((a, b) => (b.value > a.value ? 1 : b.value < a.value ? -1 : 0));
+      dropped.set(seed, (dropped.get(seed) ?? 0) + list.length - max);
+      list.length = max;
+    }
+    kept.push(...list);
+  }
+  return kept;
+}
