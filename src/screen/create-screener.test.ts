@@ -262,8 +262,12 @@ describe('screening: indirect exposure', () => {
     const screener = await createScreener({ store: ctx.store, asOf: '2025-12-01' });
     const [result] = await screener.screen([{ address: a }], { hops: 2 });
     const inflows = result!.exposure.indirect!.filter((e) => e.direction === 'in');
-    expect(inflows).toHaveLength(1);
-    expect(inflows[0]).toMatchObject({
+    // One category, and the `illicit` group it belongs to, at the same share.
+    expect(inflows.map((e) => [e.category, e.share])).toEqual([
+      ['illicit', 0.3],
+      ['sanctioned', 0.3],
+    ]);
+    expect(inflows[1]).toMatchObject({
       category: 'sanctioned',
       asset: 'native',
       symbol: 'ETH',
@@ -288,9 +292,40 @@ describe('screening: indirect exposure', () => {
         .indirect!.filter((e) => e.direction === 'in')
         .map((e) => [e.category, e.amount, e.share, e.sources[0]!.path]),
     ).toEqual([
+      ['illicit', 5n * ETH, 0.5, [sanctioned, m, a]],
       ['sanctioned', 3n * ETH, 0.3, [sanctioned, m, a]],
       ['theft', 2n * ETH, 0.2, [theft, x, m, a]],
     ]);
+  });
+
+  it('counts a counterparty labelled in several categories once in a group such as illicit', async () => {
+    await writeTwoHops();
+    // The Lazarus address is also the Ronin Bridge primary exploiter (tayvano, see PROVENANCE.md).
+    await ctx.store.write((w) =>
+      w.addLabels([
+        {
+          chain: 'ethereum',
+          address: sanctioned,
+          entity: 'Ronin Bridge Exploiter',
+          category: 'theft',
+          actor: 'lazarus-group',
+          source: 'https://github.com/tayvano/lazarus-bluenoroff-research',
+          confidence: 50,
+        },
+      ]),
+    );
+    const screener = await createScreener({ store: ctx.store, asOf: '2025-12-01' });
+    const [result] = await screener.screen([{ address: a }], { hops: 2 });
+    const inflows = result!.exposure.indirect!.filter((e) => e.direction === 'in');
+    expect(inflows.map((e) => [e.category, e.share, e.members?.length ?? null])).toEqual([
+      ['illicit', 0.3, 8],
+      ['sanctioned', 0.3, null],
+      ['theft', 0.3, null],
+    ]);
+    expect(inflows[0]!.sources[0]!.labels.map((l) => l.category)).toEqual(['sanctioned', 'theft']);
+    expect(result!.explanation.fired.find((f) => f.rule === 'in-illicit-25')!.reason).toMatch(
+      /^30\.00% of ETH received \(3 of 10\) came from illicit \(darknet, malware, phishing, ransomware, sanctioned, scam, terrorism, theft\) addresses/,
+    );
   });
 
   it('measures outflows the same way, and counts only transfers up to the as-of day', async () => {
@@ -309,7 +344,8 @@ describe('screening: indirect exposure', () => {
     });
     const early = await createScreener({ store: ctx.store, asOf: '2022-12-31' });
     const [pOut, qOut] = await early.screen([{ address: p }, { address: q }], { hops: 2 });
-    expect(pOut!.exposure.indirect).toEqual([
+    expect(pOut!.exposure.indirect!.map((e) => e.category)).toEqual(['illicit', 'sanctioned']);
+    expect(pOut!.exposure.indirect!.slice(1)).toEqual([
       expect.objectContaining({
         direction: 'out',
         category: 'sanctioned',
@@ -346,6 +382,12 @@ describe('screening: indirect exposure', () => {
       'inflows: 2 smaller counterparties not followed (limit 1 per address, asset and hop); their value is unattributed',
     ]);
     expect(result!.exposure.indirect).toEqual([
+      expect.objectContaining({
+        direction: 'in',
+        category: 'illicit',
+        amount: 3n * ETH,
+        share: 0.3,
+      }),
       expect.objectContaining({
         direction: 'in',
         category: 'sanctioned',

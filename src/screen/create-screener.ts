@@ -7,7 +7,7 @@ import { DEFAULT_EVM_CHAIN, detectChain } from './detect-chain.ts';
 import { type DirectOutcome, evaluateDirect, evaluateIndirect } from './evaluate-rules.ts';
 import { computeIndirectExposure } from './indirect-exposure.ts';
 import { createLabelIndex, type LabelIndexEntry } from './label-index.ts';
-import { loadRiskRules, maxRiskLevel, type RiskRules } from './risk-rules.ts';
+import { loadRiskRules, maxRiskLevel, riskRuleGroups, type RiskRules } from './risk-rules.ts';
 import type {
   Explanation,
   Exposure,
@@ -96,6 +96,7 @@ export async function createScreener(parameters: CreateScreenerParameters): Prom
   const evmChain = getChain(parameters.evmChain ?? DEFAULT_EVM_CHAIN).key;
   const until = Date.parse(`${asOf}T00:00:00Z`) / 1000 + SECONDS_PER_DAY - 1;
   const index = await createLabelIndex({ store, asOf });
+  const groups = riskRuleGroups(rules);
   const ruleRef = { version: rules.version, sha256: rules.sha256, source: rules.source };
   const clean: Explanation = { fired: NONE, rules: ruleRef, asOf, labelSet: index.labelSet };
   const noExposure: Exposure = { direct: NONE, indirect: null, hops: 0, notes: NONE };
@@ -241,6 +242,7 @@ export async function createScreener(parameters: CreateScreenerParameters): Prom
         hops,
         labelsOf: (a) => labels?.get(a)?.current,
         assets: await assetsOf(chain),
+        groups,
         until,
         maxCounterparties: options.maxCounterparties,
         maxPaths: options.maxPaths,

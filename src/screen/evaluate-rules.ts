@@ -148,7 +148,7 @@ export function evaluateIndirect(
     if (rule.exposure !== 'indirect') continue;
     let best: { e: IndirectExposure; amount: bigint; share: number } | null = null;
     for (const e of exposures) {
-      if (!rule.categories.has(e.category)) continue;
+      if (e.category !== rule.exposureKey) continue;
       if (rule.direction !== 'any' && rule.direction !== e.direction) continue;
       if (!assetMatches(rule, e)) continue;
       const c = counted(rule, e);
@@ -170,7 +170,7 @@ export function evaluateIndirect(
     fired.push({
       rule: rule.id,
       level: rule.level,
-      reason: `${(best.share * 100).toFixed(2)}% of ${e.symbol ?? e.asset} ${e.direction === 'in' ? 'received' : 'sent'} (${amountText(best.amount, e)} of ${amountText(e.total, e)}) ${e.direction === 'in' ? 'came from' : 'went to'} ${e.category} addresses${rule.maxHops === null ? '' : ` within ${rule.maxHops} hops`}${via}`,
+      reason: `${(best.share * 100).toFixed(2)}% of ${e.symbol ?? e.asset} ${e.direction === 'in' ? 'received' : 'sent'} (${amountText(best.amount, e)} of ${amountText(e.total, e)}) ${e.direction === 'in' ? 'came from' : 'went to'} ${e.members ? `${e.category} (${e.members.join(', ')})` : e.category} addresses${rule.maxHops === null ? '' : ` within ${rule.maxHops} hops`}${via}`,
       exposure: e,
     });
   }

@@ -28,6 +28,11 @@ export type ComputeIndirectExposureParameters = {
   labelsOf: (address: string) => readonly LabelRef[] | undefined;
   /** Symbol and decimals per asset key of `chain`. */
   assets: ReadonlyMap<string, Asset>;
+  /**
+   * Category groups measured as one (e.g. `illicit`): a counterparty with labels in several of a
+   * group's categories counts once, so a group's share is never the sum of its members' shares.
+   */
+  groups?: ReadonlyMap<string, ReadonlySet<string>> | undefined;
   /** Only transfers at or before this Unix time. */
   until?: number | undefined;
   maxCounterparties?: number | undefined;
@@ -89,6 +94,7 @@ export async function computeIndirectExposure(
   parameters: ComputeIndirectExposureParameters,
 ): Promise<ComputeIndirectExposureReturnType> {
   const { store, chain, hops, labelsOf, assets } = parameters;
+  const groups = parameters.groups ?? new Map<string, ReadonlySet<string>>();
   const maxPaths = parameters.maxPaths ?? DEFAULT_MAX_PATHS;
   const out: ComputeIndirectExposureReturnType = new Map();
   const seeds = [...new Set(parameters.addresses)];
@@ -144,7 +150,7 @@ export async function computeIndirectExposure(
             const path = [...p.path, a];
             const labels = labelsOf(a);
             if (labels && labels.length > 0) {
-              credit(acc, p.seed, f.asset, labels, a, value, hop, path, hops);
+              credit(acc, p.seed, f.asset, labels, groups, a, value, hop, path, hops);
               continue;
             }
             if (hop === hops || NOT_FOLLOWED.has(a)) continue;
@@ -172,9 +178,11 @@ export async function computeIndirectExposure(
         const total = totals.get(seed)?.get(asset) ?? 0n;
         const meta = assets.get(asset);
         for (const [category, a] of byCategory) {
+          const members = groups.get(category);
           entry.exposures.push({
             direction,
             category,
+            ...(members ? { members: [...members].sort() } : {}),
             asset,
             symbol: meta?.symbol ?? null,
             decimals: meta?.decimals ?? null,
@@ -222,6 +230,7 @@ function credit(
   seed: string,
   asset: string,
   labels: readonly LabelRef[],
+  groups: ReadonlyMap<string, ReadonlySet<string>>,
   address: string,
   value: bigint,
   hop: number,
@@ -232,8 +241,13 @@ function credit(
   if (!perAsset) acc.set(seed, (perAsset = new Map()));
   let byCategory = perAsset.get(asset);
   if (!byCategory) perAsset.set(asset, (byCategory = new Map()));
-  const categories = new Set(labels.map((l) => l.category));
-  for (const category of categories) {
+  // Each category of the counterparty's labels, and each group holding one of them, gets the value once.
+  const targets = new Map<string, (l: LabelRef) => boolean>();
+  for (const l of labels) targets.set(l.category, (x) => x.category === l.category);
+  for (const [name, members] of groups)
+    if (labels.some((l) => members.has(l.category)))
+      targets.set(name, (x) => members.has(x.category));
+  for (const [category, matches] of targets) {
     let a = byCategory.get(category);
     if (!a) {
       a = { amount: 0n, byHop: new Array<bigint>(hops).fill(0n), sources: new Map() };
@@ -246,7 +260,7 @@ function credit(
       a.sources.set(address, {
         source: {
           address,
-          labels: labels.filter((l) => l.category === category),
+          labels: labels.filter(matches),
           hops: hop,
           amount: value,
           path,

@@ -27,6 +27,11 @@ export type RiskRule = {
   categories: ReadonlySet<string>;
   /** `category` as the file wrote it, for explanations. */
   categoryText: string;
+  /**
+   * What an indirect rule reads in the exposures: its one category, or the name of its group of
+   * categories (see {@link categoryGroupName}), measured as one.
+   */
+  exposureKey: string;
   /** Indirect only: inflows, outflows, or either. */
   direction: 'in' | 'out' | 'any';
   /** Indirect only: least share (0-1) of the asset's received / sent value. */
@@ -259,6 +264,7 @@ export function parseRiskRules(text: string, source: string, bytes?: Buffer): Ri
       exposure,
       categories,
       categoryText: categoryList.join(', '),
+      exposureKey: categories.size === 1 ? [...categories][0]! : categoryGroupName(categories),
       direction: direction as RiskRule['direction'],
       minShare,
       minAmount,
@@ -287,6 +293,36 @@ export function parseRiskRules(text: string, source: string, bytes?: Buffer): Ri
     default: level(top.default ?? 'low', 'default', lineOf(doc.get('default', true))),
     rules,
   };
+}
+
+/**
+ * The name of a group of categories measured as one: `illicit` for ILLICIT_CATEGORIES, else the
+ * sorted categories joined by `+`.
+ *
+ * @example
+ * categoryGroupName(new Set(['scam', 'darknet'])); // 'darknet+scam'
+ */
+export function categoryGroupName(categories: ReadonlySet<string>): string {
+  const sorted = [...categories].sort();
+  if (
+    sorted.length === ILLICIT_CATEGORIES.size &&
+    sorted.every((c) => ILLICIT_CATEGORIES.has(c as never))
+  )
+    return ILLICIT_KEYWORD;
+  return sorted.join('+');
+}
+
+/**
+ * The category groups the indirect rules read (and `illicit`, always reported).
+ *
+ * @example
+ * riskRuleGroups(loadRiskRules()).get('illicit'); // Set { 'sanctioned', 'theft', … }
+ */
+export function riskRuleGroups(rules: RiskRules): Map<string, ReadonlySet<string>> {
+  const groups = new Map<string, ReadonlySet<string>>([[ILLICIT_KEYWORD, ILLICIT_CATEGORIES]]);
+  for (const r of rules.rules)
+    if (r.exposure === 'indirect' && r.categories.size > 1) groups.set(r.exposureKey, r.categories);
+  return groups;
 }
 
 /**

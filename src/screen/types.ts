@@ -54,7 +54,10 @@ export type ExposureSource = {
  */
 export type IndirectExposure = {
   direction: 'in' | 'out';
+  /** A category, or the name of a group of categories (`illicit`; see `members`). */
   category: string;
+  /** For a group: its categories. A counterparty labelled in several of them counts once. */
+  members?: string[];
   asset: string;
   symbol: string | null;
   decimals: number | null;
