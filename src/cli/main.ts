@@ -3,6 +3,7 @@ import { BaseError, isUserError } from '../errors/base.ts';
 import { registerAddressCommand } from './commands/address.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerImportCommand } from './commands/import.ts';
+import { registerScreenCommand } from './commands/screen.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
 import { registerStatsCommand } from './commands/stats.ts';
 import { registerSyncCommand } from './commands/sync.ts';
@@ -38,6 +39,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerSimulateCommand(program, ctx);
   registerStatsCommand(program, ctx);
   registerAddressCommand(program, ctx);
+  registerScreenCommand(program, ctx);
   registerDemoCommand(program, ctx);
   return program;
 }
