@@ -10,6 +10,8 @@ export const DEFAULT_MAX_PATHS = 1000;
 const MAX_SOURCES = 5;
 /** Share precision: shares are computed in integers of 1e-12, then divided. */
 const SHARE_SCALE = 10n ** 12n;
+/** Value below one raw unit is not followed further (it rounds to nothing). */
+const MIN_FOLLOWED_UNITS = 0.5;
 /**
  * Addresses value is never followed through: the EVM zero address is the `from` of every mint and
  * the `to` of every burn, so following it would tie unrelated holders together.
@@ -45,23 +47,45 @@ export type ComputeIndirectExposureReturnType = Map<
   { exposures: IndirectExposure[]; notes: string[] }
 >;
 
+/** A path from a screened address outward, as a linked list from its far end (shared prefixes). */
+type Trail = { node: string; prev: Trail | null };
+
 /** Value of one asset that reached `node` on its way to (in) or from (out) a screened address. */
 type Packet = {
   seed: string;
   asset: string | null;
   node: string;
-  value: bigint;
-  /** Addresses from the screened address outward, `node` last; empty for the screened address itself. */
-  path: string[];
-  /** The value of the single largest path merged into this packet (the one `path` names). */
-  best: bigint;
+  /**
+   * Raw units, as a float: beyond the first hop, values are proportional estimates anyway, and
+   * bigint multiplication and division per step made dense graphs several times slower.
+   */
+  value: number;
+  /** The addresses from the screened address outward, `node` last; null for the screened address. */
+  trail: Trail | null;
+  /** The value of the single largest path merged into this packet (the one `trail` names). */
+  best: number;
 };
+
+/** An address's flows of one asset, with each counterparty's share of the total as a float. */
+type NodeFlows = { f: CounterpartyFlows; ratios: Float64Array };
+
+function onTrail(trail: Trail | null, node: string): boolean {
+  for (let t = trail; t !== null; t = t.prev) if (t.node === node) return true;
+  return false;
+}
+
+/** The trail's addresses, nearest the screened address first. */
+function trailPath(trail: Trail | null): string[] {
+  const path: string[] = [];
+  for (let t = trail; t !== null; t = t.prev) path.push(t.node);
+  return path.reverse();
+}
 
 type Accumulator = {
   amount: bigint;
   byHop: bigint[];
   /** Per labelled counterparty, with the value of the largest single path (the one it names). */
-  sources: Map<string, { source: ExposureSource; best: bigint }>;
+  sources: Map<string, { source: ExposureSource; best: bigint; trail: Trail }>;
 };
 
 /**
@@ -76,6 +100,9 @@ type Accumulator = {
  * address, and on cycles. The exposure to category C is the sum attributed to C; its share is that
  * sum / T. An address with labels in several categories counts in each, so shares of different
  * categories may add up to more than 1.
+ *
+ * Precision: direct counterparties' amounts are exact sums; beyond them, attributed amounts are
+ * proportional estimates carried as floats (about 15 significant digits) and rounded to raw units.
  *
  * Limits (stated in the notes of a result where they apply): amounts are aggregated over time, so
  * value that reached S after S paid A still counts; assets are followed separately (a swap ends the
@@ -111,9 +138,9 @@ export async function computeIndirectExposure(
       seed,
       asset: null,
       node: seed,
-      value: 0n,
-      path: [],
-      best: 0n,
+      value: 0,
+      trail: null,
+      best: 0,
     }));
     for (let hop = 1; hop <= hops && packets.length > 0; hop++) {
       const flows = await store.getCounterpartyFlows({
@@ -125,15 +152,20 @@ export async function computeIndirectExposure(
           : { maxCounterparties: parameters.maxCounterparties }),
         ...(parameters.until === undefined ? {} : { until: parameters.until }),
       });
-      const byNode = new Map<string, CounterpartyFlows[]>();
+      const byNode = new Map<string, NodeFlows[]>();
       for (const f of flows) {
+        const total = Number(f.total);
+        const ratios = new Float64Array(f.flows.length);
+        for (let i = 0; i < f.flows.length; i++) ratios[i] = Number(f.flows[i]!.amount) / total;
         const list = byNode.get(f.address);
-        if (list) list.push(f);
-        else byNode.set(f.address, [f]);
+        if (list) list.push({ f, ratios });
+        else byNode.set(f.address, [{ f, ratios }]);
       }
-      const next = new Map<string, Packet>();
+      // Per screened address and asset, the packets of the next hop by address: paths through the
+      // same address merge.
+      const next = new Map<string, Map<string, Packet>>();
       for (const p of packets) {
-        for (const f of byNode.get(p.node) ?? []) {
+        for (const { f, ratios } of byNode.get(p.node) ?? []) {
           if (p.asset !== null && f.asset !== p.asset) continue;
           if (hop === 1) {
             let t = totals.get(p.seed);
@@ -142,26 +174,40 @@ export async function computeIndirectExposure(
           }
           if (f.counterparties > f.flows.length)
             omitted.set(p.seed, (omitted.get(p.seed) ?? 0) + f.counterparties - f.flows.length);
-          for (const cp of f.flows) {
-            const value = hop === 1 ? cp.amount : (p.value * cp.amount) / f.total;
-            if (value === 0n) continue;
+          let group: Map<string, Packet> | undefined;
+          for (let i = 0; i < f.flows.length; i++) {
+            const cp = f.flows[i]!;
+            // Hop 1 amounts are exact sums; beyond, the packet's value times the counterparty's share.
+            const value = hop === 1 ? Number(cp.amount) : p.value * ratios[i]!;
+            if (!(value >= MIN_FOLLOWED_UNITS)) continue;
             const a = cp.counterparty;
-            if (a === p.seed || p.path.includes(a)) continue;
-            const path = [...p.path, a];
+            if (a === p.seed || onTrail(p.trail, a)) continue;
             const labels = labelsOf(a);
             if (labels && labels.length > 0) {
-              credit(acc, p.seed, f.asset, labels, groups, a, value, hop, path, hops);
+              const exact = hop === 1 ? cp.amount : BigInt(Math.round(value));
+              credit(acc, p.seed, f.asset, labels, groups, a, exact, hop, p.trail, hops);
               continue;
             }
             if (hop === hops || NOT_FOLLOWED.has(a)) continue;
-            const key = `${p.seed}\u0000${f.asset}\u0000${a}`;
-            const merged = next.get(key);
+            if (group === undefined) {
+              const key = `${p.seed}\u0000${f.asset}`;
+              group = next.get(key);
+              if (!group) next.set(key, (group = new Map()));
+            }
+            const merged = group.get(a);
             if (!merged)
-              next.set(key, { seed: p.seed, asset: f.asset, node: a, value, path, best: value });
+              group.set(a, {
+                seed: p.seed,
+                asset: f.asset,
+                node: a,
+                value,
+                trail: { node: a, prev: p.trail },
+                best: value,
+              });
             else {
-              // Paths through the same address merge; the largest one is kept for the explanation.
+              // The largest single path through an address is the one the explanation names.
               if (value > merged.best) {
-                merged.path = path;
+                merged.trail = { node: a, prev: p.trail };
                 merged.best = value;
               }
               merged.value += value;
@@ -169,7 +215,9 @@ export async function computeIndirectExposure(
           }
         }
       }
-      packets = keepLargest([...next.values()], maxPaths, notFollowed);
+      const merged: Packet[] = [];
+      for (const group of next.values()) for (const packet of group.values()) merged.push(packet);
+      packets = keepLargest(merged, maxPaths, notFollowed);
     }
     for (const seed of seeds) {
       const entry = out.get(seed)!;
@@ -192,13 +240,17 @@ export async function computeIndirectExposure(
               total === 0n ? 0 : Number((a.amount * SHARE_SCALE) / total) / Number(SHARE_SCALE),
             byHop: a.byHop,
             sources: [...a.sources.values()]
-              .map((k) => k.source)
-              .sort((x, y) => (y.amount > x.amount ? 1 : y.amount < x.amount ? -1 : 0))
+              .sort((x, y) =>
+                y.source.amount > x.source.amount ? 1 : y.source.amount < x.source.amount ? -1 : 0,
+              )
               .slice(0, MAX_SOURCES)
-              .map((s) => ({
-                ...s,
-                path: direction === 'in' ? [...s.path].reverse().concat(seed) : [seed, ...s.path],
-              })),
+              .map(({ source, trail }) => {
+                const path = trailPath(trail);
+                return {
+                  ...source,
+                  path: direction === 'in' ? [...path.reverse(), seed] : [seed, ...path],
+                };
+              }),
           });
         }
       }
@@ -234,7 +286,8 @@ function credit(
   address: string,
   value: bigint,
   hop: number,
-  path: string[],
+  /** The trail of the packet that reached `address` (not including it). */
+  via: Trail | null,
   hops: number,
 ): void {
   let perAsset = acc.get(seed);
@@ -258,18 +311,14 @@ function credit(
     const known = a.sources.get(address);
     if (!known)
       a.sources.set(address, {
-        source: {
-          address,
-          labels: labels.filter(matches),
-          hops: hop,
-          amount: value,
-          path,
-        },
+        // The path is filled in from `trail` when the result is built.
+        source: { address, labels: labels.filter(matches), hops: hop, amount: value, path: [] },
         best: value,
+        trail: { node: address, prev: via },
       });
     else {
       if (value > known.best) {
-        known.source.path = path;
+        known.trail = { node: address, prev: via };
         known.best = value;
       }
       known.source.amount += value;
@@ -289,7 +338,7 @@ function keepLargest(packets: Packet[], max: number, dropped: Map<string, number
   const kept: Packet[] = [];
   for (const [seed, list] of bySeed) {
     if (list.length > max) {
-      list.sort((a, b) => (b.value > a.value ? 1 : b.value < a.value ? -1 : 0));
+      list.sort((a, b) => b.value - a.value);
       dropped.set(seed, (dropped.get(seed) ?? 0) + list.length - max);
       list.length = max;
     }
