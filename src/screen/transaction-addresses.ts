@@ -14,8 +14,8 @@ export type TransactionAddressesParameters = {
 };
 
 /**
- * Every address that sent or received value in a stored transaction (senders first, in transfer
- * order), to screen them. Throws a {@link UserError} (`TX_NOT_FOUND`) when no transfer of the
+ * Every address that sent or received value in a stored transaction, once each, in transfer order
+ * (each transfer's sender before its receiver), to screen them. Throws a {@link UserError} (`TX_NOT_FOUND`) when no transfer of the
  * transaction is stored.
  *
  * @example
