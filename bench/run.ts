@@ -5,11 +5,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { importTransfersBenchmark } from './import-transfers.ts';
+import { screenBenchmark } from './screen.ts';
 import { syncBenchmark } from './sync.ts';
 import type { Benchmark } from './types.ts';
 
 const DEFAULT_ROWS = 5_000_000;
-const BENCHMARKS: Benchmark[] = [importTransfersBenchmark, syncBenchmark];
+const BENCHMARKS: Benchmark[] = [importTransfersBenchmark, syncBenchmark, screenBenchmark];
 
 const rows = Number(process.env.BENCH_ROWS ?? DEFAULT_ROWS);
 if (!Number.isSafeInteger(rows) || rows <= 0)

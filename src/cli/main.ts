@@ -4,6 +4,7 @@ import { registerAddressCommand } from './commands/address.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerLabelsCommand } from './commands/labels.ts';
+import { registerScreenCommand } from './commands/screen.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
 import { registerStatsCommand } from './commands/stats.ts';
 import { registerSyncCommand } from './commands/sync.ts';
@@ -40,6 +41,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerStatsCommand(program, ctx);
   registerAddressCommand(program, ctx);
   registerLabelsCommand(program, ctx);
+  registerScreenCommand(program, ctx);
   registerDemoCommand(program, ctx);
   return program;
 }

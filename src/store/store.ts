@@ -40,6 +40,16 @@ export interface Store {
   listLabels(filter?: LabelFilter): Promise<Label[]>;
   /** Every label import, oldest first. */
   listLabelImports(): Promise<LabelImport[]>;
+  /**
+   * Per address and asset: what the addresses received (or sent) in all, and from (to) whom, largest
+   * counterparties first. Gas fees, self-transfers and legs without a counterparty are left out.
+   */
+  getCounterpartyFlows(params: CounterpartyFlowsParameters): Promise<CounterpartyFlows[]>;
+  /**
+   * Transfer volume per chain and asset, and the part of it sent to or from an address holding a
+   * label of one of `categories` valid at the transfer's time (exact sums).
+   */
+  getLabelledVolume(params: LabelledVolumeParameters): Promise<LabelledVolume>;
   /** The applied schema version. */
   getSchemaVersion(): Promise<number>;
   close(): Promise<void>;
@@ -266,4 +276,65 @@ export type EventFilter = {
   txHash?: string;
   type?: ChainEventType;
   limit?: number;
+};
+
+/** Input of {@link Store.getCounterpartyFlows}. */
+export type CounterpartyFlowsParameters = {
+  chain: string;
+  /** Canonical addresses. */
+  addresses: readonly string[];
+  /** `in`: what the addresses received, by sender; `out`: what they sent, by receiver. */
+  direction: 'in' | 'out';
+  /** Counterparties kept per address and asset, largest amounts first (default 1000); totals count all. */
+  maxCounterparties?: number;
+  /** Only transfers at or before this Unix time (transfers without a time are kept). */
+  until?: number;
+};
+
+/** What one address received (or sent) of one asset: in all, and per counterparty. */
+export type CounterpartyFlows = {
+  address: string;
+  asset: string;
+  /** Raw units over every counterparty, exact. */
+  total: bigint;
+  /** Counterparties in all; `flows` holds at most `maxCounterparties` of them. */
+  counterparties: number;
+  /** Largest amount first (ties by address). */
+  flows: { counterparty: string; amount: bigint; transfers: number }[];
+};
+
+/** Input of {@link Store.getLabelledVolume}. */
+export type LabelledVolumeParameters = {
+  /** Label categories that make a transfer count (e.g. the illicit ones). */
+  categories: readonly string[];
+  /** Only these assets (chain + asset key); all when absent. */
+  assets?: readonly { chain: string; asset: string }[];
+  /**
+   * `month`: one row per calendar month (UTC) of the transfers; `category` / `actor`: besides the
+   * total, one row per category / actor of the matching labels; `chain` (default): per chain and asset.
+   */
+  by?: 'chain' | 'month' | 'category' | 'actor';
+};
+
+/** One row of {@link LabelledVolume}: a chain and asset, and a month or a category / actor. */
+export type LabelledVolumeRow = {
+  chain: string;
+  asset: string;
+  /** `YYYY-MM` (`unknown` for transfers without a time) when grouped by month, else null. */
+  period: string | null;
+  /** The category or actor (`(none)` for labels without an actor) of a per-group row; null on totals. */
+  group: string | null;
+  /** Raw units and count of every value transfer of the chain and asset (of the period). */
+  volume: bigint;
+  transfers: number;
+  /** Raw units and count of those with a matching label on either side (of the group). */
+  labelledVolume: bigint;
+  labelledTransfers: number;
+};
+
+/** What {@link Store.getLabelledVolume} returns. */
+export type LabelledVolume = {
+  rows: LabelledVolumeRow[];
+  /** Label imports whose labels matched at least one transfer (null: labels added without an import). */
+  importIds: (number | null)[];
 };

@@ -5,6 +5,7 @@ import type { StoreStats } from '../../store/store.ts';
 import { type CliContext, type GlobalOptions, withStore } from '../context.ts';
 import { withGlobalOptions } from '../options.ts';
 import { formatTable, groupDigits, printJson } from '../output.ts';
+import { registerIllicitShareCommand } from './stats-illicit-share.ts';
 
 /**
  * `chaintrail stats`: counts and sums per chain / asset / kind, block and time ranges.
@@ -15,13 +16,14 @@ import { formatTable, groupDigits, printJson } from '../output.ts';
  * chaintrail stats --json
  */
 export function registerStatsCommand(program: Command, ctx: CliContext): void {
-  withGlobalOptions(
+  const stats = withGlobalOptions(
     program.command('stats').description('counts and sums per chain, asset and kind'),
   ).action(async (options: GlobalOptions) => {
     const stats = await withStore(ctx, options, (store) => store.getStats());
     if (options.json) return printJson(stats);
     ctx.stdout.write(renderStats(stats));
   });
+  registerIllicitShareCommand(stats, ctx);
 }
 
 /**

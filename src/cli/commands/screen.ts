@@ -1,0 +1,251 @@
+import { type Command, InvalidArgumentError } from 'commander';
+import { UserError } from '../../errors/base.ts';
+import { formatAddress } from '../../model/address.ts';
+import { formatUnits } from '../../model/amount.ts';
+import {
+  createScreener,
+  DEFAULT_HOPS,
+  MAX_HOPS,
+  type Screener,
+} from '../../screen/create-screener.ts';
+import { SCREEN_CSV_COLUMNS, toChainalysis, toCsvRow } from '../../screen/format-results.ts';
+import { readScreenCsv } from '../../screen/read-screen-csv.ts';
+import { loadRiskRules } from '../../screen/risk-rules.ts';
+import { transactionAddresses } from '../../screen/transaction-addresses.ts';
+import type { ScreenInput, ScreenResult } from '../../screen/types.ts';
+import { type CliContext, type GlobalOptions, withStore } from '../context.ts';
+import { withGlobalOptions } from '../options.ts';
+import { formatTable } from '../output.ts';
+
+const FORMATS = ['table', 'json', 'csv', 'chainalysis'] as const;
+type Format = (typeof FORMATS)[number];
+
+type ScreenOptions = GlobalOptions & {
+  file?: string;
+  tx?: string;
+  chain?: string;
+  rules?: string;
+  hops: number;
+  asOf?: string;
+  format?: Format;
+};
+
+function parseHops(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > MAX_HOPS)
+    throw new InvalidArgumentError(`expected a whole number from 0 to ${MAX_HOPS}`);
+  return n;
+}
+
+function parseFormat(value: string): Format {
+  if (!(FORMATS as readonly string[]).includes(value))
+    throw new InvalidArgumentError(`expected one of ${FORMATS.join(', ')}`);
+  return value as Format;
+}
+
+/** Writes to a stream, waiting for it to drain when its buffer is full (large outputs). */
+function writer(out: NodeJS.WritableStream): (text: string) => Promise<void> {
+  return (text) =>
+    out.write(text) ? Promise.resolve() : new Promise((resolve) => out.once('drain', resolve));
+}
+
+const bigintAsString = (_key: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
+
+/**
+ * `chaintrail screen`: sanctions, attributions, exposure and a risk level per address, with the rule
+ * that fired and the versions of the rules and lists used. `--json` prints an array of results (one
+ * per line), `--format csv` one row each, `--format chainalysis` the shape of Chainalysis's free
+ * sanctions API (one address: the object itself; several: an array of them with `address`).
+ * An invalid address gives a row with `error` set; the others are still screened.
+ *
+ * @example
+ * chaintrail screen 0x098B716B8Aaf21512996dC57EB0615e2383E2f96 --json
+ * chaintrail screen --file deposits.csv --format csv --hops 0
+ */
+export function registerScreenCommand(program: Command, ctx: CliContext): void {
+  withGlobalOptions(
+    program
+      .command('screen')
+      .description('screen addresses: sanctions, attributions, exposure and risk level')
+      .argument(
+        '[addresses...]',
+        'addresses (EVM, Bitcoin, Tron); the chain is told from the form unless --chain',
+      )
+      .option('--file <csv>', 'CSV with an "address" column and an optional "chain" column')
+      .option('--tx <hash>', 'screen every address of a stored transaction')
+      .option('--chain <chain>', 'chain of the addresses (default: from the form; 0x… is ethereum)')
+      .option('--rules <yaml>', 'risk rules file (default: the shipped default-risk-rules.yaml)')
+      .option(
+        '--hops <n>',
+        `hops of indirect exposure through counterparties (0 = own labels only)`,
+        parseHops,
+        DEFAULT_HOPS,
+      )
+      .option(
+        '--as-of <date>',
+        'labels valid on this day and transfers up to it (default: today, UTC)',
+      )
+      .option(
+        '--format <format>',
+        `output: ${FORMATS.join(', ')} (default table; --json is json)`,
+        parseFormat,
+      ),
+  ).action(async (addresses: string[], options: ScreenOptions) => {
+    const sources = [addresses.length > 0, options.file !== undefined, options.tx !== undefined];
+    if (sources.filter(Boolean).length !== 1)
+      throw new UserError('Give addresses, or --file <csv>, or --tx <hash> (one of them)', {
+        code: 'BAD_USAGE',
+      });
+    const format: Format = options.format ?? (options.json ? 'json' : 'table');
+    const rules = loadRiskRules(options.rules);
+    const write = writer(ctx.stdout);
+    await withStore(ctx, options, async (store) => {
+      const screener = await createScreener({ store, rules, asOf: options.asOf });
+      const output = createOutput(format, write, screener, addresses.length === 1);
+      const screen = async (inputs: ScreenInput[]) =>
+        output.add(await screener.screen(inputs, { hops: options.hops }));
+      if (options.file !== undefined) {
+        for await (const batch of readScreenCsv(options.file))
+          await screen(
+            options.chain ? batch.map((r) => ({ ...r, chain: r.chain ?? options.chain })) : batch,
+          );
+      } else if (options.tx !== undefined) {
+        await screen(
+          await transactionAddresses({ store, txHash: options.tx, chain: options.chain }),
+        );
+      } else {
+        await screen(addresses.map((address) => ({ address, chain: options.chain ?? null })));
+      }
+      await output.end();
+    });
+  });
+}
+
+type Output = { add(results: ScreenResult[]): Promise<void>; end(): Promise<void> };
+
+function createOutput(
+  format: Format,
+  write: (text: string) => Promise<void>,
+  screener: Screener,
+  single: boolean,
+): Output {
+  let count = 0;
+  switch (format) {
+    case 'json':
+    case 'chainalysis': {
+      const shape =
+        format === 'json'
+          ? (r: ScreenResult) => r
+          : (r: ScreenResult) => ({ address: r.address, chain: r.chain, ...toChainalysis(r) });
+      if (format === 'chainalysis' && single) {
+        let only: ScreenResult | null = null;
+        return {
+          add: async (results) => void (only = results[0] ?? only),
+          end: () =>
+            write(
+              `${JSON.stringify(only ? toChainalysis(only) : { identifications: [] }, null, 2)}\n`,
+            ),
+        };
+      }
+      return {
+        async add(results) {
+          let text = '';
+          for (const r of results)
+            text += `${count++ === 0 ? '[\n' : ',\n'}${JSON.stringify(shape(r), bigintAsString)}`;
+          if (text) await write(text);
+        },
+        end: () => write(count === 0 ? '[]\n' : '\n]\n'),
+      };
+    }
+    case 'csv':
+      return {
+        async add(results) {
+          let text = count === 0 ? `${SCREEN_CSV_COLUMNS.join(',')}\n` : '';
+          for (const r of results) text += `${toCsvRow(r)}\n`;
+          count += results.length;
+          await write(text);
+        },
+        end: async () => {
+          if (count === 0) await write(`${SCREEN_CSV_COLUMNS.join(',')}\n`);
+        },
+      };
+    case 'table': {
+      const all: ScreenResult[] = [];
+      return {
+        add: async (results) => void all.push(...results),
+        end: () => write(renderScreen(all, screener)),
+      };
+    }
+  }
+}
+
+function display(r: ScreenResult): string {
+  if (r.error !== null || r.chain === null) return r.input;
+  try {
+    return formatAddress(r.chain, r.address);
+  } catch {
+    return r.address;
+  }
+}
+
+function amount(raw: bigint, decimals: number | null): string {
+  return decimals === null ? `${raw} raw` : formatUnits(raw, decimals);
+}
+
+/**
+ * Human-readable screening: a table of addresses, then per address the rules that fired and its
+ * largest exposures with their paths, then the rules and lists used.
+ *
+ * @example
+ * process.stdout.write(renderScreen(results, screener));
+ */
+export function renderScreen(results: readonly ScreenResult[], screener: Screener): string {
+  const rows = results.map((r) => [
+    display(r),
+    r.chain ?? '',
+    r.error !== null ? 'error' : r.riskLevel!,
+    r.error !== null ? '' : r.sanctioned ? 'yes' : r.formerlySanctioned ? 'formerly' : 'no',
+    r.error !== null
+      ? r.error
+      : [
+          ...new Set(
+            r.labels.map((l) =>
+              [l.category, l.entity, l.actor && l.actor !== l.entity ? `(${l.actor})` : null]
+                .filter(Boolean)
+                .join(' '),
+            ),
+          ),
+        ].join('; '),
+  ]);
+  const lines = [formatTable(['address', 'chain', 'risk', 'sanctioned', 'labels / error'], rows)];
+  for (const r of results) {
+    if (r.error !== null) continue;
+    const exposures = (r.exposure.indirect ?? []).slice(0, 6);
+    if (r.explanation.fired.length === 0 && exposures.length === 0 && r.exposure.notes.length === 0)
+      continue;
+    lines.push('', `${display(r)} (${r.chain}): ${r.riskLevel}`);
+    for (const f of r.explanation.fired) lines.push(`  rule ${f.rule} -> ${f.level}: ${f.reason}`);
+    for (const e of exposures) {
+      lines.push(
+        `  ${e.direction === 'in' ? 'from' : 'to'} ${e.category}: ${(e.share * 100).toFixed(2)}% of ${e.symbol ?? e.asset} ${e.direction === 'in' ? 'received' : 'sent'} (${amount(e.amount, e.decimals)} of ${amount(e.total, e.decimals)})`,
+      );
+      for (const s of e.sources.slice(0, 3))
+        lines.push(
+          `    ${amount(s.amount, e.decimals)} via ${s.path.join(' -> ')}${s.labels[0]?.entity ? ` [${s.labels[0].entity}]` : ''}`,
+        );
+    }
+    for (const n of r.exposure.notes) lines.push(`  note: ${n}`);
+  }
+  const lists = screener.labelSet.map(
+    (l) =>
+      `  #${l.importId ?? '-'} ${l.listName ?? l.format ?? ''}${l.listDate ? ` of ${l.listDate}` : ''}${l.sha256 ? ` sha256 ${l.sha256.slice(0, 12)}…` : ''}${l.source ? ` (${l.source})` : ''}`,
+  );
+  lines.push(
+    '',
+    `rules: ${screener.rules.source} version ${screener.rules.version} (sha256 ${screener.rules.sha256.slice(0, 12)}…); labels valid on ${screener.asOf}`,
+    lists.length
+      ? `label lists:\n${lists.join('\n')}`
+      : 'label lists: none loaded (import labels first)',
+  );
+  return `${lines.join('\n')}\n`;
+}

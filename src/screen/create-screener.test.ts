@@ -1,0 +1,418 @@
+import { describe, expect, it } from 'vitest';
+import {
+  fbiAddresses,
+  ofacRows,
+  plainAddresses,
+  tornadoCash,
+  transfer,
+  writeSampleLabels,
+} from '../../test/helpers/screen-fixtures.ts';
+import { useTempStore } from '../../test/helpers/temp-store.ts';
+import { normalizeAddress } from '../model/address.ts';
+import { createScreener } from './create-screener.ts';
+import { toChainalysis, toCsvRow } from './format-results.ts';
+import { parseRiskRules } from './risk-rules.ts';
+
+const ETH = 10n ** 18n;
+const row = (name: string) => ofacRows().find((r) => r.sdn_primary_name === name)!;
+const lazarus = ofacRows().filter((r) => r.sdn_primary_name === 'Lazarus Group');
+
+describe('screening: own labels', () => {
+  const ctx = useTempStore();
+
+  it('finds OFAC addresses as sanctioned, with list, entity and programs, in every accepted form', async () => {
+    await writeSampleLabels(ctx.store);
+    const screener = await createScreener({ store: ctx.store, asOf: '2025-12-01' });
+    const laz = lazarus[0]!.address; // EIP-55 as published
+    const btc = row('YAN Xiaobing').address; // P2PKH
+    const bech = row('SOUTHFRONT').address; // bech32 P2WPKH
+    const tron = row('GARANTEX EUROPE OU').address;
+    const inputs = [
+      laz,
+      laz.toLowerCase(),
+      `0x${laz.slice(2).toUpperCase()}`,
+      btc,
+      bech.toUpperCase(),
+      tron,
+    ];
+    const results = await screener.screen(
+      inputs.map((address) => ({ address })),
+      { hops: 0 },
+    );
+    expect(results.map((r) => [r.chain, r.sanctioned, r.error])).toEqual([
+      ['ethereum', true, null],
+      ['ethereum', true, null],
+      ['ethereum', true, null],
+      ['bitcoin', true, null],
+      ['bitcoin', true, null],
+      ['tron', true, null],
+    ]);
+    expect(results[0]).toMatchObject({
+      address: laz.toLowerCase(),
+      riskLevel: 'severe',
+      sanctions: [
+        { list: 'OFAC SDN', entity: 'Lazarus Group', programs: ['DPRK3'], validFrom: '2019-09-13' },
+      ],
+      labels: [
+        {
+          category: 'sanctioned',
+          entity: 'Lazarus Group',
+          actor: 'lazarus-group',
+          source: expect.stringMatching(/ofac/),
+        },
+      ],
+    });
+    expect(results[4]!.address).toBe(bech); // bech32 stored lowercase
+    expect(results[5]!.sanctions[0]).toMatchObject({
+      entity: 'GARANTEX EUROPE OU',
+      programs: ['CYBER4', 'RUSSIA-EO14024'],
+    });
+    // The explanation names the rule, the list import (date and hash) and the rules' version.
+    const e = results[0]!.explanation;
+    expect(e.fired.map((f) => [f.rule, f.level])).toEqual([
+      ['sanctioned', 'severe'],
+      ['own-severe', 'severe'],
+    ]);
+    expect(e.fired[0]!.reason).toBe('on OFAC SDN: Lazarus Group (DPRK3) since 2019-09-13');
+    expect(e.rules.version).toBe('chaintrail-default-1');
+    expect(e.rules.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const list = e.labelSet.find((l) => l.importId === results[0]!.labels[0]!.importId)!;
+    expect(list).toMatchObject({
+      listName: 'OFAC SDN',
+      listDate: '2025-11-19',
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+  });
+
+  it('screens the FBI Bybit addresses as attributed to North Korea, not sanctioned', async () => {
+    await writeSampleLabels(ctx.store);
+    const screener = await createScreener({ store: ctx.store, asOf: '2025-12-01' });
+    const results = await screener.screen(fbiAddresses().map((address) => ({ address })));
+    expect(results).toHaveLength(5);
+    for (const r of results) {
+      expect(r).toMatchObject({
+        sanctioned: false,
+        formerlySanctioned: false,
+        riskLevel: 'severe',
+        sanctions: [],
+        attributions: [
+          { category: 'theft', entity: 'TraderTraitor', actor: 'lazarus-group', country: 'KP' },
+        ],
+      });
+      expect(r.explanation.fired.map((f) => f.rule)).toEqual(['own-severe']);
+      expect(r.explanation.fired[0]!.reason).toMatch(/theft TraderTraitor \(lazarus-group, KP\)/);
+    }
+  });
+
+  it('keeps invalid addresses as error rows and screens the rest of the batch', async () => {
+    await writeSampleLabels(ctx.store);
+    const screener = await createScreener({ store: ctx.store, asOf: '2025-12-01' });
+    const laz = lazarus[0]!.address;
+    const i = laz.slice(2).search(/[a-fA-F]/) + 2; // the first letter of the hex body
+    const c = laz[i]!;
+    const flipped = `${laz.slice(0, i)}${c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase()}${laz.slice(i + 1)}`;
+    const btc = row('YAN Xiaobing').address;
+    const results = await screener.screen(
+      [
+        { address: flipped }, // one letter's case changed: the EIP-55 checksum fails
+        { address: btc.toLowerCase() }, // base58 is case-sensitive: not the same address
+        { address: 'hello' },
+        { address: laz, chain: 'no-such-chain' },
+        { address: laz },
+      ],
+      { hops: 0 },
+    );
+    expect(results.map((r) => [r.riskLevel, r.sanctioned])).toEqual([
+      [null, null],
+      [null, null],
+      [null, null],
+      [null, null],
+      ['severe', true],
+    ]);
+    expect(results[0]!.error).toBe('bad EIP-55 checksum');
+    expect(results[1]!.error).toMatch(/base58/);
+    expect(results[2]!.error).toMatch(/cannot tell the chain/);
+    expect(results[3]!.error).toMatch(/Unknown chain "no-such-chain"/);
+  });
+
+  it('reports a delisted sanction as formerly sanctioned, and as sanctioned on a day before the delisting', async () => {
+    const tc = tornadoCash();
+    const address = normalizeAddress('ethereum', tc.address);
+    await ctx.store.write(async (w) => {
+      await w.recordLabelImport({
+        format: 'csv',
+        source: 'sdn.csv',
+        listName: 'OFAC SDN',
+        listDate: '2024-05-03',
+        sha256: null,
+      });
+      await w.addLabels([
+        {
+          chain: 'ethereum',
+          address,
+          entity: tc.entity,
+          category: 'sanctioned',
+          source: 'https://sanctionslist.ofac.treas.gov/',
+          confidence: 60,
+          sanctionList: 'OFAC SDN',
+          programs: tc.programs,
+        },
+      ]);
+    });
+    // The 2025-11-19 list no longer has it: importing it closes the label.
+    await ctx.store.write(async (w) => {
+      await w.recordLabelImport({
+        format: 'csv',
+        source: 'sdn-2025.csv',
+        listName: 'OFAC SDN',
+        listDate: '2025-11-19',
+        sha256: null,
+      });
+      await w.closeDelisted({ sanctionList: 'OFAC SDN', validTo: '2025-11-19' });
+    });
+    const later = (await createScreener({ store: ctx.store, asOf: '2025-12-01' })).screenDirect(
+      tc.address,
+    );
+    expect(later).toMatchObject({
+      sanctioned: false,
+      formerlySanctioned: true,
+      riskLevel: 'medium',
+      formerSanctions: [
+        { entity: 'TORNADO CASH', programs: ['DPRK3', 'CYBER2'], validTo: '2025-11-19' },
+      ],
+    });
+    expect(later.explanation.fired[0]!.reason).toBe(
+      'was on OFAC SDN: TORNADO CASH (DPRK3, CYBER2) until 2025-11-19',
+    );
+    const before = (await createScreener({ store: ctx.store, asOf: '2025-01-01' })).screenDirect(
+      tc.address,
+    );
+    expect(before).toMatchObject({
+      sanctioned: true,
+      formerlySanctioned: false,
+      riskLevel: 'severe',
+    });
+  });
+
+  it('formats results as Chainalysis identifications and CSV rows', async () => {
+    await writeSampleLabels(ctx.store);
+    const screener = await createScreener({ store: ctx.store, asOf: '2025-12-01' });
+    const suex = screener.screenDirect(row('SUEX OTC, S.R.O.').address);
+    expect(toChainalysis(suex)).toEqual({
+      identifications: [
+        {
+          category: 'sanctions',
+          name: `SANCTIONS: OFAC SDN SUEX OTC, S.R.O. 2021-09-21 ${suex.address}`,
+          description:
+            'SUEX OTC, S.R.O. is on the OFAC SDN list under program CYBER2 (since 2021-09-21).',
+          url: 'https://sanctionslist.ofac.treas.gov/',
+        },
+      ],
+    });
+    expect(toChainalysis(screener.screenDirect(fbiAddresses()[0]!))).toEqual({
+      identifications: [],
+    });
+    expect(toCsvRow(suex)).toBe(
+      `${suex.input},${suex.address},ethereum,,true,false,severe,OFAC SDN,"SUEX OTC, S.R.O.",CYBER2,sanctioned,"SUEX OTC, S.R.O.",,,https://sanctionslist.ofac.treas.gov/,,sanctioned; own-severe,chaintrail-default-1,1`,
+    );
+  });
+});
+
+describe('screening: indirect exposure', () => {
+  const ctx = useTempStore();
+  const sanctioned = normalizeAddress('ethereum', lazarus[0]!.address);
+  const theft = normalizeAddress('ethereum', fbiAddresses()[0]!);
+  const [m, x, y, a, p, q, r] = plainAddresses(7) as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+
+  /**
+   * sanctioned -6-> m, x -4-> m, m -5-> a, y -5-> a (ETH). a received 10 ETH; of m's 10 ETH, 6 came
+   * from the sanctioned address, so a's 5 from m carry 5 × 6/10 = 3: 30% at two hops.
+   * theft -4-> x at three hops: 5 × 4/10 = 2, i.e. 20%, seen only with --hops 3.
+   */
+  async function writeTwoHops() {
+    await writeSampleLabels(ctx.store);
+    await ctx.store.write((w) =>
+      w.appendTransfers([
+        transfer('s-m', sanctioned, m, 6n * ETH, { day: '2025-03-01' }),
+        transfer('t-x', theft, x, 4n * ETH, { day: '2025-03-01' }),
+        transfer('x-m', x, m, 4n * ETH, { day: '2025-03-02' }),
+        transfer('m-a', m, a, 5n * ETH, { day: '2025-03-03' }),
+        transfer('y-a', y, a, 5n * ETH, { day: '2025-03-03' }),
+        // Gas fees and self-transfers are not counterparty flows.
+        transfer('fee', sanctioned, a, 1n * ETH, {
+          day: '2025-03-03',
+          kind: 'fee',
+          position: 'fee:tip',
+        }),
+        transfer('self', a, a, 9n * ETH, { day: '2025-03-03' }),
+      ]),
+    );
+  }
+
+  it('gives an address two hops downstream of a sanctioned address the haircut share, and names the path', async () => {
+    await writeTwoHops();
+    const screener = await createScreener({ store: ctx.store, asOf: '2025-12-01' });
+    const [result] = await screener.screen([{ address: a }], { hops: 2 });
+    const inflows = result!.exposure.indirect!.filter((e) => e.direction === 'in');
+    // One category, and the `illicit` group it belongs to, at the same share.
+    expect(inflows.map((e) => [e.category, e.share])).toEqual([
+      ['illicit', 0.3],
+      ['sanctioned', 0.3],
+    ]);
+    expect(inflows[1]).toMatchObject({
+      category: 'sanctioned',
+      asset: 'native',
+      symbol: 'ETH',
+      amount: 3n * ETH,
+      total: 10n * ETH,
+      share: 0.3,
+      byHop: [0n, 3n * ETH],
+      sources: [{ address: sanctioned, hops: 2, amount: 3n * ETH, path: [sanctioned, m, a] }],
+    });
+    expect(result!.riskLevel).toBe('high');
+    const fired = result!.explanation.fired.find((f) => f.rule === 'in-sanctioned-10')!;
+    expect(fired.reason).toBe(
+      `30.00% of ETH received (3 of 10) came from sanctioned addresses; largest: Lazarus Group 3 via ${sanctioned} -> ${m} -> ${a} (2 hops)`,
+    );
+    // One hop sees only unlabelled senders; three hops also reach the theft two senders back.
+    const [oneHop] = await screener.screen([{ address: a }], { hops: 1 });
+    expect(oneHop!.exposure.indirect).toEqual([]);
+    expect(oneHop!.riskLevel).toBe('low');
+    const [threeHops] = await screener.screen([{ address: a }], { hops: 3 });
+    expect(
+      threeHops!.exposure
+        .indirect!.filter((e) => e.direction === 'in')
+        .map((e) => [e.category, e.amount, e.share, e.sources[0]!.path]),
+    ).toEqual([
+      ['illicit', 5n * ETH, 0.5, [sanctioned, m, a]],
+      ['sanctioned', 3n * ETH, 0.3, [sanctioned, m, a]],
+      ['theft', 2n * ETH, 0.2, [theft, x, m, a]],
+    ]);
+  });
+
+  it('counts a counterparty labelled in several categories once in a group such as illicit', async () => {
+    await writeTwoHops();
+    // The Lazarus address is also the Ronin Bridge primary exploiter (tayvano, see PROVENANCE.md).
+    await ctx.store.write((w) =>
+      w.addLabels([
+        {
+          chain: 'ethereum',
+          address: sanctioned,
+          entity: 'Ronin Bridge Exploiter',
+          category: 'theft',
+          actor: 'lazarus-group',
+          source: 'https://github.com/tayvano/lazarus-bluenoroff-research',
+          confidence: 50,
+        },
+      ]),
+    );
+    const screener = await createScreener({ store: ctx.store, asOf: '2025-12-01' });
+    const [result] = await screener.screen([{ address: a }], { hops: 2 });
+    const inflows = result!.exposure.indirect!.filter((e) => e.direction === 'in');
+    expect(inflows.map((e) => [e.category, e.share, e.members?.length ?? null])).toEqual([
+      ['illicit', 0.3, 8],
+      ['sanctioned', 0.3, null],
+      ['theft', 0.3, null],
+    ]);
+    expect(inflows[0]!.sources[0]!.labels.map((l) => l.category)).toEqual(['sanctioned', 'theft']);
+    expect(result!.explanation.fired.find((f) => f.rule === 'in-illicit-25')!.reason).toMatch(
+      /^30\.00% of ETH received \(3 of 10\) came from illicit \(darknet, malware, phishing, ransomware, sanctioned, scam, terrorism, theft\) addresses/,
+    );
+  });
+
+  it('measures outflows the same way, and counts only transfers up to the as-of day', async () => {
+    await writeSampleLabels(ctx.store);
+    const usdt = '0xdac17f958d2ee523a2206206994597c13d831ec7';
+    const suex = normalizeAddress('ethereum', row('SUEX OTC, S.R.O.').address);
+    const token = { asset: usdt, kind: 'token' as const, position: 'log:0' };
+    await ctx.store.write(async (w) => {
+      await w.putAssets([{ chain: 'ethereum', asset: usdt, symbol: 'USDT', decimals: 6 }]);
+      await w.appendTransfers([
+        transfer('p-q', p, q, 10_000_000n, { ...token, day: '2022-01-01' }),
+        transfer('q-suex', q, suex, 6_000_000n, { ...token, day: '2022-01-02' }),
+        transfer('q-r', q, r, 4_000_000n, { ...token, day: '2022-01-02' }),
+        transfer('p-r-late', p, r, 10_000_000n, { ...token, day: '2023-06-01' }),
+      ]);
+    });
+    const early = await createScreener({ store: ctx.store, asOf: '2022-12-31' });
+    const [pOut, qOut] = await early.screen([{ address: p }, { address: q }], { hops: 2 });
+    expect(pOut!.exposure.indirect!.map((e) => e.category)).toEqual(['illicit', 'sanctioned']);
+    expect(pOut!.exposure.indirect!.slice(1)).toEqual([
+      expect.objectContaining({
+        direction: 'out',
+        category: 'sanctioned',
+        symbol: 'USDT',
+        amount: 6_000_000n,
+        total: 10_000_000n,
+        share: 0.6,
+        sources: [expect.objectContaining({ hops: 2, path: [p, q, suex] })],
+      }),
+    ]);
+    expect(pOut!.explanation.fired.map((f) => f.rule)).toEqual([
+      'out-sanctioned-10',
+      'out-illicit-10',
+    ]);
+    expect(qOut!.exposure.indirect![0]).toMatchObject({ share: 0.6, byHop: [6_000_000n, 0n] });
+    // With the 2023 transfer counted, p sent 20 USDT: 6 reached the sanctioned address.
+    const later = await createScreener({ store: ctx.store, asOf: '2025-12-01' });
+    const [pLater] = await later.screen([{ address: p }], { hops: 2 });
+    expect(pLater!.exposure.indirect![0]).toMatchObject({
+      amount: 6_000_000n,
+      total: 20_000_000n,
+      share: 0.3,
+    });
+  });
+
+  it('says when it followed only the largest counterparties', async () => {
+    await writeTwoHops();
+    const screener = await createScreener({ store: ctx.store, asOf: '2025-12-01' });
+    const [result] = await screener.screen([{ address: a }], { hops: 2, maxCounterparties: 1 });
+    // m and y sent 5 ETH each and ties go to the smaller address: m (the pool is sorted) is followed,
+    // and of m's senders only the largest, the sanctioned one; y's and x's value stay unattributed.
+    expect(m < y).toBe(true);
+    expect(result!.exposure.notes).toEqual([
+      'inflows: 2 smaller counterparties not followed (limit 1 per address, asset and hop); their value is unattributed',
+    ]);
+    expect(result!.exposure.indirect).toEqual([
+      expect.objectContaining({
+        direction: 'in',
+        category: 'illicit',
+        amount: 3n * ETH,
+        share: 0.3,
+      }),
+      expect.objectContaining({
+        direction: 'in',
+        category: 'sanctioned',
+        amount: 3n * ETH,
+        share: 0.3,
+      }),
+    ]);
+  });
+
+  it('fires amount and hop-limited rules from a custom rules file', async () => {
+    await writeTwoHops();
+    const rules = parseRiskRules(
+      [
+        'version: test-2',
+        'rules:',
+        '  - { id: big, exposure: indirect, category: sanctioned, asset: ETH, minAmount: "2.5", level: severe }',
+        '  - { id: huge, exposure: indirect, category: sanctioned, asset: ETH, minAmount: 4, level: severe }',
+        '  - { id: near, exposure: indirect, category: sanctioned, maxHops: 1, minShare: 0, level: high }',
+      ].join('\n'),
+      'test.yaml',
+    );
+    const screener = await createScreener({ store: ctx.store, rules, asOf: '2025-12-01' });
+    const [result] = await screener.screen([{ address: a }], { hops: 2 });
+    expect(result!.explanation.fired.map((f) => f.rule)).toEqual(['big']);
+    expect(result!.riskLevel).toBe('severe');
+    expect(result!.explanation.rules).toMatchObject({ version: 'test-2', source: 'test.yaml' });
+  });
+});

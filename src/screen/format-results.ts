@@ -1,0 +1,106 @@
+import type { ScreenResult } from './types.ts';
+
+/** One identification in the shape of Chainalysis's free sanctions screening API. */
+export type ChainalysisIdentification = {
+  category: 'sanctions';
+  name: string;
+  description: string;
+  url: string;
+};
+
+/**
+ * The answer Chainalysis's free sanctions API (`GET /api/v1/address/{address}`) gives for one address:
+ * `{"identifications":[{"category":"sanctions","name","description","url"}]}`, empty when the address
+ * is not sanctioned. Only current sanctions appear, as in that API (no attributions, no exposure).
+ *
+ * @example
+ * toChainalysis(result);
+ * // { identifications: [{ category: 'sanctions', name: 'SANCTIONS: OFAC SDN Lazarus Group 2019-09-13 0x098b…', … }] }
+ */
+export function toChainalysis(result: ScreenResult): {
+  identifications: ChainalysisIdentification[];
+} {
+  return {
+    identifications: result.sanctions.map((s) => ({
+      category: 'sanctions',
+      name: ['SANCTIONS:', s.list, s.entity, s.validFrom, result.address]
+        .filter((part) => part !== null && part !== '')
+        .join(' '),
+      description: `${s.entity ?? 'This address'} is on the ${s.list} list${s.programs.length ? ` under program${s.programs.length > 1 ? 's' : ''} ${s.programs.join(', ')}` : ''}${s.validFrom ? ` (since ${s.validFrom})` : ''}.`,
+      url: s.source,
+    })),
+  };
+}
+
+/** Columns of {@link toCsvRow}, in order. */
+export const SCREEN_CSV_COLUMNS = [
+  'input',
+  'address',
+  'chain',
+  'error',
+  'sanctioned',
+  'formerly_sanctioned',
+  'risk_level',
+  'sanction_lists',
+  'sanctioned_entities',
+  'programs',
+  'categories',
+  'entities',
+  'actors',
+  'countries',
+  'sources',
+  'indirect_exposure',
+  'fired_rules',
+  'rules_version',
+  'label_imports',
+] as const;
+
+const NEEDS_QUOTES = /[",\r\n]/;
+
+function cell(value: string): string {
+  return NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+const distinct = (values: readonly (string | null)[]): string =>
+  [...new Set(values.filter((v): v is string => v !== null && v !== ''))].join('; ');
+
+/**
+ * One CSV line (no newline) of a result, in {@link SCREEN_CSV_COLUMNS} order; lists are joined
+ * with `; `, shares are percentages.
+ *
+ * @example
+ * out.write(`${SCREEN_CSV_COLUMNS.join(',')}\n`);
+ * for (const r of results) out.write(`${toCsvRow(r)}\n`);
+ */
+export function toCsvRow(r: ScreenResult): string {
+  const exposure = (r.exposure.indirect ?? [])
+    .map(
+      (e) => `${e.direction} ${e.category} ${e.symbol ?? e.asset} ${(e.share * 100).toFixed(2)}%`,
+    )
+    .join('; ');
+  const imports = new Set<string>();
+  for (const l of r.labels) imports.add(String(l.importId ?? 'none'));
+  return [
+    r.input,
+    r.address,
+    r.chain ?? '',
+    r.error ?? '',
+    r.sanctioned === null ? '' : String(r.sanctioned),
+    r.formerlySanctioned === null ? '' : String(r.formerlySanctioned),
+    r.riskLevel ?? '',
+    distinct(r.sanctions.map((s) => s.list)),
+    distinct(r.sanctions.map((s) => s.entity)),
+    distinct(r.sanctions.flatMap((s) => s.programs)),
+    distinct(r.labels.map((l) => l.category)),
+    distinct(r.labels.map((l) => l.entity)),
+    distinct(r.labels.map((l) => l.actor)),
+    distinct(r.labels.map((l) => l.country)),
+    distinct(r.labels.map((l) => l.source)),
+    exposure,
+    distinct(r.explanation.fired.map((f) => f.rule)),
+    r.error === null ? r.explanation.rules.version : '',
+    [...imports].join('; '),
+  ]
+    .map(cell)
+    .join(',');
+}

@@ -1,0 +1,140 @@
+import type { RiskLevel } from './risk-rules.ts';
+
+/** One address to screen; `chain` is detected from the address's form when absent. */
+export type ScreenInput = { address: string; chain?: string | null | undefined };
+
+/** A label as screening reports it (the stored label without its chain and address). */
+export type LabelRef = {
+  category: string;
+  entity: string | null;
+  actor: string | null;
+  country: string | null;
+  source: string;
+  confidence: number | null;
+  sanctionList: string | null;
+  programs: readonly string[];
+  validFrom: string | null;
+  validTo: string | null;
+  /** The label import it came from: an `importId` of the explanation's `labelSet`. */
+  importId: number | null;
+};
+
+/** A sanctions listing of the address. */
+export type SanctionMatch = {
+  list: string;
+  entity: string | null;
+  programs: readonly string[];
+  validFrom: string | null;
+  validTo: string | null;
+  source: string;
+  importId: number | null;
+};
+
+/** A labelled counterparty that value reached the address from (in) or went to (out). */
+export type ExposureSource = {
+  /** The labelled counterparty. */
+  address: string;
+  /** Its labels of the exposure's category. */
+  labels: LabelRef[];
+  /** Fewest hops at which value met it (1 = a direct counterparty). */
+  hops: number;
+  /** Raw units of the exposure's asset attributed to it. */
+  amount: bigint;
+  /**
+   * The largest path value took, in the direction money moved: `[counterparty, …, address]` for
+   * inflows, `[address, …, counterparty]` for outflows.
+   */
+  path: string[];
+};
+
+/**
+ * Value-weighted exposure of one address to one category, for one asset and direction.
+ * `share` = `amount` / `total`, where `total` is what the address received (in) or sent (out) of the
+ * asset and `amount` the part of it attributed to counterparties labelled `category`.
+ */
+export type IndirectExposure = {
+  direction: 'in' | 'out';
+  /** A category, or the name of a group of categories (`illicit`; see `members`). */
+  category: string;
+  /** For a group: its categories. A counterparty labelled in several of them counts once. */
+  members?: string[];
+  asset: string;
+  symbol: string | null;
+  decimals: number | null;
+  amount: bigint;
+  total: bigint;
+  share: number;
+  /** `amount` split by hops: `byHop[0]` came from direct counterparties, `byHop[1]` one hop further… */
+  byHop: bigint[];
+  /** The largest contributors, largest first. */
+  sources: ExposureSource[];
+};
+
+/** The address's exposure to labelled categories. */
+export type Exposure = {
+  /** The address's own labels, by category. */
+  direct: { category: string; labels: LabelRef[] }[];
+  /** Through counterparties, up to `hops`; null when not computed (`hops` 0, invalid address, UTXO chain). */
+  indirect: IndirectExposure[] | null;
+  hops: number;
+  /** Why indirect figures may be incomplete (counterparties or paths left out). */
+  notes: string[];
+};
+
+/** A risk rule that fired, with what made it fire. */
+export type FiredRule = {
+  /** Rule id, or `sanctioned` / `formerly-sanctioned` for the built-in sanctions rules. */
+  rule: string;
+  level: RiskLevel;
+  /** One line for people. */
+  reason: string;
+  /** Direct and sanctions rules: the labels that matched. */
+  labels?: LabelRef[];
+  /** Indirect rules: the exposure that crossed the threshold. */
+  exposure?: IndirectExposure;
+};
+
+/** A label list the screening used: one stored label import. */
+export type ListRef = {
+  /** Null for labels written without an import record. */
+  importId: number | null;
+  format: string | null;
+  listName: string | null;
+  listDate: string | null;
+  sha256: string | null;
+  source: string | null;
+};
+
+/** How to reproduce and read a result. */
+export type Explanation = {
+  fired: FiredRule[];
+  rules: { version: string; sha256: string; source: string };
+  /** Labels counted are those valid on this day (`YYYY-MM-DD`). */
+  asOf: string;
+  /** Every label list loaded (the label set's version); labels point into it by `importId`. */
+  labelSet: ListRef[];
+};
+
+/** The screening of one address. */
+export type ScreenResult = {
+  /** The address as given. */
+  input: string;
+  /** Canonical form (EVM lowercase, bech32 lowercase, base58 as given); the input when invalid. */
+  address: string;
+  chain: string | null;
+  /** Why the address could not be screened (invalid, unknown chain); null when screened. */
+  error: string | null;
+  /** On a sanctions list on `asOf`; null when not screened. */
+  sanctioned: boolean | null;
+  /** Once on a sanctions list, delisted before `asOf` (and not listed again). */
+  formerlySanctioned: boolean | null;
+  sanctions: SanctionMatch[];
+  formerSanctions: SanctionMatch[];
+  /** Labels that are not sanctions (who is behind the address, and what it is). */
+  attributions: LabelRef[];
+  /** Every label valid on `asOf`, sanctions included. */
+  labels: LabelRef[];
+  exposure: Exposure;
+  riskLevel: RiskLevel | null;
+  explanation: Explanation;
+};

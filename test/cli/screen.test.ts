@@ -1,0 +1,281 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDuckDbStore } from '../../src/store/duckdb/duckdb-store.ts';
+import { runCli } from '../helpers/run-cli.ts';
+import {
+  fbiAddresses,
+  ofacRows,
+  plainAddresses,
+  syntheticTxHash,
+  transfer,
+  writeSampleLabels,
+} from '../helpers/screen-fixtures.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+
+// These tests run the real `chaintrail` binary (built by `npm run build`, which `npm test` runs first).
+const ETH = 10n ** 18n;
+const dir = makeTempDir();
+const db = path.join(dir.path, 'screen.duckdb');
+const ofac = (name: string) => ofacRows().find((r) => r.sdn_primary_name === name)!.address;
+const lazarus = ofac('Lazarus Group');
+const lazarusLower = lazarus.toLowerCase();
+const [m, x, y, a] = plainAddresses(4) as [string, string, string, string];
+const AS_OF = ['--as-of', '2025-12-01'];
+
+type JsonResult = {
+  input: string;
+  address: string;
+  chain: string | null;
+  error: string | null;
+  sanctioned: boolean | null;
+  riskLevel: string | null;
+  labels: { category: string; entity: string | null; actor: string | null; source: string }[];
+  exposure: {
+    indirect:
+      { category: string; share: number; amount: string; sources: { path: string[] }[] }[] | null;
+  };
+  explanation: {
+    fired: { rule: string }[];
+    rules: { version: string };
+    labelSet: { listName: string | null }[];
+  };
+};
+
+beforeAll(async () => {
+  const store = await createDuckDbStore({ path: db });
+  await writeSampleLabels(store);
+  // lazarus -6-> m, x -4-> m, m -5-> a, y -5-> a: a has 30% sanctioned inflow at two hops.
+  await store.write((w) =>
+    w.appendTransfers([
+      transfer('s-m', lazarusLower, m, 6n * ETH, { day: '2025-03-01' }),
+      transfer('x-m', x, m, 4n * ETH, { day: '2025-03-02' }),
+      transfer('m-a', m, a, 5n * ETH, { day: '2025-03-03' }),
+      transfer('y-a', y, a, 5n * ETH, { day: '2025-03-03' }),
+    ]),
+  );
+  await store.close();
+});
+afterAll(() => dir.cleanup());
+
+describe('chaintrail screen', () => {
+  it('has help', async () => {
+    const screen = await runCli(['screen', '--help']);
+    expect(screen.code).toBe(0);
+    expect(screen.stdout).toMatch(
+      /--file <csv>[\s\S]*--tx <hash>[\s\S]*--hops <n>[\s\S]*--format <format>/,
+    );
+    const share = await runCli(['stats', 'illicit-share', '--help']);
+    expect(share.code).toBe(0);
+    expect(share.stdout).toMatch(/--asset <assets>[\s\S]*--by <grouping>/);
+  });
+
+  it('prints a JSON array with address, chain, sanctioned, riskLevel and labels, and an error row for a bad address', async () => {
+    const run = await runCli([
+      'screen',
+      lazarus,
+      fbiAddresses()[0]!,
+      a,
+      '0x1234',
+      '--json',
+      '--db',
+      db,
+      ...AS_OF,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const results = JSON.parse(run.stdout) as JsonResult[];
+    expect(results.map((r) => [r.address, r.chain, r.sanctioned, r.riskLevel])).toEqual([
+      [lazarusLower, 'ethereum', true, 'severe'],
+      [fbiAddresses()[0]!.toLowerCase(), 'ethereum', false, 'severe'],
+      [a, 'ethereum', false, 'high'],
+      ['0x1234', 'ethereum', null, null],
+    ]);
+    expect(results[0]!.labels).toEqual([
+      expect.objectContaining({
+        category: 'sanctioned',
+        entity: 'Lazarus Group',
+        actor: 'lazarus-group',
+        source: 'https://sanctionslist.ofac.treas.gov/',
+      }),
+    ]);
+    expect(results[1]!.labels).toEqual([
+      expect.objectContaining({
+        category: 'theft',
+        entity: 'TraderTraitor',
+        actor: 'lazarus-group',
+      }),
+    ]);
+    const sanctionedIn = results[2]!.exposure.indirect!.find((e) => e.category === 'sanctioned')!;
+    expect(sanctionedIn).toMatchObject({ share: 0.3, amount: (3n * ETH).toString() });
+    expect(sanctionedIn.sources[0]!.path).toEqual([lazarusLower, m, a]);
+    expect(results[2]!.explanation.rules.version).toBe('chaintrail-default-1');
+    expect(results[2]!.explanation.labelSet.map((l) => l.listName)).toEqual([
+      'OFAC SDN',
+      'FBI PSA I-022625-PSA',
+    ]);
+    expect(results[3]!.error).toBe('expected 0x followed by 40 hex characters');
+  });
+
+  it('prints a table with the rule that fired, the path and the lists used', async () => {
+    const run = await runCli(['screen', a, '--db', db, ...AS_OF]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/address\s+chain\s+risk\s+sanctioned/);
+    expect(run.stdout).toContain('rule in-sanctioned-10 -> high: 30.00% of ETH received (3 of 10)');
+    expect(run.stdout).toContain(`3 via ${lazarusLower} -> ${m} -> ${a} [Lazarus Group]`);
+    expect(run.stdout).toMatch(
+      /rules: default-risk-rules\.yaml version chaintrail-default-1 \(sha256 [0-9a-f]{12}…\); labels valid on 2025-12-01/,
+    );
+    expect(run.stdout).toMatch(/#1 OFAC SDN of 2025-11-19 sha256 [0-9a-f]{12}…/);
+  });
+
+  it("answers in the shape of Chainalysis's sanctions API", async () => {
+    const one = await runCli(['screen', lazarus, '--format', 'chainalysis', '--db', db, ...AS_OF]);
+    expect(one.code, one.stderr).toBe(0);
+    expect(JSON.parse(one.stdout)).toEqual({
+      identifications: [
+        {
+          category: 'sanctions',
+          name: `SANCTIONS: OFAC SDN Lazarus Group 2019-09-13 ${lazarusLower}`,
+          description:
+            'Lazarus Group is on the OFAC SDN list under program DPRK3 (since 2019-09-13).',
+          url: 'https://sanctionslist.ofac.treas.gov/',
+        },
+      ],
+    });
+    const two = await runCli([
+      'screen',
+      lazarus,
+      a,
+      '--format',
+      'chainalysis',
+      '--hops',
+      '0',
+      '--db',
+      db,
+      ...AS_OF,
+    ]);
+    const parsed = JSON.parse(two.stdout) as { address: string; identifications: unknown[] }[];
+    expect(parsed.map((p) => [p.address, p.identifications.length])).toEqual([
+      [lazarusLower, 1],
+      [a, 0],
+    ]);
+  });
+
+  it('screens a CSV file (address, optional chain) to CSV, keeping bad rows as errors', async () => {
+    const file = path.join(dir.path, 'in.csv');
+    const bech = ofac('SOUTHFRONT');
+    const tron = ofac('GARANTEX EUROPE OU');
+    fs.writeFileSync(
+      file,
+      [
+        'id,Address,chain',
+        `1,${lazarus},`,
+        `2,${bech.toUpperCase()},bitcoin`,
+        `3,${tron},tron`,
+        `4,${lazarus},bitcoin`,
+        `5,${a},ethereum`,
+      ].join('\n'),
+    );
+    const run = await runCli(['screen', '--file', file, '--format', 'csv', '--db', db, ...AS_OF]);
+    expect(run.code, run.stderr).toBe(0);
+    const rows = parse(run.stdout, { columns: true }) as Record<string, string>[];
+    expect(
+      rows.map((r) => [r.address, r.chain, r.sanctioned, r.risk_level, r.sanctioned_entities]),
+    ).toEqual([
+      [lazarusLower, 'ethereum', 'true', 'severe', 'Lazarus Group'],
+      [bech, 'bitcoin', 'true', 'severe', 'SOUTHFRONT'],
+      [tron, 'tron', 'true', 'severe', 'GARANTEX EUROPE OU'],
+      [lazarus, 'bitcoin', '', '', ''],
+      [a, 'ethereum', 'false', 'high', ''],
+    ]);
+    expect(rows[3]!.error).toMatch(/base58/);
+    expect(rows[4]!.indirect_exposure).toBe('in illicit ETH 30.00%; in sanctioned ETH 30.00%');
+    expect(rows[2]!.programs).toBe('CYBER4; RUSSIA-EO14024');
+  });
+
+  it('screens the addresses of a stored transaction', async () => {
+    const run = await runCli([
+      'screen',
+      '--tx',
+      syntheticTxHash('s-m'),
+      '--json',
+      '--hops',
+      '0',
+      '--db',
+      db,
+      ...AS_OF,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const results = JSON.parse(run.stdout) as JsonResult[];
+    expect(results.map((r) => [r.address, r.sanctioned])).toEqual([
+      [lazarusLower, true],
+      [m, false],
+    ]);
+  });
+
+  it('exits 2 with one clear line on bad usage and bad input', async () => {
+    const cases: [string[], RegExp][] = [
+      [['screen'], /Give addresses, or --file <csv>, or --tx <hash>/],
+      [['screen', a, '--hops', '9'], /expected a whole number from 0 to 6/],
+      [['screen', a, '--format', 'xml'], /expected one of table, json, csv, chainalysis/],
+      [['screen', a, '--as-of', '2025-13-01'], /Invalid date "2025-13-01"/],
+      [['screen', '--tx', syntheticTxHash('nothing')], /No stored transfers for transaction/],
+    ];
+    const noAddress = path.join(dir.path, 'no-address.csv');
+    fs.writeFileSync(noAddress, 'wallet,chain\n0x00,ethereum\n');
+    cases.push([
+      ['screen', '--file', noAddress],
+      new RegExp(`${noAddress.replaceAll('.', '\\.')}:1: no "address" column`),
+    ]);
+    const badRules = path.join(dir.path, 'rules.yaml');
+    fs.writeFileSync(
+      badRules,
+      'version: 1\nrules:\n  - { id: x, exposure: sideways, category: theft, level: high }\n',
+    );
+    cases.push([
+      ['screen', a, '--rules', badRules],
+      /rules\.yaml:3: rules\[0\] \(x\): exposure must be direct or indirect/,
+    ]);
+    for (const [args, message] of cases) {
+      const run = await runCli([...args, '--db', db]);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr, args.join(' ')).toMatch(message);
+    }
+  });
+});
+
+describe('chaintrail stats illicit-share', () => {
+  it('prints the share with its definitions and the label set, as a table and as JSON', async () => {
+    const json = await runCli(['stats', 'illicit-share', '--json', '--db', db]);
+    expect(json.code, json.stderr).toBe(0);
+    const r = JSON.parse(json.stdout) as {
+      rows: { symbol: string; illicitVolume: string; volume: string; share: number }[];
+      definitions: { numerator: string; denominator: string };
+      labelSet: { used: { listName: string }[] };
+    };
+    // Of 20 ETH moved, the 6 sent by the Lazarus address are illicit.
+    expect(r.rows).toEqual([
+      expect.objectContaining({
+        symbol: 'ETH',
+        illicitVolume: (6n * ETH).toString(),
+        volume: (20n * ETH).toString(),
+        share: 0.3,
+      }),
+    ]);
+    expect(r.labelSet.used.map((i) => i.listName)).toEqual(['OFAC SDN']);
+    const table = await runCli(['stats', 'illicit-share', '--by', 'month', '--db', db]);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/ethereum\s+ETH\s+2025-03\s+6\s+20\s+30\.0000%\s+1\s+4/);
+    expect(table.stdout).toContain(
+      'numerator: value of the transfers of the asset sent from or to an address with a label',
+    );
+    expect(table.stdout).toMatch(
+      /label set: 1 of 2 label imports matched:\n\s+#1 OFAC SDN of 2025-11-19/,
+    );
+    // Plain `stats` still works beside its subcommand.
+    expect((await runCli(['stats', '--json', '--db', db])).code).toBe(0);
+    const bad = await runCli(['stats', 'illicit-share', '--by', 'week', '--db', db]);
+    expect(bad.code).toBe(2);
+  });
+});
