@@ -2,6 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.ts';
+
+/**
+ * These tests count what each import adds, so their databases start without the shipped reference
+ * set (test/cli/reference.test.ts covers that).
+ */
+function runLabels(args: readonly string[]) {
+  return runCli(args, { env: { CHAINTRAIL_NO_REFERENCE: '1' } });
+}
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
 // These tests run the real `chaintrail` binary (built by `npm run build`, which `npm test` runs first)
@@ -37,17 +45,17 @@ describe('chaintrail labels', () => {
       ['labels', 'show', '--help'],
       ['labels', 'imports', '--help'],
     ]) {
-      const run = await runCli(args);
+      const run = await runLabels(args);
       expect(run.code, args.join(' ')).toBe(0);
       expect(run.stdout).toMatch(/Usage: chaintrail labels/);
     }
-    expect((await runCli(['labels', 'import', '--help'])).stdout).toMatch(
+    expect((await runLabels(['labels', 'import', '--help'])).stdout).toMatch(
       /ofac-xml[\s\S]*--map <fields>[\s\S]*--list-date[\s\S]*--json[\s\S]*Formats:/,
     );
   });
 
   it('imports the official XML once, shows the labels of an address and the import log', async () => {
-    const first = await runCli(['labels', 'import', 'ofac-xml', XML, '--db', db('xml')]);
+    const first = await runLabels(['labels', 'import', 'ofac-xml', XML, '--db', db('xml')]);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(
       /^Imported OFAC SDN of 2025-11-19 \(ofac-xml, .*excerpt\.xml\): \d+ labels read, \d+ new, \d+ already known, 0 closed/,
@@ -56,28 +64,28 @@ describe('chaintrail labels', () => {
       /warning: .*TUCsTq7TofTCJRRoHk6RvhMoS2mJLm5Yzq .*labelled on tron/,
     );
 
-    const again = await runCli(['labels', 'import', 'ofac-xml', XML, '--db', db('xml'), '--json']);
+    const again = await runLabels(['labels', 'import', 'ofac-xml', XML, '--db', db('xml'), '--json']);
     expect(again.code).toBe(0);
     const againJson = JSON.parse(again.stdout) as ImportJson;
     expect(againJson).toMatchObject({ alreadyImported: true, labelsWritten: 0 });
     expect(againJson.warnings[0]).toMatch(/^already imported on \d{4}-\d{2}-\d{2} \(import 1\)$/);
 
-    const show = await runCli(['labels', 'show', LAZARUS, '--db', db('xml')]);
+    const show = await runLabels(['labels', 'show', LAZARUS, '--db', db('xml')]);
     expect(show.code).toBe(0);
     expect(show.stdout).toMatch(
       /ethereum +0x098b716b8aaf21512996dc57eb0615e2383e2f96 +sanctioned +Lazarus Group +OFAC SDN DPRK3 +open +60 +https:\/\/sanctionslist\.ofac\.treas\.gov\/#profile-27307/,
     );
     const json = JSON.parse(
-      (await runCli(['labels', 'show', LAZARUS.toLowerCase(), '--db', db('xml'), '--json'])).stdout,
+      (await runLabels(['labels', 'show', LAZARUS.toLowerCase(), '--db', db('xml'), '--json'])).stdout,
     ) as { labels: { chain: string; programs: string[] }[] };
     expect(json.labels).toEqual([
       expect.objectContaining({ chain: 'ethereum', programs: ['DPRK3'] }),
     ]);
     // One address, three chains (OFAC lists it as ETH, ARB and BSC); --chain narrows to one.
     const sim = '0x4f47bc496083c727c5fbe3ce9cdf2b0f6496270c';
-    const all = await runCli(['labels', 'show', sim, '--db', db('xml'), '--json']);
+    const all = await runLabels(['labels', 'show', sim, '--db', db('xml'), '--json']);
     expect((JSON.parse(all.stdout) as { labels: unknown[] }).labels).toHaveLength(3);
-    const bsc = await runCli([
+    const bsc = await runLabels([
       'labels',
       'show',
       sim,
@@ -90,17 +98,17 @@ describe('chaintrail labels', () => {
     expect((JSON.parse(bsc.stdout) as { labels: { chain: string }[] }).labels).toEqual([
       expect.objectContaining({ chain: 'bsc' }),
     ]);
-    const none = await runCli(['labels', 'show', TORNADO_POOL, '--db', db('xml')]);
+    const none = await runLabels(['labels', 'show', TORNADO_POOL, '--db', db('xml')]);
     expect(none).toMatchObject({ code: 0, stdout: `No labels for ${TORNADO_POOL}.\n` });
 
-    const log = await runCli(['labels', 'imports', '--db', db('xml')]);
+    const log = await runLabels(['labels', 'imports', '--db', db('xml')]);
     expect(log.code).toBe(0);
     expect(log.stdout).toMatch(/^id +format +list +list date +labels/);
     expect(log.stdout).toMatch(/\n +1 +ofac-xml +OFAC SDN +2025-11-19 +\d+ +0 /);
   });
 
   it('update imports a newer official list and names what it added and closed', async () => {
-    const old = await runCli([
+    const old = await runLabels([
       'labels',
       'import',
       'ofac-lists',
@@ -112,7 +120,7 @@ describe('chaintrail labels', () => {
       '--json',
     ]);
     expect(old.code).toBe(0);
-    const update = await runCli(['labels', 'update', XML, '--db', db('update'), '--json']);
+    const update = await runLabels(['labels', 'update', XML, '--db', db('update'), '--json']);
     expect(update.code).toBe(0);
     const report = JSON.parse(update.stdout) as {
       result: ImportJson;
@@ -125,21 +133,21 @@ describe('chaintrail labels', () => {
     expect(report.closed).toContainEqual(
       expect.objectContaining({ address: TORNADO_POOL, validTo: '2025-11-19' }),
     );
-    const text = await runCli(['labels', 'show', TORNADO_POOL, '--db', db('update')]);
+    const text = await runLabels(['labels', 'show', TORNADO_POOL, '--db', db('update')]);
     expect(text.stdout).toMatch(/sanctioned +OFAC SDN +… to 2025-11-19/);
     const log = JSON.parse(
-      (await runCli(['labels', 'imports', '--db', db('update'), '--json'])).stdout,
+      (await runLabels(['labels', 'imports', '--db', db('update'), '--json'])).stdout,
     ) as { format: string; closed: number }[];
     expect(log.map((i) => [i.format, i.closed])).toEqual([
       ['ofac-lists', 0],
       ['ofac-xml', report.result.labelsClosed],
     ]);
-    const again = await runCli(['labels', 'update', XML, '--db', db('update')]);
+    const again = await runLabels(['labels', 'update', XML, '--db', db('update')]);
     expect(again.stdout).toMatch(/was already imported on .*nothing to do/);
   });
 
   it('imports a CSV list by mapping, with constants from flags', async () => {
-    const run = await runCli([
+    const run = await runLabels([
       'labels',
       'import',
       'csv',
@@ -161,7 +169,7 @@ describe('chaintrail labels', () => {
     expect(run.code).toBe(0);
     const rows = fs.readFileSync(TORNADO_CSV, 'utf8').trim().split('\n').length - 1;
     expect(JSON.parse(run.stdout)).toMatchObject({ labelsRead: rows, labelsWritten: rows });
-    const show = await runCli(['labels', 'show', TORNADO_POOL, '--db', db('csv')]);
+    const show = await runLabels(['labels', 'show', TORNADO_POOL, '--db', db('csv')]);
     expect(show.stdout).toMatch(
       /mixer +Tornado\.Cash: 0\.1 ETH +open +50 +https:\/\/etherscan\.io/,
     );
@@ -169,7 +177,7 @@ describe('chaintrail labels', () => {
 
   it('exits 2 with a one-line reason on bad input, and stores nothing', async () => {
     const bad = async (args: string[], message: RegExp) => {
-      const run = await runCli([...args, '--db', db('bad')]);
+      const run = await runLabels([...args, '--db', db('bad')]);
       expect(run.code, args.join(' ')).toBe(2);
       expect(run.stderr).toMatch(message);
     };
@@ -209,7 +217,7 @@ describe('chaintrail labels', () => {
       ['labels', 'show', '0x098B716B8Aaf21512996dC57EB0615e2383E2F96'],
       /bad EIP-55 checksum/,
     );
-    const log = await runCli(['labels', 'imports', '--db', db('bad'), '--json']);
+    const log = await runLabels(['labels', 'imports', '--db', db('bad'), '--json']);
     expect(JSON.parse(log.stdout)).toEqual([]);
   });
 });
