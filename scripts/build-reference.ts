@@ -5,6 +5,7 @@
 // chain's address codec and names the upstream file (and line, for CSV sources) it came from.
 //
 //   npm run build:reference [-- --data ../shared/data --out data/reference]
+import { resolveOfacAddress } from '../src/labels/import/ofac-assets.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -93,19 +94,6 @@ function newBuilt(fields: Omit<Built, 'rows' | 'sourceRows' | 'skipped' | 'skipp
 const OFAC_FILE = 'ofac/derived/sdn_advanced_2025-11-19_digital_currency_addresses.csv';
 const OFAC_SOURCE =
   'https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/SDN_ADVANCED.XML';
-/** OFAC assets whose addresses live on one chaintrail chain. */
-const OFAC_ASSET_CHAINS: Record<string, string> = {
-  XBT: 'bitcoin',
-  ETH: 'ethereum',
-  TRX: 'tron',
-  ARB: 'arbitrum',
-  BSC: 'bsc',
-  ETC: 'evm:61',
-};
-/** Token assets OFAC lists without a network: the address form tells the chain family. */
-const OFAC_TOKEN_ASSETS = new Set(['USDT', 'USDC']);
-const TOKEN_CHAINS = ['ethereum', 'tron', 'bitcoin'];
-
 function ofac(): Built {
   const built = newBuilt({
     file: 'ofac-sdn-2025-11-19.csv',
@@ -123,32 +111,23 @@ function ofac(): Built {
     notes: [
       `Read from \`${OFAC_FILE}\`, a mechanical extraction (shared SOURCES.md) of every "Digital Currency Address" feature of the official \`sdn_advanced.xml\` (DateOfIssue 2025-11-19, sha256 matching OFAC's checksum file).`,
       'Each row: category `sanctioned`, sanctions list `OFAC SDN`, the SDN programs, entity = the SDN primary name, confidence `authority_data` (60). Addresses keep their original case (the loader stores the canonical form).',
-      'Assets map to chains: XBT bitcoin, ETH ethereum, TRX tron, ARB arbitrum, BSC bsc, ETC evm:61. OFAC lists USDT and USDC without a network, so the address form decides: `0x` ethereum (an EVM key is the same holder on every EVM chain), `T…` tron, base58/bech32 bitcoin (Omni USDT).',
-      'Left out: assets of chains chaintrail has no address codec for (LTC, BCH, XMR, DASH, ZEC, BSV, BTG, XVG, XRP, SOL, and BNB Beacon Chain `bnb1…`), counted in the manifest.',
+      'Assets map to chains as `labels import ofac-xml` maps them (src/labels/import/ofac-assets.ts): XBT bitcoin, ETH ethereum, TRX tron, ARB arbitrum, BSC bsc, ETC ethereum-classic, LTC litecoin, XMR monero and so on; USDT and USDC have no network, so the address form decides (`0x` ethereum, `T…` tron, base58/bech32 bitcoin for Omni USDT). Chains without an address codec keep the address as given.',
     ],
   });
   for (const { record, line } of readCsvRecords(OFAC_FILE)) {
     built.sourceRows++;
     const asset = record.asset!;
-    const address = record.address!;
-    let chain: string | undefined = OFAC_ASSET_CHAINS[asset];
-    if (!chain && OFAC_TOKEN_ASSETS.has(asset))
-      chain = TOKEN_CHAINS.find((c) => getAddressCodec(c).isValid(address));
-    else if (chain && !getAddressCodec(chain).isValid(address)) {
-      // A listing error of OFAC's (a Tron address under XBT): the address's own form names its chain.
-      const byForm = TOKEN_CHAINS.find((c) => getAddressCodec(c).isValid(address));
-      if (byForm) {
-        console.warn(`  OFAC lists ${address} as ${asset}; by its form it is ${byForm}`);
-        built.notes.push(
-          `\`${address}\` (line ${line}) is listed under ${asset} but is not a valid ${chain} address; its form (base58check and version byte) makes it a valid ${byForm} address, so it is shipped on ${byForm}.`,
-        );
-        chain = byForm;
-      }
-    }
-    if (!chain) {
-      skip(built, `no chaintrail address codec for OFAC asset ${asset}`);
+    // The same asset-to-chain rules as `labels import ofac-xml` (src/labels/import/ofac-assets.ts).
+    const resolved = resolveOfacAddress(asset, record.address!);
+    if (resolved.chain === null) {
+      skip(built, resolved.reason);
       continue;
     }
+    if (resolved.warning) {
+      console.warn(`  ${resolved.warning}`);
+      built.notes.push(`Line ${line}: ${resolved.warning}`);
+    }
+    const { chain, address } = resolved;
     keep(built, {
       chain,
       address,
