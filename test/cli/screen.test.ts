@@ -279,3 +279,69 @@ describe('chaintrail stats illicit-share', () => {
     expect(bad.code).toBe(2);
   });
 });
+
+describe('chaintrail labels import + screen: a delisting end to end', () => {
+  it('shows the Tornado Cash contracts delisted between the Sep 2024 and Nov 2025 OFAC lists as formerly sanctioned, with the date', async () => {
+    const fixtures = path.resolve(import.meta.dirname, '../fixtures/ofac');
+    const lists = (folder: string) =>
+      new Set(
+        fs
+          .readFileSync(path.join(fixtures, folder, 'sanctioned_addresses_ETH.txt'), 'utf8')
+          .split('\n')
+          .map((l) => l.trim().toLowerCase())
+          .filter(Boolean),
+      );
+    // Tornado Cash's contracts by Etherscan's label (MIT), delisted if on the 2024 list only.
+    const tornado = (
+      parse(fs.readFileSync(path.join(fixtures, 'brianleect-tornado-cash/tornado-cash.csv')), {
+        columns: true,
+      }) as { Address: string }[]
+    ).map((r) => r.Address.toLowerCase());
+    const [old, current] = [lists('0xB10C-2024-09-27'), lists('brave-intl-2025-12-04')];
+    const delisted = tornado.filter((a) => old.has(a) && !current.has(a));
+    expect(delisted.length).toBeGreaterThan(0);
+
+    const listsDb = path.join(dir.path, 'delisting.duckdb');
+    const env = { env: { CHAINTRAIL_NO_REFERENCE: '1' } };
+    for (const [folder, date] of [
+      ['0xB10C-2024-09-27', '2024-09-27'],
+      ['brave-intl-2025-12-04', '2025-11-19'],
+    ] as const) {
+      const run = await runCli(
+        [
+          'labels',
+          'import',
+          'ofac-lists',
+          path.join(fixtures, folder),
+          '--list-date',
+          date,
+          '--db',
+          listsDb,
+        ],
+        env,
+      );
+      expect(run.code, run.stderr).toBe(0);
+    }
+    const after = await runCli(
+      ['screen', ...delisted, '--as-of', '2025-12-01', '--json', '--db', listsDb],
+      env,
+    );
+    expect(after.code, after.stderr).toBe(0);
+    for (const r of JSON.parse(after.stdout) as {
+      sanctioned: boolean;
+      formerlySanctioned: boolean;
+      formerSanctions: { list: string; validTo: string }[];
+    }[]) {
+      expect(r).toMatchObject({ sanctioned: false, formerlySanctioned: true });
+      expect(r.formerSanctions).toContainEqual(
+        expect.objectContaining({ list: 'OFAC SDN', validTo: '2025-11-19' }),
+      );
+    }
+    // On a day before the newer list they were sanctioned.
+    const before = await runCli(
+      ['screen', delisted[0]!, '--as-of', '2025-01-01', '--json', '--db', listsDb],
+      env,
+    );
+    expect((JSON.parse(before.stdout) as { sanctioned: boolean }[])[0]!.sanctioned).toBe(true);
+  });
+});
