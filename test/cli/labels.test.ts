@@ -64,7 +64,15 @@ describe('chaintrail labels', () => {
       /warning: .*TUCsTq7TofTCJRRoHk6RvhMoS2mJLm5Yzq .*labelled on tron/,
     );
 
-    const again = await runLabels(['labels', 'import', 'ofac-xml', XML, '--db', db('xml'), '--json']);
+    const again = await runLabels([
+      'labels',
+      'import',
+      'ofac-xml',
+      XML,
+      '--db',
+      db('xml'),
+      '--json',
+    ]);
     expect(again.code).toBe(0);
     const againJson = JSON.parse(again.stdout) as ImportJson;
     expect(againJson).toMatchObject({ alreadyImported: true, labelsWritten: 0 });
@@ -76,7 +84,8 @@ describe('chaintrail labels', () => {
       /ethereum +0x098b716b8aaf21512996dc57eb0615e2383e2f96 +sanctioned +Lazarus Group +OFAC SDN DPRK3 +open +60 +https:\/\/sanctionslist\.ofac\.treas\.gov\/#profile-27307/,
     );
     const json = JSON.parse(
-      (await runLabels(['labels', 'show', LAZARUS.toLowerCase(), '--db', db('xml'), '--json'])).stdout,
+      (await runLabels(['labels', 'show', LAZARUS.toLowerCase(), '--db', db('xml'), '--json']))
+        .stdout,
     ) as { labels: { chain: string; programs: string[] }[] };
     expect(json.labels).toEqual([
       expect.objectContaining({ chain: 'ethereum', programs: ['DPRK3'] }),
