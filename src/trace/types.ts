@@ -1,0 +1,159 @@
+/**
+ * Shared shapes of the trace engine: the in-memory graph index (src/trace/graph-index.ts builds it),
+ * what a trace is asked (TraceParameters) and what it answers (TraceResult). The index is columnar
+ * typed arrays so a traversal touches numbers only; addresses and assets are interned to ids.
+ */
+
+/** Kinds of node in the index: an account (address), or a UTXO transaction joining its inputs and outputs. */
+export const NODE_ACCOUNT = 0;
+export const NODE_UTXO_TX = 1;
+
+/**
+ * The transfer graph of a store, as typed arrays (CSR). Edge `e` moves `amount[e]` of asset
+ * `asset[e]` from node `src[e]` to node `dst[e]` at `time[e]` (Unix seconds), in transaction
+ * `tx[e]`. Outgoing and incoming edges of a node are contiguous and sorted by (time, edge id):
+ * `outEdges[outStart[n] .. outStart[n+1])`, `inEdges[inStart[n] .. inStart[n+1])`.
+ *
+ * UTXO transactions (Bitcoin) become a node of kind NODE_UTXO_TX: inputs are edges address -> tx node,
+ * outputs tx node -> address, so value is followed through many-in/many-out transactions.
+ * Swaps and wraps are not edges: `conversions` lists them per transaction.
+ */
+export type GraphIndex = {
+  nodeCount: number;
+  edgeCount: number;
+  /** Per node: NODE_ACCOUNT or NODE_UTXO_TX. */
+  nodeKind: Uint8Array;
+  src: Uint32Array;
+  dst: Uint32Array;
+  /** Interned asset id (see `assets`). */
+  asset: Uint32Array;
+  /** Value in raw units, as a double (about 15 significant digits; exact sums come from the store). */
+  amount: Float64Array;
+  time: Uint32Array;
+  /** Interned transaction id (see `txHashes`). */
+  tx: Uint32Array;
+  outStart: Uint32Array;
+  outEdges: Uint32Array;
+  inStart: Uint32Array;
+  inEdges: Uint32Array;
+  /** Node id -> `chain` and canonical address (for a UTXO tx node: its tx hash). */
+  node(id: number): { chain: string; address: string };
+  /** Canonical address -> node id, or undefined. */
+  nodeId(chain: string, address: string): number | undefined;
+  /** Asset id -> `chain` and asset (`native` or token contract). */
+  assetOf(id: number): { chain: string; asset: string };
+  assetId(chain: string, asset: string): number | undefined;
+  txHash(id: number): string;
+  txId(chain: string, hash: string): number | undefined;
+  /** Swaps and wraps by transaction id: taint moves from `assetIn` to `assetOut` in proportion. */
+  conversions: ReadonlyMap<number, readonly Conversion[]>;
+  /** Store position this index covers (for incremental updates). */
+  watermark: { transfers: number };
+  /** Bytes held by the typed arrays, for the "bytes per transfer" figure. */
+  byteLength(): number;
+};
+
+/** An asset conversion inside one transaction (AMM swap, WETH wrap/unwrap). */
+export type Conversion = {
+  kind: 'swap' | 'wrap' | 'unwrap';
+  /** Who gave `assetIn` (the swapper or wrapper) and who got `assetOut`. */
+  account: number;
+  recipient: number;
+  assetIn: number;
+  amountIn: number;
+  assetOut: number;
+  amountOut: number;
+};
+
+/** How taint is assigned when tainted and clean value mix at an address. */
+export type TaintPolicy = 'poison' | 'haircut' | 'fifo' | 'lifo' | 'tiho';
+
+/** Where a trace starts: an address (all it received, or sent, in the window), a transaction, or one transfer. */
+export type TraceSeed =
+  | { kind: 'address'; chain: string; address: string }
+  | { kind: 'tx'; chain: string; txHash: string }
+  | { kind: 'transfer'; chain: string; txHash: string; position: string };
+
+export type TraceParameters = {
+  seeds: readonly TraceSeed[];
+  direction: 'forward' | 'backward';
+  policy: TaintPolicy;
+  /** Hops from the seed (default 10). */
+  maxHops?: number | undefined;
+  /** Edges carrying less tainted value than this (raw units of their asset) are not followed. */
+  minValue?: number | undefined;
+  /** Unix seconds: only transfers in [since, until]. */
+  since?: number | undefined;
+  until?: number | undefined;
+};
+
+/** What a trace found at one place the value stopped. */
+export type TraceEndpoint = {
+  chain: string;
+  address: string;
+  /** Why it stopped: a label's category (exchange, deposit_wallet, mixer, bridge, …) or `unspent`. */
+  category: string;
+  entity: string | null;
+  asset: string;
+  /** Tainted value that ended here, raw units as a decimal string (from a double). */
+  amount: string;
+  /** Of the seed's value (0-1), in the seed's asset terms after conversions. */
+  share: number;
+  /** e.g. "arrived at Binance: freezable", "entered Tornado Cash", "bridged to bitcoin bc1q…". */
+  finding: string;
+  /** Destination on another chain (bridges, THORChain memos). */
+  destination?: { chain: string; address: string } | undefined;
+  /** Paths (node address lists) that are its evidence, strongest first. */
+  paths: string[][];
+};
+
+export type TraceNode = {
+  id: string;
+  chain: string;
+  address: string;
+  category: string | null;
+  entity: string | null;
+};
+
+export type TraceEdge = {
+  from: string;
+  to: string;
+  txHash: string;
+  asset: string;
+  amount: string;
+  tainted: string;
+  hop: number;
+  time: number;
+};
+
+export type TraceResult = {
+  parameters: TraceParameters;
+  endpoints: TraceEndpoint[];
+  nodes: TraceNode[];
+  edges: TraceEdge[];
+  summary: {
+    /** Seed value per asset (raw units, decimal strings). */
+    seedValue: { chain: string; asset: string; amount: string }[];
+    /** Share of the seed value traced to endpoints, and not (limits, dust): they add up to 1. */
+    traced: number;
+    untraced: number;
+    /** Traced value by category and entity. */
+    byCategory: { category: string; entity: string | null; share: number }[];
+    edgesVisited: number;
+  };
+};
+
+/** Labels the trace stops at (services) or names (nodes): category and entity of an address. */
+export type EndpointLabels = {
+  lookup(chain: string, address: string): { category: string; entity: string | null } | null;
+};
+
+/**
+ * The trace operation (src/trace/trace-funds.ts).
+ *
+ * @example
+ * const result = traceFunds({ index, labels, seeds, direction: 'forward', policy: 'haircut' });
+ */
+export type TraceFunds = (
+  parameters: TraceParameters & { index: GraphIndex; labels: EndpointLabels },
+) => TraceResult;
