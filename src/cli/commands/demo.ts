@@ -4,6 +4,11 @@ import { startAnvil } from '../../chains/evm/anvil.ts';
 import { syncEvm } from '../../ingest/sync/sync-evm.ts';
 import { formatAddress } from '../../model/address.ts';
 import { SIMULATOR_ANVIL_ARGS, simulate } from '../../simulate/simulate.ts';
+import {
+  SIMULATOR_LABEL_FORMAT,
+  simulatorLabelSource,
+  simulatorLabels,
+} from '../../simulate/simulator-labels.ts';
 import { type CliContext, type GlobalOptions, withStore } from '../context.ts';
 import { withGlobalOptions } from '../options.ts';
 import { printJson } from '../output.ts';
@@ -24,7 +29,8 @@ function parseSeed(value: string): number {
 /**
  * `chaintrail demo`: starts a local anvil node, plays the Bybit-like theft and its laundering with
  * background activity, syncs that chain into the database like any other node, checks the stored
- * data against the simulator's own record, and prints what happened. Running it again with the same
+ * data against the simulator's own record, labels the simulated services (so a trace stops at
+ * them), and prints what happened. Running it again with the same
  * seed rebuilds the same chain, so the database gains nothing twice.
  *
  * @example
@@ -58,7 +64,7 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
       if (options.truth) writeTruthFile(options.truth, simulated);
       say(`syncing blocks 0-${simulated.lastBlock} into the database ...`);
       const progress = createSyncProgress(ctx);
-      const { sync, stats, matches } = await withStore(ctx, options, async (store) => {
+      const { sync, stats, matches, labels } = await withStore(ctx, options, async (store) => {
         const sync = await syncEvm({
           store,
           rpcUrl: anvil.url,
@@ -68,6 +74,27 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
         await store.write((w) =>
           w.putAssets(simulated.assets.map((a) => ({ chain: 'anvil', ...a }))),
         );
+        // The simulated services get labels, so a trace of this chain stops at them. A rerun with
+        // the same seed rebuilds the same addresses: its labels are already there, so no new import.
+        const source = simulatorLabelSource(simulated.seed);
+        const labelled = (await store.listLabelImports()).some(
+          (i) => i.format === SIMULATOR_LABEL_FORMAT && i.source === source,
+        );
+        const labels = simulatorLabels(simulated);
+        const labelsWritten = labelled
+          ? 0
+          : (
+              await store.write(async (w) => {
+                await w.recordLabelImport({
+                  format: SIMULATOR_LABEL_FORMAT,
+                  source,
+                  listName: 'chaintrail simulator services',
+                  listDate: null,
+                  sha256: null,
+                });
+                await w.addLabels(labels);
+              })
+            ).labelsWritten;
         const stats = await store.getStats();
         // The stored totals per asset and kind must be the simulator's, to the last wei.
         const stored = new Map(
@@ -80,7 +107,7 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
           simulated.totals.every(
             (t) => stored.get(`${t.asset}|${t.kind}`) === `${t.count}|${t.amount}`,
           );
-        return { sync, stats, matches };
+        return { sync, stats, matches, labels: { count: labels.length, written: labelsWritten } };
       });
       const truth = simulated.truths[0]!;
       const exploiter = truth.attackerAddresses.find((a) => a.role === 'exploiter')?.address;
@@ -89,12 +116,14 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
           simulation: { ...simulated, movements: undefined },
           sync,
           matches,
+          labels,
           stats,
         });
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       ctx.stdout.write(
         `chaintrail demo: ${simulated.transactions} simulated transactions in ${simulated.lastBlock} blocks on a local anvil chain, synced into ${options.db ?? ctx.env.CHAINTRAIL_DB ?? './chaintrail.duckdb'} in ${seconds} s total.\n` +
           `Sync check: ${matches ? "the stored transfers equal the simulator's record of every value movement (count and sum per asset and kind)" : "MISMATCH between the stored transfers and the simulator's record (please report this)"}.\n\n` +
+          `Labels: ${labels.count} simulated service addresses (exchanges, deposit wallets, bridge, mixer, …) labelled, ${labels.written} new.\n\n` +
           renderTruth(truth, simulated) +
           '\n' +
           renderStats(stats, { topAssets: 10 }) +

@@ -1,0 +1,87 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Anvil, startAnvil } from '../chains/evm/anvil.ts';
+import { CATEGORIES } from '../labels/taxonomy.ts';
+import { useTempStore } from '../../test/helpers/temp-store.ts';
+import { SIMULATOR_ANVIL_ARGS, simulate, type SimulateReturnType } from './simulate.ts';
+import {
+  SIMULATOR_LABEL_FORMAT,
+  simulatorLabelSource,
+  simulatorLabels,
+} from './simulator-labels.ts';
+import { simulatorContractAddress } from './world.ts';
+
+const CONTRACTS_DIR = path.resolve(import.meta.dirname, '../../contracts');
+const CACHE_DIR = path.resolve(import.meta.dirname, '../../node_modules/.cache/chaintrail');
+
+describe('simulatorLabels: a small peel-chain simulation', () => {
+  let anvil: Anvil;
+  let result: SimulateReturnType;
+  const ctx = useTempStore();
+  beforeAll(async () => {
+    anvil = await startAnvil({ args: SIMULATOR_ANVIL_ARGS });
+    result = await simulate({
+      rpcUrl: anvil.url,
+      scenarios: ['peel-chain'],
+      seed: 3,
+      scale: 0.2,
+      contractsDir: CONTRACTS_DIR,
+      cacheDir: CACHE_DIR,
+    });
+  });
+  afterAll(async () => {
+    await anvil?.stop();
+  });
+
+  it('labels every simulated entity with a taxonomy category, its name, the seed and ownership confidence', () => {
+    const labels = simulatorLabels(result);
+    expect(new Set(labels.map((l) => l.address))).toEqual(
+      new Set(result.entities.map((e) => e.address.toLowerCase())),
+    );
+    for (const l of labels) {
+      expect(Object.keys(CATEGORIES)).toContain(l.category);
+      expect(l).toMatchObject({
+        chain: 'anvil',
+        source: 'chaintrail simulator (seed 3)',
+        confidence: 100,
+      });
+    }
+    const byAddress = new Map(labels.map((l) => [l.address, l]));
+    expect(byAddress.get(simulatorContractAddress('Weth9'))).toMatchObject({
+      category: 'token',
+      entity: 'WETH',
+    });
+    expect(byAddress.get(simulatorContractAddress('Mixer'))).toMatchObject({
+      category: 'mixer',
+      entity: 'Simulated Mixer',
+    });
+    const deposits = labels.filter((l) => l.category === 'deposit_wallet');
+    expect(deposits.length).toBe(
+      result.entities.filter((e) => e.category === 'deposit_wallet').length,
+    );
+    expect(new Set(deposits.map((l) => l.entity))).toEqual(
+      new Set(['Alder Exchange', 'Birch Exchange', 'Cedar Exchange']),
+    );
+  });
+
+  it('writes to the store as one simulator label import, and a second write adds nothing', async () => {
+    const labels = simulatorLabels(result);
+    const write = () =>
+      ctx.store.write(async (w) => {
+        await w.recordLabelImport({
+          format: SIMULATOR_LABEL_FORMAT,
+          source: simulatorLabelSource(result.seed),
+          listName: null,
+          listDate: null,
+          sha256: null,
+        });
+        await w.addLabels(labels);
+      });
+    expect((await write()).labelsWritten).toBe(labels.length);
+    expect((await write()).labelsDuplicate).toBe(labels.length);
+    const stored = await ctx.store.getLabels('anvil', simulatorContractAddress('ThorRouter'));
+    expect(stored).toMatchObject([{ category: 'bridge', entity: 'THORChain', confidence: 100 }]);
+    const imports = await ctx.store.listLabelImports();
+    expect(imports[0]).toMatchObject({ format: 'simulator', labels: labels.length });
+  });
+});

@@ -1,0 +1,73 @@
+import { type Category, CONFIDENCE } from '../labels/taxonomy.ts';
+import type { Label } from '../store/store.ts';
+import type { SimulateReturnType } from './simulate.ts';
+import type { SimEntity } from './world.ts';
+
+/** Label import format of the simulator's own service labels. */
+export const SIMULATOR_LABEL_FORMAT = 'simulator';
+
+/**
+ * Simulator entity kinds as taxonomy categories. WETH is a token contract (wraps are conversions the
+ * trace follows, not a service it stops at). Typed over every kind, so a new one fails to compile.
+ */
+const CATEGORY_OF: Record<SimEntity['category'], Category> = {
+  exchange: 'exchange',
+  hot_wallet: 'hot_wallet',
+  deposit_wallet: 'deposit_wallet',
+  cold_wallet: 'cold_wallet',
+  dex: 'dex',
+  bridge: 'bridge',
+  instant_exchange: 'instant_exchange',
+  mixer: 'mixer',
+  otc: 'otc',
+  token: 'token',
+  wrapped_native: 'token',
+};
+
+/**
+ * The `source` of the simulator's labels for a seed (also the label import's source).
+ *
+ * @example
+ * simulatorLabelSource(1); // 'chaintrail simulator (seed 1)'
+ */
+export function simulatorLabelSource(seed: number): string {
+  return `chaintrail simulator (seed ${seed})`;
+}
+
+/**
+ * Labels for every service address of a simulation (exchanges and their hot and deposit wallets, the
+ * AMM, bridge, mixer, instant exchange, OTC desk, tokens), so a trace of the simulated chain stops at
+ * its services as it would at real ones. The simulator built them, so the confidence is `ownership`.
+ *
+ * @example
+ * const labels = simulatorLabels(simulated);
+ * await store.write(async (w) => {
+ *   await w.recordLabelImport({ format: SIMULATOR_LABEL_FORMAT, source: simulatorLabelSource(simulated.seed), listName: null, listDate: null, sha256: null });
+ *   await w.addLabels(labels);
+ * });
+ */
+export function simulatorLabels(
+  result: Pick<SimulateReturnType, 'entities' | 'seed'>,
+  options: { chain?: string } = {},
+): Label[] {
+  const chain = options.chain ?? 'anvil';
+  const source = simulatorLabelSource(result.seed);
+  const seen = new Set<string>();
+  const labels: Label[] = [];
+  for (const e of result.entities) {
+    const address = e.address.toLowerCase();
+    const category = CATEGORY_OF[e.category];
+    const key = `${address}|${category}|${e.entity}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    labels.push({
+      chain,
+      address,
+      entity: e.entity,
+      category,
+      source,
+      confidence: CONFIDENCE.ownership,
+    });
+  }
+  return labels;
+}
