@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simulatorContractAddress } from '../../src/simulate/world.ts';
 import { generateTransfersCsv } from '../helpers/generate-transfers-csv.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
@@ -102,6 +103,26 @@ describe('chaintrail CLI', () => {
     const again = await runCli(['demo', '--db', db('demo')]);
     expect(again.code, again.stderr).toBe(0);
     expect(await statsJson(db('demo'))).toEqual(stats);
+    // The simulated services are labelled once: the rerun finds its labels already there.
+    const labelled = /Labels: (\d+) simulated service addresses .* (\d+) new/.exec(first.stdout);
+    expect(Number(labelled?.[1])).toBeGreaterThan(0);
+    expect(labelled?.[2]).toBe(labelled?.[1]);
+    expect(again.stdout).toMatch(/Labels: \d+ simulated service addresses .* 0 new/);
+    const mixer = await runCli([
+      'labels',
+      'show',
+      simulatorContractAddress('Mixer'),
+      '--chain',
+      'anvil',
+      '--db',
+      db('demo'),
+      '--json',
+    ]);
+    expect(JSON.parse(mixer.stdout)).toMatchObject({
+      labels: [
+        { category: 'mixer', entity: 'Simulated Mixer', source: 'chaintrail simulator (seed 1)' },
+      ],
+    });
   });
 
   it('uses CHAINTRAIL_DB when --db is absent', async () => {
