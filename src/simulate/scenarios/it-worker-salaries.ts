@@ -86,7 +86,7 @@ export const itWorkerSalaries: Scenario = {
           transferToken(employerOf[i]!, world.stablecoin, w.address, salaries[i]!, world.encode),
         ),
       );
-      if (month === 0) for (const p of paid) truth.theft(p.hash, employerOf[0]!.address);
+      paid.forEach((p, i) => truth.theft(p.hash, employerOf[i]!.address));
       salaries.forEach((s) => truth.stolen(world.stablecoin, s));
       await ctx.step(
         workers.map((w, i) =>
