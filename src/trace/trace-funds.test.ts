@@ -266,3 +266,27 @@ describe('traceFunds: endpoints', () => {
     expect(r.summary.traced).toBeCloseTo(1, 12);
   });
 });
+
+describe('traceFunds: backward', () => {
+  it('haircut on the time-reversed graph: the latest inflow before the payment explains it first', () => {
+    const edges: SmallEdge[] = [
+      { from: 'X1', to: 'A', amount: 100, time: 1 },
+      { from: 'X2', to: 'A', amount: 60, time: 2 },
+      { from: 'A', to: 'T', amount: 100, time: 3 },
+      { from: 'T', to: 'Y', amount: 100, time: 4, tx: 'out' },
+      { from: 'X1', to: 'A', amount: 500, time: 5 },
+    ];
+    const r = trace(edges, {
+      direction: 'backward',
+      seeds: [{ kind: 'tx', chain: 'test', txHash: 'out' }],
+      labelMap: { X2: ['exchange', 'Kraken'] },
+    });
+    // A's 100 to T: 60 from X2 (all of it), the other 40 from X1; X1's later 500 plays no part.
+    expect(where(r)).toEqual({
+      'X2/exchange/native': ['60', 0.6],
+      'X1/origin/native': ['40', 0.4],
+    });
+    // In flow order, ending with the seed transfer T -> Y.
+    expect(r.endpoints[0]!.paths).toEqual([['X2', 'A', 'T', 'Y']]);
+  });
+});
