@@ -1,0 +1,292 @@
+import { describe, expect, it } from 'vitest';
+import { smallGraphIndex, type SmallEdge } from '../../test/helpers/small-graph-index.ts';
+import { traceFunds, type TraceFundsParameters } from './trace-funds.ts';
+import type { EndpointLabels, TaintPolicy, TraceResult } from './types.ts';
+
+const labels = (map: Record<string, [string, string | null]>): EndpointLabels => ({
+  lookup: (_chain, address) => {
+    const l = map[address];
+    return l ? { category: l[0], entity: l[1] } : null;
+  },
+});
+
+const trace = (
+  edges: readonly SmallEdge[],
+  rest: Partial<TraceFundsParameters> & { labelMap?: Record<string, [string, string | null]> },
+  more: Parameters<typeof smallGraphIndex>[0] | undefined = undefined,
+) =>
+  traceFunds({
+    index: smallGraphIndex({ ...more, edges }),
+    labels: labels(rest.labelMap ?? {}),
+    seeds: [{ kind: 'address', chain: 'test', address: 'T' }],
+    direction: 'forward',
+    policy: 'haircut',
+    ...rest,
+  });
+
+/** Endpoint address/category -> [amount, share rounded to 1e-6]. */
+const where = (r: TraceResult) =>
+  Object.fromEntries(
+    r.endpoints.map((e) => [
+      `${e.address}/${e.category}/${e.asset}`,
+      [e.amount, Math.round(e.share * 1e6) / 1e6],
+    ]),
+  );
+
+// The thief T gets 100 (victim V) at t=1. A held 300 clean from C, paid D 50 at t=2, *then* got the
+// 100 from T at t=3, paid B 200 at t=4 and the exchange X 200 at t=5 (50 more than A is known to
+// hold: the unknown earlier balance counts as clean).
+const mixing: SmallEdge[] = [
+  { from: 'V', to: 'T', amount: 100, time: 1 },
+  { from: 'C', to: 'A', amount: 300, time: 1 },
+  { from: 'A', to: 'D', amount: 50, time: 2 },
+  { from: 'T', to: 'A', amount: 100, time: 3 },
+  { from: 'A', to: 'B', amount: 200, time: 4 },
+  { from: 'A', to: 'X', amount: 200, time: 5 },
+];
+const binance = { X: ['exchange', 'Binance'] as [string, string] };
+
+describe('traceFunds: taint policies at an address mixing clean and tainted value', () => {
+  const expected: Record<TaintPolicy, Record<string, [string, number]>> = {
+    // 350 held after D; B takes 200/350 of the taint, X the rest of it.
+    haircut: { 'B/unspent/native': ['57', 0.571429], 'X/exchange/native': ['43', 0.428571] },
+    // Lots [250 clean, 100 tainted]: B spends clean, X spends 50 clean then the 100 tainted.
+    fifo: { 'X/exchange/native': ['100', 1] },
+    // The newest lot (tainted) goes first, to B.
+    lifo: { 'B/unspent/native': ['100', 1] },
+    // B's payment is A's (only, hence highest) output when the taint is there.
+    tiho: { 'B/unspent/native': ['100', 1] },
+    // Everything after the tainted arrival is tainted in full: 200 and 200, half each.
+    poison: { 'B/unspent/native': ['200', 0.5], 'X/exchange/native': ['200', 0.5] },
+  };
+  for (const policy of Object.keys(expected) as TaintPolicy[]) {
+    it(`${policy}: ${JSON.stringify(expected[policy])}`, () => {
+      const r = trace(mixing, { policy, labelMap: binance });
+      expect(where(r)).toEqual(expected[policy]);
+      expect(r.summary.traced + r.summary.untraced).toBeCloseTo(1, 12);
+      // Time-respecting: D was paid before the tainted value arrived.
+      expect(r.nodes.map((n) => n.address)).not.toContain('D');
+    });
+  }
+
+  it('names the exchange as freezable, with the evidence path from the seed', () => {
+    const r = trace(mixing, { policy: 'fifo', labelMap: binance });
+    expect(r.endpoints[0]).toMatchObject({
+      entity: 'Binance',
+      finding: 'arrived at Binance: freezable',
+      paths: [['T', 'A', 'X']],
+    });
+    expect(r.summary.byCategory).toEqual([{ category: 'exchange', entity: 'Binance', share: 1 }]);
+    expect(r.summary.seedValue).toEqual([{ chain: 'test', asset: 'native', amount: '100' }]);
+    expect(r.edges.map((e) => [e.from, e.to, e.tainted, e.hop])).toEqual([
+      ['test:V', 'test:T', '100', 0],
+      ['test:T', 'test:A', '100', 1],
+      ['test:A', 'test:X', '100', 2],
+    ]);
+  });
+
+  it('is deterministic: the same input gives the same output', () => {
+    const a = trace(mixing, { policy: 'haircut', labelMap: binance });
+    const b = trace(mixing, { policy: 'haircut', labelMap: binance });
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+  });
+});
+
+// A Bitcoin-style transaction tx1 spends T's 60 (tainted) and C's 40 (clean) into P 70 and Q 25
+// (5 fee). Its outputs are listed before its inputs so the index order cannot help.
+const utxo: SmallEdge[] = [
+  { from: 'V', to: 'T', amount: 60, time: 1 },
+  { from: 'tx1', to: 'P', amount: 70, time: 5, tx: 'tx1' },
+  { from: 'tx1', to: 'Q', amount: 25, time: 5, tx: 'tx1' },
+  { from: 'T', to: 'tx1', amount: 60, time: 5, tx: 'tx1' },
+  { from: 'C', to: 'tx1', amount: 40, time: 5, tx: 'tx1' },
+];
+
+describe('traceFunds: a many-in/many-out UTXO transaction', () => {
+  const cases: Record<TaintPolicy, [Record<string, [string, number]>, number]> = {
+    haircut: [{ 'P/unspent/native': ['42', 0.7], 'Q/unspent/native': ['15', 0.25] }, 0.05],
+    // Inputs in order [60 tainted, 40 clean] fill outputs in order: P gets all 60.
+    fifo: [{ 'P/unspent/native': ['60', 1] }, 0],
+    // The last input (clean 40) goes first: P gets 30 tainted, Q 25, the fee 5.
+    lifo: [{ 'P/unspent/native': ['30', 0.5], 'Q/unspent/native': ['25', 0.416667] }, 0.083333],
+    tiho: [{ 'P/unspent/native': ['60', 1] }, 0],
+    poison: [{ 'P/unspent/native': ['70', 0.7], 'Q/unspent/native': ['25', 0.25] }, 0.05],
+  };
+  for (const policy of Object.keys(cases) as TaintPolicy[]) {
+    it(`${policy}: outputs ${JSON.stringify(cases[policy][0])}, fee share ${cases[policy][1]}`, () => {
+      const r = trace(utxo, { policy }, { edges: utxo, utxoTxs: ['tx1'] });
+      expect(where(r)).toEqual(cases[policy][0]);
+      expect(r.summary.untraced).toBeCloseTo(cases[policy][1], 6);
+      expect(r.summary.traced + r.summary.untraced).toBeCloseTo(1, 12);
+    });
+  }
+
+  it('starts from the transaction as seed: its outputs', () => {
+    const r = trace(
+      utxo,
+      { seeds: [{ kind: 'tx', chain: 'test', txHash: 'tx1' }] },
+      {
+        edges: utxo,
+        utxoTxs: ['tx1'],
+      },
+    );
+    expect(where(r)).toEqual({
+      'P/unspent/native': ['70', 0.736842],
+      'Q/unspent/native': ['25', 0.263158],
+    });
+  });
+});
+
+describe('traceFunds: swaps carry taint into the asset bought', () => {
+  // T swaps 5 of its 10 WETH for 10 000 USDC at the pool (which holds 1000 WETH of others), then
+  // pays the exchange in USDC. `outputFirst` logs the pool's payment before T's (Uniswap v3 order).
+  const swap = (outputFirst: boolean): SmallEdge[] => {
+    const input = { from: 'T', to: 'POOL', amount: 5, time: 2, asset: 'WETH', tx: 's' };
+    const output = { from: 'POOL', to: 'T', amount: 10000, time: 2, asset: 'USDC', tx: 's' };
+    return [
+      { from: 'LP', to: 'POOL', amount: 1000, time: 0, asset: 'WETH' },
+      { from: 'V', to: 'T', amount: 10, time: 1, asset: 'WETH' },
+      ...(outputFirst ? [output, input] : [input, output]),
+      { from: 'T', to: 'X', amount: 10000, time: 3, asset: 'USDC', tx: 'pay' },
+    ];
+  };
+  const conversions = [
+    {
+      tx: 's',
+      kind: 'swap' as const,
+      account: 'T',
+      recipient: 'T',
+      assetIn: 'WETH',
+      amountIn: 5,
+      assetOut: 'USDC',
+      amountOut: 10000,
+    },
+  ];
+  for (const outputFirst of [false, true]) {
+    it(`half the WETH arrives at the exchange as USDC (output logged ${outputFirst ? 'first' : 'last'})`, () => {
+      const edges = swap(outputFirst);
+      const r = trace(
+        edges,
+        { labelMap: { ...binance, POOL: ['dex', 'Uniswap'] } },
+        {
+          edges,
+          conversions,
+        },
+      );
+      expect(where(r)).toEqual({
+        'X/exchange/USDC': ['10000', 0.5],
+        'T/unspent/WETH': ['5', 0.5],
+      });
+      expect(r.nodes.find((n) => n.address === 'POOL')).toMatchObject({ category: 'dex' });
+    });
+  }
+
+  it('backward, the USDC paid to the exchange comes from the WETH the thief got', () => {
+    const edges = swap(false);
+    const r = traceFunds({
+      index: smallGraphIndex({ edges, conversions }),
+      labels: labels({}),
+      seeds: [{ kind: 'tx', chain: 'test', txHash: 'pay' }],
+      direction: 'backward',
+      policy: 'haircut',
+    });
+    expect(where(r)).toEqual({ 'V/origin/WETH': ['5', 1] });
+  });
+});
+
+describe('traceFunds: limits', () => {
+  // T -> A -> B (99) and A -> D (1, dust); B -> C 60 at hop 3.
+  const chain: SmallEdge[] = [
+    { from: 'V', to: 'T', amount: 100, time: 1 },
+    { from: 'T', to: 'A', amount: 100, time: 2 },
+    { from: 'A', to: 'B', amount: 99, time: 3 },
+    { from: 'A', to: 'D', amount: 1, time: 4 },
+    { from: 'B', to: 'C', amount: 60, time: 5 },
+  ];
+  it('maxHops stops at hop 2, minValue drops dust: both are untraced', () => {
+    const r = trace(chain, { maxHops: 2, minValue: 5 });
+    expect(where(r)).toEqual({ 'B/unspent/native': ['39', 0.39] });
+    expect(r.summary.untraced).toBeCloseTo(0.61, 12);
+  });
+  it('without limits the value is followed to C', () => {
+    const r = trace(chain, {});
+    expect(where(r)).toEqual({
+      'B/unspent/native': ['39', 0.39],
+      'C/unspent/native': ['60', 0.6],
+      'D/unspent/native': ['1', 0.01],
+    });
+  });
+  it('until ends the window: B still holds what it paid later', () => {
+    const r = trace(chain, { until: 4 });
+    expect(where(r)).toEqual({ 'B/unspent/native': ['99', 0.99], 'D/unspent/native': ['1', 0.01] });
+  });
+  it('since drops earlier transfers: a seed inflow before it is not traced', () => {
+    const r = trace([{ from: 'V', to: 'T', amount: 50, time: 0 }, ...chain], { since: 1 });
+    expect(r.summary.seedValue).toEqual([{ chain: 'test', asset: 'native', amount: '100' }]);
+  });
+});
+
+describe('traceFunds: endpoints', () => {
+  // BIP-173's P2WPKH example address as the bridge destination.
+  const dest = 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4';
+  const edges: SmallEdge[] = [
+    { from: 'V', to: 'T', amount: 100, time: 1 },
+    { from: 'T', to: 'M', amount: 30, time: 2 },
+    { from: 'T', to: 'R', amount: 50, time: 3, tx: 'thor' },
+    { from: 'T', to: 'I', amount: 20, time: 4 },
+    { from: 'M', to: 'Z', amount: 30, time: 5 },
+  ];
+  it('stops at a mixer, a bridge (with its memo destination) and an instant exchange', () => {
+    const index = smallGraphIndex({ edges });
+    const r = traceFunds({
+      index,
+      labels: labels({
+        M: ['mixer', 'Tornado Cash'],
+        R: ['bridge', 'THORChain'],
+        I: ['instant_exchange', 'eXch'],
+      }),
+      bridgeMemos: new Map([[index.txId('test', 'thor')!, `=:BTC.BTC:${dest}`]]),
+      seeds: [{ kind: 'address', chain: 'test', address: 'T' }],
+      direction: 'forward',
+      policy: 'haircut',
+    });
+    expect(
+      r.endpoints.map((e) => [
+        e.address,
+        Math.round(e.share * 1e9) / 1e9,
+        e.finding,
+        e.destination,
+      ]),
+    ).toEqual([
+      ['R', 0.5, `bridged to bitcoin ${dest}`, { chain: 'bitcoin', address: dest }],
+      ['M', 0.3, 'entered Tornado Cash', undefined],
+      ['I', 0.2, 'arrived at eXch (instant exchange)', undefined],
+    ]);
+    expect(r.nodes.map((n) => n.address)).not.toContain('Z');
+    expect(r.summary.traced).toBeCloseTo(1, 12);
+  });
+});
+
+describe('traceFunds: backward', () => {
+  it('haircut on the time-reversed graph: the latest inflow before the payment explains it first', () => {
+    const edges: SmallEdge[] = [
+      { from: 'X1', to: 'A', amount: 100, time: 1 },
+      { from: 'X2', to: 'A', amount: 60, time: 2 },
+      { from: 'A', to: 'T', amount: 100, time: 3 },
+      { from: 'T', to: 'Y', amount: 100, time: 4, tx: 'out' },
+      { from: 'X1', to: 'A', amount: 500, time: 5 },
+    ];
+    const r = trace(edges, {
+      direction: 'backward',
+      seeds: [{ kind: 'tx', chain: 'test', txHash: 'out' }],
+      labelMap: { X2: ['exchange', 'Kraken'] },
+    });
+    // A's 100 to T: 60 from X2 (all of it), the other 40 from X1; X1's later 500 plays no part.
+    expect(where(r)).toEqual({
+      'X2/exchange/native': ['60', 0.6],
+      'X1/origin/native': ['40', 0.4],
+    });
+    // In flow order, ending with the seed transfer T -> Y.
+    expect(r.endpoints[0]!.paths).toEqual([['X2', 'A', 'T', 'Y']]);
+  });
+});
