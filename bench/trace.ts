@@ -108,12 +108,11 @@ function timeRespecting(index: GraphIndex, seed: number, seedTime: number) {
   const arrival = new Uint32Array(index.nodeCount).fill(NEVER);
   let keys = new Uint32Array(1 << 16);
   let vals = new Uint32Array(1 << 16);
-  let size = 0;
   const { outStart, time, dst } = index;
   arrival[seed] = seedTime;
   keys[0] = seedTime;
   vals[0] = seed;
-  size = 1;
+  let size = 1;
   let visits = 0;
   let reached = 0;
   while (size) {
