@@ -222,7 +222,8 @@ function pickSeed(index: GraphIndex, from: number): { seed: number; time: number
     const d = index.dst[e]!;
     if (d < HUBS || t < from || t > from + SEED_WINDOW_SECONDS) continue;
     // A thief moves the funds on: a receiver that never sends again is no seed.
-    if (index.outStart[d + 1]! - index.outStart[d]! < SEED_MIN_OUT_EDGES) continue;
+    const last = index.outStart[d + 1]! - 1;
+    if (last - index.outStart[d]! + 1 < SEED_MIN_OUT_EDGES || index.time[last]! <= t) continue;
     if (bestEdge < 0 || index.amount[e]! > index.amount[bestEdge]!) bestEdge = e;
   }
   return { seed: index.dst[bestEdge]!, time: index.time[bestEdge]! };
