@@ -7,10 +7,16 @@ import path from 'node:path';
 import { importTransfersBenchmark } from './import-transfers.ts';
 import { screenBenchmark } from './screen.ts';
 import { syncBenchmark } from './sync.ts';
+import { traceBenchmark } from './trace.ts';
 import type { Benchmark } from './types.ts';
 
 const DEFAULT_ROWS = 5_000_000;
-const BENCHMARKS: Benchmark[] = [importTransfersBenchmark, syncBenchmark, screenBenchmark];
+const BENCHMARKS: Benchmark[] = [
+  importTransfersBenchmark,
+  syncBenchmark,
+  screenBenchmark,
+  traceBenchmark,
+];
 
 const rows = Number(process.env.BENCH_ROWS ?? DEFAULT_ROWS);
 if (!Number.isSafeInteger(rows) || rows <= 0)

@@ -26,6 +26,18 @@ export interface Store {
   getAddressSummary(params: AddressSummaryParameters): Promise<AddressSummary>;
   /** Transfers matching a filter, ordered by chain, block, tx hash, position. */
   listTransfers(filter?: TransferFilter): Promise<Transfer[]>;
+  /**
+   * Every transfer after a row position, in store order, as columns in batches: what bulk readers
+   * (the trace graph index) use instead of {@link Store.listTransfers}, so millions of rows never
+   * become objects. Amounts come as doubles (about 15 significant digits), not exact.
+   */
+  scanTransfers(params?: ScanTransfersParameters): AsyncIterable<TransferColumns>;
+  /**
+   * Where the transfers end: the row position after the last one, and how many rows lie before
+   * `before` (all when absent). An index keeps both to know it is current: rows removed below its
+   * position (a reorg) change the count.
+   */
+  getTransferPosition(params?: { before?: number }): Promise<TransferPosition>;
   /** Typed events matching a filter, in the same order. */
   listEvents(filter?: EventFilter): Promise<ChainEvent[]>;
   /** Known assets (symbol, decimals) of a chain, or of all chains. */
@@ -268,6 +280,46 @@ export type TransferFilter = {
   fromBlock?: bigint;
   toBlock?: bigint;
   limit?: number;
+};
+
+/** Input of {@link Store.scanTransfers}. */
+export type ScanTransfersParameters = {
+  /** Only rows at or after this position (an index's watermark); default 0. */
+  from?: number;
+  /** Only rows before this position (a {@link Store.getTransferPosition} `next`); default all. */
+  to?: number;
+  /** Rows per batch at most (default 1,000,000). */
+  batchRows?: number;
+  /** Kinds left out (e.g. `fee`). */
+  excludeKinds?: readonly TransferKind[];
+};
+
+/**
+ * One batch of {@link Store.scanTransfers}: column `i` of every array is one transfer. Strings repeat
+ * (chain, asset, kind) and are shared, not copied.
+ */
+export type TransferColumns = {
+  length: number;
+  chain: string[];
+  txHash: string[];
+  from: (string | null)[];
+  to: (string | null)[];
+  asset: string[];
+  kind: TransferKind[];
+  /** Raw units as doubles. */
+  amount: Float64Array;
+  /** Unix seconds; -1 when the block time is unknown. */
+  time: Float64Array;
+  /** The position to continue from after this batch. */
+  next: number;
+};
+
+/** What {@link Store.getTransferPosition} returns. */
+export type TransferPosition = {
+  /** Row position after the last transfer stored. */
+  next: number;
+  /** Rows before `before` (or all rows). */
+  rows: number;
 };
 
 /** Filters of {@link Store.listEvents}; all optional, combined with AND. */

@@ -11,8 +11,10 @@ export const NODE_UTXO_TX = 1;
 /**
  * The transfer graph of a store, as typed arrays (CSR). Edge `e` moves `amount[e]` of asset
  * `asset[e]` from node `src[e]` to node `dst[e]` at `time[e]` (Unix seconds), in transaction
- * `tx[e]`. Outgoing and incoming edges of a node are contiguous and sorted by (time, edge id):
- * `outEdges[outStart[n] .. outStart[n+1])`, `inEdges[inStart[n] .. inStart[n+1])`.
+ * `tx[e]`. Edges are numbered by (source, time, store order), so the outgoing edges of node `n`
+ * are the ids `outStart[n] .. outStart[n+1]-1` themselves, in time order (an `outEdges` array
+ * would be the identity: leaving it out keeps the index at 32 bytes per edge). Incoming edges
+ * are `inEdges[inStart[n] .. inStart[n+1])`, sorted by (time, edge id).
  *
  * UTXO transactions (Bitcoin) become a node of kind NODE_UTXO_TX: inputs are edges address -> tx node,
  * outputs tx node -> address, so value is followed through many-in/many-out transactions.
@@ -32,8 +34,8 @@ export type GraphIndex = {
   time: Uint32Array;
   /** Interned transaction id (see `txHashes`). */
   tx: Uint32Array;
+  /** Out edges of `n`: ids `outStart[n]` to `outStart[n+1]-1` (length nodeCount + 1). */
   outStart: Uint32Array;
-  outEdges: Uint32Array;
   inStart: Uint32Array;
   inEdges: Uint32Array;
   /** Node id -> `chain` and canonical address (for a UTXO tx node: its tx hash). */

@@ -28,6 +28,9 @@ import type {
   EventFilter,
   ImportRecord,
   Label,
+  ScanTransfersParameters,
+  TransferColumns,
+  TransferPosition,
   LabelFilter,
   LabelImport,
   LabelImportRecord,
@@ -529,6 +532,9 @@ function rowToTransfer(r: Row): Transfer {
   };
 }
 
+/** Rows per batch of {@link Store.scanTransfers} unless asked otherwise: a few hundred MB of columns at most. */
+const DEFAULT_SCAN_BATCH_ROWS = 1_000_000;
+
 const TRANSFER_SELECT = `chain, block_number, epoch(block_time)::BIGINT AS block_time, tx_hash, position, from_address, to_address, asset, amount::VARCHAR AS amount, kind`;
 const EVENT_SELECT = `chain, block_number, epoch(block_time)::BIGINT AS block_time, tx_hash, position, type, protocol, contract, account, recipient,
   asset_in, amount_in::VARCHAR AS amount_in, asset_out, amount_out::VARCHAR AS amount_out, memo, counterparty, extra`;
@@ -1012,6 +1018,53 @@ class DuckDbStore implements Store {
       values,
     );
     return rows.map(rowToTransfer);
+  }
+
+  async *scanTransfers(params: ScanTransfersParameters = {}): AsyncIterable<TransferColumns> {
+    const batchRows = Math.max(1, Math.floor(params.batchRows ?? DEFAULT_SCAN_BATCH_ROWS));
+    const end = params.to ?? (await this.getTransferPosition()).next;
+    const kinds = (params.excludeKinds ?? []).map((k) => `'${k.replaceAll("'", "''")}'`);
+    const notKinds = kinds.length ? `AND kind NOT IN (${kinds.join(', ')})` : '';
+    // Ranges of rowid, not LIMIT/OFFSET: each batch reads its own slice of the table only.
+    for (let lo = Math.max(0, params.from ?? 0); lo < end; lo += batchRows) {
+      this.assertOpen();
+      const hi = Math.min(end, lo + batchRows);
+      const result = await this.reader.runAndReadAll(
+        `SELECT chain, tx_hash, from_address, to_address, asset, kind, amount::DOUBLE AS amount,
+           coalesce(epoch(block_time)::DOUBLE, -1) AS time
+         FROM transfers WHERE rowid >= ${lo} AND rowid < ${hi} ${notKinds} ORDER BY rowid`,
+      );
+      const [chain, txHash, from, to, asset, kind, amount, time] = result.getColumnsJS() as [
+        string[],
+        string[],
+        (string | null)[],
+        (string | null)[],
+        string[],
+        TransferKind[],
+        number[],
+        number[],
+      ];
+      yield {
+        length: chain.length,
+        chain,
+        txHash,
+        from,
+        to,
+        asset,
+        kind,
+        amount: Float64Array.from(amount),
+        time: Float64Array.from(time),
+        next: hi,
+      };
+    }
+  }
+
+  async getTransferPosition(params: { before?: number } = {}): Promise<TransferPosition> {
+    const before = params.before === undefined ? '' : `WHERE rowid < ${Math.floor(params.before)}`;
+    const [r] = await this.rows(
+      `SELECT (SELECT coalesce(max(rowid) + 1, 0) FROM transfers)::DOUBLE AS next, count(*)::DOUBLE AS n FROM transfers ${before}`,
+    );
+    return { next: Number(r!.next), rows: Number(r!.n) };
   }
 
   async listEvents(filter: EventFilter = {}): Promise<ChainEvent[]> {

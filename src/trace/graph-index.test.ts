@@ -1,0 +1,230 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { importEtl } from '../ingest/etl/import-etl.ts';
+import type { Transfer } from '../model/transfer.ts';
+import type { Store } from '../store/store.ts';
+import { genesisBitcoinAddress, ofacLabels, transfer } from '../../test/helpers/screen-fixtures.ts';
+import { useTempStore } from '../../test/helpers/temp-store.ts';
+import {
+  graphIndexFile,
+  loadGraphIndex,
+  openGraphIndex,
+  saveGraphIndex,
+} from './graph-index-file.ts';
+import { buildGraphIndex, updateGraphIndex } from './graph-index.ts';
+import { type GraphIndex, NODE_ACCOUNT, NODE_UTXO_TX } from './types.ts';
+
+const BLOCKS = path.resolve(
+  import.meta.dirname,
+  '../../test/fixtures/ethereum-etl/test_stream/blocks_17173049_17173050',
+);
+/** Blocks 17173049-17173050 of Ethereum mainnet: transactions, token transfers, logs (swaps, wraps). */
+const importBlocks = (store: Store, files = ['']) =>
+  importEtl({ store, paths: files.map((f) => path.join(BLOCKS, f)) });
+
+/** Everything an index holds, by name: equal for equal graphs whatever the ids. */
+function snapshot(index: GraphIndex) {
+  const arrays = {
+    nodeKind: [...index.nodeKind],
+    src: [...index.src],
+    dst: [...index.dst],
+    asset: [...index.asset],
+    amount: [...index.amount],
+    time: [...index.time],
+    tx: [...index.tx],
+    outStart: [...index.outStart],
+    inStart: [...index.inStart],
+    inEdges: [...index.inEdges],
+  };
+  const nodes = Array.from({ length: index.nodeCount }, (_, i) => index.node(i));
+  const txs = [...new Set(index.tx)].map((t) => index.txHash(t));
+  const conversions = [...index.conversions].sort((a, b) => a[0] - b[0]);
+  return { arrays, nodes, txs, conversions, watermark: index.watermark };
+}
+
+/** Out / in sums per node and asset, from the store's own transfer list. */
+function expectedSums(transfers: readonly Transfer[]) {
+  const sums = new Map<string, bigint>();
+  const add = (key: string, v: bigint) => sums.set(key, (sums.get(key) ?? 0n) + v);
+  let edges = 0;
+  for (const t of transfers) {
+    if (t.kind === 'fee') continue;
+    const from = t.kind === 'utxo_out' ? t.txHash : t.from;
+    const to = t.kind === 'utxo_in' ? t.txHash : t.to;
+    if (from === null || to === null) continue;
+    edges++;
+    add(`out|${t.chain}|${from}|${t.asset}`, t.amount);
+    add(`in|${t.chain}|${to}|${t.asset}`, t.amount);
+  }
+  return { sums, edges };
+}
+
+function indexSums(index: GraphIndex) {
+  const sums = new Map<string, number>();
+  const add = (key: string, v: number) => sums.set(key, (sums.get(key) ?? 0) + v);
+  for (let n = 0; n < index.nodeCount; n++) {
+    const { chain, address } = index.node(n);
+    for (let e = index.outStart[n]!; e < index.outStart[n + 1]!; e++)
+      add(`out|${chain}|${address}|${index.assetOf(index.asset[e]!).asset}`, index.amount[e]!);
+    for (let i = index.inStart[n]!; i < index.inStart[n + 1]!; i++) {
+      const e = index.inEdges[i]!;
+      add(`in|${chain}|${address}|${index.assetOf(index.asset[e]!).asset}`, index.amount[e]!);
+    }
+  }
+  return sums;
+}
+
+function expectCsrOrder(index: GraphIndex) {
+  for (let n = 0; n < index.nodeCount; n++) {
+    for (let e = index.outStart[n]!; e < index.outStart[n + 1]!; e++) {
+      expect(index.src[e]).toBe(n);
+      if (e > index.outStart[n]!) expect(index.time[e]!).toBeGreaterThanOrEqual(index.time[e - 1]!);
+    }
+    for (let i = index.inStart[n]!; i < index.inStart[n + 1]!; i++) {
+      const e = index.inEdges[i]!;
+      expect(index.dst[e]).toBe(n);
+      if (i > index.inStart[n]!) {
+        const p = index.inEdges[i - 1]!;
+        expect(index.time[e]! > index.time[p]! || (index.time[e] === index.time[p] && e > p)).toBe(
+          true,
+        );
+      }
+    }
+  }
+}
+
+describe('buildGraphIndex', () => {
+  const ctx = useTempStore();
+
+  it('holds every non-fee transfer of two mainnet blocks: per-node sums per asset equal the store', async () => {
+    await importBlocks(ctx.store);
+    const transfers = await ctx.store.listTransfers();
+    const { sums, edges } = expectedSums(transfers);
+    const index = await buildGraphIndex({ store: ctx.store });
+    expect(index.edgeCount).toBe(edges);
+    expect(edges).toBeGreaterThan(300);
+    const got = indexSums(index);
+    expect([...got.keys()].sort()).toEqual([...sums.keys()].sort());
+    for (const [key, v] of sums) {
+      const g = got.get(key)!;
+      // Doubles: about 15 significant digits of the exact sums.
+      expect(Math.abs(g - Number(v))).toBeLessThanOrEqual(Math.abs(Number(v)) * 1e-12);
+    }
+    expectCsrOrder(index);
+    // Within the brief's budget: 32 bytes per edge plus per-node arrays.
+    expect(index.byteLength() / index.edgeCount).toBeLessThan(48);
+  });
+
+  it('turns each Uniswap swap into a conversion from the token that entered the pool to the one that left it', async () => {
+    await importBlocks(ctx.store);
+    const index = await buildGraphIndex({ store: ctx.store });
+    const swaps = (await ctx.store.listEvents({ type: 'swap' })).filter((e) => e.type === 'swap');
+    expect(swaps.length).toBeGreaterThan(10);
+    for (const s of swaps) {
+      if (s.type !== 'swap') continue;
+      const legs = await ctx.store.listTransfers({ txHash: s.txHash, kind: 'token' });
+      const into = legs.find((t) => t.to === s.contract && t.amount === s.amountIn)!;
+      // Not by amount: a fee-on-transfer token (tx 0x33c6e33d…, log 155) leaves the pool in two legs.
+      const out = legs.find((t) => t.from === s.contract && t.asset !== into.asset)!;
+      const conversions = index.conversions.get(index.txId(s.chain, s.txHash)!) ?? [];
+      const c = conversions.find(
+        (x) =>
+          x.kind === 'swap' &&
+          x.amountIn === Number(s.amountIn) &&
+          x.amountOut === Number(s.amountOut),
+      )!;
+      expect(c).toBeDefined();
+      expect(index.assetOf(c.assetIn).asset).toBe(into.asset);
+      expect(index.assetOf(c.assetOut).asset).toBe(out.asset);
+      expect(c.assetIn).not.toBe(c.assetOut);
+    }
+    const wraps = await ctx.store.listEvents({ type: 'unwrap' });
+    expect(wraps.length).toBeGreaterThan(0);
+    for (const w of wraps) {
+      const c = index.conversions
+        .get(index.txId(w.chain, w.txHash)!)!
+        .find((x) => x.kind === 'unwrap')!;
+      expect(index.assetOf(c.assetIn).asset).toBe(w.contract);
+      expect(index.assetOf(c.assetOut).asset).toBe('native');
+    }
+  });
+
+  it('joins the inputs and outputs of a Bitcoin transaction at one node of its own', async () => {
+    const [a, b] = ofacLabels()
+      .filter((l) => l.chain === 'bitcoin')
+      .map((l) => l.address);
+    const c = genesisBitcoinAddress();
+    const btc = { chain: 'bitcoin', day: '2020-01-01' };
+    await ctx.store.write((w) =>
+      w.appendTransfers([
+        transfer('t1', a!, null, 5_000n, { ...btc, kind: 'utxo_in', position: 'in:0' }),
+        transfer('t1', b!, null, 2_000n, { ...btc, kind: 'utxo_in', position: 'in:1' }),
+        transfer('t1', null, c, 6_000n, { ...btc, kind: 'utxo_out', position: 'out:0' }),
+        transfer('t1', null, a!, 900n, { ...btc, kind: 'utxo_out', position: 'out:1' }),
+      ]),
+    );
+    const index = await buildGraphIndex({ store: ctx.store });
+    const [t] = await ctx.store.listTransfers();
+    const node = index.nodeId('bitcoin', t!.txHash)!;
+    expect(index.nodeKind[node]).toBe(NODE_UTXO_TX);
+    expect(index.nodeKind[index.nodeId('bitcoin', a!)!]).toBe(NODE_ACCOUNT);
+    const ins = [...index.inEdges.subarray(index.inStart[node]!, index.inStart[node + 1]!)];
+    expect(ins.map((e) => [index.node(index.src[e]!).address, index.amount[e]])).toEqual(
+      expect.arrayContaining([
+        [a, 5_000],
+        [b, 2_000],
+      ]),
+    );
+    const outs = [];
+    for (let e = index.outStart[node]!; e < index.outStart[node + 1]!; e++)
+      outs.push([index.node(index.dst[e]!).address, index.amount[e]]);
+    expect(outs.sort()).toEqual(
+      [
+        [a, 900],
+        [c, 6_000],
+      ].sort(),
+    );
+    expect(index.edgeCount).toBe(4);
+  });
+});
+
+describe('graph index file and updates', () => {
+  const ctx = useTempStore();
+
+  it('saves and loads the same index', async () => {
+    await importBlocks(ctx.store);
+    const index = await buildGraphIndex({ store: ctx.store });
+    const file = path.join(ctx.dir, 'x.trace-index');
+    saveGraphIndex({ index, file, rows: 1 });
+    const loaded = loadGraphIndex(file)!;
+    expect(loaded.rows).toBe(1);
+    expect(snapshot(loaded.index)).toEqual(snapshot(index));
+    expect(loaded.index.nodeId('ethereum', index.node(7).address)).toBe(7);
+    expect(fs.readdirSync(ctx.dir).filter((f) => f.includes('.tmp'))).toEqual([]);
+  });
+
+  it('adds transfers appended after the watermark to equal a fresh build; open loads, updates or builds', async () => {
+    await importBlocks(ctx.store, ['expected_blocks.json', 'expected_transactions.json']);
+    const first = await openGraphIndex({ store: ctx.store });
+    expect(first.action).toBe('built');
+    expect(first.index.conversions.size).toBe(0);
+    expect((await openGraphIndex({ store: ctx.store })).action).toBe('loaded');
+    await importBlocks(ctx.store, ['expected_logs.json']);
+    const updated = await updateGraphIndex({ index: first.index, store: ctx.store });
+    const fresh = await buildGraphIndex({ store: ctx.store });
+    expect(updated.edgeCount).toBeGreaterThan(first.index.edgeCount);
+    expect(snapshot(updated)).toEqual(snapshot(fresh));
+    const opened = await openGraphIndex({ store: ctx.store });
+    expect(opened.action).toBe('updated');
+    expect(snapshot(opened.index)).toEqual(snapshot(fresh));
+    expect(loadGraphIndex(graphIndexFile(ctx.store.location))!.index.watermark).toEqual(
+      fresh.watermark,
+    );
+    // Rows removed below the watermark (a reorg): the file is not current, a fresh build replaces it.
+    await ctx.store.write((w) => w.deleteFromBlock('ethereum', 17173050n));
+    const rebuilt = await openGraphIndex({ store: ctx.store });
+    expect(rebuilt.action).toBe('built');
+    expect(snapshot(rebuilt.index)).toEqual(snapshot(await buildGraphIndex({ store: ctx.store })));
+  });
+});

@@ -1,0 +1,600 @@
+import type { ChainEvent } from '../model/events.ts';
+import type { Store, TransferColumns } from '../store/store.ts';
+import { type Conversion, type GraphIndex, NODE_ACCOUNT, NODE_UTXO_TX } from './types.ts';
+
+/** Transfers read from the store per batch while building: bounded memory for the columns. */
+const SCAN_BATCH_ROWS = 500_000;
+/** Initial capacity of growable edge and node arrays (doubled as needed). */
+const INITIAL_CAPACITY = 1 << 16;
+/** A time of 0 for transfers whose block time the store does not know. */
+const UNKNOWN_TIME = 0;
+/** Radix sort digit: 16 bits, two passes over a Uint32 key. */
+const RADIX_BITS = 16;
+const RADIX_SIZE = 1 << RADIX_BITS;
+
+/**
+ * Interned strings of one kind (node addresses, assets, tx hashes), each tied to a chain. The key
+ * joins chain and value with a separator no address or hash contains.
+ */
+export type NameTable = {
+  readonly count: number;
+  chainOf(id: number): string;
+  valueOf(id: number): string;
+  idOf(chain: string, value: string): number | undefined;
+};
+
+/** A name table that can grow (builds and updates). */
+export type Interner = NameTable & {
+  intern(chain: string, value: string): number;
+  /** Chains by index, and the chain index and value of every id: what a file stores. */
+  readonly chains: readonly string[];
+  readonly chainIndex: () => Uint16Array;
+  readonly values: readonly string[];
+};
+
+/**
+ * Creates a name table that interns `(chain, value)` pairs to dense ids in first-seen order.
+ *
+ * @example
+ * const names = createInterner();
+ * names.intern('ethereum', '0xabc…'); // 0
+ */
+export function createInterner(init?: {
+  chains: readonly string[];
+  chainIndex: Uint16Array;
+  values: string[];
+}): Interner {
+  const chains: string[] = init ? [...init.chains] : [];
+  const chainIds = new Map(chains.map((c, i) => [c, i]));
+  let chainIndex = init ? init.chainIndex.slice() : new Uint16Array(INITIAL_CAPACITY);
+  const values: string[] = init ? init.values : [];
+  // The lookup map is built on first use: a loaded index answers node(id) without paying for it.
+  let ids: Map<string, number> | null = null;
+  const key = (chainId: number, value: string) => `${chainId}\u0000${value}`;
+  const map = () => {
+    if (ids) return ids;
+    ids = new Map();
+    for (let i = 0; i < values.length; i++) ids.set(key(chainIndex[i]!, values[i]!), i);
+    return ids;
+  };
+  return {
+    get count() {
+      return values.length;
+    },
+    chains,
+    values,
+    chainIndex: () => chainIndex.subarray(0, values.length),
+    chainOf: (id) => chains[chainIndex[id]!]!,
+    valueOf: (id) => values[id]!,
+    idOf(chain, value) {
+      const c = chainIds.get(chain);
+      return c === undefined ? undefined : map().get(key(c, value));
+    },
+    intern(chain, value) {
+      let c = chainIds.get(chain);
+      if (c === undefined) {
+        c = chains.length;
+        chains.push(chain);
+        chainIds.set(chain, c);
+      }
+      const k = key(c, value);
+      const m = map();
+      const found = m.get(k);
+      if (found !== undefined) return found;
+      const id = values.length;
+      if (id === chainIndex.length) chainIndex = grow(chainIndex, id * 2);
+      chainIndex[id] = c;
+      values.push(value);
+      m.set(k, id);
+      return id;
+    },
+  };
+}
+
+type TypedArray = Uint8Array | Uint16Array | Uint32Array | Float64Array;
+function grow<T extends TypedArray>(a: T, size: number): T {
+  const b = new (a.constructor as new (n: number) => T)(size);
+  b.set(a);
+  return b;
+}
+
+/** Edges as parallel columns, `count` of them used: what the builder core assembles. */
+export type EdgeColumns = {
+  count: number;
+  src: Uint32Array;
+  dst: Uint32Array;
+  asset: Uint32Array;
+  amount: Float64Array;
+  time: Uint32Array;
+  tx: Uint32Array;
+};
+
+/** Growable edge columns (append one edge at a time). */
+function createEdgeBuffer(from?: EdgeColumns): EdgeColumns & {
+  push(s: number, d: number, a: number, v: number, t: number, x: number): void;
+} {
+  const capacity = Math.max(INITIAL_CAPACITY, from ? from.count * 2 : 0);
+  const buf = {
+    count: from?.count ?? 0,
+    src: new Uint32Array(capacity),
+    dst: new Uint32Array(capacity),
+    asset: new Uint32Array(capacity),
+    amount: new Float64Array(capacity),
+    time: new Uint32Array(capacity),
+    tx: new Uint32Array(capacity),
+    push(s: number, d: number, a: number, v: number, t: number, x: number) {
+      const i = buf.count;
+      if (i === buf.src.length) {
+        const n = i * 2;
+        buf.src = grow(buf.src, n);
+        buf.dst = grow(buf.dst, n);
+        buf.asset = grow(buf.asset, n);
+        buf.amount = grow(buf.amount, n);
+        buf.time = grow(buf.time, n);
+        buf.tx = grow(buf.tx, n);
+      }
+      buf.src[i] = s;
+      buf.dst[i] = d;
+      buf.asset[i] = a;
+      buf.amount[i] = v;
+      buf.time[i] = t;
+      buf.tx[i] = x;
+      buf.count = i + 1;
+    },
+  };
+  if (from) {
+    const n = from.count;
+    buf.src.set(from.src.subarray(0, n));
+    buf.dst.set(from.dst.subarray(0, n));
+    buf.asset.set(from.asset.subarray(0, n));
+    buf.amount.set(from.amount.subarray(0, n));
+    buf.time.set(from.time.subarray(0, n));
+    buf.tx.set(from.tx.subarray(0, n));
+  }
+  return buf;
+}
+
+/**
+ * Stable sort of `ids` by `key[id]` (LSD radix, two 16-bit passes): O(n), no comparisons. Ties
+ * keep the order of `ids`.
+ */
+function radixSortBy(ids: Uint32Array, key: Uint32Array): Uint32Array {
+  let a = ids;
+  let b: Uint32Array = new Uint32Array(ids.length);
+  const counts = new Uint32Array(RADIX_SIZE);
+  for (let shift = 0; shift < 32; shift += RADIX_BITS) {
+    counts.fill(0);
+    for (let i = 0; i < a.length; i++) counts[(key[a[i]!]! >>> shift) & (RADIX_SIZE - 1)]!++;
+    // All keys share this digit: the pass would be a copy.
+    if (counts.some((c) => c === a.length)) continue;
+    let sum = 0;
+    for (let d = 0; d < RADIX_SIZE; d++) {
+      const c = counts[d]!;
+      counts[d] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < a.length; i++) {
+      const id = a[i]!;
+      b[counts[(key[id]! >>> shift) & (RADIX_SIZE - 1)]!++] = id;
+    }
+    [a, b] = [b, a];
+  }
+  return a;
+}
+
+/** Stable counting sort of `ids` by `bucket[id]` in [0, buckets): the sorted ids and the CSR starts. */
+function bucketSortBy(
+  ids: Uint32Array,
+  bucket: Uint32Array,
+  buckets: number,
+): { sorted: Uint32Array; start: Uint32Array } {
+  const start = new Uint32Array(buckets + 1);
+  for (let i = 0; i < ids.length; i++) start[bucket[ids[i]!]! + 1]!++;
+  for (let n = 0; n < buckets; n++) start[n + 1]! += start[n]!;
+  const next = start.slice(0, buckets);
+  const sorted = new Uint32Array(ids.length);
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    sorted[next[bucket[id]!]!++] = id;
+  }
+  return { sorted, start };
+}
+
+function isSorted(a: Uint32Array, n: number): boolean {
+  for (let i = 1; i < n; i++) if (a[i]! < a[i - 1]!) return false;
+  return true;
+}
+
+/** Input of {@link assembleGraphIndex}. */
+export type AssembleGraphIndexParameters = {
+  nodes: NameTable;
+  /** NODE_ACCOUNT or NODE_UTXO_TX per node (at least `nodes.count` long). */
+  nodeKind: Uint8Array;
+  assets: NameTable;
+  txs: NameTable;
+  /** Edges in store order; not kept (the index holds sorted copies). */
+  edges: EdgeColumns;
+  conversions?: ReadonlyMap<number, readonly Conversion[]>;
+  watermark?: { transfers: number };
+};
+
+/**
+ * The builder core: sorts edges into CSR order (by source, time, input order) and indexes incoming
+ * edges by (time, edge id). Used by {@link buildGraphIndex} and by the benchmark on generated arrays.
+ *
+ * @example
+ * const index = assembleGraphIndex({ nodes, nodeKind, assets, txs, edges });
+ */
+export function assembleGraphIndex(parameters: AssembleGraphIndexParameters): GraphIndex {
+  const { nodes, assets, txs, edges } = parameters;
+  const nodeCount = nodes.count;
+  const m = edges.count;
+  let order: Uint32Array = new Uint32Array(m);
+  for (let i = 0; i < m; i++) order[i] = i;
+  // Stores append by block, so times are nearly always sorted already: skip the radix pass then.
+  if (!isSorted(edges.time, m)) order = radixSortBy(order, edges.time);
+  const out = bucketSortBy(order, edges.src, nodeCount);
+  const perm = out.sorted;
+  const src = new Uint32Array(m);
+  const dst = new Uint32Array(m);
+  const asset = new Uint32Array(m);
+  const amount = new Float64Array(m);
+  const time = new Uint32Array(m);
+  const tx = new Uint32Array(m);
+  for (let e = 0; e < m; e++) {
+    const o = perm[e]!;
+    src[e] = edges.src[o]!;
+    dst[e] = edges.dst[o]!;
+    asset[e] = edges.asset[o]!;
+    amount[e] = edges.amount[o]!;
+    time[e] = edges.time[o]!;
+    tx[e] = edges.tx[o]!;
+  }
+  let byTime: Uint32Array = new Uint32Array(m);
+  for (let i = 0; i < m; i++) byTime[i] = i;
+  byTime = radixSortBy(byTime, time);
+  const inn = bucketSortBy(byTime, dst, nodeCount);
+  const nodeKind = parameters.nodeKind.slice(0, nodeCount);
+  return createIndex({
+    nodes,
+    assets,
+    txs,
+    nodeKind,
+    src,
+    dst,
+    asset,
+    amount,
+    time,
+    tx,
+    outStart: out.start,
+    inStart: inn.start,
+    inEdges: inn.sorted,
+    conversions: parameters.conversions ?? new Map(),
+    watermark: parameters.watermark ?? { transfers: 0 },
+  });
+}
+
+/** The arrays and tables of an index: what {@link createIndex} wraps and the file stores. */
+export type GraphIndexParts = {
+  nodes: NameTable;
+  assets: NameTable;
+  txs: NameTable;
+  nodeKind: Uint8Array;
+  src: Uint32Array;
+  dst: Uint32Array;
+  asset: Uint32Array;
+  amount: Float64Array;
+  time: Uint32Array;
+  tx: Uint32Array;
+  outStart: Uint32Array;
+  inStart: Uint32Array;
+  inEdges: Uint32Array;
+  conversions: ReadonlyMap<number, readonly Conversion[]>;
+  watermark: { transfers: number };
+};
+
+const partsOf = new WeakMap<GraphIndex, GraphIndexParts>();
+
+/** The name tables behind an index (for saving and updating it). */
+export function graphIndexParts(index: GraphIndex): GraphIndexParts {
+  const parts = partsOf.get(index);
+  if (!parts) throw new Error('not an index made by assembleGraphIndex or loadGraphIndex');
+  return parts;
+}
+
+/**
+ * Wraps finished arrays as a {@link GraphIndex}.
+ *
+ * @example
+ * const index = createIndex(parts);
+ */
+export function createIndex(parts: GraphIndexParts): GraphIndex {
+  const { nodes, assets, txs } = parts;
+  const arrays = [
+    parts.nodeKind,
+    parts.src,
+    parts.dst,
+    parts.asset,
+    parts.amount,
+    parts.time,
+    parts.tx,
+    parts.outStart,
+    parts.inStart,
+    parts.inEdges,
+  ];
+  const index: GraphIndex = {
+    nodeCount: nodes.count,
+    edgeCount: parts.src.length,
+    nodeKind: parts.nodeKind,
+    src: parts.src,
+    dst: parts.dst,
+    asset: parts.asset,
+    amount: parts.amount,
+    time: parts.time,
+    tx: parts.tx,
+    outStart: parts.outStart,
+    inStart: parts.inStart,
+    inEdges: parts.inEdges,
+    node: (id) => ({ chain: nodes.chainOf(id), address: nodes.valueOf(id) }),
+    nodeId: (chain, address) => nodes.idOf(chain, address),
+    assetOf: (id) => ({ chain: assets.chainOf(id), asset: assets.valueOf(id) }),
+    assetId: (chain, asset) => assets.idOf(chain, asset),
+    txHash: (id) => txs.valueOf(id),
+    txId: (chain, hash) => txs.idOf(chain, hash),
+    conversions: parts.conversions,
+    watermark: parts.watermark,
+    byteLength: () => arrays.reduce((s, a) => s + a.byteLength, 0),
+  };
+  partsOf.set(index, parts);
+  return index;
+}
+
+/** Builder state that an update continues from: growable tables and the edges in store order. */
+type Builder = {
+  nodes: Interner;
+  assets: Interner;
+  txs: Interner;
+  nodeKind: Uint8Array;
+  edges: ReturnType<typeof createEdgeBuffer>;
+};
+
+function addBatch(b: Builder, batch: TransferColumns): void {
+  const kindOf = (id: number, kind: number) => {
+    if (id >= b.nodeKind.length) b.nodeKind = grow(b.nodeKind, Math.max(id + 1, id * 2));
+    if (kind === NODE_UTXO_TX) b.nodeKind[id] = kind;
+    return id;
+  };
+  for (let i = 0; i < batch.length; i++) {
+    const kind = batch.kind[i]!;
+    if (kind === 'fee') continue;
+    const chain = batch.chain[i]!;
+    const from = batch.from[i]!;
+    const to = batch.to[i]!;
+    const t = batch.time[i]!;
+    const time = t < 0 ? UNKNOWN_TIME : t;
+    const asset = b.assets.intern(chain, batch.asset[i]!);
+    const tx = b.txs.intern(chain, batch.txHash[i]!);
+    let s: number;
+    let d: number;
+    if (kind === 'utxo_in' || kind === 'utxo_out') {
+      const address = kind === 'utxo_in' ? from : to;
+      if (address === null) continue;
+      const a = kindOf(b.nodes.intern(chain, address), NODE_ACCOUNT);
+      const txNode = kindOf(b.nodes.intern(chain, utxoTxKey(batch.txHash[i]!)), NODE_UTXO_TX);
+      [s, d] = kind === 'utxo_in' ? [a, txNode] : [txNode, a];
+    } else {
+      if (from === null || to === null) continue;
+      s = kindOf(b.nodes.intern(chain, from), NODE_ACCOUNT);
+      d = kindOf(b.nodes.intern(chain, to), NODE_ACCOUNT);
+    }
+    b.edges.push(s, d, asset, batch.amount[i]!, time, tx);
+  }
+}
+
+/**
+ * A UTXO transaction's node name: its hash. Addresses of UTXO chains never look like a 64-digit
+ * hex hash, so hashes and addresses share the node table without clashing.
+ */
+function utxoTxKey(hash: string): string {
+  return hash;
+}
+
+/**
+ * Conversions of the store's swap and wrap events. A Uniswap `Swap` log names no tokens: the token
+ * that went into the pool (`contract`) in the same transaction is what was sold, the one that
+ * came out what was bought.
+ */
+async function conversionsOf(
+  store: Store,
+  b: Builder,
+  edges: EdgeColumns,
+): Promise<Map<number, Conversion[]>> {
+  const events: ChainEvent[] = [];
+  for (const type of ['swap', 'wrap', 'unwrap'] as const)
+    events.push(...(await store.listEvents({ type })));
+  const swapTxs = new Set<number>();
+  for (const e of events) {
+    const tx = b.txs.idOf(e.chain, e.txHash);
+    if (e.type === 'swap' && tx !== undefined) swapTxs.add(tx);
+  }
+  // Token edges of swap transactions, by transaction: one pass over the edges.
+  const byTx = new Map<number, number[]>();
+  for (let e = 0; e < edges.count; e++) {
+    const tx = edges.tx[e]!;
+    if (!swapTxs.has(tx)) continue;
+    let list = byTx.get(tx);
+    if (!list) byTx.set(tx, (list = []));
+    list.push(e);
+  }
+  const result = new Map<number, Conversion[]>();
+  const add = (tx: number, c: Conversion) => {
+    const list = result.get(tx);
+    if (list) list.push(c);
+    else result.set(tx, [c]);
+  };
+  const node = (chain: string, address: string | null) => {
+    if (address === null) return undefined;
+    const id = b.nodes.intern(chain, address);
+    if (id >= b.nodeKind.length) b.nodeKind = grow(b.nodeKind, Math.max(id + 1, id * 2));
+    return id;
+  };
+  for (const e of events) {
+    const tx = b.txs.intern(e.chain, e.txHash);
+    if (e.type === 'wrap' || e.type === 'unwrap') {
+      const account = node(e.chain, e.account)!;
+      const native = b.assets.intern(e.chain, 'native');
+      const token = b.assets.intern(e.chain, e.contract);
+      const wrap = e.type === 'wrap';
+      const amount = Number(e.amount);
+      add(tx, {
+        kind: e.type,
+        account,
+        recipient: account,
+        assetIn: wrap ? native : token,
+        amountIn: amount,
+        assetOut: wrap ? token : native,
+        amountOut: amount,
+      });
+    } else if (e.type === 'swap') {
+      const pool = b.nodes.idOf(e.chain, e.contract);
+      const list = byTx.get(tx) ?? [];
+      const amountIn = Number(e.amountIn);
+      const amountOut = Number(e.amountOut);
+      const closest = (edgesOfPool: number[], target: number) =>
+        edgesOfPool.reduce<number | undefined>(
+          (best, x) =>
+            best === undefined ||
+            Math.abs(edges.amount[x]! - target) < Math.abs(edges.amount[best]! - target)
+              ? x
+              : best,
+          undefined,
+        );
+      const into = closest(
+        list.filter((x) => edges.dst[x] === pool),
+        amountIn,
+      );
+      const assetIn =
+        e.assetIn !== null
+          ? b.assets.intern(e.chain, e.assetIn)
+          : into === undefined
+            ? undefined
+            : edges.asset[into]!;
+      const outOf = closest(
+        list.filter((x) => edges.src[x] === pool && edges.asset[x] !== assetIn),
+        amountOut,
+      );
+      const assetOut =
+        e.assetOut !== null
+          ? b.assets.intern(e.chain, e.assetOut)
+          : outOf === undefined
+            ? undefined
+            : edges.asset[outOf]!;
+      // Without the pool's token movements the swap cannot be resolved: taint stops as it would at an unknown contract.
+      if (assetIn === undefined || assetOut === undefined) continue;
+      const account = node(e.chain, e.account) ?? (into === undefined ? 0 : edges.src[into]!);
+      const recipient = node(e.chain, e.recipient) ?? (outOf === undefined ? 0 : edges.dst[outOf]!);
+      add(tx, { kind: 'swap', account, recipient, assetIn, amountIn, assetOut, amountOut });
+    }
+  }
+  return result;
+}
+
+async function scanInto(store: Store, b: Builder, from: number): Promise<{ next: number }> {
+  const { next } = await store.getTransferPosition();
+  for await (const batch of store.scanTransfers({
+    from,
+    to: next,
+    batchRows: SCAN_BATCH_ROWS,
+    excludeKinds: ['fee'],
+  }))
+    addBatch(b, batch);
+  return { next };
+}
+
+async function finish(store: Store, b: Builder, next: number): Promise<GraphIndex> {
+  const conversions = await conversionsOf(store, b, b.edges);
+  const index = assembleGraphIndex({
+    nodes: b.nodes,
+    nodeKind: b.nodeKind,
+    assets: b.assets,
+    txs: b.txs,
+    edges: b.edges,
+    conversions,
+    watermark: { transfers: next },
+  });
+  return index;
+}
+
+export type BuildGraphIndexParameters = { store: Store };
+export type BuildGraphIndexReturnType = GraphIndex;
+
+/**
+ * Builds the trace graph index of every transfer in the store (all chains): gas fees and legs
+ * without a counterparty are left out; UTXO inputs and outputs meet at a node per transaction;
+ * swaps and wraps become conversions.
+ *
+ * @example
+ * const index = await buildGraphIndex({ store });
+ * console.log(index.edgeCount, index.byteLength() / index.edgeCount);
+ */
+export async function buildGraphIndex(
+  parameters: BuildGraphIndexParameters,
+): Promise<BuildGraphIndexReturnType> {
+  const b: Builder = {
+    nodes: createInterner(),
+    assets: createInterner(),
+    txs: createInterner(),
+    nodeKind: new Uint8Array(INITIAL_CAPACITY),
+    edges: createEdgeBuffer(),
+  };
+  const { next } = await scanInto(parameters.store, b, 0);
+  return finish(parameters.store, b, next);
+}
+
+export type UpdateGraphIndexParameters = { index: GraphIndex; store: Store };
+export type UpdateGraphIndexReturnType = GraphIndex;
+
+/**
+ * A new index with the store's transfers after `index.watermark` added (the CSR arrays are rebuilt;
+ * conversions are read again). Equal to a fresh build when no transfer was removed in between.
+ *
+ * @example
+ * index = await updateGraphIndex({ index, store });
+ */
+export async function updateGraphIndex(
+  parameters: UpdateGraphIndexParameters,
+): Promise<UpdateGraphIndexReturnType> {
+  const { index, store } = parameters;
+  const parts = graphIndexParts(index);
+  const b: Builder = {
+    nodes: toInterner(parts.nodes),
+    assets: toInterner(parts.assets),
+    txs: toInterner(parts.txs),
+    nodeKind: grow(parts.nodeKind, Math.max(INITIAL_CAPACITY, parts.nodeKind.length * 2)),
+    // The sorted edges are in (source, time, store order) order: sorting them again with the new
+    // ones keeps that order, so ids come out as a fresh build's.
+    edges: createEdgeBuffer({
+      count: index.edgeCount,
+      src: index.src,
+      dst: index.dst,
+      asset: index.asset,
+      amount: index.amount,
+      time: index.time,
+      tx: index.tx,
+    }),
+  };
+  const { next } = await scanInto(store, b, index.watermark.transfers);
+  return finish(store, b, next);
+}
+
+function toInterner(table: NameTable): Interner {
+  if ('intern' in table) {
+    const t = table as Interner;
+    return createInterner({
+      chains: t.chains,
+      chainIndex: t.chainIndex(),
+      values: [...t.values],
+    });
+  }
+  throw new Error('this index was assembled from fixed name tables and cannot be updated');
+}
