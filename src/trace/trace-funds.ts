@@ -78,6 +78,23 @@ type AssetState = {
 };
 
 /**
+ * Outgoing edges in CSR order. The store's index numbers edges in that order (the list is the
+ * identity); an index built another way (test graphs) may carry its own `outEdges` permutation.
+ */
+const IDENTITY_LISTS = new WeakMap<GraphIndex, Uint32Array>();
+function outEdgeList(index: GraphIndex): Uint32Array {
+  const own = (index as GraphIndex & { outEdges?: Uint32Array }).outEdges;
+  if (own) return own;
+  let list = IDENTITY_LISTS.get(index);
+  if (!list) {
+    list = new Uint32Array(index.edgeCount);
+    for (let e = 0; e < list.length; e++) list[e] = e;
+    IDENTITY_LISTS.set(index, list);
+  }
+  return list;
+}
+
+/**
  * Traces value forward (where did it go) or backward (where did it come from) through the index,
  * respecting time (value leaves a node only after it arrived) and assigning taint by `policy`.
  * Backward tracing runs the same machinery on the time-reversed graph: an outflow is explained by
@@ -109,9 +126,10 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
   const { time, amount, asset, tx, nodeKind } = index;
   // Direction as data: "out" is where value goes next, "far" the node at the other end.
   const oStart = fwd ? index.outStart : index.inStart;
-  const oList = fwd ? index.outEdges : index.inEdges;
+  const outList = outEdgeList(index);
+  const oList = fwd ? outList : index.inEdges;
   const iStart = fwd ? index.inStart : index.outStart;
-  const iList = fwd ? index.inEdges : index.outEdges;
+  const iList = fwd ? index.inEdges : outList;
   const far = fwd ? index.dst : index.src;
   const keyT = (e: number) => (fwd ? time[e]! : MAX_U32 - time[e]!);
   const keyI = (e: number) => (fwd ? e : MAX_U32 - e);

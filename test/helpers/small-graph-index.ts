@@ -134,7 +134,9 @@ export function smallGraphIndex(parameters: SmallGraphParameters): GraphIndex {
     conversions.set(id, list);
   }
 
-  return {
+  // Edges here keep their given numbers, so the out-order permutation travels with the index
+  // (the store's index numbers edges in out order instead; see traceFunds' outEdgeList).
+  const index: GraphIndex & { outEdges: Uint32Array } = {
     nodeCount: n,
     edgeCount: m,
     nodeKind,
@@ -171,4 +173,5 @@ export function smallGraphIndex(parameters: SmallGraphParameters): GraphIndex {
         nodeKind,
       ].reduce((s, a) => s + a.byteLength, 0),
   };
+  return index;
 }
