@@ -8,6 +8,7 @@ import { registerScreenCommand } from './commands/screen.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
 import { registerStatsCommand } from './commands/stats.ts';
 import { registerSyncCommand } from './commands/sync.ts';
+import { registerTraceCommand } from './commands/trace.ts';
 import { type CliContext, createCliContext } from './context.ts';
 
 /** Exit code: success. */
@@ -42,6 +43,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerAddressCommand(program, ctx);
   registerLabelsCommand(program, ctx);
   registerScreenCommand(program, ctx);
+  registerTraceCommand(program, ctx);
   registerDemoCommand(program, ctx);
   return program;
 }

@@ -14,8 +14,13 @@ import { withGlobalOptions } from '../options.ts';
 import { printJson } from '../output.ts';
 import { renderTruth, simulatorPaths, writeTruthFile } from './simulate.ts';
 import { renderStats } from './stats.ts';
+import { traceToJson } from '../../trace/export-trace.ts';
+import { renderTrace } from '../../trace/render-trace.ts';
+import { traceStore } from '../../trace/trace-store.ts';
 import { createSyncProgress } from './sync.ts';
 
+/** Hops the demo's trace follows: the split, the routes, and peel chains of up to 8 hops. */
+const DEMO_TRACE_HOPS = 12;
 /** The case the demo plays. */
 const DEMO_SCENARIO = 'bybit-2025';
 
@@ -64,51 +69,74 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
       if (options.truth) writeTruthFile(options.truth, simulated);
       say(`syncing blocks 0-${simulated.lastBlock} into the database ...`);
       const progress = createSyncProgress(ctx);
-      const { sync, stats, matches, labels } = await withStore(ctx, options, async (store) => {
-        const sync = await syncEvm({
-          store,
-          rpcUrl: anvil.url,
-          to: simulated.lastBlock,
-          onBatch: progress.onBatch,
-        }).finally(() => progress.stop());
-        await store.write((w) =>
-          w.putAssets(simulated.assets.map((a) => ({ chain: 'anvil', ...a }))),
-        );
-        // The simulated services get labels, so a trace of this chain stops at them. A rerun with
-        // the same seed rebuilds the same addresses: its labels are already there, so no new import.
-        const source = simulatorLabelSource(simulated.seed);
-        const labelled = (await store.listLabelImports()).some(
-          (i) => i.format === SIMULATOR_LABEL_FORMAT && i.source === source,
-        );
-        const labels = simulatorLabels(simulated);
-        const labelsWritten = labelled
-          ? 0
-          : (
-              await store.write(async (w) => {
-                await w.recordLabelImport({
-                  format: SIMULATOR_LABEL_FORMAT,
-                  source,
-                  listName: 'chaintrail simulator services',
-                  listDate: null,
-                  sha256: null,
-                });
-                await w.addLabels(labels);
-              })
-            ).labelsWritten;
-        const stats = await store.getStats();
-        // The stored totals per asset and kind must be the simulator's, to the last wei.
-        const stored = new Map(
-          stats.assets
-            .filter((a) => a.chain === 'anvil')
-            .map((a) => [`${a.asset}|${a.kind}`, `${a.transfers}|${a.amount}`]),
-        );
-        const matches =
-          stored.size === simulated.totals.length &&
-          simulated.totals.every(
-            (t) => stored.get(`${t.asset}|${t.kind}`) === `${t.count}|${t.amount}`,
+      const { sync, stats, matches, labels, trace } = await withStore(
+        ctx,
+        options,
+        async (store) => {
+          const sync = await syncEvm({
+            store,
+            rpcUrl: anvil.url,
+            to: simulated.lastBlock,
+            onBatch: progress.onBatch,
+          }).finally(() => progress.stop());
+          await store.write((w) =>
+            w.putAssets(simulated.assets.map((a) => ({ chain: 'anvil', ...a }))),
           );
-        return { sync, stats, matches, labels: { count: labels.length, written: labelsWritten } };
-      });
+          // The simulated services get labels, so a trace of this chain stops at them. A rerun with
+          // the same seed rebuilds the same addresses: its labels are already there, so no new import.
+          const source = simulatorLabelSource(simulated.seed);
+          const labelled = (await store.listLabelImports()).some(
+            (i) => i.format === SIMULATOR_LABEL_FORMAT && i.source === source,
+          );
+          const labels = simulatorLabels(simulated);
+          const labelsWritten = labelled
+            ? 0
+            : (
+                await store.write(async (w) => {
+                  await w.recordLabelImport({
+                    format: SIMULATOR_LABEL_FORMAT,
+                    source,
+                    listName: 'chaintrail simulator services',
+                    listDate: null,
+                    sha256: null,
+                  });
+                  await w.addLabels(labels);
+                })
+              ).labelsWritten;
+          const stats = await store.getStats();
+          // The stored totals per asset and kind must be the simulator's, to the last wei.
+          const stored = new Map(
+            stats.assets
+              .filter((a) => a.chain === 'anvil')
+              .map((a) => [`${a.asset}|${a.kind}`, `${a.transfers}|${a.amount}`]),
+          );
+          const matches =
+            stored.size === simulated.totals.length &&
+            simulated.totals.every(
+              (t) => stored.get(`${t.asset}|${t.kind}`) === `${t.count}|${t.amount}`,
+            );
+          // The investigator's question: where is the stolen money now? Forward from the theft.
+          const truthOfDemo = simulated.truths[0]!;
+          const { result: trace } = await traceStore({
+            store,
+            seeds: truthOfDemo.theftTransactions.map((txHash) => ({
+              kind: 'tx' as const,
+              chain: 'anvil',
+              txHash,
+            })),
+            direction: 'forward',
+            policy: 'haircut',
+            maxHops: DEMO_TRACE_HOPS,
+          });
+          return {
+            sync,
+            stats,
+            matches,
+            trace,
+            labels: { count: labels.length, written: labelsWritten },
+          };
+        },
+      );
       const truth = simulated.truths[0]!;
       const exploiter = truth.attackerAddresses.find((a) => a.role === 'exploiter')?.address;
       if (options.json)
@@ -118,6 +146,7 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
           matches,
           labels,
           stats,
+          trace: JSON.parse(traceToJson(trace)) as unknown,
         });
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       ctx.stdout.write(
@@ -127,6 +156,13 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
           renderTruth(truth, simulated) +
           '\n' +
           renderStats(stats, { topAssets: 10 }) +
+          `\nTrace of the theft (forward, haircut, up to ${DEMO_TRACE_HOPS} hops), as an investigator would run it:\n` +
+          renderTrace(trace, {
+            assets: (chain, asset) =>
+              asset === 'native'
+                ? { symbol: 'ETH', decimals: 18 }
+                : simulated.assets.find((a) => a.asset === asset),
+          }) +
           (exploiter
             ? `\nNext: chaintrail address ${formatAddress('anvil', exploiter)}${options.db ? ` --db ${options.db}` : ''}   (the exploiter)\n`
             : ''),

@@ -1,0 +1,172 @@
+import fs from 'node:fs';
+import { type Command, InvalidArgumentError } from 'commander';
+import { UserError } from '../../errors/base.ts';
+import { normalizeAddress } from '../../model/address.ts';
+import { getChain } from '../../model/chains.ts';
+import { detectChain } from '../../screen/detect-chain.ts';
+import { traceToCsv, traceToGraphml, traceToJson } from '../../trace/export-trace.ts';
+import { renderTrace } from '../../trace/render-trace.ts';
+import { TAINT_POLICIES } from '../../trace/trace-funds.ts';
+import { traceStore } from '../../trace/trace-store.ts';
+import type { TaintPolicy, TraceResult, TraceSeed } from '../../trace/types.ts';
+import { type CliContext, type GlobalOptions, withStore } from '../context.ts';
+import { parseNonNegativeInt, withGlobalOptions } from '../options.ts';
+
+const FORMATS = ['json', 'csv', 'graphml'] as const;
+type Format = (typeof FORMATS)[number];
+/** A transaction hash: 0x and 64 hex digits (EVM), or 64 hex digits (Bitcoin). */
+const TX_HASH = /^(0x)?[0-9a-fA-F]{64}$/;
+
+type TraceOptions = GlobalOptions & {
+  chain?: string;
+  direction: 'forward' | 'backward';
+  policy: TaintPolicy;
+  maxHops: number;
+  minValue?: number;
+  since?: number;
+  until?: number;
+  format?: Format;
+  out?: string;
+};
+
+function parseTime(value: string): number {
+  const seconds = /^\d+$/.test(value) ? Number(value) : Date.parse(value) / 1000;
+  if (!Number.isFinite(seconds) || seconds < 0)
+    throw new InvalidArgumentError('expected Unix seconds or an ISO date, e.g. 2025-02-21');
+  return Math.floor(seconds);
+}
+
+function parseMinValue(value: string): number {
+  const n = Number(value);
+  if (!(n >= 0)) throw new InvalidArgumentError('expected a non-negative number of raw units');
+  return n;
+}
+
+/**
+ * A seed as typed: a transaction hash (`0x` + 64 hex), `<tx hash>:<position>` for one transfer
+ * (e.g. `0x…:log:3`), or an address of `--chain` (default: from its form).
+ */
+function parseSeed(input: string, chainOption: string | undefined): TraceSeed {
+  const [head, ...rest] = input.split(':');
+  const chainOf = (guess: string | null) => {
+    const key = chainOption ?? guess;
+    if (!key)
+      throw new UserError(`Cannot tell the chain of "${input}": pass --chain`, {
+        code: 'BAD_USAGE',
+      });
+    return getChain(key).key;
+  };
+  if (head && TX_HASH.test(head)) {
+    const chain = chainOf(head.startsWith('0x') ? detectChain(head) : 'bitcoin');
+    const txHash = head.toLowerCase();
+    return rest.length > 0
+      ? { kind: 'transfer', chain, txHash, position: rest.join(':') }
+      : { kind: 'tx', chain, txHash };
+  }
+  const chain = chainOf(detectChain(input));
+  return { kind: 'address', chain, address: normalizeAddress(chain, input) };
+}
+
+function render(result: TraceResult, format: Format): string {
+  if (format === 'csv') return traceToCsv(result);
+  if (format === 'graphml') return traceToGraphml(result);
+  return traceToJson(result);
+}
+
+/**
+ * `chaintrail trace <seed...>`: follows value forward (where did it go) or backward (where did it
+ * come from) over the stored transfers with a chosen taint policy, and says where it is now.
+ *
+ * @example
+ * chaintrail trace 0x… --policy haircut --max-hops 10 --format graphml --out flow.graphml
+ */
+export function registerTraceCommand(program: Command, ctx: CliContext): void {
+  withGlobalOptions(
+    program
+      .command('trace')
+      .description(
+        'follow funds from addresses, transactions or transfers: where the value went (or came from), by taint policy',
+      )
+      .argument(
+        '<seed...>',
+        'addresses, transaction hashes, or <tx hash>:<position> for one transfer',
+      )
+      .option('--chain <chain>', 'chain of the seeds (default: from their form; 0x… is ethereum)')
+      .option(
+        '--direction <direction>',
+        'forward (where did it go) or backward (where did it come from)',
+        (v: string) => {
+          if (v !== 'forward' && v !== 'backward')
+            throw new InvalidArgumentError('expected forward or backward');
+          return v;
+        },
+        'forward',
+      )
+      .option(
+        '--policy <policy>',
+        `taint policy: ${TAINT_POLICIES.join(', ')}`,
+        (v: string) => {
+          if (!(TAINT_POLICIES as readonly string[]).includes(v))
+            throw new InvalidArgumentError(`expected one of ${TAINT_POLICIES.join(', ')}`);
+          return v;
+        },
+        'haircut',
+      )
+      .option('--max-hops <n>', 'hops from the seeds', parseNonNegativeInt, 10)
+      .option(
+        '--min-value <raw>',
+        'do not follow less tainted value than this (raw units)',
+        parseMinValue,
+      )
+      .option('--since <time>', 'only transfers at or after (Unix seconds or ISO date)', parseTime)
+      .option('--until <time>', 'only transfers at or before (Unix seconds or ISO date)', parseTime)
+      .option(
+        '--format <format>',
+        `export: ${FORMATS.join(', ')} (default: a summary; --json is json)`,
+        (v: string) => {
+          if (!(FORMATS as readonly string[]).includes(v))
+            throw new InvalidArgumentError(`expected one of ${FORMATS.join(', ')}`);
+          return v;
+        },
+      )
+      .option('--out <file>', 'write the export to this file (default: stdout)'),
+  ).action(async (inputs: string[], options: TraceOptions) => {
+    const seeds = inputs.map((s) => parseSeed(s, options.chain));
+    const { result, meta } = await withStore(ctx, options, async (store) => {
+      const traced = await traceStore({
+        store,
+        seeds,
+        direction: options.direction,
+        policy: options.policy,
+        maxHops: options.maxHops,
+        minValue: options.minValue,
+        since: options.since,
+        until: options.until,
+      });
+      const assets = await store.listAssets();
+      const meta = new Map(
+        assets.flatMap((a) =>
+          a.symbol !== null && a.decimals !== null
+            ? [[`${a.chain}|${a.asset}`, { symbol: a.symbol, decimals: a.decimals }] as const]
+            : [],
+        ),
+      );
+      return { result: traced.result, meta };
+    });
+    const format = options.format ?? (options.json ? 'json' : undefined);
+    if (!format) {
+      ctx.stdout.write(
+        renderTrace(result, { assets: (chain, asset) => meta.get(`${chain}|${asset}`) }),
+      );
+      return;
+    }
+    const text = render(result, format);
+    if (!options.out) {
+      ctx.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+      return;
+    }
+    const temp = `${options.out}.${process.pid}.tmp`;
+    fs.writeFileSync(temp, text);
+    fs.renameSync(temp, options.out);
+  });
+}
