@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { SaxesParser } from 'saxes';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Anvil, startAnvil } from '../../src/chains/evm/anvil.ts';
+import { simulatorPaths } from '../../src/cli/commands/simulate.ts';
+import { syncEvm } from '../../src/ingest/sync/sync-evm.ts';
+import {
+  SIMULATOR_LABEL_FORMAT,
+  simulatorLabels,
+  simulatorLabelSource,
+} from '../../src/simulate/simulator-labels.ts';
+import {
+  SIMULATOR_ANVIL_ARGS,
+  simulate,
+  type SimulateReturnType,
+} from '../../src/simulate/simulate.ts';
+import { createDuckDbStore } from '../../src/store/duckdb/duckdb-store.ts';
+import { runCli } from '../helpers/run-cli.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+
+// A simulated peel chain, synced and labelled as the demo does, traced through the real binary.
+const dir = makeTempDir();
+const db = path.join(dir.path, 'trace.duckdb');
+const env = { env: { CHAINTRAIL_NO_REFERENCE: '1' } };
+let anvil: Anvil;
+let simulated: SimulateReturnType;
+
+beforeAll(async () => {
+  anvil = await startAnvil({ args: SIMULATOR_ANVIL_ARGS });
+  simulated = await simulate({
+    rpcUrl: anvil.url,
+    scenarios: ['peel-chain'],
+    scale: 0.3,
+    ...simulatorPaths(),
+  });
+  const store = await createDuckDbStore({ path: db });
+  try {
+    await syncEvm({ store, rpcUrl: anvil.url });
+    await store.write(async (w) => {
+      await w.recordLabelImport({
+        format: SIMULATOR_LABEL_FORMAT,
+        source: simulatorLabelSource(simulated.seed),
+        listName: null,
+        listDate: null,
+        sha256: null,
+      });
+      await w.addLabels(simulatorLabels(simulated));
+    });
+  } finally {
+    await store.close();
+  }
+});
+afterAll(async () => {
+  await anvil?.stop();
+  dir.cleanup();
+});
+
+type TraceJson = {
+  endpoints: { address: string; category: string; share: number }[];
+  nodes: unknown[];
+  edges: unknown[];
+  summary: { traced: number; untraced: number };
+};
+
+describe('chaintrail trace', () => {
+  it('follows the ransom from its collector to exchange deposit addresses, the same bytes every run', async () => {
+    const truth = simulated.truths[0]!;
+    const collector = truth.attackerAddresses.find((a) => a.role === 'collector')!.address;
+    const args = ['trace', collector, '--chain', 'anvil', '--max-hops', '20', '--json', '--db', db];
+    const first = await runCli(args, env);
+    expect(first.code, first.stderr).toBe(0);
+    const again = await runCli(args, env);
+    expect(again.stdout).toBe(first.stdout);
+    const result = JSON.parse(first.stdout) as TraceJson;
+    expect(result.summary.traced + result.summary.untraced).toBeCloseTo(1, 9);
+    // Every peel of the truth is a deposit address the trace reaches.
+    const deposits = new Set(
+      result.endpoints.filter((e) => e.category === 'deposit_wallet').map((e) => e.address),
+    );
+    const truthDeposits = truth.endpoints.filter((e) => e.category === 'deposit_wallet');
+    expect(truthDeposits.length).toBeGreaterThan(0);
+    for (const e of truthDeposits) expect(deposits, e.address ?? '').toContain(e.address);
+  });
+
+  it('exports GraphML that parses, with every node and edge of the JSON result', async () => {
+    const truth = simulated.truths[0]!;
+    const collector = truth.attackerAddresses.find((a) => a.role === 'collector')!.address;
+    const base = ['trace', collector, '--chain', 'anvil', '--db', db];
+    const json = JSON.parse((await runCli([...base, '--json'], env)).stdout) as TraceJson;
+    const out = path.join(dir.path, 'flow.graphml');
+    const run = await runCli([...base, '--format', 'graphml', '--out', out], env);
+    expect(run.code, run.stderr).toBe(0);
+    const counts = { node: 0, edge: 0 };
+    const parser = new SaxesParser();
+    parser.on('opentag', (t) => {
+      if (t.name === 'node' || t.name === 'edge') counts[t.name]++;
+    });
+    parser.write(fs.readFileSync(out, 'utf8')).close();
+    expect(counts).toEqual({ node: json.nodes.length, edge: json.edges.length });
+  });
+
+  it('exits 2 with one line for a seed of unknown chain or a bad policy', async () => {
+    const unknown = await runCli(['trace', 'not-an-address', '--db', db], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
+    const policy = await runCli(
+      ['trace', '0x' + 'ab'.repeat(20), '--policy', 'magic', '--db', db],
+      env,
+    );
+    expect(policy.code).toBe(2);
+  });
+});
