@@ -38,6 +38,12 @@ describe('chaintrail CLI', () => {
       ['demo', '--help'],
       ['sync', '--help'],
       ['simulate', '--help'],
+      ['labels', '--help'],
+      ['labels', 'import', '--help'],
+      ['labels', 'export', '--help'],
+      ['screen', '--help'],
+      ['stats', 'illicit-share', '--help'],
+      ['trace', '--help'],
     ]) {
       const run = await runCli(args);
       expect(run.code, args.join(' ')).toBe(0);
