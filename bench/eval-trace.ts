@@ -25,6 +25,8 @@ import { readMfTracerCase } from '../src/trace/read-mftracer-case.ts';
 import { scoreAgainstGroundTruth, scoreAgainstSimulatorTruth } from '../src/trace/score.ts';
 import { traceFunds, type TraceFundsParameters } from '../src/trace/trace-funds.ts';
 import type { EndpointLabels, GraphIndex, TraceResult } from '../src/trace/types.ts';
+import { traceAmountToBigInt } from '../src/trace/raw-amount.ts';
+import type { Truth } from '../src/simulate/truth.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CONTRACTS_DIR = path.join(ROOT, 'contracts');
@@ -127,7 +129,38 @@ async function withTempStore<T>(run: (store: Store) => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Diagnostics beside the score: the worst endpoint's truth category, and the largest relative error
+ * over endpoints other than `unspent` (an attacker address's remainder, which the trace overstates
+ * by the gas it later paid: the index leaves gas out).
+ */
+function amountErrors(result: TraceResult, truth: Truth): { worst: string; notUnspent: number } {
+  const traced = new Map<string, number>();
+  for (const e of result.endpoints) {
+    const key = `${e.address.toLowerCase()}|${e.asset}`;
+    traced.set(key, (traced.get(key) ?? 0) + Number(traceAmountToBigInt(e.amount)));
+  }
+  const expected = new Map<string, { amount: number; category: string }>();
+  for (const e of truth.endpoints) {
+    if (e.address === null || e.category === 'fee') continue;
+    const key = `${e.address.toLowerCase()}|${e.asset}`;
+    const t = expected.get(key) ?? { amount: 0, category: e.category };
+    t.amount += Number(e.amount);
+    expected.set(key, t);
+  }
+  let worst = { error: -1, text: '' };
+  let notUnspent = 0;
+  for (const [key, t] of expected) {
+    const error = t.amount === 0 ? 0 : Math.abs((traced.get(key) ?? 0) - t.amount) / t.amount;
+    if (error > worst.error) worst = { error, text: `${t.category} ${t.amount.toExponential(2)}` };
+    if (t.category !== 'unspent') notUnspent = Math.max(notUnspent, error);
+  }
+  return { worst: worst.text, notUnspent };
+}
+
 type SimRow = {
+  worst: string;
+  notUnspent: number;
   scenario: string;
   overall: number | null;
   byAsset: string;
@@ -179,6 +212,7 @@ async function evalScenario(scenario: string): Promise<SimRow> {
         policy: 'haircut',
         maxHops: SIM_MAX_HOPS,
       });
+      const errors = amountErrors(result, truth);
       const score = scoreAgainstSimulatorTruth(result, truth, {
         tolerance: TARGET_AMOUNT_TOLERANCE,
       });
@@ -191,6 +225,8 @@ async function evalScenario(scenario: string): Promise<SimRow> {
           .map((a) => `${a.asset === 'native' ? 'native' : a.asset.slice(0, 8)} ${pct(a.share, 1)}`)
           .join(', '),
         maxRelativeError: score.maxRelativeError,
+        worst: errors.worst,
+        notUnspent: errors.notUnspent,
         within: score.endpointsWithinTolerance,
         endpoints: score.endpoints,
         // Spurious share over all assets in raw units (every simulated asset has 18 decimals).
@@ -232,6 +268,8 @@ async function evalSimulator(): Promise<boolean> {
       'attributed',
       'per asset',
       'max rel err',
+      'worst endpoint (truth raw)',
+      'max err not unspent',
       `within ${pct(TARGET_AMOUNT_TOLERANCE, 1)}`,
       'spurious',
       'category mismatches',
@@ -243,6 +281,8 @@ async function evalSimulator(): Promise<boolean> {
       pct(r.overall),
       r.byAsset,
       pct(r.maxRelativeError, 3),
+      r.worst,
+      pct(r.notUnspent, 3),
       `${r.within}/${r.endpoints}`,
       pct(r.spurious),
       r.mismatches,
@@ -317,6 +357,8 @@ function victimOutflows(
 }
 
 type CaseRow = {
+  atBackground: number;
+  untraced: number;
   name: string;
   edges: number;
   background: number;
@@ -434,6 +476,15 @@ async function evalMfTracerCase(dir: string): Promise<CaseRow> {
         precisionAtTerminals: score.precisionAtTerminals,
         edgeRecall: score.edgeRecall,
         edgeRecallUsd: score.edgeRecallUsd,
+        atBackground:
+          result.endpoints
+            .filter((e) => e.address.startsWith(`0x${SYNTHETIC_ADDRESS_PREFIX}`))
+            .reduce((sum, e) => sum + e.share, 0) /
+          Math.max(
+            Number.MIN_VALUE,
+            result.endpoints.reduce((sum, e) => sum + e.share, 0),
+          ),
+        untraced: Math.max(0, result.summary.untraced),
         note: c.sources.length === 0 ? 'no source addresses' : '',
       };
     });
@@ -472,6 +523,8 @@ async function evalMfTracer(groundTruth: string): Promise<boolean | null> {
       'prec@terminals',
       'edge recall',
       'edge recall USD',
+      'endpoint value at bg addrs',
+      'untraced',
     ],
     rows.map((r) => [
       r.name + (r.note ? ` (${r.note})` : ''),
@@ -485,6 +538,8 @@ async function evalMfTracer(groundTruth: string): Promise<boolean | null> {
       pct(r.precisionAtTerminals),
       pct(r.edgeRecall),
       pct(r.edgeRecallUsd),
+      pct(r.atBackground),
+      pct(r.untraced),
     ]),
   );
   const recallOk = rows.every((r) => r.recall >= TARGET_RECALL);
