@@ -290,6 +290,9 @@ async function evalSimulator(): Promise<boolean> {
       r.seconds.toFixed(0),
     ]),
   );
+  console.log(
+    '  note: one trace per theft tx, summed (works around an engine issue with late seed arrivals); "unspent" endpoints are overstated by the gas their address later paid (the index has no fee edges); the engine has no "frozen" category',
+  );
   const attributedOk = rows.every((r) => (r.overall ?? 0) >= TARGET_ATTRIBUTED);
   const amountsOk = rows.every((r) => r.maxRelativeError <= TARGET_AMOUNT_TOLERANCE);
   console.log(
@@ -541,6 +544,9 @@ async function evalMfTracer(groundTruth: string): Promise<boolean | null> {
       pct(r.atBackground),
       pct(r.untraced),
     ]),
+  );
+  console.log(
+    '  note: every asset is one "USD" asset valued at transfer time, so an address can send more USD than it got and later outflows carry no taint; "endpoint value at bg addrs" is the precision lost to background',
   );
   const recallOk = rows.every((r) => r.recall >= TARGET_RECALL);
   const precisionOk = rows.every((r) => (r.precision ?? 0) >= TARGET_PRECISION);
