@@ -9,6 +9,7 @@ import { formatUnits, parseUnits } from '../src/model/amount.ts';
 import { importTransfersCsv, parseColumnMap } from '../src/ingest/transfers-csv.ts';
 import { createDuckDbStore } from '../src/store/duckdb/duckdb-store.ts';
 import { evalOfac } from './eval-ofac.ts';
+import { evalTrace } from './eval-trace.ts';
 
 const SHARED = path.resolve(
   process.env.CHAINTRAIL_SHARED_DATA ?? path.join(import.meta.dirname, '../../shared/data'),
@@ -93,3 +94,5 @@ if (ofac === null) {
   for (const line of ofac) console.log(`  ${line.ok ? 'ok  ' : 'FAIL'} ${line.text}`);
   if (ofac.some((line) => !line.ok)) process.exitCode = 1;
 }
+
+if (!(await evalTrace(SHARED))) process.exitCode = 1;
