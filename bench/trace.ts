@@ -54,7 +54,11 @@ function syntheticNames(count: number, prefix: string): NameTable {
   };
 }
 
-function generate(edges: number): { index: GraphIndex; buildSeconds: number; users: number } {
+export function generate(edges: number): {
+  index: GraphIndex;
+  buildSeconds: number;
+  users: number;
+} {
   const users = Math.max(10, Math.floor(edges * USERS_PER_EDGE));
   const nodeCount = HUBS + users;
   const random = createRandom(42);
@@ -176,7 +180,7 @@ function timeRespecting(index: GraphIndex, seed: number, seedTime: number) {
 }
 
 /** The floor: plain BFS over the same CSR, time ignored. */
-function bareBfs(index: GraphIndex, seed: number) {
+export function bareBfs(index: GraphIndex, seed: number) {
   const seen = new Uint8Array(index.nodeCount);
   const queue = new Uint32Array(index.nodeCount);
   let head = 0;
@@ -215,7 +219,7 @@ function best<T>(fn: () => T, rounds = ROUNDS): { seconds: number; result: T } {
  * The highest-value transfer to a user in the hour after `from`: its receiver is the seed, holding
  * the value from that transfer's time (stolen funds landing at the thief).
  */
-function pickSeed(index: GraphIndex, from: number): { seed: number; time: number } {
+export function pickSeed(index: GraphIndex, from: number): { seed: number; time: number } {
   let bestEdge = -1;
   for (let e = 0; e < index.edgeCount; e++) {
     const t = index.time[e]!;
