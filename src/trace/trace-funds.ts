@@ -897,5 +897,8 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Raw units as an integer decimal string (fractions of a raw unit are float residue). */
 function toDecimal(value: number): string {
-  return BigInt(Math.round(value)).toString();
+  const rounded = Math.round(value);
+  // A safe integer prints exactly as a number (no BigInt); larger ones need BigInt's exact digits.
+  if (Math.abs(rounded) <= Number.MAX_SAFE_INTEGER) return String(rounded === 0 ? 0 : rounded);
+  return BigInt(rounded).toString();
 }
