@@ -737,20 +737,46 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
   return buildResult();
 
   function buildResult(): TraceResult {
+    // Names are looked up once per node and asset: a result lists many edges between few nodes.
+    const names = new Map<number, string>();
+    const addresses = new Map<number, string>();
+    const assetNames = new Map<number, string>();
     const nodeName = (node: number) => {
-      const { chain, address } = index.node(node);
-      return `${chain}:${address}`;
+      let name = names.get(node);
+      if (name === undefined) {
+        const { chain, address } = index.node(node);
+        name = `${chain}:${address}`;
+        names.set(node, name);
+      }
+      return name;
     };
+    const addressOf = (node: number) => {
+      let address = addresses.get(node);
+      if (address === undefined) {
+        address = index.node(node).address;
+        addresses.set(node, address);
+      }
+      return address;
+    };
+    const assetName = (a: number) => {
+      let name = assetNames.get(a);
+      if (name === undefined) {
+        name = index.assetOf(a).asset;
+        assetNames.set(a, name);
+      }
+      return name;
+    };
+    const seedEdgeSet = new Set(uniqueSeeds);
     const pathTo = (edge: number) => {
-      const path: string[] = [index.node(far[edge]!).address];
+      const path: string[] = [addressOf(far[edge]!)];
       const seen = new Set<number>([far[edge]!]);
       let e = edge;
       while (e >= 0) {
         const from = fwd ? index.src[e]! : index.dst[e]!;
         if (seen.has(from)) break;
         seen.add(from);
-        path.push(index.node(from).address);
-        if (nodeHop[from] === 0 || uniqueSeeds.includes(e)) break;
+        path.push(addressOf(from));
+        if (nodeHop[from] === 0 || seedEdgeSet.has(e)) break;
         e = bestIn[from]!;
       }
       return fwd ? path.reverse() : path;
@@ -793,7 +819,7 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
         // Backward, value "still held" is where the trace found its origin.
         category: fwd ? 'unspent' : 'origin',
         entity: label?.entity ?? null,
-        asset: index.assetOf(u.asset).asset,
+        asset: assetName(u.asset),
         amount: toDecimal(u.taint),
         share: u.share,
         rawShare: u.share,
@@ -847,7 +873,7 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
         from: nodeName(index.src[e]!),
         to: nodeName(index.dst[e]!),
         txHash: index.txHash(tx[e]!),
-        asset: index.assetOf(asset[e]!).asset,
+        asset: assetName(asset[e]!),
         amount: toDecimal(amount[e]!),
         tainted: toDecimal(edgeTaint[e]!),
         hop: edgeHop[e]!,
