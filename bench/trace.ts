@@ -426,8 +426,9 @@ export const traceBenchmark: Benchmark = {
       .sort((a, b) => a - b);
     const p50 = latencies[Math.floor(latencies.length / 2)]!;
 
+    // Two significant digits at least: a ratio far below target must not print as 0.00x.
     const verdict = (r: number, target: number) =>
-      `${r.toFixed(2)}x (target ${target}x: ${r >= target ? 'met' : 'NOT met'})`;
+      `${r < 1 ? r.toPrecision(2) : r.toFixed(2)}x (target ${target}x: ${r >= target ? 'met' : 'NOT met'})`;
     const ms = (seconds: number) => `${(seconds * 1000).toFixed(1)} ms`;
     const count = (x: number) => x.toLocaleString('en-US');
     return {
