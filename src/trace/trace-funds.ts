@@ -64,18 +64,11 @@ export type TraceFundsParameters = TraceParameters & {
     ((chain: string, txHash: string, position: string) => number | undefined) | undefined;
 };
 
-/** Balance of one asset at one node: total, tainted part, share of the seed it stands for, lots. */
-type AssetState = {
-  asset: number;
-  balance: number;
-  taint: number;
-  share: number;
-  poisoned: boolean;
-  /** fifo/lifo only: arrivals in order, amount and tainted part; `head` is the first unspent lot. */
-  lotAmount: number[];
-  lotTaint: number[];
-  head: number;
-};
+/** fifo/lifo only: arrivals of one (node, asset) in order, amount and tainted part; `head` is the first unspent lot. */
+type Lots = { lotAmount: number[]; lotTaint: number[]; head: number };
+
+/** Initial capacity of the (node, asset) state columns; they double as needed. */
+const INITIAL_STATE_SLOTS = 1024;
 
 /**
  * Outgoing edges in CSR order. The store's index numbers edges in that order (the list is the
@@ -137,6 +130,10 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
   const at = (start: Uint32Array, list: Uint32Array, n: number, k: number) =>
     fwd ? list[start[n]! + k]! : list[start[n + 1]! - 1 - k]!;
   const inWindow = (e: number) => time[e]! >= since && time[e]! <= until;
+  // Without a window every edge is in it: the hot loops then skip the test.
+  const windowed = since > 0 || until < MAX_U32;
+  // No conversions (most graphs): no map lookup per delivered edge.
+  const hasConversions = index.conversions.size > 0;
 
   const n = index.nodeCount;
   const edgeTaint = new Float64Array(index.edgeCount);
@@ -148,14 +145,28 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
   /** 0 not looked up, 1 no label, 2 labelled (continue), 3 labelled stop. */
   const labelState = new Uint8Array(n);
   const labelOf = new Map<number, { category: string; entity: string | null }>();
-  const stateOf = new Int32Array(n).fill(-1);
-  const states: AssetState[][] = [];
+  // Balance of one asset at one node (a "slot"): columns, so the hot loops touch numbers only.
+  // A node's slots form a list (firstSlot, slotNext) in the order its assets arrived.
+  const firstSlot = new Int32Array(n).fill(-1);
+  const registered = new Uint8Array(n);
+  let slotCount = 0;
+  let slotAsset = new Uint32Array(INITIAL_STATE_SLOTS);
+  let slotNext = new Int32Array(INITIAL_STATE_SLOTS);
+  let slotBalance = new Float64Array(INITIAL_STATE_SLOTS);
+  let slotTaint = new Float64Array(INITIAL_STATE_SLOTS);
+  let slotShare = new Float64Array(INITIAL_STATE_SLOTS);
+  let slotPoisoned = new Uint8Array(INITIAL_STATE_SLOTS);
+  const slotLots: Lots[] = [];
+  const isPoison = policy === 'poison';
+  const isHaircut = policy === 'haircut';
+  const isTiho = policy === 'tiho';
+  const isFifo = policy === 'fifo';
   const stateNodes: number[] = [];
   /** Best (largest tainted) arrival per node, for evidence paths. */
   const bestIn = new Int32Array(n).fill(-1);
   const bestInTaint = new Float64Array(n);
   const tracedEdges: number[] = [];
-  const edgeHop = new Map<number, number>();
+  const edgeHop = new Uint16Array(index.edgeCount);
   let edgesVisited = 0;
   const lost = { limit: 0, dust: 0, conversion: 0, fee: 0 };
 
@@ -183,97 +194,114 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
     return labelState[node]!;
   };
 
+  /** Registers the node as holding state (its balances are settled at the end); returns it. */
   const nodeState = (node: number) => {
-    let s = stateOf[node]!;
-    if (s < 0) {
-      s = states.length;
-      states.push([]);
+    if (!registered[node]) {
+      registered[node] = 1;
       stateNodes.push(node);
-      stateOf[node] = s;
     }
-    return states[s]!;
+    return node;
   };
-  const assetState = (list: AssetState[], a: number) => {
-    for (const s of list) if (s.asset === a) return s;
-    const s: AssetState = {
-      asset: a,
-      balance: 0,
-      taint: 0,
-      share: 0,
-      poisoned: false,
-      lotAmount: [],
-      lotTaint: [],
-      head: 0,
+  const growSlots = () => {
+    const size = slotAsset.length * 2;
+    const grow = <A extends Uint8Array | Uint32Array | Int32Array | Float64Array>(a: A, b: A) => {
+      b.set(a);
+      return b;
     };
-    list.push(s);
+    slotAsset = grow(slotAsset, new Uint32Array(size));
+    slotNext = grow(slotNext, new Int32Array(size));
+    slotBalance = grow(slotBalance, new Float64Array(size));
+    slotTaint = grow(slotTaint, new Float64Array(size));
+    slotShare = grow(slotShare, new Float64Array(size));
+    slotPoisoned = grow(slotPoisoned, new Uint8Array(size));
+  };
+  /** The slot of asset `a` at `node`, created (last in its list) on first use. */
+  const assetState = (node: number, a: number) => {
+    let s = firstSlot[node]!;
+    let last = -1;
+    while (s >= 0) {
+      if (slotAsset[s] === a) return s;
+      last = s;
+      s = slotNext[s]!;
+    }
+    if (slotCount === slotAsset.length) growSlots();
+    s = slotCount++;
+    slotAsset[s] = a;
+    slotNext[s] = -1;
+    if (fifoLike) slotLots[s] = { lotAmount: [], lotTaint: [], head: 0 };
+    if (last < 0) firstSlot[node] = s;
+    else slotNext[last] = s;
     return s;
   };
-  const tainted = (list: AssetState[]) => {
-    for (const s of list) if (s.poisoned || s.taint > TAINT_EPSILON) return true;
+  const tainted = (node: number) => {
+    for (let s = firstSlot[node]!; s >= 0; s = slotNext[s]!)
+      if (slotPoisoned[s] || slotTaint[s]! > TAINT_EPSILON) return true;
     return false;
   };
 
-  const absorb = (list: AssetState[], e: number) => {
+  const absorb = (node: number, e: number) => {
     edgesVisited++;
-    const s = assetState(list, asset[e]!);
+    const s = assetState(node, asset[e]!);
     const a = amount[e]!;
     const t = edgeTaint[e]!;
-    s.balance += a;
-    s.taint += t;
-    s.share += edgeShare[e]!;
-    if (t > 0 && policy === 'poison') s.poisoned = true;
+    slotBalance[s]! += a;
+    slotTaint[s]! += t;
+    slotShare[s]! += edgeShare[e]!;
+    if (t > 0 && isPoison) slotPoisoned[s] = 1;
     if (fifoLike) {
-      const last = s.lotAmount.length - 1;
+      const lots = slotLots[s]!;
+      const last = lots.lotAmount.length - 1;
       // Adjacent clean arrivals merge: lots grow with tainted arrivals only.
-      if (t === 0 && last >= s.head && s.lotTaint[last] === 0) s.lotAmount[last]! += a;
+      if (t === 0 && last >= lots.head && lots.lotTaint[last] === 0) lots.lotAmount[last]! += a;
       else {
-        s.lotAmount.push(a);
-        s.lotTaint.push(t);
+        lots.lotAmount.push(a);
+        lots.lotTaint.push(t);
       }
     }
   };
 
   /** Tainted value of an outflow of `a` from `s` under the policy (tiho: see allocateGroup). */
-  const spend = (s: AssetState, a: number, tihoTaint: number) => {
+  const spend = (s: number, a: number, tihoTaint: number) => {
     let t = 0;
-    if (policy === 'poison') {
-      t = s.poisoned ? a : 0;
-      s.balance = Math.max(s.balance - a, 0);
+    if (isPoison) {
+      t = slotPoisoned[s] ? a : 0;
+      slotBalance[s] = Math.max(slotBalance[s]! - a, 0);
       return t;
     }
-    if (policy === 'haircut') {
+    if (isHaircut) {
       // Unknown earlier balance is clean: an outflow larger than the known balance takes all of it.
-      const denominator = Math.max(s.balance, a);
-      t = denominator > 0 ? (a * s.taint) / denominator : 0;
-    } else if (policy === 'tiho') {
+      const denominator = Math.max(slotBalance[s]!, a);
+      t = denominator > 0 ? (a * slotTaint[s]!) / denominator : 0;
+    } else if (isTiho) {
       t = tihoTaint;
     } else {
+      const lots = slotLots[s]!;
       let rest = a;
-      while (rest > 0 && s.head < s.lotAmount.length) {
-        const i = policy === 'fifo' ? s.head : s.lotAmount.length - 1;
-        const lot = s.lotAmount[i]!;
+      while (rest > 0 && lots.head < lots.lotAmount.length) {
+        const i = isFifo ? lots.head : lots.lotAmount.length - 1;
+        const lot = lots.lotAmount[i]!;
         const take = Math.min(lot, rest);
-        const lotT = lot > 0 ? (s.lotTaint[i]! * take) / lot : 0;
+        const lotT = lot > 0 ? (lots.lotTaint[i]! * take) / lot : 0;
         t += lotT;
         rest -= take;
-        s.lotAmount[i] = lot - take;
-        s.lotTaint[i] = s.lotTaint[i]! - lotT;
-        if (s.lotAmount[i]! <= 0) {
-          if (policy === 'fifo') s.head++;
+        lots.lotAmount[i] = lot - take;
+        lots.lotTaint[i] = lots.lotTaint[i]! - lotT;
+        if (lots.lotAmount[i]! <= 0) {
+          if (isFifo) lots.head++;
           else {
-            s.lotAmount.pop();
-            s.lotTaint.pop();
+            lots.lotAmount.pop();
+            lots.lotTaint.pop();
           }
         }
       }
-      if (s.head === s.lotAmount.length && s.head > 0) {
-        s.lotAmount.length = 0;
-        s.lotTaint.length = 0;
-        s.head = 0;
+      if (lots.head === lots.lotAmount.length && lots.head > 0) {
+        lots.lotAmount.length = 0;
+        lots.lotTaint.length = 0;
+        lots.head = 0;
       }
     }
-    t = Math.min(t, s.taint);
-    s.balance = Math.max(s.balance - a, 0);
+    t = Math.min(t, slotTaint[s]!);
+    slotBalance[s] = Math.max(slotBalance[s]! - a, 0);
     return t;
   };
 
@@ -283,7 +311,7 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
   let groupShare = new Float64Array(64);
 
   /** Spends the outputs in groupEdges[0..g) from the node's balances; fills groupTaint/groupShare. */
-  const allocateGroup = (list: AssetState[], g: number) => {
+  const allocateGroup = (node: number, g: number) => {
     if (policy === 'tiho' && g > 1) {
       const sorted = Array.from(groupEdges.subarray(0, g)).sort(
         (x, y) => amount[y]! - amount[x]! || x - y,
@@ -292,20 +320,20 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
     }
     for (let k = 0; k < g; k++) {
       const e = groupEdges[k]!;
-      const s = assetState(list, asset[e]!);
+      const s = assetState(node, asset[e]!);
       const a = amount[e]!;
-      const taintBefore = s.taint;
-      const t = spend(s, a, Math.min(a, s.taint));
+      const taintBefore = slotTaint[s]!;
+      const t = spend(s, a, Math.min(a, taintBefore));
       let share = 0;
-      if (policy === 'poison') {
-        share = taintBefore > 0 ? (t * s.share) / taintBefore : 0;
+      if (isPoison) {
+        share = taintBefore > 0 ? (t * slotShare[s]!) / taintBefore : 0;
       } else if (t > 0) {
-        share = taintBefore > 0 ? (s.share * t) / taintBefore : 0;
-        s.taint = taintBefore - t;
-        s.share -= share;
-        if (s.taint <= TAINT_EPSILON) {
-          s.taint = 0;
-          s.share = 0;
+        share = taintBefore > 0 ? (slotShare[s]! * t) / taintBefore : 0;
+        slotTaint[s] = taintBefore - t;
+        slotShare[s]! -= share;
+        if (slotTaint[s]! <= TAINT_EPSILON) {
+          slotTaint[s] = 0;
+          slotShare[s] = 0;
         }
       }
       groupTaint[k] = t;
@@ -317,21 +345,22 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
   /** Skips outflows outside the window; the next one's step, or -1. */
   const nextOut = (node: number) => {
     const len = oStart[node + 1]! - oStart[node]!;
-    while (oCur[node]! < len) {
-      if (inWindow(at(oStart, oList, node, oCur[node]!)))
-        return at(oStart, oList, node, oCur[node]!);
-      oCur[node]!++;
+    let k = oCur[node]!;
+    if (k >= len) return -1;
+    // Positions as list indexes: forward walks up from the start, backward down from the end.
+    const base = fwd ? oStart[node]! : oStart[node + 1]! - 1;
+    let e = oList[fwd ? base + k : base - k]!;
+    if (windowed) {
+      while (time[e]! < since || time[e]! > until) {
+        if (++k >= len) {
+          oCur[node] = k;
+          return -1;
+        }
+        e = oList[fwd ? base + k : base - k]!;
+      }
+      oCur[node] = k;
     }
-    return -1;
-  };
-  const nextIn = (node: number) => {
-    const len = iStart[node + 1]! - iStart[node]!;
-    while (iCur[node]! < len) {
-      if (inWindow(at(iStart, iList, node, iCur[node]!)))
-        return at(iStart, iList, node, iCur[node]!);
-      iCur[node]!++;
-    }
-    return -1;
+    return e;
   };
   const before = (e: number, t: number, i: number) => keyT(e) < t || (keyT(e) === t && keyI(e) < i);
 
@@ -359,18 +388,20 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
   };
 
   /** Absorbs arrivals before key (t, i) (all of them for a UTXO transaction node). */
-  const absorbUntil = (
-    node: number,
-    list: AssetState[],
-    t: number,
-    i: number,
-    inclusive: boolean,
-  ) => {
-    for (let e = nextIn(node); e >= 0; e = nextIn(node)) {
-      if (!(before(e, t, i) || (inclusive && keyT(e) === t && keyI(e) === i))) break;
-      absorb(list, e);
-      iCur[node]!++;
+  const absorbUntil = (node: number, t: number, i: number, inclusive: boolean) => {
+    const len = iStart[node + 1]! - iStart[node]!;
+    const base = fwd ? iStart[node]! : iStart[node + 1]! - 1;
+    let k = iCur[node]!;
+    for (; k < len; k++) {
+      const e = iList[fwd ? base + k : base - k]!;
+      const te = time[e]!;
+      if (windowed && (te < since || te > until)) continue;
+      const kt = fwd ? te : MAX_U32 - te;
+      const ki = fwd ? e : MAX_U32 - e;
+      if (!(kt < t || (kt === t && (ki < i || (inclusive && ki === i))))) break;
+      absorb(node, e);
     }
+    iCur[node] = k;
   };
 
   // Min-heap of node wake-ups keyed by (time key, edge key): struct of typed arrays.
@@ -490,7 +521,7 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
   const deliver = (e: number, t: number, share: number, hop: number, depth: number): void => {
     if (edgeTaint[e] === 0) {
       tracedEdges.push(e);
-      edgeHop.set(e, hop);
+      edgeHop[e] = hop;
     }
     edgeTaint[e]! += t;
     edgeShare[e]! += share;
@@ -504,7 +535,7 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
       addEndpoint(to, e, t, share);
       return;
     }
-    const conversions = index.conversions.get(tx[e]!);
+    const conversions = hasConversions ? index.conversions.get(tx[e]!) : undefined;
     if (conversions) {
       for (const c of conversions) {
         if ((fwd ? c.assetIn : c.assetOut) !== asset[e]) continue;
@@ -533,41 +564,42 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
 
   /** Tainted value arrives at a node that holds it: bring the node up to the arrival and schedule it. */
   const arrive = (node: number, e: number, t: number, share: number) => {
-    const list = nodeState(node);
+    nodeState(node);
     const last = iCur[node]! > 0 ? at(iStart, iList, node, iCur[node]! - 1) : -1;
     if (last >= 0 && !before(last, keyT(e), keyI(e))) {
       // Already past this arrival (a swap whose output was logged before its input): retag the
       // latest clean value held as tainted.
-      retag(assetState(list, asset[e]!), t, share);
+      retag(assetState(node, asset[e]!), t, share);
     } else if (!scheduled[node] && nodeKind[node] !== NODE_UTXO_TX) {
-      advance(node, list, keyT(e), keyI(e));
+      advance(node, keyT(e), keyI(e));
     }
     schedule(node);
   };
 
-  const retag = (s: AssetState, t: number, share: number) => {
-    s.taint += t;
-    s.share += share;
-    if (policy === 'poison') s.poisoned = true;
+  const retag = (s: number, t: number, share: number) => {
+    slotTaint[s]! += t;
+    slotShare[s]! += share;
+    if (isPoison) slotPoisoned[s] = 1;
     if (fifoLike) {
+      const lots = slotLots[s]!;
       let rest = t;
-      for (let i = s.lotAmount.length - 1; i >= s.head && rest > 0; i--) {
-        const add = Math.min(s.lotAmount[i]! - s.lotTaint[i]!, rest);
-        s.lotTaint[i]! += add;
+      for (let i = lots.lotAmount.length - 1; i >= lots.head && rest > 0; i--) {
+        const add = Math.min(lots.lotAmount[i]! - lots.lotTaint[i]!, rest);
+        lots.lotTaint[i]! += add;
         rest -= add;
       }
     }
   };
 
   /** Replays an unscheduled node's flows up to key (t, i) inclusive: its outflows then carry no taint. */
-  const advance = (node: number, list: AssetState[], t: number, i: number) => {
+  const advance = (node: number, t: number, i: number) => {
     for (let o = nextOut(node); o >= 0 && before(o, t, i); o = nextOut(node)) {
-      absorbUntil(node, list, keyT(o), keyI(o), false);
+      absorbUntil(node, keyT(o), keyI(o), false);
       const g = collectGroup(node, o);
-      allocateGroup(list, g);
+      allocateGroup(node, g);
       for (let k = 0; k < g; k++) if (groupTaint[k]! > 0) lostTaint(groupShare[k]!);
     }
-    absorbUntil(node, list, t, i, true);
+    absorbUntil(node, t, i, true);
   };
   // Taint left on an unscheduled node's outflow would be a bug in scheduling; count it as lost, not traced.
   const lostTaint = (share: number) => {
@@ -576,13 +608,13 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
 
   const wake = (node: number) => {
     scheduled[node] = 0;
-    const list = nodeState(node);
+    nodeState(node);
     const o = nextOut(node);
     if (o < 0) return;
-    if (nodeKind[node] === NODE_UTXO_TX) absorbUntil(node, list, MAX_U32 + 1, 0, false);
-    else absorbUntil(node, list, keyT(o), keyI(o), false);
+    if (nodeKind[node] === NODE_UTXO_TX) absorbUntil(node, MAX_U32 + 1, 0, false);
+    else absorbUntil(node, keyT(o), keyI(o), false);
     const g = collectGroup(node, o);
-    allocateGroup(list, g);
+    allocateGroup(node, g);
     const hop = nodeHop[node]! + 1;
     for (let k = 0; k < g; k++) {
       const t = groupTaint[k]!;
@@ -592,7 +624,7 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
       else if (t < minValue) lost.dust += share;
       else deliver(groupEdges[k]!, t, share, hop, 0);
     }
-    if (tainted(list)) schedule(node);
+    if (tainted(node)) schedule(node);
   };
 
   // --- Seeds -------------------------------------------------------------------------------------
@@ -665,7 +697,7 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
     edgeShare[e] = (amount[e]! / seedValue.get(asset[e]!)!) * partPerAsset;
     tracedEdges.push(e);
     const seedHop = seedNodeSet.has(far[e]!) ? 0 : 1;
-    edgeHop.set(e, seedHop);
+    edgeHop[e] = seedHop;
     if (nodeHop[far[e]!]! > seedHop) nodeHop[far[e]!] = seedHop;
     if (amount[e]! > bestInTaint[far[e]!]!) {
       bestInTaint[far[e]!] = amount[e]!;
@@ -691,34 +723,60 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
   const unspent: { node: number; asset: number; taint: number; share: number }[] = [];
   for (let k = 0; k < stateNodes.length; k++) {
     const node = stateNodes[k]!;
-    const list = states[k]!;
-    absorbUntil(node, list, MAX_U32 + 1, 0, false);
-    for (const s of list) {
-      const held = policy === 'poison' ? (s.poisoned ? s.balance : 0) : s.taint;
+    absorbUntil(node, MAX_U32 + 1, 0, false);
+    for (let s = firstSlot[node]!; s >= 0; s = slotNext[s]!) {
+      const taint = slotTaint[s]!;
+      const held = isPoison ? (slotPoisoned[s] ? slotBalance[s]! : 0) : taint;
       if (held <= TAINT_EPSILON) continue;
-      const share = policy === 'poison' ? (s.taint > 0 ? (held * s.share) / s.taint : 0) : s.share;
+      const share = isPoison ? (taint > 0 ? (held * slotShare[s]!) / taint : 0) : slotShare[s]!;
       if (nodeKind[node] === NODE_UTXO_TX) lost.fee += share;
-      else unspent.push({ node, asset: s.asset, taint: held, share });
+      else unspent.push({ node, asset: slotAsset[s]!, taint: held, share });
     }
   }
 
   return buildResult();
 
   function buildResult(): TraceResult {
+    // Names are looked up once per node and asset: a result lists many edges between few nodes.
+    const names = new Map<number, string>();
+    const addresses = new Map<number, string>();
+    const assetNames = new Map<number, string>();
     const nodeName = (node: number) => {
-      const { chain, address } = index.node(node);
-      return `${chain}:${address}`;
+      let name = names.get(node);
+      if (name === undefined) {
+        const { chain, address } = index.node(node);
+        name = `${chain}:${address}`;
+        names.set(node, name);
+      }
+      return name;
     };
+    const addressOf = (node: number) => {
+      let address = addresses.get(node);
+      if (address === undefined) {
+        address = index.node(node).address;
+        addresses.set(node, address);
+      }
+      return address;
+    };
+    const assetName = (a: number) => {
+      let name = assetNames.get(a);
+      if (name === undefined) {
+        name = index.assetOf(a).asset;
+        assetNames.set(a, name);
+      }
+      return name;
+    };
+    const seedEdgeSet = new Set(uniqueSeeds);
     const pathTo = (edge: number) => {
-      const path: string[] = [index.node(far[edge]!).address];
+      const path: string[] = [addressOf(far[edge]!)];
       const seen = new Set<number>([far[edge]!]);
       let e = edge;
       while (e >= 0) {
         const from = fwd ? index.src[e]! : index.dst[e]!;
         if (seen.has(from)) break;
         seen.add(from);
-        path.push(index.node(from).address);
-        if (nodeHop[from] === 0 || uniqueSeeds.includes(e)) break;
+        path.push(addressOf(from));
+        if (nodeHop[from] === 0 || seedEdgeSet.has(e)) break;
         e = bestIn[from]!;
       }
       return fwd ? path.reverse() : path;
@@ -761,7 +819,7 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
         // Backward, value "still held" is where the trace found its origin.
         category: fwd ? 'unspent' : 'origin',
         entity: label?.entity ?? null,
-        asset: index.assetOf(u.asset).asset,
+        asset: assetName(u.asset),
         amount: toDecimal(u.taint),
         share: u.share,
         rawShare: u.share,
@@ -815,10 +873,10 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
         from: nodeName(index.src[e]!),
         to: nodeName(index.dst[e]!),
         txHash: index.txHash(tx[e]!),
-        asset: index.assetOf(asset[e]!).asset,
+        asset: assetName(asset[e]!),
         amount: toDecimal(amount[e]!),
         tainted: toDecimal(edgeTaint[e]!),
-        hop: edgeHop.get(e)!,
+        hop: edgeHop[e]!,
         time: time[e]!,
       });
     }
@@ -865,5 +923,8 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Raw units as an integer decimal string (fractions of a raw unit are float residue). */
 function toDecimal(value: number): string {
-  return BigInt(Math.round(value)).toString();
+  const rounded = Math.round(value);
+  // A safe integer prints exactly as a number (no BigInt); larger ones need BigInt's exact digits.
+  if (Math.abs(rounded) <= Number.MAX_SAFE_INTEGER) return String(rounded === 0 ? 0 : rounded);
+  return BigInt(rounded).toString();
 }
