@@ -138,6 +138,10 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
   const n = index.nodeCount;
   const edgeTaint = new Float64Array(index.edgeCount);
   const edgeShare = new Float64Array(index.edgeCount);
+  /** 1 when an edge's taint went on as another asset (a swap or unwrap): its recipient does not hold it. */
+  const edgeConverted = new Uint8Array(index.edgeCount);
+  /** Tainted arrivals delivered to a node and not yet absorbed: the node must wake for them. */
+  const pendingArrivals = new Uint32Array(n);
   const oCur = new Uint32Array(n);
   const iCur = new Uint32Array(n);
   const nodeHop = new Uint16Array(n).fill(HOP_UNSET);
@@ -243,10 +247,12 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
     edgesVisited++;
     const s = assetState(node, asset[e]!);
     const a = amount[e]!;
-    const t = edgeTaint[e]!;
+    const converted = edgeConverted[e] === 1;
+    const t = converted ? 0 : edgeTaint[e]!;
+    if (t > 0 && pendingArrivals[node]! > 0) pendingArrivals[node]!--;
     slotBalance[s]! += a;
     slotTaint[s]! += t;
-    slotShare[s]! += edgeShare[e]!;
+    if (!converted) slotShare[s]! += edgeShare[e]!;
     if (t > 0 && isPoison) slotPoisoned[s] = 1;
     if (fifoLike) {
       const lots = slotLots[s]!;
@@ -554,7 +560,9 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
           lost.conversion += share;
           return;
         }
-        // The swap input stays on record as tainted; the pool does not hold the value.
+        // The swap input stays on record as tainted, but its recipient does not hold the value: a
+        // pool, or a router that unwraps what it was paid (else the value would count twice).
+        edgeConverted[e] = 1;
         deliver(out, t * ratio, share, hop, depth + 1);
         return;
       }
@@ -570,8 +578,10 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
       // Already past this arrival (a swap whose output was logged before its input): retag the
       // latest clean value held as tainted.
       retag(assetState(node, asset[e]!), t, share);
-    } else if (!scheduled[node] && nodeKind[node] !== NODE_UTXO_TX) {
-      advance(node, keyT(e), keyI(e));
+    } else {
+      // First delivery on this edge only: it is absorbed once.
+      if (edgeTaint[e] === t) pendingArrivals[node]!++;
+      if (!scheduled[node] && nodeKind[node] !== NODE_UTXO_TX) advance(node, keyT(e), keyI(e));
     }
     schedule(node);
   };
@@ -624,7 +634,8 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
       else if (t < minValue) lost.dust += share;
       else deliver(groupEdges[k]!, t, share, hop, 0);
     }
-    if (tainted(node)) schedule(node);
+    // Taint delivered ahead (several seeds) still has to arrive and leave again.
+    if (pendingArrivals[node]! > 0 || tainted(node)) schedule(node);
   };
 
   // --- Seeds -------------------------------------------------------------------------------------
@@ -711,7 +722,10 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
   }
   for (const e of uniqueSeeds) {
     const to = far[e]!;
-    if (seedNodeSet.has(to)) continue;
+    if (seedNodeSet.has(to)) {
+      pendingArrivals[to]!++;
+      continue;
+    }
     if (lookupLabel(to) === 3) addEndpoint(to, e, amount[e]!, edgeShare[e]!);
     else arrive(to, e, amount[e]!, edgeShare[e]!);
   }
