@@ -290,3 +290,88 @@ describe('traceFunds: backward', () => {
     expect(r.endpoints[0]!.paths).toEqual([['X2', 'A', 'T', 'Y']]);
   });
 });
+
+describe('traceFunds: regressions found by npm run eval', () => {
+  it('sends on a seed that arrives after an earlier seed was already sent on', () => {
+    // Salaries: V pays W twice (t1 at 10, t3 at 30); W forwards each to the exchange X.
+    const edges: SmallEdge[] = [
+      { from: 'V', to: 'W', amount: 100, time: 10, tx: 't1' },
+      { from: 'W', to: 'X', amount: 100, time: 20, tx: 't2' },
+      { from: 'V', to: 'W', amount: 50, time: 30, tx: 't3' },
+      { from: 'W', to: 'X', amount: 50, time: 40, tx: 't4' },
+    ];
+    const r = trace(edges, {
+      seeds: [
+        { kind: 'tx', chain: 'test', txHash: 't1' },
+        { kind: 'tx', chain: 'test', txHash: 't3' },
+      ],
+      labelMap: binance,
+    });
+    expect(where(r)).toEqual({ 'X/exchange/native': ['150', 1] });
+  });
+
+  it('follows value through same-second hops whatever the edge numbering', () => {
+    // A passes on what it got in the same second; X then passes it on too (X is not labelled).
+    for (const edges of [
+      [
+        { from: 'V', to: 'A', amount: 100, time: 5, tx: 's' },
+        { from: 'A', to: 'X', amount: 100, time: 10, tx: 'a' },
+        { from: 'X', to: 'Y', amount: 100, time: 10, tx: 'b' },
+      ],
+      [
+        { from: 'X', to: 'Y', amount: 100, time: 10, tx: 'b' },
+        { from: 'V', to: 'A', amount: 100, time: 5, tx: 's' },
+        { from: 'A', to: 'X', amount: 100, time: 10, tx: 'a' },
+      ],
+    ] as SmallEdge[][]) {
+      const r = trace(edges, { seeds: [{ kind: 'tx', chain: 'test', txHash: 's' }] });
+      expect(where(r)).toEqual({ 'Y/unspent/native': ['100', 1] });
+    }
+  });
+
+  it('counts value swapped and then unwrapped once (router: token -> WETH -> ETH)', () => {
+    // T sells 10 TOKEN at the pool for 10 WETH paid to the router, which unwraps it and pays T2.
+    const edges: SmallEdge[] = [
+      { from: 'V', to: 'T', amount: 10, time: 1, asset: 'TOKEN', tx: 'theft' },
+      { from: 'T', to: 'POOL', amount: 10, time: 2, asset: 'TOKEN', tx: 'swap' },
+      { from: 'POOL', to: 'ROUTER', amount: 10, time: 2, asset: 'WETH', tx: 'swap' },
+      { from: 'WETH', to: 'ROUTER', amount: 10, time: 2, asset: 'native', tx: 'swap' },
+      { from: 'ROUTER', to: 'T2', amount: 10, time: 2, asset: 'native', tx: 'swap' },
+      { from: 'L', to: 'ROUTER', amount: 5, time: 3, asset: 'WETH', tx: 'later' },
+      { from: 'ROUTER', to: 'Z', amount: 5, time: 4, asset: 'WETH', tx: 'later2' },
+    ];
+    const r = trace(
+      edges,
+      {
+        seeds: [{ kind: 'tx', chain: 'test', txHash: 'theft' }],
+        labelMap: { POOL: ['dex', 'AMM'], ROUTER: ['dex', 'AMM'] },
+      },
+      {
+        edges,
+        conversions: [
+          {
+            tx: 'swap',
+            kind: 'swap',
+            account: 'T',
+            recipient: 'ROUTER',
+            assetIn: 'TOKEN',
+            amountIn: 10,
+            assetOut: 'WETH',
+            amountOut: 10,
+          },
+          {
+            tx: 'swap',
+            kind: 'unwrap',
+            account: 'ROUTER',
+            recipient: 'ROUTER',
+            assetIn: 'WETH',
+            amountIn: 10,
+            assetOut: 'native',
+            amountOut: 10,
+          },
+        ],
+      },
+    );
+    expect(where(r)).toEqual({ 'T2/unspent/native': ['10', 1] });
+  });
+});

@@ -52,6 +52,8 @@ const MAX_CONVERSION_DEPTH = 8;
 const PATHS_PER_ENDPOINT = 3;
 const MAX_U32 = 0xffffffff;
 const HOP_UNSET = 0xffff;
+/** Edge key above every edge's: arrivals in a departure's second are absorbed before it. */
+const SAME_SECOND_ALL = MAX_U32 + 1;
 
 /** Input of {@link traceFunds}. */
 export type TraceFundsParameters = TraceParameters & {
@@ -603,8 +605,10 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
 
   /** Replays an unscheduled node's flows up to key (t, i) inclusive: its outflows then carry no taint. */
   const advance = (node: number, t: number, i: number) => {
-    for (let o = nextOut(node); o >= 0 && before(o, t, i); o = nextOut(node)) {
-      absorbUntil(node, keyT(o), keyI(o), false);
+    // Departures in the same second as the arrival may carry it (the order of transfers within a
+    // second is not known): only strictly earlier ones are replayed here.
+    for (let o = nextOut(node); o >= 0 && keyT(o) < t; o = nextOut(node)) {
+      absorbUntil(node, keyT(o), SAME_SECOND_ALL, false);
       const g = collectGroup(node, o);
       allocateGroup(node, g);
       for (let k = 0; k < g; k++) if (groupTaint[k]! > 0) lostTaint(groupShare[k]!);
@@ -622,7 +626,7 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
     const o = nextOut(node);
     if (o < 0) return;
     if (nodeKind[node] === NODE_UTXO_TX) absorbUntil(node, MAX_U32 + 1, 0, false);
-    else absorbUntil(node, keyT(o), keyI(o), false);
+    else absorbUntil(node, keyT(o), SAME_SECOND_ALL, false);
     const g = collectGroup(node, o);
     allocateGroup(node, g);
     const hop = nodeHop[node]! + 1;
@@ -731,6 +735,8 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
   }
 
   // --- Main loop: wake nodes in (time, edge) order so every arrival is known before a departure.
+  // A node reached in the second of its own departures is scheduled at them (a key that may sort
+  // before the current one): they carry what arrived in that second, whatever the edge numbering.
   while (heapSize > 0) wake(heapPop());
 
   // --- What is still held: arrivals after a node's last departure, then the balances.
