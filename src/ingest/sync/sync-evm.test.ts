@@ -404,7 +404,9 @@ describe('syncEvm against anvil', () => {
   it('follows reorganisations of depth 1 to 5 while --follow runs: the store matches the canonical chain', async () => {
     const [a, b, c] = await rpc<string[]>('eth_accounts');
     const controller = new AbortController();
-    const waiters: { until: bigint; resolve: () => void }[] = [];
+    // Waiters are registered before the store is read, so a batch committed in between still
+    // wakes them; a sync that fails wakes them with its error instead of leaving the test hanging.
+    const batches: { resolve: () => void; reject: (e: unknown) => void }[] = [];
     const running = syncEvm({
       store: ctx.store,
       rpcUrl: anvil.url,
@@ -412,31 +414,37 @@ describe('syncEvm against anvil', () => {
       pollIntervalMs: 20,
       signal: controller.signal,
       batchBlocks: 2,
-      onBatch: (p) => {
-        for (const resolve of batches.splice(0)) resolve();
-        for (const w of waiters.splice(0)) {
-          if (p.toBlock >= w.until) w.resolve();
-          else waiters.push(w);
-        }
+      onBatch: () => {
+        for (const b of batches.splice(0)) b.resolve();
       },
     });
+    running.catch((error: unknown) => {
+      for (const b of batches.splice(0)) b.reject(error);
+    });
+    const nextBatch = () => {
+      const next = new Promise<void>((resolve, reject) => batches.push({ resolve, reject }));
+      next.catch(() => undefined); // one left unawaited (already synced) must not go unhandled
+      return next;
+    };
     const synced = async (until: bigint) => {
-      const stored = (await ctx.store.getCheckpoint('anvil', SYNC_STREAM))?.blockNumber ?? -1n;
-      if (stored >= until) return;
-      await new Promise<void>((resolve) => waiters.push({ until, resolve }));
+      for (;;) {
+        const next = nextBatch();
+        const stored = (await ctx.store.getCheckpoint('anvil', SYNC_STREAM))?.blockNumber ?? -1n;
+        if (stored >= until) return;
+        await next;
+      }
     };
     const head = async () => BigInt(await rpc<string>('eth_blockNumber'));
-    const batches: (() => void)[] = [];
-    const nextBatch = () => new Promise<void>((resolve) => batches.push(resolve));
     const converged = async (tip: bigint) => {
       for (;;) {
+        const next = nextBatch();
         const [stored] = await ctx.store.getBlocks('anvil', [tip]);
         const node = await rpc<{ hash: string }>('eth_getBlockByNumber', [
           `0x${tip.toString(16)}`,
           false,
         ]);
         if (stored?.hash === node.hash) return;
-        await nextBatch();
+        await next;
       }
     };
     let result: Awaited<typeof running>;

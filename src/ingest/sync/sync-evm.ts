@@ -459,126 +459,133 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
     // only if it starts where this one ends; if it failed, or no longer links to the stored tip
     // (fetched before a reorganisation), it is fetched again rather than trusted.
     let ahead: { from: bigint; batch: Promise<FetchedBatch | null> } | null = null;
-    while (next <= target && !parameters.signal?.aborted) {
-      const last = next + batch - 1n < target ? next + batch - 1n : target;
-      const links = (b: FetchedBatch) =>
-        expectedParent === null || b.blocks[0]!.parentHash.toLowerCase() === expectedParent;
-      const early = ahead !== null && ahead.from === next ? await ahead.batch : null;
-      ahead = null;
-      const fetched: FetchedBatch =
-        early !== null && early.numbers.length === Number(last - next + 1n) && links(early)
-          ? early
-          : await fetchBatch(next, last);
-      const followFrom = last + 1n;
-      if (followFrom <= target) {
-        const followTo = followFrom + batch - 1n < target ? followFrom + batch - 1n : target;
-        ahead = {
-          from: followFrom,
-          batch: fetchBatch(followFrom, followTo).catch(() => null),
-        };
-      }
-      const { numbers, blocks, receipts, traces } = fetched;
-      // Invariant: the first block's parent is the checkpoint block; if not, the stored tip was orphaned.
-      if (expectedParent !== null && blocks[0]!.parentHash.toLowerCase() !== expectedParent) {
-        await rollBack();
-        continue;
-      }
+    try {
+      while (next <= target && !parameters.signal?.aborted) {
+        const last = next + batch - 1n < target ? next + batch - 1n : target;
+        const links = (b: FetchedBatch) =>
+          expectedParent === null || b.blocks[0]!.parentHash.toLowerCase() === expectedParent;
+        const early = ahead !== null && ahead.from === next ? await ahead.batch : null;
+        ahead = null;
+        const fetched: FetchedBatch =
+          early !== null && early.numbers.length === Number(last - next + 1n) && links(early)
+            ? early
+            : await fetchBatch(next, last);
+        const followFrom = last + 1n;
+        if (followFrom <= target) {
+          const followTo = followFrom + batch - 1n < target ? followFrom + batch - 1n : target;
+          ahead = {
+            from: followFrom,
+            batch: fetchBatch(followFrom, followTo).catch(() => null),
+          };
+        }
+        const { numbers, blocks, receipts, traces } = fetched;
+        // Invariant: the first block's parent is the checkpoint block; if not, the stored tip was orphaned.
+        if (expectedParent !== null && blocks[0]!.parentHash.toLowerCase() !== expectedParent) {
+          await rollBack();
+          continue;
+        }
 
-      const transfers: Transfer[] = [];
-      const events: ChainEvent[] = [];
-      const storedBlocks: Block[] = [];
-      blocks.forEach((block, b) => {
-        expectedParent = block.hash.toLowerCase();
-        const blockNumber = numbers[b]!;
-        const blockTime = Number(BigInt(block.timestamp));
-        storedBlocks.push({
-          chain: chain.key,
-          number: blockNumber,
-          hash: block.hash.toLowerCase(),
-          parentHash: block.parentHash.toLowerCase(),
-          time: blockTime,
-        });
-        const byHash = new Map(receipts[b]!.map((r) => [r.transactionHash.toLowerCase(), r]));
-        block.transactions.forEach((tx, i) => {
-          const txHash = tx.hash.toLowerCase();
-          const receipt = byHash.get(txHash);
-          if (!receipt)
-            throw new BaseError(`No receipt for transaction ${txHash} of block ${blockNumber}`, {
-              code: 'RPC_MISSING_RECEIPT',
-            });
-          transfers.push(
-            ...feeTransfers(chain.key, block, blockNumber, blockTime, txHash, tx, receipt),
-          );
-          // Pre-Byzantium receipts have no status; such transactions count as successful.
-          if (
-            receipt.status !== undefined &&
-            receipt.status !== null &&
-            BigInt(receipt.status) === 0n
-          )
-            return;
-          const value = BigInt(tx.value);
-          if (value > 0n) {
-            transfers.push({
-              chain: chain.key,
-              blockNumber,
-              blockTime,
-              txHash,
-              position: callPosition([]),
-              from: tx.from.toLowerCase(),
-              to: (tx.to ?? receipt.contractAddress)?.toLowerCase() ?? null,
-              asset: 'native',
-              amount: value,
-              kind: 'native',
-            });
-          }
-          const frame = traces?.[b]?.frames[i];
-          if (frame)
+        const transfers: Transfer[] = [];
+        const events: ChainEvent[] = [];
+        const storedBlocks: Block[] = [];
+        blocks.forEach((block, b) => {
+          expectedParent = block.hash.toLowerCase();
+          const blockNumber = numbers[b]!;
+          const blockTime = Number(BigInt(block.timestamp));
+          storedBlocks.push({
+            chain: chain.key,
+            number: blockNumber,
+            hash: block.hash.toLowerCase(),
+            parentHash: block.parentHash.toLowerCase(),
+            time: blockTime,
+          });
+          const byHash = new Map(receipts[b]!.map((r) => [r.transactionHash.toLowerCase(), r]));
+          block.transactions.forEach((tx, i) => {
+            const txHash = tx.hash.toLowerCase();
+            const receipt = byHash.get(txHash);
+            if (!receipt)
+              throw new BaseError(`No receipt for transaction ${txHash} of block ${blockNumber}`, {
+                code: 'RPC_MISSING_RECEIPT',
+              });
             transfers.push(
-              ...internalTransfers(frame, { chain: chain.key, blockNumber, blockTime, txHash }),
+              ...feeTransfers(chain.key, block, blockNumber, blockTime, txHash, tx, receipt),
             );
-          for (const log of receipt.logs) {
-            const decoded = decodeLog(
-              {
+            // Pre-Byzantium receipts have no status; such transactions count as successful.
+            if (
+              receipt.status !== undefined &&
+              receipt.status !== null &&
+              BigInt(receipt.status) === 0n
+            )
+              return;
+            const value = BigInt(tx.value);
+            if (value > 0n) {
+              transfers.push({
                 chain: chain.key,
                 blockNumber,
                 blockTime,
                 txHash,
-                logIndex: Number(BigInt(log.logIndex)),
-                address: log.address,
-                data: log.data,
-                topics: log.topics,
-              },
-              decodeContext,
-            );
-            if (decoded.transfer) transfers.push(decoded.transfer);
-            if (decoded.event) events.push(decoded.event);
-          }
+                position: callPosition([]),
+                from: tx.from.toLowerCase(),
+                to: (tx.to ?? receipt.contractAddress)?.toLowerCase() ?? null,
+                asset: 'native',
+                amount: value,
+                kind: 'native',
+              });
+            }
+            const frame = traces?.[b]?.frames[i];
+            if (frame)
+              transfers.push(
+                ...internalTransfers(frame, { chain: chain.key, blockNumber, blockTime, txHash }),
+              );
+            for (const log of receipt.logs) {
+              const decoded = decodeLog(
+                {
+                  chain: chain.key,
+                  blockNumber,
+                  blockTime,
+                  txHash,
+                  logIndex: Number(BigInt(log.logIndex)),
+                  address: log.address,
+                  data: log.data,
+                  topics: log.topics,
+                },
+                decodeContext,
+              );
+              if (decoded.transfer) transfers.push(decoded.transfer);
+              if (decoded.event) events.push(decoded.event);
+            }
+          });
         });
-      });
-      await store.write(async (w) => {
-        await w.putBlocks(storedBlocks);
-        await w.appendTransfers(transfers);
-        await w.appendEvents(events);
-        await w.putAssets([nativeAsset(chain)]);
-        await w.setCheckpoint({
+        await store.write(async (w) => {
+          await w.putBlocks(storedBlocks);
+          await w.appendTransfers(transfers);
+          await w.appendEvents(events);
+          await w.putAssets([nativeAsset(chain)]);
+          await w.setCheckpoint({
+            chain: chain.key,
+            stream: SYNC_STREAM,
+            blockNumber: last,
+            blockHash: expectedParent,
+          });
+        });
+        result.blocks += numbers.length;
+        result.transfers += transfers.length;
+        result.events += events.length;
+        result.toBlock = last;
+        parameters.onBatch?.({
           chain: chain.key,
-          stream: SYNC_STREAM,
-          blockNumber: last,
-          blockHash: expectedParent,
+          fromBlock: next,
+          toBlock: last,
+          target,
+          transfers: result.transfers,
         });
-      });
-      result.blocks += numbers.length;
-      result.transfers += transfers.length;
-      result.events += events.length;
-      result.toBlock = last;
-      parameters.onBatch?.({
-        chain: chain.key,
-        fromBlock: next,
-        toBlock: last,
-        target,
-        transfers: result.transfers,
-      });
-      next = last + 1n;
+        next = last + 1n;
+      }
+    } catch (error) {
+      // While following the head, a chain that keeps reorganising during a fetch is a moment, not
+      // an end: wait for the next poll and compare the stored tip again. A bounded sync stops.
+      if (!(error instanceof UnstableChainError) || !parameters.follow) throw error;
+      warn(`${error.shortMessage}; trying again at the next poll`);
     }
     const done = parameters.to !== undefined && next > parameters.to;
     if (!parameters.follow || done || parameters.signal?.aborted) break;
