@@ -375,3 +375,35 @@ describe('traceFunds: regressions found by npm run eval', () => {
     expect(where(r)).toEqual({ 'T2/unspent/native': ['10', 1] });
   });
 });
+
+describe('traceFunds: a wrap with no Transfer of the wrapped token', () => {
+  it('credits the WETH a router wraps (WETH9 logs no Transfer on deposit) and follows it on', () => {
+    // T pays 10 ETH to the router, which wraps it (router -> WETH contract) and pays the pool 10 WETH.
+    const edges: SmallEdge[] = [
+      { from: 'V', to: 'T', amount: 10, time: 1, tx: 'theft' },
+      { from: 'T', to: 'ROUTER', amount: 10, time: 2, tx: 'swap' },
+      { from: 'ROUTER', to: 'WETH', amount: 10, time: 2, tx: 'swap' },
+      { from: 'ROUTER', to: 'POOL', amount: 10, time: 2, asset: 'WETH', tx: 'swap' },
+    ];
+    const r = trace(
+      edges,
+      { seeds: [{ kind: 'tx', chain: 'test', txHash: 'theft' }] },
+      {
+        edges,
+        conversions: [
+          {
+            tx: 'swap',
+            kind: 'wrap',
+            account: 'ROUTER',
+            recipient: 'ROUTER',
+            assetIn: 'native',
+            amountIn: 10,
+            assetOut: 'WETH',
+            amountOut: 10,
+          },
+        ],
+      },
+    );
+    expect(where(r)).toEqual({ 'POOL/unspent/WETH': ['10', 1] });
+  });
+});

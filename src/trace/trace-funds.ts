@@ -558,8 +558,19 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
           if (o === e || tx[o] !== tx[e] || asset[o] !== targetAsset) continue;
           if (out < 0 || amount[o]! > amount[out]!) out = o;
         }
-        if (out < 0 || depth >= MAX_CONVERSION_DEPTH || !Number.isFinite(ratio)) {
+        if (depth >= MAX_CONVERSION_DEPTH || !Number.isFinite(ratio)) {
           lost.conversion += share;
+          return;
+        }
+        if (out < 0) {
+          // No transfer brings the converted value: WETH9 mints on deposit without a Transfer
+          // log, so a router that wraps ether holds the WETH it then pays on. Credit it there.
+          edgeConverted[e] = 1;
+          nodeState(target);
+          const held = assetState(target, targetAsset);
+          slotBalance[held]! += amount[e]! * ratio;
+          retag(held, t * ratio, share);
+          schedule(target);
           return;
         }
         // The swap input stays on record as tainted, but its recipient does not hold the value: a
