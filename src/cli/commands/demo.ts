@@ -15,7 +15,7 @@ import { printJson } from '../output.ts';
 import { renderTruth, simulatorPaths, writeTruthFile } from './simulate.ts';
 import { renderStats } from './stats.ts';
 import { traceToJson } from '../../trace/export-trace.ts';
-import { renderTrace } from '../../trace/render-trace.ts';
+import { renderTrace } from '../render-trace.ts';
 import { traceStore } from '../../trace/trace-store.ts';
 import { createSyncProgress } from './sync.ts';
 

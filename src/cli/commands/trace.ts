@@ -5,7 +5,7 @@ import { normalizeAddress } from '../../model/address.ts';
 import { getChain } from '../../model/chains.ts';
 import { detectChain } from '../../screen/detect-chain.ts';
 import { traceToCsv, traceToGraphml, traceToJson } from '../../trace/export-trace.ts';
-import { renderTrace } from '../../trace/render-trace.ts';
+import { renderTrace } from '../render-trace.ts';
 import { TAINT_POLICIES } from '../../trace/trace-funds.ts';
 import { traceStore } from '../../trace/trace-store.ts';
 import type { TaintPolicy, TraceResult, TraceSeed } from '../../trace/types.ts';

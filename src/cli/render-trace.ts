@@ -1,7 +1,7 @@
-import { formatTable, groupDigits } from '../cli/output.ts';
+import { formatTable, groupDigits } from './output.ts';
 import { formatUnits } from '../model/amount.ts';
-import { traceAmountToBigInt } from './raw-amount.ts';
-import type { TraceResult, TraceSeed } from './types.ts';
+import { traceAmountToBigInt } from '../trace/raw-amount.ts';
+import type { TraceResult, TraceSeed } from '../trace/types.ts';
 
 /** Symbol and decimals of an asset, when known (from the store's asset metadata). */
 export type AssetLookup = (
