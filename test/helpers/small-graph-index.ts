@@ -1,3 +1,4 @@
+import { createInterner } from '../../src/trace/graph-index.ts';
 import {
   NODE_ACCOUNT,
   NODE_UTXO_TX,
@@ -44,39 +45,13 @@ export type SmallGraphParameters = {
  */
 export function smallGraphIndex(parameters: SmallGraphParameters): GraphIndex {
   const chain = parameters.chain ?? 'test';
-  const names: string[] = [];
-  const ids = new Map<string, number>();
-  const intern = (name: string) => {
-    let id = ids.get(name);
-    if (id === undefined) {
-      id = names.length;
-      names.push(name);
-      ids.set(name, id);
-    }
-    return id;
-  };
-  const assets: string[] = [];
-  const assetIds = new Map<string, number>();
-  const internAsset = (name: string) => {
-    let id = assetIds.get(name);
-    if (id === undefined) {
-      id = assets.length;
-      assets.push(name);
-      assetIds.set(name, id);
-    }
-    return id;
-  };
-  const txs: string[] = [];
-  const txIds = new Map<string, number>();
-  const internTx = (name: string) => {
-    let id = txIds.get(name);
-    if (id === undefined) {
-      id = txs.length;
-      txs.push(name);
-      txIds.set(name, id);
-    }
-    return id;
-  };
+  // The real index's name tables, so ids are dense and first-seen as there.
+  const nodes = createInterner();
+  const assets = createInterner();
+  const txs = createInterner();
+  const intern = (name: string) => nodes.intern(chain, name);
+  const internAsset = (name: string) => assets.intern(chain, name);
+  const internTx = (name: string) => txs.intern(chain, name);
 
   const edges = parameters.edges;
   const m = edges.length;
@@ -102,9 +77,9 @@ export function smallGraphIndex(parameters: SmallGraphParameters): GraphIndex {
     internAsset(c.assetOut);
     internTx(c.tx);
   }
-  const n = names.length;
+  const n = nodes.count;
   const nodeKind = new Uint8Array(n).fill(NODE_ACCOUNT);
-  for (const name of parameters.utxoTxs ?? []) nodeKind[ids.get(name)!] = NODE_UTXO_TX;
+  for (const name of parameters.utxoTxs ?? []) nodeKind[intern(name)] = NODE_UTXO_TX;
 
   const csr = (ends: Uint32Array) => {
     const start = new Uint32Array(n + 1);
@@ -120,15 +95,15 @@ export function smallGraphIndex(parameters: SmallGraphParameters): GraphIndex {
 
   const conversions = new Map<number, Conversion[]>();
   for (const c of parameters.conversions ?? []) {
-    const id = txIds.get(c.tx)!;
+    const id = internTx(c.tx);
     const list = conversions.get(id) ?? [];
     list.push({
       kind: c.kind,
-      account: ids.get(c.account)!,
-      recipient: ids.get(c.recipient)!,
-      assetIn: assetIds.get(c.assetIn)!,
+      account: intern(c.account),
+      recipient: intern(c.recipient),
+      assetIn: internAsset(c.assetIn),
       amountIn: c.amountIn,
-      assetOut: assetIds.get(c.assetOut)!,
+      assetOut: internAsset(c.assetOut),
       amountOut: c.amountOut,
     });
     conversions.set(id, list);
@@ -150,12 +125,12 @@ export function smallGraphIndex(parameters: SmallGraphParameters): GraphIndex {
     outEdges: out.list,
     inStart: inn.start,
     inEdges: inn.list,
-    node: (id) => ({ chain, address: names[id]! }),
-    nodeId: (c, address) => (c === chain ? ids.get(address) : undefined),
-    assetOf: (id) => ({ chain, asset: assets[id]! }),
-    assetId: (c, a) => (c === chain ? assetIds.get(a) : undefined),
-    txHash: (id) => txs[id]!,
-    txId: (c, hash) => (c === chain ? txIds.get(hash) : undefined),
+    node: (id) => ({ chain, address: nodes.valueOf(id) }),
+    nodeId: (c, address) => nodes.idOf(c, address),
+    assetOf: (id) => ({ chain, asset: assets.valueOf(id) }),
+    assetId: (c, a) => assets.idOf(c, a),
+    txHash: (id) => txs.valueOf(id),
+    txId: (c, hash) => txs.idOf(c, hash),
     conversions,
     watermark: { transfers: m },
     byteLength: () =>
