@@ -23,14 +23,12 @@ import type { Store } from '../src/store/store.ts';
 import { buildGraphIndex } from '../src/trace/graph-index.ts';
 import { readMfTracerCase } from '../src/trace/read-mftracer-case.ts';
 import { scoreAgainstGroundTruth, scoreAgainstSimulatorTruth } from '../src/trace/score.ts';
-import { traceFunds, type TraceFundsParameters } from '../src/trace/trace-funds.ts';
+import { traceFunds } from '../src/trace/trace-funds.ts';
+import { traceStore } from '../src/trace/trace-store.ts';
+import { simulatorPaths } from '../src/cli/commands/simulate.ts';
 import type { EndpointLabels, GraphIndex, TraceResult } from '../src/trace/types.ts';
 import { traceAmountToBigInt } from '../src/trace/raw-amount.ts';
 import type { Truth } from '../src/simulate/truth.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '..');
-const CONTRACTS_DIR = path.join(ROOT, 'contracts');
-const CACHE_DIR = path.join(ROOT, 'node_modules', '.cache', 'chaintrail');
 
 /** Scenarios of the simulator evaluated (issue 5). */
 const SIM_SCENARIOS = ['bybit-2025', 'ronin-2022', 'it-worker-salaries', 'peel-chain'];
@@ -66,57 +64,6 @@ const SYNTHETIC_TX_PREFIX = 'bac6bac6';
 const pct = (x: number | null, digits = 2) =>
   x === null ? 'n/a' : `${(x * 100).toFixed(digits)}%`;
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
-
-/** Labels of the store as the trace's lookup (one per address; a stop category wins). */
-async function storeLabels(store: Store): Promise<EndpointLabels> {
-  const byKey = new Map<string, { category: string; entity: string | null }>();
-  for (const l of await store.listLabels()) {
-    const key = `${l.chain}|${l.address}`;
-    if (!byKey.has(key)) byKey.set(key, { category: l.category, entity: l.entity });
-  }
-  return { lookup: (chain, address) => byKey.get(`${chain}|${address}`) ?? null };
-}
-
-/** THORChain memos by transaction id of the index, from the store's `bridge_deposit` events. */
-async function bridgeMemos(store: Store, index: GraphIndex): Promise<Map<number, string>> {
-  const memos = new Map<number, string>();
-  for (const e of await store.listEvents({ type: 'bridge_deposit' })) {
-    if (e.type !== 'bridge_deposit' || e.memo === null) continue;
-    const id = index.txId(e.chain, e.txHash);
-    if (id !== undefined) memos.set(id, e.memo);
-  }
-  return memos;
-}
-
-/**
- * WORKAROUND (engine bug, reported; src/trace/trace-funds.ts is not ours to change): with several
- * seeds, a seed transfer that reaches an account after that account already spent the taint of an
- * earlier seed is never sent on (it ends as `unspent` there). Seeds V->W (100, t=10) and V->W (50,
- * t=30) with W->X at t=20 and t=40: X gets 100 and W keeps 50 "unspent"; seeded with the second
- * alone, X gets 50. Haircut is linear in the seed taint, so one trace per seed, summed, is the joint
- * trace: endpoints and edges are concatenated (the scores sum per address), shares and `traced` are
- * weighted by each seed's part of the total seed value.
- */
-function traceEachSeed(parameters: TraceFundsParameters): TraceResult {
-  const parts = parameters.seeds.map((seed) => traceFunds({ ...parameters, seeds: [seed] }));
-  const value = (r: TraceResult) => r.summary.seedValue.reduce((s, v) => s + Number(v.amount), 0);
-  const total = parts.reduce((s, r) => s + value(r), 0);
-  const weight = (r: TraceResult) => (total === 0 ? 0 : value(r) / total);
-  const traced = parts.reduce((s, r) => s + r.summary.traced * weight(r), 0);
-  return {
-    parameters,
-    endpoints: parts.flatMap((r) => r.endpoints.map((e) => ({ ...e, share: e.share * weight(r) }))),
-    nodes: parts.flatMap((r) => r.nodes),
-    edges: parts.flatMap((r) => r.edges),
-    summary: {
-      seedValue: parts.flatMap((r) => r.summary.seedValue),
-      traced,
-      untraced: 1 - traced,
-      byCategory: [],
-      edgesVisited: parts.reduce((s, r) => s + r.summary.edgesVisited, 0),
-    },
-  };
-}
 
 async function withTempStore<T>(run: (store: Store) => Promise<T>): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaintrail-eval-trace-'));
@@ -182,8 +129,7 @@ async function evalScenario(scenario: string): Promise<SimRow> {
       scenarios: [scenario],
       seed: SIM_SEED,
       scale: SIM_SCALE,
-      contractsDir: CONTRACTS_DIR,
-      cacheDir: CACHE_DIR,
+      ...simulatorPaths(),
     });
     const truth = simulated.truths.find((t) => t.scenario === scenario)!;
     return await withTempStore(async (store) => {
@@ -198,11 +144,9 @@ async function evalScenario(scenario: string): Promise<SimRow> {
         });
         await w.addLabels(simulatorLabels(simulated, { chain: sync.chain }));
       });
-      const index = await buildGraphIndex({ store });
-      const result = traceEachSeed({
-        index,
-        labels: await storeLabels(store),
-        bridgeMemos: await bridgeMemos(store, index),
+      // As a user would: the store's index, labels and THORChain memos (traceStore).
+      const { result } = await traceStore({
+        store,
         seeds: truth.theftTransactions.map((txHash) => ({
           kind: 'tx' as const,
           chain: sync.chain,
@@ -291,7 +235,7 @@ async function evalSimulator(): Promise<boolean> {
     ]),
   );
   console.log(
-    '  note: one trace per theft tx, summed (works around an engine issue with late seed arrivals); "unspent" endpoints are overstated by the gas their address later paid (the index has no fee edges); the engine has no "frozen" category',
+    '  note: "unspent" endpoints are overstated by the gas their address later paid (the index has no fee edges); the engine has no "frozen" category',
   );
   const attributedOk = rows.every((r) => (r.overall ?? 0) >= TARGET_ATTRIBUTED);
   const amountsOk = rows.every((r) => r.maxRelativeError <= TARGET_AMOUNT_TOLERANCE);
@@ -453,7 +397,7 @@ async function evalMfTracerCase(dir: string): Promise<CaseRow> {
       const index = await buildGraphIndex({ store });
       // No labels: the engine is not told where the money ended (the truth's own labels stay unread).
       const labels: EndpointLabels = { lookup: () => null };
-      const result = traceEachSeed({
+      const result = traceFunds({
         index,
         labels,
         seeds: victimOutflows(index, c.sources, since, until),
