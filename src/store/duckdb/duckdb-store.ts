@@ -327,6 +327,33 @@ function rowToLabel(r: Record<string, unknown>): Label {
   };
 }
 
+/**
+ * A WHERE clause built from optional filters: `add('kind = ?', v)` binds every `?` of the clause to
+ * the one value `v` (as `$n`), so a clause may name it twice.
+ */
+function createWhere(): {
+  add(clause: string, value: DuckDBValue): void;
+  raw(clause: string): void;
+  readonly sql: string;
+  readonly values: DuckDBValue[];
+} {
+  const clauses: string[] = [];
+  const values: DuckDBValue[] = [];
+  return {
+    add(clause, value) {
+      values.push(value);
+      clauses.push(clause.replaceAll('?', `$${values.length}`));
+    },
+    raw(clause) {
+      clauses.push(clause);
+    },
+    get sql() {
+      return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+    },
+    values,
+  };
+}
+
 const CSV_SPECIAL = /[",\n\r\\]/;
 
 /** A CSV field for DuckDB's CSV reader: `\\N` for null, quoted only when it must be. */
@@ -997,12 +1024,8 @@ class DuckDbStore implements Store {
   }
 
   async listTransfers(filter: TransferFilter = {}): Promise<Transfer[]> {
-    const where: string[] = [];
-    const values: DuckDBValue[] = [];
-    const add = (clause: string, value: DuckDBValue) => {
-      values.push(value);
-      where.push(clause.replaceAll('?', `$${values.length}`));
-    };
+    const where = createWhere();
+    const add = where.add;
     if (filter.chain !== undefined) add('chain = ?', filter.chain);
     if (filter.address !== undefined) add('(from_address = ? OR to_address = ?)', filter.address);
     if (filter.txHash !== undefined) add('tx_hash = ?', filter.txHash);
@@ -1013,9 +1036,9 @@ class DuckDbStore implements Store {
     const limit =
       filter.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(filter.limit))}`;
     const rows = await this.rows(
-      `SELECT ${TRANSFER_SELECT} FROM transfers ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      `SELECT ${TRANSFER_SELECT} FROM transfers ${where.sql}
        ORDER BY chain, block_number, tx_hash, position${limit}`,
-      values,
+      where.values,
     );
     return rows.map(rowToTransfer);
   }
@@ -1068,25 +1091,15 @@ class DuckDbStore implements Store {
   }
 
   async listEvents(filter: EventFilter = {}): Promise<ChainEvent[]> {
-    const where: string[] = [];
-    const values: DuckDBValue[] = [];
-    if (filter.chain !== undefined) {
-      values.push(filter.chain);
-      where.push(`chain = $${values.length}`);
-    }
-    if (filter.txHash !== undefined) {
-      values.push(filter.txHash);
-      where.push(`tx_hash = $${values.length}`);
-    }
-    if (filter.type !== undefined) {
-      values.push(filter.type);
-      where.push(`type = $${values.length}`);
-    }
+    const where = createWhere();
+    if (filter.chain !== undefined) where.add('chain = ?', filter.chain);
+    if (filter.txHash !== undefined) where.add('tx_hash = ?', filter.txHash);
+    if (filter.type !== undefined) where.add('type = ?', filter.type);
     const limit =
       filter.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(filter.limit))}`;
     const rows = await this.rows(
-      `SELECT ${EVENT_SELECT} FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY chain, block_number, tx_hash, position${limit}`,
-      values,
+      `SELECT ${EVENT_SELECT} FROM events ${where.sql} ORDER BY chain, block_number, tx_hash, position${limit}`,
+      where.values,
     );
     return rows.map(rowToEvent);
   }
@@ -1142,12 +1155,8 @@ class DuckDbStore implements Store {
   }
 
   async listLabels(filter: LabelFilter = {}): Promise<Label[]> {
-    const where: string[] = [];
-    const values: DuckDBValue[] = [];
-    const add = (clause: string, value: DuckDBValue) => {
-      values.push(value);
-      where.push(clause.replaceAll('?', `$${values.length}`));
-    };
+    const where = createWhere();
+    const add = where.add;
     if (filter.chain !== undefined) add('chain = ?', filter.chain);
     if (filter.address !== undefined) add('address = ?', filter.address);
     if (filter.category !== undefined) add('category = ?', filter.category);
@@ -1157,13 +1166,13 @@ class DuckDbStore implements Store {
       add('(valid_from IS NULL OR valid_from <= ?::DATE)', filter.validOn);
       add('(valid_to IS NULL OR valid_to >= ?::DATE)', filter.validOn);
     }
-    if (filter.open) where.push('valid_to IS NULL');
+    if (filter.open) where.raw('valid_to IS NULL');
     const rows = await this.rows(
       `SELECT chain, address, entity, category, actor, country, source, confidence, sanction_list, programs,
          strftime(valid_from, '%Y-%m-%d') AS valid_from, strftime(valid_to, '%Y-%m-%d') AS valid_to, import_id
-       FROM labels ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       FROM labels ${where.sql}
        ORDER BY chain, address, valid_from NULLS FIRST, source, category, entity`,
-      values,
+      where.values,
     );
     return rows.map(rowToLabel);
   }
