@@ -69,8 +69,18 @@ export function renderTrace(result: TraceResult, parameters: RenderTraceParamete
         .join(' + '),
       percent(c.share),
     ]);
-  const { traced, untraced, seedValue } = result.summary;
-  rows.push(['untraced', '(hop or value limits, dust, gas)', '', percent(untraced)]);
+  const { traced, untraced, untracedBy, seedValue } = result.summary;
+  const causes = [
+    ['gas fees', untracedBy.fees],
+    ['hop limit', untracedBy.hopLimit],
+    ['dust', untracedBy.dust],
+    ['unresolved swaps', untracedBy.conversion],
+  ] as const;
+  const why = causes
+    .filter(([, share]) => share > 0)
+    .map(([cause, share]) => `${cause} ${percent(share)}`)
+    .join(', ');
+  rows.push(['untraced', why === '' ? '' : `(${why})`, '', percent(untraced)]);
   // Amounts carry a symbol, so formatTable sees text: right-align them here to line up digits.
   const amountWidth = Math.max(...rows.map((r) => r[2]!.length));
   for (const r of rows) r[2] = r[2]!.padStart(amountWidth);

@@ -13,7 +13,7 @@ import type { Conversion, GraphIndex } from './types.ts';
 /** First bytes of an index file. */
 const MAGIC = 'CTGRAPH\n';
 /** Bumped whenever the layout changes: an index file of another version is rebuilt, not read. */
-export const GRAPH_INDEX_FILE_VERSION = 1;
+export const GRAPH_INDEX_FILE_VERSION = 2;
 /** Sections start at multiples of 8 bytes so typed arrays can view the file's buffer directly. */
 const ALIGN = 8;
 /** Numbers stored per conversion: tx, kind, account, recipient, assetIn, amountIn, assetOut, amountOut. */
@@ -102,15 +102,13 @@ export function saveGraphIndex(parameters: SaveGraphIndexParameters): void {
       );
   const sections: [string, ArrayBufferView][] = [
     ['nodeKind', index.nodeKind],
-    ['src', index.src],
-    ['dst', index.dst],
-    ['asset', index.asset],
+    ['slotNode', index.slotNode],
+    ['slotAsset', index.slotAsset],
+    ['srcSlot', index.srcSlot],
+    ['dstSlot', index.dstSlot],
     ['amount', index.amount],
     ['time', index.time],
     ['tx', index.tx],
-    ['outStart', index.outStart],
-    ['inStart', index.inStart],
-    ['inEdges', index.inEdges],
     ['conversions', Float64Array.from(conversions)],
     ...nodes.sections,
     ...assets.sections,
@@ -225,15 +223,13 @@ export function loadGraphIndex(file: string): LoadGraphIndexReturnType {
     assets,
     txs: txsTable,
     nodeKind: view('nodeKind', Uint8Array, 1),
-    src: view('src', Uint32Array, 4),
-    dst: view('dst', Uint32Array, 4),
-    asset: view('asset', Uint32Array, 4),
+    slotNode: view('slotNode', Uint32Array, 4),
+    slotAsset: view('slotAsset', Uint32Array, 4),
+    srcSlot: view('srcSlot', Uint32Array, 4),
+    dstSlot: view('dstSlot', Uint32Array, 4),
     amount: view('amount', Float64Array, 8),
     time: view('time', Uint32Array, 4),
     tx: view('tx', Uint32Array, 4),
-    outStart: view('outStart', Uint32Array, 4),
-    inStart: view('inStart', Uint32Array, 4),
-    inEdges: view('inEdges', Uint32Array, 4),
     conversions,
     watermark: header.watermark,
   });

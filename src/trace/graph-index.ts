@@ -1,6 +1,13 @@
 import type { ChainEvent } from '../model/events.ts';
 import type { Store, TransferColumns } from '../store/store.ts';
-import { type Conversion, type GraphIndex, NODE_ACCOUNT, NODE_UTXO_TX } from './types.ts';
+import {
+  type Conversion,
+  FEE_SINK_NAME,
+  type GraphIndex,
+  NODE_ACCOUNT,
+  NODE_FEE_SINK,
+  NODE_UTXO_TX,
+} from './types.ts';
 
 /** Transfers read from the store per batch while building: bounded memory for the columns. */
 const SCAN_BATCH_ROWS = 500_000;
@@ -182,27 +189,64 @@ function radixSortBy(ids: Uint32Array, key: Uint32Array): Uint32Array {
   return a;
 }
 
-/** Stable counting sort of `ids` by `bucket[id]` in [0, buckets): the sorted ids and the CSR starts. */
-function bucketSortBy(
-  ids: Uint32Array,
-  bucket: Uint32Array,
-  buckets: number,
-): { sorted: Uint32Array; start: Uint32Array } {
-  const start = new Uint32Array(buckets + 1);
-  for (let i = 0; i < ids.length; i++) start[bucket[ids[i]!]! + 1]!++;
-  for (let n = 0; n < buckets; n++) start[n + 1]! += start[n]!;
-  const next = start.slice(0, buckets);
-  const sorted = new Uint32Array(ids.length);
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i]!;
-    sorted[next[bucket[id]!]!++] = id;
-  }
-  return { sorted, start };
-}
-
 function isSorted(a: Uint32Array, n: number): boolean {
   for (let i = 1; i < n; i++) if (a[i]! < a[i - 1]!) return false;
   return true;
+}
+
+/** The slot table starts at 2^10 entries and is kept at most half full, so probes stay short. */
+const SLOT_TABLE_MIN_BITS = 10;
+
+/**
+ * Interns (node, asset) pairs to dense slot ids in first-seen order: an open-addressing hash in
+ * typed arrays (a Map keyed by node and asset would allocate a string or a heap number per edge).
+ */
+function createSlotTable() {
+  let bits = SLOT_TABLE_MIN_BITS;
+  let keyNode = new Uint32Array(1 << bits);
+  let keyAsset = new Uint32Array(1 << bits);
+  let value = new Int32Array(1 << bits).fill(-1);
+  let slotNode = new Uint32Array(1 << (bits - 1));
+  let slotAsset = new Uint32Array(1 << (bits - 1));
+  let count = 0;
+  const hash = (node: number, asset: number) =>
+    (Math.imul(node, 0x9e3779b1) ^ Math.imul(asset + 1, 0x85ebca6b)) >>> (32 - bits);
+  const place = (node: number, asset: number, id: number) => {
+    const mask = (1 << bits) - 1;
+    let h = hash(node, asset);
+    while (value[h] !== -1) h = (h + 1) & mask;
+    keyNode[h] = node;
+    keyAsset[h] = asset;
+    value[h] = id;
+  };
+  const rehash = () => {
+    bits++;
+    keyNode = new Uint32Array(1 << bits);
+    keyAsset = new Uint32Array(1 << bits);
+    value = new Int32Array(1 << bits).fill(-1);
+    slotNode = grow(slotNode, 1 << (bits - 1));
+    slotAsset = grow(slotAsset, 1 << (bits - 1));
+    for (let s = 0; s < count; s++) place(slotNode[s]!, slotAsset[s]!, s);
+  };
+  return {
+    intern(node: number, asset: number): number {
+      const mask = (1 << bits) - 1;
+      let h = hash(node, asset);
+      for (;;) {
+        const v = value[h]!;
+        if (v === -1) break;
+        if (keyNode[h] === node && keyAsset[h] === asset) return v;
+        h = (h + 1) & mask;
+      }
+      if (count === 1 << (bits - 1)) rehash();
+      const id = count++;
+      slotNode[id] = node;
+      slotAsset[id] = asset;
+      place(node, asset, id);
+      return id;
+    },
+    finish: () => ({ slotNode: slotNode.slice(0, count), slotAsset: slotAsset.slice(0, count) }),
+  };
 }
 
 /** Input of {@link assembleGraphIndex}. */
@@ -219,8 +263,8 @@ export type AssembleGraphIndexParameters = {
 };
 
 /**
- * The builder core: sorts edges into CSR order (by source, time, input order) and indexes incoming
- * edges by (time, edge id). Used by {@link buildGraphIndex} and by the benchmark on generated arrays.
+ * The builder core: numbers edges in time order (stable: ties keep the input order) and interns
+ * their (node, asset) slots. Used by {@link buildGraphIndex} and by the benchmark on generated arrays.
  *
  * @example
  * const index = assembleGraphIndex({ nodes, nodeKind, assets, txs, edges });
@@ -233,42 +277,35 @@ export function assembleGraphIndex(parameters: AssembleGraphIndexParameters): Gr
   for (let i = 0; i < m; i++) order[i] = i;
   // Stores append by block, so times are nearly always sorted already: skip the radix pass then.
   if (!isSorted(edges.time, m)) order = radixSortBy(order, edges.time);
-  const out = bucketSortBy(order, edges.src, nodeCount);
-  const perm = out.sorted;
-  const src = new Uint32Array(m);
-  const dst = new Uint32Array(m);
-  const asset = new Uint32Array(m);
+  const slots = createSlotTable();
+  const srcSlot = new Uint32Array(m);
+  const dstSlot = new Uint32Array(m);
   const amount = new Float64Array(m);
   const time = new Uint32Array(m);
   const tx = new Uint32Array(m);
   for (let e = 0; e < m; e++) {
-    const o = perm[e]!;
-    src[e] = edges.src[o]!;
-    dst[e] = edges.dst[o]!;
-    asset[e] = edges.asset[o]!;
+    const o = order[e]!;
+    const a = edges.asset[o]!;
+    srcSlot[e] = slots.intern(edges.src[o]!, a);
+    dstSlot[e] = slots.intern(edges.dst[o]!, a);
     amount[e] = edges.amount[o]!;
     time[e] = edges.time[o]!;
     tx[e] = edges.tx[o]!;
   }
-  let byTime: Uint32Array = new Uint32Array(m);
-  for (let i = 0; i < m; i++) byTime[i] = i;
-  byTime = radixSortBy(byTime, time);
-  const inn = bucketSortBy(byTime, dst, nodeCount);
+  const { slotNode, slotAsset } = slots.finish();
   const nodeKind = parameters.nodeKind.slice(0, nodeCount);
   return createIndex({
     nodes,
     assets,
     txs,
     nodeKind,
-    src,
-    dst,
-    asset,
+    slotNode,
+    slotAsset,
+    srcSlot,
+    dstSlot,
     amount,
     time,
     tx,
-    outStart: out.start,
-    inStart: inn.start,
-    inEdges: inn.sorted,
     conversions: parameters.conversions ?? new Map(),
     watermark: parameters.watermark ?? { transfers: 0 },
   });
@@ -280,15 +317,13 @@ export type GraphIndexParts = {
   assets: NameTable;
   txs: NameTable;
   nodeKind: Uint8Array;
-  src: Uint32Array;
-  dst: Uint32Array;
-  asset: Uint32Array;
+  slotNode: Uint32Array;
+  slotAsset: Uint32Array;
+  srcSlot: Uint32Array;
+  dstSlot: Uint32Array;
   amount: Float64Array;
   time: Uint32Array;
   tx: Uint32Array;
-  outStart: Uint32Array;
-  inStart: Uint32Array;
-  inEdges: Uint32Array;
   conversions: ReadonlyMap<number, readonly Conversion[]>;
   watermark: { transfers: number };
 };
@@ -312,29 +347,26 @@ export function createIndex(parts: GraphIndexParts): GraphIndex {
   const { nodes, assets, txs } = parts;
   const arrays = [
     parts.nodeKind,
-    parts.src,
-    parts.dst,
-    parts.asset,
+    parts.slotNode,
+    parts.slotAsset,
+    parts.srcSlot,
+    parts.dstSlot,
     parts.amount,
     parts.time,
     parts.tx,
-    parts.outStart,
-    parts.inStart,
-    parts.inEdges,
   ];
   const index: GraphIndex = {
     nodeCount: nodes.count,
-    edgeCount: parts.src.length,
+    edgeCount: parts.srcSlot.length,
+    slotCount: parts.slotNode.length,
     nodeKind: parts.nodeKind,
-    src: parts.src,
-    dst: parts.dst,
-    asset: parts.asset,
+    slotNode: parts.slotNode,
+    slotAsset: parts.slotAsset,
+    srcSlot: parts.srcSlot,
+    dstSlot: parts.dstSlot,
     amount: parts.amount,
     time: parts.time,
     tx: parts.tx,
-    outStart: parts.outStart,
-    inStart: parts.inStart,
-    inEdges: parts.inEdges,
     node: (id) => ({ chain: nodes.chainOf(id), address: nodes.valueOf(id) }),
     nodeId: (chain, address) => nodes.idOf(chain, address),
     assetOf: (id) => ({ chain: assets.chainOf(id), asset: assets.valueOf(id) }),
@@ -349,6 +381,31 @@ export function createIndex(parts: GraphIndexParts): GraphIndex {
   return index;
 }
 
+/**
+ * The sending node of edge `e`.
+ *
+ * @example
+ * index.node(edgeSource(index, 0)).address;
+ */
+export const edgeSource = (index: GraphIndex, e: number): number =>
+  index.slotNode[index.srcSlot[e]!]!;
+/**
+ * The receiving node of edge `e`.
+ *
+ * @example
+ * index.node(edgeTarget(index, 0)).address;
+ */
+export const edgeTarget = (index: GraphIndex, e: number): number =>
+  index.slotNode[index.dstSlot[e]!]!;
+/**
+ * The interned asset of edge `e`.
+ *
+ * @example
+ * index.assetOf(edgeAsset(index, 0)).asset; // 'native'
+ */
+export const edgeAsset = (index: GraphIndex, e: number): number =>
+  index.slotAsset[index.srcSlot[e]!]!;
+
 /** Builder state that an update continues from: growable tables and the edges in store order. */
 type Builder = {
   nodes: Interner;
@@ -361,12 +418,11 @@ type Builder = {
 function addBatch(b: Builder, batch: TransferColumns): void {
   const kindOf = (id: number, kind: number) => {
     if (id >= b.nodeKind.length) b.nodeKind = grow(b.nodeKind, Math.max(id + 1, id * 2));
-    if (kind === NODE_UTXO_TX) b.nodeKind[id] = kind;
+    if (kind !== NODE_ACCOUNT) b.nodeKind[id] = kind;
     return id;
   };
   for (let i = 0; i < batch.length; i++) {
     const kind = batch.kind[i]!;
-    if (kind === 'fee') continue;
     const chain = batch.chain[i]!;
     const from = batch.from[i]!;
     const to = batch.to[i]!;
@@ -382,6 +438,11 @@ function addBatch(b: Builder, batch: TransferColumns): void {
       const a = kindOf(b.nodes.intern(chain, address), NODE_ACCOUNT);
       const txNode = kindOf(b.nodes.intern(chain, utxoTxKey(batch.txHash[i]!)), NODE_UTXO_TX);
       [s, d] = kind === 'utxo_in' ? [a, txNode] : [txNode, a];
+    } else if (kind === 'fee') {
+      // Gas, tip and burn alike, leaves for the chain's fee sink: value spent, not passed on.
+      if (from === null) continue;
+      s = kindOf(b.nodes.intern(chain, from), NODE_ACCOUNT);
+      d = kindOf(b.nodes.intern(chain, FEE_SINK_NAME), NODE_FEE_SINK);
     } else {
       if (from === null || to === null) continue;
       s = kindOf(b.nodes.intern(chain, from), NODE_ACCOUNT);
@@ -505,7 +566,6 @@ async function scanInto(store: Store, b: Builder, from: number): Promise<{ next:
     from,
     to: next,
     batchRows: SCAN_BATCH_ROWS,
-    excludeKinds: ['fee'],
   }))
     addBatch(b, batch);
   return { next };
@@ -529,9 +589,9 @@ export type BuildGraphIndexParameters = { store: Store };
 export type BuildGraphIndexReturnType = GraphIndex;
 
 /**
- * Builds the trace graph index of every transfer in the store (all chains): gas fees and legs
- * without a counterparty are left out; UTXO inputs and outputs meet at a node per transaction;
- * swaps and wraps become conversions.
+ * Builds the trace graph index of every transfer in the store (all chains): gas fees go to a fee
+ * sink node per chain, legs without a counterparty are left out; UTXO inputs and outputs meet at a
+ * node per transaction; swaps and wraps become conversions.
  *
  * @example
  * const index = await buildGraphIndex({ store });
@@ -555,7 +615,7 @@ export type UpdateGraphIndexParameters = { index: GraphIndex; store: Store };
 export type UpdateGraphIndexReturnType = GraphIndex;
 
 /**
- * A new index with the store's transfers after `index.watermark` added (the CSR arrays are rebuilt;
+ * A new index with the store's transfers after `index.watermark` added (the arrays are rebuilt;
  * conversions are read again). Equal to a fresh build when no transfer was removed in between.
  *
  * @example
@@ -571,13 +631,13 @@ export async function updateGraphIndex(
     assets: toInterner(parts.assets),
     txs: toInterner(parts.txs),
     nodeKind: grow(parts.nodeKind, Math.max(INITIAL_CAPACITY, parts.nodeKind.length * 2)),
-    // The sorted edges are in (source, time, store order) order: sorting them again with the new
-    // ones keeps that order, so ids come out as a fresh build's.
+    // The edges are in (time, store order) order: sorting them again with the new ones (later in
+    // the store) keeps that order, so ids come out as a fresh build's.
     edges: createEdgeBuffer({
       count: index.edgeCount,
-      src: index.src,
-      dst: index.dst,
-      asset: index.asset,
+      src: Uint32Array.from(index.srcSlot, (s) => index.slotNode[s]!),
+      dst: Uint32Array.from(index.dstSlot, (s) => index.slotNode[s]!),
+      asset: Uint32Array.from(index.srcSlot, (s) => index.slotAsset[s]!),
       amount: index.amount,
       time: index.time,
       tx: index.tx,

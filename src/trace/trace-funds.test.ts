@@ -407,3 +407,82 @@ describe('traceFunds: a wrap with no Transfer of the wrapped token', () => {
     expect(where(r)).toEqual({ 'POOL/unspent/WETH': ['10', 1] });
   });
 });
+
+describe('traceFunds: transfers of one second and one transaction', () => {
+  it('keeps taint out of another user’s swap through the same router in the same second', () => {
+    // The router R holds nothing between transactions; U's clean 5 and T's tainted 10 pass through
+    // it in two transactions of one block (one second). Taint must follow T's transaction only.
+    const edges: SmallEdge[] = [
+      { from: 'V', to: 'T', amount: 10, time: 1, tx: 'theft' },
+      { from: 'U', to: 'R', amount: 5, time: 2, tx: 'u' },
+      { from: 'R', to: 'PU', amount: 5, time: 2, tx: 'u' },
+      { from: 'T', to: 'R', amount: 10, time: 2, tx: 't' },
+      { from: 'R', to: 'PT', amount: 10, time: 2, tx: 't' },
+    ];
+    const r = trace(edges, { seeds: [{ kind: 'tx', chain: 'test', txHash: 'theft' }] });
+    expect(where(r)).toEqual({ 'PT/unspent/native': ['10', 1] });
+  });
+
+  it('follows an unwrap whose ether transfers are stored before the token logs that taint them', () => {
+    // As a node's traces order them: the router's internal ether moves (call:…) sort before the
+    // token logs (log:…) of the same transaction, though the logs happened first.
+    const edges: SmallEdge[] = [
+      { from: 'V', to: 'T', amount: 25, time: 1, asset: 'USDT', tx: 'theft' },
+      { from: 'WETH', to: 'ROUTER', amount: 10, time: 2, tx: 'swap' },
+      { from: 'ROUTER', to: 'T', amount: 10, time: 2, tx: 'swap' },
+      { from: 'T', to: 'PAIR', amount: 25, time: 2, asset: 'USDT', tx: 'swap' },
+      { from: 'PAIR', to: 'ROUTER', amount: 10, time: 2, asset: 'WETH', tx: 'swap' },
+      { from: 'T', to: 'X', amount: 10, time: 3, tx: 'out' },
+    ];
+    const conversions = [
+      {
+        tx: 'swap',
+        kind: 'swap' as const,
+        account: 'ROUTER',
+        recipient: 'ROUTER',
+        assetIn: 'USDT',
+        amountIn: 25,
+        assetOut: 'WETH',
+        amountOut: 10,
+      },
+      {
+        tx: 'swap',
+        kind: 'unwrap' as const,
+        account: 'ROUTER',
+        recipient: 'ROUTER',
+        assetIn: 'WETH',
+        amountIn: 10,
+        assetOut: 'native',
+        amountOut: 10,
+      },
+    ];
+    const r = trace(
+      edges,
+      { seeds: [{ kind: 'tx', chain: 'test', txHash: 'theft' }], labelMap: binance },
+      { edges, conversions },
+    );
+    expect(where(r)).toEqual({ 'X/exchange/native': ['10', 1] });
+  });
+
+  it('counts gas paid with tainted value as spent (untraced: fees), and no seed pays gas', () => {
+    const edges: SmallEdge[] = [
+      { from: 'V', to: 'T', amount: 100, time: 1, tx: 'theft' },
+      { from: 'V', to: 'FEES', amount: 1, time: 1, tx: 'theft' },
+      { from: 'T', to: 'X', amount: 90, time: 2, tx: 'move' },
+      { from: 'T', to: 'FEES', amount: 2, time: 2, tx: 'move' },
+    ];
+    const r = trace(
+      edges,
+      { seeds: [{ kind: 'tx', chain: 'test', txHash: 'theft' }], labelMap: binance },
+      { edges, feeSinks: ['FEES'] },
+    );
+    expect(r.summary.seedValue).toEqual([{ chain: 'test', asset: 'native', amount: '100' }]);
+    expect(where(r)).toEqual({
+      'X/exchange/native': ['90', 0.9],
+      'T/unspent/native': ['8', 0.08],
+    });
+    expect(r.summary.untracedBy.fees).toBeCloseTo(0.02, 12);
+    // Gas is counted, not listed among the traced edges.
+    expect(r.edges.map((e) => e.to)).not.toContain('test:FEES');
+  });
+});

@@ -1,6 +1,7 @@
 import { UserError } from '../errors/base.ts';
 import { parseThorchainMemo } from './thorchain-memo.ts';
 import {
+  NODE_FEE_SINK,
   NODE_UTXO_TX,
   type EndpointLabels,
   type GraphIndex,
@@ -42,18 +43,36 @@ const STOP_CATEGORIES = new Set([
   'otc',
 ]);
 const FREEZABLE = new Set(['exchange', 'hot_wallet', 'deposit_wallet']);
+/** What the trace does at a node, from its label (or kind): follow, stop at an endpoint, spent as gas. */
+const LABEL_NONE = 1;
+const LABEL_PASS = 2;
+const LABEL_STOP = 3;
+const LABEL_FEE = 4;
 
 const DEFAULT_MAX_HOPS = 10;
 /** Tainted value below this (raw units) is float residue of splitting, not value. */
 const TAINT_EPSILON = 1e-6;
-/** Conversions chained inside one transaction (router through pools) followed at most. */
+/** Tainted value still held that rounds to 0 raw units is not reported as an endpoint. */
+const MIN_HELD = 0.5;
+/** A departure is covered by a balance this close to it (float residue of earlier splits). */
+const COVER_TOLERANCE = 1e-9;
+/** Conversions chained inside one transaction onto transfers already swept, followed at most. */
 const MAX_CONVERSION_DEPTH = 8;
 /** Evidence paths kept per endpoint (its largest arrivals). */
 const PATHS_PER_ENDPOINT = 3;
 const MAX_U32 = 0xffffffff;
 const HOP_UNSET = 0xffff;
-/** Edge key above every edge's: arrivals in a departure's second are absorbed before it. */
-const SAME_SECOND_ALL = MAX_U32 + 1;
+/** Slot lookup keys: node * ASSET_KEY_SPAN + asset stays below 2^53 for 2^32 nodes. */
+const ASSET_KEY_SPAN = 2 ** 21;
+/** Taint state of a slot, interleaved in one array: tainted part, share of the seed, hop. */
+const SLOT_STRIDE = 4;
+const TAINT = 0;
+const SHARE = 1;
+const HOP = 2;
+/** The largest tainted arrival at the slot (its edge is in `bestIn`). */
+const BEST = 3;
+/** Initial capacity of the traced-edge columns; they double as needed. */
+const INITIAL_RECORDS = 1024;
 
 /** Input of {@link traceFunds}. */
 export type TraceFundsParameters = TraceParameters & {
@@ -66,38 +85,31 @@ export type TraceFundsParameters = TraceParameters & {
     ((chain: string, txHash: string, position: string) => number | undefined) | undefined;
 };
 
-/** fifo/lifo only: arrivals of one (node, asset) in order, amount and tainted part; `head` is the first unspent lot. */
-type Lots = { lotAmount: number[]; lotTaint: number[]; head: number };
+/** fifo/lifo only: arrivals at one slot in order, amount and tainted part; `head` is the first unspent lot. */
+type Lots = { amount: number[]; taint: number[]; head: number };
 
-/** Initial capacity of the (node, asset) state columns; they double as needed. */
-const INITIAL_STATE_SLOTS = 1024;
-
-/**
- * Outgoing edges in CSR order. The store's index numbers edges in that order (the list is the
- * identity); an index built another way (test graphs) may carry its own `outEdges` permutation.
- */
-const IDENTITY_LISTS = new WeakMap<GraphIndex, Uint32Array>();
-function outEdgeList(index: GraphIndex): Uint32Array {
-  const own = (index as GraphIndex & { outEdges?: Uint32Array }).outEdges;
-  if (own) return own;
-  let list = IDENTITY_LISTS.get(index);
-  if (!list) {
-    list = new Uint32Array(index.edgeCount);
-    for (let e = 0; e < list.length; e++) list[e] = e;
-    IDENTITY_LISTS.set(index, list);
+/** First edge id in [lo, hi) whose time is at least `t` (times are non-decreasing). */
+function firstAtOrAfter(time: Uint32Array, t: number, lo: number, hi: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (time[mid]! < t) lo = mid + 1;
+    else hi = mid;
   }
-  return list;
+  return lo;
 }
 
+/** A finished sweep: its counts, and the result (built on demand: names, paths and strings). */
+export type TraceRun = {
+  /** Edges the sweep went through (balances kept from the window's start). */
+  edgesVisited: number;
+  /** Edges that carried taint. */
+  taintedEdges: number;
+  result(): TraceResult;
+};
+
 /**
- * Traces value forward (where did it go) or backward (where did it come from) through the index,
- * respecting time (value leaves a node only after it arrived) and assigning taint by `policy`.
- * Backward tracing runs the same machinery on the time-reversed graph: an outflow is explained by
- * the inflows before it, as if value flowed back in time; it mirrors forward tracing and is not an
- * exact inverse of it.
- *
- * Memory: per edge 8 bytes of taint and 8 of share (typed arrays), per node 15 bytes of cursors,
- * hop and flags; per reached (node, asset) a small state (and, for fifo/lifo, its lots).
+ * Traces value forward (where did it go) or backward (where did it come from): {@link sweepTrace}
+ * and its result.
  *
  * @example
  * const result = traceFunds({ index, labels, seeds: [{ kind: 'address', chain: 'ethereum', address }],
@@ -105,6 +117,31 @@ function outEdgeList(index: GraphIndex): Uint32Array {
  * result.endpoints[0]; // { category: 'exchange', entity: 'Binance', finding: 'arrived at Binance: freezable', … }
  */
 export function traceFunds(parameters: TraceFundsParameters): TraceResult {
+  return sweepTrace(parameters).result();
+}
+
+/**
+ * The trace itself: follows value forward (where did it go) or backward (where did it come from) through the index,
+ * respecting time (value leaves a node only after it arrived) and assigning taint by `policy`.
+ *
+ * How: one sweep over the edges in time order (backward: in reverse), keeping a balance per slot
+ * (asset at a node) from the start of the window, so each node's clean balance is known when
+ * taint reaches it. An edge carries the taint its sender's policy assigns to it. Transfers of the
+ * same second are taken in store order, except that a departure its sender cannot cover yet waits
+ * for that second's arrivals (a UTXO transaction's outputs wait for all its inputs): the order of
+ * transfers within a second is often unknown, and a pass-through must not be paid from clean value.
+ * Backward tracing runs the same sweep on the time-reversed graph: an outflow is explained by the
+ * inflows before it; it mirrors forward tracing and is not an exact inverse of it.
+ *
+ * Memory: per slot 25 bytes of state, per node 15; per traced edge 22 bytes; per reached
+ * (fifo/lifo) slot its lots.
+ *
+ * @example
+ * const run = sweepTrace({ index, labels, seeds, direction: 'forward', policy: 'haircut' });
+ * run.taintedEdges; // edges that carried taint
+ * const result = run.result();
+ */
+export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
   const { index, labels, policy } = parameters;
   if (!TAINT_POLICIES.includes(policy)) {
     throw new UserError(`unknown taint policy "${policy}" (known: ${TAINT_POLICIES.join(', ')})`, {
@@ -116,65 +153,59 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
   const minValue = parameters.minValue ?? 0;
   const since = parameters.since ?? 0;
   const until = parameters.until ?? MAX_U32;
-  const fifoLike = policy === 'fifo' || policy === 'lifo';
-
-  const { time, amount, asset, tx, nodeKind } = index;
-  // Direction as data: "out" is where value goes next, "far" the node at the other end.
-  const oStart = fwd ? index.outStart : index.inStart;
-  const outList = outEdgeList(index);
-  const oList = fwd ? outList : index.inEdges;
-  const iStart = fwd ? index.inStart : index.outStart;
-  const iList = fwd ? index.inEdges : outList;
-  const far = fwd ? index.dst : index.src;
-  const keyT = (e: number) => (fwd ? time[e]! : MAX_U32 - time[e]!);
-  const keyI = (e: number) => (fwd ? e : MAX_U32 - e);
-  /** The edge at step `k` of a node's list, in trace order (backward walks the lists from the end). */
-  const at = (start: Uint32Array, list: Uint32Array, n: number, k: number) =>
-    fwd ? list[start[n]! + k]! : list[start[n + 1]! - 1 - k]!;
-  const inWindow = (e: number) => time[e]! >= since && time[e]! <= until;
-  // Without a window every edge is in it: the hot loops then skip the test.
-  const windowed = since > 0 || until < MAX_U32;
-  // No conversions (most graphs): no map lookup per delivered edge.
-  const hasConversions = index.conversions.size > 0;
-
-  const n = index.nodeCount;
-  const edgeTaint = new Float64Array(index.edgeCount);
-  const edgeShare = new Float64Array(index.edgeCount);
-  /** 1 when an edge's taint went on as another asset (a swap or unwrap): its recipient does not hold it. */
-  const edgeConverted = new Uint8Array(index.edgeCount);
-  /** Tainted arrivals delivered to a node and not yet absorbed: the node must wake for them. */
-  const pendingArrivals = new Uint32Array(n);
-  const oCur = new Uint32Array(n);
-  const iCur = new Uint32Array(n);
-  const nodeHop = new Uint16Array(n).fill(HOP_UNSET);
-  const scheduled = new Uint8Array(n);
-  /** 0 not looked up, 1 no label, 2 labelled (continue), 3 labelled stop. */
-  const labelState = new Uint8Array(n);
-  const labelOf = new Map<number, { category: string; entity: string | null }>();
-  // Balance of one asset at one node (a "slot"): columns, so the hot loops touch numbers only.
-  // A node's slots form a list (firstSlot, slotNext) in the order its assets arrived.
-  const firstSlot = new Int32Array(n).fill(-1);
-  const registered = new Uint8Array(n);
-  let slotCount = 0;
-  let slotAsset = new Uint32Array(INITIAL_STATE_SLOTS);
-  let slotNext = new Int32Array(INITIAL_STATE_SLOTS);
-  let slotBalance = new Float64Array(INITIAL_STATE_SLOTS);
-  let slotTaint = new Float64Array(INITIAL_STATE_SLOTS);
-  let slotShare = new Float64Array(INITIAL_STATE_SLOTS);
-  let slotPoisoned = new Uint8Array(INITIAL_STATE_SLOTS);
-  const slotLots: Lots[] = [];
   const isPoison = policy === 'poison';
   const isHaircut = policy === 'haircut';
   const isTiho = policy === 'tiho';
   const isFifo = policy === 'fifo';
-  const stateNodes: number[] = [];
-  /** Best (largest tainted) arrival per node, for evidence paths. */
-  const bestIn = new Int32Array(n).fill(-1);
-  const bestInTaint = new Float64Array(n);
-  const tracedEdges: number[] = [];
-  const edgeHop = new Uint16Array(index.edgeCount);
+  const fifoLike = policy === 'fifo' || policy === 'lifo';
+
+  const { amount, time, tx, nodeKind, slotNode, slotAsset } = index;
+  // Direction as data: value leaves the "near" slot of an edge and reaches the "far" one.
+  const near = fwd ? index.srcSlot : index.dstSlot;
+  const far = fwd ? index.dstSlot : index.srcSlot;
+  const edgeCount = index.edgeCount;
+  const slotCount = index.slotCount;
+  const n = index.nodeCount;
+  const hasConversions = index.conversions.size > 0;
+  let hasUtxo = false;
+  for (let i = 0; i < n && !hasUtxo; i++) hasUtxo = nodeKind[i] === NODE_UTXO_TX;
+
+  // The window as an edge range [lo, hi): edges are in time order.
+  const lo = firstAtOrAfter(time, since, 0, edgeCount);
+  const hi = until >= MAX_U32 ? edgeCount : firstAtOrAfter(time, until + 1, lo, edgeCount);
+
+  // --- Per-slot state: balance, tainted part, share of the seed, hop, poison flag, fifo/lifo lots.
+  // The sweep touches two random slots per edge: balances are dense (8 bytes a slot) and a byte
+  // says whether a slot is tainted, so an edge between clean slots stays in cache; the taint
+  // state (one cache line per slot) is read only for tainted ones.
+  const bal = new Float64Array(slotCount);
+  const tainted = new Uint8Array(slotCount);
+  const st = new Float64Array(slotCount * SLOT_STRIDE);
+  const lotsOf: (Lots | undefined)[] = fifoLike ? new Array<Lots | undefined>(slotCount) : [];
+  /** Slots holding taint now: when none is left and no seed is ahead, the sweep can stop. */
+  let taintedSlots = 0;
+  // --- Per node: hop, label, best arrival (evidence paths).
+  const seedNode = new Uint8Array(n);
+  /** 0 not looked up, then LABEL_NONE, LABEL_PASS, LABEL_STOP or LABEL_FEE. */
+  const labelState = new Uint8Array(n);
+  const labelOf = new Map<number, { category: string; entity: string | null }>();
+  /** Per slot: 0 not looked up, else its node's label state (read per tainted arrival). */
+  const slotLabel = new Uint8Array(slotCount);
+  /** Per slot: its largest tainted arrival (for evidence paths; its size is in `st`). */
+  const bestIn = new Int32Array(slotCount).fill(-1);
+  // --- Traced edges, in sweep order: edge, tainted value, share, hop.
+  let recEdge = new Uint32Array(INITIAL_RECORDS);
+  let recTaint = new Float64Array(INITIAL_RECORDS);
+  let recShare = new Float64Array(INITIAL_RECORDS);
+  let recHop = new Uint16Array(INITIAL_RECORDS);
+  let recCount = 0;
   let edgesVisited = 0;
   const lost = { limit: 0, dust: 0, conversion: 0, fee: 0 };
+  /** Converted value credited to a slot the index does not have (no transfer of it ever): held there. */
+  const heldElsewhere = new Map<
+    string,
+    { node: number; asset: number; taint: number; share: number }
+  >();
 
   type EndpointAcc = {
     node: number;
@@ -194,310 +225,166 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
       const label = labels.lookup(chain, address);
       if (label) {
         labelOf.set(node, label);
-        labelState[node] = STOP_CATEGORIES.has(label.category) ? 3 : 2;
-      } else labelState[node] = 1;
+        labelState[node] = STOP_CATEGORIES.has(label.category) ? LABEL_STOP : LABEL_PASS;
+      } else labelState[node] = nodeKind[node] === NODE_FEE_SINK ? LABEL_FEE : LABEL_NONE;
     }
     return labelState[node]!;
   };
 
-  /** Registers the node as holding state (its balances are settled at the end); returns it. */
-  const nodeState = (node: number) => {
-    if (!registered[node]) {
-      registered[node] = 1;
-      stateNodes.push(node);
+  let slotKeys: Map<number, number> | null = null;
+  /** The slot of `asset` at `node`, if the index has one (rare: a conversion without a transfer). */
+  const findSlot = (node: number, asset: number) => {
+    if (!slotKeys) {
+      slotKeys = new Map();
+      for (let s = 0; s < slotCount; s++)
+        slotKeys.set(slotNode[s]! * ASSET_KEY_SPAN + slotAsset[s]!, s);
     }
-    return node;
-  };
-  const growSlots = () => {
-    const size = slotAsset.length * 2;
-    const grow = <A extends Uint8Array | Uint32Array | Int32Array | Float64Array>(a: A, b: A) => {
-      b.set(a);
-      return b;
-    };
-    slotAsset = grow(slotAsset, new Uint32Array(size));
-    slotNext = grow(slotNext, new Int32Array(size));
-    slotBalance = grow(slotBalance, new Float64Array(size));
-    slotTaint = grow(slotTaint, new Float64Array(size));
-    slotShare = grow(slotShare, new Float64Array(size));
-    slotPoisoned = grow(slotPoisoned, new Uint8Array(size));
-  };
-  /** The slot of asset `a` at `node`, created (last in its list) on first use. */
-  const assetState = (node: number, a: number) => {
-    let s = firstSlot[node]!;
-    let last = -1;
-    while (s >= 0) {
-      if (slotAsset[s] === a) return s;
-      last = s;
-      s = slotNext[s]!;
-    }
-    if (slotCount === slotAsset.length) growSlots();
-    s = slotCount++;
-    slotAsset[s] = a;
-    slotNext[s] = -1;
-    if (fifoLike) slotLots[s] = { lotAmount: [], lotTaint: [], head: 0 };
-    if (last < 0) firstSlot[node] = s;
-    else slotNext[last] = s;
-    return s;
-  };
-  const tainted = (node: number) => {
-    for (let s = firstSlot[node]!; s >= 0; s = slotNext[s]!)
-      if (slotPoisoned[s] || slotTaint[s]! > TAINT_EPSILON) return true;
-    return false;
+    return slotKeys.get(node * ASSET_KEY_SPAN + asset);
   };
 
-  const absorb = (node: number, e: number) => {
-    edgesVisited++;
-    const s = assetState(node, asset[e]!);
-    const a = amount[e]!;
-    const converted = edgeConverted[e] === 1;
-    const t = converted ? 0 : edgeTaint[e]!;
-    if (t > 0 && pendingArrivals[node]! > 0) pendingArrivals[node]!--;
-    slotBalance[s]! += a;
-    slotTaint[s]! += t;
-    if (!converted) slotShare[s]! += edgeShare[e]!;
-    if (t > 0 && isPoison) slotPoisoned[s] = 1;
+  const record = (e: number, t: number, sh: number, hop: number) => {
+    if (recCount === recEdge.length) {
+      const size = recCount * 2;
+      const grow = <A extends Uint32Array | Float64Array | Uint16Array>(a: A, b: A) => {
+        b.set(a);
+        return b;
+      };
+      recEdge = grow(recEdge, new Uint32Array(size));
+      recTaint = grow(recTaint, new Float64Array(size));
+      recShare = grow(recShare, new Float64Array(size));
+      recHop = grow(recHop, new Uint16Array(size));
+    }
+    recEdge[recCount] = e;
+    recTaint[recCount] = t;
+    recShare[recCount] = sh;
+    recHop[recCount] = hop;
+    return recCount++;
+  };
+
+  // Poison never lowers a slot's taint: a poisoned slot is one with taint.
+  const isTainted = (s: number) => tainted[s] === 1;
+
+  /** Value arrives clean at slot `s`. */
+  const absorbClean = (s: number, a: number) => {
+    bal[s]! += a;
     if (fifoLike) {
-      const lots = slotLots[s]!;
-      const last = lots.lotAmount.length - 1;
-      // Adjacent clean arrivals merge: lots grow with tainted arrivals only.
-      if (t === 0 && last >= lots.head && lots.lotTaint[last] === 0) lots.lotAmount[last]! += a;
-      else {
-        lots.lotAmount.push(a);
-        lots.lotTaint.push(t);
+      const lots = lotsOf[s];
+      if (lots) {
+        const last = lots.amount.length - 1;
+        // Adjacent clean arrivals merge: lots grow with tainted arrivals only.
+        if (last >= lots.head && lots.taint[last] === 0) lots.amount[last]! += a;
+        else {
+          lots.amount.push(a);
+          lots.taint.push(0);
+        }
       }
     }
   };
 
-  /** Tainted value of an outflow of `a` from `s` under the policy (tiho: see allocateGroup). */
-  const spend = (s: number, a: number, tihoTaint: number) => {
+  /** Marks `t` of slot `s`'s value as tainted; `a` of it arrives now (0: it is already held). */
+  const absorbTainted = (s: number, a: number, t: number, sh: number, hop: number) => {
+    const o = SLOT_STRIDE * s;
+    // A slot's hop: the fewest hops of the taint it holds (reset when it was clean).
+    if (!isTainted(s)) {
+      taintedSlots++;
+      tainted[s] = 1;
+      st[o + HOP] = hop;
+    } else if (hop < st[o + HOP]!) st[o + HOP] = hop;
+    if (fifoLike) {
+      let lots = lotsOf[s];
+      if (!lots) {
+        // What the slot held before is one clean lot, spent first (fifo) or last (lifo).
+        lots = {
+          amount: bal[s]! > 0 ? [bal[s]!] : [],
+          taint: bal[s]! > 0 ? [0] : [],
+          head: 0,
+        };
+        lotsOf[s] = lots;
+      }
+      if (a > 0) {
+        lots.amount.push(a);
+        lots.taint.push(t);
+      } else {
+        // Value held already (a swap whose output was swept before its input): the newest clean lots take it.
+        let rest = t;
+        for (let i = lots.amount.length - 1; i >= lots.head && rest > 0; i--) {
+          const add = Math.min(lots.amount[i]! - lots.taint[i]!, rest);
+          lots.taint[i]! += add;
+          rest -= add;
+        }
+      }
+    }
+    bal[s]! += a;
+    st[SLOT_STRIDE * s + TAINT]! += t;
+    st[SLOT_STRIDE * s + SHARE]! += sh;
+  };
+
+  // TIHO: per (slot, transaction) the taint each output gets, decided over the whole group.
+  let tihoEdges: Uint32Array | null = null;
+  let tihoAlloc: Float64Array | null = null;
+  let tihoCount = 0;
+  const tihoTaint = (e: number) => {
+    for (let k = 0; k < tihoCount; k++) if (tihoEdges![k] === e) return tihoAlloc![k]!;
+    return -1;
+  };
+
+  /** Spends `a` from tainted slot `s` by the policy: [taint, share] of the outflow into spent. */
+  const spent = { t: 0, sh: 0 };
+  const spend = (s: number, a: number, e: number) => {
+    const taintBefore = st[SLOT_STRIDE * s + TAINT]!;
     let t = 0;
     if (isPoison) {
-      t = slotPoisoned[s] ? a : 0;
-      slotBalance[s] = Math.max(slotBalance[s]! - a, 0);
-      return t;
+      spent.t = a;
+      spent.sh = taintBefore > 0 ? (spent.t * st[SLOT_STRIDE * s + SHARE]!) / taintBefore : 0;
+      bal[s] = bal[s]! > a ? bal[s]! - a : 0;
+      return;
     }
     if (isHaircut) {
       // Unknown earlier balance is clean: an outflow larger than the known balance takes all of it.
-      const denominator = Math.max(slotBalance[s]!, a);
-      t = denominator > 0 ? (a * slotTaint[s]!) / denominator : 0;
+      const denominator = bal[s]! > a ? bal[s]! : a;
+      t = denominator > 0 ? (a * taintBefore) / denominator : 0;
     } else if (isTiho) {
-      t = tihoTaint;
+      const allotted = tihoCount > 0 ? tihoTaint(e) : -1;
+      t = allotted >= 0 ? allotted : Math.min(a, taintBefore);
     } else {
-      const lots = slotLots[s]!;
+      const lots = lotsOf[s]!;
       let rest = a;
-      while (rest > 0 && lots.head < lots.lotAmount.length) {
-        const i = isFifo ? lots.head : lots.lotAmount.length - 1;
-        const lot = lots.lotAmount[i]!;
+      while (rest > 0 && lots.head < lots.amount.length) {
+        const i = isFifo ? lots.head : lots.amount.length - 1;
+        const lot = lots.amount[i]!;
         const take = Math.min(lot, rest);
-        const lotT = lot > 0 ? (lots.lotTaint[i]! * take) / lot : 0;
+        const lotT = lot > 0 ? (lots.taint[i]! * take) / lot : 0;
         t += lotT;
         rest -= take;
-        lots.lotAmount[i] = lot - take;
-        lots.lotTaint[i] = lots.lotTaint[i]! - lotT;
-        if (lots.lotAmount[i]! <= 0) {
+        lots.amount[i] = lot - take;
+        lots.taint[i] = lots.taint[i]! - lotT;
+        if (lots.amount[i]! <= 0) {
           if (isFifo) lots.head++;
           else {
-            lots.lotAmount.pop();
-            lots.lotTaint.pop();
+            lots.amount.pop();
+            lots.taint.pop();
           }
         }
       }
-      if (lots.head === lots.lotAmount.length && lots.head > 0) {
-        lots.lotAmount.length = 0;
-        lots.lotTaint.length = 0;
-        lots.head = 0;
-      }
     }
-    t = Math.min(t, slotTaint[s]!);
-    slotBalance[s] = Math.max(slotBalance[s]! - a, 0);
-    return t;
+    if (t > taintBefore) t = taintBefore;
+    const sh = taintBefore > 0 ? (st[SLOT_STRIDE * s + SHARE]! * t) / taintBefore : 0;
+    st[SLOT_STRIDE * s + TAINT] = taintBefore - t;
+    st[SLOT_STRIDE * s + SHARE]! -= sh;
+    bal[s] = bal[s]! > a ? bal[s]! - a : 0;
+    if (st[SLOT_STRIDE * s + TAINT]! <= TAINT_EPSILON) {
+      // Float residue of splitting: the slot is clean again.
+      st[SLOT_STRIDE * s + TAINT] = 0;
+      st[SLOT_STRIDE * s + SHARE] = 0;
+      if (fifoLike) lotsOf[s] = undefined;
+      tainted[s] = 0;
+      taintedSlots--;
+    }
+    spent.t = t;
+    spent.sh = sh;
   };
 
-  // Scratch for one group of outflows (one transaction's outputs at one node): no allocation per edge.
-  let groupEdges = new Uint32Array(64);
-  let groupTaint = new Float64Array(64);
-  let groupShare = new Float64Array(64);
-
-  /** Spends the outputs in groupEdges[0..g) from the node's balances; fills groupTaint/groupShare. */
-  const allocateGroup = (node: number, g: number) => {
-    if (policy === 'tiho' && g > 1) {
-      const sorted = Array.from(groupEdges.subarray(0, g)).sort(
-        (x, y) => amount[y]! - amount[x]! || x - y,
-      );
-      groupEdges.set(sorted);
-    }
-    for (let k = 0; k < g; k++) {
-      const e = groupEdges[k]!;
-      const s = assetState(node, asset[e]!);
-      const a = amount[e]!;
-      const taintBefore = slotTaint[s]!;
-      const t = spend(s, a, Math.min(a, taintBefore));
-      let share = 0;
-      if (isPoison) {
-        share = taintBefore > 0 ? (t * slotShare[s]!) / taintBefore : 0;
-      } else if (t > 0) {
-        share = taintBefore > 0 ? (slotShare[s]! * t) / taintBefore : 0;
-        slotTaint[s] = taintBefore - t;
-        slotShare[s]! -= share;
-        if (slotTaint[s]! <= TAINT_EPSILON) {
-          slotTaint[s] = 0;
-          slotShare[s] = 0;
-        }
-      }
-      groupTaint[k] = t;
-      groupShare[k] = share;
-      edgesVisited++;
-    }
-  };
-
-  /** Skips outflows outside the window; the next one's step, or -1. */
-  const nextOut = (node: number) => {
-    const len = oStart[node + 1]! - oStart[node]!;
-    let k = oCur[node]!;
-    if (k >= len) return -1;
-    // Positions as list indexes: forward walks up from the start, backward down from the end.
-    const base = fwd ? oStart[node]! : oStart[node + 1]! - 1;
-    let e = oList[fwd ? base + k : base - k]!;
-    if (windowed) {
-      while (time[e]! < since || time[e]! > until) {
-        if (++k >= len) {
-          oCur[node] = k;
-          return -1;
-        }
-        e = oList[fwd ? base + k : base - k]!;
-      }
-      oCur[node] = k;
-    }
-    return e;
-  };
-  const before = (e: number, t: number, i: number) => keyT(e) < t || (keyT(e) === t && keyI(e) < i);
-
-  /** Collects the group of outflows starting at `first` (same transaction and time). */
-  const collectGroup = (node: number, first: number) => {
-    let g = 0;
-    const len = oStart[node + 1]! - oStart[node]!;
-    let k = oCur[node]!;
-    while (k < len) {
-      const e = at(oStart, oList, node, k);
-      if (tx[e] !== tx[first] || time[e] !== time[first]) break;
-      if (g === groupEdges.length) {
-        const grown = new Uint32Array(g * 2);
-        grown.set(groupEdges);
-        groupEdges = grown;
-        const gt = new Float64Array(g * 2);
-        groupTaint = gt;
-        groupShare = new Float64Array(g * 2);
-      }
-      groupEdges[g++] = e;
-      k++;
-    }
-    oCur[node] = k;
-    return g;
-  };
-
-  /** Absorbs arrivals before key (t, i) (all of them for a UTXO transaction node). */
-  const absorbUntil = (node: number, t: number, i: number, inclusive: boolean) => {
-    const len = iStart[node + 1]! - iStart[node]!;
-    const base = fwd ? iStart[node]! : iStart[node + 1]! - 1;
-    let k = iCur[node]!;
-    for (; k < len; k++) {
-      const e = iList[fwd ? base + k : base - k]!;
-      const te = time[e]!;
-      if (windowed && (te < since || te > until)) continue;
-      const kt = fwd ? te : MAX_U32 - te;
-      const ki = fwd ? e : MAX_U32 - e;
-      if (!(kt < t || (kt === t && (ki < i || (inclusive && ki === i))))) break;
-      absorb(node, e);
-    }
-    iCur[node] = k;
-  };
-
-  // Min-heap of node wake-ups keyed by (time key, edge key): struct of typed arrays.
-  let heapT = new Float64Array(1024);
-  let heapI = new Float64Array(1024);
-  let heapN = new Uint32Array(1024);
-  let heapSize = 0;
-  const heapLess = (a: number, b: number) =>
-    heapT[a]! < heapT[b]! || (heapT[a] === heapT[b] && heapI[a]! < heapI[b]!);
-  const heapSwap = (a: number, b: number) => {
-    const t = heapT[a]!;
-    heapT[a] = heapT[b]!;
-    heapT[b] = t;
-    const i = heapI[a]!;
-    heapI[a] = heapI[b]!;
-    heapI[b] = i;
-    const x = heapN[a]!;
-    heapN[a] = heapN[b]!;
-    heapN[b] = x;
-  };
-  const heapPush = (t: number, i: number, node: number) => {
-    if (heapSize === heapT.length) {
-      const grow = <A extends Float64Array | Uint32Array>(arr: A, make: (len: number) => A) => {
-        const next = make(arr.length * 2);
-        next.set(arr);
-        return next;
-      };
-      heapT = grow(heapT, (l) => new Float64Array(l));
-      heapI = grow(heapI, (l) => new Float64Array(l));
-      heapN = grow(heapN, (l) => new Uint32Array(l));
-    }
-    let c = heapSize++;
-    heapT[c] = t;
-    heapI[c] = i;
-    heapN[c] = node;
-    while (c > 0) {
-      const p = (c - 1) >> 1;
-      if (!heapLess(c, p)) break;
-      heapSwap(c, p);
-      c = p;
-    }
-  };
-  const heapPop = () => {
-    const node = heapN[0]!;
-    heapSize--;
-    if (heapSize > 0) {
-      heapT[0] = heapT[heapSize]!;
-      heapI[0] = heapI[heapSize]!;
-      heapN[0] = heapN[heapSize]!;
-      let p = 0;
-      for (;;) {
-        const l = 2 * p + 1;
-        const r = l + 1;
-        let m = p;
-        if (l < heapSize && heapLess(l, m)) m = l;
-        if (r < heapSize && heapLess(r, m)) m = r;
-        if (m === p) break;
-        heapSwap(m, p);
-        p = m;
-      }
-    }
-    return node;
-  };
-
-  /** Schedules the node's next outflow group; a UTXO transaction waits for all its inputs. */
-  const schedule = (node: number) => {
-    if (scheduled[node]) return;
-    const o = nextOut(node);
-    if (o < 0) return;
-    let t = keyT(o);
-    let i = keyI(o);
-    if (nodeKind[node] === NODE_UTXO_TX) {
-      const len = iStart[node + 1]! - iStart[node]!;
-      for (let k = len - 1; k >= 0; k--) {
-        const e = at(iStart, iList, node, k);
-        if (!inWindow(e)) continue;
-        if (!before(e, t, i)) {
-          t = keyT(e);
-          i = keyI(e);
-        }
-        break;
-      }
-    }
-    scheduled[node] = 1;
-    heapPush(t, i, node);
-  };
-
-  const addEndpoint = (node: number, e: number, t: number, share: number) => {
+  const addEndpoint = (node: number, e: number, t: number, sh: number) => {
     const label = labelOf.get(node)!;
     let destination: { chain: string; address: string } | undefined;
     if (label.category === 'bridge') {
@@ -505,12 +392,13 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
       const parsed = memo === undefined ? null : parseThorchainMemo(memo);
       if (parsed?.kind === 'swap') destination = { chain: parsed.chain, address: parsed.address };
     }
-    const key = `${node}:${asset[e]}:${destination ? `${destination.chain}:${destination.address}` : ''}`;
+    const a = slotAsset[far[e]!]!;
+    const key = `${node}:${a}:${destination ? `${destination.chain}:${destination.address}` : ''}`;
     let acc = endpointAcc.get(key);
     if (!acc) {
       acc = {
         node,
-        asset: asset[e]!,
+        asset: a,
         category: label.category,
         entity: label.entity,
         taint: 0,
@@ -521,141 +409,192 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
       endpointAcc.set(key, acc);
     }
     acc.taint += t;
-    acc.share += share;
+    acc.share += sh;
     acc.arrivals.push({ edge: e, taint: t });
   };
 
-  /** Takes taint on edge `e` (already decided), and moves it on to the far node. */
-  const deliver = (e: number, t: number, share: number, hop: number, depth: number): void => {
-    if (edgeTaint[e] === 0) {
-      tracedEdges.push(e);
-      edgeHop[e] = hop;
-    }
-    edgeTaint[e]! += t;
-    edgeShare[e]! += share;
-    const to = far[e]!;
-    if (hop < nodeHop[to]!) nodeHop[to] = hop;
-    if (t > bestInTaint[to]!) {
-      bestInTaint[to] = t;
-      bestIn[to] = e;
-    }
-    if (lookupLabel(to) === 3) {
-      addEndpoint(to, e, t, share);
-      return;
-    }
-    const conversions = hasConversions ? index.conversions.get(tx[e]!) : undefined;
-    if (conversions) {
-      for (const c of conversions) {
-        if ((fwd ? c.assetIn : c.assetOut) !== asset[e]) continue;
-        const target = fwd ? c.recipient : c.account;
-        const targetAsset = fwd ? c.assetOut : c.assetIn;
-        const ratio = fwd ? c.amountOut / c.amountIn : c.amountIn / c.amountOut;
-        // The converted value reaches `target` by a transfer of the same transaction.
-        let out = -1;
-        const len = iStart[target + 1]! - iStart[target]!;
-        for (let k = 0; k < len; k++) {
-          const o = at(iStart, iList, target, k);
-          if (o === e || tx[o] !== tx[e] || asset[o] !== targetAsset) continue;
+  // --- The group being swept: transfers of one second, edges g0..g1-1. Group-relative scratch
+  // (index e - g0) holds taint handed to an edge by a conversion, whether the edge was swept, and
+  // its record; departures waiting for cover queue per slot.
+  let g0 = 0;
+  let g1 = 0;
+  let grouped = false;
+  let groupHasSeed = false;
+  let scratchSize = 0;
+  let extraT = new Float64Array(0);
+  let extraShare = new Float64Array(0);
+  let extraHop = new Uint16Array(0);
+  let swept = new Uint8Array(0);
+  let recOf = new Int32Array(0);
+  let queueNext = new Int32Array(0);
+  const queueHead = new Int32Array(slotCount).fill(-1);
+  const queueTail = new Int32Array(slotCount).fill(-1);
+  const queuedSlots: number[] = [];
+  const deferred: number[] = [];
+  const ensureScratch = (size: number) => {
+    if (size <= scratchSize) return;
+    scratchSize = Math.max(size, scratchSize * 2, 64);
+    extraT = new Float64Array(scratchSize);
+    extraShare = new Float64Array(scratchSize);
+    extraHop = new Uint16Array(scratchSize).fill(HOP_UNSET);
+    swept = new Uint8Array(scratchSize);
+    recOf = new Int32Array(scratchSize).fill(-1);
+    queueNext = new Int32Array(scratchSize).fill(-1);
+  };
+
+  /**
+   * Where converted value goes: the conversion of edge `e`'s asset in its transaction, and the
+   * transfer of the same transaction that brings the converted value to its recipient (-1: none).
+   */
+  const conversionOf = (e: number) => {
+    const list = index.conversions.get(tx[e]!);
+    if (!list) return null;
+    const a = slotAsset[far[e]!]!;
+    for (const c of list) {
+      if ((fwd ? c.assetIn : c.assetOut) !== a) continue;
+      const target = fwd ? c.recipient : c.account;
+      const targetAsset = fwd ? c.assetOut : c.assetIn;
+      const ratio = fwd ? c.amountOut / c.amountIn : c.amountIn / c.amountOut;
+      let out = -1;
+      if (grouped) {
+        for (let o = g0; o < g1; o++) {
+          if (o === e || tx[o] !== tx[e]) continue;
+          const f = far[o]!;
+          if (slotNode[f] !== target || slotAsset[f] !== targetAsset) continue;
           if (out < 0 || amount[o]! > amount[out]!) out = o;
         }
-        if (depth >= MAX_CONVERSION_DEPTH || !Number.isFinite(ratio)) {
-          lost.conversion += share;
-          return;
-        }
-        if (out < 0) {
-          // No transfer brings the converted value: WETH9 mints on deposit without a Transfer
-          // log, so a router that wraps ether holds the WETH it then pays on. Credit it there.
-          edgeConverted[e] = 1;
-          nodeState(target);
-          const held = assetState(target, targetAsset);
-          slotBalance[held]! += amount[e]! * ratio;
-          retag(held, t * ratio, share);
-          schedule(target);
-          return;
-        }
-        // The swap input stays on record as tainted, but its recipient does not hold the value: a
-        // pool, or a router that unwraps what it was paid (else the value would count twice).
-        edgeConverted[e] = 1;
-        deliver(out, t * ratio, share, hop, depth + 1);
+      }
+      return { target, targetAsset, ratio, out };
+    }
+    return null;
+  };
+
+  const labelOfSlot = (r: number) => {
+    const label = slotLabel[r]!;
+    return label === 0 ? (slotLabel[r] = lookupLabel(slotNode[r]!)) : label;
+  };
+
+  /** Keeps the largest tainted arrival at slot `r` as its evidence. */
+  const noteArrival = (r: number, e: number, t: number) => {
+    if (t > st[SLOT_STRIDE * r + BEST]!) {
+      st[SLOT_STRIDE * r + BEST] = t;
+      bestIn[r] = e;
+    }
+  };
+
+  /**
+   * Tainted value `t` (share `sh`, at `hop`) reaches the far slot of edge `e`: an endpoint, a
+   * conversion into another asset, or the slot's balance. `a` of value arrives with it (0: it was
+   * already credited, clean, when the edge was swept).
+   */
+  const deliver = (e: number, a: number, t: number, sh: number, hop: number, depth: number) => {
+    const r = far[e]!;
+    const label = labelOfSlot(r);
+    if (label === LABEL_FEE) {
+      lost.fee += sh;
+      bal[r]! += a;
+      return;
+    }
+    noteArrival(r, e, t);
+    if (label === LABEL_STOP) {
+      addEndpoint(slotNode[r]!, e, t, sh);
+      bal[r]! += a;
+      return;
+    }
+    const c = hasConversions ? conversionOf(e) : null;
+    if (c) {
+      // The input stays on record as tainted, but its recipient (a pool, or a router that unwraps
+      // what it was paid) does not hold the value: it goes on as the converted asset.
+      absorbClean(r, a);
+      if (!Number.isFinite(c.ratio) || depth >= MAX_CONVERSION_DEPTH) {
+        lost.conversion += sh;
         return;
       }
-    }
-    arrive(to, e, t, share);
-  };
-
-  /** Tainted value arrives at a node that holds it: bring the node up to the arrival and schedule it. */
-  const arrive = (node: number, e: number, t: number, share: number) => {
-    nodeState(node);
-    const last = iCur[node]! > 0 ? at(iStart, iList, node, iCur[node]! - 1) : -1;
-    if (last >= 0 && !before(last, keyT(e), keyI(e))) {
-      // Already past this arrival (a swap whose output was logged before its input): retag the
-      // latest clean value held as tainted.
-      retag(assetState(node, asset[e]!), t, share);
-    } else {
-      // First delivery on this edge only: it is absorbed once.
-      if (edgeTaint[e] === t) pendingArrivals[node]!++;
-      if (!scheduled[node] && nodeKind[node] !== NODE_UTXO_TX) advance(node, keyT(e), keyI(e));
-    }
-    schedule(node);
-  };
-
-  const retag = (s: number, t: number, share: number) => {
-    slotTaint[s]! += t;
-    slotShare[s]! += share;
-    if (isPoison) slotPoisoned[s] = 1;
-    if (fifoLike) {
-      const lots = slotLots[s]!;
-      let rest = t;
-      for (let i = lots.lotAmount.length - 1; i >= lots.head && rest > 0; i--) {
-        const add = Math.min(lots.lotAmount[i]! - lots.lotTaint[i]!, rest);
-        lots.lotTaint[i]! += add;
-        rest -= add;
+      const ct = t * c.ratio;
+      if (c.out >= 0) {
+        const k = c.out - g0;
+        // The converted value's path goes back through the input.
+        noteArrival(near[c.out]!, e, t);
+        if (!swept[k]) {
+          extraT[k]! += ct;
+          extraShare[k]! += sh;
+          if (hop < extraHop[k]!) extraHop[k] = hop;
+          return;
+        }
+        // Already swept (the output was logged before the input): its recipient holds the value.
+        if (recOf[k]! >= 0) {
+          recTaint[recOf[k]!]! += ct;
+          recShare[recOf[k]!]! += sh;
+        } else recOf[k] = record(c.out, ct, sh, hop);
+        deliver(c.out, 0, ct, sh, hop, depth + 1);
+        return;
       }
+      // No transfer brings the converted value: WETH9 mints on deposit without a Transfer log, so
+      // a router that wraps ether holds the WETH it then pays on. Credit it there.
+      const held = findSlot(c.target, c.targetAsset);
+      if (held === undefined) {
+        const key = `${c.target}:${c.targetAsset}`;
+        const h = heldElsewhere.get(key) ?? {
+          node: c.target,
+          asset: c.targetAsset,
+          taint: 0,
+          share: 0,
+        };
+        h.taint += ct;
+        h.share += sh;
+        heldElsewhere.set(key, h);
+        return;
+      }
+      noteArrival(held, e, t);
+      absorbTainted(held, amount[e]! * c.ratio, ct, sh, hop);
+      if (grouped) passOn(held, e, hop, depth);
+      return;
     }
+    absorbTainted(r, a, t, sh, hop);
+    // Value that arrived earlier in this transaction and is tainted only now (its conversion's
+    // input was logged after it) may have left again in the transaction: follow it.
+    if (a === 0 && grouped) passOn(r, e, hop, depth);
   };
 
-  /** Replays an unscheduled node's flows up to key (t, i) inclusive: its outflows then carry no taint. */
-  const advance = (node: number, t: number, i: number) => {
-    // Departures in the same second as the arrival may carry it (the order of transfers within a
-    // second is not known): only strictly earlier ones are replayed here.
-    for (let o = nextOut(node); o >= 0 && keyT(o) < t; o = nextOut(node)) {
-      absorbUntil(node, keyT(o), SAME_SECOND_ALL, false);
-      const g = collectGroup(node, o);
-      allocateGroup(node, g);
-      for (let k = 0; k < g; k++) if (groupTaint[k]! > 0) lostTaint(groupShare[k]!);
+  /**
+   * Moves taint just found at slot `r` on along the departures from `r` of the same transaction
+   * already swept (value that passed through `r` within the transaction, e.g. a router unwrapping
+   * WETH and paying the ether on, whose internal transfers are stored before the token logs that
+   * taint them), as far as each departure has room for it.
+   */
+  const passOn = (r: number, e: number, hop: number, depth: number) => {
+    if (depth >= MAX_CONVERSION_DEPTH) return;
+    const o0 = SLOT_STRIDE * r;
+    for (let o = g0; o < g1 && st[o0 + TAINT]! > TAINT_EPSILON; o++) {
+      const k = o - g0;
+      if (o === e || !swept[k] || near[o] !== r || tx[o] !== tx[e]) continue;
+      const carried = recOf[k]! >= 0 ? recTaint[recOf[k]!]! : 0;
+      const move = Math.min(st[o0 + TAINT]!, amount[o]! - carried);
+      if (move <= TAINT_EPSILON) continue;
+      const moveShare = (st[o0 + SHARE]! * move) / st[o0 + TAINT]!;
+      st[o0 + TAINT]! -= move;
+      st[o0 + SHARE]! -= moveShare;
+      if (st[o0 + TAINT]! <= TAINT_EPSILON) {
+        st[o0 + TAINT] = 0;
+        st[o0 + SHARE] = 0;
+        if (fifoLike) lotsOf[r] = undefined;
+        tainted[r] = 0;
+        taintedSlots--;
+      }
+      if (recOf[k]! >= 0) {
+        recTaint[recOf[k]!]! += move;
+        recShare[recOf[k]!]! += moveShare;
+      } else recOf[k] = record(o, move, moveShare, hop + 1);
+      deliver(o, 0, move, moveShare, hop + 1, depth + 1);
     }
-    absorbUntil(node, t, i, true);
-  };
-  // Taint left on an unscheduled node's outflow would be a bug in scheduling; count it as lost, not traced.
-  const lostTaint = (share: number) => {
-    lost.limit += share;
-  };
-
-  const wake = (node: number) => {
-    scheduled[node] = 0;
-    nodeState(node);
-    const o = nextOut(node);
-    if (o < 0) return;
-    if (nodeKind[node] === NODE_UTXO_TX) absorbUntil(node, MAX_U32 + 1, 0, false);
-    else absorbUntil(node, keyT(o), SAME_SECOND_ALL, false);
-    const g = collectGroup(node, o);
-    allocateGroup(node, g);
-    const hop = nodeHop[node]! + 1;
-    for (let k = 0; k < g; k++) {
-      const t = groupTaint[k]!;
-      if (t <= TAINT_EPSILON) continue;
-      const share = groupShare[k]!;
-      if (hop > maxHops) lost.limit += share;
-      else if (t < minValue) lost.dust += share;
-      else deliver(groupEdges[k]!, t, share, hop, 0);
-    }
-    // Taint delivered ahead (several seeds) still has to arrive and leave again.
-    if (pendingArrivals[node]! > 0 || tainted(node)) schedule(node);
   };
 
   // --- Seeds -------------------------------------------------------------------------------------
   const seedEdges: number[] = [];
   const seedNodes: number[] = [];
+  const inWindow = (e: number) => e >= lo && e < hi;
+  const nearNode = (e: number) => slotNode[near[e]!]!;
+  const farNode = (e: number) => slotNode[far[e]!]!;
   for (const seed of parameters.seeds) {
     if (seed.kind === 'address') {
       const node = index.nodeId(seed.chain, seed.address);
@@ -665,14 +604,11 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
         });
       }
       seedNodes.push(node);
-      nodeHop[node] = 0;
+      seedNode[node] = 1;
       // Everything it received (forward) or sent (backward) in the window is the traced value.
-      const len = iStart[node + 1]! - iStart[node]!;
-      for (let k = 0; k < len; k++) {
-        const e = at(iStart, iList, node, k);
-        // What a swap of its own gave back is the same value again, not more of it.
-        if (inWindow(e) && !index.conversions.has(tx[e]!)) seedEdges.push(e);
-      }
+      // What a swap of its own gave back is the same value again, not more of it.
+      for (let e = lo; e < hi; e++)
+        if (farNode(e) === node && !index.conversions.has(tx[e]!)) seedEdges.push(e);
       continue;
     }
     const txId = index.txId(seed.chain, seed.txHash);
@@ -689,86 +625,325 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
           { code: 'TRACE_SEED_NOT_FOUND' },
         );
       }
-      seedEdges.push(e);
+      if (inWindow(e)) seedEdges.push(e);
       continue;
     }
+    const inTx: number[] = [];
+    for (let e = lo; e < hi; e++) if (tx[e] === txId) inTx.push(e);
     const txNode = index.nodeId(seed.chain, seed.txHash);
     if (txNode !== undefined && nodeKind[txNode] === NODE_UTXO_TX) {
-      const len = oStart[txNode + 1]! - oStart[txNode]!;
-      for (let k = 0; k < len; k++) seedEdges.push(at(oStart, oList, txNode, k));
+      // A UTXO transaction: its outputs (backward: its inputs).
+      for (const e of inTx) if (nearNode(e) === txNode) seedEdges.push(e);
       continue;
     }
     // Account transaction: the transfers whose far end passes nothing on within the transaction
     // (an intermediate hop inside the transaction would count the value twice).
-    const inTx: number[] = [];
-    for (let e = 0; e < index.edgeCount; e++) if (tx[e] === txId) inTx.push(e);
-    const near = fwd ? index.src : index.dst;
     for (const e of inTx) {
-      if (!inTx.some((x) => x !== e && near[x] === far[e] && asset[x] === asset[e]))
+      const to = farNode(e);
+      const a = slotAsset[far[e]!]!;
+      if (!inTx.some((x) => x !== e && nearNode(x) === to && slotAsset[near[x]!] === a))
         seedEdges.push(e);
     }
   }
-  seedEdges.sort((a, b) => keyT(a) - keyT(b) || keyI(a) - keyI(b));
-  const uniqueSeeds = seedEdges.filter((e, k) => k === 0 || seedEdges[k - 1] !== e);
+  // Gas is not value that was sent: a fee paid by a seed transaction is no seed.
+  const isFee = (e: number) => nodeKind[slotNode[index.dstSlot[e]!]!] === NODE_FEE_SINK;
+  const uniqueSeeds = [...new Set(seedEdges)].filter((e) => !isFee(e)).sort((a, b) => a - b);
 
   const seedValue = new Map<number, number>();
-  for (const e of uniqueSeeds)
-    seedValue.set(asset[e]!, (seedValue.get(asset[e]!) ?? 0) + amount[e]!);
+  for (const e of uniqueSeeds) {
+    const a = slotAsset[far[e]!]!;
+    seedValue.set(a, (seedValue.get(a) ?? 0) + amount[e]!);
+  }
   // Several seed assets cannot be added without prices: each counts for an equal part of the whole.
   const seedAssets = [...seedValue.keys()].sort((a, b) => a - b);
   const partPerAsset = seedAssets.length > 0 ? 1 / seedAssets.length : 0;
-  const seedNodeSet = new Set(seedNodes);
-  for (const e of uniqueSeeds) {
-    edgeTaint[e] = amount[e]!;
-    edgeShare[e] = (amount[e]! / seedValue.get(asset[e]!)!) * partPerAsset;
-    tracedEdges.push(e);
-    const seedHop = seedNodeSet.has(far[e]!) ? 0 : 1;
-    edgeHop[e] = seedHop;
-    if (nodeHop[far[e]!]! > seedHop) nodeHop[far[e]!] = seedHop;
-    if (amount[e]! > bestInTaint[far[e]!]!) {
-      bestInTaint[far[e]!] = amount[e]!;
-      bestIn[far[e]!] = e;
+  for (const node of seedNodes) labelState[node] = LABEL_NONE; // a seed is traced through, whatever it is labelled
+  const seedShare = new Map<number, number>();
+  for (const e of uniqueSeeds)
+    seedShare.set(e, (amount[e]! / seedValue.get(slotAsset[far[e]!]!)!) * partPerAsset);
+  /** Seeds in sweep order; `nextSeed` is the first not yet swept. */
+  const seedOrder = fwd ? uniqueSeeds : [...uniqueSeeds].reverse();
+  let nextSeed = 0;
+
+  /** Sweeps edge `e`: its sender pays it, its taint (policy, seed, conversion) goes to its recipient. */
+  const sweep = (e: number) => {
+    edgesVisited++;
+    const s = near[e]!;
+    const a = amount[e]!;
+    let t = 0;
+    let sh = 0;
+    let hop = HOP_UNSET;
+    if (isTainted(s)) {
+      spend(s, a, e);
+      t = spent.t;
+      sh = spent.sh;
+      if (t > 0) hop = st[SLOT_STRIDE * s + HOP]! + 1;
+    } else bal[s] = bal[s]! > a ? bal[s]! - a : 0;
+    // Within a group edges may be swept out of order: look the seed up (the group end moves nextSeed).
+    const isSeed = grouped
+      ? groupHasSeed && seedShare.has(e)
+      : nextSeed < seedOrder.length && seedOrder[nextSeed] === e && ++nextSeed > 0;
+    if (isSeed) {
+      // A seed transfer is tainted in full; what its sender's policy gave it is part of that.
+      t = a;
+      sh += seedShare.get(e)!;
+      hop = seedNode[farNode(e)] ? 0 : 1;
+    }
+    let k = -1;
+    if (grouped) {
+      k = e - g0;
+      swept[k] = 1;
+      if (extraT[k]! > 0) {
+        t += extraT[k]!;
+        sh += extraShare[k]!;
+        if (extraHop[k]! < hop) hop = extraHop[k]!;
+      }
+    }
+    const r = far[e]!;
+    if (t <= TAINT_EPSILON) {
+      absorbClean(r, a);
+      return;
+    }
+    if (hop > maxHops) {
+      lost.limit += sh;
+      absorbClean(r, a);
+      return;
+    }
+    if (t < minValue) {
+      lost.dust += sh;
+      absorbClean(r, a);
+      return;
+    }
+    // Gas paid with tainted value is spent: counted, not listed as a traced edge of every hop.
+    if (labelOfSlot(r) === LABEL_FEE) {
+      lost.fee += sh;
+      absorbClean(r, a);
+      return;
+    }
+    const rec = record(e, t, sh, hop);
+    if (k >= 0) recOf[k] = rec;
+    deliver(e, a, t, sh, hop, 0);
+  };
+
+  /** Sweeps edge `e` from a clean sender that is no seed (most edges): balances only. */
+  const sweepClean = (e: number) => {
+    edgesVisited++;
+    const a = amount[e]!;
+    const s = near[e]!;
+    const b = bal[s]!;
+    bal[s] = b > a ? b - a : 0;
+    if (fifoLike) absorbClean(far[e]!, a);
+    else bal[far[e]!]! += a;
+  };
+
+  /** Whether taint can move in the group g0..g1-1: a seed in it, or a tainted sender. */
+  const groupIsLive = () => {
+    if (nextSeed < seedOrder.length && seedOrder[nextSeed]! >= g0 && seedOrder[nextSeed]! < g1)
+      return true;
+    for (let e = g0; e < g1; e++) if (tainted[near[e]!] === 1) return true;
+    return false;
+  };
+  /**
+   * A group no taint moves in: balances only, its arrivals before its departures (the order of a
+   * second's transfers is not always known; this way a balance does not depend on it).
+   */
+  const sweepCleanGroup = () => {
+    edgesVisited += g1 - g0;
+    for (let e = g0; e < g1; e++) {
+      if (fifoLike) absorbClean(far[e]!, amount[e]!);
+      else bal[far[e]!]! += amount[e]!;
+    }
+    for (let e = g0; e < g1; e++) {
+      const s = near[e]!;
+      const a = amount[e]!;
+      bal[s] = bal[s]! > a ? bal[s]! - a : 0;
+    }
+  };
+
+  // --- Groups: the transfers of one second, with departures waiting for cover.
+  /** Arrivals of this group at a slot not yet swept, in all and from one transaction (`slot|tx`). */
+  const pendingIn = new Uint32Array(slotCount);
+  const pendingInTx = new Map<string, number>();
+  /**
+   * Whether departure `e` waits for arrivals of this second at its sender: a UTXO transaction for
+   * all its inputs; an account while its balance does not cover it, or while its own transaction
+   * still brings it value (a pass-through pays on what it received). Nothing more arriving: it pays
+   * now, and unknown earlier balance counts as clean.
+   */
+  const waits = (e: number) => {
+    const s = near[e]!;
+    if (pendingIn[s] === 0) return false;
+    if (hasUtxo && nodeKind[slotNode[s]!] === NODE_UTXO_TX) return true;
+    if (bal[s]! < amount[e]! * (1 - COVER_TOLERANCE)) return true;
+    return (pendingInTx.get(`${s}|${tx[e]}`) ?? 0) > 0;
+  };
+  const enqueue = (e: number) => {
+    const s = near[e]!;
+    const k = e - g0;
+    if (queueHead[s] === -1) {
+      queueHead[s] = e;
+      queuedSlots.push(s);
+    } else queueNext[queueTail[s]! - g0] = e;
+    queueTail[s] = e;
+    queueNext[k] = -1;
+    deferred.push(e);
+  };
+  /** Sweeps `e` and then whatever waited at its recipient and is now covered. */
+  const run = (e: number) => {
+    sweep(e);
+    const r = far[e]!;
+    pendingIn[r]!--;
+    const key = `${r}|${tx[e]}`;
+    pendingInTx.set(key, pendingInTx.get(key)! - 1);
+    let head = queueHead[r]!;
+    while (head !== -1 && !waits(head)) {
+      queueHead[r] = queueNext[head - g0]!;
+      run(head);
+      head = queueHead[r]!;
+    }
+  };
+  const sweepGroup = () => {
+    const size = g1 - g0;
+    ensureScratch(size);
+    grouped = true;
+    const inGroup = (e: number) => e >= g0 && e < g1;
+    groupHasSeed = nextSeed < seedOrder.length && inGroup(seedOrder[nextSeed]!);
+    for (let e = g0; e < g1; e++) {
+      const r = far[e]!;
+      pendingIn[r]!++;
+      const key = `${r}|${tx[e]}`;
+      pendingInTx.set(key, (pendingInTx.get(key) ?? 0) + 1);
+    }
+    if (isTiho) allotTiho();
+    for (let i = 0; i < size; i++) {
+      const e = fwd ? g0 + i : g1 - 1 - i;
+      if (swept[e - g0]) continue;
+      if (queueHead[near[e]!] !== -1 || waits(e)) enqueue(e);
+      else run(e);
+    }
+    // What still waits is paid as far as the sender can (unknown earlier balance is clean), in
+    // order; a UTXO transaction's outputs still wait for inputs so paid (unless in a cycle).
+    const force = (e: number) => {
+      queueHead[near[e]!] = queueNext[e - g0]!;
+      run(e);
+    };
+    for (let progress = true; progress;) {
+      progress = false;
+      for (const e of deferred) {
+        if (swept[e - g0]) continue;
+        const s = near[e]!;
+        if (hasUtxo && nodeKind[slotNode[s]!] === NODE_UTXO_TX && pendingIn[s]! > 0) continue;
+        force(e);
+        progress = true;
+      }
+    }
+    for (const e of deferred) if (!swept[e - g0]) force(e);
+    for (const s of queuedSlots) queueHead[s] = -1;
+    queuedSlots.length = 0;
+    deferred.length = 0;
+    extraT.fill(0, 0, size);
+    extraShare.fill(0, 0, size);
+    extraHop.fill(HOP_UNSET, 0, size);
+    swept.fill(0, 0, size);
+    recOf.fill(-1, 0, size);
+    for (let e = g0; e < g1; e++) pendingIn[far[e]!] = 0;
+    pendingInTx.clear();
+    tihoCount = 0;
+    grouped = false;
+    while (nextSeed < seedOrder.length && inGroup(seedOrder[nextSeed]!)) nextSeed++;
+  };
+
+  /** TIHO: each tainted sender's outputs of one transaction in this group, largest first, take its taint. */
+  const allotTiho = () => {
+    const bySender = new Map<string, number[]>();
+    for (let e = g0; e < g1; e++) {
+      const s = near[e]!;
+      if (!isTainted(s)) continue;
+      const key = `${s}:${tx[e]}`;
+      const list = bySender.get(key);
+      if (list) list.push(e);
+      else bySender.set(key, [e]);
+    }
+    let total = 0;
+    for (const list of bySender.values()) total += list.length;
+    tihoEdges = new Uint32Array(total);
+    tihoAlloc = new Float64Array(total);
+    tihoCount = 0;
+    for (const list of bySender.values()) {
+      list.sort((x, y) => amount[y]! - amount[x]! || x - y);
+      let rest = st[SLOT_STRIDE * near[list[0]!]! + TAINT]!;
+      for (const e of list) {
+        const t = Math.min(amount[e]!, rest);
+        rest -= t;
+        tihoEdges[tihoCount] = e;
+        tihoAlloc[tihoCount++] = t;
+      }
+    }
+  };
+
+  // --- The sweep. Policies that weigh taint against balances start at the window's start (the
+  // balances must be known); TIHO only needs them from the first seed on.
+  let k: number;
+  if (seedOrder.length === 0) k = fwd ? hi : lo - 1;
+  else if (isTiho) k = seedOrder[0]!;
+  else k = fwd ? lo : hi - 1;
+  if (fwd) {
+    while (k > lo && time[k - 1] === time[k]) k--;
+    while (k < hi) {
+      if (taintedSlots === 0 && nextSeed === seedOrder.length) break;
+      g0 = k;
+      g1 = k + 1;
+      while (g1 < hi && time[g1] === time[g0]) g1++;
+      if (g1 - g0 > 1) {
+        if (groupIsLive()) sweepGroup();
+        else sweepCleanGroup();
+      } else if (tainted[near[k]!] === 1 || seedOrder[nextSeed] === k) sweep(k);
+      else sweepClean(k);
+      k = g1;
+    }
+  } else {
+    while (k >= lo && k + 1 < hi && time[k + 1] === time[k]) k++;
+    while (k >= lo) {
+      if (taintedSlots === 0 && nextSeed === seedOrder.length) break;
+      g1 = k + 1;
+      g0 = k;
+      while (g0 > lo && time[g0 - 1] === time[k]) g0--;
+      if (g1 - g0 > 1) {
+        if (groupIsLive()) sweepGroup();
+        else sweepCleanGroup();
+      } else if (tainted[near[k]!] === 1 || seedOrder[nextSeed] === k) sweep(k);
+      else sweepClean(k);
+      k = g0 - 1;
     }
   }
-  for (const node of seedNodes) {
-    nodeState(node);
-    labelState[node] = 1; // a seed is traced through, whatever it is labelled
-    schedule(node);
-  }
-  for (const e of uniqueSeeds) {
-    const to = far[e]!;
-    if (seedNodeSet.has(to)) {
-      pendingArrivals[to]!++;
+
+  // --- What is still held: tainted balances (a UTXO transaction's leftover is its fee).
+  /** Tainted value still held, per slot (-1: a converted value with no slot of its own). */
+  const unspent: { slot: number; node: number; asset: number; taint: number; share: number }[] = [];
+  for (let s = 0; s < slotCount; s++) {
+    if (!isTainted(s)) continue;
+    const held = isPoison ? bal[s]! : st[SLOT_STRIDE * s + TAINT]!;
+    // Less than half a raw unit prints as 0: residue of splitting, not a place value is held.
+    if (held < MIN_HELD) {
+      if (held > TAINT_EPSILON) lost.dust += isPoison ? 0 : st[SLOT_STRIDE * s + SHARE]!;
       continue;
     }
-    if (lookupLabel(to) === 3) addEndpoint(to, e, amount[e]!, edgeShare[e]!);
-    else arrive(to, e, amount[e]!, edgeShare[e]!);
+    const sh = isPoison
+      ? st[SLOT_STRIDE * s + TAINT]! > 0
+        ? (held * st[SLOT_STRIDE * s + SHARE]!) / st[SLOT_STRIDE * s + TAINT]!
+        : 0
+      : st[SLOT_STRIDE * s + SHARE]!;
+    const node = slotNode[s]!;
+    if (nodeKind[node] === NODE_UTXO_TX) lost.fee += sh;
+    else unspent.push({ slot: s, node, asset: slotAsset[s]!, taint: held, share: sh });
   }
+  for (const h of heldElsewhere.values()) unspent.push({ slot: -1, ...h });
 
-  // --- Main loop: wake nodes in (time, edge) order so every arrival is known before a departure.
-  // A node reached in the second of its own departures is scheduled at them (a key that may sort
-  // before the current one): they carry what arrived in that second, whatever the edge numbering.
-  while (heapSize > 0) wake(heapPop());
-
-  // --- What is still held: arrivals after a node's last departure, then the balances.
-  const unspent: { node: number; asset: number; taint: number; share: number }[] = [];
-  for (let k = 0; k < stateNodes.length; k++) {
-    const node = stateNodes[k]!;
-    absorbUntil(node, MAX_U32 + 1, 0, false);
-    for (let s = firstSlot[node]!; s >= 0; s = slotNext[s]!) {
-      const taint = slotTaint[s]!;
-      const held = isPoison ? (slotPoisoned[s] ? slotBalance[s]! : 0) : taint;
-      if (held <= TAINT_EPSILON) continue;
-      const share = isPoison ? (taint > 0 ? (held * slotShare[s]!) / taint : 0) : slotShare[s]!;
-      if (nodeKind[node] === NODE_UTXO_TX) lost.fee += share;
-      else unspent.push({ node, asset: slotAsset[s]!, taint: held, share });
-    }
-  }
-
-  return buildResult();
+  return { edgesVisited, taintedEdges: recCount, result: buildResult };
 
   function buildResult(): TraceResult {
     // Names are looked up once per node and asset: a result lists many edges between few nodes.
+    // Maps, not arrays of nodeCount: a large holey array falls back to slow dictionary elements.
     const names = new Map<number, string>();
     const addresses = new Map<number, string>();
     const assetNames = new Map<number, string>();
@@ -798,17 +973,21 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
       return name;
     };
     const seedEdgeSet = new Set(uniqueSeeds);
+    // Nodes on the path being built carry its stamp: a cycle of best arrivals ends the path.
+    const onPath = new Uint32Array(n);
+    let stamp = 0;
     const pathTo = (edge: number) => {
-      const path: string[] = [addressOf(far[edge]!)];
-      const seen = new Set<number>([far[edge]!]);
+      stamp++;
+      const path: string[] = [addressOf(farNode(edge))];
+      onPath[farNode(edge)] = stamp;
       let e = edge;
       while (e >= 0) {
-        const from = fwd ? index.src[e]! : index.dst[e]!;
-        if (seen.has(from)) break;
-        seen.add(from);
+        const from = nearNode(e);
+        if (onPath[from] === stamp) break;
+        onPath[from] = stamp;
         path.push(addressOf(from));
-        if (nodeHop[from] === 0 || seedEdgeSet.has(e)) break;
-        e = bestIn[from]!;
+        if (seedNode[from] || seedEdgeSet.has(e)) break;
+        e = bestIn[near[e]!]!;
       }
       return fwd ? path.reverse() : path;
     };
@@ -843,7 +1022,7 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
     }
     for (const u of unspent) {
       const { chain, address } = index.node(u.node);
-      const label = lookupLabel(u.node) === 2 ? labelOf.get(u.node)! : null;
+      const label = lookupLabel(u.node) === LABEL_PASS ? labelOf.get(u.node)! : null;
       endpoints.push({
         chain,
         address,
@@ -857,7 +1036,9 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
         finding: fwd ? `still held at ${address}` : `came from ${address}`,
         destination: undefined,
         paths:
-          bestIn[u.node]! >= 0 && nodeHop[u.node] !== 0 ? [pathTo(bestIn[u.node]!)] : [[address]],
+          u.slot >= 0 && bestIn[u.slot]! >= 0 && !seedNode[u.node]
+            ? [pathTo(bestIn[u.slot]!)]
+            : [[address]],
       });
     }
     const lostTotal = lost.limit + lost.dust + lost.conversion + lost.fee;
@@ -897,17 +1078,20 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
     };
     for (const node of seedNodes) addNode(node);
     const edges: TraceEdge[] = [];
-    for (const e of tracedEdges) {
-      addNode(index.src[e]!);
-      addNode(index.dst[e]!);
+    const src = (e: number) => slotNode[index.srcSlot[e]!]!;
+    const dst = (e: number) => slotNode[index.dstSlot[e]!]!;
+    for (let i = 0; i < recCount; i++) {
+      const e = recEdge[i]!;
+      addNode(src(e));
+      addNode(dst(e));
       edges.push({
-        from: nodeName(index.src[e]!),
-        to: nodeName(index.dst[e]!),
+        from: nodeName(src(e)),
+        to: nodeName(dst(e)),
         txHash: index.txHash(tx[e]!),
-        asset: assetName(asset[e]!),
+        asset: assetName(slotAsset[index.srcSlot[e]!]!),
         amount: toDecimal(amount[e]!),
-        tainted: toDecimal(edgeTaint[e]!),
-        hop: edgeHop[e]!,
+        tainted: toDecimal(recTaint[i]!),
+        hop: recHop[i]!,
         time: time[e]!,
       });
     }
@@ -943,6 +1127,12 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
         })),
         traced: tracedRaw * norm,
         untraced: lostTotal * norm,
+        untracedBy: {
+          hopLimit: lost.limit * norm,
+          dust: lost.dust * norm,
+          conversion: lost.conversion * norm,
+          fees: lost.fee * norm,
+        },
         byCategory,
         edgesVisited,
       },
@@ -955,7 +1145,9 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** Raw units as an integer decimal string (fractions of a raw unit are float residue). */
 function toDecimal(value: number): string {
   const rounded = Math.round(value);
-  // A safe integer prints exactly as a number (no BigInt); larger ones need BigInt's exact digits.
-  if (Math.abs(rounded) <= Number.MAX_SAFE_INTEGER) return String(rounded === 0 ? 0 : rounded);
+  // Below 1e21 a number prints as plain digits: its shortest round-trip form, so a double that
+  // stands for 1234567890123456789 prints 1234567890123456800, claiming no false digits (and 4x
+  // faster than BigInt, which above 1e21 is needed to avoid an exponent).
+  if (Math.abs(rounded) < 1e21) return String(rounded === 0 ? 0 : rounded);
   return BigInt(rounded).toString();
 }

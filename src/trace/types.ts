@@ -7,14 +7,19 @@
 /** Kinds of node in the index: an account (address), or a UTXO transaction joining its inputs and outputs. */
 export const NODE_ACCOUNT = 0;
 export const NODE_UTXO_TX = 1;
+/** Where a chain's gas fees go (one node per chain): value that arrives there is spent. */
+export const NODE_FEE_SINK = 2;
+/** The fee sink's name in the node table: no address or transaction hash looks like it. */
+export const FEE_SINK_NAME = '(fees)';
 
 /**
- * The transfer graph of a store, as typed arrays (CSR). Edge `e` moves `amount[e]` of asset
- * `asset[e]` from node `src[e]` to node `dst[e]` at `time[e]` (Unix seconds), in transaction
- * `tx[e]`. Edges are numbered by (source, time, store order), so the outgoing edges of node `n`
- * are the ids `outStart[n] .. outStart[n+1]-1` themselves, in time order (an `outEdges` array
- * would be the identity: leaving it out keeps the index at 32 bytes per edge). Incoming edges
- * are `inEdges[inStart[n] .. inStart[n+1])`, sorted by (time, edge id).
+ * The transfer graph of a store, as typed arrays. Edges are numbered in time order (ties keep the
+ * store's order: block, transaction, position), so a trace is one sweep over the edge ids.
+ *
+ * A vertex is a *slot*: one asset at one node (`slotNode[s]`, `slotAsset[s]`), because taint and
+ * balances are per asset. Edge `e` moves `amount[e]` from slot `srcSlot[e]` to slot `dstSlot[e]`
+ * (same asset) at `time[e]` (Unix seconds), in transaction `tx[e]`. Per edge that is 24 bytes, and
+ * 8 per slot; there are no adjacency lists: the sweep does not need them.
  *
  * UTXO transactions (Bitcoin) become a node of kind NODE_UTXO_TX: inputs are edges address -> tx node,
  * outputs tx node -> address, so value is followed through many-in/many-out transactions.
@@ -23,21 +28,21 @@ export const NODE_UTXO_TX = 1;
 export type GraphIndex = {
   nodeCount: number;
   edgeCount: number;
-  /** Per node: NODE_ACCOUNT or NODE_UTXO_TX. */
+  slotCount: number;
+  /** Per node: NODE_ACCOUNT, NODE_UTXO_TX or NODE_FEE_SINK. */
   nodeKind: Uint8Array;
-  src: Uint32Array;
-  dst: Uint32Array;
-  /** Interned asset id (see `assets`). */
-  asset: Uint32Array;
+  /** Per slot: its node and interned asset id (see `assets`). */
+  slotNode: Uint32Array;
+  slotAsset: Uint32Array;
+  /** Per edge: the slot value leaves and the slot it reaches. */
+  srcSlot: Uint32Array;
+  dstSlot: Uint32Array;
   /** Value in raw units, as a double (about 15 significant digits; exact sums come from the store). */
   amount: Float64Array;
+  /** Non-decreasing in the edge id. */
   time: Uint32Array;
   /** Interned transaction id (see `txHashes`). */
   tx: Uint32Array;
-  /** Out edges of `n`: ids `outStart[n]` to `outStart[n+1]-1` (length nodeCount + 1). */
-  outStart: Uint32Array;
-  inStart: Uint32Array;
-  inEdges: Uint32Array;
   /** Node id -> `chain` and canonical address (for a UTXO tx node: its tx hash). */
   node(id: number): { chain: string; address: string };
   /** Canonical address -> node id, or undefined. */
@@ -139,6 +144,8 @@ export type TraceResult = {
     /** Share of the seed value traced to endpoints, and not (limits, dust): they add up to 1. */
     traced: number;
     untraced: number;
+    /** The untraced share by cause: hop limit, dust (minValue), unresolvable conversions, gas fees. */
+    untracedBy: { hopLimit: number; dust: number; conversion: number; fees: number };
     /** Traced value by category and entity. */
     byCategory: { category: string; entity: string | null; share: number }[];
     edgesVisited: number;

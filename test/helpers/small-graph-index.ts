@@ -1,6 +1,7 @@
-import { createInterner } from '../../src/trace/graph-index.ts';
+import { assembleGraphIndex, createInterner } from '../../src/trace/graph-index.ts';
 import {
   NODE_ACCOUNT,
+  NODE_FEE_SINK,
   NODE_UTXO_TX,
   type Conversion,
   type GraphIndex,
@@ -31,14 +32,16 @@ export type SmallGraphParameters = {
   edges: readonly SmallEdge[];
   /** Node names that are UTXO transaction nodes (NODE_UTXO_TX). */
   utxoTxs?: readonly string[] | undefined;
+  /** Node names that are fee sinks (NODE_FEE_SINK): edges to them are gas. */
+  feeSinks?: readonly string[] | undefined;
   conversions?: readonly SmallConversion[] | undefined;
   chain?: string | undefined;
 };
 
 /**
- * A GraphIndex built from a literal list of edges, with the CSR rules of the real index: edge ids
- * in list order, each node's out and in edges sorted by (time, edge id). Names are used as
- * addresses (and as tx hashes); assets default to `native`.
+ * A GraphIndex built from a literal list of edges by the real index's builder core (edges numbered
+ * by time, ties in list order). Names are used as addresses (and as tx hashes); assets default to
+ * `native`.
  *
  * @example
  * const index = smallGraphIndex({ edges: [{ from: 'a', to: 'b', amount: 10, time: 1 }] });
@@ -55,21 +58,24 @@ export function smallGraphIndex(parameters: SmallGraphParameters): GraphIndex {
 
   const edges = parameters.edges;
   const m = edges.length;
-  const src = new Uint32Array(m);
-  const dst = new Uint32Array(m);
-  const asset = new Uint32Array(m);
-  const amount = new Float64Array(m);
-  const time = new Uint32Array(m);
-  const tx = new Uint32Array(m);
+  const columns = {
+    count: m,
+    src: new Uint32Array(m),
+    dst: new Uint32Array(m),
+    asset: new Uint32Array(m),
+    amount: new Float64Array(m),
+    time: new Uint32Array(m),
+    tx: new Uint32Array(m),
+  };
   edges.forEach((e, i) => {
-    src[i] = intern(e.from);
-    dst[i] = intern(e.to);
-    asset[i] = internAsset(e.asset ?? 'native');
-    amount[i] = e.amount;
-    time[i] = e.time;
-    tx[i] = internTx(e.tx ?? `tx${i}`);
+    columns.src[i] = intern(e.from);
+    columns.dst[i] = intern(e.to);
+    columns.asset[i] = internAsset(e.asset ?? 'native');
+    columns.amount[i] = e.amount;
+    columns.time[i] = e.time;
+    columns.tx[i] = internTx(e.tx ?? `tx${i}`);
   });
-  for (const name of parameters.utxoTxs ?? []) intern(name);
+  for (const name of [...(parameters.utxoTxs ?? []), ...(parameters.feeSinks ?? [])]) intern(name);
   for (const c of parameters.conversions ?? []) {
     intern(c.account);
     intern(c.recipient);
@@ -77,21 +83,9 @@ export function smallGraphIndex(parameters: SmallGraphParameters): GraphIndex {
     internAsset(c.assetOut);
     internTx(c.tx);
   }
-  const n = nodes.count;
-  const nodeKind = new Uint8Array(n).fill(NODE_ACCOUNT);
+  const nodeKind = new Uint8Array(nodes.count).fill(NODE_ACCOUNT);
   for (const name of parameters.utxoTxs ?? []) nodeKind[intern(name)] = NODE_UTXO_TX;
-
-  const csr = (ends: Uint32Array) => {
-    const start = new Uint32Array(n + 1);
-    for (let e = 0; e < m; e++) start[ends[e]! + 1]!++;
-    for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
-    const list = Array.from({ length: m }, (_, e) => e).sort(
-      (a, b) => ends[a]! - ends[b]! || time[a]! - time[b]! || a - b,
-    );
-    return { start, list: Uint32Array.from(list) };
-  };
-  const out = csr(src);
-  const inn = csr(dst);
+  for (const name of parameters.feeSinks ?? []) nodeKind[intern(name)] = NODE_FEE_SINK;
 
   const conversions = new Map<number, Conversion[]>();
   for (const c of parameters.conversions ?? []) {
@@ -108,45 +102,13 @@ export function smallGraphIndex(parameters: SmallGraphParameters): GraphIndex {
     });
     conversions.set(id, list);
   }
-
-  // Edges here keep their given numbers, so the out-order permutation travels with the index
-  // (the store's index numbers edges in out order instead; see traceFunds' outEdgeList).
-  const index: GraphIndex & { outEdges: Uint32Array } = {
-    nodeCount: n,
-    edgeCount: m,
+  return assembleGraphIndex({
+    nodes,
     nodeKind,
-    src,
-    dst,
-    asset,
-    amount,
-    time,
-    tx,
-    outStart: out.start,
-    outEdges: out.list,
-    inStart: inn.start,
-    inEdges: inn.list,
-    node: (id) => ({ chain, address: nodes.valueOf(id) }),
-    nodeId: (c, address) => nodes.idOf(c, address),
-    assetOf: (id) => ({ chain, asset: assets.valueOf(id) }),
-    assetId: (c, a) => assets.idOf(c, a),
-    txHash: (id) => txs.valueOf(id),
-    txId: (c, hash) => txs.idOf(c, hash),
+    assets,
+    txs,
+    edges: columns,
     conversions,
     watermark: { transfers: m },
-    byteLength: () =>
-      [
-        src,
-        dst,
-        asset,
-        amount,
-        time,
-        tx,
-        out.start,
-        out.list,
-        inn.start,
-        inn.list,
-        nodeKind,
-      ].reduce((s, a) => s + a.byteLength, 0),
-  };
-  return index;
+  });
 }

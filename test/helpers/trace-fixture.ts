@@ -149,6 +149,7 @@ export function handBuiltTrace(): TraceResult {
       seedValue: [{ chain: 'anvil', asset: 'native', amount: wei(100n) }],
       traced: 0.99,
       untraced: 0.01,
+      untracedBy: { hopLimit: 0, dust: 0.01, conversion: 0, fees: 0 },
       byCategory: [
         { category: 'bridge', entity: 'THORChain', share: 0.35 },
         { category: 'deposit_wallet', entity: f.exchangeEntity, share: 0.3 },
