@@ -23,10 +23,11 @@ import type { Store } from '../src/store/store.ts';
 import { buildGraphIndex, edgeSource } from '../src/trace/graph-index.ts';
 import { type MfTracerCase, readMfTracerCase } from '../src/trace/read-mftracer-case.ts';
 import { scoreAgainstGroundTruth, scoreAgainstSimulatorTruth } from '../src/trace/score.ts';
-import { traceFunds } from '../src/trace/trace-funds.ts';
-import { traceStore } from '../src/trace/trace-store.ts';
+import { TAINT_POLICIES, traceFunds } from '../src/trace/trace-funds.ts';
+import { endpointLabels, traceStore } from '../src/trace/trace-store.ts';
+import { loadReferenceLabels } from '../src/labels/reference.ts';
 import { simulatorPaths } from '../src/cli/commands/simulate.ts';
-import type { EndpointLabels, GraphIndex, TraceResult } from '../src/trace/types.ts';
+import type { GraphIndex, TaintPolicy, TraceResult } from '../src/trace/types.ts';
 import { traceAmountToBigInt } from '../src/trace/raw-amount.ts';
 import type { Truth } from '../src/simulate/truth.ts';
 
@@ -36,6 +37,8 @@ const SIM_SEED = 1;
 const SIM_SCALE = 1;
 /** Hops followed in the simulator traces: above the longest laundering path a scenario plays. */
 const SIM_MAX_HOPS = 64;
+/** The shipped label set (data/reference), as every new database gets it. */
+const REFERENCE_DIR = path.join(import.meta.dirname, '../data/reference');
 /** Issue 5 targets: share of stolen value at the right endpoint, and relative amount error. */
 const TARGET_ATTRIBUTED = 0.99;
 const TARGET_AMOUNT_TOLERANCE = 0.001;
@@ -235,7 +238,7 @@ async function evalSimulator(): Promise<boolean> {
     ]),
   );
   console.log(
-    '  note: "unspent" endpoints are overstated by the gas their address later paid (the index has no fee edges); the engine has no "frozen" category',
+    '  note: gas paid with stolen value is untraced (fees), not an endpoint; the engine has no "frozen" category (an issuer-frozen stablecoin balance shows as unspent)',
   );
   const attributedOk = rows.every((r) => (r.overall ?? 0) >= TARGET_ATTRIBUTED);
   const amountsOk = rows.every((r) => r.maxRelativeError <= TARGET_AMOUNT_TOLERANCE);
@@ -274,16 +277,16 @@ function isoSeconds(t: number): string {
 const EDGE_POSITION = 'edge:';
 
 /**
- * WORKAROUND (engine semantics, reported): an address seed traced forward starts from what the
- * address *received* in the window, which suits an attacker's address. MFTracer's sources are the
- * victims, whose stolen value is what they *sent* (the case has no transfer into them; only the
- * background does). So the seeds are every transfer out of a victim in the window, the background
- * ones included (an investigator does not know which of a victim's outflows were the theft), as
- * `transfer` seeds whose position names the index edge.
+ * The seeds: the theft, as an investigator has it from the victims' reports, i.e. the transfers out
+ * of a victim in the window made by the case's own transactions (the victims' background payments
+ * are not theft and not seeds). An address seed would not do: traced forward it starts from what
+ * the address *received*, which suits an attacker's address, while a victim's stolen value is what
+ * it *sent*. They are `transfer` seeds whose position names the index edge.
  */
 function victimOutflows(
   index: GraphIndex,
   victims: readonly string[],
+  theftTxs: ReadonlySet<string>,
   since: number,
   until: number,
 ) {
@@ -294,7 +297,7 @@ function victimOutflows(
     if (node !== undefined) nodes.add(node);
   }
   for (let e = 0; e < index.edgeCount; e++)
-    if (nodes.has(edgeSource(index, e)))
+    if (nodes.has(edgeSource(index, e)) && theftTxs.has(index.txHash(index.tx[e]!)))
       if (index.time[e]! >= since && index.time[e]! <= until)
         seeds.push({
           kind: 'transfer',
@@ -311,6 +314,8 @@ type CaseRow = {
   /** Terminals the same trace reaches without the background. */
   reachedAlone: number;
   precisionAlone: number | null;
+  /** The same case with background, by policy (haircut first). */
+  policies: { policy: TaintPolicy; reached: number; precision: number | null }[];
   atBackground: number;
   untraced: number;
   name: string;
@@ -388,8 +393,12 @@ async function evalMfTracerCase(dir: string): Promise<CaseRow> {
     for (let i = 0; i < BACKGROUND_OUT_PER_ADDRESS; i++)
       emit(address, syntheticAddress(counter + 1));
   }
-  const alone = await traceCaseCsv(c, lines.slice(0, 1 + raw.length), since, until);
-  const mixed = await traceCaseCsv(c, lines, since, until);
+  const alone = (await traceCaseCsv(c, lines.slice(0, 1 + raw.length), since, until))[0]!;
+  const byPolicy = await traceCaseCsv(c, lines, since, until, [
+    'haircut',
+    ...TAINT_POLICIES.filter((p) => p !== 'haircut'),
+  ]);
+  const mixed = byPolicy[0]!;
   return {
     name: c.name,
     edges: c.edges.length,
@@ -416,6 +425,11 @@ async function evalMfTracerCase(dir: string): Promise<CaseRow> {
         mixed.result.endpoints.reduce((sum, e) => sum + e.share, 0),
       ),
     untraced: Math.max(0, mixed.result.summary.untraced),
+    policies: byPolicy.map((p) => ({
+      policy: p.policy,
+      reached: p.score.terminalsReached,
+      precision: p.score.precision,
+    })),
     note: c.sources.length === 0 ? 'no source addresses' : '',
   };
 }
@@ -441,12 +455,16 @@ function timeRespectingReach(c: MfTracerCase, times: readonly number[]): number 
   return [...c.terminals].filter((t) => arrival.has(t)).length;
 }
 
-/** Imports the case's CSV lines (header first) into a new store and traces from its sources. */
+/**
+ * Imports the case's CSV lines (header first) into a new store and traces from its sources with
+ * each policy (haircut first).
+ */
 async function traceCaseCsv(
   c: MfTracerCase,
   lines: readonly string[],
   since: number,
   until: number,
+  policies: readonly TaintPolicy[] = ['haircut'],
 ) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'chaintrail-eval-mf-'));
   try {
@@ -462,23 +480,33 @@ async function traceCaseCsv(
       });
       if (imported.rejected > 0) throw new Error(`${c.name}: ${imported.rejected} rows rejected`);
       const index = await buildGraphIndex({ store });
-      // No labels: the engine is not told where the money ended (the truth's own labels stay unread).
-      const labels: EndpointLabels = { lookup: () => null };
-      const result = traceFunds({
-        index,
-        labels,
-        seeds: victimOutflows(index, c.sources, since, until),
-        transferEdge: (_chain, _txHash, position) => Number(position.slice(EDGE_POSITION.length)),
-        direction: 'forward',
-        policy: 'haircut',
-        maxHops: MF_MAX_HOPS,
-        since,
-        until,
+      // The labels a user has: the shipped reference set (the case's own labels stay unread).
+      await loadReferenceLabels({ store, dir: REFERENCE_DIR });
+      const labels = await endpointLabels(store);
+      return policies.map((policy) => {
+        const result = traceFunds({
+          index,
+          labels,
+          seeds: victimOutflows(
+            index,
+            c.sources,
+            new Set(c.edges.map((e) => e.txHash)),
+            since,
+            until,
+          ),
+          transferEdge: (_chain, _txHash, position) => Number(position.slice(EDGE_POSITION.length)),
+          direction: 'forward',
+          policy,
+          maxHops: MF_MAX_HOPS,
+          since,
+          until,
+        });
+        return {
+          policy,
+          result,
+          score: scoreAgainstGroundTruth(result, { terminals: c.terminals, edges: c.edges }),
+        };
       });
-      return {
-        result,
-        score: scoreAgainstGroundTruth(result, { terminals: c.terminals, edges: c.edges }),
-      };
     });
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -487,7 +515,7 @@ async function traceCaseCsv(
 
 async function evalMfTracer(groundTruth: string): Promise<boolean | null> {
   console.log(
-    `Trace vs MFTracer ground truth (forward, haircut, seeds = transfers out of the source (victim) addresses, case time window, maxHops ${MF_MAX_HOPS}, no labels)`,
+    `Trace vs MFTracer ground truth (forward, haircut, seeds = the case's transfers out of the source (victim) addresses, case time window, maxHops ${MF_MAX_HOPS}, labels: the shipped reference set, not the case's own)`,
   );
   if (!fs.existsSync(groundTruth)) {
     console.log(`  SKIPPED: ${groundTruth} not found (set CHAINTRAIL_SHARED_DATA)`);
@@ -543,6 +571,21 @@ async function evalMfTracer(groundTruth: string): Promise<boolean | null> {
   console.log(
     '  note: "reachable (bound)" counts terminals a time-respecting path over the case\'s own edges reaches (terminals without any incoming edge in the data count as missed); "alone" is the trace without the background. Every asset is one "USD" asset valued at transfer time, so an address can send more USD than it got: an outflow larger than the known balance takes all the taint left (unknown earlier balance is clean) and later outflows carry none; "endpoint value at bg addrs" is the precision lost to background',
   );
+  console.log('  by taint policy, with background: terminals reached / precision');
+  printTable(
+    ['policy', ...rows.map((r) => r.name), 'all: recall'],
+    rows[0]!.policies.map((_, i) => {
+      const reached = rows.reduce((s, r) => s + r.policies[i]!.reached, 0);
+      const terminals = rows.reduce((s, r) => s + r.terminals, 0);
+      return [
+        rows[0]!.policies[i]!.policy,
+        ...rows.map(
+          (r) => `${r.policies[i]!.reached}/${r.terminals} ${pct(r.policies[i]!.precision, 1)}`,
+        ),
+        pct(reached / terminals),
+      ];
+    }),
+  );
   const recallOk = rows.every((r) => r.recall >= TARGET_RECALL);
   const precisionOk = rows.every((r) => (r.precision ?? 0) >= TARGET_PRECISION);
   const terminals = rows.reduce((s, r) => s + r.terminals, 0);
@@ -563,10 +606,13 @@ async function evalMfTracer(groundTruth: string): Promise<boolean | null> {
  * @example
  * if (!(await evalTrace(sharedDataDir))) process.exitCode = 1;
  */
-export async function evalTrace(shared: string): Promise<boolean> {
-  const sim = await evalSimulator();
-  const mf = await evalMfTracer(
-    path.join(shared, 'tracing-ground-truth/AnonymousMFTracer-Ground-Truth'),
-  );
+export async function evalTrace(
+  shared: string,
+  which: { simulator: boolean; mftracer: boolean } = { simulator: true, mftracer: true },
+): Promise<boolean> {
+  const sim = which.simulator ? await evalSimulator() : true;
+  const mf = which.mftracer
+    ? await evalMfTracer(path.join(shared, 'tracing-ground-truth/AnonymousMFTracer-Ground-Truth'))
+    : null;
   return sim && mf !== false;
 }

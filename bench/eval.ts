@@ -1,6 +1,7 @@
 // `npm run eval`: checks chaintrail against public data sets that are too large or not licensed for
 // the repository. They are read from ../shared/data (or $CHAINTRAIL_SHARED_DATA) at run time; when the
-// folder is absent every check is reported as skipped.
+// folder is absent every check is reported as skipped. EVAL_ONLY=<id>[,<id>] runs some of them:
+// import, ofac, trace-simulator, trace-mftracer.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +17,14 @@ const SHARED = path.resolve(
 );
 const GROUND_TRUTH = path.join(SHARED, 'tracing-ground-truth/AnonymousMFTracer-Ground-Truth');
 const USD_DECIMALS = 18;
+const EVALS = ['import', 'ofac', 'trace-simulator', 'trace-mftracer'];
+const only = process.env.EVAL_ONLY?.split(',').map((id) => id.trim());
+for (const id of only ?? [])
+  if (!EVALS.includes(id)) {
+    console.error(`EVAL_ONLY: unknown evaluation "${id}" (known: ${EVALS.join(', ')})`);
+    process.exit(2);
+  }
+const wants = (id: string) => only === undefined || only.includes(id);
 const MAP = 'from=From,to=To,amount=Value_in_USD,time=Timestamp,tx=Tx_hash,block=Block';
 
 type Row = {
@@ -67,11 +76,14 @@ async function evalGroundTruthImport(): Promise<Row[] | null> {
   return out;
 }
 
-const gt = await evalGroundTruthImport();
-console.log(
-  'MFTracer ground truth (tracing-ground-truth): every verified edge imports, amounts exact',
-);
-if (gt === null) {
+const gt = wants('import') ? await evalGroundTruthImport() : undefined;
+if (gt !== undefined)
+  console.log(
+    'MFTracer ground truth (tracing-ground-truth): every verified edge imports, amounts exact',
+  );
+if (gt === undefined) {
+  // not asked for
+} else if (gt === null) {
   console.log(
     `  SKIPPED: ${GROUND_TRUTH} not found (set CHAINTRAIL_SHARED_DATA to the shared data folder)`,
   );
@@ -84,15 +96,24 @@ if (gt === null) {
   if (gt.some((r) => !r.ok)) process.exitCode = 1;
 }
 
-const ofac = await evalOfac(SHARED);
-console.log(
-  'OFAC SDN (ofac/): the official sdn_advanced.xml of 2025-11-19 against the derived table',
-);
-if (ofac === null) {
+const ofac = wants('ofac') ? await evalOfac(SHARED) : undefined;
+if (ofac !== undefined)
+  console.log(
+    'OFAC SDN (ofac/): the official sdn_advanced.xml of 2025-11-19 against the derived table',
+  );
+if (ofac === undefined) {
+  // not asked for
+} else if (ofac === null) {
   console.log(`  SKIPPED: ${path.join(SHARED, 'ofac')} not found (set CHAINTRAIL_SHARED_DATA)`);
 } else {
   for (const line of ofac) console.log(`  ${line.ok ? 'ok  ' : 'FAIL'} ${line.text}`);
   if (ofac.some((line) => !line.ok)) process.exitCode = 1;
 }
 
-if (!(await evalTrace(SHARED))) process.exitCode = 1;
+if (
+  !(await evalTrace(SHARED, {
+    simulator: wants('trace-simulator'),
+    mftracer: wants('trace-mftracer'),
+  }))
+)
+  process.exitCode = 1;
