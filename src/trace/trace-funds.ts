@@ -1,4 +1,5 @@
 import { UserError } from '../errors/base.ts';
+import { resolveSeeds, windowEdges } from './seeds.ts';
 import { parseThorchainMemo } from './thorchain-memo.ts';
 import {
   NODE_FEE_SINK,
@@ -33,7 +34,7 @@ import {
 export const TAINT_POLICIES: readonly TaintPolicy[] = ['poison', 'haircut', 'fifo', 'lifo', 'tiho'];
 
 /** Label categories at which value stops: a service that can freeze it, or one that hides or moves it. */
-const STOP_CATEGORIES = new Set([
+export const STOP_CATEGORIES: ReadonlySet<string> = new Set([
   'exchange',
   'hot_wallet',
   'deposit_wallet',
@@ -87,16 +88,6 @@ export type TraceFundsParameters = TraceParameters & {
 
 /** fifo/lifo only: arrivals at one slot in order, amount and tainted part; `head` is the first unspent lot. */
 type Lots = { amount: number[]; taint: number[]; head: number };
-
-/** First edge id in [lo, hi) whose time is at least `t` (times are non-decreasing). */
-function firstAtOrAfter(time: Uint32Array, t: number, lo: number, hi: number): number {
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (time[mid]! < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /** A finished sweep: its counts, and the result (built on demand: names, paths and strings). */
 export type TraceRun = {
@@ -163,7 +154,6 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
   // Direction as data: value leaves the "near" slot of an edge and reaches the "far" one.
   const near = fwd ? index.srcSlot : index.dstSlot;
   const far = fwd ? index.dstSlot : index.srcSlot;
-  const edgeCount = index.edgeCount;
   const slotCount = index.slotCount;
   const n = index.nodeCount;
   const hasConversions = index.conversions.size > 0;
@@ -171,8 +161,7 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
   for (let i = 0; i < n && !hasUtxo; i++) hasUtxo = nodeKind[i] === NODE_UTXO_TX;
 
   // The window as an edge range [lo, hi): edges are in time order.
-  const lo = firstAtOrAfter(time, since, 0, edgeCount);
-  const hi = until >= MAX_U32 ? edgeCount : firstAtOrAfter(time, until + 1, lo, edgeCount);
+  const { lo, hi } = windowEdges(index, since, until);
 
   // --- Per-slot state: balance, tainted part, share of the seed, hop, poison flag, fifo/lifo lots.
   // The sweep touches two random slots per edge: balances are dense (8 bytes a slot) and a byte
@@ -590,64 +579,19 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
   };
 
   // --- Seeds -------------------------------------------------------------------------------------
-  const seedEdges: number[] = [];
-  const seedNodes: number[] = [];
-  const inWindow = (e: number) => e >= lo && e < hi;
   const nearNode = (e: number) => slotNode[near[e]!]!;
   const farNode = (e: number) => slotNode[far[e]!]!;
-  for (const seed of parameters.seeds) {
-    if (seed.kind === 'address') {
-      const node = index.nodeId(seed.chain, seed.address);
-      if (node === undefined) {
-        throw new UserError(`seed address ${seed.chain}:${seed.address} is not in the graph`, {
-          code: 'TRACE_SEED_NOT_FOUND',
-        });
-      }
-      seedNodes.push(node);
-      seedNode[node] = 1;
-      // Everything it received (forward) or sent (backward) in the window is the traced value.
-      // What a swap of its own gave back is the same value again, not more of it.
-      for (let e = lo; e < hi; e++)
-        if (farNode(e) === node && !index.conversions.has(tx[e]!)) seedEdges.push(e);
-      continue;
-    }
-    const txId = index.txId(seed.chain, seed.txHash);
-    if (txId === undefined) {
-      throw new UserError(`seed transaction ${seed.chain}:${seed.txHash} is not in the graph`, {
-        code: 'TRACE_SEED_NOT_FOUND',
-      });
-    }
-    if (seed.kind === 'transfer') {
-      const e = parameters.transferEdge?.(seed.chain, seed.txHash, seed.position);
-      if (e === undefined) {
-        throw new UserError(
-          `seed transfer ${seed.chain}:${seed.txHash}:${seed.position} is not in the graph`,
-          { code: 'TRACE_SEED_NOT_FOUND' },
-        );
-      }
-      if (inWindow(e)) seedEdges.push(e);
-      continue;
-    }
-    const inTx: number[] = [];
-    for (let e = lo; e < hi; e++) if (tx[e] === txId) inTx.push(e);
-    const txNode = index.nodeId(seed.chain, seed.txHash);
-    if (txNode !== undefined && nodeKind[txNode] === NODE_UTXO_TX) {
-      // A UTXO transaction: its outputs (backward: its inputs).
-      for (const e of inTx) if (nearNode(e) === txNode) seedEdges.push(e);
-      continue;
-    }
-    // Account transaction: the transfers whose far end passes nothing on within the transaction
-    // (an intermediate hop inside the transaction would count the value twice).
-    for (const e of inTx) {
-      const to = farNode(e);
-      const a = slotAsset[far[e]!]!;
-      if (!inTx.some((x) => x !== e && nearNode(x) === to && slotAsset[near[x]!] === a))
-        seedEdges.push(e);
-    }
-  }
-  // Gas is not value that was sent: a fee paid by a seed transaction is no seed.
-  const isFee = (e: number) => nodeKind[slotNode[index.dstSlot[e]!]!] === NODE_FEE_SINK;
-  const uniqueSeeds = [...new Set(seedEdges)].filter((e) => !isFee(e)).sort((a, b) => a - b);
+  const resolved = resolveSeeds({
+    index,
+    seeds: parameters.seeds,
+    direction: fwd ? 'forward' : 'backward',
+    lo,
+    hi,
+    transferEdge: parameters.transferEdge,
+  });
+  const uniqueSeeds = resolved.edges;
+  const seedNodes = resolved.nodes;
+  for (const node of seedNodes) seedNode[node] = 1;
 
   const seedValue = new Map<number, number>();
   for (const e of uniqueSeeds) {

@@ -1,0 +1,275 @@
+import { resolveSeeds, windowEdges } from './seeds.ts';
+import { STOP_CATEGORIES } from './trace-funds.ts';
+import {
+  type EndpointLabels,
+  type GraphIndex,
+  NODE_FEE_SINK,
+  type TraceParameters,
+} from './types.ts';
+
+const MAX_U32 = 0xffffffff;
+const DEFAULT_MAX_HOPS = 10;
+/** Slot lookup keys: node * ASSET_KEY_SPAN + asset stays below 2^53 for 2^32 nodes. */
+const ASSET_KEY_SPAN = 2 ** 21;
+/** Per slot: not yet known whether its node stops value, follows it, or stops it. */
+const NODE_UNKNOWN = 0;
+const NODE_FOLLOW = 1;
+const NODE_STOP = 2;
+const HOP_UNSET = 0xffff;
+
+/**
+ * The first edge from `k` up (below `end`) whose sender was reached no later than the edge's time,
+ * or `end`. A function of its own, on plain arrays: optimised once and reused by every call.
+ */
+function skipForward(
+  state: Float64Array,
+  near: Uint32Array,
+  time: Uint32Array,
+  k: number,
+  end: number,
+): number {
+  for (; k < end; k++) if (state[2 * near[k]!]! <= time[k]!) return k;
+  return end;
+}
+
+/** As {@link skipForward}, from `k` down (above `end`), with keys MAX_U32 - time. */
+function skipBackward(
+  state: Float64Array,
+  near: Uint32Array,
+  time: Uint32Array,
+  k: number,
+  end: number,
+): number {
+  for (; k > end; k--) if (state[2 * near[k]!]! <= MAX_U32 - time[k]!) return k;
+  return end;
+}
+
+/** Input of {@link traceReach}: a trace's seeds, direction and limits (no policy: no amounts). */
+export type TraceReachParameters = Omit<TraceParameters, 'policy' | 'minValue'> & {
+  index: GraphIndex;
+  /** Labelled services (exchanges, mixers, bridges, …) are reached but pass nothing on. */
+  labels?: EndpointLabels | undefined;
+  transferEdge?:
+    ((chain: string, txHash: string, position: string) => number | undefined) | undefined;
+};
+
+export type TraceReachReturnType = {
+  /** Node ids value may have reached (the seed addresses included), ascending. */
+  nodes: Uint32Array;
+  /** Per reached node, the fewest hops from a seed (same order as `nodes`). */
+  hops: Uint16Array;
+  edgesVisited: number;
+};
+
+/**
+ * The sweep's state. A class, not closures made per call: its methods are compiled once and reused
+ * by every trace (closures created per call were re-optimised on every call, costing several times
+ * the sweep itself on small graphs).
+ */
+class ReachSweep {
+  readonly fwd: boolean;
+  readonly maxHops: number;
+  readonly near: Uint32Array;
+  readonly far: Uint32Array;
+  readonly time: Uint32Array;
+  readonly slotNode: Uint32Array;
+  readonly slotAsset: Uint32Array;
+  readonly tx: Uint32Array;
+  readonly nodeKind: Uint8Array;
+  /**
+   * Per slot, side by side: the key it was first reached at (Infinity: never; keys are times,
+   * forward, or MAX_U32 - time, backward), and hop * 4 + whether its node passes value on.
+   */
+  readonly state: Float64Array;
+  /** Per node: fewest hops it was reached at (HOP_UNSET: not reached). */
+  readonly nodeHop: Uint16Array;
+  readonly seedNode: Uint8Array;
+  /** Reached nodes as found: the result costs what was reached, not the graph. */
+  readonly reachedNodes: number[] = [];
+  readonly hasConversions: boolean;
+  slotKeys: Map<number, number> | null = null;
+  edgesVisited = 0;
+
+  constructor(
+    readonly index: GraphIndex,
+    readonly labels: EndpointLabels | undefined,
+    direction: 'forward' | 'backward',
+    maxHops: number,
+  ) {
+    this.fwd = direction !== 'backward';
+    this.maxHops = maxHops;
+    this.near = this.fwd ? index.srcSlot : index.dstSlot;
+    this.far = this.fwd ? index.dstSlot : index.srcSlot;
+    this.time = index.time;
+    this.slotNode = index.slotNode;
+    this.slotAsset = index.slotAsset;
+    this.tx = index.tx;
+    this.nodeKind = index.nodeKind;
+    this.state = new Float64Array(index.slotCount * 2);
+    for (let s = 0; s < index.slotCount; s++) this.state[2 * s] = Infinity;
+    this.nodeHop = new Uint16Array(index.nodeCount).fill(HOP_UNSET);
+    this.seedNode = new Uint8Array(index.nodeCount);
+    this.hasConversions = index.conversions.size > 0;
+  }
+
+  key(e: number): number {
+    return this.fwd ? this.time[e]! : MAX_U32 - this.time[e]!;
+  }
+
+  /** Whether slot `s`'s node passes value on (looked up once): its state word with that set. */
+  resolveFollow(s: number): number {
+    const node = this.slotNode[s]!;
+    let stop = this.nodeKind[node] === NODE_FEE_SINK;
+    if (!stop && !this.seedNode[node] && this.labels) {
+      const { chain, address } = this.index.node(node);
+      const label = this.labels.lookup(chain, address);
+      stop = label !== null && STOP_CATEGORIES.has(label.category);
+    }
+    const v = (this.state[2 * s + 1]! & ~3) | (stop ? NODE_STOP : NODE_FOLLOW);
+    this.state[2 * s + 1] = v;
+    return v;
+  }
+
+  findSlot(node: number, asset: number): number | undefined {
+    if (!this.slotKeys) {
+      this.slotKeys = new Map();
+      for (let s = 0; s < this.index.slotCount; s++)
+        this.slotKeys.set(this.slotNode[s]! * ASSET_KEY_SPAN + this.slotAsset[s]!, s);
+    }
+    return this.slotKeys.get(node * ASSET_KEY_SPAN + asset);
+  }
+
+  /** Slot `r` reached at key `k` and hop `h`: true when that is new (earlier, or fewer hops). */
+  reach(r: number, k: number, h: number): boolean {
+    const state = this.state;
+    const o = 2 * r;
+    if (k < state[o]!) {
+      state[o] = k;
+      state[o + 1] = (h << 2) | (state[o + 1]! & 3);
+    } else if (h < state[o + 1]! >> 2) state[o + 1] = (h << 2) | (state[o + 1]! & 3);
+    else return false;
+    const node = this.slotNode[r]!;
+    if (this.nodeHop[node] === HOP_UNSET) this.reachedNodes.push(node);
+    if (h < this.nodeHop[node]!) this.nodeHop[node] = h;
+    return true;
+  }
+
+  /** Value reaching `far[e]` as a swap or wrap input goes on as its output, to its recipient. */
+  convert(e: number, h: number): boolean {
+    const list = this.index.conversions.get(this.tx[e]!);
+    if (!list) return false;
+    const a = this.slotAsset[this.far[e]!]!;
+    let changed = false;
+    for (const c of list) {
+      if ((this.fwd ? c.assetIn : c.assetOut) !== a) continue;
+      const target = this.findSlot(
+        this.fwd ? c.recipient : c.account,
+        this.fwd ? c.assetOut : c.assetIn,
+      );
+      if (target !== undefined && this.reach(target, this.key(e), h)) changed = true;
+    }
+    return changed;
+  }
+
+  /** Passes value on along edge `e` if its near slot holds some; true when that reached more. */
+  step(e: number): boolean {
+    const s = this.near[e]!;
+    const k = this.key(e);
+    // Most edges leave a slot value never reached (Infinity), or reached later.
+    if (this.state[2 * s]! > k) return false;
+    let v = this.state[2 * s + 1]!;
+    if ((v & 3) === NODE_UNKNOWN) v = this.resolveFollow(s);
+    if ((v & 3) === NODE_STOP || v >> 2 >= this.maxHops) return false;
+    const h = (v >> 2) + 1;
+    let changed = this.reach(this.far[e]!, k, h);
+    if (this.hasConversions && this.convert(e, h)) changed = true;
+    return changed;
+  }
+
+  /** Sweeps from the first seed's second to the window's end (backward: its start). */
+  run(order: readonly number[], lo: number, hi: number): void {
+    const { fwd, time, near, far, state } = this;
+    let nextSeed = 0;
+    if (order.length === 0) return;
+    let k = order[0]!;
+    const t0 = time[k]!;
+    // From the start of the first seed's second (forward) or its end (backward).
+    if (fwd) while (k > lo && time[k - 1] === t0) k--;
+    else while (k + 1 < hi && time[k + 1] === t0) k++;
+    while (fwd ? k < hi : k >= lo) {
+      // Jump over edges whose sender value has not reached (most of them), up to the next seed.
+      const stop = nextSeed < order.length ? order[nextSeed]! : fwd ? hi : lo - 1;
+      const next = fwd
+        ? skipForward(state, near, time, k, Math.min(hi, stop))
+        : skipBackward(state, near, time, k, Math.max(lo - 1, stop));
+      this.edgesVisited += Math.abs(next - k);
+      if (next !== k) {
+        k = next;
+        if (fwd ? k >= hi : k < lo) break;
+        // Start at the beginning of its second: a group is taken whole.
+        const t = time[k]!;
+        if (fwd) while (k > lo && time[k - 1] === t) k--;
+        else while (k + 1 < hi && time[k + 1] === t) k++;
+      }
+      let g0 = k;
+      let g1 = k + 1;
+      if (fwd) while (g1 < hi && time[g1] === time[g0]) g1++;
+      else while (g0 > lo && time[g0 - 1] === time[k]) g0--;
+      while (nextSeed < order.length && order[nextSeed]! >= g0 && order[nextSeed]! < g1) {
+        const e = order[nextSeed++]!;
+        const r = far[e]!;
+        this.reach(r, this.key(e), this.seedNode[this.slotNode[r]!] ? 0 : 1);
+        if (this.hasConversions) this.convert(e, 1);
+      }
+      this.edgesVisited += g1 - g0;
+      if (g1 - g0 === 1) this.step(g0);
+      else
+        for (let changed = true; changed;) {
+          changed = false;
+          for (let e = g0; e < g1; e++) if (this.step(e)) changed = true;
+          if (changed) this.edgesVisited += g1 - g0;
+        }
+      k = fwd ? g1 : g0 - 1;
+    }
+  }
+}
+
+/**
+ * Where any of the seed's value may have gone (forward) or come from (backward): the addresses a
+ * time-respecting path from a seed transfer reaches, per asset, across swaps and wraps, stopping
+ * at labelled services and after `maxHops`. This is what the poison policy taints, without the
+ * amounts: a watchlist of "the trace's tainted set", or the comparison with a graph database's
+ * reachability query. One sweep over the edges in time order; within a second, edges are taken
+ * again until nothing more is reached (the order of a second's transfers is not always known).
+ * A node's hop is the fewest found in time order (a shorter path found after a node passed value
+ * on does not shorten what it reached before).
+ *
+ * @example
+ * const { nodes } = traceReach({ index, seeds: [{ kind: 'tx', chain: 'ethereum', txHash }], direction: 'forward' });
+ * nodes.length; // addresses that may hold some of it
+ */
+export function traceReach(parameters: TraceReachParameters): TraceReachReturnType {
+  const { index } = parameters;
+  const direction = parameters.direction === 'backward' ? 'backward' : 'forward';
+  const { lo, hi } = windowEdges(index, parameters.since ?? 0, parameters.until ?? MAX_U32);
+  const seeds = resolveSeeds({
+    index,
+    seeds: parameters.seeds,
+    direction,
+    lo,
+    hi,
+    transferEdge: parameters.transferEdge,
+  });
+  const sweep = new ReachSweep(
+    index,
+    parameters.labels,
+    direction,
+    parameters.maxHops ?? DEFAULT_MAX_HOPS,
+  );
+  for (const node of seeds.nodes) sweep.seedNode[node] = 1;
+  sweep.run(direction === 'forward' ? seeds.edges : [...seeds.edges].reverse(), lo, hi);
+  const nodes = Uint32Array.from(sweep.reachedNodes).sort();
+  const hops = new Uint16Array(nodes.length);
+  for (let k = 0; k < nodes.length; k++) hops[k] = sweep.nodeHop[nodes[k]!]!;
+  return { nodes, hops, edgesVisited: sweep.edgesVisited };
+}
