@@ -17,33 +17,6 @@ const NODE_FOLLOW = 1;
 const NODE_STOP = 2;
 const HOP_UNSET = 0xffff;
 
-/**
- * The first edge from `k` up (below `end`) whose sender was reached no later than the edge's time,
- * or `end`. A function of its own, on plain arrays: optimised once and reused by every call.
- */
-function skipForward(
-  state: Float64Array,
-  near: Uint32Array,
-  time: Uint32Array,
-  k: number,
-  end: number,
-): number {
-  for (; k < end; k++) if (state[2 * near[k]!]! <= time[k]!) return k;
-  return end;
-}
-
-/** As {@link skipForward}, from `k` down (above `end`), with keys MAX_U32 - time. */
-function skipBackward(
-  state: Float64Array,
-  near: Uint32Array,
-  time: Uint32Array,
-  k: number,
-  end: number,
-): number {
-  for (; k > end; k--) if (state[2 * near[k]!]! <= MAX_U32 - time[k]!) return k;
-  return end;
-}
-
 /** Input of {@link traceReach}: a trace's seeds, direction and limits (no policy: no amounts). */
 export type TraceReachParameters = Omit<TraceParameters, 'policy' | 'minValue'> & {
   index: GraphIndex;
@@ -186,9 +159,35 @@ class ReachSweep {
     return changed;
   }
 
+  /**
+   * Sweeps edges from `k` up to `end` while each is alone in its second (no other edge at its
+   * time): no second pass can be needed. Returns the first edge not swept.
+   */
+  loneForward(k: number, end: number, lo: number, hi: number): number {
+    const { time, near, state } = this;
+    for (; k < end; k++) {
+      const t = time[k]!;
+      if ((k + 1 < hi && time[k + 1] === t) || (k > lo && time[k - 1] === t)) return k;
+      // Most edges leave a slot value has not reached (yet): one comparison.
+      if (state[2 * near[k]!]! <= t) this.step(k);
+    }
+    return k;
+  }
+
+  /** As {@link loneForward}, from `k` down to `end` (exclusive), with keys MAX_U32 - time. */
+  loneBackward(k: number, end: number, lo: number, hi: number): number {
+    const { time, near, state } = this;
+    for (; k > end; k--) {
+      const t = time[k]!;
+      if ((k + 1 < hi && time[k + 1] === t) || (k > lo && time[k - 1] === t)) return k;
+      if (state[2 * near[k]!]! <= MAX_U32 - t) this.step(k);
+    }
+    return k;
+  }
+
   /** Sweeps from the first seed's second to the window's end (backward: its start). */
   run(order: readonly number[], lo: number, hi: number): void {
-    const { fwd, time, near, far, state } = this;
+    const { fwd, time, far } = this;
     let nextSeed = 0;
     if (order.length === 0) return;
     let k = order[0]!;
@@ -197,20 +196,14 @@ class ReachSweep {
     if (fwd) while (k > lo && time[k - 1] === t0) k--;
     else while (k + 1 < hi && time[k + 1] === t0) k++;
     while (fwd ? k < hi : k >= lo) {
-      // Jump over edges whose sender value has not reached (most of them), up to the next seed.
+      // Edges alone in their second, up to the next seed, one after the other: the common case.
       const stop = nextSeed < order.length ? order[nextSeed]! : fwd ? hi : lo - 1;
       const next = fwd
-        ? skipForward(state, near, time, k, Math.min(hi, stop))
-        : skipBackward(state, near, time, k, Math.max(lo - 1, stop));
+        ? this.loneForward(k, Math.min(hi, stop), lo, hi)
+        : this.loneBackward(k, Math.max(lo - 1, stop), lo, hi);
       this.edgesVisited += Math.abs(next - k);
-      if (next !== k) {
-        k = next;
-        if (fwd ? k >= hi : k < lo) break;
-        // Start at the beginning of its second: a group is taken whole.
-        const t = time[k]!;
-        if (fwd) while (k > lo && time[k - 1] === t) k--;
-        else while (k + 1 < hi && time[k + 1] === t) k++;
-      }
+      k = next;
+      if (fwd ? k >= hi : k < lo) break;
       let g0 = k;
       let g1 = k + 1;
       if (fwd) while (g1 < hi && time[g1] === time[g0]) g1++;
