@@ -24,6 +24,11 @@ function percent(share: number): string {
   return `${(share * 100).toFixed(1)}%`;
 }
 
+/** A share that is not zero but rounds to 0.0% says so. */
+function smallPercent(share: number): string {
+  return share > 0 && share < 0.0005 ? '< 0.1%' : percent(share);
+}
+
 function seedText(seed: TraceSeed): string {
   return seed.kind === 'address'
     ? `${seed.chain} ${seed.address}`
@@ -78,16 +83,26 @@ export function renderTrace(result: TraceResult, parameters: RenderTraceParamete
   ] as const;
   const why = causes
     .filter(([, share]) => share > 0)
-    .map(([cause, share]) => `${cause} ${percent(share)}`)
+    .map(([cause, share]) => `${cause} ${smallPercent(share)}`)
     .join(', ');
   rows.push(['untraced', why === '' ? '' : `(${why})`, '', percent(untraced)]);
   // Amounts carry a symbol, so formatTable sees text: right-align them here to line up digits.
   const amountWidth = Math.max(...rows.map((r) => r[2]!.length));
   for (const r of rows) r[2] = r[2]!.padStart(amountWidth);
   const p = result.parameters;
+  // Shares of a seed of several assets need a common unit: say which one, or that there was none.
+  const { valuedIn } = result.summary;
+  const symbolOf = (chain: string, asset: string) =>
+    parameters.assets?.(chain, asset)?.symbol ?? asset;
+  const valuation =
+    seedValue.length < 2
+      ? ''
+      : valuedIn
+        ? ` (shares: valued in ${symbolOf(valuedIn.chain, valuedIn.asset)} at the swap rates in the data)`
+        : ' (shares: no swap rate links these assets; each counts as an equal part)';
   const lines = [
     `Trace ${p.direction} (${p.policy}${p.maxHops !== undefined ? `, up to ${p.maxHops} hops` : ''}) from ${p.seeds.map(seedText).join(', ')}`,
-    `Seed value: ${seedValue.map((s) => amount(s.chain, s.asset, traceAmountToBigInt(s.amount))).join(' + ') || 'none'}`,
+    `Seed value: ${seedValue.map((s) => amount(s.chain, s.asset, traceAmountToBigInt(s.amount))).join(' + ') || 'none'}${valuation}`,
     '',
     'Where the money is now:',
     ...formatTable(['category', 'entity', 'amount', 'share'], rows)

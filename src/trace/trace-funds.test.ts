@@ -486,3 +486,44 @@ describe('traceFunds: transfers of one second and one transaction', () => {
     expect(r.edges.map((e) => e.to)).not.toContain('test:FEES');
   });
 });
+
+describe('traceFunds: a seed of several assets', () => {
+  // T steals 1 (native) and 100 TOKEN; elsewhere someone swapped 1 native for 50 TOKEN, so 100 TOKEN
+  // are worth 2 native: the token is two thirds of the seed.
+  const edges: SmallEdge[] = [
+    { from: 'U', to: 'POOL', amount: 1, time: 1, tx: 'swap' },
+    { from: 'POOL', to: 'U', amount: 50, time: 1, asset: 'TOKEN', tx: 'swap' },
+    { from: 'V', to: 'T', amount: 1, time: 2, tx: 'theft' },
+    { from: 'V', to: 'T', amount: 100, time: 2, asset: 'TOKEN', tx: 'theft' },
+    { from: 'T', to: 'X', amount: 100, time: 3, asset: 'TOKEN', tx: 'out' },
+  ];
+  const swap = {
+    tx: 'swap',
+    kind: 'swap' as const,
+    account: 'U',
+    recipient: 'U',
+    assetIn: 'native',
+    amountIn: 1,
+    assetOut: 'TOKEN',
+    amountOut: 50,
+  };
+  const seeds = [{ kind: 'tx' as const, chain: 'test', txHash: 'theft' }];
+
+  it('values its assets in the native one at the swap rates of the index', () => {
+    const r = trace(edges, { seeds, labelMap: binance }, { edges, conversions: [swap] });
+    expect(r.summary.valuedIn).toEqual({ chain: 'test', asset: 'native' });
+    expect(where(r)).toEqual({
+      'X/exchange/TOKEN': ['100', 0.666667],
+      'T/unspent/native': ['1', 0.333333],
+    });
+  });
+
+  it('gives each asset an equal part when no swap prices it', () => {
+    const r = trace(edges, { seeds, labelMap: binance });
+    expect(r.summary.valuedIn).toBeNull();
+    expect(where(r)).toEqual({
+      'X/exchange/TOKEN': ['100', 0.5],
+      'T/unspent/native': ['1', 0.5],
+    });
+  });
+});

@@ -1,4 +1,5 @@
 import { UserError } from '../errors/base.ts';
+import { weighSeedAssets } from './seed-value.ts';
 import { resolveSeeds, windowEdges } from './seeds.ts';
 import { parseThorchainMemo } from './thorchain-memo.ts';
 import {
@@ -598,13 +599,16 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
     const a = slotAsset[far[e]!]!;
     seedValue.set(a, (seedValue.get(a) ?? 0) + amount[e]!);
   }
-  // Several seed assets cannot be added without prices: each counts for an equal part of the whole.
+  // Several seed assets are valued in one of them at the index's swap rates (else equal parts).
   const seedAssets = [...seedValue.keys()].sort((a, b) => a - b);
-  const partPerAsset = seedAssets.length > 0 ? 1 / seedAssets.length : 0;
+  const weights = weighSeedAssets(index, seedValue);
   for (const node of seedNodes) labelState[node] = LABEL_NONE; // a seed is traced through, whatever it is labelled
   const seedShare = new Map<number, number>();
   for (const e of uniqueSeeds)
-    seedShare.set(e, (amount[e]! / seedValue.get(slotAsset[far[e]!]!)!) * partPerAsset);
+    seedShare.set(
+      e,
+      (amount[e]! / seedValue.get(slotAsset[far[e]!]!)!) * weights.parts.get(slotAsset[far[e]!]!)!,
+    );
   /** Seeds in sweep order; `nextSeed` is the first not yet swept. */
   const seedOrder = fwd ? uniqueSeeds : [...uniqueSeeds].reverse();
   let nextSeed = 0;
@@ -1069,6 +1073,7 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
           ...index.assetOf(a),
           amount: toDecimal(seedValue.get(a)!),
         })),
+        valuedIn: weights.valuedIn === null ? null : index.assetOf(weights.valuedIn),
         traced: tracedRaw * norm,
         untraced: lostTotal * norm,
         untracedBy: {

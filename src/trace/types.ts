@@ -141,6 +141,11 @@ export type TraceResult = {
   summary: {
     /** Seed value per asset (raw units, decimal strings). */
     seedValue: { chain: string; asset: string; amount: string }[];
+    /**
+     * The asset the seed's assets were valued in (at the index's swap and wrap rates) to weigh
+     * them; null when they could not be, and each asset counted for an equal part.
+     */
+    valuedIn: { chain: string; asset: string } | null;
     /** Share of the seed value traced to endpoints, and not (limits, dust): they add up to 1. */
     traced: number;
     untraced: number;

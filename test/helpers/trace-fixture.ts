@@ -147,6 +147,7 @@ export function handBuiltTrace(): TraceResult {
     edges,
     summary: {
       seedValue: [{ chain: 'anvil', asset: 'native', amount: wei(100n) }],
+      valuedIn: { chain: 'anvil', asset: 'native' },
       traced: 0.99,
       untraced: 0.01,
       untracedBy: { hopLimit: 0, dust: 0.01, conversion: 0, fees: 0 },
