@@ -73,6 +73,8 @@ const SHARE = 1;
 const HOP = 2;
 /** The largest tainted arrival at the slot (its edge is in `bestIn`). */
 const BEST = 3;
+/** Bit 0 of a slot's flags: it holds taint. */
+const TAINTED = 1;
 /** Initial capacity of the traced-edge columns; they double as needed. */
 const INITIAL_RECORDS = 1024;
 
@@ -169,7 +171,11 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
   // says whether a slot is tainted, so an edge between clean slots stays in cache; the taint
   // state (one cache line per slot) is read only for tainted ones.
   const bal = new Float64Array(slotCount);
-  const tainted = new Uint8Array(slotCount);
+  /**
+   * Per slot, one byte: bit 0 set while it holds taint; bits 1-3 its node's label state (0: not
+   * looked up yet). One byte, so a tainted arrival reads both in one cache line.
+   */
+  const flags = new Uint8Array(slotCount);
   const st = new Float64Array(slotCount * SLOT_STRIDE);
   const lotsOf: (Lots | undefined)[] = fifoLike ? new Array<Lots | undefined>(slotCount) : [];
   /** Slots holding taint now: when none is left and no seed is ahead, the sweep can stop. */
@@ -179,8 +185,6 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
   /** 0 not looked up, then LABEL_NONE, LABEL_PASS, LABEL_STOP or LABEL_FEE. */
   const labelState = new Uint8Array(n);
   const labelOf = new Map<number, { category: string; entity: string | null }>();
-  /** Per slot: 0 not looked up, else its node's label state (read per tainted arrival). */
-  const slotLabel = new Uint8Array(slotCount);
   /** Per slot: its largest tainted arrival (for evidence paths; its size is in `st`). */
   const bestIn = new Int32Array(slotCount).fill(-1);
   // --- Traced edges, in sweep order: edge, tainted value, share, hop.
@@ -252,7 +256,7 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
   };
 
   // Poison never lowers a slot's taint: a poisoned slot is one with taint.
-  const isTainted = (s: number) => tainted[s] === 1;
+  const isTainted = (s: number) => (flags[s]! & TAINTED) !== 0;
 
   /** Value arrives clean at slot `s`. */
   const absorbClean = (s: number, a: number) => {
@@ -277,7 +281,7 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
     // A slot's hop: the fewest hops of the taint it holds (reset when it was clean).
     if (!isTainted(s)) {
       taintedSlots++;
-      tainted[s] = 1;
+      flags[s]! |= TAINTED;
       st[o + HOP] = hop;
     } else if (hop < st[o + HOP]!) st[o + HOP] = hop;
     if (fifoLike) {
@@ -367,7 +371,7 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
       st[SLOT_STRIDE * s + TAINT] = 0;
       st[SLOT_STRIDE * s + SHARE] = 0;
       if (fifoLike) lotsOf[s] = undefined;
-      tainted[s] = 0;
+      flags[s]! &= ~TAINTED;
       taintedSlots--;
     }
     spent.t = t;
@@ -460,8 +464,11 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
   };
 
   const labelOfSlot = (r: number) => {
-    const label = slotLabel[r]!;
-    return label === 0 ? (slotLabel[r] = lookupLabel(slotNode[r]!)) : label;
+    const label = flags[r]! >> 1;
+    if (label !== 0) return label;
+    const looked = lookupLabel(slotNode[r]!);
+    flags[r]! |= looked << 1;
+    return looked;
   };
 
   /** Keeps the largest tainted arrival at slot `r` as its evidence. */
@@ -568,7 +575,7 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
         st[o0 + TAINT] = 0;
         st[o0 + SHARE] = 0;
         if (fifoLike) lotsOf[r] = undefined;
-        tainted[r] = 0;
+        flags[r]! &= ~TAINTED;
         taintedSlots--;
       }
       if (recOf[k]! >= 0) {
@@ -688,7 +695,7 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
   const groupIsLive = () => {
     if (nextSeed < seedOrder.length && seedOrder[nextSeed]! >= g0 && seedOrder[nextSeed]! < g1)
       return true;
-    for (let e = g0; e < g1; e++) if (tainted[near[e]!] === 1) return true;
+    for (let e = g0; e < g1; e++) if ((flags[near[e]!]! & TAINTED) !== 0) return true;
     return false;
   };
   /**
@@ -845,7 +852,7 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
       if (g1 - g0 > 1) {
         if (groupIsLive()) sweepGroup();
         else sweepCleanGroup();
-      } else if (tainted[near[k]!] === 1 || seedOrder[nextSeed] === k) sweep(k);
+      } else if ((flags[near[k]!]! & TAINTED) !== 0 || seedOrder[nextSeed] === k) sweep(k);
       else sweepClean(k);
       k = g1;
     }
@@ -859,7 +866,7 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
       if (g1 - g0 > 1) {
         if (groupIsLive()) sweepGroup();
         else sweepCleanGroup();
-      } else if (tainted[near[k]!] === 1 || seedOrder[nextSeed] === k) sweep(k);
+      } else if ((flags[near[k]!]! & TAINTED) !== 0 || seedOrder[nextSeed] === k) sweep(k);
       else sweepClean(k);
       k = g0 - 1;
     }
