@@ -442,9 +442,10 @@ async function sqlTraversal(
 }
 
 /**
- * The trace engine (traceFunds) on a generated graph: (a) its haircut trace against a bare
- * typed-array BFS over the same CSR (the floor), (b, c) its time-respecting reachability (poison,
- * no hop limit) against DuckDB's recursive SQL and graphology, (d) the p50 latency of 10-hop traces.
+ * The trace engine on a generated graph: (a) its haircut trace (sweep alone, and with the result
+ * built) against a bare typed-array BFS over a CSR of the same edges (the floor), (b, c)
+ * time-respecting reachability (traceReach, and the poison trace) against DuckDB's recursive SQL and
+ * graphology, (d) the p50 latency of 10-hop traces, without labels and with the hubs labelled.
  */
 export const traceBenchmark: Benchmark = {
   id: 'trace',
@@ -541,7 +542,7 @@ export const traceBenchmark: Benchmark = {
     const count = (x: number) => x.toLocaleString('en-US');
     return {
       reference: {
-        label: `bare typed-array BFS over the same CSR from the seed, time ignored (${count(bfs.result.visits)} edge visits, ${count(bfs.result.reached)} nodes, ${count(Math.round(bfsRate))} visits/s), seconds for the engine's visit count`,
+        label: `bare typed-array BFS over a CSR of the same edges from the seed, time ignored (${count(bfs.result.visits)} edge visits, ${count(bfs.result.reached)} nodes, ${count(Math.round(bfsRate))} visits/s), seconds for the engine's visit count`,
         seconds: (bfs.seconds / bfs.result.visits) * engineReach.outEdges,
       },
       subject: {
