@@ -127,8 +127,8 @@ export function traceFunds(parameters: TraceFundsParameters): TraceResult {
  * Backward tracing runs the same sweep on the time-reversed graph: an outflow is explained by the
  * inflows before it; it mirrors forward tracing and is not an exact inverse of it.
  *
- * Memory: per slot 25 bytes of state, per node 15; per traced edge 22 bytes; per reached
- * (fifo/lifo) slot its lots.
+ * Memory: per slot 57 bytes (balance, a flag byte, 32 bytes of taint state, evidence edge, and
+ * the group scratch), per node 2; per traced edge 22; per tainted fifo/lifo slot its lots.
  *
  * @example
  * const run = sweepTrace({ index, labels, seeds, direction: 'forward', policy: 'haircut' });
