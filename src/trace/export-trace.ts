@@ -237,3 +237,24 @@ export function traceToGraphml(result: TraceResult): string {
   ];
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * Reached addresses ({@link reachStore}) as CSV: chain, address, hops, category, entity.
+ *
+ * @example
+ * fs.writeFileSync('reach.csv', reachToCsv(addresses));
+ */
+export function reachToCsv(
+  addresses: readonly {
+    chain: string;
+    address: string;
+    hops: number;
+    category: string | null;
+    entity: string | null;
+  }[],
+): string {
+  return csv(
+    ['chain', 'address', 'hops', 'category', 'entity'],
+    addresses.map((a) => [a.chain, a.address, a.hops, a.category, a.entity]),
+  );
+}

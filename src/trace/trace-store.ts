@@ -1,7 +1,13 @@
 import type { Store } from '../store/store.ts';
 import { openGraphIndex } from './graph-index-file.ts';
+import { type TraceReachParameters, traceReach } from './reach.ts';
 import { traceFunds } from './trace-funds.ts';
-import type { EndpointLabels, TraceParameters, TraceResult } from './types.ts';
+import {
+  type EndpointLabels,
+  NODE_ACCOUNT,
+  type TraceParameters,
+  type TraceResult,
+} from './types.ts';
 
 /**
  * When an address has several labels, the one a trace acts on: the most specific service first
@@ -70,4 +76,59 @@ export async function traceStore(parameters: TraceStoreParameters): Promise<Trac
   }
   const result = traceFunds({ ...trace, index, labels, bridgeMemos });
   return { result, indexAction: action };
+}
+
+export type ReachStoreParameters = Omit<TraceReachParameters, 'index' | 'labels'> & {
+  store: Store;
+};
+
+/** An address some of the seed's value may have reached, with its fewest hops and its label. */
+export type ReachedAddress = {
+  chain: string;
+  address: string;
+  hops: number;
+  category: string | null;
+  entity: string | null;
+};
+
+export type ReachStoreReturnType = {
+  addresses: ReachedAddress[];
+  edgesVisited: number;
+  indexAction: 'loaded' | 'updated' | 'built';
+};
+
+/**
+ * The addresses any of the seeds' value may have reached over a store ({@link traceReach}: what
+ * poison taints, without amounts), stopping at its labelled services: a watchlist's "tainted set".
+ * Sorted by hops, then chain and address.
+ *
+ * @example
+ * const { addresses } = await reachStore({ store, seeds, direction: 'forward', maxHops: 10 });
+ */
+export async function reachStore(parameters: ReachStoreParameters): Promise<ReachStoreReturnType> {
+  const { store, ...reach } = parameters;
+  const { index, action } = await openGraphIndex({ store });
+  const labels = await endpointLabels(store);
+  const result = traceReach({ ...reach, index, labels });
+  const addresses: ReachedAddress[] = [];
+  result.nodes.forEach((node, i) => {
+    // UTXO transactions and the fee sink are nodes of the index, not addresses.
+    if (index.nodeKind[node] !== NODE_ACCOUNT) return;
+    const { chain, address } = index.node(node);
+    const label = labels.lookup(chain, address);
+    addresses.push({
+      chain,
+      address,
+      hops: result.hops[i]!,
+      category: label?.category ?? null,
+      entity: label?.entity ?? null,
+    });
+  });
+  addresses.sort(
+    (a, b) =>
+      a.hops - b.hops ||
+      (a.chain < b.chain ? -1 : a.chain > b.chain ? 1 : 0) ||
+      (a.address < b.address ? -1 : a.address > b.address ? 1 : 0),
+  );
+  return { addresses, edgesVisited: result.edgesVisited, indexAction: action };
 }

@@ -100,6 +100,41 @@ describe('chaintrail trace', () => {
     expect(counts).toEqual({ node: json.nodes.length, edge: json.edges.length });
   });
 
+  it('lists with --reach the addresses the ransom may have reached: every peel and hop, as table, JSON and CSV', async () => {
+    const truth = simulated.truths[0]!;
+    const collector = truth.attackerAddresses.find((a) => a.role === 'collector')!.address;
+    const base = [
+      'trace',
+      collector,
+      '--chain',
+      'anvil',
+      '--max-hops',
+      '20',
+      '--reach',
+      '--db',
+      db,
+    ];
+    const json = await runCli([...base, '--json'], env);
+    expect(json.code, json.stderr).toBe(0);
+    const { addresses } = JSON.parse(json.stdout) as {
+      addresses: { address: string; hops: number; category: string | null }[];
+    };
+    const reached = new Map(addresses.map((a) => [a.address, a]));
+    // The seed itself, then every attacker hop and every deposit address the truth says value reached.
+    expect(reached.get(collector)?.hops).toBe(0);
+    for (const a of truth.attackerAddresses) expect(reached.has(a.address), a.address).toBe(true);
+    for (const e of truth.endpoints.filter((x) => x.category === 'deposit_wallet'))
+      expect(reached.get(e.address!)?.category).toBe('deposit_wallet');
+    const csv = await runCli([...base, '--format', 'csv'], env);
+    expect(csv.stdout.trim().split('\r\n')).toHaveLength(addresses.length + 1);
+    const table = await runCli(base, env);
+    expect(table.stdout).toContain(
+      `${addresses.length} addresses may have received some of the value`,
+    );
+    const graphml = await runCli([...base, '--format', 'graphml'], env);
+    expect(graphml.code).toBe(2);
+  });
+
   it('exits 2 with one line for a seed of unknown chain or a bad policy', async () => {
     const unknown = await runCli(['trace', 'not-an-address', '--db', db], env);
     expect(unknown.code).toBe(2);

@@ -4,12 +4,13 @@ import { UserError } from '../../errors/base.ts';
 import { normalizeAddress } from '../../model/address.ts';
 import { getChain } from '../../model/chains.ts';
 import { detectChain } from '../../screen/detect-chain.ts';
-import { traceToCsv, traceToGraphml, traceToJson } from '../../trace/export-trace.ts';
+import { reachToCsv, traceToCsv, traceToGraphml, traceToJson } from '../../trace/export-trace.ts';
 import { renderTrace } from '../render-trace.ts';
 import { TAINT_POLICIES } from '../../trace/trace-funds.ts';
-import { traceStore } from '../../trace/trace-store.ts';
+import { type ReachedAddress, reachStore, traceStore } from '../../trace/trace-store.ts';
 import type { TaintPolicy, TraceResult, TraceSeed } from '../../trace/types.ts';
 import { type CliContext, type GlobalOptions, withStore } from '../context.ts';
+import { formatTable } from '../output.ts';
 import { parseNonNegativeInt, withGlobalOptions } from '../options.ts';
 
 const FORMATS = ['json', 'csv', 'graphml'] as const;
@@ -27,6 +28,7 @@ type TraceOptions = GlobalOptions & {
   until?: number;
   format?: Format;
   out?: string;
+  reach?: boolean;
 };
 
 function parseTime(value: string): number {
@@ -65,6 +67,56 @@ function parseSeed(input: string, chainOption: string | undefined): TraceSeed {
   }
   const chain = chainOf(detectChain(input));
   return { kind: 'address', chain, address: normalizeAddress(chain, input) };
+}
+
+/** Writes `text` to --out (through a temporary file and a rename) or stdout. */
+function output(ctx: CliContext, options: TraceOptions, text: string): void {
+  if (!options.out) {
+    ctx.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    return;
+  }
+  const temp = `${options.out}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, text);
+  fs.renameSync(temp, options.out);
+}
+
+/** `--reach`: the addresses the value may have reached, as a table, JSON or CSV. */
+async function reach(ctx: CliContext, seeds: TraceSeed[], options: TraceOptions): Promise<void> {
+  const format = options.format ?? (options.json ? 'json' : undefined);
+  if (format === 'graphml')
+    throw new UserError('--reach lists addresses: use --json or --format csv, not graphml', {
+      code: 'BAD_USAGE',
+    });
+  const { addresses } = await withStore(ctx, options, (store) =>
+    reachStore({
+      store,
+      seeds,
+      direction: options.direction,
+      maxHops: options.maxHops,
+      since: options.since,
+      until: options.until,
+    }),
+  );
+  if (format === 'json') {
+    output(ctx, options, JSON.stringify({ seeds, addresses }, null, 2));
+    return;
+  }
+  if (format === 'csv') {
+    output(ctx, options, reachToCsv(addresses));
+    return;
+  }
+  const row = (a: ReachedAddress) => [
+    a.chain,
+    a.address,
+    String(a.hops),
+    a.category ?? '',
+    a.entity ?? '',
+  ];
+  output(
+    ctx,
+    options,
+    `${addresses.length} addresses may have received some of the value (${options.direction}, up to ${options.maxHops} hops; labelled services stop it):\n${formatTable(['chain', 'address', 'hops', 'category', 'entity'], addresses.map(row))}`,
+  );
 }
 
 function render(result: TraceResult, format: Format): string {
@@ -129,9 +181,17 @@ export function registerTraceCommand(program: Command, ctx: CliContext): void {
           return v;
         },
       )
-      .option('--out <file>', 'write the export to this file (default: stdout)'),
+      .option('--out <file>', 'write the export to this file (default: stdout)')
+      .option(
+        '--reach',
+        'list the addresses any of the value may have reached (what poison taints, without amounts): a watchlist',
+      ),
   ).action(async (inputs: string[], options: TraceOptions) => {
     const seeds = inputs.map((s) => parseSeed(s, options.chain));
+    if (options.reach) {
+      await reach(ctx, seeds, options);
+      return;
+    }
     const { result, meta } = await withStore(ctx, options, async (store) => {
       const traced = await traceStore({
         store,
@@ -160,13 +220,6 @@ export function registerTraceCommand(program: Command, ctx: CliContext): void {
       );
       return;
     }
-    const text = render(result, format);
-    if (!options.out) {
-      ctx.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-      return;
-    }
-    const temp = `${options.out}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, text);
-    fs.renameSync(temp, options.out);
+    output(ctx, options, render(result, format));
   });
 }
