@@ -381,6 +381,29 @@ export function createIndex(parts: GraphIndexParts): GraphIndex {
   return index;
 }
 
+/** Slot lookup keys: node * ASSET_KEY_SPAN + asset stays below 2^53 for 2^32 nodes. */
+const ASSET_KEY_SPAN = 2 ** 21;
+/** (node, asset) -> slot maps, built on first use per index: conversions need the rare lookup. */
+const slotMaps = new WeakMap<GraphIndex, Map<number, number>>();
+
+/**
+ * The slot of `asset` at `node`, if the index has one (a conversion's output may go to a slot no
+ * transfer ever touched).
+ *
+ * @example
+ * const slot = slotOf(index, router, weth);
+ */
+export function slotOf(index: GraphIndex, node: number, asset: number): number | undefined {
+  let map = slotMaps.get(index);
+  if (!map) {
+    map = new Map();
+    for (let s = 0; s < index.slotCount; s++)
+      map.set(index.slotNode[s]! * ASSET_KEY_SPAN + index.slotAsset[s]!, s);
+    slotMaps.set(index, map);
+  }
+  return map.get(node * ASSET_KEY_SPAN + asset);
+}
+
 /**
  * The sending node of edge `e`.
  *

@@ -1,3 +1,4 @@
+import { slotOf } from './graph-index.ts';
 import { resolveSeeds, windowEdges } from './seeds.ts';
 import { STOP_CATEGORIES } from './trace-funds.ts';
 import {
@@ -9,8 +10,6 @@ import {
 
 const MAX_U32 = 0xffffffff;
 const DEFAULT_MAX_HOPS = 10;
-/** Slot lookup keys: node * ASSET_KEY_SPAN + asset stays below 2^53 for 2^32 nodes. */
-const ASSET_KEY_SPAN = 2 ** 21;
 /** Per slot: not yet known whether its node stops value, follows it, or stops it. */
 const NODE_UNKNOWN = 0;
 const NODE_FOLLOW = 1;
@@ -60,7 +59,6 @@ class ReachSweep {
   /** Reached nodes as found: the result costs what was reached, not the graph. */
   readonly reachedNodes: number[] = [];
   readonly hasConversions: boolean;
-  slotKeys: Map<number, number> | null = null;
   edgesVisited = 0;
 
   constructor(
@@ -103,15 +101,6 @@ class ReachSweep {
     return v;
   }
 
-  findSlot(node: number, asset: number): number | undefined {
-    if (!this.slotKeys) {
-      this.slotKeys = new Map();
-      for (let s = 0; s < this.index.slotCount; s++)
-        this.slotKeys.set(this.slotNode[s]! * ASSET_KEY_SPAN + this.slotAsset[s]!, s);
-    }
-    return this.slotKeys.get(node * ASSET_KEY_SPAN + asset);
-  }
-
   /** Slot `r` reached at key `k` and hop `h`: true when that is new (earlier, or fewer hops). */
   reach(r: number, k: number, h: number): boolean {
     const state = this.state;
@@ -135,7 +124,8 @@ class ReachSweep {
     let changed = false;
     for (const c of list) {
       if ((this.fwd ? c.assetIn : c.assetOut) !== a) continue;
-      const target = this.findSlot(
+      const target = slotOf(
+        this.index,
         this.fwd ? c.recipient : c.account,
         this.fwd ? c.assetOut : c.assetIn,
       );

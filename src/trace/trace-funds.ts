@@ -1,4 +1,5 @@
 import { UserError } from '../errors/base.ts';
+import { slotOf } from './graph-index.ts';
 import { weighSeedAssets } from './seed-value.ts';
 import { resolveSeeds, windowEdges } from './seeds.ts';
 import { parseThorchainMemo } from './thorchain-memo.ts';
@@ -64,8 +65,6 @@ const MAX_CONVERSION_DEPTH = 8;
 const PATHS_PER_ENDPOINT = 3;
 const MAX_U32 = 0xffffffff;
 const HOP_UNSET = 0xffff;
-/** Slot lookup keys: node * ASSET_KEY_SPAN + asset stays below 2^53 for 2^32 nodes. */
-const ASSET_KEY_SPAN = 2 ** 21;
 /** Taint state of a slot, interleaved in one array: tainted part, share of the seed, hop. */
 const SLOT_STRIDE = 4;
 const TAINT = 0;
@@ -223,17 +222,6 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
       } else labelState[node] = nodeKind[node] === NODE_FEE_SINK ? LABEL_FEE : LABEL_NONE;
     }
     return labelState[node]!;
-  };
-
-  let slotKeys: Map<number, number> | null = null;
-  /** The slot of `asset` at `node`, if the index has one (rare: a conversion without a transfer). */
-  const findSlot = (node: number, asset: number) => {
-    if (!slotKeys) {
-      slotKeys = new Map();
-      for (let s = 0; s < slotCount; s++)
-        slotKeys.set(slotNode[s]! * ASSET_KEY_SPAN + slotAsset[s]!, s);
-    }
-    return slotKeys.get(node * ASSET_KEY_SPAN + asset);
   };
 
   const record = (e: number, t: number, sh: number, hop: number) => {
@@ -528,7 +516,7 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
       }
       // No transfer brings the converted value: WETH9 mints on deposit without a Transfer log, so
       // a router that wraps ether holds the WETH it then pays on. Credit it there.
-      const held = findSlot(c.target, c.targetAsset);
+      const held = slotOf(index, c.target, c.targetAsset);
       if (held === undefined) {
         const key = `${c.target}:${c.targetAsset}`;
         const h = heldElsewhere.get(key) ?? {
