@@ -14,7 +14,8 @@ const DEFAULT_MAX_HOPS = 10;
 const NODE_UNKNOWN = 0;
 const NODE_FOLLOW = 1;
 const NODE_STOP = 2;
-const HOP_UNSET = 0xffff;
+/** A node not reached, in the per-node hop column. */
+const NO_HOP = 0xffff;
 
 /** Input of {@link traceReach}: a trace's seeds, direction and limits (no policy: no amounts). */
 export type TraceReachParameters = Omit<TraceParameters, 'policy' | 'minValue'> & {
@@ -26,7 +27,7 @@ export type TraceReachParameters = Omit<TraceParameters, 'policy' | 'minValue'> 
 };
 
 export type TraceReachReturnType = {
-  /** Node ids value may have reached (the seed addresses included), ascending. */
+  /** Node ids value may have reached (the seed addresses included), in the order first reached. */
   nodes: Uint32Array;
   /** Per reached node, the fewest hops from a seed (same order as `nodes`). */
   hops: Uint16Array;
@@ -53,11 +54,9 @@ class ReachSweep {
    * forward, or MAX_U32 - time, backward), and hop * 4 + whether its node passes value on.
    */
   readonly state: Float64Array;
-  /** Per node: fewest hops it was reached at (HOP_UNSET: not reached). */
-  readonly nodeHop: Uint16Array;
   readonly seedNode: Uint8Array;
-  /** Reached nodes as found: the result costs what was reached, not the graph. */
-  readonly reachedNodes: number[] = [];
+  /** Slots as first reached: the result costs what was reached, not the graph. */
+  readonly reachedSlots: number[] = [];
   readonly hasConversions: boolean;
   edgesVisited = 0;
 
@@ -78,7 +77,6 @@ class ReachSweep {
     this.nodeKind = index.nodeKind;
     this.state = new Float64Array(index.slotCount * 2);
     for (let s = 0; s < index.slotCount; s++) this.state[2 * s] = Infinity;
-    this.nodeHop = new Uint16Array(index.nodeCount).fill(HOP_UNSET);
     this.seedNode = new Uint8Array(index.nodeCount);
     this.hasConversions = index.conversions.size > 0;
   }
@@ -106,13 +104,11 @@ class ReachSweep {
     const state = this.state;
     const o = 2 * r;
     if (k < state[o]!) {
+      if (state[o] === Infinity) this.reachedSlots.push(r);
       state[o] = k;
       state[o + 1] = (h << 2) | (state[o + 1]! & 3);
     } else if (h < state[o + 1]! >> 2) state[o + 1] = (h << 2) | (state[o + 1]! & 3);
     else return false;
-    const node = this.slotNode[r]!;
-    if (this.nodeHop[node] === HOP_UNSET) this.reachedNodes.push(node);
-    if (h < this.nodeHop[node]!) this.nodeHop[node] = h;
     return true;
   }
 
@@ -154,12 +150,26 @@ class ReachSweep {
    * time): no second pass can be needed. Returns the first edge not swept.
    */
   loneForward(k: number, end: number, lo: number, hi: number): number {
-    const { time, near, state } = this;
+    const { time, near, far, state, maxHops } = this;
     for (; k < end; k++) {
       const t = time[k]!;
       if ((k + 1 < hi && time[k + 1] === t) || (k > lo && time[k - 1] === t)) return k;
       // Most edges leave a slot value has not reached (yet): one comparison.
-      if (state[2 * near[k]!]! <= t) this.step(k);
+      const s = near[k]!;
+      if (state[2 * s]! > t) continue;
+      // The common case inline (step's): a follow slot within the hop limit reaching a slot.
+      const v = state[2 * s + 1]!;
+      if ((v & 3) !== NODE_FOLLOW || v >> 2 >= maxHops || this.hasConversions) {
+        this.step(k);
+        continue;
+      }
+      const h = (v >> 2) + 1;
+      const o = 2 * far[k]!;
+      if (t < state[o]!) {
+        if (state[o] === Infinity) this.reachedSlots.push(far[k]!);
+        state[o] = t;
+        state[o + 1] = (h << 2) | (state[o + 1]! & 3);
+      } else if (h < state[o + 1]! >> 2) state[o + 1] = (h << 2) | (state[o + 1]! & 3);
     }
     return k;
   }
@@ -251,8 +261,17 @@ export function traceReach(parameters: TraceReachParameters): TraceReachReturnTy
   );
   for (const node of seeds.nodes) sweep.seedNode[node] = 1;
   sweep.run(direction === 'forward' ? seeds.edges : [...seeds.edges].reverse(), lo, hi);
-  const nodes = Uint32Array.from(sweep.reachedNodes).sort();
+  // A node's hops: the fewest of its slots'.
+  const nodeHop = new Uint16Array(index.nodeCount).fill(NO_HOP);
+  const found: number[] = [];
+  for (const s of sweep.reachedSlots) {
+    const node = index.slotNode[s]!;
+    const h = sweep.state[2 * s + 1]! >> 2;
+    if (nodeHop[node] === NO_HOP) found.push(node);
+    if (h < nodeHop[node]!) nodeHop[node] = h;
+  }
+  const nodes = Uint32Array.from(found);
   const hops = new Uint16Array(nodes.length);
-  for (let k = 0; k < nodes.length; k++) hops[k] = sweep.nodeHop[nodes[k]!]!;
+  for (let i = 0; i < nodes.length; i++) hops[i] = nodeHop[nodes[i]!]!;
   return { nodes, hops, edgesVisited: sweep.edgesVisited };
 }
