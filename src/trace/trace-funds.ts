@@ -935,7 +935,8 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
       return fwd ? path.reverse() : path;
     };
 
-    const endpoints: (TraceEndpoint & { rawShare: number })[] = [];
+    // Shares are raw (of the seed as swept) until normalised below.
+    const endpoints: TraceEndpoint[] = [];
     for (const acc of endpointAcc.values()) {
       const { chain, address } = index.node(acc.node);
       const name = acc.entity ?? address;
@@ -957,7 +958,6 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
         asset: index.assetOf(acc.asset).asset,
         amount: toDecimal(acc.taint),
         share: acc.share,
-        rawShare: acc.share,
         finding,
         destination: acc.destination,
         paths: arrivals.slice(0, PATHS_PER_ENDPOINT).map((a) => pathTo(a.edge)),
@@ -975,7 +975,6 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
         asset: assetName(u.asset),
         amount: toDecimal(u.taint),
         share: u.share,
-        rawShare: u.share,
         finding: fwd ? `still held at ${address}` : `came from ${address}`,
         destination: undefined,
         paths:
@@ -985,11 +984,11 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
       });
     }
     const lostTotal = lost.limit + lost.dust + lost.conversion + lost.fee;
-    const tracedRaw = endpoints.reduce((s, e) => s + e.rawShare, 0);
+    const tracedRaw = endpoints.reduce((s, e) => s + e.share, 0);
     // Poison multiplies value and float splitting drifts: shares are of everything accounted for.
     const total = tracedRaw + lostTotal;
     const norm = total > 0 ? 1 / total : 0;
-    for (const e of endpoints) e.share = e.rawShare * norm;
+    for (const e of endpoints) e.share *= norm;
     endpoints.sort(
       (a, b) =>
         b.share - a.share ||
@@ -1060,7 +1059,7 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
     } = parameters;
     return {
       parameters: plain,
-      endpoints: endpoints.map(({ rawShare: _raw, ...e }) => e),
+      endpoints,
       nodes,
       edges,
       summary: {
