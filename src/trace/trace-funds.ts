@@ -409,8 +409,9 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
   let swept = new Uint8Array(0);
   let recOf = new Int32Array(0);
   let queueNext = new Int32Array(0);
-  const queueHead = new Int32Array(slotCount).fill(-1);
-  const queueTail = new Int32Array(slotCount).fill(-1);
+  // Per-slot queues and counts of the groups: allocated when the first group with taint comes.
+  let queueHead = new Int32Array(0);
+  let queueTail = new Int32Array(0);
   const queuedSlots: number[] = [];
   const deferred: number[] = [];
   const ensureScratch = (size: number) => {
@@ -705,7 +706,7 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
 
   // --- Groups: the transfers of one second, with departures waiting for cover.
   /** Arrivals of this group at a slot not yet swept, in all and from one transaction (`slot|tx`). */
-  const pendingIn = new Uint32Array(slotCount);
+  let pendingIn = new Uint32Array(0);
   const pendingInTx = new Map<string, number>();
   /**
    * Whether departure `e` waits for arrivals of this second at its sender: a UTXO transaction for
@@ -748,6 +749,11 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
   const sweepGroup = () => {
     const size = g1 - g0;
     ensureScratch(size);
+    if (pendingIn.length === 0) {
+      queueHead = new Int32Array(slotCount).fill(-1);
+      queueTail = new Int32Array(slotCount).fill(-1);
+      pendingIn = new Uint32Array(slotCount);
+    }
     grouped = true;
     const inGroup = (e: number) => e >= g0 && e < g1;
     groupHasSeed = nextSeed < seedOrder.length && inGroup(seedOrder[nextSeed]!);
