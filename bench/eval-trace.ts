@@ -238,7 +238,7 @@ async function evalSimulator(): Promise<boolean> {
     ]),
   );
   console.log(
-    '  note: gas paid with stolen value is untraced (fees), not an endpoint; the engine has no "frozen" category (an issuer-frozen stablecoin balance shows as unspent)',
+    '  note: gas paid with stolen value is untraced (fees), not an endpoint; a stablecoin balance its issuer froze (the sync decodes the freeze) is "frozen"',
   );
   const attributedOk = rows.every((r) => (r.overall ?? 0) >= TARGET_ATTRIBUTED);
   const amountsOk = rows.every((r) => r.maxRelativeError <= TARGET_AMOUNT_TOLERANCE);

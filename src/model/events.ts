@@ -62,12 +62,22 @@ export type BridgeWithdrawalEvent = EventBase & {
 };
 
 /**
+ * A token issuer freezing an address (USDT `AddedBlackList`, USDC `Blacklisted`) or lifting the
+ * freeze: while frozen, the address cannot send the token (`contract`).
+ */
+export type FreezeEvent = EventBase & {
+  type: 'freeze' | 'unfreeze';
+  account: string;
+};
+
+/**
  * Any typed event.
  *
  * @example
  * if (event.type === 'swap') console.log(event.amountIn, event.amountOut);
  */
-export type ChainEvent = SwapEvent | WrapEvent | BridgeDepositEvent | BridgeWithdrawalEvent;
+export type ChainEvent =
+  SwapEvent | WrapEvent | BridgeDepositEvent | BridgeWithdrawalEvent | FreezeEvent;
 
 /** The `type` tag of a typed event. */
 export type ChainEventType = ChainEvent['type'];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { smallGraphIndex, type SmallEdge } from '../../test/helpers/small-graph-index.ts';
+import { slotOf } from './graph-index.ts';
 import { traceFunds, type TraceFundsParameters } from './trace-funds.ts';
 import type { EndpointLabels, TaintPolicy, TraceResult } from './types.ts';
 
@@ -525,5 +526,28 @@ describe('traceFunds: a seed of several assets', () => {
       'X/exchange/TOKEN': ['100', 0.5],
       'T/unspent/native': ['1', 0.5],
     });
+  });
+});
+
+describe('traceFunds: value its issuer froze', () => {
+  it('reports tainted value held in a frozen slot as frozen, and only that slot', () => {
+    const edges: SmallEdge[] = [
+      { from: 'V', to: 'T', amount: 100, time: 1, asset: 'USDT', tx: 'theft' },
+      { from: 'T', to: 'C', amount: 60, time: 2, asset: 'USDT' },
+      { from: 'T', to: 'D', amount: 40, time: 3, asset: 'USDT' },
+    ];
+    const index = smallGraphIndex({ edges });
+    const usdt = index.assetId('test', 'USDT')!;
+    const frozen = slotOf(index, index.nodeId('test', 'C')!, usdt)!;
+    const r = traceFunds({
+      index,
+      labels: labels({}),
+      seeds: [{ kind: 'tx', chain: 'test', txHash: 'theft' }],
+      direction: 'forward',
+      policy: 'haircut',
+      frozenSlots: new Set([frozen]),
+    });
+    expect(where(r)).toEqual({ 'C/frozen/USDT': ['60', 0.6], 'D/unspent/USDT': ['40', 0.4] });
+    expect(r.endpoints[0]!.finding).toBe('frozen at C by the issuer of USDT');
   });
 });

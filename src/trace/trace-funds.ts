@@ -86,6 +86,11 @@ export type TraceFundsParameters = TraceParameters & {
   /** Resolves a `transfer` seed's position to an edge id (the index does not keep positions). */
   transferEdge?:
     ((chain: string, txHash: string, position: string) => number | undefined) | undefined;
+  /**
+   * Slots (a token at an address) its issuer has frozen (blacklisted) by the end of the window:
+   * tainted value still held there is reported as frozen, not merely unspent.
+   */
+  frozenSlots?: ReadonlySet<number> | undefined;
 };
 
 /** fifo/lifo only: arrivals at one slot in order, amount and tainted part; `head` is the first unspent lot. */
@@ -972,16 +977,22 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
     for (const u of unspent) {
       const { chain, address } = index.node(u.node);
       const label = lookupLabel(u.node) === LABEL_PASS ? labelOf.get(u.node)! : null;
+      // A token balance its issuer froze cannot move: the issuer holds the key to it.
+      const frozen = fwd && u.slot >= 0 && parameters.frozenSlots?.has(u.slot) === true;
       endpoints.push({
         chain,
         address,
         // Backward, value "still held" is where the trace found its origin.
-        category: fwd ? 'unspent' : 'origin',
+        category: frozen ? 'frozen' : fwd ? 'unspent' : 'origin',
         entity: label?.entity ?? null,
         asset: assetName(u.asset),
         amount: toDecimal(u.taint),
         share: u.share,
-        finding: fwd ? `still held at ${address}` : `came from ${address}`,
+        finding: frozen
+          ? `frozen at ${address} by the issuer of ${assetName(u.asset)}`
+          : fwd
+            ? `still held at ${address}`
+            : `came from ${address}`,
         destination: undefined,
         paths:
           u.slot >= 0 && bestIn[u.slot]! >= 0 && !seedNode[u.node]
@@ -1061,6 +1072,7 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
       labels: _labels,
       bridgeMemos: _memos,
       transferEdge: _te,
+      frozenSlots: _frozen,
       ...plain
     } = parameters;
     return {

@@ -1,9 +1,12 @@
+import type { FreezeEvent } from '../model/events.ts';
 import type { Store } from '../store/store.ts';
 import { openGraphIndex } from './graph-index-file.ts';
+import { slotOf } from './graph-index.ts';
 import { type TraceReachParameters, traceReach } from './reach.ts';
 import { traceFunds } from './trace-funds.ts';
 import {
   type EndpointLabels,
+  type GraphIndex,
   NODE_ACCOUNT,
   type TraceParameters,
   type TraceResult,
@@ -51,6 +54,47 @@ export async function endpointLabels(store: Store): Promise<EndpointLabels> {
 
 export type TraceStoreParameters = TraceParameters & { store: Store };
 
+/** The index of a `log:<index>` position (freezes are logs), for ordering within a block. */
+function logIndexOf(position: string): number {
+  const m = /^log:(\d+)$/.exec(position);
+  return m ? Number(m[1]) : 0;
+}
+
+/**
+ * The slots (token, address) frozen by their issuer at `until` (default: the end of the data): the
+ * last freeze or unfreeze event of each pair decides.
+ */
+async function frozenSlotsOf(
+  store: Store,
+  index: GraphIndex,
+  until: number | undefined,
+): Promise<Set<number>> {
+  const events: FreezeEvent[] = [];
+  for (const type of ['freeze', 'unfreeze'] as const)
+    for (const e of await store.listEvents({ type }))
+      if (e.type === type && (until === undefined || e.blockTime === null || e.blockTime <= until))
+        events.push(e);
+  events.sort((a, b) =>
+    a.blockNumber !== b.blockNumber
+      ? a.blockNumber < b.blockNumber
+        ? -1
+        : 1
+      : logIndexOf(a.position) - logIndexOf(b.position),
+  );
+  const frozen = new Map<string, boolean>();
+  for (const e of events) frozen.set(`${e.chain}|${e.contract}|${e.account}`, e.type === 'freeze');
+  const slots = new Set<number>();
+  for (const [pair, on] of frozen) {
+    if (!on) continue;
+    const [chain, token, account] = pair.split('|') as [string, string, string];
+    const node = index.nodeId(chain, account);
+    const asset = index.assetId(chain, token);
+    const slot = node === undefined || asset === undefined ? undefined : slotOf(index, node, asset);
+    if (slot !== undefined) slots.add(slot);
+  }
+  return slots;
+}
+
 export type TraceStoreReturnType = {
   result: TraceResult;
   /** How the graph index was obtained: read from its file, updated, or built. */
@@ -74,7 +118,8 @@ export async function traceStore(parameters: TraceStoreParameters): Promise<Trac
     const id = index.txId(e.chain, e.txHash);
     if (id !== undefined) bridgeMemos.set(id, e.memo);
   }
-  const result = traceFunds({ ...trace, index, labels, bridgeMemos });
+  const frozenSlots = await frozenSlotsOf(store, index, trace.until);
+  const result = traceFunds({ ...trace, index, labels, bridgeMemos, frozenSlots });
   return { result, indexAction: action };
 }
 

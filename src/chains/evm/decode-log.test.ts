@@ -16,6 +16,7 @@ import {
   THORCHAIN_TRANSFER_OUT_EVENT,
   UNISWAP_V2_SWAP_EVENT,
   UNISWAP_V3_SWAP_EVENT,
+  USDC_BLACKLISTED_EVENT,
   WETH_DEPOSIT_EVENT,
   type DecodeLogContext,
   type EvmLog,
@@ -58,7 +59,7 @@ function log(partial: Partial<EvmLog>): EvmLog {
 }
 
 describe('event selectors', () => {
-  it('are the well-known topic0 values (THORChain ones as in thornode and shapeshift sources)', () => {
+  it('are the well-known topic0 values (THORChain ones as in thornode and shapeshift sources; the freezes as in public USDT/USDC blacklist monitors)', () => {
     expect(EVENT_TOPICS).toEqual({
       transfer: '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef',
       wethDeposit: '0xe1fffcc4923d04b559f4d29a8bfc6cda04eb5b0d3c460751c2402c5c5cc9109c',
@@ -67,6 +68,11 @@ describe('event selectors', () => {
       uniswapV3Swap: '0xc42079f94a6350d7e6235f29174924f928cc2ac818eb64fed8004e115fbcca67',
       thorchainDeposit: '0xef519b7eb82aaf6ac376a6df2d793843ebfd593de5f1a0601d3cc6ab49ebb395',
       thorchainTransferOut: '0xa9cd03aa3c1b4515114539cd53d22085129d495cb9e9f9af77864526240f1bf7',
+      // Tether's and Circle's freezes, as public USDT/USDC blacklist monitors filter them.
+      usdtAddedBlackList: '0x42e160154868087d6bfdc0ca23d96a1c1cfa32f1b72ba9ba27b69b98a0d819dc',
+      usdtRemovedBlackList: '0xd7e9ec6e6ecd65492dce6bf513cd6867560d49544421d0783ddf06e76c24470c',
+      usdcBlacklisted: '0xffa4e6181777692565cf28528fc88fd1516ea86b56da075235fa575af6a4b855',
+      usdcUnBlacklisted: '0x117e3210bb9aa7d9baff172026820255c6f6c30ba8999d1c2fd88e2848137c4e',
     });
   });
 });
@@ -478,5 +484,44 @@ describe('decodeLog on block 17173049-17173050 (ethereum-etl test_stream, real m
     for (let i = 0; i < rounds; i++) for (const l of logs) decodeLog(l, CTX);
     const perLogUs = ((performance.now() - start) * 1000) / (rounds * logs.length);
     expect(perLogUs).toBeLessThan(50);
+  });
+});
+
+describe('decodeLog: a token issuer freezing an address', () => {
+  // Tether's USDT on Ethereum (its own address as the emitter; the log itself is synthetic).
+  const USDT = '0xdac17f958d2ee523a2206206994597c13d831ec7';
+
+  it('reads USDT AddedBlackList with the address as data, and the indexed form, as freeze', () => {
+    const asData = log({
+      address: USDT,
+      data: encodeAbiParameters(parseAbiParameters('address'), [A]),
+      topics: [EVENT_TOPICS.usdtAddedBlackList],
+    });
+    expect(decodeLog(asData, EMPTY_CTX).event).toMatchObject({
+      type: 'freeze',
+      contract: USDT,
+      account: A,
+      position: 'log:7',
+    });
+    const indexed = log({ address: USDT, topics: [EVENT_TOPICS.usdtAddedBlackList, topic(A)] });
+    expect(decodeLog(indexed, EMPTY_CTX).event).toMatchObject({ type: 'freeze', account: A });
+    const lifted = log({ address: USDT, topics: [EVENT_TOPICS.usdtRemovedBlackList, topic(A)] });
+    expect(decodeLog(lifted, EMPTY_CTX).event).toMatchObject({ type: 'unfreeze', account: A });
+  });
+
+  it('reads USDC Blacklisted / UnBlacklisted, and nothing from a wrong shape', () => {
+    const frozen = log({
+      topics: encodeEventTopics({
+        abi: [USDC_BLACKLISTED_EVENT],
+        args: { _account: B },
+      }) as string[],
+    });
+    expect(decodeLog(frozen, EMPTY_CTX).event).toMatchObject({ type: 'freeze', account: B });
+    expect(
+      decodeLog({ ...frozen, topics: [EVENT_TOPICS.usdcUnBlacklisted, topic(B)] }, EMPTY_CTX).event,
+    ).toMatchObject({ type: 'unfreeze', account: B });
+    // Both an indexed address and data, or neither: not a freeze.
+    expect(decodeLog({ ...frozen, data: `0x${word(B)}` }, EMPTY_CTX)).toEqual({});
+    expect(decodeLog({ ...frozen, topics: [EVENT_TOPICS.usdcBlacklisted] }, EMPTY_CTX)).toEqual({});
   });
 });

@@ -35,6 +35,7 @@ import type {
   ChainEvent,
   SwapEvent,
   WrapEvent,
+  FreezeEvent,
 } from '../../model/events.ts';
 import { logPosition, type Transfer } from '../../model/transfer.ts';
 
@@ -155,6 +156,26 @@ export const THORCHAIN_TRANSFER_OUT_EVENT = parseAbiItem(
 );
 
 /**
+ * Tether's freeze and unfreeze of an address (USDT on Ethereum logs the address as data; the
+ * simulator's stablecoin indexes it: the selector is the same).
+ *
+ * @example
+ * toEventSelector(USDT_ADDED_BLACKLIST_EVENT);
+ */
+export const USDT_ADDED_BLACKLIST_EVENT = parseAbiItem('event AddedBlackList(address _user)');
+export const USDT_REMOVED_BLACKLIST_EVENT = parseAbiItem('event RemovedBlackList(address _user)');
+/**
+ * Circle's freeze and unfreeze of an address (USDC's FiatToken).
+ *
+ * @example
+ * toEventSelector(USDC_BLACKLISTED_EVENT);
+ */
+export const USDC_BLACKLISTED_EVENT = parseAbiItem('event Blacklisted(address indexed _account)');
+export const USDC_UNBLACKLISTED_EVENT = parseAbiItem(
+  'event UnBlacklisted(address indexed _account)',
+);
+
+/**
  * topic0 of every event {@link decodeLog} understands (lowercase).
  *
  * @example
@@ -168,6 +189,10 @@ export const EVENT_TOPICS = {
   uniswapV3Swap: toEventSelector(UNISWAP_V3_SWAP_EVENT),
   thorchainDeposit: toEventSelector(THORCHAIN_DEPOSIT_EVENT),
   thorchainTransferOut: toEventSelector(THORCHAIN_TRANSFER_OUT_EVENT),
+  usdtAddedBlackList: toEventSelector(USDT_ADDED_BLACKLIST_EVENT),
+  usdtRemovedBlackList: toEventSelector(USDT_REMOVED_BLACKLIST_EVENT),
+  usdcBlacklisted: toEventSelector(USDC_BLACKLISTED_EVENT),
+  usdcUnBlacklisted: toEventSelector(USDC_UNBLACKLISTED_EVENT),
 } as const;
 
 const T = EVENT_TOPICS;
@@ -200,6 +225,8 @@ const HEX_BYTES_RE = /^0x(?:[0-9a-fA-F]{2})*$/;
  *   `assetIn`/`assetOut` are null and `tokenInIndex` says which pool token went in.
  * - THORChain `Deposit`/`TransferOut` from a contract in `ctx.bridgeRouters`: `bridge_deposit` /
  *   `bridge_withdrawal`.
+ * - A token issuer's `AddedBlackList`/`RemovedBlackList` (USDT; the address indexed or as data) or
+ *   `Blacklisted`/`UnBlacklisted` (USDC): `freeze` / `unfreeze` of that address for the token.
  *
  * @example
  * const { transfer } = decodeLog(
@@ -240,6 +267,12 @@ export function decodeLog(log: EvmLog, ctx: DecodeLogContext): DecodedLog {
       return withEvent(decodeThorDeposit(log, ctx));
     case T.thorchainTransferOut:
       return withEvent(decodeThorTransferOut(log, ctx));
+    case T.usdtAddedBlackList:
+    case T.usdcBlacklisted:
+      return withEvent(decodeFreeze(log, 'freeze'));
+    case T.usdtRemovedBlackList:
+    case T.usdcUnBlacklisted:
+      return withEvent(decodeFreeze(log, 'unfreeze'));
     default:
       return {};
   }
@@ -336,6 +369,16 @@ function decodeWrap(
   const decoded = decodeData(WETH_DATA, log.data as Hex);
   if (account === undefined || decoded === undefined) return undefined;
   return { ...base(log, contract), type, account, amount: decoded[0] as bigint };
+}
+
+/** The frozen address: the one indexed topic, or the one data word. */
+function decodeFreeze(log: EvmLog, type: 'freeze' | 'unfreeze'): FreezeEvent | undefined {
+  const contract = log.address.toLowerCase();
+  let account: string | undefined;
+  if (topicsOk(log, 2) && dataOk(log.data, 0, true)) account = wordToAddress(log.topics[1]!);
+  else if (topicsOk(log, 1) && dataOk(log.data, 1, true)) account = wordToAddress(log.data);
+  if (account === undefined) return undefined;
+  return { ...base(log, contract), type, account };
 }
 
 function decodeV2Swap(log: EvmLog): SwapEvent | undefined {

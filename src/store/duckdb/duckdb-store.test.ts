@@ -136,14 +136,18 @@ describe('DuckDB store', () => {
         memo: 'OUT:ABC',
         counterparty: t.to,
       },
+      { ...base, position: 'log:6', type: 'freeze', contract: t.asset, account: t.to! },
+      { ...base, position: 'log:7', type: 'unfreeze', contract: t.asset, account: t.to! },
     ];
     const summary = await ctx.store.write(async (w) => w.appendEvents(events));
-    expect(summary).toMatchObject({ eventsWritten: 5, eventsDuplicate: 0 });
+    expect(summary).toMatchObject({ eventsWritten: 7, eventsDuplicate: 0 });
     expect(await ctx.store.listEvents()).toEqual(events);
     expect((await ctx.store.getStats()).events.map((e) => [e.type, e.count])).toEqual([
       ['bridge_deposit', 1],
       ['bridge_withdrawal', 1],
+      ['freeze', 1],
       ['swap', 1],
+      ['unfreeze', 1],
       ['unwrap', 1],
       ['wrap', 1],
     ]);

@@ -480,6 +480,9 @@ function eventRow(e: ChainEvent): DuckDBValue[] {
         e.counterparty,
         null,
       ];
+    case 'freeze':
+    case 'unfreeze':
+      return [...base, null, e.contract, e.account, null, null, null, null, null, null, null, null];
   }
 }
 
@@ -541,6 +544,9 @@ function rowToEvent(r: Row): ChainEvent {
         counterparty: (r.counterparty as string | null) ?? null,
       };
     }
+    case 'freeze':
+    case 'unfreeze':
+      return { ...base, type, account: String(r.account) };
   }
 }
 
