@@ -551,3 +551,46 @@ describe('traceFunds: value its issuer froze', () => {
     expect(r.endpoints[0]!.finding).toBe('frozen at C by the issuer of USDT');
   });
 });
+
+describe('traceFunds: across a bridge to a chain the index holds', () => {
+  // BIP-173's P2WPKH example address as the Bitcoin destination of a THORChain deposit.
+  const dest = 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4';
+  const edges = (payout: boolean): SmallEdge[] => [
+    { from: 'V', to: 'T', amount: 100, time: 1, tx: 'theft' },
+    { from: 'T', to: 'R', amount: 100, time: 2, tx: 'thor' },
+    // Earlier than the deposit: not its payout (and spent before the payout comes).
+    { from: 'VAULT', to: dest, amount: 7, time: 1, chain: 'bitcoin', tx: 'b0' },
+    { from: dest, to: 'W', amount: 7, time: 2, chain: 'bitcoin', tx: 'bw' },
+    ...(payout
+      ? [
+          { from: 'VAULT', to: dest, amount: 3, time: 9, chain: 'bitcoin', tx: 'b1' },
+          { from: dest, to: 'BX', amount: 3, time: 10, chain: 'bitcoin', tx: 'b2' },
+        ]
+      : []),
+  ];
+  const run = (payout: boolean) => {
+    const index = smallGraphIndex({ edges: edges(payout) });
+    return traceFunds({
+      index,
+      labels: labels({ R: ['bridge', 'THORChain'], BX: ['exchange', 'BitEx'] }),
+      bridgeMemos: new Map([[index.txId('test', 'thor')!, `=:BTC.BTC:${dest}`]]),
+      seeds: [{ kind: 'tx', chain: 'test', txHash: 'theft' }],
+      direction: 'forward',
+      policy: 'haircut',
+    });
+  };
+
+  it('goes on from the destination’s first arrival after the deposit, to an exchange on that chain', () => {
+    const r = run(true);
+    expect(where(r)).toEqual({ 'BX/exchange/native': ['3', 1] });
+    expect(r.endpoints[0]!.chain).toBe('bitcoin');
+    expect(r.endpoints[0]!.paths[0]).toEqual(['V', 'T', 'R', 'VAULT', dest, 'BX']);
+  });
+
+  it('ends at the bridge, bridged to the destination, when the destination receives nothing after', () => {
+    const r = run(false);
+    expect(r.endpoints.map((e) => [e.address, e.finding, e.share])).toEqual([
+      ['R', `bridged to bitcoin ${dest}`, 1],
+    ]);
+  });
+});

@@ -74,6 +74,8 @@ const HOP = 2;
 const BEST = 3;
 /** Bit 0 of a slot's flags: it holds taint. */
 const TAINTED = 1;
+/** Bit 4 of a slot's flags: value bridged to it from another chain is expected (see bridgeIn). */
+const BRIDGE_IN = 16;
 /** Initial capacity of the traced-edge columns; they double as needed. */
 const INITIAL_RECORDS = 1024;
 
@@ -400,6 +402,53 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
     acc.arrivals.push({ edge: e, taint: t });
   };
 
+  // --- Bridges: value sent to another chain the index holds goes on there, at the destination's
+  // first arrival after the deposit (THORChain pays out within minutes to hours); a deposit whose
+  // destination never receives is an endpoint, "bridged to <chain> <address>".
+  const bridgeIn = new Map<
+    number,
+    { time: number; edge: number; taint: number; share: number; hop: number }[]
+  >();
+  let pendingBridges = 0;
+  /** Tainted value entering the bridge by edge `e`: true when it will go on on the destination chain. */
+  const bridgeOn = (e: number, t: number, sh: number, hop: number) => {
+    const label = labelOf.get(slotNode[far[e]!]!);
+    if (label?.category !== 'bridge') return false;
+    const memo = parameters.bridgeMemos?.get(tx[e]!);
+    const parsed = memo === undefined ? null : parseThorchainMemo(memo);
+    if (parsed?.kind !== 'swap') return false;
+    const node = index.nodeId(parsed.chain, parsed.address);
+    const native = index.assetId(parsed.chain, 'native');
+    const slot =
+      node === undefined || native === undefined ? undefined : slotOf(index, node, native);
+    if (slot === undefined) return false;
+    const list = bridgeIn.get(slot) ?? [];
+    list.push({ time: time[e]!, edge: e, taint: t, share: sh, hop });
+    bridgeIn.set(slot, list);
+    flags[slot]! |= BRIDGE_IN;
+    pendingBridges++;
+    return true;
+  };
+  /** The deposits an arrival at `slot` at `t` pays out (made no later than it), taken together. */
+  const takeBridged = (slot: number, t: number) => {
+    const list = bridgeIn.get(slot)!;
+    const due = list.filter((d) => (fwd ? d.time <= t : d.time >= t));
+    if (due.length === 0) return null;
+    const rest = list.filter((d) => !due.includes(d));
+    if (rest.length > 0) bridgeIn.set(slot, rest);
+    else {
+      bridgeIn.delete(slot);
+      flags[slot]! &= ~BRIDGE_IN;
+    }
+    pendingBridges -= due.length;
+    return {
+      share: due.reduce((s, d) => s + d.share, 0),
+      taint: due.reduce((s, d) => s + d.taint, 0),
+      hop: Math.min(...due.map((d) => d.hop)),
+      edge: due[0]!.edge,
+    };
+  };
+
   // --- The group being swept: transfers of one second, edges g0..g1-1. Group-relative scratch
   // (index e - g0) holds taint handed to an edge by a conversion, whether the edge was swept, and
   // its record; departures waiting for cover queue per slot.
@@ -488,8 +537,8 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
     }
     noteArrival(r, e, t);
     if (label === LABEL_STOP) {
-      addEndpoint(slotNode[r]!, e, t, sh);
       bal[r]! += a;
+      if (!(fwd && bridgeOn(e, t, sh, hop))) addEndpoint(slotNode[r]!, e, t, sh);
       return;
     }
     const c = hasConversions ? conversionOf(e) : null;
@@ -649,6 +698,16 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
       }
     }
     const r = far[e]!;
+    if (pendingBridges > 0 && (flags[r]! & BRIDGE_IN) !== 0) {
+      // The first arrival at a bridge's destination after the deposit is the bridged value.
+      const arrived = takeBridged(r, time[e]!);
+      if (arrived) {
+        t = a;
+        sh += arrived.share;
+        if (arrived.hop + 1 < hop) hop = arrived.hop + 1;
+        noteArrival(near[e]!, arrived.edge, arrived.taint);
+      }
+    }
     if (t <= TAINT_EPSILON) {
       absorbClean(r, a);
       return;
@@ -689,7 +748,10 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
   const groupIsLive = () => {
     if (nextSeed < seedOrder.length && seedOrder[nextSeed]! >= g0 && seedOrder[nextSeed]! < g1)
       return true;
-    for (let e = g0; e < g1; e++) if ((flags[near[e]!]! & TAINTED) !== 0) return true;
+    for (let e = g0; e < g1; e++) {
+      if ((flags[near[e]!]! & TAINTED) !== 0) return true;
+      if (pendingBridges > 0 && (flags[far[e]!]! & BRIDGE_IN) !== 0) return true;
+    }
     return false;
   };
   /**
@@ -844,32 +906,46 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
   if (fwd) {
     while (k > lo && time[k - 1] === time[k]) k--;
     while (k < hi) {
-      if (taintedSlots === 0 && nextSeed === seedOrder.length) break;
+      if (taintedSlots === 0 && pendingBridges === 0 && nextSeed === seedOrder.length) break;
       g0 = k;
       g1 = k + 1;
       while (g1 < hi && time[g1] === time[g0]) g1++;
       if (g1 - g0 > 1) {
         if (groupIsLive()) sweepGroup();
         else sweepCleanGroup();
-      } else if ((flags[near[k]!]! & TAINTED) !== 0 || seedOrder[nextSeed] === k) sweep(k);
+      } else if (
+        (flags[near[k]!]! & TAINTED) !== 0 ||
+        seedOrder[nextSeed] === k ||
+        (pendingBridges > 0 && (flags[far[k]!]! & BRIDGE_IN) !== 0)
+      )
+        sweep(k);
       else sweepClean(k);
       k = g1;
     }
   } else {
     while (k >= lo && k + 1 < hi && time[k + 1] === time[k]) k++;
     while (k >= lo) {
-      if (taintedSlots === 0 && nextSeed === seedOrder.length) break;
+      if (taintedSlots === 0 && pendingBridges === 0 && nextSeed === seedOrder.length) break;
       g1 = k + 1;
       g0 = k;
       while (g0 > lo && time[g0 - 1] === time[k]) g0--;
       if (g1 - g0 > 1) {
         if (groupIsLive()) sweepGroup();
         else sweepCleanGroup();
-      } else if ((flags[near[k]!]! & TAINTED) !== 0 || seedOrder[nextSeed] === k) sweep(k);
+      } else if (
+        (flags[near[k]!]! & TAINTED) !== 0 ||
+        seedOrder[nextSeed] === k ||
+        (pendingBridges > 0 && (flags[far[k]!]! & BRIDGE_IN) !== 0)
+      )
+        sweep(k);
       else sweepClean(k);
       k = g0 - 1;
     }
   }
+
+  // Deposits whose destination never received: they end at the bridge.
+  for (const list of bridgeIn.values())
+    for (const d of list) addEndpoint(slotNode[far[d.edge]!]!, d.edge, d.taint, d.share);
 
   // --- What is still held: tainted balances (a UTXO transaction's leftover is its fee).
   /** Tainted value still held, per slot (-1: a converted value with no slot of its own). */
@@ -942,6 +1018,11 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
         path.push(addressOf(from));
         if (seedNode[from] || seedEdgeSet.has(e)) break;
         e = bestIn[near[e]!]!;
+        // A hop without an edge (value bridged from another chain): name the bridge it left by.
+        if (e >= 0 && farNode(e) !== from && onPath[farNode(e)] !== stamp) {
+          onPath[farNode(e)] = stamp;
+          path.push(addressOf(farNode(e)));
+        }
       }
       return fwd ? path.reverse() : path;
     };

@@ -15,6 +15,8 @@ export type SmallEdge = {
   time: number;
   asset?: string | undefined;
   tx?: string | undefined;
+  /** The edge's chain (its nodes, asset and tx); default: the graph's. */
+  chain?: string | undefined;
 };
 
 export type SmallConversion = {
@@ -68,12 +70,13 @@ export function smallGraphIndex(parameters: SmallGraphParameters): GraphIndex {
     tx: new Uint32Array(m),
   };
   edges.forEach((e, i) => {
-    columns.src[i] = intern(e.from);
-    columns.dst[i] = intern(e.to);
-    columns.asset[i] = internAsset(e.asset ?? 'native');
+    const c = e.chain ?? chain;
+    columns.src[i] = nodes.intern(c, e.from);
+    columns.dst[i] = nodes.intern(c, e.to);
+    columns.asset[i] = assets.intern(c, e.asset ?? 'native');
     columns.amount[i] = e.amount;
     columns.time[i] = e.time;
-    columns.tx[i] = internTx(e.tx ?? `tx${i}`);
+    columns.tx[i] = txs.intern(c, e.tx ?? `tx${i}`);
   });
   for (const name of [...(parameters.utxoTxs ?? []), ...(parameters.feeSinks ?? [])]) intern(name);
   for (const c of parameters.conversions ?? []) {
