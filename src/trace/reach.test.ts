@@ -117,3 +117,34 @@ describe('traceReach', () => {
     expect(names(index, reach.nodes)).toEqual([...tainted].sort());
   });
 });
+
+describe('traceReach across a bridge', () => {
+  it('reaches a THORChain destination on a chain the index holds, and what it paid on', () => {
+    // BIP-173's P2WPKH example address as the Bitcoin destination.
+    const dest = 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4';
+    const edges: SmallEdge[] = [
+      { from: 'V', to: 'T', amount: 100, time: 1, tx: 'theft' },
+      { from: 'T', to: 'R', amount: 100, time: 2, tx: 'thor' },
+      { from: 'VAULT', to: dest, amount: 3, time: 9, chain: 'bitcoin', tx: 'b1' },
+      { from: dest, to: 'BX', amount: 3, time: 10, chain: 'bitcoin', tx: 'b2' },
+    ];
+    const index = smallGraphIndex({ edges });
+    const seeds = [{ kind: 'tx' as const, chain: 'test', txHash: 'theft' }];
+    const bridgeMemos = new Map([[index.txId('test', 'thor')!, `=:BTC.BTC:${dest}`]]);
+    const r = traceReach({
+      index,
+      labels: labels({ R: 'bridge' }),
+      bridgeMemos,
+      seeds,
+      direction: 'forward',
+    });
+    expect(names(index, r.nodes)).toEqual(['BX', 'R', 'T', dest].sort());
+    const without = traceReach({
+      index,
+      labels: labels({ R: 'bridge' }),
+      seeds,
+      direction: 'forward',
+    });
+    expect(names(index, without.nodes)).toEqual(['R', 'T']);
+  });
+});

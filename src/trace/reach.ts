@@ -1,5 +1,6 @@
 import { slotOf } from './graph-index.ts';
 import { resolveSeeds, windowEdges } from './seeds.ts';
+import { parseThorchainMemo } from './thorchain-memo.ts';
 import { STOP_CATEGORIES } from './trace-funds.ts';
 import {
   type EndpointLabels,
@@ -22,6 +23,11 @@ export type TraceReachParameters = Omit<TraceParameters, 'policy' | 'minValue'> 
   index: GraphIndex;
   /** Labelled services (exchanges, mixers, bridges, …) are reached but pass nothing on. */
   labels?: EndpointLabels | undefined;
+  /**
+   * Bridge deposit memos by transaction id (THORChain): value entering a bridge whose destination
+   * is in the index reaches that destination too (forward).
+   */
+  bridgeMemos?: ReadonlyMap<number, string> | undefined;
   transferEdge?:
     ((chain: string, txHash: string, position: string) => number | undefined) | undefined;
 };
@@ -58,11 +64,14 @@ class ReachSweep {
   /** Slots as first reached: the result costs what was reached, not the graph. */
   readonly reachedSlots: number[] = [];
   readonly hasConversions: boolean;
+  /** Bridge memos given (forward): a step may reach another chain. */
+  readonly hasBridges: boolean;
   edgesVisited = 0;
 
   constructor(
     readonly index: GraphIndex,
     readonly labels: EndpointLabels | undefined,
+    readonly bridgeMemos: ReadonlyMap<number, string> | undefined,
     direction: 'forward' | 'backward',
     maxHops: number,
   ) {
@@ -79,6 +88,7 @@ class ReachSweep {
     for (let s = 0; s < index.slotCount; s++) this.state[2 * s] = Infinity;
     this.seedNode = new Uint8Array(index.nodeCount);
     this.hasConversions = index.conversions.size > 0;
+    this.hasBridges = this.fwd && bridgeMemos !== undefined && bridgeMemos.size > 0;
   }
 
   key(e: number): number {
@@ -140,9 +150,30 @@ class ReachSweep {
     if ((v & 3) === NODE_UNKNOWN) v = this.resolveFollow(s);
     if ((v & 3) === NODE_STOP || v >> 2 >= this.maxHops) return false;
     const h = (v >> 2) + 1;
-    let changed = this.reach(this.far[e]!, k, h);
+    const r = this.far[e]!;
+    let changed = this.reach(r, k, h);
     if (this.hasConversions && this.convert(e, h)) changed = true;
+    if (this.hasBridges && this.bridgeOn(e, r, k, h)) changed = true;
     return changed;
+  }
+
+  /**
+   * Value entering a bridge by `e` whose memo names a destination in the index reaches it (from the
+   * deposit's time on: the payout comes later, so this may reach a little more than it did).
+   */
+  bridgeOn(e: number, r: number, k: number, h: number): boolean {
+    const memo = this.bridgeMemos!.get(this.tx[e]!);
+    if (memo === undefined) return false;
+    const state = this.state[2 * r + 1]!;
+    const follow = (state & 3) === NODE_UNKNOWN ? this.resolveFollow(r) & 3 : state & 3;
+    if (follow !== NODE_STOP) return false;
+    const parsed = parseThorchainMemo(memo);
+    if (parsed?.kind !== 'swap') return false;
+    const node = this.index.nodeId(parsed.chain, parsed.address);
+    const native = this.index.assetId(parsed.chain, 'native');
+    if (node === undefined || native === undefined) return false;
+    const slot = slotOf(this.index, node, native);
+    return slot !== undefined && this.reach(slot, k, h + 1);
   }
 
   /**
@@ -159,7 +190,7 @@ class ReachSweep {
       if (state[2 * s]! > t) continue;
       // The common case inline (step's): a follow slot within the hop limit reaching a slot.
       const v = state[2 * s + 1]!;
-      if ((v & 3) !== NODE_FOLLOW || v >> 2 >= maxHops || this.hasConversions) {
+      if ((v & 3) !== NODE_FOLLOW || v >> 2 >= maxHops || this.hasConversions || this.hasBridges) {
         this.step(k);
         continue;
       }
@@ -256,6 +287,7 @@ export function traceReach(parameters: TraceReachParameters): TraceReachReturnTy
   const sweep = new ReachSweep(
     index,
     parameters.labels,
+    parameters.bridgeMemos,
     direction,
     parameters.maxHops ?? DEFAULT_MAX_HOPS,
   );

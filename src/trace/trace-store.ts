@@ -54,6 +54,17 @@ export async function endpointLabels(store: Store): Promise<EndpointLabels> {
 
 export type TraceStoreParameters = TraceParameters & { store: Store };
 
+/** The memos of the store's bridge deposits (THORChain), by transaction id of the index. */
+async function bridgeMemosOf(store: Store, index: GraphIndex): Promise<Map<number, string>> {
+  const memos = new Map<number, string>();
+  for (const e of await store.listEvents({ type: 'bridge_deposit' })) {
+    if (e.type !== 'bridge_deposit' || !e.memo) continue;
+    const id = index.txId(e.chain, e.txHash);
+    if (id !== undefined) memos.set(id, e.memo);
+  }
+  return memos;
+}
+
 /** The index of a `log:<index>` position (freezes are logs), for ordering within a block. */
 function logIndexOf(position: string): number {
   const m = /^log:(\d+)$/.exec(position);
@@ -112,18 +123,16 @@ export async function traceStore(parameters: TraceStoreParameters): Promise<Trac
   const { store, ...trace } = parameters;
   const { index, action } = await openGraphIndex({ store });
   const labels = await endpointLabels(store);
-  const bridgeMemos = new Map<number, string>();
-  for (const e of await store.listEvents({ type: 'bridge_deposit' })) {
-    if (e.type !== 'bridge_deposit' || !e.memo) continue;
-    const id = index.txId(e.chain, e.txHash);
-    if (id !== undefined) bridgeMemos.set(id, e.memo);
-  }
+  const bridgeMemos = await bridgeMemosOf(store, index);
   const frozenSlots = await frozenSlotsOf(store, index, trace.until);
   const result = traceFunds({ ...trace, index, labels, bridgeMemos, frozenSlots });
   return { result, indexAction: action };
 }
 
-export type ReachStoreParameters = Omit<TraceReachParameters, 'index' | 'labels'> & {
+export type ReachStoreParameters = Omit<
+  TraceReachParameters,
+  'index' | 'labels' | 'bridgeMemos'
+> & {
   store: Store;
 };
 
@@ -154,7 +163,8 @@ export async function reachStore(parameters: ReachStoreParameters): Promise<Reac
   const { store, ...reach } = parameters;
   const { index, action } = await openGraphIndex({ store });
   const labels = await endpointLabels(store);
-  const result = traceReach({ ...reach, index, labels });
+  const bridgeMemos = await bridgeMemosOf(store, index);
+  const result = traceReach({ ...reach, index, labels, bridgeMemos });
   const addresses: ReachedAddress[] = [];
   result.nodes.forEach((node, i) => {
     // UTXO transactions and the fee sink are nodes of the index, not addresses.
