@@ -98,7 +98,10 @@ export type TraceParameters = {
 export type TraceEndpoint = {
   chain: string;
   address: string;
-  /** Why it stopped: a label's category (exchange, deposit_wallet, mixer, bridge, …) or `unspent`. */
+  /**
+   * Why it stopped: a label's category (exchange, deposit_wallet, mixer, bridge, …), or `unspent`
+   * (`frozen` when the token's issuer froze it; backward: `origin`).
+   */
   category: string;
   entity: string | null;
   asset: string;
@@ -146,7 +149,7 @@ export type TraceResult = {
      * them; null when they could not be, and each asset counted for an equal part.
      */
     valuedIn: { chain: string; asset: string } | null;
-    /** Share of the seed value traced to endpoints, and not (limits, dust): they add up to 1. */
+    /** Share of the seed value traced to endpoints, and not (see untracedBy): they add up to 1. */
     traced: number;
     untraced: number;
     /** The untraced share by cause: hop limit, dust (minValue), unresolvable conversions, gas fees. */
