@@ -10,6 +10,8 @@ import {
 } from './types.ts';
 
 const MAX_U32 = 0xffffffff;
+/** Above every key: a slot's "earliness" KEY_SPAN - key is positive once reached. */
+const KEY_SPAN = MAX_U32 + 1;
 const DEFAULT_MAX_HOPS = 10;
 /** Per slot: not yet known whether its node stops value, follows it, or stops it. */
 const NODE_UNKNOWN = 0;
@@ -17,6 +19,8 @@ const NODE_FOLLOW = 1;
 const NODE_STOP = 2;
 /** A node not reached, in the per-node hop column. */
 const NO_HOP = 0xffff;
+/** Fewer reached slots than nodeCount / this: per-node hops go in a Map, not a column. */
+const FEW_NODES_DIVISOR = 16;
 
 /** Input of {@link traceReach}: a trace's seeds, direction and limits (no policy: no amounts). */
 export type TraceReachParameters = Omit<TraceParameters, 'policy' | 'minValue'> & {
@@ -56,11 +60,12 @@ class ReachSweep {
   readonly tx: Uint32Array;
   readonly nodeKind: Uint8Array;
   /**
-   * Per slot, side by side: the key it was first reached at (Infinity: never; keys are times,
-   * forward, or MAX_U32 - time, backward), and hop * 4 + whether its node passes value on.
+   * Per slot, side by side: how early it was first reached, KEY_SPAN - key (0: never, so a new
+   * array needs no filling; keys are times, forward, or MAX_U32 - time, backward), and hop * 4 +
+   * whether its node passes value on.
    */
   readonly state: Float64Array;
-  readonly seedNode: Uint8Array;
+  readonly seedNodes: ReadonlySet<number>;
   /** Slots as first reached: the result costs what was reached, not the graph. */
   readonly reachedSlots: number[] = [];
   readonly hasConversions: boolean;
@@ -74,6 +79,7 @@ class ReachSweep {
     readonly bridgeMemos: ReadonlyMap<number, string> | undefined,
     direction: 'forward' | 'backward',
     maxHops: number,
+    seedNodes: ReadonlySet<number>,
   ) {
     this.fwd = direction !== 'backward';
     this.maxHops = maxHops;
@@ -85,8 +91,7 @@ class ReachSweep {
     this.tx = index.tx;
     this.nodeKind = index.nodeKind;
     this.state = new Float64Array(index.slotCount * 2);
-    for (let s = 0; s < index.slotCount; s++) this.state[2 * s] = Infinity;
-    this.seedNode = new Uint8Array(index.nodeCount);
+    this.seedNodes = seedNodes;
     this.hasConversions = index.conversions.size > 0;
     this.hasBridges = this.fwd && bridgeMemos !== undefined && bridgeMemos.size > 0;
   }
@@ -99,7 +104,7 @@ class ReachSweep {
   resolveFollow(s: number): number {
     const node = this.slotNode[s]!;
     let stop = this.nodeKind[node] === NODE_FEE_SINK;
-    if (!stop && !this.seedNode[node] && this.labels) {
+    if (!stop && !this.seedNodes.has(node) && this.labels) {
       const { chain, address } = this.index.node(node);
       const label = this.labels.lookup(chain, address);
       stop = label !== null && STOP_CATEGORIES.has(label.category);
@@ -113,9 +118,9 @@ class ReachSweep {
   reach(r: number, k: number, h: number): boolean {
     const state = this.state;
     const o = 2 * r;
-    if (k < state[o]!) {
-      if (state[o] === Infinity) this.reachedSlots.push(r);
-      state[o] = k;
+    if (KEY_SPAN - k > state[o]!) {
+      if (state[o] === 0) this.reachedSlots.push(r);
+      state[o] = KEY_SPAN - k;
       state[o + 1] = (h << 2) | (state[o + 1]! & 3);
     } else if (h < state[o + 1]! >> 2) state[o + 1] = (h << 2) | (state[o + 1]! & 3);
     else return false;
@@ -144,8 +149,8 @@ class ReachSweep {
   step(e: number): boolean {
     const s = this.near[e]!;
     const k = this.key(e);
-    // Most edges leave a slot value never reached (Infinity), or reached later.
-    if (this.state[2 * s]! > k) return false;
+    // Most edges leave a slot value never reached (0), or reached later.
+    if (this.state[2 * s]! < KEY_SPAN - k) return false;
     let v = this.state[2 * s + 1]!;
     if ((v & 3) === NODE_UNKNOWN) v = this.resolveFollow(s);
     if ((v & 3) === NODE_STOP || v >> 2 >= this.maxHops) return false;
@@ -187,7 +192,7 @@ class ReachSweep {
       if ((k + 1 < hi && time[k + 1] === t) || (k > lo && time[k - 1] === t)) return k;
       // Most edges leave a slot value has not reached (yet): one comparison.
       const s = near[k]!;
-      if (state[2 * s]! > t) continue;
+      if (state[2 * s]! < KEY_SPAN - t) continue;
       // The common case inline (step's): a follow slot within the hop limit reaching a slot.
       const v = state[2 * s + 1]!;
       if ((v & 3) !== NODE_FOLLOW || v >> 2 >= maxHops || this.hasConversions || this.hasBridges) {
@@ -196,9 +201,9 @@ class ReachSweep {
       }
       const h = (v >> 2) + 1;
       const o = 2 * far[k]!;
-      if (t < state[o]!) {
-        if (state[o] === Infinity) this.reachedSlots.push(far[k]!);
-        state[o] = t;
+      if (KEY_SPAN - t > state[o]!) {
+        if (state[o] === 0) this.reachedSlots.push(far[k]!);
+        state[o] = KEY_SPAN - t;
         state[o + 1] = (h << 2) | (state[o + 1]! & 3);
       } else if (h < state[o + 1]! >> 2) state[o + 1] = (h << 2) | (state[o + 1]! & 3);
     }
@@ -211,7 +216,8 @@ class ReachSweep {
     for (; k > end; k--) {
       const t = time[k]!;
       if ((k + 1 < hi && time[k + 1] === t) || (k > lo && time[k - 1] === t)) return k;
-      if (state[2 * near[k]!]! <= MAX_U32 - t) this.step(k);
+      // Key MAX_U32 - t: reached no later means state >= KEY_SPAN - (MAX_U32 - t) = t + 1.
+      if (state[2 * near[k]!]! >= t + 1) this.step(k);
     }
     return k;
   }
@@ -242,7 +248,7 @@ class ReachSweep {
       while (nextSeed < order.length && order[nextSeed]! >= g0 && order[nextSeed]! < g1) {
         const e = order[nextSeed++]!;
         const r = far[e]!;
-        this.reach(r, this.key(e), this.seedNode[this.slotNode[r]!] ? 0 : 1);
+        this.reach(r, this.key(e), this.seedNodes.has(this.slotNode[r]!) ? 0 : 1);
         if (this.hasConversions) this.convert(e, 1);
       }
       this.edgesVisited += g1 - g0;
@@ -290,20 +296,28 @@ export function traceReach(parameters: TraceReachParameters): TraceReachReturnTy
     parameters.bridgeMemos,
     direction,
     parameters.maxHops ?? DEFAULT_MAX_HOPS,
+    new Set(seeds.nodes),
   );
-  for (const node of seeds.nodes) sweep.seedNode[node] = 1;
   sweep.run(direction === 'forward' ? seeds.edges : [...seeds.edges].reverse(), lo, hi);
   // A node's hops: the fewest of its slots'.
-  const nodeHop = new Uint16Array(index.nodeCount).fill(NO_HOP);
+  // A Map when few were reached (no column of every node to allocate), else a column.
+  const few = sweep.reachedSlots.length < index.nodeCount / FEW_NODES_DIVISOR;
+  const nodeHop = few ? null : new Uint16Array(index.nodeCount).fill(NO_HOP);
+  const hopOf = new Map<number, number>();
   const found: number[] = [];
   for (const s of sweep.reachedSlots) {
     const node = index.slotNode[s]!;
     const h = sweep.state[2 * s + 1]! >> 2;
-    if (nodeHop[node] === NO_HOP) found.push(node);
-    if (h < nodeHop[node]!) nodeHop[node] = h;
+    const known = nodeHop ? nodeHop[node]! : (hopOf.get(node) ?? NO_HOP);
+    if (known === NO_HOP) found.push(node);
+    if (h < known) {
+      if (nodeHop) nodeHop[node] = h;
+      else hopOf.set(node, h);
+    }
   }
   const nodes = Uint32Array.from(found);
   const hops = new Uint16Array(nodes.length);
-  for (let i = 0; i < nodes.length; i++) hops[i] = nodeHop[nodes[i]!]!;
+  for (let i = 0; i < nodes.length; i++)
+    hops[i] = nodeHop ? nodeHop[nodes[i]!]! : hopOf.get(nodes[i]!)!;
   return { nodes, hops, edgesVisited: sweep.edgesVisited };
 }
