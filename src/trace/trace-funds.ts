@@ -974,34 +974,20 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
   function buildResult(): TraceResult {
     // Names are looked up once per node and asset: a result lists many edges between few nodes.
     // Maps, not arrays of nodeCount: a large holey array falls back to slow dictionary elements.
-    const names = new Map<number, string>();
-    const addresses = new Map<number, string>();
-    const assetNames = new Map<number, string>();
-    const nodeName = (node: number) => {
-      let name = names.get(node);
-      if (name === undefined) {
-        const { chain, address } = index.node(node);
-        name = `${chain}:${address}`;
-        names.set(node, name);
-      }
-      return name;
+    const memo = (name: (id: number) => string) => {
+      const known = new Map<number, string>();
+      return (id: number) => {
+        let value = known.get(id);
+        if (value === undefined) known.set(id, (value = name(id)));
+        return value;
+      };
     };
-    const addressOf = (node: number) => {
-      let address = addresses.get(node);
-      if (address === undefined) {
-        address = index.node(node).address;
-        addresses.set(node, address);
-      }
-      return address;
-    };
-    const assetName = (a: number) => {
-      let name = assetNames.get(a);
-      if (name === undefined) {
-        name = index.assetOf(a).asset;
-        assetNames.set(a, name);
-      }
-      return name;
-    };
+    const nodeName = memo((node) => {
+      const { chain, address } = index.node(node);
+      return `${chain}:${address}`;
+    });
+    const addressOf = memo((node) => index.node(node).address);
+    const assetName = memo((a) => index.assetOf(a).asset);
     const seedEdgeSet = new Set(uniqueSeeds);
     // Nodes on the path being built carry its stamp: a cycle of best arrivals ends the path.
     const onPath = new Uint32Array(n);
