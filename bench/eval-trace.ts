@@ -12,6 +12,7 @@ import { startAnvil } from '../src/chains/evm/anvil.ts';
 import { importTransfersCsv, parseColumnMap } from '../src/ingest/transfers-csv.ts';
 import { syncEvm } from '../src/ingest/sync/sync-evm.ts';
 import { parseTimestamp } from '../src/model/time.ts';
+import { createRandom } from '../src/simulate/random.ts';
 import { SIMULATOR_ANVIL_ARGS, simulate } from '../src/simulate/simulate.ts';
 import {
   SIMULATOR_LABEL_FORMAT,
@@ -251,19 +252,6 @@ async function evalSimulator(): Promise<boolean> {
   return attributedOk && amountsOk;
 }
 
-/** xorshift32: a fixed pseudo-random sequence, so every run generates the same background. */
-function createRandom(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 2 ** 32;
-  };
-}
-
 const syntheticAddress = (n: number) =>
   `0x${SYNTHETIC_ADDRESS_PREFIX}${n.toString(16).padStart(40 - SYNTHETIC_ADDRESS_PREFIX.length, '0')}`;
 const syntheticTx = (n: number) =>
@@ -348,7 +336,8 @@ async function evalMfTracerCase(dir: string): Promise<CaseRow> {
   const block = records.reduce((m, r) => Math.min(m, Number(r.Block)), Infinity);
   // Background: every address of the case gets clean value in from, and sends some out to,
   // generated addresses at random times of the case's window.
-  const random = createRandom(BACKGROUND_SEED);
+  // The simulator's seeded generator: every run generates the same background.
+  const random = createRandom(BACKGROUND_SEED).next;
   const amounts = new Map<string, number[]>();
   for (const e of c.edges)
     for (const a of [e.from, e.to]) {

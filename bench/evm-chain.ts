@@ -1,6 +1,7 @@
 // A realistic local chain for the sync benchmark: anvil with many funded accounts, a standard ERC-20
 // and a splitter contract compiled from bench/contracts with solc-js, and blocks of mixed ETH,
 // token and splitter transactions mined together (automine off, `evm_mine` per block).
+import { createRandom } from '../src/simulate/random.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { compileSolidity } from '../src/simulate/compile-contracts.ts';
@@ -77,17 +78,8 @@ async function rpc<T>(url: string, method: string, params: unknown[] = []): Prom
 }
 
 const hex = (n: bigint | number) => `0x${n.toString(16)}`;
-
-/** A deterministic xorshift32 generator, so every run builds the same chain. */
-function random(seed = 0x2545f491): (n: number) => number {
-  let state = seed;
-  return (n) => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) % n;
-  };
-}
+/** Seed of the random transfers between accounts. */
+const CHAIN_SEED = 0x2545f491;
 
 /**
  * Starts anvil and mines a chain shaped by `shape`: block 1 deploys the ERC-20 (minting its supply
@@ -166,7 +158,9 @@ export async function startBenchChain(
     );
     const txs = { setup: txHashes.length, eth: 0, token: 0, split: 0 };
 
-    const pick = random();
+    // The simulator's seeded generator, so every run builds the same chain.
+    const random = createRandom(CHAIN_SEED);
+    const pick = (n: number) => random.int(0, n - 1);
     const started = performance.now();
     for (let b = 0; b < shape.blocks; b++) {
       const calls: RpcCall[] = [];

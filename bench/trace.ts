@@ -9,6 +9,7 @@ import {
   type EdgeColumns,
   type NameTable,
 } from '../src/trace/graph-index.ts';
+import { createRandom } from '../src/simulate/random.ts';
 import { traceReach } from '../src/trace/reach.ts';
 import { sweepTrace } from '../src/trace/trace-funds.ts';
 import {
@@ -55,19 +56,6 @@ const LATENCY_HOPS = 10;
 /** Hop limit that never binds: the engine then computes plain time-respecting reachability. */
 const UNLIMITED_HOPS = 60_000;
 
-/** xorshift32: a fixed pseudo-random sequence, so every run generates the same graph. */
-function createRandom(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 2 ** 32;
-  };
-}
-
 /** Names of generated nodes, assets and txs: numbered, never real addresses. */
 function syntheticNames(count: number, prefix: string): NameTable {
   return {
@@ -88,7 +76,8 @@ export function generate(edges: number): {
 } {
   const users = Math.max(10, Math.floor(edges * USERS_PER_EDGE));
   const nodeCount = HUBS + users;
-  const random = createRandom(42);
+  // The simulator's seeded generator: every run generates the same graph.
+  const random = createRandom(42).next;
   const cols: EdgeColumns = {
     count: edges,
     src: new Uint32Array(edges),

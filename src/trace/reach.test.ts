@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { smallGraphIndex, type SmallEdge } from '../../test/helpers/small-graph-index.ts';
+import { createRandom } from '../simulate/random.ts';
 import { traceReach } from './reach.ts';
 import { traceFunds } from './trace-funds.ts';
 import type { EndpointLabels, GraphIndex } from './types.ts';
@@ -77,16 +78,8 @@ describe('traceReach', () => {
   });
 
   it('reaches the nodes a poison trace taints, on a random graph (one transfer a second)', () => {
-    // xorshift32: the same graph every run.
-    let x = 7;
-    const random = () => {
-      x ^= x << 13;
-      x >>>= 0;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      x >>>= 0;
-      return x / 2 ** 32;
-    };
+    // The simulator's seeded generator: the same graph every run.
+    const random = createRandom(7).next;
     const edges: SmallEdge[] = Array.from({ length: 3000 }, (_, i) => {
       const from = `n${Math.floor(random() ** 2 * 400)}`;
       let to = `n${Math.floor(random() * 400)}`;

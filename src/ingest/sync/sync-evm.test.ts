@@ -1,3 +1,4 @@
+import { createRandom } from '../../simulate/random.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Anvil, startAnvil } from '../../chains/evm/anvil.ts';
 import { useTempStore } from '../../../test/helpers/temp-store.ts';
@@ -141,18 +142,6 @@ const FAULT_MIX: Fault[] = [
   { kind: 'hang', ms: FAULT_MIX_HANG_MS },
   { kind: 'truncate' },
 ];
-
-/** A deterministic pseudo-random sequence in [0, 1) (mulberry32), so a failure can be replayed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** The rate cap under test, in JSON-RPC calls per second. */
 const RPS_CAP = 10;
@@ -316,7 +305,8 @@ describe('syncEvm against anvil', () => {
       await deployAndSplit(a!, [b!, c!, d!], 4000n);
       await rpc('anvil_mine', ['0x14']);
       const head = BigInt(await rpc<string>('eth_blockNumber'));
-      const random = seededRandom(FAULT_MIX_SEED);
+      // The simulator's seeded generator (mulberry32), so a failure can be replayed.
+      const random = createRandom(FAULT_MIX_SEED).next;
       let faults = 0;
       const proxy = await startFaultProxy(anvil.url, () => {
         if (random() >= FAULT_RATE) return { kind: 'forward' };
