@@ -903,44 +903,27 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
   if (seedOrder.length === 0) k = fwd ? hi : lo - 1;
   else if (isTiho) k = seedOrder[0]!;
   else k = fwd ? lo : hi - 1;
-  if (fwd) {
-    while (k > lo && time[k - 1] === time[k]) k--;
-    while (k < hi) {
-      if (taintedSlots === 0 && pendingBridges === 0 && nextSeed === seedOrder.length) break;
-      g0 = k;
-      g1 = k + 1;
-      while (g1 < hi && time[g1] === time[g0]) g1++;
-      if (g1 - g0 > 1) {
-        if (groupIsLive()) sweepGroup();
-        else sweepCleanGroup();
-      } else if (
-        (flags[near[k]!]! & TAINTED) !== 0 ||
-        seedOrder[nextSeed] === k ||
-        (pendingBridges > 0 && (flags[far[k]!]! & BRIDGE_IN) !== 0)
-      )
-        sweep(k);
-      else sweepClean(k);
-      k = g1;
-    }
-  } else {
-    while (k >= lo && k + 1 < hi && time[k + 1] === time[k]) k++;
-    while (k >= lo) {
-      if (taintedSlots === 0 && pendingBridges === 0 && nextSeed === seedOrder.length) break;
-      g1 = k + 1;
-      g0 = k;
-      while (g0 > lo && time[g0 - 1] === time[k]) g0--;
-      if (g1 - g0 > 1) {
-        if (groupIsLive()) sweepGroup();
-        else sweepCleanGroup();
-      } else if (
-        (flags[near[k]!]! & TAINTED) !== 0 ||
-        seedOrder[nextSeed] === k ||
-        (pendingBridges > 0 && (flags[far[k]!]! & BRIDGE_IN) !== 0)
-      )
-        sweep(k);
-      else sweepClean(k);
-      k = g0 - 1;
-    }
+  // Start at the edge of the first group: its start (forward) or its end (backward).
+  if (fwd) while (k > lo && time[k - 1] === time[k]) k--;
+  else while (k >= lo && k + 1 < hi && time[k + 1] === time[k]) k++;
+  while (fwd ? k < hi : k >= lo) {
+    if (taintedSlots === 0 && pendingBridges === 0 && nextSeed === seedOrder.length) break;
+    // The group: the transfers of k's second, g0..g1-1.
+    g0 = k;
+    g1 = k + 1;
+    if (fwd) while (g1 < hi && time[g1] === time[g0]) g1++;
+    else while (g0 > lo && time[g0 - 1] === time[k]) g0--;
+    if (g1 - g0 > 1) {
+      if (groupIsLive()) sweepGroup();
+      else sweepCleanGroup();
+    } else if (
+      (flags[near[k]!]! & TAINTED) !== 0 ||
+      seedOrder[nextSeed] === k ||
+      (pendingBridges > 0 && (flags[far[k]!]! & BRIDGE_IN) !== 0)
+    )
+      sweep(k);
+    else sweepClean(k);
+    k = fwd ? g1 : g0 - 1;
   }
 
   // Deposits whose destination never received: they end at the bridge.
