@@ -3,8 +3,10 @@ import { BaseError, isUserError } from '../errors/base.ts';
 import { registerAddressCommand } from './commands/address.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerImportCommand } from './commands/import.ts';
+import { registerKeysCommand } from './commands/keys.ts';
 import { registerLabelsCommand } from './commands/labels.ts';
 import { registerScreenCommand } from './commands/screen.ts';
+import { registerServeCommand } from './commands/serve.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
 import { registerStatsCommand } from './commands/stats.ts';
 import { registerSyncCommand } from './commands/sync.ts';
@@ -44,6 +46,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerLabelsCommand(program, ctx);
   registerScreenCommand(program, ctx);
   registerTraceCommand(program, ctx);
+  registerServeCommand(program, ctx);
+  registerKeysCommand(program, ctx);
   registerDemoCommand(program, ctx);
   return program;
 }

@@ -62,6 +62,21 @@ export interface Store {
    * label of one of `categories` valid at the transfer's time (exact sums).
    */
   getLabelledVolume(params: LabelledVolumeParameters): Promise<LabelledVolume>;
+  /**
+   * Stores a document of the API's own state (an API key's record, a case, a watchlist, an alert),
+   * replacing the one of the same kind and id. One statement: it is stored whole or not at all.
+   */
+  putDocument(document: StoredDocumentInput): Promise<StoredDocument>;
+  /** One document, or null. */
+  getDocument(kind: string, id: string): Promise<StoredDocument | null>;
+  /** Documents of one kind, newest first (by creation, then id). */
+  listDocuments(filter: DocumentFilter): Promise<StoredDocument[]>;
+  /** Removes a document; false when there was none. */
+  deleteDocument(kind: string, id: string): Promise<boolean>;
+  /** Appends entries to the audit log (who screened, traced, exported or changed what), in one statement. */
+  appendAudit(entries: readonly AuditEntryInput[]): Promise<void>;
+  /** Audit entries matching a filter, newest first. */
+  listAudit(filter?: AuditFilter): Promise<AuditEntry[]>;
   /** The applied schema version. */
   getSchemaVersion(): Promise<number>;
   close(): Promise<void>;
@@ -279,7 +294,14 @@ export type TransferFilter = {
   asset?: string;
   fromBlock?: bigint;
   toBlock?: bigint;
+  /** With `address`: only what it received (`in`) or sent (`out`). */
+  direction?: 'in' | 'out';
+  /** Only transfers at or after / at or before this Unix time (transfers without a time are left out). */
+  since?: number;
+  until?: number;
   limit?: number;
+  /** Rows skipped before the first returned (paging). */
+  offset?: number;
 };
 
 /** Input of {@link Store.scanTransfers}. */
@@ -389,4 +411,53 @@ export type LabelledVolume = {
   rows: LabelledVolumeRow[];
   /** Label imports whose labels matched at least one transfer (null: labels added without an import). */
   importIds: (number | null)[];
+};
+
+/** A document to store: its body is any JSON value. */
+export type StoredDocumentInput = {
+  /** What it is, e.g. `api_key`, `case`, `watchlist`, `alert`. */
+  kind: string;
+  id: string;
+  /** The organisation it belongs to; null for the whole installation. */
+  org: string | null;
+  body: unknown;
+};
+
+/** A stored document with its times (ISO 8601, UTC). */
+export type StoredDocument = StoredDocumentInput & { createdAt: string; updatedAt: string };
+
+/** Filters of {@link Store.listDocuments}. */
+export type DocumentFilter = {
+  kind: string;
+  org?: string | null;
+  limit?: number;
+  offset?: number;
+};
+
+/** What one audit entry records. */
+export type AuditEntryInput = {
+  /** The API key (its id, never the secret) or `cli`. */
+  actor: string;
+  org: string | null;
+  /** E.g. `screen`, `trace.create`, `case.update`, `key.create`. */
+  action: string;
+  /** What it acted on: addresses, a trace or case id. */
+  target: string | null;
+  /** More about it (JSON). */
+  detail?: unknown;
+  requestId?: string | null;
+  /** When it happened (ISO 8601); default: when it is stored. */
+  time?: string;
+};
+
+/** An audit entry as stored. */
+export type AuditEntry = Omit<AuditEntryInput, 'time'> & { id: number; time: string };
+
+/** Filters of {@link Store.listAudit}; all optional. */
+export type AuditFilter = {
+  org?: string | null;
+  actor?: string;
+  action?: string;
+  target?: string;
+  limit?: number;
 };

@@ -52,7 +52,16 @@ export async function endpointLabels(store: Store): Promise<EndpointLabels> {
   return { lookup: (chain, address) => best.get(`${chain}|${address}`) ?? null };
 }
 
-export type TraceStoreParameters = TraceParameters & { store: Store };
+/** The steps of {@link traceStore}, in order, for progress reports. */
+export type TraceStorePhase = 'index' | 'labels' | 'trace' | 'done';
+
+export type TraceStoreParameters = TraceParameters & {
+  store: Store;
+  /** Called as each step starts (and with `done` at the end). */
+  onPhase?: ((phase: TraceStorePhase) => void) | undefined;
+  /** Stops between steps (the sweep itself runs to its end once started). */
+  signal?: AbortSignal | undefined;
+};
 
 /** The memos of the store's bridge deposits (THORChain), by transaction id of the index. */
 async function bridgeMemosOf(store: Store, index: GraphIndex): Promise<Map<number, string>> {
@@ -120,12 +129,19 @@ export type TraceStoreReturnType = {
  * const { result } = await traceStore({ store, seeds: [{ kind: 'tx', chain: 'anvil', txHash }], direction: 'forward', policy: 'haircut' });
  */
 export async function traceStore(parameters: TraceStoreParameters): Promise<TraceStoreReturnType> {
-  const { store, ...trace } = parameters;
+  const { store, onPhase, signal, ...trace } = parameters;
+  signal?.throwIfAborted();
+  onPhase?.('index');
   const { index, action } = await openGraphIndex({ store });
+  signal?.throwIfAborted();
+  onPhase?.('labels');
   const labels = await endpointLabels(store);
   const bridgeMemos = await bridgeMemosOf(store, index);
   const frozenSlots = await frozenSlotsOf(store, index, trace.until);
+  signal?.throwIfAborted();
+  onPhase?.('trace');
   const result = traceFunds({ ...trace, index, labels, bridgeMemos, frozenSlots });
+  onPhase?.('done');
   return { result, indexAction: action };
 }
 

@@ -1,11 +1,9 @@
 import fs from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import { UserError } from '../../errors/base.ts';
-import { normalizeAddress } from '../../model/address.ts';
-import { getChain } from '../../model/chains.ts';
-import { detectChain } from '../../screen/detect-chain.ts';
 import { reachToCsv, traceToCsv, traceToGraphml, traceToJson } from '../../trace/export-trace.ts';
 import { renderTrace } from '../render-trace.ts';
+import { parseSeed } from '../../trace/parse-seed.ts';
 import { TAINT_POLICIES } from '../../trace/trace-funds.ts';
 import { type ReachedAddress, reachStore, traceStore } from '../../trace/trace-store.ts';
 import type { TaintPolicy, TraceResult, TraceSeed } from '../../trace/types.ts';
@@ -16,7 +14,6 @@ import { parseNonNegativeInt, withGlobalOptions } from '../options.ts';
 const FORMATS = ['json', 'csv', 'graphml'] as const;
 type Format = (typeof FORMATS)[number];
 /** A transaction hash: 0x and 64 hex digits (EVM), or 64 hex digits (Bitcoin). */
-const TX_HASH = /^(0x)?[0-9a-fA-F]{64}$/;
 
 type TraceOptions = GlobalOptions & {
   chain?: string;
@@ -42,31 +39,6 @@ function parseMinValue(value: string): number {
   const n = Number(value);
   if (!(n >= 0)) throw new InvalidArgumentError('expected a non-negative number of raw units');
   return n;
-}
-
-/**
- * A seed as typed: a transaction hash (`0x` + 64 hex), `<tx hash>:<position>` for one transfer
- * (e.g. `0x…:log:3`), or an address of `--chain` (default: from its form).
- */
-function parseSeed(input: string, chainOption: string | undefined): TraceSeed {
-  const [head, ...rest] = input.split(':');
-  const chainOf = (guess: string | null) => {
-    const key = chainOption ?? guess;
-    if (!key)
-      throw new UserError(`Cannot tell the chain of "${input}": pass --chain`, {
-        code: 'BAD_USAGE',
-      });
-    return getChain(key).key;
-  };
-  if (head && TX_HASH.test(head)) {
-    const chain = chainOf(head.startsWith('0x') ? detectChain(head) : 'bitcoin');
-    const txHash = head.toLowerCase();
-    return rest.length > 0
-      ? { kind: 'transfer', chain, txHash, position: rest.join(':') }
-      : { kind: 'tx', chain, txHash };
-  }
-  const chain = chainOf(detectChain(input));
-  return { kind: 'address', chain, address: normalizeAddress(chain, input) };
 }
 
 /** Writes `text` to --out (through a temporary file and a rename) or stdout. */

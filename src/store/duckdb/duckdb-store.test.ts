@@ -380,3 +380,90 @@ describe('DuckDB store: crash right after creation', () => {
     }
   });
 });
+
+describe('DuckDB store: API documents and audit log', () => {
+  const ctx = useTempStore();
+
+  it('stores, replaces, lists and deletes documents, and keeps them across a reopen', async () => {
+    const first = await ctx.store.putDocument({
+      kind: 'case',
+      id: 'c1',
+      org: 'acme',
+      body: { name: 'Bybit', seeds: ['0xab'], big: '123456789012345678901234567890' },
+    });
+    expect(first.body).toEqual({
+      name: 'Bybit',
+      seeds: ['0xab'],
+      big: '123456789012345678901234567890',
+    });
+    await ctx.store.putDocument({ kind: 'case', id: 'c2', org: 'other', body: { name: 'x' } });
+    const replaced = await ctx.store.putDocument({
+      kind: 'case',
+      id: 'c1',
+      org: 'acme',
+      body: { name: 'Bybit 2' },
+    });
+    expect(replaced.createdAt).toBe(first.createdAt);
+    expect(replaced.updatedAt >= first.updatedAt).toBe(true);
+    expect((await ctx.store.listDocuments({ kind: 'case', org: 'acme' })).map((d) => d.id)).toEqual(
+      ['c1'],
+    );
+    expect(await ctx.store.listDocuments({ kind: 'case' })).toHaveLength(2);
+    expect(await ctx.store.listDocuments({ kind: 'watchlist' })).toEqual([]);
+    expect(await ctx.store.deleteDocument('case', 'c2')).toBe(true);
+    expect(await ctx.store.deleteDocument('case', 'c2')).toBe(false);
+    const location = ctx.store.location;
+    await ctx.store.close();
+    const reopened = await createDuckDbStore({ path: location });
+    try {
+      expect((await reopened.getDocument('case', 'c1'))?.body).toEqual({ name: 'Bybit 2' });
+      expect(await reopened.getDocument('case', 'nope')).toBeNull();
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it('appends audit entries and lists them newest first, filtered', async () => {
+    await ctx.store.appendAudit([
+      {
+        actor: 'k1',
+        org: 'acme',
+        action: 'screen',
+        target: '0xab',
+        time: '2026-01-02T03:04:05.678Z',
+      },
+      {
+        actor: 'k2',
+        org: 'acme',
+        action: 'trace.create',
+        target: 't1',
+        detail: { policy: 'haircut' },
+        requestId: 'req-1',
+      },
+    ]);
+    await ctx.store.appendAudit([]);
+    const all = await ctx.store.listAudit();
+    expect(all.map((e) => e.action)).toEqual(['trace.create', 'screen']);
+    expect(all[0]).toMatchObject({
+      actor: 'k2',
+      detail: { policy: 'haircut' },
+      requestId: 'req-1',
+    });
+    expect(all[0]!.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect((await ctx.store.listAudit({ actor: 'k1' })).map((e) => [e.target, e.time])).toEqual([
+      ['0xab', '2026-01-02T03:04:05.678Z'],
+    ]);
+  });
+
+  it('pages transfers of an address by direction and time', async () => {
+    await ctx.store.write(async (w) => w.appendTransfers(REAL));
+    const a = REAL[0]!.from!;
+    expect(await ctx.store.listTransfers({ address: a, direction: 'in' })).toEqual([]);
+    expect(await ctx.store.listTransfers({ address: a, direction: 'out' })).toHaveLength(1);
+    expect(await ctx.store.listTransfers({ since: REAL[0]!.blockTime! + 1 })).toEqual([]);
+    expect(await ctx.store.listTransfers({ until: REAL[0]!.blockTime! })).toHaveLength(2);
+    const page2 = await ctx.store.listTransfers({ limit: 1, offset: 1 });
+    expect(page2.map((t) => t.txHash)).toEqual([REAL[1]!.txHash]);
+    await expect(ctx.store.listTransfers({ direction: 'in' })).rejects.toThrow(/address/);
+  });
+});

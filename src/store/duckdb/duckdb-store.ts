@@ -19,6 +19,12 @@ import type { Asset } from '../../model/asset.ts';
 import type { ChainEvent, ChainEventType } from '../../model/events.ts';
 import type { Transfer, TransferKind } from '../../model/transfer.ts';
 import type {
+  AuditEntry,
+  AuditEntryInput,
+  AuditFilter,
+  DocumentFilter,
+  StoredDocument,
+  StoredDocumentInput,
   AddressSummary,
   AddressSummaryParameters,
   Block,
@@ -568,6 +574,20 @@ function rowToTransfer(r: Row): Transfer {
 /** Rows per batch of {@link Store.scanTransfers} unless asked otherwise: a few hundred MB of columns at most. */
 const DEFAULT_SCAN_BATCH_ROWS = 1_000_000;
 
+const DOCUMENT_SELECT = `kind, id, org, body::VARCHAR AS body,
+  strftime(created_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS created_at, strftime(updated_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS updated_at`;
+
+function rowToDocument(r: Row): StoredDocument {
+  return {
+    kind: String(r.kind),
+    id: String(r.id),
+    org: (r.org as string | null) ?? null,
+    body: JSON.parse(String(r.body)),
+    createdAt: String(r.created_at),
+    updatedAt: String(r.updated_at),
+  };
+}
+
 const TRANSFER_SELECT = `chain, block_number, epoch(block_time)::BIGINT AS block_time, tx_hash, position, from_address, to_address, asset, amount::VARCHAR AS amount, kind`;
 const EVENT_SELECT = `chain, block_number, epoch(block_time)::BIGINT AS block_time, tx_hash, position, type, protocol, contract, account, recipient,
   asset_in, amount_in::VARCHAR AS amount_in, asset_out, amount_out::VARCHAR AS amount_out, memo, counterparty, extra`;
@@ -1039,8 +1059,15 @@ class DuckDbStore implements Store {
     if (filter.asset !== undefined) add('asset = ?', filter.asset);
     if (filter.fromBlock !== undefined) add('block_number >= ?', filter.fromBlock);
     if (filter.toBlock !== undefined) add('block_number <= ?', filter.toBlock);
-    const limit =
-      filter.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(filter.limit))}`;
+    if (filter.direction !== undefined) {
+      if (filter.address === undefined)
+        throw new UserError('A transfer direction needs an address', { code: 'BAD_USAGE' });
+      add(filter.direction === 'in' ? 'to_address = ?' : 'from_address = ?', filter.address);
+    }
+    if (filter.since !== undefined) add('block_time >= to_timestamp(?)', filter.since);
+    if (filter.until !== undefined) add('block_time <= to_timestamp(?)', filter.until);
+    let limit = filter.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(filter.limit))}`;
+    if (filter.offset) limit += ` OFFSET ${Math.max(0, Math.floor(filter.offset))}`;
     const rows = await this.rows(
       `SELECT ${TRANSFER_SELECT} FROM transfers ${where.sql}
        ORDER BY chain, block_number, tx_hash, position${limit}`,
@@ -1317,6 +1344,101 @@ class DuckDbStore implements Store {
         .sort((a, b) => a - b)
         .map((id) => (id === -1 ? null : id)),
     };
+  }
+
+  async putDocument(document: StoredDocumentInput): Promise<StoredDocument> {
+    const body = JSON.stringify(document.body);
+    if (body === undefined)
+      throw new UserError('A document body must be JSON', { code: 'BAD_DOCUMENT' });
+    // One statement on the reader connection: atomic, and never inside a running bulk write.
+    const rows = await this.rows(
+      `INSERT INTO documents (kind, id, org, body, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, timezone('UTC', now()), timezone('UTC', now()))
+       ON CONFLICT (kind, id) DO UPDATE SET org = excluded.org, body = excluded.body, updated_at = excluded.updated_at
+       RETURNING ${DOCUMENT_SELECT}`,
+      [document.kind, document.id, document.org, body],
+    );
+    return rowToDocument(rows[0]!);
+  }
+
+  async getDocument(kind: string, id: string): Promise<StoredDocument | null> {
+    const rows = await this.rows(
+      `SELECT ${DOCUMENT_SELECT} FROM documents WHERE kind = $1 AND id = $2`,
+      [kind, id],
+    );
+    return rows[0] ? rowToDocument(rows[0]) : null;
+  }
+
+  async listDocuments(filter: DocumentFilter): Promise<StoredDocument[]> {
+    const where = createWhere();
+    where.add('kind = ?', filter.kind);
+    if (filter.org === null) where.raw('org IS NULL');
+    else if (filter.org !== undefined) where.add('org = ?', filter.org);
+    let page = filter.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(filter.limit))}`;
+    if (filter.offset) page += ` OFFSET ${Math.max(0, Math.floor(filter.offset))}`;
+    const rows = await this.rows(
+      `SELECT ${DOCUMENT_SELECT} FROM documents ${where.sql} ORDER BY created_at DESC, id DESC${page}`,
+      where.values,
+    );
+    return rows.map(rowToDocument);
+  }
+
+  async deleteDocument(kind: string, id: string): Promise<boolean> {
+    const rows = await this.rows(`DELETE FROM documents WHERE kind = $1 AND id = $2 RETURNING id`, [
+      kind,
+      id,
+    ]);
+    return rows.length > 0;
+  }
+
+  async appendAudit(entries: readonly AuditEntryInput[]): Promise<void> {
+    if (entries.length === 0) return;
+    const values: DuckDBValue[] = [];
+    const rows: string[] = [];
+    for (const e of entries) {
+      const n = values.length;
+      rows.push(
+        `(timezone('UTC', COALESCE($${n + 1}::TIMESTAMPTZ, now())), $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7})`,
+      );
+      values.push(
+        e.time ?? null,
+        e.actor,
+        e.org,
+        e.action,
+        e.target,
+        e.detail === undefined ? null : JSON.stringify(e.detail),
+        e.requestId ?? null,
+      );
+    }
+    await this.rows(
+      `INSERT INTO audit_log (time, actor, org, action, target, detail, request_id) VALUES ${rows.join(', ')}`,
+      values,
+    );
+  }
+
+  async listAudit(filter: AuditFilter = {}): Promise<AuditEntry[]> {
+    const where = createWhere();
+    if (filter.org === null) where.raw('org IS NULL');
+    else if (filter.org !== undefined) where.add('org = ?', filter.org);
+    if (filter.actor !== undefined) where.add('actor = ?', filter.actor);
+    if (filter.action !== undefined) where.add('action = ?', filter.action);
+    if (filter.target !== undefined) where.add('target = ?', filter.target);
+    const limit = Math.max(0, Math.floor(filter.limit ?? 1000));
+    const rows = await this.rows(
+      `SELECT id, strftime(time, '%Y-%m-%dT%H:%M:%S.%gZ') AS time, actor, org, action, target, detail::VARCHAR AS detail, request_id
+       FROM audit_log ${where.sql} ORDER BY id DESC LIMIT ${limit}`,
+      where.values,
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      time: String(r.time),
+      actor: String(r.actor),
+      org: (r.org as string | null) ?? null,
+      action: String(r.action),
+      target: (r.target as string | null) ?? null,
+      detail: r.detail === null || r.detail === undefined ? null : JSON.parse(String(r.detail)),
+      requestId: (r.request_id as string | null) ?? null,
+    }));
   }
 
   async getSchemaVersion(): Promise<number> {

@@ -114,6 +114,32 @@ export const MIGRATIONS: readonly Migration[] = [
        )`,
     ],
   },
+  {
+    version: 3,
+    description: 'API state: documents (keys, cases, watchlists, alerts) and the audit log',
+    statements: [
+      `CREATE TABLE documents (
+         kind VARCHAR NOT NULL,
+         id VARCHAR NOT NULL,
+         org VARCHAR,
+         body JSON NOT NULL,
+         created_at TIMESTAMP NOT NULL,
+         updated_at TIMESTAMP NOT NULL,
+         PRIMARY KEY (kind, id)
+       )`,
+      `CREATE SEQUENCE audit_id_seq START 1`,
+      `CREATE TABLE audit_log (
+         id BIGINT PRIMARY KEY DEFAULT nextval('audit_id_seq'),
+         time TIMESTAMP NOT NULL DEFAULT current_timestamp,
+         actor VARCHAR NOT NULL,
+         org VARCHAR,
+         action VARCHAR NOT NULL,
+         target VARCHAR,
+         detail JSON,
+         request_id VARCHAR
+       )`,
+    ],
+  },
 ];
 
 /** The schema version this code writes. */

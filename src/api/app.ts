@@ -1,0 +1,221 @@
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { createScreener } from '../screen/create-screener.ts';
+import type { Store } from '../store/store.ts';
+import { type AlertHub, createAlertHub } from './alerts/alert-hub.ts';
+import { createAuditLog } from './audit.ts';
+import { type ApiKeyRecord, createKeyRing } from './auth/api-keys.ts';
+import { type Role, roleAllows } from './auth/roles.ts';
+import type { ApiContext } from './context.ts';
+import { createErrorHandler, HttpError } from './errors.ts';
+import { createMetrics } from './metrics.ts';
+import { registerAddressRoutes } from './routes/addresses.ts';
+import { registerAlertRoutes } from './routes/alerts.ts';
+import { registerAuditRoutes } from './routes/audit.ts';
+import { registerCaseRoutes } from './routes/cases.ts';
+import { registerHealthRoutes } from './routes/health.ts';
+import { registerKeyRoutes } from './routes/keys.ts';
+import { registerLabelRoutes } from './routes/labels.ts';
+import { registerScreenRoutes } from './routes/screen.ts';
+import { registerTraceRoutes } from './routes/traces.ts';
+import { registerTransactionRoutes } from './routes/transactions.ts';
+import { registerWatchlistRoutes } from './routes/watchlists.ts';
+import { ErrorResponse } from './schemas.ts';
+import { createTraceJobs } from './traces/trace-jobs.ts';
+
+/** Largest request body accepted by default (a 10,000-address screening batch fits). */
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+/** Rate-limit window of every key's per-minute limit. */
+const RATE_WINDOW_MS = 60_000;
+/** Requests per minute from one IP without a valid key (they get 401 anyway; this stops floods). */
+const ANONYMOUS_RATE_LIMIT_PER_MINUTE = 600;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The verified key of the request; null on public routes and before authentication. */
+    apiKey: ApiKeyRecord | null;
+  }
+  interface FastifyContextConfig {
+    /** The least role a key needs, or `public` for routes open to all (health, docs). */
+    role?: Role | 'public';
+  }
+}
+
+/** Input of {@link buildApp}. */
+export type BuildAppParameters = {
+  store: Store;
+  logger: Logger;
+  /** Origins allowed by CORS; none (CORS off) by default. */
+  corsOrigins?: readonly string[] | undefined;
+  bodyLimitBytes?: number | undefined;
+  /** Day whose labels screening counts (default today). */
+  asOf?: string | undefined;
+  /** Alert hub to use (default: a new one on the store). */
+  alerts?: AlertHub | undefined;
+};
+
+/** A route of the API and the role it declares. */
+export type ApiRoute = { method: string; url: string; role: Role | 'public' };
+
+export type ApiApp = FastifyInstance & {
+  chaintrail: ApiContext;
+  /** Every route but the documentation's, as registered. */
+  apiRoutes: readonly ApiRoute[];
+};
+
+/** The key presented by a request: `X-API-Key` (as Chainalysis's API) or `Authorization: Bearer`. */
+function presentedKey(request: FastifyRequest): string | null {
+  const header = request.headers['x-api-key'];
+  if (typeof header === 'string' && header) return header;
+  const auth = request.headers.authorization;
+  if (auth?.startsWith('Bearer ')) return auth.slice('Bearer '.length).trim();
+  return null;
+}
+
+/**
+ * Builds the API (routes, schemas, OpenAPI at `/docs`, auth, rate limits, metrics) without listening,
+ * so tests drive it with `inject` and {@link startServer} serves it.
+ *
+ * @example
+ * const app = await buildApp({ store, logger });
+ * const res = await app.inject({ url: '/healthz' });
+ */
+export async function buildApp(parameters: BuildAppParameters): Promise<ApiApp> {
+  const { store, logger } = parameters;
+  const metrics = createMetrics();
+  const keys = await createKeyRing(store);
+  const screener = await createScreener({ store, asOf: parameters.asOf });
+  const ctx: ApiContext = {
+    store,
+    logger,
+    keys,
+    screener,
+    metrics,
+    traces: createTraceJobs({ store, logger, metrics }),
+    alerts: parameters.alerts ?? createAlertHub({ store, logger, metrics }),
+    audit: createAuditLog({ store, logger }),
+  };
+  const app = Fastify({
+    loggerInstance: logger,
+    bodyLimit: parameters.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    // Request logs (level info) carry method, URL and IP only: keys travel in headers, never logged.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.decorateRequest('apiKey', null);
+  app.decorate('chaintrail', ctx);
+
+  app.addSchema(ErrorResponse);
+  app.setErrorHandler(createErrorHandler(logger));
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({
+      error: {
+        code: 'NOT_FOUND',
+        message: `No route ${request.method} ${request.url.split('?')[0]}`,
+        requestId: String(request.id),
+      },
+    }),
+  );
+
+  // Every route must say who may call it: a route without a role would be open by mistake.
+  const routes: ApiRoute[] = [];
+  app.decorate('apiRoutes', routes);
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) {
+      route.config = { ...(route.config ?? {}), role: 'public' };
+      return;
+    }
+    const role = route.config?.role;
+    if (!role) throw new Error(`Route ${String(route.method)} ${route.url} declares no role`);
+    // Strict input: a query parameter no route knows is an error, not silently ignored.
+    if (route.schema && !route.schema.querystring)
+      route.schema.querystring = { type: 'object', properties: {}, additionalProperties: false };
+    for (const method of [route.method].flat())
+      if (method !== 'HEAD') routes.push({ method, url: route.url, role });
+  });
+
+  // Authentication and roles run first, so rate limits count per key.
+  app.addHook('onRequest', async (request) => {
+    const role = request.routeOptions.config.role;
+    if (role === 'public' || role === undefined) return;
+    const key = presentedKey(request);
+    if (!key)
+      throw new HttpError(401, 'Missing API key', {
+        code: 'MISSING_API_KEY',
+        details: 'Send it in the X-API-Key header (or Authorization: Bearer).',
+      });
+    const record = keys.verify(key);
+    if (!record)
+      throw new HttpError(401, 'Invalid or revoked API key', { code: 'INVALID_API_KEY' });
+    if (!roleAllows(record.role, role))
+      throw new HttpError(403, `A ${record.role} key may not use this route (it needs ${role})`, {
+        code: 'FORBIDDEN',
+      });
+    request.apiKey = record;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.requests.inc({ method: request.method, route, status: reply.statusCode });
+    metrics.latency.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+
+  if (parameters.corsOrigins?.length)
+    await app.register(cors, { origin: [...parameters.corsOrigins] });
+
+  await app.register(rateLimit, {
+    global: true,
+    timeWindow: RATE_WINDOW_MS,
+    max: (request) => request.apiKey?.rateLimitPerMinute ?? ANONYMOUS_RATE_LIMIT_PER_MINUTE,
+    keyGenerator: (request) => (request.apiKey ? `key:${request.apiKey.id}` : `ip:${request.ip}`),
+    allowList: (request) => request.routeOptions.config.role === 'public',
+    errorResponseBuilder: (_request, context) =>
+      new HttpError(429, `Rate limit exceeded: retry in ${context.after}`, {
+        code: 'RATE_LIMITED',
+      }),
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'chaintrail API',
+        description:
+          'Screening, tracing, cases, watchlists and alerts. Every route but /healthz and /docs needs an API key in `X-API-Key`.',
+        version: '0.1.0',
+      },
+      components: {
+        securitySchemes: { apiKey: { type: 'apiKey', name: 'X-API-Key', in: 'header' } },
+      },
+      security: [{ apiKey: [] }],
+    },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`),
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const api = app as unknown as ApiApp;
+  registerHealthRoutes(api, ctx);
+  registerScreenRoutes(api, ctx);
+  registerAddressRoutes(api, ctx);
+  registerTransactionRoutes(api, ctx);
+  registerTraceRoutes(api, ctx);
+  registerLabelRoutes(api, ctx);
+  registerCaseRoutes(api, ctx);
+  registerWatchlistRoutes(api, ctx);
+  registerAlertRoutes(api, ctx);
+  registerKeyRoutes(api, ctx);
+  registerAuditRoutes(api, ctx);
+
+  app.addHook('onClose', async () => {
+    ctx.traces.close();
+    await ctx.alerts.close();
+    await ctx.audit.close();
+  });
+  return api;
+}

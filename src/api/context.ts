@@ -1,0 +1,23 @@
+import type { Logger } from 'pino';
+import type { Screener } from '../screen/create-screener.ts';
+import type { Store } from '../store/store.ts';
+import type { AuditLog } from './audit.ts';
+import type { KeyRing } from './auth/api-keys.ts';
+import type { Metrics } from './metrics.ts';
+import type { TraceJobs } from './traces/trace-jobs.ts';
+import type { AlertHub } from './alerts/alert-hub.ts';
+
+/**
+ * What every route gets: the store, the loaded screener, the key ring and the job and alert
+ * services. Built once per app ({@link buildApp}); routes never open their own resources.
+ */
+export type ApiContext = {
+  store: Store;
+  logger: Logger;
+  keys: KeyRing;
+  screener: Screener;
+  metrics: Metrics;
+  traces: TraceJobs;
+  alerts: AlertHub;
+  audit: AuditLog;
+};

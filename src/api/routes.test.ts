@@ -1,0 +1,213 @@
+import type { InjectOptions } from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { useApi } from '../../test/helpers/api.ts';
+import type { Transfer } from '../model/transfer.ts';
+import { createApiKey } from './auth/api-keys.ts';
+import { roleDenied } from './auth/roles.ts';
+
+// Real mainnet token transfers from ethereum-etl's test resources (block 483920).
+const TX = '0x04cbcb236043d8fb7839e07bbc7f5eed692fb2ca55d897f1101eac3e3ad4fab8';
+const FROM = '0x1b63142628311395ceafeea5667e7c9026c862ca';
+const TRANSFERS: Transfer[] = [
+  {
+    chain: 'ethereum',
+    blockNumber: 483920n,
+    blockTime: 1447144575,
+    txHash: TX,
+    position: 'log:0',
+    from: FROM,
+    to: '0xac4df82fe37ea2187bc8c011a23d743b4f39019a',
+    asset: '0xf4eced2f682ce333f96f2d8966c613ded8fc95dd',
+    amount: 100000n,
+    kind: 'token',
+  },
+];
+// On OFAC's SDN list (Lazarus Group, DPRK3): in the shipped reference labels.
+const LAZARUS = '0x098B716B8Aaf21512996dC57EB0615e2383E2f96';
+
+type Case = Omit<InjectOptions, 'headers'> & { url: string };
+
+/**
+ * For every route: a request that succeeds (and its status) and one that fails validation. The
+ * test below fails when a route has no entry, so a new route cannot go untested. `{trace}` and
+ * similar placeholders are filled from objects the fixture creates.
+ */
+const CASES: Record<string, { ok: Case & { status: number }; invalid: Case }> = {
+  'GET /healthz': {
+    ok: { method: 'GET', url: '/healthz', status: 200 },
+    invalid: { method: 'GET', url: '/healthz?unknown=1' },
+  },
+  'GET /metrics': {
+    ok: { method: 'GET', url: '/metrics', status: 200 },
+    invalid: { method: 'GET', url: '/metrics?unknown=1' },
+  },
+  'POST /v1/screen': {
+    ok: { method: 'POST', url: '/v1/screen', payload: { addresses: [LAZARUS] }, status: 200 },
+    invalid: { method: 'POST', url: '/v1/screen', payload: { addresses: [] } },
+  },
+  'GET /v1/address/:address': {
+    ok: { method: 'GET', url: `/v1/address/${LAZARUS}`, status: 200 },
+    invalid: { method: 'GET', url: '/v1/address/0xnothex' },
+  },
+  'GET /api/v1/address/:address': {
+    ok: { method: 'GET', url: `/api/v1/address/${LAZARUS}`, status: 200 },
+    invalid: { method: 'GET', url: '/api/v1/address/0xnothex' },
+  },
+  'GET /v1/addresses/:chain/:address': {
+    ok: { method: 'GET', url: `/v1/addresses/ethereum/${FROM}`, status: 200 },
+    invalid: { method: 'GET', url: '/v1/addresses/ethereum/0x12' },
+  },
+  'GET /v1/addresses/:chain/:address/labels': {
+    ok: { method: 'GET', url: `/v1/addresses/ethereum/${LAZARUS}/labels`, status: 200 },
+    invalid: { method: 'GET', url: `/v1/addresses/no-such-chain/${LAZARUS}/labels` },
+  },
+  'GET /v1/addresses/:chain/:address/risk': {
+    ok: { method: 'GET', url: `/v1/addresses/ethereum/${FROM}/risk?hops=1`, status: 200 },
+    invalid: { method: 'GET', url: `/v1/addresses/ethereum/${FROM}/risk?hops=99` },
+  },
+  'GET /v1/addresses/:chain/:address/counterparties': {
+    ok: { method: 'GET', url: `/v1/addresses/ethereum/${FROM}/counterparties`, status: 200 },
+    invalid: { method: 'GET', url: `/v1/addresses/ethereum/${FROM}/counterparties?direction=up` },
+  },
+  'GET /v1/addresses/:chain/:address/transfers': {
+    ok: { method: 'GET', url: `/v1/addresses/ethereum/${FROM}/transfers?limit=5`, status: 200 },
+    invalid: { method: 'GET', url: `/v1/addresses/ethereum/${FROM}/transfers?limit=0` },
+  },
+  'GET /v1/transactions/:chain/:hash': {
+    ok: { method: 'GET', url: `/v1/transactions/ethereum/${TX}`, status: 200 },
+    invalid: { method: 'GET', url: '/v1/transactions/ethereum/0x1234' },
+  },
+  'POST /v1/traces': {
+    ok: { method: 'POST', url: '/v1/traces', payload: { seeds: [TX] }, status: 202 },
+    invalid: { method: 'POST', url: '/v1/traces', payload: { seeds: [TX], policy: 'magic' } },
+  },
+  'GET /v1/traces': {
+    ok: { method: 'GET', url: '/v1/traces', status: 200 },
+    invalid: { method: 'GET', url: '/v1/traces?unknown=1' },
+  },
+  'GET /v1/traces/:id': {
+    ok: { method: 'GET', url: '/v1/traces/{trace}', status: 200 },
+    invalid: { method: 'GET', url: '/v1/traces/not-a-uuid' },
+  },
+  'GET /v1/traces/:id/result': {
+    ok: { method: 'GET', url: '/v1/traces/{trace}/result?format=csv', status: 200 },
+    invalid: { method: 'GET', url: '/v1/traces/{trace}/result?format=pdf' },
+  },
+  'GET /v1/traces/:id/events': {
+    ok: { method: 'GET', url: '/v1/traces/{trace}/events', status: 200 },
+    invalid: { method: 'GET', url: '/v1/traces/12/events' },
+  },
+  'DELETE /v1/traces/:id': {
+    ok: { method: 'DELETE', url: '/v1/traces/{trace}', status: 200 },
+    invalid: { method: 'DELETE', url: '/v1/traces/..%2F..%2Fetc%2Fpasswd' },
+  },
+  'POST /v1/keys': {
+    ok: { method: 'POST', url: '/v1/keys', payload: { role: 'viewer', org: 'acme' }, status: 201 },
+    invalid: { method: 'POST', url: '/v1/keys', payload: { role: 'root' } },
+  },
+  'GET /v1/keys': {
+    ok: { method: 'GET', url: '/v1/keys', status: 200 },
+    invalid: { method: 'GET', url: '/v1/keys?unknown=1' },
+  },
+  'DELETE /v1/keys/:id': {
+    ok: { method: 'DELETE', url: '/v1/keys/{viewerKeyId}', status: 200 },
+    invalid: { method: 'DELETE', url: '/v1/keys/DROP%20TABLE' },
+  },
+  'GET /v1/audit': {
+    ok: { method: 'GET', url: '/v1/audit?limit=5', status: 200 },
+    invalid: { method: 'GET', url: '/v1/audit?limit=-1' },
+  },
+};
+
+describe('every API route', () => {
+  const api = useApi({
+    referenceLabels: true,
+    seed: (store) => store.write(async (w) => w.appendTransfers(TRANSFERS)).then(() => {}),
+  });
+  const fill: Record<string, string> = {};
+  const resolve = (c: Case): InjectOptions => ({
+    ...c,
+    url: c.url.replace(/\{(\w+)\}/g, (_m, name: string) => fill[name] ?? `{${name}}`),
+  });
+  const prepare = async () => {
+    if (fill.trace) return;
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/v1/traces',
+      payload: { seeds: [TX] },
+      headers: api.as('investigator'),
+    });
+    fill.trace = res.json<{ id: string }>().id;
+    await api.app.chaintrail.traces.idle();
+    const { record } = await createApiKey({ store: api.store, role: 'viewer', org: 'acme' });
+    await api.app.chaintrail.keys.reload();
+    fill.viewerKeyId = record.id;
+  };
+
+  it('has a success and a validation case for each route, and no stale one', () => {
+    const routes = api.app.apiRoutes.map((r) => `${r.method} ${r.url}`).sort();
+    expect(Object.keys(CASES).sort()).toEqual(routes);
+  });
+
+  it('answers each route with success to an allowed key, 400 to invalid input', async () => {
+    await prepare();
+    for (const route of api.app.apiRoutes) {
+      const c = CASES[`${route.method} ${route.url}`]!;
+      const headers = route.role === 'public' ? {} : api.as('admin');
+      const ok = await api.app.inject({ ...resolve(c.ok), headers });
+      expect(ok.statusCode, `${route.method} ${route.url}: ${ok.body.slice(0, 300)}`).toBe(
+        c.ok.status,
+      );
+      const bad = await api.app.inject({ ...resolve(c.invalid), headers });
+      expect(bad.statusCode, `${route.method} ${route.url} invalid: ${bad.body}`).toBe(400);
+      expect(bad.json().error.code).toMatch(/^[A-Z_]+$/);
+    }
+  });
+
+  it('refuses each non-public route without a key (401), with a revoked key (401) and to a role it does not allow (403)', async () => {
+    await prepare();
+    const { record, key: revoked } = await createApiKey({ store: api.store, role: 'admin' });
+    await api.app.inject({
+      method: 'DELETE',
+      url: `/v1/keys/${record.id}`,
+      headers: api.as('admin'),
+    });
+    for (const route of api.app.apiRoutes) {
+      const c = resolve(CASES[`${route.method} ${route.url}`]!.ok);
+      const name = `${route.method} ${route.url}`;
+      if (route.role === 'public') {
+        expect((await api.app.inject(c)).statusCode, name).toBe(200);
+        continue;
+      }
+      const none = await api.app.inject(c);
+      expect(none.statusCode, name).toBe(401);
+      expect(none.json().error.code, name).toBe('MISSING_API_KEY');
+      const gone = await api.app.inject({ ...c, headers: { 'x-api-key': revoked } });
+      expect(gone.json().error.code, name).toBe('INVALID_API_KEY');
+      const denied = roleDenied(route.role)!;
+      const wrong = await api.app.inject({ ...c, headers: api.as(denied) });
+      expect(wrong.statusCode, `${name} as ${denied}`).toBe(403);
+      expect(wrong.json().error.code).toBe('FORBIDDEN');
+    }
+  });
+
+  it('rate-limits each non-public route per key (429 with Retry-After)', async () => {
+    await prepare();
+    for (const route of api.app.apiRoutes) {
+      if (route.role === 'public') continue;
+      const { key } = await createApiKey({
+        store: api.store,
+        role: 'admin',
+        rateLimitPerMinute: 1,
+      });
+      await api.app.chaintrail.keys.reload();
+      const c = resolve(CASES[`${route.method} ${route.url}`]!.ok);
+      await api.app.inject({ ...c, headers: { 'x-api-key': key } });
+      const second = await api.app.inject({ ...c, headers: { 'x-api-key': key } });
+      const name = `${route.method} ${route.url}`;
+      expect(second.statusCode, name).toBe(429);
+      expect(second.json().error.code, name).toBe('RATE_LIMITED');
+      expect(Number(second.headers['retry-after']), name).toBeGreaterThan(0);
+    }
+  });
+});

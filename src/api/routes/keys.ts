@@ -1,0 +1,86 @@
+import { type Static, Type } from 'typebox';
+import type { ApiApp } from '../app.ts';
+import { type ApiKeyRecord, createApiKey, listApiKeys, revokeApiKey } from '../auth/api-keys.ts';
+import { ROLES } from '../auth/roles.ts';
+import type { ApiContext } from '../context.ts';
+import { notFound } from '../errors.ts';
+import { withErrors } from '../schemas.ts';
+
+const KeyInfo = Type.Object({
+  id: Type.String(),
+  role: Type.String(),
+  org: Type.String(),
+  name: Type.Union([Type.String(), Type.Null()]),
+  rateLimitPerMinute: Type.Integer(),
+  createdAt: Type.String(),
+  revokedAt: Type.Union([Type.String(), Type.Null()]),
+});
+
+const CreateBody = Type.Object(
+  {
+    role: Type.Union(ROLES.map((r) => Type.Literal(r))),
+    org: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    name: Type.Optional(Type.String({ maxLength: 200 })),
+    rateLimitPerMinute: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000 })),
+  },
+  { additionalProperties: false },
+);
+
+/** A key record without its hash. */
+const info = ({ sha256: _hash, ...rest }: ApiKeyRecord) => rest;
+
+/** Key management (admin): create (the key is shown once), list, revoke. */
+export function registerKeyRoutes(app: ApiApp, ctx: ApiContext): void {
+  const tags = ['keys'];
+  app.post(
+    '/v1/keys',
+    {
+      config: { role: 'admin' },
+      schema: {
+        tags,
+        summary: 'Create an API key; the key is in this response only',
+        body: CreateBody,
+        response: withErrors({ 201: Type.Object({ key: Type.String(), record: KeyInfo }) }),
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as Static<typeof CreateBody>;
+      const { key, record } = await createApiKey({ store: ctx.store, ...body });
+      await ctx.keys.reload();
+      ctx.audit.record(request, 'key.create', record.id, { role: record.role, org: record.org });
+      return reply.code(201).send({ key, record: info(record) });
+    },
+  );
+  app.get(
+    '/v1/keys',
+    {
+      config: { role: 'admin' },
+      schema: {
+        tags,
+        summary: 'List API keys (never their secrets)',
+        response: withErrors({ 200: Type.Object({ keys: Type.Array(KeyInfo) }) }),
+      },
+    },
+    async () => ({ keys: (await listApiKeys(ctx.store)).map(info) }),
+  );
+  app.delete(
+    '/v1/keys/:id',
+    {
+      config: { role: 'admin' },
+      schema: {
+        tags,
+        summary: 'Revoke an API key',
+        params: Type.Object({ id: Type.String({ pattern: '^[0-9a-f]{12}$' }) }),
+        response: withErrors({ 200: KeyInfo }, [404]),
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const record = await revokeApiKey(ctx.store, id);
+      if (!record) throw notFound('API key', id);
+      await ctx.keys.reload();
+      ctx.audit.record(request, 'key.revoke', id);
+      return info(record);
+    },
+  );
+}

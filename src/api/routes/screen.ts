@@ -1,0 +1,136 @@
+import { type Static, Type } from 'typebox';
+import { MAX_HOPS } from '../../screen/create-screener.ts';
+import { toChainalysis } from '../../screen/format-results.ts';
+import type { ScreenResult } from '../../screen/types.ts';
+import type { ApiApp } from '../app.ts';
+import type { ApiContext } from '../context.ts';
+import { HttpError } from '../errors.ts';
+import { jsonSafe } from '../json.ts';
+import { AddressParam, AnyJson, ChainParam, withErrors } from '../schemas.ts';
+
+/** Most addresses in one screening request. */
+export const MAX_SCREEN_BATCH = 10_000;
+
+const ScreenBody = Type.Object(
+  {
+    addresses: Type.Array(
+      Type.Union([
+        AddressParam,
+        Type.Object(
+          { address: AddressParam, chain: Type.Optional(ChainParam) },
+          { additionalProperties: false },
+        ),
+      ]),
+      { minItems: 1, maxItems: MAX_SCREEN_BATCH },
+    ),
+    /** Chain of the addresses given without one (default: told from the form; `0x…` is ethereum). */
+    chain: Type.Optional(ChainParam),
+    hops: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: MAX_HOPS,
+        default: 0,
+        description: 'Hops of indirect exposure (0: own labels only, the fast path)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const ScreenResultSchema = Type.Object(
+  {
+    input: Type.String(),
+    address: Type.String(),
+    chain: Type.Union([Type.String(), Type.Null()]),
+    error: Type.Union([Type.String(), Type.Null()]),
+    sanctioned: Type.Union([Type.Boolean(), Type.Null()]),
+    formerlySanctioned: Type.Union([Type.Boolean(), Type.Null()]),
+    riskLevel: Type.Union([Type.String(), Type.Null()]),
+    sanctions: AnyJson,
+    formerSanctions: AnyJson,
+    attributions: AnyJson,
+    labels: AnyJson,
+    exposure: AnyJson,
+    explanation: AnyJson,
+  },
+  { description: 'The screening of one address (see `chaintrail screen --json`)' },
+);
+
+const Identification = Type.Object({
+  category: Type.String(),
+  name: Type.String(),
+  description: Type.String(),
+  url: Type.String(),
+});
+
+const ChainalysisResponse = Type.Object(
+  { identifications: Type.Array(Identification) },
+  { description: "Chainalysis's free sanctions API response shape" },
+);
+
+/**
+ * `POST /v1/screen` (batch screening with reasons) and `GET /v1/address/{address}` (Chainalysis's
+ * free sanctions API: same path, `X-API-Key` header and response, so its clients only change the
+ * base URL; also at `/api/v1/address/{address}`, the path under Chainalysis's host).
+ */
+export function registerScreenRoutes(app: ApiApp, ctx: ApiContext): void {
+  app.post(
+    '/v1/screen',
+    {
+      config: { role: 'screener' },
+      schema: {
+        tags: ['screening'],
+        summary: 'Screen addresses: sanctions, attributions, exposure and risk level',
+        body: ScreenBody,
+        response: withErrors({ 200: Type.Object({ results: Type.Array(ScreenResultSchema) }) }),
+      },
+    },
+    async (request) => {
+      const body = request.body as Static<typeof ScreenBody>;
+      const hops = body.hops ?? 0;
+      const inputs = body.addresses.map((a) =>
+        typeof a === 'string'
+          ? { address: a, chain: body.chain ?? null }
+          : { address: a.address, chain: a.chain ?? body.chain ?? null },
+      );
+      let results: ScreenResult[];
+      // Own labels only: two Map lookups per address, no database round trip.
+      if (hops === 0) results = inputs.map((i) => ctx.screener.screenDirect(i.address, i.chain));
+      else results = await ctx.screener.screen(inputs, { hops });
+      ctx.audit.record(
+        request,
+        'screen',
+        results.length === 1 ? results[0]!.address : `${results.length} addresses`,
+        results.length === 1 ? undefined : { addresses: results.map((r) => r.address), hops },
+      );
+      return { results: (hops === 0 ? results : jsonSafe(results)) as ScreenResult[] };
+    },
+  );
+
+  const chainalysis = {
+    config: { role: 'screener' as const },
+    schema: {
+      tags: ['screening'],
+      summary: "Sanctions check in the shape of Chainalysis's free sanctions API",
+      params: Type.Object({ address: AddressParam }),
+      response: withErrors({ 200: ChainalysisResponse }),
+    },
+  };
+  const handler = async (request: { params: unknown }) => {
+    const { address } = request.params as { address: string };
+    const result = ctx.screener.screenDirect(address);
+    if (result.error)
+      throw new HttpError(400, `Invalid address "${address}"`, {
+        code: 'INVALID_ADDRESS',
+        details: result.error,
+      });
+    ctx.audit.record(request as never, 'screen', result.address, { api: 'chainalysis' });
+    return toChainalysis(result);
+  };
+  app.get('/v1/address/:address', chainalysis, handler);
+  app.get(
+    '/api/v1/address/:address',
+    { ...chainalysis, schema: { ...chainalysis.schema, hide: true } },
+    handler,
+  );
+}

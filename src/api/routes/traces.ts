@@ -1,0 +1,227 @@
+import { type Static, Type } from 'typebox';
+import { parseTimestamp } from '../../model/time.ts';
+import { traceToCsv, traceToGraphml, traceToJson } from '../../trace/export-trace.ts';
+import { parseSeed } from '../../trace/parse-seed.ts';
+import { TAINT_POLICIES } from '../../trace/trace-funds.ts';
+import type { TaintPolicy, TraceParameters } from '../../trace/types.ts';
+import type { ApiApp } from '../app.ts';
+import type { ApiContext } from '../context.ts';
+import { HttpError, notFound } from '../errors.ts';
+import { AnyJson, ChainParam, withErrors } from '../schemas.ts';
+import { openSse } from '../sse.ts';
+import type { TraceJob } from '../traces/trace-jobs.ts';
+
+/** Most seeds of one trace. */
+const MAX_TRACE_SEEDS = 1000;
+/** Most hops a trace may follow. */
+const MAX_TRACE_HOPS = 100;
+
+const CreateBody = Type.Object(
+  {
+    seeds: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
+      minItems: 1,
+      maxItems: MAX_TRACE_SEEDS,
+      description:
+        'Addresses, transaction hashes, or `<tx hash>:<position>` for single transfers (as `chaintrail trace`)',
+    }),
+    chain: Type.Optional(ChainParam),
+    direction: Type.Optional(
+      Type.Union([Type.Literal('forward'), Type.Literal('backward')], { default: 'forward' }),
+    ),
+    policy: Type.Optional(
+      Type.Union(
+        TAINT_POLICIES.map((p) => Type.Literal(p)),
+        { default: 'haircut' },
+      ),
+    ),
+    maxHops: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_TRACE_HOPS, default: 10 })),
+    minValue: Type.Optional(Type.Number({ minimum: 0, description: 'Dust limit, raw units' })),
+    since: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+    until: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+  },
+  { additionalProperties: false },
+);
+
+const JobSchema = Type.Object({
+  id: Type.String(),
+  org: Type.String(),
+  createdBy: Type.String(),
+  state: Type.String(),
+  phase: Type.Union([Type.String(), Type.Null()]),
+  progress: Type.Number(),
+  createdAt: Type.String(),
+  startedAt: Type.Union([Type.String(), Type.Null()]),
+  finishedAt: Type.Union([Type.String(), Type.Null()]),
+  error: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()]),
+  parameters: AnyJson,
+  counts: Type.Union([
+    Type.Object({ endpoints: Type.Integer(), nodes: Type.Integer(), edges: Type.Integer() }),
+    Type.Null(),
+  ]),
+});
+
+const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+/**
+ * Trace jobs: `POST /v1/traces` starts one (202 with its id); its status, result (JSON, CSV or
+ * GraphML), a Server-Sent Events progress stream, and cancel.
+ */
+export function registerTraceRoutes(app: ApiApp, ctx: ApiContext): void {
+  const tags = ['traces'];
+  const jobOf = async (request: { params: unknown; apiKey: { org: string } | null }) => {
+    const { id } = request.params as { id: string };
+    const job = await ctx.traces.get(id, request.apiKey!.org);
+    if (!job) throw notFound('trace', id);
+    return job;
+  };
+
+  app.post(
+    '/v1/traces',
+    {
+      config: { role: 'investigator' },
+      schema: {
+        tags,
+        summary: 'Start a trace; poll its status or follow its events',
+        body: CreateBody,
+        response: withErrors({ 202: JobSchema }),
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as Static<typeof CreateBody>;
+      const parameters: TraceParameters = {
+        seeds: body.seeds.map((s) => parseSeed(s, body.chain)),
+        direction: body.direction ?? 'forward',
+        policy: (body.policy ?? 'haircut') as TaintPolicy,
+        maxHops: body.maxHops ?? 10,
+        ...(body.minValue !== undefined ? { minValue: body.minValue } : {}),
+        ...(body.since !== undefined ? { since: parseTimestamp(body.since) } : {}),
+        ...(body.until !== undefined ? { until: parseTimestamp(body.until) } : {}),
+      };
+      const job = ctx.traces.create({
+        parameters,
+        org: request.apiKey!.org,
+        createdBy: request.apiKey!.id,
+      });
+      ctx.audit.record(request, 'trace.create', job.id, {
+        seeds: body.seeds,
+        policy: parameters.policy,
+      });
+      return reply.code(202).header('location', `/v1/traces/${job.id}`).send(job);
+    },
+  );
+
+  app.get(
+    '/v1/traces',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        tags,
+        summary: "The organisation's trace jobs, newest first",
+        response: withErrors({ 200: Type.Object({ traces: Type.Array(JobSchema) }) }),
+      },
+    },
+    async (request) => ({ traces: await ctx.traces.list(request.apiKey!.org) }),
+  );
+
+  app.get(
+    '/v1/traces/:id',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        tags,
+        summary: 'Status and progress of a trace',
+        params: IdParams,
+        response: withErrors({ 200: JobSchema }, [404]),
+      },
+    },
+    async (request) => jobOf(request),
+  );
+
+  app.get(
+    '/v1/traces/:id/result',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        tags,
+        summary: 'The result of a done trace: JSON (default), CSV of its edges, or GraphML',
+        params: IdParams,
+        querystring: Type.Object(
+          {
+            format: Type.Optional(
+              Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('graphml')], {
+                default: 'json',
+              }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: withErrors({ 200: AnyJson }, [404, 409]),
+      },
+    },
+    async (request, reply) => {
+      const job = await jobOf(request);
+      if (job.state !== 'done')
+        throw new HttpError(409, `Trace ${job.id} is ${job.state}, not done`, {
+          code: 'TRACE_NOT_DONE',
+        });
+      const result = await ctx.traces.result(job.id, request.apiKey!.org);
+      if (!result) throw notFound('trace result', job.id);
+      const format = (request.query as { format?: string }).format ?? 'json';
+      ctx.audit.record(request, 'trace.export', job.id, { format });
+      if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(traceToCsv(result));
+      if (format === 'graphml')
+        return reply.type('application/graphml+xml; charset=utf-8').send(traceToGraphml(result));
+      return reply.type('application/json; charset=utf-8').send(traceToJson(result));
+    },
+  );
+
+  app.get(
+    '/v1/traces/:id/events',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        tags,
+        summary:
+          'Server-Sent Events: `progress` on every change, then `done`, `failed` or `cancelled`',
+        params: IdParams,
+        produces: ['text/event-stream'],
+        response: withErrors({ 200: Type.String() }, [404]),
+      },
+    },
+    async (request, reply) => {
+      const job = await jobOf(request);
+      const sse = openSse(request, reply);
+      const emit = (j: TraceJob) => {
+        sse.send('progress', j);
+        if (j.state === 'done' || j.state === 'failed' || j.state === 'cancelled') {
+          sse.send(j.state, j);
+          sse.close();
+        }
+      };
+      const unsubscribe = ctx.traces.subscribe(job.id, emit);
+      sse.onClose(unsubscribe);
+      // The current state first (a job that has already ended closes the stream at once).
+      emit((await ctx.traces.get(job.id, request.apiKey!.org)) ?? job);
+    },
+  );
+
+  app.delete(
+    '/v1/traces/:id',
+    {
+      config: { role: 'investigator' },
+      schema: {
+        tags,
+        summary: 'Cancel a queued or running trace',
+        params: IdParams,
+        response: withErrors({ 200: JobSchema }, [404]),
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const job = await ctx.traces.cancel(id, request.apiKey!.org);
+      if (!job) throw notFound('trace', id);
+      ctx.audit.record(request, 'trace.cancel', id);
+      return job;
+    },
+  );
+}
