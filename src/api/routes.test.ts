@@ -117,6 +117,10 @@ const CASES: Record<string, { ok: Case & { status: number }; invalid: Case }> = 
     ok: { method: 'GET', url: '/v1/audit?limit=5', status: 200 },
     invalid: { method: 'GET', url: '/v1/audit?limit=-1' },
   },
+  // --- labels and cases ---
+  // --- end of labels and cases ---
+  // --- watchlists and alerts ---
+  // --- end of watchlists and alerts ---
 };
 
 describe('every API route', () => {
