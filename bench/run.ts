@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { apiBenchmark } from './api.ts';
 import { importTransfersBenchmark } from './import-transfers.ts';
 import { screenBenchmark } from './screen.ts';
 import { syncBenchmark } from './sync.ts';
@@ -16,6 +17,7 @@ const BENCHMARKS: Benchmark[] = [
   syncBenchmark,
   screenBenchmark,
   traceBenchmark,
+  apiBenchmark,
 ];
 
 const rows = Number(process.env.BENCH_ROWS ?? DEFAULT_ROWS);

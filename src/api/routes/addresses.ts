@@ -20,7 +20,13 @@ const TransfersQuery = Type.Object(
     ...Paging,
     since: Type.Optional(TimeQuery),
     until: Type.Optional(TimeQuery),
-    asset: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    asset: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 128,
+        description: '`native`, or the token contract address',
+      }),
+    ),
     direction: Type.Optional(Type.Union([Type.Literal('in'), Type.Literal('out')])),
   },
   { additionalProperties: false },
@@ -171,7 +177,9 @@ export function registerAddressRoutes(app: ApiApp, ctx: ApiContext): void {
         chain,
         address,
         ...(q.direction ? { direction: q.direction } : {}),
-        ...(q.asset ? { asset: q.asset.toLowerCase() } : {}),
+        ...(q.asset
+          ? { asset: q.asset === 'native' ? 'native' : normalizeAddress(chain, q.asset) }
+          : {}),
         ...(q.since ? { since: parseTimestamp(q.since) } : {}),
         ...(q.until ? { until: parseTimestamp(q.until) } : {}),
         limit,

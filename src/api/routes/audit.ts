@@ -5,9 +5,9 @@ import { AnyJson, withErrors } from '../schemas.ts';
 
 const Query = Type.Object(
   {
-    actor: Type.Optional(Type.String({ maxLength: 64 })),
-    action: Type.Optional(Type.String({ maxLength: 64 })),
-    target: Type.Optional(Type.String({ maxLength: 200 })),
+    actor: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
+    action: Type.Optional(Type.String({ pattern: '^[a-z][a-z._-]{0,63}$' })),
+    target: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9:._ -]{1,200}$' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 100 })),
   },
   { additionalProperties: false },

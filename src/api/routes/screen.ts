@@ -53,7 +53,10 @@ const ScreenResultSchema = Type.Object(
     exposure: AnyJson,
     explanation: AnyJson,
   },
-  { description: 'The screening of one address (see `chaintrail screen --json`)' },
+  {
+    description:
+      "The screening of one address (as `chaintrail screen --json`, its explanation's label set moved to the response's `labelSet`)",
+  },
 );
 
 const Identification = Type.Object({
@@ -82,7 +85,15 @@ export function registerScreenRoutes(app: ApiApp, ctx: ApiContext): void {
         tags: ['screening'],
         summary: 'Screen addresses: sanctions, attributions, exposure and risk level',
         body: ScreenBody,
-        response: withErrors({ 200: Type.Object({ results: Type.Array(ScreenResultSchema) }) }),
+        response: withErrors({
+          200: Type.Object({
+            results: Type.Array(ScreenResultSchema),
+            labelSet: Type.Array(AnyJson, {
+              description:
+                'Every label list loaded (the label set version); labels point into it by importId',
+            }),
+          }),
+        }),
       },
     },
     async (request) => {
@@ -103,7 +114,19 @@ export function registerScreenRoutes(app: ApiApp, ctx: ApiContext): void {
         results.length === 1 ? results[0]!.address : `${results.length} addresses`,
         results.length === 1 ? undefined : { addresses: results.map((r) => r.address), hops },
       );
-      return { results: (hops === 0 ? results : jsonSafe(results)) as ScreenResult[] };
+      // The label set is the same for every result: sent once per response, not once per address.
+      const slim = results.map((r) => ({
+        ...r,
+        explanation: {
+          fired: r.explanation.fired,
+          rules: r.explanation.rules,
+          asOf: r.explanation.asOf,
+        },
+      }));
+      return {
+        results: (hops === 0 ? slim : jsonSafe(slim)) as typeof slim,
+        labelSet: ctx.screener.labelSet,
+      };
     },
   );
 

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { useApi } from '../../../test/helpers/api.ts';
+import { startServer } from '../server.ts';
+
+// On OFAC's SDN list (Lazarus Group, DPRK3), in the shipped reference labels.
+const LAZARUS = '0x098B716B8Aaf21512996dC57EB0615e2383E2f96';
+// A Bybit-hack address the FBI attributed to TraderTraitor (North Korea), not an OFAC listing.
+const FBI_BYBIT = '0x51E9d833Ecae4E8D9D8Be17300AEE6D3398C135D';
+// A 2015 token sender from ethereum-etl's test resources (block 483920): on no list.
+const CLEAN = '0x1b63142628311395ceafeea5667e7c9026c862ca';
+
+/**
+ * A client of Chainalysis's free sanctions API as its users write it: base URL, then
+ * `/api/v1/address/{address}`, the key in `X-API-KEY`, and `identifications` read from the JSON.
+ */
+async function chainalysisClient(baseUrl: string, apiKey: string, address: string) {
+  const res = await fetch(`${baseUrl}/api/v1/address/${address}`, {
+    headers: { Accept: 'application/json', 'X-API-KEY': apiKey },
+  });
+  if (!res.ok) throw new Error(`Chainalysis API returned ${res.status}`);
+  const data = (await res.json()) as {
+    identifications: { category: string; name: string; description: string; url: string }[];
+  };
+  return { sanctioned: data.identifications.length > 0, identifications: data.identifications };
+}
+
+describe('screening API', () => {
+  const api = useApi({ referenceLabels: true });
+
+  it('screens a batch with reasons: sanctions, FBI attribution, clean and invalid', async () => {
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/v1/screen',
+      headers: api.as('screener'),
+      payload: { addresses: [LAZARUS, { address: FBI_BYBIT, chain: 'ethereum' }, CLEAN, '0xzz'] },
+    });
+    expect(res.statusCode).toBe(200);
+    const [sanctioned, attributed, clean, invalid] = res.json().results;
+    expect(sanctioned).toMatchObject({ sanctioned: true, riskLevel: 'severe', chain: 'ethereum' });
+    expect(attributed.sanctioned).toBe(false);
+    expect(attributed.attributions.length).toBeGreaterThan(0);
+    expect(attributed.riskLevel).not.toBe('low');
+    expect(clean).toMatchObject({ sanctioned: false, riskLevel: 'low', error: null });
+    expect(invalid).toMatchObject({ input: '0xzz', error: expect.stringMatching(/40 hex/) });
+    expect(invalid.sanctioned).toBeNull();
+  });
+
+  it('computes indirect exposure when hops are asked for, with amounts as strings', async () => {
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/v1/screen',
+      headers: api.as('screener'),
+      payload: { addresses: [CLEAN], hops: 1 },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().results[0].exposure.hops).toBe(1);
+  });
+
+  it('records who screened what in the audit log', async () => {
+    await api.app.inject({ url: `/v1/address/${LAZARUS}`, headers: api.as('screener') });
+    const res = await api.app.inject({
+      url: '/v1/audit?action=screen&limit=100',
+      headers: api.as('admin'),
+    });
+    const entries = res.json().entries as { target: string; actor: string }[];
+    expect(entries.some((e) => e.target === LAZARUS.toLowerCase())).toBe(true);
+    // The actor is the key's id, never the key.
+    expect(entries.every((e) => !e.actor.startsWith('ct_'))).toBe(true);
+  });
+});
+
+describe('Chainalysis sanctions API compatibility', () => {
+  const api = useApi({ referenceLabels: true });
+
+  it('serves an unchanged Chainalysis sanctions-API client when only the base URL changes', async () => {
+    const server = await startServer({ app: api.app, port: 0 });
+    try {
+      const key = api.keys.screener;
+      const hit = await chainalysisClient(server.url, key, LAZARUS);
+      expect(hit.sanctioned).toBe(true);
+      expect(hit.identifications).toHaveLength(1);
+      expect(Object.keys(hit.identifications[0]!).sort()).toEqual([
+        'category',
+        'description',
+        'name',
+        'url',
+      ]);
+      expect(hit.identifications[0]!.category).toBe('sanctions');
+      expect(hit.identifications[0]!.name).toMatch(/^SANCTIONS: OFAC SDN Lazarus Group/);
+      expect(hit.identifications[0]!.description).toContain('DPRK3');
+      const miss = await chainalysisClient(server.url, key, CLEAN);
+      expect(miss).toEqual({ sanctioned: false, identifications: [] });
+      // An FBI attribution is not a sanction: that API reports sanctions only.
+      expect((await chainalysisClient(server.url, key, FBI_BYBIT)).sanctioned).toBe(false);
+      await expect(chainalysisClient(server.url, 'ct_000000000000_nope', LAZARUS)).rejects.toThrow(
+        /401/,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,215 @@
+import { keccak256, stringToBytes } from 'viem';
+import { describe, expect, it } from 'vitest';
+import { useApi } from '../../../test/helpers/api.ts';
+import type { Transfer } from '../../model/transfer.ts';
+import { simAccount } from '../../simulate/accounts.ts';
+import { simulatorLabelSource } from '../../simulate/simulator-labels.ts';
+import type { Store } from '../../store/store.ts';
+import { startServer } from '../server.ts';
+import type { TraceJob } from '../traces/trace-jobs.ts';
+
+// The simulator's own actors (seed 1): a victim, the thief, two mules and an exchange's deposit.
+const victim = simAccount(1, 'victim').address;
+const thief = simAccount(1, 'exploiter').address;
+const mule1 = simAccount(1, 'mule/1').address;
+const mule2 = simAccount(1, 'mule/2').address;
+const deposit = simAccount(1, 'exchange/deposit').address;
+const ETH = 10n ** 18n;
+const txHash = (n: number) => keccak256(stringToBytes(`api-trace-test-${n}`));
+const THEFT_TX = txHash(1);
+
+const move = (n: number, from: string, to: string, amount: bigint, time: number): Transfer => ({
+  chain: 'anvil',
+  blockNumber: BigInt(n),
+  blockTime: time,
+  txHash: txHash(n),
+  position: 'native',
+  from,
+  to,
+  asset: 'native',
+  amount,
+  kind: 'native',
+});
+
+async function seed(store: Store): Promise<void> {
+  await store.write(async (w) => {
+    await w.appendTransfers([
+      move(1, victim, thief, 100n * ETH, 1_700_000_000),
+      move(2, thief, mule1, 60n * ETH, 1_700_000_060),
+      move(3, thief, mule2, 40n * ETH, 1_700_000_120),
+      move(4, mule1, deposit, 60n * ETH, 1_700_000_180),
+    ]);
+    await w.recordLabelImport({
+      format: 'simulator',
+      source: simulatorLabelSource(1),
+      listName: null,
+      listDate: null,
+      sha256: null,
+    });
+    await w.addLabels([
+      {
+        chain: 'anvil',
+        address: deposit,
+        entity: 'Simulated Exchange',
+        category: 'deposit_wallet',
+        source: simulatorLabelSource(1),
+        confidence: 100,
+      },
+    ]);
+  });
+}
+
+/** Reads an SSE body into its events. */
+function sseEvents(body: string): { event: string; data: TraceJob }[] {
+  return body
+    .split('\n\n')
+    .filter((block) => block.startsWith('event: '))
+    .map((block) => {
+      const [eventLine, dataLine] = block.split('\n');
+      return {
+        event: eventLine!.slice('event: '.length),
+        data: JSON.parse(dataLine!.slice('data: '.length)) as TraceJob,
+      };
+    });
+}
+
+describe('trace jobs', () => {
+  const api = useApi({ seed });
+  const start = async (payload: object, role: 'investigator' | 'admin' = 'investigator') => {
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/v1/traces',
+      headers: api.as(role),
+      payload,
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    expect(res.headers.location).toBe(`/v1/traces/${res.json().id}`);
+    return res.json() as TraceJob;
+  };
+
+  it('runs a haircut trace to the exchange deposit and reports where the money is', async () => {
+    const job = await start({ seeds: [THEFT_TX], chain: 'anvil', policy: 'haircut', maxHops: 5 });
+    expect(job.state).toBe('queued');
+    await api.app.chaintrail.traces.idle();
+    const status = await api.app.inject({ url: `/v1/traces/${job.id}`, headers: api.as('viewer') });
+    expect(status.json()).toMatchObject({ state: 'done', progress: 1, error: null });
+    const res = await api.app.inject({
+      url: `/v1/traces/${job.id}/result`,
+      headers: api.as('viewer'),
+    });
+    const result = res.json();
+    const where = Object.fromEntries(
+      result.endpoints.map((e: { address: string; category: string; amount: string }) => [
+        e.address,
+        [e.category, e.amount],
+      ]),
+    );
+    expect(where).toEqual({
+      [deposit]: ['deposit_wallet', String(60n * ETH)],
+      [mule2]: ['unspent', String(40n * ETH)],
+    });
+    expect(result.summary.traced + result.summary.untraced).toBeCloseTo(1, 9);
+    const csv = await api.app.inject({
+      url: `/v1/traces/${job.id}/result?format=csv`,
+      headers: api.as('viewer'),
+    });
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    expect(csv.body).toContain(mule1);
+    const graphml = await api.app.inject({
+      url: `/v1/traces/${job.id}/result?format=graphml`,
+      headers: api.as('viewer'),
+    });
+    expect(graphml.body).toMatch(/^<\?xml/);
+    expect(graphml.body).toContain('<graphml');
+  });
+
+  it('streams progress over SSE and ends with done', async () => {
+    const job = await start({ seeds: [THEFT_TX], chain: 'anvil' });
+    const res = await api.app.inject({
+      url: `/v1/traces/${job.id}/events`,
+      headers: api.as('viewer'),
+    });
+    expect(res.headers['content-type']).toMatch(/text\/event-stream/);
+    const events = sseEvents(res.body);
+    expect(events.at(-1)!.event).toBe('done');
+    const progress = events.filter((e) => e.event === 'progress').map((e) => e.data.progress);
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    expect(progress.at(-1)).toBe(1);
+  });
+
+  it('cancels a queued job and one that is running, and tells a job that is not done', async () => {
+    const traces = api.app.chaintrail.traces;
+    const parameters = {
+      seeds: [{ kind: 'tx' as const, chain: 'anvil', txHash: THEFT_TX }],
+      direction: 'forward' as const,
+      policy: 'poison' as const,
+    };
+    const running = traces.create({ parameters, org: 'acme', createdBy: 'test' });
+    const queued = traces.create({ parameters, org: 'acme', createdBy: 'test' });
+    // Cancel the first as soon as it has started: it stops before its next step.
+    traces.subscribe(running.id, (job) => {
+      if (job.phase === 'index') void traces.cancel(running.id, 'acme');
+    });
+    const res = await api.app.inject({
+      method: 'DELETE',
+      url: `/v1/traces/${queued.id}`,
+      headers: api.as('investigator'),
+    });
+    expect(res.json().state).toBe('cancelled');
+    await traces.idle();
+    expect((await traces.get(running.id, 'acme'))!.state).toBe('cancelled');
+    const result = await api.app.inject({
+      url: `/v1/traces/${running.id}/result`,
+      headers: api.as('viewer'),
+    });
+    expect(result.statusCode).toBe(409);
+    expect(result.json().error.code).toBe('TRACE_NOT_DONE');
+  });
+
+  it('fails a job with a clear reason when its seed is not in the data', async () => {
+    const job = await start({ seeds: [txHash(99)], chain: 'anvil' });
+    await api.app.chaintrail.traces.idle();
+    const status = (
+      await api.app.inject({ url: `/v1/traces/${job.id}`, headers: api.as('viewer') })
+    ).json() as TraceJob;
+    expect(status.state).toBe('failed');
+    expect(status.error!.message).toMatch(/not|no /i);
+  });
+
+  it("hides one organisation's traces from another", async () => {
+    const job = await start({ seeds: [THEFT_TX], chain: 'anvil' });
+    await api.app.chaintrail.traces.idle();
+    const { createApiKey } = await import('../auth/api-keys.ts');
+    const { key } = await createApiKey({ store: api.store, role: 'admin', org: 'other' });
+    await api.app.chaintrail.keys.reload();
+    const res = await api.app.inject({
+      url: `/v1/traces/${job.id}`,
+      headers: { 'x-api-key': key },
+    });
+    expect(res.statusCode).toBe(404);
+    const list = await api.app.inject({ url: '/v1/traces', headers: { 'x-api-key': key } });
+    expect(list.json().traces).toEqual([]);
+  });
+
+  it('keeps finished jobs across a restart of the app (stored), and streams live over a socket', async () => {
+    const server = await startServer({ app: api.app, port: 0 });
+    try {
+      const created = await fetch(`${server.url}/v1/traces`, {
+        method: 'POST',
+        headers: { ...api.as('investigator'), 'content-type': 'application/json' },
+        body: JSON.stringify({ seeds: [THEFT_TX], chain: 'anvil' }),
+      });
+      const job = (await created.json()) as TraceJob;
+      const stream = await fetch(`${server.url}/v1/traces/${job.id}/events`, {
+        headers: api.as('viewer'),
+      });
+      const events = sseEvents(await stream.text());
+      expect(events.at(-1)!.event).toBe('done');
+      const doc = await api.store.getDocument('trace', job.id);
+      expect((doc!.body as { job: TraceJob }).job.state).toBe('done');
+    } finally {
+      await server.close();
+    }
+  });
+});
