@@ -118,8 +118,168 @@ const CASES: Record<string, { ok: Case & { status: number }; invalid: Case }> = 
     invalid: { method: 'GET', url: '/v1/audit?limit=-1' },
   },
   // --- labels and cases ---
+  'GET /v1/labels': {
+    ok: { method: 'GET', url: '/v1/labels?q=lazarus&chain=ethereum&limit=5', status: 200 },
+    invalid: { method: 'GET', url: '/v1/labels?limit=0' },
+  },
+  'POST /v1/labels/private': {
+    ok: {
+      method: 'POST',
+      url: '/v1/labels/private',
+      payload: { chain: 'ethereum', address: FROM, category: 'other', entity: 'routes test' },
+      status: 201,
+    },
+    invalid: {
+      method: 'POST',
+      url: '/v1/labels/private',
+      payload: { chain: 'ethereum', address: FROM, category: 'villain' },
+    },
+  },
+  'GET /v1/labels/private': {
+    ok: { method: 'GET', url: '/v1/labels/private?limit=10', status: 200 },
+    invalid: { method: 'GET', url: '/v1/labels/private?offset=-1' },
+  },
+  'DELETE /v1/labels/private/:id': {
+    ok: { method: 'DELETE', url: '/v1/labels/private/{privateLabel}', status: 200 },
+    invalid: { method: 'DELETE', url: '/v1/labels/private/not-a-uuid' },
+  },
+  'POST /v1/labels/tagpacks': {
+    // JSON-wrapped (the table sends no content type): the header and first two tags of GraphSense's
+    // Ronin bridge pack (test/fixtures/tagpacks/packs/ronin_bridge.yaml).
+    ok: {
+      method: 'POST',
+      url: '/v1/labels/tagpacks',
+      payload: {
+        name: 'ronin_bridge.yaml',
+        yaml: [
+          'title: Ronin bridge hack',
+          'lastmod: 2022-04-05',
+          'source: https://roninblockchain.substack.com/p/community-alert-ronin-validators',
+          'abuse: service_hack',
+          'confidence: service_data',
+          'currency: ETH',
+          'tags:',
+          `- address: '${LAZARUS}'`,
+          '  label: Ronin bridge exploiter',
+          "- address: '0x29fC9B71492ec63696Cf9cd56e9832A42B0dCED0'",
+          '  label: Ronin bridge exploiter 4',
+          '',
+        ].join('\n'),
+      },
+      status: 201,
+    },
+    invalid: {
+      method: 'POST',
+      url: '/v1/labels/tagpacks',
+      payload: { yaml: 'title: Broken\ntags: [\n' },
+    },
+  },
+  'POST /v1/cases': {
+    ok: {
+      method: 'POST',
+      url: '/v1/cases',
+      payload: {
+        name: 'Token sender',
+        seeds: [FROM],
+        graph: { nodes: [{ id: FROM, x: 0, y: 0 }] },
+        annotations: { [FROM]: 'seed' },
+        notes: [{ text: 'opened' }],
+      },
+      status: 201,
+    },
+    invalid: { method: 'POST', url: '/v1/cases', payload: { name: '' } },
+  },
+  'GET /v1/cases': {
+    ok: { method: 'GET', url: '/v1/cases?limit=10', status: 200 },
+    invalid: { method: 'GET', url: '/v1/cases?limit=0' },
+  },
+  'GET /v1/cases/:id': {
+    ok: { method: 'GET', url: '/v1/cases/{case}', status: 200 },
+    invalid: { method: 'GET', url: '/v1/cases/not-a-uuid' },
+  },
+  'PUT /v1/cases/:id': {
+    // Runs before the notes route, while the case is at version 1.
+    ok: {
+      method: 'PUT',
+      url: '/v1/cases/{case}',
+      payload: { version: 1, name: 'Lazarus, renamed', seeds: [LAZARUS] },
+      status: 200,
+    },
+    invalid: { method: 'PUT', url: '/v1/cases/{case}', payload: { name: 'no version' } },
+  },
+  'POST /v1/cases/:id/notes': {
+    ok: {
+      method: 'POST',
+      url: '/v1/cases/{case}/notes',
+      payload: { text: 'Checked' },
+      status: 201,
+    },
+    invalid: { method: 'POST', url: '/v1/cases/{case}/notes', payload: { text: '' } },
+  },
+  'GET /v1/cases/:id/audit': {
+    ok: { method: 'GET', url: '/v1/cases/{case}/audit?limit=10', status: 200 },
+    invalid: { method: 'GET', url: '/v1/cases/{case}/audit?limit=0' },
+  },
+  'DELETE /v1/cases/:id': {
+    ok: { method: 'DELETE', url: '/v1/cases/{case}', status: 200 },
+    invalid: { method: 'DELETE', url: '/v1/cases/12' },
+  },
   // --- end of labels and cases ---
   // --- watchlists and alerts ---
+  'POST /v1/watchlists': {
+    ok: {
+      method: 'POST',
+      url: '/v1/watchlists',
+      payload: { name: 'Lazarus', addresses: [{ chain: 'ethereum', address: LAZARUS }] },
+      status: 201,
+    },
+    invalid: {
+      method: 'POST',
+      url: '/v1/watchlists',
+      payload: {
+        name: 'Lazarus',
+        addresses: [{ chain: 'ethereum', address: LAZARUS }],
+        webhook: { url: 'ftp://127.0.0.1/hook', secret: 'a-long-enough-secret' },
+      },
+    },
+  },
+  'GET /v1/watchlists': {
+    ok: { method: 'GET', url: '/v1/watchlists?limit=10', status: 200 },
+    invalid: { method: 'GET', url: '/v1/watchlists?limit=0' },
+  },
+  'GET /v1/watchlists/:id': {
+    ok: { method: 'GET', url: '/v1/watchlists/{watchlist}', status: 200 },
+    invalid: { method: 'GET', url: '/v1/watchlists/not-a-uuid' },
+  },
+  'DELETE /v1/watchlists/:id': {
+    ok: { method: 'DELETE', url: '/v1/watchlists/{watchlistToDelete}', status: 200 },
+    invalid: { method: 'DELETE', url: '/v1/watchlists/12' },
+  },
+  'GET /v1/alerts': {
+    ok: { method: 'GET', url: '/v1/alerts?acknowledged=false&limit=10', status: 200 },
+    invalid: { method: 'GET', url: '/v1/alerts?acknowledged=maybe' },
+  },
+  'POST /v1/alerts/:id/ack': {
+    ok: { method: 'POST', url: '/v1/alerts/{alert}/ack', status: 200 },
+    invalid: { method: 'POST', url: '/v1/alerts/not-an-alert-id/ack' },
+  },
+  'GET /v1/alerts/stream': {
+    // Replays the fixture's alert and closes; a key of an org without alerts closes after 1 s.
+    ok: {
+      method: 'GET',
+      url: '/v1/alerts/stream?since=2000-01-01T00:00:00Z&maxEvents=1&maxSeconds=1',
+      status: 200,
+    },
+    invalid: { method: 'GET', url: '/v1/alerts/stream?maxEvents=0' },
+  },
+  'GET /v1/alerts/dead-letters': {
+    ok: { method: 'GET', url: '/v1/alerts/dead-letters?limit=10', status: 200 },
+    invalid: { method: 'GET', url: '/v1/alerts/dead-letters?offset=-1' },
+  },
+  'POST /v1/alerts/dead-letters/:id/retry': {
+    ok: { method: 'POST', url: '/v1/alerts/dead-letters/{deadLetter}/retry', status: 200 },
+    invalid: { method: 'POST', url: '/v1/alerts/dead-letters/..%2Fetc/retry' },
+  },
   // --- end of watchlists and alerts ---
 };
 
@@ -146,6 +306,58 @@ describe('every API route', () => {
     const { record } = await createApiKey({ store: api.store, role: 'viewer', org: 'acme' });
     await api.app.chaintrail.keys.reload();
     fill.viewerKeyId = record.id;
+    // Watchlists and alerts: a watchlist of FROM whose webhook answers 410 (a permanent refusal, so
+    // the delivery goes to the dead-letter list at once), its alert, and a watchlist to delete.
+    const { createServer } = await import('node:http');
+    const refuser = createServer((_req, res) => res.writeHead(410).end());
+    await new Promise<void>((r) => refuser.listen(0, '127.0.0.1', r));
+    const { port } = refuser.address() as { port: number };
+    const watch = async (payload: object) => {
+      const res = await api.app.inject({
+        method: 'POST',
+        url: '/v1/watchlists',
+        payload,
+        headers: api.as('investigator'),
+      });
+      return res.json<{ id: string }>().id;
+    };
+    fill.watchlist = await watch({
+      name: 'Token sender',
+      addresses: [{ chain: 'ethereum', address: FROM }],
+      webhook: { url: `http://127.0.0.1:${port}/hook`, secret: 'routes-test-secret-0123' },
+    });
+    fill.watchlistToDelete = await watch({
+      name: 'To delete',
+      addresses: [{ chain: 'ethereum', address: LAZARUS }],
+    });
+    const [alert] = await api.app.chaintrail.alerts.evaluate(TRANSFERS);
+    await api.app.chaintrail.alerts.idle();
+    refuser.closeAllConnections();
+    await new Promise((r) => refuser.close(r));
+    fill.alert = alert!.id;
+    fill.deadLetter = alert!.id;
+    // Labels and cases: a private label to delete, and a case (version 1) to read, replace and delete.
+    {
+      const label = await api.app.inject({
+        method: 'POST',
+        url: '/v1/labels/private',
+        payload: {
+          chain: 'ethereum',
+          address: LAZARUS,
+          category: 'theft',
+          entity: 'Ronin exploiter',
+        },
+        headers: api.as('investigator'),
+      });
+      fill.privateLabel = label.json<{ id: string }>().id;
+      const investigation = await api.app.inject({
+        method: 'POST',
+        url: '/v1/cases',
+        payload: { name: 'Lazarus', seeds: [LAZARUS] },
+        headers: api.as('investigator'),
+      });
+      fill.case = investigation.json<{ id: string }>().id;
+    }
   };
 
   it('has a success and a validation case for each route, and no stale one', () => {

@@ -1,4 +1,14 @@
-import type { Label, Store } from '../../store/store.ts';
+import { randomUUID } from 'node:crypto';
+import { normalizeAddress } from '../../model/address.ts';
+import { getChain } from '../../model/chains.ts';
+import { parseCategory } from '../../labels/taxonomy.ts';
+import type { Label, StoredDocument, Store } from '../../store/store.ts';
+import { HttpError } from '../errors.ts';
+
+/** The store document kind of private labels. */
+export const PRIVATE_LABEL_KIND = 'private_label';
+/** `visibility` of labels every organisation sees. */
+export const PUBLIC_VISIBILITY = 'public';
 
 /** A label as the API shows it: `visibility` is `public` or the organisation owning it. */
 export type ApiLabel = Omit<
@@ -14,19 +24,208 @@ export type ApiLabel = Omit<
   visibility: string;
 };
 
+/** An organisation's own label of an address: only keys of that organisation see it. */
+export type PrivateLabel = ApiLabel & {
+  id: string;
+  note: string | null;
+  /** The API key that created it. */
+  createdBy: string;
+  createdAt: string;
+};
+
+/** Input of {@link createPrivateLabel}: chain, address and category as given; they are checked. */
+export type CreatePrivateLabelParameters = {
+  org: string;
+  createdBy: string;
+  chain: string;
+  address: string;
+  category: string;
+  entity?: string | null | undefined;
+  note?: string | null | undefined;
+};
+
+/** What a private label's document holds (its id, org and time are the document's). */
+type PrivateLabelBody = {
+  chain: string;
+  address: string;
+  category: string;
+  entity: string | null;
+  note: string | null;
+  createdBy: string;
+};
+
+/** One organisation's private labels, newest first, and by chain and address. */
+type OrgLabels = { all: PrivateLabel[]; byAddress: Map<string, PrivateLabel[]> };
+
 /**
- * The labels of an address as `org` sees them: its own private labels first, then public ones.
+ * Private labels per store and organisation, loaded on first use. Every write of private labels goes
+ * through this module and drops the organisation's entry, so the cache is never stale within the
+ * process (DuckDB lets one process write a store). Screening a batch then costs Map lookups, not a
+ * document query per address.
+ */
+const caches = new WeakMap<Store, Map<string, Promise<OrgLabels>>>();
+
+const addressKey = (chain: string, address: string) => `${chain}\u0000${address}`;
+
+function fromDocument(doc: StoredDocument): PrivateLabel {
+  const body = doc.body as PrivateLabelBody;
+  return {
+    id: doc.id,
+    chain: body.chain,
+    address: body.address,
+    entity: body.entity,
+    category: body.category,
+    actor: null,
+    country: null,
+    // Points back at the label, as a public label's source points at its list.
+    source: `private-label:${doc.id}`,
+    confidence: null,
+    sanctionList: null,
+    programs: [],
+    validFrom: null,
+    validTo: null,
+    visibility: doc.org ?? PUBLIC_VISIBILITY,
+    note: body.note,
+    createdBy: body.createdBy,
+    createdAt: doc.createdAt,
+  };
+}
+
+async function loadOrgLabels(store: Store, org: string): Promise<OrgLabels> {
+  const all = (await store.listDocuments({ kind: PRIVATE_LABEL_KIND, org })).map(fromDocument);
+  const byAddress = new Map<string, PrivateLabel[]>();
+  for (const label of all) {
+    const key = addressKey(label.chain, label.address);
+    const list = byAddress.get(key);
+    if (list) list.push(label);
+    else byAddress.set(key, [label]);
+  }
+  return { all, byAddress };
+}
+
+function orgLabels(store: Store, org: string): Promise<OrgLabels> {
+  let perOrg = caches.get(store);
+  if (!perOrg) caches.set(store, (perOrg = new Map()));
+  let entry = perOrg.get(org);
+  if (!entry) {
+    entry = loadOrgLabels(store, org);
+    perOrg.set(org, entry);
+    // A failed load must not stay cached: the next request tries again.
+    entry.catch(() => perOrg.delete(org));
+  }
+  return entry;
+}
+
+function forget(store: Store, org: string): void {
+  caches.get(store)?.delete(org);
+}
+
+/**
+ * The private labels of `org`, newest first.
  *
  * @example
- * await effectiveLabels(store, 'acme', 'ethereum', '0x098b…');
+ * const labels = await listPrivateLabels(store, 'acme');
+ * labels[0]?.visibility; // 'acme'
  */
-export async function effectiveLabels(
+export async function listPrivateLabels(
   store: Store,
-  _org: string,
+  org: string,
+): Promise<readonly PrivateLabel[]> {
+  return (await orgLabels(store, org)).all;
+}
+
+/**
+ * The private labels of `org` on one address (canonical form).
+ *
+ * @example
+ * await privateLabelsOf(store, 'acme', 'ethereum', '0x098b716b8aaf21512996dc57eb0615e2383e2f96');
+ */
+export async function privateLabelsOf(
+  store: Store,
+  org: string,
   chain: string,
   address: string,
-): Promise<ApiLabel[]> {
-  return (await store.getLabels(chain, address)).map((l) => ({
+): Promise<readonly PrivateLabel[]> {
+  return (await orgLabels(store, org)).byAddress.get(addressKey(chain, address)) ?? [];
+}
+
+/**
+ * Stores a private label of `org`. The chain, address (any accepted form; stored canonical) and
+ * category (one of src/labels/taxonomy.ts) are checked, each failure a 400 naming it; a label equal
+ * to one the organisation already has (same address, category and entity) is a 409.
+ *
+ * @example
+ * const label = await createPrivateLabel(store, {
+ *   org: 'acme', createdBy: key.id, chain: 'ethereum',
+ *   address: '0x098B716B8Aaf21512996dC57EB0615e2383E2f96', category: 'theft', entity: 'Ronin exploiter',
+ * });
+ */
+export async function createPrivateLabel(
+  store: Store,
+  parameters: CreatePrivateLabelParameters,
+): Promise<PrivateLabel> {
+  const chain = getChain(parameters.chain).key;
+  const address = normalizeAddress(chain, parameters.address);
+  const category = parseCategory(parameters.category);
+  const entity = parameters.entity?.trim() || null;
+  const note = parameters.note?.trim() || null;
+  const existing = await privateLabelsOf(store, parameters.org, chain, address);
+  const same = existing.find((l) => l.category === category && l.entity === entity);
+  if (same)
+    throw new HttpError(409, `The organisation already has this label (${same.id})`, {
+      code: 'PRIVATE_LABEL_EXISTS',
+    });
+  const body: PrivateLabelBody = {
+    chain,
+    address,
+    category,
+    entity,
+    note,
+    createdBy: parameters.createdBy,
+  };
+  try {
+    const doc = await store.putDocument({
+      kind: PRIVATE_LABEL_KIND,
+      id: randomUUID(),
+      org: parameters.org,
+      body,
+    });
+    return fromDocument(doc);
+  } finally {
+    forget(store, parameters.org);
+  }
+}
+
+/**
+ * Removes a private label of `org`; null when `org` has no label of that id (another organisation's
+ * label is as absent as a missing one).
+ *
+ * @example
+ * await deletePrivateLabel(store, 'acme', id); // the removed label, or null
+ */
+export async function deletePrivateLabel(
+  store: Store,
+  org: string,
+  id: string,
+): Promise<PrivateLabel | null> {
+  const doc = await store.getDocument(PRIVATE_LABEL_KIND, id);
+  if (!doc || doc.org !== org) return null;
+  try {
+    await store.deleteDocument(PRIVATE_LABEL_KIND, id);
+  } finally {
+    forget(store, org);
+  }
+  return fromDocument(doc);
+}
+
+/**
+ * A stored (public) label as the API shows it.
+ *
+ * @example
+ * (await store.getLabels('ethereum', address)).map((l) => toApiLabel(l));
+ */
+export function toApiLabel(l: Label): ApiLabel {
+  return {
     chain: l.chain,
     address: l.address,
     entity: l.entity,
@@ -39,6 +238,39 @@ export async function effectiveLabels(
     programs: [...(l.programs ?? [])],
     validFrom: l.validFrom ?? null,
     validTo: l.validTo ?? null,
-    visibility: 'public',
-  }));
+    visibility: PUBLIC_VISIBILITY,
+  };
+}
+
+/**
+ * A private label in the shape of a public one (without its id, note, author and time).
+ *
+ * @example
+ * privateAsApiLabel(label).visibility; // 'acme'
+ */
+export function privateAsApiLabel(l: PrivateLabel): ApiLabel {
+  const { id: _id, note: _note, createdBy: _by, createdAt: _at, ...label } = l;
+  return label;
+}
+
+/**
+ * The labels of an address as `org` sees them: its own private labels first (newest first,
+ * `visibility` = the organisation), then public ones. Other organisations' private labels never
+ * appear.
+ *
+ * @example
+ * await effectiveLabels(store, 'acme', 'ethereum', '0x098b716b8aaf21512996dc57eb0615e2383e2f96');
+ * // [{ category: 'theft', visibility: 'acme', … }, { category: 'sanctioned', visibility: 'public', … }]
+ */
+export async function effectiveLabels(
+  store: Store,
+  org: string,
+  chain: string,
+  address: string,
+): Promise<ApiLabel[]> {
+  const [own, shared] = await Promise.all([
+    privateLabelsOf(store, org, chain, address),
+    store.getLabels(chain, address),
+  ]);
+  return [...own.map(privateAsApiLabel), ...shared.map(toApiLabel)];
 }

@@ -7,6 +7,7 @@ import type { ApiApp } from '../app.ts';
 import type { ApiContext } from '../context.ts';
 import { jsonSafe } from '../json.ts';
 import { effectiveLabels } from '../labels/org-labels.ts';
+import { screenResultsForOrg } from '../labels/private-screening.ts';
 import { AddressParam, AnyJson, ChainParam, LabelSchema, Paging, withErrors } from '../schemas.ts';
 
 const Params = Type.Object({ chain: ChainParam, address: AddressParam });
@@ -111,7 +112,12 @@ export function registerAddressRoutes(app: ApiApp, ctx: ApiContext): void {
     async (request) => {
       const { chain, address } = resolveAddress(request.params as ParamsT);
       const { hops } = request.query as { hops?: number };
-      const [result] = await ctx.screener.screen([{ address, chain }], { hops: hops ?? 2 });
+      const [result] = await screenResultsForOrg(
+        ctx.store,
+        request.apiKey!.org,
+        ctx.screener.rules,
+        await ctx.screener.screen([{ address, chain }], { hops: hops ?? 2 }),
+      );
       ctx.audit.record(request, 'screen', address, { hops: hops ?? 2 });
       return jsonSafe(result);
     },

@@ -2,6 +2,7 @@ import { type Static, Type } from 'typebox';
 import { MAX_HOPS } from '../../screen/create-screener.ts';
 import { toChainalysis } from '../../screen/format-results.ts';
 import type { ScreenResult } from '../../screen/types.ts';
+import { screenResultsForOrg } from '../labels/private-screening.ts';
 import type { ApiApp } from '../app.ts';
 import type { ApiContext } from '../context.ts';
 import { HttpError } from '../errors.ts';
@@ -108,6 +109,13 @@ export function registerScreenRoutes(app: ApiApp, ctx: ApiContext): void {
       // Own labels only: two Map lookups per address, no database round trip.
       if (hops === 0) results = inputs.map((i) => ctx.screener.screenDirect(i.address, i.chain));
       else results = await ctx.screener.screen(inputs, { hops });
+      // The organisation's private labels count for its own screenings (never as sanctions).
+      results = await screenResultsForOrg(
+        ctx.store,
+        request.apiKey!.org,
+        ctx.screener.rules,
+        results,
+      );
       ctx.audit.record(
         request,
         'screen',

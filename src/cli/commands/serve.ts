@@ -1,16 +1,33 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import { createFollower, type Follower } from '../../api/alerts/follower.ts';
 import { buildApp } from '../../api/app.ts';
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from '../../api/server.ts';
 import { listApiKeys } from '../../api/auth/api-keys.ts';
+import { redactUrl } from '../../chains/evm/redact-url.ts';
+import { UserError } from '../../errors/base.ts';
+import { DEFAULT_POLL_INTERVAL_MS } from '../../ingest/sync/sync-evm.ts';
 import { type CliContext, type GlobalOptions, withStore } from '../context.ts';
-import { withGlobalOptions } from '../options.ts';
+import { parseNonNegativeInt, withGlobalOptions } from '../options.ts';
 
 type ServeOptions = GlobalOptions & {
   port: number;
   host: string;
   cors?: string[];
   asOf?: string;
+  follow?: boolean;
+  rpc?: string;
+  chain?: string;
+  from?: bigint;
+  confirmations: number;
+  pollMs: number;
+  /** False with --no-internal. */
+  internal: boolean;
 };
+
+function parseBlock(value: string): bigint {
+  if (!/^\d{1,20}$/.test(value)) throw new InvalidArgumentError('expected a block number');
+  return BigInt(value);
+}
 
 function parsePort(value: string): number {
   const n = Number(value);
@@ -22,9 +39,12 @@ function parsePort(value: string): number {
 /**
  * `chaintrail serve`: the REST API (OpenAPI at /docs) on 127.0.0.1 unless `--host` says otherwise,
  * until SIGINT/SIGTERM, then a graceful shutdown. Create keys first with `chaintrail keys create`.
+ * With `--follow --rpc <url>` it also syncs the chain's new blocks into the same store and checks
+ * each batch against the watchlists (alerts by webhook and `GET /v1/alerts/stream`).
  *
  * @example
  * chaintrail serve --port 8787
+ * chaintrail serve --follow --rpc http://127.0.0.1:8545 --confirmations 2
  */
 export function registerServeCommand(program: Command, ctx: CliContext): void {
   withGlobalOptions(
@@ -39,8 +59,34 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
         '--cors <origin...>',
         'origins allowed to call the API from a browser (default: none, CORS off)',
       )
-      .option('--as-of <day>', 'day whose labels screening counts (default: today)'),
+      .option('--as-of <day>', 'day whose labels screening counts (default: today)')
+      .option(
+        '--follow',
+        'also sync new blocks from --rpc and raise watchlist alerts on each batch (until stopped)',
+      )
+      .option('--rpc <url>', 'JSON-RPC endpoint of the EVM chain --follow syncs')
+      .option('--chain <chain>', 'chain key for --follow (default: from eth_chainId)')
+      .option('--from <block>', 'first block when the database has no checkpoint', parseBlock)
+      .option(
+        '--confirmations <n>',
+        'blocks --follow stays behind the head (alerts wait for them)',
+        parseNonNegativeInt,
+        0,
+      )
+      .option(
+        '--poll-ms <ms>',
+        'how often --follow polls for a new head',
+        parseNonNegativeInt,
+        DEFAULT_POLL_INTERVAL_MS,
+      )
+      .option('--no-internal', 'with --follow: skip internal value transfers (no call tracing)'),
   ).action(async (options: ServeOptions) => {
+    if (options.follow && !options.rpc)
+      throw new UserError('--follow needs --rpc <url>: the JSON-RPC node to follow', {
+        code: 'BAD_USAGE',
+      });
+    if (options.rpc && !options.follow)
+      throw new UserError('--rpc is used with --follow only', { code: 'BAD_USAGE' });
     const controller = new AbortController();
     const stop = () => controller.abort();
     process.once('SIGINT', stop);
@@ -53,19 +99,54 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
           corsOrigins: options.cors,
           asOf: options.asOf,
         });
-        const server = await startServer({
-          app,
-          host: options.host,
-          port: options.port,
-          signal: controller.signal,
-        });
+        // No signal: on shutdown the follower stops first, so no batch is left unevaluated.
+        const server = await startServer({ app, host: options.host, port: options.port });
         const keys = (await listApiKeys(store)).filter((k) => !k.revokedAt).length;
         ctx.stderr.write(
           `chaintrail API listening on ${server.url} (docs: ${server.url}/docs; ${keys} active API key${keys === 1 ? '' : 's'}${keys === 0 ? ': create one with `chaintrail keys create --role admin` first' : ''})\n`,
         );
+        let follower: Follower | null = null;
+        let failure: unknown = null;
+        if (options.follow && options.rpc) {
+          follower = createFollower({
+            store,
+            alerts: app.chaintrail.alerts,
+            logger: ctx.logger,
+            rpcUrl: options.rpc,
+            chain: options.chain,
+            from: options.from,
+            confirmations: options.confirmations,
+            pollIntervalMs: Math.max(1, options.pollMs),
+            internal: options.internal,
+            onBatch: (b) =>
+              ctx.logger.info(
+                {
+                  chain: b.chain,
+                  fromBlock: String(b.fromBlock),
+                  toBlock: String(b.toBlock),
+                  target: String(b.target),
+                  transfers: b.transfers,
+                  alerts: b.alerts,
+                },
+                'follow batch committed and evaluated',
+              ),
+          });
+          // A monitor that died must not look alive: stop the API with it.
+          follower.done.then(stop, (error: unknown) => {
+            failure = error;
+            stop();
+          });
+          ctx.stderr.write(`chaintrail following ${redactUrl(options.rpc)} for alerts\n`);
+        }
         if (options.json) ctx.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
-        await server.closed;
+        if (!controller.signal.aborted)
+          await new Promise((resolve) =>
+            controller.signal.addEventListener('abort', resolve, { once: true }),
+          );
+        await follower?.stop();
+        await server.close();
         ctx.stderr.write('chaintrail API stopped\n');
+        if (failure) throw failure;
       });
     } finally {
       process.off('SIGINT', stop);

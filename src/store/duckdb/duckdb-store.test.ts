@@ -467,3 +467,23 @@ describe('DuckDB store: API documents and audit log', () => {
     await expect(ctx.store.listTransfers({ direction: 'in' })).rejects.toThrow(/address/);
   });
 });
+
+describe('DuckDB store: rewriting a large document', () => {
+  it('does not keep old versions in memory (a case saved again and again)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaintrail-docs-'));
+    // A 64 MB limit: with every 1 MB version kept, this dies after about 60 saves.
+    const store = await createDuckDbStore({
+      path: path.join(dir, 'db.duckdb'),
+      memoryLimit: '64MB',
+    });
+    try {
+      const graph = 'x'.repeat(1_000_000);
+      for (let i = 0; i < 150; i++)
+        await store.putDocument({ kind: 'case', id: 'c1', org: 'acme', body: { i, graph } });
+      expect((await store.getDocument('case', 'c1'))!.body).toMatchObject({ i: 149 });
+    } finally {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

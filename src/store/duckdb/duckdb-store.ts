@@ -1350,15 +1350,27 @@ class DuckDbStore implements Store {
     const body = JSON.stringify(document.body);
     if (body === undefined)
       throw new UserError('A document body must be JSON', { code: 'BAD_DOCUMENT' });
-    // One statement on the reader connection: atomic, and never inside a running bulk write.
-    const rows = await this.rows(
+    // One statement on the reader connection: atomic, and never inside a running bulk write. No
+    // RETURNING: with it, DuckDB 1.5 kept every rewritten large body in memory until it ran out.
+    await this.rows(
       `INSERT INTO documents (kind, id, org, body, created_at, updated_at)
        VALUES ($1, $2, $3, $4, timezone('UTC', now()), timezone('UTC', now()))
-       ON CONFLICT (kind, id) DO UPDATE SET org = excluded.org, body = excluded.body, updated_at = excluded.updated_at
-       RETURNING ${DOCUMENT_SELECT}`,
+       ON CONFLICT (kind, id) DO UPDATE SET org = excluded.org, body = excluded.body, updated_at = excluded.updated_at`,
       [document.kind, document.id, document.org, body],
     );
-    return rowToDocument(rows[0]!);
+    const rows = await this.rows(
+      `SELECT strftime(created_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS created_at, strftime(updated_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS updated_at
+       FROM documents WHERE kind = $1 AND id = $2`,
+      [document.kind, document.id],
+    );
+    return {
+      kind: document.kind,
+      id: document.id,
+      org: document.org,
+      body: JSON.parse(body),
+      createdAt: String(rows[0]!.created_at),
+      updatedAt: String(rows[0]!.updated_at),
+    };
   }
 
   async getDocument(kind: string, id: string): Promise<StoredDocument | null> {

@@ -1,0 +1,222 @@
+import { createHmac } from 'node:crypto';
+import path from 'node:path';
+import pino from 'pino';
+import type { Hex } from 'viem';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../../../test/helpers/temp-dir.ts';
+import { type Anvil, startAnvil } from '../../chains/evm/anvil.ts';
+import { simAccount } from '../../simulate/accounts.ts';
+import { MAX_FEE_PER_GAS_WEI, PRIORITY_FEE_PER_GAS_WEI } from '../../simulate/chain-driver.ts';
+import {
+  SIMULATOR_ANVIL_ARGS,
+  simulate,
+  type SimulateReturnType,
+} from '../../simulate/simulate.ts';
+import {
+  SIMULATOR_LABEL_FORMAT,
+  simulatorLabels,
+  simulatorLabelSource,
+} from '../../simulate/simulator-labels.ts';
+import { GAS } from '../../simulate/world.ts';
+import { createDuckDbStore } from '../../store/duckdb/duckdb-store.ts';
+import type { Store } from '../../store/store.ts';
+import { type ApiApp, buildApp } from '../app.ts';
+import { createApiKey } from '../auth/api-keys.ts';
+import { createFollower, type Follower, type FollowerBatch } from './follower.ts';
+import { startTestReceiver, type TestReceiver } from './test-receiver.ts';
+import type { Alert } from './types.ts';
+
+const CONTRACTS_DIR = path.resolve(import.meta.dirname, '../../../contracts');
+const CACHE_DIR = path.resolve(import.meta.dirname, '../../../node_modules/.cache/chaintrail');
+const SEED = 1;
+/** Small: the test needs the exploiter and the exchanges, not a long laundering history. */
+const SCALE = 0.1;
+const SECRET = 'e2e-webhook-secret-0123456789';
+/** The done-when bound: the webhook must arrive within this long after the block. */
+const ALERT_DEADLINE_MS = 5000;
+/** How often the sender polls for its receipt, and for how long. */
+const RECEIPT_POLL_MS = 10;
+const RECEIPT_TIMEOUT_MS = 10_000;
+
+describe('alerts end to end on anvil with the simulator', () => {
+  let anvil: Anvil;
+  let sim: SimulateReturnType;
+  let dir: ReturnType<typeof makeTempDir>;
+  let store: Store;
+  let app: ApiApp;
+  let receiver: TestReceiver;
+  let follower: Follower | null = null;
+  const rpc = async <T>(method: string, params: unknown[]): Promise<T> => {
+    const res = await fetch(anvil.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+    });
+    const body = (await res.json()) as { result?: T; error?: { message: string } };
+    if (body.error) throw new Error(`${method}: ${body.error.message}`);
+    return body.result as T;
+  };
+
+  /** Polls for the receipt as a sender does: it exists once the block holding the transaction is mined. */
+  const waitForReceipt = async (hash: Hex) => {
+    const deadline = Date.now() + RECEIPT_TIMEOUT_MS;
+    for (;;) {
+      const receipt = await rpc<{ blockNumber: Hex; status: Hex } | null>(
+        'eth_getTransactionReceipt',
+        [hash],
+      );
+      if (receipt) return receipt;
+      if (Date.now() > deadline)
+        throw new Error(`no receipt for ${hash} within ${RECEIPT_TIMEOUT_MS} ms`);
+      await new Promise((r) => setTimeout(r, RECEIPT_POLL_MS));
+    }
+  };
+
+  beforeAll(async () => {
+    anvil = await startAnvil({ args: SIMULATOR_ANVIL_ARGS });
+    sim = await simulate({
+      rpcUrl: anvil.url,
+      scenarios: ['ronin-2022'],
+      seed: SEED,
+      scale: SCALE,
+      contractsDir: CONTRACTS_DIR,
+      cacheDir: CACHE_DIR,
+    });
+    dir = makeTempDir('chaintrail-alerts-e2e-');
+    store = await createDuckDbStore({ path: path.join(dir.path, 'db.duckdb') });
+    // The simulator's exchanges, bridges and mixers, labelled as `chaintrail simulate` does.
+    await store.write(async (w) => {
+      await w.recordLabelImport({
+        format: SIMULATOR_LABEL_FORMAT,
+        source: simulatorLabelSource(SEED),
+        listName: null,
+        listDate: null,
+        sha256: null,
+      });
+      await w.addLabels(simulatorLabels(sim));
+    });
+    app = await buildApp({ store, logger: pino({ level: 'silent' }) });
+    receiver = await startTestReceiver({ secret: SECRET });
+  });
+
+  afterAll(async () => {
+    await follower?.stop();
+    await app?.close();
+    await store?.close();
+    await receiver?.close();
+    await anvil?.stop();
+    dir?.cleanup();
+  });
+
+  it('a watched exploiter moves funds; the webhook receiver gets a correctly signed alert within 5 s of the block', async () => {
+    // The simulator's truth names the exploiter; its key is the simulator's, so the test can move
+    // its loot as the attacker would.
+    const truth = sim.truths[0]!;
+    const exploiter = truth.attackerAddresses.find((a) => a.role === 'exploiter')!.address;
+    const account = simAccount(SEED, 'ronin/exploiter');
+    expect(account.address).toBe(exploiter);
+    const deposit = sim.entities.find((e) => e.category === 'deposit_wallet')!;
+
+    // The monitoring loop, caught up with the simulated history before the watch starts.
+    let onBatch: (b: FollowerBatch) => void = () => undefined;
+    follower = createFollower({
+      store,
+      alerts: app.chaintrail.alerts,
+      logger: pino({ level: 'silent' }),
+      rpcUrl: anvil.url,
+      onBatch: (b) => onBatch(b),
+    });
+    const caughtUp = new Promise<void>((resolve, reject) => {
+      onBatch = (b) => {
+        if (b.toBlock >= sim.lastBlock) resolve();
+      };
+      follower!.done.then(() => reject(new Error('follower stopped early')), reject);
+    });
+    await caughtUp;
+
+    // An investigator watches the exploiter through the API, with a signed webhook.
+    const { key } = await createApiKey({ store, role: 'investigator', org: 'acme' });
+    await app.chaintrail.keys.reload();
+    const created = await app.inject({
+      method: 'POST',
+      url: '/v1/watchlists',
+      headers: { 'x-api-key': key },
+      payload: {
+        name: 'Ronin exploiter',
+        addresses: [{ chain: 'anvil', address: exploiter }],
+        webhook: { url: receiver.url, secret: SECRET },
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+
+    // The exploiter sends what it has left to an exchange deposit address (a contract, as the
+    // simulator's deposit wallets are). The block gets the wall
+    // clock's time, as a live chain's would (the simulated history is dated in the past).
+    const balance = BigInt(await rpc<Hex>('eth_getBalance', [exploiter, 'latest']));
+    const value = balance - GAS.payContract * MAX_FEE_PER_GAS_WEI;
+    expect(value).toBeGreaterThan(0n);
+    const signed = await account.signer.signTransaction({
+      chainId: sim.chainId,
+      type: 'eip1559',
+      nonce: Number(BigInt(await rpc<Hex>('eth_getTransactionCount', [exploiter, 'latest']))),
+      to: deposit.address as Hex,
+      value,
+      gas: GAS.payContract,
+      maxFeePerGas: MAX_FEE_PER_GAS_WEI,
+      maxPriorityFeePerGas: PRIORITY_FEE_PER_GAS_WEI,
+    });
+    await rpc('evm_setNextBlockTimestamp', [Math.floor(Date.now() / 1000)]);
+    const hash = await rpc<Hex>('eth_sendRawTransaction', [signed]);
+    const receipt = await waitForReceipt(hash);
+    const minedSeenAt = Date.now();
+    expect(BigInt(receipt.status)).toBe(1n);
+    const block = await rpc<{ timestamp: Hex }>('eth_getBlockByNumber', [
+      receipt.blockNumber,
+      false,
+    ]);
+    const blockTimeMs = Number(BigInt(block.timestamp)) * 1000;
+
+    const delivery = await receiver.waitFor(
+      (d) => (JSON.parse(d.body) as { alert: Alert }).alert.txHash === hash,
+      ALERT_DEADLINE_MS * 2,
+    );
+    const latencyMs = delivery.receivedAt - minedSeenAt;
+    const sinceBlockTimestampMs = delivery.receivedAt - blockTimeMs;
+    console.info(
+      `webhook latency: ${latencyMs} ms after the receipt returned; ${sinceBlockTimestampMs} ms after the block timestamp (whole seconds)`,
+    );
+
+    // Correctly signed: the receiver's check, and the documented HMAC recomputed here.
+    expect(delivery.verified).toBe(true);
+    const header = String(delivery.headers['x-chaintrail-signature']);
+    const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header)!;
+    expect(createHmac('sha256', SECRET).update(`${t}.${delivery.body}`).digest('hex')).toBe(v1);
+
+    const { type, alert } = JSON.parse(delivery.body) as { type: string; alert: Alert };
+    expect(type).toBe('alert.fired');
+    expect(alert).toMatchObject({
+      kind: 'service_reached',
+      chain: 'anvil',
+      txHash: hash,
+      blockNumber: String(BigInt(receipt.blockNumber)),
+      from: exploiter,
+      to: deposit.address,
+      asset: 'native',
+      amount: String(value),
+      service: { category: 'deposit_wallet', entity: deposit.entity },
+      watchlistName: 'Ronin exploiter',
+    });
+    expect(delivery.headers['x-chaintrail-delivery']).toBe(alert.id);
+    expect(latencyMs).toBeLessThan(ALERT_DEADLINE_MS);
+    // Block timestamps are whole seconds, so up to one more second can show against them.
+    expect(sinceBlockTimestampMs).toBeLessThan(ALERT_DEADLINE_MS + 1000);
+
+    // One alert (the gas the exploiter paid is not one), stored and marked delivered.
+    await app.chaintrail.alerts.idle();
+    const listed = await app.inject({ url: '/v1/alerts', headers: { 'x-api-key': key } });
+    expect(listed.json().alerts.map((a: Alert) => [a.txHash, a.delivery.state])).toEqual([
+      [hash, 'delivered'],
+    ]);
+    expect(receiver.deliveries).toHaveLength(1);
+  });
+});

@@ -1,0 +1,95 @@
+import { evaluateDirect } from '../../screen/evaluate-rules.ts';
+import { maxRiskLevel, type RiskRules } from '../../screen/risk-rules.ts';
+import type { FiredRule, LabelRef, ScreenResult } from '../../screen/types.ts';
+import type { Store } from '../../store/store.ts';
+import { type PrivateLabel, privateLabelsOf } from './org-labels.ts';
+
+/** A label as screening reports it, with whose it is (`visibility`: the organisation). */
+export type PrivateLabelRef = LabelRef & { visibility: string };
+
+function toRef(l: PrivateLabel): PrivateLabelRef {
+  return {
+    category: l.category,
+    entity: l.entity,
+    actor: null,
+    country: null,
+    source: l.source,
+    confidence: null,
+    sanctionList: null,
+    programs: [],
+    validFrom: null,
+    validTo: null,
+    importId: null,
+    visibility: l.visibility,
+  };
+}
+
+/**
+ * One screening result as the labels' organisation sees it: its private labels join the address's
+ * labels and attributions (first), and the `direct` risk rules are applied to them too, so an
+ * address an investigator labelled `theft` screens as high for that organisation. Sanctions never
+ * come from private labels. The result given is not changed (the screener shares its objects).
+ *
+ * @example
+ * const seen = withPrivateLabels(screener.screenDirect(address), await privateLabelsOf(store, org, chain, address), screener.rules);
+ */
+export function withPrivateLabels(
+  result: ScreenResult,
+  labels: readonly PrivateLabel[],
+  rules: RiskRules,
+): ScreenResult {
+  if (labels.length === 0 || result.error !== null || result.riskLevel === null) return result;
+  const refs = labels.map(toRef);
+  const own = evaluateDirect({ current: refs, formerSanctions: [] }, rules);
+
+  const direct = result.exposure.direct.map((d) => ({ ...d, labels: [...d.labels] }));
+  for (const group of own.direct) {
+    const same = direct.find((d) => d.category === group.category);
+    if (same) same.labels.unshift(...group.labels);
+    else direct.push(group);
+  }
+  const fired: FiredRule[] = [...result.explanation.fired];
+  for (const f of own.fired) {
+    const i = fired.findIndex((g) => g.rule === f.rule);
+    // One entry per rule: a rule public labels fired already gains the private ones.
+    if (i >= 0)
+      fired[i] = {
+        ...fired[i]!,
+        reason: `${fired[i]!.reason}; ${f.reason}`,
+        labels: [...(f.labels ?? []), ...(fired[i]!.labels ?? [])],
+      };
+    else fired.push(f);
+  }
+  return {
+    ...result,
+    attributions: [...refs, ...result.attributions],
+    labels: [...refs, ...result.labels],
+    exposure: { ...result.exposure, direct },
+    riskLevel: maxRiskLevel(result.riskLevel, own.level),
+    explanation: { ...result.explanation, fired },
+  };
+}
+
+/**
+ * Screening results as `org` sees them (see {@link withPrivateLabels}): for the screening routes,
+ * whose shared screener holds public labels only.
+ *
+ * @example
+ * const results = await screenResultsForOrg(store, request.apiKey.org, screener.rules, await screener.screen(inputs));
+ */
+export async function screenResultsForOrg(
+  store: Store,
+  org: string,
+  rules: RiskRules,
+  results: readonly ScreenResult[],
+): Promise<ScreenResult[]> {
+  const out: ScreenResult[] = [];
+  for (const r of results) {
+    if (r.error !== null || r.chain === null) {
+      out.push(r);
+      continue;
+    }
+    out.push(withPrivateLabels(r, await privateLabelsOf(store, org, r.chain, r.address), rules));
+  }
+  return out;
+}
