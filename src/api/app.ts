@@ -138,30 +138,37 @@ export async function buildApp(parameters: BuildAppParameters): Promise<ApiApp> 
       if (method !== 'HEAD') routes.push({ method, url: route.url, role });
   });
 
-  // Authentication and roles run first, so rate limits count per key.
-  app.addHook('onRequest', async (request) => {
+  // Authentication and roles run first, so rate limits count per key. Callback style, not async:
+  // one promise less per request on the hot path.
+  app.addHook('onRequest', (request, _reply, done) => {
     const role = request.routeOptions.config.role;
-    if (role === 'public' || role === undefined) return;
+    if (role === 'public' || role === undefined) return done();
     const key = presentedKey(request);
     if (!key)
-      throw new HttpError(401, 'Missing API key', {
-        code: 'MISSING_API_KEY',
-        details: 'Send it in the X-API-Key header (or Authorization: Bearer).',
-      });
+      return done(
+        new HttpError(401, 'Missing API key', {
+          code: 'MISSING_API_KEY',
+          details: 'Send it in the X-API-Key header (or Authorization: Bearer).',
+        }),
+      );
     const record = keys.verify(key);
     if (!record)
-      throw new HttpError(401, 'Invalid or revoked API key', { code: 'INVALID_API_KEY' });
+      return done(new HttpError(401, 'Invalid or revoked API key', { code: 'INVALID_API_KEY' }));
     if (!roleAllows(record.role, role))
-      throw new HttpError(403, `A ${record.role} key may not use this route (it needs ${role})`, {
-        code: 'FORBIDDEN',
-      });
+      return done(
+        new HttpError(403, `A ${record.role} key may not use this route (it needs ${role})`, {
+          code: 'FORBIDDEN',
+        }),
+      );
     request.apiKey = record;
+    done();
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  // Callback style, not async: one promise less per request on the hot path.
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    metrics.requests.inc({ method: request.method, route, status: reply.statusCode });
-    metrics.latency.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    metrics.http.observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
 
   if (parameters.corsOrigins?.length)
@@ -173,6 +180,12 @@ export async function buildApp(parameters: BuildAppParameters): Promise<ApiApp> 
     max: (request) => request.apiKey?.rateLimitPerMinute ?? ANONYMOUS_RATE_LIMIT_PER_MINUTE,
     keyGenerator: (request) => (request.apiKey ? `key:${request.apiKey.id}` : `ip:${request.ip}`),
     allowList: (request) => request.routeOptions.config.role === 'public',
+    // Limits are per key and known to its owner: the three headers on every answer only cost bytes.
+    addHeadersOnExceeding: {
+      'x-ratelimit-limit': false,
+      'x-ratelimit-remaining': false,
+      'x-ratelimit-reset': false,
+    },
     errorResponseBuilder: (_request, context) =>
       new HttpError(429, `Rate limit exceeded: retry in ${context.after}`, {
         code: 'RATE_LIMITED',

@@ -48,7 +48,7 @@ export function registerHealthRoutes(app: ApiApp, ctx: ApiContext): void {
     },
     async (_request, reply) => {
       reply.type(ctx.metrics.registry.contentType);
-      return ctx.metrics.registry.metrics();
+      return ctx.metrics.text();
     },
   );
 }

@@ -43,6 +43,17 @@ describe('screening API', () => {
     expect(clean).toMatchObject({ sanctioned: false, riskLevel: 'low', error: null });
     expect(invalid).toMatchObject({ input: '0xzz', error: expect.stringMatching(/40 hex/) });
     expect(invalid.sanctioned).toBeNull();
+    // The label set is named by its id; listed whole only when asked for.
+    expect(res.json().labelSetId).toMatch(/^[0-9a-f]{64}$/);
+    expect(res.json().labelSet).toBeUndefined();
+    const full = await api.app.inject({
+      method: 'POST',
+      url: '/v1/screen',
+      headers: api.as('screener'),
+      payload: { addresses: [LAZARUS], includeLabelSet: true },
+    });
+    expect(full.json().labelSetId).toBe(res.json().labelSetId);
+    expect(full.json().labelSet.map((l: { listName: string }) => l.listName)).toContain('OFAC SDN');
   });
 
   it('computes indirect exposure when hops are asked for, with amounts as strings', async () => {

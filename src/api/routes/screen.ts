@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type Static, Type } from 'typebox';
 import { MAX_HOPS } from '../../screen/create-screener.ts';
 import { toChainalysis } from '../../screen/format-results.ts';
@@ -34,6 +35,12 @@ const ScreenBody = Type.Object(
         description: 'Hops of indirect exposure (0: own labels only, the fast path)',
       }),
     ),
+    includeLabelSet: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description: 'Also list every label list loaded (name, date, SHA-256), about 2 KB',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -56,7 +63,7 @@ const ScreenResultSchema = Type.Object(
   },
   {
     description:
-      "The screening of one address (as `chaintrail screen --json`, its explanation's label set moved to the response's `labelSet`)",
+      "The screening of one address (as `chaintrail screen --json`; its explanation's label set is the response's `labelSetId`, listed whole with `includeLabelSet`)",
   },
 );
 
@@ -78,6 +85,19 @@ const ChainalysisResponse = Type.Object(
  * base URL; also at `/api/v1/address/{address}`, the path under Chainalysis's host).
  */
 export function registerScreenRoutes(app: ApiApp, ctx: ApiContext): void {
+  // The screener's label set does not change while it is loaded: its id is computed once.
+  const labelSetIds = new WeakMap<object, string>();
+  const labelSetIdOf = () => {
+    const set = ctx.screener.labelSet;
+    let id = labelSetIds.get(set);
+    if (id === undefined) {
+      const hash = createHash('sha256');
+      for (const l of set) hash.update(`${l.importId ?? ''}:${l.sha256 ?? ''}\n`);
+      id = hash.digest('hex');
+      labelSetIds.set(set, id);
+    }
+    return id;
+  };
   app.post(
     '/v1/screen',
     {
@@ -89,10 +109,16 @@ export function registerScreenRoutes(app: ApiApp, ctx: ApiContext): void {
         response: withErrors({
           200: Type.Object({
             results: Type.Array(ScreenResultSchema),
-            labelSet: Type.Array(AnyJson, {
+            labelSetId: Type.String({
               description:
-                'Every label list loaded (the label set version); labels point into it by importId',
+                'SHA-256 over the label lists loaded (their ids and SHA-256s): the label set version',
             }),
+            labelSet: Type.Optional(
+              Type.Array(AnyJson, {
+                description:
+                  'With includeLabelSet: every label list loaded; labels point into it by importId',
+              }),
+            ),
           }),
         }),
       },
@@ -122,6 +148,7 @@ export function registerScreenRoutes(app: ApiApp, ctx: ApiContext): void {
         results.length === 1 ? results[0]!.address : `${results.length} addresses`,
         results.length === 1 ? undefined : { addresses: results.map((r) => r.address), hops },
       );
+      const labelSetId = labelSetIdOf();
       // The label set is the same for every result: sent once per response, not once per address.
       const slim = results.map((r) => ({
         ...r,
@@ -133,7 +160,8 @@ export function registerScreenRoutes(app: ApiApp, ctx: ApiContext): void {
       }));
       return {
         results: (hops === 0 ? slim : jsonSafe(slim)) as typeof slim,
-        labelSet: ctx.screener.labelSet,
+        labelSetId,
+        ...(body.includeLabelSet ? { labelSet: ctx.screener.labelSet } : {}),
       };
     },
   );

@@ -7,6 +7,7 @@ import {
   DuckDBConnection,
   DuckDBDataChunk,
   DuckDBInstance,
+  DuckDBTimestampValue,
   type DuckDBAppender,
   type DuckDBType,
   type DuckDBValue,
@@ -592,9 +593,16 @@ const TRANSFER_SELECT = `chain, block_number, epoch(block_time)::BIGINT AS block
 const EVENT_SELECT = `chain, block_number, epoch(block_time)::BIGINT AS block_time, tx_hash, position, type, protocol, contract, account, recipient,
   asset_in, amount_in::VARCHAR AS amount_in, asset_out, amount_out::VARCHAR AS amount_out, memo, counterparty, extra`;
 
+/** Appends a VARCHAR or NULL. */
+function appendNullable(appender: DuckDBAppender, value: string | null): void {
+  if (value === null) appender.appendNull();
+  else appender.appendVarchar(value);
+}
+
 class DuckDbStore implements Store {
   private closed = false;
   private writing = false;
+  private audit: Promise<{ connection: DuckDBConnection; nextId: bigint }> | null = null;
 
   constructor(
     readonly location: string,
@@ -1405,27 +1413,35 @@ class DuckDbStore implements Store {
 
   async appendAudit(entries: readonly AuditEntryInput[]): Promise<void> {
     if (entries.length === 0) return;
-    const values: DuckDBValue[] = [];
-    const rows: string[] = [];
-    for (const e of entries) {
-      const n = values.length;
-      rows.push(
-        `(timezone('UTC', COALESCE($${n + 1}::TIMESTAMPTZ, now())), $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7})`,
-      );
-      values.push(
-        e.time ?? null,
-        e.actor,
-        e.org,
-        e.action,
-        e.target,
-        e.detail === undefined ? null : JSON.stringify(e.detail),
-        e.requestId ?? null,
-      );
+    this.assertOpen();
+    // An appender on a connection of its own: a bound INSERT of thousands of rows cost more CPU than
+    // the screenings it records, and the writer connection may be inside a bulk write's transaction.
+    this.audit ??= (async () => {
+      const connection = await this.instance.connect();
+      const max = await connection.runAndReadAll('SELECT coalesce(max(id), 0) AS m FROM audit_log');
+      return { connection, nextId: BigInt(max.getRowObjectsJS()[0]!.m as bigint | number) + 1n };
+    })();
+    const audit = await this.audit;
+    const appender = await audit.connection.createAppender('audit_log');
+    try {
+      for (const e of entries) {
+        const ms = e.time === undefined ? Date.now() : Date.parse(e.time);
+        if (Number.isNaN(ms))
+          throw new UserError(`Invalid audit time "${e.time}"`, { code: 'BAD_AUDIT_ENTRY' });
+        appender.appendBigInt(audit.nextId++);
+        appender.appendTimestamp(new DuckDBTimestampValue(BigInt(ms) * 1000n));
+        appender.appendVarchar(e.actor);
+        appendNullable(appender, e.org);
+        appender.appendVarchar(e.action);
+        appendNullable(appender, e.target);
+        appendNullable(appender, e.detail === undefined ? null : JSON.stringify(e.detail));
+        appendNullable(appender, e.requestId ?? null);
+        appender.endRow();
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
     }
-    await this.rows(
-      `INSERT INTO audit_log (time, actor, org, action, target, detail, request_id) VALUES ${rows.join(', ')}`,
-      values,
-    );
   }
 
   async listAudit(filter: AuditFilter = {}): Promise<AuditEntry[]> {
@@ -1461,6 +1477,7 @@ class DuckDbStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.audit) (await this.audit.catch(() => null))?.connection.closeSync();
     this.reader.closeSync();
     this.connection.closeSync();
     this.instance.closeSync();

@@ -127,10 +127,11 @@ export const MIGRATIONS: readonly Migration[] = [
          updated_at TIMESTAMP NOT NULL,
          PRIMARY KEY (kind, id)
        )`,
-      `CREATE SEQUENCE audit_id_seq START 1`,
+      // Appended in bulk (one row per screening at thousands a second): no key or index to
+      // maintain; the store numbers the rows itself.
       `CREATE TABLE audit_log (
-         id BIGINT PRIMARY KEY DEFAULT nextval('audit_id_seq'),
-         time TIMESTAMP NOT NULL DEFAULT current_timestamp,
+         id BIGINT NOT NULL,
+         time TIMESTAMP NOT NULL,
          actor VARCHAR NOT NULL,
          org VARCHAR,
          action VARCHAR NOT NULL,
