@@ -178,7 +178,7 @@ async function run(ctx: BenchmarkContext) {
       seconds: 1 / helloLoad.rps,
     },
     subject: {
-      label: 'POST /v1/screen (one address), seconds per request',
+      label: `POST /v1/screen (one address; 1 in ${HIT_EVERY} sanctioned), seconds per request`,
       seconds: 1 / screenLoad.rps,
     },
     rows: 1,

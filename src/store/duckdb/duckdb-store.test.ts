@@ -455,6 +455,34 @@ describe('DuckDB store: API documents and audit log', () => {
     ]);
   });
 
+  it('keeps audit entries appended before a crash, once each', async () => {
+    await ctx.store.appendAudit([{ actor: 'k1', org: null, action: 'screen', target: 'a' }]);
+    await ctx.store.appendAudit([{ actor: 'k1', org: null, action: 'screen', target: 'b' }]);
+    // A process killed after appending: the entries are only in the pending file.
+    const pending = `${ctx.store.location}.audit.jsonl`;
+    const lines = fs.readFileSync(pending, 'utf8');
+    expect(lines.trim().split('\n')).toHaveLength(2);
+    // Killed again, mid-ingest, after its insert: the file being ingested is still there.
+    expect((await ctx.store.listAudit()).map((e) => e.target)).toEqual(['b', 'a']);
+    fs.writeFileSync(`${pending}.ingesting`, lines);
+    const location = ctx.store.location;
+    await ctx.store.close();
+    const reopened = await createDuckDbStore({ path: location });
+    try {
+      await reopened.appendAudit([{ actor: 'k2', org: null, action: 'screen', target: 'c' }]);
+      const all = await reopened.listAudit();
+      expect(all.map((e) => [e.id, e.target])).toEqual([
+        [3, 'c'],
+        [2, 'b'],
+        [1, 'a'],
+      ]);
+      expect(fs.existsSync(pending)).toBe(false);
+      expect(fs.existsSync(`${pending}.ingesting`)).toBe(false);
+    } finally {
+      await reopened.close();
+    }
+  });
+
   it('pages transfers of an address by direction and time', async () => {
     await ctx.store.write(async (w) => w.appendTransfers(REAL));
     const a = REAL[0]!.from!;

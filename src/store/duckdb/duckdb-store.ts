@@ -7,7 +7,6 @@ import {
   DuckDBConnection,
   DuckDBDataChunk,
   DuckDBInstance,
-  DuckDBTimestampValue,
   type DuckDBAppender,
   type DuckDBType,
   type DuckDBValue,
@@ -593,16 +592,17 @@ const TRANSFER_SELECT = `chain, block_number, epoch(block_time)::BIGINT AS block
 const EVENT_SELECT = `chain, block_number, epoch(block_time)::BIGINT AS block_time, tx_hash, position, type, protocol, contract, account, recipient,
   asset_in, amount_in::VARCHAR AS amount_in, asset_out, amount_out::VARCHAR AS amount_out, memo, counterparty, extra`;
 
-/** Appends a VARCHAR or NULL. */
-function appendNullable(appender: DuckDBAppender, value: string | null): void {
-  if (value === null) appender.appendNull();
-  else appender.appendVarchar(value);
+/** Where audit entries wait (JSON lines) until they are read or the store closes. */
+function auditPendingPath(location: string): string {
+  return `${location}.audit.jsonl`;
 }
 
 class DuckDbStore implements Store {
   private closed = false;
   private writing = false;
-  private audit: Promise<{ connection: DuckDBConnection; nextId: bigint }> | null = null;
+  /** Appends to and ingests of the audit file, in order. */
+  private auditQueue: Promise<void> = Promise.resolve();
+  private nextAuditId: number | null = null;
 
   constructor(
     readonly location: string,
@@ -1414,37 +1414,78 @@ class DuckDbStore implements Store {
   async appendAudit(entries: readonly AuditEntryInput[]): Promise<void> {
     if (entries.length === 0) return;
     this.assertOpen();
-    // An appender on a connection of its own: a bound INSERT of thousands of rows cost more CPU than
-    // the screenings it records, and the writer connection may be inside a bulk write's transaction.
-    this.audit ??= (async () => {
-      const connection = await this.instance.connect();
-      const max = await connection.runAndReadAll('SELECT coalesce(max(id), 0) AS m FROM audit_log');
-      return { connection, nextId: BigInt(max.getRowObjectsJS()[0]!.m as bigint | number) + 1n };
-    })();
-    const audit = await this.audit;
-    const appender = await audit.connection.createAppender('audit_log');
-    try {
+    // Entries go to a JSON-lines file next to the database and into audit_log when it is read (or the
+    // store closes): one screening per deposit at thousands a second made DuckDB inserts, even through
+    // its appender, a quarter of the API's CPU. The file is written off the main thread.
+    const lines: string[] = [];
+    const work = this.auditQueue.then(async () => {
+      let id = await this.auditNextId();
       for (const e of entries) {
         const ms = e.time === undefined ? Date.now() : Date.parse(e.time);
         if (Number.isNaN(ms))
           throw new UserError(`Invalid audit time "${e.time}"`, { code: 'BAD_AUDIT_ENTRY' });
-        appender.appendBigInt(audit.nextId++);
-        appender.appendTimestamp(new DuckDBTimestampValue(BigInt(ms) * 1000n));
-        appender.appendVarchar(e.actor);
-        appendNullable(appender, e.org);
-        appender.appendVarchar(e.action);
-        appendNullable(appender, e.target);
-        appendNullable(appender, e.detail === undefined ? null : JSON.stringify(e.detail));
-        appendNullable(appender, e.requestId ?? null);
-        appender.endRow();
+        lines.push(
+          JSON.stringify({
+            id: id++,
+            ms,
+            actor: e.actor,
+            org: e.org,
+            action: e.action,
+            target: e.target,
+            detail: e.detail === undefined ? null : JSON.stringify(e.detail),
+            request_id: e.requestId ?? null,
+          }),
+        );
       }
-      appender.flushSync();
-    } finally {
-      appender.closeSync();
+      this.nextAuditId = id;
+      await fs.promises.appendFile(auditPendingPath(this.location), `${lines.join('\n')}\n`);
+    });
+    this.auditQueue = work.catch(() => {});
+    await work;
+  }
+
+  /** The id of the next audit entry: after every stored and pending one. */
+  private async auditNextId(): Promise<number> {
+    if (this.nextAuditId !== null) return this.nextAuditId;
+    await this.ingestAuditNow();
+    const rows = await this.rows('SELECT coalesce(max(id), 0) AS m FROM audit_log');
+    this.nextAuditId = Number(rows[0]!.m) + 1;
+    return this.nextAuditId;
+  }
+
+  /**
+   * Moves pending audit entries into audit_log. A crash after the insert and before the file is
+   * removed leaves it for the next time, which skips the ids already stored.
+   */
+  private async ingestAuditNow(): Promise<void> {
+    const pending = auditPendingPath(this.location);
+    const ingesting = `${pending}.ingesting`;
+    if (!fs.existsSync(ingesting)) {
+      if (!fs.existsSync(pending)) return;
+      fs.renameSync(pending, ingesting);
     }
+    const file = ingesting.replaceAll("'", "''");
+    await this.rows(
+      `INSERT INTO audit_log (id, time, actor, org, action, target, detail, request_id)
+       SELECT id, epoch_ms(ms), actor, org, action, target, detail, request_id
+       FROM read_json('${file}', format = 'newline_delimited', columns = {id: 'BIGINT', ms: 'BIGINT',
+         actor: 'VARCHAR', org: 'VARCHAR', action: 'VARCHAR', target: 'VARCHAR', detail: 'VARCHAR', request_id: 'VARCHAR'})
+       WHERE id > (SELECT coalesce(max(id), 0) FROM audit_log)
+       ORDER BY id`,
+    );
+    fs.rmSync(ingesting);
+    // Entries appended while this one ran are in a new pending file: the next read takes them.
+  }
+
+  /** Runs an ingest after the appends queued so far (and before any queued later). */
+  private ingestAudit(): Promise<void> {
+    const work = this.auditQueue.then(() => this.ingestAuditNow());
+    this.auditQueue = work.catch(() => {});
+    return work;
   }
 
   async listAudit(filter: AuditFilter = {}): Promise<AuditEntry[]> {
+    await this.ingestAudit();
     const where = createWhere();
     if (filter.org === null) where.raw('org IS NULL');
     else if (filter.org !== undefined) where.add('org = ?', filter.org);
@@ -1476,8 +1517,9 @@ class DuckDbStore implements Store {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    // Pending audit entries go into the database first, so the file never outlives a clean close.
+    await this.ingestAudit().catch(() => {});
     this.closed = true;
-    if (this.audit) (await this.audit.catch(() => null))?.connection.closeSync();
     this.reader.closeSync();
     this.connection.closeSync();
     this.instance.closeSync();
