@@ -17,14 +17,22 @@ export type ApiErrorBody = {
 export class HttpError extends UserError {
   override name = 'HttpError';
   readonly statusCode: number;
+  /** Sent as `Retry-After` (429, 503). */
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(
     statusCode: number,
     shortMessage: string,
-    parameters: { code: string; details?: string | undefined; cause?: unknown },
+    parameters: {
+      code: string;
+      details?: string | undefined;
+      cause?: unknown;
+      retryAfterSeconds?: number | undefined;
+    },
   ) {
     super(shortMessage, parameters);
     this.statusCode = statusCode;
+    this.retryAfterSeconds = parameters.retryAfterSeconds;
   }
 }
 
@@ -69,6 +77,8 @@ function body(
 export function createErrorHandler(logger: Logger) {
   return (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof HttpError) {
+      if (error.retryAfterSeconds !== undefined)
+        reply.header('retry-after', String(error.retryAfterSeconds));
       return reply
         .code(error.statusCode)
         .send(body(request, error.code, error.shortMessage, error.details));

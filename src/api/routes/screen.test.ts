@@ -45,6 +45,11 @@ describe('screening API', () => {
     expect(invalid.sanctioned).toBeNull();
     // The label set is named by its id; listed whole only when asked for.
     expect(res.json().labelSetId).toMatch(/^[0-9a-f]{64}$/);
+    expect(res.json()).toMatchObject({
+      rules: 'chaintrail-default-1',
+      asOf: expect.stringMatching(/^\d{4}-/),
+    });
+    expect(sanctioned.explanation.fired[0].rule).toBe('sanctioned');
     expect(res.json().labelSet).toBeUndefined();
     const full = await api.app.inject({
       method: 'POST',

@@ -63,7 +63,7 @@ const ScreenResultSchema = Type.Object(
   },
   {
     description:
-      "The screening of one address (as `chaintrail screen --json`; its explanation's label set is the response's `labelSetId`, listed whole with `includeLabelSet`)",
+      "The screening of one address (as `chaintrail screen --json`; its explanation keeps the rules that fired, while the rules' version, the day and the label set, common to all results, are the response's `rules`, `asOf` and `labelSetId`)",
   },
 );
 
@@ -109,6 +109,9 @@ export function registerScreenRoutes(app: ApiApp, ctx: ApiContext): void {
         response: withErrors({
           200: Type.Object({
             results: Type.Array(ScreenResultSchema),
+            rules: Type.String({ description: 'Version of the risk rules applied' }),
+            rulesSha256: Type.String({ description: 'SHA-256 of the risk rules file' }),
+            asOf: Type.String({ description: 'Labels counted are those valid on this day' }),
             labelSetId: Type.String({
               description:
                 'SHA-256 over the label lists loaded (their ids and SHA-256s): the label set version',
@@ -149,17 +152,13 @@ export function registerScreenRoutes(app: ApiApp, ctx: ApiContext): void {
         results.length === 1 ? undefined : { addresses: results.map((r) => r.address), hops },
       );
       const labelSetId = labelSetIdOf();
-      // The label set is the same for every result: sent once per response, not once per address.
-      const slim = results.map((r) => ({
-        ...r,
-        explanation: {
-          fired: r.explanation.fired,
-          rules: r.explanation.rules,
-          asOf: r.explanation.asOf,
-        },
-      }));
+      // The label set, rules and day are the same for every result: sent once per response.
+      const slim = results.map((r) => ({ ...r, explanation: { fired: r.explanation.fired } }));
       return {
         results: (hops === 0 ? slim : jsonSafe(slim)) as typeof slim,
+        rules: ctx.screener.rules.version,
+        rulesSha256: ctx.screener.rules.sha256,
+        asOf: ctx.screener.asOf,
         labelSetId,
         ...(body.includeLabelSet ? { labelSet: ctx.screener.labelSet } : {}),
       };
