@@ -230,13 +230,17 @@ describe('syncEvm against anvil', () => {
   it('rolls back to the fork point when the chain reorganises, and re-ingests the new blocks', async () => {
     const [a, b, c] = await rpc<string[]>('eth_accounts');
     const kept = await send(a!, b!, 1n);
+    // anvil answers a send before mining it: a snapshot taken too early would revert `kept` too.
+    await mined(kept);
     const snapshot = await rpc<string>('evm_snapshot');
     const orphaned = await send(a!, c!, 2n);
+    await mined(orphaned);
     await syncEvm({ store: ctx.store, rpcUrl: anvil.url });
     expect((await ctx.store.listTransfers({ txHash: orphaned, kind: 'native' })).length).toBe(1);
     // Replace the last block with a different history, one block longer.
     expect(await rpc<boolean>('evm_revert', [snapshot])).toBe(true);
     const replacement = [await send(b!, c!, 3n), await send(c!, a!, 4n)];
+    for (const hash of replacement) await mined(hash);
     const warnings: string[] = [];
     const result = await syncEvm({
       store: ctx.store,
