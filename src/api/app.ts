@@ -104,6 +104,10 @@ export async function buildApp(parameters: BuildAppParameters): Promise<ApiApp> 
     loggerInstance: logger,
     bodyLimit: parameters.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
     // Request logs (level info) carry method, URL and IP only: keys travel in headers, never logged.
+    // Below info nothing per request is logged, and a pino child per request cost a fifth of the
+    // throughput: requests share the app's logger then (errors name their request id themselves).
+    childLoggerFactory: (parent, bindings, options) =>
+      logger.isLevelEnabled('info') ? parent.child(bindings, options) : parent,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorateRequest('apiKey', null);
