@@ -57,6 +57,8 @@ export type BuildAppParameters = {
   asOf?: string | undefined;
   /** Alert hub to use (default: a new one on the store). */
   alerts?: AlertHub | undefined;
+  /** Let webhooks reach this machine and private networks (default false). */
+  allowPrivateWebhooks?: boolean | undefined;
 };
 
 /** A route of the API and the role it declares. */
@@ -97,7 +99,14 @@ export async function buildApp(parameters: BuildAppParameters): Promise<ApiApp> 
     screener,
     metrics,
     traces: createTraceJobs({ store, logger, metrics }),
-    alerts: parameters.alerts ?? createAlertHub({ store, logger, metrics }),
+    alerts:
+      parameters.alerts ??
+      createAlertHub({
+        store,
+        logger,
+        metrics,
+        allowPrivateWebhooks: parameters.allowPrivateWebhooks,
+      }),
     audit: createAuditLog({ store, logger }),
   };
   const app = Fastify({

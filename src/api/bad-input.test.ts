@@ -137,6 +137,31 @@ describe('bad input', () => {
     expect((await api.store.listLabels({ sanctionList: 'OFAC SDN' })).length).toBeGreaterThan(100);
   });
 
+  it('refuses a webhook into this machine or its private network (SSRF), by default', async () => {
+    for (const url of [
+      'http://127.0.0.1:8080/hook',
+      'http://169.254.169.254/latest/meta-data',
+      'http://[::1]/hook',
+      'http://10.0.0.5/hook',
+      'http://localhost:9/hook',
+    ]) {
+      const body = await expect4xx(
+        {
+          method: 'POST',
+          url: '/v1/watchlists',
+          headers: api.as('investigator'),
+          payload: {
+            name: 'exploiter',
+            addresses: [{ chain: 'ethereum', address: A }],
+            webhook: { url, secret: 'a-long-enough-secret' },
+          },
+        },
+        'WEBHOOK_TARGET_NOT_ALLOWED',
+      );
+      expect(body.error.message, url).toMatch(/private address/);
+    }
+  });
+
   it('never serves files or routes outside the API for path-traversal strings', async () => {
     const headers = api.as('admin');
     for (const t of TRAVERSAL) {

@@ -103,6 +103,8 @@ describe('alert hub', () => {
       metrics: options.metrics ?? createMetrics(),
       webhookRetry: options.retry,
       webhookConcurrency: options.concurrency,
+      // The test receivers run on this machine.
+      allowPrivateWebhooks: true,
     });
     hubs.push(hub);
     return hub;

@@ -9,6 +9,7 @@ import { redactUrl } from '../../chains/evm/redact-url.ts';
 import { HttpError } from '../errors.ts';
 import { effectiveLabels } from '../labels/org-labels.ts';
 import type { Metrics } from '../metrics.ts';
+import { checkWebhookTarget, type ResolveHost } from './webhook-target.ts';
 import {
   ALERT_KIND,
   ALERT_SERVICE_CATEGORIES,
@@ -135,6 +136,13 @@ export type CreateAlertHubParameters = {
   /** Overrides of {@link DEFAULT_WEBHOOK_RETRY_POLICY} (tests shorten the waits). */
   webhookRetry?: Partial<WebhookRetryPolicy> | undefined;
   webhookConcurrency?: number | undefined;
+  /**
+   * Let webhooks reach this machine and private networks (default false: a user of the API must not
+   * make the server post into its own network).
+   */
+  allowPrivateWebhooks?: boolean | undefined;
+  /** Resolves webhook host names (default: the system resolver); tests inject one. */
+  resolveHost?: ResolveHost | undefined;
 };
 
 type Index = {
@@ -194,6 +202,10 @@ function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
  */
 export function createAlertHub(parameters: CreateAlertHubParameters): AlertHub {
   const { store, logger, metrics } = parameters;
+  const target = {
+    allowPrivate: parameters.allowPrivateWebhooks ?? false,
+    resolve: parameters.resolveHost,
+  };
   const policy: WebhookRetryPolicy = {
     ...DEFAULT_WEBHOOK_RETRY_POLICY,
     ...parameters.webhookRetry,
@@ -322,6 +334,15 @@ export function createAlertHub(parameters: CreateAlertHubParameters): AlertHub {
     if (unlessClosed && closed) {
       release();
       return null;
+    }
+    // Checked again at each delivery: what the host name resolves to may have changed since.
+    const refused = await checkWebhookTarget(webhook.url, target).then(
+      () => null,
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    );
+    if (refused !== null) {
+      release();
+      return { ok: false, retryable: false, status: null, error: refused };
     }
     const outcome = await postWebhook({
       url: webhook.url,
@@ -549,7 +570,9 @@ export function createAlertHub(parameters: CreateAlertHubParameters): AlertHub {
             `The webhook secret must have at least ${MIN_WEBHOOK_SECRET_LENGTH} characters`,
             { code: 'WEBHOOK_SECRET_TOO_SHORT' },
           );
-        webhook = { url: parseWebhookUrl(input.webhook.url), secret: input.webhook.secret };
+        const url = parseWebhookUrl(input.webhook.url);
+        await checkWebhookTarget(url, target);
+        webhook = { url, secret: input.webhook.secret };
       }
       const record: WatchlistRecord = {
         id: randomUUID(),

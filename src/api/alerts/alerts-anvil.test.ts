@@ -95,7 +95,12 @@ describe('alerts end to end on anvil with the simulator', () => {
       });
       await w.addLabels(simulatorLabels(sim));
     });
-    app = await buildApp({ store, logger: pino({ level: 'silent' }) });
+    app = await buildApp({
+      store,
+      logger: pino({ level: 'silent' }),
+      // The receiver runs on this machine.
+      allowPrivateWebhooks: true,
+    });
     receiver = await startTestReceiver({ secret: SECRET });
   });
 

@@ -18,7 +18,12 @@ describe('follower', () => {
     const { port } = server.address() as { port: number };
     await new Promise((r) => server.close(r));
     const logger = pino({ level: 'silent' });
-    const alerts = createAlertHub({ store: ctx.store, logger, metrics: createMetrics() });
+    const alerts = createAlertHub({
+      store: ctx.store,
+      logger,
+      metrics: createMetrics(),
+      allowPrivateWebhooks: true,
+    });
     const follower = createFollower({
       store: ctx.store,
       alerts,

@@ -92,7 +92,8 @@ async function openStream(url: string, headers: Record<string, string>) {
 }
 
 describe('alert routes', () => {
-  const api = useApi();
+  // The test receivers run on this machine.
+  const api = useApi({ app: { allowPrivateWebhooks: true } });
   const receivers: TestReceiver[] = [];
   afterAll(async () => {
     for (const r of receivers) await r.close();
@@ -296,7 +297,8 @@ describe('alert routes', () => {
 });
 
 describe('alert stream on shutdown', () => {
-  const api = useApi();
+  // The test receivers run on this machine.
+  const api = useApi({ app: { allowPrivateWebhooks: true } });
 
   it('ends open streams when the server closes, so shutdown does not wait for clients', async () => {
     const url = await api.app.listen({ host: '127.0.0.1', port: 0 });

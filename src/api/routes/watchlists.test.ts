@@ -59,7 +59,8 @@ async function seed(store: Store): Promise<void> {
 }
 
 describe('watchlist routes', () => {
-  const api = useApi({ seed });
+  // The test receivers run on this machine.
+  const api = useApi({ seed, app: { allowPrivateWebhooks: true } });
   const create = (payload: object, role: 'investigator' | 'viewer' = 'investigator') =>
     api.app.inject({ method: 'POST', url: '/v1/watchlists', payload, headers: api.as(role) });
   const otherOrg = async () => {

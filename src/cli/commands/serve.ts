@@ -22,6 +22,7 @@ type ServeOptions = GlobalOptions & {
   pollMs: number;
   /** False with --no-internal. */
   internal: boolean;
+  allowPrivateWebhooks?: boolean;
 };
 
 function parseBlock(value: string): bigint {
@@ -61,6 +62,10 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
       )
       .option('--as-of <day>', 'day whose labels screening counts (default: today)')
       .option(
+        '--allow-private-webhooks',
+        'let webhooks reach this machine and private networks (refused by default)',
+      )
+      .option(
         '--follow',
         'also sync new blocks from --rpc and raise watchlist alerts on each batch (until stopped)',
       )
@@ -98,6 +103,7 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
           logger: ctx.logger,
           corsOrigins: options.cors,
           asOf: options.asOf,
+          allowPrivateWebhooks: options.allowPrivateWebhooks,
         });
         // No signal: on shutdown the follower stops first, so no batch is left unevaluated.
         const server = await startServer({ app, host: options.host, port: options.port });
