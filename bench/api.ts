@@ -39,10 +39,14 @@ function depositAddresses(): string[] {
 }
 
 // The reference: the least a Fastify server does per request, in a process of its own like ours.
+// Its POST route parses the same request body and answers as many bytes as a screening, doing
+// nothing else: how far the request and answer sizes alone take a route from the hello-world.
 const HELLO_SERVER = `
 import Fastify from 'fastify';
 const app = Fastify();
 app.get('/', async () => ({ hello: 'world' }));
+const same = { pad: 'x'.repeat(Math.max(0, Number(process.argv[2] ?? 600) - 10)) };
+app.post('/same-size', async () => same);
 await app.listen({ host: '127.0.0.1', port: 0 });
 console.log(JSON.stringify({ url: 'http://127.0.0.1:' + app.server.address().port }));
 `;
@@ -124,16 +128,6 @@ async function run(ctx: BenchmarkContext) {
   if (created.status !== 0) throw new Error(`keys create failed: ${created.stderr}`);
   const key = (JSON.parse(created.stdout) as { key: string }).key;
 
-  // Node resolves `fastify` from the script's folder: the work folder lies inside the repository.
-  const hello = await startServerProcess(process.execPath, [helloFile], env);
-  let helloLoad: Load;
-  try {
-    ctx.log(`  hello-world at ${hello.url}: ${CONNECTIONS} connections, ${DURATION_S} s ...`);
-    helloLoad = await measure({ url: `${hello.url}/` });
-  } finally {
-    await stop(hello.child);
-  }
-
   const api = await startServerProcess(
     process.execPath,
     [cli, 'serve', '--db', db, '--port', '0', '--json'],
@@ -142,10 +136,12 @@ async function run(ctx: BenchmarkContext) {
   let screenLoad: Load;
   let hitLoad: Load;
   let chainalysisLoad: Load;
+  let answerBytes = 0;
+  let bodies: string[] = [];
   try {
     const headers = { 'content-type': 'application/json', 'x-api-key': key };
     ctx.log(`  POST /v1/screen at ${api.url}: ${CONNECTIONS} connections, ${DURATION_S} s ...`);
-    const bodies = depositAddresses().map((a) => JSON.stringify({ addresses: [a] }));
+    bodies = depositAddresses().map((a) => JSON.stringify({ addresses: [a] }));
     let next = 0;
     screenLoad = await measure({
       url: `${api.url}/v1/screen`,
@@ -166,8 +162,38 @@ async function run(ctx: BenchmarkContext) {
     });
     ctx.log(`  GET /v1/address/{address} (Chainalysis shape) ...`);
     chainalysisLoad = await measure({ url: `${api.url}/v1/address/${SANCTIONED}`, headers });
+    // The mean answer of the deposit stream, for the bare route below to answer as much.
+    let total = 0;
+    for (const body of bodies) {
+      const answer = await fetch(`${api.url}/v1/screen`, { method: 'POST', headers, body });
+      total += (await answer.arrayBuffer()).byteLength;
+    }
+    answerBytes = Math.round(total / bodies.length);
   } finally {
     await stop(api.child);
+  }
+
+  // Node resolves `fastify` from the script's folder: the work folder lies inside the repository.
+  const hello = await startServerProcess(process.execPath, [helloFile, String(answerBytes)], env);
+  let helloLoad: Load;
+  let sameSizeLoad: Load;
+  try {
+    ctx.log(`  hello-world at ${hello.url}: ${CONNECTIONS} connections, ${DURATION_S} s ...`);
+    helloLoad = await measure({ url: `${hello.url}/` });
+    ctx.log(`  bare POST answering ${answerBytes} bytes ...`);
+    let nextSame = 0;
+    sameSizeLoad = await measure({
+      url: `${hello.url}/same-size`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      requests: [
+        {
+          setupRequest: (request) => ({ ...request, body: bodies[nextSame++ % bodies.length] }),
+        },
+      ],
+    });
+  } finally {
+    await stop(hello.child);
   }
   const line = (name: string, l: Load) =>
     `${name}: ${Math.round(l.rps).toLocaleString('en-US')} req/s, p50 ${l.p50} ms, p99 ${l.p99} ms, ${l.errors} errors of ${l.requests.toLocaleString('en-US')} requests`;
@@ -186,6 +212,11 @@ async function run(ctx: BenchmarkContext) {
     target: TARGET_RATIO,
     notes: [
       line('hello-world', helloLoad),
+      line(
+        `bare Fastify POST, same requests, ${answerBytes}-byte answer (the stream's mean), no work`,
+        sameSizeLoad,
+      ),
+      `  (${(sameSizeLoad.rps / helloLoad.rps).toFixed(2)}x of hello-world: what request and answer sizes alone leave on this machine)`,
       line(`POST /v1/screen, 1 sanctioned in ${HIT_EVERY}`, screenLoad),
       line('POST /v1/screen, sanctioned every time', hitLoad),
       `sanctioned every time: ${(hitLoad.rps / helloLoad.rps).toFixed(2)}x of hello-world`,
