@@ -136,8 +136,8 @@ async function run(ctx: BenchmarkContext) {
   let screenLoad: Load;
   let hitLoad: Load;
   let chainalysisLoad: Load;
-  let answerBytes = 0;
-  let bodies: string[] = [];
+  let answerBytes: number;
+  let bodies: string[];
   try {
     const headers = { 'content-type': 'application/json', 'x-api-key': key };
     ctx.log(`  POST /v1/screen at ${api.url}: ${CONNECTIONS} connections, ${DURATION_S} s ...`);
