@@ -1,22 +1,11 @@
 import type { InjectOptions } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { useApi } from '../../test/helpers/api.ts';
-import type { Transfer } from '../model/transfer.ts';
+import { ETL_TOKEN_TRANSFERS } from '../../test/helpers/etl-transfers.ts';
 import { startServer } from './server.ts';
 
-// A real mainnet token transfer from ethereum-etl's test resources (block 483920).
-const TRANSFER: Transfer = {
-  chain: 'ethereum',
-  blockNumber: 483920n,
-  blockTime: 1447144575,
-  txHash: '0x04cbcb236043d8fb7839e07bbc7f5eed692fb2ca55d897f1101eac3e3ad4fab8',
-  position: 'log:0',
-  from: '0x1b63142628311395ceafeea5667e7c9026c862ca',
-  to: '0xac4df82fe37ea2187bc8c011a23d743b4f39019a',
-  asset: '0xf4eced2f682ce333f96f2d8966c613ded8fc95dd',
-  amount: 100000n,
-  kind: 'token',
-};
+// A real mainnet token transfer (ethereum-etl's test resources, block 483920).
+const TRANSFER = ETL_TOKEN_TRANSFERS[0]!;
 const A = TRANSFER.from!;
 const SQL = "'; DROP TABLE transfers; --";
 const SQL_OR = "0x' OR '1'='1";

@@ -1,27 +1,14 @@
 import type { InjectOptions } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { useApi } from '../../test/helpers/api.ts';
-import type { Transfer } from '../model/transfer.ts';
+import { ETL_TOKEN_TRANSFERS } from '../../test/helpers/etl-transfers.ts';
 import { createApiKey } from './auth/api-keys.ts';
 import { roleDenied } from './auth/roles.ts';
 
-// Real mainnet token transfers from ethereum-etl's test resources (block 483920).
-const TX = '0x04cbcb236043d8fb7839e07bbc7f5eed692fb2ca55d897f1101eac3e3ad4fab8';
-const FROM = '0x1b63142628311395ceafeea5667e7c9026c862ca';
-const TRANSFERS: Transfer[] = [
-  {
-    chain: 'ethereum',
-    blockNumber: 483920n,
-    blockTime: 1447144575,
-    txHash: TX,
-    position: 'log:0',
-    from: FROM,
-    to: '0xac4df82fe37ea2187bc8c011a23d743b4f39019a',
-    asset: '0xf4eced2f682ce333f96f2d8966c613ded8fc95dd',
-    amount: 100000n,
-    kind: 'token',
-  },
-];
+// A real mainnet token transfer (ethereum-etl's test resources, block 483920).
+const TRANSFERS = ETL_TOKEN_TRANSFERS.slice(0, 1);
+const TX = TRANSFERS[0]!.txHash;
+const FROM = TRANSFERS[0]!.from!;
 // On OFAC's SDN list (Lazarus Group, DPRK3): in the shipped reference labels.
 const LAZARUS = '0x098B716B8Aaf21512996dC57EB0615e2383E2f96';
 

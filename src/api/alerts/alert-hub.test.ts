@@ -1,12 +1,15 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import pino from 'pino';
-import { keccak256, stringToBytes } from 'viem';
 import { afterEach, describe, expect, it } from 'vitest';
+import {
+  ETH,
+  labelSimulatedDeposit,
+  SIM,
+  simTransfers,
+} from '../../../test/helpers/simulated-theft.ts';
 import { useTempStore } from '../../../test/helpers/temp-store.ts';
-import type { Transfer } from '../../model/transfer.ts';
 import { simAccount } from '../../simulate/accounts.ts';
-import { simulatorLabelSource } from '../../simulate/simulator-labels.ts';
 import type { Store } from '../../store/store.ts';
 import { createMetrics, type Metrics } from '../metrics.ts';
 import { type AlertHub, createAlertHub } from './alert-hub.ts';
@@ -14,56 +17,12 @@ import { startTestReceiver, type TestReceiver } from './test-receiver.ts';
 import type { Alert } from './types.ts';
 
 // The simulator's own actors (seed 1).
-const thief = simAccount(1, 'exploiter').address;
-const mule = simAccount(1, 'mule/1').address;
-const deposit = simAccount(1, 'exchange/deposit').address;
-const bystander = simAccount(1, 'bystander').address;
-const ETH = 10n ** 18n;
+const { thief, mule1: mule, deposit, bystander } = SIM;
 const SECRET = 'alert-hub-test-secret-0123';
-const txHash = (n: number) => keccak256(stringToBytes(`alert-hub-test-${n}`));
+const move = simTransfers('alert-hub-test', { secondsPerBlock: 12 });
+const txHash = move.txHash;
+const labelDeposit = labelSimulatedDeposit;
 
-const move = (
-  n: number,
-  from: string,
-  to: string | null,
-  amount: bigint,
-  kind: Transfer['kind'] = 'native',
-): Transfer => ({
-  chain: 'anvil',
-  blockNumber: BigInt(n),
-  blockTime: 1_700_000_000 + n * 12,
-  txHash: txHash(n),
-  position: kind === 'fee' ? 'fee:burn' : 'call:',
-  from,
-  to,
-  asset: 'native',
-  amount,
-  kind,
-});
-
-async function labelDeposit(store: Store): Promise<void> {
-  await store.write(async (w) => {
-    await w.recordLabelImport({
-      format: 'simulator',
-      source: simulatorLabelSource(1),
-      listName: null,
-      listDate: null,
-      sha256: null,
-    });
-    await w.addLabels([
-      {
-        chain: 'anvil',
-        address: deposit,
-        entity: 'Simulated Exchange',
-        category: 'deposit_wallet',
-        source: simulatorLabelSource(1),
-        confidence: 100,
-      },
-    ]);
-  });
-}
-
-/** A port nothing listens on: taken from a server that is then closed. */
 async function closedPort(): Promise<number> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
@@ -142,7 +101,7 @@ describe('alert hub', () => {
       move(1, bystander, thief, 5n * ETH),
       move(2, thief, mule, 2n * ETH),
       move(3, thief, deposit, ETH),
-      move(4, thief, null, 21_000n, 'fee'),
+      move(4, thief, null, 21_000n, { kind: 'fee' }),
       move(5, thief, mule, 0n),
     ]);
     expect(fired.map((a) => [a.kind, a.txHash, a.to, a.amount])).toEqual([

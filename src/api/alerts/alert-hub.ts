@@ -1,3 +1,4 @@
+import { abortableDelay } from '../../ingest/sync/abortable-delay.ts';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { UserError } from '../../errors/base.ts';
@@ -173,21 +174,6 @@ function viewOf(record: WatchlistRecord, withTraceAddresses = false): WatchlistV
 function payloadOf(alert: Alert): string {
   const { delivery: _d, acknowledgedAt: _a, acknowledgedBy: _b, ...rest } = alert;
   return JSON.stringify({ type: ALERT_EVENT, alert: rest });
-}
-
-function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**

@@ -1,3 +1,4 @@
+import { abortableDelay } from '../../ingest/sync/abortable-delay.ts';
 import type { Logger } from 'pino';
 import { redactUrl } from '../../chains/evm/redact-url.ts';
 import { RetryableError } from '../../errors/base.ts';
@@ -51,21 +52,6 @@ export type Follower = {
   /** Resolves when the loop has stopped; rejects when it failed for good (bad URL, wrong chain, …). */
   done: Promise<void>;
 };
-
-function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /**
  * The monitoring loop: follows an EVM chain's head into the store (syncEvm in follow mode) and,

@@ -1,62 +1,30 @@
-import { keccak256, stringToBytes } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { useApi } from '../../../test/helpers/api.ts';
-import type { Transfer } from '../../model/transfer.ts';
-import { simAccount } from '../../simulate/accounts.ts';
-import { simulatorLabelSource } from '../../simulate/simulator-labels.ts';
+import {
+  ETH,
+  labelSimulatedDeposit,
+  SIM,
+  simTransfers,
+} from '../../../test/helpers/simulated-theft.ts';
 import type { Store } from '../../store/store.ts';
 import { startServer } from '../server.ts';
 import type { TraceJob } from '../traces/trace-jobs.ts';
 
-// The simulator's own actors (seed 1): a victim, the thief, two mules and an exchange's deposit.
-const victim = simAccount(1, 'victim').address;
-const thief = simAccount(1, 'exploiter').address;
-const mule1 = simAccount(1, 'mule/1').address;
-const mule2 = simAccount(1, 'mule/2').address;
-const deposit = simAccount(1, 'exchange/deposit').address;
-const ETH = 10n ** 18n;
-const txHash = (n: number) => keccak256(stringToBytes(`api-trace-test-${n}`));
+const { victim, thief, mule1, mule2, deposit } = SIM;
+const move = simTransfers('api-trace-test');
+const txHash = move.txHash;
 const THEFT_TX = txHash(1);
 
-const move = (n: number, from: string, to: string, amount: bigint, time: number): Transfer => ({
-  chain: 'anvil',
-  blockNumber: BigInt(n),
-  blockTime: time,
-  txHash: txHash(n),
-  position: 'native',
-  from,
-  to,
-  asset: 'native',
-  amount,
-  kind: 'native',
-});
-
 async function seed(store: Store): Promise<void> {
-  await store.write(async (w) => {
-    await w.appendTransfers([
-      move(1, victim, thief, 100n * ETH, 1_700_000_000),
-      move(2, thief, mule1, 60n * ETH, 1_700_000_060),
-      move(3, thief, mule2, 40n * ETH, 1_700_000_120),
-      move(4, mule1, deposit, 60n * ETH, 1_700_000_180),
-    ]);
-    await w.recordLabelImport({
-      format: 'simulator',
-      source: simulatorLabelSource(1),
-      listName: null,
-      listDate: null,
-      sha256: null,
-    });
-    await w.addLabels([
-      {
-        chain: 'anvil',
-        address: deposit,
-        entity: 'Simulated Exchange',
-        category: 'deposit_wallet',
-        source: simulatorLabelSource(1),
-        confidence: 100,
-      },
-    ]);
-  });
+  await store.write(async (w) =>
+    w.appendTransfers([
+      move(1, victim, thief, 100n * ETH),
+      move(2, thief, mule1, 60n * ETH),
+      move(3, thief, mule2, 40n * ETH),
+      move(4, mule1, deposit, 60n * ETH),
+    ]),
+  );
+  await labelSimulatedDeposit(store);
 }
 
 /** Reads an SSE body into its events. */

@@ -1,61 +1,29 @@
-import { keccak256, stringToBytes } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { useApi } from '../../../test/helpers/api.ts';
-import type { Transfer } from '../../model/transfer.ts';
+import {
+  ETH,
+  labelSimulatedDeposit,
+  SIM,
+  simTransfers,
+} from '../../../test/helpers/simulated-theft.ts';
 import { simAccount } from '../../simulate/accounts.ts';
-import { simulatorLabelSource } from '../../simulate/simulator-labels.ts';
 import type { Store } from '../../store/store.ts';
 import { createApiKey } from '../auth/api-keys.ts';
 
-// The simulator's own actors (seed 1): a victim, the thief, two mules and an exchange's deposit.
-const victim = simAccount(1, 'victim').address;
-const thief = simAccount(1, 'exploiter').address;
-const mule1 = simAccount(1, 'mule/1').address;
-const mule2 = simAccount(1, 'mule/2').address;
-const deposit = simAccount(1, 'exchange/deposit').address;
-const ETH = 10n ** 18n;
+const { victim, thief, mule1, mule2, deposit } = SIM;
 const SECRET = 'watchlist-route-secret-0123';
-const txHash = (n: number) => keccak256(stringToBytes(`api-watchlist-test-${n}`));
-
-const move = (n: number, from: string, to: string, amount: bigint): Transfer => ({
-  chain: 'anvil',
-  blockNumber: BigInt(n),
-  blockTime: 1_700_000_000 + n * 60,
-  txHash: txHash(n),
-  position: 'call:',
-  from,
-  to,
-  asset: 'native',
-  amount,
-  kind: 'native',
-});
+const move = simTransfers('api-watchlist-test');
 
 async function seed(store: Store): Promise<void> {
-  await store.write(async (w) => {
-    await w.appendTransfers([
+  await store.write(async (w) =>
+    w.appendTransfers([
       move(1, victim, thief, 100n * ETH),
       move(2, thief, mule1, 60n * ETH),
       move(3, thief, mule2, 40n * ETH),
       move(4, mule1, deposit, 60n * ETH),
-    ]);
-    await w.recordLabelImport({
-      format: 'simulator',
-      source: simulatorLabelSource(1),
-      listName: null,
-      listDate: null,
-      sha256: null,
-    });
-    await w.addLabels([
-      {
-        chain: 'anvil',
-        address: deposit,
-        entity: 'Simulated Exchange',
-        category: 'deposit_wallet',
-        source: simulatorLabelSource(1),
-        confidence: 100,
-      },
-    ]);
-  });
+    ]),
+  );
+  await labelSimulatedDeposit(store);
 }
 
 describe('watchlist routes', () => {

@@ -1,3 +1,4 @@
+import { abortableDelay } from './abortable-delay.ts';
 import {
   internalTransfers,
   parityCallFrames,
@@ -628,19 +629,4 @@ function feeTransfers(
     out.push({ ...base, position: feePosition('tip'), to: block.miner.toLowerCase(), amount: tip });
   if (burn > 0n) out.push({ ...base, position: feePosition('burn'), to: null, amount: burn });
   return out;
-}
-
-function abortableDelay(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    // The listener goes when the delay ends, or every poll of a long --follow would leave one behind.
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
