@@ -1,6 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { createFollower, type Follower } from '../../api/alerts/follower.ts';
-import { buildApp } from '../../api/app.ts';
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from '../../api/server.ts';
 import { listApiKeys } from '../../api/auth/api-keys.ts';
 import { redactUrl } from '../../chains/evm/redact-url.ts';
@@ -98,6 +97,9 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
     process.once('SIGTERM', stop);
     try {
       await withStore(ctx, options, async (store) => {
+        // Loaded here, not at start: Fastify, its plugins and the OpenAPI UI would otherwise add
+        // tens of MB to every command, memory-bounded imports included.
+        const { buildApp } = await import('../../api/app.ts');
         const app = await buildApp({
           store,
           logger: ctx.logger,
