@@ -2,6 +2,7 @@ import { get, type IncomingMessage } from 'node:http';
 import { keccak256, stringToBytes } from 'viem';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useApi } from '../../../test/helpers/api.ts';
+import { parseSseEvents } from '../../../test/helpers/sse.ts';
 import type { Transfer } from '../../model/transfer.ts';
 import { simAccount } from '../../simulate/accounts.ts';
 import { startTestReceiver, type TestReceiver } from '../alerts/test-receiver.ts';
@@ -51,17 +52,7 @@ async function openStream(url: string, headers: Record<string, string>) {
     ended = true;
     for (const fn of changed) fn();
   });
-  const events = () =>
-    text
-      .split('\n\n')
-      .filter((block) => block.startsWith('event: '))
-      .map((block) => {
-        const [eventLine, dataLine] = block.split('\n');
-        return {
-          event: eventLine!.slice('event: '.length),
-          data: JSON.parse(dataLine!.slice('data: '.length)) as Alert,
-        };
-      });
+  const events = () => parseSseEvents<Alert>(text);
   /** Resolves once `done(text)` holds (or, with `toEnd`, the stream has ended); rejects on timeout. */
   const until = (done: (text: string) => boolean, toEnd = false) =>
     new Promise<void>((resolve, reject) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useApi } from '../../../test/helpers/api.ts';
+import { parseSseEvents } from '../../../test/helpers/sse.ts';
 import {
   ETH,
   labelSimulatedDeposit,
@@ -27,19 +28,7 @@ async function seed(store: Store): Promise<void> {
   await labelSimulatedDeposit(store);
 }
 
-/** Reads an SSE body into its events. */
-function sseEvents(body: string): { event: string; data: TraceJob }[] {
-  return body
-    .split('\n\n')
-    .filter((block) => block.startsWith('event: '))
-    .map((block) => {
-      const [eventLine, dataLine] = block.split('\n');
-      return {
-        event: eventLine!.slice('event: '.length),
-        data: JSON.parse(dataLine!.slice('data: '.length)) as TraceJob,
-      };
-    });
-}
+const sseEvents = (body: string) => parseSseEvents<TraceJob>(body);
 
 describe('trace jobs', () => {
   const api = useApi({ seed });
