@@ -16,6 +16,9 @@ import { createErrorHandler, HttpError } from './errors.ts';
 import { createMetrics } from './metrics.ts';
 import { registerAddressRoutes } from './routes/addresses.ts';
 import { registerAlertRoutes } from './routes/alerts.ts';
+import { registerSessionRoutes } from './routes/session.ts';
+import { registerUi } from './ui.ts';
+import { UI_PREFIX } from './server.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerCaseRoutes } from './routes/cases.ts';
 import { registerHealthRoutes } from './routes/health.ts';
@@ -41,8 +44,11 @@ declare module 'fastify' {
     apiKey: ApiKeyRecord | null;
   }
   interface FastifyContextConfig {
-    /** The least role a key needs, or `public` for routes open to all (health, docs). */
-    role?: Role | 'public';
+    /**
+     * The least role a key needs; `public` for routes open to all (health, docs, the UI's files);
+     * `any` for routes any valid key may use (who am I).
+     */
+    role?: Role | 'public' | 'any';
   }
 }
 
@@ -59,16 +65,23 @@ export type BuildAppParameters = {
   alerts?: AlertHub | undefined;
   /** Let webhooks reach this machine and private networks (default false). */
   allowPrivateWebhooks?: boolean | undefined;
+  /** The built web UI (`dist/web`) to serve under `/ui/`; none by default. */
+  uiDir?: string | undefined;
 };
 
 /** A route of the API and the role it declares. */
-export type ApiRoute = { method: string; url: string; role: Role | 'public' };
+export type ApiRoute = { method: string; url: string; role: Role | 'public' | 'any' };
 
 export type ApiApp = FastifyInstance & {
   chaintrail: ApiContext;
   /** Every route but the documentation's, as registered. */
   apiRoutes: readonly ApiRoute[];
 };
+
+/** The UI's pages and files (and `/`, which redirects there): public, and not API routes. */
+function isUiPath(url: string): boolean {
+  return url === '/' || url.startsWith(UI_PREFIX);
+}
 
 /** The key presented by a request: `X-API-Key` (as Chainalysis's API) or `Authorization: Bearer`. */
 function presentedKey(request: FastifyRequest): string | null {
@@ -138,7 +151,7 @@ export async function buildApp(parameters: BuildAppParameters): Promise<ApiApp> 
   const routes: ApiRoute[] = [];
   app.decorate('apiRoutes', routes);
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/docs')) {
+    if (route.url.startsWith('/docs') || isUiPath(route.url)) {
       route.config = { ...(route.config ?? {}), role: 'public' };
       return;
     }
@@ -179,7 +192,7 @@ export async function buildApp(parameters: BuildAppParameters): Promise<ApiApp> 
         );
       return done(new HttpError(401, 'Invalid or revoked API key', { code: 'INVALID_API_KEY' }));
     }
-    if (!roleAllows(record.role, role))
+    if (role !== 'any' && !roleAllows(record.role, role))
       return done(
         new HttpError(403, `A ${record.role} key may not use this route (it needs ${role})`, {
           code: 'FORBIDDEN',
@@ -233,6 +246,8 @@ export async function buildApp(parameters: BuildAppParameters): Promise<ApiApp> 
   registerAlertRoutes(api, ctx);
   registerKeyRoutes(api, ctx);
   registerAuditRoutes(api, ctx);
+  registerSessionRoutes(api, ctx);
+  if (parameters.uiDir) await registerUi(api, { dir: parameters.uiDir });
 
   app.addHook('onClose', async () => {
     ctx.traces.close();

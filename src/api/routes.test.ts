@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { useApi } from '../../test/helpers/api.ts';
 import { ETL_TOKEN_TRANSFERS } from '../../test/helpers/etl-transfers.ts';
 import { createApiKey } from './auth/api-keys.ts';
-import { roleDenied } from './auth/roles.ts';
+import { ROLES, roleDenied } from './auth/roles.ts';
 
 // A real mainnet token transfer (ethereum-etl's test resources, block 483920).
 const TRANSFERS = ETL_TOKEN_TRANSFERS.slice(0, 1);
@@ -99,6 +99,14 @@ const CASES: Record<string, { ok: Case & { status: number }; invalid: Case }> = 
   'DELETE /v1/keys/:id': {
     ok: { method: 'DELETE', url: '/v1/keys/{viewerKeyId}', status: 200 },
     invalid: { method: 'DELETE', url: '/v1/keys/DROP%20TABLE' },
+  },
+  'GET /v1/me': {
+    ok: { method: 'GET', url: '/v1/me', status: 200 },
+    invalid: { method: 'GET', url: '/v1/me?key=1' },
+  },
+  'GET /v1/assets': {
+    ok: { method: 'GET', url: '/v1/assets?chain=ethereum', status: 200 },
+    invalid: { method: 'GET', url: '/v1/assets?chain=no%20such' },
   },
   'GET /v1/audit': {
     ok: { method: 'GET', url: '/v1/audit?limit=5', status: 200 },
@@ -415,6 +423,14 @@ describe('every API route', () => {
       expect(none.json().error.code, name).toBe('MISSING_API_KEY');
       const gone = await api.app.inject({ ...c, headers: { 'x-api-key': revoked } });
       expect(gone.json().error.code, name).toBe('INVALID_API_KEY');
+      if (route.role === 'any') {
+        // Open to every valid key: each role gets through.
+        for (const role of ROLES)
+          expect((await api.app.inject({ ...c, headers: api.as(role) })).statusCode, name).toBe(
+            200,
+          );
+        continue;
+      }
       const denied = roleDenied(route.role)!;
       const wrong = await api.app.inject({ ...c, headers: api.as(denied) });
       expect(wrong.statusCode, `${name} as ${denied}`).toBe(403);

@@ -3,6 +3,8 @@ import type { ApiApp } from './app.ts';
 /** Host the API binds unless told otherwise: this machine only. */
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8787;
+/** Where the web UI is served (src/api/ui.ts). */
+export const UI_PREFIX = '/ui/';
 /** How long a shutdown waits for requests in flight before closing anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
 

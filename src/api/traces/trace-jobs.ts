@@ -257,3 +257,49 @@ export function createTraceJobs(parameters: {
     },
   };
 }
+
+/** Input of {@link saveFinishedTrace}. */
+export type SaveFinishedTraceParameters = {
+  store: Store;
+  org: string;
+  /** The key (id) or tool that ran it. */
+  createdBy: string;
+  parameters: TraceParameters;
+  result: TraceResult;
+  startedAt: Date;
+};
+
+/**
+ * Stores a trace run outside the API (by `chaintrail demo`) as a finished trace job of `org`, so
+ * the API and the web UI show it like any other.
+ *
+ * @example
+ * const job = await saveFinishedTrace({ store, org: 'default', createdBy: 'demo', parameters, result, startedAt });
+ */
+export async function saveFinishedTrace(p: SaveFinishedTraceParameters): Promise<TraceJob> {
+  const job: TraceJob = {
+    id: randomUUID(),
+    org: p.org,
+    createdBy: p.createdBy,
+    state: 'done',
+    phase: 'done',
+    progress: 1,
+    createdAt: p.startedAt.toISOString(),
+    startedAt: p.startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    error: null,
+    parameters: p.parameters,
+    counts: {
+      endpoints: p.result.endpoints.length,
+      nodes: p.result.nodes.length,
+      edges: p.result.edges.length,
+    },
+  };
+  await p.store.putDocument({
+    kind: TRACE_JOB_KIND,
+    id: job.id,
+    org: p.org,
+    body: jsonSafe({ job, result: p.result }),
+  });
+  return job;
+}

@@ -17,6 +17,8 @@ import { renderStats } from './stats.ts';
 import { traceToJson } from '../../trace/export-trace.ts';
 import { renderTrace } from '../render-trace.ts';
 import { traceStore } from '../../trace/trace-store.ts';
+import { saveTracedCase } from '../../api/cases/traced-case.ts';
+import { DEFAULT_HOST, DEFAULT_PORT, UI_PREFIX } from '../../api/server.ts';
 import { createSyncProgress } from './sync.ts';
 
 /** Hops the demo's trace follows: the split, the routes, and peel chains of up to 8 hops. */
@@ -69,7 +71,7 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
       if (options.truth) writeTruthFile(options.truth, simulated);
       say(`syncing blocks 0-${simulated.lastBlock} into the database ...`);
       const progress = createSyncProgress(ctx);
-      const { sync, stats, matches, labels, trace } = await withStore(
+      const { sync, stats, matches, labels, trace, tracedCase } = await withStore(
         ctx,
         options,
         async (store) => {
@@ -117,6 +119,7 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
             );
           // The investigator's question: where is the stolen money now? Forward from the theft.
           const truthOfDemo = simulated.truths[0]!;
+          const traceStarted = new Date();
           const { result: trace } = await traceStore({
             store,
             seeds: truthOfDemo.theftTransactions.map((txHash) => ({
@@ -128,17 +131,37 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
             policy: 'haircut',
             maxHops: DEMO_TRACE_HOPS,
           });
+          // The traced case, for the web UI (`chaintrail serve`) to open.
+          const exploiterAddress = truthOfDemo.attackerAddresses.find(
+            (a) => a.role === 'exploiter',
+          )?.address;
+          const tracedCase = await saveTracedCase({
+            store,
+            name: `Simulated Bybit theft (${DEMO_SCENARIO}, seed ${options.seed})`,
+            description:
+              'The laundering simulator played a Bybit-like theft on a local anvil chain; `chaintrail demo` traced it forward (haircut) from the theft transactions.',
+            seeds: [
+              ...(exploiterAddress ? [formatAddress('anvil', exploiterAddress)] : []),
+              ...truthOfDemo.theftTransactions,
+            ],
+            parameters: trace.parameters,
+            result: trace,
+            startedAt: traceStarted,
+          });
           return {
             sync,
             stats,
             matches,
             trace,
+            tracedCase,
             labels: { count: labels.length, written: labelsWritten },
           };
         },
       );
       const truth = simulated.truths[0]!;
       const exploiter = truth.attackerAddresses.find((a) => a.role === 'exploiter')?.address;
+      const dbArg = options.db ? ` --db ${options.db}` : '';
+      const caseUrl = `http://${DEFAULT_HOST}:${DEFAULT_PORT}${UI_PREFIX}cases/${tracedCase.caseId}`;
       if (options.json)
         return printJson({
           simulation: { ...simulated, movements: undefined },
@@ -147,6 +170,12 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
           labels,
           stats,
           trace: JSON.parse(traceToJson(trace)) as unknown,
+          case: {
+            id: tracedCase.caseId,
+            traceId: tracedCase.traceId,
+            url: caseUrl,
+            key: tracedCase.key,
+          },
         });
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       ctx.stdout.write(
@@ -164,8 +193,11 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
                 : simulated.assets.find((a) => a.asset === asset),
           }) +
           (exploiter
-            ? `\nNext: chaintrail address ${formatAddress('anvil', exploiter)}${options.db ? ` --db ${options.db}` : ''}   (the exploiter)\n`
-            : ''),
+            ? `\nNext: chaintrail address ${formatAddress('anvil', exploiter)}${dbArg}   (the exploiter)\n`
+            : '') +
+          `\nThe traced case in the web UI: run \`chaintrail serve${dbArg}\`, then open\n` +
+          `  ${caseUrl}#key=${tracedCase.key}\n` +
+          `(the part after # is an investigator API key made for the demo: it stays in your browser; each demo run replaces it)\n`,
       );
       if (!matches) process.exitCode = 1;
     } finally {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { createFollower, type Follower } from '../../api/alerts/follower.ts';
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from '../../api/server.ts';
@@ -7,6 +8,7 @@ import { UserError } from '../../errors/base.ts';
 import { DEFAULT_POLL_INTERVAL_MS } from '../../ingest/sync/sync-evm.ts';
 import { type CliContext, type GlobalOptions, withStore } from '../context.ts';
 import { parseNonNegativeInt, withGlobalOptions } from '../options.ts';
+import { packageRoot } from '../paths.ts';
 
 type ServeOptions = GlobalOptions & {
   port: number;
@@ -106,12 +108,13 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
           corsOrigins: options.cors,
           asOf: options.asOf,
           allowPrivateWebhooks: options.allowPrivateWebhooks,
+          uiDir: path.join(packageRoot(), 'dist', 'web'),
         });
         // No signal: on shutdown the follower stops first, so no batch is left unevaluated.
         const server = await startServer({ app, host: options.host, port: options.port });
         const keys = (await listApiKeys(store)).filter((k) => !k.revokedAt).length;
         ctx.stderr.write(
-          `chaintrail API listening on ${server.url} (docs: ${server.url}/docs; ${keys} active API key${keys === 1 ? '' : 's'}${keys === 0 ? ': create one with `chaintrail keys create --role admin` first' : ''})\n`,
+          `chaintrail API listening on ${server.url} (web UI: ${server.url}/ui/; docs: ${server.url}/docs; ${keys} active API key${keys === 1 ? '' : 's'}${keys === 0 ? ': create one with `chaintrail keys create --role admin` first' : ''})\n`,
         );
         let follower: Follower | null = null;
         let failure: unknown = null;
