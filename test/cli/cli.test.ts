@@ -114,6 +114,28 @@ describe('chaintrail CLI', () => {
     expect(Number(labelled?.[1])).toBeGreaterThan(0);
     expect(labelled?.[2]).toBe(labelled?.[1]);
     expect(again.stdout).toMatch(/Labels: \d+ simulated service addresses .* 0 new/);
+    // It ends with the URL of the traced case in the web UI and a key to open it; a rerun keeps the
+    // case and replaces the key (the first one is revoked).
+    const caseUrl =
+      /(http:\/\/127\.0\.0\.1:\d+\/ui\/cases\/([0-9a-f-]{36}))#key=(ct_[0-9a-f]{12}_\S+)/;
+    const [, , firstCase, firstKey] = caseUrl.exec(first.stdout) ?? [];
+    const [, , againCase, againKey] = caseUrl.exec(again.stdout) ?? [];
+    expect(firstCase).toBeDefined();
+    expect(againCase).toBe(firstCase);
+    expect(againKey).not.toBe(firstKey);
+    const list = JSON.parse(
+      (await runCli(['keys', 'list', '--db', db('demo'), '--json'])).stdout,
+    ) as {
+      id: string;
+      role: string;
+      revokedAt: string | null;
+    }[];
+    const idOf = (key: string) => key.split('_')[1];
+    expect(list.find((k) => k.id === idOf(firstKey!))?.revokedAt).not.toBeNull();
+    expect(list.find((k) => k.id === idOf(againKey!))).toMatchObject({
+      role: 'investigator',
+      revokedAt: null,
+    });
     const mixer = await runCli([
       'labels',
       'show',

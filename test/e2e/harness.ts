@@ -1,0 +1,146 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
+/** Debian's Chromium (`apt-get install -y chromium`); CHROMIUM_PATH overrides. */
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// Headless, and no calls home: this machine's network is closed, and tests must not depend on one.
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const SERVER_START_TIMEOUT_MS = 60_000;
+/** Where the tests write their screenshots (gitignored). */
+export const SCREENSHOT_DIR = path.resolve('e2e-screenshots');
+
+const CLI = path.resolve('bin/chaintrail.js');
+
+/** The demo's database served by `chaintrail serve`, with the demo's case and key. */
+export type DemoServer = {
+  url: string;
+  /** The investigator key the demo made. */
+  key: string;
+  caseId: string;
+  caseName: string;
+  /** The simulator's truth (`chaintrail demo --truth`). */
+  truth: SimulationTruth;
+  /** The first line `chaintrail demo` printed for the case URL, as a user sees it. */
+  demoCaseUrl: string;
+  stop(): Promise<void>;
+};
+
+/** The part of the simulator's truth file the tests read. */
+export type SimulationTruth = {
+  scenarios: {
+    scenario: string;
+    endpoints: {
+      address: string;
+      category: string;
+      entity: string | null;
+      asset: string;
+      amount: string;
+    }[];
+    attackerAddresses: { address: string; role: string }[];
+  }[];
+};
+
+/**
+ * Runs `chaintrail demo` into a fresh database and serves it with `chaintrail serve` on a free port,
+ * both as a user runs them (the built CLI in child processes).
+ */
+export async function startDemoServer(dir: string): Promise<DemoServer> {
+  const db = path.join(dir, 'demo.duckdb');
+  const truthFile = path.join(dir, 'truth.json');
+  const demo = spawnSync(process.execPath, [CLI, 'demo', '--db', db, '--truth', truthFile], {
+    encoding: 'utf8',
+    env: { ...process.env, CHAINTRAIL_LOG_LEVEL: 'warn' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (demo.status !== 0) throw new Error(`chaintrail demo failed:\n${demo.stderr}`);
+  const printed = /(http:\/\/\S+\/ui\/cases\/([0-9a-f-]{36}))#key=(\S+)/.exec(demo.stdout);
+  if (!printed)
+    throw new Error(`chaintrail demo printed no case URL:\n${demo.stdout.slice(-2000)}`);
+  const [, demoCaseUrl, caseId, key] = printed;
+  const caseName =
+    /Simulated Bybit theft \([^)]*\)/.exec(demo.stdout)?.[0] ?? 'Simulated Bybit theft';
+
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [CLI, 'serve', '--db', db, '--port', '0', '--json'],
+    {
+      env: { ...process.env, CHAINTRAIL_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const lines = createInterface({ input: child.stdout! });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error('chaintrail serve did not start')),
+      SERVER_START_TIMEOUT_MS,
+    );
+    child.once('exit', (code) => reject(new Error(`chaintrail serve exited with ${code}`)));
+    lines.on('line', (line) => {
+      if (!line.startsWith('{')) return;
+      clearTimeout(timer);
+      resolve((JSON.parse(line) as { url: string }).url);
+    });
+  });
+  return {
+    url,
+    key: key!,
+    caseId: caseId!,
+    caseName,
+    demoCaseUrl: demoCaseUrl!,
+    truth: JSON.parse(fs.readFileSync(truthFile, 'utf8')) as SimulationTruth,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Launches Debian's Chromium, or fails saying how to install it. */
+export async function launchChromium(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM_PATH))
+    throw new Error(
+      `Chromium not found at ${CHROMIUM_PATH}: install it (Debian: apt-get install -y chromium) or set CHROMIUM_PATH`,
+    );
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+/** A page whose console errors and uncaught exceptions are collected, to assert there are none. */
+export async function openPage(
+  browser: Browser,
+  options: { width: number; height: number; theme: 'light' | 'dark' },
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({
+    viewport: { width: options.width, height: options.height },
+    colorScheme: options.theme,
+    acceptDownloads: true,
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console error: ${m.text()}`);
+  });
+  return { context, page, errors };
+}
+
+/** Writes a full-page screenshot named `name` and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
