@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
@@ -81,22 +82,61 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-type Load = { rps: number; p50: number; p99: number; errors: number; requests: number };
+type Load = {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  requests: number;
+  /** CPU microseconds per request: the server's process (null off Linux) and the load generator. */
+  serverCpuUs: number | null;
+  loadCpuUs: number;
+};
 
-async function load(options: autocannon.Options, seconds: number): Promise<Load> {
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux). */
+const CLOCK_TICKS_PER_S = 100;
+
+/** CPU seconds a process has used (user + system), from /proc; null where there is none. */
+function processCpuSeconds(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces, so split after its closing paren).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
+  } catch {
+    return null;
+  }
+}
+
+async function load(
+  options: autocannon.Options,
+  seconds: number,
+  serverPid: number | undefined,
+): Promise<Load> {
+  const serverBefore = processCpuSeconds(serverPid);
+  const loadBefore = process.cpuUsage();
   const r = await autocannon({ ...options, connections: CONNECTIONS, duration: seconds });
+  const loadCpu = process.cpuUsage(loadBefore);
+  const serverAfter = processCpuSeconds(serverPid);
+  const requests = Math.max(1, r.requests.total);
   return {
     rps: r.requests.total / seconds,
     p50: r.latency.p50,
     p99: r.latency.p99,
     errors: r.errors + r.timeouts + r.non2xx,
     requests: r.requests.total,
+    serverCpuUs:
+      serverBefore === null || serverAfter === null
+        ? null
+        : ((serverAfter - serverBefore) * 1e6) / requests,
+    loadCpuUs: (loadCpu.user + loadCpu.system) / requests,
   };
 }
 
-async function measure(options: autocannon.Options): Promise<Load> {
-  await load(options, WARMUP_S);
-  return load(options, DURATION_S);
+async function measure(options: autocannon.Options, serverPid: number | undefined): Promise<Load> {
+  await load(options, WARMUP_S, serverPid);
+  return load(options, DURATION_S, serverPid);
 }
 
 async function run(ctx: BenchmarkContext) {
@@ -143,25 +183,34 @@ async function run(ctx: BenchmarkContext) {
     ctx.log(`  POST /v1/screen at ${api.url}: ${CONNECTIONS} connections, ${DURATION_S} s ...`);
     bodies = depositAddresses().map((a) => JSON.stringify({ addresses: [a] }));
     let next = 0;
-    screenLoad = await measure({
-      url: `${api.url}/v1/screen`,
-      method: 'POST',
-      headers,
-      requests: [
-        {
-          setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }),
-        },
-      ],
-    });
+    screenLoad = await measure(
+      {
+        url: `${api.url}/v1/screen`,
+        method: 'POST',
+        headers,
+        requests: [
+          {
+            setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }),
+          },
+        ],
+      },
+      api.child.pid,
+    );
     ctx.log(`  POST /v1/screen, a sanctioned address every time (the largest answer) ...`);
-    hitLoad = await measure({
-      url: `${api.url}/v1/screen`,
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ addresses: [SANCTIONED] }),
-    });
+    hitLoad = await measure(
+      {
+        url: `${api.url}/v1/screen`,
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ addresses: [SANCTIONED] }),
+      },
+      api.child.pid,
+    );
     ctx.log(`  GET /v1/address/{address} (Chainalysis shape) ...`);
-    chainalysisLoad = await measure({ url: `${api.url}/v1/address/${SANCTIONED}`, headers });
+    chainalysisLoad = await measure(
+      { url: `${api.url}/v1/address/${SANCTIONED}`, headers },
+      api.child.pid,
+    );
     // The mean answer of the deposit stream, for the bare route below to answer as much.
     let total = 0;
     for (const body of bodies) {
@@ -179,24 +228,29 @@ async function run(ctx: BenchmarkContext) {
   let sameSizeLoad: Load;
   try {
     ctx.log(`  hello-world at ${hello.url}: ${CONNECTIONS} connections, ${DURATION_S} s ...`);
-    helloLoad = await measure({ url: `${hello.url}/` });
+    helloLoad = await measure({ url: `${hello.url}/` }, hello.child.pid);
     ctx.log(`  bare POST answering ${answerBytes} bytes ...`);
     let nextSame = 0;
-    sameSizeLoad = await measure({
-      url: `${hello.url}/same-size`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      requests: [
-        {
-          setupRequest: (request) => ({ ...request, body: bodies[nextSame++ % bodies.length] }),
-        },
-      ],
-    });
+    sameSizeLoad = await measure(
+      {
+        url: `${hello.url}/same-size`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        requests: [
+          {
+            setupRequest: (request) => ({ ...request, body: bodies[nextSame++ % bodies.length] }),
+          },
+        ],
+      },
+      hello.child.pid,
+    );
   } finally {
     await stop(hello.child);
   }
+  const cpu = (l: Load) =>
+    `; CPU per request: server ${l.serverCpuUs === null ? 'n/a' : `${l.serverCpuUs.toFixed(1)} µs`}, load generator ${l.loadCpuUs.toFixed(1)} µs`;
   const line = (name: string, l: Load) =>
-    `${name}: ${Math.round(l.rps).toLocaleString('en-US')} req/s, p50 ${l.p50} ms, p99 ${l.p99} ms, ${l.errors} errors of ${l.requests.toLocaleString('en-US')} requests`;
+    `${name}: ${Math.round(l.rps).toLocaleString('en-US')} req/s, p50 ${l.p50} ms, p99 ${l.p99} ms, ${l.errors} errors of ${l.requests.toLocaleString('en-US')} requests${cpu(l)}`;
   const p99Ok = screenLoad.p99 < TARGET_P99_MS;
   return {
     reference: {
@@ -223,6 +277,7 @@ async function run(ctx: BenchmarkContext) {
       line('GET /v1/address/{address}', chainalysisLoad),
       `p99 of POST /v1/screen ${screenLoad.p99} ms (target < ${TARGET_P99_MS} ms: ${p99Ok ? 'met' : 'NOT met'}); errors ${screenLoad.errors} (target 0: ${screenLoad.errors === 0 ? 'met' : 'NOT met'})`,
       `load generator (autocannon) in this process, each server in its own process; ${CONNECTIONS} connections, ${DURATION_S} s after ${WARMUP_S} s of warm-up`,
+      `both share ${os.availableParallelism()} cores: a server's throughput is bounded by its own CPU per request plus the load generator's (the sum per request, over the cores)`,
     ],
   };
 }
