@@ -1,0 +1,159 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+import {
+  type DemoServer,
+  launchChromium,
+  openPage,
+  screenshot,
+  startDemoServer,
+} from './harness.ts';
+
+/** On OFAC's SDN list (Lazarus Group): screening must say sanctioned. */
+const OFAC_ADDRESS = '0x098B716B8Aaf21512996dC57EB0615e2383E2f96';
+/** Amounts of the freeze list must equal the simulator's truth within this share. */
+const AMOUNT_TOLERANCE = 0.001;
+const ETH_DECIMALS = 18;
+
+/** "1,234.5678 ETH" as 1234.5678. */
+function parseEth(text: string): number {
+  const match = /(-?[\d,]+(?:\.\d+)?)\s*ETH/.exec(text);
+  if (!match) throw new Error(`no ETH amount in "${text}"`);
+  return Number(match[1]!.replace(/,/g, ''));
+}
+
+describe('the web UI on the demo data, in Chromium', () => {
+  const dir = makeTempDir('chaintrail-e2e-');
+  let server: DemoServer;
+  let browser: Browser;
+  const shots: string[] = [];
+
+  beforeAll(async () => {
+    server = await startDemoServer(dir.path);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    dir.cleanup();
+    if (shots.length) console.log(`screenshots:\n${shots.map((s) => `  ${s}`).join('\n')}`);
+  });
+
+  /** The case URL `chaintrail demo` printed, on the test server's port, signed in by its fragment. */
+  const caseUrl = () =>
+    `${server.demoCaseUrl.replace(/^http:\/\/[^/]+/, server.url)}#key=${server.key}`;
+
+  it('opens the simulated Bybit case, expands the exploiter, runs a haircut trace, shows the right freeze list, and saves and reopens the case', async () => {
+    const { page, errors, context } = await openPage(browser, {
+      width: 1280,
+      height: 800,
+      theme: 'light',
+    });
+    try {
+      await page.goto(caseUrl());
+      await page.getByRole('heading', { name: server.caseName }).waitFor();
+      // The key came in the fragment and left the address bar.
+      expect(page.url()).not.toContain('#key=');
+      shots.push(await screenshot(page, 'case-graph-1280-light'));
+
+      // Expand the exploiter: find it in the node list, select it, expand its counterparties.
+      const exploiter = server.truth.scenarios[0]!.attackerAddresses.find(
+        (a) => a.role === 'exploiter',
+      )!.address;
+      const nodeButtons = page.getByRole('button', { name: /0x[0-9a-f]{40}/i });
+      await page.getByLabel('Find node').fill(exploiter);
+      await page
+        .getByRole('button', { name: new RegExp(exploiter, 'i') })
+        .first()
+        .click();
+      await page.getByLabel('Find node').fill('');
+      const before = await nodeButtons.count();
+      await page.getByRole('button', { name: 'Expand', exact: true }).click();
+      await page.waitForFunction(
+        (n) =>
+          [...document.querySelectorAll('button')].filter((b) =>
+            /0x[0-9a-f]{40}/i.test(b.getAttribute('aria-label') ?? b.textContent ?? ''),
+          ).length > n,
+        before,
+      );
+      shots.push(await screenshot(page, 'case-graph-expanded-1280-light'));
+
+      // A haircut trace of the theft, from the graph's trace form; its progress shows, then ends.
+      await page.getByLabel('Policy').selectOption('haircut');
+      await page.getByRole('button', { name: 'Run trace' }).click();
+      await page.getByRole('progressbar', { name: 'Trace progress' }).waitFor();
+      await page
+        .getByRole('progressbar', { name: 'Trace progress' })
+        .waitFor({ state: 'detached' });
+      await page.getByText('unsaved changes').waitFor();
+
+      // The freeze list: per exchange, the value that the simulator's truth says arrived there.
+      await page.getByRole('tab', { name: 'Where the money is' }).click();
+      await page.getByRole('heading', { name: 'Freeze list' }).waitFor();
+      const truthByExchange = new Map<string, number>();
+      for (const e of server.truth.scenarios[0]!.endpoints)
+        if (e.category === 'deposit_wallet' && e.asset === 'native')
+          truthByExchange.set(
+            e.entity!,
+            (truthByExchange.get(e.entity!) ?? 0) + Number(e.amount) / 10 ** ETH_DECIMALS,
+          );
+      expect(truthByExchange.size).toBeGreaterThan(1);
+      const freeze = page.getByRole('table', { name: 'Freeze list' });
+      for (const [exchange, amount] of truthByExchange) {
+        const total = freeze.getByRole('row', { name: new RegExp(`^${exchange}\\b.*total`, 'i') });
+        const shown = parseEth(await total.first().innerText());
+        expect(
+          Math.abs(shown - amount) / amount,
+          `${exchange}: ${shown} vs ${amount}`,
+        ).toBeLessThan(AMOUNT_TOLERANCE);
+      }
+      shots.push(await screenshot(page, 'case-money-1280-light'));
+      await page.getByRole('tab', { name: 'Dashboard' }).click();
+      await page.getByRole('heading', { name: 'Incident dashboard' }).waitFor();
+      shots.push(await screenshot(page, 'case-dashboard-1280-light'));
+
+      // Save, reopen: the new trace and the expanded graph come back.
+      await page.getByRole('button', { name: 'Save case' }).click();
+      await page.getByText(/Saved at/).waitFor();
+      const saved = await nodeCountAfterReload(page);
+      expect(saved).toBeGreaterThan(before);
+      await page.getByRole('tab', { name: 'Where the money is' }).click();
+      await page.getByRole('table', { name: 'Freeze list' }).waitFor();
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  async function nodeCountAfterReload(page: Page): Promise<number> {
+    await page.reload();
+    await page.getByRole('heading', { name: server.caseName }).waitFor();
+    await page.getByRole('tab', { name: 'Graph' }).click();
+    await page.getByLabel('Find node').waitFor();
+    return page.getByRole('button', { name: /0x[0-9a-f]{40}/i }).count();
+  }
+
+  it('screens an OFAC-listed address and shows it sanctioned', async () => {
+    const { page, errors, context } = await openPage(browser, {
+      width: 1280,
+      height: 800,
+      theme: 'light',
+    });
+    try {
+      await page.goto(`${server.url}/ui/screen#key=${server.key}`);
+      await page
+        .getByLabel('Addresses')
+        .fill(`${OFAC_ADDRESS}\n0x0000000000000000000000000000000000000001`);
+      await page.getByRole('button', { name: 'Screen', exact: true }).click();
+      const results = page.getByRole('table', { name: 'Screening results' });
+      const listed = results.getByRole('row', { name: new RegExp(OFAC_ADDRESS, 'i') });
+      await listed.getByText('Sanctioned', { exact: true }).waitFor();
+      const clean = results.getByRole('row', { name: /0x0{39}1/i });
+      expect(await clean.getByText('Sanctioned', { exact: true }).count()).toBe(0);
+      shots.push(await screenshot(page, 'screening-1280-light'));
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
