@@ -6,7 +6,7 @@ import { defineConfig } from 'vite';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 // The UI is served by `chaintrail serve` under /ui/ (src/api/ui.ts) from dist/web, beside the CLI's
-// bundle. `npm run dev:web` proxies the API to a `chaintrail serve` on port 8080.
+// bundle. `npm run dev:web` proxies the API to a `chaintrail serve` on port 8787 (its default).
 export default defineConfig({
   root: here,
   base: '/ui/',
@@ -19,8 +19,8 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      '/v1': 'http://127.0.0.1:8080',
-      '/api': 'http://127.0.0.1:8080',
+      '/v1': 'http://127.0.0.1:8787',
+      '/api': 'http://127.0.0.1:8787',
     },
   },
 });
