@@ -1,0 +1,43 @@
+import type { TraceEndpoint, TraceResult } from '../../../api/types.ts';
+import { bucketOf, type Bucket } from './buckets.ts';
+import { endpointMeasure, type Valuation } from './valuation.ts';
+
+/** An endpoint with its value in the valuation's measure. */
+export type MeasuredEndpoint = TraceEndpoint & { measure: number };
+
+/**
+ * The endpoints of one bucket (bridged, mixers, still held, …), largest share first.
+ *
+ * @example
+ * endpointsIn(result, valuation, 'bridged')[0].destination; // { chain: 'bitcoin', address: 'bc1q…' }
+ */
+export function endpointsIn(
+  result: TraceResult,
+  valuation: Valuation,
+  bucket: Bucket,
+): MeasuredEndpoint[] {
+  return result.endpoints
+    .filter((e) => bucketOf(e.category) === bucket)
+    .map((e) => ({ ...e, measure: endpointMeasure(valuation, e) }))
+    .sort((a, b) => b.share - a.share);
+}
+
+/** Bridged endpoints by destination chain: how much left for each chain, for the investigator to follow. */
+export function bridgedByChain(
+  bridged: readonly MeasuredEndpoint[],
+): { chain: string | null; count: number; share: number; measure: number }[] {
+  const by = new Map<
+    string,
+    { chain: string | null; count: number; share: number; measure: number }
+  >();
+  for (const e of bridged) {
+    const chain = e.destination?.chain ?? null;
+    const key = chain ?? '';
+    const row = by.get(key) ?? { chain, count: 0, share: 0, measure: 0 };
+    row.count += 1;
+    row.share += e.share;
+    row.measure += e.measure;
+    by.set(key, row);
+  }
+  return [...by.values()].sort((a, b) => b.share - a.share);
+}

@@ -1,0 +1,80 @@
+import type { TraceResult } from '../../../api/types.ts';
+import { arrivalsOf } from './arrivals.ts';
+import { bucketOf, type Bucket } from './buckets.ts';
+import { endpointMeasure, measureOfShare, type Valuation } from './valuation.ts';
+
+export type FigureKey = 'stolen' | 'traced' | Bucket | 'untraced';
+
+/** One headline number of an incident: its share of the stolen value and that share's measure. */
+export type Figure = {
+  key: FigureKey;
+  label: string;
+  share: number;
+  measure: number;
+  /** Endpoints counted (null for stolen and untraced). */
+  endpoints: number | null;
+  /** Unix seconds of the first and last arrival of its value (null when none is known). */
+  first: number | null;
+  last: number | null;
+};
+
+const LABELS: Record<FigureKey, string> = {
+  stolen: 'Stolen',
+  traced: 'Traced',
+  exchanges: 'At exchanges (freezable)',
+  instant: 'Instant exchanges',
+  bridged: 'Bridged',
+  mixed: 'Mixed',
+  held: 'Still held',
+  other: 'Other endpoints',
+  untraced: 'Untraced',
+};
+
+const SHOWN: readonly Bucket[] = ['exchanges', 'instant', 'bridged', 'mixed', 'held'];
+
+/**
+ * The incident's headline numbers: stolen, traced, and per bucket (at exchanges, instant
+ * exchanges, bridged, mixed, still held, other when any) and untraced, each as a share of the
+ * stolen value and in the valuation's measure, with when its value arrived.
+ *
+ * @example
+ * incidentFigures(result, valuation).find((f) => f.key === 'exchanges')?.share; // 0.0934
+ */
+export function incidentFigures(result: TraceResult, valuation: Valuation): Figure[] {
+  const into = arrivalsOf(result);
+  const { traced, untraced } = result.summary;
+  const figure = (key: FigureKey, share: number, endpoints: number | null): Figure => ({
+    key,
+    label: LABELS[key],
+    share,
+    measure: measureOfShare(valuation, share),
+    endpoints,
+    first: null,
+    last: null,
+  });
+  const stolen = figure('stolen', traced + untraced, null);
+  const tracedFigure = figure('traced', traced, result.endpoints.length);
+  const byBucket = new Map<Bucket, Figure>();
+  for (const b of SHOWN) byBucket.set(b, figure(b, 0, 0));
+  const seen = (f: Figure, time: number) => {
+    f.first = f.first === null ? time : Math.min(f.first, time);
+    f.last = f.last === null ? time : Math.max(f.last, time);
+  };
+  for (const e of result.endpoints) {
+    const b = bucketOf(e.category);
+    let f = byBucket.get(b);
+    if (!f) byBucket.set(b, (f = figure(b, 0, 0)));
+    f.share += e.share;
+    f.measure += endpointMeasure(valuation, e);
+    f.endpoints! += 1;
+    for (const edge of into(e)) {
+      seen(f, edge.time);
+      seen(tracedFigure, edge.time);
+    }
+  }
+  for (const edge of result.edges) if (edge.hop === 1) seen(stolen, edge.time);
+  const buckets = [...SHOWN, 'other' as const]
+    .map((b) => byBucket.get(b))
+    .filter((f): f is Figure => f !== undefined);
+  return [stolen, tracedFigure, ...buckets, figure('untraced', untraced, null)];
+}
