@@ -126,6 +126,8 @@ export async function openPage(
   const context = await browser.newContext({
     viewport: { width: options.width, height: options.height },
     colorScheme: options.theme,
+    // Charts then draw at once instead of animating, so a screenshot shows them whole.
+    reducedMotion: 'reduce',
     acceptDownloads: true,
   });
   const page = await context.newPage();

@@ -156,4 +156,65 @@ describe('the web UI on the demo data, in Chromium', () => {
       await context.close();
     }
   });
+
+  // Every page, at a laptop's 1280x800 in the light theme and at a phone's 390 px in the dark one:
+  // it renders its heading without a console error, and its screenshot is written.
+  it('renders every page at 1280x800 (light) and 390x844 (dark)', async () => {
+    const scenario = server.truth.scenarios[0]!;
+    const exploiter = scenario.attackerAddresses.find((a) => a.role === 'exploiter')!.address;
+    const theftTx = (scenario as unknown as { theftTransactions: string[] }).theftTransactions[0]!;
+    const pages: { name: string; path: string; heading: string | RegExp }[] = [
+      { name: 'home', path: '/ui/', heading: /chaintrail|search/i },
+      { name: 'search-label', path: '/ui/search?q=Exchange', heading: /Search results/ },
+      {
+        name: 'address',
+        path: `/ui/address/anvil/${exploiter}`,
+        heading: new RegExp(exploiter, 'i'),
+      },
+      { name: 'transaction', path: `/ui/tx/anvil/${theftTx}`, heading: 'Decoded events' },
+      { name: 'screening', path: '/ui/screen', heading: 'Screening' },
+      { name: 'cases', path: '/ui/cases', heading: 'Cases' },
+      {
+        name: 'case-graph',
+        path: `/ui/cases/${server.caseId}?view=graph`,
+        heading: server.caseName,
+      },
+      { name: 'case-money', path: `/ui/cases/${server.caseId}?view=money`, heading: 'Freeze list' },
+      {
+        name: 'case-dashboard',
+        path: `/ui/cases/${server.caseId}?view=dashboard`,
+        heading: 'Incident dashboard',
+      },
+      {
+        name: 'case-notes',
+        path: `/ui/cases/${server.caseId}?view=notes`,
+        heading: server.caseName,
+      },
+      { name: 'alerts', path: '/ui/alerts', heading: 'Alerts' },
+    ];
+    for (const view of [
+      { width: 1280, height: 800, theme: 'light' as const },
+      { width: 390, height: 844, theme: 'dark' as const },
+    ]) {
+      const { page, errors, context } = await openPage(browser, view);
+      try {
+        // Sign in once per browser context; the key stays in its local storage.
+        await page.goto(`${server.url}/ui/#key=${server.key}`);
+        await page.getByRole('button', { name: 'Sign out' }).waitFor();
+        for (const p of pages) {
+          await page.goto(`${server.url}${p.path}`);
+          await page.getByRole('heading', { name: p.heading }).first().waitFor();
+          // Charts and the graph draw after their data arrives; the alerts page keeps its event
+          // stream open, so it is ready when the stream is live.
+          if (p.name === 'alerts')
+            await page.getByTestId('live-status').getByText('Live').waitFor();
+          else await page.waitForLoadState('networkidle');
+          shots.push(await screenshot(page, `${p.name}-${view.width}-${view.theme}`));
+          expect(errors, `${p.name} at ${view.width} px`).toEqual([]);
+        }
+      } finally {
+        await context.close();
+      }
+    }
+  });
 });
