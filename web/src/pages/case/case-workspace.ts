@@ -3,6 +3,8 @@ import type { InvestigationCase, TaintPolicy, TraceJob, TraceResult } from '../.
 /** What a trace run from the case page asks for (the body of `POST /v1/traces`). */
 export type TraceRequest = {
   seeds: string[];
+  /** The chain of the seeds (0x addresses and hashes are ethereum's unless it says otherwise). */
+  chain?: string;
   policy: TaintPolicy;
   direction: 'forward' | 'backward';
   maxHops: number;

@@ -1,6 +1,770 @@
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useSession, type Session } from '../../api/session.tsx';
+import { Empty, ErrorView, Loading } from '../../components/states.tsx';
+import { classifyQuery, shortAddress } from '../../lib/format.ts';
 import type { CaseWorkspace } from './case-workspace.ts';
+import { BIG_GRAPH, GraphCanvas, type CanvasEvents } from './graph/canvas.ts';
+import { deriveView, type DerivedGraph } from './graph/derive.ts';
+import { buildGraphml, download, fileStem } from './graph/export.ts';
+import { FiltersForm, Legend } from './graph/filters.tsx';
+import { columnPositions, type Point } from './graph/layout.ts';
+import {
+  addCounterparties,
+  addressSeeds,
+  applyLabel,
+  isPseudo,
+  mergeTrace,
+  parseSavedState,
+  seedGraph,
+  type CounterpartiesAnswer,
+  type GraphFilters,
+  type GraphState,
+} from './graph/model.ts';
+import { NodeList } from './graph/node-list.tsx';
+import { SidePanel, type AddressLabel, type PathInfo } from './graph/side-panel.tsx';
+import { TraceForm } from './graph/trace-form.tsx';
+import './graph/graph.css';
 
-/** Placeholder of the investigation graph. */
-export function GraphView(_props: { workspace: CaseWorkspace }) {
-  return <p className="state">The graph is not built yet.</p>;
+/** Counterparties fetched per asset and direction when a node is expanded. */
+const EXPAND_LIMIT = 100;
+/** New addresses whose labels are looked up right after an expansion (the rest on selection). */
+const LABEL_LOOKUPS = 40;
+/** The force-directed layout is offered up to this many nodes; it is too slow beyond. */
+const COSE_MAX = 300;
+/** Saves to the case draft wait this long after the last change (drags come in bursts). */
+const PERSIST_DELAY = 800;
+
+type Init = { status: 'loading' } | { status: 'error'; error: Error } | { status: 'ready' };
+type LayoutChoice = 'columns' | 'breadthfirst' | 'cose';
+
+/**
+ * The graph with every node where it now is: drawn nodes at their place on the canvas, folded ones
+ * at their aggregate, hidden ones in their hop column. Dragging a node or running a free layout
+ * fixes positions like this, and the layout becomes `free`.
+ */
+function freeze(state: GraphState, view: DerivedGraph, moved: Map<string, Point>): GraphState {
+  const at = columnPositions(state);
+  for (const n of view.nodes) {
+    at.set(n.id, { x: n.x, y: n.y });
+    for (const m of n.group?.members ?? []) at.set(m, { x: n.x, y: n.y });
+  }
+  for (const [id, p] of moved) at.set(id, p);
+  return {
+    ...state,
+    layout: 'free',
+    nodes: state.nodes.map((n) => {
+      const p = at.get(n.id);
+      return p ? { ...n, x: Math.round(p.x), y: Math.round(p.y) } : n;
+    }),
+  };
+}
+
+/**
+ * The state as saved and exported: in the column layout, with the places the columns gave, so the
+ * file says where everything was drawn (the view recomputes them on load anyway).
+ */
+function snapshot(state: GraphState, view: DerivedGraph | null): GraphState {
+  if (state.layout !== 'columns' || !view) return state;
+  return { ...freeze(state, view, new Map()), layout: 'columns' };
+}
+
+/**
+ * The chain of a case's seed address: its form tells Bitcoin and Tron; an EVM address is looked up
+ * on each chain the store knows (the demo's `anvil`, then `ethereum`) until one has transfers.
+ */
+async function seedChain(session: Session, address: string): Promise<string> {
+  const kind = classifyQuery(address);
+  if (kind.kind === 'address') return kind.chain;
+  const chains = [...new Set([...session.chains, 'anvil', 'ethereum'])];
+  let answered: string | null = null;
+  let lastError: Error | null = null;
+  for (const chain of chains) {
+    try {
+      const s = await session.api.get<{ transfers: number }>(
+        `/v1/addresses/${encodeURIComponent(chain)}/${encodeURIComponent(address)}`,
+      );
+      if (s.transfers > 0) return chain;
+      answered ??= chain;
+    } catch (error) {
+      lastError = error as Error;
+    }
+  }
+  if (answered) return answered;
+  throw lastError ?? new Error(`No chain knows ${address}`);
+}
+
+/** Runs `work` over `items`, at most `limit` at a time. */
+async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/**
+ * The investigation graph of a case: built from its latest trace (or saved state, or its seeds),
+ * expanded through counterparties, filtered, folded, annotated, traced further and exported. The
+ * canvas is cytoscape; a searchable node list and a side panel make every action reachable by
+ * keyboard. Its state (nodes, positions, expansions, filters) is saved with the case as `graph`.
+ */
+export function GraphView(props: { workspace: CaseWorkspace }) {
+  const { workspace } = props;
+  const session = useSession();
+  const { api } = session;
+  const [model, setModel] = useState<GraphState | null>(null);
+  const modelRef = useRef<GraphState | null>(null);
+  const [init, setInit] = useState<Init>({ status: 'loading' });
+  const [initTick, setInitTick] = useState(0);
+  const [fitTick, setFitTick] = useState(0);
+  const [canvasTick, setCanvasTick] = useState(0);
+  const [focusId, setFocusId] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [path, setPath] = useState<PathInfo>(null);
+  const [expanding, setExpanding] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<{ error: Error; retry: () => void } | null>(null);
+  const [layoutChoice, setLayoutChoice] = useState<LayoutChoice>('columns');
+  const [exporting, setExporting] = useState(false);
+  const containerRef = useRef<HTMLDivElement | null>(null);
+  const canvasRef = useRef<GraphCanvas | null>(null);
+  const viewportRef = useRef<{ zoom: number; pan: { x: number; y: number } } | null>(null);
+  const workspaceRef = useRef(workspace);
+  const persistTimer = useRef(0);
+  const persistPending = useRef(false);
+  const afterSync = useRef<((canvas: GraphCanvas) => void) | null>(null);
+
+  useEffect(() => {
+    workspaceRef.current = workspace;
+  }, [workspace]);
+
+  const flush = useCallback(() => {
+    window.clearTimeout(persistTimer.current);
+    if (!persistPending.current || !modelRef.current) return;
+    persistPending.current = false;
+    workspaceRef.current.setGraph(snapshot(modelRef.current, derivedRef.current));
+  }, []);
+
+  /** Makes `next` the graph; `persist` saves it to the case draft (debounced), `fit` frames it. */
+  const commit = useCallback(
+    (next: GraphState, options: { persist?: boolean; fit?: boolean } = {}) => {
+      modelRef.current = next;
+      setModel(next);
+      if (options.fit) setFitTick((t) => t + 1);
+      if (options.persist !== false) {
+        persistPending.current = true;
+        window.clearTimeout(persistTimer.current);
+        persistTimer.current = window.setTimeout(flush, PERSIST_DELAY);
+      }
+    },
+    [flush],
+  );
+  // Leaving the tab keeps the last change.
+  useEffect(() => flush, [flush]);
+
+  // Build once (saved state, else the trace, else the seeds); merge every newer trace.
+  const traceId = workspace.trace?.job.id ?? null;
+  useEffect(() => {
+    const ws = workspaceRef.current;
+    const keep = (id: string) => !!ws.annotations[id];
+    const current = modelRef.current;
+    const fromTrace = (base: GraphState | null, persist: boolean) => {
+      const next = mergeTrace(base, ws.trace!.job.id, ws.trace!.result, ws.case.seeds, keep);
+      commit(next, { persist, fit: true });
+    };
+    if (current) {
+      if (ws.trace && current.traceId !== ws.trace.job.id) {
+        fromTrace(current, true);
+        setPath(null);
+        setLayoutChoice('columns');
+        setMessage(
+          `Trace ${ws.trace.job.id.slice(0, 8)} merged: ${ws.trace.result.nodes.length} addresses, ${ws.trace.result.edges.length} transfers.`,
+        );
+      }
+      return;
+    }
+    const saved = parseSavedState(ws.graph);
+    if (saved) {
+      if (ws.trace && saved.traceId !== ws.trace.job.id) fromTrace(saved, true);
+      else commit(saved, { persist: false, fit: true });
+      setInit({ status: 'ready' });
+      return;
+    }
+    if (ws.trace) {
+      fromTrace(null, false);
+      setInit({ status: 'ready' });
+      return;
+    }
+    const seeds = addressSeeds(ws.case.seeds);
+    if (!seeds.length) {
+      commit(seedGraph([], session.chains[0] ?? 'ethereum'), { persist: false });
+      setInit({ status: 'ready' });
+      return;
+    }
+    let live = true;
+    setInit({ status: 'loading' });
+    Promise.all(seeds.map((address) => seedChain(session, address))).then(
+      (chains) => {
+        if (!live) return;
+        const located = seeds.map((address, i) => ({ chain: chains[i]!, address }));
+        commit(seedGraph(located, chains[0]!), { persist: false, fit: true });
+        setInit({ status: 'ready' });
+      },
+      (error: Error) => live && setInit({ status: 'error', error }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [traceId, initTick, commit, session]);
+
+  const derived = useMemo<DerivedGraph | null>(
+    () => (model ? deriveView(model, workspace.annotations, session.asset) : null),
+    [model, workspace.annotations, session.asset],
+  );
+  const derivedRef = useRef(derived);
+  useEffect(() => {
+    derivedRef.current = derived;
+  }, [derived]);
+
+  const byId = useMemo(() => new Map(model?.nodes.map((n) => [n.id, n]) ?? []), [model]);
+  const shownIds = useMemo(() => new Set(derived?.nodes.map((n) => n.id) ?? []), [derived]);
+  const hiddenWhy = useCallback(
+    (id: string) =>
+      derived?.groupOf.has(id) ? 'folded' : shownIds.has(id) ? null : 'hidden by filters',
+    [derived, shownIds],
+  );
+
+  // Handlers the canvas calls, through a ref so the canvas is not rebuilt when they change.
+  const handlers = useRef<CanvasEvents>({
+    onFocus: () => undefined,
+    onSelection: () => undefined,
+    onExpand: () => undefined,
+    onMoved: () => undefined,
+  });
+
+  const expand = useCallback(
+    async (id: string) => {
+      const m = modelRef.current;
+      if (!m) return;
+      setActionError(null);
+      const group = derivedRef.current?.nodes.find((n) => n.id === id)?.group;
+      if (group) {
+        commit({ ...m, opened: [...m.opened, `${group.hub}|${group.side}`] });
+        setMessage(`Showing the ${group.members.length} folded addresses again.`);
+        setFocusId(group.hub);
+        afterSync.current = (canvas) => canvas.frame(group.hub);
+        return;
+      }
+      const node = m.nodes.find((n) => n.id === id);
+      if (!node || isPseudo(node.address)) return;
+      setExpanding(id);
+      setMessage(null);
+      try {
+        const base = `/v1/addresses/${encodeURIComponent(node.chain)}/${encodeURIComponent(node.address)}/counterparties`;
+        const answers = await Promise.all(
+          (['out', 'in'] as const).map((direction) =>
+            api.get<CounterpartiesAnswer>(base, { direction, limit: EXPAND_LIMIT }),
+          ),
+        );
+        const next = structuredClone(modelRef.current!);
+        const added = answers.flatMap((a) => addCounterparties(next, id, a));
+        commit(next);
+        const total = answers.reduce(
+          (sum, a) => sum + a.assets.reduce((s, x) => s + x.counterparties, 0),
+          0,
+        );
+        const capped = answers.some((a) => a.assets.some((x) => x.counterparties > x.flows.length));
+        const name = node.entity ?? shortAddress(node.address);
+        setMessage(
+          `${name}: ${total} counterpart${total === 1 ? 'y' : 'ies'} (per asset and direction), ${added.length} new on the graph${capped ? `; the ${EXPAND_LIMIT} largest per asset and direction loaded` : ''}.`,
+        );
+        afterSync.current = (canvas) => canvas.frame(id);
+        // Labels of the new addresses, so exchanges and mixers show their colour at once.
+        const lookups = added.slice(0, LABEL_LOOKUPS);
+        if (lookups.length) {
+          const labels = await pool(lookups, 4, (nid) => {
+            const n = next.nodes.find((x) => x.id === nid)!;
+            return api
+              .get<{ labels: AddressLabel[] }>(
+                `/v1/addresses/${encodeURIComponent(n.chain)}/${encodeURIComponent(n.address)}/labels`,
+              )
+              .then(
+                (r) => r.labels[0],
+                () => undefined,
+              );
+          });
+          const labelled = structuredClone(modelRef.current!);
+          let changed = false;
+          lookups.forEach((nid, i) => {
+            changed = applyLabel(labelled, nid, labels[i]) || changed;
+          });
+          if (changed) commit(labelled);
+        }
+      } catch (error) {
+        setActionError({ error: error as Error, retry: () => void expandRef.current(id) });
+      } finally {
+        setExpanding(null);
+      }
+    },
+    [api, commit],
+  );
+
+  const expandRef = useRef(expand);
+  useEffect(() => {
+    expandRef.current = expand;
+  }, [expand]);
+
+  const clearPath = useCallback(() => {
+    canvasRef.current?.clearPath();
+    setPath(null);
+  }, []);
+
+  const showPath = useCallback(() => {
+    const canvas = canvasRef.current;
+    const m = modelRef.current;
+    const d = derivedRef.current;
+    if (!canvas || !m || !d || !focusId) return;
+    const seeds = [
+      ...new Set(m.nodes.filter((n) => n.seed).map((n) => d.groupOf.get(n.id) ?? n.id)),
+    ];
+    if (!seeds.length) {
+      setPath({ target: focusId, nodes: null });
+      return;
+    }
+    canvas.clearPath();
+    setPath({ target: focusId, nodes: canvas.showPath(seeds, focusId) });
+  }, [focusId]);
+
+  useEffect(() => {
+    handlers.current = {
+      onFocus: (id) => {
+        setFocusId(id);
+        if (id === null) setMessage(null);
+      },
+      onSelection: setSelected,
+      onExpand: (id) => void expand(id),
+      onMoved: (moved) => {
+        const m = modelRef.current;
+        const d = derivedRef.current;
+        if (!m || !d) return;
+        const at = new Map(moved.map((p) => [p.id, { x: p.x, y: p.y }]));
+        if (m.layout === 'columns') {
+          commit(freeze(m, d, at));
+          return;
+        }
+        commit({
+          ...m,
+          nodes: m.nodes.map((n) => {
+            const p = at.get(n.id);
+            return p ? { ...n, ...p } : n;
+          }),
+        });
+      },
+    };
+  }, [expand, commit]);
+
+  // The canvas: made once the graph exists; remade when it crosses the size where the renderer's
+  // viewport options (textures while panning, hidden edges) must change.
+  const ready = model !== null;
+  const big = (derived?.nodes.length ?? 0) + (derived?.edges.length ?? 0) > BIG_GRAPH;
+  useEffect(() => {
+    if (!ready || !containerRef.current) return;
+    const canvas = new GraphCanvas(containerRef.current, big, {
+      onFocus: (id) => handlers.current.onFocus(id),
+      onSelection: (ids) => handlers.current.onSelection(ids),
+      onExpand: (id) => handlers.current.onExpand(id),
+      onMoved: (moved) => handlers.current.onMoved(moved),
+    });
+    canvasRef.current = canvas;
+    setCanvasTick((t) => t + 1);
+    return () => {
+      viewportRef.current = canvas.viewport();
+      canvas.destroy();
+      if (canvasRef.current === canvas) canvasRef.current = null;
+    };
+  }, [ready, big]);
+
+  const synced = useRef<{ canvas: GraphCanvas | null; fit: number }>({ canvas: null, fit: -1 });
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas || !derived) return;
+    canvas.sync(derived);
+    const fresh = synced.current.canvas !== canvas;
+    if (fresh && viewportRef.current && synced.current.fit === fitTick)
+      canvas.setViewport(viewportRef.current);
+    else if (fresh || synced.current.fit !== fitTick) canvas.fit();
+    synced.current = { canvas, fit: fitTick };
+    const after = afterSync.current;
+    afterSync.current = null;
+    after?.(canvas);
+  }, [derived, fitTick, canvasTick]);
+
+  // The theme toggle changes CSS variables; the canvas reads them into its stylesheet.
+  useEffect(() => {
+    const observer = new MutationObserver(() => canvasRef.current?.restyle());
+    observer.observe(document.documentElement, {
+      attributes: true,
+      attributeFilter: ['data-theme'],
+    });
+    return () => observer.disconnect();
+  }, []);
+
+  const pick = useCallback(
+    (id: string, additive: boolean) => {
+      const m = modelRef.current;
+      const d = derivedRef.current;
+      if (!m || !d) return;
+      setFocusId(id);
+      setMessage(null);
+      const visible = d.nodes.some((n) => n.id === id);
+      if (!visible) {
+        // Folded or filtered out: pin it so it shows, then select it once drawn.
+        commit({ ...m, pinned: [...new Set([...m.pinned, id])] });
+        afterSync.current = (canvas) => canvas.focus(id, additive);
+      } else canvasRef.current?.focus(id, additive);
+    },
+    [commit],
+  );
+
+  const setFilters = useCallback(
+    (filters: GraphFilters) => {
+      const m = modelRef.current;
+      if (m) commit({ ...m, filters });
+    },
+    [commit],
+  );
+
+  const onLabels = useCallback(
+    (labels: AddressLabel[]) => {
+      const m = modelRef.current;
+      if (!m || !focusId || !labels[0]) return;
+      const next = structuredClone(m);
+      // Labels found on selection refine the drawing; they are saved with the next real change.
+      if (applyLabel(next, focusId, labels[0])) commit(next, { persist: false });
+    },
+    [focusId, commit],
+  );
+
+  const applyLayout = async () => {
+    const m = modelRef.current;
+    const canvas = canvasRef.current;
+    if (!m || !canvas) return;
+    clearPath();
+    if (layoutChoice === 'columns') {
+      commit({ ...m, layout: 'columns' }, { fit: true });
+      return;
+    }
+    const positions = await canvas.layout(
+      layoutChoice,
+      m.nodes.filter((n) => n.seed).map((n) => n.id),
+    );
+    const latest = modelRef.current!;
+    const d = derivedRef.current!;
+    commit(freeze(latest, d, new Map(positions.map((p) => [p.id, { x: p.x, y: p.y }]))), {
+      fit: true,
+    });
+  };
+
+  const stem = fileStem(workspace.case.name);
+  const exportPng = () => {
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    try {
+      download(canvas.png(), `${stem}-graph.png`);
+      setMessage('PNG of the whole graph downloaded.');
+    } catch (error) {
+      setActionError({ error: error as Error, retry: exportPng });
+    }
+  };
+  const exportJson = () => {
+    if (!model) return;
+    download(
+      new Blob([JSON.stringify(snapshot(model, derived), null, 2)], { type: 'application/json' }),
+      `${stem}-graph.json`,
+    );
+    setMessage('Graph state downloaded as JSON.');
+  };
+  const exportGraphml = async () => {
+    if (!model) return;
+    setExporting(true);
+    setActionError(null);
+    try {
+      // A trace's own GraphML lists every transfer; a graph without one is exported as drawn.
+      const text = model.traceId
+        ? await api.text(`/v1/traces/${encodeURIComponent(model.traceId)}/result`, {
+            format: 'graphml',
+          })
+        : buildGraphml(snapshot(model, derived), workspace.annotations);
+      download(
+        new Blob([text], { type: 'application/graphml+xml' }),
+        `${stem}-${model.traceId ? `trace-${model.traceId.slice(0, 8)}` : 'graph'}.graphml`,
+      );
+      setMessage(
+        model.traceId
+          ? 'GraphML of the trace (every transfer, from the API) downloaded.'
+          : 'GraphML of the graph downloaded.',
+      );
+    } catch (error) {
+      setActionError({ error: error as Error, retry: () => void exportGraphml() });
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  const onCanvasKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const canvas = canvasRef.current;
+    if (!canvas || e.altKey || e.ctrlKey || e.metaKey) return;
+    const step = 80;
+    const keys: Record<string, () => void> = {
+      ArrowLeft: () => canvas.panBy(step, 0),
+      ArrowRight: () => canvas.panBy(-step, 0),
+      ArrowUp: () => canvas.panBy(0, step),
+      ArrowDown: () => canvas.panBy(0, -step),
+      '+': () => canvas.zoomBy(1.25),
+      '=': () => canvas.zoomBy(1.25),
+      '-': () => canvas.zoomBy(0.8),
+      '0': () => canvas.fit(),
+      e: () => focusId && void expand(focusId),
+      Enter: () => focusId && void expand(focusId),
+      p: () => showPath(),
+      Escape: () => {
+        clearPath();
+        canvas.clearSelection();
+        setFocusId(null);
+      },
+    };
+    const action = keys[e.key];
+    if (!action) return;
+    e.preventDefault();
+    action();
+  };
+
+  const timeRange = useMemo(() => {
+    let min = Infinity;
+    let max = -Infinity;
+    for (const e of model?.edges ?? []) {
+      if (e.first !== null) min = Math.min(min, e.first);
+      if (e.last !== null) max = Math.max(max, e.last);
+    }
+    return Number.isFinite(min) ? { min, max } : null;
+  }, [model]);
+
+  const categories = useMemo(() => {
+    const set = new Set<string>();
+    for (const n of derived?.nodes ?? []) {
+      if (n.group) continue;
+      const node = byId.get(n.id);
+      if (node) set.add(node.category ?? (node.seed ? 'seed' : 'other'));
+    }
+    return [...set].sort((a, b) => (a === 'other' ? 1 : b === 'other' ? -1 : a.localeCompare(b)));
+  }, [derived, byId]);
+
+  const selectedSet = useMemo(() => new Set(selected), [selected]);
+  const selectedNodes = useMemo(
+    () => selected.map((id) => byId.get(id)).filter((n) => n !== undefined),
+    [selected, byId],
+  );
+
+  if (init.status === 'error')
+    return (
+      <ErrorView
+        error={init.error}
+        onRetry={() => {
+          modelRef.current = null;
+          setInitTick((t) => t + 1);
+        }}
+      />
+    );
+  if (init.status === 'loading' || !model || !derived) return <Loading what="the graph" />;
+
+  const focusNode = focusId ? (byId.get(focusId) ?? null) : null;
+  const focusGroup = focusId
+    ? (derived.nodes.find((n) => n.id === focusId && n.group) ?? null)
+    : null;
+  const hub = focusGroup?.group ? byId.get(focusGroup.group.hub) : undefined;
+  const folds = derived.nodes.filter((n) => n.group).length;
+  const folded = derived.groupOf.size;
+  const visibleAddresses = derived.nodes.length - folds;
+  const empty = model.nodes.length === 0;
+
+  return (
+    <div className="gv">
+      <div className="gv-toolbar row" role="toolbar" aria-label="Graph tools">
+        <button type="button" className="ghost" onClick={() => canvasRef.current?.fit()}>
+          Fit
+        </button>
+        <button
+          type="button"
+          className="ghost"
+          aria-label="Zoom in"
+          onClick={() => canvasRef.current?.zoomBy(1.25)}
+        >
+          +
+        </button>
+        <button
+          type="button"
+          className="ghost"
+          aria-label="Zoom out"
+          onClick={() => canvasRef.current?.zoomBy(0.8)}
+        >
+          −
+        </button>
+        <label htmlFor="gv-layout" className="gv-inline-label">
+          Layout
+        </label>
+        <select
+          id="gv-layout"
+          value={layoutChoice}
+          onChange={(e) => setLayoutChoice(e.target.value as LayoutChoice)}
+        >
+          <option value="columns">Columns by hop</option>
+          <option value="breadthfirst">Breadth-first tree</option>
+          <option value="cose" disabled={derived.nodes.length > COSE_MAX}>
+            Force-directed{derived.nodes.length > COSE_MAX ? ` (up to ${COSE_MAX} nodes)` : ''}
+          </option>
+        </select>
+        <button type="button" className="ghost" onClick={() => void applyLayout()}>
+          Apply layout
+        </button>
+        <span className="spacer" />
+        <button type="button" className="ghost" onClick={exportPng} disabled={empty}>
+          Export PNG
+        </button>
+        <button type="button" className="ghost" onClick={exportJson}>
+          Export JSON
+        </button>
+        <button
+          type="button"
+          className="ghost"
+          onClick={() => void exportGraphml()}
+          disabled={exporting || empty}
+        >
+          {exporting ? 'Exporting…' : 'Export GraphML'}
+        </button>
+      </div>
+      <p className="muted gv-status" role="status">
+        {visibleAddresses.toLocaleString('en-US')} of {model.nodes.length.toLocaleString('en-US')}{' '}
+        addresses and {derived.edges.length.toLocaleString('en-US')} edges shown
+        {folded
+          ? ` · ${folded.toLocaleString('en-US')} folded into ${folds} aggregate${folds === 1 ? '' : 's'}`
+          : ''}
+        {derived.filteredOut
+          ? ` · ${derived.filteredOut.toLocaleString('en-US')} hidden by filters`
+          : ''}
+        {model.traceId ? ` · trace ${model.traceId.slice(0, 8)}` : ''}
+        {model.layout === 'free' ? ' · positions as placed' : ''}
+        {selected.length > 1 ? ` · ${selected.length} selected` : ''}
+      </p>
+      {message ? (
+        <p className="gv-message" role="status">
+          {message}
+        </p>
+      ) : null}
+      <Legend categories={categories} />
+      {actionError ? (
+        <ErrorView
+          error={actionError.error}
+          onRetry={() => {
+            const { retry } = actionError;
+            setActionError(null);
+            retry();
+          }}
+        />
+      ) : null}
+      <div className="gv-main">
+        <div className="gv-canvas-wrap">
+          <div
+            ref={containerRef}
+            className="gv-canvas"
+            role="application"
+            aria-label="Investigation graph"
+            aria-describedby="gv-keys"
+            tabIndex={0}
+            onKeyDown={onCanvasKey}
+          />
+          {empty ? (
+            <div className="gv-overlay">
+              <Empty>
+                No graph yet: the case has no address seeds and no finished trace. Run a trace from
+                its seeds below.
+              </Empty>
+            </div>
+          ) : derived.nodes.length === 0 ? (
+            <div className="gv-overlay">
+              <Empty>
+                Nothing passes the filters.{' '}
+                <button
+                  type="button"
+                  onClick={() =>
+                    setFilters({ ...model.filters, since: '', until: '', minAmount: '' })
+                  }
+                >
+                  Clear time and dust filters
+                </button>
+              </Empty>
+            </div>
+          ) : null}
+          <p id="gv-keys" className="muted gv-keys">
+            Click a node to select it, double-click to expand; Shift-drag selects several. With the
+            graph focused: arrows pan, + and − zoom, 0 fits, E expands, P shows the path from a
+            seed, Esc clears.
+          </p>
+        </div>
+        <SidePanel
+          node={focusNode}
+          group={focusGroup}
+          edges={model.edges}
+          annotation={focusId ? (workspace.annotations[focusId] ?? '') : ''}
+          hubLabel={hub ? (hub.entity ?? shortAddress(hub.address)) : null}
+          expanding={expanding !== null && expanding === focusId}
+          path={path}
+          onExpand={() => focusId && void expand(focusId)}
+          onShowPath={showPath}
+          onClearPath={clearPath}
+          onAnnotate={(text) => focusId && workspace.setAnnotation(focusId, text || null)}
+          onLabels={onLabels}
+          onUnpin={
+            focusId && model.pinned.includes(focusId)
+              ? () => commit({ ...model, pinned: model.pinned.filter((p) => p !== focusId) })
+              : null
+          }
+          folds={focusId ? derived.nodes.filter((n) => n.group?.hub === focusId) : []}
+          onUnfold={(g) => void expand(g.id)}
+          onRefold={
+            focusId && model.opened.some((o) => o.startsWith(`${focusId}|`))
+              ? () => {
+                  commit({
+                    ...model,
+                    opened: model.opened.filter((o) => !o.startsWith(`${focusId}|`)),
+                  });
+                  setMessage('Fan-out folded again.');
+                }
+              : null
+          }
+        />
+        <NodeList
+          nodes={model.nodes}
+          annotations={workspace.annotations}
+          focusId={focusId}
+          selected={selectedSet}
+          hiddenWhy={hiddenWhy}
+          onPick={pick}
+        />
+      </div>
+      <div className="gv-bottom">
+        <FiltersForm filters={model.filters} timeRange={timeRange} onChange={setFilters} />
+        <TraceForm
+          workspace={workspace}
+          selected={selectedNodes}
+          chain={model.chain}
+          onClearSelection={() => canvasRef.current?.clearSelection()}
+        />
+      </div>
+    </div>
+  );
 }

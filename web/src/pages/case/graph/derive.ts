@@ -1,0 +1,312 @@
+// What the canvas shows of the graph: the filters applied and big fan-outs folded into one
+// aggregate node each. Pure, so a 5,000-node graph is recomputed in one pass and the canvas is
+// then patched with the difference.
+import { categoryColour, shortAddress, type AssetInfo } from '../../../lib/format.ts';
+import { columnPositions } from './layout.ts';
+import { addRaw, isPseudo, wholeUnits, type GraphEdge, type GraphState } from './model.ts';
+
+export type AssetLookup = (chain: string, asset: string) => AssetInfo;
+
+/** A node as the canvas draws it. */
+export type ViewNode = {
+  id: string;
+  label: string;
+  colour: string;
+  classes: string[];
+  x: number;
+  y: number;
+  /** Aggregates only: the node whose fan-out it folds, which side, and the folded node ids. */
+  group?: { hub: string; side: 'in' | 'out'; members: string[]; summary: string };
+};
+
+/** An edge as the canvas draws it (possibly the sum of several folded into an aggregate). */
+export type ViewEdge = {
+  id: string;
+  source: string;
+  target: string;
+  label: string;
+  width: number;
+  classes: string[];
+  /** Lowest trace hop among its transfers (null for counterparty flows). */
+  hop: number | null;
+};
+
+export type DerivedGraph = {
+  nodes: ViewNode[];
+  edges: ViewEdge[];
+  /** Folded node id → the aggregate node that stands for it. */
+  groupOf: Map<string, string>;
+  /** Nodes the time and dust filters hid. */
+  filteredOut: number;
+};
+
+/** A datetime-local value (taken as UTC) or an ISO date as Unix seconds; null when empty or invalid. */
+export function parseUtc(value: string): number | null {
+  if (!value.trim()) return null;
+  const text = /[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`;
+  const ms = Date.parse(text);
+  return Number.isFinite(ms) ? Math.floor(ms / 1000) : null;
+}
+
+/** Unix seconds as a datetime-local value in UTC. */
+export function toUtcInput(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().slice(0, 16);
+}
+
+function symbolOf(info: AssetInfo, asset: string): string {
+  return info.symbol ?? (asset.length > 12 ? `${asset.slice(0, 8)}…` : asset);
+}
+
+// One formatter for thousands of labels: toLocaleString per call costs ~10 µs each.
+const LABEL_NUMBER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+const LABEL_SMALL = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 2 });
+
+/**
+ * Whole units for a canvas label, at most 2 decimals (amounts below 0.01 with 2 significant
+ * digits, so dust does not read as 0). Through a double: labels are approximate by design; the side
+ * panel shows exact amounts.
+ */
+export function labelUnits(raw: string, decimals: number | null): string {
+  const value = wholeUnits(raw, decimals);
+  if (!Number.isFinite(value)) return raw;
+  return value !== 0 && Math.abs(value) < 0.01
+    ? LABEL_SMALL.format(value)
+    : LABEL_NUMBER.format(value);
+}
+
+/** `12.5 ETH` for a raw amount of an asset. */
+export function amountText(lookup: AssetLookup, chain: string, asset: string, raw: string): string {
+  const info = lookup(chain, asset);
+  return `${labelUnits(raw, info.decimals)} ${symbolOf(info, asset)}`;
+}
+
+/** The amount that matters on an edge: what the trace found tainted, else the flow. */
+export function edgeValue(e: Pick<GraphEdge, 'amount' | 'tainted'>): string {
+  return e.tainted ?? e.amount;
+}
+
+function edgeLabel(
+  lookup: AssetLookup,
+  e: Pick<GraphEdge, 'chain' | 'asset' | 'amount' | 'tainted'>,
+  summed: boolean,
+): string {
+  const prefix = summed ? 'Σ ' : '';
+  if (e.tainted === null) return prefix + amountText(lookup, e.chain, e.asset, e.amount);
+  const whole = Number(e.tainted) >= Number(e.amount) * 0.9999;
+  return whole
+    ? `${prefix}${amountText(lookup, e.chain, e.asset, e.tainted)} tainted`
+    : `${prefix}${labelUnits(e.tainted, lookup(e.chain, e.asset).decimals)} of ${amountText(lookup, e.chain, e.asset, e.amount)} tainted`;
+}
+
+function edgeWidth(lookup: AssetLookup, e: GraphEdge): number {
+  const units = wholeUnits(edgeValue(e), lookup(e.chain, e.asset).decimals);
+  return Math.round((1 + Math.min(6, Math.log10(1 + Math.max(0, units)))) * 10) / 10;
+}
+
+/**
+ * Applies the filters and folds fan-outs. An edge passes the time filter when its transfers overlap
+ * the range (flows from counterparties carry no times and always pass) and the dust filter when its
+ * value reaches the minimum in whole units. A node stays when an edge that passed touches it, or
+ * when it is kept (seeds, annotated, pinned) or never had edges. A node with more than `fanOut`
+ * neighbours on one side keeps its largest `fanOut` and folds the rest into an aggregate node,
+ * except kept, labelled and hub nodes, unless that fan-out was opened.
+ */
+export function deriveView(
+  state: GraphState,
+  annotations: Record<string, string>,
+  lookup: AssetLookup,
+): DerivedGraph {
+  const since = parseUtc(state.filters.since);
+  const until = parseUtc(state.filters.until);
+  const min = Number(state.filters.minAmount);
+  const dust = state.filters.minAmount.trim() !== '' && Number.isFinite(min) && min > 0 ? min : 0;
+  const fanOut = Math.max(1, state.filters.fanOut);
+  const opened = new Set(state.opened);
+  const pinned = new Set(state.pinned);
+  const byId = new Map(state.nodes.map((n) => [n.id, n]));
+  const kept = (id: string) => {
+    const n = byId.get(id);
+    return !!n && (n.seed || pinned.has(id) || !!annotations[id]);
+  };
+
+  const passing: GraphEdge[] = [];
+  const hasEdges = new Set<string>();
+  for (const e of state.edges) {
+    hasEdges.add(e.from);
+    hasEdges.add(e.to);
+    if (since !== null && e.last !== null && e.last < since) continue;
+    if (until !== null && e.first !== null && e.first > until) continue;
+    if (dust && wholeUnits(edgeValue(e), lookup(e.chain, e.asset).decimals) < dust) continue;
+    passing.push(e);
+  }
+  const visible = new Set<string>();
+  for (const e of passing) {
+    visible.add(e.from);
+    visible.add(e.to);
+  }
+  for (const n of state.nodes) if (!hasEdges.has(n.id) || kept(n.id)) visible.add(n.id);
+
+  // Neighbours per side with the value that flowed, to keep the largest.
+  const sides = {
+    out: new Map<string, Map<string, number>>(),
+    in: new Map<string, Map<string, number>>(),
+  };
+  const add = (side: 'in' | 'out', a: string, b: string, value: number) => {
+    const m = sides[side].get(a) ?? sides[side].set(a, new Map()).get(a)!;
+    m.set(b, (m.get(b) ?? 0) + value);
+  };
+  for (const e of passing) {
+    if (e.from === e.to) continue;
+    const v = wholeUnits(edgeValue(e), lookup(e.chain, e.asset).decimals);
+    add('out', e.from, e.to, v);
+    add('in', e.to, e.from, v);
+  }
+  // Named services stay visible: an exchange among a peel chain's hops is the finding.
+  const labelled = (id: string) => {
+    const c = byId.get(id)?.category;
+    return !!c && c !== 'unspent';
+  };
+  const isHub = (id: string) =>
+    (sides.out.get(id)?.size ?? 0) > fanOut || (sides.in.get(id)?.size ?? 0) > fanOut;
+  const fans: { hub: string; side: 'in' | 'out'; size: number }[] = [];
+  for (const side of ['out', 'in'] as const)
+    for (const [hub, m] of sides[side]) if (m.size > fanOut) fans.push({ hub, side, size: m.size });
+  fans.sort((a, b) => b.size - a.size || a.hub.localeCompare(b.hub));
+
+  const groupOf = new Map<string, string>();
+  const groups: ViewNode[] = [];
+  const groupIndex = new Map<string, ViewNode>();
+  for (const { hub, side } of fans) {
+    if (opened.has(`${hub}|${side}`) || groupOf.has(hub)) continue;
+    const ranked = [...sides[side].get(hub)!].sort((a, b) => b[1] - a[1]);
+    const members = ranked
+      .slice(fanOut)
+      .map(([id]) => id)
+      .filter((id) => !kept(id) && !groupOf.has(id) && !isHub(id) && !labelled(id));
+    if (members.length < 2) continue;
+    const id = `group:${hub}|${side}`;
+    for (const m of members) groupOf.set(m, id);
+    const node: ViewNode = {
+      id,
+      label: '',
+      colour: categoryColour('aggregate'),
+      classes: ['aggregate'],
+      x: 0,
+      y: 0,
+      group: { hub, side, members, summary: '' },
+    };
+    let x = 0;
+    let y = 0;
+    for (const m of members) {
+      x += byId.get(m)?.x ?? 0;
+      y += byId.get(m)?.y ?? 0;
+    }
+    node.x = x / members.length;
+    node.y = y / members.length;
+    groups.push(node);
+    groupIndex.set(id, node);
+  }
+
+  // Edges: kept as they are, or summed per (source, target, asset) once an end is folded.
+  const edges: ViewEdge[] = [];
+  const summed = new Map<string, GraphEdge & { parts: number }>();
+  const hubTotals = new Map<string, Map<string, { chain: string; raw: string }>>();
+  for (const e of passing) {
+    const s = groupOf.get(e.from) ?? e.from;
+    const t = groupOf.get(e.to) ?? e.to;
+    if (s === t) continue;
+    if (s === e.from && t === e.to) {
+      const classes = [e.source === 'trace' ? 'trace' : 'flow'];
+      edges.push({
+        id: e.id,
+        source: s,
+        target: t,
+        label: edgeLabel(lookup, e, false),
+        width: edgeWidth(lookup, e),
+        classes,
+        hop: e.hop,
+      });
+      continue;
+    }
+    const group = groupIndex.get(s === e.from ? t : s);
+    if (group?.group && (e.from === group.group.hub || e.to === group.group.hub)) {
+      const totals = hubTotals.get(group.id) ?? hubTotals.set(group.id, new Map()).get(group.id)!;
+      const prev = totals.get(e.asset);
+      totals.set(e.asset, { chain: e.chain, raw: addRaw(prev?.raw ?? '0', edgeValue(e)) });
+    }
+    const id = `${s}>${t}>${e.asset}`;
+    const prev = summed.get(id);
+    if (!prev) summed.set(id, { ...e, id, from: s, to: t, parts: 1 });
+    else {
+      prev.hop = prev.hop === null ? e.hop : e.hop === null ? prev.hop : Math.min(prev.hop, e.hop);
+      prev.amount = addRaw(prev.amount, e.amount);
+      prev.tainted =
+        prev.tainted === null && e.tainted === null
+          ? null
+          : addRaw(prev.tainted ?? '0', e.tainted ?? '0');
+      prev.transfers += e.transfers;
+      prev.parts += 1;
+    }
+  }
+  for (const e of summed.values())
+    edges.push({
+      id: e.id,
+      source: e.from,
+      target: e.to,
+      label: edgeLabel(lookup, e, e.parts > 1),
+      width: edgeWidth(lookup, e),
+      classes: [e.tainted !== null ? 'trace' : 'flow', 'summed'],
+      hop: e.hop,
+    });
+
+  for (const g of groups) {
+    const totals = [...(hubTotals.get(g.id) ?? new Map<string, { chain: string; raw: string }>())];
+    totals.sort(
+      (a, b) =>
+        wholeUnits(b[1].raw, lookup(b[1].chain, b[0]).decimals) -
+        wholeUnits(a[1].raw, lookup(a[1].chain, a[0]).decimals),
+    );
+    const top = totals[0];
+    const amount = top ? amountText(lookup, top[1].chain, top[0], top[1].raw) : '';
+    const more =
+      totals.length > 1 ? ` + ${totals.length - 1} more asset${totals.length > 2 ? 's' : ''}` : '';
+    const count = g.group!.members.length;
+    g.group!.summary = `+${count} addresses${amount ? `, ${amount}${more}` : ''}`;
+    g.label = `+${count} addresses${amount ? `\n${amount}${more}` : ''}`;
+  }
+
+  const nodes: ViewNode[] = [];
+  for (const n of state.nodes) {
+    if (!visible.has(n.id) || groupOf.has(n.id)) continue;
+    const classes = ['address'];
+    if (n.seed) classes.push('seed');
+    if (n.entity) classes.push('labelled');
+    if (annotations[n.id]) classes.push('annotated');
+    if (isPseudo(n.address)) classes.push('pseudo');
+    const name = n.entity ?? (isPseudo(n.address) ? n.address : shortAddress(n.address));
+    nodes.push({
+      id: n.id,
+      label: `${annotations[n.id] ? '✎ ' : ''}${name}`,
+      colour: categoryColour(n.category ?? (n.seed ? 'seed' : null)),
+      classes,
+      x: n.x,
+      y: n.y,
+    });
+  }
+  nodes.push(...groups);
+  // Columns are laid out over what is shown, so folds and filters leave no gaps.
+  if (state.layout === 'columns') {
+    const at = columnPositions({
+      nodes: nodes.map((n) => ({ id: n.id, seed: n.classes.includes('seed') })),
+      edges: edges.map((e) => ({ from: e.source, to: e.target, hop: e.hop })),
+    });
+    for (const n of nodes) {
+      const p = at.get(n.id);
+      if (p) {
+        n.x = p.x;
+        n.y = p.y;
+      }
+    }
+  }
+  return { nodes, edges, groupOf, filteredOut: state.nodes.length - visible.size };
+}

@@ -1,0 +1,458 @@
+// The investigation graph as the case saves it: addresses, flows between them, positions, filters.
+// Pure data and functions (no React, no cytoscape) so the view can rebuild, merge and save it.
+import type { TraceResult } from '../../../api/types.ts';
+
+/** An address (or a trace's pseudo node such as `(fees)`) on the graph. */
+export type GraphNode = {
+  /** `<chain>:<address>`, as trace results name nodes; annotations are keyed by it. */
+  id: string;
+  chain: string;
+  address: string;
+  category: string | null;
+  entity: string | null;
+  seed: boolean;
+  /** Directions whose counterparties were loaded. */
+  expanded: ('in' | 'out')[];
+  x: number;
+  y: number;
+};
+
+/** Transfers from one address to another in one asset, summed. */
+export type GraphEdge = {
+  /** `<from>><to>><asset>`. */
+  id: string;
+  from: string;
+  to: string;
+  chain: string;
+  asset: string;
+  /** Raw units (an integer string, or a trace's double as a string). */
+  amount: string;
+  /** Raw units that carry taint (trace edges only). */
+  tainted: string | null;
+  transfers: number;
+  /** Lowest hop of the trace's transfers (trace edges only). */
+  hop: number | null;
+  /** Unix seconds of the first and last transfer (unknown for counterparty flows). */
+  first: number | null;
+  last: number | null;
+  source: 'trace' | 'counterparties';
+};
+
+/** What the investigator narrowed the view to. */
+export type GraphFilters = {
+  /** ISO date-times (UTC) as a datetime-local input gives them, or ''. */
+  since: string;
+  until: string;
+  /** Hide edges below this many whole units of their asset ('' for none). */
+  minAmount: string;
+  /** Collapse a node's neighbours on one side when it has more than this many. */
+  fanOut: number;
+};
+
+/**
+ * `columns`: laid out by hop over what is shown, again whenever that changes; `free`: positions as
+ * saved (after a drag, or a force-directed or tree layout).
+ */
+export type LayoutName = 'columns' | 'free';
+
+/** The graph view's saved state (the case's `graph`). */
+export type GraphState = {
+  version: 1;
+  /** The trace the graph was last built or merged from. */
+  traceId: string | null;
+  chain: string | null;
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  filters: GraphFilters;
+  /** Fan-outs (`<node id>|in` or `<node id>|out`) the investigator opened again. */
+  opened: string[];
+  /** Collapsed nodes brought back into view one by one (from the node list). */
+  pinned: string[];
+  layout: LayoutName;
+};
+
+/** Share of the traced value resting at an address for the graph to mark it unspent. */
+const UNSPENT_SHARE = 0.001;
+
+export const DEFAULT_FILTERS: GraphFilters = { since: '', until: '', minAmount: '', fanOut: 20 };
+
+/** Horizontal distance of hop columns; the vertical spacing of nodes in a column. */
+export const COLUMN_WIDTH = 240;
+export const ROW_HEIGHT = 48;
+
+export function nodeId(chain: string, address: string): string {
+  return `${chain}:${address}`;
+}
+
+export function edgeId(from: string, to: string, asset: string): string {
+  return `${from}>${to}>${asset}`;
+}
+
+/** A trace's pseudo node (`(fees)`): no address page, no counterparties. */
+export function isPseudo(address: string): boolean {
+  return address.startsWith('(');
+}
+
+/**
+ * Adds raw amounts. Integer strings add exactly; a trace's doubles (`1.5e+21`) add as numbers,
+ * which is as exact as the trace computed them.
+ */
+export function addRaw(a: string, b: string): string {
+  if (/^\d+$/.test(a) && /^\d+$/.test(b)) return (BigInt(a) + BigInt(b)).toString();
+  const sum = Number(a) + Number(b);
+  return Number.isFinite(sum) && Math.abs(sum) < 2 ** 53 ? String(Math.round(sum)) : String(sum);
+}
+
+/** Raw units as whole units (for comparing against a dust limit and ranking). */
+export function wholeUnits(raw: string, decimals: number | null): number {
+  const value = Number(raw);
+  return decimals === null ? value : value / 10 ** decimals;
+}
+
+function emptyState(): GraphState {
+  return {
+    version: 1,
+    traceId: null,
+    chain: null,
+    nodes: [],
+    edges: [],
+    filters: { ...DEFAULT_FILTERS },
+    opened: [],
+    pinned: [],
+    layout: 'columns',
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The saved state if `value` is one this view wrote (version 1), else null. Checks the shape so a
+ * hand-edited or foreign `graph` falls back to rebuilding instead of breaking the page.
+ */
+export function parseSavedState(value: unknown): GraphState | null {
+  if (!isRecord(value) || value.version !== 1) return null;
+  if (!Array.isArray(value.nodes) || !Array.isArray(value.edges)) return null;
+  const nodes: GraphNode[] = [];
+  for (const n of value.nodes) {
+    if (!isRecord(n) || typeof n.id !== 'string' || typeof n.address !== 'string') return null;
+    nodes.push({
+      id: n.id,
+      chain: typeof n.chain === 'string' ? n.chain : n.id.split(':')[0]!,
+      address: n.address,
+      category: typeof n.category === 'string' ? n.category : null,
+      entity: typeof n.entity === 'string' ? n.entity : null,
+      seed: n.seed === true,
+      expanded: Array.isArray(n.expanded)
+        ? n.expanded.filter((d): d is 'in' | 'out' => d === 'in' || d === 'out')
+        : [],
+      x: typeof n.x === 'number' ? n.x : 0,
+      y: typeof n.y === 'number' ? n.y : 0,
+    });
+  }
+  const ids = new Set(nodes.map((n) => n.id));
+  const edges: GraphEdge[] = [];
+  for (const e of value.edges) {
+    if (!isRecord(e) || typeof e.from !== 'string' || typeof e.to !== 'string') return null;
+    if (!ids.has(e.from) || !ids.has(e.to)) continue;
+    const asset = typeof e.asset === 'string' ? e.asset : 'native';
+    edges.push({
+      id: edgeId(e.from, e.to, asset),
+      from: e.from,
+      to: e.to,
+      chain: typeof e.chain === 'string' ? e.chain : e.from.split(':')[0]!,
+      asset,
+      amount: typeof e.amount === 'string' ? e.amount : '0',
+      tainted: typeof e.tainted === 'string' ? e.tainted : null,
+      transfers: typeof e.transfers === 'number' ? e.transfers : 1,
+      hop: typeof e.hop === 'number' ? e.hop : null,
+      first: typeof e.first === 'number' ? e.first : null,
+      last: typeof e.last === 'number' ? e.last : null,
+      source: e.source === 'counterparties' ? 'counterparties' : 'trace',
+    });
+  }
+  const f = isRecord(value.filters) ? value.filters : {};
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((s) => typeof s === 'string') : []);
+  return {
+    version: 1,
+    traceId: typeof value.traceId === 'string' ? value.traceId : null,
+    chain: typeof value.chain === 'string' ? value.chain : (nodes[0]?.chain ?? null),
+    nodes,
+    edges,
+    filters: {
+      since: typeof f.since === 'string' ? f.since : '',
+      until: typeof f.until === 'string' ? f.until : '',
+      minAmount: typeof f.minAmount === 'string' ? f.minAmount : '',
+      fanOut:
+        typeof f.fanOut === 'number' && f.fanOut >= 1
+          ? Math.floor(f.fanOut)
+          : DEFAULT_FILTERS.fanOut,
+    },
+    opened: strings(value.opened),
+    pinned: strings(value.pinned),
+    layout: value.layout === 'free' ? 'free' : 'columns',
+  };
+}
+
+/** Case seeds that look like EVM/Bitcoin/Tron addresses (not transaction hashes). */
+export function addressSeeds(seeds: string[]): string[] {
+  return seeds.filter((s) => !/^0x[0-9a-fA-F]{64}$/.test(s) && !s.includes(':'));
+}
+
+/** Case seeds a trace accepts: addresses, transaction hashes and `<tx>:<position>`. */
+export function traceableSeeds(seeds: string[]): string[] {
+  return seeds.filter(
+    (s) =>
+      /^(0x)?[0-9a-fA-F]{64}(:\d+)?$/.test(s) ||
+      /^0x[0-9a-fA-F]{40}$/.test(s) ||
+      /^(bc1|tb1|[13]|T)[0-9A-Za-z]{20,90}$/.test(s),
+  );
+}
+
+/**
+ * Which trace nodes are seeds: address seeds of the case or the trace, and for transaction seeds
+ * the side where the traced money starts (receivers going forward, senders going backward).
+ */
+function traceSeedIds(result: TraceResult, caseSeeds: string[]): Set<string> {
+  const addresses = new Set(addressSeeds(caseSeeds).map((s) => s.toLowerCase()));
+  const txs = new Set<string>();
+  for (const seed of result.parameters.seeds) {
+    if (!isRecord(seed)) continue;
+    if (seed.kind === 'address' && typeof seed.address === 'string')
+      addresses.add(seed.address.toLowerCase());
+    if (typeof seed.txHash === 'string') txs.add(seed.txHash.toLowerCase());
+  }
+  const ids = new Set<string>();
+  for (const n of result.nodes) if (addresses.has(n.address.toLowerCase())) ids.add(n.id);
+  const backward = result.parameters.direction === 'backward';
+  for (const e of result.edges)
+    if (txs.has(e.txHash.toLowerCase())) ids.add(backward ? e.from : e.to);
+  return ids;
+}
+
+/** A trace's transfers summed per (from, to, asset), with their hops and times. */
+export function traceEdges(result: TraceResult): GraphEdge[] {
+  const chainOf = new Map(result.nodes.map((n) => [n.id, n.chain]));
+  const byId = new Map<string, GraphEdge>();
+  for (const t of result.edges) {
+    const id = edgeId(t.from, t.to, t.asset);
+    const e = byId.get(id);
+    if (!e) {
+      byId.set(id, {
+        id,
+        from: t.from,
+        to: t.to,
+        chain: chainOf.get(t.from) ?? t.from.split(':')[0]!,
+        asset: t.asset,
+        amount: t.amount,
+        tainted: t.tainted,
+        transfers: 1,
+        hop: t.hop,
+        first: t.time,
+        last: t.time,
+        source: 'trace',
+      });
+      continue;
+    }
+    e.amount = addRaw(e.amount, t.amount);
+    e.tainted = addRaw(e.tainted ?? '0', t.tainted);
+    e.transfers += 1;
+    e.hop = Math.min(e.hop ?? t.hop, t.hop);
+    e.first = Math.min(e.first ?? t.time, t.time);
+    e.last = Math.max(e.last ?? t.time, t.time);
+  }
+  return [...byId.values()];
+}
+
+/**
+ * Merges a trace result into a graph (or a new one): the trace's edges replace those of an earlier
+ * trace; addresses found by expanding stay with their positions; nodes the old trace alone brought
+ * and the new one lacks go, unless they are seeds or annotated.
+ */
+export function mergeTrace(
+  previous: GraphState | null,
+  traceId: string,
+  result: TraceResult,
+  caseSeeds: string[],
+  keep: (id: string) => boolean,
+): GraphState {
+  const state = previous ? structuredClone(previous) : emptyState();
+  const seeds = traceSeedIds(result, caseSeeds);
+  // An endpoint where a material share of the funds rests is 'unspent' even when no label names
+  // it; gas change left on every hop of a peel chain is not worth a colour.
+  const endpointCategory = new Map<string, string>();
+  for (const p of result.endpoints)
+    if (p.category !== 'unspent' || p.share >= UNSPENT_SHARE)
+      endpointCategory.set(nodeId(p.chain, p.address), p.category);
+  const newEdges = traceEdges(result);
+  const kept = state.edges.filter((e) => e.source === 'counterparties');
+  const keptIds = new Set(newEdges.map((e) => e.id));
+  state.edges = [...newEdges, ...kept.filter((e) => !keptIds.has(e.id))];
+  const used = new Set<string>();
+  for (const e of state.edges) {
+    used.add(e.from);
+    used.add(e.to);
+  }
+  const byId = new Map(state.nodes.map((n) => [n.id, n]));
+  for (const n of result.nodes) {
+    const old = byId.get(n.id);
+    const category = n.category ?? endpointCategory.get(n.id) ?? null;
+    if (old) {
+      old.category = n.category ?? old.category ?? category;
+      old.entity = n.entity ?? old.entity;
+      old.seed = old.seed || seeds.has(n.id);
+    } else
+      byId.set(n.id, {
+        id: n.id,
+        chain: n.chain,
+        address: n.address,
+        category,
+        entity: n.entity,
+        seed: seeds.has(n.id),
+        expanded: [],
+        x: 0,
+        y: 0,
+      });
+  }
+  state.nodes = [...byId.values()].filter(
+    (n) => used.has(n.id) || n.seed || n.expanded.length > 0 || keep(n.id),
+  );
+  state.traceId = traceId;
+  state.chain = result.nodes[0]?.chain ?? state.chain;
+  state.layout = 'columns';
+  return state;
+}
+
+/** A graph of just the case's address seeds, each on its chain. */
+export function seedGraph(
+  seeds: { chain: string; address: string }[],
+  fallbackChain: string,
+): GraphState {
+  const state = emptyState();
+  state.chain = seeds[0]?.chain ?? fallbackChain;
+  const seen = new Set<string>();
+  seeds.forEach(({ chain, address }, i) => {
+    const canonical = /^0x/i.test(address) ? address.toLowerCase() : address;
+    const id = nodeId(chain, canonical);
+    if (seen.has(id)) return;
+    seen.add(id);
+    state.nodes.push({
+      id,
+      chain,
+      address: canonical,
+      category: null,
+      entity: null,
+      seed: true,
+      expanded: [],
+      x: 0,
+      y: i * ROW_HEIGHT * 2,
+    });
+  });
+  return state;
+}
+
+/** `GET /v1/addresses/:chain/:address/counterparties` as the API answers it. */
+export type CounterpartiesAnswer = {
+  chain: string;
+  address: string;
+  direction: 'in' | 'out';
+  assets: {
+    asset: string;
+    total: string;
+    counterparties: number;
+    flows: { counterparty: string; amount: string; transfers: number }[];
+  }[];
+};
+
+/**
+ * Adds an address's counterparties (one direction) to the graph: new nodes in the column beside it,
+ * spread around it; flows a trace already drew keep the trace's tainted amounts.
+ * Returns the ids of the nodes it added.
+ */
+export function addCounterparties(
+  state: GraphState,
+  hubId: string,
+  answer: CounterpartiesAnswer,
+): string[] {
+  const hub = state.nodes.find((n) => n.id === hubId);
+  if (!hub) return [];
+  const byId = new Map(state.nodes.map((n) => [n.id, n]));
+  const edges = new Map(state.edges.map((e) => [e.id, e]));
+  const added: string[] = [];
+  const out = answer.direction === 'out';
+  for (const a of answer.assets)
+    for (const f of a.flows) {
+      const otherId = nodeId(hub.chain, f.counterparty);
+      if (otherId === hubId) continue;
+      if (!byId.has(otherId)) {
+        const node: GraphNode = {
+          id: otherId,
+          chain: hub.chain,
+          address: f.counterparty,
+          category: null,
+          entity: null,
+          seed: false,
+          expanded: [],
+          x: 0,
+          y: 0,
+        };
+        byId.set(otherId, node);
+        state.nodes.push(node);
+        added.push(otherId);
+      }
+      const from = out ? hubId : otherId;
+      const to = out ? otherId : hubId;
+      const id = edgeId(from, to, a.asset);
+      if (edges.get(id)?.source === 'trace') continue;
+      const edge: GraphEdge = {
+        id,
+        from,
+        to,
+        chain: hub.chain,
+        asset: a.asset,
+        amount: f.amount,
+        tainted: null,
+        transfers: f.transfers,
+        hop: null,
+        first: null,
+        last: null,
+        source: 'counterparties',
+      };
+      if (!edges.has(id)) state.edges.push(edge);
+      else Object.assign(edges.get(id)!, edge);
+      edges.set(id, edge);
+    }
+  if (!hub.expanded.includes(answer.direction)) hub.expanded.push(answer.direction);
+  // New neighbours go in the column beside the hub (right for money out, left for money in).
+  const x = hub.x + (out ? COLUMN_WIDTH : -COLUMN_WIDTH);
+  const occupied = state.nodes
+    .filter((n) => Math.abs(n.x - x) < COLUMN_WIDTH / 3 && !added.includes(n.id))
+    .map((n) => n.y);
+  let top = hub.y - ((added.length - 1) * ROW_HEIGHT) / 2;
+  // Below whatever already sits in that column near the hub, so nodes do not land on each other.
+  const clash = occupied.filter(
+    (y) => y >= top - ROW_HEIGHT && y <= top + added.length * ROW_HEIGHT,
+  );
+  if (clash.length) top = Math.max(...clash) + ROW_HEIGHT;
+  added.forEach((id, i) => {
+    const n = byId.get(id)!;
+    n.x = x;
+    n.y = top + i * ROW_HEIGHT;
+  });
+  return added;
+}
+
+/** Sets the category and entity of a node from its first label (the org's own labels come first). */
+export function applyLabel(
+  state: GraphState,
+  id: string,
+  label: { category: string; entity: string | null } | undefined,
+): boolean {
+  const node = state.nodes.find((n) => n.id === id);
+  if (!node || !label) return false;
+  if (node.category === label.category && node.entity === label.entity) return false;
+  node.category = label.category;
+  node.entity = label.entity ?? node.entity;
+  return true;
+}

@@ -1,0 +1,95 @@
+import { memo, useDeferredValue, useMemo, useState, type MouseEvent } from 'react';
+import { categoryColour } from '../../../lib/format.ts';
+import type { GraphNode } from './model.ts';
+
+/** Most buttons the list renders at once: a search narrows thousands down. */
+const SHOWN = 150;
+
+/**
+ * Every node of the graph as a button (so nothing needs the canvas or a mouse), searchable by
+ * address, entity, category or annotation. A node folded into an aggregate or hidden by the filters
+ * says so; picking it brings it back into view. Shift/Ctrl/⌘ adds to the selection.
+ */
+export const NodeList = memo(function NodeList(props: {
+  nodes: GraphNode[];
+  annotations: Record<string, string>;
+  focusId: string | null;
+  selected: ReadonlySet<string>;
+  /** Why a node is not on the canvas, if it is not. */
+  hiddenWhy: (id: string) => string | null;
+  onPick: (id: string, additive: boolean) => void;
+}) {
+  const [query, setQuery] = useState('');
+  const deferred = useDeferredValue(query);
+  const matches = useMemo(() => {
+    const q = deferred.trim().toLowerCase();
+    const list = q
+      ? props.nodes.filter(
+          (n) =>
+            n.address.toLowerCase().includes(q) ||
+            (n.entity?.toLowerCase().includes(q) ?? false) ||
+            (n.category?.toLowerCase().includes(q) ?? false) ||
+            (props.annotations[n.id]?.toLowerCase().includes(q) ?? false),
+        )
+      : props.nodes;
+    // Seeds, then labelled, then annotated addresses first: what an investigator looks for.
+    const weight = (n: GraphNode) =>
+      (n.seed ? 0 : 4) + (n.entity ? 0 : 2) + (props.annotations[n.id] ? 0 : 1);
+    return [...list].sort((a, b) => weight(a) - weight(b) || a.address.localeCompare(b.address));
+  }, [deferred, props.nodes, props.annotations]);
+  const pick = (e: MouseEvent, id: string) =>
+    props.onPick(id, e.shiftKey || e.ctrlKey || e.metaKey);
+  return (
+    <nav className="panel gv-list" aria-label="Nodes">
+      <label htmlFor="gv-find">Find node</label>
+      <input
+        id="gv-find"
+        type="search"
+        value={query}
+        placeholder="Address, entity, category, note"
+        onChange={(e) => setQuery(e.target.value)}
+        autoComplete="off"
+      />
+      <p className="muted gv-count" aria-live="polite">
+        {matches.length === props.nodes.length
+          ? `${props.nodes.length.toLocaleString('en-US')} nodes`
+          : `${matches.length.toLocaleString('en-US')} of ${props.nodes.length.toLocaleString('en-US')} nodes match`}
+        {matches.length > SHOWN ? ` · the first ${SHOWN} listed, search to narrow` : ''}
+      </p>
+      <ul>
+        {matches.slice(0, SHOWN).map((n) => {
+          const why = props.hiddenWhy(n.id);
+          return (
+            <li key={n.id}>
+              <button
+                type="button"
+                className={`gv-node${props.selected.has(n.id) ? ' selected' : ''}`}
+                aria-current={props.focusId === n.id ? 'true' : undefined}
+                onClick={(e) => pick(e, n.id)}
+              >
+                <span
+                  className={`swatch${n.seed ? ' seed' : ''}`}
+                  style={{ background: categoryColour(n.category ?? (n.seed ? 'seed' : null)) }}
+                  aria-hidden="true"
+                />
+                <span className="gv-node-text">
+                  <span className="gv-node-name">
+                    {props.annotations[n.id] ? '✎ ' : ''}
+                    {n.entity ?? (n.seed ? 'Seed' : (n.category?.replace(/_/g, ' ') ?? 'Address'))}
+                    {n.seed && n.entity ? ' · seed' : ''}
+                    {n.category && (n.entity || n.seed) ? (
+                      <span className="muted"> · {n.category.replace(/_/g, ' ')}</span>
+                    ) : null}
+                    {why ? <span className="muted"> · {why}</span> : null}
+                  </span>
+                  <span className="mono gv-node-address">{n.address}</span>
+                </span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      {matches.length === 0 ? <p className="muted">No node matches “{query}”.</p> : null}
+    </nav>
+  );
+});
