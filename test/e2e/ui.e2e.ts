@@ -82,9 +82,11 @@ describe('the web UI on the demo data, in Chromium', () => {
       await page.getByLabel('Policy').selectOption('haircut');
       await page.getByRole('button', { name: 'Run trace' }).click();
       await page.getByRole('progressbar', { name: 'Trace progress' }).waitFor();
-      await page
-        .getByRole('progressbar', { name: 'Trace progress' })
-        .waitFor({ state: 'detached' });
+      // Done when the bar reads 100% and says so (it stays, with what the trace found).
+      await page.waitForFunction(() => {
+        const bar = document.querySelector('[role="progressbar"][aria-label="Trace progress"]');
+        return bar?.getAttribute('aria-valuetext')?.includes('done') ?? false;
+      });
       await page.getByText('unsaved changes').waitFor();
 
       // The freeze list: per exchange, the value that the simulator's truth says arrived there.
@@ -115,8 +117,26 @@ describe('the web UI on the demo data, in Chromium', () => {
       // Save, reopen: the new trace and the expanded graph come back.
       await page.getByRole('button', { name: 'Save case' }).click();
       await page.getByText(/Saved at/).waitFor();
-      const saved = await nodeCountAfterReload(page);
-      expect(saved).toBeGreaterThan(before);
+      // Saved through the API: the case now refers to the demo's trace and the new haircut one.
+      const stored = await page.request.get(`${server.url}/v1/cases/${server.caseId}`, {
+        headers: { 'x-api-key': server.key },
+      });
+      const saved = (await stored.json()) as {
+        traceIds: string[];
+        version: number;
+        graph: unknown;
+      };
+      expect(saved.traceIds).toHaveLength(2);
+      expect(saved.version).toBe(2);
+      expect(saved.graph).not.toBeNull();
+      const job = (await (
+        await page.request.get(`${server.url}/v1/traces/${saved.traceIds[1]}`, {
+          headers: { 'x-api-key': server.key },
+        })
+      ).json()) as { state: string; parameters: { policy: string } };
+      expect(job).toMatchObject({ state: 'done', parameters: { policy: 'haircut' } });
+      const reopened = await nodeCountAfterReload(page);
+      expect(reopened).toBeGreaterThan(before);
       await page.getByRole('tab', { name: 'Where the money is' }).click();
       await page.getByRole('table', { name: 'Freeze list' }).waitFor();
       expect(errors).toEqual([]);

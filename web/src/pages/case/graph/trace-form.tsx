@@ -80,7 +80,7 @@ export function TraceForm(props: {
   const submit = () => {
     if (invalid || running) return;
     // `chain` tells 0x addresses and hashes of an EVM chain other than ethereum (the demo's anvil)
-    // apart; the API takes it though TraceRequest does not name it yet.
+    // apart.
     const request: TraceRequest = {
       seeds,
       chain: seedChain,
