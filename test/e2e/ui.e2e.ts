@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../helpers/temp-dir.ts';
@@ -77,6 +78,12 @@ describe('the web UI on the demo data, in Chromium', () => {
         before,
       );
       shots.push(await screenshot(page, 'case-graph-expanded-1280-light'));
+      // Exports of the graph: GraphML (the trace's, from the API) and the PNG of the canvas.
+      const graphml = await downloadText(page, 'Export GraphML');
+      expect(graphml).toContain('<graphml');
+      expect(graphml.toLowerCase()).toContain(exploiter.toLowerCase());
+      const png = await downloadBytes(page, 'Export PNG');
+      expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
 
       // A haircut trace of the theft, from the graph's trace form; its progress shows, then ends.
       await page.getByLabel('Policy').selectOption('haircut');
@@ -110,6 +117,10 @@ describe('the web UI on the demo data, in Chromium', () => {
         ).toBeLessThan(AMOUNT_TOLERANCE);
       }
       shots.push(await screenshot(page, 'case-money-1280-light'));
+      // The freeze list as CSV: one row per deposit address, each exchange of the truth in it.
+      const csv = await downloadText(page, 'Download freeze list (CSV)');
+      for (const exchange of truthByExchange.keys()) expect(csv).toContain(exchange);
+      expect(csv.trim().split(/\r?\n/).length).toBeGreaterThan(truthByExchange.size);
       await page.getByRole('tab', { name: 'Dashboard' }).click();
       await page.getByRole('heading', { name: 'Incident dashboard' }).waitFor();
       shots.push(await screenshot(page, 'case-dashboard-1280-light'));
@@ -144,6 +155,16 @@ describe('the web UI on the demo data, in Chromium', () => {
       await context.close();
     }
   });
+
+  async function downloadBytes(page: Page, button: string): Promise<Buffer> {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: button, exact: true }).click(),
+    ]);
+    return fs.readFileSync((await download.path())!);
+  }
+  const downloadText = async (page: Page, button: string) =>
+    (await downloadBytes(page, button)).toString('utf8');
 
   async function nodeCountAfterReload(page: Page): Promise<number> {
     await page.reload();
