@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
+import { startServerProcess, stop } from './server-process.ts';
 import type { Benchmark, BenchmarkContext } from './types.ts';
 
 /** The issue's load: 50 concurrent connections for 30 seconds. */
@@ -14,7 +14,6 @@ const WARMUP_S = 3;
 /** Targets of the issue: throughput against a bare Fastify hello-world, and p99 latency. */
 const TARGET_RATIO = 0.6;
 const TARGET_P99_MS = 10;
-const SERVER_START_TIMEOUT_MS = 60_000;
 /** On OFAC's SDN list (Lazarus Group, DPRK3): the answer carries an identification. */
 const SANCTIONED = '0x098B716B8Aaf21512996dC57EB0615e2383E2f96';
 /** One deposit in this many is to a sanctioned address; the rest are ordinary addresses. */
@@ -51,36 +50,6 @@ app.post('/same-size', async () => same);
 await app.listen({ host: '127.0.0.1', port: 0 });
 console.log(JSON.stringify({ url: 'http://127.0.0.1:' + app.server.address().port }));
 `;
-
-/** Starts a server process and waits for the `{"url": …}` line it prints on stdout. */
-async function startServerProcess(
-  command: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${args.join(' ')} did not start`)),
-      SERVER_START_TIMEOUT_MS,
-    );
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
-    lines.on('line', (line) => {
-      if (!line.startsWith('{')) return;
-      clearTimeout(timer);
-      resolve((JSON.parse(line) as { url: string }).url);
-    });
-  });
-  return { url, child };
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 type Load = {
   rps: number;

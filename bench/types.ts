@@ -21,10 +21,13 @@ export type BenchmarkResult = {
   notes?: string[];
 };
 
+/** What a benchmark returns when it cannot run here (a tool it needs is missing): the reason. */
+export type BenchmarkSkipped = { skipped: string };
+
 /** A benchmark measures a subject against a reference in the same run; only their ratio is reported as the result. */
 export type Benchmark = {
   /** Short name for `BENCH_ONLY`. */
   id: string;
   name: string;
-  run(ctx: BenchmarkContext): Promise<BenchmarkResult>;
+  run(ctx: BenchmarkContext): Promise<BenchmarkResult | BenchmarkSkipped>;
 };
