@@ -61,22 +61,32 @@ describe('the web UI on the demo data, in Chromium', () => {
       const exploiter = server.truth.scenarios[0]!.attackerAddresses.find(
         (a) => a.role === 'exploiter',
       )!.address;
-      const nodeButtons = page.getByRole('button', { name: /0x[0-9a-f]{40}/i });
       await page.getByLabel('Find node').fill(exploiter);
       await page
         .getByRole('button', { name: new RegExp(exploiter, 'i') })
         .first()
         .click();
-      await page.getByLabel('Find node').fill('');
-      const before = await nodeButtons.count();
       await page.getByRole('button', { name: 'Expand', exact: true }).click();
-      await page.waitForFunction(
-        (n) =>
-          [...document.querySelectorAll('button')].filter((b) =>
-            /0x[0-9a-f]{40}/i.test(b.getAttribute('aria-label') ?? b.textContent ?? ''),
-          ).length > n,
-        before,
-      );
+      // The graph reports what the expansion loaded, and holds each counterparty the API knows.
+      const expanded = page.getByText(/\d+ counterpart(y|ies) \(per asset and direction\)/);
+      await expanded.waitFor();
+      expect(Number(/(\d+) counterpart/.exec(await expanded.innerText())![1])).toBeGreaterThan(0);
+      const flows = (await (
+        await page.request.get(
+          `${server.url}/v1/addresses/anvil/${exploiter}/counterparties?direction=out&limit=5`,
+          { headers: { 'x-api-key': server.key } },
+        )
+      ).json()) as { assets: { flows: { counterparty: string }[] }[] };
+      const counterparties = flows.assets.flatMap((a) => a.flows.map((f) => f.counterparty));
+      expect(counterparties.length).toBeGreaterThan(0);
+      for (const c of counterparties) {
+        await page.getByLabel('Find node').fill(c);
+        await page
+          .getByRole('button', { name: new RegExp(c, 'i') })
+          .first()
+          .waitFor();
+      }
+      await page.getByLabel('Find node').fill('');
       shots.push(await screenshot(page, 'case-graph-expanded-1280-light'));
       // Exports of the graph: GraphML (the trace's, from the API) and the PNG of the canvas.
       const graphml = await downloadText(page, 'Export GraphML');
@@ -95,6 +105,26 @@ describe('the web UI on the demo data, in Chromium', () => {
         return bar?.getAttribute('aria-valuetext')?.includes('done') ?? false;
       });
       await page.getByText('unsaved changes').waitFor();
+
+      // The path from a seed to an exchange deposit address, and an annotation on that address.
+      const deposit = server.truth.scenarios[0]!.endpoints.find(
+        (e) => e.category === 'deposit_wallet',
+      )!;
+      await page.getByLabel('Find node').fill(deposit.address);
+      await page
+        .getByRole('button', { name: new RegExp(deposit.address, 'i') })
+        .first()
+        .click();
+      await page.getByRole('button', { name: 'Show path from seed' }).click();
+      await page
+        .getByRole('status')
+        .getByText(/Path of \d+ hops? from a seed highlighted/)
+        .waitFor();
+      shots.push(await screenshot(page, 'case-graph-path-1280-light'));
+      const note = `Freeze request to ${deposit.entity} drafted`;
+      await page.getByLabel('Annotation').fill(note);
+      await page.getByRole('button', { name: 'Save annotation' }).click();
+      await page.getByLabel('Find node').fill('');
 
       // The freeze list: per exchange (deposit addresses and instant exchanges, which can freeze too),
       // the value that the simulator's truth says arrived there, and no other exchange.
@@ -133,6 +163,9 @@ describe('the web UI on the demo data, in Chromium', () => {
       shots.push(await screenshot(page, 'case-dashboard-1280-light'));
 
       // Save, reopen: the new trace and the expanded graph come back.
+      await page.getByRole('tab', { name: 'Graph' }).click();
+      await page.getByLabel('Find node').waitFor();
+      const shownBefore = await graphSize(page);
       await page.getByRole('button', { name: 'Save case' }).click();
       await page.getByText(/Saved at/).waitFor();
       // Saved through the API: the case now refers to the demo's trace and the new haircut one.
@@ -153,8 +186,16 @@ describe('the web UI on the demo data, in Chromium', () => {
         })
       ).json()) as { state: string; parameters: { policy: string } };
       expect(job).toMatchObject({ state: 'done', parameters: { policy: 'haircut' } });
-      const reopened = await nodeCountAfterReload(page);
-      expect(reopened).toBeGreaterThan(before);
+      // Reopened: the saved graph comes back whole (as many addresses and edges).
+      const reopened = await graphSizeAfterReload(page);
+      expect(reopened).toEqual(shownBefore);
+      // The annotation came back with the case.
+      await page.getByLabel('Find node').fill(deposit.address);
+      await page
+        .getByRole('button', { name: new RegExp(deposit.address, 'i') })
+        .first()
+        .click();
+      expect(await page.getByLabel('Annotation').inputValue()).toBe(note);
       await page.getByRole('tab', { name: 'Where the money is' }).click();
       await page.getByRole('table', { name: 'Freeze list' }).waitFor();
       expect(errors).toEqual([]);
@@ -173,12 +214,24 @@ describe('the web UI on the demo data, in Chromium', () => {
   const downloadText = async (page: Page, button: string) =>
     (await downloadBytes(page, button)).toString('utf8');
 
-  async function nodeCountAfterReload(page: Page): Promise<number> {
+  /** The graph's size as its status line gives it: addresses in the graph and edges shown. */
+  async function graphSize(page: Page): Promise<{ addresses: number; edges: number }> {
+    const status = page.getByText(/^[\d,]+ of [\d,]+ addresses and [\d,]+ edges shown/);
+    const [, addresses, edges] = /of ([\d,]+) addresses and ([\d,]+) edges/.exec(
+      await status.innerText(),
+    )!;
+    return {
+      addresses: Number(addresses!.replace(/,/g, '')),
+      edges: Number(edges!.replace(/,/g, '')),
+    };
+  }
+
+  async function graphSizeAfterReload(page: Page): Promise<{ addresses: number; edges: number }> {
     await page.reload();
     await page.getByRole('heading', { name: server.caseName }).waitFor();
     await page.getByRole('tab', { name: 'Graph' }).click();
     await page.getByLabel('Find node').waitFor();
-    return page.getByRole('button', { name: /0x[0-9a-f]{40}/i }).count();
+    return graphSize(page);
   }
 
   it('screens an OFAC-listed address and shows it sanctioned', async () => {
@@ -258,7 +311,7 @@ describe('the web UI on the demo data, in Chromium', () => {
     const exploiter = scenario.attackerAddresses.find((a) => a.role === 'exploiter')!.address;
     const theftTx = (scenario as unknown as { theftTransactions: string[] }).theftTransactions[0]!;
     const pages: { name: string; path: string; heading: string | RegExp }[] = [
-      { name: 'home', path: '/ui/', heading: /chaintrail|search/i },
+      { name: 'home', path: '/ui/', heading: 'Follow the money' },
       { name: 'search-label', path: '/ui/search?q=Exchange', heading: /Search results/ },
       {
         name: 'address',

@@ -10,6 +10,7 @@ import {
 import { type ApiClient, ApiError, createApiClient } from './client.ts';
 import type { Asset, Me } from './types.ts';
 import type { AssetInfo } from '../lib/format.ts';
+import { Loading } from '../components/states.tsx';
 
 const KEY_STORAGE = 'chaintrail.apiKey';
 
@@ -52,7 +53,7 @@ function keyFromFragment(): string | null {
 }
 
 type State =
-  | { status: 'checking' }
+  | { status: 'checking'; stored: boolean }
   | { status: 'signed-out'; error: string | null }
   | { status: 'signed-in'; session: Session };
 
@@ -64,14 +65,14 @@ export function SessionProvider(props: {
   children: ReactNode;
   signIn: (submit: (key: string) => void, error: string | null, busy: boolean) => ReactNode;
 }) {
-  const [state, setState] = useState<State>({ status: 'checking' });
+  const [state, setState] = useState<State>({ status: 'checking', stored: true });
   const signOut = useCallback(() => {
     localStorage.removeItem(KEY_STORAGE);
     setState({ status: 'signed-out', error: null });
   }, []);
   const tryKey = useCallback(
-    async (key: string) => {
-      setState({ status: 'checking' });
+    async (key: string, stored: boolean) => {
+      setState({ status: 'checking', stored });
       const api = createApiClient({ key });
       try {
         const me = await api.get<Me>('/v1/me');
@@ -103,15 +104,17 @@ export function SessionProvider(props: {
   );
   useEffect(() => {
     const key = keyFromFragment() ?? localStorage.getItem(KEY_STORAGE);
-    if (key) void tryKey(key);
+    if (key) void tryKey(key, true);
     else setState({ status: 'signed-out', error: null });
   }, [tryKey]);
   if (state.status === 'signed-in')
     return (
       <SessionContext.Provider value={state.session}>{props.children}</SessionContext.Provider>
     );
+  // A key kept from before is being checked: no sign-in form flashing up on every page load.
+  if (state.status === 'checking' && state.stored) return <Loading what="your session" />;
   return props.signIn(
-    (key) => void tryKey(key),
+    (key) => void tryKey(key, false),
     state.status === 'signed-out' ? state.error : null,
     state.status === 'checking',
   );
