@@ -246,7 +246,7 @@ async function run(ctx: BenchmarkContext) {
       line('GET /v1/address/{address}', chainalysisLoad),
       `p99 of POST /v1/screen ${screenLoad.p99} ms (target < ${TARGET_P99_MS} ms: ${p99Ok ? 'met' : 'NOT met'}); errors ${screenLoad.errors} (target 0: ${screenLoad.errors === 0 ? 'met' : 'NOT met'})`,
       `load generator (autocannon) in this process, each server in its own process; ${CONNECTIONS} connections, ${DURATION_S} s after ${WARMUP_S} s of warm-up`,
-      `both share ${os.availableParallelism()} cores: a server's throughput is bounded by its own CPU per request plus the load generator's (the sum per request, over the cores)`,
+      `on ${os.availableParallelism()} cores, each server's one JavaScript thread is busy all the time under this load: its throughput is about 1 / its CPU per request, so the ratio is about the hello-world server's CPU per request over this one's`,
     ],
   };
 }
