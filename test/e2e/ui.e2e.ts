@@ -124,6 +124,11 @@ describe('the web UI on the demo data, in Chromium', () => {
       const note = `Freeze request to ${deposit.entity} drafted`;
       await page.getByLabel('Annotation').fill(note);
       await page.getByRole('button', { name: 'Save annotation' }).click();
+      // GraphML of the graph as drawn carries the annotation; the trace's own lists its transfers.
+      expect(await downloadText(page, 'Export GraphML')).toContain(note);
+      const traceGraphml = await downloadText(page, 'Export trace GraphML');
+      expect(traceGraphml).toContain('<graphml');
+      expect(traceGraphml.toLowerCase()).toContain(deposit.address.toLowerCase());
       await page.getByLabel('Find node').fill('');
 
       // The freeze list: per exchange (deposit addresses and instant exchanges, which can freeze too),

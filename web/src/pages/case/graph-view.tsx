@@ -489,28 +489,33 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
     );
     setMessage('Graph state downloaded as JSON.');
   };
-  const exportGraphml = async () => {
+  // The graph as drawn (expansions, annotations, positions included): what the investigator sees.
+  const exportGraphml = () => {
     if (!model) return;
+    download(
+      new Blob([buildGraphml(snapshot(model, derived), workspace.annotations)], {
+        type: 'application/graphml+xml',
+      }),
+      `${stem}-graph.graphml`,
+    );
+    setMessage('GraphML of the graph as drawn downloaded.');
+  };
+  // The trace's own GraphML, from the API: every transfer it followed, nothing added by hand.
+  const exportTraceGraphml = async () => {
+    if (!model?.traceId) return;
     setExporting(true);
     setActionError(null);
     try {
-      // A trace's own GraphML lists every transfer; a graph without one is exported as drawn.
-      const text = model.traceId
-        ? await api.text(`/v1/traces/${encodeURIComponent(model.traceId)}/result`, {
-            format: 'graphml',
-          })
-        : buildGraphml(snapshot(model, derived), workspace.annotations);
+      const text = await api.text(`/v1/traces/${encodeURIComponent(model.traceId)}/result`, {
+        format: 'graphml',
+      });
       download(
         new Blob([text], { type: 'application/graphml+xml' }),
-        `${stem}-${model.traceId ? `trace-${model.traceId.slice(0, 8)}` : 'graph'}.graphml`,
+        `${stem}-trace-${model.traceId.slice(0, 8)}.graphml`,
       );
-      setMessage(
-        model.traceId
-          ? 'GraphML of the trace (every transfer, from the API) downloaded.'
-          : 'GraphML of the graph downloaded.',
-      );
+      setMessage('GraphML of the trace (every transfer, from the API) downloaded.');
     } catch (error) {
-      setActionError({ error: error as Error, retry: () => void exportGraphml() });
+      setActionError({ error: error as Error, retry: () => void exportTraceGraphml() });
     } finally {
       setExporting(false);
     }
@@ -638,14 +643,19 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
         <button type="button" className="ghost" onClick={exportJson}>
           Export JSON
         </button>
-        <button
-          type="button"
-          className="ghost"
-          onClick={() => void exportGraphml()}
-          disabled={exporting || empty}
-        >
-          {exporting ? 'Exporting…' : 'Export GraphML'}
+        <button type="button" className="ghost" onClick={exportGraphml} disabled={empty}>
+          Export GraphML
         </button>
+        {model?.traceId ? (
+          <button
+            type="button"
+            className="ghost"
+            onClick={() => void exportTraceGraphml()}
+            disabled={exporting}
+          >
+            {exporting ? 'Exporting…' : 'Export trace GraphML'}
+          </button>
+        ) : null}
       </div>
       <p className="muted gv-status" role="status">
         {visibleAddresses.toLocaleString('en-US')} of {model.nodes.length.toLocaleString('en-US')}{' '}
