@@ -1,6 +1,39 @@
-// The API's answers as the UI reads them (see /docs for the full schemas).
+// The API's answers as the UI reads them: the server's own types (type-only imports, erased from
+// the bundle) in their JSON form, so a change on the server shows here as a type error.
+import type { Alert as ServerAlert, WatchlistView } from '../../../src/api/alerts/types.ts';
+import type {
+  CaseNote as ServerCaseNote,
+  CaseSummary as ServerCaseSummary,
+  InvestigationCase as ServerCase,
+} from '../../../src/api/cases/case-store.ts';
+import type { Role as ServerRole } from '../../../src/api/auth/roles.ts';
+import type { TraceJob as ServerTraceJob } from '../../../src/api/traces/trace-jobs.ts';
+import type {
+  ExposureSource as ServerExposureSource,
+  FiredRule as ServerFiredRule,
+  IndirectExposure as ServerIndirectExposure,
+  LabelRef as ServerLabelRef,
+  SanctionMatch as ServerSanctionMatch,
+  ScreenResult as ServerScreenResult,
+} from '../../../src/screen/types.ts';
+import type { RiskLevel as ServerRiskLevel } from '../../../src/screen/risk-rules.ts';
+import type { ChainEvent as ServerChainEvent } from '../../../src/model/events.ts';
+import type { Transfer as ServerTransfer } from '../../../src/model/transfer.ts';
+import type { PrivateLabelRef } from '../../../src/api/labels/private-screening.ts';
 
-export type Role = 'viewer' | 'screener' | 'investigator' | 'admin';
+/**
+ * A server value as JSON carries it (what `jsonSafe` in src/api/json.ts makes of it): bigints
+ * become decimal strings, readonly arrays plain ones.
+ */
+export type Json<T> = T extends bigint
+  ? string
+  : T extends readonly (infer U)[]
+    ? Json<U>[]
+    : T extends object
+      ? { [K in keyof T]: Json<T[K]> }
+      : T;
+
+export type Role = ServerRole;
 export type Me = { id: string; name: string | null; role: Role; org: string };
 export type Asset = {
   chain: string;
@@ -9,91 +42,30 @@ export type Asset = {
   decimals: number | null;
 };
 
-export type TaintPolicy = 'poison' | 'haircut' | 'fifo' | 'lifo' | 'tiho';
+export type {
+  TaintPolicy,
+  TraceEdge,
+  TraceEndpoint,
+  TraceNode,
+  TraceResult,
+} from '../../../src/trace/types.ts';
+export type TraceJob = Json<ServerTraceJob>;
 
-export type TraceJob = {
-  id: string;
-  state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
-  phase: string | null;
-  progress: number;
-  createdAt: string;
-  finishedAt: string | null;
-  error: { code: string; message: string } | null;
-  parameters: unknown;
-  counts: { endpoints: number; nodes: number; edges: number } | null;
-};
+export type CaseNote = ServerCaseNote;
+export type InvestigationCase = Json<ServerCase>;
+export type CaseSummary = Json<ServerCaseSummary>;
 
-export type TraceEndpoint = {
-  chain: string;
-  address: string;
-  category: string;
-  entity: string | null;
-  asset: string;
-  /** Raw units as a decimal string made from a double. */
-  amount: string;
-  share: number;
-  finding: string;
-  destination?: { chain: string; address: string };
-  paths: string[][];
-};
-export type TraceNode = {
-  id: string;
-  chain: string;
-  address: string;
-  category: string | null;
-  entity: string | null;
-};
-export type TraceEdge = {
-  from: string;
-  to: string;
-  txHash: string;
-  asset: string;
-  amount: string;
-  tainted: string;
-  hop: number;
-  time: number;
-};
-export type TraceResult = {
-  parameters: { seeds: unknown[]; direction: string; policy: TaintPolicy; maxHops: number };
-  endpoints: TraceEndpoint[];
-  nodes: TraceNode[];
-  edges: TraceEdge[];
-  summary: {
-    seedValue: { chain: string; asset: string; amount: string }[];
-    valuedIn: { chain: string; asset: string } | null;
-    traced: number;
-    untraced: number;
-    untracedBy: { hopLimit: number; dust: number; conversion: number; fees: number };
-    byCategory: { category: string; entity: string | null; share: number }[];
-    edgesVisited: number;
-  };
-};
+export type Alert = Json<ServerAlert>;
+export type Watchlist = Json<WatchlistView>;
 
-export type CaseNote = {
-  id: string;
-  text: string;
-  author: string;
-  time: string;
-  editedBy: string | null;
-  editedAt: string | null;
-};
-export type InvestigationCase = {
-  id: string;
-  org: string;
-  name: string;
-  description: string | null;
-  seeds: string[];
-  graph: unknown;
-  annotations: Record<string, string>;
-  notes: CaseNote[];
-  traceIds: string[];
-  version: number;
-  createdBy: string;
-  updatedBy: string;
-  createdAt: string;
-  updatedAt: string;
-};
-export type CaseSummary = Omit<InvestigationCase, 'graph' | 'annotations' | 'notes'> & {
-  notes: number;
-  annotations: number;
-};
+export type RiskLevel = ServerRiskLevel;
+/** A label as screening reports it; the organisation's private ones carry `visibility`. */
+export type LabelRef = Json<ServerLabelRef> & Partial<Pick<PrivateLabelRef, 'visibility'>>;
+export type SanctionMatch = Json<ServerSanctionMatch>;
+export type ExposureSource = Json<ServerExposureSource>;
+export type IndirectExposure = Json<ServerIndirectExposure>;
+export type FiredRule = Json<ServerFiredRule>;
+export type ScreenResult = Json<ServerScreenResult>;
+
+export type Transfer = Json<ServerTransfer>;
+export type ChainEvent = Json<ServerChainEvent>;

@@ -218,10 +218,8 @@ function traceSeedIds(result: TraceResult, caseSeeds: string[]): Set<string> {
   const addresses = new Set(addressSeeds(caseSeeds).map((s) => s.toLowerCase()));
   const txs = new Set<string>();
   for (const seed of result.parameters.seeds) {
-    if (!isRecord(seed)) continue;
-    if (seed.kind === 'address' && typeof seed.address === 'string')
-      addresses.add(seed.address.toLowerCase());
-    if (typeof seed.txHash === 'string') txs.add(seed.txHash.toLowerCase());
+    if (seed.kind === 'address') addresses.add(seed.address.toLowerCase());
+    else txs.add(seed.txHash.toLowerCase());
   }
   const ids = new Set<string>();
   for (const n of result.nodes) if (addresses.has(n.address.toLowerCase())) ids.add(n.id);
