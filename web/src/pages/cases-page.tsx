@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { useLoad, useSession } from '../api/session.tsx';
 import type { CaseSummary } from '../api/types.ts';
+import { ConfirmDelete } from '../components/confirm-delete.tsx';
 import { Async, Empty, ErrorView } from '../components/states.tsx';
 import { NewCaseForm } from './cases/new-case-form.tsx';
 import './cases/cases.css';
@@ -58,28 +59,15 @@ function CaseRow(props: { c: CaseSummary; canWrite: boolean; onDeleted: () => vo
       {props.canWrite ? (
         <td data-label="Actions" className="case-actions">
           {confirming ? (
-            <div className="case-confirm" role="group" aria-label={`Confirm deleting ${c.name}`}>
-              <span>Delete this case? Its audit trail stays.</span>
-              <div className="row">
-                <button
-                  type="button"
-                  className="danger"
-                  disabled={busy}
-                  onClick={() => void remove()}
-                >
-                  {busy ? 'Deleting…' : 'Delete case'}
-                </button>
-                <button
-                  type="button"
-                  className="ghost"
-                  autoFocus
-                  disabled={busy}
-                  onClick={() => setConfirming(false)}
-                >
-                  Cancel
-                </button>
-              </div>
-            </div>
+            <ConfirmDelete
+              className="case-confirm"
+              label={`Confirm deleting ${c.name}`}
+              question="Delete this case? Its audit trail stays."
+              action="Delete case"
+              busy={busy}
+              onConfirm={() => void remove()}
+              onCancel={() => setConfirming(false)}
+            />
           ) : (
             <button
               type="button"

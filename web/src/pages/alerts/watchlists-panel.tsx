@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { Loaded } from '../../api/session.tsx';
 import { useSession } from '../../api/session.tsx';
+import { ConfirmDelete } from '../../components/confirm-delete.tsx';
 import { AddressLink } from '../../components/address-link.tsx';
 import { Async, Empty, ErrorView } from '../../components/states.tsx';
 import type { NewWatchlist, Watchlist } from './types.ts';
@@ -82,30 +83,15 @@ function WatchlistItem(props: { w: Watchlist; canWrite: boolean; onDeleted: () =
         </ul>
       ) : null}
       {confirming ? (
-        <div
-          className="row watchlist-confirm"
-          role="group"
-          aria-label={`Confirm: stop watching ${w.name}`}
-        >
-          <span>Stop watching? Its alerts stay.</span>
-          <button
-            type="button"
-            className="danger small"
-            disabled={busy}
-            onClick={() => void remove()}
-          >
-            {busy ? 'Deleting…' : 'Delete watchlist'}
-          </button>
-          <button
-            type="button"
-            className="ghost small"
-            autoFocus
-            disabled={busy}
-            onClick={() => setConfirming(false)}
-          >
-            Cancel
-          </button>
-        </div>
+        <ConfirmDelete
+          className="watchlist-confirm"
+          label={`Confirm: stop watching ${w.name}`}
+          question="Stop watching? Its alerts stay."
+          action="Delete watchlist"
+          busy={busy}
+          onConfirm={() => void remove()}
+          onCancel={() => setConfirming(false)}
+        />
       ) : null}
       {error ? <ErrorView error={error} /> : null}
     </li>
