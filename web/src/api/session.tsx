@@ -10,18 +10,21 @@ import {
 import { type ApiClient, ApiError, createApiClient } from './client.ts';
 import type { Asset, Me } from './types.ts';
 import type { AssetInfo } from '../lib/format.ts';
+import { getChain } from '../../../src/model/chains.ts';
 import { Loading } from '../components/states.tsx';
 
 const KEY_STORAGE = 'chaintrail.apiKey';
 
-/** Native assets' symbols and decimals per chain (the store lists tokens only). */
-const NATIVE: Record<string, AssetInfo> = {
-  ethereum: { symbol: 'ETH', decimals: 18 },
-  anvil: { symbol: 'ETH', decimals: 18 },
-  bitcoin: { symbol: 'BTC', decimals: 8 },
-  'bitcoin-testnet': { symbol: 'tBTC', decimals: 8 },
-  tron: { symbol: 'TRX', decimals: 6 },
-};
+/** A chain's native asset as the chain registry (src/model/chains.ts) has it. */
+function nativeAsset(chain: string): AssetInfo {
+  try {
+    const c = getChain(chain);
+    return { symbol: c.nativeSymbol, decimals: c.nativeDecimals };
+  } catch {
+    // A chain the registry does not know: amounts shown raw.
+    return { symbol: null, decimals: null };
+  }
+}
 
 export type Session = {
   api: ApiClient;
@@ -90,7 +93,7 @@ export function SessionProvider(props: {
             chains,
             asset: (chain, asset) =>
               asset === 'native'
-                ? (NATIVE[chain] ?? { symbol: 'native', decimals: 18 })
+                ? nativeAsset(chain)
                 : (known.get(`${chain}|${asset}`) ?? { symbol: null, decimals: null }),
             signOut,
           },

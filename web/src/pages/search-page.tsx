@@ -1,5 +1,7 @@
 import { useEffect } from 'react';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
+import { listChains } from '../../../src/model/chains.ts';
+import { CATEGORIES as TAXONOMY } from '../../../src/labels/taxonomy.ts';
 import { ApiError } from '../api/client.ts';
 import { useLoad, useSession } from '../api/session.tsx';
 import { AddressLink } from '../components/address-link.tsx';
@@ -27,47 +29,11 @@ const NON_EVM = new Set([
   'bnb-beacon',
 ]);
 
-/** Chains a label search may be narrowed to (the store's own chains are added). */
-const LABEL_CHAINS = [
-  'ethereum',
-  'bitcoin',
-  'tron',
-  'bsc',
-  'polygon',
-  'arbitrum',
-  'optimism',
-  'base',
-  'avalanche',
-];
+/** Chains a label search may be narrowed to: the registry's (the store's own are added). */
+const LABEL_CHAINS = listChains().map((c) => c.key);
 
-/** The label taxonomy as `GET /v1/labels` documents its `category` parameter. */
-const CATEGORIES = [
-  'exchange',
-  'hot_wallet',
-  'cold_wallet',
-  'deposit_wallet',
-  'instant_exchange',
-  'otc',
-  'mixer',
-  'bridge',
-  'dex',
-  'defi',
-  'token',
-  'stablecoin',
-  'wallet_service',
-  'miner',
-  'gambling',
-  'sanctioned',
-  'theft',
-  'ransomware',
-  'scam',
-  'phishing',
-  'malware',
-  'darknet',
-  'frozen',
-  'terrorism',
-  'other',
-];
+/** The label taxonomy, whose keys `GET /v1/labels` takes as its `category` parameter. */
+const CATEGORIES = Object.keys(TAXONOMY);
 
 const PAGE = 50;
 
