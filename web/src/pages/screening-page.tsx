@@ -10,22 +10,9 @@ import {
 import { screeningCsv } from './screening/results-csv.ts';
 import { isHighRisk, ResultsTable } from './screening/results-table.tsx';
 import type { ScreenRequest, ScreenResponse } from './screening/types.ts';
+import { chainChoices } from '../lib/chains.ts';
 import './screening/screening.css';
 
-/** Chains the screener tells apart by address form or knows by key (the store's come first). */
-const SCREEN_CHAINS = [
-  'ethereum',
-  'bsc',
-  'polygon',
-  'arbitrum',
-  'optimism',
-  'base',
-  'avalanche',
-  'anvil',
-  'bitcoin',
-  'bitcoin-testnet',
-  'tron',
-];
 const MAX_HOPS = 6;
 /** A CSV of 10,000 addresses with a few columns is well under this; more is the wrong file. */
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -133,7 +120,7 @@ export default function ScreeningPage() {
   const [screened, setScreened] = useState<Screened | null>(null);
   const request = useRef(0);
   const list = useMemo(() => splitAddresses(text), [text]);
-  const chainOptions = [...new Set([...chains, ...SCREEN_CHAINS])];
+  const chainOptions = chainChoices(chains);
 
   const onFile = async (file: File | undefined) => {
     setFileError(null);

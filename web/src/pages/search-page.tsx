@@ -1,8 +1,8 @@
 import { useEffect } from 'react';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
-import { listChains } from '../../../src/model/chains.ts';
 import { CATEGORIES as TAXONOMY } from '../../../src/labels/taxonomy.ts';
 import { ApiError } from '../api/client.ts';
+import { chainChoices } from '../lib/chains.ts';
 import { useLoad, useSession } from '../api/session.tsx';
 import { AddressLink } from '../components/address-link.tsx';
 import { Async, Empty, ErrorView } from '../components/states.tsx';
@@ -28,9 +28,6 @@ const NON_EVM = new Set([
   'solana',
   'bnb-beacon',
 ]);
-
-/** Chains a label search may be narrowed to: the registry's (the store's own are added). */
-const LABEL_CHAINS = listChains().map((c) => c.key);
 
 /** The label taxonomy, whose keys `GET /v1/labels` takes as its `category` parameter. */
 const CATEGORIES = Object.keys(TAXONOMY);
@@ -209,7 +206,7 @@ function LabelSearch(props: { q: string }) {
             onChange={(e) => set({ chain: e.target.value, offset: '' })}
           >
             <option value="">All chains</option>
-            {[...new Set([...chains, ...LABEL_CHAINS])].map((c) => (
+            {chainChoices(chains).map((c) => (
               <option key={c} value={c}>
                 {c}
               </option>

@@ -4,21 +4,9 @@ import { useSession } from '../../api/session.tsx';
 import { ConfirmDelete } from '../../components/confirm-delete.tsx';
 import { AddressLink } from '../../components/address-link.tsx';
 import { Async, Empty, ErrorView } from '../../components/states.tsx';
+import { chainChoices } from '../../lib/chains.ts';
 import type { NewWatchlist, Watchlist } from './types.ts';
 
-/** Chains an address can be watched on besides the store's (which come first). */
-const WATCH_CHAINS = [
-  'ethereum',
-  'bsc',
-  'polygon',
-  'arbitrum',
-  'optimism',
-  'base',
-  'avalanche',
-  'anvil',
-  'bitcoin',
-  'tron',
-];
 const MIN_SECRET = 16;
 
 function hostOf(url: string): string {
@@ -102,7 +90,7 @@ function WatchlistItem(props: { w: Watchlist; canWrite: boolean; onDeleted: () =
 function WatchForm(props: { onCreated: (w: Watchlist) => void }) {
   const { api, chains } = useSession();
   const ids = useId();
-  const chainOptions = [...new Set([...chains, ...WATCH_CHAINS])];
+  const chainOptions = chainChoices(chains);
   const [name, setName] = useState('');
   const [chain, setChain] = useState(chainOptions[0] ?? 'ethereum');
   const [addresses, setAddresses] = useState('');
