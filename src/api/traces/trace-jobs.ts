@@ -119,18 +119,12 @@ export function createTraceJobs(parameters: {
       entries.delete(e.job.id);
   };
 
-  const persist = async (entry: Entry) => {
-    await store.putDocument({
-      kind: TRACE_JOB_KIND,
-      id: entry.job.id,
-      org: entry.job.org,
-      body: jsonSafe({ job: entry.job, result: entry.result }),
-    });
-  };
-
+  // Invariant: a job is announced as ended (to its listeners, its event stream) only once it is
+  // stored, so a client that saw `done` finds the job even if the server restarts right after.
   const run = async (entry: Entry) => {
-    if (entry.job.state !== 'queued' || closed) return;
+    if (entry.job.state !== 'queued' || closed || entry.controller.signal.aborted) return;
     update(entry, { state: 'running', startedAt: new Date().toISOString() });
+    let ended: Partial<TraceJob>;
     try {
       const { result } = await traceStore({
         ...entry.job.parameters,
@@ -139,7 +133,7 @@ export function createTraceJobs(parameters: {
         onPhase: (phase) => update(entry, { phase, progress: PHASE_PROGRESS[phase] }),
       });
       entry.result = result;
-      update(entry, {
+      ended = {
         state: 'done',
         progress: 1,
         finishedAt: new Date().toISOString(),
@@ -148,33 +142,34 @@ export function createTraceJobs(parameters: {
           nodes: result.nodes.length,
           edges: result.edges.length,
         },
-      });
+      };
     } catch (error) {
       const finishedAt = new Date().toISOString();
-      if (entry.controller.signal.aborted) update(entry, { state: 'cancelled', finishedAt });
+      if (entry.controller.signal.aborted) ended = { state: 'cancelled', finishedAt };
       else if (error instanceof UserError)
-        update(entry, {
+        ended = {
           state: 'failed',
           finishedAt,
           error: { code: error.code, message: error.shortMessage },
-        });
+        };
       else {
         logger.error({ err: error, traceId: entry.job.id }, 'trace job failed');
-        update(entry, {
+        ended = {
           state: 'failed',
           finishedAt,
           error: {
             code: error instanceof BaseError ? error.code : 'INTERNAL_ERROR',
             message: 'The trace failed; the server log has the cause',
           },
-        });
+        };
       }
     }
     try {
-      await persist(entry);
+      await storeTraceJob(store, { ...entry.job, ...ended }, entry.result);
     } catch (error) {
       logger.error({ err: error, traceId: entry.job.id }, 'could not store a trace job');
     }
+    update(entry, ended);
     forget();
   };
 
@@ -237,10 +232,12 @@ export function createTraceJobs(parameters: {
       if (isFinal(entry.job.state)) return entry.job;
       entry.controller.abort();
       if (entry.job.state === 'queued') {
-        update(entry, { state: 'cancelled', finishedAt: new Date().toISOString() });
-        await persist(entry).catch((err: unknown) =>
+        // Aborted above, so run() will not start it while it is being stored.
+        const ended = { state: 'cancelled' as const, finishedAt: new Date().toISOString() };
+        await storeTraceJob(store, { ...entry.job, ...ended }, entry.result).catch((err: unknown) =>
           logger.error({ err, traceId: id }, 'could not store a trace job'),
         );
+        update(entry, ended);
       }
       return entry.job;
     },
@@ -256,6 +253,20 @@ export function createTraceJobs(parameters: {
       for (const e of entries.values()) if (!isFinal(e.job.state)) e.controller.abort();
     },
   };
+}
+
+/** Stores a job that ended, with its result, as the document the API reads it back from. */
+async function storeTraceJob(
+  store: Store,
+  job: TraceJob,
+  result: TraceResult | null,
+): Promise<void> {
+  await store.putDocument({
+    kind: TRACE_JOB_KIND,
+    id: job.id,
+    org: job.org,
+    body: jsonSafe({ job, result }),
+  });
 }
 
 /** Input of {@link saveFinishedTrace}. */
@@ -295,11 +306,6 @@ export async function saveFinishedTrace(p: SaveFinishedTraceParameters): Promise
       edges: p.result.edges.length,
     },
   };
-  await p.store.putDocument({
-    kind: TRACE_JOB_KIND,
-    id: job.id,
-    org: p.org,
-    body: jsonSafe({ job, result: p.result }),
-  });
+  await storeTraceJob(p.store, job, p.result);
   return job;
 }
