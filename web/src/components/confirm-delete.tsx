@@ -1,3 +1,6 @@
+import { useState } from 'react';
+import { useSession } from '../api/session.tsx';
+
 /**
  * The second step of a delete: the question, the delete button (its name says what goes) and
  * Cancel, which takes the focus so Enter does not delete by accident.
@@ -36,4 +39,39 @@ export function ConfirmDelete(props: {
       </button>
     </div>
   );
+}
+
+/** What {@link useDeletion} gives: the two-step state and the delete itself. */
+export type Deletion = {
+  confirming: boolean;
+  setConfirming: (confirming: boolean) => void;
+  busy: boolean;
+  error: Error | null;
+  remove: () => Promise<void>;
+};
+
+/**
+ * Deleting through the API in two steps (ask, then `DELETE path`): the state a list row needs for
+ * {@link ConfirmDelete}. On success `onDeleted` runs (the row goes away); on failure the error stays.
+ *
+ * @example
+ * const deletion = useDeletion(`/v1/cases/${id}`, reload);
+ */
+export function useDeletion(path: string, onDeleted: () => void): Deletion {
+  const { api } = useSession();
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<Error | null>(null);
+  const remove = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.del(path);
+      onDeleted();
+    } catch (err) {
+      setError(err as Error);
+      setBusy(false);
+    }
+  };
+  return { confirming, setConfirming, busy, error, remove };
 }

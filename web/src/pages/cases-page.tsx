@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { useLoad, useSession } from '../api/session.tsx';
 import type { CaseSummary } from '../api/types.ts';
-import { ConfirmDelete } from '../components/confirm-delete.tsx';
+import { ConfirmDelete, useDeletion } from '../components/confirm-delete.tsx';
 import { Async, Empty, ErrorView } from '../components/states.tsx';
 import { NewCaseForm } from './cases/new-case-form.tsx';
 import './cases/cases.css';
@@ -15,22 +15,11 @@ function when(iso: string): string {
 
 /** One case of the list, with its delete button and the confirmation it asks for. */
 function CaseRow(props: { c: CaseSummary; canWrite: boolean; onDeleted: () => void }) {
-  const { api } = useSession();
   const { c } = props;
-  const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error | null>(null);
-  const remove = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api.del(`/v1/cases/${encodeURIComponent(c.id)}`);
-      props.onDeleted();
-    } catch (err) {
-      setError(err as Error);
-      setBusy(false);
-    }
-  };
+  const { confirming, setConfirming, busy, error, remove } = useDeletion(
+    `/v1/cases/${encodeURIComponent(c.id)}`,
+    props.onDeleted,
+  );
   return (
     <tr>
       <td data-label="Case" className="case-name">

@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { Loaded } from '../../api/session.tsx';
 import { useSession } from '../../api/session.tsx';
-import { ConfirmDelete } from '../../components/confirm-delete.tsx';
+import { ConfirmDelete, useDeletion } from '../../components/confirm-delete.tsx';
 import { AddressLink } from '../../components/address-link.tsx';
 import { Async, Empty, ErrorView } from '../../components/states.tsx';
 import { chainChoices } from '../../lib/chains.ts';
@@ -18,22 +18,11 @@ function hostOf(url: string): string {
 }
 
 function WatchlistItem(props: { w: Watchlist; canWrite: boolean; onDeleted: () => void }) {
-  const { api } = useSession();
   const { w } = props;
-  const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error | null>(null);
-  const remove = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api.del(`/v1/watchlists/${encodeURIComponent(w.id)}`);
-      props.onDeleted();
-    } catch (err) {
-      setError(err as Error);
-      setBusy(false);
-    }
-  };
+  const { confirming, setConfirming, busy, error, remove } = useDeletion(
+    `/v1/watchlists/${encodeURIComponent(w.id)}`,
+    props.onDeleted,
+  );
   const shown = w.addresses.slice(0, 3);
   return (
     <li className="watchlist">
