@@ -2,7 +2,13 @@ import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyRequest,
+  type FastifyReply,
+  type HookHandlerDoneFunction,
+  type onRequestHookHandler,
+} from 'fastify';
 import type { Logger } from 'pino';
 import { createScreener } from '../screen/create-screener.ts';
 import type { Store } from '../store/store.ts';
@@ -147,25 +153,8 @@ export async function buildApp(parameters: BuildAppParameters): Promise<ApiApp> 
     }),
   );
 
-  // Every route must say who may call it: a route without a role would be open by mistake.
-  const routes: ApiRoute[] = [];
-  app.decorate('apiRoutes', routes);
-  app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/docs') || isUiPath(route.url)) {
-      route.config = { ...(route.config ?? {}), role: 'public' };
-      return;
-    }
-    const role = route.config?.role;
-    if (!role) throw new Error(`Route ${String(route.method)} ${route.url} declares no role`);
-    // Strict input: a query parameter no route knows is an error, not silently ignored.
-    if (route.schema && !route.schema.querystring)
-      route.schema.querystring = { type: 'object', properties: {}, additionalProperties: false };
-    for (const method of [route.method].flat())
-      if (method !== 'HEAD') routes.push({ method, url: route.url, role });
-  });
-
-  // Authentication, roles and rate limits, in one hook: per key, and per IP for requests without a
-  // valid key. Callback style, not async: one promise less per request on the hot path.
+  // Authentication, roles and rate limits: per key, and per IP for requests without a valid key.
+  // Callback style, not async: one promise less per request on the hot path.
   const limiter = createRateLimiter({ windowMs: RATE_WINDOW_MS });
   const limited = (client: string, max: number) => {
     const decision = limiter.hit(client, max);
@@ -175,39 +164,73 @@ export async function buildApp(parameters: BuildAppParameters): Promise<ApiApp> 
       retryAfterSeconds: decision.retryAfterSeconds,
     });
   };
-  app.addHook('onRequest', (request, _reply, done) => {
-    const role = request.routeOptions.config.role;
-    if (role === 'public' || role === undefined) return done();
-    const key = presentedKey(request);
-    const record = key ? keys.verify(key) : null;
-    if (!record) {
-      const flood = limited(`ip:${request.ip}`, ANONYMOUS_RATE_LIMIT_PER_MINUTE);
-      if (flood) return done(flood);
-      if (!key)
+  const authenticate =
+    (role: Role | 'any'): onRequestHookHandler =>
+    (request, _reply, done) => {
+      const key = presentedKey(request);
+      const record = key ? keys.verify(key) : null;
+      if (!record) {
+        const flood = limited(`ip:${request.ip}`, ANONYMOUS_RATE_LIMIT_PER_MINUTE);
+        if (flood) return done(flood);
+        if (!key)
+          return done(
+            new HttpError(401, 'Missing API key', {
+              code: 'MISSING_API_KEY',
+              details: 'Send it in the X-API-Key header (or Authorization: Bearer).',
+            }),
+          );
+        return done(new HttpError(401, 'Invalid or revoked API key', { code: 'INVALID_API_KEY' }));
+      }
+      if (role !== 'any' && !roleAllows(record.role, role))
         return done(
-          new HttpError(401, 'Missing API key', {
-            code: 'MISSING_API_KEY',
-            details: 'Send it in the X-API-Key header (or Authorization: Bearer).',
+          new HttpError(403, `A ${record.role} key may not use this route (it needs ${role})`, {
+            code: 'FORBIDDEN',
           }),
         );
-      return done(new HttpError(401, 'Invalid or revoked API key', { code: 'INVALID_API_KEY' }));
-    }
-    if (role !== 'any' && !roleAllows(record.role, role))
-      return done(
-        new HttpError(403, `A ${record.role} key may not use this route (it needs ${role})`, {
-          code: 'FORBIDDEN',
-        }),
-      );
-    const over = limited(`key:${record.id}`, record.rateLimitPerMinute);
-    if (over) return done(over);
-    request.apiKey = record;
-    done();
-  });
+      const over = limited(`key:${record.id}`, record.rateLimitPerMinute);
+      if (over) return done(over);
+      request.apiKey = record;
+      done();
+    };
+  const countResponses = (
+    route: string,
+  ): ((request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void) => {
+    const recorders = new Map<string, ReturnType<typeof metrics.http.recorder>>();
+    return (request, reply, done) => {
+      let record = recorders.get(request.method);
+      if (!record)
+        recorders.set(request.method, (record = metrics.http.recorder(request.method, route)));
+      record(reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    };
+  };
 
-  // Callback style, not async: one promise less per request on the hot path.
+  // Every route must say who may call it: a route without a role would be open by mistake. Its role
+  // and URL go into hooks of its own, so a request never reads `request.routeOptions`, which Fastify
+  // builds anew on every read.
+  const routes: ApiRoute[] = [];
+  app.decorate('apiRoutes', routes);
+  const hooksOf = <T>(hooks: T | T[] | undefined): T[] =>
+    hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks];
+  app.addHook('onRoute', (route) => {
+    route.onResponse = [...hooksOf(route.onResponse), countResponses(route.url)];
+    if (route.url.startsWith('/docs') || isUiPath(route.url)) {
+      route.config = { ...(route.config ?? {}), role: 'public' };
+      return;
+    }
+    const role = route.config?.role;
+    if (!role) throw new Error(`Route ${String(route.method)} ${route.url} declares no role`);
+    if (role !== 'public') route.onRequest = [authenticate(role), ...hooksOf(route.onRequest)];
+    // Strict input: a query parameter no route knows is an error, not silently ignored.
+    if (route.schema && !route.schema.querystring)
+      route.schema.querystring = { type: 'object', properties: {}, additionalProperties: false };
+    for (const method of [route.method].flat())
+      if (method !== 'HEAD') routes.push({ method, url: route.url, role });
+  });
+  // Requests no route matched: counted under one route label (their URLs are the caller's to choose).
+  const countUnmatched = countResponses('unmatched');
   app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    metrics.http.observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    if (request.is404) return countUnmatched(request, reply, done);
     done();
   });
 

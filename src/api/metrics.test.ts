@@ -27,6 +27,7 @@ describe('HTTP metrics', () => {
     }); // 403
     await api.app.inject({ url: '/v1/nothing-here', headers: api.as('viewer') }); // 404
     await api.app.inject({ url: '/healthz' });
+    await api.app.inject({ method: 'HEAD', url: '/healthz' }); // Fastify's HEAD route of a GET
     const text = (await api.app.inject({ url: '/metrics', headers: api.as('viewer') })).body;
     const requests = 'chaintrail_http_requests_total';
     expect(sample(text, requests, 'method="POST",route="/v1/screen",status="200"')).toBe(3);
@@ -34,6 +35,9 @@ describe('HTTP metrics', () => {
     expect(sample(text, requests, 'method="POST",route="/v1/screen",status="403"')).toBe(1);
     expect(sample(text, requests, 'method="GET",route="unmatched",status="404"')).toBe(1);
     expect(sample(text, requests, 'method="GET",route="/healthz",status="200"')).toBe(1);
+    expect(sample(text, requests, 'method="HEAD",route="/healthz",status="200"')).toBe(1);
+    // A route never called has no series.
+    expect(text).not.toContain('route="/v1/cases/:id"');
     const count = sample(
       text,
       'chaintrail_http_request_duration_seconds_count',

@@ -57,15 +57,27 @@ type PrivateLabelBody = {
 /** One organisation's private labels, newest first, and by chain and address. */
 type OrgLabels = { all: PrivateLabel[]; byAddress: Map<string, PrivateLabel[]> };
 
+/** An organisation's private labels, found by chain and canonical address. */
+export type PrivateLabelIndex = {
+  /** How many labels the organisation has. */
+  readonly size: number;
+  of(chain: string, address: string): readonly PrivateLabel[];
+};
+
+/** A cache entry: the load, and its labels once it has resolved (read then without an await). */
+type CacheEntry = { load: Promise<OrgLabels>; index: PrivateLabelIndex | null };
+
 /**
  * Private labels per store and organisation, loaded on first use. Every write of private labels goes
  * through this module and drops the organisation's entry, so the cache is never stale within the
  * process (DuckDB lets one process write a store). Screening a batch then costs Map lookups, not a
  * document query per address.
  */
-const caches = new WeakMap<Store, Map<string, Promise<OrgLabels>>>();
+const caches = new WeakMap<Store, Map<string, CacheEntry>>();
 
 const addressKey = (chain: string, address: string) => `${chain}\u0000${address}`;
+
+const NO_LABELS: readonly PrivateLabel[] = Object.freeze([]);
 
 function fromDocument(doc: StoredDocument): PrivateLabel {
   const body = doc.body as PrivateLabelBody;
@@ -103,17 +115,54 @@ async function loadOrgLabels(store: Store, org: string): Promise<OrgLabels> {
   return { all, byAddress };
 }
 
-function orgLabels(store: Store, org: string): Promise<OrgLabels> {
+function cacheEntry(store: Store, org: string): CacheEntry {
   let perOrg = caches.get(store);
   if (!perOrg) caches.set(store, (perOrg = new Map()));
   let entry = perOrg.get(org);
   if (!entry) {
-    entry = loadOrgLabels(store, org);
-    perOrg.set(org, entry);
-    // A failed load must not stay cached: the next request tries again.
-    entry.catch(() => perOrg.delete(org));
+    const created: CacheEntry = { load: loadOrgLabels(store, org), index: null };
+    perOrg.set(org, created);
+    created.load.then(
+      (labels) => {
+        created.index = indexOf(labels);
+      },
+      // A failed load must not stay cached: the next request tries again.
+      () => perOrg.delete(org),
+    );
+    entry = created;
   }
   return entry;
+}
+
+function orgLabels(store: Store, org: string): Promise<OrgLabels> {
+  return cacheEntry(store, org).load;
+}
+
+function indexOf(labels: OrgLabels): PrivateLabelIndex {
+  return {
+    size: labels.all.length,
+    of: (chain, address) =>
+      labels.all.length === 0
+        ? NO_LABELS
+        : (labels.byAddress.get(addressKey(chain, address)) ?? NO_LABELS),
+  };
+}
+
+/**
+ * The private labels of `org` by address: at once when they are loaded, so that screening, which
+ * needs them on every request, spends no await on them; a promise the first time.
+ *
+ * @example
+ * const found = privateLabelIndex(store, 'acme');
+ * const index = found instanceof Promise ? await found : found;
+ * index.of('ethereum', '0x098b716b8aaf21512996dc57eb0615e2383e2f96'); // the labels acme gave it
+ */
+export function privateLabelIndex(
+  store: Store,
+  org: string,
+): PrivateLabelIndex | Promise<PrivateLabelIndex> {
+  const entry = cacheEntry(store, org);
+  return entry.index ?? entry.load.then(indexOf);
 }
 
 function forget(store: Store, org: string): void {

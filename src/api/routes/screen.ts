@@ -3,7 +3,8 @@ import { type Static, Type } from 'typebox';
 import { MAX_HOPS } from '../../screen/create-screener.ts';
 import { toChainalysis } from '../../screen/format-results.ts';
 import type { ScreenResult } from '../../screen/types.ts';
-import { screenResultsForOrg } from '../labels/private-screening.ts';
+import { privateLabelIndex } from '../labels/org-labels.ts';
+import { applyPrivateLabels } from '../labels/private-screening.ts';
 import type { ApiApp } from '../app.ts';
 import type { ApiContext } from '../context.ts';
 import { HttpError } from '../errors.ts';
@@ -183,19 +184,28 @@ export function registerScreenRoutes(app: ApiApp, ctx: ApiContext): void {
     async (request) => {
       const body = request.body as Static<typeof ScreenBody>;
       const hops = body.hops ?? 0;
-      const inputs = body.addresses.map((a) =>
-        typeof a === 'string'
-          ? { address: a, chain: body.chain ?? null }
-          : { address: a.address, chain: a.chain ?? body.chain ?? null },
-      );
       let results: ScreenResult[];
       // Own labels only: two Map lookups per address, no database round trip.
-      if (hops === 0) results = inputs.map((i) => ctx.screener.screenDirect(i.address, i.chain));
-      else results = await ctx.screener.screen(inputs, { hops });
-      // The organisation's private labels count for its own screenings (never as sanctions).
-      results = await screenResultsForOrg(
-        ctx.store,
-        request.apiKey!.org,
+      if (hops === 0)
+        results = body.addresses.map((a) =>
+          typeof a === 'string'
+            ? ctx.screener.screenDirect(a, body.chain)
+            : ctx.screener.screenDirect(a.address, a.chain ?? body.chain),
+        );
+      else
+        results = await ctx.screener.screen(
+          body.addresses.map((a) =>
+            typeof a === 'string'
+              ? { address: a, chain: body.chain ?? null }
+              : { address: a.address, chain: a.chain ?? body.chain ?? null },
+          ),
+          { hops },
+        );
+      // The organisation's private labels count for its own screenings (never as sanctions). Once
+      // loaded they are read without an await: this route is the API's hot path.
+      const found = privateLabelIndex(ctx.store, request.apiKey!.org);
+      results = applyPrivateLabels(
+        found instanceof Promise ? await found : found,
         ctx.screener.rules,
         results,
       );
@@ -206,10 +216,16 @@ export function registerScreenRoutes(app: ApiApp, ctx: ApiContext): void {
         results.length === 1 ? undefined : { addresses: results.map((r) => r.address), hops },
       );
       const labelSetId = labelSetIdOf();
-      // The label set, rules and day are the same for every result: sent once per response.
-      const slim = results.map((r) => ({ ...r, explanation: { fired: r.explanation.fired } }));
+      // The label set, rules and day are the same for every result: sent once per response. The
+      // response schema leaves them out of each result's explanation; jsonSafe (hops, with bigint
+      // amounts) copies whatever it is given, so it gets the results without them.
       return {
-        results: (hops === 0 ? slim : jsonSafe(slim)) as typeof slim,
+        results:
+          hops === 0
+            ? results
+            : (jsonSafe(
+                results.map((r) => ({ ...r, explanation: { fired: r.explanation.fired } })),
+              ) as ScreenResult[]),
         rules: ctx.screener.rules.version,
         rulesSha256: ctx.screener.rules.sha256,
         asOf: ctx.screener.asOf,
