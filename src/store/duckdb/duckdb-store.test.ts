@@ -430,6 +430,33 @@ describe('DuckDB store: API documents and audit log', () => {
     ]);
   });
 
+  it('stores audit values JSON must escape', async () => {
+    const awkward = 'quote " backslash \\ newline \n tab \t unicode é \u2028 end';
+    await ctx.store.appendAudit([
+      {
+        actor: 'k"1',
+        org: 'a\\b',
+        action: 'screen',
+        target: awkward,
+        detail: { note: awkward, n: 1 },
+        requestId: 'req\n1',
+        time: '2026-01-02T03:04:05.678Z',
+      },
+    ]);
+    const [entry] = await ctx.store.listAudit();
+    expect(entry).toMatchObject({
+      actor: 'k"1',
+      org: 'a\\b',
+      target: awkward,
+      detail: { note: awkward, n: 1 },
+      requestId: 'req\n1',
+      time: '2026-01-02T03:04:05.678Z',
+    });
+    await expect(
+      ctx.store.appendAudit([{ actor: 'k1', org: null, action: 'screen', target: null, time: 'x' }]),
+    ).rejects.toThrow(/Invalid audit time "x"/);
+  });
+
   it('keeps audit entries appended before a crash, once each', async () => {
     await ctx.store.appendAudit([{ actor: 'k1', org: null, action: 'screen', target: 'a' }]);
     await ctx.store.appendAudit([{ actor: 'k1', org: null, action: 'screen', target: 'b' }]);
