@@ -453,7 +453,9 @@ describe('DuckDB store: API documents and audit log', () => {
       time: '2026-01-02T03:04:05.678Z',
     });
     await expect(
-      ctx.store.appendAudit([{ actor: 'k1', org: null, action: 'screen', target: null, time: 'x' }]),
+      ctx.store.appendAudit([
+        { actor: 'k1', org: null, action: 'screen', target: null, time: 'x' },
+      ]),
     ).rejects.toThrow(/Invalid audit time "x"/);
   });
 
