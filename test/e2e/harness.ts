@@ -72,9 +72,26 @@ export async function startDemoServer(dir: string): Promise<DemoServer> {
   const caseName =
     /Simulated Bybit theft \([^)]*\)/.exec(demo.stdout)?.[0] ?? 'Simulated Bybit theft';
 
+  const served = await startServe(['--db', db]);
+  return {
+    url: served.url,
+    key: key!,
+    caseId: caseId!,
+    caseName,
+    demoCaseUrl: demoCaseUrl!,
+    truth: JSON.parse(fs.readFileSync(truthFile, 'utf8')) as SimulationTruth,
+    stop: served.stop,
+  };
+}
+
+/** A `chaintrail serve` child process. */
+export type Served = { url: string; stop(): Promise<void> };
+
+/** Starts `chaintrail serve <args>` on a free port, as a user runs it, once it listens. */
+export async function startServe(args: string[]): Promise<Served> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [CLI, 'serve', '--db', db, '--port', '0', '--json'],
+    [CLI, 'serve', ...args, '--port', '0', '--json'],
     {
       env: { ...process.env, CHAINTRAIL_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -95,11 +112,6 @@ export async function startDemoServer(dir: string): Promise<DemoServer> {
   });
   return {
     url,
-    key: key!,
-    caseId: caseId!,
-    caseName,
-    demoCaseUrl: demoCaseUrl!,
-    truth: JSON.parse(fs.readFileSync(truthFile, 'utf8')) as SimulationTruth,
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
@@ -107,6 +119,20 @@ export async function startDemoServer(dir: string): Promise<DemoServer> {
       await exited;
     },
   };
+}
+
+/** Creates an API key with `chaintrail keys create` and returns its secret. */
+export function createKey(db: string, role: string): string {
+  const created = spawnSync(
+    process.execPath,
+    [CLI, 'keys', 'create', '--role', role, '--db', db, '--json'],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, CHAINTRAIL_LOG_LEVEL: 'warn' },
+    },
+  );
+  if (created.status !== 0) throw new Error(`chaintrail keys create failed:\n${created.stderr}`);
+  return (JSON.parse(created.stdout) as { key: string }).key;
 }
 
 /** Launches Debian's Chromium, or fails saying how to install it. */

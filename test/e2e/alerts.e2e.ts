@@ -1,0 +1,173 @@
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import type { Hex } from 'viem';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Anvil, startAnvil } from '../../src/chains/evm/anvil.ts';
+import { simAccount } from '../../src/simulate/accounts.ts';
+import { MAX_FEE_PER_GAS_WEI, PRIORITY_FEE_PER_GAS_WEI } from '../../src/simulate/chain-driver.ts';
+import {
+  SIMULATOR_ANVIL_ARGS,
+  simulate,
+  type SimulateReturnType,
+} from '../../src/simulate/simulate.ts';
+import {
+  SIMULATOR_LABEL_FORMAT,
+  simulatorLabels,
+  simulatorLabelSource,
+} from '../../src/simulate/simulator-labels.ts';
+import { GAS } from '../../src/simulate/world.ts';
+import { createDuckDbStore } from '../../src/store/duckdb/duckdb-store.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+import {
+  createKey,
+  launchChromium,
+  openPage,
+  type Served,
+  screenshot,
+  startServe,
+} from './harness.ts';
+
+const CONTRACTS_DIR = path.resolve('contracts');
+const CACHE_DIR = path.resolve('node_modules/.cache/chaintrail');
+const SEED = 1;
+/** Small: the test needs the exploiter and an exchange, not a long laundering history. */
+const SCALE = 0.1;
+/** How long the page may take to show the alert after the block is mined. */
+const ALERT_SHOWN_MS = 15_000;
+/** How often the sender polls for its receipt, and for how long. */
+const RECEIPT_POLL_MS = 10;
+const RECEIPT_TIMEOUT_MS = 10_000;
+
+// The alerts page with a real alert: `chaintrail serve --follow` on a simulated chain, a watchlist
+// made in the page, the exploiter moving funds on anvil, and the alert arriving live over SSE.
+describe('the alerts page, live, with a real chain', () => {
+  const dir = makeTempDir('chaintrail-e2e-alerts-');
+  let anvil: Anvil;
+  let sim: SimulateReturnType;
+  let server: Served;
+  let browser: Browser;
+  let key: string;
+
+  const rpc = async <T>(method: string, params: unknown[]): Promise<T> => {
+    const res = await fetch(anvil.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+    });
+    const body = (await res.json()) as { result?: T; error?: { message: string } };
+    if (body.error) throw new Error(`${method}: ${body.error.message}`);
+    return body.result as T;
+  };
+
+  beforeAll(async () => {
+    anvil = await startAnvil({ args: SIMULATOR_ANVIL_ARGS });
+    sim = await simulate({
+      rpcUrl: anvil.url,
+      scenarios: ['ronin-2022'],
+      seed: SEED,
+      scale: SCALE,
+      contractsDir: CONTRACTS_DIR,
+      cacheDir: CACHE_DIR,
+    });
+    // The simulator's services labelled, as `chaintrail demo` does, so that reaching an exchange
+    // is an alert of its own kind.
+    const db = path.join(dir.path, 'alerts.duckdb');
+    const store = await createDuckDbStore({ path: db });
+    try {
+      await store.write(async (w) => {
+        await w.recordLabelImport({
+          format: SIMULATOR_LABEL_FORMAT,
+          source: simulatorLabelSource(SEED),
+          listName: null,
+          listDate: null,
+          sha256: null,
+        });
+        await w.addLabels(simulatorLabels(sim));
+      });
+    } finally {
+      await store.close();
+    }
+    key = createKey(db, 'investigator');
+    server = await startServe(['--db', db, '--follow', '--rpc', anvil.url, '--poll-ms', '100']);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await anvil?.stop();
+    dir.cleanup();
+  });
+
+  it('watches the exploiter from the page, shows its move to an exchange live, and acknowledges it', async () => {
+    const truth = sim.truths[0]!;
+    const exploiter = truth.attackerAddresses.find((a) => a.role === 'exploiter')!.address;
+    const account = simAccount(SEED, 'ronin/exploiter');
+    expect(account.address).toBe(exploiter);
+    const deposit = sim.entities.find((e) => e.category === 'deposit_wallet')!;
+    expect(deposit.entity).toBeTruthy();
+
+    const { page, errors, context } = await openPage(browser, {
+      width: 1280,
+      height: 800,
+      theme: 'light',
+    });
+    try {
+      await page.goto(`${server.url}/ui/alerts#key=${key}`);
+      await page.getByRole('heading', { name: 'Alerts', exact: true }).waitFor();
+      await page.getByTestId('live-status').getByText('Live', { exact: true }).waitFor();
+
+      // Watch the exploiter, from the page's form.
+      await page.getByLabel('Watchlist name').fill('Ronin exploiter');
+      await page.getByLabel('Chain').selectOption('anvil');
+      await page.getByLabel('Addresses to watch').fill(exploiter);
+      await page.getByRole('button', { name: 'Start watching' }).click();
+      await page.getByText('Watching 1 address as “Ronin exploiter”.').waitFor();
+
+      // The exploiter sends what it has left to an exchange deposit address, as in the API's test.
+      const balance = BigInt(await rpc<Hex>('eth_getBalance', [exploiter, 'latest']));
+      const value = balance - GAS.payContract * MAX_FEE_PER_GAS_WEI;
+      expect(value).toBeGreaterThan(0n);
+      const signed = await account.signer.signTransaction({
+        chainId: sim.chainId,
+        type: 'eip1559',
+        nonce: Number(BigInt(await rpc<Hex>('eth_getTransactionCount', [exploiter, 'latest']))),
+        to: deposit.address as Hex,
+        value,
+        gas: GAS.payContract,
+        maxFeePerGas: MAX_FEE_PER_GAS_WEI,
+        maxPriorityFeePerGas: PRIORITY_FEE_PER_GAS_WEI,
+      });
+      await rpc('evm_setNextBlockTimestamp', [Math.floor(Date.now() / 1000)]);
+      const hash = await rpc<Hex>('eth_sendRawTransaction', [signed]);
+      const deadline = Date.now() + RECEIPT_TIMEOUT_MS;
+      while (!(await rpc<unknown>('eth_getTransactionReceipt', [hash]))) {
+        if (Date.now() > deadline) throw new Error(`no receipt for ${hash}`);
+        await new Promise((r) => setTimeout(r, RECEIPT_POLL_MS));
+      }
+
+      // The alert arrives without a reload: the page's stream brings it.
+      const item = page.getByRole('listitem').filter({ hasText: deposit.entity! });
+      await item.getByRole('button', { name: 'Acknowledge' }).waitFor({ timeout: ALERT_SHOWN_MS });
+      await expect(item.textContent()).resolves.toContain(`tx ${hash.slice(0, 10)}`);
+      // Marked new: the stream brought it, not a page load.
+      await item.getByText('new', { exact: true }).waitFor();
+      await page.getByTestId('live-status').getByText('Live', { exact: true }).waitFor();
+      await screenshot(page, 'alerts-live-1280-light');
+
+      await item.getByRole('button', { name: 'Acknowledge' }).click();
+      await item.getByText('Acknowledged by').waitFor();
+
+      // The API agrees: one alert, for this transaction, acknowledged.
+      const listed = (await (
+        await fetch(`${server.url}/v1/alerts`, { headers: { 'x-api-key': key } })
+      ).json()) as {
+        alerts: { txHash: string; kind: string; acknowledgedAt: string | null }[];
+      };
+      expect(listed.alerts.map((a) => [a.txHash, a.kind])).toEqual([[hash, 'service_reached']]);
+      expect(listed.alerts[0]!.acknowledgedAt).not.toBeNull();
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
