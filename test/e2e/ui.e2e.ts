@@ -180,11 +180,13 @@ describe('the web UI on the demo data, in Chromium', () => {
       const saved = (await stored.json()) as {
         traceIds: string[];
         version: number;
-        graph: unknown;
+        graph: { version: number; nodes: unknown[] } | null;
       };
       expect(saved.traceIds).toHaveLength(2);
       expect(saved.version).toBe(2);
-      expect(saved.graph).not.toBeNull();
+      // In the compact form (version 2 of the graph), with every address of the graph.
+      expect(saved.graph?.version).toBe(2);
+      expect(saved.graph?.nodes.length).toBe(shownBefore.addresses);
       const job = (await (
         await page.request.get(`${server.url}/v1/traces/${saved.traceIds[1]}`, {
           headers: { 'x-api-key': server.key },

@@ -15,6 +15,7 @@ import {
   isPseudo,
   mergeTrace,
   parseSavedState,
+  toSavedGraph,
   seedGraph,
   type CounterpartiesAnswer,
   type GraphFilters,
@@ -147,7 +148,7 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
     window.clearTimeout(persistTimer.current);
     if (!persistPending.current || !modelRef.current) return;
     persistPending.current = false;
-    workspaceRef.current.setGraph(snapshot(modelRef.current, derivedRef.current));
+    workspaceRef.current.setGraph(toSavedGraph(snapshot(modelRef.current, derivedRef.current)));
   }, []);
 
   /** Makes `next` the graph; `persist` saves it to the case draft (debounced), `fit` frames it. */

@@ -55,7 +55,7 @@ export type GraphFilters = {
  */
 export type LayoutName = 'columns' | 'free';
 
-/** The graph view's saved state (the case's `graph`). */
+/** The graph view's state, as it works on it and as "Export JSON" writes it (the case saves {@link SavedGraph}). */
 export type GraphState = {
   version: 1;
   /** The trace the graph was last built or merged from. */
@@ -128,11 +128,156 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * The saved state if `value` is one this view wrote (version 1), else null. Checks the shape so a
- * hand-edited or foreign `graph` falls back to rebuilding instead of breaking the page.
+ * A node as the case saves it: `[chain index, address, category, entity, flags, x, y]`, flags
+ * {@link SEED_FLAG} and the expanded directions. Its id is `<chain>:<address>`.
  */
-export function parseSavedState(value: unknown): GraphState | null {
-  if (!isRecord(value) || value.version !== 1) return null;
+type SavedNode = [number, string, string | null, string | null, number, number, number];
+/**
+ * An edge as the case saves it: `[from node, to node, chain index, asset, amount, tainted, transfers,
+ * hop, first, last, from counterparties (1) or a trace (0)]`, nodes by their index.
+ */
+type SavedEdge = [
+  number,
+  number,
+  number,
+  string,
+  string,
+  string | null,
+  number,
+  number | null,
+  number | null,
+  number | null,
+  0 | 1,
+];
+
+/**
+ * The graph as a case saves it (version 2): nodes and edges as arrays, edges pointing at nodes by
+ * index and chains named once. Version 1 saved objects with ids, about 320 bytes a node or edge, so
+ * a graph past about 15,000 of them did not fit the API's 5 MB case limit; this form takes about a
+ * quarter of that.
+ */
+export type SavedGraph = Omit<GraphState, 'version' | 'nodes' | 'edges'> & {
+  version: 2;
+  chains: string[];
+  nodes: SavedNode[];
+  edges: SavedEdge[];
+};
+
+const SEED_FLAG = 1;
+const EXPANDED_IN_FLAG = 2;
+const EXPANDED_OUT_FLAG = 4;
+
+/**
+ * The graph as the case saves it (see {@link SavedGraph}); positions to the whole pixel.
+ *
+ * @example
+ * workspace.setGraph(toSavedGraph(state));
+ */
+export function toSavedGraph(state: GraphState): SavedGraph {
+  const chains: string[] = [];
+  const chainIndex = new Map<string, number>();
+  const chainOf = (chain: string) => {
+    let i = chainIndex.get(chain);
+    if (i === undefined) chainIndex.set(chain, (i = chains.push(chain) - 1));
+    return i;
+  };
+  const nodeIndex = new Map<string, number>();
+  const nodes = state.nodes.map((n, i): SavedNode => {
+    nodeIndex.set(n.id, i);
+    const flags =
+      (n.seed ? SEED_FLAG : 0) |
+      (n.expanded.includes('in') ? EXPANDED_IN_FLAG : 0) |
+      (n.expanded.includes('out') ? EXPANDED_OUT_FLAG : 0);
+    return [
+      chainOf(n.chain),
+      n.address,
+      n.category,
+      n.entity,
+      flags,
+      Math.round(n.x),
+      Math.round(n.y),
+    ];
+  });
+  const edges: SavedEdge[] = [];
+  for (const e of state.edges) {
+    const from = nodeIndex.get(e.from);
+    const to = nodeIndex.get(e.to);
+    // An edge whose address is not on the graph is not drawn either: it is left out.
+    if (from === undefined || to === undefined) continue;
+    edges.push([
+      from,
+      to,
+      chainOf(e.chain),
+      e.asset,
+      e.amount,
+      e.tainted,
+      e.transfers,
+      e.hop,
+      e.first,
+      e.last,
+      e.source === 'counterparties' ? 1 : 0,
+    ]);
+  }
+  const { version: _version, nodes: _nodes, edges: _edges, ...rest } = state;
+  return { ...rest, version: 2, chains, nodes, edges };
+}
+
+const stringOrNull = (v: unknown) => (typeof v === 'string' ? v : null);
+const numberOrNull = (v: unknown) => (typeof v === 'number' ? v : null);
+
+/** Nodes and edges of a version 2 saved graph, or null when its arrays are not this view's. */
+function parseVersion2(value: Record<string, unknown>): Pick<GraphState, 'nodes' | 'edges'> | null {
+  const { chains, nodes: savedNodes, edges: savedEdges } = value;
+  if (!Array.isArray(chains) || !chains.every((c) => typeof c === 'string')) return null;
+  if (!Array.isArray(savedNodes) || !Array.isArray(savedEdges)) return null;
+  const nodes: GraphNode[] = [];
+  for (const n of savedNodes) {
+    if (!Array.isArray(n) || typeof n[1] !== 'string') return null;
+    const chain = chains[n[0] as number] as string | undefined;
+    if (chain === undefined) return null;
+    const flags = typeof n[4] === 'number' ? n[4] : 0;
+    const expanded: ('in' | 'out')[] = [];
+    if (flags & EXPANDED_IN_FLAG) expanded.push('in');
+    if (flags & EXPANDED_OUT_FLAG) expanded.push('out');
+    nodes.push({
+      id: nodeId(chain, n[1]),
+      chain,
+      address: n[1],
+      category: stringOrNull(n[2]),
+      entity: stringOrNull(n[3]),
+      seed: (flags & SEED_FLAG) !== 0,
+      expanded,
+      x: typeof n[5] === 'number' ? n[5] : 0,
+      y: typeof n[6] === 'number' ? n[6] : 0,
+    });
+  }
+  const edges: GraphEdge[] = [];
+  for (const e of savedEdges) {
+    if (!Array.isArray(e)) return null;
+    const from = nodes[e[0] as number];
+    const to = nodes[e[1] as number];
+    const chain = chains[e[2] as number] as string | undefined;
+    if (!from || !to || chain === undefined || typeof e[3] !== 'string') return null;
+    edges.push({
+      id: edgeId(from.id, to.id, e[3]),
+      from: from.id,
+      to: to.id,
+      chain,
+      asset: e[3],
+      amount: typeof e[4] === 'string' ? e[4] : '0',
+      tainted: stringOrNull(e[5]),
+      transfers: typeof e[6] === 'number' ? e[6] : 1,
+      hop: numberOrNull(e[7]),
+      first: numberOrNull(e[8]),
+      last: numberOrNull(e[9]),
+      source: e[10] === 1 ? 'counterparties' : 'trace',
+    });
+  }
+  return { nodes, edges };
+}
+
+/** Nodes and edges of a version 1 saved graph (objects with ids), or null when malformed. */
+function parseVersion1(value: Record<string, unknown>): Pick<GraphState, 'nodes' | 'edges'> | null {
   if (!Array.isArray(value.nodes) || !Array.isArray(value.edges)) return null;
   const nodes: GraphNode[] = [];
   for (const n of value.nodes) {
@@ -172,6 +317,20 @@ export function parseSavedState(value: unknown): GraphState | null {
       source: e.source === 'counterparties' ? 'counterparties' : 'trace',
     });
   }
+  return { nodes, edges };
+}
+
+/**
+ * The saved state if `value` is one this view wrote ({@link SavedGraph}, or version 1 of earlier
+ * saves, or a {@link GraphState} as "Export JSON" writes it), else null. Checks the shape so a
+ * hand-edited or foreign `graph` falls back to rebuilding instead of breaking the page.
+ */
+export function parseSavedState(value: unknown): GraphState | null {
+  if (!isRecord(value)) return null;
+  const parsed =
+    value.version === 2 ? parseVersion2(value) : value.version === 1 ? parseVersion1(value) : null;
+  if (!parsed) return null;
+  const { nodes, edges } = parsed;
   const f = isRecord(value.filters) ? value.filters : {};
   const strings = (v: unknown) => (Array.isArray(v) ? v.filter((s) => typeof s === 'string') : []);
   return {
