@@ -373,8 +373,17 @@ export type CounterpartyFlows = {
   total: bigint;
   /** Counterparties in all; `flows` holds at most `maxCounterparties` of them. */
   counterparties: number;
-  /** Largest amount first (ties by address). */
-  flows: { counterparty: string; amount: bigint; transfers: number }[];
+  /**
+   * Largest amount first (ties by address). `first` and `last`: Unix seconds of the earliest and
+   * latest of these transfers with a time (null when none has one).
+   */
+  flows: {
+    counterparty: string;
+    amount: bigint;
+    transfers: number;
+    first: number | null;
+    last: number | null;
+  }[];
 };
 
 /** Input of {@link Store.getLabelledVolume}. */

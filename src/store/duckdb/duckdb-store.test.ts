@@ -224,6 +224,42 @@ describe('DuckDB store', () => {
     ]);
     expect(s.firstSeen).toEqual({ blockNumber: 483920n, time: 1447144575 });
   });
+
+  it('gives counterparty flows with the first and last time of their transfers', async () => {
+    const a = REAL[0]!;
+    // The real transfer, a later one to the same counterparty, and one without a time to another.
+    const later: Transfer = {
+      ...a,
+      position: 'log:8',
+      blockNumber: a.blockNumber + 40n,
+      blockTime: a.blockTime! + 600,
+      amount: 5n,
+    };
+    const untimed: Transfer = {
+      ...a,
+      position: 'log:9',
+      to: REAL[1]!.from,
+      blockTime: null,
+      amount: 7n,
+    };
+    await ctx.store.write(async (w) => w.appendTransfers([a, later, untimed]));
+    const [flows] = await ctx.store.getCounterpartyFlows({
+      chain: 'ethereum',
+      addresses: [a.from!],
+      direction: 'out',
+    });
+    expect(flows!.total).toBe(a.amount + 5n + 7n);
+    expect(flows!.flows).toEqual([
+      {
+        counterparty: a.to,
+        amount: a.amount + 5n,
+        transfers: 2,
+        first: a.blockTime,
+        last: later.blockTime,
+      },
+      { counterparty: REAL[1]!.from, amount: 7n, transfers: 1, first: null, last: null },
+    ]);
+  });
 });
 
 describe('DuckDB store: labels', () => {

@@ -1251,7 +1251,8 @@ class DuckDbStore implements Store {
       const rows = await this.rows(
         `WITH seeds AS (SELECT unnest($2::VARCHAR[]) AS address),
         per_cp AS (
-          SELECT t.${self} AS address, t.asset, t.${other} AS cp, sum(t.amount) AS amount, count(*) AS n
+          SELECT t.${self} AS address, t.asset, t.${other} AS cp, sum(t.amount) AS amount, count(*) AS n,
+                 epoch(min(t.block_time))::BIGINT AS first_s, epoch(max(t.block_time))::BIGINT AS last_s
           FROM transfers t SEMI JOIN seeds s ON t.${self} = s.address
           WHERE t.chain = $1 AND t.kind <> 'fee' AND t.${other} IS NOT NULL AND t.${other} <> t.${self} ${until}
           GROUP BY ALL),
@@ -1259,7 +1260,7 @@ class DuckDbStore implements Store {
           SELECT *, row_number() OVER w AS rk, sum(amount) OVER (PARTITION BY address, asset) AS total,
                  count(*) OVER (PARTITION BY address, asset) AS cps
           FROM per_cp WINDOW w AS (PARTITION BY address, asset ORDER BY amount DESC, cp))
-        SELECT address, asset, cp, amount::VARCHAR AS amount, n, total::VARCHAR AS total, cps
+        SELECT address, asset, cp, amount::VARCHAR AS amount, n, total::VARCHAR AS total, cps, first_s, last_s
         FROM ranked WHERE rk <= $3 ORDER BY address, asset, rk`,
         [params.chain, listValue(batch), keep],
       );
@@ -1279,6 +1280,8 @@ class DuckDbStore implements Store {
           counterparty: String(r.cp),
           amount: toBig(r.amount),
           transfers: Number(r.n),
+          first: r.first_s === null ? null : Number(r.first_s),
+          last: r.last_s === null ? null : Number(r.last_s),
         });
       }
     }

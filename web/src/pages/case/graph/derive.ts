@@ -105,7 +105,7 @@ function edgeWidth(lookup: AssetLookup, e: GraphEdge): number {
 
 /**
  * Applies the filters and folds fan-outs. An edge passes the time filter when its transfers overlap
- * the range (flows from counterparties carry no times and always pass) and the dust filter when its
+ * the range (edges whose transfers carry no time always pass) and the dust filter when its
  * value reaches the minimum in whole units. A node stays when an edge that passed touches it, or
  * when it is kept (seeds, annotated, pinned) or never had edges. A node with more than `fanOut`
  * neighbours on one side keeps its largest `fanOut` and folds the rest into an aggregate node,

@@ -84,8 +84,8 @@ export function FiltersForm(props: {
           node.
         </span>{' '}
         {props.timeRange
-          ? `Transfers span ${toUtcInput(props.timeRange.min).replace('T', ' ')} to ${toUtcInput(props.timeRange.max).replace('T', ' ')} UTC; counterparty flows carry no time and always show.`
-          : 'Counterparty flows carry no time and always show.'}
+          ? `Transfers span ${toUtcInput(props.timeRange.min).replace('T', ' ')} to ${toUtcInput(props.timeRange.max).replace('T', ' ')} UTC; an edge is shown when its transfers overlap the range, and always when they carry no time.`
+          : 'No edge here carries a time: the time range hides nothing.'}
       </p>
       {active ? (
         <button type="button" className="ghost" onClick={() => onChange({ ...DEFAULT_FILTERS })}>

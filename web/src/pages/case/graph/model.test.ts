@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { deriveView } from './derive.ts';
 import {
+  addCounterparties,
   edgeId,
   type GraphEdge,
   type GraphNode,
@@ -144,5 +146,79 @@ describe('the saved graph (version 2)', () => {
     expect(v1).toBeGreaterThan(CASE_LIMIT_BYTES);
     expect(v2 * 3).toBeLessThan(v1);
     expect(parseSavedState(JSON.parse(JSON.stringify(toSavedGraph(state))))).toEqual(state);
+  });
+});
+
+describe('counterparty flows on the graph', () => {
+  const hub = node('anvil', '0x00000000000000000000000000000000000000c3', { seed: true });
+  const early = '0x00000000000000000000000000000000000000d4';
+  const late = '0x00000000000000000000000000000000000000e5';
+  const undated = '0x00000000000000000000000000000000000000f6';
+  const lookup = () => ({ symbol: 'ETH', decimals: 18 });
+
+  function expanded(filters: GraphState['filters']): GraphState {
+    const state: GraphState = {
+      ...STATE,
+      nodes: [{ ...hub }],
+      edges: [],
+      filters,
+      opened: [],
+      pinned: [],
+    };
+    addCounterparties(state, hub.id, {
+      chain: 'anvil',
+      address: hub.address,
+      direction: 'out',
+      assets: [
+        {
+          asset: 'native',
+          total: '6000000000000000000',
+          counterparties: 3,
+          flows: [
+            {
+              counterparty: early,
+              amount: '3000000000000000000',
+              transfers: 2,
+              first: 1740000000,
+              last: 1740000600,
+            },
+            {
+              counterparty: late,
+              amount: '2000000000000000000',
+              transfers: 1,
+              first: 1750000000,
+              last: 1750000000,
+            },
+            {
+              counterparty: undated,
+              amount: '1000000000000000000',
+              transfers: 1,
+              first: null,
+              last: null,
+            },
+          ],
+        },
+      ],
+    });
+    return state;
+  }
+
+  it('keep the first and last time of their transfers', () => {
+    const state = expanded(STATE.filters);
+    expect(state.edges.map((e) => [e.to, e.first, e.last])).toEqual([
+      [nodeId('anvil', early), 1740000000, 1740000600],
+      [nodeId('anvil', late), 1750000000, 1750000000],
+      [nodeId('anvil', undated), null, null],
+    ]);
+  });
+
+  it('are hidden by a time range they miss; undated ones always show', () => {
+    const filters = { since: '2025-06-01T00:00', until: '', minAmount: '', fanOut: 20 };
+    const view = deriveView(expanded(filters), {}, lookup);
+    expect(view.edges.map((e) => e.target).sort()).toEqual(
+      [nodeId('anvil', late), nodeId('anvil', undated)].sort(),
+    );
+    const all = deriveView(expanded({ ...filters, since: '' }), {}, lookup);
+    expect(all.edges).toHaveLength(3);
   });
 });

@@ -32,7 +32,7 @@ export type GraphEdge = {
   transfers: number;
   /** Lowest hop of the trace's transfers (trace edges only). */
   hop: number | null;
-  /** Unix seconds of the first and last transfer (unknown for counterparty flows). */
+  /** Unix seconds of the first and last transfer (null when none has a time). */
   first: number | null;
   last: number | null;
   source: 'trace' | 'counterparties';
@@ -518,7 +518,14 @@ export type CounterpartiesAnswer = {
     asset: string;
     total: string;
     counterparties: number;
-    flows: { counterparty: string; amount: string; transfers: number }[];
+    flows: {
+      counterparty: string;
+      amount: string;
+      transfers: number;
+      /** Unix seconds of the first and last of these transfers (null when none has a time). */
+      first: number | null;
+      last: number | null;
+    }[];
   }[];
 };
 
@@ -572,8 +579,8 @@ export function addCounterparties(
         tainted: null,
         transfers: f.transfers,
         hop: null,
-        first: null,
-        last: null,
+        first: f.first,
+        last: f.last,
         source: 'counterparties',
       };
       if (!edges.has(id)) state.edges.push(edge);
