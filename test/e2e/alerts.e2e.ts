@@ -1,10 +1,7 @@
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import type { Hex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Anvil, startAnvil } from '../../src/chains/evm/anvil.ts';
-import { simAccount } from '../../src/simulate/accounts.ts';
-import { MAX_FEE_PER_GAS_WEI, PRIORITY_FEE_PER_GAS_WEI } from '../../src/simulate/chain-driver.ts';
 import {
   SIMULATOR_ANVIL_ARGS,
   simulate,
@@ -15,8 +12,8 @@ import {
   simulatorLabels,
   simulatorLabelSource,
 } from '../../src/simulate/simulator-labels.ts';
-import { GAS } from '../../src/simulate/world.ts';
 import { createDuckDbStore } from '../../src/store/duckdb/duckdb-store.ts';
+import { createRpc, sendExploiterFunds } from '../helpers/exploiter-funds.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import {
   createKey,
@@ -34,9 +31,6 @@ const SEED = 1;
 const SCALE = 0.1;
 /** How long the page may take to show the alert after the block is mined. */
 const ALERT_SHOWN_MS = 15_000;
-/** How often the sender polls for its receipt, and for how long. */
-const RECEIPT_POLL_MS = 10;
-const RECEIPT_TIMEOUT_MS = 10_000;
 
 // The alerts page with a real alert: `chaintrail serve --follow` on a simulated chain, a watchlist
 // made in the page, the exploiter moving funds on anvil, and the alert arriving live over SSE.
@@ -47,17 +41,6 @@ describe('the alerts page, live, with a real chain', () => {
   let server: Served;
   let browser: Browser;
   let key: string;
-
-  const rpc = async <T>(method: string, params: unknown[]): Promise<T> => {
-    const res = await fetch(anvil.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-    });
-    const body = (await res.json()) as { result?: T; error?: { message: string } };
-    if (body.error) throw new Error(`${method}: ${body.error.message}`);
-    return body.result as T;
-  };
 
   beforeAll(async () => {
     anvil = await startAnvil({ args: SIMULATOR_ANVIL_ARGS });
@@ -101,8 +84,6 @@ describe('the alerts page, live, with a real chain', () => {
   it('watches the exploiter from the page, shows its move to an exchange live, and acknowledges it', async () => {
     const truth = sim.truths[0]!;
     const exploiter = truth.attackerAddresses.find((a) => a.role === 'exploiter')!.address;
-    const account = simAccount(SEED, 'ronin/exploiter');
-    expect(account.address).toBe(exploiter);
     const deposit = sim.entities.find((e) => e.category === 'deposit_wallet')!;
     expect(deposit.entity).toBeTruthy();
 
@@ -124,26 +105,12 @@ describe('the alerts page, live, with a real chain', () => {
       await page.getByText('Watching 1 address as “Ronin exploiter”.').waitFor();
 
       // The exploiter sends what it has left to an exchange deposit address, as in the API's test.
-      const balance = BigInt(await rpc<Hex>('eth_getBalance', [exploiter, 'latest']));
-      const value = balance - GAS.payContract * MAX_FEE_PER_GAS_WEI;
-      expect(value).toBeGreaterThan(0n);
-      const signed = await account.signer.signTransaction({
-        chainId: sim.chainId,
-        type: 'eip1559',
-        nonce: Number(BigInt(await rpc<Hex>('eth_getTransactionCount', [exploiter, 'latest']))),
-        to: deposit.address as Hex,
-        value,
-        gas: GAS.payContract,
-        maxFeePerGas: MAX_FEE_PER_GAS_WEI,
-        maxPriorityFeePerGas: PRIORITY_FEE_PER_GAS_WEI,
+      const { hash } = await sendExploiterFunds({
+        rpc: createRpc(anvil.url),
+        sim,
+        seed: SEED,
+        to: deposit.address,
       });
-      await rpc('evm_setNextBlockTimestamp', [Math.floor(Date.now() / 1000)]);
-      const hash = await rpc<Hex>('eth_sendRawTransaction', [signed]);
-      const deadline = Date.now() + RECEIPT_TIMEOUT_MS;
-      while (!(await rpc<unknown>('eth_getTransactionReceipt', [hash]))) {
-        if (Date.now() > deadline) throw new Error(`no receipt for ${hash}`);
-        await new Promise((r) => setTimeout(r, RECEIPT_POLL_MS));
-      }
 
       // The alert arrives without a reload: the page's stream brings it.
       const item = page.getByRole('listitem').filter({ hasText: deposit.entity! });

@@ -3,10 +3,9 @@ import path from 'node:path';
 import pino from 'pino';
 import type { Hex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRpc, type Rpc, sendExploiterFunds } from '../../../test/helpers/exploiter-funds.ts';
 import { makeTempDir } from '../../../test/helpers/temp-dir.ts';
 import { type Anvil, startAnvil } from '../../chains/evm/anvil.ts';
-import { simAccount } from '../../simulate/accounts.ts';
-import { MAX_FEE_PER_GAS_WEI, PRIORITY_FEE_PER_GAS_WEI } from '../../simulate/chain-driver.ts';
 import {
   SIMULATOR_ANVIL_ARGS,
   simulate,
@@ -17,7 +16,6 @@ import {
   simulatorLabels,
   simulatorLabelSource,
 } from '../../simulate/simulator-labels.ts';
-import { GAS } from '../../simulate/world.ts';
 import { createDuckDbStore } from '../../store/duckdb/duckdb-store.ts';
 import type { Store } from '../../store/store.ts';
 import { type ApiApp, buildApp } from '../app.ts';
@@ -34,9 +32,6 @@ const SCALE = 0.1;
 const SECRET = 'e2e-webhook-secret-0123456789';
 /** The done-when bound: the webhook must arrive within this long after the block. */
 const ALERT_DEADLINE_MS = 5000;
-/** How often the sender polls for its receipt, and for how long. */
-const RECEIPT_POLL_MS = 10;
-const RECEIPT_TIMEOUT_MS = 10_000;
 
 describe('alerts end to end on anvil with the simulator', () => {
   let anvil: Anvil;
@@ -46,34 +41,10 @@ describe('alerts end to end on anvil with the simulator', () => {
   let app: ApiApp;
   let receiver: TestReceiver;
   let follower: Follower | null = null;
-  const rpc = async <T>(method: string, params: unknown[]): Promise<T> => {
-    const res = await fetch(anvil.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-    });
-    const body = (await res.json()) as { result?: T; error?: { message: string } };
-    if (body.error) throw new Error(`${method}: ${body.error.message}`);
-    return body.result as T;
-  };
-
-  /** Polls for the receipt as a sender does: it exists once the block holding the transaction is mined. */
-  const waitForReceipt = async (hash: Hex) => {
-    const deadline = Date.now() + RECEIPT_TIMEOUT_MS;
-    for (;;) {
-      const receipt = await rpc<{ blockNumber: Hex; status: Hex } | null>(
-        'eth_getTransactionReceipt',
-        [hash],
-      );
-      if (receipt) return receipt;
-      if (Date.now() > deadline)
-        throw new Error(`no receipt for ${hash} within ${RECEIPT_TIMEOUT_MS} ms`);
-      await new Promise((r) => setTimeout(r, RECEIPT_POLL_MS));
-    }
-  };
-
+  let rpc: Rpc;
   beforeAll(async () => {
     anvil = await startAnvil({ args: SIMULATOR_ANVIL_ARGS });
+    rpc = createRpc(anvil.url);
     sim = await simulate({
       rpcUrl: anvil.url,
       scenarios: ['ronin-2022'],
@@ -118,8 +89,6 @@ describe('alerts end to end on anvil with the simulator', () => {
     // its loot as the attacker would.
     const truth = sim.truths[0]!;
     const exploiter = truth.attackerAddresses.find((a) => a.role === 'exploiter')!.address;
-    const account = simAccount(SEED, 'ronin/exploiter');
-    expect(account.address).toBe(exploiter);
     const deposit = sim.entities.find((e) => e.category === 'deposit_wallet')!;
 
     // The monitoring loop, caught up with the simulated history before the watch starts.
@@ -155,24 +124,13 @@ describe('alerts end to end on anvil with the simulator', () => {
     expect(created.statusCode, created.body).toBe(201);
 
     // The exploiter sends what it has left to an exchange deposit address (a contract, as the
-    // simulator's deposit wallets are). The block gets the wall
-    // clock's time, as a live chain's would (the simulated history is dated in the past).
-    const balance = BigInt(await rpc<Hex>('eth_getBalance', [exploiter, 'latest']));
-    const value = balance - GAS.payContract * MAX_FEE_PER_GAS_WEI;
-    expect(value).toBeGreaterThan(0n);
-    const signed = await account.signer.signTransaction({
-      chainId: sim.chainId,
-      type: 'eip1559',
-      nonce: Number(BigInt(await rpc<Hex>('eth_getTransactionCount', [exploiter, 'latest']))),
-      to: deposit.address as Hex,
-      value,
-      gas: GAS.payContract,
-      maxFeePerGas: MAX_FEE_PER_GAS_WEI,
-      maxPriorityFeePerGas: PRIORITY_FEE_PER_GAS_WEI,
+    // simulator's deposit wallets are), in a block stamped with the wall clock.
+    const { hash, value, receipt } = await sendExploiterFunds({
+      rpc,
+      sim,
+      seed: SEED,
+      to: deposit.address,
     });
-    await rpc('evm_setNextBlockTimestamp', [Math.floor(Date.now() / 1000)]);
-    const hash = await rpc<Hex>('eth_sendRawTransaction', [signed]);
-    const receipt = await waitForReceipt(hash);
     const minedSeenAt = Date.now();
     expect(BigInt(receipt.status)).toBe(1n);
     const block = await rpc<{ timestamp: Hex }>('eth_getBlockByNumber', [
