@@ -214,7 +214,10 @@ export async function buildApp(parameters: BuildAppParameters): Promise<ApiApp> 
     hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks];
   app.addHook('onRoute', (route) => {
     route.onResponse = [...hooksOf(route.onResponse), countResponses(route.url)];
-    if (route.url.startsWith('/docs') || isUiPath(route.url)) {
+    // The documentation, the UI's files and CORS preflights (the route @fastify/cors adds when
+    // `corsOrigins` is set) are open to all.
+    const preflight = route.method === 'OPTIONS' && route.url === '*';
+    if (route.url.startsWith('/docs') || isUiPath(route.url) || preflight) {
       route.config = { ...(route.config ?? {}), role: 'public' };
       return;
     }
@@ -235,7 +238,11 @@ export async function buildApp(parameters: BuildAppParameters): Promise<ApiApp> 
   });
 
   if (parameters.corsOrigins?.length)
-    await app.register(cors, { origin: [...parameters.corsOrigins] });
+    await app.register(cors, {
+      origin: [...parameters.corsOrigins],
+      // The API's methods: the plugin's default leaves out PUT and DELETE (saving, deleting cases).
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
+    });
 
   await app.register(swagger, {
     openapi: {
