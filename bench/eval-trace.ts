@@ -14,11 +14,7 @@ import { syncEvm } from '../src/ingest/sync/sync-evm.ts';
 import { parseTimestamp } from '../src/model/time.ts';
 import { createRandom } from '../src/simulate/random.ts';
 import { SIMULATOR_ANVIL_ARGS, simulate } from '../src/simulate/simulate.ts';
-import {
-  SIMULATOR_LABEL_FORMAT,
-  simulatorLabelSource,
-  simulatorLabels,
-} from '../src/simulate/simulator-labels.ts';
+import { labelSimulatedServices } from '../src/simulate/simulator-labels.ts';
 import { createDuckDbStore } from '../src/store/duckdb/duckdb-store.ts';
 import type { Store } from '../src/store/store.ts';
 import { buildGraphIndex, edgeSource } from '../src/trace/graph-index.ts';
@@ -138,16 +134,7 @@ async function evalScenario(scenario: string): Promise<SimRow> {
     const truth = simulated.truths.find((t) => t.scenario === scenario)!;
     return await withTempStore(async (store) => {
       const sync = await syncEvm({ store, rpcUrl: anvil.url });
-      await store.write(async (w) => {
-        await w.recordLabelImport({
-          format: SIMULATOR_LABEL_FORMAT,
-          source: simulatorLabelSource(simulated.seed),
-          listName: 'chaintrail simulator services',
-          listDate: null,
-          sha256: null,
-        });
-        await w.addLabels(simulatorLabels(simulated, { chain: sync.chain }));
-      });
+      await labelSimulatedServices(store, simulated, { chain: sync.chain });
       // As a user would: the store's index, labels and THORChain memos (traceStore).
       const { result } = await traceStore({
         store,

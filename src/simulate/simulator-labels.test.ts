@@ -7,6 +7,7 @@ import { SIMULATOR_ANVIL_ARGS, simulate, type SimulateReturnType } from './simul
 import {
   SIMULATOR_LABEL_FORMAT,
   simulatorLabelSource,
+  labelSimulatedServices,
   simulatorLabels,
 } from './simulator-labels.ts';
 import { simulatorContractAddress } from './world.ts';
@@ -83,5 +84,19 @@ describe('simulatorLabels: a small peel-chain simulation', () => {
     expect(stored).toMatchObject([{ category: 'bridge', entity: 'THORChain', confidence: 100 }]);
     const imports = await ctx.store.listLabelImports();
     expect(imports[0]).toMatchObject({ format: 'simulator', labels: labels.length });
+  });
+
+  it('labels the services once per seed: a rerun imports nothing', async () => {
+    const labels = simulatorLabels(result);
+    expect(await labelSimulatedServices(ctx.store, result)).toBe(labels.length);
+    expect(await labelSimulatedServices(ctx.store, result)).toBe(0);
+    const imports = await ctx.store.listLabelImports();
+    expect(imports).toHaveLength(1);
+    expect(imports[0]).toMatchObject({
+      format: 'simulator',
+      source: simulatorLabelSource(result.seed),
+      listName: 'chaintrail simulator services',
+      labels: labels.length,
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { type Category, CONFIDENCE } from '../labels/taxonomy.ts';
-import type { Label } from '../store/store.ts';
+import type { Label, Store } from '../store/store.ts';
 import type { SimulateReturnType } from './simulate.ts';
 import type { SimEntity } from './world.ts';
 
@@ -40,11 +40,7 @@ export function simulatorLabelSource(seed: number): string {
  * its services as it would at real ones. The simulator built them, so the confidence is `ownership`.
  *
  * @example
- * const labels = simulatorLabels(simulated);
- * await store.write(async (w) => {
- *   await w.recordLabelImport({ format: SIMULATOR_LABEL_FORMAT, source: simulatorLabelSource(simulated.seed), listName: null, listDate: null, sha256: null });
- *   await w.addLabels(labels);
- * });
+ * const labels = simulatorLabels(simulated); // or store them at once: labelSimulatedServices
  */
 export function simulatorLabels(
   result: Pick<SimulateReturnType, 'entities' | 'seed'>,
@@ -70,4 +66,39 @@ export function simulatorLabels(
     });
   }
   return labels;
+}
+
+/** Name of the simulator's label list in the label import log. */
+const SIMULATOR_LIST_NAME = 'chaintrail simulator services';
+
+/**
+ * Stores {@link simulatorLabels} as one label import, as `chaintrail demo` does, so a trace stops at
+ * the simulated services and alerts know them. A simulation whose seed was labelled before (a rerun
+ * rebuilds the same addresses) is not imported again. Returns the labels written.
+ *
+ * @example
+ * await labelSimulatedServices(store, simulated); // 37
+ */
+export async function labelSimulatedServices(
+  store: Store,
+  result: Pick<SimulateReturnType, 'entities' | 'seed'>,
+  options: { chain?: string } = {},
+): Promise<number> {
+  const source = simulatorLabelSource(result.seed);
+  const imported = (await store.listLabelImports()).some(
+    (i) => i.format === SIMULATOR_LABEL_FORMAT && i.source === source,
+  );
+  if (imported) return 0;
+  const labels = simulatorLabels(result, options);
+  const written = await store.write(async (w) => {
+    await w.recordLabelImport({
+      format: SIMULATOR_LABEL_FORMAT,
+      source,
+      listName: SIMULATOR_LIST_NAME,
+      listDate: null,
+      sha256: null,
+    });
+    await w.addLabels(labels);
+  });
+  return written.labelsWritten;
 }

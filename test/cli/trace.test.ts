@@ -5,11 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Anvil, startAnvil } from '../../src/chains/evm/anvil.ts';
 import { simulatorPaths } from '../../src/cli/commands/simulate.ts';
 import { syncEvm } from '../../src/ingest/sync/sync-evm.ts';
-import {
-  SIMULATOR_LABEL_FORMAT,
-  simulatorLabels,
-  simulatorLabelSource,
-} from '../../src/simulate/simulator-labels.ts';
+import { labelSimulatedServices } from '../../src/simulate/simulator-labels.ts';
 import {
   SIMULATOR_ANVIL_ARGS,
   simulate,
@@ -37,16 +33,7 @@ beforeAll(async () => {
   const store = await createDuckDbStore({ path: db });
   try {
     await syncEvm({ store, rpcUrl: anvil.url });
-    await store.write(async (w) => {
-      await w.recordLabelImport({
-        format: SIMULATOR_LABEL_FORMAT,
-        source: simulatorLabelSource(simulated.seed),
-        listName: null,
-        listDate: null,
-        sha256: null,
-      });
-      await w.addLabels(simulatorLabels(simulated));
-    });
+    await labelSimulatedServices(store, simulated);
   } finally {
     await store.close();
   }

@@ -2,18 +2,10 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Anvil, startAnvil } from '../../src/chains/evm/anvil.ts';
-import {
-  SIMULATOR_ANVIL_ARGS,
-  simulate,
-  type SimulateReturnType,
-} from '../../src/simulate/simulate.ts';
-import {
-  SIMULATOR_LABEL_FORMAT,
-  simulatorLabels,
-  simulatorLabelSource,
-} from '../../src/simulate/simulator-labels.ts';
+import { SIMULATOR_ANVIL_ARGS, type SimulateReturnType } from '../../src/simulate/simulate.ts';
+import { labelSimulatedServices } from '../../src/simulate/simulator-labels.ts';
 import { createDuckDbStore } from '../../src/store/duckdb/duckdb-store.ts';
-import { createRpc, sendExploiterFunds } from '../helpers/exploiter-funds.ts';
+import { createRpc, sendExploiterFunds, simulateRoninTheft } from '../helpers/exploiter-funds.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import {
   createKey,
@@ -24,11 +16,6 @@ import {
   startServe,
 } from './harness.ts';
 
-const CONTRACTS_DIR = path.resolve('contracts');
-const CACHE_DIR = path.resolve('node_modules/.cache/chaintrail');
-const SEED = 1;
-/** Small: the test needs the exploiter and an exchange, not a long laundering history. */
-const SCALE = 0.1;
 /** How long the page may take to show the alert after the block is mined. */
 const ALERT_SHOWN_MS = 15_000;
 
@@ -44,29 +31,13 @@ describe('the alerts page, live, with a real chain', () => {
 
   beforeAll(async () => {
     anvil = await startAnvil({ args: SIMULATOR_ANVIL_ARGS });
-    sim = await simulate({
-      rpcUrl: anvil.url,
-      scenarios: ['ronin-2022'],
-      seed: SEED,
-      scale: SCALE,
-      contractsDir: CONTRACTS_DIR,
-      cacheDir: CACHE_DIR,
-    });
+    sim = await simulateRoninTheft(anvil.url);
     // The simulator's services labelled, as `chaintrail demo` does, so that reaching an exchange
     // is an alert of its own kind.
     const db = path.join(dir.path, 'alerts.duckdb');
     const store = await createDuckDbStore({ path: db });
     try {
-      await store.write(async (w) => {
-        await w.recordLabelImport({
-          format: SIMULATOR_LABEL_FORMAT,
-          source: simulatorLabelSource(SEED),
-          listName: null,
-          listDate: null,
-          sha256: null,
-        });
-        await w.addLabels(simulatorLabels(sim));
-      });
+      await labelSimulatedServices(store, sim);
     } finally {
       await store.close();
     }
@@ -108,7 +79,6 @@ describe('the alerts page, live, with a real chain', () => {
       const { hash } = await sendExploiterFunds({
         rpc: createRpc(anvil.url),
         sim,
-        seed: SEED,
         to: deposit.address,
       });
 

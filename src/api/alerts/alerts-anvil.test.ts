@@ -3,19 +3,16 @@ import path from 'node:path';
 import pino from 'pino';
 import type { Hex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRpc, type Rpc, sendExploiterFunds } from '../../../test/helpers/exploiter-funds.ts';
+import {
+  createRpc,
+  type Rpc,
+  sendExploiterFunds,
+  simulateRoninTheft,
+} from '../../../test/helpers/exploiter-funds.ts';
 import { makeTempDir } from '../../../test/helpers/temp-dir.ts';
 import { type Anvil, startAnvil } from '../../chains/evm/anvil.ts';
-import {
-  SIMULATOR_ANVIL_ARGS,
-  simulate,
-  type SimulateReturnType,
-} from '../../simulate/simulate.ts';
-import {
-  SIMULATOR_LABEL_FORMAT,
-  simulatorLabels,
-  simulatorLabelSource,
-} from '../../simulate/simulator-labels.ts';
+import { SIMULATOR_ANVIL_ARGS, type SimulateReturnType } from '../../simulate/simulate.ts';
+import { labelSimulatedServices } from '../../simulate/simulator-labels.ts';
 import { createDuckDbStore } from '../../store/duckdb/duckdb-store.ts';
 import type { Store } from '../../store/store.ts';
 import { type ApiApp, buildApp } from '../app.ts';
@@ -24,11 +21,6 @@ import { createFollower, type Follower, type FollowerBatch } from './follower.ts
 import { startTestReceiver, type TestReceiver } from './test-receiver.ts';
 import type { Alert } from './types.ts';
 
-const CONTRACTS_DIR = path.resolve(import.meta.dirname, '../../../contracts');
-const CACHE_DIR = path.resolve(import.meta.dirname, '../../../node_modules/.cache/chaintrail');
-const SEED = 1;
-/** Small: the test needs the exploiter and the exchanges, not a long laundering history. */
-const SCALE = 0.1;
 const SECRET = 'e2e-webhook-secret-0123456789';
 /** The done-when bound: the webhook must arrive within this long after the block. */
 const ALERT_DEADLINE_MS = 5000;
@@ -45,27 +37,11 @@ describe('alerts end to end on anvil with the simulator', () => {
   beforeAll(async () => {
     anvil = await startAnvil({ args: SIMULATOR_ANVIL_ARGS });
     rpc = createRpc(anvil.url);
-    sim = await simulate({
-      rpcUrl: anvil.url,
-      scenarios: ['ronin-2022'],
-      seed: SEED,
-      scale: SCALE,
-      contractsDir: CONTRACTS_DIR,
-      cacheDir: CACHE_DIR,
-    });
+    sim = await simulateRoninTheft(anvil.url);
     dir = makeTempDir('chaintrail-alerts-e2e-');
     store = await createDuckDbStore({ path: path.join(dir.path, 'db.duckdb') });
-    // The simulator's exchanges, bridges and mixers, labelled as `chaintrail simulate` does.
-    await store.write(async (w) => {
-      await w.recordLabelImport({
-        format: SIMULATOR_LABEL_FORMAT,
-        source: simulatorLabelSource(SEED),
-        listName: null,
-        listDate: null,
-        sha256: null,
-      });
-      await w.addLabels(simulatorLabels(sim));
-    });
+    // The simulator's exchanges, bridges and mixers, labelled as `chaintrail demo` does.
+    await labelSimulatedServices(store, sim);
     app = await buildApp({
       store,
       logger: pino({ level: 'silent' }),
@@ -128,7 +104,6 @@ describe('alerts end to end on anvil with the simulator', () => {
     const { hash, value, receipt } = await sendExploiterFunds({
       rpc,
       sim,
-      seed: SEED,
       to: deposit.address,
     });
     const minedSeenAt = Date.now();

@@ -4,11 +4,7 @@ import { startAnvil } from '../../chains/evm/anvil.ts';
 import { syncEvm } from '../../ingest/sync/sync-evm.ts';
 import { formatAddress } from '../../model/address.ts';
 import { SIMULATOR_ANVIL_ARGS, simulate } from '../../simulate/simulate.ts';
-import {
-  SIMULATOR_LABEL_FORMAT,
-  simulatorLabelSource,
-  simulatorLabels,
-} from '../../simulate/simulator-labels.ts';
+import { labelSimulatedServices, simulatorLabels } from '../../simulate/simulator-labels.ts';
 import { type CliContext, type GlobalOptions, withStore } from '../context.ts';
 import { withGlobalOptions } from '../options.ts';
 import { printJson } from '../output.ts';
@@ -84,27 +80,10 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
           await store.write((w) =>
             w.putAssets(simulated.assets.map((a) => ({ chain: 'anvil', ...a }))),
           );
-          // The simulated services get labels, so a trace of this chain stops at them. A rerun with
-          // the same seed rebuilds the same addresses: its labels are already there, so no new import.
-          const source = simulatorLabelSource(simulated.seed);
-          const labelled = (await store.listLabelImports()).some(
-            (i) => i.format === SIMULATOR_LABEL_FORMAT && i.source === source,
-          );
+          // The simulated services get labels, so a trace of this chain stops at them (a rerun with
+          // the same seed finds them there).
           const labels = simulatorLabels(simulated);
-          const labelsWritten = labelled
-            ? 0
-            : (
-                await store.write(async (w) => {
-                  await w.recordLabelImport({
-                    format: SIMULATOR_LABEL_FORMAT,
-                    source,
-                    listName: 'chaintrail simulator services',
-                    listDate: null,
-                    sha256: null,
-                  });
-                  await w.addLabels(labels);
-                })
-              ).labelsWritten;
+          const labelsWritten = await labelSimulatedServices(store, simulated);
           const stats = await store.getStats();
           // The stored totals per asset and kind must be the simulator's, to the last wei.
           const stored = new Map(
