@@ -1,0 +1,68 @@
+import { LABEL_SHIFT } from './slot-state.ts';
+import { type EndpointLabels, type GraphIndex, NODE_FEE_SINK } from '../types.ts';
+
+/** What the trace does at a node, from its label (or kind): follow, stop at an endpoint, spent as gas. */
+export const LABEL_NONE = 1;
+export const LABEL_PASS = 2;
+export const LABEL_STOP = 3;
+export const LABEL_FEE = 4;
+/** The label state's bits in a slot's flags byte (after LABEL_SHIFT). */
+const LABEL_MASK = 7;
+
+/** A label as the trace uses it: category and entity (and, when inferred, how). */
+export type NodeLabel = NonNullable<ReturnType<EndpointLabels['lookup']>>;
+
+/**
+ * The labels of the nodes a sweep meets, looked up once each: whether value stops there (a service
+ * in `stopCategories`), passes (labelled, followed), is spent (the fee sink) or is unlabelled.
+ *
+ * @example
+ * const labels = new NodeLabels(index, endpointLabels, STOP_CATEGORIES);
+ * if (labels.state(node) === LABEL_STOP) …
+ */
+export class NodeLabels {
+  /** Per node: 0 not looked up, then LABEL_NONE, LABEL_PASS, LABEL_STOP or LABEL_FEE. */
+  private readonly states: Uint8Array;
+  readonly labelOf = new Map<number, NodeLabel>();
+
+  constructor(
+    private readonly index: GraphIndex,
+    private readonly labels: EndpointLabels,
+    private readonly stopCategories: ReadonlySet<string>,
+  ) {
+    this.states = new Uint8Array(index.nodeCount);
+  }
+
+  /** The node's label state, looked up on first use. */
+  state(node: number): number {
+    if (this.states[node] === 0) {
+      const { chain, address } = this.index.node(node);
+      const label = this.labels.lookup(chain, address);
+      if (label) {
+        this.labelOf.set(node, label);
+        this.states[node] = this.stopCategories.has(label.category) ? LABEL_STOP : LABEL_PASS;
+      } else
+        this.states[node] = this.index.nodeKind[node] === NODE_FEE_SINK ? LABEL_FEE : LABEL_NONE;
+    }
+    return this.states[node]!;
+  }
+
+  /** A seed is traced through, whatever it is labelled: it is followed, not an endpoint. */
+  follow(node: number): void {
+    this.states[node] = LABEL_NONE;
+  }
+
+  /** The label state of slot `r`'s node, cached in the slot's flags byte. */
+  ofSlot(r: number, flags: Uint8Array, slotNode: Uint32Array): number {
+    const cached = (flags[r]! >> LABEL_SHIFT) & LABEL_MASK;
+    if (cached !== 0) return cached;
+    const looked = this.state(slotNode[r]!);
+    flags[r]! |= looked << LABEL_SHIFT;
+    return looked;
+  }
+
+  /** The label of a node the trace follows or stops at (null: none, or not looked up). */
+  get(node: number): NodeLabel | null {
+    return this.labelOf.get(node) ?? null;
+  }
+}
