@@ -109,6 +109,42 @@ describe('importTransfersCsv', () => {
     );
   });
 
+  it('rounds values (--asset USD --decimals 6) to the micro-dollar, half to even, but never token units', async () => {
+    const file = path.join(ctx.dir, 'usd6.csv');
+    const row = (value: string, tx: string) =>
+      `2015-11-10 08:36:15,483920,${tx},0x1b63142628311395ceafeea5667e7c9026c862ca,,0xac4df82fe37ea2187bc8c011a23d743b4f39019a,,${value}`;
+    fs.writeFileSync(
+      file,
+      [
+        'Timestamp,Block,Tx_hash,From,From_label,To,To_label,Value_in_USD',
+        // Float text of the MFTracer data; an exact half rounds to the even neighbour.
+        row('75996.79987999999', `0x${'1'.repeat(64)}`),
+        row('0.0000005', `0x${'2'.repeat(64)}`),
+        row('0.0000015', `0x${'3'.repeat(64)}`),
+        row('12.5', `0x${'4'.repeat(64)}`),
+      ].join('\n'),
+    );
+    const map = parseColumnMap(
+      'from=From,to=To,amount=Value_in_USD,time=Timestamp,tx=Tx_hash,block=Block',
+    );
+    const result = await importTransfersCsv({
+      store: ctx.store,
+      files: [file],
+      map,
+      asset: 'USD',
+      decimals: 6,
+    });
+    expect(result).toMatchObject({ written: 4, rounded: 3 });
+    const amounts = (await ctx.store.listTransfers())
+      .map((t) => t.amount)
+      .sort((a, b) => (a < b ? -1 : 1));
+    expect(amounts).toEqual([0n, 2n, 12_500_000n, 75_996_799_880n]);
+    // A token's amounts are exact units: too many decimals is an error, not a rounding.
+    await expect(
+      importTransfersCsv({ store: ctx.store, files: [file], map, asset: 'native', decimals: 6 }),
+    ).rejects.toThrow(/usd6\.csv:2: .*more than 6 decimal places/);
+  });
+
   it('fails on the first bad row with file:line and writes nothing', async () => {
     const file = path.join(ctx.dir, 'explorer.csv');
     writeExplorerCsv(file);

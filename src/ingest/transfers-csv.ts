@@ -3,8 +3,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors/base.ts';
 import { getAddressCodec } from '../model/address.ts';
-import { parseRawAmount, parseUnits } from '../model/amount.ts';
-import { NATIVE_ASSET, nativeAsset, type Asset } from '../model/asset.ts';
+import { parseRawAmount, parseUnits, roundUnits } from '../model/amount.ts';
+import {
+  NATIVE_ASSET,
+  nativeAsset,
+  type Asset,
+  isValueDenominated,
+  UNIT_ASSET_PREFIX,
+} from '../model/asset.ts';
 import { type Chain, getChain } from '../model/chains.ts';
 import { parseTimestamp } from '../model/time.ts';
 import type { Transfer, TransferKind } from '../model/transfer.ts';
@@ -31,8 +37,6 @@ export type TransferField = (typeof TRANSFER_FIELDS)[number];
 /** Block numbers are stored as unsigned 64-bit integers. */
 const MAX_BLOCK_NUMBER = 2n ** 64n - 1n;
 
-/** Prefix of assets that are reference units rather than on-chain assets (e.g. `unit:USD` for USD-valued lists). */
-export const UNIT_ASSET_PREFIX = 'unit:';
 /** Decimals used for a reference unit when none are given: enough for the float text of USD-valued lists. */
 const DEFAULT_UNIT_DECIMALS = 18;
 
@@ -58,6 +62,8 @@ export type ImportTransfersCsvReturnType = {
   duplicates: number;
   rejected: number;
   rejectsPath: string | null;
+  /** Value amounts (`--asset USD`) that had more decimals than the unit and were rounded to it. */
+  rounded: number;
 };
 
 /**
@@ -192,6 +198,9 @@ export async function importTransfersCsv(
   const totalBytes = files.reduce((sum, f) => sum + fs.statSync(f).size, 0);
   const rejects = createRejects(parameters);
   const occurrences = map.position ? null : new Map<string, number>();
+  // Amounts of a reference unit (`--asset USD`) are values, rounded to its decimals (see roundUnits).
+  const roundValues = !map.asset && !map.raw_amount && isValueDenominated(constant.asset);
+  let rounded = 0;
   let rows = 0;
   let doneBytes = 0;
   try {
@@ -243,10 +252,16 @@ export async function importTransfersCsv(
                 index.asset === undefined
                   ? constant.asset
                   : rowAsset(codec.normalize, f[index.asset]!);
-              const amount =
-                index.raw_amount !== undefined
-                  ? parseRawAmount(f[index.raw_amount]!)
-                  : parseUnits(f[index.amount!]!, constant.decimals ?? parameters.decimals!);
+              let amount: bigint;
+              if (index.raw_amount !== undefined) amount = parseRawAmount(f[index.raw_amount]!);
+              else if (roundValues) {
+                // A value column (USD at transfer time) printed from floating point: its digits
+                // beyond the unit's decimals are float residue, not value.
+                const r = roundUnits(f[index.amount!]!, constant.decimals!);
+                amount = r.raw;
+                if (r.rounded) rounded++;
+              } else
+                amount = parseUnits(f[index.amount!]!, constant.decimals ?? parameters.decimals!);
               const blockTime =
                 index.time === undefined || f[index.time] === ''
                   ? null
@@ -310,6 +325,7 @@ export async function importTransfersCsv(
       duplicates: summary.transfersDuplicate,
       rejected: rejects.count,
       rejectsPath: rejects.path,
+      rounded,
     };
   } finally {
     rejects.close();

@@ -64,6 +64,34 @@ export function parseUnits(input: string, decimals: number): bigint {
 }
 
 /**
+ * Parses a non-negative decimal amount into raw units like {@link parseUnits}, but rounds digits
+ * beyond `decimals` (half to even, so rounding adds no bias over many rows) instead of refusing
+ * them. For value-denominated amounts only (a "value in USD" column printed from floating point,
+ * e.g. `75996.79987999999`): raw units of a coin or token are exact and must never be rounded.
+ * Returns the raw units and whether the text had to be rounded.
+ *
+ * @example
+ * roundUnits('75996.79987999999', 6); // { raw: 75996799880n, rounded: true }
+ */
+export function roundUnits(input: string, decimals: number): { raw: bigint; rounded: boolean } {
+  const text = input.trim();
+  const m = DECIMAL.exec(text);
+  if (!m || text === '' || text === '.') {
+    throw new InvalidAmountError(input, 'expected a non-negative decimal number such as 12.5');
+  }
+  const whole = m[1] ?? '';
+  const frac = m[2] ?? '';
+  const kept = BigInt((whole || '0') + frac.slice(0, decimals).padEnd(decimals, '0'));
+  const extra = frac.slice(decimals);
+  if (!/[^0]/.test(extra)) return { raw: kept, rounded: false };
+  // Half to even: above half rounds up; exactly half rounds to the even neighbour.
+  const first = Number(extra[0]);
+  const rest = /[^0]/.test(extra.slice(1));
+  const up = first > 5 || (first === 5 && (rest || kept % 2n === 1n));
+  return { raw: up ? kept + 1n : kept, rounded: true };
+}
+
+/**
  * Formats raw units as a decimal string with no trailing zeros (edges only: CLI, UI).
  *
  * @example

@@ -32,3 +32,23 @@ export function nativeAsset(chain: Chain): Asset {
     decimals: chain.nativeDecimals,
   };
 }
+
+/**
+ * Prefix of assets that are reference units of value rather than on-chain assets, e.g. `unit:USD`
+ * for a list whose amounts are each transfer's value in US dollars at transfer time (a block
+ * explorer's "value in USD" column).
+ */
+export const UNIT_ASSET_PREFIX = 'unit:';
+
+/**
+ * Whether amounts of `asset` are values at transfer time (a reference unit such as `unit:USD`)
+ * rather than units of a coin or token: such amounts are not conserved along a path (prices move),
+ * which the trace's haircut accounts for (src/trace/policies/haircut.ts).
+ *
+ * @example
+ * isValueDenominated('unit:USD'); // true
+ * isValueDenominated('native'); // false
+ */
+export function isValueDenominated(asset: string): boolean {
+  return asset.startsWith(UNIT_ASSET_PREFIX);
+}

@@ -63,11 +63,11 @@ export function registerImportCommand(program: Command, ctx: CliContext): void {
       .option('--chain <chain>', 'chain of every row', 'ethereum')
       .option(
         '--asset <asset>',
-        'asset when the file has no asset column: native, a token contract, or a unit symbol such as USD',
+        'asset when the file has no asset column: native, a token contract, or a unit of value such as USD (amounts are values at transfer time, rounded to --decimals; the trace treats them as values, not coins)',
       )
       .option(
         '--decimals <n>',
-        'decimals of the asset, to turn whole-unit amounts into raw units',
+        'decimals of the asset, to turn whole-unit amounts into raw units (a unit such as USD: default 18)',
         parseNonNegativeInt,
       )
       .option('--skip-invalid', 'import valid rows and write rejected ones to the rejects file')
@@ -107,7 +107,10 @@ export function registerImportCommand(program: Command, ctx: CliContext): void {
         `Imported ${result.rows} rows from ${result.files.length} file(s) in ${seconds.toFixed(1)} s ` +
           `(${Math.round(result.rows / Math.max(seconds, 0.001)).toLocaleString('en-US')} rows/s): ` +
           `${result.written} new transfers, ${result.duplicates} duplicates skipped` +
-          `${result.rejected ? `, ${result.rejected} rejected (see ${result.rejectsPath})` : ''}.\n`,
+          `${result.rejected ? `, ${result.rejected} rejected (see ${result.rejectsPath})` : ''}.\n` +
+          (result.rounded > 0
+            ? `${result.rounded} amounts had more decimal places than --decimals ${options.decimals ?? 18} and were rounded (half to even): they are values, not token units.\n`
+            : ''),
       );
     },
   );
