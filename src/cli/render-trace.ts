@@ -37,6 +37,14 @@ function seedText(seed: TraceSeed): string {
       : `${seed.chain} tx ${seed.txHash} #${seed.position}`;
 }
 
+/** Why a trace has no seed value, in words a user can act on. */
+function noSeedValue(p: TraceResult['parameters']): string {
+  if (!p.seeds.every((s) => s.kind === 'address')) return 'none (no seed transfer in the window)';
+  return p.direction === 'backward'
+    ? 'none: the seed addresses received nothing in the window (try an earlier --since or a later --until)'
+    : 'none: the seed addresses sent nothing in the window (a forward trace follows what an address sends on; try --direction backward, or an earlier --since)';
+}
+
 /**
  * The TTY answer to "where is the money now": the traced value by category and entity with amounts
  * and share of the seed (traced and untraced adding up to 100%), then the top endpoints with their
@@ -102,7 +110,7 @@ export function renderTrace(result: TraceResult, parameters: RenderTraceParamete
         : ' (shares: no swap rate links these assets; each counts as an equal part)';
   const lines = [
     `Trace ${p.direction} (${p.policy}${p.maxHops !== undefined ? `, up to ${p.maxHops} hops` : ''}) from ${p.seeds.map(seedText).join(', ')}`,
-    `Seed value: ${seedValue.map((s) => amount(s.chain, s.asset, traceAmountToBigInt(s.amount))).join(' + ') || 'none'}${valuation}`,
+    `Seed value: ${seedValue.map((s) => amount(s.chain, s.asset, traceAmountToBigInt(s.amount))).join(' + ') || noSeedValue(p)}${valuation}`,
     '',
     'Where the money is now:',
     ...formatTable(['category', 'entity', 'amount', 'share'], rows)

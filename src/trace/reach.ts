@@ -289,6 +289,7 @@ export function traceReach(parameters: TraceReachParameters): TraceReachReturnTy
     lo,
     hi,
     transferEdge: parameters.transferEdge,
+    addressSeeds: 'received',
   });
   const sweep = new ReachSweep(
     index,

@@ -42,14 +42,25 @@ export type ResolveSeedsParameters = {
   /** Resolves a `transfer` seed's position to an edge id (the index does not keep positions). */
   transferEdge?:
     ((chain: string, txHash: string, position: string) => number | undefined) | undefined;
+  /**
+   * What an address seed stands for: `source` (the trace's meaning): everything the address passes
+   * on, its slots returned in `sources`; `received`: the transfers it received (forward; backward:
+   * sent) in the window, returned among `edges` (reachability, until it moves to sources).
+   */
+  addressSeeds?: 'source' | 'received' | undefined;
 };
 
-/** Seed edges in id order (each once, no gas), and the seed addresses' nodes. */
-export type ResolveSeedsReturnType = { edges: number[]; nodes: number[] };
+/**
+ * Seed edges in id order (each once, no gas), the seed addresses' nodes, and (address seeds as
+ * sources) the slots, an asset at a seed address, that pay in the window, in slot order.
+ */
+export type ResolveSeedsReturnType = { edges: number[]; nodes: number[]; sources: number[] };
 
 /**
- * The transfers a trace starts from. An address: everything it received (forward) or sent
- * (backward) in the window, except what a swap of its own gave back (the same value again). A UTXO
+ * The transfers a trace starts from. An address (as a source): its slots that pay (forward; backward:
+ * are paid) in the window, each standing for everything it passes on; as `received`: everything it
+ * received (forward) or sent (backward) in the window, except what a swap of its own gave back (the
+ * same value again). A UTXO
  * transaction: its outputs (backward: its inputs). An account transaction: its transfers whose far
  * end passes nothing on within it (an intermediate hop inside it would count the value twice). Gas
  * is never a seed.
@@ -67,6 +78,7 @@ export function resolveSeeds(parameters: ResolveSeedsParameters): ResolveSeedsRe
   const farNode = (e: number) => slotNode[far[e]!]!;
   const edges: number[] = [];
   const nodes: number[] = [];
+  const asSource = parameters.addressSeeds !== 'received';
   for (const seed of parameters.seeds) {
     if (seed.kind === 'address') {
       const node = index.nodeId(seed.chain, seed.address);
@@ -76,6 +88,7 @@ export function resolveSeeds(parameters: ResolveSeedsParameters): ResolveSeedsRe
         });
       }
       nodes.push(node);
+      if (asSource) continue;
       for (let e = lo; e < hi; e++)
         if (farNode(e) === node && !index.conversions.has(tx[e]!)) edges.push(e);
       continue;
@@ -112,8 +125,15 @@ export function resolveSeeds(parameters: ResolveSeedsParameters): ResolveSeedsRe
     }
   }
   const isFee = (e: number) => nodeKind[slotNode[index.dstSlot[e]!]!] === NODE_FEE_SINK;
+  const sources = new Set<number>();
+  if (asSource && nodes.length > 0) {
+    const seedNodes = new Set(nodes);
+    for (let e = lo; e < hi; e++)
+      if (seedNodes.has(nearNode(e)) && !isFee(e)) sources.add(near[e]!);
+  }
   return {
     edges: [...new Set(edges)].filter((e) => !isFee(e)).sort((a, b) => a - b),
     nodes,
+    sources: [...sources].sort((a, b) => a - b),
   };
 }

@@ -1,38 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { smallGraphIndex, type SmallEdge } from '../../test/helpers/small-graph-index.ts';
+import { labelsOf, traceSmall, where } from '../../test/helpers/small-trace.ts';
 import { slotOf } from './graph-index.ts';
-import { traceFunds, type TraceFundsParameters } from './trace-funds.ts';
-import type { EndpointLabels, TaintPolicy, TraceResult } from './types.ts';
+import { traceFunds } from './trace-funds.ts';
+import type { TaintPolicy } from './types.ts';
 
-const labels = (map: Record<string, [string, string | null]>): EndpointLabels => ({
-  lookup: (_chain, address) => {
-    const l = map[address];
-    return l ? { category: l[0], entity: l[1] } : null;
-  },
-});
-
-const trace = (
-  edges: readonly SmallEdge[],
-  rest: Partial<TraceFundsParameters> & { labelMap?: Record<string, [string, string | null]> },
-  more: Parameters<typeof smallGraphIndex>[0] | undefined = undefined,
-) =>
-  traceFunds({
-    index: smallGraphIndex({ ...more, edges }),
-    labels: labels(rest.labelMap ?? {}),
-    seeds: [{ kind: 'address', chain: 'test', address: 'T' }],
-    direction: 'forward',
-    policy: 'haircut',
-    ...rest,
-  });
-
-/** Endpoint address/category -> [amount, share rounded to 1e-6]. */
-const where = (r: TraceResult) =>
-  Object.fromEntries(
-    r.endpoints.map((e) => [
-      `${e.address}/${e.category}/${e.asset}`,
-      [e.amount, Math.round(e.share * 1e6) / 1e6],
-    ]),
-  );
+const labels = labelsOf;
+const trace = traceSmall;
 
 // The thief T gets 100 (victim V) at t=1. A held 300 clean from C, paid D 50 at t=2, *then* got the
 // 100 from T at t=3, paid B 200 at t=4 and the exchange X 200 at t=5 (50 more than A is known to
@@ -79,8 +53,8 @@ describe('traceFunds: taint policies at an address mixing clean and tainted valu
     });
     expect(r.summary.byCategory).toEqual([{ category: 'exchange', entity: 'Binance', share: 1 }]);
     expect(r.summary.seedValue).toEqual([{ chain: 'test', asset: 'native', amount: '100' }]);
+    // The seed address T stands for what it passed on: its inflow is not a traced edge.
     expect(r.edges.map((e) => [e.from, e.to, e.tainted, e.hop])).toEqual([
-      ['test:V', 'test:T', '100', 0],
       ['test:T', 'test:A', '100', 1],
       ['test:A', 'test:X', '100', 2],
     ]);
@@ -166,13 +140,14 @@ describe('traceFunds: swaps carry taint into the asset bought', () => {
   for (const outputFirst of [false, true]) {
     it(`half the WETH arrives at the exchange as USDC (output logged ${outputFirst ? 'first' : 'last'})`, () => {
       const edges = swap(outputFirst);
+      // The seed: the 10 WETH the victim sent T (transfer tx1).
       const r = trace(
         edges,
-        { labelMap: { ...binance, POOL: ['dex', 'Uniswap'] } },
         {
-          edges,
-          conversions,
+          labelMap: { ...binance, POOL: ['dex', 'Uniswap'] },
+          seeds: [{ kind: 'tx', chain: 'test', txHash: 'tx1' }],
         },
+        { edges, conversions },
       );
       expect(where(r)).toEqual({
         'X/exchange/USDC': ['10000', 0.5],
@@ -181,6 +156,14 @@ describe('traceFunds: swaps carry taint into the asset bought', () => {
       expect(r.nodes.find((n) => n.address === 'POOL')).toMatchObject({ category: 'dex' });
     });
   }
+
+  it('an address seed that swaps passes on what it paid after the swap, not the swap itself', () => {
+    const edges = swap(false);
+    const r = trace(edges, { labelMap: binance }, { edges, conversions });
+    // T passed on 10 000 USDC, all to the exchange; its swap into USDC is not passing value on.
+    expect(r.summary.seedValue).toEqual([{ chain: 'test', asset: 'USDC', amount: '10000' }]);
+    expect(where(r)).toEqual({ 'X/exchange/USDC': ['10000', 1] });
+  });
 
   it('backward, the USDC paid to the exchange comes from the WETH the thief got', () => {
     const edges = swap(false);

@@ -113,7 +113,7 @@ export function registerTraceCommand(program: Command, ctx: CliContext): void {
       )
       .argument(
         '<seed...>',
-        'addresses, transaction hashes, or <tx hash>:<position> for one transfer',
+        'addresses, transaction hashes, or <tx hash>:<position> for one transfer. An address stands for everything it passes on in the window (forward: all it sends, whether it held it at --since or received it; backward: all it received); a transaction for its transfers',
       )
       .option('--chain <chain>', 'chain of the seeds (default: from their form; 0x… is ethereum)')
       .option(
@@ -142,7 +142,11 @@ export function registerTraceCommand(program: Command, ctx: CliContext): void {
         'do not follow less tainted value than this (raw units)',
         parseMinValue,
       )
-      .option('--since <time>', 'only transfers at or after (Unix seconds or ISO date)', parseTime)
+      .option(
+        '--since <time>',
+        'only transfers at or after (Unix seconds or ISO date); set it just before the theft when tracing from a victim address',
+        parseTime,
+      )
       .option('--until <time>', 'only transfers at or before (Unix seconds or ISO date)', parseTime)
       .option(
         '--format <format>',

@@ -1,3 +1,4 @@
+import { isValueDenominated } from '../../model/asset.ts';
 import { slotOf } from '../graph-index.ts';
 import { createTaintRule } from '../policies/create-rule.ts';
 import { weighSeedAssets } from '../seed-value.ts';
@@ -11,10 +12,11 @@ import {
 } from '../types.ts';
 import { BridgeRelay } from './bridges.ts';
 import { EndpointSet } from './endpoints.ts';
-import { LABEL_FEE, LABEL_STOP, NodeLabels } from './node-labels.ts';
+import { LABEL_FEE, LABEL_STOP, type NodeLabel, NodeLabels } from './node-labels.ts';
 import {
   BRIDGE_IN,
   HOP,
+  SOURCE,
   HOP_UNSET,
   SHARE,
   SLOT_STRIDE,
@@ -22,6 +24,7 @@ import {
   type Spent,
   TAINT,
   TAINT_EPSILON,
+  TAINTED,
   type TaintRule,
 } from './slot-state.ts';
 import { TracedEdges } from './traced-edges.ts';
@@ -34,6 +37,40 @@ const MIN_HELD = 0.5;
 const COVER_TOLERANCE = 1e-9;
 /** Conversions chained inside one transaction onto transfers already swept, followed at most. */
 const MAX_CONVERSION_DEPTH = 8;
+/** Hand-offs between addresses of one service inside one transaction, followed at most. */
+const MAX_HANDOFF_DEPTH = 8;
+
+/**
+ * The service an entity name belongs to: "Arbitrum: Delayed Inbox" and "Arbitrum: Bridge" are both
+ * Arbitrum, "Binance 14" is Binance (label sets name a service's addresses "<service>: <role>" or
+ * "<service> <n>"). Null for no entity.
+ */
+export function serviceOf(entity: string | null): string | null {
+  if (entity === null) return null;
+  const name = (entity.split(':')[0] ?? '')
+    .trim()
+    .replace(/\s+\d+$/, '')
+    .toLowerCase();
+  return name === '' ? null : name;
+}
+
+/** Per slot, 1 when its asset is value-denominated (`unit:USD`); null when no asset of the index is. */
+function valueSlots(index: GraphIndex): Uint8Array | null {
+  let assets = 0;
+  for (let s = 0; s < index.slotCount; s++)
+    if (index.slotAsset[s]! >= assets) assets = index.slotAsset[s]! + 1;
+  const byAsset = new Uint8Array(assets);
+  let any = false;
+  for (let a = 0; a < assets; a++)
+    if (isValueDenominated(index.assetOf(a).asset)) {
+      byAsset[a] = 1;
+      any = true;
+    }
+  if (!any) return null;
+  const slots = new Uint8Array(index.slotCount);
+  for (let s = 0; s < index.slotCount; s++) slots[s] = byAsset[index.slotAsset[s]!]!;
+  return slots;
+}
 
 /** What a sweep is asked: the trace's parameters, the index and what the store adds to it. */
 export type TaintSweepParameters = {
@@ -47,6 +84,8 @@ export type TaintSweepParameters = {
   since?: number | undefined;
   until?: number | undefined;
   bridgeMemos?: ReadonlyMap<number, string> | undefined;
+  /** Bridge vaults by transaction id (the vault a THORChain `Deposit` names): the bridge's own addresses. */
+  bridgeVaults?: ReadonlyMap<number, readonly string[]> | undefined;
   transferEdge?:
     ((chain: string, txHash: string, position: string) => number | undefined) | undefined;
   stopCategories: ReadonlySet<string>;
@@ -118,6 +157,8 @@ export class TaintSweep {
   readonly unspent: Held[] = [];
   edgesVisited = 0;
   private readonly spent: Spent = { t: 0, sh: 0 };
+  /** Taint moved along a service's hand-off edge so far (edge id -> taint): its room is its amount. */
+  private readonly handedOn = new Map<number, number>();
 
   // --- Seeds.
   /** Seed edges in id order, and the seed addresses' nodes. */
@@ -130,6 +171,19 @@ export class TaintSweep {
   readonly seedAssets: number[];
   readonly valuedIn: number | null;
   private readonly seedShare = new Map<number, number>();
+  /**
+   * Address seeds: the slots (an asset at a seed address) that pay in the window. Each stands for
+   * everything it passes on in the window, whether it held it at the window's start or received it
+   * (or, with value-denominated amounts, it rose in value): every payment of a source is the seed's
+   * value, in full. What it still holds at the end is not passed on, so not part of the seed.
+   */
+  readonly sources: number[];
+  /** Per source slot, in `sources` order: value paid out to others in the window. */
+  readonly sourcePaid: Float64Array;
+  /** Share of the seed per raw unit a source pays, by asset id. */
+  private readonly sourceShare = new Map<number, number>();
+  /** The last edge a source pays by (in sweep order; -1: none): the sweep goes on to it. */
+  private lastSourceEdge = -1;
   /** Seeds in sweep order; `nextSeed` is the first not yet swept. */
   private readonly seedOrder: number[];
   private nextSeed = 0;
@@ -188,7 +242,7 @@ export class TaintSweep {
       policy: parameters.policy,
       state: this.state,
       graph: { amount: index.amount, tx: index.tx, near: this.near },
-      valueSlot: null,
+      valueSlot: valueSlots(index),
     });
     this.tracksClean = this.rule.tracksClean;
     this.labels = new NodeLabels(index, parameters.labels, parameters.stopCategories);
@@ -202,12 +256,20 @@ export class TaintSweep {
       lo,
       hi,
       transferEdge: parameters.transferEdge,
+      addressSeeds: 'source',
     });
     this.seedEdges = resolved.edges;
     this.seedNodes = resolved.nodes;
     this.seedNode = new Uint8Array(index.nodeCount);
     for (const node of this.seedNodes) this.seedNode[node] = 1;
+    this.sources = resolved.sources;
+    this.sourcePaid = new Float64Array(this.sources.length);
+    if (this.sources.length > 0) this.measureSources();
+    // A seed transfer into an address seed that passes it on (the theft transaction, with the thief's
+    // address as a seed too) is inside the seed: its value is counted once, in what the address pays.
+    const inside = (e: number) => (this.flags[this.far[e]!]! & SOURCE) !== 0;
     for (const e of this.seedEdges) {
+      if (inside(e)) continue;
       const a = this.slotAsset[this.far[e]!]!;
       this.seedValue.set(a, (this.seedValue.get(a) ?? 0) + this.amount[e]!);
     }
@@ -219,9 +281,71 @@ export class TaintSweep {
     for (const node of this.seedNodes) this.labels.follow(node);
     for (const e of this.seedEdges) {
       const a = this.slotAsset[this.far[e]!]!;
-      this.seedShare.set(e, (this.amount[e]! / this.seedValue.get(a)!) * weights.parts.get(a)!);
+      this.seedShare.set(
+        e,
+        inside(e) ? 0 : (this.amount[e]! / this.seedValue.get(a)!) * weights.parts.get(a)!,
+      );
+    }
+    for (const s of this.sources) {
+      const a = this.slotAsset[s]!;
+      const value = this.seedValue.get(a) ?? 0;
+      this.sourceShare.set(a, value > 0 ? weights.parts.get(a)! / value : 0);
     }
     this.seedOrder = this.fwd ? this.seedEdges : [...this.seedEdges].reverse();
+  }
+
+  /**
+   * The value of each address seed's slots: what it pays others in the window (gas and payments to
+   * another seed address are not the seed's value). Adds them to the seed value per asset, and finds
+   * the last payment of a source.
+   */
+  private measureSources(): void {
+    const { near, far, amount, flags, fwd, lo, hi, sources } = this;
+    const position = new Map<number, number>();
+    sources.forEach((s, i) => {
+      flags[s]! |= SOURCE;
+      position.set(s, i);
+    });
+    const isFee = (r: number) => this.labels.state(this.slotNode[r]!) === LABEL_FEE;
+    for (let i = fwd ? lo : hi - 1; fwd ? i < hi : i >= lo; fwd ? i++ : i--) {
+      const s = near[i]!;
+      const r = far[i]!;
+      if ((flags[s]! & SOURCE) === 0 || this.withinSeed(i) || isFee(r)) continue;
+      this.sourcePaid[position.get(s)!]! += amount[i]!;
+      this.lastSourceEdge = i;
+    }
+    sources.forEach((s, i) => {
+      const a = this.slotAsset[s]!;
+      if (this.sourcePaid[i]! > 0)
+        this.seedValue.set(a, (this.seedValue.get(a) ?? 0) + this.sourcePaid[i]!);
+    });
+  }
+
+  /**
+   * Whether a payment of a source stays with the seed: to another seed address, or into a swap or
+   * wrap whose converted value comes back to a seed address (the same value, in another asset,
+   * which its payments from that asset's slot carry on).
+   */
+  private withinSeed(e: number): boolean {
+    if ((this.flags[this.far[e]!]! & SOURCE) !== 0) return true;
+    if (!this.hasConversions) return false;
+    const list = this.index.conversions.get(this.tx[e]!);
+    if (!list) return false;
+    const a = this.slotAsset[this.far[e]!]!;
+    for (const c of list)
+      if (
+        (this.fwd ? c.assetIn : c.assetOut) === a &&
+        this.seedNode[this.fwd ? c.recipient : c.account]
+      )
+        return true;
+    return false;
+  }
+
+  /** Whether the sweep has passed the last payment of an address seed. */
+  private pastSources(k: number): boolean {
+    return (
+      this.lastSourceEdge < 0 || (this.fwd ? k > this.lastSourceEdge : k < this.lastSourceEdge)
+    );
   }
 
   /** Runs the sweep to its end, then collects what is still held. */
@@ -230,8 +354,8 @@ export class TaintSweep {
     // Policies that weigh taint against balances start at the window's start (the balances must be
     // known); TIHO only needs them from the first seed on.
     let k: number;
-    if (seedOrder.length === 0) k = fwd ? hi : lo - 1;
-    else if (this.parameters.policy === 'tiho') k = seedOrder[0]!;
+    if (seedOrder.length === 0 && this.lastSourceEdge < 0) k = fwd ? hi : lo - 1;
+    else if (this.parameters.policy === 'tiho' && this.lastSourceEdge < 0) k = seedOrder[0]!;
     else k = fwd ? lo : hi - 1;
     // Start at the edge of the first group: its start (forward) or its end (backward).
     if (fwd) while (k > lo && time[k - 1] === time[k]) k--;
@@ -240,7 +364,8 @@ export class TaintSweep {
       if (
         this.state.taintedSlots === 0 &&
         this.bridges.pending === 0 &&
-        this.nextSeed === seedOrder.length
+        this.nextSeed === seedOrder.length &&
+        this.pastSources(k)
       )
         break;
       // The group: the transfers of k's second, g0..g1-1.
@@ -254,7 +379,7 @@ export class TaintSweep {
         if (this.groupIsLive()) this.sweepGroup();
         else this.sweepCleanGroup();
       } else if (
-        this.state.isTainted(near[k]!) ||
+        (flags[near[k]!]! & (TAINTED | SOURCE)) !== 0 ||
         seedOrder[this.nextSeed] === k ||
         (this.bridges.pending > 0 && (flags[far[k]!]! & BRIDGE_IN) !== 0)
       )
@@ -295,16 +420,89 @@ export class TaintSweep {
     else this.bal[s]! += a;
   }
 
-  private addEndpoint(node: number, e: number, t: number, sh: number): void {
+  private addEndpoint(
+    node: number,
+    e: number,
+    t: number,
+    sh: number,
+    label: NodeLabel | null = null,
+    via: readonly number[] = [],
+  ): void {
     this.endpoints.add(
       node,
-      this.labels.get(node)!,
+      label ?? this.labels.get(node)!,
       e,
       this.slotAsset[this.far[e]!]!,
       this.tx[e]!,
       t,
       sh,
+      via,
     );
+  }
+
+  /**
+   * Tainted value `t` stops at the service that edge `e` reached. A service's address that hands the
+   * value on, in the same transaction and asset, to another address of the same service (a bridge's
+   * inbox paying its bridge contract, a THORChain router paying the vault its `Deposit` names) has
+   * not kept it: the endpoint is the service, at the address the value rested at when the
+   * transaction ended, with the addresses it passed listed (`via`). Forward only: backward, the
+   * first address of the service met is where the explanation stops.
+   */
+  private stopAt(
+    e: number,
+    t: number,
+    sh: number,
+    hop: number,
+    inherited: NodeLabel | null,
+    depth: number,
+    via: readonly number[] = [],
+  ): void {
+    const { far, near, tx, amount, slotNode } = this;
+    const x = slotNode[far[e]!]!;
+    const label = inherited ?? this.labels.get(x)!;
+    let moved = false;
+    if (this.fwd && this.grouped && depth < MAX_HANDOFF_DEPTH) {
+      for (let o = this.g0; o < this.g1 && t > TAINT_EPSILON; o++) {
+        if (o === e || tx[o] !== tx[e] || near[o] !== far[e]) continue;
+        const y = slotNode[far[o]!]!;
+        const yLabel = this.sameService(x, label, y, tx[e]!);
+        if (yLabel === undefined) continue;
+        const carried = this.handedOn.get(o) ?? 0;
+        const move = Math.min(t, amount[o]! - carried);
+        if (move <= TAINT_EPSILON) continue;
+        const moveShare = (sh * move) / t;
+        t -= move;
+        sh -= moveShare;
+        this.handedOn.set(o, carried + move);
+        moved = true;
+        this.addToRecord(o - this.g0, o, move, moveShare, hop + 1);
+        this.state.noteArrival(far[o]!, o, move);
+        this.stopAt(o, move, moveShare, hop + 1, yLabel ?? label, depth + 1, [...via, x]);
+      }
+    }
+    if (!moved || t > TAINT_EPSILON) this.addEndpoint(x, e, t, sh, label, via);
+  }
+
+  /**
+   * Whether node `y` is an address of the same service as stop node `x` (labelled `label`) in
+   * transaction `txId`: labelled as a service of the same name (its label is returned), or the vault
+   * a bridge deposit of the transaction names (null: it keeps `x`'s label). Undefined: it is not.
+   */
+  private sameService(
+    x: number,
+    label: NodeLabel,
+    y: number,
+    txId: number,
+  ): NodeLabel | null | undefined {
+    if (y === x) return undefined;
+    if (this.labels.state(y) === LABEL_STOP) {
+      const service = serviceOf(label.entity);
+      const yLabel = this.labels.get(y)!;
+      return service !== null && serviceOf(yLabel.entity) === service ? yLabel : undefined;
+    }
+    if (label.category !== 'bridge') return undefined;
+    const vaults = this.parameters.bridgeVaults?.get(txId);
+    return vaults?.includes(this.index.node(y).address) ? null : undefined;
   }
 
   private ensureScratch(size: number): void {
@@ -373,6 +571,11 @@ export class TaintSweep {
       this.bal[r]! += a;
       return;
     }
+    if ((this.flags[r]! & SOURCE) !== 0) {
+      // Back at an address seed: its own payments already carry this value.
+      this.absorbClean(r, a);
+      return;
+    }
     this.state.noteArrival(r, e, t);
     if (label === LABEL_STOP) {
       this.bal[r]! += a;
@@ -380,7 +583,7 @@ export class TaintSweep {
         this.fwd &&
         this.labels.get(this.slotNode[r]!)?.category === 'bridge' &&
         this.bridges.depart(e, t, sh, hop);
-      if (!bridged) this.addEndpoint(this.slotNode[r]!, e, t, sh);
+      if (!bridged) this.stopAt(e, t, sh, hop, null, 0);
       return;
     }
     const c = this.hasConversions ? this.conversionOf(e) : null;
@@ -463,9 +666,13 @@ export class TaintSweep {
 
   /** Sweeps edge `e`: its sender pays it, its taint (policy, seed, conversion) goes to its recipient. */
   private sweep(e: number): void {
-    this.edgesVisited++;
     const { near, far, amount, st } = this;
     const s = near[e]!;
+    if ((this.flags[s]! & SOURCE) !== 0) {
+      this.sweepSource(e);
+      return;
+    }
+    this.edgesVisited++;
     const a = amount[e]!;
     let t = 0;
     let sh = 0;
@@ -534,6 +741,40 @@ export class TaintSweep {
     this.deliver(e, a, t, sh, hop, 0);
   }
 
+  /**
+   * Sweeps a payment of an address seed: the seed's value in full (a payment to another seed
+   * address is value moving within the seed: tainted, hop 0, no share of its own; gas is not the
+   * seed's value).
+   */
+  private sweepSource(e: number): void {
+    this.edgesVisited++;
+    const s = this.near[e]!;
+    const r = this.far[e]!;
+    const a = this.amount[e]!;
+    this.state.pay(s, a);
+    if (this.grouped) this.swept[e - this.g0] = 1;
+    if (this.labelOfSlot(r) === LABEL_FEE) {
+      this.absorbClean(r, a);
+      return;
+    }
+    const internal = this.withinSeed(e);
+    const sh = internal ? 0 : a * this.sourceShare.get(this.slotAsset[s]!)!;
+    const hop = internal ? 0 : 1;
+    if (hop > this.maxHops) {
+      this.lost.limit += sh;
+      this.absorbClean(r, a);
+      return;
+    }
+    if (a < this.minValue) {
+      this.lost.dust += sh;
+      this.absorbClean(r, a);
+      return;
+    }
+    const rec = this.traced.add(e, a, sh, hop);
+    if (this.grouped) this.recOf[e - this.g0] = rec;
+    this.deliver(e, a, a, sh, hop, 0);
+  }
+
   /** Sweeps edge `e` from a clean sender that is no seed (most edges): balances only. */
   private sweepClean(e: number): void {
     this.edgesVisited++;
@@ -551,7 +792,7 @@ export class TaintSweep {
     if (nextSeed < seedOrder.length && seedOrder[nextSeed]! >= g0 && seedOrder[nextSeed]! < g1)
       return true;
     for (let e = g0; e < g1; e++) {
-      if (this.state.isTainted(near[e]!)) return true;
+      if ((flags[near[e]!]! & (TAINTED | SOURCE)) !== 0) return true;
       if (this.bridges.pending > 0 && (flags[far[e]!]! & BRIDGE_IN) !== 0) return true;
     }
     return false;
