@@ -114,6 +114,7 @@ export function buildTraceResult(parameters: BuildTraceResultParameters): TraceR
       share: acc.share,
       finding,
       destination: acc.destination,
+      ...(acc.via.length > 0 ? { via: acc.via.map((node) => index.node(node).address) } : {}),
       paths: arrivals.slice(0, PATHS_PER_ENDPOINT).map((a) => pathTo(a.edge)),
     });
   }

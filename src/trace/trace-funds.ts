@@ -42,6 +42,8 @@ export type TraceFundsParameters = TraceParameters & {
   labels: EndpointLabels;
   /** Bridge memos by transaction id of the index (THORChain `bridge_deposit` events of the store). */
   bridgeMemos?: ReadonlyMap<number, string> | undefined;
+  /** Bridge vaults by transaction id (the vault each THORChain `Deposit` of the store names). */
+  bridgeVaults?: ReadonlyMap<number, readonly string[]> | undefined;
   /** Resolves a `transfer` seed's position to an edge id (the index does not keep positions). */
   transferEdge?:
     ((chain: string, txHash: string, position: string) => number | undefined) | undefined;
@@ -97,6 +99,7 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
     index: _index,
     labels: _labels,
     bridgeMemos: _memos,
+    bridgeVaults: _vaults,
     transferEdge: _te,
     frozenSlots,
     ...plain

@@ -65,13 +65,27 @@ export type TraceStoreParameters = TraceParameters & {
 
 /** The memos of the store's bridge deposits (THORChain), by transaction id of the index. */
 async function bridgeMemosOf(store: Store, index: GraphIndex): Promise<Map<number, string>> {
+  return (await bridgeEventsOf(store, index)).memos;
+}
+
+/**
+ * The store's bridge deposits (THORChain) by transaction id of the index: their memos, and the
+ * vaults they name (the bridge's own addresses the router pays in the same transaction).
+ */
+async function bridgeEventsOf(
+  store: Store,
+  index: GraphIndex,
+): Promise<{ memos: Map<number, string>; vaults: Map<number, string[]> }> {
   const memos = new Map<number, string>();
+  const vaults = new Map<number, string[]>();
   for (const e of await store.listEvents({ type: 'bridge_deposit' })) {
-    if (e.type !== 'bridge_deposit' || !e.memo) continue;
+    if (e.type !== 'bridge_deposit') continue;
     const id = index.txId(e.chain, e.txHash);
-    if (id !== undefined) memos.set(id, e.memo);
+    if (id === undefined) continue;
+    if (e.memo) memos.set(id, e.memo);
+    if (e.counterparty) vaults.set(id, [...(vaults.get(id) ?? []), e.counterparty]);
   }
-  return memos;
+  return { memos, vaults };
 }
 
 /** The index of a `log:<index>` position (freezes are logs), for ordering within a block. */
@@ -136,11 +150,11 @@ export async function traceStore(parameters: TraceStoreParameters): Promise<Trac
   signal?.throwIfAborted();
   onPhase?.('labels');
   const labels = await endpointLabels(store);
-  const bridgeMemos = await bridgeMemosOf(store, index);
+  const { memos: bridgeMemos, vaults: bridgeVaults } = await bridgeEventsOf(store, index);
   const frozenSlots = await frozenSlotsOf(store, index, trace.until);
   signal?.throwIfAborted();
   onPhase?.('trace');
-  const result = traceFunds({ ...trace, index, labels, bridgeMemos, frozenSlots });
+  const result = traceFunds({ ...trace, index, labels, bridgeMemos, bridgeVaults, frozenSlots });
   onPhase?.('done');
   return { result, indexAction: action };
 }

@@ -113,6 +113,11 @@ export type TraceEndpoint = {
   finding: string;
   /** Destination on another chain (bridges, THORChain memos). */
   destination?: { chain: string; address: string } | undefined;
+  /**
+   * Addresses of the same service the value passed within one transaction before it rested at
+   * `address` (e.g. a bridge's inbox before its bridge contract; a THORChain router before its vault).
+   */
+  via?: string[] | undefined;
   /** Paths (node address lists) that are its evidence, strongest first. */
   paths: string[][];
 };

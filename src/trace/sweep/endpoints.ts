@@ -10,6 +10,8 @@ export type EndpointAcc = {
   taint: number;
   share: number;
   destination?: { chain: string; address: string } | undefined;
+  /** Addresses of the same service the value passed within its transaction before it rested here. */
+  via: readonly number[];
   /** The arrivals (edge, taint) that brought it: the strongest are its evidence paths. */
   arrivals: { edge: number; taint: number }[];
 };
@@ -34,6 +36,7 @@ export class EndpointSet {
     tx: number,
     t: number,
     sh: number,
+    via: readonly number[] = [],
   ): void {
     let destination: { chain: string; address: string } | undefined;
     if (label.category === 'bridge') {
@@ -41,7 +44,7 @@ export class EndpointSet {
       const parsed = memo === undefined ? null : parseThorchainMemo(memo);
       if (parsed?.kind === 'swap') destination = { chain: parsed.chain, address: parsed.address };
     }
-    const key = `${node}:${asset}:${destination ? `${destination.chain}:${destination.address}` : ''}`;
+    const key = `${node}:${asset}:${destination ? `${destination.chain}:${destination.address}` : ''}:${via.join(',')}`;
     let acc = this.byKey.get(key);
     if (!acc) {
       acc = {
@@ -52,6 +55,7 @@ export class EndpointSet {
         taint: 0,
         share: 0,
         destination,
+        via,
         arrivals: [],
       };
       this.byKey.set(key, acc);
