@@ -94,15 +94,21 @@ export function buildTraceResult(parameters: BuildTraceResultParameters): TraceR
   for (const acc of sweep.endpoints.byKey.values()) {
     const { chain, address } = index.node(acc.node);
     const name = acc.entity ?? address;
-    const finding = FREEZABLE.has(acc.category)
-      ? `arrived at ${name}: freezable`
-      : acc.category === 'mixer'
-        ? `entered ${name}`
-        : acc.category === 'bridge'
-          ? acc.destination
-            ? `bridged to ${acc.destination.chain} ${acc.destination.address}`
-            : `entered bridge ${name}`
-          : `arrived at ${name} (${acc.category.replace('_', ' ')})`;
+    const from = acc.bridgedFrom;
+    const finding =
+      !fwd && acc.category === 'bridge'
+        ? from
+          ? `came over ${name} from ${from.chain === null ? `transaction ${from.txHash} on a chain the store does not hold` : `${from.chain} transaction ${from.txHash}`}`
+          : `came out of bridge ${name}`
+        : FREEZABLE.has(acc.category)
+          ? `arrived at ${name}: freezable`
+          : acc.category === 'mixer'
+            ? `entered ${name}`
+            : acc.category === 'bridge'
+              ? acc.destination
+                ? `bridged to ${acc.destination.chain} ${acc.destination.address}`
+                : `entered bridge ${name}`
+              : `arrived at ${name} (${acc.category.replace('_', ' ')})`;
     const arrivals = [...acc.arrivals].sort((a, b) => b.taint - a.taint || a.edge - b.edge);
     endpoints.push({
       chain,
@@ -114,6 +120,7 @@ export function buildTraceResult(parameters: BuildTraceResultParameters): TraceR
       share: acc.share,
       finding,
       destination: acc.destination,
+      ...(from ? { bridgedFrom: from } : {}),
       ...(acc.via.length > 0 ? { via: acc.via.map((node) => index.node(node).address) } : {}),
       paths: arrivals.slice(0, PATHS_PER_ENDPOINT).map((a) => pathTo(a.edge)),
     });

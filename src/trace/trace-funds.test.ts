@@ -551,11 +551,15 @@ describe('traceFunds: across a bridge to a chain the index holds', () => {
         ]
       : []),
   ];
-  const run = (payout: boolean) => {
+  const run = (payout: boolean, destinationLabel: Record<string, [string, string]> = {}) => {
     const index = smallGraphIndex({ edges: edges(payout) });
     return traceFunds({
       index,
-      labels: labels({ R: ['bridge', 'THORChain'], BX: ['exchange', 'BitEx'] }),
+      labels: labels({
+        R: ['bridge', 'THORChain'],
+        BX: ['exchange', 'BitEx'],
+        ...destinationLabel,
+      }),
       bridgeMemos: new Map([[index.txId('test', 'thor')!, `=:BTC.BTC:${dest}`]]),
       seeds: [{ kind: 'tx', chain: 'test', txHash: 'theft' }],
       direction: 'forward',
@@ -568,6 +572,12 @@ describe('traceFunds: across a bridge to a chain the index holds', () => {
     expect(where(r)).toEqual({ 'BX/exchange/native': ['3', 1] });
     expect(r.endpoints[0]!.chain).toBe('bitcoin');
     expect(r.endpoints[0]!.paths[0]).toEqual(['V', 'T', 'R', 'VAULT', dest, 'BX']);
+  });
+
+  it('stops at the destination when it is itself an exchange (a deposit address the swap paid)', () => {
+    const r = run(true, { [dest]: ['deposit_wallet', 'BitEx'] });
+    expect(where(r)).toEqual({ [`${dest}/deposit_wallet/native`]: ['3', 1] });
+    expect(r.endpoints[0]!.finding).toBe('arrived at BitEx: freezable');
   });
 
   it('ends at the bridge, bridged to the destination, when the destination receives nothing after', () => {

@@ -42,6 +42,8 @@ export type TraceFundsParameters = TraceParameters & {
   labels: EndpointLabels;
   /** Bridge memos by transaction id of the index (THORChain `bridge_deposit` events of the store). */
   bridgeMemos?: ReadonlyMap<number, string> | undefined;
+  /** Bridge payout memos by transaction id (THORChain `TransferOut` events: `OUT:<inbound hash>`). */
+  bridgeOutMemos?: ReadonlyMap<number, string> | undefined;
   /** Bridge vaults by transaction id (the vault each THORChain `Deposit` of the store names). */
   bridgeVaults?: ReadonlyMap<number, readonly string[]> | undefined;
   /** Resolves a `transfer` seed's position to an edge id (the index does not keep positions). */
@@ -100,6 +102,7 @@ export function sweepTrace(parameters: TraceFundsParameters): TraceRun {
     labels: _labels,
     bridgeMemos: _memos,
     bridgeVaults: _vaults,
+    bridgeOutMemos: _outMemos,
     transferEdge: _te,
     frozenSlots,
     ...plain

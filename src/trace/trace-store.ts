@@ -69,15 +69,26 @@ async function bridgeMemosOf(store: Store, index: GraphIndex): Promise<Map<numbe
 }
 
 /**
- * The store's bridge deposits (THORChain) by transaction id of the index: their memos, and the
- * vaults they name (the bridge's own addresses the router pays in the same transaction).
+ * The store's bridge events (THORChain) by transaction id of the index: the deposits' memos and the
+ * vaults they name (the bridge's own addresses the router pays in the same transaction), and the
+ * payouts' memos (`OUT:<inbound hash>`).
  */
 async function bridgeEventsOf(
   store: Store,
   index: GraphIndex,
-): Promise<{ memos: Map<number, string>; vaults: Map<number, string[]> }> {
+): Promise<{
+  memos: Map<number, string>;
+  vaults: Map<number, string[]>;
+  outMemos: Map<number, string>;
+}> {
   const memos = new Map<number, string>();
   const vaults = new Map<number, string[]>();
+  const outMemos = new Map<number, string>();
+  for (const e of await store.listEvents({ type: 'bridge_withdrawal' })) {
+    if (e.type !== 'bridge_withdrawal' || !e.memo) continue;
+    const id = index.txId(e.chain, e.txHash);
+    if (id !== undefined) outMemos.set(id, e.memo);
+  }
   for (const e of await store.listEvents({ type: 'bridge_deposit' })) {
     if (e.type !== 'bridge_deposit') continue;
     const id = index.txId(e.chain, e.txHash);
@@ -85,7 +96,7 @@ async function bridgeEventsOf(
     if (e.memo) memos.set(id, e.memo);
     if (e.counterparty) vaults.set(id, [...(vaults.get(id) ?? []), e.counterparty]);
   }
-  return { memos, vaults };
+  return { memos, vaults, outMemos };
 }
 
 /** The index of a `log:<index>` position (freezes are logs), for ordering within a block. */
@@ -150,11 +161,23 @@ export async function traceStore(parameters: TraceStoreParameters): Promise<Trac
   signal?.throwIfAborted();
   onPhase?.('labels');
   const labels = await endpointLabels(store);
-  const { memos: bridgeMemos, vaults: bridgeVaults } = await bridgeEventsOf(store, index);
+  const {
+    memos: bridgeMemos,
+    vaults: bridgeVaults,
+    outMemos: bridgeOutMemos,
+  } = await bridgeEventsOf(store, index);
   const frozenSlots = await frozenSlotsOf(store, index, trace.until);
   signal?.throwIfAborted();
   onPhase?.('trace');
-  const result = traceFunds({ ...trace, index, labels, bridgeMemos, bridgeVaults, frozenSlots });
+  const result = traceFunds({
+    ...trace,
+    index,
+    labels,
+    bridgeMemos,
+    bridgeVaults,
+    bridgeOutMemos,
+    frozenSlots,
+  });
   onPhase?.('done');
   return { result, indexAction: action };
 }

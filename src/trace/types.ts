@@ -114,6 +114,12 @@ export type TraceEndpoint = {
   /** Destination on another chain (bridges, THORChain memos). */
   destination?: { chain: string; address: string } | undefined;
   /**
+   * Backward, at a bridge's payout (THORChain `OUT:<hash>`): the inbound deposit it answered, with
+   * its chain when the store holds it (null: a chain the store does not hold). When the store holds
+   * it, the trace goes on from there instead of ending here.
+   */
+  bridgedFrom?: { txHash: string; chain: string | null } | undefined;
+  /**
    * Addresses of the same service the value passed within one transaction before it rested at
    * `address` (e.g. a bridge's inbox before its bridge contract; a THORChain router before its vault).
    */

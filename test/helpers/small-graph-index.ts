@@ -32,8 +32,8 @@ export type SmallConversion = {
 
 export type SmallGraphParameters = {
   edges: readonly SmallEdge[];
-  /** Node names that are UTXO transaction nodes (NODE_UTXO_TX). */
-  utxoTxs?: readonly string[] | undefined;
+  /** Node names that are UTXO transaction nodes (NODE_UTXO_TX), on the graph's chain or the one given. */
+  utxoTxs?: readonly (string | { chain: string; name: string })[] | undefined;
   /** Node names that are fee sinks (NODE_FEE_SINK): edges to them are gas. */
   feeSinks?: readonly string[] | undefined;
   conversions?: readonly SmallConversion[] | undefined;
@@ -78,7 +78,11 @@ export function smallGraphIndex(parameters: SmallGraphParameters): GraphIndex {
     columns.time[i] = e.time;
     columns.tx[i] = txs.intern(c, e.tx ?? `tx${i}`);
   });
-  for (const name of [...(parameters.utxoTxs ?? []), ...(parameters.feeSinks ?? [])]) intern(name);
+  const utxo = (parameters.utxoTxs ?? []).map((u) =>
+    typeof u === 'string' ? { chain, name: u } : u,
+  );
+  for (const u of utxo) nodes.intern(u.chain, u.name);
+  for (const name of parameters.feeSinks ?? []) intern(name);
   for (const c of parameters.conversions ?? []) {
     intern(c.account);
     intern(c.recipient);
@@ -87,7 +91,7 @@ export function smallGraphIndex(parameters: SmallGraphParameters): GraphIndex {
     internTx(c.tx);
   }
   const nodeKind = new Uint8Array(nodes.count).fill(NODE_ACCOUNT);
-  for (const name of parameters.utxoTxs ?? []) nodeKind[intern(name)] = NODE_UTXO_TX;
+  for (const u of utxo) nodeKind[nodes.intern(u.chain, u.name)] = NODE_UTXO_TX;
   for (const name of parameters.feeSinks ?? []) nodeKind[intern(name)] = NODE_FEE_SINK;
 
   const conversions = new Map<number, Conversion[]>();

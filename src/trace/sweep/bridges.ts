@@ -1,6 +1,6 @@
 import { slotOf } from '../graph-index.ts';
 import { parseThorchainMemo } from '../thorchain-memo.ts';
-import type { GraphIndex } from '../types.ts';
+import { type GraphIndex, NODE_UTXO_TX } from '../types.ts';
 import { BRIDGE_IN } from './slot-state.ts';
 
 /** Tainted value deposited into a bridge, waiting to be paid out on the destination chain. */
@@ -89,5 +89,149 @@ export class BridgeRelay {
   /** The bridge node a deposit entered. */
   bridgeOf(d: BridgeDeposit, slotNode: Uint32Array): number {
     return slotNode[this.far[d.edge]!]!;
+  }
+}
+
+/** Where value that came over a bridge was deposited on the other side. */
+export type BridgedFrom = {
+  /** The inbound deposit's transaction as the memo names it (canonical when found in the index). */
+  txHash: string;
+  /** Its chain when the index holds it; null: a chain the store does not hold. */
+  chain: string | null;
+};
+
+/**
+ * What a deposit edge of an inbound transaction is owed: the tainted fraction of the payouts that
+ * answered it (amounts on both sides are in their own assets), their share of the seed, the fewest
+ * hops, and a payout edge (evidence).
+ */
+type Owed = { fraction: number; share: number; hop: number; arrival: number };
+
+/**
+ * Bridges, backward: a payout the bridge made with memo `OUT:<inbound hash>` (THORChain) came from
+ * that inbound deposit. When the index holds the inbound transaction, the trace goes on from it:
+ * the value is owed to its deposit edges (those paying a bridge-labelled address or a vault its
+ * deposit event names; for a UTXO transaction without either, its outputs that do not return to an
+ * input, i.e. not its change), in proportion to their amounts, and carried back to the depositor
+ * when the sweep reaches them. Otherwise the endpoint is the bridge, naming the inbound transaction.
+ *
+ * @example
+ * if (returns.arrive(e, t, sh, hop)) return; // goes on from the inbound deposit
+ */
+export class BridgeReturn {
+  /** Taint owed per deposit edge of an inbound transaction. */
+  private readonly owed = new Map<number, Owed>();
+  /** Deposits owed and not reached yet: while any is, the sweep goes on. */
+  pending = 0;
+  private chains: string[] | null = null;
+
+  constructor(
+    private readonly index: GraphIndex,
+    private readonly outMemos: ReadonlyMap<number, string> | undefined,
+    private readonly vaults: ReadonlyMap<number, readonly string[]> | undefined,
+    /** Whether a node is labelled as a bridge (a stop the trace knows). */
+    private readonly isBridge: (node: number) => boolean,
+  ) {}
+
+  /** Edges of every inbound transaction an OUT memo names, found in one pass on first use. */
+  private inboundEdges: Map<number, number[]> | null = null;
+
+  /** The inbound transaction a payout by edge `e` answers, if its transaction has an OUT memo. */
+  inboundOf(e: number): { txId: number | undefined; from: BridgedFrom } | null {
+    return this.inboundOfTx(this.index.tx[e]!);
+  }
+
+  private inboundOfTx(tx: number): { txId: number | undefined; from: BridgedFrom } | null {
+    const memo = this.outMemos?.get(tx);
+    const parsed = memo === undefined ? null : parseThorchainMemo(memo);
+    if (parsed?.kind !== 'out') return null;
+    const hash = parsed.inboundTxHash.toLowerCase().replace(/^0x/, '');
+    for (const chain of this.chainsOfIndex()) {
+      for (const form of [hash, `0x${hash}`]) {
+        const txId = this.index.txId(chain, form);
+        if (txId !== undefined) return { txId, from: { txHash: form, chain } };
+      }
+    }
+    return { txId: undefined, from: { txHash: parsed.inboundTxHash, chain: null } };
+  }
+
+  private chainsOfIndex(): string[] {
+    if (this.chains) return this.chains;
+    const chains = new Set<string>();
+    for (let s = 0; s < this.index.slotCount; s++)
+      chains.add(this.index.assetOf(this.index.slotAsset[s]!).chain);
+    return (this.chains = [...chains].sort());
+  }
+
+  /**
+   * Tainted value `t` (share `sh`, at `hop`) reached, backward, a bridge's payout `e`: true when it
+   * goes on from the inbound deposit the index holds (owed to its deposit edges).
+   */
+  arrive(e: number, t: number, sh: number, hop: number, lo: number): boolean {
+    const inbound = this.inboundOf(e);
+    if (inbound?.txId === undefined) return false;
+    // Only deposits the sweep will still reach: in the window, before the payout.
+    const deposits = this.depositEdges(inbound.txId).filter((d) => d >= lo && d < e);
+    const total = deposits.reduce((s, d) => s + this.index.amount[d]!, 0);
+    if (!(total > 0)) return false;
+    const fraction = Math.min(1, t / this.index.amount[e]!);
+    for (const d of deposits) {
+      const part = this.index.amount[d]! / total;
+      const owed = this.owed.get(d);
+      if (owed) {
+        owed.fraction = Math.min(1, owed.fraction + fraction);
+        owed.share += sh * part;
+        owed.hop = Math.min(owed.hop, hop);
+      } else {
+        this.owed.set(d, { fraction, share: sh * part, hop, arrival: e });
+        this.pending++;
+      }
+    }
+    return true;
+  }
+
+  /** Whether edge `e` is owed taint from a payout. */
+  has(e: number): boolean {
+    return this.owed.has(e);
+  }
+
+  /** What deposit edge `e` is owed, taken. */
+  take(e: number): Owed | null {
+    const owed = this.owed.get(e);
+    if (!owed) return null;
+    this.owed.delete(e);
+    this.pending--;
+    return owed;
+  }
+
+  /** The edges of inbound transaction `txId` that paid the bridge. */
+  private depositEdges(txId: number): number[] {
+    const { index } = this;
+    if (this.inboundEdges === null) {
+      // One pass over the index for every inbound the memos name, not one per payout met.
+      const wanted = new Map<number, number[]>();
+      for (const tx of this.outMemos?.keys() ?? []) {
+        const id = this.inboundOfTx(tx)?.txId;
+        if (id !== undefined) wanted.set(id, []);
+      }
+      for (let e = 0; e < index.edgeCount; e++) wanted.get(index.tx[e]!)?.push(e);
+      this.inboundEdges = wanted;
+    }
+    const edges = this.inboundEdges.get(txId) ?? [];
+    const dst = (e: number) => index.slotNode[index.dstSlot[e]!]!;
+    const vaults = this.vaults?.get(txId) ?? [];
+    const paid = edges.filter(
+      (e) => this.isBridge(dst(e)) || vaults.includes(index.node(dst(e)).address),
+    );
+    if (paid.length > 0) return paid;
+    // A UTXO deposit (e.g. to a THORChain vault on Bitcoin, rarely labelled): its outputs that do
+    // not go back to one of its inputs (change).
+    const txNode = edges.find((e) => index.nodeKind[dst(e)] === NODE_UTXO_TX);
+    if (txNode === undefined) return [];
+    const tn = dst(txNode);
+    const inputs = new Set(
+      edges.filter((e) => dst(e) === tn).map((e) => index.slotNode[index.srcSlot[e]!]!),
+    );
+    return edges.filter((e) => index.slotNode[index.srcSlot[e]!]! === tn && !inputs.has(dst(e)));
   }
 }

@@ -1,4 +1,5 @@
 import { parseThorchainMemo } from '../thorchain-memo.ts';
+import type { BridgedFrom } from './bridges.ts';
 import type { NodeLabel } from './node-labels.ts';
 
 /** Tainted value that stopped at one service address, in one asset (and to one bridge destination). */
@@ -10,6 +11,8 @@ export type EndpointAcc = {
   taint: number;
   share: number;
   destination?: { chain: string; address: string } | undefined;
+  /** Backward, a bridge's payout: the inbound deposit it answered. */
+  bridgedFrom?: BridgedFrom | undefined;
   /** Addresses of the same service the value passed within its transaction before it rested here. */
   via: readonly number[];
   /** The arrivals (edge, taint) that brought it: the strongest are its evidence paths. */
@@ -37,6 +40,7 @@ export class EndpointSet {
     t: number,
     sh: number,
     via: readonly number[] = [],
+    bridgedFrom?: BridgedFrom | undefined,
   ): void {
     let destination: { chain: string; address: string } | undefined;
     if (label.category === 'bridge') {
@@ -44,7 +48,7 @@ export class EndpointSet {
       const parsed = memo === undefined ? null : parseThorchainMemo(memo);
       if (parsed?.kind === 'swap') destination = { chain: parsed.chain, address: parsed.address };
     }
-    const key = `${node}:${asset}:${destination ? `${destination.chain}:${destination.address}` : ''}:${via.join(',')}`;
+    const key = `${node}:${asset}:${destination ? `${destination.chain}:${destination.address}` : ''}:${via.join(',')}:${bridgedFrom?.txHash ?? ''}`;
     let acc = this.byKey.get(key);
     if (!acc) {
       acc = {
@@ -55,6 +59,7 @@ export class EndpointSet {
         taint: 0,
         share: 0,
         destination,
+        bridgedFrom,
         via,
         arrivals: [],
       };

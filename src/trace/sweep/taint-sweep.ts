@@ -10,7 +10,7 @@ import {
   type TaintPolicy,
   type TraceSeed,
 } from '../types.ts';
-import { BridgeRelay } from './bridges.ts';
+import { BridgeRelay, BridgeReturn } from './bridges.ts';
 import { EndpointSet } from './endpoints.ts';
 import { LABEL_FEE, LABEL_STOP, type NodeLabel, NodeLabels } from './node-labels.ts';
 import {
@@ -84,6 +84,8 @@ export type TaintSweepParameters = {
   since?: number | undefined;
   until?: number | undefined;
   bridgeMemos?: ReadonlyMap<number, string> | undefined;
+  /** Bridge payout memos by transaction id (THORChain `TransferOut`, `OUT:<inbound hash>`). */
+  bridgeOutMemos?: ReadonlyMap<number, string> | undefined;
   /** Bridge vaults by transaction id (the vault a THORChain `Deposit` names): the bridge's own addresses. */
   bridgeVaults?: ReadonlyMap<number, readonly string[]> | undefined;
   transferEdge?:
@@ -150,6 +152,7 @@ export class TaintSweep {
   readonly traced = new TracedEdges();
   readonly endpoints: EndpointSet;
   readonly bridges: BridgeRelay;
+  readonly returns: BridgeReturn;
   readonly lost: Lost = { limit: 0, dust: 0, conversion: 0, fee: 0 };
   /** Converted value credited to a slot the index does not have (no transfer of it ever): held there. */
   readonly heldElsewhere = new Map<string, Held>();
@@ -248,6 +251,13 @@ export class TaintSweep {
     this.labels = new NodeLabels(index, parameters.labels, parameters.stopCategories);
     this.endpoints = new EndpointSet(parameters.bridgeMemos);
     this.bridges = new BridgeRelay(index, this.flags, parameters.bridgeMemos, this.far);
+    this.returns = new BridgeReturn(
+      index,
+      parameters.bridgeOutMemos,
+      parameters.bridgeVaults,
+      (node) =>
+        this.labels.state(node) === LABEL_STOP && this.labels.get(node)?.category === 'bridge',
+    );
 
     const resolved = resolveSeeds({
       index,
@@ -364,6 +374,7 @@ export class TaintSweep {
       if (
         this.state.taintedSlots === 0 &&
         this.bridges.pending === 0 &&
+        this.returns.pending === 0 &&
         this.nextSeed === seedOrder.length &&
         this.pastSources(k)
       )
@@ -381,7 +392,8 @@ export class TaintSweep {
       } else if (
         (flags[near[k]!]! & (TAINTED | SOURCE)) !== 0 ||
         seedOrder[this.nextSeed] === k ||
-        (this.bridges.pending > 0 && (flags[far[k]!]! & BRIDGE_IN) !== 0)
+        (this.bridges.pending > 0 && (flags[far[k]!]! & BRIDGE_IN) !== 0) ||
+        (this.returns.pending > 0 && this.returns.has(k))
       )
         this.sweep(k);
       else this.sweepClean(k);
@@ -428,15 +440,19 @@ export class TaintSweep {
     label: NodeLabel | null = null,
     via: readonly number[] = [],
   ): void {
+    const l = label ?? this.labels.get(node)!;
+    const bridgedFrom =
+      !this.fwd && l.category === 'bridge' ? this.returns.inboundOf(e)?.from : undefined;
     this.endpoints.add(
       node,
-      label ?? this.labels.get(node)!,
+      l,
       e,
       this.slotAsset[this.far[e]!]!,
       this.tx[e]!,
       t,
       sh,
       via,
+      bridgedFrom,
     );
   }
 
@@ -579,10 +595,14 @@ export class TaintSweep {
     this.state.noteArrival(r, e, t);
     if (label === LABEL_STOP) {
       this.bal[r]! += a;
+      // Across a bridge to a chain the index holds: forward to the destination's first arrival,
+      // backward from a payout to the inbound deposit it answers.
+      const bridge = this.labels.get(this.slotNode[r]!)?.category === 'bridge';
       const bridged =
-        this.fwd &&
-        this.labels.get(this.slotNode[r]!)?.category === 'bridge' &&
-        this.bridges.depart(e, t, sh, hop);
+        bridge &&
+        (this.fwd
+          ? this.bridges.depart(e, t, sh, hop)
+          : this.returns.arrive(e, t, sh, hop, this.lo));
       if (!bridged) this.stopAt(e, t, sh, hop, null, 0);
       return;
     }
@@ -716,6 +736,15 @@ export class TaintSweep {
         this.state.noteArrival(near[e]!, arrived.edge, arrived.taint);
       }
     }
+    if (this.returns.pending > 0 && this.returns.has(e)) {
+      // A deposit a bridge's payout answered, backward: the payout's tainted fraction of it.
+      const owed = this.returns.take(e)!;
+      t += owed.fraction * a;
+      if (t > a) t = a;
+      sh += owed.share;
+      if (owed.hop + 1 < hop) hop = owed.hop + 1;
+      this.state.noteArrival(near[e]!, owed.arrival, owed.fraction * a);
+    }
     if (t <= TAINT_EPSILON) {
       this.absorbClean(r, a);
       return;
@@ -794,6 +823,7 @@ export class TaintSweep {
     for (let e = g0; e < g1; e++) {
       if ((flags[near[e]!]! & (TAINTED | SOURCE)) !== 0) return true;
       if (this.bridges.pending > 0 && (flags[far[e]!]! & BRIDGE_IN) !== 0) return true;
+      if (this.returns.pending > 0 && this.returns.has(e)) return true;
     }
     return false;
   }
