@@ -191,8 +191,9 @@ function planRoute(
         const amount = spendable(world, holder, left, GAS.call) / BigInt(left);
         const payout = btc(k);
         if (route === 'bridge') {
+          // The router pays the vault in the same transaction: the ether rests at the vault.
           truth.endpoint({
-            address: world.thorRouter,
+            address: world.thorVault.address,
             category: 'bridge',
             entity: 'THORChain',
             asset: NATIVE_ASSET,
