@@ -52,9 +52,11 @@ import {
  * emptying sweeps within τ (the deposit-and-sweep cycle repeated), at most `forensic` (50): an
  * inference never outranks an analyst's label.
  *
- * Memory: per node one byte (its label class), per slot one int32, and a few numbers per slot and
- * per node of the candidates only (unlabelled addresses that sent to an exchange address). Two
- * linear passes over the edges; labels are looked up once per node.
+ * Memory: per node five bytes (its label class; an exchange's entity or a candidate's index), per
+ * slot twelve bytes (pass 1's sums, then the candidate slot's index), 128 bytes per slot of the
+ * candidates only (unlabelled addresses that sent nearly everything to exchange addresses), and 16
+ * bytes per distinct (candidate, sender) pair. Two linear passes over the edges, typed arrays only;
+ * labels are looked up once per node.
  */
 
 /** Victor's τ: 3,200 blocks, at Ethereum's 12 s slots (about 10.7 hours). */
@@ -92,6 +94,28 @@ const UNLABELLED = 1;
 const EXCHANGE = 2;
 const OTHER = 3;
 const NO_TX = 0xffffffff;
+
+/** Fields of a candidate slot's state (see pass 2), as offsets into its STATE_FIELDS doubles. */
+const BALANCE = 0;
+/** Value from others (not exchange addresses), in all and up to the last emptying sweep. */
+const RECEIVED = 1;
+const COVERED = 2;
+const FROM_EXCHANGE = 3;
+const FEES = 4;
+/** Sent to the exchange, in all and by emptying sweeps; sent to anyone else. */
+const TO_EXCHANGE = 5;
+const EMPTYING_TO_EXCHANGE = 6;
+const OTHER_OUT = 7;
+/** The current transaction: its id, the balance before it, what it swept, its largest sweep edge, its time. */
+const CURRENT_TX = 8;
+const TX_START_BALANCE = 9;
+const SWEPT_IN_TX = 10;
+const SWEEP_EDGE = 11;
+const LAST_TIME = 12;
+/** Whether value waits to be swept, and since when. */
+const HAS_PENDING = 13;
+const PENDING_SINCE = 14;
+const STATE_FIELDS = 16;
 
 /** An address inferred to be an exchange's deposit address, with its evidence. */
 export type InferredDeposit = {
@@ -134,6 +158,53 @@ export type InferDepositAddressesParameters = {
 };
 
 export type InferDepositAddressesReturnType = InferredDeposit[];
+
+/** The (candidate, sender) table starts at 2^12 entries and is kept at most half full. */
+const PAIR_TABLE_MIN_BITS = 12;
+
+/**
+ * A set of (a, b) pairs of 32-bit ids in typed arrays (open addressing), for counting distinct
+ * senders: a Set per address would allocate per address and per sender.
+ */
+function createPairSet() {
+  let bits = PAIR_TABLE_MIN_BITS;
+  let keyA = new Uint32Array(1 << bits);
+  let keyB = new Uint32Array(1 << bits);
+  let used = new Uint8Array(1 << bits);
+  let count = 0;
+  const slot = (a: number, b: number) => {
+    const mask = (1 << bits) - 1;
+    let h = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 1, 0x85ebca6b)) >>> (32 - bits);
+    while (used[h] === 1 && (keyA[h] !== a || keyB[h] !== b)) h = (h + 1) & mask;
+    return h;
+  };
+  const grow = () => {
+    const [oldA, oldB, oldUsed] = [keyA, keyB, used];
+    bits++;
+    keyA = new Uint32Array(1 << bits);
+    keyB = new Uint32Array(1 << bits);
+    used = new Uint8Array(1 << bits);
+    for (let i = 0; i < oldUsed.length; i++) {
+      if (oldUsed[i] !== 1) continue;
+      const h = slot(oldA[i]!, oldB[i]!);
+      keyA[h] = oldA[i]!;
+      keyB[h] = oldB[i]!;
+      used[h] = 1;
+    }
+  };
+  return {
+    /** Adds the pair; true when it was new. */
+    add(a: number, b: number): boolean {
+      const h = slot(a, b);
+      if (used[h] === 1) return false;
+      keyA[h] = a;
+      keyB[h] = b;
+      used[h] = 1;
+      if (++count * 2 > used.length) grow();
+      return true;
+    },
+  };
+}
 
 function checkShare(name: string, value: number): number {
   if (!(value >= 0 && value <= 1))
@@ -184,7 +255,8 @@ export function inferDepositAddresses(
   // Pass 1: label classes, the candidates (unlabelled accounts that paid an exchange address) and
   // the batch sweeps (transactions in which several candidates paid the same exchange entity).
   const cls = new Uint8Array(nodeCount);
-  const entityOfNode = new Map<number, number>();
+  // Per node: an exchange address's entity id, or a candidate's index (the classes never overlap).
+  const aux = new Int32Array(nodeCount).fill(-1);
   const entityIds = new Map<string, number>();
   const entityNames: (string | null)[] = [];
   const classify = (node: number): number => {
@@ -206,46 +278,63 @@ export function inferDepositAddresses(
           entityIds.set(key, id);
           entityNames.push(label.entity);
         }
-        entityOfNode.set(node, id);
+        aux[node] = id;
       } else c = OTHER;
     }
     cls[node] = c;
     return c;
   };
-  const candidate = new Uint8Array(nodeCount);
+  // What each unlabelled address's slot sent to exchange addresses and to anyone else (gas aside),
+  // in float32 (a share is all that is asked of them): an address that sent more than
+  // 1 - minSweptShare of an asset elsewhere is no candidate, so pass 2 keeps state for few addresses.
+  const toExchangeSum = new Float32Array(slotCount);
+  const elsewhereSum = new Float32Array(slotCount);
   const batchTxs = new Set<number>();
   let runTx = NO_TX;
   let runEntity = -1;
   let runSource = -1;
   for (let e = 0; e < edgeCount; e++) {
-    const d = slotNode[dstSlot[e]!]!;
-    if (classify(d) !== EXCHANGE) continue;
     const s = slotNode[srcSlot[e]!]!;
     if (classify(s) !== UNLABELLED) continue;
-    candidate[s] = 1;
+    const d = slotNode[dstSlot[e]!]!;
+    if (classify(d) !== EXCHANGE) {
+      if (d !== s && index.nodeKind[d] !== NODE_FEE_SINK)
+        elsewhereSum[srcSlot[e]!] = elsewhereSum[srcSlot[e]!]! + index.amount[e]!;
+      continue;
+    }
+    toExchangeSum[srcSlot[e]!] = toExchangeSum[srcSlot[e]!]! + index.amount[e]!;
     // A transaction's transfers are adjacent in the index (time, then block, transaction, position):
     // two candidates paying one exchange within a run of the same transaction is a batch sweep.
     const x = index.tx[e]!;
-    const entity = entityOfNode.get(d)!;
+    const entity = aux[d]!;
     if (x === runTx && entity === runEntity && s !== runSource) batchTxs.add(x);
     runTx = x;
     runEntity = entity;
     runSource = s;
   }
+  /** Per node: 1 candidate, 2 ruled out by its outflows. */
+  const candidate = new Uint8Array(nodeCount);
+  for (let slot = 0; slot < slotCount; slot++) {
+    const out = toExchangeSum[slot]! + elsewhereSum[slot]!;
+    if (out === 0) continue;
+    const node = slotNode[slot]!;
+    if (toExchangeSum[slot]! < minShare * out) candidate[node] = 2;
+    else if (candidate[node] === 0) candidate[node] = 1;
+  }
 
   // Pass 2: balances and flows of the candidates' slots, in time order.
   const slotIndex = new Int32Array(slotCount).fill(-1);
   const candNode: number[] = [];
-  const nodeIndex = new Map<number, number>();
+
   const candSlotNode: number[] = [];
   const candSlotAsset: number[] = [];
   for (let s = 0; s < slotCount; s++) {
     const node = slotNode[s]!;
     if (candidate[node] !== 1) continue;
-    let n = nodeIndex.get(node);
-    if (n === undefined) {
+    let n = aux[node]!;
+    if (n < 0) {
       n = candNode.length;
-      nodeIndex.set(node, n);
+      aux[node] = n;
       candNode.push(node);
     }
     slotIndex[s] = candSlotNode.length;
@@ -253,28 +342,22 @@ export function inferDepositAddresses(
     candSlotAsset.push(slotAsset[s]!);
   }
   const k = candSlotNode.length;
-  const balance = new Float64Array(k);
-  const received = new Float64Array(k);
-  const fromExchange = new Float64Array(k);
-  const fees = new Float64Array(k);
-  const toExchange = new Float64Array(k);
-  const emptyingToExchange = new Float64Array(k);
-  const otherOut = new Float64Array(k);
-  const covered = new Float64Array(k);
-  const txStartBalance = new Float64Array(k);
-  const sweptInTx = new Float64Array(k);
-  const sweepEdgeInTx = new Int32Array(k).fill(-1);
-  const pendingSince = new Uint32Array(k);
-  const hasPending = new Uint8Array(k);
-  const currentTx = new Uint32Array(k).fill(NO_TX);
-  /** Time of the slot's last edge: the time of the transaction `finish` closes. */
-  const lastTime = new Uint32Array(k);
+  // Each candidate slot's state, interleaved (STATE_FIELDS doubles per slot): the sweep touches a
+  // slot's fields together, and one array keeps them in two cache lines instead of fifteen arrays'
+  // fifteen.
+  const st = new Float64Array(k * STATE_FIELDS);
+  for (let c = 0; c < k; c++) {
+    const o = c * STATE_FIELDS;
+    st[o + SWEEP_EDGE] = -1;
+    st[o + CURRENT_TX] = NO_TX;
+  }
 
   const nodes = candNode.length;
   const exchangeOf = new Int32Array(nodes).fill(-1);
   const timelySweeps = new Uint32Array(nodes);
   const batchedSweeps = new Uint32Array(nodes);
-  const senders = new Map<number, Set<number>>();
+  const senders = new Uint32Array(nodes);
+  const senderPairs = createPairSet();
   const evidence = new Map<number, number[]>();
 
   // Per asset: value-denominated, and the native residual (raw units) on EVM chains.
@@ -297,31 +380,6 @@ export function inferDepositAddresses(
     }
     return kind;
   };
-
-  /** Closes the slot's last transaction: was its sweep (if any) an emptying one, and timely? */
-  const finish = (c: number, time: number) => {
-    const swept = sweptInTx[c]!;
-    if (swept > 0) {
-      const before = Math.max(0, txStartBalance[c]!);
-      const residual = balance[c]!;
-      const kind = assetKind(candSlotAsset[c]!);
-      const allowed = Math.max((kind.value ? drift : 1 - minShare) * before, kind.floor);
-      const n = candSlotNode[c]!;
-      if (residual <= allowed) {
-        emptyingToExchange[c] = emptyingToExchange[c]! + swept;
-        covered[c] = received[c]!;
-        if (hasPending[c] === 1 && time - pendingSince[c]! <= tau) {
-          timelySweeps[n]!++;
-          addEvidence(n, sweepEdgeInTx[c]!);
-        }
-        hasPending[c] = 0;
-      }
-      if (batchTxs.has(currentTx[c]!)) batchedSweeps[n]!++;
-      sweptInTx[c] = 0;
-      sweepEdgeInTx[c] = -1;
-    }
-    if (balance[c]! < 0) balance[c] = 0;
-  };
   const addEvidence = (n: number, edge: number) => {
     let list = evidence.get(n);
     if (!list) evidence.set(n, (list = []));
@@ -329,11 +387,40 @@ export function inferDepositAddresses(
     list.sort((a, b) => index.amount[b]! - index.amount[a]!);
     if (list.length > maxEvidence) list.length = maxEvidence;
   };
-  const touch = (c: number, x: number) => {
-    if (currentTx[c] === x) return;
-    if (currentTx[c] !== NO_TX) finish(c, lastTime[c]!);
-    currentTx[c] = x;
-    txStartBalance[c] = balance[c]!;
+  /** Closes the slot's last transaction: was its sweep (if any) an emptying one, and timely? */
+  const finish = (c: number) => {
+    const o = c * STATE_FIELDS;
+    const swept = st[o + SWEPT_IN_TX]!;
+    if (swept > 0) {
+      const before = Math.max(0, st[o + TX_START_BALANCE]!);
+      const kind = assetKind(candSlotAsset[c]!);
+      const allowed = Math.max((kind.value ? drift : 1 - minShare) * before, kind.floor);
+      const n = candSlotNode[c]!;
+      if (st[o + BALANCE]! <= allowed) {
+        st[o + EMPTYING_TO_EXCHANGE] = st[o + EMPTYING_TO_EXCHANGE]! + swept;
+        st[o + COVERED] = st[o + RECEIVED]!;
+        if (st[o + HAS_PENDING] === 1 && st[o + LAST_TIME]! - st[o + PENDING_SINCE]! <= tau) {
+          timelySweeps[n]!++;
+          addEvidence(n, st[o + SWEEP_EDGE]!);
+        }
+        st[o + HAS_PENDING] = 0;
+      }
+      if (batchTxs.has(st[o + CURRENT_TX]!)) batchedSweeps[n]!++;
+      st[o + SWEPT_IN_TX] = 0;
+      st[o + SWEEP_EDGE] = -1;
+    }
+    if (st[o + BALANCE]! < 0) st[o + BALANCE] = 0;
+  };
+  /** Makes `x` the slot's current transaction (closing the one before) and returns its offset. */
+  const touch = (c: number, x: number, time: number): number => {
+    const o = c * STATE_FIELDS;
+    if (st[o + CURRENT_TX] !== x) {
+      if (st[o + CURRENT_TX] !== NO_TX) finish(c);
+      st[o + CURRENT_TX] = x;
+      st[o + TX_START_BALANCE] = st[o + BALANCE]!;
+    }
+    st[o + LAST_TIME] = time;
+    return o;
   };
 
   for (let e = 0; e < edgeCount; e++) {
@@ -347,41 +434,34 @@ export function inferDepositAddresses(
     const time = index.time[e]!;
     const x = index.tx[e]!;
     if (cd >= 0) {
-      touch(cd, x);
-      lastTime[cd] = time;
-      if (classify(s) === EXCHANGE) fromExchange[cd] = fromExchange[cd]! + amount;
+      const o = touch(cd, x, time);
+      if (cls[s] === EXCHANGE) st[o + FROM_EXCHANGE] = st[o + FROM_EXCHANGE]! + amount;
       else {
-        received[cd] = received[cd]! + amount;
-        if (hasPending[cd] === 0) {
-          hasPending[cd] = 1;
-          pendingSince[cd] = time;
+        st[o + RECEIVED] = st[o + RECEIVED]! + amount;
+        if (st[o + HAS_PENDING] === 0) {
+          st[o + HAS_PENDING] = 1;
+          st[o + PENDING_SINCE] = time;
         }
         const n = candSlotNode[cd]!;
-        let set = senders.get(n);
-        if (!set) senders.set(n, (set = new Set()));
-        if (set.size < MAX_SENDERS_COUNTED) set.add(s);
+        if (senders[n]! < MAX_SENDERS_COUNTED && senderPairs.add(n, s)) senders[n]!++;
       }
-      balance[cd] = balance[cd]! + amount;
+      st[o + BALANCE] = st[o + BALANCE]! + amount;
     }
     if (cs >= 0) {
-      touch(cs, x);
-      lastTime[cs] = time;
-      balance[cs] = balance[cs]! - amount;
+      const o = touch(cs, x, time);
+      st[o + BALANCE] = st[o + BALANCE]! - amount;
       const n = candSlotNode[cs]!;
-      if (index.nodeKind[d] === NODE_FEE_SINK) fees[cs] = fees[cs]! + amount;
-      else if (
-        classify(d) === EXCHANGE &&
-        (exchangeOf[n] === -1 || exchangeOf[n] === entityOfNode.get(d))
-      ) {
-        exchangeOf[n] = entityOfNode.get(d)!;
-        toExchange[cs] = toExchange[cs]! + amount;
-        sweptInTx[cs] = sweptInTx[cs]! + amount;
-        const best = sweepEdgeInTx[cs]!;
-        if (best < 0 || index.amount[best]! < amount) sweepEdgeInTx[cs] = e;
-      } else otherOut[cs] = otherOut[cs]! + amount;
+      if (index.nodeKind[d] === NODE_FEE_SINK) st[o + FEES] = st[o + FEES]! + amount;
+      else if (cls[d] === EXCHANGE && (exchangeOf[n] === -1 || exchangeOf[n] === aux[d])) {
+        exchangeOf[n] = aux[d]!;
+        st[o + TO_EXCHANGE] = st[o + TO_EXCHANGE]! + amount;
+        st[o + SWEPT_IN_TX] = st[o + SWEPT_IN_TX]! + amount;
+        const best = st[o + SWEEP_EDGE]!;
+        if (best < 0 || index.amount[best]! < amount) st[o + SWEEP_EDGE] = e;
+      } else st[o + OTHER_OUT] = st[o + OTHER_OUT]! + amount;
     }
   }
-  for (let c = 0; c < k; c++) if (currentTx[c] !== NO_TX) finish(c, lastTime[c]!);
+  for (let c = 0; c < k; c++) if (st[c * STATE_FIELDS + CURRENT_TX] !== NO_TX) finish(c);
 
   // Decision per candidate: every slot must pass; swept slots give the share.
   const ok = new Uint8Array(nodes).fill(1);
@@ -389,21 +469,23 @@ export function inferDepositAddresses(
   for (let c = 0; c < k; c++) {
     const n = candSlotNode[c]!;
     if (ok[n] === 0) continue;
-    const out = toExchange[c]! + otherOut[c]!;
+    const o = c * STATE_FIELDS;
+    const toExchange = st[o + TO_EXCHANGE]!;
+    const out = toExchange + st[o + OTHER_OUT]!;
     // 2. Nearly everything it sent went to the one exchange.
-    if (out > 0 && toExchange[c]! < minShare * out) {
+    if (out > 0 && toExchange < minShare * out) {
       ok[n] = 0;
       continue;
     }
-    if (toExchange[c]! === 0) continue;
+    if (toExchange === 0) continue;
     const kind = assetKind(candSlotAsset[c]!);
     // 3. Its sweeps emptied it (partial payments to an exchange are a customer's, not sweeps).
     // 5. And what it received went to the exchange.
-    const got = covered[c]!;
+    const got = st[o + COVERED]!;
     const allowance = kind.value ? drift : 1 - minShare;
-    const spent = toExchange[c]! + fees[c]!;
+    const spent = toExchange + st[o + FEES]!;
     if (
-      emptyingToExchange[c]! < minShare * toExchange[c]! ||
+      st[o + EMPTYING_TO_EXCHANGE]! < minShare * toExchange ||
       got <= 0 ||
       (spent < (1 - allowance) * got && got - spent > kind.floor)
     ) {
@@ -411,12 +493,12 @@ export function inferDepositAddresses(
       continue;
     }
     // 6. Others paid it, not the exchange (gas top-ups are spent on fees).
-    const exchangeIn = fromExchange[c]! - (kind.floor > 0 ? fees[c]! : 0);
-    if (exchangeIn > maxExchangeIn * received[c]!) {
+    const exchangeIn = st[o + FROM_EXCHANGE]! - (kind.floor > 0 ? st[o + FEES]! : 0);
+    if (exchangeIn > maxExchangeIn * st[o + RECEIVED]!) {
       ok[n] = 0;
       continue;
     }
-    share[n] = Math.min(share[n]!, Math.min(1, toExchange[c]! / got));
+    share[n] = Math.min(share[n]!, Math.min(1, toExchange / got));
   }
 
   const deposits: InferredDeposit[] = [];
@@ -432,7 +514,7 @@ export function inferDepositAddresses(
       amount: index.amount[edge]!,
       asset: index.assetOf(slotAsset[srcSlot[edge]!]!).asset,
     }));
-    const senderCount = senders.get(n)?.size ?? 0;
+    const senderCount = senders[n]!;
     const confidence = Math.min(
       CONFIDENCE_MAX,
       CONFIDENCE_BASE +
