@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { apiBenchmark } from './api.ts';
 import { importTransfersBenchmark } from './import-transfers.ts';
+import { inferDepositsBenchmark } from './infer-deposits.ts';
 import { screenBenchmark } from './screen.ts';
 import { syncBenchmark } from './sync.ts';
 import { traceBenchmark } from './trace.ts';
@@ -18,6 +19,7 @@ const BENCHMARKS: Benchmark[] = [
   syncBenchmark,
   screenBenchmark,
   traceBenchmark,
+  inferDepositsBenchmark,
   apiBenchmark,
   uiGraphBenchmark,
 ];

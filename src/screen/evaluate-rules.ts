@@ -34,6 +34,13 @@ function describeSanction(s: SanctionMatch): string {
   return `${s.list}: ${s.entity ?? 'unnamed entry'}${programs}`;
 }
 
+/** The built-in, informational rule that says an address's label is an inference (it never raises the level). */
+export const INFERRED_LABEL_RULE = 'inferred-label';
+
+function describeInferred(l: LabelRef): string {
+  return `${l.category}${l.entity ? ` ${l.entity}` : ''} (confidence ${l.confidence ?? '?'} of 100): ${l.source}`;
+}
+
 function describeLabel(l: LabelRef): string {
   const who = [l.actor, l.country].filter(Boolean).join(', ');
   return `${l.category}${l.entity ? ` ${l.entity}` : ''}${who ? ` (${who})` : ''}, source ${l.source}`;
@@ -48,7 +55,8 @@ function describeLabel(l: LabelRef): string {
  * outcome.level; // 'severe'
  */
 export function evaluateDirect(entry: LabelIndexEntry, rules: RiskRules): DirectOutcome {
-  const sanctionLabels = entry.current.filter((l) => l.sanctionList !== null);
+  // An inferred label is never a sanction, even one that carried a list.
+  const sanctionLabels = entry.current.filter((l) => l.sanctionList !== null && !l.inferred);
   const sanctions = sanctionLabels.map(sanctionOf);
   const sanctioned = sanctions.length > 0;
   const formerSanctions = sanctioned ? [] : entry.formerSanctions.map(sanctionOf);
@@ -72,6 +80,14 @@ export function evaluateDirect(entry: LabelIndexEntry, rules: RiskRules): Direct
     });
     level = maxRiskLevel(level, rules.formerlySanctioned);
   }
+  const inferred = entry.current.filter((l) => l.inferred);
+  if (inferred.length > 0)
+    fired.push({
+      rule: INFERRED_LABEL_RULE,
+      level: rules.default,
+      reason: `labelled by inference from its transfers, not by a list: ${inferred.map(describeInferred).join('; ')}`,
+      labels: inferred,
+    });
   for (const rule of rules.rules) {
     if (rule.exposure !== 'direct') continue;
     const matched = entry.current.filter(
@@ -100,7 +116,7 @@ export function evaluateDirect(entry: LabelIndexEntry, rules: RiskRules): Direct
     formerlySanctioned,
     sanctions,
     formerSanctions,
-    attributions: entry.current.filter((l) => l.sanctionList === null),
+    attributions: entry.current.filter((l) => l.sanctionList === null || l.inferred),
     labels: entry.current,
     direct: [...direct].map(([category, labels]) => ({ category, labels })),
     fired,

@@ -1,3 +1,4 @@
+import { INFERRED_LABEL_FORMATS } from '../labels/inferred-labels.ts';
 import type { Label, LabelImport, Store } from '../store/store.ts';
 import type { LabelRef, ListRef } from './types.ts';
 
@@ -27,8 +28,8 @@ export type CreateLabelIndexParameters = {
   asOf: string;
 };
 
-function toRef(l: Label): LabelRef {
-  return {
+function toRef(l: Label, inferred: boolean): LabelRef {
+  const ref: LabelRef = {
     category: l.category,
     entity: l.entity,
     actor: l.actor ?? null,
@@ -41,6 +42,8 @@ function toRef(l: Label): LabelRef {
     validTo: l.validTo ?? null,
     importId: l.importId ?? null,
   };
+  if (inferred) ref.inferred = true;
+  return ref;
 }
 
 function listRef(i: LabelImport): ListRef {
@@ -75,6 +78,10 @@ export async function createLabelIndex(
   const byChain = new Map<string, Map<string, LabelIndexEntry>>();
   let size = 0;
   let withoutImport = false;
+  const imports = await store.listLabelImports();
+  const inferredImports = new Set(
+    imports.filter((i) => INFERRED_LABEL_FORMATS.has(i.format)).map((i) => i.id),
+  );
   // Dates are `YYYY-MM-DD`, so string order is date order.
   for (const label of await store.listLabels()) {
     const from = label.validFrom ?? null;
@@ -89,12 +96,15 @@ export async function createLabelIndex(
       chain.set(label.address, (entry = { current: [], formerSanctions: [] }));
       size++;
     }
-    (current ? entry.current : entry.formerSanctions).push(toRef(label));
+    const inferred = label.importId != null && inferredImports.has(label.importId);
+    // An inference is never a sanction, whatever it carries.
+    if (inferred && !current) continue;
+    (current ? entry.current : entry.formerSanctions).push(toRef(label, inferred));
     if (label.importId === null || label.importId === undefined) withoutImport = true;
   }
   for (const chain of byChain.values())
     for (const entry of chain.values()) entry.current.sort(bySanctionThenCategory);
-  const labelSet = (await store.listLabelImports()).map(listRef);
+  const labelSet = imports.map(listRef);
   if (withoutImport)
     labelSet.push({
       importId: null,

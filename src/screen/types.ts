@@ -17,6 +17,12 @@ export type LabelRef = {
   validTo: string | null;
   /** The label import it came from: an `importId` of the explanation's `labelSet`. */
   importId: number | null;
+  /**
+   * Present (true) when the label is an inference from the transfers (e.g. an inferred exchange
+   * deposit address), not an entry of a list: `source` names its evidence, `confidence` is the
+   * inference's. Never a sanction.
+   */
+  inferred?: true | undefined;
 };
 
 /** A sanctions listing of the address. */

@@ -2,8 +2,12 @@ import type { Hex } from 'viem';
 import type { Background } from './background.ts';
 import type { SentTransaction, SimTransaction } from './chain-driver.ts';
 import type { Random } from './random.ts';
+import type { Sweeper } from './sweeper.ts';
 import type { TruthRecorder } from './truth.ts';
-import { sweepAll, type World } from './world.ts';
+import type { World } from './world.ts';
+
+/** Seconds between blocks when a step does not say. */
+const BLOCK_SECONDS = 12;
 
 /** What a scenario plays with. */
 export type ScenarioContext = {
@@ -13,13 +17,14 @@ export type ScenarioContext = {
   /**
    * Mines the scenario's transactions together with a block's worth of background activity,
    * `seconds` after the previous block. `busyPairs` are pairs the scenario swaps on (background
-   * trades avoid them in that block).
+   * trades avoid them in that block). When that block would pass the exchanges' sweep schedule,
+   * they sweep first, in a block of its own 12 s after the previous one.
    */
   step(
     transactions: SimTransaction[],
     options?: { seconds?: number; busyPairs?: Hex[]; background?: boolean },
   ): Promise<SentTransaction[]>;
-  /** Exchanges sweep their deposit wallets (a block of its own). */
+  /** Exchanges sweep their deposit wallets now (a block of its own). */
   sweep(): Promise<void>;
   /** Moves the clock to `time` (Unix seconds) if it is still ahead. */
   waitUntil(time: number): void;
@@ -47,8 +52,10 @@ export function createScenarioContext(parameters: {
   random: Random;
   truth: TruthRecorder;
   background: Background;
+  /** The exchanges' sweeps, shared by every scenario of a run (one schedule). */
+  sweeper: Sweeper;
 }): ScenarioContext {
-  const { world, truth, background } = parameters;
+  const { world, truth, background, sweeper } = parameters;
   let pendingSeconds = 0;
   const mark = (sent: SentTransaction[]) => {
     for (const s of sent) truth.markBlock(s.blockNumber);
@@ -58,18 +65,20 @@ export function createScenarioContext(parameters: {
     random: parameters.random,
     truth,
     async step(transactions, options = {}) {
+      let seconds = (options.seconds ?? BLOCK_SECONDS) + pendingSeconds;
+      pendingSeconds = 0;
+      if (sweeper.dueBefore(world.driver.time + seconds)) {
+        await sweeper.sweep();
+        seconds = Math.max(BLOCK_SECONDS, seconds - BLOCK_SECONDS);
+      }
+      // Background activity is drawn after the sweep: withdrawals check the hot wallets' balances.
       const extra =
         options.background === false ? [] : background.tick(new Set(options.busyPairs ?? []));
-      const seconds = (options.seconds ?? 12) + pendingSeconds;
-      pendingSeconds = 0;
       const sent = await world.driver.step([...transactions, ...extra], seconds);
       mark(sent.slice(0, transactions.length));
       return sent.slice(0, transactions.length);
     },
-    async sweep() {
-      const txs = sweepAll(world);
-      if (txs.length > 0) await world.driver.step(txs, 12);
-    },
+    sweep: () => sweeper.sweep(),
     waitUntil(time) {
       const ahead = time - world.driver.time;
       if (ahead > 0) pendingSeconds += ahead;

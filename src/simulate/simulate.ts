@@ -4,6 +4,7 @@ import { createChainDriver, type Movement } from './chain-driver.ts';
 import { compileContracts } from './compile-contracts.ts';
 import { createRandom } from './random.ts';
 import { createScenarioContext, type Scenario } from './scenario.ts';
+import { createSweeper } from './sweeper.ts';
 import { bybit2025 } from './scenarios/bybit-2025.ts';
 import { itWorkerSalaries } from './scenarios/it-worker-salaries.ts';
 import { peelChain } from './scenarios/peel-chain.ts';
@@ -137,6 +138,7 @@ export async function simulate(parameters: SimulateParameters): Promise<Simulate
       random: random.fork('world'),
     });
     const background = createBackground(world, random.fork('background'));
+    const sweeper = createSweeper(world);
     for (let i = 0; i < WARMUP_BLOCKS; i++) await driver.step(background.tick());
     const truths: Truth[] = [];
     for (const scenario of scenarios) {
@@ -153,11 +155,14 @@ export async function simulate(parameters: SimulateParameters): Promise<Simulate
         random: random.fork(scenario.name),
         truth,
         background,
+        sweeper,
       });
       ctx.waitUntil(scenario.startTime);
       await scenario.play(ctx);
       truths.push(truth.close(driver));
     }
+    // The exchanges' last sweep: no deposit is left waiting at the end of the chain.
+    await sweeper.sweep();
     progress('checking the chain against the record');
     await driver.verify();
     const head = BigInt(await driver.rpc.request<string>('eth_blockNumber', []));

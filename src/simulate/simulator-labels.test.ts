@@ -1,7 +1,11 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Anvil, startAnvil } from '../chains/evm/anvil.ts';
+import { syncEvm } from '../ingest/sync/sync-evm.ts';
 import { CATEGORIES } from '../labels/taxonomy.ts';
+import { buildGraphIndex, edgeTarget } from '../trace/graph-index.ts';
+import { inferDepositAddresses } from '../trace/infer-deposits.ts';
+import { endpointLabels } from '../trace/trace-store.ts';
 import { useTempStore } from '../../test/helpers/temp-store.ts';
 import { SIMULATOR_ANVIL_ARGS, simulate, type SimulateReturnType } from './simulate.ts';
 import {
@@ -98,5 +102,45 @@ describe('simulatorLabels: a small peel-chain simulation', () => {
       listName: 'chaintrail simulator services',
       labels: labels.length,
     });
+  });
+
+  it('leaves the deposit addresses unlabelled on request, and the inference finds the used ones on the synced chain', async () => {
+    const all = simulatorLabels(result);
+    const without = simulatorLabels(result, { depositAddresses: false });
+    expect(without.some((l) => l.category === 'deposit_wallet')).toBe(false);
+    expect(without.length).toBe(all.filter((l) => l.category !== 'deposit_wallet').length);
+
+    const sync = await syncEvm({ store: ctx.store, rpcUrl: anvil.url });
+    expect(
+      await labelSimulatedServices(ctx.store, result, {
+        chain: sync.chain,
+        depositAddresses: false,
+      }),
+    ).toBe(without.length);
+    expect(
+      await labelSimulatedServices(ctx.store, result, {
+        chain: sync.chain,
+        depositAddresses: false,
+      }),
+    ).toBe(0);
+    const index = await buildGraphIndex({ store: ctx.store });
+    const truth = new Map(
+      result.entities
+        .filter((e) => e.category === 'deposit_wallet')
+        .map((e) => [e.address.toLowerCase(), e.entity]),
+    );
+    const used = new Set<string>();
+    for (let e = 0; e < index.edgeCount; e++) {
+      const { address } = index.node(edgeTarget(index, e));
+      if (truth.has(address)) used.add(address);
+    }
+    expect(used.size).toBeGreaterThan(0);
+    const deposits = inferDepositAddresses({ index, labels: await endpointLabels(ctx.store) });
+    expect(new Set(deposits.map((d) => d.address))).toEqual(used);
+    for (const d of deposits) expect(d.entity).toBe(truth.get(d.address));
+    // Labelling them afterwards adds just the deposit addresses.
+    expect(await labelSimulatedServices(ctx.store, result, { chain: sync.chain })).toBe(
+      all.length - without.length,
+    );
   });
 });

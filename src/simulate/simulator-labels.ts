@@ -34,6 +34,19 @@ export function simulatorLabelSource(seed: number): string {
   return `chaintrail simulator (seed ${seed})`;
 }
 
+/** Options of {@link simulatorLabels} and {@link labelSimulatedServices}. */
+export type SimulatorLabelOptions = {
+  /** Chain key of the simulated chain as synced (default `anvil`). */
+  chain?: string | undefined;
+  /**
+   * Label the exchanges' per-customer deposit addresses too (default true). False leaves them
+   * unlabelled, as public label sets do (they name hot wallets), so that inferring them
+   * (src/trace/infer-deposits.ts) can be measured against the simulator's truth: its entities of
+   * category `deposit_wallet`.
+   */
+  depositAddresses?: boolean | undefined;
+};
+
 /**
  * Labels for every service address of a simulation (exchanges and their hot and deposit wallets, the
  * AMM, bridge, mixer, instant exchange, OTC desk, tokens), so a trace of the simulated chain stops at
@@ -41,16 +54,19 @@ export function simulatorLabelSource(seed: number): string {
  *
  * @example
  * const labels = simulatorLabels(simulated); // or store them at once: labelSimulatedServices
+ * const withoutDeposits = simulatorLabels(simulated, { depositAddresses: false });
  */
 export function simulatorLabels(
   result: Pick<SimulateReturnType, 'entities' | 'seed'>,
-  options: { chain?: string } = {},
+  options: SimulatorLabelOptions = {},
 ): Label[] {
   const chain = options.chain ?? 'anvil';
+  const withDeposits = options.depositAddresses ?? true;
   const source = simulatorLabelSource(result.seed);
   const seen = new Set<string>();
   const labels: Label[] = [];
   for (const e of result.entities) {
+    if (!withDeposits && e.category === 'deposit_wallet') continue;
     const address = e.address.toLowerCase();
     const category = CATEGORY_OF[e.category];
     const key = `${address}|${category}|${e.entity}`;
@@ -68,25 +84,33 @@ export function simulatorLabels(
   return labels;
 }
 
-/** Name of the simulator's label list in the label import log. */
+/** Name of the simulator's label list in the label import log (and of the list without deposit addresses). */
 const SIMULATOR_LIST_NAME = 'chaintrail simulator services';
+const SIMULATOR_LIST_NAME_NO_DEPOSITS = `${SIMULATOR_LIST_NAME} (deposit addresses unlabelled)`;
 
 /**
  * Stores {@link simulatorLabels} as one label import, as `chaintrail demo` does, so a trace stops at
- * the simulated services and alerts know them. A simulation whose seed was labelled before (a rerun
- * rebuilds the same addresses) is not imported again. Returns the labels written.
+ * the simulated services and alerts know them. A simulation whose seed was labelled before with the
+ * same options (a rerun rebuilds the same addresses) is not imported again; labelling the deposit
+ * addresses after a run without them adds just those. Returns the labels written.
  *
  * @example
  * await labelSimulatedServices(store, simulated); // 37
+ * await labelSimulatedServices(store, simulated, { depositAddresses: false }); // the services but not the deposit addresses
  */
 export async function labelSimulatedServices(
   store: Store,
   result: Pick<SimulateReturnType, 'entities' | 'seed'>,
-  options: { chain?: string } = {},
+  options: SimulatorLabelOptions = {},
 ): Promise<number> {
   const source = simulatorLabelSource(result.seed);
+  const listName =
+    (options.depositAddresses ?? true) ? SIMULATOR_LIST_NAME : SIMULATOR_LIST_NAME_NO_DEPOSITS;
   const imported = (await store.listLabelImports()).some(
-    (i) => i.format === SIMULATOR_LABEL_FORMAT && i.source === source,
+    (i) =>
+      i.format === SIMULATOR_LABEL_FORMAT &&
+      i.source === source &&
+      (i.listName ?? SIMULATOR_LIST_NAME) === listName,
   );
   if (imported) return 0;
   const labels = simulatorLabels(result, options);
@@ -94,7 +118,7 @@ export async function labelSimulatedServices(
     await w.recordLabelImport({
       format: SIMULATOR_LABEL_FORMAT,
       source,
-      listName: SIMULATOR_LIST_NAME,
+      listName,
       listDate: null,
       sha256: null,
     });

@@ -98,6 +98,13 @@ export interface StoreWriter {
    * list `sanctionList` whose chain and address this write did not label under that list (delisted).
    */
   closeDelisted(params: { sanctionList: string; validTo: string }): Promise<void>;
+  /**
+   * Before this write's labels are in: closes (validTo = `validTo`) every open label of the label
+   * imports of `format` that this write does not stage again (same chain, address, category, entity,
+   * source and confidence). A rerun of an inference (e.g. inferred deposit addresses) closes what is
+   * no longer inferred; labels of other formats are never touched.
+   */
+  closeNotRestaged(params: { format: string; validTo: string }): Promise<void>;
   setCheckpoint(checkpoint: Checkpoint): Promise<void>;
   /**
    * Removes every transfer, event and block of `chain` from `fromBlock` on (a chain reorganisation

@@ -171,9 +171,30 @@ export type TraceResult = {
   };
 };
 
+/** One sweep that is evidence of an inferred deposit address: the transfer to the exchange. */
+export type SweepEvidence = { txHash: string; time: number; amount: number; asset: string };
+
+/**
+ * Why a label was inferred rather than read from a list (src/trace/infer-deposits.ts): the labelled
+ * exchange address it sweeps to, the sweeps (largest first) and the inference's confidence (0-100).
+ */
+export type InferredLabelEvidence = {
+  exchangeAddress: string;
+  sweeps: SweepEvidence[];
+  confidence: number;
+};
+
 /** Labels the trace stops at (services) or names (nodes): category and entity of an address. */
 export type EndpointLabels = {
-  lookup(chain: string, address: string): { category: string; entity: string | null } | null;
+  lookup(
+    chain: string,
+    address: string,
+  ): {
+    category: string;
+    entity: string | null;
+    /** Set when the label is an inference (no list names the address), with its evidence. */
+    inferred?: InferredLabelEvidence | undefined;
+  } | null;
 };
 
 /**

@@ -41,6 +41,7 @@ describe('chaintrail CLI', () => {
       ['labels', '--help'],
       ['labels', 'import', '--help'],
       ['labels', 'export', '--help'],
+      ['labels', 'infer-deposits', '--help'],
       ['screen', '--help'],
       ['stats', 'illicit-share', '--help'],
       ['trace', '--help'],
@@ -51,6 +52,9 @@ describe('chaintrail CLI', () => {
     }
     expect((await runCli(['import', 'transfers', '--help'])).stdout).toMatch(
       /--skip-invalid[\s\S]*--db <path>[\s\S]*--json/,
+    );
+    expect((await runCli(['demo', '--help'])).stdout).toMatch(
+      /--unlabelled-deposits\s+leave the exchanges' deposit addresses unlabelled/,
     );
   });
 

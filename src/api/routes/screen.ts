@@ -67,6 +67,12 @@ const LabelRefSchema = Type.Object({
   validTo: NullableString,
   importId: NullableInteger,
   visibility: Type.Optional(Type.String({ description: 'A private label: its organisation' })),
+  inferred: Type.Optional(
+    Type.Boolean({
+      description:
+        "Present when the label is an inference from the transfers (an inferred exchange deposit address), not a list entry: source names the evidence, confidence is the inference's; never a sanction",
+    }),
+  ),
 });
 
 const SanctionMatchSchema = Type.Object({

@@ -13,6 +13,7 @@ import { renderStats } from './stats.ts';
 import { traceToJson } from '../../trace/export-trace.ts';
 import { renderTrace } from '../render-trace.ts';
 import { traceStore } from '../../trace/trace-store.ts';
+import { labelInferredDeposits } from '../../trace/label-inferred-deposits.ts';
 import { saveTracedCase } from '../../api/cases/traced-case.ts';
 import { DEFAULT_HOST, DEFAULT_PORT, UI_PREFIX } from '../../api/server.ts';
 import { createSyncProgress } from './sync.ts';
@@ -22,7 +23,7 @@ const DEMO_TRACE_HOPS = 12;
 /** The case the demo plays. */
 const DEMO_SCENARIO = 'bybit-2025';
 
-type DemoOptions = GlobalOptions & { seed: number; truth?: string };
+type DemoOptions = GlobalOptions & { seed: number; truth?: string; unlabelledDeposits?: boolean };
 
 function parseSeed(value: string): number {
   if (!/^\d{1,9}$/.test(value)) throw new InvalidArgumentError('expected a non-negative integer');
@@ -47,7 +48,11 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
         `simulate the ${DEMO_SCENARIO} theft and laundering on a local anvil chain, sync it into the database and summarise it`,
       )
       .option('--seed <n>', 'simulation seed', parseSeed, 1)
-      .option('--truth <file>', 'also write the simulation truth (attackers, endpoints) as JSON'),
+      .option('--truth <file>', 'also write the simulation truth (attackers, endpoints) as JSON')
+      .option(
+        '--unlabelled-deposits',
+        "leave the exchanges' deposit addresses unlabelled (as public label sets do) and infer them from their sweeps instead (labels infer-deposits) before the trace",
+      ),
   ).action(async (options: DemoOptions) => {
     const started = Date.now();
     const say = (m: string) => {
@@ -82,8 +87,13 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
           );
           // The simulated services get labels, so a trace of this chain stops at them (a rerun with
           // the same seed finds them there).
-          const labels = simulatorLabels(simulated);
-          const labelsWritten = await labelSimulatedServices(store, simulated);
+          const labelOptions = { depositAddresses: !options.unlabelledDeposits };
+          const labels = simulatorLabels(simulated, labelOptions);
+          const labelsWritten = await labelSimulatedServices(store, simulated, labelOptions);
+          // Without their labels, the deposit addresses are inferred from their sweeps.
+          const inference = options.unlabelledDeposits
+            ? await labelInferredDeposits({ store })
+            : null;
           const stats = await store.getStats();
           // The stored totals per asset and kind must be the simulator's, to the last wei.
           const stored = new Map(
@@ -133,7 +143,21 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
             matches,
             trace,
             tracedCase,
-            labels: { count: labels.length, written: labelsWritten },
+            labels: {
+              count: labels.length,
+              written: labelsWritten,
+              ...(inference
+                ? {
+                    inferredDeposits: inference.deposits.length,
+                    inferredWritten: inference.written,
+                    truthDeposits: simulated.entities.filter(
+                      (e) =>
+                        e.category === 'deposit_wallet' &&
+                        inference.deposits.some((d) => d.address === e.address.toLowerCase()),
+                    ).length,
+                  }
+                : {}),
+            },
           };
         },
       );
@@ -160,7 +184,9 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
       ctx.stdout.write(
         `chaintrail demo: ${simulated.transactions} simulated transactions in ${simulated.lastBlock} blocks on a local anvil chain, synced into ${options.db ?? ctx.env.CHAINTRAIL_DB ?? './chaintrail.duckdb'} in ${seconds} s total.\n` +
           `Sync check: ${matches ? "the stored transfers equal the simulator's record of every value movement (count and sum per asset and kind)" : "MISMATCH between the stored transfers and the simulator's record (please report this)"}.\n\n` +
-          `Labels: ${labels.count} simulated service addresses (exchanges, deposit wallets, bridge, mixer, …) labelled, ${labels.written} new.\n\n` +
+          (options.unlabelledDeposits
+            ? `Labels: ${labels.count} simulated service addresses (exchanges, hot wallets, bridge, mixer, …) labelled, ${labels.written} new; the deposit addresses left unlabelled: ${labels.inferredDeposits} inferred from their sweeps (${labels.truthDeposits} of them deposit addresses in the simulator's truth), ${labels.inferredWritten} new inferred labels.\n\n`
+            : `Labels: ${labels.count} simulated service addresses (exchanges, deposit wallets, bridge, mixer, …) labelled, ${labels.written} new.\n\n`) +
           renderTruth(truth, simulated) +
           '\n' +
           renderStats(stats, { topAssets: 10 }) +

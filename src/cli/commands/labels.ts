@@ -20,6 +20,7 @@ import { type CliContext, type GlobalOptions, withStore } from '../context.ts';
 import { withGlobalOptions } from '../options.ts';
 import { formatTable, groupDigits, printJson } from '../output.ts';
 import { progressEnabled } from '../progress.ts';
+import { registerLabelsInferDepositsCommand } from './labels-infer-deposits.ts';
 
 /** How many added or closed labels `labels update` lists before summing up the rest. */
 const UPDATE_LIST_LIMIT = 20;
@@ -380,4 +381,6 @@ export function registerLabelsCommand(program: Command, ctx: CliContext): void {
       )}\n`,
     );
   });
+
+  registerLabelsInferDepositsCommand(labels, ctx);
 }

@@ -210,7 +210,12 @@ export function renderScreen(results: readonly ScreenResult[], screener: Screene
       : [
           ...new Set(
             r.labels.map((l) =>
-              [l.category, l.entity, l.actor && l.actor !== l.entity ? `(${l.actor})` : null]
+              [
+                l.category,
+                l.entity,
+                l.actor && l.actor !== l.entity ? `(${l.actor})` : null,
+                l.inferred ? `(inferred, confidence ${l.confidence ?? '?'})` : null,
+              ]
                 .filter(Boolean)
                 .join(' '),
             ),

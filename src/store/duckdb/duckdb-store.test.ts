@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ETL_TOKEN_TRANSFERS } from '../../../test/helpers/etl-transfers.ts';
+import { SIM } from '../../../test/helpers/simulated-theft.ts';
 import { useTempStore } from '../../../test/helpers/temp-store.ts';
 import type { ChainEvent } from '../../model/events.ts';
 import type { Transfer } from '../../model/transfer.ts';
@@ -343,6 +344,68 @@ describe('DuckDB store: labels', () => {
       ['2024-09-27', 2, 0],
       ['2025-11-19', 0, 1],
     ]);
+  });
+
+  it('closes the labels of an inference format that a rerun does not stage again, and no other', async () => {
+    // Addresses of the simulator's own actors (seed 1).
+    const a = SIM.mule1.toLowerCase();
+    const b = SIM.mule2.toLowerCase();
+    const c = SIM.deposit.toLowerCase();
+    const inferred = (address: string, confidence: number) => ({
+      chain: 'anvil',
+      address,
+      entity: 'Alder Exchange',
+      category: 'deposit_wallet',
+      source: `inferred: swept in ${address}`,
+      confidence,
+    });
+    const run = (labels: ReturnType<typeof inferred>[]) =>
+      ctx.store.write(async (w) => {
+        await w.recordLabelImport({
+          format: 'inferred-deposits',
+          source: 'test',
+          listName: null,
+          listDate: '2025-01-02',
+          sha256: null,
+        });
+        await w.closeNotRestaged({ format: 'inferred-deposits', validTo: '2025-01-01' });
+        await w.addLabels(labels);
+      });
+    expect(await run([inferred(a, 10), inferred(b, 20)])).toMatchObject({
+      labelsWritten: 2,
+      labelsClosed: 0,
+    });
+    // Another list's label of the same address, with the same category and entity.
+    await ctx.store.write((w) =>
+      w.addLabels([{ ...inferred(a, 100), source: 'an investigator', confidence: 100 }]),
+    );
+    // The rerun: a again with another confidence, b no longer, c new.
+    expect(await run([inferred(a, 30), inferred(c, 10)])).toMatchObject({
+      labelsWritten: 2,
+      labelsDuplicate: 0,
+      labelsClosed: 2,
+    });
+    const labelsOf = async (address: string) =>
+      (await ctx.store.getLabels('anvil', address))
+        .map((l) => [
+          l.source.startsWith('inferred') ? 'inferred' : l.source,
+          l.confidence,
+          l.validTo,
+        ])
+        .sort((x, y) => String(x).localeCompare(String(y)));
+    expect(await labelsOf(a)).toEqual([
+      ['an investigator', 100, null],
+      ['inferred', 10, '2025-01-01'],
+      ['inferred', 30, null],
+    ]);
+    expect(await labelsOf(b)).toEqual([['inferred', 20, '2025-01-01']]);
+    expect(await labelsOf(c)).toEqual([['inferred', 10, null]]);
+    // A rerun that stages the same labels closes and adds nothing.
+    expect(await run([inferred(a, 30), inferred(c, 10)])).toMatchObject({
+      labelsWritten: 0,
+      labelsDuplicate: 2,
+      labelsClosed: 0,
+    });
   });
 
   it('leaves labels and imports unchanged when the write fails', async () => {

@@ -639,6 +639,7 @@ class DuckDbStore implements Store {
       labels: number;
       labelImport: LabelImportRecord | null;
       closeDelisted: { sanctionList: string; validTo: string }[];
+      closeNotRestaged: { format: string; validTo: string }[];
       checkpoints: Checkpoint[];
       imports: ImportRecord[];
       deletions: { chain: string; fromBlock: bigint }[];
@@ -647,6 +648,7 @@ class DuckDbStore implements Store {
       labels: 0,
       labelImport: null,
       closeDelisted: [],
+      closeNotRestaged: [],
       checkpoints: [],
       imports: [],
       deletions: [],
@@ -707,6 +709,7 @@ class DuckDbStore implements Store {
           pending.labelImport = record;
         },
         closeDelisted: async (params) => void pending.closeDelisted.push(params),
+        closeNotRestaged: async (params) => void pending.closeNotRestaged.push(params),
         setCheckpoint: async (cp) => void pending.checkpoints.push(cp),
         recordImport: async (record) => void pending.imports.push(record),
         deleteFromBlock: async (chain, fromBlock) =>
@@ -785,6 +788,7 @@ class DuckDbStore implements Store {
     labels: number;
     labelImport: LabelImportRecord | null;
     closeDelisted: { sanctionList: string; validTo: string }[];
+    closeNotRestaged: { format: string; validTo: string }[];
     checkpoints: Checkpoint[];
     imports: ImportRecord[];
   }): Promise<Pick<WriteSummary, 'labelsWritten' | 'labelsDuplicate' | 'labelsClosed'>> {
@@ -804,6 +808,19 @@ class DuckDbStore implements Store {
       );
       importId = BigInt(reader.getRowObjectsJS()[0]!.id as bigint);
     }
+    let labelsClosed = 0;
+    // Before the insert: a label staged again with another confidence is closed here, then added anew.
+    for (const d of pending.closeNotRestaged) {
+      const result = await c.run(
+        `UPDATE labels l SET valid_to = $2::DATE
+         WHERE l.valid_to IS NULL AND l.import_id IN (SELECT id FROM label_imports WHERE format = $1)
+           AND NOT EXISTS (SELECT 1 FROM stage_labels s WHERE s.chain = l.chain AND s.address = l.address
+             AND s.category = l.category AND s.entity IS NOT DISTINCT FROM l.entity AND s.source = l.source
+             AND s.confidence IS NOT DISTINCT FROM l.confidence)`,
+        [d.format, d.validTo],
+      );
+      labelsClosed += Number(result.rowsChanged);
+    }
     let labelsWritten = 0;
     if (pending.labels > 0) {
       // A label equal to an open one of the same address (or repeated in this write) adds nothing.
@@ -821,7 +838,6 @@ class DuckDbStore implements Store {
       );
       labelsWritten = Number(result.rowsChanged);
     }
-    let labelsClosed = 0;
     for (const d of pending.closeDelisted) {
       const result = await c.run(
         `UPDATE labels l SET valid_to = $2::DATE
