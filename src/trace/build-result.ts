@@ -1,4 +1,5 @@
 import { LABEL_PASS } from './sweep/node-labels.ts';
+import { EDGE_SWEEP } from './sweep/traced-edges.ts';
 import type { TaintSweep } from './sweep/taint-sweep.ts';
 import type { TraceEdge, TraceEndpoint, TraceNode, TraceParameters, TraceResult } from './types.ts';
 
@@ -100,15 +101,17 @@ export function buildTraceResult(parameters: BuildTraceResultParameters): TraceR
         ? from
           ? `came over ${name} from ${from.chain === null ? `transaction ${from.txHash} on a chain the store does not hold` : `${from.chain} transaction ${from.txHash}`}`
           : `came out of bridge ${name}`
-        : FREEZABLE.has(acc.category)
-          ? `arrived at ${name}: freezable`
-          : acc.category === 'mixer'
-            ? `entered ${name}`
-            : acc.category === 'bridge'
-              ? acc.destination
-                ? `bridged to ${acc.destination.chain} ${acc.destination.address}`
-                : `entered bridge ${name}`
-              : `arrived at ${name} (${acc.category.replace('_', ' ')})`;
+        : acc.inferred
+          ? `arrived at ${name} (deposit address ${index.node(acc.node).address}, inferred from its sweeps to ${acc.inferred.exchangeAddress}): freezable`
+          : FREEZABLE.has(acc.category)
+            ? `arrived at ${name}: freezable`
+            : acc.category === 'mixer'
+              ? `entered ${name}`
+              : acc.category === 'bridge'
+                ? acc.destination
+                  ? `bridged to ${acc.destination.chain} ${acc.destination.address}`
+                  : `entered bridge ${name}`
+                : `arrived at ${name} (${acc.category.replace('_', ' ')})`;
     const arrivals = [...acc.arrivals].sort((a, b) => b.taint - a.taint || a.edge - b.edge);
     endpoints.push({
       chain,
@@ -121,6 +124,15 @@ export function buildTraceResult(parameters: BuildTraceResultParameters): TraceR
       finding,
       destination: acc.destination,
       ...(from ? { bridgedFrom: from } : {}),
+      ...(acc.inferred
+        ? {
+            inferred: {
+              exchangeAddress: acc.inferred.exchangeAddress,
+              sweeps: acc.inferred.sweeps.map((w) => w.txHash),
+              confidence: acc.inferred.confidence,
+            },
+          }
+        : {}),
       ...(acc.via.length > 0 ? { via: acc.via.map((node) => index.node(node).address) } : {}),
       paths: arrivals.slice(0, PATHS_PER_ENDPOINT).map((a) => pathTo(a.edge)),
     });
@@ -204,6 +216,7 @@ export function buildTraceResult(parameters: BuildTraceResultParameters): TraceR
       tainted: toDecimal(traced.taint[i]!),
       hop: traced.hop[i]!,
       time: time[e]!,
+      ...(traced.kind[i] === EDGE_SWEEP ? { sweep: true } : {}),
     });
   }
   const nodes: TraceNode[] = nodeIds.map((node) => {

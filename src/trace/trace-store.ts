@@ -1,6 +1,8 @@
 import type { FreezeEvent } from '../model/events.ts';
 import type { Store } from '../store/store.ts';
+import { INFERRED_LABEL_FORMATS } from '../labels/inferred-labels.ts';
 import { openGraphIndex } from './graph-index-file.ts';
+import { inferDepositAddresses, withInferredDeposits } from './infer-deposits.ts';
 import { slotOf } from './graph-index.ts';
 import { type TraceReachParameters, traceReach } from './reach.ts';
 import { traceFunds } from './trace-funds.ts';
@@ -31,19 +33,34 @@ const LABEL_PRIORITY = [
 ];
 
 /**
- * The store's open labels as the trace engine's lookup: one category and entity per address.
+ * The store's open labels as the trace engine's lookup: one category and entity per address
+ * (`withoutInferred`: leaving out labels that are inferences, not entries of a list).
  *
  * @example
  * const labels = await endpointLabels(store);
  * labels.lookup('ethereum', '0xd37bbe5744d730a1d98d8dc97c42f0ca46ad7146'); // { category: 'bridge', entity: 'THORChain' }
  */
-export async function endpointLabels(store: Store): Promise<EndpointLabels> {
+export async function endpointLabels(
+  store: Store,
+  options: { withoutInferred?: boolean } = {},
+): Promise<EndpointLabels> {
   const rank = (category: string) => {
     const i = LABEL_PRIORITY.indexOf(category);
     return i < 0 ? LABEL_PRIORITY.length : i;
   };
+  // Labels a rule inferred from the transfers (stored by `labels infer-deposits`): a trace infers
+  // afresh from the index it runs on, with the evidence, so it may leave the stored ones out.
+  const inferredImports = options.withoutInferred
+    ? new Set(
+        (await store.listLabelImports())
+          .filter((i) => INFERRED_LABEL_FORMATS.has(i.format))
+          .map((i) => i.id),
+      )
+    : new Set<number>();
   const best = new Map<string, { category: string; entity: string | null }>();
   for (const l of await store.listLabels({ open: true })) {
+    if (l.importId !== null && l.importId !== undefined && inferredImports.has(l.importId))
+      continue;
     const key = `${l.chain}|${l.address}`;
     const current = best.get(key);
     if (!current || rank(l.category) < rank(current.category))
@@ -57,6 +74,11 @@ export type TraceStorePhase = 'index' | 'labels' | 'trace' | 'done';
 
 export type TraceStoreParameters = TraceParameters & {
   store: Store;
+  /**
+   * Infer exchange deposit addresses from their sweeps to labelled exchanges (src/trace/infer-deposits.ts)
+   * and stop at them, naming the deposit address (default true).
+   */
+  inferDeposits?: boolean | undefined;
   /** Called as each step starts (and with `done` at the end). */
   onPhase?: ((phase: TraceStorePhase) => void) | undefined;
   /** Stops between steps (the sweep itself runs to its end once started). */
@@ -154,13 +176,18 @@ export type TraceStoreReturnType = {
  * const { result } = await traceStore({ store, seeds: [{ kind: 'tx', chain: 'anvil', txHash }], direction: 'forward', policy: 'haircut' });
  */
 export async function traceStore(parameters: TraceStoreParameters): Promise<TraceStoreReturnType> {
-  const { store, onPhase, signal, ...trace } = parameters;
+  const { store, onPhase, signal, inferDeposits = true, ...trace } = parameters;
   signal?.throwIfAborted();
   onPhase?.('index');
   const { index, action } = await openGraphIndex({ store });
   signal?.throwIfAborted();
   onPhase?.('labels');
-  const labels = await endpointLabels(store);
+  // The labels of lists, and exchange deposit addresses inferred from their sweeps to them (public
+  // label sets name hot wallets, while thieves pay deposit addresses: the freezable ones).
+  const listed = await endpointLabels(store, { withoutInferred: inferDeposits });
+  const labels = inferDeposits
+    ? withInferredDeposits(listed, inferDepositAddresses({ index, labels: listed }))
+    : listed;
   const {
     memos: bridgeMemos,
     vaults: bridgeVaults,

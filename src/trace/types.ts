@@ -114,6 +114,12 @@ export type TraceEndpoint = {
   /** Destination on another chain (bridges, THORChain memos). */
   destination?: { chain: string; address: string } | undefined;
   /**
+   * An exchange deposit address no list names, inferred from its sweeps to the exchange's labelled
+   * address (src/trace/infer-deposits.ts): that address, the sweep transactions (largest first) and
+   * the inference's confidence (0-100, GraphSense's scale).
+   */
+  inferred?: { exchangeAddress: string; sweeps: string[]; confidence: number } | undefined;
+  /**
    * Backward, at a bridge's payout (THORChain `OUT:<hash>`): the inbound deposit it answered, with
    * its chain when the store holds it (null: a chain the store does not hold). When the store holds
    * it, the trace goes on from there instead of ending here.
@@ -145,6 +151,11 @@ export type TraceEdge = {
   tainted: string;
   hop: number;
   time: number;
+  /**
+   * The exchange sweeping an inferred deposit address the value stopped at: evidence of where the
+   * coins went, not a further hop of the trace.
+   */
+  sweep?: boolean | undefined;
 };
 
 export type TraceResult = {

@@ -11,6 +11,8 @@ export type EndpointAcc = {
   taint: number;
   share: number;
   destination?: { chain: string; address: string } | undefined;
+  /** An inferred exchange deposit address: its sweeps to the exchange, the inference's evidence. */
+  inferred?: NodeLabel['inferred'];
   /** Backward, a bridge's payout: the inbound deposit it answered. */
   bridgedFrom?: BridgedFrom | undefined;
   /** Addresses of the same service the value passed within its transaction before it rested here. */
@@ -59,6 +61,7 @@ export class EndpointSet {
         taint: 0,
         share: 0,
         destination,
+        inferred: label.inferred,
         bridgedFrom,
         via,
         arrivals: [],

@@ -15,6 +15,11 @@ export const LABEL_SHIFT = 1;
 export const BRIDGE_IN = 16;
 /** Bit 5 of a slot's flags: an address seed's slot: everything it passes on is the seed's value. */
 export const SOURCE = 32;
+/**
+ * Bit 6 of a slot's flags: an inferred exchange deposit address value stopped at: its sweeps to
+ * the exchange are watched for, as evidence (see TaintSweep.noteSweep).
+ */
+export const SWEEP_WATCH = 64;
 /** Tainted value below this (raw units) is float residue of splitting, not value. */
 export const TAINT_EPSILON = 1e-6;
 /** A hop not yet set (group scratch). */

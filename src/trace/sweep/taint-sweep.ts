@@ -22,12 +22,14 @@ import {
   SLOT_STRIDE,
   SlotState,
   type Spent,
+  SWEEP_WATCH,
   TAINT,
   TAINT_EPSILON,
   TAINTED,
   type TaintRule,
 } from './slot-state.ts';
-import { TracedEdges } from './traced-edges.ts';
+import { EDGE_SWEEP, TracedEdges } from './traced-edges.ts';
+import { DEFAULT_MAX_SWEEP_DELAY_SECONDS } from '../infer-deposits.ts';
 
 const DEFAULT_MAX_HOPS = 10;
 const MAX_U32 = 0xffffffff;
@@ -160,6 +162,16 @@ export class TaintSweep {
   readonly unspent: Held[] = [];
   edgesVisited = 0;
   private readonly spent: Spent = { t: 0, sh: 0 };
+  /**
+   * Inferred deposit addresses value stopped at, by slot: the tainted value and share still to be
+   * matched with the exchange's sweeps of the address, the hop, the exchange's node, and until when
+   * a sweep is looked for (Unix seconds). The latest such time over all, for the sweep's end.
+   */
+  private readonly watches = new Map<
+    number,
+    { taint: number; share: number; hop: number; exchange: number; until: number }
+  >();
+  private watchUntil = -1;
   /** Taint moved along a service's hand-off edge so far (edge id -> taint): its room is its amount. */
   private readonly handedOn = new Map<number, number>();
 
@@ -376,7 +388,8 @@ export class TaintSweep {
         this.bridges.pending === 0 &&
         this.returns.pending === 0 &&
         this.nextSeed === seedOrder.length &&
-        this.pastSources(k)
+        this.pastSources(k) &&
+        (this.watches.size === 0 || time[k]! > this.watchUntil)
       )
         break;
       // The group: the transfers of k's second, g0..g1-1.
@@ -390,7 +403,7 @@ export class TaintSweep {
         if (this.groupIsLive()) this.sweepGroup();
         else this.sweepCleanGroup();
       } else if (
-        (flags[near[k]!]! & (TAINTED | SOURCE)) !== 0 ||
+        (flags[near[k]!]! & (TAINTED | SOURCE | SWEEP_WATCH)) !== 0 ||
         seedOrder[this.nextSeed] === k ||
         (this.bridges.pending > 0 && (flags[far[k]!]! & BRIDGE_IN) !== 0) ||
         (this.returns.pending > 0 && this.returns.has(k))
@@ -496,7 +509,54 @@ export class TaintSweep {
         this.stopAt(o, move, moveShare, hop + 1, yLabel ?? label, depth + 1, [...via, x]);
       }
     }
-    if (!moved || t > TAINT_EPSILON) this.addEndpoint(x, e, t, sh, label, via);
+    if (!moved || t > TAINT_EPSILON) {
+      this.addEndpoint(x, e, t, sh, label, via);
+      if (this.fwd && label.inferred)
+        this.watchSweeps(e, t, sh, hop, label.inferred.exchangeAddress);
+    }
+  }
+
+  /**
+   * Value `t` stopped at an inferred deposit address by edge `e`: the exchange's next sweeps of the
+   * address (within the inference's delay) are recorded as evidence edges, up to `t` in all, so the
+   * result shows where the coins went as well as the freezable deposit address.
+   */
+  private watchSweeps(
+    e: number,
+    t: number,
+    sh: number,
+    hop: number,
+    exchangeAddress: string,
+  ): void {
+    const r = this.far[e]!;
+    const exchange = this.index.nodeId(this.index.node(this.slotNode[r]!).chain, exchangeAddress);
+    if (exchange === undefined) return;
+    const until = this.time[e]! + DEFAULT_MAX_SWEEP_DELAY_SECONDS;
+    const w = this.watches.get(r);
+    if (w) {
+      w.taint += t;
+      w.share += sh;
+      w.until = Math.max(w.until, until);
+    } else this.watches.set(r, { taint: t, share: sh, hop, exchange, until });
+    this.flags[r]! |= SWEEP_WATCH;
+    if (until > this.watchUntil) this.watchUntil = until;
+  }
+
+  /** A payment of a watched deposit address: a sweep to its exchange is recorded as evidence. */
+  private noteSweep(e: number): void {
+    const s = this.near[e]!;
+    const w = this.watches.get(s)!;
+    if (this.time[e]! <= w.until && this.slotNode[this.far[e]!] === w.exchange) {
+      const move = Math.min(w.taint, this.amount[e]!);
+      const moveShare = w.taint > 0 ? (w.share * move) / w.taint : 0;
+      this.traced.add(e, move, moveShare, w.hop + 1, EDGE_SWEEP);
+      w.taint -= move;
+      w.share -= moveShare;
+    }
+    if (this.time[e]! > w.until || w.taint <= TAINT_EPSILON) {
+      this.watches.delete(s);
+      this.flags[s]! &= ~SWEEP_WATCH;
+    }
   }
 
   /**
@@ -688,6 +748,7 @@ export class TaintSweep {
   private sweep(e: number): void {
     const { near, far, amount, st } = this;
     const s = near[e]!;
+    if ((this.flags[s]! & SWEEP_WATCH) !== 0) this.noteSweep(e);
     if ((this.flags[s]! & SOURCE) !== 0) {
       this.sweepSource(e);
       return;
@@ -821,7 +882,7 @@ export class TaintSweep {
     if (nextSeed < seedOrder.length && seedOrder[nextSeed]! >= g0 && seedOrder[nextSeed]! < g1)
       return true;
     for (let e = g0; e < g1; e++) {
-      if ((flags[near[e]!]! & (TAINTED | SOURCE)) !== 0) return true;
+      if ((flags[near[e]!]! & (TAINTED | SOURCE | SWEEP_WATCH)) !== 0) return true;
       if (this.bridges.pending > 0 && (flags[far[e]!]! & BRIDGE_IN) !== 0) return true;
       if (this.returns.pending > 0 && this.returns.has(e)) return true;
     }
