@@ -87,6 +87,21 @@ describe('importEtl: token metadata on the real blocks 17173049-17173050', () =>
       });
   });
 
+  it('reads a JSON-lines tokens export too (a token whose contract returned an empty symbol)', async () => {
+    const file = path.join(ETL, 'test_stream/blocks_2112234_2112234/expected_tokens.json');
+    const [row] = jsonLines(file);
+    const result = await importEtl({ store: ctx.store, paths: [file] });
+    expect(result.tokenMetadata).toEqual({ fromExport: 1, fromTokenList: 0 });
+    expect((await ctx.store.listAssets('ethereum')).find((a) => a.asset === row!.address)).toEqual({
+      chain: 'ethereum',
+      asset: row!.address,
+      symbol: null,
+      name: null,
+      decimals: row!.decimals,
+      source: 'export',
+    });
+  });
+
   it('lets a tokens export win over the list, whichever is imported first', async () => {
     const USDT = '0xdac17f958d2ee523a2206206994597c13d831ec7';
     await importEtl({ store: ctx.store, paths: [STREAM], tokenList });
