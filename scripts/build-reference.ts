@@ -574,9 +574,10 @@ function metamaskTokens(): { file: ReferenceTokenListFile; rows: TokenRow[]; not
   const m = METAMASK_TOKENS;
   const dir = npmPackage(m.package, m.version, m.integrity);
   const licence = fs.readFileSync(path.join(dir, 'LICENSE'), 'utf8');
+  const text = fs.readFileSync(path.join(dir, 'contract-map.json'), 'utf8');
+  fs.rmSync(path.dirname(dir), { recursive: true, force: true });
   if (!licence.startsWith('ISC License'))
     throw new Error(`${m.package}@${m.version}: LICENSE is no longer the ISC licence`);
-  const text = fs.readFileSync(path.join(dir, 'contract-map.json'), 'utf8');
   const map = JSON.parse(text) as Record<
     string,
     { erc20?: boolean; symbol?: unknown; decimals?: unknown; name?: unknown }
