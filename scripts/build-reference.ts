@@ -4,9 +4,15 @@
 // permissive licence (or US-Government public-domain lists) are read; every row is validated with its
 // chain's address codec and names the upstream file (and line, for CSV sources) it came from.
 //
+// The token list (symbol and decimals of well-known Ethereum tokens) comes from an npm package,
+// fetched with `npm pack` at a pinned version and checked against its pinned integrity.
+//
 //   npm run build:reference [-- --data ../shared/data --out data/reference]
 import { resolveOfacAddress } from '../src/labels/import/ofac-assets.ts';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse/sync';
@@ -17,7 +23,10 @@ import {
   REFERENCE_PROGRAM_SEPARATOR,
   type ReferenceFile,
   type ReferenceManifest,
+  type ReferenceTokenListFile,
 } from '../src/labels/reference.ts';
+import { REFERENCE_TOKEN_COLUMNS } from '../src/labels/reference-tokens.ts';
+import { sanitizeSymbol, tokenDecimals } from '../src/model/token-metadata.ts';
 import { CONFIDENCE, parseCategory } from '../src/labels/taxonomy.ts';
 import { getAddressCodec } from '../src/model/address.ts';
 import { getChain } from '../src/model/chains.ts';
@@ -503,6 +512,152 @@ function stablecoins(): Built {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Token list
+
+/**
+ * MetaMask's contract-metadata at its release 2.5.0: the npm tarball's contract-map.json is
+ * byte-for-byte the file at the repository's tag v2.5.0 (commit a9ca70ea, checked when this was
+ * chosen), under the ISC licence its LICENSE file states. Later commits of the repository are not
+ * released on npm.
+ */
+const METAMASK_TOKENS = {
+  package: '@metamask/contract-metadata',
+  version: '2.5.0',
+  integrity:
+    'sha512-+j7jEcp0P1OUMEpa/OIwfJs/ahBC/akwgWxaRTSWX2SWABvlUKBVRMtslfL94Qj2wN2xw8xjaUy5nSHqrznqDA==',
+  repo: 'MetaMask/contract-metadata',
+  commit: 'a9ca70eac2537ab1330328cf19ba741013fb46f0',
+};
+
+type TokenRow = {
+  chain: string;
+  address: string;
+  symbol: string;
+  decimals: number;
+  name: string | null;
+  origin: string;
+};
+
+/** Fetches an npm package's tarball at a pinned version, checks its integrity and unpacks it. */
+function npmPackage(name: string, version: string, integrity: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaintrail-reference-'));
+  const out = execFileSync(
+    'npm',
+    ['pack', `${name}@${version}`, '--json', '--pack-destination', dir],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const [packed] = JSON.parse(out) as { filename: string }[];
+  const tarball = path.join(dir, packed!.filename);
+  const actual = `sha512-${createHash('sha512').update(fs.readFileSync(tarball)).digest('base64')}`;
+  if (actual !== integrity)
+    throw new Error(
+      `${name}@${version}: tarball integrity ${actual} is not the pinned ${integrity}`,
+    );
+  execFileSync('tar', ['-xzf', tarball, '-C', dir]);
+  return path.join(dir, 'package');
+}
+
+/** Line (1-based) of each top-level key of a JSON object file, for the rows' origin. */
+function keyLines(text: string): Map<string, number> {
+  const lines = new Map<string, number>();
+  text.split('\n').forEach((line, i) => {
+    const m = /^\s{2}"([^"]+)":/.exec(line);
+    if (m) lines.set(m[1]!, i + 1);
+  });
+  return lines;
+}
+
+function metamaskTokens(): { file: ReferenceTokenListFile; rows: TokenRow[]; notes: string[] } {
+  const m = METAMASK_TOKENS;
+  const dir = npmPackage(m.package, m.version, m.integrity);
+  const licence = fs.readFileSync(path.join(dir, 'LICENSE'), 'utf8');
+  const text = fs.readFileSync(path.join(dir, 'contract-map.json'), 'utf8');
+  fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+  if (!licence.startsWith('ISC License'))
+    throw new Error(`${m.package}@${m.version}: LICENSE is no longer the ISC licence`);
+  const map = JSON.parse(text) as Record<
+    string,
+    { erc20?: boolean; symbol?: unknown; decimals?: unknown; name?: unknown }
+  >;
+  const lines = keyLines(text);
+  const codec = getAddressCodec('ethereum');
+  const rows: TokenRow[] = [];
+  const skipped = new Map<string, number>();
+  const skip = (reason: string) => skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
+  const entries = Object.entries(map);
+  for (const [address, meta] of entries) {
+    if (meta.erc20 !== true) {
+      skip('not an ERC-20 token (ERC-721 collections and other contracts)');
+      continue;
+    }
+    if (!codec.isValid(address)) {
+      skip('invalid ethereum address');
+      continue;
+    }
+    const symbol = typeof meta.symbol === 'string' ? meta.symbol : null;
+    if (symbol === null || sanitizeSymbol(symbol) !== symbol) {
+      skip('symbol missing, or not shown as is (control characters, over 32 characters)');
+      continue;
+    }
+    const decimals =
+      typeof meta.decimals === 'number' || typeof meta.decimals === 'bigint'
+        ? tokenDecimals(meta.decimals)
+        : null;
+    if (decimals === null) {
+      skip('decimals missing or not 0-255');
+      continue;
+    }
+    rows.push({
+      chain: 'ethereum',
+      address,
+      symbol,
+      decimals,
+      name: typeof meta.name === 'string' && meta.name.trim() ? meta.name.trim() : null,
+      origin: `contract-map.json:${lines.get(address)}`,
+    });
+  }
+  const url = `https://github.com/${m.repo}/blob/${m.commit}/contract-map.json`;
+  return {
+    rows,
+    file: {
+      file: 'tokens-metamask.csv',
+      name: `MetaMask contract-metadata ${m.version}`,
+      description:
+        "Symbol and decimals of the Ethereum mainnet ERC-20 tokens in MetaMask's contract-metadata",
+      rows: rows.length,
+      sha256: '',
+      licence: 'ISC (Copyright (c) 2020 MetaMask)',
+      origin: { repo: m.repo, commit: m.commit, paths: ['contract-map.json'], url },
+      package: { name: m.package, version: m.version, integrity: m.integrity },
+      sourceRows: entries.length,
+      skipped: [...skipped].map(([reason, n]) => `${n}: ${reason}`),
+    },
+    notes: [
+      `Read from the npm package \`${m.package}@${m.version}\` (\`npm pack\`, tarball integrity checked against the pinned \`${m.integrity}\`); its \`contract-map.json\` is byte-for-byte the file at the repository's tag \`v${m.version}\` (commit \`${m.commit}\`), and its LICENSE is ISC.`,
+      'Each row: an ERC-20 entry of `contract-map.json` (keys are EIP-55 mainnet addresses), its symbol, decimals and name; `origin` is the line of its key. Entries flagged ERC-721 are left out. Symbols pass the same check as symbols read from contracts (no control or format characters, at most 32 characters).',
+      `The package's licence, whose notice must go with copies:\n\n${licence
+        .trim()
+        .split('\n')
+        .map((l) => `> ${l}`.trimEnd())
+        .join('\n')}`,
+      "Used only where neither the chain nor an ethereum-etl `tokens` export gives a token its symbol and decimals: `import etl` writes the list's metadata (source `token-list`) for the tokens an import holds that have none, and `sync` for a contract that answers neither `symbol()` nor `decimals()`. Metadata from the chain or an export always wins.",
+    ],
+  };
+}
+
+function tokensCsv(rows: TokenRow[]): string {
+  const lines = [REFERENCE_TOKEN_COLUMNS.join(',')];
+  for (const r of rows)
+    lines.push(
+      [r.chain, r.address, r.symbol, r.decimals, r.name, r.origin].map(csvField).join(','),
+    );
+  return `${lines.join('\n')}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Output
 
 function csvField(value: string | number | null): string {
@@ -549,9 +704,13 @@ const EXCLUDED_SOURCES = [
   ['graphsense-tagpacks `ofac.yaml`', 'stale SDN scrape (see the GraphSense section)'],
 ];
 
-function provenance(built: Built[], files: ReferenceFile[]): string {
+function provenance(
+  built: Built[],
+  files: ReferenceFile[],
+  tokens: { file: ReferenceTokenListFile; notes: string[] }[],
+): string {
   const out = [
-    '# Reference label set: provenance',
+    '# Reference label set and token list: provenance',
     '',
     "Built by `npm run build:reference` (`scripts/build-reference.ts`) from the project's shared snapshot of public",
     'data (`../shared/data`, described in its SOURCES.md). Do not edit these files by hand: the loader checks each',
@@ -583,6 +742,34 @@ function provenance(built: Built[], files: ReferenceFile[]): string {
     for (const s of f.skipped) out.push(`- Left out: ${s}`);
     out.push('');
     for (const note of b.notes) out.push(note, '');
+    out.pop();
+  }
+  out.push(
+    '',
+    '## Token lists',
+    '',
+    'Symbol and decimals of token contracts (not labels: `tokenLists` in `manifest.json`, read by',
+    '`src/labels/reference-tokens.ts`). Columns: `chain,address,symbol,decimals,name,origin`.',
+    '',
+    '| file | list | rows | licence | origin |',
+    '|---|---|---|---|---|',
+  );
+  for (const { file: f } of tokens)
+    out.push(
+      `| \`${f.file}\` | ${f.name} | ${f.rows} | ${f.licence} | ${f.origin.repo} @ \`${f.origin.commit.slice(0, 12)}\` |`,
+    );
+  for (const { file: f, notes } of tokens) {
+    out.push('', `### ${f.name}`, '', `\`${f.file}\`: ${f.description}.`, '');
+    out.push(`- Repository: https://github.com/${f.origin.repo}`);
+    out.push(`- Commit: \`${f.origin.commit}\``);
+    if (f.package) out.push(`- npm package: \`${f.package.name}@${f.package.version}\``);
+    out.push(`- Upstream: ${f.origin.paths.map((p) => `\`${p}\``).join(', ')}`);
+    out.push(`- Link: ${f.origin.url}`);
+    out.push(`- Licence: ${f.licence}`);
+    out.push(`- Rows: ${f.rows} of ${f.sourceRows} upstream entries`);
+    for (const skipped of f.skipped) out.push(`- Left out: ${skipped}`);
+    out.push('');
+    for (const note of notes) out.push(note, '');
     out.pop();
   }
   out.push('', '## Not included', '');
@@ -630,11 +817,26 @@ async function main(): Promise<void> {
       `${b.file}: ${b.rows.length} rows of ${b.sourceRows}, ${(bytes / 1e6).toFixed(2)} MB`,
     );
   }
-  const manifest: ReferenceManifest = { version: 1, files };
+  const tokens = [metamaskTokens()];
+  for (const t of tokens) {
+    const file = path.join(OUT, t.file.file);
+    fs.writeFileSync(file, tokensCsv(t.rows));
+    t.file.sha256 = fileSha256(file);
+    console.log(
+      `${t.file.file}: ${t.rows.length} tokens of ${t.file.sourceRows} entries, ${(fs.statSync(file).size / 1e6).toFixed(2)} MB`,
+    );
+  }
+  const manifest: ReferenceManifest = {
+    version: 1,
+    files,
+    tokenLists: tokens.map((t) => t.file),
+  };
   fs.writeFileSync(path.join(OUT, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  fs.writeFileSync(path.join(OUT, 'PROVENANCE.md'), provenance(built, files));
+  fs.writeFileSync(path.join(OUT, 'PROVENANCE.md'), provenance(built, files, tokens));
   const total = fs.readdirSync(OUT).reduce((n, f) => n + fs.statSync(path.join(OUT, f)).size, 0);
-  console.log(`${OUT}: ${files.length} files, ${(total / 1e6).toFixed(2)} MB in all`);
+  console.log(
+    `${OUT}: ${files.length} label files and ${tokens.length} token list, ${(total / 1e6).toFixed(2)} MB in all`,
+  );
 }
 
 await main();

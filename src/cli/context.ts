@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
 import { loadReferenceLabels } from '../labels/reference.ts';
+import { readReferenceTokenList } from '../labels/reference-tokens.ts';
+import type { TokenList } from '../model/token-list.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 import { packageRoot } from './paths.ts';
@@ -72,6 +74,21 @@ export async function withStore<T>(
   } finally {
     await store.close();
   }
+}
+
+/**
+ * The shipped token list (`data/reference/`, see its PROVENANCE.md), for imports and syncs to fall
+ * back on; undefined (with a log line) when the package has none.
+ *
+ * @example
+ * await importEtl({ store, paths, tokenList: shippedTokenList(ctx) });
+ */
+export function shippedTokenList(ctx: CliContext): TokenList | undefined {
+  const dir = path.join(packageRoot(), 'data/reference');
+  const list = fs.existsSync(path.join(dir, 'manifest.json')) ? readReferenceTokenList(dir) : null;
+  if (!list)
+    ctx.logger.warn({ dir }, 'no token list found; tokens without metadata show raw units');
+  return list ?? undefined;
 }
 
 /** True when stderr is an interactive terminal (progress bars are drawn only then). */

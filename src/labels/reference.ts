@@ -53,8 +53,21 @@ export type ReferenceFile = {
   skipped: string[];
 };
 
-/** `manifest.json` of the reference folder. */
-export type ReferenceManifest = { version: 1; files: ReferenceFile[] };
+/**
+ * A token list of the set (symbol and decimals per token contract), as `manifest.json` describes it.
+ * Token lists are not labels: the loader of labels skips them (see `reference-tokens.ts`).
+ */
+export type ReferenceTokenListFile = Omit<ReferenceFile, 'listDate'> & {
+  /** The npm package the list was read from, when it came from one, with its tarball's integrity. */
+  package?: { name: string; version: string; integrity: string } | undefined;
+};
+
+/** `manifest.json` of the reference folder: label lists and token lists. */
+export type ReferenceManifest = {
+  version: 1;
+  files: ReferenceFile[];
+  tokenLists?: ReferenceTokenListFile[] | undefined;
+};
 
 /**
  * Reads and checks `manifest.json` of a reference folder.

@@ -4,6 +4,13 @@ import type { Chain } from './chains.ts';
 export const NATIVE_ASSET = 'native';
 
 /**
+ * Where a token's symbol and decimals came from: its contract (`symbol()` / `decimals()`, asked by the
+ * sync), an ethereum-etl `tokens` export, or the shipped token list (`data/reference/`), which only
+ * fills in for tokens neither of the others describes.
+ */
+export type AssetSource = 'chain' | 'export' | 'token-list';
+
+/**
  * A native coin or a token. `asset` is {@link NATIVE_ASSET} or the canonical contract address.
  *
  * @example
@@ -15,6 +22,8 @@ export type Asset = {
   symbol: string | null;
   name?: string | null | undefined;
   decimals: number | null;
+  /** Where the metadata came from; null or absent for native assets and metadata written by code. */
+  source?: AssetSource | null | undefined;
 };
 
 /**

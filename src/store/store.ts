@@ -87,7 +87,7 @@ export interface StoreWriter {
   appendTransfers(transfers: readonly Transfer[]): Promise<void>;
   appendEvents(events: readonly ChainEvent[]): Promise<void>;
   putBlocks(blocks: readonly Block[]): Promise<void>;
-  /** Adds or replaces asset metadata (symbol, decimals), keyed by chain + asset. */
+  /** Adds or replaces asset metadata (symbol, decimals, source), keyed by chain + asset. */
   putAssets(assets: readonly Asset[]): Promise<void>;
   /** Adds labels; one equal to an open label of the address (same category, entity, source, list) is skipped. */
   addLabels(labels: readonly Label[]): Promise<void>;

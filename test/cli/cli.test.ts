@@ -22,7 +22,15 @@ async function statsJson(dbPath: string) {
   expect(run.code).toBe(0);
   return JSON.parse(run.stdout) as {
     chains: unknown[];
-    assets: { chain: string; asset: string; kind: string; transfers: number; amount: string }[];
+    assets: {
+      chain: string;
+      asset: string;
+      kind: string;
+      transfers: number;
+      amount: string;
+      symbol: string | null;
+      decimals: number | null;
+    }[];
   };
 }
 
@@ -109,6 +117,13 @@ describe('chaintrail CLI', () => {
       `${a.asset}|${a.kind}`.localeCompare(`${b.asset}|${b.kind}`),
     );
     expect(stored).toEqual(record);
+    // Every simulated token's symbol and decimals come from its contract, asked by the sync.
+    const tokens = stats.assets.filter((a) => a.kind === 'token');
+    expect(tokens.length).toBeGreaterThan(0);
+    for (const t of tokens) {
+      expect(t.symbol, t.asset).toMatch(/^\w+$/);
+      expect(Number.isInteger(t.decimals), t.asset).toBe(true);
+    }
     // The same seed rebuilds the same chain, so the stored data does not change.
     const again = await runCli(['demo', '--db', db('demo')]);
     expect(again.code, again.stderr).toBe(0);

@@ -10,20 +10,29 @@ export type Fault =
 
 export type FaultProxy = {
   url: string;
-  /** HTTP requests and JSON-RPC calls seen (each of a batch counts), and each fault injected. */
-  readonly counts: { requests: number; calls: number; injected: Record<string, number> };
+  /**
+   * HTTP requests and JSON-RPC calls seen (each of a batch counts), the calls per method, and each
+   * fault injected.
+   */
+  readonly counts: {
+    requests: number;
+    calls: number;
+    methods: Record<string, number>;
+    injected: Record<string, number>;
+  };
   /** Each HTTP request as it arrived: `performance.now()` at arrival and its JSON-RPC calls. */
   readonly arrivals: readonly { atMs: number; calls: number }[];
   close(): Promise<void>;
 };
 
-/** JSON-RPC calls in a request body: the length of a batch, else 1. */
-function callCount(body: Buffer): number {
+/** The methods of the JSON-RPC calls in a request body: one per call of a batch. */
+function callMethods(body: Buffer): string[] {
   try {
     const parsed = JSON.parse(body.toString()) as unknown;
-    return Array.isArray(parsed) ? parsed.length : 1;
+    const calls = (Array.isArray(parsed) ? parsed : [parsed]) as { method?: unknown }[];
+    return calls.map((c) => (typeof c?.method === 'string' ? c.method : '(none)'));
   } catch {
-    return 1;
+    return ['(unparsed)'];
   }
 }
 
@@ -41,7 +50,12 @@ export async function startFaultProxy(
   options: { unsupportedMethods?: readonly string[] } = {},
 ): Promise<FaultProxy> {
   const unsupported = new Set(options.unsupportedMethods ?? []);
-  const counts = { requests: 0, calls: 0, injected: {} as Record<string, number> };
+  const counts = {
+    requests: 0,
+    calls: 0,
+    methods: {} as Record<string, number>,
+    injected: {} as Record<string, number>,
+  };
   const arrivals: { atMs: number; calls: number }[] = [];
   type RpcCall = { id: unknown; method: string };
   /** Forwards a request, answering "method not found" itself for the unsupported methods. */
@@ -75,8 +89,10 @@ export async function startFaultProxy(
     const atMs = performance.now();
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const calls = callCount(Buffer.concat(chunks));
+    const methods = callMethods(Buffer.concat(chunks));
+    const calls = methods.length;
     counts.calls += calls;
+    for (const m of methods) counts.methods[m] = (counts.methods[m] ?? 0) + 1;
     arrivals.push({ atMs, calls });
     const fault = plan(++counts.requests);
     if (fault.kind !== 'forward') {

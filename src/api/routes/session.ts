@@ -10,7 +10,8 @@ const AssetsQuery = Type.Object(
 
 /**
  * `GET /v1/me` (which key is this: its role and organisation, for clients such as the web UI to
- * show what they may do) and `GET /v1/assets` (symbols and decimals, to show raw amounts).
+ * show what they may do) and `GET /v1/assets` (symbols and decimals, to show raw amounts; for
+ * tokens from their contract, an ethereum-etl tokens export, or the shipped token list).
  */
 export function registerSessionRoutes(app: ApiApp, ctx: ApiContext): void {
   app.get(
@@ -52,6 +53,18 @@ export function registerSessionRoutes(app: ApiApp, ctx: ApiContext): void {
                 asset: Type.String(),
                 symbol: Type.Union([Type.String(), Type.Null()]),
                 decimals: Type.Union([Type.Integer(), Type.Null()]),
+                source: Type.Union(
+                  [
+                    Type.Literal('chain'),
+                    Type.Literal('export'),
+                    Type.Literal('token-list'),
+                    Type.Null(),
+                  ],
+                  {
+                    description:
+                      "where the metadata came from: the token's contract, an ethereum-etl tokens export, or the shipped token list; null for native coins",
+                  },
+                ),
               }),
             ),
           }),
@@ -67,6 +80,7 @@ export function registerSessionRoutes(app: ApiApp, ctx: ApiContext): void {
           asset: a.asset,
           symbol: a.symbol,
           decimals: a.decimals,
+          source: a.source ?? null,
         })),
       };
     },

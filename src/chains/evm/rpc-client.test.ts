@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Fault, startFaultProxy } from '../../../test/helpers/fault-proxy.ts';
 import { type Anvil, startAnvil } from './anvil.ts';
+import { ethCall } from './eth-call.ts';
 import { createRpcClient, RpcResponseError } from './rpc-client.ts';
 
 let anvil: Anvil;
@@ -70,5 +71,19 @@ describe('createRpcClient against anvil behind a fault-injecting proxy', () => {
     } finally {
       await always503.close();
     }
+  });
+
+  it("reports a reverted eth_call (JSON-RPC code 3) as the node's answer, not retried, with its message", async () => {
+    // Creation code that reverts at once (PUSH1 0, PUSH1 0, REVERT): no contract needed.
+    const client = createRpcClient({ url: anvil.url });
+    const error = await client
+      .request('eth_call', [{ data: '0x60006000fd' }, 'latest'])
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RpcResponseError);
+    expect(error).toMatchObject({ rpcCode: 3, nodeMessage: expect.stringMatching(/revert/) });
+    expect(client.stats).toEqual({ requests: 1, retries: 0 });
+    await expect(
+      ethCall(client, { to: '0x0000000000000000000000000000000000000001', data: '0x' }),
+    ).resolves.toBe('0x');
   });
 });

@@ -4,6 +4,7 @@ import {
   http,
   type PublicClient,
   RpcError,
+  RpcRequestError,
   TimeoutError,
 } from 'viem';
 import { BaseError, RetryableError } from '../../errors/base.ts';
@@ -57,17 +58,39 @@ export type RpcClient = {
   readonly stats: { requests: number; retries: number };
 };
 
-/** A JSON-RPC error the node answered with (not a transport failure): method missing, bad params… */
+/**
+ * A JSON-RPC error the node answered with (not a transport failure): method missing, bad params, an
+ * `eth_call` that reverted (code 3)…
+ */
 export class RpcResponseError extends BaseError {
   override name = 'RpcResponseError';
   readonly rpcCode: number;
-  constructor(method: string, rpcCode: number, message: string) {
+  /** The node's own error message (e.g. `execution reverted: nope`), when it gave one. */
+  readonly nodeMessage: string | undefined;
+  constructor(method: string, rpcCode: number, message: string, nodeMessage?: string) {
     super(`RPC ${method} failed: ${message}`, {
       code: 'RPC_ERROR',
-      details: `JSON-RPC error ${rpcCode}`,
+      details: `JSON-RPC error ${rpcCode}${nodeMessage ? `: ${nodeMessage}` : ''}`,
     });
     this.rpcCode = rpcCode;
+    this.nodeMessage = nodeMessage;
   }
+}
+
+/**
+ * The node's answer to a request as an error: viem maps the standard codes to `RpcError` subclasses
+ * and leaves others (e.g. 3, "execution reverted", or a provider's own codes) as `RpcRequestError`.
+ */
+function nodeAnswer(error: unknown): { code: number; message: string; details?: string } | null {
+  if (error instanceof RpcError)
+    return { code: error.code, message: error.shortMessage, details: error.details };
+  if (error instanceof RpcRequestError)
+    return {
+      code: error.code,
+      message: error.details || error.shortMessage,
+      details: error.details,
+    };
+  return null;
 }
 
 function retryAfterMs(headers: Headers | undefined): number | null {
@@ -90,8 +113,9 @@ function retryReason(error: unknown): { reason: string; afterMs: number | null }
       return { reason: `HTTP ${error.status}`, afterMs: retryAfterMs(error.headers) };
     return null;
   }
-  if (error instanceof RpcError && RETRYABLE_RPC_CODES.has(error.code))
-    return { reason: `RPC error ${error.code}`, afterMs: null };
+  const answer = nodeAnswer(error);
+  if (answer && RETRYABLE_RPC_CODES.has(answer.code))
+    return { reason: `RPC error ${answer.code}`, afterMs: null };
   return null;
 }
 
@@ -161,8 +185,9 @@ export function createRpcClient(parameters: RpcClientParameters): RpcClient {
         }
         const retry = retryReason(error);
         if (!retry || attempt >= retries) {
-          if (error instanceof RpcError && !retry)
-            throw new RpcResponseError(method, error.code, error.shortMessage);
+          const answer = nodeAnswer(error);
+          if (answer && !retry)
+            throw new RpcResponseError(method, answer.code, answer.message, answer.details);
           const reason =
             retry?.reason ?? (error as { shortMessage?: string }).shortMessage ?? 'request failed';
           throw new RetryableError(`RPC ${method} failed: ${reason}`, {

@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
 import { formatAddress, normalizeAddress } from '../../model/address.ts';
-import { formatUnits } from '../../model/amount.ts';
 import { getChain } from '../../model/chains.ts';
 import { formatTimestamp } from '../../model/time.ts';
 import type { AddressSummary } from '../../store/store.ts';
 import { type CliContext, type GlobalOptions, withStore } from '../context.ts';
 import { parseNonNegativeInt, withGlobalOptions } from '../options.ts';
-import { formatTable, groupDigits, printJson } from '../output.ts';
+import { alignAmounts, formatAssetAmount, formatTable, groupDigits, printJson } from '../output.ts';
 
 /**
  * `chaintrail address <addr>`: totals in/out per asset, first/last seen, top counterparties, labels.
@@ -33,12 +32,6 @@ export function registerAddressCommand(program: Command, ctx: CliContext): void 
   });
 }
 
-function amountText(raw: bigint, decimals: number | null): string {
-  return decimals === null
-    ? `${groupDigits(raw.toString())} raw`
-    : groupDigits(formatUnits(raw, decimals));
-}
-
 /**
  * Human-readable address summary.
  *
@@ -55,35 +48,43 @@ export function renderAddress(s: AddressSummary, display: (address: string) => s
   );
   for (const l of s.labels)
     lines.push(`label: ${l.category}${l.entity ? ` ${l.entity}` : ''} (source ${l.source})`);
-  const decimals = new Map(s.assets.map((a) => [a.asset, a.decimals]));
+  const meta = new Map(s.assets.map((a) => [a.asset, a]));
+  const unknown = { symbol: null, decimals: null };
+  const received = alignAmounts(s.assets.map((a) => formatAssetAmount(a.received, a)));
+  const sent = alignAmounts(s.assets.map((a) => formatAssetAmount(a.sent, a)));
   lines.push(
     '',
     formatTable(
       ['asset', 'symbol', 'received', 'sent', 'in', 'out'],
-      s.assets.map((a) => [
+      s.assets.map((a, i) => [
         a.asset,
         a.symbol ?? '',
-        amountText(a.received, a.decimals),
-        amountText(a.sent, a.decimals),
+        received[i]!,
+        sent[i]!,
         String(a.transfersIn),
         String(a.transfersOut),
       ]),
     ),
+  );
+  const legs = s.counterparties.flatMap((c) => c.assets.map((a) => ({ c, a })));
+  const sentTo = alignAmounts(
+    legs.map(({ a }) => formatAssetAmount(a.sent, meta.get(a.asset) ?? unknown)),
+  );
+  const receivedFrom = alignAmounts(
+    legs.map(({ a }) => formatAssetAmount(a.received, meta.get(a.asset) ?? unknown)),
   );
   lines.push(
     '',
     'top counterparties:',
     formatTable(
       ['counterparty', 'transfers', 'asset', 'sent to', 'received from'],
-      s.counterparties.flatMap((c) =>
-        c.assets.map((a, i) => [
-          i === 0 ? display(c.address) : '',
-          i === 0 ? String(c.transfers) : '',
-          a.asset,
-          amountText(a.sent, decimals.get(a.asset) ?? null),
-          amountText(a.received, decimals.get(a.asset) ?? null),
-        ]),
-      ),
+      legs.map(({ c, a }, k) => [
+        c.assets[0] === a ? display(c.address) : '',
+        c.assets[0] === a ? String(c.transfers) : '',
+        a.asset,
+        sentTo[k]!,
+        receivedFrom[k]!,
+      ]),
     ),
   );
   return `${lines.join('\n')}\n`;

@@ -82,9 +82,6 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
             to: simulated.lastBlock,
             onBatch: progress.onBatch,
           }).finally(() => progress.stop());
-          await store.write((w) =>
-            w.putAssets(simulated.assets.map((a) => ({ chain: 'anvil', ...a }))),
-          );
           // The simulated services get labels, so a trace of this chain stops at them (a rerun with
           // the same seed finds them there).
           const labelOptions = { depositAddresses: !options.unlabelledDeposits };

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { importEtl } from '../../ingest/etl/import-etl.ts';
 import { importTransfersCsv, parseColumnMap, TRANSFER_FIELDS } from '../../ingest/transfers-csv.ts';
-import { type CliContext, type GlobalOptions, withStore } from '../context.ts';
+import { type CliContext, type GlobalOptions, shippedTokenList, withStore } from '../context.ts';
 import { parseNonNegativeInt, withGlobalOptions } from '../options.ts';
 import { printJson } from '../output.ts';
 import { createImportProgress } from '../progress.ts';
@@ -21,7 +21,7 @@ export function registerImportCommand(program: Command, ctx: CliContext): void {
     importCmd
       .command('etl')
       .description(
-        'import ethereum-etl exports (blocks, transactions, receipts, logs, token_transfers, traces; CSV or JSON lines)',
+        'import ethereum-etl exports (blocks, transactions, receipts, logs, token_transfers, traces, tokens; CSV or JSON lines)',
       )
       .argument('<paths...>', 'export directories or files')
       .option('--chain <chain>', 'EVM chain of the export', 'ethereum')
@@ -37,6 +37,7 @@ export function registerImportCommand(program: Command, ctx: CliContext): void {
         store,
         paths,
         chain: options.chain,
+        tokenList: shippedTokenList(ctx),
         skipInvalid: options.skipInvalid,
         rejectsPath: options.rejects,
         onProgress: progress.update,
@@ -46,7 +47,8 @@ export function registerImportCommand(program: Command, ctx: CliContext): void {
     if (options.json) return printJson(result);
     ctx.stdout.write(
       `Imported ${result.files.length} file(s), ${result.rows} rows: ${result.transfersWritten} new transfers ` +
-        `(${result.transfersDuplicate} duplicates skipped), ${result.eventsWritten} new events, ${result.blocks} blocks` +
+        `(${result.fees} gas fee transfers among the rows read; ${result.transfersDuplicate} duplicates skipped), ${result.eventsWritten} new events, ${result.blocks} blocks` +
+        `${result.tokenMetadata.fromExport + result.tokenMetadata.fromTokenList ? `, symbol and decimals for ${result.tokenMetadata.fromExport + result.tokenMetadata.fromTokenList} tokens (${result.tokenMetadata.fromExport} from the tokens export, ${result.tokenMetadata.fromTokenList} from the token list)` : ''}` +
         `${result.rejected ? `; ${result.rejected} rows rejected (see ${result.rejectsPath})` : ''}.\n`,
     );
   });

@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
-import { formatUnits } from '../../model/amount.ts';
 import { formatTimestamp } from '../../model/time.ts';
 import type { StoreStats } from '../../store/store.ts';
 import { type CliContext, type GlobalOptions, withStore } from '../context.ts';
 import { withGlobalOptions } from '../options.ts';
-import { formatTable, groupDigits, printJson } from '../output.ts';
+import { alignAmounts, formatAssetAmount, formatTable, groupDigits, printJson } from '../output.ts';
 import { registerIllicitShareCommand } from './stats-illicit-share.ts';
 
 /**
@@ -27,8 +26,8 @@ export function registerStatsCommand(program: Command, ctx: CliContext): void {
 }
 
 /**
- * Human-readable stats: one table of chains, one of assets with amounts in whole units where the
- * decimals are known.
+ * Human-readable stats: one table of chains, one of assets with amounts in whole units and their
+ * symbol where the asset's metadata is known (`1,250,000 USDT`), else in raw units.
  *
  * @example
  * process.stdout.write(renderStats(await store.getStats()));
@@ -55,17 +54,16 @@ export function renderStats(stats: StoreStats, options: { topAssets?: number } =
       c.lastTime === null ? '' : formatTimestamp(c.lastTime!),
     ]),
   );
+  const amounts = alignAmounts(shownAssets.map((a) => formatAssetAmount(a.amount, a)));
   const assets = formatTable(
     ['chain', 'asset', 'symbol', 'kind', 'transfers', 'amount'],
-    shownAssets.map((a) => [
+    shownAssets.map((a, i) => [
       a.chain,
       a.asset,
       a.symbol ?? '',
       a.kind,
       groupDigits(String(a.transfers)),
-      a.decimals === null
-        ? `${groupDigits(a.amount.toString())} (raw units)`
-        : groupDigits(formatUnits(a.amount, a.decimals)),
+      amounts[i]!,
     ]),
   );
   const events = stats.events.length

@@ -8,7 +8,7 @@ import {
   syncEvm,
   type SyncEvmParameters,
 } from '../../ingest/sync/sync-evm.ts';
-import { type CliContext, type GlobalOptions, withStore } from '../context.ts';
+import { type CliContext, type GlobalOptions, shippedTokenList, withStore } from '../context.ts';
 import { parseNonNegativeInt, withGlobalOptions } from '../options.ts';
 import { printJson } from '../output.ts';
 import { progressEnabled } from '../progress.ts';
@@ -148,6 +148,7 @@ export function registerSyncCommand(program: Command, ctx: CliContext): void {
           concurrency: options.concurrency || undefined,
           rps: options.rps || undefined,
           internal: options.internal,
+          tokenList: shippedTokenList(ctx),
           onRetry: (r) =>
             ctx.logger.warn(
               {
@@ -182,7 +183,7 @@ export function registerSyncCommand(program: Command, ctx: CliContext): void {
       ctx.stdout.write(
         result.blocks === 0
           ? `${result.chain}: already synced to the requested block.\n`
-          : `${result.chain}: synced blocks ${result.fromBlock}-${result.toBlock} (${result.blocks} blocks): ${result.transfers} transfers, ${result.events} events` +
+          : `${result.chain}: synced blocks ${result.fromBlock}-${result.toBlock} (${result.blocks} blocks): ${result.transfers} transfers, ${result.events} events, ${result.tokensAsked} token contracts asked for symbol and decimals` +
               `${result.reorgs ? `, ${result.reorgs} reorganisation(s) rolled back` : ''}.\n`,
       );
     } finally {

@@ -5,11 +5,13 @@ import { UserError } from '../../errors/base.ts';
 import { type Asset, nativeAsset } from '../../model/asset.ts';
 import { getChain } from '../../model/chains.ts';
 import type { ChainEvent } from '../../model/events.ts';
+import { type TokenList, tokenListAssets } from '../../model/token-list.ts';
 import type { Transfer } from '../../model/transfer.ts';
 import type { Block, Store, StoreWriter } from '../../store/store.ts';
 import { readCsv } from '../csv/read-csv.ts';
 import { readLines } from '../csv/read-lines.ts';
 import { createRejects, type ImportRunOptions, reasonOf } from '../import-session.ts';
+import { createEtlFees, type EtlColumns, planEtlFees } from './etl-fees.ts';
 import {
   type EtlRow,
   mapBlockRow,
@@ -53,6 +55,11 @@ export type ImportEtlParameters = ImportRunOptions & {
   /** Export directories (searched recursively) or files. */
   paths: readonly string[];
   chain?: string | undefined;
+  /**
+   * Symbol and decimals for the tokens of the import that neither a `tokens` export nor earlier
+   * imports or syncs describe (the shipped list, `data/reference/`); default none.
+   */
+  tokenList?: TokenList | undefined;
   onWarning?: (message: string) => void;
 };
 
@@ -65,6 +72,10 @@ export type ImportEtlReturnType = {
   transfersDuplicate: number;
   eventsWritten: number;
   eventsDuplicate: number;
+  /** Gas fee transfers built (tips and burns; stored once, like every transfer). */
+  fees: number;
+  /** Tokens given metadata by this import: from its `tokens` export, from the token list. */
+  tokenMetadata: { fromExport: number; fromTokenList: number };
   rejected: number;
   rejectsPath: string | null;
 };
@@ -135,6 +146,49 @@ function discover(paths: readonly string[], warn: (m: string) => void): EtlFile[
   );
 }
 
+/** Bytes read at a time while looking for an export's first line. */
+const PEEK_CHUNK_BYTES = 64 * 1024;
+/** A first line longer than this is not looked at (a JSON line holds at most one transaction's input). */
+const PEEK_MAX_BYTES = 16 * 1024 * 1024;
+
+/** The first non-empty line of a file, read in chunks (null when there is none within the bound). */
+function firstLine(file: string): string | null {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(PEEK_CHUNK_BYTES);
+      const n = fs.readSync(fd, chunk, 0, PEEK_CHUNK_BYTES, null);
+      const done = n === 0 || total + n >= PEEK_MAX_BYTES;
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+      // Only a chunk with a line break can complete a line: join the text then, not before.
+      if (chunk.subarray(0, n).includes(0x0a) || done) {
+        const lines = Buffer.concat(chunks).toString('utf8').split(/\r?\n/);
+        const complete = done ? lines : lines.slice(0, -1);
+        const line = complete.find((l) => l.trim() !== '');
+        if (line !== undefined) return line;
+        if (done) return null;
+      }
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The column names of an export file: its CSV header, or the keys of its first JSON line (null when empty). */
+function peekColumns(file: EtlFile): string[] | null {
+  const line = firstLine(file.path);
+  if (line === null) return null;
+  if (file.format === 'csv') return line.split(',').map((h) => h.trim().replace(/^"|"$/g, ''));
+  try {
+    return Object.keys(parseEtlJsonLine(line));
+  } catch {
+    return null; // The row itself is reported when the file is read.
+  }
+}
+
 /** Rows of one export file as objects, with the 1-based line each starts on. */
 async function* readRows(
   file: EtlFile,
@@ -181,8 +235,11 @@ async function* readRows(
 
 /**
  * Imports ethereum-etl exports (CSV or JSON lines) as one atomic write: native transfers from
- * transactions (failed ones move no value), internal transfers from traces, token transfers and
- * typed events (swaps, wraps, THORChain deposits) from logs, and block times from blocks.
+ * transactions (failed ones move no value), gas fees of every transaction (failed ones included)
+ * when the exports hold them (see {@link planEtlFees}; else one warning names what is missing),
+ * internal transfers from traces, token transfers and typed events (swaps, wraps, THORChain
+ * deposits) from logs, block times from blocks, and token metadata from a `tokens` export, else
+ * from `tokenList` for tokens that have none stored from the chain or an export.
  *
  * @example
  * const result = await importEtl({ store, paths: ['./export'] });
@@ -206,9 +263,26 @@ export async function importEtl(parameters: ImportEtlParameters): Promise<Import
   let blocks = 0;
   let doneBytes = 0;
   const assets: Asset[] = [];
+  let fromList: Asset[] = [];
   const txContext = {
     failedTx: (hash: string) => (failed.has(hash) ? true : hasReceipts ? false : undefined),
   };
+  const columns: EtlColumns = { blocks: [], transactions: [], receipts: [] };
+  for (const file of files) {
+    if (file.kind !== 'blocks' && file.kind !== 'transactions' && file.kind !== 'receipts')
+      continue;
+    const cols = peekColumns(file);
+    if (cols) columns[file.kind] = [...columns[file.kind], cols];
+  }
+  const feePlan = planEtlFees(columns);
+  if (feePlan.mode === 'none' && feePlan.missing)
+    warn(`no gas fees imported: they need ${feePlan.missing}`);
+  const fees = feePlan.mode === 'none' ? null : createEtlFees(chain.key, feePlan.mode);
+  let feeCount = 0;
+  /** Tokens of the import's transfers, for the token list, and those its tokens export describes. */
+  const seenTokens = new Set<string>();
+  const exportedTokens = new Set<string>();
+  const stored = new Map((await parameters.store.listAssets(chain.key)).map((a) => [a.asset, a]));
 
   try {
     const summary = await parameters.store.write(async (writer: StoreWriter) => {
@@ -251,16 +325,23 @@ export async function importEtl(parameters: ImportEtlParameters): Promise<Import
             }
             try {
               switch (file.kind) {
-                case 'blocks':
-                  blockBatch.push(mapBlockRow(row, chain.key));
+                case 'blocks': {
+                  const { chain: c, number, hash, parentHash, time } = mapBlockRow(row, chain.key);
+                  fees?.addBlock(row);
+                  blockBatch.push({ chain: c, number, hash, parentHash, time });
                   blocks++;
                   break;
-                case 'tokens':
-                  assets.push(mapTokenRow(row, chain.key));
+                }
+                case 'tokens': {
+                  const asset = mapTokenRow(row, chain.key);
+                  assets.push(asset);
+                  exportedTokens.add(asset.asset);
                   break;
+                }
                 case 'receipts': {
                   const r = mapReceiptRow(row, chain.key);
                   if (r.status === 0) failed.add(r.txHash);
+                  fees?.addReceipt(r);
                   break;
                 }
                 case 'transactions': {
@@ -275,7 +356,10 @@ export async function importEtl(parameters: ImportEtlParameters): Promise<Import
                     );
                   }
                   const t = mapTransactionRow(row, chain.key, txContext);
+                  const f = fees?.of(row) ?? [];
                   if (t) transfers.push(t);
+                  transfers.push(...f);
+                  feeCount += f.length;
                   break;
                 }
                 case 'traces': {
@@ -283,12 +367,16 @@ export async function importEtl(parameters: ImportEtlParameters): Promise<Import
                   if (t) transfers.push(t);
                   break;
                 }
-                case 'token_transfers':
-                  transfers.push(mapTokenTransferRow(row, chain.key));
+                case 'token_transfers': {
+                  const t = mapTokenTransferRow(row, chain.key);
+                  transfers.push(t);
+                  seenTokens.add(t.asset);
                   break;
+                }
                 case 'logs': {
                   const d = mapLogRow(row, chain.key, decodeContext);
                   if (d.transfer) transfers.push(d.transfer);
+                  if (d.transfer?.kind === 'token') seenTokens.add(d.transfer.asset);
                   if (d.event) events.push(d.event);
                   break;
                 }
@@ -309,8 +397,23 @@ export async function importEtl(parameters: ImportEtlParameters): Promise<Import
         });
       }
       await flush(true);
-      await writer.putAssets([nativeAsset(chain), ...assets]);
+      // The list fills in only for tokens without metadata from the chain or an export.
+      fromList = tokenListAssets({
+        chain: chain.key,
+        tokens: [...seenTokens].filter((t) => !exportedTokens.has(t)),
+        stored,
+        list: parameters.tokenList,
+      });
+      await writer.putAssets([nativeAsset(chain), ...assets, ...fromList]);
     });
+    if (fees) {
+      const { noBlock, noReceipt, noPrice } = fees.gaps;
+      if (noBlock)
+        warn(`no gas fees for ${noBlock} transactions whose block is not in the blocks export`);
+      if (noReceipt)
+        warn(`no gas fees for ${noReceipt} transactions without gas used in the receipts export`);
+      if (noPrice) warn(`no gas fees for ${noPrice} transactions without a gas price`);
+    }
     return {
       files,
       rows,
@@ -319,6 +422,8 @@ export async function importEtl(parameters: ImportEtlParameters): Promise<Import
       transfersDuplicate: summary.transfersDuplicate,
       eventsWritten: summary.eventsWritten,
       eventsDuplicate: summary.eventsDuplicate,
+      fees: feeCount,
+      tokenMetadata: { fromExport: assets.length, fromTokenList: fromList.length },
       rejected: rejects.count,
       rejectsPath: rejects.path,
     };

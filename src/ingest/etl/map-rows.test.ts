@@ -8,10 +8,13 @@ import { UserError } from '../../errors/base.ts';
 import type { Transfer } from '../../model/transfer.ts';
 import {
   EtlRowError,
+  mapBlockFeeRow,
   mapBlockRow,
   mapLogRow,
   mapReceiptRow,
+  mapTokenRow,
   mapTokenTransferRow,
+  mapTransactionFeeRow,
   mapTraceRow,
   mapTransactionRow,
   parseEtlJsonLine,
@@ -201,7 +204,7 @@ describe('mapBlockRow', () => {
 });
 
 describe('mapReceiptRow', () => {
-  it('maps pre-Byzantium receipts (empty status) to status null', () => {
+  it('maps pre-Byzantium receipts (empty status) to status null, with their gas used and price', () => {
     const receipts = csv('test_export_receipts_job/receipts_with_logs/expected_receipts.csv').map(
       (r) => mapReceiptRow(r),
     );
@@ -210,6 +213,8 @@ describe('mapReceiptRow', () => {
       txHash: '0x463d53f0ad57677a3b430a007c1c31d15d62c37fab5eee598551697c297c235c',
       status: null,
       contractAddress: null,
+      gasUsed: 21000n,
+      effectiveGasPrice: 50_000_000_000n,
     });
     expect(receipts.every((r) => r.status === null && r.contractAddress === null)).toBe(true);
   });
@@ -426,6 +431,73 @@ describe('mapTraceRow', () => {
     expect(
       mapTraceRow({ ...call, trace_type: 'selfdestruct', call_type: '' }, 'ethereum')?.amount,
     ).toBe(437194980000000000n);
+  });
+});
+
+describe('mapTokenRow', () => {
+  it('reads the tokens exports (CSV and JSON lines) as metadata with source export', () => {
+    const [eos] = csv(
+      'test_export_tokens_job/token_with_alternative_return_type/expected_tokens.csv',
+    );
+    expect(mapTokenRow(eos!, 'ethereum')).toEqual({
+      chain: 'ethereum',
+      asset: '0x86fa049857e0209aa7d9e616f7eb3b3b78ecfdb0',
+      symbol: 'EOS',
+      name: null,
+      decimals: 18,
+      source: 'export',
+    });
+    // A token whose contract returned an empty symbol and name: nothing to show but its decimals.
+    const [empty] = jsonLines('test_stream/blocks_2112234_2112234/expected_tokens.json');
+    expect(mapTokenRow(empty!, 'ethereum')).toMatchObject({
+      asset: '0xdbdacfc9eb9d42559ac1efbdb40460c728139e6a',
+      symbol: null,
+      name: null,
+      decimals: 0,
+    });
+  });
+
+  it('applies the rules for what contracts return: unsafe symbols and decimals above 255 become null', () => {
+    const [row] = csv('test_export_tokens_job/token_with_invalid_data/expected_tokens.csv');
+    expect(mapTokenRow({ ...row, symbol: 'ETH\u0000\u0000' }, 'ethereum').symbol).toBe('ETH');
+    expect(mapTokenRow({ ...row, symbol: 'E\u001b[2JTH' }, 'ethereum').symbol).toBeNull();
+    expect(
+      mapTokenRow({ ...row, decimals: '1000000000000000000000000000000' }, 'ethereum').decimals,
+    ).toBeNull();
+    expect(() => mapTokenRow({ ...row, decimals: '1.5' }, 'ethereum')).toThrow(EtlRowError);
+  });
+});
+
+describe('mapBlockFeeRow and mapTransactionFeeRow', () => {
+  it('read miner, base fee, gas used and prices; an empty base fee is a block before London', () => {
+    const [block] = jsonLines(`${STREAM}/expected_blocks.json`);
+    expect(mapBlockFeeRow(block!, 'ethereum')).toEqual({
+      number: BigInt(String(block!.number)),
+      miner: String(block!.miner),
+      baseFeePerGas: BigInt(String(block!.base_fee_per_gas)),
+      time: Number(block!.timestamp),
+    });
+    const [old] = csv('test_export_blocks_job/block_with_logs/expected_blocks.csv');
+    expect(mapBlockFeeRow(old!, 'ethereum').baseFeePerGas).toBeNull();
+    const { base_fee_per_gas: _, ...noColumn } = old!;
+    expect(() => mapBlockFeeRow(noColumn, 'ethereum')).toThrow(/base_fee_per_gas.*missing column/);
+
+    const [tx] = jsonLines(`${STREAM}/expected_transactions.json`);
+    expect(mapTransactionFeeRow(tx!, 'ethereum')).toEqual({
+      txHash: String(tx!.hash),
+      blockNumber: BigInt(String(tx!.block_number)),
+      blockTime: Number(tx!.block_timestamp),
+      from: String(tx!.from_address),
+      gasUsed: BigInt(String(tx!.receipt_gas_used)),
+      effectiveGasPrice: BigInt(String(tx!.receipt_effective_gas_price)),
+      gasPrice: BigInt(String(tx!.gas_price)),
+    });
+    const [plain] = csv('test_export_blocks_job/block_with_logs/expected_transactions.csv');
+    expect(mapTransactionFeeRow(plain!, 'ethereum')).toMatchObject({
+      gasUsed: null,
+      effectiveGasPrice: null,
+      gasPrice: BigInt(plain!.gas_price!),
+    });
   });
 });
 

@@ -13,6 +13,7 @@ import { decodeLog, type DecodedLog, type DecodeLogContext } from '../../chains/
 import { UserError } from '../../errors/base.ts';
 import { getAddressCodec, InvalidAddressError, type AddressCodec } from '../../model/address.ts';
 import { NATIVE_ASSET, type Asset } from '../../model/asset.ts';
+import { MAX_NAME_LENGTH, sanitizeSymbol, tokenDecimals } from '../../model/token-metadata.ts';
 import { callPosition, logPosition, type Transfer } from '../../model/transfer.ts';
 
 /**
@@ -77,6 +78,47 @@ export type EtlReceipt = {
   status: 0 | 1 | null;
   /** The created contract for a contract-creation transaction, else null. */
   contractAddress: string | null;
+  /** Gas the transaction used (`gas_used`), null when the export lacks it. */
+  gasUsed: bigint | null;
+  /** Wei per gas paid (`effective_gas_price`, in exports of 2022 on), null when absent. */
+  effectiveGasPrice: bigint | null;
+};
+
+/**
+ * What a block tells about the fees of its transactions.
+ *
+ * @example
+ * const b: EtlBlockFees = { number: 17173049n, miner: '0x1f90…c326', baseFeePerGas: 80869370967n, time: 1683029999 };
+ */
+export type EtlBlockFees = {
+  number: bigint;
+  /** The block's producer, who gets the tips. */
+  miner: string;
+  /** EIP-1559 base fee per gas; null before London (an empty value). */
+  baseFeePerGas: bigint | null;
+  /** Unix seconds. */
+  time: number;
+};
+
+/**
+ * What a transaction row tells about its gas fee. The `receipt_*` columns are in stream exports
+ * (`ethereumetl stream`); other exports carry them in the separate receipts export.
+ *
+ * @example
+ * const f: EtlTransactionFee = { txHash: '0xeb10…', blockNumber: 17173049n, blockTime: 1683029999,
+ *   from: '0xae2f…', gasUsed: 85143n, effectiveGasPrice: 80869370967n, gasPrice: 80869370967n };
+ */
+export type EtlTransactionFee = {
+  txHash: string;
+  blockNumber: bigint;
+  blockTime: number | null;
+  from: string;
+  /** `receipt_gas_used`, null when absent or empty. */
+  gasUsed: bigint | null;
+  /** `receipt_effective_gas_price`, null when absent or empty. */
+  effectiveGasPrice: bigint | null;
+  /** `gas_price` (nodes give the effective price for mined transactions), null when absent or empty. */
+  gasPrice: bigint | null;
 };
 
 /**
@@ -214,6 +256,12 @@ function blockNumberColumn(row: EtlRow, name: string): bigint {
   return value;
 }
 
+/** A non-negative integer, or null when the column is absent or empty. */
+function optionalBigint(row: EtlRow, name: string): bigint | null {
+  const value = row[name];
+  return value === undefined || isEmpty(value) ? null : toBigint(name, value);
+}
+
 function bigintColumn(row: EtlRow, name: string): bigint {
   const value = column(row, name);
   if (isEmpty(value)) throw new EtlRowError(name, 'empty value');
@@ -296,6 +344,49 @@ export function mapReceiptRow(row: EtlRow, chain = 'ethereum'): EtlReceipt {
     txHash: hash(row, 'transaction_hash'),
     status: optionalStatus(row, 'status'),
     contractAddress: optionalAddress(row, 'contract_address', codec),
+    gasUsed: optionalBigint(row, 'gas_used'),
+    effectiveGasPrice: optionalBigint(row, 'effective_gas_price'),
+  };
+}
+
+/**
+ * A `blocks` row's fee facts (columns `number`, `miner`, `base_fee_per_gas`, `timestamp`). An empty
+ * `base_fee_per_gas` is a block before London; a missing column is an error (the caller checks the
+ * export's columns first and warns instead).
+ *
+ * @example
+ * mapBlockFeeRow({ number: 17173049, miner: '0x1f90…c326', base_fee_per_gas: 80869370967, timestamp: 1683029999 }, 'ethereum');
+ * // { number: 17173049n, miner: '0x1f90…c326', baseFeePerGas: 80869370967n, time: 1683029999 }
+ */
+export function mapBlockFeeRow(row: EtlRow, chain: string): EtlBlockFees {
+  const codec = evmCodec(chain);
+  column(row, 'base_fee_per_gas');
+  return {
+    number: blockNumberColumn(row, 'number'),
+    miner: address(row, 'miner', codec),
+    baseFeePerGas: optionalBigint(row, 'base_fee_per_gas'),
+    time: smallIntColumn(row, 'timestamp'),
+  };
+}
+
+/**
+ * A `transactions` row's fee facts: the sender and, when the row has them, gas used and prices.
+ *
+ * @example
+ * mapTransactionFeeRow({ hash: '0xeb10…', block_number: 17173049, from_address: '0xae2f…',
+ *   gas_price: 80869370967, receipt_gas_used: 85143, receipt_effective_gas_price: 80869370967 }, 'ethereum');
+ * // { gasUsed: 85143n, effectiveGasPrice: 80869370967n, gasPrice: 80869370967n, … }
+ */
+export function mapTransactionFeeRow(row: EtlRow, chain: string): EtlTransactionFee {
+  const codec = evmCodec(chain);
+  return {
+    txHash: hash(row, 'hash'),
+    blockNumber: blockNumberColumn(row, 'block_number'),
+    blockTime: blockTime(row),
+    from: address(row, 'from_address', codec),
+    gasUsed: optionalBigint(row, 'receipt_gas_used'),
+    effectiveGasPrice: optionalBigint(row, 'receipt_effective_gas_price'),
+    gasPrice: optionalBigint(row, 'gas_price'),
   };
 }
 
@@ -515,16 +606,16 @@ export function mapLogRow(row: EtlRow, chain: string, ctx: DecodeLogContext): De
   );
 }
 
-/** Most decimals an ERC-20 can declare (`uint8`). */
-const MAX_TOKEN_DECIMALS = 255;
-
 /**
- * Maps a `tokens` export row (address, symbol, name, decimals) to asset metadata. Tokens that return
- * nothing for symbol or name (ethereum-etl writes them empty) keep null there.
+ * Maps a `tokens` export row (address, symbol, name, decimals) to asset metadata with source
+ * `export`. What ethereum-etl wrote is what the contract returned, so the same rules apply as to the
+ * sync's answers: a symbol with control characters or bytes that were not UTF-8 becomes null
+ * ({@link sanitizeSymbol}), and so do decimals above 255. Tokens that returned nothing (ethereum-etl
+ * writes them empty) keep null there. Decimals that are not an integer are a malformed row.
  *
  * @example
  * mapTokenRow({ address: '0x86fa…cdb0', symbol: 'EOS', name: '', decimals: '18' }, 'ethereum');
- * // { chain: 'ethereum', asset: '0x86fa…cdb0', symbol: 'EOS', name: null, decimals: 18 }
+ * // { chain: 'ethereum', asset: '0x86fa…cdb0', symbol: 'EOS', name: null, decimals: 18, source: 'export' }
  */
 export function mapTokenRow(row: EtlRow, chain: string): Asset {
   const codec = evmCodec(chain);
@@ -533,17 +624,16 @@ export function mapTokenRow(row: EtlRow, chain: string): Asset {
     return value === undefined || isEmpty(value) ? null : String(value);
   };
   const decimalsValue = row['decimals'];
-  let decimals: number | null = null;
-  if (decimalsValue !== undefined && !isEmpty(decimalsValue)) {
-    decimals = smallInt('decimals', decimalsValue);
-    if (decimals > MAX_TOKEN_DECIMALS)
-      throw new EtlRowError('decimals', `${decimals} is more than ${MAX_TOKEN_DECIMALS}`);
-  }
+  const decimals =
+    decimalsValue === undefined || isEmpty(decimalsValue)
+      ? null
+      : tokenDecimals(toBigint('decimals', decimalsValue));
   return {
     chain: codec.chain.key,
     asset: address(row, 'address', codec),
-    symbol: text('symbol'),
-    name: text('name'),
+    symbol: sanitizeSymbol(text('symbol')),
+    name: sanitizeSymbol(text('name'), MAX_NAME_LENGTH),
     decimals,
+    source: 'export',
   };
 }

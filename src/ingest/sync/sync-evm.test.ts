@@ -9,6 +9,12 @@ import type { Store } from '../../store/store.ts';
 import path from 'node:path';
 import { encodeFunctionData, getContractAddress, parseAbi } from 'viem';
 import { compileSolidity } from '../../simulate/compile-contracts.ts';
+import { createTokenList } from '../../model/token-list.ts';
+import {
+  mintCall,
+  tokenCreationCode,
+  type TokenContractName,
+} from '../../../test/helpers/token-contracts.ts';
 
 // A real local node: anvil mines each transaction into its own block.
 let anvil: Anvil;
@@ -612,6 +618,83 @@ describe('syncEvm against anvil', () => {
     expect(capped.calls).toBeGreaterThan(3 * RPS_CAP);
     expect(uncapped.busiest).toBeGreaterThan(RPS_CAP);
     expect(capped.busiest).toBeLessThanOrEqual(RPS_CAP);
+  });
+
+  it('asks each new token contract once for symbol() and decimals(), stores the answers (bytes32, reverts, bad values), and never asks again, also after a restart', async () => {
+    const [from] = await rpc<string[]>('eth_accounts');
+    const deploy = async (name: TokenContractName, args: [string, number] | [] = []) => {
+      const hash = await rpc<string>('eth_sendTransaction', [
+        { from, data: tokenCreationCode(name, args) },
+      ]);
+      const block = await mined(hash);
+      const r = await rpc<{ contractAddress: string }>('eth_getTransactionReceipt', [hash]);
+      return { address: r.contractAddress.toLowerCase(), block };
+    };
+    const plain = await deploy('StringToken', ['TST', 6]);
+    const bytes32 = await deploy('Bytes32Token');
+    const reverting = await deploy('RevertingToken');
+    const listedReverting = await deploy('RevertingToken');
+    const control = await deploy('ControlToken');
+    const invalidUtf8 = await deploy('InvalidUtf8Token');
+    const vanished = await deploy('VanishingToken');
+    const tokens = [plain, bytes32, reverting, listedReverting, control, invalidUtf8, vanished];
+    expect(await rpc<string>('eth_getCode', [vanished.address, 'latest'])).toBe('0x');
+    // The list knows one reverting token (it fills in) and the plain one (the chain wins).
+    const tokenList = createTokenList('test list', [
+      { chain: 'anvil', asset: listedReverting.address, symbol: 'REV', decimals: 2 },
+      { chain: 'anvil', asset: plain.address, symbol: 'LISTED', decimals: 9 },
+    ]);
+    const proxy = await startFaultProxy(anvil.url, () => ({ kind: 'forward' }));
+    try {
+      const sync = () =>
+        syncEvm({ store: ctx.store, rpcUrl: proxy.url, from: plain.block, tokenList });
+      const first = await sync();
+      expect(first.tokensAsked).toBe(tokens.length);
+      // symbol() and decimals() of each token: once, no more.
+      expect(proxy.counts.methods.eth_call).toBe(2 * tokens.length);
+      const byAsset = async () =>
+        new Map((await ctx.store.listAssets('anvil')).map((a) => [a.asset, a]));
+      const assets = await byAsset();
+      const chain = { source: 'chain', name: null };
+      expect(assets.get(plain.address)).toMatchObject({ symbol: 'TST', decimals: 6, ...chain });
+      expect(assets.get(bytes32.address)).toMatchObject({ symbol: 'MKR', decimals: 18, ...chain });
+      // Reverts, no code, control characters, a value above 255 and bytes that are not UTF-8 give
+      // null, remembered as the chain's answer.
+      const none = { symbol: null, decimals: null, ...chain };
+      expect(assets.get(reverting.address)).toMatchObject(none);
+      expect(assets.get(vanished.address)).toMatchObject(none);
+      expect(assets.get(control.address)).toMatchObject(none);
+      expect(assets.get(invalidUtf8.address)).toMatchObject({
+        symbol: null,
+        decimals: 8,
+        ...chain,
+      });
+      // A contract that answers neither, which the list knows: the list's entry is stored.
+      expect(assets.get(listedReverting.address)).toMatchObject({
+        symbol: 'REV',
+        decimals: 2,
+        source: 'token-list',
+      });
+      expect(assets.size).toBe(tokens.length + 1); // and the native coin
+
+      // More transfers of every token that still has code, synced by a new run (a restart): only
+      // the token that only the list describes is asked again, in case its contract answers now.
+      for (const t of tokens.filter((t) => t !== vanished))
+        await mined(
+          await rpc<string>('eth_sendTransaction', [
+            { from, to: t.address, data: mintCall(from!, 5n) },
+          ]),
+        );
+      const second = await sync();
+      expect(second.blocks).toBeGreaterThan(0);
+      expect(second.tokensAsked).toBe(1);
+      expect(proxy.counts.methods.eth_call).toBe(2 * tokens.length + 2);
+      expect(await byAsset()).toEqual(assets);
+      const minted = await ctx.store.listTransfers({ kind: 'token', fromBlock: second.fromBlock! });
+      expect(new Set(minted.map((t) => t.asset)).size).toBe(tokens.length - 1);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('refuses a chain id that does not match --chain', async () => {

@@ -6,14 +6,17 @@ import {
   type ParityTrace,
 } from '../../chains/evm/call-frames.ts';
 import { decodeLog } from '../../chains/evm/decode-log.ts';
+import { feeTransfers } from '../../chains/evm/fee-transfers.ts';
 import { knownContracts } from '../../chains/evm/known-contracts.ts';
 import { BaseError, RetryableError, UserError } from '../../errors/base.ts';
 import { createRpcClient, RpcResponseError } from '../../chains/evm/rpc-client.ts';
 import { redactUrl } from '../../chains/evm/redact-url.ts';
-import { nativeAsset } from '../../model/asset.ts';
+import { readTokenMetadata } from '../../chains/evm/read-token-metadata.ts';
+import { type Asset, nativeAsset } from '../../model/asset.ts';
 import { getChain } from '../../model/chains.ts';
 import type { ChainEvent } from '../../model/events.ts';
-import { callPosition, feePosition, type Transfer } from '../../model/transfer.ts';
+import type { TokenList } from '../../model/token-list.ts';
+import { callPosition, type Transfer } from '../../model/transfer.ts';
 import type { Block, Store } from '../../store/store.ts';
 
 /** Blocks fetched and committed together: one atomic write, one checkpoint. */
@@ -128,6 +131,11 @@ export type SyncEvmParameters = {
    * archive state; the synced blocks then have no `internal` transfers.
    */
   internal?: boolean | undefined;
+  /**
+   * Symbol and decimals for tokens whose contract answers neither `symbol()` nor `decimals()` (the
+   * shipped list, `data/reference/`); default none.
+   */
+  tokenList?: TokenList | undefined;
   onRetry?: (info: { method: string; attempt: number; delayMs: number; reason: string }) => void;
   onBatch?: (progress: {
     chain: string;
@@ -148,6 +156,8 @@ export type SyncEvmReturnType = {
   blocks: number;
   transfers: number;
   events: number;
+  /** Token contracts asked for their symbol and decimals (each once). */
+  tokensAsked: number;
 };
 
 /**
@@ -171,8 +181,11 @@ function isMethodMissing(error: unknown): boolean {
  * `trace_block` or else geth's `debug_traceBlockByNumber` callTracer (without either: one warning,
  * no internal transfers), token transfers and typed events decoded from receipt logs. A node that
  * cannot trace an old block for lack of its state fails with {@link NodeNotArchiveError}.
- * Each batch of blocks (transfers, events, blocks and the checkpoint) is one atomic write, so a
- * killed sync resumes from its last checkpoint with nothing lost or doubled.
+ * Each token contract seen without stored metadata is asked once for `symbol()` and `decimals()`
+ * (`eth_call` at the latest block, in the same batches and under the same rate cap); its answer is
+ * stored with the batch, and the token list fills in for a contract that answers neither. Each
+ * batch of blocks (transfers, events, blocks, token metadata and the checkpoint) is one atomic
+ * write, so a killed sync resumes from its last checkpoint with nothing lost or doubled.
  *
  * @example
  * const result = await syncEvm({ store, rpcUrl: 'http://127.0.0.1:8545' });
@@ -250,6 +263,41 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
     transfers: 0,
     events: 0,
     reorgs: 0,
+    tokensAsked: 0,
+  };
+
+  // Tokens whose metadata the sync does not ask for: stored from the chain or an export, or stored
+  // before sources were recorded. Tokens whose stored metadata came from the token list are asked
+  // once per run that sees them: a contract that answered nothing may answer now, and its answer
+  // wins over the list's.
+  const settledTokens = new Set(
+    (await store.listAssets(chain.key))
+      .filter((a) => a.source !== 'token-list')
+      .map((a) => a.asset),
+  );
+  /**
+   * Symbol and decimals of each token, from its contract (once; remembered when it answers nothing
+   * too, so a contract that reverts is not asked again), else from the token list when the contract
+   * gave neither.
+   */
+  const tokenAssets = async (tokens: string[]): Promise<Asset[]> => {
+    const read = await readTokenMetadata(client, { tokens });
+    return read.map((m) => {
+      const listed =
+        m.symbol === null && m.decimals === null
+          ? parameters.tokenList?.get(chain.key, m.token)
+          : undefined;
+      return (
+        listed ?? {
+          chain: chain.key,
+          asset: m.token,
+          symbol: m.symbol,
+          name: null,
+          decimals: m.decimals,
+          source: 'chain',
+        }
+      );
+    });
   };
 
   /**
@@ -509,7 +557,17 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
                 code: 'RPC_MISSING_RECEIPT',
               });
             transfers.push(
-              ...feeTransfers(chain.key, block, blockNumber, blockTime, txHash, tx, receipt),
+              ...feeTransfers({
+                chain: chain.key,
+                blockNumber,
+                blockTime,
+                txHash,
+                from: tx.from.toLowerCase(),
+                miner: block.miner.toLowerCase(),
+                baseFeePerGas: block.baseFeePerGas ? BigInt(block.baseFeePerGas) : null,
+                gasUsed: BigInt(receipt.gasUsed),
+                gasPrice: BigInt(receipt.effectiveGasPrice ?? tx.gasPrice ?? '0x0'),
+              }),
             );
             // Pre-Byzantium receipts have no status; such transactions count as successful.
             if (
@@ -557,11 +615,19 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
             }
           });
         });
+        const newTokens = [
+          ...new Set(
+            transfers.flatMap((t) =>
+              t.kind === 'token' && !settledTokens.has(t.asset) ? [t.asset] : [],
+            ),
+          ),
+        ];
+        const tokens = newTokens.length > 0 ? await tokenAssets(newTokens) : [];
         await store.write(async (w) => {
           await w.putBlocks(storedBlocks);
           await w.appendTransfers(transfers);
           await w.appendEvents(events);
-          await w.putAssets([nativeAsset(chain)]);
+          await w.putAssets([nativeAsset(chain), ...tokens]);
           await w.setCheckpoint({
             chain: chain.key,
             stream: SYNC_STREAM,
@@ -569,6 +635,8 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
             blockHash: expectedParent,
           });
         });
+        for (const token of newTokens) settledTokens.add(token);
+        result.tokensAsked += newTokens.length;
         result.blocks += numbers.length;
         result.transfers += transfers.length;
         result.events += events.length;
@@ -595,38 +663,4 @@ export async function syncEvm(parameters: SyncEvmParameters): Promise<SyncEvmRet
     target = await currentTarget();
   }
   return result;
-}
-
-/**
- * The gas a transaction paid, failed ones included: the EIP-1559 base fee is burnt (`to` null), the
- * rest goes to the block's producer. Before London all of it goes to the producer.
- */
-function feeTransfers(
-  chain: string,
-  block: RpcBlock,
-  blockNumber: bigint,
-  blockTime: number,
-  txHash: string,
-  tx: RpcTransaction,
-  receipt: RpcReceipt,
-): Transfer[] {
-  const gasUsed = BigInt(receipt.gasUsed);
-  const price = BigInt(receipt.effectiveGasPrice ?? tx.gasPrice ?? '0x0');
-  const baseFee = block.baseFeePerGas ? BigInt(block.baseFeePerGas) : 0n;
-  const burn = gasUsed * (baseFee < price ? baseFee : price);
-  const tip = gasUsed * price - burn;
-  const base = {
-    chain,
-    blockNumber,
-    blockTime,
-    txHash,
-    from: tx.from.toLowerCase(),
-    asset: 'native',
-    kind: 'fee' as const,
-  };
-  const out: Transfer[] = [];
-  if (tip > 0n)
-    out.push({ ...base, position: feePosition('tip'), to: block.miner.toLowerCase(), amount: tip });
-  if (burn > 0n) out.push({ ...base, position: feePosition('burn'), to: null, amount: burn });
-  return out;
 }

@@ -15,7 +15,7 @@ import {
   listValue,
 } from '@duckdb/node-api';
 import { BaseError, UserError } from '../../errors/base.ts';
-import type { Asset } from '../../model/asset.ts';
+import type { Asset, AssetSource } from '../../model/asset.ts';
 import type { ChainEvent, ChainEventType } from '../../model/events.ts';
 import type { Transfer, TransferKind } from '../../model/transfer.ts';
 import type {
@@ -795,8 +795,8 @@ class DuckDbStore implements Store {
     const c = this.connection;
     for (const a of pending.assets) {
       await c.run(
-        `INSERT OR REPLACE INTO assets (chain, asset, symbol, name, decimals) VALUES ($1, $2, $3, $4, $5)`,
-        [a.chain, a.asset, a.symbol, a.name ?? null, a.decimals],
+        `INSERT OR REPLACE INTO assets (chain, asset, symbol, name, decimals, source) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [a.chain, a.asset, a.symbol, a.name ?? null, a.decimals, a.source ?? null],
       );
     }
     let importId: bigint | null = null;
@@ -1172,6 +1172,7 @@ class DuckDbStore implements Store {
       symbol: (r.symbol as string | null) ?? null,
       name: (r.name as string | null) ?? null,
       decimals: toNum(r.decimals),
+      source: (r.source as AssetSource | null) ?? null,
     }));
   }
 

@@ -141,6 +141,14 @@ export const MIGRATIONS: readonly Migration[] = [
        )`,
     ],
   },
+  {
+    version: 4,
+    description: 'where asset metadata came from (chain, export, token list)',
+    statements: [
+      // Null for rows written before: they count as settled (the sync does not ask for them again).
+      `ALTER TABLE assets ADD COLUMN source VARCHAR`,
+    ],
+  },
 ];
 
 /** The schema version this code writes. */
