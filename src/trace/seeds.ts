@@ -117,9 +117,16 @@ export function resolveSeeds(parameters: ResolveSeedsParameters): ResolveSeedsRe
       for (const e of inTx) if (nearNode(e) === txNode) edges.push(e);
       continue;
     }
+    // A swap's input is not where the value ends: it goes on as the asset bought (a multi-hop
+    // swap's legs would otherwise each count the same value again, in another asset).
+    const conversions = index.conversions.get(txId) ?? [];
+    // As the sweep converts it: any transfer of the asset a conversion of the transaction takes in.
+    const convertedOn = (e: number) =>
+      conversions.some((c) => slotAsset[far[e]!] === (fwd ? c.assetIn : c.assetOut));
     for (const e of inTx) {
       const to = farNode(e);
       const a = slotAsset[far[e]!]!;
+      if (convertedOn(e)) continue;
       if (!inTx.some((x) => x !== e && nearNode(x) === to && slotAsset[near[x]!] === a))
         edges.push(e);
     }
