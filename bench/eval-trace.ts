@@ -75,6 +75,16 @@ function amountErrors(result: TraceResult, truth: Truth): { worst: string; notUn
 }
 
 type SimRow = {
+  /** The same trace with the deposit addresses unlabelled: the trace infers them from their sweeps. */
+  unlabelled: {
+    overall: number | null;
+    within: number;
+    endpoints: number;
+    maxRelativeError: number;
+    /** Truth deposit-address endpoints found, as inferred deposit addresses, at the right address. */
+    depositsInferred: number;
+    deposits: number;
+  };
   worst: string;
   notUnspent: number;
   scenario: string;
@@ -101,21 +111,47 @@ async function evalScenario(scenario: string): Promise<SimRow> {
       ...simulatorPaths(),
     });
     const truth = simulated.truths.find((t) => t.scenario === scenario)!;
-    return await withTempStore(async (store) => {
-      const sync = await syncEvm({ store, rpcUrl: anvil.url });
-      await labelSimulatedServices(store, simulated, { chain: sync.chain });
-      // As a user would: the store's index, labels and THORChain memos (traceStore).
-      const { result } = await traceStore({
-        store,
-        seeds: truth.theftTransactions.map((txHash) => ({
-          kind: 'tx' as const,
-          chain: sync.chain,
-          txHash,
-        })),
-        direction: 'forward',
-        policy: 'haircut',
-        maxHops: SIM_MAX_HOPS,
+    // As a user would: the store's index, labels and THORChain memos (traceStore).
+    const traceOf = async (depositAddresses: boolean) =>
+      withTempStore(async (store) => {
+        const sync = await syncEvm({ store, rpcUrl: anvil.url });
+        await labelSimulatedServices(store, simulated, { chain: sync.chain, depositAddresses });
+        const { result } = await traceStore({
+          store,
+          seeds: truth.theftTransactions.map((txHash) => ({
+            kind: 'tx' as const,
+            chain: sync.chain,
+            txHash,
+          })),
+          direction: 'forward',
+          policy: 'haircut',
+          maxHops: SIM_MAX_HOPS,
+        });
+        return result;
       });
+    const bare = await traceOf(false);
+    const bareScore = scoreAgainstSimulatorTruth(bare, truth, {
+      tolerance: TARGET_AMOUNT_TOLERANCE,
+    });
+    const truthDeposits = new Set(
+      truth.endpoints
+        .filter((e) => e.category === 'deposit_wallet' && e.address !== null)
+        .map((e) => e.address!.toLowerCase()),
+    );
+    const unlabelled = {
+      overall: bareScore.overall,
+      within: bareScore.endpointsWithinTolerance,
+      endpoints: bareScore.endpoints,
+      maxRelativeError: bareScore.maxRelativeError,
+      depositsInferred: new Set(
+        bare.endpoints
+          .filter((e) => e.inferred && truthDeposits.has(e.address.toLowerCase()))
+          .map((e) => e.address.toLowerCase()),
+      ).size,
+      deposits: truthDeposits.size,
+    };
+    return await (async () => {
+      const result = await traceOf(true);
       const errors = amountErrors(result, truth);
       const score = scoreAgainstSimulatorTruth(result, truth, {
         tolerance: TARGET_AMOUNT_TOLERANCE,
@@ -143,8 +179,9 @@ async function evalScenario(scenario: string): Promise<SimRow> {
               ].join(', ')})`,
         traced: result.summary.traced,
         seconds: (Date.now() - started) / 1000,
+        unlabelled,
       };
-    });
+    })();
   } finally {
     await anvil.stop();
   }
@@ -204,6 +241,25 @@ async function evalSimulator(): Promise<boolean> {
   );
   console.log(
     `  ${verdict(amountsOk)} every endpoint amount within ${pct(TARGET_AMOUNT_TOLERANCE, 1)} (worst ${pct(Math.max(...rows.map((r) => r.maxRelativeError)), 3)})`,
+  );
+  console.log(
+    "  the same traces with the exchanges' deposit addresses unlabelled (public label sets name hot wallets only): the trace infers deposit addresses from their sweeps (src/trace/infer-deposits.ts)",
+  );
+  printTable(
+    [
+      'scenario',
+      'attributed',
+      'max rel err',
+      `within ${pct(TARGET_AMOUNT_TOLERANCE, 1)}`,
+      'truth deposit addresses found as inferred endpoints',
+    ],
+    rows.map((r) => [
+      r.scenario,
+      pct(r.unlabelled.overall),
+      pct(r.unlabelled.maxRelativeError, 3),
+      `${r.unlabelled.within}/${r.unlabelled.endpoints}`,
+      `${r.unlabelled.depositsInferred}/${r.unlabelled.deposits}`,
+    ]),
   );
   return attributedOk && amountsOk;
 }
