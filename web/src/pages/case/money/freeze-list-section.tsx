@@ -85,6 +85,14 @@ function ExchangeGroup(props: {
             {d.category !== 'deposit_wallet' ? (
               <span className="badge freeze-category">{d.category.replace(/_/g, ' ')}</span>
             ) : null}
+            {d.inferred ? (
+              <span
+                className="badge freeze-category"
+                title={`No list names this address: it sweeps what it receives to ${d.inferred.exchangeAddress} (${d.inferred.sweeps.join(', ')}); confidence ${d.inferred.confidence}/100`}
+              >
+                inferred deposit address
+              </span>
+            ) : null}
           </td>
           <td className="num" data-label="Amount">
             <Amount chain={d.chain} asset={d.asset} raw={d.amount} />

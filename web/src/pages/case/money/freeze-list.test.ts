@@ -69,7 +69,7 @@ describe('freezeListCsv', () => {
       /^exchange,category,chain,deposit_address,asset,symbol,amount,amount_raw/,
     );
     expect(rows[1]).toBe(
-      `Alder Exchange,deposit_wallet,eth,0xa1,native,ETH,30,${eth(30)},30.0000,0xt1;0xt2,1970-01-01T00:16:40Z;1970-01-01T00:33:20Z,trace-1,haircut`,
+      `Alder Exchange,deposit_wallet,eth,0xa1,native,ETH,30,${eth(30)},30.0000,0xt1;0xt2,1970-01-01T00:16:40Z;1970-01-01T00:33:20Z,,,trace-1,haircut`,
     );
     expect(rows[4]!.startsWith('0xx1,exchange,eth,0xx1,')).toBe(true);
   });
@@ -78,6 +78,23 @@ describe('freezeListCsv', () => {
     expect(csvField('Cedar, "Inc"')).toBe('"Cedar, ""Inc"""');
     expect(csvField('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
     expect(csvField('-12.5')).toBe('-12.5');
+  });
+});
+
+describe('an inferred deposit address', () => {
+  it('is listed with the exchange address it sweeps to and the sweeps, in the list, CSV and request', () => {
+    const r = sampleResult();
+    const inferred = { exchangeAddress: '0xhot', sweeps: ['0xs1', '0xs2'], confidence: 40 };
+    const a2 = r.endpoints.find((e) => e.address === '0xa2')!;
+    a2.inferred = inferred;
+    const [alder] = buildFreezeList(r, valuationOf(r));
+    expect(alder!.deposits.find((d) => d.address === '0xa2')!.inferred).toEqual(inferred);
+    expect(alder!.deposits.find((d) => d.address === '0xa1')!.inferred).toBeUndefined();
+    const rows = freezeListCsv([alder!], ctx).trimEnd().split('\r\n');
+    expect(rows.find((row) => row.includes(',0xa2,'))).toContain(',0xhot,0xs1;0xs2,trace-1,');
+    expect(freezeRequestText(alder!, ctx)).toContain(
+      'Deposit address inferred from its sweeps to your address 0xhot: 0xs1, 0xs2',
+    );
   });
 });
 

@@ -28,6 +28,11 @@ export type FreezeDeposit = {
   /** In the valuation's measure (see {@link Valuation}). */
   measure: number;
   arrivals: FreezeArrival[];
+  /**
+   * Set when no list names the deposit address and the trace inferred it from its sweeps to the
+   * exchange's labelled address: that address, the sweep transactions and the confidence (0-100).
+   */
+  inferred?: { exchangeAddress: string; sweeps: string[]; confidence: number } | undefined;
 };
 
 /** An exchange (an entity, or an unlabelled address standing for itself) and what it can freeze. */
@@ -88,6 +93,7 @@ export function buildFreezeList(result: TraceResult, valuation: Valuation): Free
         share: 0,
         measure: 0,
         arrivals: [...byTx.values()].sort((a, b) => a.time - b.time),
+        ...(e.inferred ? { inferred: e.inferred } : {}),
       };
       deposits.set(key, deposit);
       exchange.deposits.push(deposit);
@@ -164,6 +170,8 @@ const CSV_HEADER = [
   'share_of_stolen_percent',
   'arrival_tx_hashes',
   'arrival_times_utc',
+  'inferred_from_sweeps_to',
+  'sweep_tx_hashes',
   'trace_id',
   'policy',
 ];
@@ -191,6 +199,8 @@ export function freezeListCsv(exchanges: readonly FreezeExchange[], ctx: FreezeC
           (d.share * 100).toFixed(4),
           d.arrivals.map((a) => a.txHash).join(';'),
           d.arrivals.map((a) => isoTime(a.time)).join(';'),
+          d.inferred?.exchangeAddress ?? '',
+          d.inferred?.sweeps.join(';') ?? '',
           ctx.traceId,
           ctx.policy,
         ]
@@ -226,6 +236,10 @@ export function freezeRequestText(exchange: FreezeExchange, ctx: FreezeContext):
   exchange.deposits.forEach((d, i) => {
     lines.push('');
     lines.push(`${i + 1}. ${d.address} (${d.chain}, ${d.category.replace(/_/g, ' ')})`);
+    if (d.inferred)
+      lines.push(
+        `   Deposit address inferred from its sweeps to your address ${d.inferred.exchangeAddress}: ${d.inferred.sweeps.join(', ')}`,
+      );
     lines.push(
       `   Amount: ${amountText(ctx, d.chain, d.asset, d.amount)} (${shareText(d.share)} of the stolen value)`,
     );
