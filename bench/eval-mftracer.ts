@@ -3,7 +3,8 @@
 // time), each mixed with generated background, imported and traced through the `chaintrail` CLI as
 // an investigator does: `import transfers --asset USD --decimals 6`, then `trace <the case's source
 // addresses> --direction forward --max-hops 20 --since <just before the first transfer> --json`,
-// and again from the theft transactions. Scored on terminal recall and value-weighted precision.
+// and again from the theft transfers (the victims' outflows in the theft transactions, as
+// `chaintrail address <victim> --transfers` lists them). Scored on terminal recall and precision.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,7 +41,7 @@ const IMPORT_ARGS = [
 ];
 const REFERENCE_DIR = path.join(import.meta.dirname, '../data/reference');
 const POLICIES: TaintPolicy[] = ['haircut', ...TAINT_POLICIES.filter((p) => p !== 'haircut')];
-const SEED_KINDS = ['address', 'tx'] as const;
+const SEED_KINDS = ['address', 'transfer'] as const;
 type SeedKind = (typeof SEED_KINDS)[number];
 
 const pct = (x: number | null, digits = 1) =>
@@ -147,6 +148,36 @@ async function trace(
   return JSON.parse(out) as TraceResult;
 }
 
+/**
+ * The victims' theft transfers as seeds (`<tx hash>:<position>`), the way a user finds them: the
+ * outflows `chaintrail address <victim> --transfers N --direction out` lists, in the reported
+ * theft transactions.
+ */
+async function theftTransfers(
+  db: string,
+  sources: readonly string[],
+  theftTxs: ReadonlySet<string>,
+): Promise<string[]> {
+  const seeds: string[] = [];
+  for (const source of sources) {
+    const out = await cli([
+      'address',
+      source,
+      '--transfers',
+      '100000',
+      '--direction',
+      'out',
+      '--json',
+      '--db',
+      db,
+    ]);
+    const listed = (JSON.parse(out) as { transferList: { seed: string }[] }).transferList;
+    for (const t of listed)
+      if (theftTxs.has(t.seed.slice(0, t.seed.indexOf(':')))) seeds.push(t.seed);
+  }
+  return seeds;
+}
+
 async function evalCase(dir: string, labelled: (address: string) => boolean): Promise<CaseResult> {
   const c = readMfTracerCase(dir);
   const file = path.join(dir, `${c.name}.csv`);
@@ -169,9 +200,9 @@ async function evalCase(dir: string, labelled: (address: string) => boolean): Pr
   const services = new Set(
     [...new Set(c.edges.flatMap((e) => [e.from, e.to]))].filter((a) => labelled(a)),
   );
-  // The victims' outflows in the case's own transactions: the theft transactions a victim reports.
+  // The theft transactions a victim reports: the source addresses' outflows in the case.
   const sources = new Set(c.sources);
-  const theftTxs = [...new Set(c.edges.filter((e) => sources.has(e.from)).map((e) => e.txHash))];
+  const theftTxs = new Set(c.edges.filter((e) => sources.has(e.from)).map((e) => e.txHash));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `chaintrail-eval-mf-${c.name}-`));
   try {
     const aloneDb = await importCase(tmp, 'alone', [header, ...caseLines]);
@@ -194,12 +225,13 @@ async function evalCase(dir: string, labelled: (address: string) => boolean): Pr
         ].join(','),
       );
       const db = await importCase(tmp, kind, [header, ...caseLines, ...lines]);
-      runs[kind] = { address: new Map(), tx: new Map() };
+      runs[kind] = { address: new Map(), transfer: new Map() };
+      const transfers = await theftTransfers(db, c.sources, theftTxs);
       for (const seedKind of SEED_KINDS) {
         // Mixing background: the address seeds, every policy (what a user types first).
-        if (kind === 'mixing' && seedKind === 'tx') continue;
+        if (kind === 'mixing' && seedKind === 'transfer') continue;
         for (const policy of POLICIES) {
-          const seeds = seedKind === 'address' ? c.sources : theftTxs;
+          const seeds = seedKind === 'address' ? c.sources : transfers;
           if (seeds.length === 0) continue;
           runs[kind][seedKind].set(policy, score(await trace(db, seeds, since, policy), c));
         }
@@ -255,7 +287,7 @@ export async function evalMfTracer(groundTruth: string): Promise<boolean | null>
     return null;
   }
   console.log(
-    '  seeds: "address" = the case\'s source addresses (a victim, or the exploiter: everything it passes on in the window); "tx" = the theft transactions (the source addresses\' outflows in the case)',
+    '  seeds: "address" = the case\'s source addresses (a victim, or the exploiter: everything it passes on in the window); "transfer" = the theft transfers, <tx hash>:<position> as `chaintrail address <source> --transfers N --direction out` lists them, in the transactions of the case\'s outflows from its sources',
   );
   console.log(
     `  background "separate" (does not mix with the stolen funds after they arrive): each address's own activity before the stolen value reaches it (victims: before the theft, outside the window), unrelated traffic between generated addresses (one transfer per case edge), and services trading (terminals and labelled services receive clean value at any time; labelled ones also pay out); "mixing": every case address gets ${2} transfers in and ${2} out at random times of the case window, after the stolen value too (seed ${BACKGROUND_SEED})`,
@@ -282,14 +314,14 @@ export async function evalMfTracer(groundTruth: string): Promise<boolean | null>
       'address: reached',
       'recall',
       'precision',
-      'tx: reached',
+      'transfer: reached',
       'recall',
       'precision',
       'untraced',
     ],
     rows.map((r) => {
       const a = cell(r, 'separate', 'address', 'haircut');
-      const t = cell(r, 'separate', 'tx', 'haircut');
+      const t = cell(r, 'separate', 'transfer', 'haircut');
       return [
         r.name,
         String(r.edges),
@@ -313,7 +345,7 @@ export async function evalMfTracer(groundTruth: string): Promise<boolean | null>
   );
   for (const bg of ['separate', 'mixing'] as const)
     for (const seed of SEED_KINDS) {
-      if (bg === 'mixing' && seed === 'tx') continue;
+      if (bg === 'mixing' && seed === 'transfer') continue;
       console.log(
         `  every policy, ${seed} seeds, ${bg} background: terminals reached, precision${bg === 'mixing' ? ', endpoint value at background addresses' : ''}`,
       );

@@ -162,6 +162,47 @@ async function frozenSlotsOf(
   return slots;
 }
 
+/**
+ * Resolves `transfer` seeds (`<tx hash>:<position>`, as `chaintrail address --transfers` lists them)
+ * to edges of the index, which keeps no positions: the stored transfer at that position is matched
+ * with the index edge of its transaction with the same ends, asset and amount (identical transfers
+ * of one transaction in position order). Undefined for a position the store does not have.
+ */
+async function transferEdgesOf(
+  store: Store,
+  index: GraphIndex,
+  seeds: TraceParameters['seeds'],
+): Promise<(chain: string, txHash: string, position: string) => number | undefined> {
+  const found = new Map<string, number>();
+  for (const seed of seeds) {
+    if (seed.kind !== 'transfer') continue;
+    const txId = index.txId(seed.chain, seed.txHash);
+    if (txId === undefined) continue;
+    const transfers = await store.listTransfers({ chain: seed.chain, txHash: seed.txHash });
+    const at = transfers.findIndex((t) => t.position === seed.position);
+    if (at < 0) continue;
+    const t = transfers[at]!;
+    const same = (u: (typeof transfers)[number]) =>
+      u.from === t.from && u.to === t.to && u.asset === t.asset && u.amount === t.amount;
+    const rank = transfers.slice(0, at).filter(same).length;
+    const asset = index.assetId(seed.chain, t.asset);
+    const from = t.from === null ? undefined : index.nodeId(seed.chain, t.from);
+    const to = t.to === null ? undefined : index.nodeId(seed.chain, t.to);
+    let k = 0;
+    for (let e = 0; e < index.edgeCount; e++) {
+      if (index.tx[e] !== txId || index.slotAsset[index.srcSlot[e]!] !== asset) continue;
+      if (from !== undefined && index.slotNode[index.srcSlot[e]!] !== from) continue;
+      if (to !== undefined && index.slotNode[index.dstSlot[e]!] !== to) continue;
+      if (index.amount[e] !== Number(t.amount)) continue;
+      if (k++ === rank) {
+        found.set(`${seed.chain}|${seed.txHash}|${seed.position}`, e);
+        break;
+      }
+    }
+  }
+  return (chain, txHash, position) => found.get(`${chain}|${txHash}|${position}`);
+}
+
 export type TraceStoreReturnType = {
   result: TraceResult;
   /** How the graph index was obtained: read from its file, updated, or built. */
@@ -196,8 +237,10 @@ export async function traceStore(parameters: TraceStoreParameters): Promise<Trac
   const frozenSlots = await frozenSlotsOf(store, index, trace.until);
   signal?.throwIfAborted();
   onPhase?.('trace');
+  const transferEdge = await transferEdgesOf(store, index, trace.seeds);
   const result = traceFunds({
     ...trace,
+    transferEdge,
     index,
     labels,
     bridgeMemos,
@@ -244,7 +287,8 @@ export async function reachStore(parameters: ReachStoreParameters): Promise<Reac
   const { index, action } = await openGraphIndex({ store });
   const labels = await endpointLabels(store);
   const bridgeMemos = await bridgeMemosOf(store, index);
-  const result = traceReach({ ...reach, index, labels, bridgeMemos });
+  const transferEdge = await transferEdgesOf(store, index, reach.seeds);
+  const result = traceReach({ ...reach, transferEdge, index, labels, bridgeMemos });
   const addresses: ReachedAddress[] = [];
   result.nodes.forEach((node, i) => {
     // UTXO transactions and the fee sink are nodes of the index, not addresses.

@@ -70,6 +70,46 @@ describe('chaintrail trace', () => {
     for (const e of truthDeposits) expect(deposits, e.address ?? '').toContain(e.address);
   });
 
+  it("lists an address's transfers with the seed of each, and traces one of them alone", async () => {
+    const truth = simulated.truths[0]!;
+    const collector = truth.attackerAddresses.find((a) => a.role === 'collector')!.address;
+    const listed = await runCli(
+      [
+        'address',
+        collector,
+        '--chain',
+        'anvil',
+        '--transfers',
+        '50',
+        '--direction',
+        'out',
+        '--json',
+        '--db',
+        db,
+      ],
+      env,
+    );
+    expect(listed.code, listed.stderr).toBe(0);
+    const { transferList } = JSON.parse(listed.stdout) as {
+      transferList: { seed: string; from: string; amount: string; kind: string }[];
+    };
+    const first = transferList.find((t) => t.kind !== 'fee')!;
+    expect(first.from).toBe(collector.toLowerCase());
+    const traced = await runCli(
+      ['trace', first.seed, '--chain', 'anvil', '--json', '--db', db],
+      env,
+    );
+    expect(traced.code, traced.stderr).toBe(0);
+    const result = JSON.parse(traced.stdout) as { summary: { seedValue: { amount: string }[] } };
+    // The seed is that one transfer, whatever else its transaction moved.
+    expect(result.summary.seedValue).toEqual([expect.objectContaining({ amount: first.amount })]);
+    const table = await runCli(
+      ['address', collector, '--chain', 'anvil', '--transfers', '3', '--db', db],
+      env,
+    );
+    expect(table.stdout).toContain(`${first.seed}`);
+  });
+
   it('exports GraphML that parses, with every node and edge of the JSON result', async () => {
     const truth = simulated.truths[0]!;
     const collector = truth.attackerAddresses.find((a) => a.role === 'collector')!.address;

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { formatAddress, normalizeAddress } from '../../model/address.ts';
 import { getChain } from '../../model/chains.ts';
 import { formatTimestamp } from '../../model/time.ts';
@@ -20,17 +20,85 @@ export function registerAddressCommand(program: Command, ctx: CliContext): void 
       .description('what an address received and sent, when, and with whom')
       .argument('<address>', 'address in any accepted form (EVM: lowercase or EIP-55)')
       .option('--chain <chain>', 'chain of the address', 'ethereum')
-      .option('--top <n>', 'how many counterparties to list', parseNonNegativeInt, 10),
-  ).action(async (input: string, options: GlobalOptions & { chain: string; top: number }) => {
+      .option('--top <n>', 'how many counterparties to list', parseNonNegativeInt, 10)
+      .option(
+        '--transfers <n>',
+        'also list its first n transfers (in block order), each with the seed that traces it alone (`<tx hash>:<position>`)',
+        parseNonNegativeInt,
+      )
+      .option(
+        '--direction <in|out>',
+        'with --transfers: only what it received (in) or sent (out)',
+        (v: string) => {
+          if (v !== 'in' && v !== 'out') throw new InvalidArgumentError('expected in or out');
+          return v;
+        },
+      ),
+  ).action(async (input: string, options: AddressOptions) => {
     const chain = getChain(options.chain);
     const address = normalizeAddress(chain, input);
-    const summary = await withStore(ctx, options, (store) =>
-      store.getAddressSummary({ chain: chain.key, address, topCounterparties: options.top }),
-    );
-    if (options.json) return printJson({ ...summary, display: formatAddress(chain, address) });
+    const { summary, transfers } = await withStore(ctx, options, async (store) => ({
+      summary: await store.getAddressSummary({
+        chain: chain.key,
+        address,
+        topCounterparties: options.top,
+      }),
+      transfers:
+        options.transfers === undefined
+          ? undefined
+          : await store.listTransfers({
+              chain: chain.key,
+              address,
+              direction: options.direction,
+              limit: options.transfers,
+            }),
+    }));
+    const listed = transfers?.map((t) => ({
+      seed: `${t.txHash}:${t.position}`,
+      time: t.blockTime,
+      blockNumber: String(t.blockNumber),
+      from: t.from,
+      to: t.to,
+      asset: t.asset,
+      amount: String(t.amount),
+      kind: t.kind,
+    }));
+    if (options.json)
+      return printJson({
+        ...summary,
+        display: formatAddress(chain, address),
+        ...(listed ? { transferList: listed } : {}),
+      });
     ctx.stdout.write(renderAddress(summary, (a) => formatAddress(chain, a)));
+    if (!transfers) return;
+    const meta = new Map(summary.assets.map((a) => [a.asset, a]));
+    const unknown = { symbol: null, decimals: null };
+    const amounts = alignAmounts(
+      transfers.map((t) => formatAssetAmount(t.amount, meta.get(t.asset) ?? unknown)),
+    );
+    ctx.stdout.write(
+      `\ntransfers (${transfers.length}${transfers.length === options.transfers ? ', first ones' : ''}; trace one with \`chaintrail trace <seed>\`):\n` +
+        formatTable(
+          ['time', 'direction', 'counterparty', 'amount', 'seed'],
+          transfers.map((t, i) => [
+            t.blockTime === null ? `block ${t.blockNumber}` : formatTimestamp(t.blockTime),
+            t.from === address ? 'out' : 'in',
+            (t.from === address ? t.to : t.from) ?? '(none)',
+            amounts[i]!,
+            `${t.txHash}:${t.position}`,
+          ]),
+        ) +
+        '\n',
+    );
   });
 }
+
+type AddressOptions = GlobalOptions & {
+  chain: string;
+  top: number;
+  transfers?: number;
+  direction?: 'in' | 'out';
+};
 
 /**
  * Human-readable address summary.
