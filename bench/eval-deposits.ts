@@ -5,6 +5,7 @@
 // 2. the MFTracer cases (../shared/data), imported through the CLI with the shipped reference labels:
 //    how many of the addresses the cases label `<Exchange>_Deposit_0x…` are inferred, and how many
 //    inferred addresses are not labelled deposits (skipped visibly when the data is absent).
+import { printTable } from './print-table.ts';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -51,16 +52,6 @@ function chaintrail(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promi
         : reject(new Error(`chaintrail ${args.join(' ')} exited ${code}: ${stderr.trim()}`)),
     );
   });
-}
-
-function printTable(headers: string[], rows: string[][]): void {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    '  ' +
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(line(headers));
-  console.log('  ' + widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const r of rows) console.log(line(r));
 }
 
 type SimRow = {

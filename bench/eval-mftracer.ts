@@ -5,6 +5,7 @@
 // addresses> --direction forward --max-hops 20 --since <just before the first transfer> --json`,
 // and again from the theft transfers (the victims' outflows in the theft transactions, as
 // `chaintrail address <victim> --transfers` lists them). Scored on terminal recall and precision.
+import { printTable } from './print-table.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -62,16 +63,6 @@ type CaseResult = {
   /** [background][seed kind][policy] */
   runs: Record<BackgroundKind, Record<SeedKind, Map<TaintPolicy, Run>>>;
 };
-
-function printTable(headers: string[], rows: string[][]): void {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    '  ' +
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(line(headers));
-  console.log('  ' + widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const r of rows) console.log(line(r));
-}
 
 /**
  * Terminals reached from a source by a time-respecting path over the case's own edges (each edge

@@ -3,6 +3,7 @@
 //    simulator's own truth (needs only anvil, a dependency: always runs);
 // 2. the MFTracer hand-verified ground truth (five Ethereum cases in ../shared/data), through the
 //    CLI (bench/eval-mftracer.ts; skipped visibly when the data is absent).
+import { printTable } from './print-table.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -185,16 +186,6 @@ async function evalScenario(scenario: string): Promise<SimRow> {
   } finally {
     await anvil.stop();
   }
-}
-
-function printTable(headers: string[], rows: string[][]): void {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    '  ' +
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(line(headers));
-  console.log('  ' + widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const r of rows) console.log(line(r));
 }
 
 async function evalSimulator(): Promise<boolean> {

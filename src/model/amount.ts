@@ -38,6 +38,16 @@ export function parseRawAmount(input: string): bigint {
   throw new InvalidAmountError(input, 'expected a non-negative integer in raw units');
 }
 
+/** The digits of a non-negative decimal before and after its point; throws for anything else. */
+function decimalParts(input: string): { whole: string; frac: string } {
+  const text = input.trim();
+  const m = DECIMAL.exec(text);
+  if (!m || text === '' || text === '.') {
+    throw new InvalidAmountError(input, 'expected a non-negative decimal number such as 12.5');
+  }
+  return { whole: m[1] ?? '', frac: m[2] ?? '' };
+}
+
 /**
  * Parses a human decimal ("1234.5") into raw units with `decimals` places, exactly.
  * Digits beyond `decimals` are an error unless they are zeros (no silent rounding).
@@ -46,13 +56,9 @@ export function parseRawAmount(input: string): bigint {
  * parseUnits('1.5', 6); // 1500000n
  */
 export function parseUnits(input: string, decimals: number): bigint {
-  const text = input.trim();
-  const m = DECIMAL.exec(text);
-  if (!m || text === '' || text === '.') {
-    throw new InvalidAmountError(input, 'expected a non-negative decimal number such as 12.5');
-  }
-  const whole = m[1] ?? '';
-  let frac = m[2] ?? '';
+  const parts = decimalParts(input);
+  const whole = parts.whole;
+  let frac = parts.frac;
   if (frac.length > decimals) {
     const extra = frac.slice(decimals);
     if (/[^0]/.test(extra)) {
@@ -74,13 +80,7 @@ export function parseUnits(input: string, decimals: number): bigint {
  * roundUnits('75996.79987999999', 6); // { raw: 75996799880n, rounded: true }
  */
 export function roundUnits(input: string, decimals: number): { raw: bigint; rounded: boolean } {
-  const text = input.trim();
-  const m = DECIMAL.exec(text);
-  if (!m || text === '' || text === '.') {
-    throw new InvalidAmountError(input, 'expected a non-negative decimal number such as 12.5');
-  }
-  const whole = m[1] ?? '';
-  const frac = m[2] ?? '';
+  const { whole, frac } = decimalParts(input);
   const kept = BigInt((whole || '0') + frac.slice(0, decimals).padEnd(decimals, '0'));
   const extra = frac.slice(decimals);
   if (!/[^0]/.test(extra)) return { raw: kept, rounded: false };

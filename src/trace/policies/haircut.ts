@@ -1,11 +1,5 @@
-import {
-  SHARE,
-  SLOT_STRIDE,
-  type SlotState,
-  type Spent,
-  TAINT,
-  type TaintRule,
-} from '../sweep/slot-state.ts';
+import { SHARE, SLOT_STRIDE, type SlotState, type Spent, TAINT } from '../sweep/slot-state.ts';
+import { ConservingRule } from './conserving-rule.ts';
 
 /**
  * Haircut: every payment carries the tainted share of the balance at that moment (Anderson, Möser,
@@ -28,9 +22,7 @@ import {
  * @example
  * state.rule = new HaircutRule(state, isValueAsset);
  */
-export class HaircutRule implements TaintRule {
-  readonly multiplies = false;
-  readonly tracksClean = false;
+export class HaircutRule extends ConservingRule {
   /**
    * Per slot of a value-denominated asset, once it paid more than it held: the tainted fraction of
    * its holding and the share of the seed per unit of taint, kept for later such payments.
@@ -41,15 +33,14 @@ export class HaircutRule implements TaintRule {
    * @param valueSlot - per slot, 1 when its asset is value-denominated (null: none is)
    */
   constructor(
-    private readonly state: SlotState,
+    state: SlotState,
     private readonly valueSlot: Uint8Array | null,
   ) {
+    super(state);
     this.ratio = valueSlot ? new Float64Array(valueSlot.length * 2) : null;
   }
 
-  absorbClean(): void {}
-
-  beforeTaintedArrival(s: number): void {
+  override beforeTaintedArrival(s: number): void {
     // New value: the fraction kept from an earlier overdraft no longer describes the holding.
     if (this.ratio !== null) this.ratio[2 * s] = 0;
   }
@@ -96,18 +87,7 @@ export class HaircutRule implements TaintRule {
     if (fraction <= 0) state.clearIfSpent(s);
   }
 
-  beginGroup(): void {}
-  endGroup(): void {}
-
-  held(s: number): number {
-    return this.state.st[SLOT_STRIDE * s + TAINT]!;
-  }
-
-  heldShare(s: number): number {
-    return this.state.st[SLOT_STRIDE * s + SHARE]!;
-  }
-
-  clear(s: number): void {
+  override clear(s: number): void {
     if (this.ratio !== null) this.ratio[2 * s] = 0;
   }
 }

@@ -1,11 +1,5 @@
-import {
-  SHARE,
-  SLOT_STRIDE,
-  type SlotState,
-  type Spent,
-  TAINT,
-  type TaintRule,
-} from '../sweep/slot-state.ts';
+import type { SlotState, Spent } from '../sweep/slot-state.ts';
+import { ConservingRule } from './conserving-rule.ts';
 
 /** Arrivals at one slot in order, amount and tainted part; `head` is the first unspent lot. */
 type Lots = { amount: number[]; taint: number[]; head: number };
@@ -22,21 +16,18 @@ type Lots = { amount: number[]; taint: number[]; head: number };
  * @example
  * state.rule = new LotsRule(state, 'fifo');
  */
-export class LotsRule implements TaintRule {
-  readonly multiplies = false;
-  readonly tracksClean = true;
+export class LotsRule extends ConservingRule {
+  override readonly tracksClean = true;
   private readonly lotsOf: (Lots | undefined)[];
   private readonly fifo: boolean;
 
-  constructor(
-    private readonly state: SlotState,
-    order: 'fifo' | 'lifo',
-  ) {
+  constructor(state: SlotState, order: 'fifo' | 'lifo') {
+    super(state);
     this.fifo = order === 'fifo';
     this.lotsOf = new Array<Lots | undefined>(state.bal.length);
   }
 
-  absorbClean(s: number, a: number): void {
+  override absorbClean(s: number, a: number): void {
     this.state.bal[s]! += a;
     const lots = this.lotsOf[s];
     if (!lots) return;
@@ -48,7 +39,7 @@ export class LotsRule implements TaintRule {
     }
   }
 
-  beforeTaintedArrival(s: number, a: number, t: number): void {
+  override beforeTaintedArrival(s: number, a: number, t: number): void {
     const bal = this.state.bal;
     let lots = this.lotsOf[s];
     if (!lots) {
@@ -94,18 +85,7 @@ export class LotsRule implements TaintRule {
     this.state.take(s, a, t, out);
   }
 
-  beginGroup(): void {}
-  endGroup(): void {}
-
-  held(s: number): number {
-    return this.state.st[SLOT_STRIDE * s + TAINT]!;
-  }
-
-  heldShare(s: number): number {
-    return this.state.st[SLOT_STRIDE * s + SHARE]!;
-  }
-
-  clear(s: number): void {
+  override clear(s: number): void {
     this.lotsOf[s] = undefined;
   }
 }

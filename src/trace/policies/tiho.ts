@@ -1,11 +1,5 @@
-import {
-  SHARE,
-  SLOT_STRIDE,
-  type SlotState,
-  type Spent,
-  TAINT,
-  type TaintRule,
-} from '../sweep/slot-state.ts';
+import { SLOT_STRIDE, type SlotState, type Spent, TAINT } from '../sweep/slot-state.ts';
+import { ConservingRule } from './conserving-rule.ts';
 
 /**
  * TIHO, "taint in, highest out" (Tironsakkul, Maarek, Eross & Just, "Probing the Mystery of
@@ -18,21 +12,18 @@ import {
  * @example
  * state.rule = new TihoRule(state, { amount, tx, near });
  */
-export class TihoRule implements TaintRule {
-  readonly multiplies = false;
-  readonly tracksClean = false;
+export class TihoRule extends ConservingRule {
   /** This group's allotment: edge -> taint, for tainted senders' outputs. */
   private edges = new Uint32Array(0);
   private alloc = new Float64Array(0);
   private count = 0;
 
   constructor(
-    private readonly state: SlotState,
+    state: SlotState,
     private readonly graph: { amount: Float64Array; tx: Uint32Array; near: Uint32Array },
-  ) {}
-
-  absorbClean(): void {}
-  beforeTaintedArrival(): void {}
+  ) {
+    super(state);
+  }
 
   spend(s: number, a: number, e: number, out: Spent): void {
     const allotted = this.count > 0 ? this.allotted(e) : -1;
@@ -46,7 +37,7 @@ export class TihoRule implements TaintRule {
   }
 
   /** Each tainted sender's outputs of one transaction in this group, largest first, take its taint. */
-  beginGroup(g0: number, g1: number): void {
+  override beginGroup(g0: number, g1: number): void {
     const { amount, tx, near } = this.graph;
     const bySender = new Map<string, number[]>();
     for (let e = g0; e < g1; e++) {
@@ -74,17 +65,7 @@ export class TihoRule implements TaintRule {
     }
   }
 
-  endGroup(): void {
+  override endGroup(): void {
     this.count = 0;
   }
-
-  held(s: number): number {
-    return this.state.st[SLOT_STRIDE * s + TAINT]!;
-  }
-
-  heldShare(s: number): number {
-    return this.state.st[SLOT_STRIDE * s + SHARE]!;
-  }
-
-  clear(): void {}
 }
