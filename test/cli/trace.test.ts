@@ -2,18 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SaxesParser } from 'saxes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Anvil, startAnvil } from '../../src/chains/evm/anvil.ts';
-import { simulatorPaths } from '../../src/cli/commands/simulate.ts';
-import { syncEvm } from '../../src/ingest/sync/sync-evm.ts';
-import { labelSimulatedServices } from '../../src/simulate/simulator-labels.ts';
-import {
-  SIMULATOR_ANVIL_ARGS,
-  simulate,
-  type SimulateReturnType,
-} from '../../src/simulate/simulate.ts';
-import { createDuckDbStore } from '../../src/store/duckdb/duckdb-store.ts';
+import type { Anvil } from '../../src/chains/evm/anvil.ts';
+import type { SimulateReturnType } from '../../src/simulate/simulate.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
+import { simulatedDb } from '../helpers/simulated-db.ts';
 
 // A simulated peel chain, synced and labelled as the demo does, traced through the real binary.
 const dir = makeTempDir();
@@ -23,20 +16,7 @@ let anvil: Anvil;
 let simulated: SimulateReturnType;
 
 beforeAll(async () => {
-  anvil = await startAnvil({ args: SIMULATOR_ANVIL_ARGS });
-  simulated = await simulate({
-    rpcUrl: anvil.url,
-    scenarios: ['peel-chain'],
-    scale: 0.3,
-    ...simulatorPaths(),
-  });
-  const store = await createDuckDbStore({ path: db });
-  try {
-    await syncEvm({ store, rpcUrl: anvil.url });
-    await labelSimulatedServices(store, simulated);
-  } finally {
-    await store.close();
-  }
+  ({ anvil, simulated } = await simulatedDb(db, { scenario: 'peel-chain', scale: 0.3 }));
 });
 afterAll(async () => {
   await anvil?.stop();
