@@ -98,7 +98,9 @@ describe('traceToCsv / traceEndpointsToCsv', () => {
       'tainted',
       'hop',
       'time',
+      'kind',
     ]);
+    expect(new Set(rows.map((r) => r.kind))).toEqual(new Set(['traced']));
     const bridge = rows.find((r) => r.to === FIXTURE.thorRouter)!;
     expect(bridge).toMatchObject({
       from: FIXTURE.split2,
@@ -129,6 +131,30 @@ describe('traceToCsv / traceEndpointsToCsv', () => {
     });
   });
 
+  it('carries an inferred deposit address, a bridge hand-off and a sweep as columns', () => {
+    const result = handBuiltTrace();
+    const deposit = result.endpoints.find((e) => e.address === FIXTURE.deposit)!;
+    deposit.inferred = {
+      exchangeAddress: FIXTURE.split2,
+      sweeps: ['0xs1', '0xs2'],
+      confidence: 40,
+    };
+    deposit.via = [FIXTURE.split1];
+    result.endpoints[0]!.bridgedFrom = { txHash: 'ab12', chain: null };
+    result.edges[0]!.sweep = true;
+    const rows = parse(traceEndpointsToCsv(result), { columns: true }) as Record<string, string>[];
+    expect(rows.find((r) => r.address === FIXTURE.deposit)).toMatchObject({
+      via: FIXTURE.split1,
+      inferred_from_sweeps_to: FIXTURE.split2,
+      sweep_tx_hashes: '0xs1;0xs2',
+      confidence: '40',
+    });
+    expect(rows[0]).toMatchObject({ bridged_from_chain: 'unknown', bridged_from_tx: 'ab12' });
+    const edges = parse(traceToCsv(result), { columns: true }) as Record<string, string>[];
+    expect(edges.filter((r) => r.kind === 'sweep')).toHaveLength(1);
+    expect(traceToGraphml(result)).toContain('<data key="sweep">true</data>');
+  });
+
   it('defuses a spreadsheet formula in a label', () => {
     const result = handBuiltTrace();
     result.endpoints[0]!.entity = '=HYPERLINK("http://x")';
@@ -155,6 +181,7 @@ describe('traceToGraphml', () => {
       'edge:hop',
       'edge:time',
       'edge:tx',
+      'edge:sweep',
     ]);
     expect(g.nodes).toHaveLength(6);
     expect(g.edges).toHaveLength(5);

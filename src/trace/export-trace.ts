@@ -84,8 +84,9 @@ function isoTime(seconds: number): string {
 
 /**
  * The trace's edges as CSV, one row per edge in the JSON export's order:
- * `from,to,tx_hash,asset,amount,tainted,hop,time`. `from` and `to` are the nodes' addresses (a UTXO
- * transaction node's is its hash); amounts are raw units; `time` is ISO 8601 UTC. CRLF line ends.
+ * `from,to,tx_hash,asset,amount,tainted,hop,time,kind`. `from` and `to` are the nodes' addresses (a
+ * UTXO transaction node's is its hash); amounts are raw units; `time` is ISO 8601 UTC; `kind` is
+ * `traced`, or `sweep` for an exchange sweeping an inferred deposit address (evidence). CRLF line ends.
  *
  * @example
  * fs.writeFileSync('trace-edges.csv', traceToCsv(result));
@@ -93,7 +94,7 @@ function isoTime(seconds: number): string {
 export function traceToCsv(result: TraceResult): string {
   const address = new Map(result.nodes.map((n) => [n.id, n.address]));
   return csv(
-    ['from', 'to', 'tx_hash', 'asset', 'amount', 'tainted', 'hop', 'time'],
+    ['from', 'to', 'tx_hash', 'asset', 'amount', 'tainted', 'hop', 'time', 'kind'],
     sortedEdges(result.edges).map((e) => [
       address.get(e.from) ?? e.from,
       address.get(e.to) ?? e.to,
@@ -103,14 +104,17 @@ export function traceToCsv(result: TraceResult): string {
       e.tainted,
       e.hop,
       isoTime(e.time),
+      e.sweep ? 'sweep' : 'traced',
     ]),
   );
 }
 
 /**
  * The trace's endpoints as CSV, in the engine's order (strongest first):
- * `chain,address,category,entity,asset,amount,share,finding,destination_chain,destination_address,path`,
- * where `path` is the strongest evidence path as addresses joined by ` > `.
+ * `chain,address,category,entity,asset,amount,share,finding,destination_chain,destination_address,path,`
+ * `via,bridged_from_chain,bridged_from_tx,inferred_from_sweeps_to,sweep_tx_hashes,confidence`, where
+ * `path` is the strongest evidence path as addresses joined by ` > `, `via` the addresses of the same
+ * service the value passed, and the last three the evidence of an inferred deposit address.
  *
  * @example
  * fs.writeFileSync('trace-endpoints.csv', traceEndpointsToCsv(result));
@@ -129,6 +133,12 @@ export function traceEndpointsToCsv(result: TraceResult): string {
       'destination_chain',
       'destination_address',
       'path',
+      'via',
+      'bridged_from_chain',
+      'bridged_from_tx',
+      'inferred_from_sweeps_to',
+      'sweep_tx_hashes',
+      'confidence',
     ],
     result.endpoints.map((e) => [
       e.chain,
@@ -142,6 +152,12 @@ export function traceEndpointsToCsv(result: TraceResult): string {
       e.destination?.chain ?? null,
       e.destination?.address ?? null,
       (e.paths[0] ?? []).join(' > '),
+      (e.via ?? []).join(' > ') || null,
+      e.bridgedFrom ? (e.bridgedFrom.chain ?? 'unknown') : null,
+      e.bridgedFrom?.txHash ?? null,
+      e.inferred?.exchangeAddress ?? null,
+      e.inferred?.sweeps.join(';') ?? null,
+      e.inferred?.confidence ?? null,
     ]),
   );
 }
@@ -179,13 +195,15 @@ const GRAPHML_KEYS = [
   ['hop', 'edge', 'hop', 'int'],
   ['time', 'edge', 'time', 'long'],
   ['tx', 'edge', 'tx', 'string'],
+  ['sweep', 'edge', 'sweep', 'boolean'],
 ] as const;
 
 /**
  * The trace graph as GraphML 1.0 (opens in Gephi, Maltego, yEd, networkx): a directed graph whose
  * nodes carry `label`, `chain`, `address`, `category`, `entity` and whose edges carry `asset`,
  * `amount` and `tainted` (raw units as text, since they exceed a double's exact range), `weight`
- * (tainted as a double, what Gephi sizes edges by), `hop`, `time` (Unix seconds) and `tx`. An edge
+ * (tainted as a double, what Gephi sizes edges by), `hop`, `time` (Unix seconds), `tx` and `sweep`
+ * (true for an exchange sweeping an inferred deposit address: evidence, not a hop). An edge
  * end that is not among the result's nodes is added as a bare node so the file stays valid.
  *
  * @example
@@ -230,6 +248,7 @@ export function traceToGraphml(result: TraceResult): string {
         data('hop', e.hop) +
         data('time', e.time) +
         data('tx', e.txHash) +
+        data('sweep', e.sweep ? 'true' : null) +
         '</edge>',
     ),
     '  </graph>',

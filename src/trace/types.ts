@@ -75,7 +75,10 @@ export type Conversion = {
 /** How taint is assigned when tainted and clean value mix at an address. */
 export type TaintPolicy = 'poison' | 'haircut' | 'fifo' | 'lifo' | 'tiho';
 
-/** Where a trace starts: an address (all it received, or sent, in the window), a transaction, or one transfer. */
+/**
+ * Where a trace starts: an address (forward: everything it passes on in the window, whatever it held
+ * or received; backward: everything it received), a transaction, or one transfer.
+ */
 export type TraceSeed =
   | { kind: 'address'; chain: string; address: string }
   | { kind: 'tx'; chain: string; txHash: string }
