@@ -10,14 +10,27 @@ const FREEZABLE = new Set(['exchange', 'hot_wallet', 'deposit_wallet']);
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Raw units as an integer decimal string (fractions of a raw unit are float residue). */
-function toDecimal(value: number): string {
+/**
+ * Raw units as an integer decimal string (fractions of a raw unit are float residue). A double's
+ * shortest round-trip digits, then zeros: a double that stands for 1234567890123456789 prints
+ * 1234567890123456800, claiming no false digits. Below 1e21 `String` gives exactly that; above, it
+ * gives an exponent, which is spelled out here (BigInt would print the double's binary expansion,
+ * false digits included, and costs 4x more).
+ */
+export function toDecimal(value: number): string {
   const rounded = Math.round(value);
-  // Below 1e21 a number prints as plain digits: its shortest round-trip form, so a double that
-  // stands for 1234567890123456789 prints 1234567890123456800, claiming no false digits (and 4x
-  // faster than BigInt, which above 1e21 is needed to avoid an exponent).
   if (Math.abs(rounded) < 1e21) return String(rounded === 0 ? 0 : rounded);
-  return BigInt(rounded).toString();
+  const text = String(rounded);
+  const e = text.indexOf('e+');
+  if (e < 0) return text;
+  const mantissa = text.slice(0, e);
+  const exponent = Number(text.slice(e + 2));
+  const sign = mantissa.startsWith('-') ? '-' : '';
+  const digits = mantissa.replace('-', '');
+  const point = digits.indexOf('.');
+  const whole = point < 0 ? digits : digits.slice(0, point);
+  const fraction = point < 0 ? '' : digits.slice(point + 1);
+  return sign + whole + fraction + '0'.repeat(exponent - fraction.length);
 }
 
 /** A finished sweep's parts that its result needs, and what the trace was asked. */
