@@ -30,7 +30,8 @@ const MAX_HOPS = 20;
 const TARGET_RECALL = 0.95;
 const TARGET_PRECISION = 0.9;
 const MFTRACER_PAPER_COVERAGE = 0.9409;
-const BACKGROUND_SEED = 5;
+/** The background's generator seed; `EVAL_BACKGROUND_SEED` draws another background to check stability. */
+const BACKGROUND_SEED = Number(process.env.EVAL_BACKGROUND_SEED ?? 5);
 /** As the issue's user imports the cases: USD at transfer time, to the micro-dollar. */
 const IMPORT_ARGS = [
   '--asset',
@@ -281,7 +282,7 @@ export async function evalMfTracer(groundTruth: string): Promise<boolean | null>
     '  seeds: "address" = the case\'s source addresses (a victim, or the exploiter: everything it passes on in the window); "transfer" = the theft transfers, <tx hash>:<position> as `chaintrail address <source> --transfers N --direction out` lists them, in the transactions of the case\'s outflows from its sources',
   );
   console.log(
-    `  background "separate" (does not mix with the stolen funds after they arrive): each address's own activity before the stolen value reaches it (victims: before the theft, outside the window), unrelated traffic between generated addresses (one transfer per case edge), and services trading (terminals and labelled services receive clean value at any time; labelled ones also pay out); "mixing": every case address gets ${2} transfers in and ${2} out at random times of the case window, after the stolen value too (seed ${BACKGROUND_SEED})`,
+    `  background "separate" (does not mix with the stolen funds after they arrive): each address's own activity before the stolen value reaches it (victims: before the theft, outside the window), unrelated traffic between generated addresses (one transfer per case edge), and services trading (terminals and labelled services receive clean value at any time; labelled ones also pay out); "mixing": every case address gets ${process.env.EVAL_BACKGROUND_PER_ADDRESS ?? 2} transfers in and as many out at random times of the case window, after the stolen value too (seed ${BACKGROUND_SEED})`,
   );
   const labelled = await referenceServices();
   const rows: CaseResult[] = [];

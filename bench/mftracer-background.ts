@@ -18,8 +18,11 @@ import type { MfTracerCase } from '../src/trace/read-mftracer-case.ts';
  */
 export type BackgroundKind = 'separate' | 'mixing';
 
-/** Per case address (mixing) or per side (separate): transfers in and out. */
-const PER_ADDRESS = 2;
+/**
+ * Per case address (mixing) or per side (separate): transfers in and out (`EVAL_BACKGROUND_PER_ADDRESS`
+ * for a denser background).
+ */
+const PER_ADDRESS = Number(process.env.EVAL_BACKGROUND_PER_ADDRESS ?? 2);
 /** Unrelated traffic: this many transfers among generated addresses per case edge. */
 const UNRELATED_PER_EDGE = 1;
 /** Generated addresses for unrelated traffic. */
