@@ -397,7 +397,7 @@ export class TaintSweep {
         else this.sweepCleanGroup();
       } else if (
         (flags[near[k]!]! & (TAINTED | SOURCE | SWEEP_WATCH)) !== 0 ||
-        seedOrder[this.nextSeed] === k ||
+        (this.nextSeed < seedOrder.length && seedOrder[this.nextSeed] === k) ||
         (this.bridges.pending > 0 && (flags[far[k]!]! & BRIDGE_IN) !== 0) ||
         (this.returns.pending > 0 && this.returns.has(k))
       )
