@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { smallGraphIndex, type SmallEdge } from '../../../test/helpers/small-graph-index.ts';
 import { type LabelMap, traceSmall, where } from '../../../test/helpers/small-trace.ts';
-import { serviceOf } from './taint-sweep.ts';
+import { serviceOf } from './same-service.ts';
 
 // The thief T pays 50 into a bridge's inbox, which pays its bridge contract in the same transaction
 // (54m: "Arbitrum: Delayed Inbox" then "Arbitrum: Bridge").

@@ -6,6 +6,9 @@ import { weighSeedAssets } from '../seed-value.ts';
 import { resolveSeeds, windowEdges } from '../seeds.ts';
 import { type GraphIndex, NODE_UTXO_TX } from '../types.ts';
 import { BridgeRelay, BridgeReturn } from './bridges.ts';
+import { DepositSweeps } from './deposit-sweeps.ts';
+import { sameService } from './same-service.ts';
+import { SeedSources } from './seed-sources.ts';
 import { EndpointSet } from './endpoints.ts';
 import { LABEL_FEE, LABEL_STOP, type NodeLabel, NodeLabels } from './node-labels.ts';
 import {
@@ -23,8 +26,7 @@ import {
   TAINTED,
   type TaintRule,
 } from './slot-state.ts';
-import { EDGE_SWEEP, TracedEdges } from './traced-edges.ts';
-import { DEFAULT_MAX_SWEEP_DELAY_SECONDS } from '../infer-deposits.ts';
+import { TracedEdges } from './traced-edges.ts';
 
 const DEFAULT_MAX_HOPS = 10;
 const MAX_U32 = 0xffffffff;
@@ -36,20 +38,6 @@ const COVER_TOLERANCE = 1e-9;
 const MAX_CONVERSION_DEPTH = 8;
 /** Hand-offs between addresses of one service inside one transaction, followed at most. */
 const MAX_HANDOFF_DEPTH = 8;
-
-/**
- * The service an entity name belongs to: "Arbitrum: Delayed Inbox" and "Arbitrum: Bridge" are both
- * Arbitrum, "Binance 14" is Binance (label sets name a service's addresses "<service>: <role>" or
- * "<service> <n>"). Null for no entity.
- */
-export function serviceOf(entity: string | null): string | null {
-  if (entity === null) return null;
-  const name = (entity.split(':')[0] ?? '')
-    .trim()
-    .replace(/\s+\d+$/, '')
-    .toLowerCase();
-  return name === '' ? null : name;
-}
 
 /** Per slot, 1 when its asset is value-denominated (`unit:USD`); null when no asset of the index is. */
 function valueSlots(index: GraphIndex): Uint8Array | null {
@@ -142,16 +130,8 @@ export class TaintSweep {
   readonly unspent: Held[] = [];
   edgesVisited = 0;
   private readonly spent: Spent = { t: 0, sh: 0 };
-  /**
-   * Inferred deposit addresses value stopped at, by slot: the tainted value and share still to be
-   * matched with the exchange's sweeps of the address, the hop, the exchange's node, and until when
-   * a sweep is looked for (Unix seconds). The latest such time over all, for the sweep's end.
-   */
-  private readonly watches = new Map<
-    number,
-    { taint: number; share: number; hop: number; exchange: number; until: number }
-  >();
-  private watchUntil = -1;
+  /** The exchanges' sweeps of inferred deposit addresses value stopped at, shown as evidence. */
+  readonly depositSweeps: DepositSweeps;
   /** Taint moved along a service's hand-off edge so far (edge id -> taint): its room is its amount. */
   private readonly handedOn = new Map<number, number>();
 
@@ -166,21 +146,8 @@ export class TaintSweep {
   readonly seedAssets: number[];
   readonly valuedIn: number | null;
   private readonly seedShare = new Map<number, number>();
-  /**
-   * Address seeds: the slots (an asset at a seed address) that pay in the window. Each stands for
-   * everything it passes on in the window, whether it held it at the window's start or received it
-   * (or, with value-denominated amounts, it rose in value): every payment of a source is the seed's
-   * value, in full. What it still holds at the end is not passed on, so not part of the seed.
-   */
-  readonly sources: number[];
-  /** Per source slot, in `sources` order: value paid out to others in the window. */
-  readonly sourcePaid: Float64Array;
-  /** Share of the seed per raw unit a source pays, by asset id. */
-  private readonly sourceShare = new Map<number, number>();
-  /** The last edge a source pays by (in sweep order; -1: none): the sweep goes on to it. */
-  private lastSourceEdge = -1;
-  /** The first edge a source pays by (in sweep order; -1: none): taint can move from there on. */
-  private firstSourceEdge = -1;
+  /** Address seeds: their slots that pay in the window, each standing for all it passes on. */
+  readonly sources: SeedSources;
   /** Seeds in sweep order; `nextSeed` is the first not yet swept. */
   private readonly seedOrder: number[];
   private nextSeed = 0;
@@ -245,6 +212,7 @@ export class TaintSweep {
     this.labels = new NodeLabels(index, parameters.labels, parameters.stopCategories);
     this.endpoints = new EndpointSet(parameters.bridgeMemos);
     this.bridges = new BridgeRelay(index, this.flags, parameters.bridgeMemos, this.far);
+    this.depositSweeps = new DepositSweeps(index, this.flags, this.near, this.far, this.traced);
     this.returns = new BridgeReturn(
       index,
       parameters.bridgeOutMemos,
@@ -266,9 +234,21 @@ export class TaintSweep {
     this.seedNodes = resolved.nodes;
     this.seedNode = new Uint8Array(index.nodeCount);
     for (const node of this.seedNodes) this.seedNode[node] = 1;
-    this.sources = resolved.sources;
-    this.sourcePaid = new Float64Array(this.sources.length);
-    if (this.sources.length > 0) this.measureSources();
+    this.sources = new SeedSources(
+      {
+        index,
+        fwd: this.fwd,
+        near: this.near,
+        far: this.far,
+        flags: this.flags,
+        seedNode: this.seedNode,
+        isFee: (r) => this.labels.state(this.slotNode[r]!) === LABEL_FEE,
+        lo,
+        hi,
+      },
+      resolved.sources,
+    );
+    for (const [a, paid] of this.sources.paidByAsset()) this.seedValue.set(a, paid);
     // A seed transfer into an address seed that passes it on (the theft transaction, with the thief's
     // address as a seed too) is inside the seed: its value is counted once, in what the address pays.
     const inside = (e: number) => (this.flags[this.far[e]!]! & SOURCE) !== 0;
@@ -290,68 +270,8 @@ export class TaintSweep {
         inside(e) ? 0 : (this.amount[e]! / this.seedValue.get(a)!) * weights.parts.get(a)!,
       );
     }
-    for (const s of this.sources) {
-      const a = this.slotAsset[s]!;
-      const value = this.seedValue.get(a) ?? 0;
-      this.sourceShare.set(a, value > 0 ? weights.parts.get(a)! / value : 0);
-    }
+    this.sources.setShares(this.seedValue, weights.parts);
     this.seedOrder = this.fwd ? this.seedEdges : [...this.seedEdges].reverse();
-  }
-
-  /**
-   * The value of each address seed's slots: what it pays others in the window (gas and payments to
-   * another seed address are not the seed's value). Adds them to the seed value per asset, and finds
-   * the last payment of a source.
-   */
-  private measureSources(): void {
-    const { near, far, amount, flags, fwd, lo, hi, sources } = this;
-    const position = new Map<number, number>();
-    sources.forEach((s, i) => {
-      flags[s]! |= SOURCE;
-      position.set(s, i);
-    });
-    const isFee = (r: number) => this.labels.state(this.slotNode[r]!) === LABEL_FEE;
-    for (let i = fwd ? lo : hi - 1; fwd ? i < hi : i >= lo; fwd ? i++ : i--) {
-      const s = near[i]!;
-      const r = far[i]!;
-      if ((flags[s]! & SOURCE) === 0) continue;
-      if (this.firstSourceEdge < 0) this.firstSourceEdge = i;
-      if (this.withinSeed(i) || isFee(r)) continue;
-      this.sourcePaid[position.get(s)!]! += amount[i]!;
-      this.lastSourceEdge = i;
-    }
-    sources.forEach((s, i) => {
-      const a = this.slotAsset[s]!;
-      if (this.sourcePaid[i]! > 0)
-        this.seedValue.set(a, (this.seedValue.get(a) ?? 0) + this.sourcePaid[i]!);
-    });
-  }
-
-  /**
-   * Whether a payment of a source stays with the seed: to another seed address, or into a swap or
-   * wrap whose converted value comes back to a seed address (the same value, in another asset,
-   * which its payments from that asset's slot carry on).
-   */
-  private withinSeed(e: number): boolean {
-    if ((this.flags[this.far[e]!]! & SOURCE) !== 0) return true;
-    if (!this.hasConversions) return false;
-    const list = this.index.conversions.get(this.tx[e]!);
-    if (!list) return false;
-    const a = this.slotAsset[this.far[e]!]!;
-    for (const c of list)
-      if (
-        (this.fwd ? c.assetIn : c.assetOut) === a &&
-        this.seedNode[this.fwd ? c.recipient : c.account]
-      )
-        return true;
-    return false;
-  }
-
-  /** Whether the sweep has passed the last payment of an address seed. */
-  private pastSources(k: number): boolean {
-    return (
-      this.lastSourceEdge < 0 || (this.fwd ? k > this.lastSourceEdge : k < this.lastSourceEdge)
-    );
   }
 
   /** Runs the sweep to its end, then collects what is still held. */
@@ -360,8 +280,8 @@ export class TaintSweep {
     // Policies that weigh taint against balances start at the window's start (the balances must be
     // known); TIHO only needs them from the first seed on.
     let k: number;
-    if (seedOrder.length === 0 && this.lastSourceEdge < 0) k = fwd ? hi : lo - 1;
-    else if (this.parameters.policy === 'tiho' && this.lastSourceEdge < 0) k = seedOrder[0]!;
+    if (seedOrder.length === 0 && this.sources.lastEdge < 0) k = fwd ? hi : lo - 1;
+    else if (this.parameters.policy === 'tiho' && this.sources.lastEdge < 0) k = seedOrder[0]!;
     else k = fwd ? lo : hi - 1;
     // Start at the edge of the first group: its start (forward) or its end (backward).
     if (fwd) while (k > lo && time[k - 1] === time[k]) k--;
@@ -381,8 +301,8 @@ export class TaintSweep {
         this.bridges.pending === 0 &&
         this.returns.pending === 0 &&
         this.nextSeed === seedOrder.length &&
-        this.pastSources(k) &&
-        (this.watches.size === 0 || time[k]! > this.watchUntil)
+        this.sources.passed(k) &&
+        (!this.depositSweeps.watching || time[k]! > this.depositSweeps.until)
       )
         break;
       // The group: the transfers of k's second, g0..g1-1.
@@ -414,7 +334,7 @@ export class TaintSweep {
   /** The first edge, in sweep order, a seed moves value by (-1: none). */
   private firstLiveEdge(): number {
     const seed = this.seedOrder.length > 0 ? this.seedOrder[0]! : -1;
-    const source = this.firstSourceEdge;
+    const source = this.sources.firstEdge;
     if (seed < 0) return source;
     if (source < 0) return seed;
     return this.fwd ? Math.min(seed, source) : Math.max(seed, source);
@@ -529,7 +449,15 @@ export class TaintSweep {
       for (let o = this.g0; o < this.g1 && t > TAINT_EPSILON; o++) {
         if (o === e || tx[o] !== tx[e] || near[o] !== far[e]) continue;
         const y = slotNode[far[o]!]!;
-        const yLabel = this.sameService(x, label, y, tx[e]!);
+        const yLabel =
+          y === x
+            ? undefined
+            : sameService(
+                { labels: this.labels, index: this.index, vaults: this.parameters.bridgeVaults },
+                label,
+                y,
+                tx[e]!,
+              );
         if (yLabel === undefined) continue;
         const carried = this.handedOn.get(o) ?? 0;
         const move = Math.min(t, amount[o]! - carried);
@@ -547,73 +475,8 @@ export class TaintSweep {
     if (!moved || t > TAINT_EPSILON) {
       this.addEndpoint(x, e, t, sh, label, via);
       if (this.fwd && label.inferred)
-        this.watchSweeps(e, t, sh, hop, label.inferred.exchangeAddress);
+        this.depositSweeps.watch(e, t, sh, hop, label.inferred.exchangeAddress);
     }
-  }
-
-  /**
-   * Value `t` stopped at an inferred deposit address by edge `e`: the exchange's next sweeps of the
-   * address (within the inference's delay) are recorded as evidence edges, up to `t` in all, so the
-   * result shows where the coins went as well as the freezable deposit address.
-   */
-  private watchSweeps(
-    e: number,
-    t: number,
-    sh: number,
-    hop: number,
-    exchangeAddress: string,
-  ): void {
-    const r = this.far[e]!;
-    const exchange = this.index.nodeId(this.index.node(this.slotNode[r]!).chain, exchangeAddress);
-    if (exchange === undefined) return;
-    const until = this.time[e]! + DEFAULT_MAX_SWEEP_DELAY_SECONDS;
-    const w = this.watches.get(r);
-    if (w) {
-      w.taint += t;
-      w.share += sh;
-      w.until = Math.max(w.until, until);
-    } else this.watches.set(r, { taint: t, share: sh, hop, exchange, until });
-    this.flags[r]! |= SWEEP_WATCH;
-    if (until > this.watchUntil) this.watchUntil = until;
-  }
-
-  /** A payment of a watched deposit address: a sweep to its exchange is recorded as evidence. */
-  private noteSweep(e: number): void {
-    const s = this.near[e]!;
-    const w = this.watches.get(s)!;
-    if (this.time[e]! <= w.until && this.slotNode[this.far[e]!] === w.exchange) {
-      const move = Math.min(w.taint, this.amount[e]!);
-      const moveShare = w.taint > 0 ? (w.share * move) / w.taint : 0;
-      this.traced.add(e, move, moveShare, w.hop + 1, EDGE_SWEEP);
-      w.taint -= move;
-      w.share -= moveShare;
-    }
-    if (this.time[e]! > w.until || w.taint <= TAINT_EPSILON) {
-      this.watches.delete(s);
-      this.flags[s]! &= ~SWEEP_WATCH;
-    }
-  }
-
-  /**
-   * Whether node `y` is an address of the same service as stop node `x` (labelled `label`) in
-   * transaction `txId`: labelled as a service of the same name (its label is returned), or the vault
-   * a bridge deposit of the transaction names (null: it keeps `x`'s label). Undefined: it is not.
-   */
-  private sameService(
-    x: number,
-    label: NodeLabel,
-    y: number,
-    txId: number,
-  ): NodeLabel | null | undefined {
-    if (y === x) return undefined;
-    if (this.labels.state(y) === LABEL_STOP) {
-      const service = serviceOf(label.entity);
-      const yLabel = this.labels.get(y)!;
-      return service !== null && serviceOf(yLabel.entity) === service ? yLabel : undefined;
-    }
-    if (label.category !== 'bridge') return undefined;
-    const vaults = this.parameters.bridgeVaults?.get(txId);
-    return vaults?.includes(this.index.node(y).address) ? null : undefined;
   }
 
   private ensureScratch(size: number): void {
@@ -783,7 +646,7 @@ export class TaintSweep {
   private sweep(e: number): void {
     const { near, far, amount, st } = this;
     const s = near[e]!;
-    if ((this.flags[s]! & SWEEP_WATCH) !== 0) this.noteSweep(e);
+    if ((this.flags[s]! & SWEEP_WATCH) !== 0) this.depositSweeps.note(e);
     if ((this.flags[s]! & SOURCE) !== 0) {
       this.sweepSource(e);
       return;
@@ -882,8 +745,8 @@ export class TaintSweep {
       this.absorbClean(r, a);
       return;
     }
-    const internal = this.withinSeed(e);
-    const sh = internal ? 0 : a * this.sourceShare.get(this.slotAsset[s]!)!;
+    const internal = this.sources.withinSeed(e);
+    const sh = internal ? 0 : this.sources.shareOf(s, a);
     const hop = internal ? 0 : 1;
     if (hop > this.maxHops) {
       this.lost.limit += sh;
