@@ -150,7 +150,20 @@ export function buildTraceResult(parameters: BuildTraceResultParameters): TraceR
       paths: arrivals.slice(0, PATHS_PER_ENDPOINT).map((a) => pathTo(a.edge)),
     });
   }
-  for (const u of sweep.unspent) {
+  const unspent = [
+    ...sweep.heldSlots.map((s) => {
+      const taint = sweep.rule.held(s);
+      return {
+        slot: s,
+        node: slotNode[s]!,
+        asset: slotAsset[s]!,
+        taint,
+        share: sweep.rule.heldShare(s, taint),
+      };
+    }),
+    ...[...sweep.heldElsewhere.values()].map((h) => ({ ...h, slot: -1 })),
+  ];
+  for (const u of unspent) {
     const { chain, address } = index.node(u.node);
     const label = sweep.labels.state(u.node) === LABEL_PASS ? sweep.labels.get(u.node)! : null;
     // A token balance its issuer froze cannot move: the issuer holds the key to it.

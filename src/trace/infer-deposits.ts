@@ -571,5 +571,12 @@ export function withInferredDeposits(
       };
       return { category: 'deposit_wallet', entity: d.entity, inferred };
     },
+    each:
+      labels.each === undefined
+        ? undefined
+        : (visit) => {
+            labels.each!(visit);
+            for (const d of deposits) visit(d.chain, d.address);
+          },
   };
 }

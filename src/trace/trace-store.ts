@@ -57,16 +57,28 @@ export async function endpointLabels(
           .map((i) => i.id),
       )
     : new Set<number>();
-  const best = new Map<string, { category: string; entity: string | null }>();
+  const best = new Map<
+    string,
+    { chain: string; address: string; label: { category: string; entity: string | null } }
+  >();
   for (const l of await store.listLabels({ open: true })) {
     if (l.importId !== null && l.importId !== undefined && inferredImports.has(l.importId))
       continue;
     const key = `${l.chain}|${l.address}`;
     const current = best.get(key);
-    if (!current || rank(l.category) < rank(current.category))
-      best.set(key, { category: l.category, entity: l.entity });
+    if (!current || rank(l.category) < rank(current.label.category))
+      best.set(key, {
+        chain: l.chain,
+        address: l.address,
+        label: { category: l.category, entity: l.entity },
+      });
   }
-  return { lookup: (chain, address) => best.get(`${chain}|${address}`) ?? null };
+  return {
+    lookup: (chain, address) => best.get(`${chain}|${address}`)?.label ?? null,
+    each: (visit) => {
+      for (const b of best.values()) visit(b.chain, b.address);
+    },
+  };
 }
 
 /** The steps of {@link traceStore}, in order, for progress reports. */

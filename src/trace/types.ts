@@ -209,6 +209,11 @@ export type EndpointLabels = {
     /** Set when the label is an inference (no list names the address), with its evidence. */
     inferred?: InferredLabelEvidence | undefined;
   } | null;
+  /**
+   * Visits every labelled address, when the labels can list them: a trace then looks up only the
+   * nodes that have a label (one pass over the labels) instead of every node it reaches.
+   */
+  each?: ((visit: (chain: string, address: string) => void) => void) | undefined;
 };
 
 /**

@@ -19,6 +19,20 @@ export const labelsOf = (map: LabelMap): EndpointLabels => ({
 });
 
 /**
+ * The same labels, also listing their addresses on every chain in `chains` (as the store's do), so
+ * a trace looks up only labelled nodes.
+ *
+ * @example
+ * listedLabelsOf({ X: ['exchange', 'Binance'] }, ['test']);
+ */
+export const listedLabelsOf = (map: LabelMap, chains: readonly string[]): EndpointLabels => ({
+  ...labelsOf(map),
+  each: (visit) => {
+    for (const chain of chains) for (const address of Object.keys(map)) visit(chain, address);
+  },
+});
+
+/**
  * A trace over a hand-written graph (chain `test`): by default forward, haircut, from address T.
  *
  * @example

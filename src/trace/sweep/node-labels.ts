@@ -25,16 +25,31 @@ export class NodeLabels {
   private readonly states: Uint8Array;
   readonly labelOf = new Map<number, NodeLabel>();
 
+  /** Per node, when the labels can list their addresses: 1 for a node with a label. */
+  private readonly labelled: Uint8Array | null = null;
+
   constructor(
     private readonly index: GraphIndex,
     private readonly labels: EndpointLabels,
     private readonly stopCategories: ReadonlySet<string>,
   ) {
     this.states = new Uint8Array(index.nodeCount);
+    // Labels that list their addresses are matched to nodes once: a node without one then needs no
+    // lookup (the sweep meets every node value reaches; label lists are usually far shorter).
+    if (labels.each) {
+      const labelled = new Uint8Array(index.nodeCount);
+      labels.each((chain, address) => {
+        const node = index.nodeId(chain, address);
+        if (node !== undefined) labelled[node] = 1;
+      });
+      this.labelled = labelled;
+    }
   }
 
   /** The node's label state, looked up on first use. */
   state(node: number): number {
+    if (this.states[node] === 0 && this.labelled !== null && this.labelled[node] === 0)
+      this.states[node] = this.index.nodeKind[node] === NODE_FEE_SINK ? LABEL_FEE : LABEL_NONE;
     if (this.states[node] === 0) {
       const { chain, address } = this.index.node(node);
       const label = this.labels.lookup(chain, address);

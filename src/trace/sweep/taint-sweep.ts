@@ -126,8 +126,12 @@ export class TaintSweep {
   readonly lost: Lost = { limit: 0, dust: 0, conversion: 0, fee: 0 };
   /** Converted value credited to a slot the index does not have (no transfer of it ever): held there. */
   readonly heldElsewhere = new Map<string, Held>();
-  /** What is still held at the end (filled by {@link run}). */
-  readonly unspent: Held[] = [];
+  /**
+   * Slots still holding taint at the end (filled by {@link run}; their amounts and shares are the
+   * rule's `held` and `heldShare`): numbers, not objects, so a trace reaching many addresses
+   * allocates nothing per address here. Converted value with no slot of its own is `heldElsewhere`.
+   */
+  readonly heldSlots: number[] = [];
   edgesVisited = 0;
   private readonly spent: Spent = { t: 0, sh: 0 };
   /** The exchanges' sweeps of inferred deposit addresses value stopped at, shown as evidence. */
@@ -375,7 +379,7 @@ export class TaintSweep {
 
   /** What is still held: tainted balances (a UTXO transaction's leftover is its fee). */
   private collectHeld(): void {
-    const { rule, slotNode, slotAsset } = this;
+    const { rule, slotNode } = this;
     const slotCount = this.index.slotCount;
     for (let s = 0; s < slotCount; s++) {
       if (!this.state.isTainted(s)) continue;
@@ -386,12 +390,9 @@ export class TaintSweep {
           this.lost.dust += this.st[SLOT_STRIDE * s + SHARE]!;
         continue;
       }
-      const sh = rule.heldShare(s, held);
-      const node = slotNode[s]!;
-      if (this.nodeKind[node] === NODE_UTXO_TX) this.lost.fee += sh;
-      else this.unspent.push({ slot: s, node, asset: slotAsset[s]!, taint: held, share: sh });
+      if (this.nodeKind[slotNode[s]!] === NODE_UTXO_TX) this.lost.fee += rule.heldShare(s, held);
+      else this.heldSlots.push(s);
     }
-    for (const h of this.heldElsewhere.values()) this.unspent.push({ ...h, slot: -1 });
   }
 
   /** Clean value `a` arrives at slot `s`. */
