@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { smallGraphIndex, type SmallEdge } from '../../test/helpers/small-graph-index.ts';
-import { createRandom } from '../simulate/random.ts';
-import { traceReach } from './reach.ts';
+import { createRandom, type Random } from '../simulate/random.ts';
+import { type TraceReachParameters, traceReach } from './reach.ts';
 import { traceFunds } from './trace-funds.ts';
-import type { EndpointLabels, GraphIndex } from './types.ts';
+import type { EndpointLabels, GraphIndex, TraceSeed } from './types.ts';
 
 const labels = (map: Record<string, string>): EndpointLabels => ({
   lookup: (_chain, address) => (map[address] ? { category: map[address], entity: null } : null),
@@ -139,5 +139,123 @@ describe('traceReach across a bridge', () => {
       direction: 'forward',
     });
     expect(names(index, without.nodes)).toEqual(['R', 'T']);
+  });
+});
+
+/** A random small graph and trace: what the two reachability engines must agree on. */
+function randomCase(random: Random): TraceReachParameters {
+  const nodes = Array.from({ length: random.int(3, 16) }, (_, i) => `n${i}`);
+  // Mostly one asset, so value has paths to follow.
+  const assets = ['native', 'T', 'U'];
+  const edges: SmallEdge[] = [];
+  const txs: string[] = [];
+  // Few distinct seconds, so many transfers share one (their order is then not known).
+  const seconds = random.int(2, 12);
+  let time = 0;
+  for (let i = 0, n = random.int(1, 80); i < n; i++) {
+    if (random.next() < 0.6) time += random.int(0, Math.ceil(seconds / 4));
+    // Half the time value moves on from where a recent transfer went, mostly in the same asset:
+    // chains of hops.
+    const recent = edges.at(-1 - Math.min(random.int(0, 2), edges.length - 1));
+    const chained = recent !== undefined && random.next() < 0.5;
+    const from = chained ? recent.to : random.pick(nodes);
+    let to = random.pick(nodes);
+    if (to === from && random.next() < 0.8) to = random.pick(nodes);
+    const asset =
+      chained && random.next() < 0.8 ? recent.asset : assets[Math.floor(random.next() ** 2 * 3)];
+    // Transactions of several transfers (a swap's legs, a router's payments) now and then.
+    const tx = txs.length > 0 && random.next() < 0.3 ? random.pick(txs) : `t${i}`;
+    if (!txs.includes(tx)) txs.push(tx);
+    edges.push({ from, to, amount: 1, time, asset, tx });
+  }
+  // Another chain the bridge memos send to, with activity of its own.
+  const remote = ['b0', 'b1', 'b2'];
+  for (let i = 0, n = random.int(0, 6); i < n; i++)
+    edges.push({
+      from: random.pick(['vault', ...remote]),
+      to: random.pick(remote),
+      amount: 1,
+      time: random.int(0, time + 1),
+      chain: 'bitcoin',
+      tx: `b${i}`,
+    });
+  edges.sort((a, b) => a.time - b.time);
+  const conversions = Array.from({ length: random.int(0, 3) }, () => {
+    const [assetIn, assetOut] = random.next() < 0.5 ? ['native', 'T'] : ['T', 'U'];
+    return {
+      tx: random.pick(txs),
+      kind: random.pick(['swap', 'wrap', 'unwrap'] as const),
+      account: random.pick(nodes),
+      recipient: random.pick(nodes),
+      assetIn: random.next() < 0.5 ? assetIn! : assetOut!,
+      amountIn: 1,
+      assetOut: random.next() < 0.5 ? assetOut! : assetIn!,
+      amountOut: 1,
+    };
+  }).filter((c) => c.assetIn !== c.assetOut);
+  const index = smallGraphIndex({ edges, conversions });
+  const labelled: Record<string, string> = {};
+  for (const node of nodes) {
+    const r = random.next();
+    if (r < 0.15) labelled[node] = random.pick(['exchange', 'mixer', 'bridge']);
+    else if (r < 0.2) labelled[node] = 'individual';
+  }
+  const bridgeMemos = new Map<number, string>();
+  for (const tx of txs)
+    if (random.next() < 0.2)
+      bridgeMemos.set(index.txId('test', tx)!, `=:BTC.BTC:${random.pick(remote)}`);
+  const direction = random.next() < 0.5 ? 'forward' : 'backward';
+  const seeds: TraceSeed[] = [];
+  for (let i = 0, n = random.int(1, 2); i < n; i++) {
+    const kind = random.pick(['address', 'tx', 'transfer'] as const);
+    // Early transfers mostly, so value has time to move on (backward: late ones).
+    const early = Math.floor(random.next() ** 2 * index.edgeCount);
+    const e = direction === 'forward' ? early : index.edgeCount - 1 - early;
+    const { chain } = index.assetOf(index.slotAsset[index.srcSlot[e]!]!);
+    const txHash = index.txHash(index.tx[e]!);
+    if (kind === 'address') seeds.push({ kind, chain: 'test', address: random.pick(nodes) });
+    else if (kind === 'tx') seeds.push({ kind, chain, txHash });
+    // Positions name the edge id.
+    else seeds.push({ kind, chain, txHash, position: `${e}` });
+  }
+  const windowed = random.next() < 0.2;
+  return {
+    index,
+    labels: labels(labelled),
+    bridgeMemos: random.next() < 0.5 ? bridgeMemos : undefined,
+    seeds: seeds.filter(
+      (s) => s.kind !== 'address' || index.nodeId('test', s.address) !== undefined,
+    ),
+    transferEdge: (_chain, _hash, position) => Number(position),
+    direction,
+    maxHops: random.pick([0, 1, 2, 3, 4, 6, 10, 1000]),
+    since: windowed ? random.int(0, time) : undefined,
+    until: windowed && random.next() < 0.5 ? random.int(0, time + 1) : undefined,
+  };
+}
+
+describe('traceReach: adjacency traversal and sweep', () => {
+  it('reach the same nodes with the same hops on random small graphs', () => {
+    const random = createRandom('traceReach traversal vs sweep');
+    let deep = 0;
+    let bridged = 0;
+    for (let i = 0; i < 1000; i++) {
+      const parameters = randomCase(random);
+      const sweep = traceReach({ ...parameters, strategy: 'sweep' });
+      const traversal = traceReach({ ...parameters, strategy: 'traversal' });
+      const auto = traceReach(parameters);
+      expect(sweep.strategy).toBe('sweep');
+      expect(traversal.strategy).toBe('traversal');
+      const context = `case ${i}`;
+      expect([...traversal.nodes], context).toEqual([...sweep.nodes]);
+      expect([...traversal.hops], context).toEqual([...sweep.hops]);
+      expect([...auto.nodes], context).toEqual([...sweep.nodes]);
+      expect([...auto.hops], context).toEqual([...sweep.hops]);
+      if (Math.max(0, ...sweep.hops) >= 3) deep++;
+      if ([...sweep.nodes].some((n) => parameters.index.node(n).chain === 'bitcoin')) bridged++;
+    }
+    // The cases are not all trivial: many reach three hops or more, some cross the bridge.
+    expect(deep).toBeGreaterThan(100);
+    expect(bridged).toBeGreaterThan(50);
   });
 });
