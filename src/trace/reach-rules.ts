@@ -20,8 +20,8 @@ export class ReachRules {
   /** The slot value leaves by an edge, and the one it reaches (backward: the other way). */
   readonly near: Uint32Array;
   readonly far: Uint32Array;
-  /** Per slot: FOLLOW_UNKNOWN, FOLLOW or STOP (each label is looked up once per slot). */
-  readonly follow: Uint8Array;
+  /** Slots looked up for a bridge (the engines keep what they look up in their own state). */
+  readonly bridgeFollow = new Map<number, number>();
   readonly hasConversions: boolean;
   /** Bridge memos given (forward only): a step may reach another chain. */
   readonly hasBridges: boolean;
@@ -36,28 +36,22 @@ export class ReachRules {
     this.fwd = direction !== 'backward';
     this.near = this.fwd ? index.srcSlot : index.dstSlot;
     this.far = this.fwd ? index.dstSlot : index.srcSlot;
-    this.follow = new Uint8Array(index.slotCount);
     this.hasConversions = index.conversions.size > 0;
     this.hasBridges = this.fwd && bridgeMemos !== undefined && bridgeMemos.size > 0;
   }
 
-  /** FOLLOW or STOP for slot `s`, looked up once. */
+  /**
+   * FOLLOW or STOP for slot `s` (a label lookup: callers keep the answer, once per slot reached).
+   */
   followOf(s: number): number {
-    const v = this.follow[s]!;
-    return v === FOLLOW_UNKNOWN ? this.resolve(s) : v;
-  }
-
-  private resolve(s: number): number {
     const node = this.index.slotNode[s]!;
     let stop = this.index.nodeKind[node] === NODE_FEE_SINK;
-    if (!stop && !this.seedNodes.has(node) && this.labels) {
+    if (!stop && this.labels && !this.seedNodes.has(node)) {
       const { chain, address } = this.index.node(node);
       const label = this.labels.lookup(chain, address);
       stop = label !== null && STOP_CATEGORIES.has(label.category);
     }
-    const v = stop ? STOP : FOLLOW;
-    this.follow[s] = v;
-    return v;
+    return stop ? STOP : FOLLOW;
   }
 
   /**
@@ -92,7 +86,10 @@ export class ReachRules {
     const index = this.index;
     const memo = this.bridgeMemos!.get(index.tx[e]!);
     if (memo === undefined) return -1;
-    if (this.followOf(this.far[e]!) !== STOP) return -1;
+    const far = this.far[e]!;
+    let follow = this.bridgeFollow.get(far);
+    if (follow === undefined) this.bridgeFollow.set(far, (follow = this.followOf(far)));
+    if (follow !== STOP) return -1;
     const parsed = parseThorchainMemo(memo);
     if (parsed?.kind !== 'swap') return -1;
     const node = index.nodeId(parsed.chain, parsed.address);

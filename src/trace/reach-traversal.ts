@@ -1,10 +1,27 @@
-import { type ReachRules, STOP } from './reach-rules.ts';
-import { KEY_SPAN } from './reach-sweep.ts';
+import { FOLLOW_UNKNOWN, type ReachRules, STOP } from './reach-rules.ts';
+import { FOLLOW_MASK, HOP_SHIFT, REACHED } from './reach-sweep.ts';
 import type { SlotAdjacency } from './slot-adjacency.ts';
 
 const MAX_U32 = 0xffffffff;
 /** Candidate lists of the layers c, c + 1 and c + 2 in a ring: a bridge adds two hops, an edge one. */
 const RING = 3;
+/**
+ * Per slot, four words side by side (one cache line holds four slots): how early it was reached
+ * (MAX_U32 - key: larger is earlier), its state word (the sweep's: 0 never reached, else hop,
+ * REACHED and follow bits), how far its edge list was taken, and where the list ends on the
+ * other side (forward: its first entry; backward: past its last), copied from the adjacency on
+ * first reach so a scan touches one cache line of state.
+ */
+export const STRIDE = 4;
+const EARLY = 0;
+const WORD = 1;
+const SCANNED = 2;
+const BOUND = 3;
+/**
+ * A slot with more edges left than this is binary-searched for how many it will take before it
+ * takes them: the traversal gives up before a hub's edges, not after.
+ */
+const LONG_LIST = 64;
 
 /**
  * Reachability by an adjacency traversal, hop layer by hop layer: costs the edges of the slots
@@ -13,32 +30,24 @@ const RING = 3;
  * Layer c holds the slots whose earliest arrival over paths of at most c hops is earlier than over
  * c - 1 hops (layer 0 or 1: the seeds' far ends). Such a slot passes value on along its edges at
  * or after that arrival and before its previous one (the later ones were taken at a lower layer
- * already, with fewer hops): a binary search in its time-ordered edge list, so each edge of a
- * reached slot is taken once, at the fewest hops its sender had at the edge's time. That is the
- * sweep's hop (the fewest found in time order), and a slot is reached exactly when the sweep
- * reaches it: a path of edges whose times do not decrease (any order within a second, as the
- * sweep's passes over a second), stopping at labelled services and after `maxHops`.
+ * already, with fewer hops), so each edge of a reached slot is taken once, at the fewest hops its
+ * sender had at the edge's time. That is the sweep's hop (the fewest found in time order), and a
+ * slot is reached exactly when the sweep reaches it: by a path of edges whose times do not
+ * decrease (any order within a second, as the sweep's passes over a second), stopping at labelled
+ * services and after `maxHops`.
  *
  * A class for the same reason as ReachSweep: methods compiled once, reused by every trace.
  */
 export class ReachTraversal {
   readonly fwd: boolean;
-  readonly near: Uint32Array;
   readonly far: Uint32Array;
   readonly time: Uint32Array;
   readonly slotNode: Uint32Array;
   readonly start: Uint32Array;
   readonly list: Uint32Array;
-  /** Per slot: how early it was reached so far, KEY_SPAN - key (0: never; no filling needed). */
-  readonly arrival: Float64Array;
-  /** Per slot: the layer it was first reached at, its fewest hops. */
-  readonly hops: Uint32Array;
-  /**
-   * Per reached slot, the part of its edge list taken so far: forward, from this position to the
-   * window's end; backward, from the window's start to this position (edges received before the
-   * value left, as time runs backward).
-   */
-  readonly scanned: Uint32Array;
+  readonly timeFar: Uint32Array;
+  /** STRIDE words per slot (see there); all 0 for a slot never reached: no filling needed. */
+  readonly state: Uint32Array;
   readonly reachedSlots: number[] = [];
   readonly candSlots: number[][] = [];
   readonly candKeys: number[][] = [];
@@ -55,31 +64,37 @@ export class ReachTraversal {
     readonly hi: number,
     /** Edges the traversal may take before it gives up (the sweep is cheaper then). */
     readonly budget: number,
+    /** `slotCount * STRIDE` zeros to work in (see {@link clear}), or a new array. */
+    state?: Uint32Array,
   ) {
     const index = rules.index;
     this.fwd = rules.fwd;
-    this.near = rules.near;
     this.far = rules.far;
     this.time = index.time;
     this.slotNode = index.slotNode;
     this.start = adjacency.start;
     this.list = adjacency.edges;
-    this.arrival = new Float64Array(index.slotCount);
-    this.hops = new Uint32Array(index.slotCount);
-    this.scanned = new Uint32Array(index.slotCount);
+    this.timeFar = adjacency.timeFar;
+    this.state = state ?? new Uint32Array(index.slotCount * STRIDE);
     for (let i = 0; i < RING; i++) {
       this.candSlots.push([]);
       this.candKeys.push([]);
     }
   }
 
-  /** How early slot `s` was first reached (KEY_SPAN - key; 0: never). */
-  earliness(s: number): number {
-    return this.arrival[s]!;
+  /** Zeroes what the traversal wrote (its reached slots' words): the state can be used again. */
+  clear(): Uint32Array {
+    for (const s of this.reachedSlots) this.state.fill(0, STRIDE * s, STRIDE * s + STRIDE);
+    return this.state;
+  }
+
+  /** The key the `i`-th reached slot was first reached at (forward: a time; backward: MAX_U32 - time). */
+  keyOf(i: number): number {
+    return MAX_U32 - this.state[STRIDE * this.reachedSlots[i]! + EARLY]!;
   }
 
   hop(s: number): number {
-    return this.hops[s]!;
+    return this.state[STRIDE * s + WORD]! >>> HOP_SHIFT;
   }
 
   key(e: number): number {
@@ -88,7 +103,8 @@ export class ReachTraversal {
 
   /** Slot `r` may be reached at key `k` with `layer` hops: kept if earlier than it is so far. */
   offer(layer: number, r: number, k: number): void {
-    if (KEY_SPAN - k <= this.arrival[r]!) return;
+    const o = STRIDE * r;
+    if (this.state[o + WORD] !== 0 && MAX_U32 - k <= this.state[o + EARLY]!) return;
     this.candSlots[layer % RING]!.push(r);
     this.candKeys[layer % RING]!.push(k);
     this.pending++;
@@ -99,7 +115,7 @@ export class ReachTraversal {
    * after layer; false when it took more than its budget of edges (the result is then incomplete).
    */
   run(edges: readonly number[]): boolean {
-    const { far, rules } = this;
+    const { far, rules, state } = this;
     for (const e of edges) {
       const r = far[e]!;
       const k = this.key(e);
@@ -110,10 +126,11 @@ export class ReachTraversal {
       this.settle(c);
       if (c >= this.maxHops) continue;
       for (const r of this.frontier) {
-        if (rules.followOf(r) === STOP) continue;
-        if (this.fwd) this.scanForward(r, c + 1);
-        else this.scanBackward(r, c + 1);
-        if (this.edgesVisited > this.budget) return false;
+        const o = STRIDE * r + WORD;
+        let v = state[o]!;
+        if ((v & FOLLOW_MASK) === FOLLOW_UNKNOWN) state[o] = v |= rules.followOf(r);
+        if ((v & FOLLOW_MASK) === STOP) continue;
+        if (!(this.fwd ? this.scanForward(r, c + 1) : this.scanBackward(r, c + 1))) return false;
       }
     }
     return true;
@@ -123,19 +140,19 @@ export class ReachTraversal {
   settle(c: number): void {
     const slots = this.candSlots[c % RING]!;
     const keys = this.candKeys[c % RING]!;
-    const { arrival, frontier } = this;
+    const { state, frontier } = this;
     frontier.length = 0;
     for (let i = 0; i < slots.length; i++) {
       const r = slots[i]!;
-      const earliness = KEY_SPAN - keys[i]!;
-      const was = arrival[r]!;
-      if (earliness <= was) continue;
-      if (was === 0) {
+      const o = STRIDE * r;
+      const early = MAX_U32 - keys[i]!;
+      if (state[o + WORD] === 0) {
         this.reachedSlots.push(r);
-        this.hops[r] = c;
-        this.scanned[r] = this.fwd ? this.endOf(r) : this.beginOf(r);
-      }
-      arrival[r] = earliness;
+        state[o + WORD] = (c << HOP_SHIFT) | REACHED;
+        state[o + SCANNED] = this.fwd ? this.endOf(r) : this.beginOf(r);
+        state[o + BOUND] = this.fwd ? this.start[r]! : this.start[r + 1]!;
+      } else if (early <= state[o + EARLY]!) continue;
+      state[o + EARLY] = early;
       frontier.push(r);
     }
     this.pending -= slots.length;
@@ -171,56 +188,71 @@ export class ReachTraversal {
     return lo;
   }
 
-  /** Slot `r` sends at hop `h` along its edges from its arrival time up to those taken before. */
-  scanForward(r: number, h: number): void {
-    const { list, time, far, arrival } = this;
-    const t = KEY_SPAN - arrival[r]!;
-    let lo = this.start[r]!;
-    const end = this.scanned[r]!;
-    let hi = end;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (time[list[mid]!]! < t) lo = mid + 1;
-      else hi = mid;
+  /**
+   * Slot `r` sends at hop `h` along its edges from its arrival time up to those taken before: from
+   * the last of those down (a linear scan costs what it takes, where a binary search would cost
+   * dependent loads for every reached slot). False, taking none, when they would exceed the budget.
+   */
+  scanForward(r: number, h: number): boolean {
+    const { list, timeFar, state } = this;
+    const o = STRIDE * r;
+    const t = MAX_U32 - state[o + EARLY]!;
+    const end = state[o + SCANNED]!;
+    let first = state[o + BOUND]!;
+    if (end - first > LONG_LIST) {
+      let hi = end;
+      while (first < hi) {
+        const mid = (first + hi) >>> 1;
+        if (timeFar[2 * mid]! < t) first = mid + 1;
+        else hi = mid;
+      }
+      if (this.edgesVisited + (end - first) > this.budget) return false;
     }
-    if (lo === end) return;
-    this.scanned[r] = lo;
-    this.edgesVisited += end - lo;
+    let i = end;
     if (this.rules.hasConversions || this.rules.hasBridges) {
-      for (let i = lo; i < end; i++) this.take(list[i]!, h);
-      return;
-    }
-    // The common case inline: each edge reaches its far slot.
-    const slots = this.candSlots[h % RING]!;
-    const keys = this.candKeys[h % RING]!;
-    for (let i = lo; i < end; i++) {
-      const e = list[i]!;
-      const d = far[e]!;
-      const k = time[e]!;
-      if (KEY_SPAN - k > arrival[d]!) {
-        slots.push(d);
-        keys.push(k);
-        this.pending++;
+      while (i > first && timeFar[2 * (i - 1)]! >= t) this.take(list[--i]!, h);
+    } else {
+      // The common case inline: each edge reaches its far slot.
+      const slots = this.candSlots[h % RING]!;
+      const keys = this.candKeys[h % RING]!;
+      while (i > first) {
+        const k = timeFar[2 * (i - 1)]!;
+        if (k < t) break;
+        i--;
+        const d = timeFar[2 * i + 1]!;
+        if (state[STRIDE * d + WORD] === 0 || MAX_U32 - k > state[STRIDE * d + EARLY]!) {
+          slots.push(d);
+          keys.push(k);
+          this.pending++;
+        }
       }
     }
+    state[o + SCANNED] = i;
+    this.edgesVisited += end - i;
+    return this.edgesVisited <= this.budget;
   }
 
-  /** Backward: slot `r` received at hop `h` from the edges up to its arrival (latest time). */
-  scanBackward(r: number, h: number): void {
-    const { list, time } = this;
-    const tMax = MAX_U32 - (KEY_SPAN - this.arrival[r]!);
-    const begin = this.scanned[r]!;
-    let lo = begin;
-    let hi = this.start[r + 1]!;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (time[list[mid]!]! <= tMax) lo = mid + 1;
-      else hi = mid;
+  /** Backward: slot `r` received at hop `h` from the edges up to its arrival (its latest time). */
+  scanBackward(r: number, h: number): boolean {
+    const { list, timeFar, state } = this;
+    const o = STRIDE * r;
+    const tMax = state[o + EARLY]!;
+    const begin = state[o + SCANNED]!;
+    let last = state[o + BOUND]!;
+    if (last - begin > LONG_LIST) {
+      let lo = begin;
+      while (lo < last) {
+        const mid = (lo + last) >>> 1;
+        if (timeFar[2 * mid]! <= tMax) lo = mid + 1;
+        else last = mid;
+      }
+      if (this.edgesVisited + (last - begin) > this.budget) return false;
     }
-    if (lo === begin) return;
-    this.scanned[r] = lo;
-    this.edgesVisited += lo - begin;
-    for (let i = begin; i < lo; i++) this.take(list[i]!, h);
+    let i = begin;
+    while (i < last && timeFar[2 * i]! <= tMax) this.take(list[i++]!, h);
+    state[o + SCANNED] = i;
+    this.edgesVisited += i - begin;
+    return this.edgesVisited <= this.budget;
   }
 
   /** Edge `e` passes value on at hop `h`: to its far slot, a conversion's output, a bridge's destination. */

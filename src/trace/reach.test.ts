@@ -111,6 +111,61 @@ describe('traceReach', () => {
   });
 });
 
+describe('traceReach from a busy address', () => {
+  // A hundred transfers before and after: the traversal searches such a long edge list for the
+  // value's arrival instead of walking it, and must keep that second's transfers.
+  const busy = (side: 'from' | 'to', first: number): SmallEdge[] =>
+    Array.from({ length: 100 }, (_, i) =>
+      side === 'from'
+        ? { from: 'H', to: `u${first + i}`, amount: 1, time: first + i }
+        : { from: `u${first + i}`, to: 'H', amount: 1, time: first + i },
+    );
+
+  it('follows what it sent in the second the value arrived (forward)', () => {
+    const edges: SmallEdge[] = [
+      ...busy('from', 1),
+      // Listed before the theft, in its second: the order within a second is not known.
+      { from: 'H', to: 'Z', amount: 1, time: 200 },
+      { from: 'V', to: 'H', amount: 1, time: 200, tx: 'theft' },
+      ...busy('from', 300),
+    ];
+    const index = smallGraphIndex({ edges });
+    for (const strategy of ['sweep', 'traversal'] as const) {
+      const r = traceReach({
+        index,
+        seeds: [{ kind: 'tx', chain: 'test', txHash: 'theft' }],
+        direction: 'forward',
+        strategy,
+      });
+      const hops = Object.fromEntries(
+        [...r.nodes].map((n, i) => [index.node(n).address, r.hops[i]]),
+      );
+      expect(hops.Z, strategy).toBe(2);
+      expect(r.nodes.length, strategy).toBe(102);
+    }
+  });
+
+  it('follows what it received in the second the value left (backward)', () => {
+    const edges: SmallEdge[] = [
+      ...busy('to', 1),
+      { from: 'H', to: 'W', amount: 1, time: 200, tx: 'theft' },
+      { from: 'Z', to: 'H', amount: 1, time: 200 },
+      ...busy('to', 300),
+    ];
+    const index = smallGraphIndex({ edges });
+    for (const strategy of ['sweep', 'traversal'] as const) {
+      const r = traceReach({
+        index,
+        seeds: [{ kind: 'tx', chain: 'test', txHash: 'theft' }],
+        direction: 'backward',
+        strategy,
+      });
+      expect(names(index, r.nodes), strategy).toContain('Z');
+      expect(r.nodes.length, strategy).toBe(102);
+    }
+  });
+});
+
 describe('traceReach across a bridge', () => {
   it('reaches a THORChain destination on a chain the index holds, and what it paid on', () => {
     // BIP-173's P2WPKH example address as the Bitcoin destination.
@@ -257,5 +312,48 @@ describe('traceReach: adjacency traversal and sweep', () => {
     // The cases are not all trivial: many reach three hops or more, some cross the bridge.
     expect(deep).toBeGreaterThan(100);
     expect(bridged).toBeGreaterThan(50);
+  });
+});
+
+describe('traceReach on busy hubs', () => {
+  it('gives the same nodes and hops with either engine, and auto gives up the traversal when the reach grows', () => {
+    const random = createRandom('traceReach busy hubs');
+    const used = new Set<string>();
+    for (let i = 0; i < 40; i++) {
+      // Three hubs on about half the transfer sides: each sends more than a hundred times, so
+      // the traversal searches their edge lists (and sees early how much a hub would cost).
+      const party = () =>
+        random.next() < 0.5 ? `hub${random.int(0, 2)}` : `u${Math.floor(random.next() ** 2 * 80)}`;
+      let time = 0;
+      const edges: SmallEdge[] = Array.from({ length: 800 }, (_, j) => {
+        if (random.next() < 0.2) time++;
+        const from = party();
+        let to = party();
+        if (to === from) to = `u${random.int(0, 79)}`;
+        return { from, to, amount: 1, time, asset: random.next() < 0.8 ? 'A' : 'B', tx: `t${j}` };
+      });
+      const index = smallGraphIndex({ edges });
+      const direction = random.next() < 0.5 ? 'forward' : 'backward';
+      const e = direction === 'forward' ? random.int(0, 200) : random.int(600, 799);
+      const parameters: TraceReachParameters = {
+        index,
+        labels: labels(
+          random.next() < 0.5 ? { hub0: 'exchange', hub1: 'exchange', hub2: 'exchange' } : {},
+        ),
+        seeds: [{ kind: 'transfer', chain: 'test', txHash: `t${e}`, position: `${e}` }],
+        transferEdge: (_chain, _hash, position) => Number(position),
+        direction,
+        maxHops: random.pick([2, 5, 1000]),
+      };
+      const sweep = traceReach({ ...parameters, strategy: 'sweep' });
+      const traversal = traceReach({ ...parameters, strategy: 'traversal' });
+      const auto = traceReach(parameters);
+      used.add(auto.strategy);
+      expect([...traversal.nodes], `case ${i}`).toEqual([...sweep.nodes]);
+      expect([...traversal.hops], `case ${i}`).toEqual([...sweep.hops]);
+      expect([...auto.nodes], `case ${i}`).toEqual([...sweep.nodes]);
+      expect([...auto.hops], `case ${i}`).toEqual([...sweep.hops]);
+    }
+    expect([...used].sort()).toEqual(['sweep', 'traversal']);
   });
 });

@@ -1,3 +1,4 @@
+import { radixOrder } from './radix-order.ts';
 import { ReachRules } from './reach-rules.ts';
 import { ReachSweep } from './reach-sweep.ts';
 import { ReachTraversal } from './reach-traversal.ts';
@@ -7,17 +8,34 @@ import type { EndpointLabels, GraphIndex, TraceParameters } from './types.ts';
 
 const MAX_U32 = 0xffffffff;
 const DEFAULT_MAX_HOPS = 10;
-/** A node not reached, in the per-node hop column. */
-const NO_HOP = 0xffff;
 /** Fewer reached slots than nodeCount / this: per-node hops go in a Map, not a column. */
 const FEW_NODES_DIVISOR = 16;
 /**
  * The adjacency traversal gives up, and the sweep runs, once it has taken this share of the edges
  * the sweep would go through: past it the sweep is cheaper (see README, "What a trace does").
  */
-const TRAVERSAL_BUDGET_SHARE = 0.25;
-/** Nodes are ordered by arrival then id in one sort of packed keys while ranks fit in these bits. */
-const RANK_BITS = 21;
+const TRAVERSAL_BUDGET_SHARE = 0.02;
+
+/**
+ * Zeroed state arrays of the two engines per index, kept for the next trace (the engines clear
+ * what they wrote): a small reach then costs what it reaches, not a fresh array of every slot
+ * (16 bytes a slot for the traversal: 1-3 ms per trace on the benchmark's 1-3 M transfers).
+ * Taken out while in use, so a trace that throws leaves none half-written behind.
+ */
+const statePool = new WeakMap<GraphIndex, { sweep?: Uint32Array; traversal?: Uint32Array }>();
+
+function takeState(index: GraphIndex, engine: 'sweep' | 'traversal'): Uint32Array | undefined {
+  const pool = statePool.get(index);
+  const state = pool?.[engine];
+  if (pool) pool[engine] = undefined;
+  return state;
+}
+
+function giveState(index: GraphIndex, engine: 'sweep' | 'traversal', state: Uint32Array): void {
+  let pool = statePool.get(index);
+  if (!pool) statePool.set(index, (pool = {}));
+  pool[engine] = state;
+}
 
 /** Input of {@link traceReach}: a trace's seeds, direction and limits (no policy: no amounts). */
 export type TraceReachParameters = Omit<TraceParameters, 'policy' | 'minValue'> & {
@@ -59,7 +77,8 @@ export type TraceReachReturnType = {
 /** What either engine leaves: the slots reached, each with its arrival and fewest hops. */
 type Reached = {
   readonly reachedSlots: readonly number[];
-  earliness(s: number): number;
+  /** The key the `i`-th reached slot was first reached at (forward: a time; backward: MAX_U32 - time). */
+  keyOf(i: number): number;
   hop(s: number): number;
 };
 
@@ -113,22 +132,27 @@ export function traceReach(parameters: TraceReachParameters): TraceReachReturnTy
       lo,
       hi,
       strategy === 'traversal' ? Infinity : span * TRAVERSAL_BUDGET_SHARE,
+      takeState(index, 'traversal'),
     );
-    if (traversal.run(seeds.edges))
-      return {
-        ...nodesOf(index, traversal, false),
-        edgesVisited: traversal.edgesVisited,
-        strategy: 'traversal',
-      };
+    const done = traversal.run(seeds.edges);
+    const result = done ? nodesOf(index, traversal, false) : null;
+    giveState(index, 'traversal', traversal.clear());
+    if (result) return { ...result, edgesVisited: traversal.edgesVisited, strategy: 'traversal' };
   }
-  const sweep = new ReachSweep(rulesOf(), maxHops);
+  const sweep = new ReachSweep(rulesOf(), maxHops, takeState(index, 'sweep'));
   sweep.run(direction === 'forward' ? seeds.edges : [...seeds.edges].reverse(), lo, hi);
-  return { ...nodesOf(index, sweep, true), edgesVisited: sweep.edgesVisited, strategy: 'sweep' };
+  const result = nodesOf(index, sweep, true);
+  giveState(index, 'sweep', sweep.clear());
+  return { ...result, edgesVisited: sweep.edgesVisited, strategy: 'sweep' };
 }
+
+/** Marks a node already listed in the per-node column (beside its fewest hops + 1). */
+const LISTED = 0x80000000;
 
 /**
  * The reached nodes, earliest first (ties by id), each with the fewest hops of its slots.
- * `inOrder`: the slots were reached earliest first (the sweep's), so only ties need sorting.
+ * `inOrder`: the slots were reached earliest first (the sweep's), so only ties need sorting;
+ * otherwise a radix sort by (key, node) orders them.
  */
 function nodesOf(
   index: GraphIndex,
@@ -136,67 +160,62 @@ function nodesOf(
   inOrder: boolean,
 ): { nodes: Uint32Array; hops: Uint16Array } {
   const slots = reached.reachedSlots;
-  // A Map when few were reached (no column of every node to allocate), else a column.
-  const few = slots.length < index.nodeCount / FEW_NODES_DIVISOR;
-  const nodeHop = few ? null : new Uint16Array(index.nodeCount).fill(NO_HOP);
-  const hopOf = new Map<number, number>();
-  const found: number[] = [];
-  const earliest: number[] = [];
-  const at = new Map<number, number>();
-  for (const s of slots) {
-    const node = index.slotNode[s]!;
-    const h = reached.hop(s);
-    const known = nodeHop ? nodeHop[node]! : (hopOf.get(node) ?? NO_HOP);
-    if (known === NO_HOP) {
-      found.push(node);
-      earliest.push(reached.earliness(s));
-      if (!inOrder) at.set(node, found.length - 1);
-    } else if (!inOrder) {
-      const i = at.get(node)!;
-      if (reached.earliness(s) > earliest[i]!) earliest[i] = reached.earliness(s);
-    }
-    if (h < known) {
-      if (nodeHop) nodeHop[node] = h;
-      else hopOf.set(node, h);
+  const n = slots.length;
+  const slotNode = index.slotNode;
+  // Per node, its fewest hops + 1 (0: not reached): a Map when few were reached (no column of
+  // every node to allocate), else a column.
+  const column = n < index.nodeCount / FEW_NODES_DIVISOR ? null : new Uint32Array(index.nodeCount);
+  const map = new Map<number, number>();
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const s = slots[i]!;
+    const node = slotNode[s]!;
+    const h = reached.hop(s) + 1;
+    const known = column ? column[node]! : (map.get(node) ?? 0);
+    if (known === 0) count++;
+    if (known === 0 || h < known) {
+      if (column) column[node] = h;
+      else map.set(node, h);
     }
   }
-  const nodes = Uint32Array.from(found);
+  const nodes = new Uint32Array(count);
+  const hops = new Uint16Array(count);
+  let k = 0;
+  // Lists `node` the first time it comes (its earliest slot), with its fewest hops.
+  const list = (node: number) => {
+    if (column) {
+      const v = column[node]!;
+      if (v & LISTED) return;
+      column[node] = v | LISTED;
+      hops[k] = v - 1;
+    } else {
+      const v = map.get(node);
+      if (v === undefined) return;
+      map.delete(node);
+      hops[k] = v - 1;
+    }
+    nodes[k++] = node;
+  };
   if (inOrder) {
-    // Runs of one arrival (a second's) come in the order the sweep's passes found them.
-    for (let i = 0; i < nodes.length;) {
+    for (let i = 0; i < n;) {
+      // A run of one arrival (a second's) comes in the order the sweep's passes found it.
+      const key = reached.keyOf(i);
       let j = i + 1;
-      while (j < nodes.length && earliest[j] === earliest[i]) j++;
-      if (j - i > 1) nodes.subarray(i, j).sort();
+      while (j < n && reached.keyOf(j) === key) j++;
+      if (j - i === 1) list(slotNode[slots[i]!]!);
+      else
+        for (const node of Uint32Array.from(slots.slice(i, j), (s) => slotNode[s]!).sort())
+          list(node);
       i = j;
     }
-  } else sortByArrival(nodes, earliest, at);
-  const hops = new Uint16Array(nodes.length);
-  for (let i = 0; i < nodes.length; i++)
-    hops[i] = nodeHop ? nodeHop[nodes[i]!]! : hopOf.get(nodes[i]!)!;
-  return { nodes, hops };
-}
-
-/**
- * Sorts `nodes` in place by `earliness` (largest first; `at`: a node's index in it), ties by node
- * id: one native sort of the ids, one of (key, rank by id) packed in a double (no comparator calls).
- */
-function sortByArrival(
-  nodes: Uint32Array,
-  earliness: readonly number[],
-  at: ReadonlyMap<number, number>,
-): void {
-  const n = nodes.length;
-  if (n < 2) return;
-  const ids = nodes.slice().sort();
-  if (n >= 2 ** RANK_BITS) {
-    const order = ids.slice().sort((a, b) => earliness[at.get(b)!]! - earliness[at.get(a)!]!);
-    nodes.set(order);
-    return;
+  } else {
+    const keys = new Uint32Array(n);
+    const ofSlot = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      keys[i] = reached.keyOf(i);
+      ofSlot[i] = slotNode[slots[i]!]!;
+    }
+    for (const i of radixOrder(keys, ofSlot)) list(ofSlot[i]!);
   }
-  const packed = new Float64Array(n);
-  // key = KEY_SPAN - earliness < 2^32 and rank < 2^21: exact in a double.
-  for (let rank = 0; rank < n; rank++)
-    packed[rank] = (2 ** 32 - earliness[at.get(ids[rank]!)!]!) * 2 ** RANK_BITS + rank;
-  packed.sort();
-  for (let j = 0; j < n; j++) nodes[j] = ids[packed[j]! % 2 ** RANK_BITS]!;
+  return { nodes, hops };
 }
