@@ -29,6 +29,8 @@ export class ReachSweep {
   readonly slotNode: Uint32Array;
   /** Per slot: 0 (never reached: a new array needs no filling), or hop, REACHED and follow bits. */
   readonly state: Uint32Array;
+  /** The flags of a slot reached first: REACHED, and FOLLOW when every slot follows. */
+  readonly fresh: number;
   /** Slots as first reached, and the key they were reached at: what was reached, in key order. */
   readonly reachedSlots: number[] = [];
   readonly reachedKeys: number[] = [];
@@ -48,6 +50,7 @@ export class ReachSweep {
     this.time = index.time;
     this.slotNode = index.slotNode;
     this.state = state ?? new Uint32Array(index.slotCount);
+    this.fresh = REACHED | (rules.allFollow ? FOLLOW : FOLLOW_UNKNOWN);
   }
 
   /** Zeroes what the sweep wrote (its reached slots' words): the state can be used again. */
@@ -75,7 +78,7 @@ export class ReachSweep {
     if (w === 0) {
       this.reachedSlots.push(r);
       this.reachedKeys.push(k);
-      this.state[r] = (h << HOP_SHIFT) | REACHED;
+      this.state[r] = (h << HOP_SHIFT) | this.fresh;
     } else if (h < w >>> HOP_SHIFT)
       this.state[r] = (h << HOP_SHIFT) | (w & (REACHED | FOLLOW_MASK));
     else return false;
@@ -121,7 +124,7 @@ export class ReachSweep {
    * time): no second pass can be needed. Returns the first edge not swept.
    */
   loneForward(k: number, end: number, lo: number, hi: number): number {
-    const { time, near, far, state, maxHops } = this;
+    const { time, near, far, state, maxHops, fresh } = this;
     const { hasConversions, hasBridges } = this.rules;
     for (; k < end; k++) {
       const t = time[k]!;
@@ -145,7 +148,7 @@ export class ReachSweep {
       if (w === 0) {
         this.reachedSlots.push(r);
         this.reachedKeys.push(t);
-        state[r] = (h << HOP_SHIFT) | REACHED;
+        state[r] = (h << HOP_SHIFT) | fresh;
       } else if (h < w >>> HOP_SHIFT) state[r] = (h << HOP_SHIFT) | (w & (REACHED | FOLLOW_MASK));
     }
     return k;

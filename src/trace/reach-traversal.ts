@@ -1,4 +1,4 @@
-import { FOLLOW_UNKNOWN, type ReachRules, STOP } from './reach-rules.ts';
+import { FOLLOW, FOLLOW_UNKNOWN, type ReachRules, STOP } from './reach-rules.ts';
 import { FOLLOW_MASK, HOP_SHIFT, REACHED } from './reach-sweep.ts';
 import type { SlotAdjacency } from './slot-adjacency.ts';
 
@@ -148,7 +148,7 @@ export class ReachTraversal {
       const early = MAX_U32 - keys[i]!;
       if (state[o + WORD] === 0) {
         this.reachedSlots.push(r);
-        state[o + WORD] = (c << HOP_SHIFT) | REACHED;
+        state[o + WORD] = (c << HOP_SHIFT) | REACHED | (this.rules.allFollow ? FOLLOW : 0);
         state[o + SCANNED] = this.fwd ? this.endOf(r) : this.beginOf(r);
         state[o + BOUND] = this.fwd ? this.start[r]! : this.start[r + 1]!;
       } else if (early <= state[o + EARLY]!) continue;

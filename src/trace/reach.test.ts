@@ -111,6 +111,30 @@ describe('traceReach', () => {
   });
 });
 
+describe('traceReach at the fee sink', () => {
+  it('reaches the fee sink but nothing it pays on, with or without labels', () => {
+    const edges: SmallEdge[] = [
+      { from: 'V', to: 'T', amount: 10, time: 1, tx: 'theft' },
+      { from: 'T', to: 'gas', amount: 1, time: 2 },
+      // The sink is one node per chain: what it "pays" is no one's value.
+      { from: 'gas', to: 'Z', amount: 1, time: 3 },
+      { from: 'T', to: 'A', amount: 9, time: 4 },
+    ];
+    const index = smallGraphIndex({ edges, feeSinks: ['gas'] });
+    for (const strategy of ['sweep', 'traversal'] as const)
+      for (const withLabels of [labels({}), undefined]) {
+        const r = traceReach({
+          index,
+          labels: withLabels,
+          seeds: [{ kind: 'tx', chain: 'test', txHash: 'theft' }],
+          direction: 'forward',
+          strategy,
+        });
+        expect(names(index, r.nodes), strategy).toEqual(['A', 'T', 'gas']);
+      }
+  });
+});
+
 describe('traceReach from a busy address', () => {
   // A hundred transfers before and after: the traversal searches such a long edge list for the
   // value's arrival instead of walking it, and must keep that second's transfers.
@@ -222,6 +246,8 @@ function randomCase(random: Random): TraceReachParameters {
     const tx = txs.length > 0 && random.next() < 0.3 ? random.pick(txs) : `t${i}`;
     if (!txs.includes(tx)) txs.push(tx);
     edges.push({ from, to, amount: 1, time, asset, tx });
+    // Gas now and then: value that reaches the fee sink is spent.
+    if (random.next() < 0.1) edges.push({ from, to: 'gas', amount: 1, time, tx });
   }
   // Another chain the bridge memos send to, with activity of its own.
   const remote = ['b0', 'b1', 'b2'];
@@ -248,7 +274,11 @@ function randomCase(random: Random): TraceReachParameters {
       amountOut: 1,
     };
   }).filter((c) => c.assetIn !== c.assetOut);
-  const index = smallGraphIndex({ edges, conversions });
+  const index = smallGraphIndex({
+    edges,
+    conversions,
+    feeSinks: edges.some((e) => e.to === 'gas') ? ['gas'] : [],
+  });
   const labelled: Record<string, string> = {};
   for (const node of nodes) {
     const r = random.next();
@@ -276,7 +306,7 @@ function randomCase(random: Random): TraceReachParameters {
   const windowed = random.next() < 0.2;
   return {
     index,
-    labels: labels(labelled),
+    labels: random.next() < 0.8 ? labels(labelled) : undefined,
     bridgeMemos: random.next() < 0.5 ? bridgeMemos : undefined,
     seeds: seeds.filter(
       (s) => s.kind !== 'address' || index.nodeId('test', s.address) !== undefined,

@@ -8,8 +8,6 @@ import type { EndpointLabels, GraphIndex, TraceParameters } from './types.ts';
 
 const MAX_U32 = 0xffffffff;
 const DEFAULT_MAX_HOPS = 10;
-/** Fewer reached slots than nodeCount / this: per-node hops go in a Map, not a column. */
-const FEW_NODES_DIVISOR = 16;
 /**
  * The adjacency traversal gives up, and the sweep runs, once it has taken this share of the edges
  * the sweep would go through: past it the sweep is cheaper (see README, "What a trace does").
@@ -22,16 +20,17 @@ const TRAVERSAL_BUDGET_SHARE = 0.02;
  * (16 bytes a slot for the traversal: 1-3 ms per trace on the benchmark's 1-3 M transfers).
  * Taken out while in use, so a trace that throws leaves none half-written behind.
  */
-const statePool = new WeakMap<GraphIndex, { sweep?: Uint32Array; traversal?: Uint32Array }>();
+type Pooled = 'sweep' | 'traversal' | 'nodes';
+const statePool = new WeakMap<GraphIndex, Partial<Record<Pooled, Uint32Array>>>();
 
-function takeState(index: GraphIndex, engine: 'sweep' | 'traversal'): Uint32Array | undefined {
+function takeState(index: GraphIndex, engine: Pooled): Uint32Array | undefined {
   const pool = statePool.get(index);
   const state = pool?.[engine];
   if (pool) pool[engine] = undefined;
   return state;
 }
 
-function giveState(index: GraphIndex, engine: 'sweep' | 'traversal', state: Uint32Array): void {
+function giveState(index: GraphIndex, engine: Pooled, state: Uint32Array): void {
   let pool = statePool.get(index);
   if (!pool) statePool.set(index, (pool = {}));
   pool[engine] = state;
@@ -135,13 +134,13 @@ export function traceReach(parameters: TraceReachParameters): TraceReachReturnTy
       takeState(index, 'traversal'),
     );
     const done = traversal.run(seeds.edges);
-    const result = done ? nodesOf(index, traversal, false) : null;
+    const result = done ? listNodes(index, traversal, false) : null;
     giveState(index, 'traversal', traversal.clear());
     if (result) return { ...result, edgesVisited: traversal.edgesVisited, strategy: 'traversal' };
   }
   const sweep = new ReachSweep(rulesOf(), maxHops, takeState(index, 'sweep'));
   sweep.run(direction === 'forward' ? seeds.edges : [...seeds.edges].reverse(), lo, hi);
-  const result = nodesOf(index, sweep, true);
+  const result = listNodes(index, sweep, true);
   giveState(index, 'sweep', sweep.clear());
   return { ...result, edgesVisited: sweep.edgesVisited, strategy: 'sweep' };
 }
@@ -149,73 +148,71 @@ export function traceReach(parameters: TraceReachParameters): TraceReachReturnTy
 /** Marks a node already listed in the per-node column (beside its fewest hops + 1). */
 const LISTED = 0x80000000;
 
+/** {@link nodesOf} with a pooled per-node column. */
+function listNodes(index: GraphIndex, reached: Reached, inOrder: boolean) {
+  const column = takeState(index, 'nodes') ?? new Uint32Array(index.nodeCount);
+  const result = nodesOf(index, reached, inOrder, column);
+  giveState(index, 'nodes', column);
+  return result;
+}
+
 /**
  * The reached nodes, earliest first (ties by id), each with the fewest hops of its slots.
  * `inOrder`: the slots were reached earliest first (the sweep's), so only ties need sorting;
- * otherwise a radix sort by (key, node) orders them.
+ * otherwise a radix sort by (key, node) orders them. `column`: `nodeCount` zeros to work in, left
+ * zeroed (a Map of reached nodes cost twice the sweep itself on the benchmark's 100,000 transfers).
  */
 function nodesOf(
   index: GraphIndex,
   reached: Reached,
   inOrder: boolean,
+  column: Uint32Array,
 ): { nodes: Uint32Array; hops: Uint16Array } {
   const slots = reached.reachedSlots;
   const n = slots.length;
   const slotNode = index.slotNode;
-  // Per node, its fewest hops + 1 (0: not reached): a Map when few were reached (no column of
-  // every node to allocate), else a column.
-  const column = n < index.nodeCount / FEW_NODES_DIVISOR ? null : new Uint32Array(index.nodeCount);
-  const map = new Map<number, number>();
+  // Per node, its fewest hops + 1 (0: not reached); each slot's node, looked up once.
+  const ofSlot = new Uint32Array(n);
   let count = 0;
   for (let i = 0; i < n; i++) {
     const s = slots[i]!;
     const node = slotNode[s]!;
+    ofSlot[i] = node;
     const h = reached.hop(s) + 1;
-    const known = column ? column[node]! : (map.get(node) ?? 0);
+    const known = column[node]!;
     if (known === 0) count++;
-    if (known === 0 || h < known) {
-      if (column) column[node] = h;
-      else map.set(node, h);
-    }
+    if (known === 0 || h < known) column[node] = h;
   }
-  const nodes = new Uint32Array(count);
-  const hops = new Uint16Array(count);
-  let k = 0;
-  // Lists `node` the first time it comes (its earliest slot), with its fewest hops.
-  const list = (node: number) => {
-    if (column) {
-      const v = column[node]!;
-      if (v & LISTED) return;
-      column[node] = v | LISTED;
-      hops[k] = v - 1;
-    } else {
-      const v = map.get(node);
-      if (v === undefined) return;
-      map.delete(node);
-      hops[k] = v - 1;
-    }
-    nodes[k++] = node;
-  };
+  // Slot indices in order: earliest first, ties by node.
+  let order: Uint32Array;
   if (inOrder) {
+    order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
     for (let i = 0; i < n;) {
-      // A run of one arrival (a second's) comes in the order the sweep's passes found it.
+      // A run of one key (a second's) comes in the order the sweep's passes found it.
       const key = reached.keyOf(i);
       let j = i + 1;
       while (j < n && reached.keyOf(j) === key) j++;
-      if (j - i === 1) list(slotNode[slots[i]!]!);
-      else
-        for (const node of Uint32Array.from(slots.slice(i, j), (s) => slotNode[s]!).sort())
-          list(node);
+      if (j - i > 1) order.subarray(i, j).sort((a, b) => ofSlot[a]! - ofSlot[b]!);
       i = j;
     }
   } else {
     const keys = new Uint32Array(n);
-    const ofSlot = new Uint32Array(n);
-    for (let i = 0; i < n; i++) {
-      keys[i] = reached.keyOf(i);
-      ofSlot[i] = slotNode[slots[i]!]!;
-    }
-    for (const i of radixOrder(keys, ofSlot)) list(ofSlot[i]!);
+    for (let i = 0; i < n; i++) keys[i] = reached.keyOf(i);
+    order = radixOrder(keys, ofSlot);
   }
+  // Each node listed where its earliest slot comes, with its fewest hops.
+  const nodes = new Uint32Array(count);
+  const hops = new Uint16Array(count);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const node = ofSlot[order[i]!]!;
+    const v = column[node]!;
+    if (v & LISTED) continue;
+    column[node] = v | LISTED;
+    hops[k] = v - 1;
+    nodes[k++] = node;
+  }
+  for (let i = 0; i < count; i++) column[nodes[i]!] = 0;
   return { nodes, hops };
 }
