@@ -135,6 +135,32 @@ describe('traceReach at the fee sink', () => {
   });
 });
 
+describe('traceReach strategy', () => {
+  it('sweeps a fresh index until its sweeps have paid for the adjacency, then traverses', () => {
+    // The value lands where nothing leaves again; others trade on: a sweep goes through them all.
+    const edges: SmallEdge[] = Array.from({ length: 50 }, (_, i) =>
+      i === 0
+        ? { from: 'V', to: 'T', amount: 1, time: 0 }
+        : { from: `n${i}`, to: `n${i + 1}`, amount: 1, time: i },
+    );
+    const index = smallGraphIndex({ edges });
+    const strategies: string[] = [];
+    for (let i = 0; i < 20; i++)
+      strategies.push(
+        traceReach({
+          index,
+          seeds: [{ kind: 'transfer', chain: 'test', txHash: 'tx0', position: '0' }],
+          transferEdge: () => 0,
+          direction: 'forward',
+          maxHops: 1000,
+        }).strategy,
+      );
+    // Each sweep goes through all 50 edges: a build's worth (8 sweeps of the index) comes first.
+    expect(strategies.indexOf('traversal')).toBe(8);
+    expect(strategies.slice(8).every((s) => s === 'traversal')).toBe(true);
+  });
+});
+
 describe('traceReach from a busy address', () => {
   // A hundred transfers before and after: the traversal searches such a long edge list for the
   // value's arrival instead of walking it, and must keep that second's transfers.

@@ -3,14 +3,20 @@ import { ReachRules } from './reach-rules.ts';
 import { ReachSweep } from './reach-sweep.ts';
 import { ReachTraversal } from './reach-traversal.ts';
 import { resolveSeeds, windowEdges } from './seeds.ts';
-import { slotAdjacency } from './slot-adjacency.ts';
+import { hasSlotAdjacency, slotAdjacency } from './slot-adjacency.ts';
 import type { EndpointLabels, GraphIndex, TraceParameters } from './types.ts';
 
 const MAX_U32 = 0xffffffff;
 const DEFAULT_MAX_HOPS = 10;
 /**
- * The adjacency traversal gives up, and the sweep runs, once it has taken this share of the edges
- * the sweep would go through: past it the sweep is cheaper (see README, "What a trace does").
+ * The adjacency traversal gives up, and the sweep runs, once it would take more than this share
+ * of the edges the sweep goes through. Measured on the benchmark graph (300 k-3 M transfers, 56
+ * traces, CPU time): per edge taken the traversal costs about 20 times what the sweep costs per
+ * edge swept (scattered loads per reached slot and edge, where the sweep streams), so the two
+ * break even when the traversal takes 4-5% of the sweep's edges. Giving up at 2% keeps it where
+ * it is at least twice as fast, and bounds what a traversal that gives up wasted to about 40% of
+ * the sweep (it looks at a busy slot's list length before taking it, so it usually gives up
+ * within its first few hops, at a hub, having spent 1-2 ms).
  */
 const TRAVERSAL_BUDGET_SHARE = 0.02;
 
@@ -36,6 +42,14 @@ function giveState(index: GraphIndex, engine: Pooled, state: Uint32Array): void 
   pool[engine] = state;
 }
 
+/**
+ * Whole-index sweeps that cost about as much as building the adjacency: measured on 3 M
+ * transfers, a build took 140-250 ms and a sweep of every edge 24-42 ms.
+ */
+const ADJACENCY_BUILD_SWEEPS = 8;
+/** Edges swept per index so far (see {@link adjacencyPaysOff}). */
+const sweptSoFar = new WeakMap<GraphIndex, number>();
+
 /** Input of {@link traceReach}: a trace's seeds, direction and limits (no policy: no amounts). */
 export type TraceReachParameters = Omit<TraceParameters, 'policy' | 'minValue'> & {
   index: GraphIndex;
@@ -49,9 +63,10 @@ export type TraceReachParameters = Omit<TraceParameters, 'policy' | 'minValue'> 
   transferEdge?:
     ((chain: string, txHash: string, position: string) => number | undefined) | undefined;
   /**
-   * How: `auto` (default) traverses the reached slots' edges and sweeps instead once that would
-   * cost more; `sweep` or `traversal` forces one (tests and benchmarks compare them). All give the
-   * same nodes and hops.
+   * How: `auto` (default) traverses the reached slots' edges, giving up for the sweep once that
+   * would cost more, when the index's adjacency is built or its sweeps have paid for building it;
+   * `sweep` or `traversal` (which builds the adjacency) forces one: tests and benchmarks compare
+   * them. All give the same nodes and hops.
    */
   strategy?: 'auto' | 'sweep' | 'traversal' | undefined;
 };
@@ -92,7 +107,9 @@ type Reached = {
  *
  * How: an adjacency traversal over the reached slots' edges (ReachTraversal), which costs what is
  * reached; when that grows past a share of the edges after the seed, one sweep over those edges
- * (ReachSweep) instead, which costs the same whatever is reached.
+ * (ReachSweep) instead, which costs the same whatever is reached. The traversal needs a per-slot
+ * adjacency, built once per index (about 8 whole sweeps' worth): an index is first swept until
+ * its sweeps have cost that much (see `strategy`).
  *
  * @example
  * const { nodes } = traceReach({ index, seeds: [{ kind: 'tx', chain: 'ethereum', txHash }], direction: 'forward' });
@@ -115,7 +132,10 @@ export function traceReach(parameters: TraceReachParameters): TraceReachReturnTy
   const seedNodes = new Set(seeds.nodes);
   const rulesOf = () =>
     new ReachRules(index, parameters.labels, parameters.bridgeMemos, direction, seedNodes);
-  if (strategy === 'traversal' || (strategy === 'auto' && seeds.edges.length > 0)) {
+  const traverse =
+    strategy === 'traversal' ||
+    (strategy === 'auto' && seeds.edges.length > 0 && adjacencyPaysOff(index, direction));
+  if (traverse) {
     // The edges the sweep would go through: from the first seed to the window's end (backward:
     // from the last seed down to its start).
     const span =
@@ -142,7 +162,20 @@ export function traceReach(parameters: TraceReachParameters): TraceReachReturnTy
   sweep.run(direction === 'forward' ? seeds.edges : [...seeds.edges].reverse(), lo, hi);
   const result = listNodes(index, sweep, true);
   giveState(index, 'sweep', sweep.clear());
+  sweptSoFar.set(index, (sweptSoFar.get(index) ?? 0) + sweep.edgesVisited);
   return { ...result, edgesVisited: sweep.edgesVisited, strategy: 'sweep' };
+}
+
+/**
+ * Whether the traversal may run: its adjacency is built, or the sweeps on this index have gone
+ * through as many edges as building it costs (ski rental: an index traced once, as the CLI's is,
+ * is never worth the build; one traced again and again soon is).
+ */
+function adjacencyPaysOff(index: GraphIndex, direction: 'forward' | 'backward'): boolean {
+  return (
+    hasSlotAdjacency(index, direction) ||
+    (sweptSoFar.get(index) ?? 0) >= ADJACENCY_BUILD_SWEEPS * index.edgeCount
+  );
 }
 
 /** Marks a node already listed in the per-node column (beside its fewest hops + 1). */
