@@ -126,9 +126,12 @@ export class ReachSweep {
   loneForward(k: number, end: number, lo: number, hi: number): number {
     const { time, near, far, state, maxHops, fresh } = this;
     const { hasConversions, hasBridges } = this.rules;
+    // Past the first edge, the one before is known to be alone in its second (else the loop
+    // would have stopped there): only the next needs comparing.
+    if (k < end && k > lo && time[k - 1] === time[k]) return k;
     for (; k < end; k++) {
       const t = time[k]!;
-      if ((k + 1 < hi && time[k + 1] === t) || (k > lo && time[k - 1] === t)) return k;
+      if (k + 1 < hi && time[k + 1] === t) return k;
       // Most edges leave a slot value has not reached (yet): one comparison.
       const v = state[near[k]!]!;
       if (v === 0) continue;
@@ -157,9 +160,10 @@ export class ReachSweep {
   /** As {@link loneForward}, from `k` down to `end` (exclusive), with keys MAX_U32 - time. */
   loneBackward(k: number, end: number, lo: number, hi: number): number {
     const { time, near, state } = this;
+    if (k > end && k + 1 < hi && time[k + 1] === time[k]) return k;
     for (; k > end; k--) {
       const t = time[k]!;
-      if ((k + 1 < hi && time[k + 1] === t) || (k > lo && time[k - 1] === t)) return k;
+      if (k > lo && time[k - 1] === t) return k;
       if (state[near[k]!] !== 0) this.step(k);
     }
     return k;
