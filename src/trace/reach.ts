@@ -95,7 +95,7 @@ export type TraceReachReturnType = {
 
 /** What either engine leaves: the slots reached, each with its arrival and fewest hops. */
 type Reached = {
-  readonly reachedSlots: readonly number[];
+  readonly reachedSlots: ArrayLike<number>;
   /** The key the `i`-th reached slot was first reached at (forward: a time; backward: MAX_U32 - time). */
   keyOf(i: number): number;
   hop(s: number): number;
