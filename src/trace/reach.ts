@@ -1,7 +1,9 @@
-import { slotOf } from './graph-index.ts';
-import { resolveSeeds, windowEdges } from './seeds.ts';
-import { parseThorchainMemo } from './thorchain-memo.ts';
-import { STOP_CATEGORIES } from './trace-funds.ts';
+import { radixOrder } from './radix-order.ts';
+import { ReachRules } from './reach-rules.ts';
+import { ReachSweep } from './reach-sweep.ts';
+import { ReachTraversal } from './reach-traversal.ts';
+import { type ResolveSeedsReturnType, resolveSeeds, windowEdges } from './seeds.ts';
+import { hasSlotAdjacency, slotAdjacency } from './slot-adjacency.ts';
 import {
   type EndpointLabels,
   type GraphIndex,
@@ -10,17 +12,53 @@ import {
 } from './types.ts';
 
 const MAX_U32 = 0xffffffff;
-/** Above every key: a slot's "earliness" KEY_SPAN - key is positive once reached. */
-const KEY_SPAN = MAX_U32 + 1;
 const DEFAULT_MAX_HOPS = 10;
-/** Per slot: not yet known whether its node stops value, follows it, or stops it. */
-const NODE_UNKNOWN = 0;
-const NODE_FOLLOW = 1;
-const NODE_STOP = 2;
-/** A node not reached, in the per-node hop column. */
-const NO_HOP = 0xffff;
-/** Fewer reached slots than nodeCount / this: per-node hops go in a Map, not a column. */
-const FEW_NODES_DIVISOR = 16;
+/** Hops are reported in 16 bits: more than this (a hop limit above it) are reported as this. */
+const MAX_HOP = 0xfffe;
+/**
+ * The adjacency traversal gives up, and the sweep runs, once it would take more than this share
+ * of the edges the sweep goes through. Measured on the benchmark graph (300 k-3 M transfers, 56
+ * traces, CPU time): per edge taken the traversal costs about 20 times what the sweep costs per
+ * edge swept (scattered loads per reached slot and edge, where the sweep streams), so the two
+ * break even when the traversal takes 4-5% of the sweep's edges. Giving up at 2% keeps it where
+ * it is at least twice as fast, and bounds what a traversal that gives up wasted to about 40% of
+ * the sweep (it looks at a busy slot's list length before taking it, so it usually gives up
+ * within its first few hops, at a hub, having spent 1-2 ms).
+ */
+const TRAVERSAL_BUDGET_SHARE = 0.02;
+
+/**
+ * Zeroed state arrays of the two engines per index, kept for the next trace (the engines clear
+ * what they wrote): a small reach then costs what it reaches, not a fresh array of every slot
+ * (16 bytes a slot for the traversal: 1-3 ms per trace on the benchmark's 1-3 M transfers).
+ * Taken out while in use, so a trace that throws leaves none half-written behind.
+ */
+type Pooled = 'sweep' | 'traversal' | 'nodes';
+const statePool = new WeakMap<GraphIndex, Partial<Record<Pooled, Uint32Array | Uint16Array>>>();
+
+function takeState<T extends Uint32Array | Uint16Array>(
+  index: GraphIndex,
+  engine: Pooled,
+): T | undefined {
+  const pool = statePool.get(index);
+  const state = pool?.[engine];
+  if (pool) pool[engine] = undefined;
+  return state as T | undefined;
+}
+
+function giveState(index: GraphIndex, engine: Pooled, state: Uint32Array | Uint16Array): void {
+  let pool = statePool.get(index);
+  if (!pool) statePool.set(index, (pool = {}));
+  pool[engine] = state;
+}
+
+/**
+ * Whole-index sweeps that cost about as much as building the adjacency: measured on 3 M
+ * transfers, a build took 140-250 ms and a sweep of every edge 24-42 ms.
+ */
+const ADJACENCY_BUILD_SWEEPS = 8;
+/** Edges swept per index so far (see {@link adjacencyPaysOff}). */
+const sweptSoFar = new WeakMap<GraphIndex, number>();
 
 /** Input of {@link traceReach}: a trace's seeds, direction and limits (no policy: no amounts). */
 export type TraceReachParameters = Omit<TraceParameters, 'policy' | 'minValue'> & {
@@ -34,245 +72,55 @@ export type TraceReachParameters = Omit<TraceParameters, 'policy' | 'minValue'> 
   bridgeMemos?: ReadonlyMap<number, string> | undefined;
   transferEdge?:
     ((chain: string, txHash: string, position: string) => number | undefined) | undefined;
+  /**
+   * How: `auto` (default) traverses the reached slots' edges, giving up for the sweep once that
+   * would cost more, when the index's adjacency is built or its sweeps have paid for building it;
+   * `sweep` or `traversal` (which builds the adjacency) forces one: tests and benchmarks compare
+   * them. All give the same nodes and hops.
+   */
+  strategy?: 'auto' | 'sweep' | 'traversal' | undefined;
 };
 
 export type TraceReachReturnType = {
-  /** Node ids value may have reached (the seed addresses included), in the order first reached. */
+  /**
+   * Node ids value may have reached: the seed addresses first (hop 0), then the others earliest
+   * reached first (forward: by the time value first arrived; backward: by the time it last left),
+   * ties by node id.
+   */
   nodes: Uint32Array;
-  /** Per reached node, the fewest hops from a seed (same order as `nodes`). */
+  /** Per reached node, the fewest hops from a seed (same order as `nodes`; at most 65,534). */
   hops: Uint16Array;
+  /**
+   * Edges looked at: the traversal counts each edge of a reached slot after its arrival once; the
+   * sweep every edge from the first seed's second on (a second's edges once per pass).
+   */
   edgesVisited: number;
+  /** Which of the two computed it. */
+  strategy: 'sweep' | 'traversal';
 };
 
-/**
- * The sweep's state. A class, not closures made per call: its methods are compiled once and reused
- * by every trace (closures created per call were re-optimised on every call, costing several times
- * the sweep itself on small graphs).
- */
-class ReachSweep {
-  readonly fwd: boolean;
-  readonly maxHops: number;
-  readonly near: Uint32Array;
-  readonly far: Uint32Array;
-  readonly time: Uint32Array;
-  readonly slotNode: Uint32Array;
-  readonly slotAsset: Uint32Array;
-  readonly tx: Uint32Array;
-  readonly nodeKind: Uint8Array;
-  /**
-   * Per slot, side by side: how early it was first reached, KEY_SPAN - key (0: never, so a new
-   * array needs no filling; keys are times, forward, or MAX_U32 - time, backward), and hop * 4 +
-   * whether its node passes value on.
-   */
-  readonly state: Float64Array;
-  readonly seedNodes: ReadonlySet<number>;
-  /** Slots as first reached: the result costs what was reached, not the graph. */
-  readonly reachedSlots: number[] = [];
-  readonly hasConversions: boolean;
-  /** Bridge memos given (forward): a step may reach another chain. */
-  readonly hasBridges: boolean;
-  edgesVisited = 0;
-
-  constructor(
-    readonly index: GraphIndex,
-    readonly labels: EndpointLabels | undefined,
-    readonly bridgeMemos: ReadonlyMap<number, string> | undefined,
-    direction: 'forward' | 'backward',
-    maxHops: number,
-    seedNodes: ReadonlySet<number>,
-  ) {
-    this.fwd = direction !== 'backward';
-    this.maxHops = maxHops;
-    this.near = this.fwd ? index.srcSlot : index.dstSlot;
-    this.far = this.fwd ? index.dstSlot : index.srcSlot;
-    this.time = index.time;
-    this.slotNode = index.slotNode;
-    this.slotAsset = index.slotAsset;
-    this.tx = index.tx;
-    this.nodeKind = index.nodeKind;
-    this.state = new Float64Array(index.slotCount * 2);
-    this.seedNodes = seedNodes;
-    this.hasConversions = index.conversions.size > 0;
-    this.hasBridges = this.fwd && bridgeMemos !== undefined && bridgeMemos.size > 0;
-  }
-
-  key(e: number): number {
-    return this.fwd ? this.time[e]! : MAX_U32 - this.time[e]!;
-  }
-
-  /** Whether slot `s`'s node passes value on (looked up once): its state word with that set. */
-  resolveFollow(s: number): number {
-    const node = this.slotNode[s]!;
-    let stop = this.nodeKind[node] === NODE_FEE_SINK;
-    if (!stop && !this.seedNodes.has(node) && this.labels) {
-      const { chain, address } = this.index.node(node);
-      const label = this.labels.lookup(chain, address);
-      stop = label !== null && STOP_CATEGORIES.has(label.category);
-    }
-    const v = (this.state[2 * s + 1]! & ~3) | (stop ? NODE_STOP : NODE_FOLLOW);
-    this.state[2 * s + 1] = v;
-    return v;
-  }
-
-  /** Slot `r` reached at key `k` and hop `h`: true when that is new (earlier, or fewer hops). */
-  reach(r: number, k: number, h: number): boolean {
-    const state = this.state;
-    const o = 2 * r;
-    if (KEY_SPAN - k > state[o]!) {
-      if (state[o] === 0) this.reachedSlots.push(r);
-      state[o] = KEY_SPAN - k;
-      state[o + 1] = (h << 2) | (state[o + 1]! & 3);
-    } else if (h < state[o + 1]! >> 2) state[o + 1] = (h << 2) | (state[o + 1]! & 3);
-    else return false;
-    return true;
-  }
-
-  /** Value reaching `far[e]` as a swap or wrap input goes on as its output, to its recipient. */
-  convert(e: number, h: number): boolean {
-    const list = this.index.conversions.get(this.tx[e]!);
-    if (!list) return false;
-    const a = this.slotAsset[this.far[e]!]!;
-    let changed = false;
-    for (const c of list) {
-      if ((this.fwd ? c.assetIn : c.assetOut) !== a) continue;
-      const target = slotOf(
-        this.index,
-        this.fwd ? c.recipient : c.account,
-        this.fwd ? c.assetOut : c.assetIn,
-      );
-      if (target !== undefined && this.reach(target, this.key(e), h)) changed = true;
-    }
-    return changed;
-  }
-
-  /** Passes value on along edge `e` if its near slot holds some; true when that reached more. */
-  step(e: number): boolean {
-    const s = this.near[e]!;
-    const k = this.key(e);
-    // Most edges leave a slot value never reached (0), or reached later.
-    if (this.state[2 * s]! < KEY_SPAN - k) return false;
-    let v = this.state[2 * s + 1]!;
-    if ((v & 3) === NODE_UNKNOWN) v = this.resolveFollow(s);
-    if ((v & 3) === NODE_STOP || v >> 2 >= this.maxHops) return false;
-    const h = (v >> 2) + 1;
-    const r = this.far[e]!;
-    let changed = this.reach(r, k, h);
-    if (this.hasConversions && this.convert(e, h)) changed = true;
-    if (this.hasBridges && this.bridgeOn(e, r, k, h)) changed = true;
-    return changed;
-  }
-
-  /**
-   * Value entering a bridge by `e` whose memo names a destination in the index reaches it (from the
-   * deposit's time on: the payout comes later, so this may reach a little more than it did).
-   */
-  bridgeOn(e: number, r: number, k: number, h: number): boolean {
-    const memo = this.bridgeMemos!.get(this.tx[e]!);
-    if (memo === undefined) return false;
-    const state = this.state[2 * r + 1]!;
-    const follow = (state & 3) === NODE_UNKNOWN ? this.resolveFollow(r) & 3 : state & 3;
-    if (follow !== NODE_STOP) return false;
-    const parsed = parseThorchainMemo(memo);
-    if (parsed?.kind !== 'swap') return false;
-    const node = this.index.nodeId(parsed.chain, parsed.address);
-    const native = this.index.assetId(parsed.chain, 'native');
-    if (node === undefined || native === undefined) return false;
-    const slot = slotOf(this.index, node, native);
-    return slot !== undefined && this.reach(slot, k, h + 1);
-  }
-
-  /**
-   * Sweeps edges from `k` up to `end` while each is alone in its second (no other edge at its
-   * time): no second pass can be needed. Returns the first edge not swept.
-   */
-  loneForward(k: number, end: number, lo: number, hi: number): number {
-    const { time, near, far, state, maxHops } = this;
-    for (; k < end; k++) {
-      const t = time[k]!;
-      if ((k + 1 < hi && time[k + 1] === t) || (k > lo && time[k - 1] === t)) return k;
-      // Most edges leave a slot value has not reached (yet): one comparison.
-      const s = near[k]!;
-      if (state[2 * s]! < KEY_SPAN - t) continue;
-      // The common case inline (step's): a follow slot within the hop limit reaching a slot.
-      const v = state[2 * s + 1]!;
-      if ((v & 3) !== NODE_FOLLOW || v >> 2 >= maxHops || this.hasConversions || this.hasBridges) {
-        this.step(k);
-        continue;
-      }
-      const h = (v >> 2) + 1;
-      const o = 2 * far[k]!;
-      if (KEY_SPAN - t > state[o]!) {
-        if (state[o] === 0) this.reachedSlots.push(far[k]!);
-        state[o] = KEY_SPAN - t;
-        state[o + 1] = (h << 2) | (state[o + 1]! & 3);
-      } else if (h < state[o + 1]! >> 2) state[o + 1] = (h << 2) | (state[o + 1]! & 3);
-    }
-    return k;
-  }
-
-  /** As {@link loneForward}, from `k` down to `end` (exclusive), with keys MAX_U32 - time. */
-  loneBackward(k: number, end: number, lo: number, hi: number): number {
-    const { time, near, state } = this;
-    for (; k > end; k--) {
-      const t = time[k]!;
-      if ((k + 1 < hi && time[k + 1] === t) || (k > lo && time[k - 1] === t)) return k;
-      // Key MAX_U32 - t: reached no later means state >= KEY_SPAN - (MAX_U32 - t) = t + 1.
-      if (state[2 * near[k]!]! >= t + 1) this.step(k);
-    }
-    return k;
-  }
-
-  /** Sweeps from the first seed's second to the window's end (backward: its start). */
-  run(order: readonly number[], lo: number, hi: number): void {
-    const { fwd, time, far } = this;
-    let nextSeed = 0;
-    if (order.length === 0) return;
-    let k = order[0]!;
-    const t0 = time[k]!;
-    // From the start of the first seed's second (forward) or its end (backward).
-    if (fwd) while (k > lo && time[k - 1] === t0) k--;
-    else while (k + 1 < hi && time[k + 1] === t0) k++;
-    while (fwd ? k < hi : k >= lo) {
-      // Edges alone in their second, up to the next seed, one after the other: the common case.
-      const stop = nextSeed < order.length ? order[nextSeed]! : fwd ? hi : lo - 1;
-      const next = fwd
-        ? this.loneForward(k, Math.min(hi, stop), lo, hi)
-        : this.loneBackward(k, Math.max(lo - 1, stop), lo, hi);
-      this.edgesVisited += Math.abs(next - k);
-      k = next;
-      if (fwd ? k >= hi : k < lo) break;
-      let g0 = k;
-      let g1 = k + 1;
-      if (fwd) while (g1 < hi && time[g1] === time[g0]) g1++;
-      else while (g0 > lo && time[g0 - 1] === time[k]) g0--;
-      while (nextSeed < order.length && order[nextSeed]! >= g0 && order[nextSeed]! < g1) {
-        const e = order[nextSeed++]!;
-        const r = far[e]!;
-        this.reach(r, this.key(e), this.seedNodes.has(this.slotNode[r]!) ? 0 : 1);
-        if (this.hasConversions) this.convert(e, 1);
-      }
-      this.edgesVisited += g1 - g0;
-      if (g1 - g0 === 1) this.step(g0);
-      else
-        for (let changed = true; changed;) {
-          changed = false;
-          for (let e = g0; e < g1; e++) if (this.step(e)) changed = true;
-          if (changed) this.edgesVisited += g1 - g0;
-        }
-      k = fwd ? g1 : g0 - 1;
-    }
-  }
-}
+/** What either engine leaves: the slots reached, each with its arrival and fewest hops. */
+type Reached = {
+  readonly reachedSlots: ArrayLike<number>;
+  /** The key the `i`-th reached slot was first reached at (forward: a time; backward: MAX_U32 - time). */
+  keyOf(i: number): number;
+  hop(s: number): number;
+};
 
 /**
  * Where any of the seed's value may have gone (forward) or come from (backward): the addresses a
  * time-respecting path from a seed transfer reaches, per asset, across swaps and wraps, stopping
  * at labelled services and after `maxHops`. This is what the poison policy taints, without the
  * amounts: a watchlist of "the trace's tainted set", or the comparison with a graph database's
- * reachability query. One sweep over the edges in time order; within a second, edges are taken
- * again until nothing more is reached (the order of a second's transfers is not always known).
- * A node's hop is the fewest found in time order (a shorter path found after a node passed value
- * on does not shorten what it reached before).
+ * reachability query. Within a second, transfers may have happened in any order (the order of a
+ * second's transfers is not always known). A node's hop is the fewest found in time order (a
+ * shorter path found after a node passed value on does not shorten what it reached before).
+ *
+ * How: an adjacency traversal over the reached slots' edges (ReachTraversal), which costs what is
+ * reached; when that grows past a share of the edges after the seed, one sweep over those edges
+ * (ReachSweep) instead, which costs the same whatever is reached. The traversal needs a per-slot
+ * adjacency, built once per index (about 8 whole sweeps' worth): an index is first swept until
+ * its sweeps have cost that much (see `strategy`).
  *
  * @example
  * const { nodes } = traceReach({ index, seeds: [{ kind: 'tx', chain: 'ethereum', txHash }], direction: 'forward' });
@@ -281,6 +129,7 @@ class ReachSweep {
 export function traceReach(parameters: TraceReachParameters): TraceReachReturnType {
   const { index } = parameters;
   const direction = parameters.direction === 'backward' ? 'backward' : 'forward';
+  const strategy = parameters.strategy ?? 'auto';
   const { lo, hi } = windowEdges(index, parameters.since ?? 0, parameters.until ?? MAX_U32);
   const seeds = resolveSeeds({
     index,
@@ -289,36 +138,167 @@ export function traceReach(parameters: TraceReachParameters): TraceReachReturnTy
     lo,
     hi,
     transferEdge: parameters.transferEdge,
-    addressSeeds: 'received',
   });
-  const sweep = new ReachSweep(
-    index,
-    parameters.labels,
-    parameters.bridgeMemos,
-    direction,
-    parameters.maxHops ?? DEFAULT_MAX_HOPS,
-    new Set(seeds.nodes),
-  );
-  sweep.run(direction === 'forward' ? seeds.edges : [...seeds.edges].reverse(), lo, hi);
-  // A node's hops: the fewest of its slots'.
-  // A Map when few were reached (no column of every node to allocate), else a column.
-  const few = sweep.reachedSlots.length < index.nodeCount / FEW_NODES_DIVISOR;
-  const nodeHop = few ? null : new Uint16Array(index.nodeCount).fill(NO_HOP);
-  const hopOf = new Map<number, number>();
-  const found: number[] = [];
-  for (const s of sweep.reachedSlots) {
-    const node = index.slotNode[s]!;
-    const h = sweep.state[2 * s + 1]! >> 2;
-    const known = nodeHop ? nodeHop[node]! : (hopOf.get(node) ?? NO_HOP);
-    if (known === NO_HOP) found.push(node);
-    if (h < known) {
-      if (nodeHop) nodeHop[node] = h;
-      else hopOf.set(node, h);
-    }
+  const seedEdges = withSourceEdges(index, direction, seeds, lo, hi);
+  const maxHops = parameters.maxHops ?? DEFAULT_MAX_HOPS;
+  const seedNodes = new Set(seeds.nodes);
+  const rulesOf = () =>
+    new ReachRules(index, parameters.labels, parameters.bridgeMemos, direction, seedNodes);
+  const traverse =
+    strategy === 'traversal' ||
+    (strategy === 'auto' && seedEdges.length > 0 && adjacencyPaysOff(index, direction));
+  if (traverse) {
+    // The edges the sweep would go through: from the first seed to the window's end (backward:
+    // from the last seed down to its start).
+    const span =
+      seedEdges.length === 0
+        ? 0
+        : direction === 'forward'
+          ? hi - seedEdges[0]!
+          : seedEdges.at(-1)! - lo + 1;
+    const traversal = new ReachTraversal(
+      rulesOf(),
+      slotAdjacency(index, direction),
+      maxHops,
+      lo,
+      hi,
+      strategy === 'traversal' ? Infinity : span * TRAVERSAL_BUDGET_SHARE,
+      takeState<Uint32Array>(index, 'traversal'),
+    );
+    const done = traversal.run(seedEdges);
+    const result = done ? withSeedNodes(listNodes(index, traversal, false), seeds.nodes) : null;
+    giveState(index, 'traversal', traversal.clear());
+    if (result) return { ...result, edgesVisited: traversal.edgesVisited, strategy: 'traversal' };
   }
-  const nodes = Uint32Array.from(found);
+  const sweep = new ReachSweep(rulesOf(), maxHops, takeState<Uint32Array>(index, 'sweep'));
+  sweep.run(direction === 'forward' ? seedEdges : [...seedEdges].reverse(), lo, hi);
+  const result = withSeedNodes(listNodes(index, sweep, true), seeds.nodes);
+  giveState(index, 'sweep', sweep.clear());
+  sweptSoFar.set(index, (sweptSoFar.get(index) ?? 0) + sweep.edgesVisited);
+  return { ...result, edgesVisited: sweep.edgesVisited, strategy: 'sweep' };
+}
+
+/**
+ * The seed edges with, for each address seed, every transfer it pays (forward; backward: is paid)
+ * in the window, gas aside: an address seed stands for everything it passes on, as in the trace
+ * (`resolveSeeds`' sources), so a victim's wallet that only sends reaches where its value went.
+ */
+function withSourceEdges(
+  index: GraphIndex,
+  direction: 'forward' | 'backward',
+  seeds: ResolveSeedsReturnType,
+  lo: number,
+  hi: number,
+): number[] {
+  if (seeds.sources.length === 0) return seeds.edges;
+  const near = direction === 'forward' ? index.srcSlot : index.dstSlot;
+  const { slotNode, nodeKind, dstSlot } = index;
+  const sources = new Set(seeds.sources);
+  const edges = new Set(seeds.edges);
+  for (let e = lo; e < hi; e++)
+    if (sources.has(near[e]!) && nodeKind[slotNode[dstSlot[e]!]!] !== NODE_FEE_SINK) edges.add(e);
+  return [...edges].sort((a, b) => a - b);
+}
+
+/**
+ * The seed addresses first, at hop 0 (they hold the value from the window's start), then the
+ * other reached nodes in their order (a seed reached again through a loop is listed once, first).
+ */
+function withSeedNodes(
+  reached: { nodes: Uint32Array; hops: Uint16Array },
+  seedNodes: readonly number[],
+): { nodes: Uint32Array; hops: Uint16Array } {
+  if (seedNodes.length === 0) return reached;
+  const seeds = [...new Set(seedNodes)];
+  const isSeed = new Set(seeds);
+  const rest = reached.nodes.filter((n) => !isSeed.has(n));
+  const nodes = new Uint32Array(seeds.length + rest.length);
   const hops = new Uint16Array(nodes.length);
-  for (let i = 0; i < nodes.length; i++)
-    hops[i] = nodeHop ? nodeHop[nodes[i]!]! : hopOf.get(nodes[i]!)!;
-  return { nodes, hops, edgesVisited: sweep.edgesVisited };
+  nodes.set(seeds);
+  nodes.set(rest, seeds.length);
+  for (let i = 0, k = seeds.length; i < reached.nodes.length; i++)
+    if (!isSeed.has(reached.nodes[i]!)) hops[k++] = reached.hops[i]!;
+  return { nodes, hops };
+}
+
+/**
+ * Whether the traversal may run: its adjacency is built, or the sweeps on this index have gone
+ * through as many edges as building it costs (ski rental: an index traced once, as the CLI's is,
+ * is never worth the build; one traced again and again soon is).
+ */
+function adjacencyPaysOff(index: GraphIndex, direction: 'forward' | 'backward'): boolean {
+  return (
+    hasSlotAdjacency(index, direction) ||
+    (sweptSoFar.get(index) ?? 0) >= ADJACENCY_BUILD_SWEEPS * index.edgeCount
+  );
+}
+
+/** {@link nodesOf} with a pooled per-node column. */
+function listNodes(index: GraphIndex, reached: Reached, inOrder: boolean) {
+  const column = takeState<Uint16Array>(index, 'nodes') ?? new Uint16Array(index.nodeCount);
+  const result = nodesOf(index, reached, inOrder, column);
+  giveState(index, 'nodes', column);
+  return result;
+}
+
+/**
+ * The reached nodes, earliest first (ties by id), each with the fewest hops of its slots.
+ * `inOrder`: the slots were reached earliest first (the sweep's), so only ties need sorting;
+ * otherwise a radix sort by (key, node) orders them. `column`: `nodeCount` zeros to work in, left
+ * zeroed (a Map of reached nodes cost twice the sweep itself on the benchmark's 100,000 transfers;
+ * 16 bits a node keep more of the column in cache).
+ */
+function nodesOf(
+  index: GraphIndex,
+  reached: Reached,
+  inOrder: boolean,
+  column: Uint16Array,
+): { nodes: Uint32Array; hops: Uint16Array } {
+  const slots = reached.reachedSlots;
+  const n = slots.length;
+  const slotNode = index.slotNode;
+  // Per node, its fewest hops + 1 (0: not reached); each slot's node, looked up once.
+  const ofSlot = new Uint32Array(n);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const s = slots[i]!;
+    const node = slotNode[s]!;
+    ofSlot[i] = node;
+    const h = Math.min(reached.hop(s), MAX_HOP) + 1;
+    const known = column[node]!;
+    if (known === 0) count++;
+    if (known === 0 || h < known) column[node] = h;
+  }
+  // Slot indices in order: earliest first, ties by node.
+  let order: Uint32Array;
+  if (inOrder) {
+    order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    for (let i = 0; i < n;) {
+      // A run of one key (a second's) comes in the order the sweep's passes found it.
+      const key = reached.keyOf(i);
+      let j = i + 1;
+      while (j < n && reached.keyOf(j) === key) j++;
+      if (j - i > 1) order.subarray(i, j).sort((a, b) => ofSlot[a]! - ofSlot[b]!);
+      i = j;
+    }
+  } else {
+    const keys = new Uint32Array(n);
+    for (let i = 0; i < n; i++) keys[i] = reached.keyOf(i);
+    order = radixOrder(keys, ofSlot);
+  }
+  // Each node listed where its earliest slot comes, with its fewest hops; its column entry goes
+  // back to 0 as it is listed, which also marks it listed.
+  const nodes = new Uint32Array(count);
+  const hops = new Uint16Array(count);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const node = ofSlot[order[i]!]!;
+    const v = column[node]!;
+    if (v === 0) continue;
+    column[node] = 0;
+    hops[k] = v - 1;
+    nodes[k++] = node;
+  }
+  return { nodes, hops };
 }

@@ -42,12 +42,6 @@ export type ResolveSeedsParameters = {
   /** Resolves a `transfer` seed's position to an edge id (the index does not keep positions). */
   transferEdge?:
     ((chain: string, txHash: string, position: string) => number | undefined) | undefined;
-  /**
-   * What an address seed stands for: `source` (the trace's meaning): everything the address passes
-   * on, its slots returned in `sources`; `received`: the transfers it received (forward; backward:
-   * sent) in the window, returned among `edges` (reachability, until it moves to sources).
-   */
-  addressSeeds?: 'source' | 'received' | undefined;
 };
 
 /**
@@ -57,11 +51,8 @@ export type ResolveSeedsParameters = {
 export type ResolveSeedsReturnType = { edges: number[]; nodes: number[]; sources: number[] };
 
 /**
- * The transfers a trace starts from. An address (as a source): its slots that pay (forward; backward:
- * are paid) in the window, each standing for everything it passes on; as `received`: everything it
- * received (forward) or sent (backward) in the window, except what a swap of its own gave back (the
- * same value again). A UTXO
- * transaction: its outputs (backward: its inputs). An account transaction: its transfers whose far
+ * The transfers a trace starts from. An address: its slots that pay (forward; backward: are paid)
+ * in the window, each standing for everything it passes on (`sources`). A UTXO transaction: its outputs (backward: its inputs). An account transaction: its transfers whose far
  * end passes nothing on within it (an intermediate hop inside it would count the value twice). Gas
  * is never a seed.
  *
@@ -78,7 +69,6 @@ export function resolveSeeds(parameters: ResolveSeedsParameters): ResolveSeedsRe
   const farNode = (e: number) => slotNode[far[e]!]!;
   const edges: number[] = [];
   const nodes: number[] = [];
-  const asSource = parameters.addressSeeds !== 'received';
   for (const seed of parameters.seeds) {
     if (seed.kind === 'address') {
       const node = index.nodeId(seed.chain, seed.address);
@@ -88,9 +78,6 @@ export function resolveSeeds(parameters: ResolveSeedsParameters): ResolveSeedsRe
         });
       }
       nodes.push(node);
-      if (asSource) continue;
-      for (let e = lo; e < hi; e++)
-        if (farNode(e) === node && !index.conversions.has(tx[e]!)) edges.push(e);
       continue;
     }
     const txId = index.txId(seed.chain, seed.txHash);
@@ -133,7 +120,7 @@ export function resolveSeeds(parameters: ResolveSeedsParameters): ResolveSeedsRe
   }
   const isFee = (e: number) => nodeKind[slotNode[index.dstSlot[e]!]!] === NODE_FEE_SINK;
   const sources = new Set<number>();
-  if (asSource && nodes.length > 0) {
+  if (nodes.length > 0) {
     const seedNodes = new Set(nodes);
     for (let e = lo; e < hi; e++)
       if (seedNodes.has(nearNode(e)) && !isFee(e)) sources.add(near[e]!);

@@ -19,7 +19,8 @@ export const FEE_SINK_NAME = '(fees)';
  * A vertex is a *slot*: one asset at one node (`slotNode[s]`, `slotAsset[s]`), because taint and
  * balances are per asset. Edge `e` moves `amount[e]` from slot `srcSlot[e]` to slot `dstSlot[e]`
  * (same asset) at `time[e]` (Unix seconds), in transaction `tx[e]`. Per edge that is 24 bytes, and
- * 8 per slot; there are no adjacency lists: the sweep does not need them.
+ * 8 per slot; there are no adjacency lists: the sweep does not need them (traceReach's traversal
+ * builds one beside the index on first use: src/trace/slot-adjacency.ts).
  *
  * UTXO transactions (Bitcoin) become a node of kind NODE_UTXO_TX: inputs are edges address -> tx node,
  * outputs tx node -> address, so value is followed through many-in/many-out transactions.

@@ -232,7 +232,6 @@ export class TaintSweep {
       lo,
       hi,
       transferEdge: parameters.transferEdge,
-      addressSeeds: 'source',
     });
     this.seedEdges = resolved.edges;
     this.seedNodes = resolved.nodes;
