@@ -82,7 +82,8 @@ export function buildTraceResult(parameters: BuildTraceResultParameters): TraceR
   });
   const addressOf = memo(n, (node) => index.node(node).address);
   let assets = 0;
-  for (let s = 0; s < slotAsset.length; s++) if (slotAsset[s]! >= assets) assets = slotAsset[s]! + 1;
+  for (let s = 0; s < slotAsset.length; s++)
+    if (slotAsset[s]! >= assets) assets = slotAsset[s]! + 1;
   // An asset no slot has (value converted into it, held elsewhere) is named, just not remembered.
   const assetName = memo(assets, (a) => index.assetOf(a).asset);
   const nearNode = (e: number) => slotNode[near[e]!]!;
