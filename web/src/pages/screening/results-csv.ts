@@ -1,18 +1,6 @@
 import type { ScreenLabel, ScreenResponse, ScreenResult, SanctionMatch } from './types.ts';
 
-/**
- * One CSV field, safe to open in a spreadsheet: a value starting with `=`, `+`, `-`, `@` (or a tab
- * or carriage return) is prefixed with `'` so it is never run as a formula (CSV injection; inputs
- * and label texts come from outside), then quoted when it holds a delimiter, quote or line break.
- *
- * @example
- * csvField('=HYPERLINK("x")'); // `"'=HYPERLINK(""x"")"`
- */
-export function csvField(value: string | number | boolean | null | undefined): string {
-  let text = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
+import { csvField } from '../../lib/csv-field.ts';
 
 function sanctionText(s: SanctionMatch): string {
   const programs = s.programs.length ? ` (${s.programs.join(', ')})` : '';

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildFreezeList,
-  csvField,
   freezeListCsv,
   freezeRequestText,
   type FreezeContext,
@@ -74,10 +73,12 @@ describe('freezeListCsv', () => {
     expect(rows[4]!.startsWith('0xx1,exchange,eth,0xx1,')).toBe(true);
   });
 
-  it('quotes commas and quotes, and keeps formulas out of spreadsheets', () => {
-    expect(csvField('Cedar, "Inc"')).toBe('"Cedar, ""Inc"""');
-    expect(csvField('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
-    expect(csvField('-12.5')).toBe('-12.5');
+  it('keeps an entity name that is a formula out of spreadsheets, amounts as numbers', () => {
+    const r = sampleResult();
+    r.endpoints[0]!.entity = "-2+3+cmd|' /C calc'!A0";
+    const csv = freezeListCsv(buildFreezeList(r, valuationOf(r)), ctx);
+    expect(csv).toContain("'-2+3+cmd|' /C calc'!A0,");
+    expect(csv).not.toMatch(/(^|,)-2\+3/m);
   });
 });
 

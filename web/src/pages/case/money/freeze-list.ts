@@ -4,6 +4,7 @@ import { arrivalsOf } from './arrivals.ts';
 import { FREEZE_CATEGORIES } from './buckets.ts';
 import { endpointMeasure, rawBigInt, type Valuation } from './valuation.ts';
 import { shareText } from './text.ts';
+import { csvField } from '../../../lib/csv-field.ts';
 
 /** A transaction by which traced value reached a deposit address. */
 export type FreezeArrival = {
@@ -148,14 +149,6 @@ export function amountText(
 ): string {
   const info = ctx.asset(chain, asset);
   return `${formatUnits(raw, info.decimals, maxFraction)} ${symbolOf(ctx, chain, asset)}`;
-}
-
-/** A CSV field: quoted when it holds a comma, quote or line break; formula starts neutralised. */
-export function csvField(value: string | number): string {
-  let text = String(value);
-  // A spreadsheet would run `=…` as a formula: a label or entity name is not trusted input.
-  if (/^[=+\-@\t\r]/.test(text) && !/^-?\d/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 const CSV_HEADER = [
