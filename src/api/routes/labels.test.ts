@@ -314,6 +314,47 @@ describe('TagPack upload', () => {
     expect((await api.store.listLabelImports()).length).toBe(imports);
   });
 
+  it('refuses aliases that expand past the bound, a billion laughs and a context date that is no day, with a 400', async () => {
+    const imports = (await api.store.listLabelImports()).length;
+    // The attack seen: many aliases to one long list (here 20 aliases of 20,000 items: 400,000).
+    const list = Array.from({ length: 20_000 }, (_, i) => `x${i}`).join(', ');
+    const aliases = Array.from(
+      { length: 20 },
+      (_, i) =>
+        `- address: '0x098B716B8Aaf21512996dC57EB0615e2383E2f96'\n  label: l${i}\n  extra: *big\n`,
+    ).join('');
+    const wide = await upload(`title: t\nbig: &big [${list}]\ntags:\n${aliases}`, 'text/yaml');
+    expect(wide.statusCode, wide.body).toBe(400);
+    expect(wide.json().error.code).toBe('TAGPACK_BAD_YAML');
+    expect(wide.json().error.message).toMatch(
+      /^tagpack\.yaml: YAML aliases expand to 4\d\d,\d{3} nodes/,
+    );
+
+    // Nine levels of nine aliases each: 9^9 copies of "lol".
+    let laughs = 'a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n';
+    for (let i = 1; i <= 9; i++)
+      laughs += `a${i}: &a${i} [${Array.from({ length: 9 }, () => `*a${i - 1}`).join(', ')}]\n`;
+    const bomb = await upload(`title: t\n${laughs}tags: []\n`, 'text/yaml');
+    expect(bomb.statusCode, bomb.body).toBe(400);
+    expect(bomb.json().error.code).toBe('TAGPACK_BAD_YAML');
+
+    const badDay = await upload(
+      RONIN_PACK.replace(
+        `context: '{"description": "original address"}'`,
+        `context: '{"chaintrail": {"valid_from": "2020-13-45"}}'`,
+      ),
+      'text/yaml',
+    );
+    expect(badDay.statusCode, badDay.body).toBe(400);
+    expect(badDay.json().error).toMatchObject({ code: 'TAGPACK_BAD_TAG' });
+    expect(badDay.json().error.message).toMatch(
+      /valid_from must be a date YYYY-MM-DD, got "2020-13-45"/,
+    );
+
+    expect((await api.app.inject({ url: '/healthz' })).statusCode).toBe(200);
+    expect((await api.store.listLabelImports()).length).toBe(imports);
+  });
+
   it('takes YAML on the TagPack route only, and refuses an oversized pack before reading it', async () => {
     const yamlElsewhere = await api.app.inject({
       method: 'POST',

@@ -37,6 +37,7 @@ import type { LabelImporter, LabelImportOptions, LabelSource } from '../importer
 import { type Category, parseCategory } from '../taxonomy.ts';
 import { type Actor, type ActorIndex, findActorPackDir, readActorPacks } from './actorpack.ts';
 import { readYamlFile } from './read-yaml.ts';
+import { isCalendarDate } from './list-date.ts';
 
 /** The `format` of label imports made by this importer. */
 export const TAGPACK_FORMAT = 'tagpack';
@@ -139,8 +140,8 @@ function chaintrailContext(context: unknown, where: string): Fields | null {
 
 function contextDate(ct: Fields, key: string, where: string): string | null {
   const value = text(ct[key]);
-  if (value !== null && !/^\d{4}-\d{2}-\d{2}$/.test(value))
-    throw new UserError(`${where}: context ${key} must be YYYY-MM-DD, got "${value}"`, {
+  if (value !== null && !isCalendarDate(value))
+    throw new UserError(`${where}: context ${key} must be a date YYYY-MM-DD, got "${value}"`, {
       code: 'TAGPACK_BAD_TAG',
     });
   return value;
@@ -212,7 +213,8 @@ async function readPack(
   const title = text(pack.title);
   if (title) collector.titles.push(title);
   const lastmod = text(pack.lastmod);
-  if (lastmod && DATE.test(lastmod)) collector.dates.push(lastmod.slice(0, 10));
+  if (lastmod && DATE.test(lastmod) && isCalendarDate(lastmod.slice(0, 10)))
+    collector.dates.push(lastmod.slice(0, 10));
   const actors = tags.some((t) => (t as Fields | null)?.actor ?? inherited.actor)
     ? await actorsFor(path.dirname(file))
     : null;
