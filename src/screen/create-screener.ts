@@ -238,7 +238,8 @@ export async function createScreener(parameters: CreateScreenerParameters): Prom
       const exposures = await computeIndirectExposure({
         store,
         chain,
-        addresses: list.map((r) => r.address),
+        // Each address once: a batch may repeat one (its results share the exposure found).
+        addresses: [...new Set(list.map((r) => r.address))],
         hops,
         labelsOf: (a) => labels?.get(a)?.current,
         assets: await assetsOf(chain),

@@ -72,6 +72,33 @@ describe('screening API', () => {
     expect(res.json().results[0].exposure.hops).toBe(1);
   });
 
+  it('bounds the work of a request with hops (addresses x hops), repeated addresses included', async () => {
+    const screen = (addresses: string[], hops: number) =>
+      api.app.inject({
+        method: 'POST',
+        url: '/v1/screen',
+        headers: api.as('screener'),
+        payload: { addresses, hops },
+      });
+    // The attack seen: 10,000 copies of one address at 6 hops (a 72 MB answer, a 4 s stall).
+    const attack = await screen(Array(10_000).fill(LAZARUS), 6);
+    expect(attack.statusCode).toBe(400);
+    expect(attack.json().error).toMatchObject({ code: 'SCREEN_TOO_MUCH_WORK' });
+    expect(attack.json().error.message).toMatch(
+      /^10,000 addresses at 6 hops is 60,000 address-hops/,
+    );
+    expect((await api.app.inject({ url: '/healthz' })).statusCode).toBe(200);
+    // Within the bound: each copy gets the one result, computed once.
+    const within = await screen([...Array(300).fill(LAZARUS), CLEAN], 6);
+    expect(within.statusCode).toBe(200);
+    const results = within.json().results;
+    expect(results).toHaveLength(301);
+    expect(new Set(results.slice(0, 300).map((r: unknown) => JSON.stringify(r))).size).toBe(1);
+    expect(results[0]).toMatchObject({ sanctioned: true, riskLevel: 'severe' });
+    // Without hops, a full batch is still taken.
+    expect((await screen(Array(10_000).fill(CLEAN), 0)).statusCode).toBe(200);
+  });
+
   it('records who screened what in the audit log', async () => {
     await api.app.inject({ url: `/v1/address/${LAZARUS}`, headers: api.as('screener') });
     const res = await api.app.inject({
