@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { StoredDocument, Store } from '../../store/store.ts';
 import { HttpError } from '../errors.ts';
+import { nestedDeeperThan } from '../json.ts';
 
 /** The store document kind of cases. */
 export const CASE_KIND = 'case';
@@ -143,7 +144,19 @@ export function summarise(c: InvestigationCase): CaseSummary {
   return { ...rest, notes: notes.length, annotations: Object.keys(annotations).length };
 }
 
+/**
+ * Levels of arrays and objects a case's graph state may nest: the UI saves an object of arrays of
+ * node and edge tuples (3 levels); a graph 4,500 levels deep overflowed the stack of the code that
+ * stores it (a 500).
+ */
+const MAX_GRAPH_DEPTH = 64;
+
 function contentOf(input: CaseInput): CaseContent {
+  if (nestedDeeperThan(input.graph, MAX_GRAPH_DEPTH))
+    throw new HttpError(400, `graph: nested deeper than ${MAX_GRAPH_DEPTH} levels`, {
+      code: 'CASE_GRAPH_TOO_DEEP',
+      details: 'Send the graph state as the UI keeps it (node positions, expanded nodes, filters).',
+    });
   return {
     name: input.name.trim(),
     description: input.description?.trim() || null,

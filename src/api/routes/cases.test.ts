@@ -71,6 +71,23 @@ describe('cases', () => {
   const note = (id: string, text: string, headers = api.as('investigator')) =>
     api.app.inject({ method: 'POST', url: `/v1/cases/${id}/notes`, payload: { text }, headers });
 
+  it('refuses a graph state nested thousands of levels deep with a 400, not a 500', async () => {
+    let graph = '1';
+    for (let i = 0; i < 4_500; i++) graph = `{"a":${graph}}`;
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/v1/cases',
+      payload: `{"name":"deep","graph":${graph}}`,
+      headers: { ...api.as('investigator'), 'content-type': 'application/json' },
+    });
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json().error).toMatchObject({
+      code: 'CASE_GRAPH_TOO_DEEP',
+      message: 'graph: nested deeper than 64 levels',
+    });
+    expect((await api.app.inject({ url: '/healthz' })).statusCode).toBe(200);
+  });
+
   it('saves an investigation and loads it back whole', async () => {
     const res = await create({
       name: 'Token sender, Nov 2015',
