@@ -16,6 +16,7 @@ import { type AlertHub, createAlertHub } from './alerts/alert-hub.ts';
 import { createAuditLog } from './audit.ts';
 import { type ApiKeyRecord, createKeyRing } from './auth/api-keys.ts';
 import { createRateLimiter } from './auth/rate-limiter.ts';
+import { createStreamCounts } from './sse.ts';
 import { type Role, roleAllows } from './auth/roles.ts';
 import type { ApiContext } from './context.ts';
 import { createErrorHandler, HttpError } from './errors.ts';
@@ -127,6 +128,7 @@ export async function buildApp(parameters: BuildAppParameters): Promise<ApiApp> 
         allowPrivateWebhooks: parameters.allowPrivateWebhooks,
       }),
     audit: createAuditLog({ store, logger }),
+    streams: createStreamCounts(),
   };
   const app = Fastify({
     loggerInstance: logger,
@@ -181,14 +183,16 @@ export async function buildApp(parameters: BuildAppParameters): Promise<ApiApp> 
           );
         return done(new HttpError(401, 'Invalid or revoked API key', { code: 'INVALID_API_KEY' }));
       }
+      // Counted before the role check: refused requests cost the server too, and a key probing
+      // routes it may not use is held to its rate like any other.
+      const over = limited(`key:${record.id}`, record.rateLimitPerMinute);
+      if (over) return done(over);
       if (role !== 'any' && !roleAllows(record.role, role))
         return done(
           new HttpError(403, `A ${record.role} key may not use this route (it needs ${role})`, {
             code: 'FORBIDDEN',
           }),
         );
-      const over = limited(`key:${record.id}`, record.rateLimitPerMinute);
-      if (over) return done(over);
       request.apiKey = record;
       done();
     };

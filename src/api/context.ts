@@ -6,6 +6,7 @@ import type { KeyRing } from './auth/api-keys.ts';
 import type { Metrics } from './metrics.ts';
 import type { TraceJobs } from './traces/trace-jobs.ts';
 import type { AlertHub } from './alerts/alert-hub.ts';
+import type { StreamCounts } from './sse.ts';
 
 /**
  * What every route gets: the store, the loaded screener, the key ring and the job and alert
@@ -20,4 +21,6 @@ export type ApiContext = {
   traces: TraceJobs;
   alerts: AlertHub;
   audit: AuditLog;
+  /** Event streams open per API key. */
+  streams: StreamCounts;
 };

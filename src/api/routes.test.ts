@@ -457,4 +457,17 @@ describe('every API route', () => {
       expect(Number(second.headers['retry-after']), name).toBeGreaterThan(0);
     }
   });
+
+  it('counts refused requests (403) toward the rate limit too', async () => {
+    await prepare();
+    const { key } = await createApiKey({ store: api.store, role: 'viewer', rateLimitPerMinute: 2 });
+    await api.app.chaintrail.keys.reload();
+    // An admin route a viewer may not use, probed again and again.
+    const probe = () => api.app.inject({ url: '/v1/keys', headers: { 'x-api-key': key } });
+    expect((await probe()).statusCode).toBe(403);
+    expect((await probe()).statusCode).toBe(403);
+    const third = await probe();
+    expect(third.statusCode).toBe(429);
+    expect(third.json().error.code).toBe('RATE_LIMITED');
+  });
 });

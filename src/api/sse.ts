@@ -1,7 +1,45 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { HttpError } from './errors.ts';
 
 /** A comment line sent this often keeps proxies from closing an idle stream. */
 const SSE_HEARTBEAT_MS = 15_000;
+/**
+ * Event streams one API key may hold open at once. The UI holds one per open page that follows a
+ * trace or the alerts; a viewer key opened 1,000, each a socket and a subscription kept alive.
+ */
+export const MAX_STREAMS_PER_KEY = 16;
+
+/** Open event streams per API key (one per app: see {@link createStreamCounts}). */
+export type StreamCounts = {
+  /** Takes a stream for `keyId`; false when it already holds `max`. */
+  take(keyId: string): boolean;
+  /** Gives one back. */
+  give(keyId: string): void;
+  readonly max: number;
+};
+
+/**
+ * @example
+ * const streams = createStreamCounts();
+ * streams.take('a1b2'); // true, 15 more to go
+ */
+export function createStreamCounts(max = MAX_STREAMS_PER_KEY): StreamCounts {
+  const open = new Map<string, number>();
+  return {
+    max,
+    take(keyId) {
+      const n = open.get(keyId) ?? 0;
+      if (n >= max) return false;
+      open.set(keyId, n + 1);
+      return true;
+    },
+    give(keyId) {
+      const n = (open.get(keyId) ?? 0) - 1;
+      if (n > 0) open.set(keyId, n);
+      else open.delete(keyId);
+    },
+  };
+}
 
 /** An open Server-Sent Events stream. */
 export type SseStream = {
@@ -15,13 +53,25 @@ export type SseStream = {
 };
 
 /**
- * Takes over the reply and opens an SSE stream (`text/event-stream`), with heartbeats.
+ * Takes over the reply and opens an SSE stream (`text/event-stream`), with heartbeats. Throws a
+ * 429 `TOO_MANY_STREAMS` (before anything is sent) when the request's key holds its most streams.
  *
  * @example
- * const sse = openSse(request, reply);
+ * const sse = openSse(request, reply, ctx.streams);
  * sse.send('progress', job);
  */
-export function openSse(request: FastifyRequest, reply: FastifyReply): SseStream {
+export function openSse(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  streams: StreamCounts,
+): SseStream {
+  const keyId = request.apiKey?.id;
+  if (keyId !== undefined && !streams.take(keyId))
+    throw new HttpError(
+      429,
+      `This API key holds ${streams.max} open event streams, the most it may: close one first`,
+      { code: 'TOO_MANY_STREAMS' },
+    );
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, {
@@ -38,6 +88,7 @@ export function openSse(request: FastifyRequest, reply: FastifyReply): SseStream
   const finish = () => {
     if (closed) return;
     closed = true;
+    if (keyId !== undefined) streams.give(keyId);
     clearInterval(heartbeat);
     for (const fn of closers.splice(0)) fn();
   };

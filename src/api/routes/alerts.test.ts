@@ -7,6 +7,7 @@ import type { Transfer } from '../../model/transfer.ts';
 import { simAccount } from '../../simulate/accounts.ts';
 import { startTestReceiver, type TestReceiver } from '../alerts/test-receiver.ts';
 import type { Alert } from '../alerts/types.ts';
+import { MAX_STREAMS_PER_KEY } from '../sse.ts';
 import { createApiKey } from '../auth/api-keys.ts';
 
 // The simulator's own actors (seed 1).
@@ -298,5 +299,39 @@ describe('alert stream on shutdown', () => {
     const closing = api.app.close();
     await stream.toEnd();
     await closing;
+  });
+});
+
+describe('event streams per key', () => {
+  const api = useApi({ app: { allowPrivateWebhooks: true } });
+
+  it('lets one key hold at most 16 streams (429 TOO_MANY_STREAMS), and another key its own', async () => {
+    const url = await api.app.listen({ host: '127.0.0.1', port: 0 });
+    const streams = [];
+    for (let i = 0; i < MAX_STREAMS_PER_KEY; i++) {
+      const s = await openStream(`${url}/v1/alerts/stream`, api.as('viewer'));
+      await s.until((t) => t.includes(': chaintrail event stream'));
+      streams.push(s);
+    }
+    const refused = await fetch(`${url}/v1/alerts/stream`, { headers: api.as('viewer') });
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe(
+      'TOO_MANY_STREAMS',
+    );
+    const other = await openStream(`${url}/v1/alerts/stream`, api.as('investigator'));
+    await other.until((t) => t.includes(': chaintrail event stream'));
+    // One closed, one more may open (once the server has seen the socket close).
+    streams.pop()!.cancel();
+    const openOne = () =>
+      fetch(`${url}/v1/alerts/stream?maxSeconds=1`, { headers: api.as('viewer') });
+    let again = await openOne();
+    for (let i = 0; again.status === 429 && i < 100; i++) {
+      await again.text();
+      await new Promise((r) => setTimeout(r, 10));
+      again = await openOne();
+    }
+    expect(again.status).toBe(200);
+    await again.text();
+    for (const s of [...streams, other]) s.cancel();
   });
 });

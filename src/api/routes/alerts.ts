@@ -193,7 +193,12 @@ export function registerAlertRoutes(app: ApiApp, ctx: ApiContext): void {
         (alert) => (held ? held.push(alert) : replayed.has(alert.id) ? undefined : emit(alert)),
         () => sse?.close(),
       );
-      sse = openSse(request, reply);
+      try {
+        sse = openSse(request, reply, ctx.streams);
+      } catch (error) {
+        unsubscribe();
+        throw error;
+      }
       const stream = sse;
       streams.set(stream, request.raw.socket);
       const timer =

@@ -190,7 +190,7 @@ export function registerTraceRoutes(app: ApiApp, ctx: ApiContext): void {
     },
     async (request, reply) => {
       const job = await jobOf(request);
-      const sse = openSse(request, reply);
+      const sse = openSse(request, reply, ctx.streams);
       const emit = (j: TraceJob) => {
         sse.send('progress', j);
         if (j.state === 'done' || j.state === 'failed' || j.state === 'cancelled') {
