@@ -160,14 +160,26 @@ function displayEvm(canonical: string): string {
 const base58check = createBase58check((data: Uint8Array) => sha256(data, 'bytes'));
 const BASE58_ALPHABET = /^[1-9A-HJ-NP-Za-km-z]+$/;
 
+/**
+ * The last input decoded and its result: detecting an address's chains (src/screen/detect-chain.ts)
+ * runs a dozen Base58Check codecs on the same string in a row, and this makes that one decode.
+ * Callers only read the payload.
+ */
+let lastBase58check: { input: string; result: Uint8Array | Invalid } | null = null;
+
 /** Decodes Base58Check; returns the payload (version byte included) or the reason it failed. */
 function decodeBase58check(s: string): Uint8Array | Invalid {
+  if (lastBase58check?.input === s) return lastBase58check.result;
+  let result: Uint8Array | Invalid;
   try {
-    return base58check.decode(s);
+    result = base58check.decode(s);
   } catch {
-    if (!BASE58_ALPHABET.test(s)) return new Invalid('invalid base58 character');
-    return new Invalid('bad base58check checksum');
+    result = BASE58_ALPHABET.test(s)
+      ? new Invalid('bad base58check checksum')
+      : new Invalid('invalid base58 character');
   }
+  lastBase58check = { input: s, result };
+  return result;
 }
 
 function hexByte(n: number): string {
