@@ -9,7 +9,7 @@
  *   - Litecoin (`L…` 0x30, `M…` 0x32, `3…` 0x05; `ltc1…`), Bitcoin SV (`1…`, `3…`), Bitcoin Gold
  *     (`G…` 0x26, `A…` 0x17; `btg1…`), Zcash transparent (`t1…` 0x1cb8, `t3…` 0x1cbd), Dash (`X…`
  *     0x4c, `7…` 0x10), Verge (`D…` 0x1e, 0x21): Base58Check kept as given, bech32 lowercase.
- *   - Bitcoin Cash: CashAddr (`bitcoincash:` optional) stored lowercase with the prefix; legacy
+ *   - Bitcoin Cash: CashAddr (`bitcoincash:` optional) stored lowercase without the prefix; legacy
  *     `1…`/`3…` kept as given.
  *   - XRP (`r…`, XRP-alphabet Base58Check), Monero (`4…`, `8…`; and the 64-hex value OFAC lists
  *     under XMR, lowercased), Solana (Base58 of 32 bytes): kept as given. BNB Beacon (`bnb1…`):
@@ -446,9 +446,10 @@ function cashaddrPolymod(words: readonly number[]): bigint {
 
 /**
  * CashAddr (https://github.com/bitcoincashorg/bitcoincash.org/blob/master/spec/cashaddr.md), with or
- * without the `bitcoincash:` prefix. Canonical form: lowercase and prefixed. The prefix is part of the
- * checksum, so the prefixed string is the address itself; wallets and explorers show it either way,
- * and one stored form means a label found under one spelling is found under the other.
+ * without the `bitcoincash:` prefix. Canonical form: lowercase without the prefix (mainnet's is
+ * implied; the checksum covers it either way). OFAC lists CashAddr addresses that way, and rows
+ * stored before this codec (kept as given) are in that form; one stored form means a label found
+ * under one spelling is found under the other.
  */
 function parseCashAddr(s: string): Parsed {
   const lower = s.toLowerCase();
@@ -491,7 +492,7 @@ function parseCashAddr(s: string): Parsed {
       `unsupported cashaddr type ${type} with a ${hashLength}-byte hash (supported: P2PKH 20, P2SH 20 or 32)`,
     );
   }
-  return `${CASHADDR_PREFIX}:${lower.slice(colon + 1)}`;
+  return payload;
 }
 
 /** A CashAddr without prefix starts with its type character: `q` (P2PKH) or `p` (P2SH). */
