@@ -130,7 +130,7 @@ describe('getAddressCodec', () => {
     );
   });
 
-  it('keeps addresses of chains without a codec as given (trimmed), rejecting only empty or spaced input', () => {
+  it('trims Litecoin addresses (now checked by their codec) and rejects empty or spaced input', () => {
     // A Litecoin address of the OFAC SDN list (sdn_advanced.xml of 2025-11-19).
     const ltc = getAddressCodec('ltc');
     expect(ltc.chain).toMatchObject({ key: 'litecoin', family: 'other' });

@@ -1,9 +1,10 @@
 import { UserError } from '../errors/base.ts';
 
 /**
- * How addresses are written on a chain family. `other`: chains chaintrail has no address codec for
- * yet (Litecoin, Monero, XRP, …); they exist so that labels of such addresses (e.g. OFAC's) can be
- * stored and looked up, with the address kept exactly as given.
+ * How addresses are written on a chain family. `other`: chains chaintrail does not ingest
+ * transactions of (Litecoin, Monero, XRP, …); they exist so that labels of such addresses (e.g.
+ * OFAC's) can be stored and looked up. Each has its own address codec in `address.ts`, chosen by
+ * chain key; one without a codec keeps addresses exactly as given.
  */
 export type ChainFamily = 'evm' | 'bitcoin' | 'tron' | 'other';
 
@@ -113,7 +114,7 @@ const KNOWN_CHAINS: readonly Chain[] = [
     nativeSymbol: 'ETC',
     nativeDecimals: 18,
   },
-  // Chains without an address codec (family `other`): the OFAC SDN list has addresses on them.
+  // Chains of family `other` (labels only, no ingestion): the OFAC SDN list has addresses on them.
   { key: 'litecoin', name: 'Litecoin', family: 'other', nativeSymbol: 'LTC', nativeDecimals: 8 },
   {
     key: 'bitcoin-cash',
