@@ -339,6 +339,7 @@ export function createAlertHub(parameters: CreateAlertHubParameters): AlertHub {
       // No shutdown signal: an attempt in flight finishes (within its timeout), since the receiver
       // may already have acted on it.
       timeoutMs: policy.attemptTimeoutMs,
+      publicOnly: !target.allowPrivate,
     }).finally(release);
     metrics.webhookDeliveries.inc({ outcome: outcome.ok ? 'delivered' : 'failed' });
     return outcome;

@@ -16,10 +16,22 @@ describe('webhook targets', () => {
       'fd00::1',
       'fe80::1',
       '::ffff:127.0.0.1',
+      // IPv6 forms that carry 127.0.0.1 or a private network: compatible, mapped in hex, 6to4,
+      // site-local.
+      '::127.0.0.1',
+      '::ffff:7f00:1',
+      '2002:7f00:1::1',
+      'fec0::1',
       'not-an-ip',
     ])
       expect(isPrivateAddress(ip), ip).toBe(true);
-    for (const ip of ['1.1.1.1', '8.8.8.8', '2606:4700:4700::1111', '::ffff:8.8.8.8'])
+    for (const ip of [
+      '1.1.1.1',
+      '8.8.8.8',
+      '2606:4700:4700::1111',
+      '::ffff:8.8.8.8',
+      '::ffff:808:808',
+    ])
       expect(isPrivateAddress(ip), ip).toBe(false);
   });
 
@@ -35,7 +47,11 @@ describe('webhook targets', () => {
       host === 'metadata.internal' ? ['169.254.169.254'] : ['93.184.215.14'];
     await expect(
       checkWebhookTarget('https://metadata.internal/latest', { ...deny, resolve }),
-    ).rejects.toThrow(/private address \(169\.254\.169\.254\)/);
+    ).rejects.toThrow('Webhook host "metadata.internal" is or resolves to a private address');
+    // What an internal name resolves to is not told.
+    await expect(
+      checkWebhookTarget('https://metadata.internal/latest', { ...deny, resolve }),
+    ).rejects.not.toThrow(/169\.254/);
     await expect(
       checkWebhookTarget('https://hooks.partner.test/x', { ...deny, resolve }),
     ).resolves.toBeUndefined();

@@ -1,5 +1,6 @@
+import { lookup as lookupCallback, type LookupAddress, type LookupAllOptions } from 'node:dns';
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { UserError } from '../../errors/base.ts';
 
 /**
@@ -24,12 +25,18 @@ function privateRanges(): BlockList {
   ] as const)
     list.addSubnet(net, prefix, 'ipv4');
   for (const [net, prefix] of [
-    ['::', 128],
-    ['::1', 128],
+    // IPv4-compatible (`::a.b.c.d`, deprecated; :: and ::1 included): can carry 127.0.0.1.
+    // IPv4-mapped addresses are checked as the IPv4 address inside (isPrivateAddress): BlockList
+    // matches IPv4 addresses against a mapped rule too, so one here would refuse every address.
+    ['::', 96],
     ['fc00::', 7],
     ['fe80::', 10],
+    // Site-local (deprecated, still routed inside some networks).
+    ['fec0::', 10],
     ['ff00::', 8],
+    // NAT64 and 6to4: an IPv4 address inside, a private one as easily as any.
     ['64:ff9b::', 96],
+    ['2002::', 16],
   ] as const)
     list.addSubnet(net, prefix, 'ipv6');
   return list;
@@ -48,6 +55,13 @@ const PRIVATE = privateRanges();
 export function isPrivateAddress(ip: string): boolean {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
   if (mapped) return PRIVATE.check(mapped[1]!, 'ipv4');
+  // The same written in hex (`::ffff:7f00:1` is 127.0.0.1).
+  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(ip);
+  if (hex) {
+    const hi = parseInt(hex[1]!, 16);
+    const lo = parseInt(hex[2]!, 16);
+    return PRIVATE.check(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`, 'ipv4');
+  }
   const family = isIP(ip);
   if (family === 0) return true;
   return PRIVATE.check(ip, family === 4 ? 'ipv4' : 'ipv6');
@@ -84,11 +98,40 @@ export async function checkWebhookTarget(
       });
     }
   }
-  const blocked = addresses.find(isPrivateAddress);
-  if (blocked !== undefined)
-    throw new UserError(`Webhook host "${host}" is a private address (${blocked})`, {
+  // The address itself is not named: a user must not learn what internal names resolve to.
+  if (addresses.some(isPrivateAddress))
+    throw new UserError(`Webhook host "${host}" is or resolves to a private address`, {
       code: 'WEBHOOK_TARGET_NOT_ALLOWED',
       details:
         'Webhooks may not reach this machine or its private network; start `chaintrail serve --allow-private-webhooks` to allow it.',
     });
 }
+
+/**
+ * A `lookup` for the connection itself (node:http's option): resolves as usual, then refuses when
+ * any answer is private. {@link checkWebhookTarget} checks a name before a delivery, but the
+ * connection resolves it again, and a name can answer a public address to the check and a private
+ * one to the connection (DNS rebinding): this makes the connection go only to checked addresses.
+ *
+ * @example
+ * http.request(url, { lookup: publicOnlyLookup });
+ */
+export const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
+  lookupCallback(
+    hostname,
+    { ...options, all: true } as LookupAllOptions,
+    (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => {
+      if (error) return callback(error, '', 0);
+      if (addresses.length === 0 || addresses.some((a) => isPrivateAddress(a.address))) {
+        const refused: NodeJS.ErrnoException = new Error(
+          'webhook host resolves to a private address',
+        );
+        refused.code = 'EWEBHOOKPRIVATE';
+        return callback(refused, '', 0);
+      }
+      if ((options as { all?: boolean }).all)
+        return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      callback(null, addresses[0]!.address, addresses[0]!.family);
+    },
+  );
+};

@@ -93,8 +93,47 @@ describe('postWebhook', () => {
     await receiver?.close();
     receiver = null;
   });
+  // The receivers run on this machine: private addresses allowed, except where a test says.
   const post = (url: string, timeoutMs = 5000) =>
-    postWebhook({ url, secret: SECRET, body: BODY, deliveryId: 'a1', timeoutMs });
+    postWebhook({
+      url,
+      secret: SECRET,
+      body: BODY,
+      deliveryId: 'a1',
+      timeoutMs,
+      publicOnly: false,
+    });
+
+  it('connects only to a public address unless allowed, whatever the name answers then', async () => {
+    receiver = await startTestReceiver({ secret: SECRET });
+    const { port } = new URL(receiver.url);
+    // DNS rebinding: the name answered a public address to the check before the delivery; the
+    // connection resolves it again (here "localhost", 127.0.0.1) and must not follow it.
+    const rebound = await postWebhook({
+      url: `http://localhost:${port}/hook`,
+      secret: SECRET,
+      body: BODY,
+      deliveryId: 'a1',
+      timeoutMs: 5000,
+    });
+    expect(rebound).toEqual({
+      ok: false,
+      retryable: false,
+      status: null,
+      error: 'the webhook host resolved to a private address',
+    });
+    const literal = await postWebhook({
+      url: receiver.url,
+      secret: SECRET,
+      body: BODY,
+      deliveryId: 'a1',
+      timeoutMs: 5000,
+    });
+    expect(literal).toMatchObject({ ok: false, error: 'the webhook host is a private address' });
+    expect(receiver.deliveries).toHaveLength(0);
+    // Allowed by the operator: delivered.
+    expect(await post(`http://localhost:${port}/hook`)).toEqual({ ok: true, status: 204 });
+  });
 
   it('delivers a signed body the receiver verifies, with the delivery id', async () => {
     receiver = await startTestReceiver({ secret: SECRET });

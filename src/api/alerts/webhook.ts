@@ -13,7 +13,11 @@
  * from its clock (a replayed old delivery). {@link verifyWebhookSignature} does all three.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP } from 'node:net';
 import { UserError } from '../../errors/base.ts';
+import { isPrivateAddress, publicOnlyLookup } from './webhook-target.ts';
 
 /** Header carrying the signature (`t=<unix seconds>,v1=<hex HMAC-SHA256>`). */
 export const WEBHOOK_SIGNATURE_HEADER = 'x-chaintrail-signature';
@@ -173,7 +177,9 @@ export function retryDelayMs(
 
 /**
  * One signed delivery attempt. Redirects are not followed: a signed alert must reach the URL the
- * watchlist names, not wherever that URL points next. Never throws; the outcome says what happened.
+ * watchlist names, not wherever that URL points next. With `publicOnly`, the connection goes only to
+ * a public address, whatever the name answers at connect time (see {@link publicOnlyLookup}). Never
+ * throws; the outcome says what happened.
  *
  * @example
  * const outcome = await postWebhook({ url, secret, body: JSON.stringify(payload), deliveryId: alert.id, timeoutMs: 10_000 });
@@ -186,57 +192,82 @@ export async function postWebhook(parameters: {
   event?: string | undefined;
   timeoutMs: number;
   signal?: AbortSignal | undefined;
+  /** Refuse to connect to a private address (default true: only the operator may allow it). */
+  publicOnly?: boolean | undefined;
 }): Promise<WebhookAttempt> {
   const { url, secret, body } = parameters;
   const timeout = AbortSignal.timeout(parameters.timeoutMs);
   const signal = parameters.signal ? AbortSignal.any([parameters.signal, timeout]) : timeout;
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      redirect: 'manual',
-      signal,
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'chaintrail-webhook/1',
-        [WEBHOOK_EVENT_HEADER]: parameters.event ?? 'alert.fired',
-        [WEBHOOK_DELIVERY_HEADER]: parameters.deliveryId,
-        [WEBHOOK_SIGNATURE_HEADER]: signWebhook({
-          secret,
-          body,
-          timestamp: Math.floor(Date.now() / 1000),
-        }),
+  const target = new URL(url);
+  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  const publicOnly = parameters.publicOnly !== false;
+  // An address in the URL is connected to without a lookup: checked here instead.
+  const literal = target.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (publicOnly && isIP(literal) !== 0 && isPrivateAddress(literal))
+    return {
+      ok: false,
+      retryable: false,
+      status: null,
+      error: 'the webhook host is a private address',
+    };
+  return new Promise<WebhookAttempt>((resolve) => {
+    const request = send(
+      target,
+      {
+        method: 'POST',
+        signal,
+        ...(publicOnly ? { lookup: publicOnlyLookup } : {}),
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'user-agent': 'chaintrail-webhook/1',
+          [WEBHOOK_EVENT_HEADER]: parameters.event ?? 'alert.fired',
+          [WEBHOOK_DELIVERY_HEADER]: parameters.deliveryId,
+          [WEBHOOK_SIGNATURE_HEADER]: signWebhook({
+            secret,
+            body,
+            timestamp: Math.floor(Date.now() / 1000),
+          }),
+        },
       },
-      body,
+      (response) => {
+        // The body is not needed; reading it to its end frees the connection.
+        response.resume();
+        const status = response.statusCode ?? 0;
+        if (status >= 200 && status < 300) return resolve({ ok: true, status });
+        const retryable = status === 429 || status >= 500;
+        const retryAfter = response.headers['retry-after'];
+        resolve({
+          ok: false,
+          retryable,
+          status,
+          error: `HTTP ${status}${status >= 300 && status < 400 ? ' (redirects are not followed)' : ''}`,
+          retryAfterMs: retryable
+            ? retryAfterMs(typeof retryAfter === 'string' ? retryAfter : null, Date.now())
+            : undefined,
+        });
+      },
+    );
+    request.on('error', (error) => {
+      const reason = timeout.aborted
+        ? `no response within ${parameters.timeoutMs} ms`
+        : parameters.signal?.aborted
+          ? 'delivery stopped (shutdown)'
+          : networkReason(error);
+      // A host that resolved to a private address at connect time will do so again: not retried.
+      const refused = (error as NodeJS.ErrnoException).code === 'EWEBHOOKPRIVATE';
+      resolve({ ok: false, retryable: !refused, status: null, error: reason });
     });
-  } catch (error) {
-    const reason = timeout.aborted
-      ? `no response within ${parameters.timeoutMs} ms`
-      : parameters.signal?.aborted
-        ? 'delivery stopped (shutdown)'
-        : networkReason(error);
-    return { ok: false, retryable: true, status: null, error: reason };
-  }
-  // The body is not needed; cancelling it frees the connection for the next delivery.
-  await response.body?.cancel().catch(() => undefined);
-  const status = response.status;
-  if (status >= 200 && status < 300) return { ok: true, status };
-  const retryable = status === 429 || status >= 500;
-  return {
-    ok: false,
-    retryable,
-    status,
-    error: `HTTP ${status}${status >= 300 && status < 400 ? ' (redirects are not followed)' : ''}`,
-    retryAfterMs: retryable
-      ? retryAfterMs(response.headers.get('retry-after'), Date.now())
-      : undefined,
-  };
+    request.end(body);
+  });
 }
 
-/** A network failure in words, without the URL (it may hold a token in its path). */
+/**
+ * A network failure in words: its code only, never the error's message (it can name the address a
+ * name resolved to, or the URL, which may hold a token in its path).
+ */
 function networkReason(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } })?.cause;
-  if (cause && typeof cause.code === 'string') return `network error ${cause.code}`;
-  if (cause && typeof cause.message === 'string') return `network error: ${cause.message}`;
-  return 'network error';
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EWEBHOOKPRIVATE') return 'the webhook host resolved to a private address';
+  return typeof code === 'string' ? `network error ${code}` : 'network error';
 }
