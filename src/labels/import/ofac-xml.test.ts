@@ -189,6 +189,21 @@ describe('importOfacXml', () => {
       await expectNothingImported();
     });
 
+    it('refuses a text node without end, before holding it whole, naming file and line', async () => {
+      // The attack seen: a tiny .bz2 unpacking to a 600 MB text node (3.6 GB before it failed).
+      const needle = '<SanctionsEntries>';
+      const huge = XML_TEXT.replace(needle, `${needle}${'A'.repeat(12 * 1024 * 1024)}`);
+      const file = badFile('huge.xml', huge);
+      const error = importLabels({ store: ctx.store, format: 'ofac-xml', path: file });
+      await expect(error).rejects.toMatchObject({ code: 'OFAC_XML_INVALID' });
+      await expect(error).rejects.toThrow(
+        new RegExp(
+          `huge\\.xml:${lineOf(XML_TEXT, needle)}:\\d+: a text node or tag longer than 4,194,304 characters`,
+        ),
+      );
+      await expectNothingImported();
+    });
+
     it('rejects a file that is not OFAC ADVANCED_XML, and a corrupt .bz2, importing nothing', async () => {
       const other = badFile('other.xml', '<?xml version="1.0"?>\n<sdnList><sdnEntry/></sdnList>\n');
       await expect(

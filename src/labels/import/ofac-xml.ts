@@ -54,6 +54,12 @@ type ScanResult = {
 };
 
 /**
+ * Characters the parser may hold for one text node or tag: OFAC's longest are a few hundred; a node
+ * without an end is refused once this much of it (plus one read chunk) is held.
+ */
+const MAX_XML_NODE_CHARS = 4 * 1024 * 1024;
+
+/**
  * A SAX pass over an ADVANCED_XML file keeping only what labels need, so memory grows with the number
  * of digital-currency addresses (hundreds), not with the file (121 MB unpacked in November 2025).
  * Reference values (feature types, lists, sanctions types) come first in the schema's order, then
@@ -89,8 +95,12 @@ function createScanner(fileName: string, stopAfterHeader: boolean) {
       details: 'Nothing was imported.',
     });
   };
+  // Parser events so far, and characters written since a write that saw one (see `write`).
+  let events = 0;
+  let quiet = 0;
 
   parser.on('opentag', (tag: SaxesTagPlain) => {
+    events++;
     const parent = stack[stack.length - 1];
     const name = tag.name;
     const attr = tag.attributes;
@@ -161,12 +171,14 @@ function createScanner(fileName: string, stopAfterHeader: boolean) {
   });
 
   const onText = (text: string) => {
+    events++;
     if (capture !== null) capture += text;
   };
   parser.on('text', onText);
   parser.on('cdata', onText);
 
   parser.on('closetag', (tag: SaxesTagPlain) => {
+    events++;
     const name = tag.name;
     stack.pop();
     const text = capture === null ? null : detach(capture.trim());
@@ -247,11 +259,19 @@ function createScanner(fileName: string, stopAfterHeader: boolean) {
       return stopAfterHeader && headerDone;
     },
     write(text: string) {
+      const before = events;
       try {
         parser.write(text);
       } catch (error) {
         throw asXmlError(error);
       }
+      // The parser holds a text node (or a tag) whole until its end: one without an end would
+      // grow without bound (a 22 KB .bz2 unpacking to a 600 MB text node reached 3.6 GB).
+      quiet = events === before ? quiet + text.length : 0;
+      if (quiet > MAX_XML_NODE_CHARS)
+        fail(
+          `a text node or tag longer than ${MAX_XML_NODE_CHARS.toLocaleString('en-US')} characters (the list's longest is a few hundred)`,
+        );
     },
     close() {
       try {
