@@ -235,6 +235,22 @@ describe('chaintrail CLI', () => {
       expect(await statsJson(db('big'))).toEqual(before);
     });
 
+    it('refuses a 64 MB line with exit 2 and file:line, in bounded memory, with no stack trace', async () => {
+      const before = await statsJson(db('big'));
+      const long = path.join(dir.path, 'long-line.csv');
+      const header = fs.readFileSync(big, 'utf8').slice(0, 4096).split('\n')[0]!;
+      fs.writeFileSync(long, `${header}\n${'9'.repeat(64 * 1024 * 1024)}\n`);
+      const run = await runCli(
+        ['import', 'transfers', long, '--map', GENERATED_MAP, '--db', db('big')],
+        { measureRss: true, env: { CHAINTRAIL_NO_REFERENCE: '1' } },
+      );
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stderr).toMatch(/long-line\.csv:2: a record longer than 8,388,608 characters/);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+      expect(run.maxRssBytes).toBeLessThan(MAX_RSS_BYTES);
+      expect(await statsJson(db('big'))).toEqual(before);
+    });
+
     it('leaves the database unchanged when killed (SIGKILL) in the middle of an import', async () => {
       const target = db('killed');
       await runCli([

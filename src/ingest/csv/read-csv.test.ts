@@ -3,7 +3,8 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../../test/helpers/temp-dir.ts';
-import { CsvSyntaxError, readCsv } from './read-csv.ts';
+import { CsvSyntaxError, MAX_RECORD_CHARS, readCsv } from './read-csv.ts';
+import { readLines } from './read-lines.ts';
 
 const dir = makeTempDir();
 afterAll(() => dir.cleanup());
@@ -50,5 +51,44 @@ describe('readCsv', () => {
   it('rejects an unterminated quote and a quote inside an unquoted field, naming the line', async () => {
     await expect(readAll('a,b\n1,"open\n')).rejects.toThrow(CsvSyntaxError);
     await expect(readAll('a,b\n1,2\n3,x"y\n')).rejects.toThrow(/:3: quote inside unquoted field 2/);
+  });
+});
+
+describe('readCsv and readLines on a line without end', () => {
+  it('refuse a record or line longer than the bound with its place, before holding it whole', async () => {
+    {
+      const file = path.join(dir.path, 'long.csv');
+      // Found once the part held passes the bound: up to one read buffer (1 MiB at most) later.
+      fs.writeFileSync(file, `a,b\n1,2\n${'x'.repeat(MAX_RECORD_CHARS + 2 * 1024 * 1024)}\n3,4\n`);
+      const records = async () => {
+        for await (const _ of readCsv({ path: file })) {
+          // read on
+        }
+      };
+      await expect(records()).rejects.toThrow(
+        `${file}:3: a record longer than 8,388,608 characters`,
+      );
+      const lines = async () => {
+        for await (const _ of readLines({ path: file })) {
+          // read on
+        }
+      };
+      await expect(lines()).rejects.toMatchObject({ code: 'LINE_TOO_LONG' });
+      await expect(lines()).rejects.toThrow(`${file}:3: a line longer than 8,388,608 characters`);
+    }
+  });
+
+  it('readLines keeps line numbers, skips blank lines and takes CRLF and a last line without end', async () => {
+    {
+      const file = path.join(dir.path, 'lines.json');
+      fs.writeFileSync(file, '{"a":1}\r\n\n  \n{"b":2}\n{"c":3}');
+      const got: { text: string; line: number }[] = [];
+      for await (const batch of readLines({ path: file })) got.push(...batch);
+      expect(got).toEqual([
+        { text: '{"a":1}', line: 1 },
+        { text: '{"b":2}', line: 4 },
+        { text: '{"c":3}', line: 5 },
+      ]);
+    }
   });
 });

@@ -34,6 +34,13 @@ export class CsvSyntaxError extends UserError {
 }
 
 const DEFAULT_HIGH_WATER_MARK_BYTES = 256 * 1024;
+/**
+ * Characters one record may have: more is refused with its line (a file of one 64 MB line took
+ * 781 MB and ended in a database allocation error). An Ethereum transaction's input, the longest
+ * field of an ethereum-etl export, is at most about 3.75 M hex characters (the block gas limit's
+ * calldata), so 8 M leaves room for it.
+ */
+export const MAX_RECORD_CHARS = 8 * 1024 * 1024;
 
 /**
  * Reads a CSV file as batches of records (one batch per read buffer), header included as the
@@ -66,6 +73,12 @@ export async function* readCsv(parameters: ReadCsvParameters): AsyncGenerator<Cs
     const consumed = parseText(text, false, delimiter, file, line, out);
     carry = text.slice(consumed.offset);
     line = consumed.line;
+    if (carry.length > MAX_RECORD_CHARS)
+      throw new CsvSyntaxError(
+        file,
+        line,
+        `a record longer than ${MAX_RECORD_CHARS.toLocaleString('en-US')} characters (is it a CSV file?)`,
+      );
     onBytes?.(bytes);
     if (out.length) yield out;
   }
