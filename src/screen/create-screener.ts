@@ -3,7 +3,7 @@ import { type AddressCodec, getAddressCodec, InvalidAddressError } from '../mode
 import { type Asset, nativeAsset } from '../model/asset.ts';
 import { getChain } from '../model/chains.ts';
 import type { Store } from '../store/store.ts';
-import { DEFAULT_EVM_CHAIN, detectChain } from './detect-chain.ts';
+import { DEFAULT_EVM_CHAIN, detectChain, detectChains } from './detect-chain.ts';
 import { type DirectOutcome, evaluateDirect, evaluateIndirect } from './evaluate-rules.ts';
 import { computeIndirectExposure } from './indirect-exposure.ts';
 import { createLabelIndex, type LabelIndexEntry } from './label-index.ts';
@@ -136,21 +136,13 @@ export async function createScreener(parameters: CreateScreenerParameters): Prom
     explanation: clean,
   });
 
-  const screenDirect = (input: string, chain?: string | null): ScreenResult => {
-    const name = chain || detectChain(input, evmChain);
-    if (name === null)
-      return failed(input, null, 'cannot tell the chain from the address; give its chain');
-    const codec = codecFor(name);
-    if (typeof codec === 'string') return failed(input, name, codec);
-    const key = codec.chain.key;
-    let address: string;
-    try {
-      address = codec.normalize(input);
-    } catch (error) {
-      if (error instanceof InvalidAddressError) return failed(input, key, error.reason);
-      throw error;
-    }
-    const entry = index.byChain.get(key)?.get(address);
+  /** The result for `address` on chain `key` from its label index entry (none: clean). */
+  const resultOf = (
+    input: string,
+    address: string,
+    key: string,
+    entry: LabelIndexEntry | undefined,
+  ): ScreenResult => {
     if (entry === undefined)
       return {
         input,
@@ -192,6 +184,51 @@ export async function createScreener(parameters: CreateScreenerParameters): Prom
       riskLevel: o.level,
       explanation: o.explanation,
     };
+  };
+
+  /** `input` screened on chain `name`: found (on its list), clean, or not an address there. */
+  const screenOn = (input: string, name: string): { result: ScreenResult; found: boolean } => {
+    const codec = codecFor(name);
+    if (typeof codec === 'string') return { result: failed(input, name, codec), found: false };
+    const key = codec.chain.key;
+    let address: string;
+    try {
+      address = codec.normalize(input);
+    } catch (error) {
+      if (error instanceof InvalidAddressError)
+        return { result: failed(input, key, error.reason), found: false };
+      throw error;
+    }
+    const entry = index.byChain.get(key)?.get(address);
+    return { result: resultOf(input, address, key, entry), found: entry !== undefined };
+  };
+
+  const screenDirect = (input: string, chain?: string | null): ScreenResult => {
+    if (chain) return screenOn(input, chain).result;
+    const first = detectChain(input, evmChain);
+    const tried = first === null ? null : screenOn(input, first);
+    if (tried?.found) return tried.result;
+    // The same form on other chains: the key behind a 1… address controls it on Bitcoin, Bitcoin
+    // Cash and Bitcoin SV, and OFAC lists some under BCH or BSV only. Only forms a second chain
+    // shares get here with more than one candidate (a clean 0x… address costs nothing more).
+    let fallback: ScreenResult | null = tried && tried.result.error === null ? tried.result : null;
+    if (first === null || (tried !== null && first !== evmChain)) {
+      for (const other of detectChains(input, [evmChain])) {
+        if (other === first) continue;
+        const next = screenOn(input, other);
+        if (next.found) return next.result;
+        fallback ??= next.result.error === null ? next.result : null;
+      }
+    }
+    if (fallback) return fallback;
+    if (tried) return tried.result;
+    // No codec takes it: an exact match of the string on any chain's list is still a match.
+    const exact = input.trim();
+    for (const [key, entries] of index.byChain) {
+      const entry = entries.get(exact);
+      if (entry !== undefined) return resultOf(input, exact, key, entry);
+    }
+    return failed(input, null, 'cannot tell the chain from the address; give its chain');
   };
 
   const assetsByChain = new Map<string, Map<string, Asset>>();

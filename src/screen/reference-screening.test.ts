@@ -39,6 +39,27 @@ describe('screening against the shipped reference set', () => {
     expect(new Set(ofac.map((r) => r.chain)).size).toBeGreaterThan(10);
   });
 
+  it('finds them pasted without a chain, one per row, as a compliance team does: every form, on the chain it is listed on', () => {
+    const ofac = rows('ofac-sdn-2025-11-19.csv');
+    const misses: string[] = [];
+    for (const row of ofac) {
+      const r = screener.screenDirect(row.address, null);
+      const match = r.sanctions.find((s) => s.entity === row.entity && s.list === 'OFAC SDN');
+      if (r.sanctioned !== true || !match)
+        misses.push(`${row.chain} ${row.address}: ${r.chain} ${r.error ?? 'clean'}`);
+    }
+    expect(misses).toEqual([]);
+    // Listed under Bitcoin SV and Bitcoin Cash, in Bitcoin's legacy form: found there, not "low risk".
+    expect(screener.screenDirect('12sjrrhoFEsedNRhtgwvvRqjFTh8fZTDX9')).toMatchObject({
+      chain: 'bitcoin-sv',
+      sanctioned: true,
+    });
+    expect(screener.screenDirect('18M8bJWMzWHDBMxoLqjHHAffdRy4SrzkfB')).toMatchObject({
+      chain: 'bitcoin-cash',
+      sanctioned: true,
+    });
+  });
+
   it('finds the 51 FBI Bybit addresses attributed to North Korea (Lazarus, TraderTraitor) and not sanctioned', () => {
     const fbi = rows('fbi-psa-2025-02-26-bybit.csv');
     expect(fbi).toHaveLength(51);
