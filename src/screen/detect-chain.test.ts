@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 import { getAddressCodec } from '../model/address.ts';
 import { listChains } from '../model/chains.ts';
+import { resolveOfacAddress } from '../labels/import/ofac-assets.ts';
 import { detectChain, detectChains } from './detect-chain.ts';
 
 // Every digital-currency address of OFAC's sdn_advanced.xml of 2025-11-19, with the asset codes it
@@ -20,47 +21,17 @@ const SDN = readFileSync(FIXTURE, 'utf8')
 
 /** EVM chains OFAC's EVM assets live on; detectChains is asked about all of them. */
 const EVM_CHAINS = ['ethereum', 'ethereum-classic', 'arbitrum', 'bsc'];
-const EVM = Symbol('any EVM chain');
-
-/**
- * The chain an OFAC asset code names. Token assets (USDT, USDC) and BNB name no chain: the address
- * form decides, so any chain is accepted when its codec takes the address (tron for `T…` USDT,
- * bitcoin for Omni USDT `1…`, an EVM chain for `0x…`, bnb-beacon for `bnb1…`).
- */
-const ASSET_CHAIN: Record<string, string | typeof EVM | null> = {
-  XBT: 'bitcoin',
-  LTC: 'litecoin',
-  BCH: 'bitcoin-cash',
-  BSV: 'bitcoin-sv',
-  BTG: 'bitcoin-gold',
-  ZEC: 'zcash',
-  DASH: 'dash',
-  XVG: 'verge',
-  XRP: 'xrp',
-  XMR: 'monero',
-  SOL: 'solana',
-  TRX: 'tron',
-  ETH: EVM,
-  ETC: EVM,
-  ARB: EVM,
-  BSC: EVM,
-  USDT: null,
-  USDC: null,
-  BNB: null,
-};
-
 /**
  * The one address of the list that is not of its asset's form: a Tron address listed under XBT
- * (profile 45404, Wang Mingming). It is detected as Tron.
+ * (profile 45404, Wang Mingming). It is detected as Tron (the importer files it there, warning).
  */
 const TRON_UNDER_XBT = 'TUCsTq7TofTCJRRoHk6RvhMoS2mJLm5Yzq';
 
-function accepts(asset: string, chains: string[]): boolean {
-  const expected = ASSET_CHAIN[asset];
-  if (expected === undefined) throw new Error(`asset ${asset} missing from ASSET_CHAIN`);
-  if (expected === null) return chains.length > 0;
-  if (expected === EVM) return chains.some((c) => EVM_CHAINS.includes(c));
-  return chains.includes(expected);
+/** Whether the chain the OFAC importer files the address under is among those detected. */
+function accepts(asset: string, address: string, chains: string[]): boolean {
+  const resolved = resolveOfacAddress(asset, address);
+  if (resolved.chain === null) throw new Error(`${asset} ${address}: ${resolved.reason}`);
+  return chains.includes(resolved.chain) && resolved.warning === null;
 }
 
 describe('detectChains on every address of the SDN list of 2025-11-19', () => {
@@ -73,7 +44,7 @@ describe('detectChains on every address of the SDN list of 2025-11-19', () => {
   it('detects the chain of each address’s OFAC asset (744 of 745; the 745th is Tron under XBT)', () => {
     const missed = SDN.filter((r) => {
       const chains = detectChains(r.address, EVM_CHAINS);
-      return !r.assets.every((asset) => accepts(asset, chains));
+      return !r.assets.every((asset) => accepts(asset, r.address, chains));
     }).map((r) => `${r.assets.join(',')} ${r.address}`);
     expect(missed).toEqual([`XBT ${TRON_UNDER_XBT}`]);
     expect(detectChains(TRON_UNDER_XBT)).toEqual(['tron']);
