@@ -6,7 +6,8 @@ import { LineCounter, parseDocument, visit } from 'yaml';
 import { BaseError, RetryableError, UserError } from '../../errors/base.ts';
 import { importTagpack } from '../../labels/import/tagpack.ts';
 import type { LabelSource } from '../../labels/importer.ts';
-import type { Store, WriteSummary } from '../../store/store.ts';
+import type { Label, Store, WriteSummary } from '../../store/store.ts';
+import { HttpError } from '../errors.ts';
 
 /** Largest TagPack accepted in one upload (the largest public packs are a few MB). */
 export const MAX_TAGPACK_BYTES = 20 * 1024 * 1024;
@@ -76,6 +77,28 @@ function rejectIncludes(text: string, name: string): void {
     });
 }
 
+/**
+ * Sanctions come only from the official lists' imports (`labels import ofac-xml`, run by the
+ * operator): an uploaded pack that makes an address `sanctioned` (its context's `chaintrail`
+ * category, list or programs) would make every organisation's screening answer "sanctioned,
+ * severe" on one investigator's word. Thrown inside the write, so nothing of the pack is kept.
+ */
+function refuseSanctions(batch: readonly Label[], name: string): void {
+  const forged = batch.find(
+    (l) => l.category === 'sanctioned' || Boolean(l.sanctionList) || (l.programs?.length ?? 0) > 0,
+  );
+  if (forged)
+    throw new HttpError(
+      403,
+      `${name}: tag for ${forged.address} makes it a sanction; an uploaded TagPack may not create sanctions`,
+      {
+        code: 'TAGPACK_SANCTIONS_NOT_ALLOWED',
+        details:
+          'Sanctions come from the official lists only (`chaintrail labels import ofac-xml`); upload the pack without the sanctioned category, list and programs.',
+      },
+    );
+}
+
 async function upload(parameters: UploadTagpackParameters): Promise<UploadTagpackReturnType> {
   const { store, yaml } = parameters;
   const name = parameters.name ?? DEFAULT_TAGPACK_NAME;
@@ -132,6 +155,7 @@ async function upload(parameters: UploadTagpackParameters): Promise<UploadTagpac
         });
         for await (const batch of source.batches()) {
           labelsRead += batch.length;
+          refuseSanctions(batch, name);
           await writer.addLabels(batch);
         }
       });

@@ -314,6 +314,29 @@ describe('TagPack upload', () => {
     expect((await api.store.listLabelImports()).length).toBe(imports);
   });
 
+  it('refuses a pack that would make an address sanctioned for every organisation, writing nothing', async () => {
+    const imports = (await api.store.listLabelImports()).length;
+    // The attack seen: a tag's chaintrail context sets the sanctioned category, a list and programs.
+    const forged = RONIN_PACK.replace(
+      `context: '{"description": "original address"}'`,
+      `context: '{"chaintrail": {"category": "sanctioned", "sanction_list": "OFAC SDN", "programs": ["DPRK3"]}}'`,
+    );
+    const res = await upload(forged, 'text/yaml', '?name=forged.yaml');
+    expect(res.statusCode, res.body).toBe(403);
+    expect(res.json().error).toMatchObject({ code: 'TAGPACK_SANCTIONS_NOT_ALLOWED' });
+    expect(res.json().error.message).toMatch(
+      /^forged\.yaml: tag for 0x098b716b8aaf21512996dc57eb0615e2383e2f96 makes it a sanction/i,
+    );
+    expect((await api.store.listLabelImports()).length).toBe(imports);
+    const screened = await api.app.inject({
+      method: 'POST',
+      url: '/v1/screen',
+      payload: { addresses: ['0x098B716B8Aaf21512996dC57EB0615e2383E2f96'] },
+      headers: api.as('screener'),
+    });
+    expect(screened.json().results[0]).toMatchObject({ sanctioned: false });
+  });
+
   it('refuses aliases that expand past the bound, a billion laughs and a context date that is no day, with a 400', async () => {
     const imports = (await api.store.listLabelImports()).length;
     // The attack seen: many aliases to one long list (here 20 aliases of 20,000 items: 400,000).
