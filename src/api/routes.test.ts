@@ -405,7 +405,11 @@ describe('every API route', () => {
 
   it('refuses each non-public route without a key (401), with a revoked key (401) and to a role it does not allow (403)', async () => {
     await prepare();
-    const { record, key: revoked } = await createApiKey({ store: api.store, role: 'admin' });
+    const { record, key: revoked } = await createApiKey({
+      store: api.store,
+      role: 'admin',
+      org: 'acme',
+    });
     await api.app.inject({
       method: 'DELETE',
       url: `/v1/keys/${record.id}`,
@@ -469,5 +473,46 @@ describe('every API route', () => {
     const third = await probe();
     expect(third.statusCode).toBe(429);
     expect(third.json().error.code).toBe('RATE_LIMITED');
+  });
+
+  it('keeps an admin to its own organisation: keys and audit log', async () => {
+    await prepare();
+    const other = await createApiKey({ store: api.store, role: 'admin', org: 'globex' });
+    const globexViewer = await createApiKey({ store: api.store, role: 'viewer', org: 'globex' });
+    await api.app.chaintrail.keys.reload();
+    const asOther = { 'x-api-key': other.key };
+    // The attack seen: an admin of one organisation makes a key for another, then reads its cases.
+    const made = await api.app.inject({
+      method: 'POST',
+      url: '/v1/keys',
+      payload: { role: 'investigator', org: 'acme' },
+      headers: asOther,
+    });
+    expect(made.statusCode).toBe(403);
+    expect(made.json().error.code).toBe('OTHER_ORGANISATION');
+    const listed = await api.app.inject({ url: '/v1/keys', headers: asOther });
+    expect(listed.json().keys.map((k: { org: string }) => k.org)).toEqual(['globex', 'globex']);
+    const acmeKey = api.app.chaintrail.keys.verify(api.keys.viewer)!.id;
+    const revoke = await api.app.inject({
+      method: 'DELETE',
+      url: `/v1/keys/${acmeKey}`,
+      headers: asOther,
+    });
+    expect(revoke.statusCode).toBe(404);
+    expect((await api.app.inject({ url: '/v1/cases', headers: api.as('viewer') })).statusCode).toBe(
+      200,
+    );
+    // A key made without an org is the admin's organisation's.
+    const own = await api.app.inject({
+      method: 'POST',
+      url: '/v1/keys',
+      payload: { role: 'viewer' },
+      headers: asOther,
+    });
+    expect(own.json().record.org).toBe('globex');
+    const audit = await api.app.inject({ url: '/v1/audit?limit=1000', headers: asOther });
+    const orgs = new Set(audit.json().entries.map((e: { org: string | null }) => e.org));
+    expect([...orgs]).toEqual(['globex']);
+    expect(globexViewer.record.org).toBe('globex');
   });
 });

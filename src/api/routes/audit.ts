@@ -30,7 +30,14 @@ export function registerAuditRoutes(app: ApiApp, ctx: ApiContext): void {
       const q = request.query as Static<typeof Query>;
       // Entries recorded in the last second are still buffered: write them first.
       await ctx.audit.flush();
-      return { entries: await ctx.store.listAudit({ ...q, limit: q.limit ?? 100 }) };
+      // The admin's organisation's entries only.
+      return {
+        entries: await ctx.store.listAudit({
+          ...q,
+          org: request.apiKey!.org,
+          limit: q.limit ?? 100,
+        }),
+      };
     },
   );
 }

@@ -3,7 +3,7 @@ import type { ApiApp } from '../app.ts';
 import { type ApiKeyRecord, createApiKey, listApiKeys, revokeApiKey } from '../auth/api-keys.ts';
 import { ROLES } from '../auth/roles.ts';
 import type { ApiContext } from '../context.ts';
-import { notFound } from '../errors.ts';
+import { HttpError, notFound } from '../errors.ts';
 import { withErrors } from '../schemas.ts';
 
 const KeyInfo = Type.Object({
@@ -19,6 +19,7 @@ const KeyInfo = Type.Object({
 const CreateBody = Type.Object(
   {
     role: Type.Union(ROLES.map((r) => Type.Literal(r))),
+    /** The admin's own organisation (the default); another is refused (403). */
     org: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     name: Type.Optional(Type.String({ maxLength: 200 })),
     rateLimitPerMinute: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000 })),
@@ -45,7 +46,14 @@ export function registerKeyRoutes(app: ApiApp, ctx: ApiContext): void {
     },
     async (request, reply) => {
       const body = request.body as Static<typeof CreateBody>;
-      const { key, record } = await createApiKey({ store: ctx.store, ...body });
+      // An admin manages its own organisation's keys only: a key for another would read its cases.
+      const org = request.apiKey!.org;
+      if (body.org !== undefined && body.org !== org)
+        throw new HttpError(403, `An admin of "${org}" may create keys of "${org}" only`, {
+          code: 'OTHER_ORGANISATION',
+          details: 'Keys of another organisation are made by its admin, or from the CLI.',
+        });
+      const { key, record } = await createApiKey({ store: ctx.store, ...body, org });
       await ctx.keys.reload();
       ctx.audit.record(request, 'key.create', record.id, { role: record.role, org: record.org });
       return reply.code(201).send({ key, record: info(record) });
@@ -61,7 +69,9 @@ export function registerKeyRoutes(app: ApiApp, ctx: ApiContext): void {
         response: withErrors({ 200: Type.Object({ keys: Type.Array(KeyInfo) }) }),
       },
     },
-    async () => ({ keys: (await listApiKeys(ctx.store)).map(info) }),
+    async (request) => ({
+      keys: (await listApiKeys(ctx.store)).filter((k) => k.org === request.apiKey!.org).map(info),
+    }),
   );
   app.delete(
     '/v1/keys/:id',
@@ -76,7 +86,11 @@ export function registerKeyRoutes(app: ApiApp, ctx: ApiContext): void {
     },
     async (request) => {
       const { id } = request.params as { id: string };
-      const record = await revokeApiKey(ctx.store, id);
+      // Another organisation's key is not found: its existence is not told either.
+      const mine = (await listApiKeys(ctx.store)).some(
+        (k) => k.id === id && k.org === request.apiKey!.org,
+      );
+      const record = mine ? await revokeApiKey(ctx.store, id) : null;
       if (!record) throw notFound('API key', id);
       await ctx.keys.reload();
       ctx.audit.record(request, 'key.revoke', id);
