@@ -7,6 +7,7 @@ import type { Metrics } from './metrics.ts';
 import type { TraceJobs } from './traces/trace-jobs.ts';
 import type { AlertHub } from './alerts/alert-hub.ts';
 import type { StreamCounts } from './sse.ts';
+import type { RateLimiter } from './auth/rate-limiter.ts';
 
 /**
  * What every route gets: the store, the loaded screener, the key ring and the job and alert
@@ -23,4 +24,6 @@ export type ApiContext = {
   audit: AuditLog;
   /** Event streams open per API key. */
   streams: StreamCounts;
+  /** Addresses x hops screened with `hops` per key, per minute. */
+  screenWork: { limiter: RateLimiter; perMinute: number };
 };

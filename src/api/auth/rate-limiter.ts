@@ -3,8 +3,8 @@ export type RateLimitDecision = { allowed: boolean; retryAfterSeconds: number };
 
 /** Counts requests per client (a key id, an IP) in fixed windows. */
 export type RateLimiter = {
-  /** Counts a request of `client`, whose limit is `max` per window. */
-  hit(client: string, max: number): RateLimitDecision;
+  /** Counts a request of `client` (as `cost` units, default 1), whose limit is `max` per window. */
+  hit(client: string, max: number, cost?: number): RateLimitDecision;
   /** Clients tracked now. */
   readonly size: number;
 };
@@ -29,14 +29,14 @@ export function createRateLimiter(parameters: {
   let windowStart = now();
   let counts = new Map<string, number>();
   return {
-    hit(client, max) {
+    hit(client, max, cost = 1) {
       const t = now();
       if (t - windowStart >= windowMs) {
         // A new window for everyone: counts restart, and clients gone quiet are forgotten.
         windowStart = t - ((t - windowStart) % windowMs);
         counts = new Map();
       }
-      const n = (counts.get(client) ?? 0) + 1;
+      const n = (counts.get(client) ?? 0) + cost;
       if (counts.size < MAX_TRACKED_CLIENTS || counts.has(client)) counts.set(client, n);
       if (n <= max) return { allowed: true, retryAfterSeconds: 0 };
       return {

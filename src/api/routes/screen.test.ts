@@ -143,3 +143,25 @@ describe('Chainalysis sanctions API compatibility', () => {
     }
   });
 });
+
+describe('screening work per key', () => {
+  const api = useApi({ app: { screenWorkPerMinute: 10 } });
+
+  it('holds each key to its addresses x hops per minute (429 with Retry-After), not the others', async () => {
+    const screen = (addresses: string[], hops: number, role: 'screener' | 'investigator') =>
+      api.app.inject({
+        method: 'POST',
+        url: '/v1/screen',
+        headers: api.as(role),
+        payload: { addresses, hops },
+      });
+    expect((await screen(Array(5).fill(CLEAN), 2, 'screener')).statusCode).toBe(200);
+    const over = await screen([CLEAN], 1, 'screener');
+    expect(over.statusCode).toBe(429);
+    expect(over.json().error.code).toBe('SCREEN_WORK_LIMITED');
+    expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
+    // Another key of the same organisation has its own budget; own labels only (hops 0) cost none.
+    expect((await screen([CLEAN], 1, 'investigator')).statusCode).toBe(200);
+    expect((await screen([CLEAN], 0, 'screener')).statusCode).toBe(200);
+  });
+});

@@ -213,6 +213,17 @@ export function registerScreenRoutes(app: ApiApp, ctx: ApiContext): void {
             `${body.addresses.length.toLocaleString('en-US')} addresses at ${hops} hops is ${work.toLocaleString('en-US')} address-hops; a request with hops takes at most ${MAX_SCREEN_ADDRESS_HOPS.toLocaleString('en-US')} (split the batch, or screen with hops 0: up to ${MAX_SCREEN_BATCH.toLocaleString('en-US')} addresses)`,
             { code: 'SCREEN_TOO_MUCH_WORK' },
           );
+        const budget = ctx.screenWork.limiter.hit(
+          request.apiKey!.id,
+          ctx.screenWork.perMinute,
+          work,
+        );
+        if (!budget.allowed)
+          throw new HttpError(
+            429,
+            `This key has screened ${ctx.screenWork.perMinute.toLocaleString('en-US')} addresses x hops this minute, the most it may: retry in ${budget.retryAfterSeconds} s`,
+            { code: 'SCREEN_WORK_LIMITED', retryAfterSeconds: budget.retryAfterSeconds },
+          );
         results = await ctx.screener.screen(
           body.addresses.map((a) =>
             typeof a === 'string'
