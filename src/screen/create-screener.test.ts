@@ -213,7 +213,7 @@ describe('screening: own labels', () => {
       identifications: [],
     });
     expect(toCsvRow(suex)).toBe(
-      `${suex.input},${suex.address},ethereum,,true,false,severe,OFAC SDN,"SUEX OTC, S.R.O.",CYBER2,sanctioned,"SUEX OTC, S.R.O.",,,https://sanctionslist.ofac.treas.gov/,,sanctioned; own-severe,chaintrail-default-1,1`,
+      `${suex.input},${suex.address},ethereum,,true,false,severe,OFAC SDN,"SUEX OTC, S.R.O.",CYBER2,sanctioned,"SUEX OTC, S.R.O.",,,https://sanctionslist.ofac.treas.gov/,,sanctioned; own-severe,chaintrail-default-1,1,`,
     );
   });
 });

@@ -7,10 +7,17 @@ import { DEFAULT_EVM_CHAIN, detectChain, detectChains } from './detect-chain.ts'
 import { type DirectOutcome, evaluateDirect, evaluateIndirect } from './evaluate-rules.ts';
 import { computeIndirectExposure } from './indirect-exposure.ts';
 import { createLabelIndex, type LabelIndexEntry } from './label-index.ts';
-import { loadRiskRules, maxRiskLevel, riskRuleGroups, type RiskRules } from './risk-rules.ts';
+import {
+  loadRiskRules,
+  maxRiskLevel,
+  RISK_LEVELS,
+  riskRuleGroups,
+  type RiskRules,
+} from './risk-rules.ts';
 import type {
   Explanation,
   Exposure,
+  FiredRule,
   LabelRef,
   ListRef,
   SanctionMatch,
@@ -22,6 +29,8 @@ import type {
 export const DEFAULT_HOPS = 2;
 /** Most hops accepted: each hop is one query per direction, and value thins out fast. */
 export const MAX_HOPS = 6;
+/** The rule fired by a listing of the address on another chain of the same form. */
+export const LISTED_ON_OTHER_CHAIN = 'listed-on-other-chain';
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const SECONDS_PER_DAY = 86_400;
 
@@ -79,6 +88,15 @@ function checkDay(text: string): string {
 const NONE: never[] = [];
 Object.freeze(NONE);
 
+/** What a listing says, in a few words: its sanctions, else its labels' categories and entities. */
+function describeListing(r: ScreenResult): string {
+  if (r.sanctions.length > 0)
+    return `sanctioned (${[...new Set(r.sanctions.map((s) => [s.list, s.entity].filter(Boolean).join(': ')))].join('; ')})`;
+  return [...new Set(r.labels.map((l) => [l.category, l.entity].filter(Boolean).join(' ')))].join(
+    '; ',
+  );
+}
+
 /**
  * Loads the label index once and returns a screener. Screening is by chain and canonical address:
  * EVM case-insensitive (a mixed-case address must carry a valid EIP-55 checksum), Bitcoin base58
@@ -134,6 +152,7 @@ export async function createScreener(parameters: CreateScreenerParameters): Prom
     exposure: noExposure,
     riskLevel: null,
     explanation: clean,
+    alsoListedOn: NONE,
   });
 
   /** The result for `address` on chain `key` from its label index entry (none: clean). */
@@ -158,6 +177,7 @@ export async function createScreener(parameters: CreateScreenerParameters): Prom
         exposure: noExposure,
         riskLevel: rules.default,
         explanation: clean,
+        alsoListedOn: NONE,
       };
     let o = outcomes.get(entry);
     if (o === undefined) {
@@ -183,6 +203,7 @@ export async function createScreener(parameters: CreateScreenerParameters): Prom
       exposure: o.exposure,
       riskLevel: o.level,
       explanation: o.explanation,
+      alsoListedOn: NONE,
     };
   };
 
@@ -203,31 +224,114 @@ export async function createScreener(parameters: CreateScreenerParameters): Prom
     return { result: resultOf(input, address, key, entry), found: entry !== undefined };
   };
 
+  /**
+   * `result` with the address's listings on other chains of its form: each is reported in
+   * `alsoListedOn` and fires `listed-on-other-chain` at its own level (the key that controls the
+   * address there controls it here).
+   */
+  const withListings = (result: ScreenResult, others: readonly ScreenResult[]): ScreenResult => {
+    if (others.length === 0) return result;
+    const fired: FiredRule[] = others.map((o) => ({
+      rule: LISTED_ON_OTHER_CHAIN,
+      level: o.riskLevel!,
+      reason: `listed on ${o.chain}: ${describeListing(o)}; the same key controls ${result.address} on ${result.chain}`,
+      labels: o.labels,
+    }));
+    return {
+      ...result,
+      riskLevel: others.reduce((level, o) => maxRiskLevel(level, o.riskLevel!), result.riskLevel!),
+      explanation: { ...result.explanation, fired: [...result.explanation.fired, ...fired] },
+      alsoListedOn: others.map((o) => ({
+        chain: o.chain!,
+        address: o.address,
+        sanctioned: o.sanctioned!,
+        riskLevel: o.riskLevel!,
+        sanctions: o.sanctions,
+        attributions: o.attributions,
+      })),
+    };
+  };
+
+  // Chains of the label index whose addresses are EVM: a `0x` key is the same account on each.
+  const evmIndexChains = [...index.byChain.keys()].filter((key) => {
+    try {
+      return getChain(key).family === 'evm';
+    } catch {
+      return false;
+    }
+  });
+
+  /**
+   * Listings of `input` on chains of the same form as `primary` (its canonical form there is
+   * `address` when `primary` is valid), other than `primary`. EVM chains share one canonical form, so
+   * they are plain lookups; other forms go through each codec that accepts the input.
+   */
+  const sameFormHits = (input: string, primary: ScreenResult | null): ScreenResult[] => {
+    const hits: ScreenResult[] = [];
+    const primaryChain = primary?.error === null ? primary.chain : null;
+    if (primaryChain !== null && isEvmChain(primaryChain)) {
+      for (const key of evmIndexChains) {
+        if (key === primaryChain) continue;
+        const entry = index.byChain.get(key)!.get(primary!.address);
+        if (entry !== undefined) hits.push(resultOf(input, primary!.address, key, entry));
+      }
+      return hits;
+    }
+    for (const other of detectChains(input, NONE)) {
+      if (other === primaryChain || !index.byChain.has(other)) continue;
+      const next = screenOn(input, other);
+      if (next.found) hits.push(next.result);
+    }
+    return hits;
+  };
+
+  const isEvmChain = (key: string): boolean => {
+    const codec = codecFor(key);
+    return typeof codec !== 'string' && codec.chain.family === 'evm';
+  };
+
   const screenDirect = (input: string, chain?: string | null): ScreenResult => {
-    if (chain) return screenOn(input, chain).result;
+    if (chain) {
+      // A chain given narrows the answer to it, but a listing on a chain of the same form is still
+      // reported (and fires), never hidden.
+      const own = screenOn(input, chain).result;
+      if (own.error !== null) return own;
+      return withListings(own, sameFormHits(input, own));
+    }
     const first = detectChain(input, evmChain);
     const tried = first === null ? null : screenOn(input, first);
-    if (tried?.found) return tried.result;
-    // The same form on other chains: the key behind a 1… address controls it on Bitcoin, Bitcoin
-    // Cash and Bitcoin SV, and OFAC lists some under BCH or BSV only. Only forms a second chain
-    // shares get here with more than one candidate (a clean 0x… address costs nothing more).
-    let fallback: ScreenResult | null = tried && tried.result.error === null ? tried.result : null;
-    if (first === null || (tried !== null && first !== evmChain)) {
-      for (const other of detectChains(input, [evmChain])) {
-        if (other === first) continue;
-        const next = screenOn(input, other);
-        if (next.found) return next.result;
-        fallback ??= next.result.error === null ? next.result : null;
-      }
+    const valid = tried !== null && tried.result.error === null ? tried.result : null;
+    const hits = sameFormHits(input, valid);
+    if (tried?.found) hits.unshift(tried.result);
+    if (hits.length > 0) {
+      // The most severe listing answers; the others are reported beside it.
+      const ranked = hits
+        .map((r, i) => ({ r, i }))
+        .sort(
+          (a, b) =>
+            Number(b.r.sanctioned) - Number(a.r.sanctioned) ||
+            RISK_LEVELS.indexOf(b.r.riskLevel!) - RISK_LEVELS.indexOf(a.r.riskLevel!) ||
+            a.i - b.i,
+        )
+        .map((x) => x.r);
+      return withListings(ranked[0]!, ranked.slice(1));
     }
-    if (fallback) return fallback;
+    if (valid) return valid;
+    // Not valid where its form first points: the first chain whose codec takes it, clean.
+    for (const other of detectChains(input, [evmChain])) {
+      if (other === first) continue;
+      const next = screenOn(input, other).result;
+      if (next.error === null) return next;
+    }
     if (tried) return tried.result;
     // No codec takes it: an exact match of the string on any chain's list is still a match.
     const exact = input.trim();
+    const exactHits: ScreenResult[] = [];
     for (const [key, entries] of index.byChain) {
       const entry = entries.get(exact);
-      if (entry !== undefined) return resultOf(input, exact, key, entry);
+      if (entry !== undefined) exactHits.push(resultOf(input, exact, key, entry));
     }
+    if (exactHits.length > 0) return withListings(exactHits[0]!, exactHits.slice(1));
     return failed(input, null, 'cannot tell the chain from the address; give its chain');
   };
 

@@ -20,15 +20,27 @@ export type ChainalysisIdentification = {
 export function toChainalysis(result: ScreenResult): {
   identifications: ChainalysisIdentification[];
 } {
-  return {
-    identifications: result.sanctions.map((s) => ({
-      category: 'sanctions',
-      name: ['SANCTIONS:', s.list, s.entity, s.validFrom, result.address]
-        .filter((part) => part !== null && part !== '')
-        .join(' '),
-      description: `${s.entity ?? 'This address'} is on the ${s.list} list${s.programs.length ? ` under program${s.programs.length > 1 ? 's' : ''} ${s.programs.join(', ')}` : ''}${s.validFrom ? ` (since ${s.validFrom})` : ''}.`,
-      url: s.source,
+  // Listings on other chains of the same form are sanctions of the same key: reported too, with
+  // their chain in the description (Chainalysis's shape has no chain field).
+  const listings = [
+    { chain: null as string | null, address: result.address, sanctions: result.sanctions },
+    ...(result.alsoListedOn ?? []).map((l) => ({
+      chain: l.chain as string | null,
+      address: l.address,
+      sanctions: l.sanctions,
     })),
+  ];
+  return {
+    identifications: listings.flatMap(({ chain, address, sanctions }) =>
+      sanctions.map((s) => ({
+        category: 'sanctions' as const,
+        name: ['SANCTIONS:', s.list, s.entity, s.validFrom, address]
+          .filter((part) => part !== null && part !== '')
+          .join(' '),
+        description: `${s.entity ?? 'This address'} is on the ${s.list} list${chain ? ` as a ${chain} address` : ''}${s.programs.length ? ` under program${s.programs.length > 1 ? 's' : ''} ${s.programs.join(', ')}` : ''}${s.validFrom ? ` (since ${s.validFrom})` : ''}.`,
+        url: s.source,
+      })),
+    ),
   };
 }
 
@@ -53,6 +65,7 @@ export const SCREEN_CSV_COLUMNS = [
   'fired_rules',
   'rules_version',
   'label_imports',
+  'also_listed_on',
 ] as const;
 
 const NEEDS_QUOTES = /[",\r\n]/;
@@ -100,6 +113,12 @@ export function toCsvRow(r: ScreenResult): string {
     distinct(r.explanation.fired.map((f) => f.rule)),
     r.error === null ? r.explanation.rules.version : '',
     [...imports].join('; '),
+    (r.alsoListedOn ?? [])
+      .map(
+        (l) =>
+          `${l.chain} ${l.sanctioned ? 'sanctioned' : l.riskLevel}${l.sanctions.length ? ` (${distinct(l.sanctions.map((s) => s.entity))})` : ''}`,
+      )
+      .join('; '),
   ]
     .map(cell)
     .join(',');

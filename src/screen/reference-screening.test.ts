@@ -4,7 +4,9 @@ import fs from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useTempStore } from '../../test/helpers/temp-store.ts';
 import { loadReferenceLabels } from '../labels/reference.ts';
-import { createScreener, type Screener } from './create-screener.ts';
+import { randomAddresses, RANDOM_ADDRESS_FORMS } from '../../test/helpers/random-addresses.ts';
+import { createScreener, LISTED_ON_OTHER_CHAIN, type Screener } from './create-screener.ts';
+import { detectChains } from './detect-chain.ts';
 
 // The shipped reference set (data/reference, see its PROVENANCE.md), screened as a user's fresh
 // database would have it.
@@ -58,6 +60,58 @@ describe('screening against the shipped reference set', () => {
       chain: 'bitcoin-cash',
       sanctioned: true,
     });
+  });
+
+  it('names every chain an address is listed on; a chain given narrows the answer but never hides a listing on a chain of the same form', () => {
+    // OFAC lists 0x4f47…270c under ETH, ARB and BSC: one key, three chains.
+    const multi = '0x4f47bc496083c727c5fbe3ce9cdf2b0f6496270c';
+    const all = screener.screenDirect(multi);
+    expect(all).toMatchObject({ chain: 'ethereum', sanctioned: true });
+    expect(all.alsoListedOn.map((l) => [l.chain, l.sanctioned]).sort()).toEqual([
+      ['arbitrum', true],
+      ['bsc', true],
+    ]);
+    expect(all.explanation.fired.filter((f) => f.rule === LISTED_ON_OTHER_CHAIN)).toHaveLength(2);
+    const onBsc = screener.screenDirect(multi, 'bsc');
+    expect(onBsc).toMatchObject({ chain: 'bsc', sanctioned: true });
+    expect(onBsc.alsoListedOn.map((l) => l.chain).sort()).toEqual(['arbitrum', 'ethereum']);
+
+    // Listed under Bitcoin SV only. Screened as Bitcoin (the chain an exchange would give): the
+    // answer is Bitcoin's (not on its list) but the listing shows, fires, and sets the risk.
+    const bsv = '12sjrrhoFEsedNRhtgwvvRqjFTh8fZTDX9';
+    const asBitcoin = screener.screenDirect(bsv, 'bitcoin');
+    expect(asBitcoin).toMatchObject({ chain: 'bitcoin', sanctioned: false, riskLevel: 'severe' });
+    expect(asBitcoin.alsoListedOn).toEqual([
+      expect.objectContaining({ chain: 'bitcoin-sv', sanctioned: true }),
+    ]);
+    const fired = asBitcoin.explanation.fired.find((f) => f.rule === LISTED_ON_OTHER_CHAIN);
+    expect(fired?.reason).toMatch(/^listed on bitcoin-sv: sanctioned \(OFAC SDN/);
+    // A chain of another form is not widened: a Tron address asked for as Tron says Tron only.
+    const tron = screener.screenDirect('TA3941uFAvmVibSkQ6fMJXxmaSNovX86mz', 'tron');
+    expect(tron).toMatchObject({ chain: 'tron', sanctioned: true, alsoListedOn: [] });
+  });
+
+  it('flags none of 420 random valid addresses of 14 forms, with or without their chain', () => {
+    const addresses = randomAddresses('reference-screening', 30);
+    expect(addresses).toHaveLength(30 * RANDOM_ADDRESS_FORMS.length);
+    const flagged: string[] = [];
+    for (const { form, address } of addresses) {
+      const chains = detectChains(address, ['ethereum']);
+      // The generator makes real encodings: every one is valid on at least one chain.
+      expect(chains, `${form} ${address}`).not.toEqual([]);
+      for (const chain of [null, ...chains]) {
+        const r = screener.screenDirect(address, chain);
+        if (
+          r.error !== null ||
+          r.sanctioned !== false ||
+          r.riskLevel !== 'low' ||
+          r.labels.length > 0 ||
+          r.alsoListedOn.length > 0
+        )
+          flagged.push(`${form} ${address} on ${chain ?? 'any'}: ${r.error ?? r.riskLevel}`);
+      }
+    }
+    expect(flagged).toEqual([]);
   });
 
   it('finds the 51 FBI Bybit addresses attributed to North Korea (Lazarus, TraderTraitor) and not sanctioned', () => {

@@ -121,6 +121,21 @@ export type Explanation = {
   labelSet: ListRef[];
 };
 
+/**
+ * The address's listing on another chain of the same form: the key behind a `1…` address controls it
+ * on Bitcoin, Bitcoin Cash and Bitcoin SV, and a `0x` key on every EVM chain, so a listing on one
+ * is reported wherever the address is screened.
+ */
+export type ChainListing = {
+  chain: string;
+  /** Canonical form on that chain. */
+  address: string;
+  sanctioned: boolean;
+  riskLevel: RiskLevel;
+  sanctions: SanctionMatch[];
+  attributions: LabelRef[];
+};
+
 /** The screening of one address. */
 export type ScreenResult = {
   /** The address as given. */
@@ -143,4 +158,10 @@ export type ScreenResult = {
   exposure: Exposure;
   riskLevel: RiskLevel | null;
   explanation: Explanation;
+  /**
+   * Other chains of the same address form whose lists have the address (empty when none). Without a
+   * chain, `chain` is the most severe listing and these are the others; with a chain given, the
+   * answer is for that chain and a listing here also fires `listed-on-other-chain`.
+   */
+  alsoListedOn: ChainListing[];
 };

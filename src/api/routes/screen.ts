@@ -117,6 +117,20 @@ const ScreenResultSchema = Type.Object(
       hops: Type.Integer(),
       notes: Type.Array(Type.String()),
     }),
+    alsoListedOn: Type.Array(
+      Type.Object({
+        chain: Type.String(),
+        address: Type.String(),
+        sanctioned: Type.Boolean(),
+        riskLevel: Type.String(),
+        sanctions: Type.Array(SanctionMatchSchema),
+        attributions: Type.Array(LabelRefSchema),
+      }),
+      {
+        description:
+          'Other chains of the same address form whose lists have the address (the same key controls it there); each also fires `listed-on-other-chain`',
+      },
+    ),
     explanation: Type.Object({
       fired: Type.Array(
         Type.Object({

@@ -204,7 +204,18 @@ export function renderScreen(results: readonly ScreenResult[], screener: Screene
     display(r),
     r.chain ?? '',
     r.error !== null ? 'error' : r.riskLevel!,
-    r.error !== null ? '' : r.sanctioned ? 'yes' : r.formerlySanctioned ? 'formerly' : 'no',
+    r.error !== null
+      ? ''
+      : r.sanctioned
+        ? 'yes'
+        : r.alsoListedOn.some((l) => l.sanctioned)
+          ? `on ${r.alsoListedOn
+              .filter((l) => l.sanctioned)
+              .map((l) => l.chain)
+              .join(', ')}`
+          : r.formerlySanctioned
+            ? 'formerly'
+            : 'no',
     r.error !== null
       ? r.error
       : [

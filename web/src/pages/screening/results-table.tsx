@@ -23,7 +23,10 @@ export function isHighRisk(r: ScreenResult): boolean {
 
 function matches(r: ScreenResult, filter: Filter): boolean {
   if (filter === 'flagged') return !!r.sanctioned || !!r.formerlySanctioned || isHighRisk(r);
-  if (filter === 'sanctioned') return !!r.sanctioned || !!r.formerlySanctioned;
+  if (filter === 'sanctioned')
+    return (
+      !!r.sanctioned || !!r.formerlySanctioned || (r.alsoListedOn ?? []).some((l) => l.sanctioned)
+    );
   if (filter === 'errors') return r.error !== null;
   return true;
 }
@@ -77,6 +80,15 @@ function Verdict(props: { r: ScreenResult }) {
     <span className="screen-verdict">
       {r.sanctioned ? <span className="badge sanctioned">Sanctioned</span> : null}
       {r.formerlySanctioned ? <span className="badge medium">Formerly sanctioned</span> : null}
+      {(r.alsoListedOn ?? []).map((l) => (
+        <span
+          key={l.chain}
+          className={`badge ${l.sanctioned ? 'sanctioned' : l.riskLevel}`}
+          title={`The same key controls this address on ${l.chain}, whose list has it`}
+        >
+          {l.sanctioned ? 'Sanctioned' : 'Listed'} on {l.chain}
+        </span>
+      ))}
       {r.riskLevel ? (
         <span className={`badge ${r.riskLevel}`}>
           {r.riskLevel[0]!.toUpperCase() + r.riskLevel.slice(1)} risk
