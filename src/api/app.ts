@@ -1,4 +1,5 @@
 import cors from '@fastify/cors';
+import { LimitedError, RefusedError, UnauthenticatedError } from '../errors/base.ts';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -19,7 +20,7 @@ import { createRateLimiter } from './auth/rate-limiter.ts';
 import { createStreamCounts } from './sse.ts';
 import { type Role, roleAllows } from './auth/roles.ts';
 import type { ApiContext } from './context.ts';
-import { createErrorHandler, HttpError } from './errors.ts';
+import { createErrorHandler } from './errors.ts';
 import { createMetrics } from './metrics.ts';
 import { registerAddressRoutes } from './routes/addresses.ts';
 import { registerAlertRoutes } from './routes/alerts.ts';
@@ -174,9 +175,9 @@ export async function buildApp(parameters: BuildAppParameters): Promise<ApiApp> 
   const limited = (client: string, max: number) => {
     const decision = limiter.hit(client, max);
     if (decision.allowed) return null;
-    return new HttpError(429, `Rate limit exceeded: retry in ${decision.retryAfterSeconds} s`, {
+    return new LimitedError(`Rate limit exceeded: retry in ${decision.retryAfterSeconds} s`, {
       code: 'RATE_LIMITED',
-      retryAfterSeconds: decision.retryAfterSeconds,
+      retryAfterMs: decision.retryAfterSeconds * 1000,
     });
   };
   const authenticate =
@@ -189,12 +190,14 @@ export async function buildApp(parameters: BuildAppParameters): Promise<ApiApp> 
         if (flood) return done(flood);
         if (!key)
           return done(
-            new HttpError(401, 'Missing API key', {
+            new UnauthenticatedError('Missing API key', {
               code: 'MISSING_API_KEY',
               details: 'Send it in the X-API-Key header (or Authorization: Bearer).',
             }),
           );
-        return done(new HttpError(401, 'Invalid or revoked API key', { code: 'INVALID_API_KEY' }));
+        return done(
+          new UnauthenticatedError('Invalid or revoked API key', { code: 'INVALID_API_KEY' }),
+        );
       }
       // Counted before the role check: refused requests cost the server too, and a key probing
       // routes it may not use is held to its rate like any other.
@@ -202,7 +205,7 @@ export async function buildApp(parameters: BuildAppParameters): Promise<ApiApp> 
       if (over) return done(over);
       if (role !== 'any' && !roleAllows(record.role, role))
         return done(
-          new HttpError(403, `A ${record.role} key may not use this route (it needs ${role})`, {
+          new RefusedError(`A ${record.role} key may not use this route (it needs ${role})`, {
             code: 'FORBIDDEN',
           }),
         );

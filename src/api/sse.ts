@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { HttpError } from './errors.ts';
+import { LimitedError } from '../errors/base.ts';
 
 /** A comment line sent this often keeps proxies from closing an idle stream. */
 const SSE_HEARTBEAT_MS = 15_000;
@@ -67,8 +67,7 @@ export function openSse(
 ): SseStream {
   const keyId = request.apiKey?.id;
   if (keyId !== undefined && !streams.take(keyId))
-    throw new HttpError(
-      429,
+    throw new LimitedError(
       `This API key holds ${streams.max} open event streams, the most it may: close one first`,
       { code: 'TOO_MANY_STREAMS' },
     );

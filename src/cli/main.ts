@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { BaseError, isUserError } from '../errors/base.ts';
+import { BaseError } from '../errors/base.ts';
 import { registerAddressCommand } from './commands/address.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerImportCommand } from './commands/import.ts';
@@ -12,13 +12,9 @@ import { registerStatsCommand } from './commands/stats.ts';
 import { registerSyncCommand } from './commands/sync.ts';
 import { registerTraceCommand } from './commands/trace.ts';
 import { type CliContext, createCliContext } from './context.ts';
+import { errorLine, EXIT_OK, EXIT_USAGE, exitCodeOf } from './exit-codes.ts';
 
-/** Exit code: success. */
-export const EXIT_OK = 0;
-/** Exit code: a runtime failure (I/O, database, a bug). */
-export const EXIT_FAILURE = 1;
-/** Exit code: bad usage or bad input; the message says what to change. */
-export const EXIT_USAGE = 2;
+export { EXIT_FAILURE, EXIT_OK, EXIT_TEMPORARY, EXIT_USAGE } from './exit-codes.ts';
 
 /**
  * Builds the `chaintrail` command tree.
@@ -76,15 +72,10 @@ export async function main(
       // --help and --version end through here with code 0.
       return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
-    if (isUserError(error)) {
-      ctx.stderr.write(`error: ${error.message}\n`);
-      return EXIT_USAGE;
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    // Known failures (typed, with a code) need only the message below; anything else is a bug: log it whole.
+    // Known failures (typed, with a code) need only their line; anything else is a bug: log it whole.
     if (error instanceof BaseError) ctx.logger.debug({ err: error }, 'command failed');
     else ctx.logger.error({ err: error }, 'command failed');
-    ctx.stderr.write(`error: ${message}\n`);
-    return EXIT_FAILURE;
+    ctx.stderr.write(errorLine(error));
+    return exitCodeOf(error);
   }
 }

@@ -81,7 +81,7 @@ function checkDay(text: string): string {
   const m = DAY.exec(text);
   const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
   if (!m || Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== text)
-    throw new UserError(`Invalid date "${text}": expected YYYY-MM-DD`, { code: 'BAD_USAGE' });
+    throw new UserError(`Invalid date "${text}": expected YYYY-MM-DD`, { code: 'BAD_DATE' });
   return text;
 }
 
@@ -353,7 +353,7 @@ export async function createScreener(parameters: CreateScreenerParameters): Prom
     const hops = options.hops ?? DEFAULT_HOPS;
     if (!Number.isInteger(hops) || hops < 0 || hops > MAX_HOPS)
       throw new UserError(`hops must be a whole number from 0 to ${MAX_HOPS}, got ${hops}`, {
-        code: 'BAD_USAGE',
+        code: 'INVALID_HOPS',
       });
     const results = inputs.map((i) => screenDirect(i.address, i.chain));
     if (hops === 0) return results;

@@ -20,7 +20,7 @@ export function parseSeed(input: string, chainOption?: string | undefined): Trac
     const key = chainOption ?? guess;
     if (!key)
       throw new UserError(`Cannot tell the chain of "${input}": give its chain`, {
-        code: 'BAD_USAGE',
+        code: 'CHAIN_NOT_DETECTED',
       });
     return getChain(key).key;
   };

@@ -126,13 +126,16 @@ describe('chaintrail sync (CLI) against anvil', () => {
     const cases: [string[], RegExp][] = [
       [
         ['--rpc', `http://127.0.0.1:${closedPort}`],
-        /^error: Cannot reach the JSON-RPC endpoint http:\/\/127\.0\.0\.1:\d+: /,
+        /^error \[RPC_UNREACHABLE\]: Cannot reach the JSON-RPC endpoint http:\/\/127\.0\.0\.1:\d+: /,
       ],
       [
         ['--rpc', anvil.url, '--chain', 'ethereum'],
-        /^error: The node serves chain id 31337, not ethereum \(1\)/,
+        /^error \[CHAIN_MISMATCH\]: The node serves chain id 31337, not ethereum \(1\)/,
       ],
-      [['--rpc', 'not a url'], /^error: Cannot reach the JSON-RPC endpoint \(invalid URL\)/],
+      [
+        ['--rpc', 'not a url'],
+        /^error \[RPC_UNREACHABLE\]: Cannot reach the JSON-RPC endpoint \(invalid URL\)/,
+      ],
     ];
     for (const [args, message] of cases) {
       const run = await runCli(['sync', ...args, '--db', db]);
@@ -146,7 +149,9 @@ describe('chaintrail sync (CLI) against anvil', () => {
       { env: { CHAINTRAIL_NO_REFERENCE: '1' } },
     );
     expect(above.code).toBe(2);
-    expect(above.stderr).toMatch(/^error: --from \d+ is above the node's head \(\d+\)/);
+    expect(above.stderr).toMatch(
+      /^error \[FROM_ABOVE_HEAD\]: --from \d+ is above the node's head \(\d+\)/,
+    );
     expect(await stats(db)).toEqual(before);
   });
 
@@ -175,7 +180,7 @@ describe('chaintrail sync (CLI) against anvil', () => {
       );
       expect(run.code, run.stderr).toBe(2);
       expect(run.stderr).toBe(
-        'error: The node lacks historical state for block 1, so it cannot trace its internal transfers: sync from an archive node, or pass --no-internal to skip internal transfers\n',
+        'error [NODE_NOT_ARCHIVE]: The node lacks historical state for block 1, so it cannot trace its internal transfers: sync from an archive node, or pass --no-internal to skip internal transfers\n',
       );
       expect(await stats(db)).toEqual(before);
       const store = await createDuckDbStore({ path: db });

@@ -1,13 +1,12 @@
 import { abortableDelay } from '../../ingest/sync/abortable-delay.ts';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { UserError } from '../../errors/base.ts';
+import { ConflictError, UserError } from '../../errors/base.ts';
 import { normalizeAddress } from '../../model/address.ts';
 import { getChain } from '../../model/chains.ts';
 import type { Transfer } from '../../model/transfer.ts';
 import type { Store } from '../../store/store.ts';
 import { redactUrl } from '../../chains/evm/redact-url.ts';
-import { HttpError } from '../errors.ts';
 import { effectiveLabels } from '../labels/org-labels.ts';
 import type { Metrics } from '../metrics.ts';
 import { checkWebhookTarget, type ResolveHost } from './webhook-target.ts';
@@ -701,13 +700,12 @@ export function createAlertHub(parameters: CreateAlertHubParameters): AlertHub {
         const deadLetter = doc.body as DeadLetter;
         const alert = await store.getDocument(ALERT_KIND, deadLetter.alertId);
         if (!alert)
-          throw new HttpError(409, `The alert of dead letter "${id}" no longer exists`, {
+          throw new ConflictError(`The alert of dead letter "${id}" no longer exists`, {
             code: 'ALERT_GONE',
           });
         const watchlist = (await ensureIndex()).records.get(deadLetter.watchlistId);
         if (!watchlist?.webhook)
-          throw new HttpError(
-            409,
+          throw new ConflictError(
             `Watchlist "${deadLetter.watchlistId}" was deleted or has no webhook any more`,
             { code: 'WEBHOOK_GONE' },
           );

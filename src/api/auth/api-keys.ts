@@ -56,19 +56,19 @@ export async function createApiKey(
   const { store, role } = parameters;
   if (!isRole(role))
     throw new UserError(`Unknown role "${String(role)}"`, {
-      code: 'BAD_USAGE',
+      code: 'INVALID_ROLE',
       details: 'Roles: viewer, screener, investigator, admin.',
     });
   const org = parameters.org ?? 'default';
   if (!ORG.test(org))
     throw new UserError(`Invalid organisation "${org}"`, {
-      code: 'BAD_USAGE',
+      code: 'INVALID_ORGANISATION',
       details: 'Use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit.',
     });
   const limit = parameters.rateLimitPerMinute ?? DEFAULT_KEY_RATE_LIMIT_PER_MINUTE;
   if (!Number.isInteger(limit) || limit < 1)
     throw new UserError(`Invalid rate limit ${limit}`, {
-      code: 'BAD_USAGE',
+      code: 'INVALID_RATE_LIMIT',
       details: 'Expected a whole number of requests per minute, at least 1.',
     });
   const id = randomBytes(ID_BYTES).toString('hex');

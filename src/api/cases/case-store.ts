@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { ConflictError, TooLargeError, UserError } from '../../errors/base.ts';
 import type { StoredDocument, Store } from '../../store/store.ts';
-import { HttpError } from '../errors.ts';
 import { nestedDeeperThan } from '../json.ts';
 
 /** The store document kind of cases. */
@@ -153,7 +153,7 @@ const MAX_GRAPH_DEPTH = 64;
 
 function contentOf(input: CaseInput): CaseContent {
   if (nestedDeeperThan(input.graph, MAX_GRAPH_DEPTH))
-    throw new HttpError(400, `graph: nested deeper than ${MAX_GRAPH_DEPTH} levels`, {
+    throw new UserError(`graph: nested deeper than ${MAX_GRAPH_DEPTH} levels`, {
       code: 'CASE_GRAPH_TOO_DEEP',
       details: 'Send the graph state as the UI keeps it (node positions, expanded nodes, filters).',
     });
@@ -188,12 +188,12 @@ function replaceNotes(
       };
     const known = byId.get(g.id);
     if (!known)
-      throw new HttpError(400, `notes/${i}: the case has no note "${g.id}"`, {
+      throw new UserError(`notes/${i}: the case has no note "${g.id}"`, {
         code: 'CASE_UNKNOWN_NOTE',
         details: 'Give the id of a note the case has, or no id for a new note.',
       });
     if (seen.has(g.id))
-      throw new HttpError(400, `notes/${i}: note "${g.id}" is given twice`, {
+      throw new UserError(`notes/${i}: note "${g.id}" is given twice`, {
         code: 'CASE_DUPLICATE_NOTE',
       });
     seen.add(g.id);
@@ -204,8 +204,7 @@ function replaceNotes(
 function checkSize(body: CaseBody, limit: number): void {
   const bytes = Buffer.byteLength(JSON.stringify(body));
   if (bytes > limit)
-    throw new HttpError(
-      413,
+    throw new TooLargeError(
       `The case would take ${bytes} bytes; a case is at most ${limit} bytes (${(limit / 1024 / 1024).toFixed(1)} MB)`,
       {
         code: 'CASE_TOO_LARGE',
@@ -243,7 +242,7 @@ export function createCaseStore(parameters: CreateCaseStoreParameters): CaseStor
     for (const [i, traceId] of traceIds.entries()) {
       if (known.has(traceId)) continue;
       if (!(await traceExists(traceId, org)))
-        throw new HttpError(400, `traceIds/${i}: no trace "${traceId}" in this organisation`, {
+        throw new UserError(`traceIds/${i}: no trace "${traceId}" in this organisation`, {
           code: 'CASE_UNKNOWN_TRACE',
         });
     }
@@ -298,8 +297,7 @@ export function createCaseStore(parameters: CreateCaseStoreParameters): CaseStor
         const current = await load(org, id);
         if (!current) return null;
         if (current.version !== input.version)
-          throw new HttpError(
-            409,
+          throw new ConflictError(
             `Case ${id} is at version ${current.version}; this change was based on version ${input.version}`,
             {
               code: 'CASE_CONFLICT',

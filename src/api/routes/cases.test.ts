@@ -343,7 +343,7 @@ describe('cases', () => {
     await cases.addNote('acme', c.id, keyIds.investigator!, filler);
     await cases.addNote('acme', c.id, keyIds.investigator!, filler);
     const third = cases.addNote('acme', c.id, keyIds.investigator!, filler);
-    await expect(third).rejects.toMatchObject({ statusCode: 413, code: 'CASE_TOO_LARGE' });
+    await expect(third).rejects.toMatchObject({ name: 'TooLargeError', code: 'CASE_TOO_LARGE' });
     expect((await cases.get('acme', c.id))!.notes).toHaveLength(2);
   });
 });

@@ -1,10 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { TooLargeError } from '../../errors/base.ts';
 import { type Static, Type } from 'typebox';
 import type { AuditEntry } from '../../store/store.ts';
 import type { ApiApp } from '../app.ts';
 import { createCaseStore, MAX_CASE_BODY_BYTES } from '../cases/case-store.ts';
 import type { ApiContext } from '../context.ts';
-import { HttpError, notFound } from '../errors.ts';
+import { notFound } from '../errors.ts';
 import { AnyJson, Paging, withErrors } from '../schemas.ts';
 
 /** Most seeds, trace references, annotations and notes one request may give. */
@@ -161,7 +162,7 @@ const IdParams = Type.Object(
 async function refuseLargeCase(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   if (Number(request.headers['content-length']) > MAX_CASE_BODY_BYTES) {
     reply.header('connection', 'close');
-    throw new HttpError(413, `A case is at most ${MAX_CASE_BODY_BYTES / 1024 / 1024} MB`, {
+    throw new TooLargeError(`A case is at most ${MAX_CASE_BODY_BYTES / 1024 / 1024} MB`, {
       code: 'BODY_TOO_LARGE',
     });
   }

@@ -1,9 +1,10 @@
 import { type Static, Type } from 'typebox';
+import { RefusedError } from '../../errors/base.ts';
 import type { ApiApp } from '../app.ts';
 import { type ApiKeyRecord, createApiKey, listApiKeys, revokeApiKey } from '../auth/api-keys.ts';
 import { ROLES } from '../auth/roles.ts';
 import type { ApiContext } from '../context.ts';
-import { HttpError, notFound } from '../errors.ts';
+import { notFound } from '../errors.ts';
 import { withErrors } from '../schemas.ts';
 
 const KeyInfo = Type.Object({
@@ -49,7 +50,7 @@ export function registerKeyRoutes(app: ApiApp, ctx: ApiContext): void {
       // An admin manages its own organisation's keys only: a key for another would read its cases.
       const org = request.apiKey!.org;
       if (body.org !== undefined && body.org !== org)
-        throw new HttpError(403, `An admin of "${org}" may create keys of "${org}" only`, {
+        throw new RefusedError(`An admin of "${org}" may create keys of "${org}" only`, {
           code: 'OTHER_ORGANISATION',
           details: 'Keys of another organisation are made by its admin, or from the CLI.',
         });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LimitedError, UserError } from '../../errors/base.ts';
 import { type Static, Type } from 'typebox';
 import { MAX_HOPS } from '../../screen/create-screener.ts';
 import { toChainalysis } from '../../screen/format-results.ts';
@@ -7,7 +8,6 @@ import { privateLabelIndex } from '../labels/org-labels.ts';
 import { applyPrivateLabels } from '../labels/private-screening.ts';
 import type { ApiApp } from '../app.ts';
 import type { ApiContext } from '../context.ts';
-import { HttpError } from '../errors.ts';
 import { jsonSafe } from '../json.ts';
 import { AddressParam, AnyJson, ChainParam, withErrors } from '../schemas.ts';
 
@@ -222,8 +222,7 @@ export function registerScreenRoutes(app: ApiApp, ctx: ApiContext): void {
       else {
         const work = body.addresses.length * hops;
         if (work > MAX_SCREEN_ADDRESS_HOPS)
-          throw new HttpError(
-            400,
+          throw new UserError(
             `${body.addresses.length.toLocaleString('en-US')} addresses at ${hops} hops is ${work.toLocaleString('en-US')} address-hops; a request with hops takes at most ${MAX_SCREEN_ADDRESS_HOPS.toLocaleString('en-US')} (split the batch, or screen with hops 0: up to ${MAX_SCREEN_BATCH.toLocaleString('en-US')} addresses)`,
             { code: 'SCREEN_TOO_MUCH_WORK' },
           );
@@ -233,10 +232,9 @@ export function registerScreenRoutes(app: ApiApp, ctx: ApiContext): void {
           work,
         );
         if (!budget.allowed)
-          throw new HttpError(
-            429,
+          throw new LimitedError(
             `This key has screened ${ctx.screenWork.perMinute.toLocaleString('en-US')} addresses x hops this minute, the most it may: retry in ${budget.retryAfterSeconds} s`,
-            { code: 'SCREEN_WORK_LIMITED', retryAfterSeconds: budget.retryAfterSeconds },
+            { code: 'SCREEN_WORK_LIMITED', retryAfterMs: budget.retryAfterSeconds * 1000 },
           );
         results = await ctx.screener.screen(
           body.addresses.map((a) =>
@@ -294,7 +292,7 @@ export function registerScreenRoutes(app: ApiApp, ctx: ApiContext): void {
     const { address } = request.params as { address: string };
     const result = ctx.screener.screenDirect(address);
     if (result.error)
-      throw new HttpError(400, `Invalid address "${address}"`, {
+      throw new UserError(`Invalid address "${address}"`, {
         code: 'INVALID_ADDRESS',
         details: result.error,
       });

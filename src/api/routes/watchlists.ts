@@ -1,9 +1,10 @@
 import { type Static, Type } from 'typebox';
+import { ConflictError } from '../../errors/base.ts';
 import { MAX_WATCHLIST_ADDRESSES, MIN_WEBHOOK_SECRET_LENGTH } from '../alerts/alert-hub.ts';
 import { MAX_WEBHOOK_URL_LENGTH, WEBHOOK_SIGNATURE_TOLERANCE_S } from '../alerts/webhook.ts';
 import type { ApiApp } from '../app.ts';
 import type { ApiContext } from '../context.ts';
-import { HttpError, notFound } from '../errors.ts';
+import { notFound } from '../errors.ts';
 import { AddressParam, ChainParam, Paging, withErrors } from '../schemas.ts';
 
 const ChainAddressSchema = Type.Object(
@@ -97,7 +98,7 @@ export function registerWatchlistRoutes(app: ApiApp, ctx: ApiContext): void {
         const job = await ctx.traces.get(body.traceId, org);
         if (!job) throw notFound('trace', body.traceId);
         if (job.state !== 'done')
-          throw new HttpError(409, `Trace ${job.id} is ${job.state}, not done`, {
+          throw new ConflictError(`Trace ${job.id} is ${job.state}, not done`, {
             code: 'TRACE_NOT_DONE',
           });
         const result = await ctx.traces.result(job.id, org);

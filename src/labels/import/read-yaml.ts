@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../../errors/codes.ts';
 import fs from 'node:fs/promises';
 import {
   type Document,
@@ -39,7 +40,7 @@ export type ReadYamlFileParameters = {
   /** Extra tags (e.g. `!include`). */
   customTags?: Tags | undefined;
   /** Error code for a malformed file. */
-  code: string;
+  code: ErrorCode;
 };
 
 /**
@@ -96,7 +97,7 @@ function checkExpansion(
   file: string,
   document: Document.Parsed,
   lineCounter: LineCounter,
-  code: string,
+  code: ErrorCode,
 ): void {
   const sizes = new Map<unknown, number>();
   let own = 0;

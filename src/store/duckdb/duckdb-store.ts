@@ -14,7 +14,7 @@ import {
   VARCHAR,
   listValue,
 } from '@duckdb/node-api';
-import { BaseError, UserError } from '../../errors/base.ts';
+import { BaseError, RetryableError, UserError } from '../../errors/base.ts';
 import type { Asset, AssetSource } from '../../model/asset.ts';
 import type { ChainEvent, ChainEventType } from '../../model/events.ts';
 import type { Transfer, TransferKind } from '../../model/transfer.ts';
@@ -121,8 +121,17 @@ export type DuckDbStoreParameters = {
   threads?: number | undefined;
 };
 
-/** The store file is locked by another chaintrail process. */
-export class StoreLockedError extends UserError {
+/**
+ * How long a caller should wait before retrying a write refused because another is in progress: a
+ * follow-loop batch or a label import takes about a second to a few seconds here.
+ */
+const STORE_BUSY_RETRY_MS = 2000;
+
+/**
+ * The store file is locked by another chaintrail process: retryable (CLI exit 75), since the other
+ * process may finish.
+ */
+export class StoreLockedError extends RetryableError {
   override name = 'StoreLockedError';
   constructor(location: string, cause: unknown) {
     super(`Database ${location} is in use by another process`, {
@@ -627,7 +636,10 @@ class DuckDbStore implements Store {
   async write(fn: (writer: StoreWriter) => Promise<void>): Promise<WriteSummary> {
     this.assertOpen();
     if (this.writing)
-      throw new BaseError('A write is already in progress on this store', { code: 'STORE_BUSY' });
+      throw new RetryableError('A write is already in progress on this store', {
+        code: 'STORE_BUSY',
+        retryAfterMs: STORE_BUSY_RETRY_MS,
+      });
     this.writing = true;
     const c = this.connection;
     const scratch: { file: { fd: number | null; path: string } | null } = { file: null };
