@@ -121,16 +121,19 @@ export async function startServe(args: string[]): Promise<Served> {
   };
 }
 
-/** Creates an API key with `chaintrail keys create` and returns its secret. */
-export function createKey(db: string, role: string): string {
-  const created = spawnSync(
-    process.execPath,
-    [CLI, 'keys', 'create', '--role', role, '--db', db, '--json'],
-    {
-      encoding: 'utf8',
-      env: { ...process.env, CHAINTRAIL_LOG_LEVEL: 'warn' },
-    },
-  );
+/** Creates an API key with `chaintrail keys create` (in `org`, named `name`) and returns its secret. */
+export function createKey(
+  db: string,
+  role: string,
+  options: { org?: string; name?: string } = {},
+): string {
+  const args = [CLI, 'keys', 'create', '--role', role, '--db', db, '--json'];
+  if (options.org) args.push('--org', options.org);
+  if (options.name) args.push('--name', options.name);
+  const created = spawnSync(process.execPath, args, {
+    encoding: 'utf8',
+    env: { ...process.env, CHAINTRAIL_LOG_LEVEL: 'warn' },
+  });
   if (created.status !== 0) throw new Error(`chaintrail keys create failed:\n${created.stderr}`);
   return (JSON.parse(created.stdout) as { key: string }).key;
 }

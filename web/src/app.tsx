@@ -1,7 +1,8 @@
 import { lazy, Suspense, useState } from 'react';
 import { NavLink, Route, Routes, useNavigate } from 'react-router';
-import { SessionProvider, useSession } from './api/session.tsx';
+import { SessionProvider, useSession, useSessionNotice } from './api/session.tsx';
 import { Loading } from './components/states.tsx';
+import { describeKey } from './lib/key-link.ts';
 import { applyTheme, initialTheme, type Theme } from './lib/theme.ts';
 import { SignInPage } from './pages/sign-in-page.tsx';
 
@@ -58,6 +59,7 @@ function SearchBox() {
 
 function Shell() {
   const { me, signOut } = useSession();
+  const { notice, dismiss } = useSessionNotice();
   return (
     <>
       <a className="skip-link" href="#main">
@@ -74,8 +76,9 @@ function Shell() {
           <NavLink to="/alerts">Alerts</NavLink>
         </nav>
         <div className="who">
-          <span className="muted" title={`key ${me.id}`}>
-            {me.name ?? me.id} · {me.role} · {me.org}
+          {/* Always shown, on phones too: which organisation's data this is, and as whom. */}
+          <span className="who-key" title={`Signed in as ${describeKey(me)}, key id ${me.id}`}>
+            <strong>{me.org}</strong> / {me.name ?? `key ${me.id}`} ({me.role})
           </span>
           <ThemeToggle />
           <button type="button" className="ghost" onClick={signOut}>
@@ -83,6 +86,17 @@ function Shell() {
           </button>
         </div>
       </header>
+      {notice ? (
+        <div
+          className={`session-notice ${notice.tone}`}
+          role={notice.tone === 'error' ? 'alert' : 'status'}
+        >
+          <span>{notice.text}</span>
+          <button type="button" className="ghost" onClick={dismiss}>
+            Dismiss
+          </button>
+        </div>
+      ) : null}
       <main id="main" tabIndex={-1}>
         <Suspense fallback={<Loading what="the page" />}>
           <Routes>
