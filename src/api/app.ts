@@ -37,7 +37,7 @@ import { registerTraceRoutes } from './routes/traces.ts';
 import { registerTransactionRoutes } from './routes/transactions.ts';
 import { registerWatchlistRoutes } from './routes/watchlists.ts';
 import { ErrorResponse } from './schemas.ts';
-import { createTraceJobs } from './traces/trace-jobs.ts';
+import { createTraceJobs, type RunTrace } from './traces/trace-jobs.ts';
 
 /** Largest request body accepted by default (a 10,000-address screening batch fits). */
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -77,6 +77,12 @@ export type BuildAppParameters = {
   uiDir?: string | undefined;
   /** Addresses x hops one key may screen with `hops` per minute (default {@link SCREEN_WORK_PER_MINUTE}). */
   screenWorkPerMinute?: number | undefined;
+  /** Trace jobs one key may have queued or running (default `TRACE_JOBS_PER_KEY`, 20). */
+  traceJobsPerKey?: number | undefined;
+  /** Trace jobs one organisation may have queued or running (default `TRACE_JOBS_PER_ORG`, 50). */
+  traceJobsPerOrg?: number | undefined;
+  /** What runs a trace job (default the trace engine; tests wrap it to hold a job). */
+  runTrace?: RunTrace | undefined;
 };
 
 /**
@@ -128,7 +134,13 @@ export async function buildApp(parameters: BuildAppParameters): Promise<ApiApp> 
     keys,
     screener,
     metrics,
-    traces: createTraceJobs({ store, logger, metrics }),
+    traces: createTraceJobs({
+      store,
+      logger,
+      metrics,
+      limits: { perKey: parameters.traceJobsPerKey, perOrg: parameters.traceJobsPerOrg },
+      runTrace: parameters.runTrace,
+    }),
     alerts:
       parameters.alerts ??
       createAlertHub({

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { useApi } from '../../../test/helpers/api.ts';
 import { parseSseEvents } from '../../../test/helpers/sse.ts';
 import {
@@ -8,6 +8,8 @@ import {
   simTransfers,
 } from '../../../test/helpers/simulated-theft.ts';
 import type { Store } from '../../store/store.ts';
+import { type TraceStoreParameters, traceStore } from '../../trace/trace-store.ts';
+import { createApiKey } from '../auth/api-keys.ts';
 import { startServer } from '../server.ts';
 import type { TraceJob } from '../traces/trace-jobs.ts';
 
@@ -168,5 +170,157 @@ describe('trace jobs', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+/**
+ * Holds every trace job at its start while closed; an open gate lets them run the real trace
+ * engine. So a test knows which job runs and which wait, without timing anything.
+ */
+function createGate() {
+  let open = () => {};
+  let opened = Promise.resolve();
+  return {
+    runTrace: async (parameters: TraceStoreParameters) => {
+      await opened;
+      return traceStore(parameters);
+    },
+    close() {
+      opened = new Promise((resolve) => (open = resolve));
+    },
+    open: () => open(),
+  };
+}
+
+/** The API of a test with a gate on its jobs, and an investigator key of a second organisation. */
+function useGatedApi(app: { traceJobsPerKey?: number; traceJobsPerOrg?: number } = {}) {
+  const gate = createGate();
+  const api = useApi({ seed, app: { ...app, runTrace: gate.runTrace } });
+  const globex = { 'x-api-key': '' };
+  beforeAll(async () => {
+    globex['x-api-key'] = (
+      await createApiKey({ store: api.store, role: 'investigator', org: 'globex' })
+    ).key;
+    await api.app.chaintrail.keys.reload();
+  });
+  const post = (headers: { 'x-api-key': string }) =>
+    api.app.inject({
+      method: 'POST',
+      url: '/v1/traces',
+      headers,
+      payload: { seeds: [THEFT_TX], chain: 'anvil', maxHops: 1 },
+    });
+  const start = async (headers: { 'x-api-key': string }) => {
+    const res = await post(headers);
+    expect(res.statusCode, res.body).toBe(202);
+    return res.json() as TraceJob;
+  };
+  /** Jobs of the key's organisation queued or running, as the API lists them. */
+  const pending = async (headers: { 'x-api-key': string }) =>
+    (
+      await api.app
+        .inject({ url: '/v1/traces', headers })
+        .then((r) => r.json().traces as TraceJob[])
+    ).filter((j) => j.state === 'queued' || j.state === 'running').length;
+  return { api, gate, globex, post, start, pending };
+}
+
+describe('trace jobs of several organisations', () => {
+  const { api, gate, globex, start } = useGatedApi();
+
+  it("runs another organisation's job right after the one running, before the rest of the first's queue", async () => {
+    const traces = api.app.chaintrail.traces;
+    gate.close();
+    const acme = api.as('investigator');
+    const first = await start(acme);
+    // The first job has started (it waits at the gate): what follows queues behind it.
+    await new Promise<void>((resolve) => {
+      traces.subscribe(first.id, (j) => j.state !== 'queued' && resolve());
+      void traces.get(first.id, 'acme').then((j) => j!.state !== 'queued' && resolve());
+    });
+    expect((await traces.get(first.id, 'acme'))!.state).toBe('running');
+    const queued = [];
+    for (let i = 0; i < 5; i++) queued.push(await start(acme));
+    const other = await start(globex);
+    const started: string[] = [];
+    for (const job of [...queued, other])
+      traces.subscribe(job.id, (j) => {
+        if (j.state === 'running' && !started.includes(j.id)) started.push(j.id);
+      });
+    gate.open();
+    await traces.idle();
+    expect(started).toEqual([other.id, ...queued.map((j) => j.id)]);
+    const states = await Promise.all(
+      [first, ...queued].map(async (j) => (await traces.get(j.id, 'acme'))!.state),
+    );
+    expect(states).toEqual(Array(6).fill('done'));
+  });
+});
+
+describe('trace job caps per key and per organisation', () => {
+  const { api, gate, globex, post, start, pending } = useGatedApi({
+    traceJobsPerKey: 2,
+    traceJobsPerOrg: 3,
+  });
+
+  it('refuses a job over the cap of its key, then of its organisation (429 TRACE_QUEUE_FULL), until one is cancelled', async () => {
+    gate.close();
+    const investigator = api.as('investigator');
+    const admin = api.as('admin');
+    const [, second] = [await start(investigator), await start(investigator)];
+    expect(await pending(investigator)).toBe(2);
+
+    const overKey = await post(investigator);
+    expect(overKey.statusCode).toBe(429);
+    expect(overKey.json().error.code).toBe('TRACE_QUEUE_FULL');
+    expect(overKey.json().error.message).toMatch(
+      /API key has 2 trace jobs queued or running, the most it may have is 2/,
+    );
+    expect(Number(overKey.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(await pending(investigator)).toBe(2);
+
+    // Another key of the organisation has its own two, but the organisation only three.
+    await start(admin);
+    const overOrg = await post(admin);
+    expect(overOrg.statusCode).toBe(429);
+    expect(overOrg.json().error.code).toBe('TRACE_QUEUE_FULL');
+    expect(overOrg.json().error.message).toMatch(
+      /organisation has 3 trace jobs queued or running, the most it may have is 3/,
+    );
+    expect(await pending(admin)).toBe(3);
+
+    // A cancelled job frees its place at once.
+    const cancelled = await api.app.inject({
+      method: 'DELETE',
+      url: `/v1/traces/${second!.id}`,
+      headers: investigator,
+    });
+    expect(cancelled.json().state).toBe('cancelled');
+    expect(await pending(investigator)).toBe(2);
+    await start(investigator);
+    expect(await pending(investigator)).toBe(3);
+    expect((await post(investigator)).statusCode).toBe(429);
+
+    gate.open();
+    await api.app.chaintrail.traces.idle();
+    // Finished jobs free theirs too.
+    expect(await pending(investigator)).toBe(0);
+    await start(investigator);
+    await api.app.chaintrail.traces.idle();
+  });
+
+  it("accepts another organisation's job while the first's queue is full", async () => {
+    gate.close();
+    const investigator = api.as('investigator');
+    await start(investigator);
+    await start(investigator);
+    await start(api.as('admin'));
+    expect((await post(investigator)).statusCode).toBe(429);
+    const other = await start(globex);
+    expect(await pending(globex)).toBe(1);
+    expect(await pending(investigator)).toBe(3);
+    gate.open();
+    await api.app.chaintrail.traces.idle();
+    expect((await api.app.chaintrail.traces.get(other.id, 'globex'))!.state).toBe('done');
   });
 });

@@ -9,7 +9,7 @@ import type { ApiContext } from '../context.ts';
 import { HttpError, notFound } from '../errors.ts';
 import { AnyJson, ChainParam, withErrors } from '../schemas.ts';
 import { openSse } from '../sse.ts';
-import type { TraceJob } from '../traces/trace-jobs.ts';
+import { type TraceJob, TraceQueueFullError } from '../traces/trace-jobs.ts';
 
 /** Most seeds of one trace. */
 const MAX_TRACE_SEEDS = 1000;
@@ -97,11 +97,21 @@ export function registerTraceRoutes(app: ApiApp, ctx: ApiContext): void {
         ...(body.since !== undefined ? { since: parseTimestamp(body.since) } : {}),
         ...(body.until !== undefined ? { until: parseTimestamp(body.until) } : {}),
       };
-      const job = ctx.traces.create({
-        parameters,
-        org: request.apiKey!.org,
-        createdBy: request.apiKey!.id,
-      });
+      let job: TraceJob;
+      try {
+        job = ctx.traces.create({
+          parameters,
+          org: request.apiKey!.org,
+          createdBy: request.apiKey!.id,
+        });
+      } catch (error) {
+        if (!(error instanceof TraceQueueFullError)) throw error;
+        throw new HttpError(429, error.shortMessage, {
+          code: error.code,
+          retryAfterSeconds: Math.ceil(error.retryAfterMs! / 1000),
+          cause: error,
+        });
+      }
       ctx.audit.record(request, 'trace.create', job.id, {
         seeds: body.seeds,
         policy: parameters.policy,

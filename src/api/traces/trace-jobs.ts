@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { BaseError, UserError } from '../../errors/base.ts';
+import { BaseError, RetryableError, UserError } from '../../errors/base.ts';
 import type { Store } from '../../store/store.ts';
-import { type TraceStorePhase, traceStore } from '../../trace/trace-store.ts';
+import {
+  type TraceStoreParameters,
+  type TraceStorePhase,
+  traceStore,
+} from '../../trace/trace-store.ts';
 import type { TraceParameters, TraceResult } from '../../trace/types.ts';
 import { jsonSafe } from '../json.ts';
 import type { Metrics } from '../metrics.ts';
+import { createFairQueue } from './fair-queue.ts';
 
 /** The store document kind of finished trace jobs (status and result). */
 export const TRACE_JOB_KIND = 'trace';
@@ -18,6 +23,60 @@ const PHASE_PROGRESS: Record<TraceStorePhase, number> = {
   trace: 0.5,
   done: 1,
 };
+
+/**
+ * Jobs one API key may have queued or running. The UI starts one trace per click and one job takes
+ * up to 1,000 seeds, so a person rarely has more than a few; 20 leaves a script room to batch
+ * (about 13 s of the demo's 12-hop trace, 0.63-0.67 s each here) while keeping one key to less than
+ * half of its organisation's {@link TRACE_JOBS_PER_ORG}.
+ */
+export const TRACE_JOBS_PER_KEY = 20;
+/**
+ * Jobs one organisation may have queued or running, all its keys together (2.5 keys' worth). Jobs
+ * run one at a time, so this bounds how long the organisation's own newest job waits (50 of the
+ * demo's traces: about 33 s) and what its queue holds (1,000 seeds of up to 200 characters a job
+ * at most). Whatever the cap, another organisation's next job waits for one of its jobs at most:
+ * 200 queued by one organisation made another's 1-hop trace wait 126 s before organisations took
+ * turns, 0.95 s after (the demo's database, 2 busy cores).
+ */
+export const TRACE_JOBS_PER_ORG = 50;
+/** Run times of the last jobs kept, to tell a refused caller when to retry. */
+const RUN_TIMES_KEPT = 20;
+/** Retry-After before any job has ended (nothing measured yet) and its least value. */
+const MIN_RETRY_AFTER_MS = 1000;
+/** The longest Retry-After given: a client then looks again at least once a minute. */
+const MAX_RETRY_AFTER_MS = 60_000;
+
+/** Caps on the jobs not yet ended (queued or running) of one key and of one organisation. */
+export type TraceJobLimits = { perKey: number; perOrg: number };
+
+/**
+ * A key or an organisation already has as many trace jobs queued or running as it may (the API
+ * answers 429 `TRACE_QUEUE_FULL`). One of them ending or being cancelled frees a place.
+ *
+ * @example
+ * throw new TraceQueueFullError({ scope: 'key', limit: 20, pending: 20, retryAfterMs: 4000 });
+ */
+export class TraceQueueFullError extends RetryableError {
+  override name = 'TraceQueueFullError';
+  readonly scope: 'key' | 'org';
+  readonly limit: number;
+  readonly pending: number;
+
+  constructor(p: { scope: 'key' | 'org'; limit: number; pending: number; retryAfterMs: number }) {
+    const who = p.scope === 'key' ? 'This API key' : 'Your organisation';
+    super(
+      `${who} has ${p.pending} trace jobs queued or running, the most it may have is ${p.limit}: retry when one ends, or cancel one`,
+      { code: 'TRACE_QUEUE_FULL', retryAfterMs: p.retryAfterMs },
+    );
+    this.scope = p.scope;
+    this.limit = p.limit;
+    this.pending = p.pending;
+  }
+}
+
+/** What runs a job: the trace engine (tests wrap it to choose when a job may proceed). */
+export type RunTrace = (parameters: TraceStoreParameters) => Promise<{ result: TraceResult }>;
 
 export type TraceJobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -47,8 +106,15 @@ export type CreateTraceJobParameters = {
   createdBy: string;
 };
 
-/** Runs traces one at a time in the background and keeps their status and results. */
+/**
+ * Runs traces one at a time in the background, taking organisations in turn, and keeps their
+ * status and results.
+ */
 export type TraceJobs = {
+  /**
+   * Queues a job. Throws {@link TraceQueueFullError} when its key or organisation already has as
+   * many jobs queued or running as {@link TraceJobLimits} allow.
+   */
   create(parameters: CreateTraceJobParameters): TraceJob;
   /** The job, if it belongs to `org`. */
   get(id: string, org: string): Promise<TraceJob | null>;
@@ -56,11 +122,14 @@ export type TraceJobs = {
   result(id: string, org: string): Promise<TraceResult | null>;
   /** Jobs of `org`, newest first: those in memory, then those stored. */
   list(org: string): Promise<TraceJob[]>;
-  /** Cancels a queued or running job (a running sweep stops at its next step). */
+  /**
+   * Cancels a queued or running job (a running sweep stops at its next step). A queued job frees
+   * its place in its key's and organisation's caps as it is cancelled, a running one as it stops.
+   */
   cancel(id: string, org: string): Promise<TraceJob | null>;
   /** Calls `listener` on every change of the job until it ends; returns the unsubscribe. */
   subscribe(id: string, listener: (job: TraceJob) => void): () => void;
-  /** Resolves when every job queued so far has ended (tests, shutdown). */
+  /** Resolves when no job is queued or running any more (tests, shutdown). */
   idle(): Promise<void>;
   close(): void;
 };
@@ -75,24 +144,57 @@ type Entry = {
 const isFinal = (state: TraceJobState) =>
   state === 'done' || state === 'failed' || state === 'cancelled';
 
+/** Input of {@link createTraceJobs}. */
+export type CreateTraceJobsParameters = {
+  store: Store;
+  logger: Logger;
+  metrics: Metrics;
+  /** Default {@link TRACE_JOBS_PER_KEY} and {@link TRACE_JOBS_PER_ORG}. */
+  limits?: Partial<TraceJobLimits> | undefined;
+  /** Default {@link traceStore}. */
+  runTrace?: RunTrace | undefined;
+};
+
 /**
  * Creates the trace job runner. Jobs run one at a time: a trace holds the whole graph index and
- * its sweep is CPU-bound, so two at once would only slow both. Finished jobs (with their result)
- * are stored as documents, so they outlive the process.
+ * its sweep is CPU-bound, so two at once would only slow both. The next job is the oldest of the
+ * organisation (and within it the key) whose turn it is, so one organisation's long queue delays
+ * another's job by one of its jobs at most. Each key and organisation may have only so many jobs
+ * queued or running. Finished jobs (with their result) are stored as documents, so they outlive
+ * the process.
  *
  * @example
  * const jobs = createTraceJobs({ store, logger, metrics });
  * const job = jobs.create({ parameters, org: 'acme', createdBy: key.id });
  */
-export function createTraceJobs(parameters: {
-  store: Store;
-  logger: Logger;
-  metrics: Metrics;
-}): TraceJobs {
-  const { store, logger, metrics } = parameters;
+export function createTraceJobs(parameters: CreateTraceJobsParameters): TraceJobs {
+  const { store, logger, metrics, runTrace = traceStore } = parameters;
+  const limits: TraceJobLimits = {
+    perKey: parameters.limits?.perKey ?? TRACE_JOBS_PER_KEY,
+    perOrg: parameters.limits?.perOrg ?? TRACE_JOBS_PER_ORG,
+  };
   const entries = new Map<string, Entry>();
-  let queue: Promise<void> = Promise.resolve();
+  const queue = createFairQueue<Entry>();
+  /** Jobs not yet ended (queued or running), per key and per organisation. */
+  const pendingByKey = new Map<string, number>();
+  const pendingByOrg = new Map<string, number>();
+  const runTimesMs: number[] = [];
+  let running: Entry | null = null;
+  let startScheduled = false;
+  let idleWaiters: (() => void)[] = [];
   let closed = false;
+
+  const ownerOf = (entry: Entry) => ({ org: entry.job.org, key: entry.job.createdBy });
+  const addPending = (entry: Entry, n: 1 | -1) => {
+    for (const [counts, id] of [
+      [pendingByKey, entry.job.createdBy],
+      [pendingByOrg, entry.job.org],
+    ] as const) {
+      const count = (counts.get(id) ?? 0) + n;
+      if (count > 0) counts.set(id, count);
+      else counts.delete(id);
+    }
+  };
 
   const countStates = () => {
     const counts: Record<TraceJobState, number> = {
@@ -107,7 +209,10 @@ export function createTraceJobs(parameters: {
   };
 
   const update = (entry: Entry, patch: Partial<TraceJob>) => {
+    const ends = !isFinal(entry.job.state) && patch.state !== undefined && isFinal(patch.state);
     entry.job = { ...entry.job, ...patch };
+    // Its place is free before anyone hears it ended: a client told `cancelled` may queue again.
+    if (ends) addPending(entry, -1);
     for (const listener of entry.listeners) listener(entry.job);
     if (isFinal(entry.job.state)) entry.listeners.clear();
     countStates();
@@ -123,10 +228,11 @@ export function createTraceJobs(parameters: {
   // stored, so a client that saw `done` finds the job even if the server restarts right after.
   const run = async (entry: Entry) => {
     if (entry.job.state !== 'queued' || closed || entry.controller.signal.aborted) return;
-    update(entry, { state: 'running', startedAt: new Date().toISOString() });
+    const startedMs = Date.now();
+    update(entry, { state: 'running', startedAt: new Date(startedMs).toISOString() });
     let ended: Partial<TraceJob>;
     try {
-      const { result } = await traceStore({
+      const { result } = await runTrace({
         ...entry.job.parameters,
         store,
         signal: entry.controller.signal,
@@ -169,8 +275,50 @@ export function createTraceJobs(parameters: {
     } catch (error) {
       logger.error({ err: error, traceId: entry.job.id }, 'could not store a trace job');
     }
+    runTimesMs.push(Date.now() - startedMs);
+    if (runTimesMs.length > RUN_TIMES_KEPT) runTimesMs.shift();
     update(entry, ended);
     forget();
+  };
+
+  const resolveIdle = () => {
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  };
+
+  // One job at a time: the next starts on a later turn of the event loop, so a caller that just
+  // queued one answers 202 first, and jobs queued in the same turn all take part in the choice.
+  const startNext = () => {
+    if (startScheduled || running) return;
+    if (closed) return resolveIdle();
+    startScheduled = true;
+    setImmediate(() => {
+      startScheduled = false;
+      const entry = closed ? undefined : queue.shift();
+      if (!entry) return resolveIdle();
+      running = entry;
+      void run(entry)
+        .catch((error: unknown) =>
+          logger.error({ err: error, traceId: entry.job.id }, 'trace job runner failed'),
+        )
+        .finally(() => {
+          running = null;
+          startNext();
+        });
+    });
+  };
+
+  /**
+   * When a refused caller may find a place: each organisation waiting takes one job before the
+   * caller's next one ends, each job about the mean of the last ones' run times.
+   */
+  const retryAfterMs = () => {
+    const meanMs = runTimesMs.length
+      ? runTimesMs.reduce((a, b) => a + b, 0) / runTimesMs.length
+      : MIN_RETRY_AFTER_MS;
+    const estimate = meanMs * (queue.orgs + 1);
+    return Math.min(MAX_RETRY_AFTER_MS, Math.max(MIN_RETRY_AFTER_MS, Math.ceil(estimate)));
   };
 
   const stored = async (id: string, org: string) => {
@@ -181,6 +329,12 @@ export function createTraceJobs(parameters: {
 
   return {
     create({ parameters: traceParameters, org, createdBy }) {
+      for (const [scope, pending, limit] of [
+        ['key', pendingByKey.get(createdBy) ?? 0, limits.perKey],
+        ['org', pendingByOrg.get(org) ?? 0, limits.perOrg],
+      ] as const)
+        if (pending >= limit)
+          throw new TraceQueueFullError({ scope, limit, pending, retryAfterMs: retryAfterMs() });
       const entry: Entry = {
         job: {
           id: randomUUID(),
@@ -201,9 +355,10 @@ export function createTraceJobs(parameters: {
         listeners: new Set(),
       };
       entries.set(entry.job.id, entry);
+      addPending(entry, 1);
+      queue.push(ownerOf(entry), entry);
       countStates();
-      // Start on a later turn of the event loop, so the caller answers 202 first.
-      queue = queue.then(() => new Promise((r) => setImmediate(r))).then(() => run(entry));
+      startNext();
       return entry.job;
     },
     async get(id, org) {
@@ -232,7 +387,8 @@ export function createTraceJobs(parameters: {
       if (isFinal(entry.job.state)) return entry.job;
       entry.controller.abort();
       if (entry.job.state === 'queued') {
-        // Aborted above, so run() will not start it while it is being stored.
+        // Out of the queue and aborted, so nothing starts it while it is being stored.
+        queue.remove(ownerOf(entry), entry);
         const ended = { state: 'cancelled' as const, finishedAt: new Date().toISOString() };
         await storeTraceJob(store, { ...entry.job, ...ended }, entry.result).catch((err: unknown) =>
           logger.error({ err, traceId: id }, 'could not store a trace job'),
@@ -247,10 +403,16 @@ export function createTraceJobs(parameters: {
       entry.listeners.add(listener);
       return () => entry.listeners.delete(listener);
     },
-    idle: () => queue,
+    idle() {
+      if (!running && !startScheduled && (closed || queue.size === 0)) return Promise.resolve();
+      return new Promise((resolve) => idleWaiters.push(resolve));
+    },
     close() {
       closed = true;
       for (const e of entries.values()) if (!isFinal(e.job.state)) e.controller.abort();
+      queue.clear();
+      // A running job resolves the waiters as it ends (at its next step), a scheduled start at once.
+      if (!running && !startScheduled) resolveIdle();
     },
   };
 }
