@@ -63,6 +63,7 @@ export const ERROR_CODES = [
   // Tracing
   'TRACE_BAD_POLICY',
   'TRACE_NOT_DONE',
+  'TRACE_QUEUE_FULL',
   'TRACE_SEED_NOT_FOUND',
   // Store
   'STORE_BAD_WRITE',

@@ -1,3 +1,4 @@
+import { ConflictError } from '../../errors/base.ts';
 import { type Static, Type } from 'typebox';
 import { parseTimestamp } from '../../model/time.ts';
 import { traceToCsv, traceToGraphml, traceToJson } from '../../trace/export-trace.ts';
@@ -6,10 +7,10 @@ import { TAINT_POLICIES } from '../../trace/trace-funds.ts';
 import type { TaintPolicy, TraceParameters } from '../../trace/types.ts';
 import type { ApiApp } from '../app.ts';
 import type { ApiContext } from '../context.ts';
-import { HttpError, notFound } from '../errors.ts';
+import { notFound } from '../errors.ts';
 import { AnyJson, ChainParam, withErrors } from '../schemas.ts';
 import { openSse } from '../sse.ts';
-import { type TraceJob, TraceQueueFullError } from '../traces/trace-jobs.ts';
+import type { TraceJob } from '../traces/trace-jobs.ts';
 
 /** Most seeds of one trace. */
 const MAX_TRACE_SEEDS = 1000;
@@ -97,21 +98,12 @@ export function registerTraceRoutes(app: ApiApp, ctx: ApiContext): void {
         ...(body.since !== undefined ? { since: parseTimestamp(body.since) } : {}),
         ...(body.until !== undefined ? { until: parseTimestamp(body.until) } : {}),
       };
-      let job: TraceJob;
-      try {
-        job = ctx.traces.create({
-          parameters,
-          org: request.apiKey!.org,
-          createdBy: request.apiKey!.id,
-        });
-      } catch (error) {
-        if (!(error instanceof TraceQueueFullError)) throw error;
-        throw new HttpError(429, error.shortMessage, {
-          code: error.code,
-          retryAfterSeconds: Math.ceil(error.retryAfterMs! / 1000),
-          cause: error,
-        });
-      }
+      // Over the key's or organisation's cap: TraceQueueFullError, a LimitedError (429).
+      const job: TraceJob = ctx.traces.create({
+        parameters,
+        org: request.apiKey!.org,
+        createdBy: request.apiKey!.id,
+      });
       ctx.audit.record(request, 'trace.create', job.id, {
         seeds: body.seeds,
         policy: parameters.policy,
@@ -171,7 +163,7 @@ export function registerTraceRoutes(app: ApiApp, ctx: ApiContext): void {
     async (request, reply) => {
       const job = await jobOf(request);
       if (job.state !== 'done')
-        throw new HttpError(409, `Trace ${job.id} is ${job.state}, not done`, {
+        throw new ConflictError(`Trace ${job.id} is ${job.state}, not done`, {
           code: 'TRACE_NOT_DONE',
         });
       const result = await ctx.traces.result(job.id, request.apiKey!.org);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { BaseError, RetryableError, UserError } from '../../errors/base.ts';
+import { BaseError, LimitedError, UserError } from '../../errors/base.ts';
 import type { Store } from '../../store/store.ts';
 import {
   type TraceStoreParameters,
@@ -57,7 +57,7 @@ export type TraceJobLimits = { perKey: number; perOrg: number };
  * @example
  * throw new TraceQueueFullError({ scope: 'key', limit: 20, pending: 20, retryAfterMs: 4000 });
  */
-export class TraceQueueFullError extends RetryableError {
+export class TraceQueueFullError extends LimitedError {
   override name = 'TraceQueueFullError';
   readonly scope: 'key' | 'org';
   readonly limit: number;
