@@ -169,6 +169,14 @@ const CASES: Record<string, { ok: Case & { status: number }; invalid: Case }> = 
       payload: { yaml: 'title: Broken\ntags: [\n' },
     },
   },
+  'GET /v1/labels/tagpacks': {
+    ok: { method: 'GET', url: '/v1/labels/tagpacks?limit=10', status: 200 },
+    invalid: { method: 'GET', url: '/v1/labels/tagpacks?limit=0' },
+  },
+  'DELETE /v1/labels/tagpacks/:id': {
+    ok: { method: 'DELETE', url: '/v1/labels/tagpacks/{tagpackUpload}', status: 200 },
+    invalid: { method: 'DELETE', url: '/v1/labels/tagpacks/..%2Fimports%2F1' },
+  },
   'POST /v1/cases': {
     ok: {
       method: 'POST',
@@ -347,6 +355,26 @@ describe('every API route', () => {
         headers: api.as('investigator'),
       });
       fill.privateLabel = label.json<{ id: string }>().id;
+      // A private upload to delete: the Ronin bridge pack's header and first tag (the POST case
+      // above sends two tags, so other bytes).
+      const upload = await api.app.inject({
+        method: 'POST',
+        url: '/v1/labels/tagpacks',
+        payload: {
+          yaml: [
+            'title: Ronin bridge hack',
+            'source: https://roninblockchain.substack.com/p/community-alert-ronin-validators',
+            'abuse: service_hack',
+            'currency: ETH',
+            'tags:',
+            `- address: '${LAZARUS}'`,
+            '  label: Ronin bridge exploiter',
+            '',
+          ].join('\n'),
+        },
+        headers: api.as('investigator'),
+      });
+      fill.tagpackUpload = upload.json<{ id: string }>().id;
       const investigation = await api.app.inject({
         method: 'POST',
         url: '/v1/cases',

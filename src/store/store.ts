@@ -105,6 +105,13 @@ export interface StoreWriter {
    * no longer inferred; labels of other formats are never touched.
    */
   closeNotRestaged(params: { format: string; validTo: string }): Promise<void>;
+  /**
+   * Before this write's labels are in: removes the label import `importId` and every label it added
+   * (a retired upload), rather than closing them: a closed label still counts for the days it was
+   * open (screenings as of a past day, illicit-volume statistics), and a forged one never held. An
+   * import not stored removes nothing.
+   */
+  removeLabelImport(importId: number): Promise<void>;
   setCheckpoint(checkpoint: Checkpoint): Promise<void>;
   /**
    * Removes every transfer, event and block of `chain` from `fromBlock` on (a chain reorganisation
@@ -125,6 +132,8 @@ export type WriteSummary = {
   labelsDuplicate: number;
   /** Open labels this write closed (delisted). */
   labelsClosed: number;
+  /** Labels this write removed with their import ({@link StoreWriter.removeLabelImport}). */
+  labelsRemoved: number;
 };
 
 /** A block header: enough to time transfers and to detect reorgs. */

@@ -4,6 +4,20 @@ import { getChain } from '../../model/chains.ts';
 import { parseCategory } from '../../labels/taxonomy.ts';
 import type { Label, StoredDocument, Store } from '../../store/store.ts';
 import { HttpError } from '../errors.ts';
+import {
+  privateUploadLabels,
+  type TagpackUploadBody,
+  type UploadLabels,
+} from './tagpack-uploads.ts';
+
+/** Ids of labels a private TagPack upload added: `<upload id>.<n>`. */
+const UPLOADED_LABEL_ID = /^[^.]+\.\d+$/;
+/**
+ * Ids of private labels (a UUID), and of those a private TagPack upload added (`<upload id>.<n>`):
+ * for route parameters.
+ */
+export const PRIVATE_LABEL_ID_PATTERN =
+  '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(\\.[1-9][0-9]{0,6})?$';
 
 /** The store document kind of private labels. */
 export const PRIVATE_LABEL_KIND = 'private_label';
@@ -24,13 +38,20 @@ export type ApiLabel = Omit<
   visibility: string;
 };
 
-/** An organisation's own label of an address: only keys of that organisation see it. */
+/** The TagPack upload a private label came from. */
+export type PrivateLabelUpload = { id: string; name: string; title: string | null };
+
+/**
+ * An organisation's own label of an address: only keys of that organisation see it. Added one by
+ * one (`upload` null), or by a private TagPack upload (id `<upload id>.<n>`).
+ */
 export type PrivateLabel = ApiLabel & {
   id: string;
   note: string | null;
   /** The API key that created it. */
   createdBy: string;
   createdAt: string;
+  upload: PrivateLabelUpload | null;
 };
 
 /** Input of {@link createPrivateLabel}: chain, address and category as given; they are checked. */
@@ -68,10 +89,10 @@ export type PrivateLabelIndex = {
 type CacheEntry = { load: Promise<OrgLabels>; index: PrivateLabelIndex | null };
 
 /**
- * Private labels per store and organisation, loaded on first use. Every write of private labels goes
- * through this module and drops the organisation's entry, so the cache is never stale within the
- * process (DuckDB lets one process write a store). Screening a batch then costs Map lookups, not a
- * document query per address.
+ * Private labels per store and organisation, loaded on first use. Every write of private labels
+ * (one by one here, or a private TagPack upload) drops the organisation's entry
+ * ({@link forgetPrivateLabels}), so the cache is never stale within the process (DuckDB lets one
+ * process write a store). Screening a batch then costs Map lookups, not a document query per address.
  */
 const caches = new WeakMap<Store, Map<string, CacheEntry>>();
 
@@ -100,11 +121,36 @@ function fromDocument(doc: StoredDocument): PrivateLabel {
     note: body.note,
     createdBy: body.createdBy,
     createdAt: doc.createdAt,
+    upload: null,
   };
 }
 
+/** The labels a private upload added, as private labels of its organisation. */
+function fromUpload({ upload: doc, labels }: UploadLabels): PrivateLabel[] {
+  const body = doc.body as TagpackUploadBody;
+  const upload: PrivateLabelUpload = { id: doc.id, name: body.name, title: body.title };
+  return labels.map((l, i) => ({
+    id: `${doc.id}.${i + 1}`,
+    ...l,
+    sanctionList: null,
+    programs: [],
+    visibility: doc.org ?? PUBLIC_VISIBILITY,
+    note: null,
+    createdBy: body.uploadedBy,
+    createdAt: doc.createdAt,
+    upload,
+  }));
+}
+
 async function loadOrgLabels(store: Store, org: string): Promise<OrgLabels> {
-  const all = (await store.listDocuments({ kind: PRIVATE_LABEL_KIND, org })).map(fromDocument);
+  const [own, uploads] = await Promise.all([
+    store.listDocuments({ kind: PRIVATE_LABEL_KIND, org }),
+    privateUploadLabels(store, org),
+  ]);
+  // Newest first, a pack's labels in its order (the sort is stable; the times are ISO 8601).
+  const all = [...own.map(fromDocument), ...uploads.flatMap(fromUpload)].sort((a, b) =>
+    a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0,
+  );
   const byAddress = new Map<string, PrivateLabel[]>();
   for (const label of all) {
     const key = addressKey(label.chain, label.address);
@@ -165,7 +211,13 @@ export function privateLabelIndex(
   return entry.index ?? entry.load.then(indexOf);
 }
 
-function forget(store: Store, org: string): void {
+/**
+ * Drops the cached private labels of `org`: every write of its private labels calls it.
+ *
+ * @example
+ * forgetPrivateLabels(store, 'acme');
+ */
+export function forgetPrivateLabels(store: Store, org: string): void {
   caches.get(store)?.delete(org);
 }
 
@@ -241,13 +293,14 @@ export async function createPrivateLabel(
     });
     return fromDocument(doc);
   } finally {
-    forget(store, parameters.org);
+    forgetPrivateLabels(store, parameters.org);
   }
 }
 
 /**
  * Removes a private label of `org`; null when `org` has no label of that id (another organisation's
- * label is as absent as a missing one).
+ * label is as absent as a missing one). A label a TagPack upload added is a 409 naming the upload:
+ * an upload's labels are removed together, with the upload.
  *
  * @example
  * await deletePrivateLabel(store, 'acme', id); // the removed label, or null
@@ -257,12 +310,20 @@ export async function deletePrivateLabel(
   org: string,
   id: string,
 ): Promise<PrivateLabel | null> {
+  if (UPLOADED_LABEL_ID.test(id)) {
+    const label = (await listPrivateLabels(store, org)).find((l) => l.id === id);
+    if (!label) return null;
+    throw new HttpError(409, `Label ${id} came with TagPack upload ${label.upload!.id}`, {
+      code: 'PRIVATE_LABEL_FROM_UPLOAD',
+      details: `Its labels go together: DELETE /v1/labels/tagpacks/${label.upload!.id}.`,
+    });
+  }
   const doc = await store.getDocument(PRIVATE_LABEL_KIND, id);
   if (!doc || doc.org !== org) return null;
   try {
     await store.deleteDocument(PRIVATE_LABEL_KIND, id);
   } finally {
-    forget(store, org);
+    forgetPrivateLabels(store, org);
   }
   return fromDocument(doc);
 }
@@ -298,7 +359,7 @@ export function toApiLabel(l: Label): ApiLabel {
  * privateAsApiLabel(label).visibility; // 'acme'
  */
 export function privateAsApiLabel(l: PrivateLabel): ApiLabel {
-  const { id: _id, note: _note, createdBy: _by, createdAt: _at, ...label } = l;
+  const { id: _id, note: _note, createdBy: _by, createdAt: _at, upload: _upload, ...label } = l;
   return label;
 }
 

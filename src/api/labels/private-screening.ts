@@ -11,18 +11,22 @@ function toRef(l: PrivateLabel): PrivateLabelRef {
   return {
     category: l.category,
     entity: l.entity,
-    actor: null,
-    country: null,
+    actor: l.actor,
+    country: l.country,
     source: l.source,
-    confidence: null,
+    confidence: l.confidence,
     sanctionList: null,
     programs: [],
-    validFrom: null,
-    validTo: null,
+    validFrom: l.validFrom,
+    validTo: l.validTo,
     importId: null,
     visibility: l.visibility,
   };
 }
+
+/** As for public labels: valid from `validFrom` to `validTo` (open ends allowed; `YYYY-MM-DD`). */
+const validOn = (l: PrivateLabel, day: string) =>
+  (l.validFrom === null || l.validFrom <= day) && (l.validTo === null || l.validTo >= day);
 
 /**
  * One screening result as the labels' organisation sees it: its private labels join the address's
@@ -39,7 +43,10 @@ export function withPrivateLabels(
   rules: RiskRules,
 ): ScreenResult {
   if (labels.length === 0 || result.error !== null || result.riskLevel === null) return result;
-  const refs = labels.map(toRef);
+  // A TagPack's label may carry its validity; one added by hand holds always.
+  const current = labels.filter((l) => validOn(l, result.explanation.asOf));
+  if (current.length === 0) return result;
+  const refs = current.map(toRef);
   const own = evaluateDirect({ current: refs, formerSanctions: [] }, rules);
 
   const direct = result.exposure.direct.map((d) => ({ ...d, labels: [...d.labels] }));

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +8,16 @@ import { importTagpack } from '../../labels/import/tagpack.ts';
 import type { LabelSource } from '../../labels/importer.ts';
 import type { Label, Store, WriteSummary } from '../../store/store.ts';
 import { HttpError } from '../errors.ts';
+import { forgetPrivateLabels, listPrivateLabels } from './org-labels.ts';
+import {
+  deleteUploadLabels,
+  putUploadLabels,
+  TAGPACK_UPLOAD_KIND,
+  type TagpackUploadBody,
+  type TagpackVisibility,
+  tagpackUploadDocuments,
+  type UploadedLabel,
+} from './tagpack-uploads.ts';
 
 /** Largest TagPack accepted in one upload (the largest public packs are a few MB). */
 export const MAX_TAGPACK_BYTES = 20 * 1024 * 1024;
@@ -25,11 +35,26 @@ export type UploadTagpackParameters = {
   yaml: string;
   /** File name the errors and the import record use (default {@link DEFAULT_TAGPACK_NAME}). */
   name?: string | undefined;
+  /** The uploading organisation: a private upload's labels are its own. */
+  org: string;
+  /** The uploading API key's id (provenance). */
+  uploadedBy: string;
+  /**
+   * `private` (default): labels of `org` only; `public`: labels of every organisation. Whether the
+   * key may publish is the caller's check.
+   */
+  visibility?: TagpackVisibility | undefined;
 };
 
 /** What {@link uploadTagpack} did. */
 export type UploadTagpackReturnType = {
-  /** The label import (new, or the earlier one of the same bytes). */
+  /**
+   * The upload (new, or the earlier one of the same bytes); null when the same bytes were published
+   * by another organisation or imported by the operator.
+   */
+  id: string | null;
+  visibility: TagpackVisibility;
+  /** A public upload's label import (new, or the earlier one of the same bytes); null when private. */
   importId: number | null;
   name: string;
   /** The import record's source: `upload:<name>`. */
@@ -37,7 +62,10 @@ export type UploadTagpackReturnType = {
   listName: string | null;
   listDate: string | null;
   sha256: string;
-  /** True when these exact bytes were imported before: nothing was written. */
+  /**
+   * True when these exact bytes were imported before (public: by anyone; private: by this
+   * organisation, privately): nothing was written.
+   */
   alreadyImported: boolean;
   labelsRead: number;
   labelsWritten: number;
@@ -45,8 +73,43 @@ export type UploadTagpackReturnType = {
   warnings: string[];
 };
 
-/** Uploads of one store run one after another, so two of the same pack cannot both import it. */
+/**
+ * Uploads and removals of uploads of one store run one after another, so two of the same pack
+ * cannot both import it, nor a removal race the upload it removes.
+ */
 const queues = new WeakMap<Store, Promise<unknown>>();
+
+/**
+ * Runs `fn` after every upload or upload removal of `store` queued before it, and before those
+ * queued after.
+ *
+ * @example
+ * await inTagpackQueue(store, () => store.write((w) => w.removeLabelImport(importId)));
+ */
+export function inTagpackQueue<T>(store: Store, fn: () => Promise<T>): Promise<T> {
+  const previous = queues.get(store) ?? Promise.resolve();
+  const run = previous.catch(() => undefined).then(fn);
+  queues.set(store, run);
+  return run;
+}
+
+/** A store write; `STORE_BUSY` (another write holds the store) becomes retryable. */
+export async function writeOrRetry(
+  store: Store,
+  fn: Parameters<Store['write']>[0],
+): Promise<WriteSummary> {
+  try {
+    return await store.write(fn);
+  } catch (error) {
+    if (error instanceof BaseError && error.code === 'STORE_BUSY')
+      throw new RetryableError('The store is busy with another write; retry shortly', {
+        code: 'STORE_BUSY',
+        retryAfterMs: STORE_BUSY_RETRY_MS,
+        cause: error,
+      });
+    throw error;
+  }
+}
 
 /** Replaces the temporary folder in the importer's messages: the client knows its pack by name. */
 function scrubber(dir: string): (text: string) => string {
@@ -99,33 +162,39 @@ function refuseSanctions(batch: readonly Label[], name: string): void {
     );
 }
 
-async function upload(parameters: UploadTagpackParameters): Promise<UploadTagpackReturnType> {
-  const { store, yaml } = parameters;
-  const name = parameters.name ?? DEFAULT_TAGPACK_NAME;
-  if (!new RegExp(TAGPACK_NAME_PATTERN).test(name))
-    throw new UserError(`Invalid TagPack name "${name}"`, {
-      code: 'TAGPACK_BAD_NAME',
-      details: 'A file name such as lazarus.yaml: letters, digits, ".", "_" and "-", no folders.',
-    });
-  rejectIncludes(yaml, name);
-  const sha256 = createHash('sha256').update(yaml, 'utf8').digest('hex');
-  const base = { name, source: `upload:${name}`, sha256 };
-  // Same bytes as an earlier import (an upload, or the same file through the CLI): nothing to do.
-  const previous = (await store.listLabelImports()).find((i) => i.sha256 === sha256);
-  if (previous)
-    return {
-      ...base,
-      importId: previous.id,
-      listName: previous.listName,
-      listDate: previous.listDate,
-      alreadyImported: true,
-      labelsRead: 0,
-      labelsWritten: 0,
-      labelsDuplicate: 0,
-      warnings: [`already imported on ${previous.importedAt.slice(0, 10)} (import ${previous.id})`],
-    };
+/** What every upload reports, whatever became of it. */
+type UploadBase = Pick<UploadTagpackReturnType, 'name' | 'source' | 'sha256' | 'visibility'>;
 
-  // The importer reads files (line numbers, actors of a nearby folder): give it one of its own.
+/** Same bytes as an earlier upload: nothing to do. */
+function already(
+  base: UploadBase,
+  id: string | null,
+  importId: number | null,
+  earlier: { listName: string | null; listDate: string | null; at: string; what: string },
+): UploadTagpackReturnType {
+  return {
+    ...base,
+    id,
+    importId,
+    listName: earlier.listName,
+    listDate: earlier.listDate,
+    alreadyImported: true,
+    labelsRead: 0,
+    labelsWritten: 0,
+    labelsDuplicate: 0,
+    warnings: [`already imported on ${earlier.at.slice(0, 10)} (${earlier.what})`],
+  };
+}
+
+/**
+ * Reads the pack with the file importer, which reads files (line numbers, actors of a nearby folder):
+ * it gets a folder of its own, removed after `use`. Its messages name the pack, never the folder.
+ */
+async function withPack<T>(
+  yaml: string,
+  name: string,
+  use: (source: LabelSource, scrub: (text: string) => string) => Promise<T>,
+): Promise<T> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'chaintrail-tagpack-'));
   const scrub = scrubber(dir);
   try {
@@ -142,36 +211,166 @@ async function upload(parameters: UploadTagpackParameters): Promise<UploadTagpac
         cause: error,
       });
     }
+    return await use(source, scrub);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Same address, category and entity: what makes a private label a repeat (as one by one). */
+const privateKey = (l: Pick<Label, 'chain' | 'address' | 'category' | 'entity'>) =>
+  `${l.chain}\u0000${l.address}\u0000${l.category}\u0000${l.entity ?? ''}`;
+
+/**
+ * A private upload: the pack's labels become one document of the organisation, which its screening,
+ * address pages and label search read as its private labels. Labels equal to one the organisation
+ * has (or repeated in the pack) are skipped, as the store skips public ones.
+ */
+async function uploadPrivate(
+  parameters: UploadTagpackParameters,
+  base: UploadBase,
+): Promise<UploadTagpackReturnType> {
+  const { store, org } = parameters;
+  const earlier = (await tagpackUploadDocuments(store, org)).find((d) => {
+    const body = d.body as TagpackUploadBody;
+    return body.visibility === 'private' && body.sha256 === base.sha256;
+  });
+  if (earlier) {
+    const body = earlier.body as TagpackUploadBody;
+    return already(base, earlier.id, null, {
+      listName: body.title,
+      listDate: body.listDate,
+      at: earlier.createdAt,
+      what: `upload ${earlier.id}`,
+    });
+  }
+  return withPack(parameters.yaml, base.name, async (source, scrub) => {
+    const seen = new Set((await listPrivateLabels(store, org)).map(privateKey));
+    const labels: UploadedLabel[] = [];
     let labelsRead = 0;
-    let summary: WriteSummary;
-    try {
-      summary = await store.write(async (writer) => {
-        await writer.recordLabelImport({
-          format: source.format,
-          source: base.source,
-          listName: source.listName,
-          listDate: source.listDate,
-          sha256,
+    for await (const batch of source.batches()) {
+      labelsRead += batch.length;
+      refuseSanctions(batch, base.name);
+      for (const l of batch) {
+        const key = privateKey(l);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        labels.push({
+          chain: l.chain,
+          address: l.address,
+          entity: l.entity,
+          category: l.category,
+          actor: l.actor ?? null,
+          country: l.country ?? null,
+          source: l.source,
+          confidence: l.confidence,
+          validFrom: l.validFrom ?? null,
+          validTo: l.validTo ?? null,
         });
-        for await (const batch of source.batches()) {
-          labelsRead += batch.length;
-          refuseSanctions(batch, name);
-          await writer.addLabels(batch);
-        }
-      });
-    } catch (error) {
-      if (error instanceof BaseError && error.code === 'STORE_BUSY')
-        throw new RetryableError('The store is busy with another write; retry shortly', {
-          code: 'STORE_BUSY',
-          retryAfterMs: STORE_BUSY_RETRY_MS,
-          cause: error,
-        });
-      throw error;
+      }
     }
-    const imported = (await store.listLabelImports()).find((i) => i.sha256 === sha256);
+    const id = randomUUID();
+    const labelChunks = await putUploadLabels(store, org, id, labels);
+    const body: TagpackUploadBody = {
+      visibility: 'private',
+      name: base.name,
+      title: source.listName,
+      listDate: source.listDate,
+      sha256: base.sha256,
+      uploadedBy: parameters.uploadedBy,
+      labelsRead,
+      labelsWritten: labels.length,
+      importId: null,
+      retired: null,
+      labelChunks,
+    };
+    try {
+      // The labels count from this one statement on, all together.
+      await store.putDocument({ kind: TAGPACK_UPLOAD_KIND, id, org, body });
+    } catch (error) {
+      await deleteUploadLabels(store, id, labelChunks).catch(() => undefined);
+      throw error;
+    } finally {
+      forgetPrivateLabels(store, org);
+    }
     return {
       ...base,
-      importId: imported?.id ?? null,
+      id,
+      importId: null,
+      listName: source.listName,
+      listDate: source.listDate,
+      alreadyImported: false,
+      labelsRead,
+      labelsWritten: labels.length,
+      labelsDuplicate: labelsRead - labels.length,
+      warnings: source.warnings.map(scrub),
+    };
+  });
+}
+
+/**
+ * A public upload: a label import every organisation's screening counts, as `chaintrail labels
+ * import tagpack` makes, and the upload's record in its organisation (which may retire it).
+ */
+async function uploadPublic(
+  parameters: UploadTagpackParameters,
+  base: UploadBase,
+): Promise<UploadTagpackReturnType> {
+  const { store, org } = parameters;
+  // Same bytes as an earlier import (an upload, or the same file through the CLI): nothing to do.
+  const previous = (await store.listLabelImports()).find((i) => i.sha256 === base.sha256);
+  if (previous) {
+    const record = (await tagpackUploadDocuments(store, org)).find(
+      (d) => (d.body as TagpackUploadBody).importId === previous.id,
+    );
+    return already(base, record?.id ?? null, previous.id, {
+      ...previous,
+      at: previous.importedAt,
+      what: `import ${previous.id}`,
+    });
+  }
+  return withPack(parameters.yaml, base.name, async (source, scrub) => {
+    let labelsRead = 0;
+    const summary = await writeOrRetry(store, async (writer) => {
+      await writer.recordLabelImport({
+        format: source.format,
+        source: base.source,
+        listName: source.listName,
+        listDate: source.listDate,
+        sha256: base.sha256,
+      });
+      for await (const batch of source.batches()) {
+        labelsRead += batch.length;
+        refuseSanctions(batch, base.name);
+        await writer.addLabels(batch);
+      }
+    });
+    const imported = (await store.listLabelImports()).find((i) => i.sha256 === base.sha256)!;
+    const body: TagpackUploadBody = {
+      visibility: 'public',
+      name: base.name,
+      title: source.listName,
+      listDate: source.listDate,
+      sha256: base.sha256,
+      uploadedBy: parameters.uploadedBy,
+      labelsRead,
+      labelsWritten: summary.labelsWritten,
+      importId: imported.id,
+      retired: null,
+      labelChunks: 0,
+    };
+    const id = randomUUID();
+    try {
+      await store.putDocument({ kind: TAGPACK_UPLOAD_KIND, id, org, body });
+    } catch (error) {
+      // Without its record nobody could retire the import: it goes too.
+      await writeOrRetry(store, (w) => w.removeLabelImport(imported.id));
+      throw error;
+    }
+    return {
+      ...base,
+      id,
+      importId: imported.id,
       listName: source.listName,
       listDate: source.listDate,
       alreadyImported: false,
@@ -180,27 +379,44 @@ async function upload(parameters: UploadTagpackParameters): Promise<UploadTagpac
       labelsDuplicate: summary.labelsDuplicate,
       warnings: source.warnings.map(scrub),
     };
-  } finally {
-    await fs.rm(dir, { recursive: true, force: true });
-  }
+  });
+}
+
+async function upload(parameters: UploadTagpackParameters): Promise<UploadTagpackReturnType> {
+  const name = parameters.name ?? DEFAULT_TAGPACK_NAME;
+  if (!new RegExp(TAGPACK_NAME_PATTERN).test(name))
+    throw new UserError(`Invalid TagPack name "${name}"`, {
+      code: 'TAGPACK_BAD_NAME',
+      details: 'A file name such as lazarus.yaml: letters, digits, ".", "_" and "-", no folders.',
+    });
+  rejectIncludes(parameters.yaml, name);
+  const base: UploadBase = {
+    name,
+    source: `upload:${name}`,
+    sha256: createHash('sha256').update(parameters.yaml, 'utf8').digest('hex'),
+    visibility: parameters.visibility ?? 'private',
+  };
+  return base.visibility === 'public'
+    ? uploadPublic(parameters, base)
+    : uploadPrivate(parameters, base);
 }
 
 /**
- * Imports an uploaded GraphSense TagPack as public labels, as `chaintrail labels import tagpack`
- * would (same importer, one atomic write, the same bytes never imported twice), recorded with
- * source `upload:<name>`. A malformed pack is a UserError naming `<name>:<line>` and what is wrong,
- * and nothing is written; `!include` is refused. When another write holds the store the error is
+ * Imports an uploaded GraphSense TagPack with the file importer (`chaintrail labels import tagpack`):
+ * by default as private labels of the uploading organisation (one document; its screening, address
+ * pages and label search show them, no other organisation sees them); with `visibility: 'public'`
+ * as public labels (one atomic label import, source `upload:<name>`) and a record of the upload in
+ * the organisation. Either way the same bytes are never imported twice, a malformed pack is a
+ * UserError naming `<name>:<line>` and what is wrong, `!include` is refused, a pack that would create
+ * a sanction is a 403, and nothing is written then. When another write holds the store the error is
  * retryable (`STORE_BUSY`).
  *
  * @example
- * const r = await uploadTagpack({ store, yaml: text, name: 'lazarus.yaml' });
- * console.log(`${r.labelsWritten} labels from ${r.listName}`);
+ * const r = await uploadTagpack({ store, yaml: text, name: 'lazarus.yaml', org: 'acme', uploadedBy: key.id });
+ * console.log(`${r.labelsWritten} private labels from ${r.listName}`);
  */
 export function uploadTagpack(
   parameters: UploadTagpackParameters,
 ): Promise<UploadTagpackReturnType> {
-  const previous = queues.get(parameters.store) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(() => upload(parameters));
-  queues.set(parameters.store, run);
-  return run;
+  return inTagpackQueue(parameters.store, () => upload(parameters));
 }

@@ -2,6 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ApiFixture, useApi } from '../../../test/helpers/api.ts';
+import {
+  ETH,
+  labelSimulatedDeposit,
+  SIM,
+  simTransfers,
+} from '../../../test/helpers/simulated-theft.ts';
 import { createApiKey } from '../auth/api-keys.ts';
 import type { Role } from '../auth/roles.ts';
 import { privateLabelsOf } from '../labels/org-labels.ts';
@@ -24,11 +30,11 @@ type ApiLabel = { id?: string; visibility: string; category: string; entity: str
 function otherOrg(api: ApiFixture) {
   const keys = {} as Record<Role, string>;
   beforeAll(async () => {
-    for (const role of ['viewer', 'investigator'] as const)
+    for (const role of ['viewer', 'investigator', 'admin'] as const)
       keys[role] = (await createApiKey({ store: api.store, role, org: 'globex' })).key;
     await api.app.chaintrail.keys.reload();
   });
-  return (role: 'viewer' | 'investigator') => ({ 'x-api-key': keys[role] });
+  return (role: 'viewer' | 'investigator' | 'admin') => ({ 'x-api-key': keys[role] });
 }
 
 describe('private labels', () => {
@@ -192,70 +198,287 @@ describe('private labels', () => {
 describe('TagPack upload', () => {
   // No reference labels: what the uploads add is all there is.
   const api = useApi();
-  const upload = (payload: string | object, contentType?: string, query = '') =>
+  const globex = otherOrg(api);
+  const upload = (
+    payload: string | object,
+    contentType?: string,
+    query = '',
+    headers: { 'x-api-key': string } = api.as('investigator'),
+  ) =>
     api.app.inject({
       method: 'POST',
       url: `/v1/labels/tagpacks${query}`,
       payload,
-      headers: {
-        ...api.as('investigator'),
-        ...(contentType ? { 'content-type': contentType } : {}),
-      },
+      headers: { ...headers, ...(contentType ? { 'content-type': contentType } : {}) },
     });
-
-  it('imports a TagPack as public labels that search and screening then find', async () => {
-    const before = await api.app.inject({
+  const screen = async (address: string, headers: { 'x-api-key': string }) => {
+    const res = await api.app.inject({
       method: 'POST',
       url: '/v1/screen',
-      payload: { addresses: [RONIN_EXPLOITER_4] },
-      headers: api.as('screener'),
+      payload: { addresses: [address] },
+      headers,
     });
-    expect(before.json().results[0]).toMatchObject({ riskLevel: 'low', labels: [] });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json<{
+      results: { riskLevel: string; labels: (ApiLabel & { source: string })[] }[];
+    }>().results[0]!;
+  };
+  const labelsOf = async (address: string, headers: { 'x-api-key': string }) => {
+    const res = await api.app.inject({ url: `/v1/addresses/ethereum/${address}/labels`, headers });
+    expect(res.statusCode).toBe(200);
+    return res.json<{ labels: ApiLabel[] }>().labels;
+  };
+  const search = async (query: string, headers: { 'x-api-key': string }) => {
+    const res = await api.app.inject({ url: `/v1/labels?${query}`, headers });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json<{ total: number }>();
+  };
+  /** Label imports and the uploads of acme: what a refused upload must leave as it was. */
+  const written = async () => ({
+    imports: (await api.store.listLabelImports()).length,
+    uploads: (
+      await api.app.inject({ url: '/v1/labels/tagpacks', headers: api.as('viewer') })
+    ).json().uploads.length,
+  });
 
-    const res = await upload(RONIN_PACK, 'text/yaml', '?name=ronin_bridge.yaml');
+  it("imports a TagPack as the uploading organisation's own labels: its screening, address pages and search show them, another organisation's do not", async () => {
+    // B (globex) names Bybit's reserve wallets exchanges; A (acme) must see none of it.
+    const bybitEth = '0x1Db92e2EeBC8E0c075a02BeA49a2935BcD2dFCF4';
+    expect((await screen(bybitEth, globex('investigator'))).labels).toEqual([]);
+    const res = await upload(BYBIT_PACK, 'text/yaml', '?name=bybit.yaml', globex('investigator'));
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json()).toMatchObject({
-      name: 'ronin_bridge.yaml',
+      visibility: 'private',
+      importId: null,
+      name: 'bybit.yaml',
+      listName: 'Bybit reserve wallets',
+      alreadyImported: false,
+      labelsRead: 8,
+      labelsWritten: 8,
+      screenerReloaded: true,
+    });
+    const uploadId = res.json().id as string;
+    expect(uploadId).toMatch(/^[0-9a-f-]{36}$/);
+
+    // B: screening, the address page, label search and its private labels, with provenance.
+    const seen = await screen(bybitEth, globex('investigator'));
+    expect(seen.labels).toMatchObject([
+      { category: 'exchange', entity: 'Bybit reserve wallets', visibility: 'globex' },
+    ]);
+    expect(seen.labels[0]!.source).toMatch(/^https:\/\/blog\.bybit\.com\//);
+    expect(await labelsOf(bybitEth, globex('viewer'))).toMatchObject([
+      { category: 'exchange', visibility: 'globex' },
+    ]);
+    expect((await search('q=bybit', globex('viewer'))).total).toBe(8);
+    const own = await api.app.inject({ url: '/v1/labels/private', headers: globex('viewer') });
+    expect(own.json().labels).toHaveLength(8);
+    expect(own.json().labels[0]).toMatchObject({
+      id: `${uploadId}.1`,
+      createdBy: expect.any(String),
+      upload: { id: uploadId, name: 'bybit.yaml', title: 'Bybit reserve wallets' },
+    });
+
+    // A: nothing, anywhere; and no public label import was made.
+    expect(await screen(bybitEth, api.as('investigator'))).toMatchObject({
+      riskLevel: 'low',
+      labels: [],
+    });
+    expect(await labelsOf(bybitEth, api.as('viewer'))).toEqual([]);
+    expect((await search('q=bybit', api.as('viewer'))).total).toBe(0);
+    expect(await api.store.listLabelImports()).toEqual([]);
+    const theirs = await api.app.inject({ url: '/v1/labels/tagpacks', headers: api.as('viewer') });
+    expect(theirs.json().uploads).toEqual([]);
+
+    // The same bytes again from B: nothing written; from A: A's own copy.
+    const again = await upload(BYBIT_PACK, 'text/yaml', '?name=bybit.yaml', globex('investigator'));
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ id: uploadId, alreadyImported: true, labelsWritten: 0 });
+
+    const audit = await api.app.inject({
+      url: '/v1/audit?action=labels.upload',
+      headers: globex('admin'),
+    });
+    expect(audit.json().entries[1]).toMatchObject({
+      org: 'globex',
+      target: `tagpack-upload:${uploadId}`,
+      detail: { visibility: 'private', name: 'bybit.yaml', labelsWritten: 8 },
+    });
+  });
+
+  it('publishes a TagPack to every organisation only for an admin, with an audit entry', async () => {
+    const before = await written();
+    const refused = await upload(RONIN_PACK, 'text/yaml', '?visibility=public');
+    expect(refused.statusCode, refused.body).toBe(403);
+    expect(refused.json().error.code).toBe('TAGPACK_PUBLISH_NOT_ALLOWED');
+    const wrapped = await upload({ yaml: RONIN_PACK, visibility: 'public' });
+    expect(wrapped.json().error.code).toBe('TAGPACK_PUBLISH_NOT_ALLOWED');
+    expect(await written()).toEqual(before);
+    expect((await screen(RONIN_EXPLOITER_4, globex('investigator'))).riskLevel).toBe('low');
+
+    const res = await upload(
+      RONIN_PACK,
+      'text/yaml',
+      '?name=ronin_bridge.yaml&visibility=public',
+      api.as('admin'),
+    );
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({
+      visibility: 'public',
+      importId: expect.any(Number),
       source: 'upload:ronin_bridge.yaml',
       listName: 'Ronin bridge hack',
       listDate: '2022-04-05',
-      alreadyImported: false,
       labelsRead: 6,
       labelsWritten: 6,
       screenerReloaded: true,
     });
-
-    const found = await api.app.inject({
-      url: '/v1/labels?q=ronin%20bridge%20exploiter',
-      headers: api.as('viewer'),
+    // Another organisation's screening, address page and search count it.
+    expect(await screen(RONIN_EXPLOITER_4, globex('investigator'))).toMatchObject({
+      riskLevel: 'severe',
+      labels: [{ entity: 'Ronin bridge exploiter 4', category: 'theft' }],
     });
-    expect(found.json().total).toBe(6);
-    const byAddress = await api.app.inject({
-      url: `/v1/labels?q=${RONIN_EXPLOITER_4.toLowerCase()}`,
-      headers: api.as('viewer'),
-    });
-    expect(byAddress.json().labels).toMatchObject([
-      { entity: 'Ronin bridge exploiter 4', category: 'theft', visibility: 'public' },
+    expect(await labelsOf(RONIN_EXPLOITER_4, globex('viewer'))).toMatchObject([
+      { entity: 'Ronin bridge exploiter 4', visibility: 'public' },
     ]);
+    expect((await search('q=ronin%20bridge%20exploiter', globex('viewer'))).total).toBe(6);
 
-    const after = await api.app.inject({
-      method: 'POST',
-      url: '/v1/screen',
-      payload: { addresses: [RONIN_EXPLOITER_4] },
-      headers: api.as('screener'),
-    });
-    expect(after.json().results[0].riskLevel).toBe('severe');
-
-    // The same bytes again: nothing written.
-    const again = await upload(RONIN_PACK, 'application/x-yaml');
+    const again = await upload(
+      RONIN_PACK,
+      'application/x-yaml',
+      '?visibility=public',
+      api.as('admin'),
+    );
     expect(again.statusCode).toBe(200);
-    expect(again.json()).toMatchObject({ alreadyImported: true, labelsWritten: 0 });
+    expect(again.json()).toMatchObject({ id: res.json().id, alreadyImported: true });
 
     const audit = await api.app.inject({
-      url: '/v1/audit?action=labels.upload',
+      url: '/v1/audit?action=labels.publish',
       headers: api.as('admin'),
     });
-    expect(audit.json().entries[0].detail).toMatchObject({ name: 'tagpack.yaml' });
+    expect(audit.json().entries.at(-1)).toMatchObject({
+      actor: expect.any(String),
+      org: 'acme',
+      target: `tagpack-upload:${res.json().id}`,
+      detail: {
+        visibility: 'public',
+        name: 'ronin_bridge.yaml',
+        title: 'Ronin bridge hack',
+        labelsWritten: 6,
+      },
+    });
+  });
+
+  it('retires a public upload for every organisation, by an admin of its organisation only, with an audit entry', async () => {
+    const [published] = (
+      await api.app.inject({ url: '/v1/labels/tagpacks', headers: api.as('viewer') })
+    )
+      .json<{ uploads: { id: string; visibility: string; importId: number }[] }>()
+      .uploads.filter((u) => u.visibility === 'public');
+    expect(published).toBeDefined();
+    const retire = (headers: { 'x-api-key': string }) =>
+      api.app.inject({ method: 'DELETE', url: `/v1/labels/tagpacks/${published!.id}`, headers });
+
+    const otherAdmin = await retire(globex('admin'));
+    expect(otherAdmin.statusCode).toBe(404);
+    const investigator = await retire(api.as('investigator'));
+    expect(investigator.statusCode).toBe(403);
+    expect(investigator.json().error.code).toBe('TAGPACK_RETIRE_NOT_ALLOWED');
+    expect((await screen(RONIN_EXPLOITER_4, globex('investigator'))).riskLevel).toBe('severe');
+
+    const res = await retire(api.as('admin'));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({
+      visibility: 'public',
+      labelsRemoved: 6,
+      retiredAt: expect.any(String),
+      screenerReloaded: true,
+    });
+    for (const org of [globex('investigator'), api.as('investigator')])
+      expect(await screen(RONIN_EXPLOITER_4, org)).toMatchObject({ riskLevel: 'low', labels: [] });
+    expect(await labelsOf(RONIN_EXPLOITER_4, globex('viewer'))).toEqual([]);
+    expect((await search('q=ronin%20bridge%20exploiter', globex('viewer'))).total).toBe(0);
+    expect((await api.store.listLabelImports()).some((i) => i.id === published!.importId)).toBe(
+      false,
+    );
+
+    const audit = await api.app.inject({
+      url: '/v1/audit?action=labels.retire',
+      headers: api.as('admin'),
+    });
+    expect(audit.json().entries).toMatchObject([
+      {
+        org: 'acme',
+        target: `tagpack-upload:${published!.id}`,
+        detail: { name: 'ronin_bridge.yaml', importId: published!.importId, labelsRemoved: 6 },
+      },
+    ]);
+    expect((await retire(api.as('admin'))).json().error.code).toBe('TAGPACK_ALREADY_RETIRED');
+    // Published again, the same bytes import anew.
+    const republished = await upload(
+      RONIN_PACK,
+      'text/yaml',
+      '?visibility=public',
+      api.as('admin'),
+    );
+    expect(republished.statusCode).toBe(201);
+    expect(republished.json()).toMatchObject({ alreadyImported: false, labelsWritten: 6 });
+  });
+
+  it('deletes a private upload and its labels, by an investigator of its organisation', async () => {
+    const uploads = await api.app.inject({
+      url: '/v1/labels/tagpacks',
+      headers: globex('viewer'),
+    });
+    const [mine] = uploads.json<{ uploads: { id: string; visibility: string }[] }>().uploads;
+    expect(mine).toMatchObject({ visibility: 'private', labelsWritten: 8 });
+    const bybitEth = '0x1Db92e2EeBC8E0c075a02BeA49a2935BcD2dFCF4';
+    const remove = (headers: { 'x-api-key': string }) =>
+      api.app.inject({ method: 'DELETE', url: `/v1/labels/tagpacks/${mine!.id}`, headers });
+
+    // One of its labels alone cannot go: the upload's labels go together.
+    const one = await api.app.inject({
+      method: 'DELETE',
+      url: `/v1/labels/private/${mine!.id}.1`,
+      headers: globex('investigator'),
+    });
+    expect(one.statusCode).toBe(409);
+    expect(one.json().error.code).toBe('PRIVATE_LABEL_FROM_UPLOAD');
+    expect((await remove(api.as('admin'))).statusCode).toBe(404);
+    expect((await remove(globex('viewer'))).statusCode).toBe(403);
+
+    const res = await remove(globex('investigator'));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ visibility: 'private', labelsRemoved: 8 });
+    expect((await screen(bybitEth, globex('investigator'))).labels).toEqual([]);
+    expect(await labelsOf(bybitEth, globex('viewer'))).toEqual([]);
+    expect((await search('q=bybit', globex('viewer'))).total).toBe(0);
+    expect((await remove(globex('investigator'))).statusCode).toBe(404);
+    const audit = await api.app.inject({
+      url: '/v1/audit?action=labels.upload.delete',
+      headers: globex('admin'),
+    });
+    expect(audit.json().entries).toMatchObject([
+      { org: 'globex', target: `tagpack-upload:${mine!.id}`, detail: { labelsRemoved: 8 } },
+    ]);
+  });
+
+  it("counts an uploaded label in the organisation's screening only while it is valid, as a public one", async () => {
+    const bybitEth = '0x1Db92e2EeBC8E0c075a02BeA49a2935BcD2dFCF4';
+    // The pack with a context every tag inherits: its labels ended on 2023-01-01.
+    const ended = BYBIT_PACK.replace(
+      'lastmod: 2022-11-17',
+      `lastmod: 2022-11-17\ncontext: '{"chaintrail": {"valid_to": "2023-01-01"}}'`,
+    );
+    const res = await upload(ended, 'text/yaml', '', globex('investigator'));
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().labelsWritten).toBe(8);
+    expect(await labelsOf(bybitEth, globex('viewer'))).toMatchObject([
+      { category: 'exchange', visibility: 'globex', validTo: '2023-01-01' },
+    ]);
+    expect(await screen(bybitEth, globex('investigator'))).toMatchObject({
+      riskLevel: 'low',
+      labels: [],
+    });
   });
 
   it('takes a TagPack as text/plain or wrapped in JSON', async () => {
@@ -278,7 +501,7 @@ describe('TagPack upload', () => {
   });
 
   it('refuses a malformed TagPack with a 400 naming the pack, line and fault, writing nothing', async () => {
-    const imports = (await api.store.listLabelImports()).length;
+    const before = await written();
 
     const syntax = await upload(
       'title: Broken\ntags:\n  - address: [unclosed\n',
@@ -311,11 +534,11 @@ describe('TagPack upload', () => {
 
     for (const res of [syntax, missing, notAPack, include])
       expect(res.body).not.toContain('chaintrail-tagpack-');
-    expect((await api.store.listLabelImports()).length).toBe(imports);
+    expect(await written()).toEqual(before);
   });
 
   it('refuses a pack that would make an address sanctioned for every organisation, writing nothing', async () => {
-    const imports = (await api.store.listLabelImports()).length;
+    const before = await written();
     // The attack seen: a tag's chaintrail context sets the sanctioned category, a list and programs.
     const forged = RONIN_PACK.replace(
       `context: '{"description": "original address"}'`,
@@ -327,7 +550,7 @@ describe('TagPack upload', () => {
     expect(res.json().error.message).toMatch(
       /^forged\.yaml: tag for 0x098b716b8aaf21512996dc57eb0615e2383e2f96 makes it a sanction/i,
     );
-    expect((await api.store.listLabelImports()).length).toBe(imports);
+    expect(await written()).toEqual(before);
     const screened = await api.app.inject({
       method: 'POST',
       url: '/v1/screen',
@@ -338,7 +561,7 @@ describe('TagPack upload', () => {
   });
 
   it('refuses aliases that expand past the bound, a billion laughs and a context date that is no day, with a 400', async () => {
-    const imports = (await api.store.listLabelImports()).length;
+    const before = await written();
     // The attack seen: many aliases to one long list (here 20 aliases of 20,000 items: 400,000).
     const list = Array.from({ length: 20_000 }, (_, i) => `x${i}`).join(', ');
     const aliases = Array.from(
@@ -375,7 +598,7 @@ describe('TagPack upload', () => {
     );
 
     expect((await api.app.inject({ url: '/healthz' })).statusCode).toBe(200);
-    expect((await api.store.listLabelImports()).length).toBe(imports);
+    expect(await written()).toEqual(before);
   });
 
   it('takes YAML on the TagPack route only, and refuses an oversized pack before reading it', async () => {
@@ -413,5 +636,89 @@ describe('TagPack upload', () => {
       headers: { ...api.as('viewer'), 'content-type': 'text/yaml' },
     });
     expect(res.statusCode).toBe(403);
+  });
+});
+
+describe('TagPack uploads and traces', () => {
+  // The simulator's theft (seed 1): the thief splits 100 ETH to two mules, mule 1 pays an exchange
+  // deposit address.
+  const move = simTransfers('labels-trace-test');
+  const api = useApi({
+    seed: async (store) => {
+      await store.write((w) =>
+        w.appendTransfers([
+          move(1, SIM.victim, SIM.thief, 100n * ETH),
+          move(2, SIM.thief, SIM.mule1, 60n * ETH),
+          move(3, SIM.thief, SIM.mule2, 40n * ETH),
+          move(4, SIM.mule1, SIM.deposit, 60n * ETH),
+        ]),
+      );
+      await labelSimulatedDeposit(store);
+    },
+  });
+  const globex = otherOrg(api);
+  // What an attacker uploads: mule 1 named an exchange, where a trace stops.
+  const FORGED = [
+    'title: Forged exchange',
+    "source: 'test: an exchange label no list gives'",
+    'category: exchange',
+    'network: anvil',
+    'tags:',
+    `- address: '${SIM.mule1}'`,
+    '  label: Forged Exchange',
+    '',
+  ].join('\n');
+
+  /** Where acme's trace of the theft says the money is: address -> [category, amount]. */
+  const acmeTrace = async () => {
+    const start = await api.app.inject({
+      method: 'POST',
+      url: '/v1/traces',
+      payload: { seeds: [move.txHash(1)], chain: 'anvil', policy: 'haircut', maxHops: 5 },
+      headers: api.as('investigator'),
+    });
+    expect(start.statusCode, start.body).toBe(202);
+    await api.app.chaintrail.traces.idle();
+    const result = await api.app.inject({
+      url: `/v1/traces/${start.json().id}/result`,
+      headers: api.as('viewer'),
+    });
+    return Object.fromEntries(
+      result
+        .json<{ endpoints: { address: string; category: string; amount: string }[] }>()
+        .endpoints.map((e) => [e.address, [e.category, e.amount]]),
+    );
+  };
+  const reachesDeposit = {
+    [SIM.deposit]: ['deposit_wallet', String(60n * ETH)],
+    [SIM.mule2]: ['unspent', String(40n * ETH)],
+  };
+
+  it("leaves another organisation's traces alone unless an admin publishes, and again once retired", async () => {
+    const upload = (query: string, headers: { 'x-api-key': string }) =>
+      api.app.inject({
+        method: 'POST',
+        url: `/v1/labels/tagpacks${query}`,
+        payload: FORGED,
+        headers: { ...headers, 'content-type': 'text/yaml' },
+      });
+    const own = await upload('', globex('investigator'));
+    expect(own.statusCode, own.body).toBe(201);
+    expect(await acmeTrace()).toEqual(reachesDeposit);
+
+    const published = await upload('?visibility=public', globex('admin'));
+    expect(published.statusCode, published.body).toBe(201);
+    expect(await acmeTrace()).toEqual({
+      [SIM.mule1]: ['exchange', String(60n * ETH)],
+      [SIM.mule2]: ['unspent', String(40n * ETH)],
+    });
+
+    const retired = await api.app.inject({
+      method: 'DELETE',
+      url: `/v1/labels/tagpacks/${published.json().id}`,
+      headers: globex('admin'),
+    });
+    expect(retired.statusCode, retired.body).toBe(200);
+    expect(await acmeTrace()).toEqual(reachesDeposit);
   });
 });

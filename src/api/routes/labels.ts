@@ -6,13 +6,20 @@ import type { ApiApp } from '../app.ts';
 import type { ApiContext } from '../context.ts';
 import { HttpError, notFound } from '../errors.ts';
 import { searchLabels } from '../labels/label-search.ts';
-import { createPrivateLabel, deletePrivateLabel, listPrivateLabels } from '../labels/org-labels.ts';
+import {
+  createPrivateLabel,
+  deletePrivateLabel,
+  listPrivateLabels,
+  PRIVATE_LABEL_ID_PATTERN,
+} from '../labels/org-labels.ts';
+import { removeTagpackUpload } from '../labels/remove-tagpack-upload.ts';
 import {
   DEFAULT_TAGPACK_NAME,
   MAX_TAGPACK_BYTES,
   TAGPACK_NAME_PATTERN,
   uploadTagpack,
 } from '../labels/tagpack-upload.ts';
+import { tagpackUploadDocuments, toTagpackUpload } from '../labels/tagpack-uploads.ts';
 import { AddressParam, ChainParam, LabelSchema, Paging, withErrors } from '../schemas.ts';
 
 const TAGPACK_URL = '/v1/labels/tagpacks';
@@ -44,10 +51,23 @@ const SearchQuery = Type.Object(
 
 const PrivateLabelSchema = Type.Object({
   ...LabelSchema.properties,
-  id: Type.String(),
+  id: Type.String({
+    description: 'A UUID; `<upload id>.<n>` for a label a private TagPack upload added',
+  }),
   note: Type.Union([Type.String(), Type.Null()]),
   createdBy: Type.String({ description: 'The API key that created it' }),
   createdAt: Type.String(),
+  upload: Type.Union(
+    [
+      Type.Object({
+        id: Type.String(),
+        name: Type.String(),
+        title: Type.Union([Type.String(), Type.Null()]),
+      }),
+      Type.Null(),
+    ],
+    { description: 'The private TagPack upload it came with (removed with it), or null' },
+  ),
 });
 
 const CreatePrivateBody = Type.Object(
@@ -66,6 +86,11 @@ const TagpackName = Type.String({
   description: `File name errors and the import record use (default ${DEFAULT_TAGPACK_NAME})`,
 });
 
+const TagpackVisibilityParam = Type.Union([Type.Literal('private'), Type.Literal('public')], {
+  description:
+    "`private` (default): the uploading organisation's own labels, which no other organisation sees; `public`: labels every organisation's screening counts (admin keys only, else 403 TAGPACK_PUBLISH_NOT_ALLOWED)",
+});
+
 const TagpackBody = Type.Union(
   [
     Type.String({ maxLength: MAX_TAGPACK_BYTES, description: 'The TagPack (YAML)' }),
@@ -73,18 +98,28 @@ const TagpackBody = Type.Union(
       {
         yaml: Type.String({ maxLength: MAX_TAGPACK_BYTES, description: 'The TagPack (YAML)' }),
         name: Type.Optional(TagpackName),
+        visibility: Type.Optional(TagpackVisibilityParam),
       },
       { additionalProperties: false },
     ),
   ],
   {
     description:
-      'A GraphSense TagPack as YAML (text/yaml, application/x-yaml or text/plain), or as JSON `{ "yaml": "…", "name": "pack.yaml" }`',
+      'A GraphSense TagPack as YAML (text/yaml, application/x-yaml or text/plain), or as JSON `{ "yaml": "…", "name": "pack.yaml", "visibility": "private" }`',
   },
 );
 
+const Visibility = Type.Union([Type.Literal('private'), Type.Literal('public')]);
+
 const UploadResult = Type.Object({
-  importId: Type.Union([Type.Integer(), Type.Null()]),
+  id: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'The upload (for DELETE /v1/labels/tagpacks/{id}); null when the same bytes were published by another organisation or imported by the operator',
+  }),
+  visibility: Visibility,
+  importId: Type.Union([Type.Integer(), Type.Null()], {
+    description: "A public upload's label import; null for a private upload",
+  }),
   name: Type.String(),
   source: Type.String(),
   listName: Type.Union([Type.String(), Type.Null()]),
@@ -100,10 +135,45 @@ const UploadResult = Type.Object({
   }),
 });
 
+const UploadQuery = Type.Object(
+  { name: Type.Optional(TagpackName), visibility: Type.Optional(TagpackVisibilityParam) },
+  { additionalProperties: false },
+);
+
 const IdParams = Type.Object(
   { id: Type.String({ format: 'uuid' }) },
   { additionalProperties: false },
 );
+
+const PrivateLabelIdParams = Type.Object(
+  { id: Type.String({ pattern: PRIVATE_LABEL_ID_PATTERN }) },
+  { additionalProperties: false },
+);
+
+const TagpackUploadSchema = Type.Object({
+  id: Type.String(),
+  org: Type.String(),
+  visibility: Visibility,
+  name: Type.String(),
+  title: Type.Union([Type.String(), Type.Null()]),
+  listDate: Type.Union([Type.String(), Type.Null()]),
+  sha256: Type.String(),
+  uploadedBy: Type.String({ description: 'The API key that uploaded it' }),
+  uploadedAt: Type.String(),
+  labelsRead: Type.Integer(),
+  labelsWritten: Type.Integer(),
+  importId: Type.Union([Type.Integer(), Type.Null()]),
+  retiredAt: Type.Union([Type.String(), Type.Null()]),
+  retiredBy: Type.Union([Type.String(), Type.Null()]),
+});
+
+const RemovedUpload = Type.Object({
+  ...TagpackUploadSchema.properties,
+  labelsRemoved: Type.Integer({ description: 'Labels no longer shown' }),
+  screenerReloaded: Type.Boolean({
+    description: 'Whether screening already leaves the labels out',
+  }),
+});
 
 /** A 413 naming the limit before a byte of an oversized body is read (when its length is known). */
 function refuseLargerThan(limit: number, what: string) {
@@ -118,8 +188,9 @@ function refuseLargerThan(limit: number, what: string) {
 }
 
 /**
- * Label routes: search (the organisation's private labels first), private labels per
- * organisation, and TagPack upload as public labels.
+ * Label routes: search (the organisation's private labels first), private labels per organisation,
+ * TagPack upload (the organisation's own labels; public when an admin publishes), and removal of
+ * uploads (a public one: retired by an admin of its organisation).
  */
 export function registerLabelRoutes(app: ApiApp, ctx: ApiContext): void {
   const tags = ['labels'];
@@ -139,8 +210,8 @@ export function registerLabelRoutes(app: ApiApp, ctx: ApiContext): void {
     });
   }
 
-  // The screener is loaded once with every public label; after an import it is rebuilt, one
-  // rebuild after another, so the last one to finish has seen every import.
+  // The screener is loaded once with every public label; after an import or a retirement it is
+  // rebuilt, one rebuild after another, so the last one to finish has seen every change.
   let reloading: Promise<void> = Promise.resolve();
   const reloadScreener = (): Promise<boolean> => {
     const run = reloading.then(async () => {
@@ -154,7 +225,7 @@ export function registerLabelRoutes(app: ApiApp, ctx: ApiContext): void {
     return run.then(
       () => true,
       (err: unknown) => {
-        ctx.logger.error({ err }, 'screener reload after a label upload failed');
+        ctx.logger.error({ err }, 'screener reload after a label upload or retirement failed');
         return false;
       },
     );
@@ -244,9 +315,10 @@ export function registerLabelRoutes(app: ApiApp, ctx: ApiContext): void {
       config: { role: 'investigator' },
       schema: {
         tags,
-        summary: 'Remove a private label of the organisation',
-        params: IdParams,
-        response: withErrors({ 200: PrivateLabelSchema }, [404]),
+        summary:
+          'Remove a private label of the organisation (one a TagPack upload added: 409 PRIVATE_LABEL_FROM_UPLOAD, remove the upload)',
+        params: PrivateLabelIdParams,
+        response: withErrors({ 200: PrivateLabelSchema }, [404, 409]),
       },
     },
     async (request) => {
@@ -271,30 +343,121 @@ export function registerLabelRoutes(app: ApiApp, ctx: ApiContext): void {
       schema: {
         tags,
         summary:
-          'Import a GraphSense TagPack as public labels (201; 200 when the same bytes were imported before)',
+          "Import a GraphSense TagPack as the organisation's private labels, or (admin, `visibility=public`) as public labels (201; 200 when the same bytes were imported before)",
         consumes: ['text/yaml', 'application/x-yaml', 'text/plain', 'application/json'],
-        querystring: Type.Object(
-          { name: Type.Optional(TagpackName) },
-          { additionalProperties: false },
-        ),
+        querystring: UploadQuery,
         body: TagpackBody,
         response: withErrors({ 200: UploadResult, 201: UploadResult }, [413, 415, 503]),
       },
     },
     async (request, reply) => {
       const body = request.body as Static<typeof TagpackBody>;
-      const { name: queryName } = request.query as { name?: string };
+      const query = request.query as Static<typeof UploadQuery>;
+      const key = request.apiKey!;
       const yaml = typeof body === 'string' ? body : body.yaml;
-      const name = (typeof body === 'string' ? undefined : body.name) ?? queryName;
-      const result = await uploadTagpack({ store: ctx.store, yaml, name });
-      const screenerReloaded = result.labelsWritten === 0 ? true : await reloadScreener();
-      ctx.audit.record(request, 'labels.upload', `label-import:${result.importId}`, {
-        name: result.name,
-        sha256: result.sha256,
-        alreadyImported: result.alreadyImported,
-        labelsWritten: result.labelsWritten,
+      const name = (typeof body === 'string' ? undefined : body.name) ?? query.name;
+      const visibility =
+        (typeof body === 'string' ? undefined : body.visibility) ?? query.visibility ?? 'private';
+      // Public labels change every organisation's screening and traces: one investigator's word
+      // must not (an upload named an address an exchange, and other organisations' traces stopped
+      // there).
+      if (visibility === 'public' && key.role !== 'admin')
+        throw new HttpError(403, `A ${key.role} key may not publish labels to every organisation`, {
+          code: 'TAGPACK_PUBLISH_NOT_ALLOWED',
+          details: "Upload without visibility=public: the labels are then your organisation's own.",
+        });
+      const result = await uploadTagpack({
+        store: ctx.store,
+        yaml,
+        name,
+        visibility,
+        org: key.org,
+        uploadedBy: key.id,
       });
+      // Private labels are read per request: only public ones need the shared screener rebuilt.
+      const screenerReloaded =
+        visibility === 'private' || result.labelsWritten === 0 ? true : await reloadScreener();
+      ctx.audit.record(
+        request,
+        visibility === 'public' ? 'labels.publish' : 'labels.upload',
+        result.id === null ? null : `tagpack-upload:${result.id}`,
+        {
+          visibility,
+          name: result.name,
+          title: result.listName,
+          sha256: result.sha256,
+          importId: result.importId,
+          alreadyImported: result.alreadyImported,
+          labelsRead: result.labelsRead,
+          labelsWritten: result.labelsWritten,
+        },
+      );
       return reply.code(result.alreadyImported ? 200 : 201).send({ ...result, screenerReloaded });
+    },
+  );
+
+  app.get(
+    TAGPACK_URL,
+    {
+      config: { role: 'viewer' },
+      schema: {
+        tags,
+        summary: "The organisation's TagPack uploads, private and published, newest first",
+        querystring: Type.Object({ ...Paging }, { additionalProperties: false }),
+        response: withErrors({
+          200: Type.Object({
+            uploads: Type.Array(TagpackUploadSchema),
+            limit: Type.Integer(),
+            offset: Type.Integer(),
+          }),
+        }),
+      },
+    },
+    async (request) => {
+      const { limit = 100, offset = 0 } = request.query as { limit?: number; offset?: number };
+      const docs = await tagpackUploadDocuments(ctx.store, request.apiKey!.org);
+      return { uploads: docs.slice(offset, offset + limit).map(toTagpackUpload), limit, offset };
+    },
+  );
+
+  app.delete(
+    `${TAGPACK_URL}/:id`,
+    {
+      config: { role: 'investigator' },
+      schema: {
+        tags,
+        summary:
+          'Remove a TagPack upload of the organisation: a private one with its labels; a public one (admin only) is retired, its labels removed for every organisation. Official lists imported by the operator cannot be removed here',
+        params: IdParams,
+        response: withErrors({ 200: RemovedUpload }, [404, 409, 503]),
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const key = request.apiKey!;
+      const removed = await removeTagpackUpload({
+        store: ctx.store,
+        org: key.org,
+        role: key.role,
+        id,
+        removedBy: key.id,
+      });
+      // The shared screener lists the retired import too: it is rebuilt even when no label went.
+      const screenerReloaded = removed.visibility === 'private' ? true : await reloadScreener();
+      ctx.audit.record(
+        request,
+        removed.visibility === 'public' ? 'labels.retire' : 'labels.upload.delete',
+        `tagpack-upload:${id}`,
+        {
+          visibility: removed.visibility,
+          name: removed.name,
+          title: removed.title,
+          sha256: removed.sha256,
+          importId: removed.importId,
+          labelsRemoved: removed.labelsRemoved,
+        },
+      );
+      return { ...removed, screenerReloaded };
     },
   );
 }

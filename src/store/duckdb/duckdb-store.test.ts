@@ -618,3 +618,57 @@ describe('DuckDB store: rewriting a large document', () => {
     }
   });
 });
+
+describe('DuckDB store: removing a label import', () => {
+  const ctx = useTempStore();
+  // Addresses of the simulator's own actors (seed 1).
+  const label = (address: string, category: string) => ({
+    chain: 'anvil',
+    address: address.toLowerCase(),
+    entity: 'Uploaded',
+    category,
+    source: 'https://example.org/pack',
+    confidence: 50,
+  });
+  const importOf = (sha: string, labels: ReturnType<typeof label>[]) =>
+    ctx.store.write(async (w) => {
+      await w.recordLabelImport({
+        format: 'tagpack',
+        source: `upload:${sha}.yaml`,
+        listName: null,
+        listDate: null,
+        sha256: sha.repeat(64),
+      });
+      await w.addLabels(labels);
+    });
+
+  it('removes the import and every label it added, and nothing of another import', async () => {
+    await importOf('a', [label(SIM.mule1, 'exchange'), label(SIM.mule2, 'exchange')]);
+    await importOf('b', [label(SIM.deposit, 'deposit_wallet')]);
+    const [first, second] = await ctx.store.listLabelImports();
+
+    // A failed write removes nothing.
+    await expect(
+      ctx.store.write(async (w) => {
+        await w.removeLabelImport(first!.id);
+        throw new Error('interrupted');
+      }),
+    ).rejects.toThrow('interrupted');
+    expect(await ctx.store.listLabels()).toHaveLength(3);
+
+    const summary = await ctx.store.write((w) => w.removeLabelImport(first!.id));
+    expect(summary).toMatchObject({ labelsRemoved: 2, labelsWritten: 0 });
+    expect((await ctx.store.listLabelImports()).map((i) => i.id)).toEqual([second!.id]);
+    expect(await ctx.store.getLabels('anvil', SIM.mule1.toLowerCase())).toEqual([]);
+    expect(await ctx.store.listLabels()).toEqual([
+      expect.objectContaining({ address: SIM.deposit.toLowerCase(), importId: second!.id }),
+    ]);
+    // Gone already: nothing more is removed.
+    expect(await ctx.store.write((w) => w.removeLabelImport(first!.id))).toMatchObject({
+      labelsRemoved: 0,
+    });
+    // The same list can be imported again after.
+    await importOf('a', [label(SIM.mule1, 'exchange')]);
+    expect(await ctx.store.getLabels('anvil', SIM.mule1.toLowerCase())).toHaveLength(1);
+  });
+});

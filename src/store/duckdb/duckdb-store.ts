@@ -652,6 +652,7 @@ class DuckDbStore implements Store {
       labelImport: LabelImportRecord | null;
       closeDelisted: { sanctionList: string; validTo: string }[];
       closeNotRestaged: { format: string; validTo: string }[];
+      removeLabelImports: number[];
       checkpoints: Checkpoint[];
       imports: ImportRecord[];
       deletions: { chain: string; fromBlock: bigint }[];
@@ -661,6 +662,7 @@ class DuckDbStore implements Store {
       labelImport: null,
       closeDelisted: [],
       closeNotRestaged: [],
+      removeLabelImports: [],
       checkpoints: [],
       imports: [],
       deletions: [],
@@ -722,6 +724,7 @@ class DuckDbStore implements Store {
         },
         closeDelisted: async (params) => void pending.closeDelisted.push(params),
         closeNotRestaged: async (params) => void pending.closeNotRestaged.push(params),
+        removeLabelImport: async (importId) => void pending.removeLabelImports.push(importId),
         setCheckpoint: async (cp) => void pending.checkpoints.push(cp),
         recordImport: async (record) => void pending.imports.push(record),
         deleteFromBlock: async (chain, fromBlock) =>
@@ -801,10 +804,19 @@ class DuckDbStore implements Store {
     labelImport: LabelImportRecord | null;
     closeDelisted: { sanctionList: string; validTo: string }[];
     closeNotRestaged: { format: string; validTo: string }[];
+    removeLabelImports: number[];
     checkpoints: Checkpoint[];
     imports: ImportRecord[];
-  }): Promise<Pick<WriteSummary, 'labelsWritten' | 'labelsDuplicate' | 'labelsClosed'>> {
+  }): Promise<
+    Pick<WriteSummary, 'labelsWritten' | 'labelsDuplicate' | 'labelsClosed' | 'labelsRemoved'>
+  > {
     const c = this.connection;
+    let labelsRemoved = 0;
+    for (const id of pending.removeLabelImports) {
+      const result = await c.run(`DELETE FROM labels WHERE import_id = $1`, [BigInt(id)]);
+      labelsRemoved += Number(result.rowsChanged);
+      await c.run(`DELETE FROM label_imports WHERE id = $1`, [BigInt(id)]);
+    }
     for (const a of pending.assets) {
       await c.run(
         `INSERT OR REPLACE INTO assets (chain, asset, symbol, name, decimals, source) VALUES ($1, $2, $3, $4, $5, $6)`,
@@ -877,7 +889,12 @@ class DuckDbStore implements Store {
         [r.kind, r.source, BigInt(r.rows), BigInt(r.rejected), r.sha256],
       );
     }
-    return { labelsWritten, labelsDuplicate: pending.labels - labelsWritten, labelsClosed };
+    return {
+      labelsWritten,
+      labelsDuplicate: pending.labels - labelsWritten,
+      labelsClosed,
+      labelsRemoved,
+    };
   }
 
   /**
