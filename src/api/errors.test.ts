@@ -48,16 +48,16 @@ describe('errors: one code list, one mapping to HTTP and one to exit codes', () 
   describe('a busy store is retryable, not a 500', () => {
     const api = useApi();
 
-    it('answers 503 STORE_BUSY with Retry-After while another write holds the store, and takes the same upload after it', async () => {
+    it('answers 503 STORE_BUSY with Retry-After while another write holds the store (an admin publishing a TagPack during a sync batch), and takes the same upload after it', async () => {
       let release!: () => void;
       const held = new Promise<void>((resolve) => (release = resolve));
       const write = api.store.write(() => held);
       try {
         const busy = await api.app.inject({
           method: 'POST',
-          url: '/v1/labels/tagpacks',
+          url: '/v1/labels/tagpacks?visibility=public',
           payload: PACK,
-          headers: { ...api.as('investigator'), 'content-type': 'text/yaml' },
+          headers: { ...api.as('admin'), 'content-type': 'text/yaml' },
         });
         expect(busy.statusCode).toBe(503);
         expect(busy.json().error.code).toBe('STORE_BUSY');
@@ -70,9 +70,9 @@ describe('errors: one code list, one mapping to HTTP and one to exit codes', () 
       }
       const after = await api.app.inject({
         method: 'POST',
-        url: '/v1/labels/tagpacks',
+        url: '/v1/labels/tagpacks?visibility=public',
         payload: PACK,
-        headers: { ...api.as('investigator'), 'content-type': 'text/yaml' },
+        headers: { ...api.as('admin'), 'content-type': 'text/yaml' },
       });
       expect(after.statusCode).toBe(201);
     });

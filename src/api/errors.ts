@@ -19,35 +19,6 @@ export type ApiErrorBody = {
 };
 
 /**
- * A request the API refuses with a given HTTP status (404, 403, 409, …): a {@link UserError} that
- * knows its status.
- *
- * @example
- * throw new HttpError(404, 'Trace "t1" not found', { code: 'NOT_FOUND' });
- */
-export class HttpError extends UserError {
-  override name = 'HttpError';
-  readonly statusCode: number;
-  /** Sent as `Retry-After` (429, 503). */
-  readonly retryAfterSeconds: number | undefined;
-
-  constructor(
-    statusCode: number,
-    shortMessage: string,
-    parameters: {
-      code: ErrorCode;
-      details?: string | undefined;
-      cause?: unknown;
-      retryAfterSeconds?: number | undefined;
-    },
-  ) {
-    super(shortMessage, parameters);
-    this.statusCode = statusCode;
-    this.retryAfterSeconds = parameters.retryAfterSeconds;
-  }
-}
-
-/**
  * A 404 for a named resource.
  *
  * @example
@@ -86,7 +57,6 @@ function body(
  * httpStatusOf(new NotFoundError('No case "c1"', { code: 'NOT_FOUND' })); // 404
  */
 export function httpStatusOf(error: unknown): number | null {
-  if (error instanceof HttpError) return error.statusCode;
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ConflictError) return 409;
   if (error instanceof RefusedError) return 403;
@@ -102,15 +72,11 @@ export function httpStatusOf(error: unknown): number | null {
 /** Whole seconds for `Retry-After` (at least 1), or undefined when the error names no wait. */
 function retryAfterSecondsOf(error: unknown): number | undefined {
   const ms =
-    error instanceof HttpError
-      ? error.retryAfterSeconds === undefined
-        ? undefined
-        : error.retryAfterSeconds * 1000
-      : error instanceof LimitedError
-        ? error.retryAfterMs
-        : error instanceof RetryableError
-          ? (error.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS)
-          : undefined;
+    error instanceof LimitedError
+      ? error.retryAfterMs
+      : error instanceof RetryableError
+        ? (error.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS)
+        : undefined;
   return ms === undefined ? undefined : Math.max(1, Math.ceil(ms / 1000));
 }
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { ConflictError } from '../../errors/base.ts';
 import { normalizeAddress } from '../../model/address.ts';
 import { getChain } from '../../model/chains.ts';
 import { parseCategory } from '../../labels/taxonomy.ts';
 import type { Label, StoredDocument, Store } from '../../store/store.ts';
-import { HttpError } from '../errors.ts';
 import {
   privateUploadLabels,
   type TagpackUploadBody,
@@ -273,7 +273,7 @@ export async function createPrivateLabel(
   const existing = await privateLabelsOf(store, parameters.org, chain, address);
   const same = existing.find((l) => l.category === category && l.entity === entity);
   if (same)
-    throw new HttpError(409, `The organisation already has this label (${same.id})`, {
+    throw new ConflictError(`The organisation already has this label (${same.id})`, {
       code: 'PRIVATE_LABEL_EXISTS',
     });
   const body: PrivateLabelBody = {
@@ -313,7 +313,7 @@ export async function deletePrivateLabel(
   if (UPLOADED_LABEL_ID.test(id)) {
     const label = (await listPrivateLabels(store, org)).find((l) => l.id === id);
     if (!label) return null;
-    throw new HttpError(409, `Label ${id} came with TagPack upload ${label.upload!.id}`, {
+    throw new ConflictError(`Label ${id} came with TagPack upload ${label.upload!.id}`, {
       code: 'PRIVATE_LABEL_FROM_UPLOAD',
       details: `Its labels go together: DELETE /v1/labels/tagpacks/${label.upload!.id}.`,
     });

@@ -1,8 +1,9 @@
 import type { Store } from '../../store/store.ts';
+import { ConflictError, RefusedError } from '../../errors/base.ts';
 import type { Role } from '../auth/roles.ts';
-import { HttpError, notFound } from '../errors.ts';
+import { notFound } from '../errors.ts';
 import { forgetPrivateLabels } from './org-labels.ts';
-import { inTagpackQueue, writeOrRetry } from './tagpack-upload.ts';
+import { inTagpackQueue } from './tagpack-upload.ts';
 import {
   deleteUploadLabels,
   TAGPACK_UPLOAD_KIND,
@@ -49,17 +50,17 @@ async function remove(
     return { ...toTagpackUpload(doc), labelsRemoved: body.labelsWritten };
   }
   if (parameters.role !== 'admin')
-    throw new HttpError(403, 'Only an admin may retire a public TagPack upload', {
+    throw new RefusedError('Only an admin may retire a public TagPack upload', {
       code: 'TAGPACK_RETIRE_NOT_ALLOWED',
       details: 'An admin of the organisation that published it.',
     });
   if (body.retired)
-    throw new HttpError(409, `TagPack upload ${id} was retired on ${body.retired.at}`, {
+    throw new ConflictError(`TagPack upload ${id} was retired on ${body.retired.at}`, {
       code: 'TAGPACK_ALREADY_RETIRED',
     });
   // The import goes with its labels (an import already gone removes nothing, so a retry after a
   // failure below completes the retirement).
-  const summary = await writeOrRetry(store, (w) => w.removeLabelImport(body.importId!));
+  const summary = await store.write((w) => w.removeLabelImport(body.importId!));
   const retired = {
     at: new Date().toISOString(),
     by: parameters.removedBy,

@@ -3,11 +3,10 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { LineCounter, parseDocument, visit } from 'yaml';
-import { BaseError, RetryableError, UserError } from '../../errors/base.ts';
+import { RefusedError, UserError } from '../../errors/base.ts';
 import { importTagpack } from '../../labels/import/tagpack.ts';
 import type { LabelSource } from '../../labels/importer.ts';
-import type { Label, Store, WriteSummary } from '../../store/store.ts';
-import { HttpError } from '../errors.ts';
+import type { Label, Store } from '../../store/store.ts';
 import { forgetPrivateLabels, listPrivateLabels } from './org-labels.ts';
 import {
   deleteUploadLabels,
@@ -25,8 +24,6 @@ export const MAX_TAGPACK_BYTES = 20 * 1024 * 1024;
 export const DEFAULT_TAGPACK_NAME = 'tagpack.yaml';
 /** A file name without folders, not starting with a dot (it names the temporary file). */
 export const TAGPACK_NAME_PATTERN = '^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$';
-/** How long a client should wait before retrying when another write holds the store. */
-const STORE_BUSY_RETRY_MS = 2000;
 
 /** Input of {@link uploadTagpack}. */
 export type UploadTagpackParameters = {
@@ -93,24 +90,6 @@ export function inTagpackQueue<T>(store: Store, fn: () => Promise<T>): Promise<T
   return run;
 }
 
-/** A store write; `STORE_BUSY` (another write holds the store) becomes retryable. */
-export async function writeOrRetry(
-  store: Store,
-  fn: Parameters<Store['write']>[0],
-): Promise<WriteSummary> {
-  try {
-    return await store.write(fn);
-  } catch (error) {
-    if (error instanceof BaseError && error.code === 'STORE_BUSY')
-      throw new RetryableError('The store is busy with another write; retry shortly', {
-        code: 'STORE_BUSY',
-        retryAfterMs: STORE_BUSY_RETRY_MS,
-        cause: error,
-      });
-    throw error;
-  }
-}
-
 /** Replaces the temporary folder in the importer's messages: the client knows its pack by name. */
 function scrubber(dir: string): (text: string) => string {
   return (text) => text.split(`${dir}${path.sep}`).join('').split(dir).join('(the upload)');
@@ -151,8 +130,7 @@ function refuseSanctions(batch: readonly Label[], name: string): void {
     (l) => l.category === 'sanctioned' || Boolean(l.sanctionList) || (l.programs?.length ?? 0) > 0,
   );
   if (forged)
-    throw new HttpError(
-      403,
+    throw new RefusedError(
       `${name}: tag for ${forged.address} makes it a sanction; an uploaded TagPack may not create sanctions`,
       {
         code: 'TAGPACK_SANCTIONS_NOT_ALLOWED',
@@ -331,7 +309,7 @@ async function uploadPublic(
   }
   return withPack(parameters.yaml, base.name, async (source, scrub) => {
     let labelsRead = 0;
-    const summary = await writeOrRetry(store, async (writer) => {
+    const summary = await store.write(async (writer) => {
       await writer.recordLabelImport({
         format: source.format,
         source: base.source,
@@ -364,7 +342,7 @@ async function uploadPublic(
       await store.putDocument({ kind: TAGPACK_UPLOAD_KIND, id, org, body });
     } catch (error) {
       // Without its record nobody could retire the import: it goes too.
-      await writeOrRetry(store, (w) => w.removeLabelImport(imported.id));
+      await store.write((w) => w.removeLabelImport(imported.id));
       throw error;
     }
     return {

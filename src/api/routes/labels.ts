@@ -1,10 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RefusedError, TooLargeError, UnsupportedMediaTypeError } from '../../errors/base.ts';
 import { type Static, Type } from 'typebox';
 import { CATEGORIES } from '../../labels/taxonomy.ts';
 import { createScreener } from '../../screen/create-screener.ts';
 import type { ApiApp } from '../app.ts';
 import type { ApiContext } from '../context.ts';
-import { HttpError, notFound } from '../errors.ts';
+import { notFound } from '../errors.ts';
 import { searchLabels } from '../labels/label-search.ts';
 import {
   createPrivateLabel,
@@ -180,7 +181,7 @@ function refuseLargerThan(limit: number, what: string) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     if (Number(request.headers['content-length']) > limit) {
       reply.header('connection', 'close');
-      throw new HttpError(413, `${what} is at most ${limit / 1024 / 1024} MB`, {
+      throw new TooLargeError(`${what} is at most ${limit / 1024 / 1024} MB`, {
         code: 'BODY_TOO_LARGE',
       });
     }
@@ -202,7 +203,7 @@ export function registerLabelRoutes(app: ApiApp, ctx: ApiContext): void {
       if (request.routeOptions.url === TAGPACK_URL) done(null, body);
       else
         done(
-          new HttpError(415, `This route does not take ${type}`, {
+          new UnsupportedMediaTypeError(`This route does not take ${type}`, {
             code: 'UNSUPPORTED_MEDIA_TYPE',
           }),
           undefined,
@@ -362,7 +363,7 @@ export function registerLabelRoutes(app: ApiApp, ctx: ApiContext): void {
       // must not (an upload named an address an exchange, and other organisations' traces stopped
       // there).
       if (visibility === 'public' && key.role !== 'admin')
-        throw new HttpError(403, `A ${key.role} key may not publish labels to every organisation`, {
+        throw new RefusedError(`A ${key.role} key may not publish labels to every organisation`, {
           code: 'TAGPACK_PUBLISH_NOT_ALLOWED',
           details: "Upload without visibility=public: the labels are then your organisation's own.",
         });
