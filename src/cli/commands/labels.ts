@@ -21,6 +21,7 @@ import { withGlobalOptions } from '../options.ts';
 import { formatTable, groupDigits, printJson } from '../output.ts';
 import { progressEnabled } from '../progress.ts';
 import { registerLabelsInferDepositsCommand } from './labels-infer-deposits.ts';
+import { registerLabelsRemoveImportCommand } from './labels-remove-import.ts';
 
 /** How many added or closed labels `labels update` lists before summing up the rest. */
 const UPDATE_LIST_LIMIT = 20;
@@ -382,5 +383,6 @@ export function registerLabelsCommand(program: Command, ctx: CliContext): void {
     );
   });
 
+  registerLabelsRemoveImportCommand(labels, ctx);
   registerLabelsInferDepositsCommand(labels, ctx);
 }
