@@ -527,6 +527,7 @@ describe('every API route', () => {
       headers: asOther,
     });
     expect(revoke.statusCode).toBe(404);
+    expect((await api.app.inject({ url: '/healthz' })).statusCode).toBe(200);
     expect((await api.app.inject({ url: '/v1/cases', headers: api.as('viewer') })).statusCode).toBe(
       200,
     );

@@ -318,6 +318,8 @@ describe('event streams per key', () => {
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe(
       'TOO_MANY_STREAMS',
     );
+    // The server still answers everyone else while the key holds its 16.
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
     const other = await openStream(`${url}/v1/alerts/stream`, api.as('investigator'));
     await other.until((t) => t.includes(': chaintrail event stream'));
     // One closed, one more may open (once the server has seen the socket close).

@@ -288,6 +288,7 @@ describe('trace job caps per key and per organisation', () => {
       /organisation has 3 trace jobs queued or running, the most it may have is 3/,
     );
     expect(await pending(admin)).toBe(3);
+    expect((await api.app.inject({ url: '/healthz' })).statusCode).toBe(200);
 
     // A cancelled job frees its place at once.
     const cancelled = await api.app.inject({
