@@ -252,14 +252,24 @@ export async function createScreener(parameters: CreateScreenerParameters): Prom
     };
   };
 
-  // Chains of the label index whose addresses are EVM: a `0x` key is the same account on each.
-  const evmIndexChains = [...index.byChain.keys()].filter((key) => {
+  // Listings of EVM addresses on every EVM chain of the label index, by canonical address: a `0x` key
+  // is the same account on each, so one lookup finds them all (a lookup per chain halved the rate of
+  // clean lowercase addresses, 2.07 M/s to 1.21 M/s in-process, with the reference set's 5 EVM chains).
+  const evmListings = new Map<string, { key: string; entry: LabelIndexEntry }[]>();
+  for (const [key, entries] of index.byChain) {
+    let evm = false;
     try {
-      return getChain(key).family === 'evm';
+      evm = getChain(key).family === 'evm';
     } catch {
-      return false;
+      // A chain the registry does not know: not EVM.
     }
-  });
+    if (!evm) continue;
+    for (const [address, entry] of entries) {
+      const list = evmListings.get(address);
+      if (list) list.push({ key, entry });
+      else evmListings.set(address, [{ key, entry }]);
+    }
+  }
 
   /**
    * Listings of `input` on chains of the same form as `primary` (its canonical form there is
@@ -270,11 +280,10 @@ export async function createScreener(parameters: CreateScreenerParameters): Prom
     const hits: ScreenResult[] = [];
     const primaryChain = primary?.error === null ? primary.chain : null;
     if (primaryChain !== null && isEvmChain(primaryChain)) {
-      for (const key of evmIndexChains) {
-        if (key === primaryChain) continue;
-        const entry = index.byChain.get(key)!.get(primary!.address);
-        if (entry !== undefined) hits.push(resultOf(input, primary!.address, key, entry));
-      }
+      const listings = evmListings.get(primary!.address);
+      if (listings === undefined) return NONE;
+      for (const { key, entry } of listings)
+        if (key !== primaryChain) hits.push(resultOf(input, primary!.address, key, entry));
       return hits;
     }
     for (const other of detectChains(input, NONE)) {
@@ -301,8 +310,8 @@ export async function createScreener(parameters: CreateScreenerParameters): Prom
     const first = detectChain(input, evmChain);
     const tried = first === null ? null : screenOn(input, first);
     const valid = tried !== null && tried.result.error === null ? tried.result : null;
-    const hits = sameFormHits(input, valid);
-    if (tried?.found) hits.unshift(tried.result);
+    const others = sameFormHits(input, valid);
+    const hits = tried?.found ? [tried.result, ...others] : others;
     if (hits.length > 0) {
       // The most severe listing answers; the others are reported beside it.
       const ranked = hits
