@@ -7,6 +7,7 @@ import {
   transfer,
   writeSampleLabels,
 } from '../../test/helpers/screen-fixtures.ts';
+import { randomAddresses } from '../../test/helpers/random-addresses.ts';
 import { useTempStore } from '../../test/helpers/temp-store.ts';
 import { normalizeAddress } from '../model/address.ts';
 import { createScreener } from './create-screener.ts';
@@ -192,6 +193,36 @@ describe('screening: own labels', () => {
       formerlySanctioned: false,
       riskLevel: 'severe',
     });
+  });
+
+  it('never ignores an exact match on a chain without an address codec, even for a string the codec of another chain takes', async () => {
+    // A label list may name chains chaintrail has no codec for (kept as given). The string here is a
+    // synthetic one of Solana's form (Base58 of 32 bytes): screened without a chain it is valid as
+    // Solana, yet the listing on the other chain must answer.
+    const [{ address }] = randomAddresses('exact-match', 1).filter((a) => a.form === 'solana');
+    await ctx.store.write(async (w) => {
+      await w.addLabels([
+        {
+          chain: 'cardano',
+          address: address!,
+          entity: 'Example Mixer',
+          category: 'mixer',
+          source: 'test',
+          confidence: 50,
+        },
+      ]);
+    });
+    const screener = await createScreener({ store: ctx.store, asOf: '2025-12-01' });
+    expect(screener.screenDirect(address!)).toMatchObject({
+      chain: 'cardano',
+      labels: [expect.objectContaining({ category: 'mixer' })],
+    });
+    const asSolana = screener.screenDirect(address!, 'solana');
+    expect(asSolana).toMatchObject({ chain: 'solana', labels: [] });
+    expect(asSolana.alsoListedOn).toEqual([
+      expect.objectContaining({ chain: 'cardano', sanctioned: false }),
+    ]);
+    expect(asSolana.riskLevel).not.toBe('low');
   });
 
   it('formats results as Chainalysis identifications and CSV rows', async () => {

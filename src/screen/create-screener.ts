@@ -271,6 +271,25 @@ export async function createScreener(parameters: CreateScreenerParameters): Prom
     }
   }
 
+  // Chains of the label index without an address codec keep addresses as given: an exact match of
+  // the string there is a listing whatever form a codec reads the string as (one lookup).
+  const rawListings = new Map<string, { key: string; entry: LabelIndexEntry }[]>();
+  for (const [key, entries] of index.byChain) {
+    if (typeof codecFor(key) !== 'string') continue;
+    for (const [address, entry] of entries) {
+      const list = rawListings.get(address);
+      if (list) list.push({ key, entry });
+      else rawListings.set(address, [{ key, entry }]);
+    }
+  }
+  const rawHits = (input: string, except: string | null): ScreenResult[] => {
+    if (rawListings.size === 0) return NONE;
+    const exact = input.trim();
+    const list = rawListings.get(exact);
+    if (list === undefined) return NONE;
+    return list.filter((l) => l.key !== except).map((l) => resultOf(input, exact, l.key, l.entry));
+  };
+
   /**
    * Listings of `input` on chains of the same form as `primary` (its canonical form there is
    * `address` when `primary` is valid), other than `primary`. EVM chains share one canonical form, so
@@ -305,13 +324,17 @@ export async function createScreener(parameters: CreateScreenerParameters): Prom
       // reported (and fires), never hidden.
       const own = screenOn(input, chain).result;
       if (own.error !== null) return own;
-      return withListings(own, sameFormHits(input, own));
+      return withListings(own, [...sameFormHits(input, own), ...rawHits(input, own.chain)]);
     }
     const first = detectChain(input, evmChain);
     const tried = first === null ? null : screenOn(input, first);
     const valid = tried !== null && tried.result.error === null ? tried.result : null;
     const others = sameFormHits(input, valid);
-    const hits = tried?.found ? [tried.result, ...others] : others;
+    const raw = rawHits(input, null);
+    const hits =
+      tried?.found || raw.length > 0
+        ? [...(tried?.found ? [tried.result] : []), ...others, ...raw]
+        : others;
     if (hits.length > 0) {
       // The most severe listing answers; the others are reported beside it.
       const ranked = hits
