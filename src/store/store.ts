@@ -89,7 +89,14 @@ export interface StoreWriter {
   putBlocks(blocks: readonly Block[]): Promise<void>;
   /** Adds or replaces asset metadata (symbol, decimals, source), keyed by chain + asset. */
   putAssets(assets: readonly Asset[]): Promise<void>;
-  /** Adds labels; one equal to an open label of the address (same category, entity, source, list) is skipped. */
+  /**
+   * Adds labels; one equal to an open label of the address (same category, entity, source, list) is
+   * skipped. The store keeps one row per open label, held by the import that added it first; a later
+   * import (this write's, see {@link StoreWriter.recordLabelImport}) that stages an equal one
+   * carries it: while the label stays open, removing the holder's import hands it to the oldest
+   * import still carrying it, as that import's own copy (its confidence, actor, dates). Closing a
+   * label (delisted, no longer inferred) closes it for every import that carried it.
+   */
   addLabels(labels: readonly Label[]): Promise<void>;
   /** Records the label list this write imports; the write's labels are tied to it. */
   recordLabelImport(record: LabelImportRecord): Promise<void>;
@@ -106,10 +113,12 @@ export interface StoreWriter {
    */
   closeNotRestaged(params: { format: string; validTo: string }): Promise<void>;
   /**
-   * Before this write's labels are in: removes the label import `importId` and every label it added
+   * Before this write's labels are in: removes the label import `importId` and every label it holds
    * (a retired upload), rather than closing them: a closed label still counts for the days it was
    * open (screenings as of a past day, illicit-volume statistics), and a forged one never held. An
-   * import not stored removes nothing.
+   * open label another import carries (see {@link addLabels}) stays, as that import's; what this
+   * import carried is forgotten. All in the write's one transaction: a failed write changes nothing.
+   * An import not stored removes nothing.
    */
   removeLabelImport(importId: number): Promise<void>;
   setCheckpoint(checkpoint: Checkpoint): Promise<void>;
@@ -132,7 +141,10 @@ export type WriteSummary = {
   labelsDuplicate: number;
   /** Open labels this write closed (delisted). */
   labelsClosed: number;
-  /** Labels this write removed with their import ({@link StoreWriter.removeLabelImport}). */
+  /**
+   * Labels this write removed with their import ({@link StoreWriter.removeLabelImport}); one another
+   * import carried is not counted: it stays, as that import's.
+   */
   labelsRemoved: number;
 };
 
@@ -201,6 +213,7 @@ export type LabelImportRecord = {
 /** A label import as stored, with what it added and closed. */
 export type LabelImport = LabelImportRecord & {
   id: number;
+  /** Labels it added, and those it took over from a removed import (see {@link StoreWriter.addLabels}). */
   labels: number;
   closed: number;
   importedAt: string;

@@ -28,7 +28,10 @@ export type RemoveTagpackUploadParameters = {
 
 /** The upload as it was removed (a private one) or as it is now (a retired public one). */
 export type RemoveTagpackUploadReturnType = TagpackUpload & {
-  /** Labels no longer shown: a private upload's own, a public upload's left in the store. */
+  /**
+   * Labels no longer shown: a private upload's own; a public upload's that left the store (one
+   * another import also carries stays, as that import's, and is not counted).
+   */
   labelsRemoved: number;
 };
 
@@ -58,8 +61,9 @@ async function remove(
     throw new ConflictError(`TagPack upload ${id} was retired on ${body.retired.at}`, {
       code: 'TAGPACK_ALREADY_RETIRED',
     });
-  // The import goes with its labels (an import already gone removes nothing, so a retry after a
-  // failure below completes the retirement).
+  // The import goes with its labels, but for those another import carries, which stay as that
+  // import's (an import already gone removes nothing, so a retry after a failure below completes
+  // the retirement).
   const summary = await store.write((w) => w.removeLabelImport(body.importId!));
   const retired = {
     at: new Date().toISOString(),
@@ -78,10 +82,11 @@ async function remove(
 /**
  * Removes a TagPack upload of `org`. A private upload's document goes, and with it its labels (an
  * investigator may). A public upload is retired (an admin of the organisation that published it
- * may): its label import and every label it added leave the store, and its record stays, marked
- * retired. Another organisation's upload is a 404, as a missing one; official lists imported by the
- * operator have no upload and cannot be removed this way. The caller rebuilds the screener after a
- * retirement.
+ * may): its label import and every label it holds leave the store, except those another import
+ * (another organisation's public upload of the same tags, an official list) also carries, which
+ * stay as that import's; its record stays, marked retired. Another organisation's upload is a 404,
+ * as a missing one; official lists imported by the operator have no upload and cannot be removed
+ * this way. The caller rebuilds the screener after a retirement.
  *
  * @example
  * const removed = await removeTagpackUpload({ store, org: 'acme', role: 'admin', id, removedBy: key.id });

@@ -375,9 +375,11 @@ export function registerLabelRoutes(app: ApiApp, ctx: ApiContext): void {
         org: key.org,
         uploadedBy: key.id,
       });
-      // Private labels are read per request: only public ones need the shared screener rebuilt.
+      // Private labels are read per request: only public ones need the shared screener rebuilt. A
+      // new public import that wrote no label (all already held) is rebuilt for too: the label set
+      // lists it, and its labels are its own once the import that holds them is retired.
       const screenerReloaded =
-        visibility === 'private' || result.labelsWritten === 0 ? true : await reloadScreener();
+        visibility === 'private' || result.alreadyImported ? true : await reloadScreener();
       ctx.audit.record(
         request,
         visibility === 'public' ? 'labels.publish' : 'labels.upload',
@@ -428,7 +430,7 @@ export function registerLabelRoutes(app: ApiApp, ctx: ApiContext): void {
       schema: {
         tags,
         summary:
-          'Remove a TagPack upload of the organisation: a private one with its labels; a public one (admin only) is retired, its labels removed for every organisation. Official lists imported by the operator cannot be removed here',
+          'Remove a TagPack upload of the organisation: a private one with its labels; a public one (admin only) is retired, its labels removed for every organisation (those another label import also carries stay, as its). Official lists imported by the operator cannot be removed here',
         params: IdParams,
         response: withErrors({ 200: RemovedUpload }, [404, 409, 503]),
       },

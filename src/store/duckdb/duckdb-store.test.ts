@@ -8,6 +8,7 @@ import { SIM } from '../../../test/helpers/simulated-theft.ts';
 import { useTempStore } from '../../../test/helpers/temp-store.ts';
 import type { ChainEvent } from '../../model/events.ts';
 import type { Transfer } from '../../model/transfer.ts';
+import type { Label } from '../store.ts';
 import { createDuckDbStore } from './duckdb-store.ts';
 import { LATEST_SCHEMA_VERSION } from './migrations.ts';
 
@@ -622,7 +623,7 @@ describe('DuckDB store: rewriting a large document', () => {
 describe('DuckDB store: removing a label import', () => {
   const ctx = useTempStore();
   // Addresses of the simulator's own actors (seed 1).
-  const label = (address: string, category: string) => ({
+  const label = (address: string, category: string): Label => ({
     chain: 'anvil',
     address: address.toLowerCase(),
     entity: 'Uploaded',
@@ -630,7 +631,7 @@ describe('DuckDB store: removing a label import', () => {
     source: 'https://example.org/pack',
     confidence: 50,
   });
-  const importOf = (sha: string, labels: ReturnType<typeof label>[]) =>
+  const importOf = (sha: string, labels: Label[]) =>
     ctx.store.write(async (w) => {
       await w.recordLabelImport({
         format: 'tagpack',
@@ -670,5 +671,117 @@ describe('DuckDB store: removing a label import', () => {
     // The same list can be imported again after.
     await importOf('a', [label(SIM.mule1, 'exchange')]);
     expect(await ctx.store.getLabels('anvil', SIM.mule1.toLowerCase())).toHaveLength(1);
+  });
+
+  it('keeps a label while another import carries it: its own copy takes over, oldest carrier first', async () => {
+    const mule1 = SIM.mule1.toLowerCase();
+    // Three lists name mule 1 alike (same category, entity, source); b and c each with a confidence
+    // and actor of their own, so whose copy holds the label shows.
+    expect(
+      await importOf('a', [label(SIM.mule1, 'exchange'), label(SIM.mule2, 'exchange')]),
+    ).toMatchObject({ labelsWritten: 2, labelsDuplicate: 0 });
+    for (const [sha, confidence] of [
+      ['b', 80],
+      ['c', 90],
+    ] as const)
+      expect(
+        await importOf(sha, [{ ...label(SIM.mule1, 'exchange'), confidence, actor: sha }]),
+      ).toMatchObject({ labelsWritten: 0, labelsDuplicate: 1 });
+    const [a, b, c] = await ctx.store.listLabelImports();
+    const holders = async () =>
+      (await ctx.store.getLabels('anvil', mule1)).map((l) => [l.importId, l.confidence, l.actor]);
+    expect(await holders()).toEqual([[a!.id, 50, null]]);
+
+    // A write that fails after the removal ran (a label with a day that is none fails its insert)
+    // changes nothing: a's label, and what b and c carry, are as they were.
+    await expect(
+      ctx.store.write(async (w) => {
+        await w.removeLabelImport(a!.id);
+        await w.addLabels([{ ...label(SIM.deposit, 'exchange'), validFrom: '2025-13-45' }]);
+      }),
+    ).rejects.toThrow(/date/i);
+    expect(await holders()).toEqual([[a!.id, 50, null]]);
+    expect((await ctx.store.listLabelImports()).map((i) => [i.id, i.labels])).toEqual([
+      [a!.id, 2],
+      [b!.id, 0],
+      [c!.id, 0],
+    ]);
+
+    // a goes: mule 2 with it; mule 1 stays, as b's copy (the older carrier), counted in b's labels.
+    expect(await ctx.store.write((w) => w.removeLabelImport(a!.id))).toMatchObject({
+      labelsRemoved: 1,
+    });
+    expect(await holders()).toEqual([[b!.id, 80, 'b']]);
+    expect(await ctx.store.getLabels('anvil', SIM.mule2.toLowerCase())).toEqual([]);
+    expect((await ctx.store.listLabelImports()).map((i) => [i.id, i.labels])).toEqual([
+      [b!.id, 1],
+      [c!.id, 0],
+    ]);
+    // b goes: c's copy takes over; c goes: the last import naming mule 1 is gone, and so is the label.
+    expect(await ctx.store.write((w) => w.removeLabelImport(b!.id))).toMatchObject({
+      labelsRemoved: 0,
+    });
+    expect(await holders()).toEqual([[c!.id, 90, 'c']]);
+    expect(await ctx.store.write((w) => w.removeLabelImport(c!.id))).toMatchObject({
+      labelsRemoved: 1,
+    });
+    expect(await ctx.store.listLabels()).toEqual([]);
+  });
+
+  it('forgets what a removed import carried, and what carried a label since closed', async () => {
+    const mule1 = SIM.mule1.toLowerCase();
+    await importOf('a', [label(SIM.mule1, 'exchange')]);
+    await importOf('b', [label(SIM.mule1, 'exchange')]);
+    const [a, b] = await ctx.store.listLabelImports();
+    // The carrier goes first: the label stays a's, and leaves with a.
+    expect(await ctx.store.write((w) => w.removeLabelImport(b!.id))).toMatchObject({
+      labelsRemoved: 0,
+    });
+    expect((await ctx.store.getLabels('anvil', mule1)).map((l) => l.importId)).toEqual([a!.id]);
+    expect(await ctx.store.write((w) => w.removeLabelImport(a!.id))).toMatchObject({
+      labelsRemoved: 1,
+    });
+    expect(await ctx.store.listLabels()).toEqual([]);
+
+    // Inference runs: c labels the deposit address and mule 2; d stages both again (carries both);
+    // e no longer infers the deposit address (closes c's label) and carries mule 2; f infers the
+    // deposit address anew (a new open label, f's) and carries mule 2.
+    const run = (sha: string, addresses: string[]) =>
+      ctx.store.write(async (w) => {
+        await w.recordLabelImport({
+          format: 'inferred-deposits',
+          source: 'test',
+          listName: null,
+          listDate: null,
+          sha256: sha.repeat(64),
+        });
+        await w.closeNotRestaged({ format: 'inferred-deposits', validTo: '2025-01-01' });
+        await w.addLabels(addresses.map((address) => label(address, 'deposit_wallet')));
+      });
+    await run('c', [SIM.deposit, SIM.mule2]);
+    expect(await run('d', [SIM.deposit, SIM.mule2])).toMatchObject({ labelsDuplicate: 2 });
+    expect(await run('e', [SIM.mule2])).toMatchObject({ labelsClosed: 1, labelsDuplicate: 1 });
+    expect(await run('f', [SIM.deposit, SIM.mule2])).toMatchObject({
+      labelsWritten: 1,
+      labelsDuplicate: 1,
+    });
+    const [c, d, , f] = await ctx.store.listLabelImports();
+    const of = async (address: string) =>
+      (await ctx.store.getLabels('anvil', address.toLowerCase())).map((l) => [
+        l.importId,
+        l.validTo,
+      ]);
+    // f goes: the deposit address keeps only c's closed label; d's copy, from before e closed it,
+    // does not reopen it.
+    expect(await ctx.store.write((w) => w.removeLabelImport(f!.id))).toMatchObject({
+      labelsRemoved: 1,
+    });
+    expect(await of(SIM.deposit)).toEqual([[c!.id, '2025-01-01']]);
+    // c goes: its closed label with it; mule 2, still open, is d's now.
+    expect(await ctx.store.write((w) => w.removeLabelImport(c!.id))).toMatchObject({
+      labelsRemoved: 1,
+    });
+    expect(await of(SIM.deposit)).toEqual([]);
+    expect(await of(SIM.mule2)).toEqual([[d!.id, null]]);
   });
 });

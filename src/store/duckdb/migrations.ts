@@ -149,6 +149,31 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE assets ADD COLUMN source VARCHAR`,
     ],
   },
+  {
+    version: 5,
+    description: "labels an import carried that another import's open label already held",
+    statements: [
+      // One row per import and label it staged while an equal open label of another import was
+      // stored (so it was skipped): the row takes that label's place when its holder's import is
+      // removed. The columns of `labels`, with the carrying import's id in import_id.
+      `CREATE TABLE carried_labels (
+         chain VARCHAR NOT NULL,
+         address VARCHAR NOT NULL,
+         entity VARCHAR,
+         category VARCHAR NOT NULL,
+         source VARCHAR NOT NULL,
+         confidence INTEGER,
+         added_at TIMESTAMP NOT NULL,
+         actor VARCHAR,
+         country VARCHAR,
+         sanction_list VARCHAR,
+         programs VARCHAR,
+         valid_from DATE,
+         valid_to DATE,
+         import_id BIGINT NOT NULL
+       )`,
+    ],
+  },
 ];
 
 /** The schema version this code writes. */
