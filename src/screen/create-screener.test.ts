@@ -199,12 +199,12 @@ describe('screening: own labels', () => {
     // A label list may name chains chaintrail has no codec for (kept as given). The string here is a
     // synthetic one of Solana's form (Base58 of 32 bytes): screened without a chain it is valid as
     // Solana, yet the listing on the other chain must answer.
-    const [{ address }] = randomAddresses('exact-match', 1).filter((a) => a.form === 'solana');
+    const address = randomAddresses('exact-match', 1).find((a) => a.form === 'solana')!.address;
     await ctx.store.write(async (w) => {
       await w.addLabels([
         {
           chain: 'cardano',
-          address: address!,
+          address,
           entity: 'Example Mixer',
           category: 'mixer',
           source: 'test',
@@ -213,11 +213,11 @@ describe('screening: own labels', () => {
       ]);
     });
     const screener = await createScreener({ store: ctx.store, asOf: '2025-12-01' });
-    expect(screener.screenDirect(address!)).toMatchObject({
+    expect(screener.screenDirect(address)).toMatchObject({
       chain: 'cardano',
       labels: [expect.objectContaining({ category: 'mixer' })],
     });
-    const asSolana = screener.screenDirect(address!, 'solana');
+    const asSolana = screener.screenDirect(address, 'solana');
     expect(asSolana).toMatchObject({ chain: 'solana', labels: [] });
     expect(asSolana.alsoListedOn).toEqual([
       expect.objectContaining({ chain: 'cardano', sanctioned: false }),
