@@ -32,6 +32,8 @@ import type {
   CounterpartyFlows,
   CounterpartyFlowsParameters,
   EventFilter,
+  FlowTransfers,
+  FlowTransfersParameters,
   ImportRecord,
   Label,
   ScanTransfersParameters,
@@ -54,6 +56,8 @@ import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.ts';
 const DEFAULT_MAX_COUNTERPARTIES = 1000;
 /** Addresses per counterparty-flow query: bounds the parameter list and the result of one query. */
 const FLOW_QUERY_ADDRESSES = 5000;
+/** Transfers returned per address and asset by default (see getFlowTransfers). */
+const DEFAULT_MAX_FLOW_TRANSFERS = 1000;
 /**
  * Transfers that move value between parties, for volume figures: fees are costs, not transfers, and a
  * UTXO transaction counts by its outputs only (its inputs carry the same value again).
@@ -1079,6 +1083,10 @@ class DuckDbStore implements Store {
     if (filter.chain !== undefined) add('chain = ?', filter.chain);
     if (filter.address !== undefined) add('(from_address = ? OR to_address = ?)', filter.address);
     if (filter.txHash !== undefined) add('tx_hash = ?', filter.txHash);
+    if (filter.txHashes !== undefined) {
+      if (filter.txHashes.length === 0) return [];
+      add('tx_hash IN (SELECT unnest(?::VARCHAR[]))', listValue([...filter.txHashes]));
+    }
     if (filter.kind !== undefined) add('kind = ?', filter.kind);
     if (filter.asset !== undefined) add('asset = ?', filter.asset);
     if (filter.fromBlock !== undefined) add('block_number >= ?', filter.fromBlock);
@@ -1151,6 +1159,10 @@ class DuckDbStore implements Store {
     const where = createWhere();
     if (filter.chain !== undefined) where.add('chain = ?', filter.chain);
     if (filter.txHash !== undefined) where.add('tx_hash = ?', filter.txHash);
+    if (filter.txHashes !== undefined) {
+      if (filter.txHashes.length === 0) return [];
+      where.add('tx_hash IN (SELECT unnest(?::VARCHAR[]))', listValue([...filter.txHashes]));
+    }
     if (filter.type !== undefined) where.add('type = ?', filter.type);
     const limit =
       filter.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(filter.limit))}`;
@@ -1300,6 +1312,116 @@ class DuckDbStore implements Store {
           first: r.first_s === null ? null : Number(r.first_s),
           last: r.last_s === null ? null : Number(r.last_s),
         });
+      }
+    }
+    return out;
+  }
+
+  async getFlowTransfers(params: FlowTransfersParameters): Promise<FlowTransfers[]> {
+    const inbound = params.direction === 'in';
+    const keep = BigInt(Math.max(1, Math.floor(params.maxTransfers ?? DEFAULT_MAX_FLOW_TRANSFERS)));
+    const until =
+      params.until === undefined
+        ? ''
+        : `AND (t.block_time IS NULL OR t.block_time <= to_timestamp(${Math.floor(params.until)})::TIMESTAMP)`;
+    // DuckDB cannot bind an empty list: '' is no address.
+    const exclude = listValue(
+      params.excludeCounterparties?.length ? [...params.excludeCounterparties] : [''],
+    );
+    const time = `coalesce(epoch(t.block_time)::BIGINT, 0)`;
+    // What the addresses received, for the running sums: inflows up to the latest time asked about
+    // (the bound, or a later `receivedAt`); outflows need it up to each payment, so all of it.
+    const received = `SELECT t.to_address AS address, t.asset, t.from_address AS cp, t.amount, ${time} AS ts,
+          t.tx_hash, t.position, tg.bound
+        FROM transfers t JOIN tg ON t.to_address = tg.address
+        WHERE t.chain = $1 AND t.kind <> 'fee' AND t.from_address IS NOT NULL AND t.from_address <> t.to_address
+          AND (tg.asset = '' OR t.asset = tg.asset) AND (tg.cutoff IS NULL OR ${time} <= tg.cutoff) ${until}`;
+    const side = inbound
+      ? `SELECT * FROM rx WHERE bound IS NULL OR ts <= bound`
+      : `SELECT t.from_address AS address, t.asset, t.to_address AS cp, t.amount, ${time} AS ts, t.tx_hash, t.position
+        FROM transfers t JOIN tg ON t.from_address = tg.address
+        WHERE t.chain = $1 AND t.kind <> 'fee' AND t.to_address IS NOT NULL AND t.to_address <> t.from_address
+          AND (tg.asset = '' OR t.asset = tg.asset) AND (tg.bound IS NULL OR ${time} >= tg.bound) ${until}`;
+    const out: FlowTransfers[] = [];
+    for (let i = 0; i < params.targets.length; i += FLOW_QUERY_ADDRESSES) {
+      const batch = params.targets.slice(i, i + FLOW_QUERY_ADDRESSES);
+      const at = { address: [''], asset: [''], time: [0], target: [-1], index: [-1] };
+      batch.forEach((t, ti) =>
+        (t.asset === null ? [] : (t.receivedAt ?? [])).forEach((x, j) => {
+          at.address.push(t.address);
+          at.asset.push(t.asset!);
+          at.time.push(Math.floor(x));
+          at.target.push(ti);
+          at.index.push(j);
+        }),
+      );
+      const cutoff = (t: (typeof batch)[number]) =>
+        !inbound || t.bound === null
+          ? null
+          : Math.floor(Math.max(t.bound, ...(t.asset === null ? [] : (t.receivedAt ?? []))));
+      const rows = await this.rows(
+        `WITH tg AS (SELECT unnest($2::VARCHAR[]) AS address, unnest($3::VARCHAR[]) AS asset,
+            unnest($4::BIGINT[]) AS bound, unnest($5::BIGINT[]) AS cutoff),
+        rx AS MATERIALIZED (${received}),
+        side AS (${side}),
+        kept AS (
+          SELECT * FROM (
+            SELECT *, row_number() OVER w AS rk, count(*) OVER (PARTITION BY address, asset) AS n
+            FROM side WHERE cp NOT IN (SELECT unnest($6::VARCHAR[]))
+            WINDOW w AS (PARTITION BY address, asset ORDER BY amount DESC, ts, tx_hash, position))
+          WHERE rk <= $7),
+        cum AS (
+          SELECT address, asset, ts, sum(s) OVER (PARTITION BY address, asset ORDER BY ts ROWS UNBOUNDED PRECEDING) AS received
+          FROM (SELECT address, asset, ts, sum(amount) AS s FROM rx GROUP BY ALL)),
+        pts AS (SELECT unnest($8::VARCHAR[]) AS address, unnest($9::VARCHAR[]) AS asset, unnest($10::BIGINT[]) AS t,
+            unnest($11::INTEGER[]) AS target, unnest($12::INTEGER[]) AS idx)
+        SELECT 0 AS part, k.address, k.asset, k.cp, k.amount::VARCHAR AS amount, k.ts, k.tx_hash, k.position,
+               coalesce(c.received, 0::BIGNUM)::VARCHAR AS received, k.n, k.rk, NULL::INTEGER AS target, NULL::INTEGER AS idx
+        FROM kept k ASOF LEFT JOIN cum c ON k.address = c.address AND k.asset = c.asset AND k.ts >= c.ts
+        UNION ALL
+        SELECT 1, p.address, p.asset, NULL, NULL, p.t, NULL, NULL, coalesce(c.received, 0::BIGNUM)::VARCHAR, NULL, NULL, p.target, p.idx
+        FROM pts p ASOF LEFT JOIN cum c ON p.address = c.address AND p.asset = c.asset AND p.t >= c.ts
+        WHERE p.target >= 0
+        ORDER BY part, address, asset, rk, target, idx`,
+        [
+          params.chain,
+          listValue(batch.map((t) => t.address)),
+          listValue(batch.map((t) => t.asset ?? '')),
+          listValue(batch.map((t) => (t.bound === null ? null : Math.floor(t.bound)))),
+          listValue(batch.map(cutoff)),
+          exclude,
+          keep,
+          listValue(at.address),
+          listValue(at.asset),
+          listValue(at.time),
+          listValue(at.target),
+          listValue(at.index),
+        ],
+      );
+      const byKey = new Map<string, FlowTransfers>();
+      const entry = (address: string, asset: string) => {
+        const key = `${address}\u0000${asset}`;
+        let e = byKey.get(key);
+        if (!e) {
+          e = { address, asset, count: 0, transfers: [], receivedAt: [] };
+          byKey.set(key, e);
+          out.push(e);
+        }
+        return e;
+      };
+      for (const r of rows) {
+        const e = entry(String(r.address), String(r.asset));
+        if (Number(r.part) === 0) {
+          e.count = Number(r.n);
+          e.transfers.push({
+            counterparty: String(r.cp),
+            amount: toBig(r.amount),
+            time: Number(r.ts),
+            txHash: String(r.tx_hash),
+            position: String(r.position),
+            received: toBig(r.received),
+          });
+        } else e.receivedAt[Number(r.idx)] = toBig(r.received);
       }
     }
     return out;
