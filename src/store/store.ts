@@ -394,7 +394,8 @@ export type CounterpartyFlows = {
   counterparties: number;
   /**
    * Largest amount first (ties by address). `first` and `last`: Unix seconds of the earliest and
-   * latest of these transfers with a time (null when none has one).
+   * latest of these transfers with a time (null when none has one); `largestTx`: the transaction of
+   * the largest of them (of equal ones, the greatest hash).
    */
   flows: {
     counterparty: string;
@@ -402,6 +403,7 @@ export type CounterpartyFlows = {
     transfers: number;
     first: number | null;
     last: number | null;
+    largestTx: string;
   }[];
 };
 

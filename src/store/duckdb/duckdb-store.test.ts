@@ -262,8 +262,16 @@ describe('DuckDB store', () => {
         transfers: 2,
         first: a.blockTime,
         last: later.blockTime,
+        largestTx: a.txHash, // `later` is another log of the same transaction
       },
-      { counterparty: REAL[1]!.from, amount: 7n, transfers: 1, first: null, last: null },
+      {
+        counterparty: REAL[1]!.from,
+        amount: 7n,
+        transfers: 1,
+        first: null,
+        last: null,
+        largestTx: untimed.txHash,
+      },
     ]);
   });
 

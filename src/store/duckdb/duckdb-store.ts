@@ -1281,7 +1281,8 @@ class DuckDbStore implements Store {
         `WITH seeds AS (SELECT unnest($2::VARCHAR[]) AS address),
         per_cp AS (
           SELECT t.${self} AS address, t.asset, t.${other} AS cp, sum(t.amount) AS amount, count(*) AS n,
-                 epoch(min(t.block_time))::BIGINT AS first_s, epoch(max(t.block_time))::BIGINT AS last_s
+                 epoch(min(t.block_time))::BIGINT AS first_s, epoch(max(t.block_time))::BIGINT AS last_s,
+                 arg_max(t.tx_hash, struct_pack(a := t.amount, h := t.tx_hash)) AS largest_tx
           FROM transfers t SEMI JOIN seeds s ON t.${self} = s.address
           WHERE t.chain = $1 AND t.kind <> 'fee' AND t.${other} IS NOT NULL AND t.${other} <> t.${self} ${until}
           GROUP BY ALL),
@@ -1289,7 +1290,7 @@ class DuckDbStore implements Store {
           SELECT *, row_number() OVER w AS rk, sum(amount) OVER (PARTITION BY address, asset) AS total,
                  count(*) OVER (PARTITION BY address, asset) AS cps
           FROM per_cp WINDOW w AS (PARTITION BY address, asset ORDER BY amount DESC, cp))
-        SELECT address, asset, cp, amount::VARCHAR AS amount, n, total::VARCHAR AS total, cps, first_s, last_s
+        SELECT address, asset, cp, amount::VARCHAR AS amount, n, total::VARCHAR AS total, cps, first_s, last_s, largest_tx
         FROM ranked WHERE rk <= $3 ORDER BY address, asset, rk`,
         [params.chain, listValue(batch), keep],
       );
@@ -1311,6 +1312,7 @@ class DuckDbStore implements Store {
           transfers: Number(r.n),
           first: r.first_s === null ? null : Number(r.first_s),
           last: r.last_s === null ? null : Number(r.last_s),
+          largestTx: String(r.largest_tx),
         });
       }
     }
