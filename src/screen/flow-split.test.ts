@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Carried, splitInflows, splitOutflows } from './flow-split.ts';
+import { type Carried, preparePayments, splitInflows, splitOutflows } from './flow-split.ts';
 
 /** A transfer carrying `units` of its `amount` on the path `trail` (same asset as the exposure). */
 const carried = (time: number, amount: number, units: number, trail: string): Carried<string> => ({
@@ -50,11 +50,11 @@ describe('time-respecting split', () => {
     // 6 of a receipt of 10 at t=1 are on the path; the address pays 5 at t=0, 5 at t=2 and 20 at t=3.
     const [early, second, third] = splitOutflows(
       [carried(1, 10, 6, 'a')],
-      [
+      preparePayments([
         { amount: 5, time: 0, received: 0 },
         { amount: 5, time: 2, received: 10 },
         { amount: 20, time: 3, received: 20 },
-      ],
+      ]),
     );
     expect(early).toBeNull();
     // Weights 5/10 and min(1, 20/20): 1.5 in all, so the 6 leave as 6 × (0.5, 1) / 1.5.

@@ -102,29 +102,53 @@ export function splitInflows<T>(
   });
 }
 
+/** The share of what an address had received that a payment takes. */
+const weight = (r: SplitRow) => (r.received > 0 ? Math.min(1, r.amount / r.received) : 0);
+
+/** An address's payments as {@link splitOutflows} reads them, prepared once for every path through it. */
+export type PreparedPayments = {
+  rows: readonly SplitRow[];
+  sortedRows: readonly SplitRow[];
+  /** Per payment in time order: the weights of it and of every later one, summed. */
+  after: Float64Array;
+};
+
+/**
+ * Sorts an address's payments by time and sums their weights from each on: the part of
+ * {@link splitOutflows} that does not depend on the value followed, done once for an address many
+ * paths reach.
+ *
+ * @example
+ * const payments = preparePayments([{ amount: 5, time: 2, received: 10 }]);
+ */
+export function preparePayments(rows: readonly SplitRow[]): PreparedPayments {
+  const sortedRows = [...rows].sort(byTime);
+  // Suffix sums of the payments' weights: how often a supply at a time would be paid out.
+  const after = new Float64Array(sortedRows.length + 1);
+  for (let k = sortedRows.length - 1; k >= 0; k--)
+    after[k] = after[k + 1]! + weight(sortedRows[k]!);
+  return { rows, sortedRows, after };
+}
+
 /**
  * Outflows, one address: how much of the value that reached it (`supplies`) left in each of its
  * payments `rows`. A payment p at time t is made of everything received by t, in proportion: it
  * carries `min(1, p.amount / R(t)) × s.units` of each supply s that arrived by t (R(t): all the
  * address had received by then, the row's `received`), nothing of later ones. A supply never leaves
  * in more than its amount over all payments (its part is scaled down when the payments after it
- * would carry more). Returns one share per row (null: it carried none). O((rows + supplies) log).
+ * would carry more). Returns one share per row (null: it carried none), `payments` prepared by
+ * {@link preparePayments}. O((rows + supplies) log supplies).
  *
  * @example
  * // 10 received at t=1 (6 of it exposed), then 5 paid at t=2: half of the exposed part left.
  * splitOutflows([{ time: 1, amount: 10, units: 6, value: 6, best: 6, trail: 'x' }],
- *   [{ amount: 5, time: 2, received: 10 }]); // [{ units: 3, value: 3, best: 3, trail: 'x' }]
+ *   preparePayments([{ amount: 5, time: 2, received: 10 }])); // [{ units: 3, value: 3, … }]
  */
 export function splitOutflows<T>(
   supplies: readonly Carried<T>[],
-  rows: readonly SplitRow[],
+  payments: PreparedPayments,
 ): (Share<T> | null)[] {
-  const weight = (r: SplitRow) => (r.received > 0 ? Math.min(1, r.amount / r.received) : 0);
-  const sortedRows = [...rows].sort(byTime);
-  // Suffix sums of the payments' weights: how often a supply at a time would be paid out.
-  const after = new Float64Array(sortedRows.length + 1);
-  for (let k = sortedRows.length - 1; k >= 0; k--)
-    after[k] = after[k + 1]! + weight(sortedRows[k]!);
+  const { rows, sortedRows, after } = payments;
   const s = [...supplies].sort(byTime);
   const units = new Float64Array(s.length + 1);
   const value = new Float64Array(s.length + 1);

@@ -2,8 +2,9 @@ import type { Asset } from '../model/asset.ts';
 import type { FlowTarget, FlowTransfer, FlowTransfers, Store } from '../store/store.ts';
 import {
   type Carried,
+  type PreparedPayments,
+  preparePayments,
   type Share,
-  type SplitRow,
   splitInflows,
   splitOutflows,
 } from './flow-split.ts';
@@ -284,23 +285,20 @@ export async function computeIndirectExposure(
       });
       const txs = new Set<string>();
       for (const f of read)
-        for (const r of f.transfers) if (labelled(r.counterparty) === null) txs.add(r.txHash);
+        for (const r of f.transfers)
+          if (r.converts && labelled(r.counterparty) === null) txs.add(r.txHash);
       const conversions = await readConversions({ store, chain, txHashes: txs });
-      const byKey = new Map<string, { f: FlowTransfers; rows: SplitRow[] }>();
+      const byKey = new Map<string, { f: FlowTransfers; payments: PreparedPayments | null }>();
       for (const f of read)
         byKey.set(`${f.address}\u0000${f.asset}`, {
           f,
-          rows: f.transfers.map((r) => ({
-            amount: Number(r.amount),
-            time: r.time,
-            received: Number(r.received),
-          })),
+          payments: direction === 'out' && !first ? preparePayments(f.transfers) : null,
         });
 
       const next = new Map<string, Packet>();
       const route = (p: Packet, asset: string, row: FlowTransfer, share: Share<Trail | null>) => {
         if (!(share.value >= MIN_FOLLOWED_UNITS)) return;
-        const tx = conversions.get(row.txHash);
+        const tx = row.converts ? conversions.get(row.txHash) : undefined;
         const converted =
           tx === undefined
             ? null
@@ -311,12 +309,15 @@ export async function computeIndirectExposure(
         const nextAsset = converted?.asset ?? asset;
         const rate = converted?.rate ?? 1;
         const own = party === p.node;
-        if (!own && (party === p.seed || onTrail(share.trail, party))) return;
+        if (!own && party === p.seed) return;
+        const labels = own ? null : labelled(party);
+        // Most transfers of the last hop end here: nothing to credit, nothing to follow.
+        if (labels === null && !own && (p.hop >= hops || NOT_FOLLOWED_SET.has(party))) return;
+        if (!own && onTrail(share.trail, party)) return;
         const trail: Trail = {
           step: stepOf(p, row.txHash, asset, party, converted === null ? null : nextAsset),
           prev: share.trail,
         };
-        const labels = own ? null : labelled(party);
         if (labels !== null) {
           const exact = BigInt(Math.round(share.value));
           credit(acc, p.seed, p.seedAsset, labels, groups, party, exact, p.hop, trail, {
@@ -326,7 +327,6 @@ export async function computeIndirectExposure(
           return;
         }
         if (own && p.swaps >= MAX_SWAPS_PER_PATH) return count(counts.swaps, p.seed, 1);
-        if (!own && (p.hop >= hops || NOT_FOLLOWED_SET.has(party))) return;
         const hop = own ? p.hop : p.hop + 1;
         const key = `${p.seed}\u0000${p.seedAsset}\u0000${party}\u0000${nextAsset}\u0000${hop}`;
         let q = next.get(key);
@@ -347,7 +347,7 @@ export async function computeIndirectExposure(
         q.swaps = Math.max(q.swaps, own ? p.swaps + 1 : p.swaps);
         q.flows.push({
           time: row.time,
-          amount: Number(row.amount) * rate,
+          amount: row.amount * rate,
           units: share.units * rate,
           value: share.value,
           best: share.best,
@@ -372,7 +372,7 @@ export async function computeIndirectExposure(
           for (const r of f.transfers) {
             // Counterparties past the direct limit stay unattributed, as its note says.
             if (!followed.has(`${f.address}\u0000${f.asset}\u0000${r.counterparty}`)) continue;
-            const amount = Number(r.amount);
+            const { amount } = r;
             route(p, f.asset, r, { units: amount, value: amount, best: amount, trail: null });
           }
         }
@@ -380,15 +380,15 @@ export async function computeIndirectExposure(
         for (const p of packets!) {
           const found = byKey.get(`${p.node}\u0000${p.asset}`);
           if (!found) continue;
-          const { f, rows } = found;
+          const { f, payments } = found;
           count(counts.transfers, p.seed, f.count - f.transfers.length);
           let shares: (Share<Trail | null> | null)[];
           if (direction === 'in') {
             const times = [...targets.get(`${p.node}\u0000${p.asset}`)!.times];
             const receivedBy = new Map<number, number>();
-            times.forEach((t, j) => receivedBy.set(t, Number(f.receivedAt[j] ?? 0n)));
-            shares = splitInflows(p.flows, (t) => receivedBy.get(t) ?? 0, rows);
-          } else shares = splitOutflows(p.flows, rows);
+            times.forEach((t, j) => receivedBy.set(t, f.receivedAt[j] ?? 0));
+            shares = splitInflows(p.flows, (t) => receivedBy.get(t) ?? 0, f.transfers);
+          } else shares = splitOutflows(p.flows, payments!);
           shares.forEach((share, i) => {
             if (share !== null) route(p, p.asset, f.transfers[i]!, share);
           });
