@@ -1,18 +1,22 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   fbiAddresses,
   ofacRows,
   plainAddresses,
+  syntheticTxHash,
   tornadoCash,
   transfer,
   writeSampleLabels,
 } from '../../test/helpers/screen-fixtures.ts';
 import { randomAddresses } from '../../test/helpers/random-addresses.ts';
 import { useTempStore } from '../../test/helpers/temp-store.ts';
+import { importEtl } from '../ingest/etl/import-etl.ts';
 import { normalizeAddress } from '../model/address.ts';
 import { createScreener } from './create-screener.ts';
 import { toChainalysis, toCsvRow } from './format-results.ts';
 import { parseRiskRules } from './risk-rules.ts';
+import type { IndirectExposure } from './types.ts';
 
 const ETH = 10n ** 18n;
 const row = (name: string) => ofacRows().find((r) => r.sdn_primary_name === name)!;
@@ -402,15 +406,23 @@ describe('screening: indirect exposure', () => {
     });
   });
 
-  it('says when it followed only the largest counterparties', async () => {
+  it('says when it followed only the largest counterparties and transfers', async () => {
     await writeTwoHops();
     const screener = await createScreener({ store: ctx.store, asOf: '2025-12-01' });
-    const [result] = await screener.screen([{ address: a }], { hops: 2, maxCounterparties: 1 });
-    // m and y sent 5 ETH each and ties go to the smaller address: m (the pool is sorted) is followed,
-    // and of m's senders only the largest, the sanctioned one; y's and x's value stay unattributed.
+    const [result] = await screener.screen([{ address: a }], {
+      hops: 2,
+      maxCounterparties: 1,
+      maxTransfers: 1,
+    });
+    // m and y sent 5 ETH each and ties go to the smaller address: m (the pool is sorted) is followed;
+    // of a's transfers the one from m is kept (equal amounts and days: the smaller hash, m-a's 138e…
+    // before y-a's e448…), and of m's senders' transfers only the largest, the sanctioned one's. y's
+    // and x's value stay unattributed.
     expect(m < y).toBe(true);
+    expect(syntheticTxHash('m-a') < syntheticTxHash('y-a')).toBe(true);
     expect(result!.exposure.notes).toEqual([
-      'inflows: 2 smaller counterparties not followed (limit 1 per address, asset and hop); their value is unattributed',
+      'inflows: 1 smaller direct counterparties not followed (limit 1 per asset); their value is unattributed',
+      'inflows: 2 smaller transfers not followed (limit 1 per address, asset and hop); their value is unattributed',
     ]);
     expect(result!.exposure.indirect).toEqual([
       expect.objectContaining({
@@ -445,5 +457,231 @@ describe('screening: indirect exposure', () => {
     expect(result!.explanation.fired.map((f) => f.rule)).toEqual(['big']);
     expect(result!.riskLevel).toBe('severe');
     expect(result!.explanation.rules).toMatchObject({ version: 'test-2', source: 'test.yaml' });
+  });
+});
+
+describe('screening: indirect exposure in time order, through swaps', () => {
+  const ctx = useTempStore();
+  const laz = normalizeAddress('ethereum', lazarus[0]!.address);
+  const [x, s, y, x2, s2] = plainAddresses(12).slice(7) as [string, string, string, string, string];
+  const inflows = (r: { exposure: { indirect: IndirectExposure[] | null } }) =>
+    r.exposure.indirect!.filter((e) => e.direction === 'in' && e.category === 'sanctioned');
+  const outflows = (r: { exposure: { indirect: IndirectExposure[] | null } }) =>
+    r.exposure.indirect!.filter((e) => e.direction === 'out' && e.category === 'sanctioned');
+
+  it('gives no exposure to funds that reached the intermediary only after it paid the address', async () => {
+    await writeSampleLabels(ctx.store);
+    await ctx.store.write((w) =>
+      w.appendTransfers([
+        transfer('x-s', x, s, 5n * ETH, { day: '2025-03-01' }),
+        transfer('laz-x', laz, x, 5n * ETH, { day: '2025-03-02' }),
+      ]),
+    );
+    const screener = await createScreener({ store: ctx.store, asOf: '2025-12-01' });
+    const [result] = await screener.screen([{ address: s }], { hops: 2 });
+    expect(result!.exposure.indirect).toEqual([]);
+    expect(result!.riskLevel).toBe('low');
+  });
+
+  it('counts what had reached the intermediary before it paid, and names the transfers that carried it', async () => {
+    await writeSampleLabels(ctx.store);
+    await ctx.store.write((w) =>
+      w.appendTransfers([
+        transfer('laz-x', laz, x, 4n * ETH, { day: '2025-03-01' }),
+        transfer('x-s', x, s, 5n * ETH, { day: '2025-03-02' }),
+        // After x paid s: it cannot have funded the payment (all time, it would dilute it to 40%).
+        transfer('y-x', y, x, 6n * ETH, { day: '2025-03-03' }),
+      ]),
+    );
+    const screener = await createScreener({ store: ctx.store, asOf: '2025-12-01' });
+    const [result] = await screener.screen([{ address: s }], { hops: 2 });
+    // x had received 4 ETH, all from Lazarus, when it paid s 5: 4 of the 5 are Lazarus's.
+    expect(inflows(result!)).toEqual([
+      expect.objectContaining({
+        asset: 'native',
+        amount: 4n * ETH,
+        total: 5n * ETH,
+        share: 0.8,
+        byHop: [0n, 4n * ETH],
+        sources: [
+          expect.objectContaining({
+            address: laz,
+            hops: 2,
+            amount: 4n * ETH,
+            path: [laz, x, s],
+            transfers: [
+              { hop: 2, txHash: syntheticTxHash('laz-x'), from: laz, to: x, asset: 'native' },
+              { hop: 1, txHash: syntheticTxHash('x-s'), from: x, to: s, asset: 'native' },
+            ],
+          }),
+        ],
+      }),
+    ]);
+    expect(result!.riskLevel).toBe('high');
+  });
+
+  it('measures outflows in time order too: only what left the intermediary after the address paid it', async () => {
+    await writeSampleLabels(ctx.store);
+    await ctx.store.write((w) =>
+      w.appendTransfers([
+        // s paid x after x had paid Lazarus: none of s's value can be in it.
+        transfer('x-laz', x, laz, 5n * ETH, { day: '2025-03-01' }),
+        transfer('s-x', s, x, 5n * ETH, { day: '2025-03-02' }),
+        // s2 paid x2 before x2 paid Lazarus.
+        transfer('s2-x2', s2, x2, 5n * ETH, { day: '2025-03-01' }),
+        transfer('x2-laz', x2, laz, 5n * ETH, { day: '2025-03-02' }),
+      ]),
+    );
+    const screener = await createScreener({ store: ctx.store, asOf: '2025-12-01' });
+    const [late, early] = await screener.screen([{ address: s }, { address: s2 }], { hops: 2 });
+    expect(late!.exposure.indirect).toEqual([]);
+    expect(outflows(early!)).toEqual([
+      expect.objectContaining({
+        amount: 5n * ETH,
+        total: 5n * ETH,
+        share: 1,
+        sources: [
+          expect.objectContaining({
+            path: [s2, x2, laz],
+            transfers: [
+              { hop: 1, txHash: syntheticTxHash('s2-x2'), from: s2, to: x2, asset: 'native' },
+              { hop: 2, txHash: syntheticTxHash('x2-laz'), from: x2, to: laz, asset: 'native' },
+            ],
+          }),
+        ],
+      }),
+    ]);
+  });
+
+  /**
+   * Mainnet tx 0x4608ec9a… (block 17173049, 2023-05-02): 0x9d23… paid the Uniswap V2 router 0.1 ETH,
+   * which wrapped it and swapped the WETH in pool 0x7e25… for 5603260312653 units of token 0x9ce5…
+   * paid to 0x9d23…. Around it, synthetic transfers: Lazarus pays 0x9d23… ETH the day before, and
+   * 0x9d23… pays the token on the day after.
+   */
+  const SWAP_TX = '0x4608ec9aa7adf02ba0715c2ef5a756abb98e5e83e08938462938ecf40a25e599';
+  const SWAPPER = '0x9d231f35909f3f8341bedecfc67430f30d70e997';
+  const TOKEN = '0x9ce5d6239f24115c843778f9409f25b39207d657';
+  const BOUGHT = 5603260312653n;
+  const SWAP_TIME = 1683029999;
+  const DAY_S = 86_400;
+  const importSwapBlocks = () =>
+    importEtl({
+      store: ctx.store,
+      paths: [path.resolve('test/fixtures/ethereum-etl/test_stream/blocks_17173049_17173050')],
+    });
+
+  it('follows inflows back through a swap: ETH from Lazarus swapped for a token reaches the address as the token', async () => {
+    await writeSampleLabels(ctx.store);
+    await importSwapBlocks();
+    await ctx.store.write((w) =>
+      w.appendTransfers([
+        transfer('laz-swapper', laz, SWAPPER, ETH / 5n, { blockTime: SWAP_TIME - DAY_S }),
+        transfer('swapper-s', SWAPPER, s, BOUGHT, {
+          blockTime: SWAP_TIME + DAY_S,
+          asset: TOKEN,
+          kind: 'token',
+          position: 'log:0',
+        }),
+      ]),
+    );
+    const screener = await createScreener({ store: ctx.store, asOf: '2025-12-01' });
+    const [result] = await screener.screen([{ address: s }], { hops: 2 });
+    expect(inflows(result!)).toEqual([
+      expect.objectContaining({
+        asset: TOKEN,
+        amount: BOUGHT,
+        total: BOUGHT,
+        share: 1,
+        byHop: [0n, BOUGHT],
+        sources: [
+          expect.objectContaining({
+            address: laz,
+            hops: 2,
+            path: [laz, SWAPPER, s],
+            transfers: [
+              {
+                hop: 2,
+                txHash: syntheticTxHash('laz-swapper'),
+                from: laz,
+                to: SWAPPER,
+                asset: 'native',
+              },
+              {
+                hop: 2,
+                txHash: SWAP_TX,
+                from: SWAPPER,
+                to: SWAPPER,
+                asset: 'native',
+                swappedTo: TOKEN,
+              },
+              {
+                hop: 1,
+                txHash: syntheticTxHash('swapper-s'),
+                from: SWAPPER,
+                to: s,
+                asset: TOKEN,
+              },
+            ],
+          }),
+        ],
+      }),
+    ]);
+  });
+
+  it('follows outflows on through a swap: ETH the address paid, swapped for a token, reaches Lazarus as the token', async () => {
+    await writeSampleLabels(ctx.store);
+    await importSwapBlocks();
+    await ctx.store.write((w) =>
+      w.appendTransfers([
+        transfer('s-swapper', s, SWAPPER, ETH / 5n, { blockTime: SWAP_TIME - DAY_S }),
+        transfer('swapper-laz', SWAPPER, laz, BOUGHT, {
+          blockTime: SWAP_TIME + DAY_S,
+          asset: TOKEN,
+          kind: 'token',
+          position: 'log:0',
+        }),
+      ]),
+    );
+    const screener = await createScreener({ store: ctx.store, asOf: '2025-12-01' });
+    const [result] = await screener.screen([{ address: s }], { hops: 2 });
+    // s's 0.2 ETH was all the swapper had; it put 0.1 ETH into the swap and paid all it bought on.
+    expect(outflows(result!)).toEqual([
+      expect.objectContaining({
+        asset: 'native',
+        amount: ETH / 10n,
+        total: ETH / 5n,
+        share: 0.5,
+        sources: [
+          expect.objectContaining({
+            path: [s, SWAPPER, laz],
+            transfers: [
+              {
+                hop: 1,
+                txHash: syntheticTxHash('s-swapper'),
+                from: s,
+                to: SWAPPER,
+                asset: 'native',
+              },
+              {
+                hop: 2,
+                txHash: SWAP_TX,
+                from: SWAPPER,
+                to: SWAPPER,
+                asset: 'native',
+                swappedTo: TOKEN,
+              },
+              {
+                hop: 2,
+                txHash: syntheticTxHash('swapper-laz'),
+                from: SWAPPER,
+                to: laz,
+                asset: TOKEN,
+              },
+            ],
+          }),
+        ],
+      }),
+    ]);
   });
 });

@@ -49,8 +49,10 @@ export type CreateScreenerParameters = {
 export type ScreenOptions = {
   /** Hops of indirect exposure (default {@link DEFAULT_HOPS}; 0 = own labels only). */
   hops?: number | undefined;
-  /** Counterparties followed per address, asset and hop (see computeIndirectExposure). */
+  /** Direct counterparties read per screened address and asset (see computeIndirectExposure). */
   maxCounterparties?: number | undefined;
+  /** Transfers read per address, asset and hop to follow value (see computeIndirectExposure). */
+  maxTransfers?: number | undefined;
   /** Intermediate addresses followed per screened address and hop. */
   maxPaths?: number | undefined;
 };
@@ -419,6 +421,7 @@ export async function createScreener(parameters: CreateScreenerParameters): Prom
         groups,
         until,
         maxCounterparties: options.maxCounterparties,
+        maxTransfers: options.maxTransfers,
         maxPaths: options.maxPaths,
       });
       for (const r of list) {

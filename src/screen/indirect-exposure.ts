@@ -1,11 +1,27 @@
 import type { Asset } from '../model/asset.ts';
-import type { CounterpartyFlows, Store } from '../store/store.ts';
-import type { ExposureSource, IndirectExposure, LabelRef } from './types.ts';
+import type { FlowTarget, FlowTransfer, FlowTransfers, Store } from '../store/store.ts';
+import {
+  type Carried,
+  type PreparedPayments,
+  preparePayments,
+  type Share,
+  splitInflows,
+  splitOutflows,
+} from './flow-split.ts';
+import { convertedFrom, convertedTo, readConversions } from './tx-conversions.ts';
+import type { ExposureSource, ExposureTransfer, IndirectExposure, LabelRef } from './types.ts';
 
-/** Counterparties read per address and asset and hop (largest first); the rest is unattributed. */
+/** Direct counterparties read per screened address and asset (largest first); the rest is unattributed. */
 export const DEFAULT_MAX_COUNTERPARTIES = 1000;
+/** Transfers read per address, asset and hop to follow value (largest first); the rest is unattributed. */
+export const DEFAULT_MAX_TRANSFERS = 1000;
 /** Intermediate addresses followed per screened address, direction and hop (largest value first). */
 export const DEFAULT_MAX_PATHS = 1000;
+/**
+ * Swaps of its own funds a path may go through (an address swapping ETH for a token, then the token
+ * for another): each costs a store read and is not a hop, so this bounds the reads per hop.
+ */
+export const MAX_SWAPS_PER_PATH = 3;
 /** Contributors kept per exposure for the explanation. */
 const MAX_SOURCES = 5;
 /** Share precision: shares are computed in integers of 1e-12, then divided. */
@@ -16,7 +32,8 @@ const MIN_FOLLOWED_UNITS = 0.5;
  * Addresses value is never followed through: the EVM zero address is the `from` of every mint and
  * the `to` of every burn, so following it would tie unrelated holders together.
  */
-const NOT_FOLLOWED = new Set(['0x0000000000000000000000000000000000000000']);
+const NOT_FOLLOWED = ['0x0000000000000000000000000000000000000000'];
+const NOT_FOLLOWED_SET: ReadonlySet<string> = new Set(NOT_FOLLOWED);
 
 /** Input of {@link computeIndirectExposure}. */
 export type ComputeIndirectExposureParameters = {
@@ -38,6 +55,7 @@ export type ComputeIndirectExposureParameters = {
   /** Only transfers at or before this Unix time. */
   until?: number | undefined;
   maxCounterparties?: number | undefined;
+  maxTransfers?: number | undefined;
   maxPaths?: number | undefined;
 };
 
@@ -47,68 +65,86 @@ export type ComputeIndirectExposureReturnType = Map<
   { exposures: IndirectExposure[]; notes: string[] }
 >;
 
-/** A path from a screened address outward, as a linked list from its far end (shared prefixes). */
-type Trail = { node: string; prev: Trail | null };
+/** The transfers of a path from its far end toward the screened address (shared tails). */
+type Trail = { step: ExposureTransfer; prev: Trail | null };
 
-/** Value of one asset that reached `node` on its way to (in) or from (out) a screened address. */
+/**
+ * Value on its way to (in) or from (out) a screened address, at one address and asset: for inflows
+ * the address's payments that carried it on, for outflows its receipts that brought it.
+ */
 type Packet = {
   seed: string;
-  asset: string | null;
+  /** The screened address's asset the exposure is measured in (values are raw units of it). */
+  seedAsset: string;
   node: string;
-  /**
-   * Raw units, as a float: beyond the first hop, values are proportional estimates anyway, and
-   * bigint multiplication and division per step made dense graphs several times slower.
-   */
+  asset: string;
+  /** Hops of the transfers read at `node` (1: the screened address's own). */
+  hop: number;
+  /** Swaps of its own funds the value went through to get here. */
+  swaps: number;
+  flows: Carried<Trail | null>[];
+  /** The flows' values summed: the packet's weight among the paths kept. */
   value: number;
-  /** The addresses from the screened address outward, `node` last; null for the screened address. */
-  trail: Trail | null;
-  /** The value of the single largest path merged into this packet (the one `trail` names). */
-  best: number;
 };
-
-/** An address's flows of one asset, with each counterparty's share of the total as a float. */
-type NodeFlows = { f: CounterpartyFlows; ratios: Float64Array };
-
-function onTrail(trail: Trail | null, node: string): boolean {
-  for (let t = trail; t !== null; t = t.prev) if (t.node === node) return true;
-  return false;
-}
-
-/** The trail's addresses, nearest the screened address first. */
-function trailPath(trail: Trail | null): string[] {
-  const path: string[] = [];
-  for (let t = trail; t !== null; t = t.prev) path.push(t.node);
-  return path.reverse();
-}
 
 type Accumulator = {
   amount: bigint;
   byHop: bigint[];
   /** Per labelled counterparty, with the value of the largest single path (the one it names). */
-  sources: Map<string, { source: ExposureSource; best: bigint; trail: Trail }>;
+  sources: Map<string, { source: ExposureSource; best: number; trail: Trail }>;
 };
 
+function onTrail(trail: Trail | null, address: string): boolean {
+  for (let t = trail; t !== null; t = t.prev)
+    if (t.step.from === address || t.step.to === address) return true;
+  return false;
+}
+
+/** The trail's transfers in the order money moved. */
+function trailTransfers(trail: Trail, direction: 'in' | 'out'): ExposureTransfer[] {
+  const steps: ExposureTransfer[] = [];
+  for (let t: Trail | null = trail; t !== null; t = t.prev) steps.push(t.step);
+  // A trail starts at its far end: the first payment for inflows, the last one for outflows.
+  return direction === 'in' ? steps : steps.reverse();
+}
+
+/** The addresses value passed, in the order it moved (an address that swapped its own funds once). */
+function pathOf(transfers: readonly ExposureTransfer[]): string[] {
+  const path = [transfers[0]!.from];
+  for (const t of transfers) if (path.at(-1) !== t.to) path.push(t.to);
+  return path;
+}
+
 /**
- * Value-weighted indirect exposure by proportional (haircut) propagation, per asset.
+ * Value-weighted indirect exposure by time-respecting proportional (haircut) propagation, per asset,
+ * through swaps and wraps.
  *
  * Definition, for inflows (outflows mirror it): let T be what address A received of asset X, from
  * every counterparty (gas fees and self-transfers left out). A sender S that carries labels passes
- * its categories the full amount it sent A (hop 1). An unlabelled sender S is followed: each of S's
- * own senders U is taken to have funded S's payment to A in proportion to its share of what S
- * received of X, i.e. U is attributed amount(S→A) × amount(U→S) / received(S), and so on up to
- * `hops`. Propagation stops at labelled addresses (an identified party is an endpoint), at the zero
- * address, and on cycles. The exposure to category C is the sum attributed to C; its share is that
- * sum / T. An address with labels in several categories counts in each, so shares of different
+ * its categories the full amount it sent A (hop 1). An unlabelled sender S is followed: a payment S
+ * made at time t is taken to be made of what S had received by t, in proportion, so each receipt of
+ * S from U before the payment is attributed `paid × amount(U→S) / max(received by t, paid)`, and a
+ * receipt after it nothing: value counts only along paths whose transfers follow one another in
+ * time (each hop no later than the next). A receipt never passes on more than its amount. And so on
+ * up to `hops`. Propagation stops at labelled addresses (an identified party is an endpoint), at the
+ * zero address, and on cycles. A receipt that is the output of a swap or wrap in its transaction
+ * (resolved as the trace engine resolves them) is followed to who paid its input, in the asset paid:
+ * an address that swapped its own ETH for a token passed on ETH it had received before the swap, at
+ * the same hop. The exposure to category C is the sum attributed to C, in units of X; its share is
+ * that sum / T. An address with labels in several categories counts in each, so shares of different
  * categories may add up to more than 1.
+ *
+ * Each source names the transfers of its largest path: on each hop the one that carried the most of
+ * it, and the swaps, in the order money moved.
  *
  * Precision: direct counterparties' amounts are exact sums; beyond them, attributed amounts are
  * proportional estimates carried as floats (about 15 significant digits) and rounded to raw units.
  *
- * Limits (stated in the notes of a result where they apply): amounts are aggregated over time, so
- * value that reached S after S paid A still counts; assets are followed separately (a swap ends the
- * trail); only the largest `maxCounterparties` counterparties per address, asset and hop and the
- * largest `maxPaths` intermediate addresses per screened address and hop are followed, and the rest
- * stays unattributed.
+ * Limits (stated in the notes of a result where they apply): the largest `maxCounterparties` direct
+ * counterparties per asset, the largest `maxTransfers` transfers per address, asset and hop and the
+ * largest `maxPaths` intermediate addresses per screened address and hop are followed, and at most
+ * {@link MAX_SWAPS_PER_PATH} swaps per path; the rest stays unattributed. Transfers without a time
+ * count as the earliest.
  *
  * @example
  * const byAddress = await computeIndirectExposure({
@@ -123,106 +159,247 @@ export async function computeIndirectExposure(
   const { store, chain, hops, labelsOf, assets } = parameters;
   const groups = parameters.groups ?? new Map<string, ReadonlySet<string>>();
   const maxPaths = parameters.maxPaths ?? DEFAULT_MAX_PATHS;
+  const maxTransfers = parameters.maxTransfers ?? DEFAULT_MAX_TRANSFERS;
+  const until = parameters.until === undefined ? {} : { until: parameters.until };
   const out: ComputeIndirectExposureReturnType = new Map();
   const seeds = [...new Set(parameters.addresses)];
   for (const seed of seeds) out.set(seed, { exposures: [], notes: [] });
   if (hops < 1 || seeds.length === 0) return out;
+  const labelled = (a: string) => {
+    const l = labelsOf(a);
+    return l && l.length > 0 ? l : null;
+  };
 
   for (const direction of ['in', 'out'] as const) {
-    // Per seed: totals per asset and accumulators per asset and category.
     const totals = new Map<string, Map<string, bigint>>();
     const acc = new Map<string, Map<string, Map<string, Accumulator>>>();
-    const omitted = new Map<string, number>();
-    const notFollowed = new Map<string, number>();
-    let packets: Packet[] = seeds.map((seed) => ({
-      seed,
-      asset: null,
-      node: seed,
-      value: 0,
-      trail: null,
-      best: 0,
-    }));
-    for (let hop = 1; hop <= hops && packets.length > 0; hop++) {
-      const flows = await store.getCounterpartyFlows({
-        chain,
-        addresses: [...new Set(packets.map((p) => p.node))],
-        direction,
-        ...(parameters.maxCounterparties === undefined
-          ? {}
-          : { maxCounterparties: parameters.maxCounterparties }),
-        ...(parameters.until === undefined ? {} : { until: parameters.until }),
-      });
-      const byNode = new Map<string, NodeFlows[]>();
-      for (const f of flows) {
-        const total = Number(f.total);
-        const ratios = new Float64Array(f.flows.length);
-        for (let i = 0; i < f.flows.length; i++) ratios[i] = Number(f.flows[i]!.amount) / total;
-        const list = byNode.get(f.address);
-        if (list) list.push({ f, ratios });
-        else byNode.set(f.address, [{ f, ratios }]);
+    const counts = {
+      counterparties: new Map<string, number>(),
+      transfers: new Map<string, number>(),
+      paths: new Map<string, number>(),
+      swaps: new Map<string, number>(),
+    };
+    const count = (what: Map<string, number>, seed: string, n: number) => {
+      if (n > 0) what.set(seed, (what.get(seed) ?? 0) + n);
+    };
+    /** A transfer of `p.node` as a step of a path: it from (in) or to (out) `party`. */
+    const stepOf = (
+      p: { node: string; hop: number },
+      txHash: string,
+      asset: string,
+      party: string,
+      swapped: string | null,
+    ): ExposureTransfer =>
+      direction === 'in'
+        ? {
+            hop: p.hop,
+            txHash,
+            from: party,
+            to: p.node,
+            asset: swapped ?? asset,
+            ...(swapped === null ? {} : { swappedTo: asset }),
+          }
+        : {
+            hop: p.hop,
+            txHash,
+            from: p.node,
+            to: party,
+            asset,
+            ...(swapped === null ? {} : { swappedTo: swapped }),
+          };
+
+    // Hop 1: the direct counterparties, exact sums (the totals, and the labelled ones' credits).
+    const direct = await store.getCounterpartyFlows({
+      chain,
+      addresses: seeds,
+      direction,
+      ...(parameters.maxCounterparties === undefined
+        ? {}
+        : { maxCounterparties: parameters.maxCounterparties }),
+      ...until,
+    });
+    const followed = new Set<string>();
+    // The direct labelled counterparties are credited already: their transfers would only take
+    // places in the first read's limit.
+    const excluded = new Set(NOT_FOLLOWED);
+    for (const f of direct) {
+      let t = totals.get(f.address);
+      if (!t) totals.set(f.address, (t = new Map()));
+      t.set(f.asset, f.total);
+      count(counts.counterparties, f.address, f.counterparties - f.flows.length);
+      for (const cp of f.flows) {
+        const labels = labelled(cp.counterparty);
+        if (labels === null) {
+          followed.add(`${f.address}\u0000${f.asset}\u0000${cp.counterparty}`);
+          continue;
+        }
+        excluded.add(cp.counterparty);
+        // The explanation names its largest transfer.
+        const step = stepOf(
+          { node: f.address, hop: 1 },
+          cp.largestTx,
+          f.asset,
+          cp.counterparty,
+          null,
+        );
+        const trail = { step, prev: null };
+        credit(acc, f.address, f.asset, labels, groups, cp.counterparty, cp.amount, 1, trail, {
+          best: Number(cp.amount),
+          hops,
+        });
       }
-      // Per screened address and asset, the packets of the next hop by address: paths through the
-      // same address merge.
-      const next = new Map<string, Map<string, Packet>>();
-      for (const p of packets) {
-        for (const { f, ratios } of byNode.get(p.node) ?? []) {
-          if (p.asset !== null && f.asset !== p.asset) continue;
-          if (hop === 1) {
-            let t = totals.get(p.seed);
-            if (!t) totals.set(p.seed, (t = new Map()));
-            t.set(f.asset, f.total);
-          }
-          if (f.counterparties > f.flows.length)
-            omitted.set(p.seed, (omitted.get(p.seed) ?? 0) + f.counterparties - f.flows.length);
-          let group: Map<string, Packet> | undefined;
-          for (let i = 0; i < f.flows.length; i++) {
-            const cp = f.flows[i]!;
-            // Hop 1 amounts are exact sums; beyond, the packet's value times the counterparty's share.
-            const value = hop === 1 ? Number(cp.amount) : p.value * ratios[i]!;
-            if (!(value >= MIN_FOLLOWED_UNITS)) continue;
-            const a = cp.counterparty;
-            if (a === p.seed || onTrail(p.trail, a)) continue;
-            const labels = labelsOf(a);
-            if (labels && labels.length > 0) {
-              const exact = hop === 1 ? cp.amount : BigInt(Math.round(value));
-              credit(acc, p.seed, f.asset, labels, groups, a, exact, hop, p.trail, hops);
-              continue;
-            }
-            if (hop === hops || NOT_FOLLOWED.has(a)) continue;
-            if (group === undefined) {
-              const key = `${p.seed}\u0000${f.asset}`;
-              group = next.get(key);
-              if (!group) next.set(key, (group = new Map()));
-            }
-            const merged = group.get(a);
-            if (!merged)
-              group.set(a, {
-                seed: p.seed,
-                asset: f.asset,
-                node: a,
-                value,
-                trail: { node: a, prev: p.trail },
-                best: value,
-              });
-            else {
-              // The largest single path through an address is the one the explanation names.
-              if (value > merged.best) {
-                merged.trail = { node: a, prev: p.trail };
-                merged.best = value;
-              }
-              merged.value += value;
-            }
-          }
+    }
+
+    // Then transfer by transfer: the unlabelled direct counterparties' transfers, and hop by hop
+    // (and swap by swap) the transfers that could have carried value on.
+    let packets: Packet[] | null = null;
+    while (packets === null || packets.length > 0) {
+      const first = packets === null;
+      const targets = new Map<string, FlowTarget & { times: Set<number> }>();
+      for (const p of packets ?? []) {
+        const key = `${p.node}\u0000${p.asset}`;
+        let t = targets.get(key);
+        if (!t)
+          targets.set(
+            key,
+            (t = { address: p.node, asset: p.asset, bound: null, times: new Set() }),
+          );
+        for (const f of p.flows) {
+          t.times.add(f.time);
+          if (direction === 'in') t.bound = t.bound === null ? f.time : Math.max(t.bound, f.time);
+          else t.bound = t.bound === null ? f.time : Math.min(t.bound, f.time);
         }
       }
-      const merged: Packet[] = [];
-      for (const group of next.values()) for (const packet of group.values()) merged.push(packet);
-      packets = keepLargest(merged, maxPaths, notFollowed);
+      const read = await store.getFlowTransfers({
+        chain,
+        direction,
+        targets: first
+          ? seeds.map((address) => ({ address, asset: null, bound: null }))
+          : [...targets.values()].map(({ times, ...t }) => ({
+              ...t,
+              ...(direction === 'in' ? { receivedAt: [...times] } : {}),
+            })),
+        maxTransfers,
+        excludeCounterparties: first ? [...excluded] : NOT_FOLLOWED,
+        ...until,
+      });
+      const txs = new Set<string>();
+      for (const f of read)
+        for (const r of f.transfers)
+          if (r.converts && labelled(r.counterparty) === null) txs.add(r.txHash);
+      const conversions = await readConversions({ store, chain, txHashes: txs });
+      const byKey = new Map<string, { f: FlowTransfers; payments: PreparedPayments | null }>();
+      for (const f of read)
+        byKey.set(`${f.address}\u0000${f.asset}`, {
+          f,
+          payments: direction === 'out' && !first ? preparePayments(f.transfers) : null,
+        });
+
+      const next = new Map<string, Packet>();
+      const route = (p: Packet, asset: string, row: FlowTransfer, share: Share<Trail | null>) => {
+        if (!(share.value >= MIN_FOLLOWED_UNITS)) return;
+        const tx = row.converts ? conversions.get(row.txHash) : undefined;
+        const converted =
+          tx === undefined
+            ? null
+            : direction === 'in'
+              ? convertedFrom(tx, row.counterparty, p.node, asset)
+              : convertedTo(tx, p.node, row.counterparty, asset);
+        const party = converted?.address ?? row.counterparty;
+        const nextAsset = converted?.asset ?? asset;
+        const rate = converted?.rate ?? 1;
+        const own = party === p.node;
+        if (!own && party === p.seed) return;
+        const labels = own ? null : labelled(party);
+        // Most transfers of the last hop end here: nothing to credit, nothing to follow.
+        if (labels === null && !own && (p.hop >= hops || NOT_FOLLOWED_SET.has(party))) return;
+        if (!own && onTrail(share.trail, party)) return;
+        const trail: Trail = {
+          step: stepOf(p, row.txHash, asset, party, converted === null ? null : nextAsset),
+          prev: share.trail,
+        };
+        if (labels !== null) {
+          const exact = BigInt(Math.round(share.value));
+          credit(acc, p.seed, p.seedAsset, labels, groups, party, exact, p.hop, trail, {
+            best: share.best,
+            hops,
+          });
+          return;
+        }
+        if (own && p.swaps >= MAX_SWAPS_PER_PATH) return count(counts.swaps, p.seed, 1);
+        const hop = own ? p.hop : p.hop + 1;
+        const key = `${p.seed}\u0000${p.seedAsset}\u0000${party}\u0000${nextAsset}\u0000${hop}`;
+        let q = next.get(key);
+        if (!q)
+          next.set(
+            key,
+            (q = {
+              seed: p.seed,
+              seedAsset: p.seedAsset,
+              node: party,
+              asset: nextAsset,
+              hop,
+              swaps: 0,
+              flows: [],
+              value: 0,
+            }),
+          );
+        q.swaps = Math.max(q.swaps, own ? p.swaps + 1 : p.swaps);
+        q.flows.push({
+          time: row.time,
+          amount: row.amount * rate,
+          units: share.units * rate,
+          value: share.value,
+          best: share.best,
+          trail,
+        });
+        q.value += share.value;
+      };
+
+      if (first) {
+        for (const { f } of byKey.values()) {
+          const p: Packet = {
+            seed: f.address,
+            seedAsset: f.asset,
+            node: f.address,
+            asset: f.asset,
+            hop: 1,
+            swaps: 0,
+            flows: [],
+            value: 0,
+          };
+          count(counts.transfers, p.seed, f.count - f.transfers.length);
+          for (const r of f.transfers) {
+            // Counterparties past the direct limit stay unattributed, as its note says.
+            if (!followed.has(`${f.address}\u0000${f.asset}\u0000${r.counterparty}`)) continue;
+            const { amount } = r;
+            route(p, f.asset, r, { units: amount, value: amount, best: amount, trail: null });
+          }
+        }
+      } else {
+        for (const p of packets!) {
+          const found = byKey.get(`${p.node}\u0000${p.asset}`);
+          if (!found) continue;
+          const { f, payments } = found;
+          count(counts.transfers, p.seed, f.count - f.transfers.length);
+          let shares: (Share<Trail | null> | null)[];
+          if (direction === 'in') {
+            const times = [...targets.get(`${p.node}\u0000${p.asset}`)!.times];
+            const receivedBy = new Map<number, number>();
+            times.forEach((t, j) => receivedBy.set(t, f.receivedAt[j] ?? 0));
+            shares = splitInflows(p.flows, (t) => receivedBy.get(t) ?? 0, f.transfers);
+          } else shares = splitOutflows(p.flows, payments!);
+          shares.forEach((share, i) => {
+            if (share !== null) route(p, p.asset, f.transfers[i]!, share);
+          });
+        }
+      }
+      packets = keepLargest([...next.values()], maxPaths, counts.paths);
     }
+
     for (const seed of seeds) {
       const entry = out.get(seed)!;
-      const perAsset = acc.get(seed);
-      for (const [asset, byCategory] of perAsset ?? []) {
+      for (const [asset, byCategory] of acc.get(seed) ?? []) {
         const total = totals.get(seed)?.get(asset) ?? 0n;
         const meta = assets.get(asset);
         for (const [category, a] of byCategory) {
@@ -245,24 +422,32 @@ export async function computeIndirectExposure(
               )
               .slice(0, MAX_SOURCES)
               .map(({ source, trail }) => {
-                const path = trailPath(trail);
-                return {
-                  ...source,
-                  path: direction === 'in' ? [...path.reverse(), seed] : [seed, ...path],
-                };
+                const transfers = trailTransfers(trail, direction);
+                return { ...source, path: pathOf(transfers), transfers };
               }),
           });
         }
       }
-      const o = omitted.get(seed);
-      if (o)
+      const flows = direction === 'in' ? 'inflows' : 'outflows';
+      const c = counts.counterparties.get(seed);
+      if (c)
         entry.notes.push(
-          `${direction === 'in' ? 'inflows' : 'outflows'}: ${o} smaller counterparties not followed (limit ${parameters.maxCounterparties ?? DEFAULT_MAX_COUNTERPARTIES} per address, asset and hop); their value is unattributed`,
+          `${flows}: ${c} smaller direct counterparties not followed (limit ${parameters.maxCounterparties ?? DEFAULT_MAX_COUNTERPARTIES} per asset); their value is unattributed`,
         );
-      const n = notFollowed.get(seed);
+      const t = counts.transfers.get(seed);
+      if (t)
+        entry.notes.push(
+          `${flows}: ${t} smaller transfers not followed (limit ${maxTransfers} per address, asset and hop); their value is unattributed`,
+        );
+      const n = counts.paths.get(seed);
       if (n)
         entry.notes.push(
-          `${direction === 'in' ? 'inflows' : 'outflows'}: ${n} smaller intermediate paths not followed (limit ${maxPaths} per hop); their value is unattributed`,
+          `${flows}: ${n} smaller intermediate paths not followed (limit ${maxPaths} per hop); their value is unattributed`,
+        );
+      const s = counts.swaps.get(seed);
+      if (s)
+        entry.notes.push(
+          `${flows}: ${s} transfers after more than ${MAX_SWAPS_PER_PATH} swaps on one path not followed; their value is unattributed`,
         );
     }
   }
@@ -286,9 +471,9 @@ function credit(
   address: string,
   value: bigint,
   hop: number,
-  /** The trail of the packet that reached `address` (not including it). */
-  via: Trail | null,
-  hops: number,
+  /** The path that reached `address`, its last transfer first. */
+  trail: Trail,
+  options: { best: number; hops: number },
 ): void {
   let perAsset = acc.get(seed);
   if (!perAsset) acc.set(seed, (perAsset = new Map()));
@@ -303,7 +488,7 @@ function credit(
   for (const [category, matches] of targets) {
     let a = byCategory.get(category);
     if (!a) {
-      a = { amount: 0n, byHop: new Array<bigint>(hops).fill(0n), sources: new Map() };
+      a = { amount: 0n, byHop: new Array<bigint>(options.hops).fill(0n), sources: new Map() };
       byCategory.set(category, a);
     }
     a.amount += value;
@@ -311,15 +496,22 @@ function credit(
     const known = a.sources.get(address);
     if (!known)
       a.sources.set(address, {
-        // The path is filled in from `trail` when the result is built.
-        source: { address, labels: labels.filter(matches), hops: hop, amount: value, path: [] },
-        best: value,
-        trail: { node: address, prev: via },
+        // The path and its transfers are filled in from `trail` when the result is built.
+        source: {
+          address,
+          labels: labels.filter(matches),
+          hops: hop,
+          amount: value,
+          path: [],
+          transfers: [],
+        },
+        best: options.best,
+        trail,
       });
     else {
-      if (value > known.best) {
-        known.trail = { node: address, prev: via };
-        known.best = value;
+      if (options.best > known.best) {
+        known.trail = trail;
+        known.best = options.best;
       }
       known.source.amount += value;
       known.source.hops = Math.min(known.source.hops, hop);

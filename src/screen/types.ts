@@ -36,6 +36,23 @@ export type SanctionMatch = {
   importId: number | null;
 };
 
+/**
+ * One transfer that carried exposed value, in the direction money moved. Through a swap or wrap in
+ * the transaction, `from` gave `asset` and `to` got `swappedTo` for it (`from` = `to` when an address
+ * swapped its own funds).
+ */
+export type ExposureTransfer = {
+  /** Hops from the screened address: 1 = the transfer to it (in) or from it (out). */
+  hop: number;
+  txHash: string;
+  from: string;
+  to: string;
+  /** What `from` gave: `native` or a token contract. */
+  asset: string;
+  /** What `to` got for it, when the transaction converted it (AMM swap, WETH wrap or unwrap). */
+  swappedTo?: string;
+};
+
 /** A labelled counterparty that value reached the address from (in) or went to (out). */
 export type ExposureSource = {
   /** The labelled counterparty. */
@@ -51,6 +68,11 @@ export type ExposureSource = {
    * inflows, `[address, …, counterparty]` for outflows.
    */
   path: string[];
+  /**
+   * The transfers of that path, in the order money moved: on each hop the transfer that carried the
+   * most of it, and the swaps it went through (one transfer per hop plus at most 3 swaps).
+   */
+  transfers: ExposureTransfer[];
 };
 
 /**

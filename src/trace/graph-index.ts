@@ -8,6 +8,7 @@ import {
   NODE_FEE_SINK,
   NODE_UTXO_TX,
 } from './types.ts';
+import { resolveConversion } from './resolve-conversion.ts';
 
 /** Transfers read from the store per batch while building: bounded memory for the columns. */
 const SCAN_BATCH_ROWS = 500_000;
@@ -484,9 +485,8 @@ function utxoTxKey(hash: string): string {
 }
 
 /**
- * Conversions of the store's swap and wrap events. A Uniswap `Swap` log names no tokens: the token
- * that went into the pool (`contract`) in the same transaction is what was sold, the one that
- * came out what was bought.
+ * Conversions of the store's swap and wrap events (see resolveConversion: a Uniswap `Swap` log names
+ * no tokens, the pool's legs in the same transaction say which).
  */
 async function conversionsOf(
   store: Store,
@@ -524,61 +524,20 @@ async function conversionsOf(
   };
   for (const e of events) {
     const tx = b.txs.intern(e.chain, e.txHash);
-    if (e.type === 'wrap' || e.type === 'unwrap') {
-      const account = node(e.chain, e.account)!;
-      const native = b.assets.intern(e.chain, 'native');
-      const token = b.assets.intern(e.chain, e.contract);
-      const wrap = e.type === 'wrap';
-      const amount = Number(e.amount);
-      add(tx, {
-        kind: e.type,
-        account,
-        recipient: account,
-        assetIn: wrap ? native : token,
-        amountIn: amount,
-        assetOut: wrap ? token : native,
-        amountOut: amount,
-      });
-    } else if (e.type === 'swap') {
-      const pool = b.nodes.idOf(e.chain, e.contract);
-      const list = byTx.get(tx) ?? [];
-      const amountIn = Number(e.amountIn);
-      const amountOut = Number(e.amountOut);
-      const closest = (edgesOfPool: number[], target: number) =>
-        edgesOfPool.reduce<number | undefined>(
-          (best, x) =>
-            best === undefined ||
-            Math.abs(edges.amount[x]! - target) < Math.abs(edges.amount[best]! - target)
-              ? x
-              : best,
-          undefined,
-        );
-      const into = closest(
-        list.filter((x) => edges.dst[x] === pool),
-        amountIn,
-      );
-      const assetIn =
-        e.assetIn !== null
-          ? b.assets.intern(e.chain, e.assetIn)
-          : into === undefined
-            ? undefined
-            : edges.asset[into]!;
-      const outOf = closest(
-        list.filter((x) => edges.src[x] === pool && edges.asset[x] !== assetIn),
-        amountOut,
-      );
-      const assetOut =
-        e.assetOut !== null
-          ? b.assets.intern(e.chain, e.assetOut)
-          : outOf === undefined
-            ? undefined
-            : edges.asset[outOf]!;
-      // Without the pool's token movements the swap cannot be resolved: taint stops as it would at an unknown contract.
-      if (assetIn === undefined || assetOut === undefined) continue;
-      const account = node(e.chain, e.account) ?? (into === undefined ? 0 : edges.src[into]!);
-      const recipient = node(e.chain, e.recipient) ?? (outOf === undefined ? 0 : edges.dst[outOf]!);
-      add(tx, { kind: 'swap', account, recipient, assetIn, amountIn, assetOut, amountOut });
-    }
+    const legs = (e.type === 'swap' ? (byTx.get(tx) ?? []) : []).map((x) => ({
+      from: edges.src[x]!,
+      to: edges.dst[x]!,
+      asset: edges.asset[x]!,
+      amount: edges.amount[x]!,
+    }));
+    const c = resolveConversion(e, legs, {
+      node: (address) => node(e.chain, address)!,
+      pool: (address) => b.nodes.idOf(e.chain, address),
+      asset: (asset) => b.assets.intern(e.chain, asset),
+    });
+    // Without the pool's token movements the swap cannot be resolved: taint stops as it would at an unknown contract.
+    if (c === null) continue;
+    add(tx, { ...c, account: c.account ?? 0, recipient: c.recipient ?? 0 });
   }
   return result;
 }

@@ -123,6 +123,9 @@ describe('chaintrail screen', () => {
     expect(run.stdout).toMatch(/address\s+chain\s+risk\s+sanctioned/);
     expect(run.stdout).toContain('rule in-sanctioned-10 -> high: 30.00% of ETH received (3 of 10)');
     expect(run.stdout).toContain(`3 via ${lazarusLower} -> ${m} -> ${a} [Lazarus Group]`);
+    expect(run.stdout).toContain(
+      `transfers: ${syntheticTxHash('s-m')} (hop 2), ${syntheticTxHash('m-a')} (hop 1)`,
+    );
     expect(run.stdout).toMatch(
       /rules: default-risk-rules\.yaml version chaintrail-default-1 \(sha256 [0-9a-f]{12}…\); labels valid on 2025-12-01/,
     );

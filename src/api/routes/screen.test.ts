@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { useApi } from '../../../test/helpers/api.ts';
+import {
+  plainAddresses,
+  syntheticTxHash,
+  transfer,
+  writeSampleLabels,
+} from '../../../test/helpers/screen-fixtures.ts';
 import { startServer } from '../server.ts';
 
 // On OFAC's SDN list (Lazarus Group, DPRK3), in the shipped reference labels.
@@ -163,5 +169,53 @@ describe('screening work per key', () => {
     // Another key of the same organisation has its own budget; own labels only (hops 0) cost none.
     expect((await screen([CLEAN], 1, 'investigator')).statusCode).toBe(200);
     expect((await screen([CLEAN], 0, 'screener')).statusCode).toBe(200);
+  });
+});
+
+describe('screening API: the transfers that carried exposure', () => {
+  const [x, s] = plainAddresses(2) as [string, string];
+  const laz = LAZARUS.toLowerCase();
+  const api = useApi({
+    seed: async (store) => {
+      await writeSampleLabels(store);
+      await store.write((w) =>
+        w.appendTransfers([
+          transfer('laz-x', laz, x, 10n ** 18n, { day: '2025-03-01' }),
+          transfer('x-s', x, s, 10n ** 18n, { day: '2025-03-02' }),
+        ]),
+      );
+    },
+  });
+
+  it("names each hop's transaction in the response schema, amounts as strings", async () => {
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/v1/screen',
+      headers: api.as('screener'),
+      payload: { addresses: [s], hops: 2 },
+    });
+    expect(res.statusCode).toBe(200);
+    const [sanctioned] = res
+      .json()
+      .results[0].exposure.indirect.filter(
+        (e: { category: string }) => e.category === 'sanctioned',
+      );
+    expect(sanctioned).toMatchObject({
+      direction: 'in',
+      amount: '1000000000000000000',
+      share: 1,
+      byHop: ['0', '1000000000000000000'],
+      sources: [
+        {
+          address: laz,
+          amount: '1000000000000000000',
+          path: [laz, x, s],
+          transfers: [
+            { hop: 2, txHash: syntheticTxHash('laz-x'), from: laz, to: x, asset: 'native' },
+            { hop: 1, txHash: syntheticTxHash('x-s'), from: x, to: s, asset: 'native' },
+          ],
+        },
+      ],
+    });
   });
 });

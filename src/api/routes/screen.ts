@@ -92,6 +92,49 @@ const SanctionMatchSchema = Type.Object({
   importId: NullableInteger,
 });
 
+/** A transfer that carried exposed value (src/screen/types.ts `ExposureTransfer`). */
+const ExposureTransferSchema = Type.Object({
+  hop: Type.Integer({
+    description: 'Hops from the screened address: 1 = the transfer to or from it',
+  }),
+  txHash: Type.String(),
+  from: Type.String(),
+  to: Type.String(),
+  asset: Type.String({ description: 'What `from` gave: native or a token contract' }),
+  swappedTo: Type.Optional(
+    Type.String({
+      description: 'What `to` got for it when the transaction converted it (swap, wrap, unwrap)',
+    }),
+  ),
+});
+
+/** Exposure to one category through counterparties (src/screen/types.ts `IndirectExposure`). */
+const IndirectExposureSchema = Type.Object({
+  direction: Type.String({ description: 'in: value received; out: value sent' }),
+  category: Type.String(),
+  members: Type.Optional(Type.Array(Type.String())),
+  asset: Type.String(),
+  symbol: NullableString,
+  decimals: NullableInteger,
+  amount: Type.String({ description: 'Raw units attributed to the category' }),
+  total: Type.String({ description: 'Raw units received (in) or sent (out) of the asset' }),
+  share: Type.Number(),
+  byHop: Type.Array(Type.String()),
+  sources: Type.Array(
+    Type.Object({
+      address: Type.String(),
+      labels: Type.Array(LabelRefSchema),
+      hops: Type.Integer(),
+      amount: Type.String(),
+      path: Type.Array(Type.String()),
+      transfers: Type.Array(ExposureTransferSchema, {
+        description:
+          'The transfers of the largest path, in the order money moved: the one that carried the most on each hop, and the swaps it went through',
+      }),
+    }),
+  ),
+});
+
 const ScreenResultSchema = Type.Object(
   {
     input: Type.String(),
@@ -111,8 +154,9 @@ const ScreenResultSchema = Type.Object(
       ),
       indirect: Type.Unsafe<unknown[] | null>({
         type: ['array', 'null'],
-        items: {},
-        description: 'Exposure through counterparties (with hops); amounts are decimal strings',
+        items: IndirectExposureSchema,
+        description:
+          'Exposure through counterparties (with hops), counted along paths in time order and through swaps; amounts are decimal strings',
       }),
       hops: Type.Integer(),
       notes: Type.Array(Type.String()),

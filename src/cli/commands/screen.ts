@@ -194,7 +194,8 @@ function amount(raw: bigint, decimals: number | null): string {
 
 /**
  * Human-readable screening: a table of addresses, then per address the rules that fired and its
- * largest exposures with their paths, then the rules and lists used.
+ * largest exposures with their paths and the transactions that carried them, then the rules and
+ * lists used.
  *
  * @example
  * process.stdout.write(renderScreen(results, screener));
@@ -245,10 +246,20 @@ export function renderScreen(results: readonly ScreenResult[], screener: Screene
       lines.push(
         `  ${e.direction === 'in' ? 'from' : 'to'} ${e.category}: ${(e.share * 100).toFixed(2)}% of ${e.symbol ?? e.asset} ${e.direction === 'in' ? 'received' : 'sent'} (${amount(e.amount, e.decimals)} of ${amount(e.total, e.decimals)})`,
       );
-      for (const s of e.sources.slice(0, 3))
+      for (const s of e.sources.slice(0, 3)) {
         lines.push(
           `    ${amount(s.amount, e.decimals)} via ${s.path.join(' -> ')}${s.labels[0]?.entity ? ` [${s.labels[0].entity}]` : ''}`,
         );
+        if (s.transfers.length > 0)
+          lines.push(
+            `      transfers: ${s.transfers
+              .map(
+                (t) =>
+                  `${t.txHash} (hop ${t.hop}${t.swappedTo === undefined ? '' : `, swap ${t.asset} -> ${t.swappedTo}`})`,
+              )
+              .join(', ')}`,
+          );
+      }
     }
     for (const n of r.exposure.notes) lines.push(`  note: ${n}`);
   }

@@ -4,6 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ETL_TOKEN_TRANSFERS } from '../../../test/helpers/etl-transfers.ts';
+import {
+  plainAddresses,
+  syntheticTxHash,
+  transfer,
+} from '../../../test/helpers/screen-fixtures.ts';
 import { SIM } from '../../../test/helpers/simulated-theft.ts';
 import { useTempStore } from '../../../test/helpers/temp-store.ts';
 import type { ChainEvent } from '../../model/events.ts';
@@ -258,9 +263,127 @@ describe('DuckDB store', () => {
         transfers: 2,
         first: a.blockTime,
         last: later.blockTime,
+        largestTx: a.txHash, // `later` is another log of the same transaction
       },
-      { counterparty: REAL[1]!.from, amount: 7n, transfers: 1, first: null, last: null },
+      {
+        counterparty: REAL[1]!.from,
+        amount: 7n,
+        transfers: 1,
+        first: null,
+        last: null,
+        largestTx: untimed.txHash,
+      },
     ]);
+  });
+
+  it('gives flow transfers one by one within a time bound, with what the address had received by then', async () => {
+    const [x, a, b, c, d, e] = plainAddresses(6) as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    const at = (day: string) => Date.parse(`${day}T12:00:00Z`) / 1000;
+    await ctx.store.write((w) =>
+      w.appendTransfers([
+        transfer('a-x', a, x, 4n, { day: '2024-01-01' }),
+        transfer('b-x', b, x, 6n, { day: '2024-01-02' }),
+        transfer('c-x', c, x, 10n, { day: '2024-01-04' }),
+        transfer('x-d', x, d, 5n, { day: '2024-01-03' }),
+        transfer('x-e', x, e, 3n, { day: '2024-01-05' }),
+        // No time: taken as the earliest. Fees and self-transfers are no flows.
+        transfer('e-x', e, x, 1n),
+        transfer('fee', a, x, 100n, { day: '2024-01-01', kind: 'fee', position: 'fee:tip' }),
+        transfer('self', x, x, 100n, { day: '2024-01-01' }),
+      ]),
+    );
+    // b-x's transaction also wrapped ETH (the WETH contract's Deposit): the value may change asset in it.
+    await ctx.store.write((w) =>
+      w.appendEvents([
+        {
+          chain: 'ethereum',
+          blockNumber: 1n,
+          blockTime: at('2024-01-02'),
+          txHash: syntheticTxHash('b-x'),
+          position: 'log:1',
+          contract: '0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2',
+          type: 'wrap',
+          account: x,
+          amount: 6n,
+        },
+      ]),
+    );
+    const row = (
+      name: string,
+      counterparty: string,
+      amount: number,
+      day: string | null,
+      received: number,
+    ) => ({
+      counterparty,
+      amount,
+      time: day === null ? 0 : at(day),
+      txHash: syntheticTxHash(name),
+      received,
+      converts: name === 'b-x',
+    });
+    const inflows = await ctx.store.getFlowTransfers({
+      chain: 'ethereum',
+      direction: 'in',
+      targets: [
+        {
+          address: x,
+          asset: 'native',
+          bound: at('2024-01-03'),
+          receivedAt: [at('2024-01-01') - 1, at('2024-01-03'), at('2024-01-04')],
+        },
+      ],
+    });
+    // c-x came after the bound; a later time asked about still sees it in the running sum.
+    expect(inflows).toEqual([
+      {
+        address: x,
+        asset: 'native',
+        count: 3,
+        transfers: [
+          row('b-x', b, 6, '2024-01-02', 11),
+          row('a-x', a, 4, '2024-01-01', 5),
+          row('e-x', e, 1, null, 1),
+        ],
+        receivedAt: [1, 11, 21],
+      },
+    ]);
+    const [largest] = await ctx.store.getFlowTransfers({
+      chain: 'ethereum',
+      direction: 'in',
+      targets: [{ address: x, asset: null, bound: null }],
+      maxTransfers: 1,
+      excludeCounterparties: [c],
+    });
+    expect(largest).toMatchObject({ count: 3, transfers: [row('b-x', b, 6, '2024-01-02', 11)] });
+    const outflows = await ctx.store.getFlowTransfers({
+      chain: 'ethereum',
+      direction: 'out',
+      targets: [{ address: x, asset: null, bound: at('2024-01-03') }],
+      until: at('2024-01-04'),
+    });
+    // x-e is after `until`; x-d is paid out of the 11 received by its day.
+    expect(outflows).toEqual([
+      {
+        address: x,
+        asset: 'native',
+        count: 1,
+        transfers: [row('x-d', d, 5, '2024-01-03', 11)],
+        receivedAt: [],
+      },
+    ]);
+    const hashes = [syntheticTxHash('a-x'), syntheticTxHash('x-e')];
+    expect(
+      (await ctx.store.listTransfers({ txHashes: hashes })).map((t) => t.txHash).sort(),
+    ).toEqual([...hashes].sort());
+    expect(await ctx.store.listTransfers({ txHashes: [] })).toEqual([]);
   });
 });
 
