@@ -9,6 +9,7 @@ import {
 } from '../../trace/trace-store.ts';
 import type { TraceParameters, TraceResult } from '../../trace/types.ts';
 import { jsonSafe } from '../json.ts';
+import { TRACE_JOBS_PER_KEY, TRACE_JOBS_PER_ORG } from '../limits.ts';
 import type { Metrics } from '../metrics.ts';
 import { createFairQueue } from './fair-queue.ts';
 
@@ -24,22 +25,7 @@ const PHASE_PROGRESS: Record<TraceStorePhase, number> = {
   done: 1,
 };
 
-/**
- * Jobs one API key may have queued or running. The UI starts one trace per click and one job takes
- * up to 1,000 seeds, so a person rarely has more than a few; 20 leaves a script room to batch
- * (about 13 s of the demo's 12-hop trace, 0.63-0.67 s each here) while keeping one key to less than
- * half of its organisation's {@link TRACE_JOBS_PER_ORG}.
- */
-export const TRACE_JOBS_PER_KEY = 20;
-/**
- * Jobs one organisation may have queued or running, all its keys together (2.5 keys' worth). Jobs
- * run one at a time, so this bounds how long the organisation's own newest job waits (50 of the
- * demo's traces: about 33 s) and what its queue holds (1,000 seeds of up to 200 characters a job
- * at most). Whatever the cap, another organisation's next job waits for one of its jobs at most:
- * 200 queued by one organisation made another's 1-hop trace wait 126 s before organisations took
- * turns, 0.95 s after (the demo's database, 2 busy cores).
- */
-export const TRACE_JOBS_PER_ORG = 50;
+export { TRACE_JOBS_PER_KEY, TRACE_JOBS_PER_ORG };
 /** Run times of the last jobs kept, to tell a refused caller when to retry. */
 const RUN_TIMES_KEPT = 20;
 /** Retry-After before any job has ended (nothing measured yet) and its least value. */

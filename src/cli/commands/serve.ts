@@ -3,6 +3,11 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { createFollower, type Follower } from '../../api/alerts/follower.ts';
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from '../../api/server.ts';
 import { listApiKeys } from '../../api/auth/api-keys.ts';
+import {
+  SCREEN_WORK_PER_MINUTE,
+  TRACE_JOBS_PER_KEY,
+  TRACE_JOBS_PER_ORG,
+} from '../../api/limits.ts';
 import { redactUrl } from '../../chains/evm/redact-url.ts';
 import { UserError } from '../../errors/base.ts';
 import { DEFAULT_POLL_INTERVAL_MS } from '../../ingest/sync/sync-evm.ts';
@@ -24,6 +29,9 @@ type ServeOptions = GlobalOptions & {
   /** False with --no-internal. */
   internal: boolean;
   allowPrivateWebhooks?: boolean;
+  screenWorkPerMinute?: number;
+  traceJobsPerKey?: number;
+  traceJobsPerOrg?: number;
 };
 
 function parseBlock(value: string): bigint {
@@ -85,7 +93,22 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
         parseNonNegativeInt,
         DEFAULT_POLL_INTERVAL_MS,
       )
-      .option('--no-internal', 'with --follow: skip internal value transfers (no call tracing)'),
+      .option('--no-internal', 'with --follow: skip internal value transfers (no call tracing)')
+      .option(
+        '--screen-work-per-minute <n>',
+        `addresses x hops of indirect screening each key may ask for per minute (default ${SCREEN_WORK_PER_MINUTE.toLocaleString('en-US')})`,
+        parseNonNegativeInt,
+      )
+      .option(
+        '--trace-jobs-per-key <n>',
+        `trace jobs each key may have queued or running (default ${TRACE_JOBS_PER_KEY})`,
+        parseNonNegativeInt,
+      )
+      .option(
+        '--trace-jobs-per-org <n>',
+        `trace jobs each organisation may have queued or running (default ${TRACE_JOBS_PER_ORG})`,
+        parseNonNegativeInt,
+      ),
   ).action(async (options: ServeOptions) => {
     if (options.follow && !options.rpc)
       throw new UserError('--follow needs --rpc <url>: the JSON-RPC node to follow', {
@@ -109,6 +132,9 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
           asOf: options.asOf,
           allowPrivateWebhooks: options.allowPrivateWebhooks,
           uiDir: path.join(packageRoot(), 'dist', 'web'),
+          screenWorkPerMinute: options.screenWorkPerMinute,
+          traceJobsPerKey: options.traceJobsPerKey,
+          traceJobsPerOrg: options.traceJobsPerOrg,
         });
         // No signal: on shutdown the follower stops first, so no batch is left unevaluated.
         const server = await startServer({ app, host: options.host, port: options.port });
