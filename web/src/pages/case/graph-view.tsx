@@ -441,14 +441,15 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
   );
 
   const onLabels = useCallback(
-    (labels: AddressLabel[]) => {
+    (nodeId: string, labels: AddressLabel[]) => {
       const m = modelRef.current;
-      if (!m || !focusId || !labels[0]) return;
+      if (!m || !labels[0]) return;
       const next = structuredClone(m);
-      // Labels found on selection refine the drawing; they are saved with the next real change.
-      if (applyLabel(next, focusId, labels[0])) commit(next, { persist: false });
+      // Labels found on selection refine the drawing of the node they were looked up for (never the
+      // node selected meanwhile); they are saved with the next real change.
+      if (applyLabel(next, nodeId, labels[0])) commit(next, { persist: false });
     },
-    [focusId, commit],
+    [commit],
   );
 
   const applyLayout = async () => {

@@ -55,22 +55,34 @@ function graphTotals(id: string, edges: GraphEdge[]) {
   return [...totals];
 }
 
-function AddressFacts(props: { node: GraphNode; onLabels: (labels: AddressLabel[]) => void }) {
+/**
+ * The node's address summary and labels. The loader keeps its last answer while the next loads, so
+ * each answer carries the node it was asked for: another node's labels are never shown for this one
+ * nor handed to `onLabels` (selecting a labelled node, then an unlabelled one, wrote the first one's
+ * entity onto the second, into the canvas and every export).
+ */
+function AddressFacts(props: {
+  node: GraphNode;
+  onLabels: (nodeId: string, labels: AddressLabel[]) => void;
+}) {
   const { api } = useSession();
   const { node, onLabels } = props;
   const summary = useLoad(
-    () =>
-      api.get<AddressSummary>(
+    async () => ({
+      nodeId: node.id,
+      summary: await api.get<AddressSummary>(
         `/v1/addresses/${encodeURIComponent(node.chain)}/${encodeURIComponent(node.address)}`,
       ),
-    [api, node.chain, node.address],
+    }),
+    [api, node.id, node.chain, node.address],
   );
+  const own = summary.data?.nodeId === node.id ? summary.data.summary : null;
   useEffect(() => {
-    if (summary.data) onLabels(summary.data.labels);
+    if (summary.data) onLabels(summary.data.nodeId, summary.data.summary.labels);
   }, [summary.data, onLabels]);
   if (summary.error) return <ErrorView error={summary.error} onRetry={summary.reload} />;
-  if (!summary.data) return <Loading what="the address" />;
-  const s = summary.data;
+  if (!own) return <Loading what="the address" />;
+  const s = own;
   return (
     <>
       {s.labels.length ? (
@@ -172,7 +184,8 @@ export function SidePanel(props: {
   onShowPath: () => void;
   onClearPath: () => void;
   onAnnotate: (text: string) => void;
-  onLabels: (labels: AddressLabel[]) => void;
+  /** Labels looked up for a node (by its id): they refine how that node is drawn. */
+  onLabels: (nodeId: string, labels: AddressLabel[]) => void;
   onUnpin: (() => void) | null;
   /** Folds this node's opened fan-outs again (null when none is open). */
   onRefold: (() => void) | null;
