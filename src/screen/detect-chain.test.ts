@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { getAddressCodec } from '../model/address.ts';
 import { listChains } from '../model/chains.ts';
 import { resolveOfacAddress } from '../labels/import/ofac-assets.ts';
-import { detectChain, detectChains } from './detect-chain.ts';
+import { randomAddresses } from '../../test/helpers/random-addresses.ts';
+import { detectChain, detectChains, sameFormChains } from './detect-chain.ts';
 
 // Every digital-currency address of OFAC's sdn_advanced.xml of 2025-11-19, with the asset codes it
 // is listed under (test/fixtures/ofac/PROVENANCE.md, `sdn-2025-11-19-addresses.tsv`).
@@ -114,5 +115,29 @@ describe('detectChains', () => {
     expect(detectChains('   ')).toEqual([]);
     expect(detectChains('1LrxsRd7zNuxPJcL5rttnoeJFy1y4AffYZ')).toEqual([]);
     expect(detectChains(null as unknown as string)).toEqual([]);
+  });
+
+  it('names every chain an address of another chain can also be valid on (sameFormChains), with one canonical form across them', () => {
+    // Screening looks only at these chains besides the address's own, by the own canonical form.
+    const addresses = [
+      ...SDN.map((r) => r.address),
+      ...randomAddresses('same-form', 100).map((r) => r.address),
+    ];
+    const wrong: string[] = [];
+    let shared = 0;
+    for (const address of addresses) {
+      const chains = detectChains(address, []);
+      if (chains.length > 1) shared++;
+      for (const chain of chains) {
+        const allowed = new Set([chain, ...sameFormChains(chain)]);
+        const outside = chains.filter((c) => !allowed.has(c));
+        if (outside.length) wrong.push(`${address}: ${chain} and ${outside.join(', ')}`);
+        const forms = new Set(chains.map((c) => getAddressCodec(c).normalize(address)));
+        if (forms.size > 1) wrong.push(`${address}: ${[...forms].join(' / ')}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    // The check saw addresses of shared forms (every 1… and 3… one of the list).
+    expect(shared).toBeGreaterThan(300);
   });
 });

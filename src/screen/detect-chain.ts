@@ -90,3 +90,28 @@ export function detectChains(
   }
   return FORM_CHAINS.filter((chain) => getAddressCodec(chain).isValid(s));
 }
+
+/**
+ * Chains whose address forms overlap: Bitcoin Cash and Bitcoin SV kept Bitcoin's legacy versions
+ * (0x00 P2PKH, 0x05 P2SH), and Litecoin's old P2SH version is 0x05 too. Every other chain's forms are
+ * its own (other version bytes, prefixes, alphabets or lengths). An address valid on several chains of
+ * a group has the same canonical form on each (base58check, as given). detect-chain.test.ts checks
+ * both against every address {@link detectChains} accepts on several chains.
+ */
+const SHARED_FORM_GROUPS: readonly (readonly string[])[] = [
+  ['bitcoin', 'bitcoin-cash', 'bitcoin-sv', 'litecoin'],
+];
+const NO_CHAINS: readonly string[] = Object.freeze([]);
+
+/**
+ * The other chains on which some address of `chain` can also be valid (the candidates a screening of
+ * a `chain` address must look at besides it): a short list, instead of trying every codec.
+ *
+ * @example
+ * sameFormChains('bitcoin'); // ['bitcoin-cash', 'bitcoin-sv', 'litecoin']
+ * sameFormChains('tron'); // []
+ */
+export function sameFormChains(chain: string): readonly string[] {
+  const group = SHARED_FORM_GROUPS.find((g) => g.includes(chain));
+  return group ? group.filter((c) => c !== chain) : NO_CHAINS;
+}
