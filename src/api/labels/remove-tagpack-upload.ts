@@ -95,5 +95,5 @@ async function remove(
 export function removeTagpackUpload(
   parameters: RemoveTagpackUploadParameters,
 ): Promise<RemoveTagpackUploadReturnType> {
-  return inTagpackQueue(parameters.store, () => remove(parameters));
+  return inTagpackQueue(parameters.store, parameters.org, () => remove(parameters));
 }

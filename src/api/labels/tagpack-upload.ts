@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { LineCounter, parseDocument, visit } from 'yaml';
-import { RefusedError, UserError } from '../../errors/base.ts';
+import { LimitedError, RefusedError, UserError } from '../../errors/base.ts';
 import { importTagpack } from '../../labels/import/tagpack.ts';
 import type { LabelSource } from '../../labels/importer.ts';
 import type { Label, Store } from '../../store/store.ts';
@@ -77,15 +77,43 @@ export type UploadTagpackReturnType = {
 const queues = new WeakMap<Store, Promise<unknown>>();
 
 /**
+ * Uploads or removals one organisation may have queued or running at once. They run one at a time for
+ * the whole server, and a 20 MB pack took 65 s and 1.5 GB here: without a cap, one organisation's
+ * queue of packs would hold every other's upload for as long as it liked, and their bodies in memory.
+ * With one each, another organisation's upload waits for at most one of each other organisation's.
+ */
+export const TAGPACK_JOBS_PER_ORG = 1;
+/** `Retry-After` of a refused upload: most packs take a second or less, a 20 MB one about a minute. */
+const TAGPACK_RETRY_AFTER_MS = 5000;
+const pendingByStore = new WeakMap<Store, Map<string, number>>();
+
+/**
  * Runs `fn` after every upload or upload removal of `store` queued before it, and before those
- * queued after.
+ * queued after; refused (429 `TAGPACK_QUEUE_FULL`) when `org` already has
+ * {@link TAGPACK_JOBS_PER_ORG} queued or running.
  *
  * @example
- * await inTagpackQueue(store, () => store.write((w) => w.removeLabelImport(importId)));
+ * await inTagpackQueue(store, 'acme', () => store.write((w) => w.removeLabelImport(importId)));
  */
-export function inTagpackQueue<T>(store: Store, fn: () => Promise<T>): Promise<T> {
+export function inTagpackQueue<T>(store: Store, org: string, fn: () => Promise<T>): Promise<T> {
+  let pending = pendingByStore.get(store);
+  if (!pending) pendingByStore.set(store, (pending = new Map()));
+  const count = pending.get(org) ?? 0;
+  if (count >= TAGPACK_JOBS_PER_ORG)
+    throw new LimitedError(
+      `Your organisation has ${count} TagPack upload or removal under way, the most it may have: send the next when it has been answered`,
+      { code: 'TAGPACK_QUEUE_FULL', retryAfterMs: TAGPACK_RETRY_AFTER_MS },
+    );
+  pending.set(org, count + 1);
   const previous = queues.get(store) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(fn);
+  const run = previous
+    .catch(() => undefined)
+    .then(fn)
+    .finally(() => {
+      const left = (pending.get(org) ?? 1) - 1;
+      if (left > 0) pending.set(org, left);
+      else pending.delete(org);
+    });
   queues.set(store, run);
   return run;
 }
@@ -396,5 +424,5 @@ async function upload(parameters: UploadTagpackParameters): Promise<UploadTagpac
 export function uploadTagpack(
   parameters: UploadTagpackParameters,
 ): Promise<UploadTagpackReturnType> {
-  return inTagpackQueue(parameters.store, () => upload(parameters));
+  return inTagpackQueue(parameters.store, parameters.org, () => upload(parameters));
 }
