@@ -18,6 +18,16 @@ describe('renderTrace', () => {
     expect(table[6]).toMatch(/^ {2}untraced .*1\.0%$/);
     expect(text).toContain('traced 99.0% + untraced 1.0% = 100.0% of the seed');
     expect(text).toContain(`Seed value: 100 ETH`);
+    // The one freezable figure (src/trace/freezable.ts): the deposit, not the bridge or the mixer.
+    expect(text).toContain(
+      'Freezable: 30 ETH (30.0%) at 1 service that can freeze it (exchanges, OTC desks, instant exchanges)',
+    );
+  });
+
+  it('says a backward trace has nothing freezable by not speaking of it', () => {
+    const result = handBuiltTrace();
+    result.parameters = { ...result.parameters, direction: 'backward' };
+    expect(renderTrace(result)).not.toContain('Freezable');
   });
 
   it('lists the top endpoints with finding, amount, share and one evidence path each', () => {

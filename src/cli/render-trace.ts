@@ -1,6 +1,7 @@
 import { formatTable, groupDigits } from './output.ts';
 import { formatUnits } from '../model/amount.ts';
 import { traceAmountToBigInt } from '../trace/raw-amount.ts';
+import { isFreezable, summariseFreezable } from '../trace/freezable.ts';
 import type { TraceResult, TraceSeed } from '../trace/types.ts';
 
 /** Symbol and decimals of an asset, when known (from the store's asset metadata). */
@@ -118,6 +119,30 @@ export function renderTrace(result: TraceResult, parameters: RenderTraceParamete
       .map((l) => `  ${l}`),
     `  traced ${percent(traced)} + untraced ${percent(untraced)} = ${percent(traced + untraced)} of the seed`,
   ];
+  const freezable =
+    result.summary.freezable === undefined
+      ? summariseFreezable(p.direction, result.endpoints)
+      : result.summary.freezable;
+  if (freezable) {
+    // Exact per-asset sums of the same endpoints the summary counted (src/trace/freezable.ts).
+    const byAsset = new Map<string, { chain: string; asset: string; raw: bigint }>();
+    for (const e of result.endpoints) {
+      if (!isFreezable(e.category)) continue;
+      const row = byAsset.get(`${e.chain}|${e.asset}`) ?? {
+        chain: e.chain,
+        asset: e.asset,
+        raw: 0n,
+      };
+      row.raw += traceAmountToBigInt(e.amount);
+      byAsset.set(`${e.chain}|${e.asset}`, row);
+    }
+    const amounts = [...byAsset.values()].map((a) => amount(a.chain, a.asset, a.raw)).join(' + ');
+    lines.push(
+      freezable.services === 0
+        ? '  Freezable: nothing (no traced value reached an exchange, OTC desk or instant exchange)'
+        : `  Freezable: ${amounts} (${percent(freezable.share)}) at ${freezable.services} service${freezable.services === 1 ? '' : 's'} that can freeze it (exchanges, OTC desks, instant exchanges)`,
+    );
+  }
   const top = result.endpoints.slice(0, parameters.topEndpoints ?? DEFAULT_TOP_ENDPOINTS);
   if (top.length > 0) {
     lines.push('', `Top endpoints (${top.length} of ${result.endpoints.length}):`);

@@ -1,3 +1,4 @@
+import { isFreezable, summariseFreezable } from './freezable.ts';
 import { LABEL_PASS } from './sweep/node-labels.ts';
 import { EDGE_SWEEP } from './sweep/traced-edges.ts';
 import type { TaintSweep } from './sweep/taint-sweep.ts';
@@ -5,8 +6,13 @@ import type { TraceEdge, TraceEndpoint, TraceNode, TraceParameters, TraceResult 
 
 /** Evidence paths kept per endpoint (its largest arrivals). */
 const PATHS_PER_ENDPOINT = 3;
-/** Categories of service that can freeze what arrived (see the finding's wording). */
-const FREEZABLE = new Set(['exchange', 'hot_wallet', 'deposit_wallet']);
+
+/** An exchange's own categories: its name says what it is (others are named, e.g. "(otc)"). */
+const EXCHANGE_CATEGORIES: ReadonlySet<string> = new Set([
+  'exchange',
+  'deposit_wallet',
+  'hot_wallet',
+]);
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -31,6 +37,42 @@ export function toDecimal(value: number): string {
   const whole = point < 0 ? digits : digits.slice(0, point);
   const fraction = point < 0 ? '' : digits.slice(point + 1);
   return sign + whole + fraction + '0'.repeat(exponent - fraction.length);
+}
+
+/** What an endpoint's accumulator says about where the value stopped (the parts a finding names). */
+type FindingParts = {
+  category: string;
+  inferred?: { exchangeAddress: string } | null | undefined;
+  destination?: { chain: string; address: string } | null | undefined;
+  bridgedFrom?: { txHash: string; chain: string | null } | null | undefined;
+};
+
+/**
+ * An endpoint's finding in words: forward, where the value arrived and whether it is freezable
+ * (src/trace/freezable.ts); backward, where it came from.
+ */
+function findingOf(fwd: boolean, name: string, acc: FindingParts, address: string): string {
+  const kind = acc.category.replace('_', ' ');
+  if (!fwd) {
+    const from = acc.bridgedFrom;
+    if (acc.category === 'bridge')
+      return from
+        ? `came over ${name} from ${from.chain === null ? `transaction ${from.txHash} on a chain the store does not hold` : `${from.chain} transaction ${from.txHash}`}`
+        : `came out of bridge ${name}`;
+    return acc.category === 'origin' ? `came from ${name}` : `came from ${name} (${kind})`;
+  }
+  if (acc.inferred)
+    return `arrived at ${name} (deposit address ${address}, inferred from its sweeps to ${acc.inferred.exchangeAddress}): freezable`;
+  if (isFreezable(acc.category))
+    return EXCHANGE_CATEGORIES.has(acc.category)
+      ? `arrived at ${name}: freezable`
+      : `arrived at ${name} (${kind}): freezable`;
+  if (acc.category === 'mixer') return `entered ${name}`;
+  if (acc.category === 'bridge')
+    return acc.destination
+      ? `bridged to ${acc.destination.chain} ${acc.destination.address}`
+      : `entered bridge ${name}`;
+  return `arrived at ${name} (${kind})`;
 }
 
 /** A finished sweep's parts that its result needs, and what the trace was asked. */
@@ -118,23 +160,7 @@ export function buildTraceResult(parameters: BuildTraceResultParameters): TraceR
   for (const acc of sweep.endpoints.byKey.values()) {
     const { chain, address } = index.node(acc.node);
     const name = acc.entity ?? address;
-    const from = acc.bridgedFrom;
-    const finding =
-      !fwd && acc.category === 'bridge'
-        ? from
-          ? `came over ${name} from ${from.chain === null ? `transaction ${from.txHash} on a chain the store does not hold` : `${from.chain} transaction ${from.txHash}`}`
-          : `came out of bridge ${name}`
-        : acc.inferred
-          ? `arrived at ${name} (deposit address ${index.node(acc.node).address}, inferred from its sweeps to ${acc.inferred.exchangeAddress}): freezable`
-          : FREEZABLE.has(acc.category)
-            ? `arrived at ${name}: freezable`
-            : acc.category === 'mixer'
-              ? `entered ${name}`
-              : acc.category === 'bridge'
-                ? acc.destination
-                  ? `bridged to ${acc.destination.chain} ${acc.destination.address}`
-                  : `entered bridge ${name}`
-                : `arrived at ${name} (${acc.category.replace('_', ' ')})`;
+    const finding = findingOf(fwd, name, acc, address);
     const arrivals = [...acc.arrivals].sort((a, b) => b.taint - a.taint || a.edge - b.edge);
     endpoints.push({
       chain,
@@ -146,7 +172,7 @@ export function buildTraceResult(parameters: BuildTraceResultParameters): TraceR
       share: acc.share,
       finding,
       destination: acc.destination,
-      ...(from ? { bridgedFrom: from } : {}),
+      ...(acc.bridgedFrom ? { bridgedFrom: acc.bridgedFrom } : {}),
       ...(acc.inferred
         ? {
             inferred: {
@@ -288,6 +314,7 @@ export function buildTraceResult(parameters: BuildTraceResultParameters): TraceR
         fees: lost.fee * norm,
       },
       byCategory,
+      freezable: summariseFreezable(parameters.parameters.direction, endpoints),
       edgesVisited: sweep.edgesVisited,
     },
   };

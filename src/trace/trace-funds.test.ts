@@ -52,6 +52,7 @@ describe('traceFunds: taint policies at an address mixing clean and tainted valu
       paths: [['T', 'A', 'X']],
     });
     expect(r.summary.byCategory).toEqual([{ category: 'exchange', entity: 'Binance', share: 1 }]);
+    expect(r.summary.freezable).toEqual({ share: 1, services: 1, endpoints: 1 });
     expect(r.summary.seedValue).toEqual([{ chain: 'test', asset: 'native', amount: '100' }]);
     // The seed address T stands for what it passed on: its inflow is not a traced edge.
     expect(r.edges.map((e) => [e.from, e.to, e.tainted, e.hop])).toEqual([
@@ -244,8 +245,15 @@ describe('traceFunds: endpoints', () => {
     ).toEqual([
       ['R', 0.5, `bridged to bitcoin ${dest}`, { chain: 'bitcoin', address: dest }],
       ['M', 0.3, 'entered Tornado Cash', undefined],
-      ['I', 0.2, 'arrived at eXch (instant exchange)', undefined],
+      ['I', 0.2, 'arrived at eXch (instant exchange): freezable', undefined],
     ]);
+    // One definition of freezable (src/trace/freezable.ts): the instant exchange, not the mixer or
+    // the bridge.
+    expect(r.summary.freezable).toEqual({
+      share: r.endpoints[2]!.share,
+      services: 1,
+      endpoints: 1,
+    });
     expect(r.nodes.map((n) => n.address)).not.toContain('Z');
     expect(r.summary.traced).toBeCloseTo(1, 12);
   });
@@ -272,6 +280,12 @@ describe('traceFunds: backward', () => {
     });
     // In flow order, ending with the seed transfer T -> Y.
     expect(r.endpoints[0]!.paths).toEqual([['X2', 'A', 'T', 'Y']]);
+    // Backward speaks of sources: nothing here is "freezable".
+    expect(r.endpoints.map((e) => e.finding)).toEqual([
+      'came from Kraken (exchange)',
+      'came from X1',
+    ]);
+    expect(r.summary.freezable).toBeNull();
   });
 });
 

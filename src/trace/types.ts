@@ -4,6 +4,8 @@
  * typed arrays so a traversal touches numbers only; addresses and assets are interned to ids.
  */
 
+import type { FreezableSummary } from './freezable.ts';
+
 /** Kinds of node in the index: an account (address), or a UTXO transaction joining its inputs and outputs. */
 export const NODE_ACCOUNT = 0;
 export const NODE_UTXO_TX = 1;
@@ -182,6 +184,11 @@ export type TraceResult = {
     untracedBy: { hopLimit: number; dust: number; conversion: number; fees: number };
     /** Traced value by category and entity. */
     byCategory: { category: string; entity: string | null; share: number }[];
+    /**
+     * What can be frozen (src/trace/freezable.ts: exchanges, their deposit and hot wallets, OTC
+     * desks, instant exchanges); null for a backward trace. Results stored before it existed lack it.
+     */
+    freezable?: FreezableSummary | null | undefined;
     edgesVisited: number;
   };
 };

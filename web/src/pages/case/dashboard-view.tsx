@@ -26,6 +26,13 @@ function untracedCauses(result: TraceResult): string {
   return parts.length > 0 ? parts.join(', ') : 'none';
 }
 
+/** Where the freezable figure sits, in the freeze list's words. */
+function servicesText(services: number): string {
+  return services === 0
+    ? 'no exchange, OTC desk or instant exchange reached'
+    : `at ${services} service${services === 1 ? '' : 's'} that can freeze it (exchanges, OTC desks, instant exchanges)`;
+}
+
 /** The stolen assets, each in whole units. */
 function StolenAssets(props: { result: TraceResult }) {
   return (
@@ -61,6 +68,9 @@ function FigureCard(props: { figure: Figure; valuation: Valuation; result: Trace
         )}
         {f.key === 'untraced' ? (
           <span className="muted figure-sub">{untracedCauses(result)}</span>
+        ) : null}
+        {f.key === 'freezable' ? (
+          <span className="muted figure-sub">{servicesText(f.services ?? 0)}</span>
         ) : null}
       </dd>
     </div>
@@ -149,6 +159,9 @@ export function DashboardView(props: { workspace: CaseWorkspace }) {
                     {f.label}
                     {f.key === 'untraced' ? (
                       <div className="muted figure-sub">{untracedCauses(result)}</div>
+                    ) : null}
+                    {f.key === 'freezable' ? (
+                      <div className="muted figure-sub">{servicesText(f.services ?? 0)}</div>
                     ) : null}
                     {f.key === 'stolen' && !valued ? <StolenAssets result={result} /> : null}
                   </th>

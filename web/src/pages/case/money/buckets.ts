@@ -1,17 +1,20 @@
+import { FREEZABLE_CATEGORIES } from '../../../../../src/trace/freezable.ts';
+
 /**
  * Where traced value ended, in the few groups an incident is told by. The freeze list, the Sankey
  * and the dashboard share them so their figures agree.
  */
 export type Bucket = 'exchanges' | 'instant' | 'bridged' | 'mixed' | 'held' | 'other';
 
-/** Categories of the freeze list: services that can freeze a deposit (instant exchanges included). */
-export const FREEZE_CATEGORIES: ReadonlySet<string> = new Set([
-  'exchange',
-  'deposit_wallet',
-  'hot_wallet',
-  'otc',
-  'instant_exchange',
-]);
+/**
+ * Categories of the freeze list: the one definition of freezable (src/trace/freezable.ts), which
+ * the trace's summary, the CLI and the API use too. The "exchanges" and "instant" buckets together
+ * are exactly these categories.
+ */
+export const FREEZE_CATEGORIES: ReadonlySet<string> = FREEZABLE_CATEGORIES;
+
+/** Buckets whose value can be frozen (their categories are FREEZE_CATEGORIES). */
+export const FREEZABLE_BUCKETS: ReadonlySet<Bucket> = new Set<Bucket>(['exchanges', 'instant']);
 
 /** Buckets in the order they are shown (charts stack them in this order). */
 export const BUCKETS: readonly Bucket[] = [
@@ -24,8 +27,8 @@ export const BUCKETS: readonly Bucket[] = [
 ];
 
 export const BUCKET_LABELS: Record<Bucket, string> = {
-  exchanges: 'Exchanges',
-  instant: 'Instant exchanges',
+  exchanges: 'Exchanges (freezable)',
+  instant: 'Instant exchanges (freezable)',
   bridged: 'Bridged',
   mixed: 'Mixers',
   held: 'Still held',

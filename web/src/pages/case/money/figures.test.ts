@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { summariseFreezable } from '../../../../../src/trace/freezable.ts';
 import { incidentFigures } from './figures.ts';
+import { buildFreezeList } from './freeze-list.ts';
 import { sampleResult } from './test-fixture.ts';
 import { valuationOf } from './valuation.ts';
 
@@ -11,6 +13,7 @@ describe('incidentFigures', () => {
     expect(figures.map((f) => f.key)).toEqual([
       'stolen',
       'traced',
+      'freezable',
       'exchanges',
       'instant',
       'bridged',
@@ -28,6 +31,33 @@ describe('incidentFigures', () => {
     expect([ex.first, ex.last]).toEqual([1000, 3000]);
     expect(by.get('bridged')!.endpoints).toBe(2);
     expect(by.get('untraced')!.measure / 1e18).toBeCloseTo(1);
+  });
+
+  it('has one freezable figure: the freeze list total, the exchange and instant buckets, and the engine summary agree', () => {
+    const r = sampleResult();
+    const valuation = valuationOf(r);
+    const by = new Map(incidentFigures(r, valuation).map((f) => [f.key, f]));
+    const freeze = buildFreezeList(r, valuation);
+    const freezable = by.get('freezable')!;
+    expect(freezable.share).toBeCloseTo(
+      freeze.reduce((s, x) => s + x.share, 0),
+      12,
+    );
+    expect(freezable.measure).toBeCloseTo(
+      freeze.reduce((s, x) => s + x.measure, 0),
+      0,
+    );
+    expect(freezable.services).toBe(freeze.length);
+    expect(freezable.share).toBeCloseTo(by.get('exchanges')!.share + by.get('instant')!.share, 12);
+    expect(freezable.share).toBeCloseTo(summariseFreezable('forward', r.endpoints)!.share, 12);
+    // The instant exchange counts: 45 at exchanges + 15 at the instant exchange.
+    expect(freezable.share).toBeCloseTo(0.6);
+  });
+
+  it('has no freezable figure for a backward trace (its endpoints are sources)', () => {
+    const r = sampleResult();
+    r.parameters = { ...r.parameters, direction: 'backward' };
+    expect(incidentFigures(r, valuationOf(r)).map((f) => f.key)).not.toContain('freezable');
   });
 
   it('adds an Other row only when some endpoint is in no named bucket', () => {

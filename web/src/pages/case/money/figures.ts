@@ -1,9 +1,10 @@
 import type { TraceResult } from '../../../api/types.ts';
+import { freezeServiceOf, isFreezable } from '../../../../../src/trace/freezable.ts';
 import { arrivalsOf } from './arrivals.ts';
 import { bucketOf, type Bucket } from './buckets.ts';
 import { endpointMeasure, measureOfShare, type Valuation } from './valuation.ts';
 
-export type FigureKey = 'stolen' | 'traced' | Bucket | 'untraced';
+export type FigureKey = 'stolen' | 'traced' | 'freezable' | Bucket | 'untraced';
 
 /** One headline number of an incident: its share of the stolen value and that share's measure. */
 export type Figure = {
@@ -13,6 +14,8 @@ export type Figure = {
   measure: number;
   /** Endpoints counted (null for stolen and untraced). */
   endpoints: number | null;
+  /** Services a freeze request goes to (freezable only). */
+  services?: number | undefined;
   /** Unix seconds of the first and last arrival of its value (null when none is known). */
   first: number | null;
   last: number | null;
@@ -21,7 +24,8 @@ export type Figure = {
 const LABELS: Record<FigureKey, string> = {
   stolen: 'Stolen',
   traced: 'Traced',
-  exchanges: 'At exchanges (freezable)',
+  freezable: 'Freezable',
+  exchanges: 'At exchanges',
   instant: 'Instant exchanges',
   bridged: 'Bridged',
   mixed: 'Mixed',
@@ -33,7 +37,8 @@ const LABELS: Record<FigureKey, string> = {
 const SHOWN: readonly Bucket[] = ['exchanges', 'instant', 'bridged', 'mixed', 'held'];
 
 /**
- * The incident's headline numbers: stolen, traced, and per bucket (at exchanges, instant
+ * The incident's headline numbers: stolen, traced, freezable (src/trace/freezable.ts: the same
+ * figure as the freeze list's total, the CLI's and the API's `summary.freezable`), and per bucket (at exchanges, instant
  * exchanges, bridged, mixed, still held, other when any) and untraced, each as a share of the
  * stolen value and in the valuation's measure, with when its value arrived.
  *
@@ -54,6 +59,8 @@ export function incidentFigures(result: TraceResult, valuation: Valuation): Figu
   });
   const stolen = figure('stolen', traced + untraced, null);
   const tracedFigure = figure('traced', traced, result.endpoints.length);
+  const freezable = figure('freezable', 0, 0);
+  const services = new Set<string>();
   const byBucket = new Map<Bucket, Figure>();
   for (const b of SHOWN) byBucket.set(b, figure(b, 0, 0));
   const seen = (f: Figure, time: number) => {
@@ -67,14 +74,31 @@ export function incidentFigures(result: TraceResult, valuation: Valuation): Figu
     f.share += e.share;
     f.measure += endpointMeasure(valuation, e);
     f.endpoints! += 1;
+    const canFreeze = isFreezable(e.category);
+    if (canFreeze) {
+      freezable.share += e.share;
+      freezable.measure += endpointMeasure(valuation, e);
+      freezable.endpoints! += 1;
+      services.add(freezeServiceOf(e));
+    }
     for (const edge of into(e)) {
       seen(f, edge.time);
       seen(tracedFigure, edge.time);
+      if (canFreeze) seen(freezable, edge.time);
     }
   }
   for (const edge of result.edges) if (edge.hop === 1) seen(stolen, edge.time);
   const buckets = [...SHOWN, 'other' as const]
     .map((b) => byBucket.get(b))
     .filter((f): f is Figure => f !== undefined);
-  return [stolen, tracedFigure, ...buckets, figure('untraced', untraced, null)];
+  freezable.services = services.size;
+  // A backward trace's endpoints are sources: nothing there is freezable, so no such figure.
+  const forward = result.parameters.direction !== 'backward';
+  return [
+    stolen,
+    tracedFigure,
+    ...(forward ? [freezable] : []),
+    ...buckets,
+    figure('untraced', untraced, null),
+  ];
 }
