@@ -9,11 +9,24 @@ const AUDIT_FLUSH_INTERVAL_MS = 200;
  * appends (about 1 µs per entry), so smaller batches keep it from showing in request latency.
  */
 const AUDIT_FLUSH_ENTRIES = 500;
+/**
+ * A key reading the same thing again within this window is one read: opening a case fetched the
+ * case and its trace results again on every view change and reload, 25 `case.read` and 26 trace
+ * entries for one sitting, which buried the actions in the case's trail.
+ */
+export const AUDIT_READ_COALESCE_MS = 10 * 60 * 1000;
+/** Reads remembered for coalescing; beyond it the oldest are forgotten (and logged again). */
+const AUDIT_READ_MEMORY = 10_000;
 
 /** Records who did what through the API. */
 export type AuditLog = {
-  /** Records an action of the request's key (buffered; written within a second). */
+  /** Records an action of the request's key, with its name and role (buffered; written within a second). */
   record(request: FastifyRequest, action: string, target: string | null, detail?: unknown): void;
+  /**
+   * Records a read (a case opened, a trace result viewed) once per key, action and target within
+   * {@link AUDIT_READ_COALESCE_MS}: who looked at what stays in the trail, each re-render does not.
+   */
+  recordRead(request: FastifyRequest, action: string, target: string, detail?: unknown): void;
   /** Writes what is buffered. */
   flush(): Promise<void>;
   /** Flushes and stops the timer. */
@@ -55,19 +68,34 @@ export function createAuditLog(parameters: { store: Store; logger: Logger }): Au
   };
   const timer = setInterval(() => void flush(), AUDIT_FLUSH_INTERVAL_MS);
   timer.unref();
+  // Insertion order is age order: the first entry is the oldest read.
+  const reads = new Map<string, number>();
+  const record: AuditLog['record'] = (request, action, target, detail) => {
+    const key = request.apiKey;
+    buffer.push({
+      actor: key?.id ?? 'anonymous',
+      actorName: key?.name ?? null,
+      actorRole: key?.role ?? null,
+      org: key?.org ?? null,
+      action,
+      target,
+      detail,
+      requestId: String(request.id),
+      time: timeOf(Date.now()),
+    });
+    if (buffer.length >= AUDIT_FLUSH_ENTRIES) void flush();
+  };
   return {
-    record(request, action, target, detail) {
-      const key = request.apiKey;
-      buffer.push({
-        actor: key?.id ?? 'anonymous',
-        org: key?.org ?? null,
-        action,
-        target,
-        detail,
-        requestId: String(request.id),
-        time: timeOf(Date.now()),
-      });
-      if (buffer.length >= AUDIT_FLUSH_ENTRIES) void flush();
+    record,
+    recordRead(request, action, target, detail) {
+      const now = Date.now();
+      const id = `${request.apiKey?.id ?? 'anonymous'}\u0000${action}\u0000${target}`;
+      const last = reads.get(id);
+      if (last !== undefined && now - last < AUDIT_READ_COALESCE_MS) return;
+      reads.delete(id);
+      reads.set(id, now);
+      if (reads.size > AUDIT_READ_MEMORY) reads.delete(reads.keys().next().value!);
+      record(request, action, target, detail);
     },
     flush,
     async close() {

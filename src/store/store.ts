@@ -551,6 +551,9 @@ export type DocumentFilter = {
 export type AuditEntryInput = {
   /** The API key (its id, never the secret) or `cli`. */
   actor: string;
+  /** The key's name and role when it acted (null: `cli`, anonymous, or a key without a name). */
+  actorName?: string | null;
+  actorRole?: string | null;
   org: string | null;
   /** E.g. `screen`, `trace.create`, `case.update`, `key.create`. */
   action: string;
@@ -564,7 +567,12 @@ export type AuditEntryInput = {
 };
 
 /** An audit entry as stored. */
-export type AuditEntry = Omit<AuditEntryInput, 'time'> & { id: number; time: string };
+export type AuditEntry = Omit<AuditEntryInput, 'time' | 'actorName' | 'actorRole'> & {
+  id: number;
+  time: string;
+  actorName: string | null;
+  actorRole: string | null;
+};
 
 /** Filters of {@link Store.listAudit}; all optional. */
 export type AuditFilter = {

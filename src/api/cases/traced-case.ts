@@ -8,6 +8,8 @@ import { CASE_KIND, createCaseStore } from './case-store.ts';
 const DEMO_ORG = 'default';
 /** Name of the key the demo makes for opening its case; older ones are revoked. */
 export const DEMO_KEY_NAME = 'chaintrail demo (web UI)';
+/** Who the audit trail says made the demo's case and trace. */
+const DEMO_ACTOR_NAME = 'chaintrail demo';
 
 /** Input of {@link saveTracedCase}. */
 export type SaveTracedCaseParameters = {
@@ -72,5 +74,18 @@ export async function saveTracedCase(
     seeds: p.seeds,
     traceIds: [job.id],
   });
+  // The case's trail starts with what made it: this command, not a key.
+  const started = {
+    seeds: p.seeds,
+    direction: p.parameters.direction,
+    policy: p.parameters.policy,
+    maxHops: p.parameters.maxHops,
+  };
+  const actor = { actor: 'cli', actorName: DEMO_ACTOR_NAME, actorRole: null, org: DEMO_ORG };
+  await p.store.appendAudit([
+    { ...actor, action: 'trace.create', target: job.id, detail: { ...started, caseId: made.id } },
+    { ...actor, action: 'case.create', target: made.id, detail: { name: p.name } },
+    { ...actor, action: 'case.trace', target: made.id, detail: { traceId: job.id, ...started } },
+  ]);
   return { caseId: made.id, traceId: job.id, key, created: true };
 }

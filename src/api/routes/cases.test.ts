@@ -256,6 +256,59 @@ describe('cases', () => {
     ]);
   });
 
+  it("records actions in the case's trail with the key's name and role: a trace run for the case, saved or not; reads once, not per load", async () => {
+    const c = (await create({ name: 'Opened often', seeds: [TX] })).json<Case>();
+    const started = await api.app.inject({
+      method: 'POST',
+      url: '/v1/traces',
+      payload: { seeds: [TX], direction: 'backward', caseId: c.id },
+      headers: api.as('investigator'),
+    });
+    expect(started.statusCode, started.body).toBe(202);
+    const traceId = started.json<{ id: string }>().id;
+    await api.app.chaintrail.traces.idle();
+    // The case page loads the case and its trace's result on every view: ten times here.
+    for (let i = 0; i < 10; i++) {
+      expect((await get(c.id)).statusCode).toBe(200);
+      const viewed = await api.app.inject({
+        url: `/v1/traces/${traceId}/result`,
+        headers: api.as('viewer'),
+      });
+      expect(viewed.statusCode).toBe(200);
+    }
+    // Another organisation's key cannot put a trace into this case's trail.
+    const foreign = await api.app.inject({
+      method: 'POST',
+      url: '/v1/traces',
+      payload: { seeds: [TX], caseId: c.id },
+      headers: asGlobex('investigator'),
+    });
+    expect(foreign.statusCode, foreign.body).toBe(404);
+
+    type Entry = {
+      action: string;
+      actorName: string | null;
+      actorRole: string | null;
+      target: string;
+      detail: Record<string, unknown>;
+    };
+    const entries = (
+      await api.app.inject({ url: `/v1/cases/${c.id}/audit`, headers: api.as('viewer') })
+    ).json<{ entries: Entry[] }>().entries;
+    // The trace was never saved with the case, and still is in its trail, once.
+    expect(entries.map((e) => [e.action, e.actorName, e.actorRole])).toEqual([
+      ['case.read', 'test viewer', 'viewer'],
+      ['case.trace', 'test investigator', 'investigator'],
+      ['case.create', 'test investigator', 'investigator'],
+    ]);
+    expect(entries[1]!.detail).toMatchObject({ traceId, direction: 'backward', seeds: [TX] });
+    // The results viewed ten times are one read in the whole log; a CSV is an export each time.
+    await api.app.chaintrail.audit.flush();
+    const reads = await api.store.listAudit({ target: traceId });
+    expect(reads.map((e) => e.action)).toEqual(['trace.read', 'trace.create']);
+    expect(reads[1]!.detail).toMatchObject({ caseId: c.id });
+  });
+
   it("hides a case from other organisations (404), and refuses another organisation's trace", async () => {
     const c = (await create({ name: 'Acme only' })).json<Case>();
     for (const res of [

@@ -146,6 +146,12 @@ const AuditEntrySchema = Type.Object({
   id: Type.Integer(),
   time: Type.String(),
   actor: Type.String({ description: 'The API key (its id)' }),
+  actorName: Type.Union([Type.String(), Type.Null()], {
+    description: "The key's name when it acted",
+  }),
+  actorRole: Type.Union([Type.String(), Type.Null()], {
+    description: "The key's role when it acted",
+  }),
   org: Type.Union([Type.String(), Type.Null()]),
   action: Type.String(),
   target: Type.Union([Type.String(), Type.Null()]),
@@ -239,8 +245,8 @@ export function registerCaseRoutes(app: ApiApp, ctx: ApiContext): void {
     async (request) => {
       const found = await cases.get(request.apiKey!.org, idOf(request));
       if (!found) throw notFound('case', idOf(request));
-      // Who looked at a case belongs to its chain of custody.
-      ctx.audit.record(request, 'case.read', found.id, { version: found.version });
+      // Who looked at a case belongs to its chain of custody: once per key in a while, not per load.
+      ctx.audit.recordRead(request, 'case.read', found.id, { version: found.version });
       return found;
     },
   );
@@ -337,7 +343,14 @@ export function registerCaseRoutes(app: ApiApp, ctx: ApiContext): void {
       const lists = await Promise.all(
         [found.id, ...found.traceIds].map((target) => ctx.store.listAudit({ target, org, limit })),
       );
-      const entries: AuditEntry[] = lists.flat().sort((a, b) => b.id - a.id);
+      // A trace started for this case is told once, by its `case.trace` entry.
+      const startedHere = (e: AuditEntry) =>
+        e.action === 'trace.create' &&
+        (e.detail as { caseId?: unknown } | null)?.caseId === found.id;
+      const entries: AuditEntry[] = lists
+        .flat()
+        .filter((e) => !startedHere(e))
+        .sort((a, b) => b.id - a.id);
       return { entries: entries.slice(0, limit) };
     },
   );

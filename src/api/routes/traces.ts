@@ -6,6 +6,7 @@ import { parseSeed } from '../../trace/parse-seed.ts';
 import { TAINT_POLICIES } from '../../trace/trace-funds.ts';
 import type { TaintPolicy, TraceParameters } from '../../trace/types.ts';
 import type { ApiApp } from '../app.ts';
+import { createCaseStore } from '../cases/case-store.ts';
 import type { ApiContext } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { AnyJson, ChainParam, withErrors } from '../schemas.ts';
@@ -39,6 +40,13 @@ const CreateBody = Type.Object(
     minValue: Type.Optional(Type.Number({ minimum: 0, description: 'Dust limit, raw units' })),
     since: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
     until: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+    caseId: Type.Optional(
+      Type.String({
+        format: 'uuid',
+        description:
+          "The case the trace is run for: the start is recorded in the case's audit trail (404 when the organisation has no such case)",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -69,6 +77,10 @@ const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
  */
 export function registerTraceRoutes(app: ApiApp, ctx: ApiContext): void {
   const tags = ['traces'];
+  const cases = createCaseStore({
+    store: ctx.store,
+    traceExists: async (id, org) => (await ctx.traces.get(id, org)) !== null,
+  });
   const jobOf = async (request: { params: unknown; apiKey: { org: string } | null }) => {
     const { id } = request.params as { id: string };
     const job = await ctx.traces.get(id, request.apiKey!.org);
@@ -89,6 +101,9 @@ export function registerTraceRoutes(app: ApiApp, ctx: ApiContext): void {
     },
     async (request, reply) => {
       const body = request.body as Static<typeof CreateBody>;
+      const org = request.apiKey!.org;
+      if (body.caseId !== undefined && !(await cases.get(org, body.caseId)))
+        throw notFound('case', body.caseId);
       const parameters: TraceParameters = {
         seeds: body.seeds.map((s) => parseSeed(s, body.chain)),
         direction: body.direction ?? 'forward',
@@ -104,10 +119,19 @@ export function registerTraceRoutes(app: ApiApp, ctx: ApiContext): void {
         org: request.apiKey!.org,
         createdBy: request.apiKey!.id,
       });
-      ctx.audit.record(request, 'trace.create', job.id, {
+      const started = {
         seeds: body.seeds,
+        direction: parameters.direction,
         policy: parameters.policy,
+        maxHops: parameters.maxHops,
+      };
+      ctx.audit.record(request, 'trace.create', job.id, {
+        ...started,
+        ...(body.caseId !== undefined ? { caseId: body.caseId } : {}),
       });
+      // In the case's own trail, whether or not the case is saved with the trace afterwards.
+      if (body.caseId !== undefined)
+        ctx.audit.record(request, 'case.trace', body.caseId, { traceId: job.id, ...started });
       return reply.code(202).header('location', `/v1/traces/${job.id}`).send(job);
     },
   );
@@ -169,7 +193,10 @@ export function registerTraceRoutes(app: ApiApp, ctx: ApiContext): void {
       const result = await ctx.traces.result(job.id, request.apiKey!.org);
       if (!result) throw notFound('trace result', job.id);
       const format = (request.query as { format?: string }).format ?? 'json';
-      ctx.audit.record(request, 'trace.export', job.id, { format });
+      // Viewing a result is a read (once per key and trace in a while); a CSV or GraphML file is
+      // an export, each one recorded.
+      if (format === 'json') ctx.audit.recordRead(request, 'trace.read', job.id, { format });
+      else ctx.audit.record(request, 'trace.export', job.id, { format });
       if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(traceToCsv(result));
       if (format === 'graphml')
         return reply.type('application/graphml+xml; charset=utf-8').send(traceToGraphml(result));

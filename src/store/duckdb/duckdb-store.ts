@@ -1717,6 +1717,8 @@ class DuckDbStore implements Store {
             id: id++,
             ms,
             actor: e.actor,
+            actor_name: e.actorName ?? null,
+            actor_role: e.actorRole ?? null,
             org: e.org,
             action: e.action,
             target: e.target,
@@ -1754,10 +1756,11 @@ class DuckDbStore implements Store {
     }
     const file = ingesting.replaceAll("'", "''");
     await this.rows(
-      `INSERT INTO audit_log (id, time, actor, org, action, target, detail, request_id)
-       SELECT id, epoch_ms(ms), actor, org, action, target, detail, request_id
+      `INSERT INTO audit_log (id, time, actor, actor_name, actor_role, org, action, target, detail, request_id)
+       SELECT id, epoch_ms(ms), actor, actor_name, actor_role, org, action, target, detail, request_id
        FROM read_json('${file}', format = 'newline_delimited', columns = {id: 'BIGINT', ms: 'BIGINT',
-         actor: 'VARCHAR', org: 'VARCHAR', action: 'VARCHAR', target: 'VARCHAR', detail: 'VARCHAR', request_id: 'VARCHAR'})
+         actor: 'VARCHAR', actor_name: 'VARCHAR', actor_role: 'VARCHAR', org: 'VARCHAR', action: 'VARCHAR',
+         target: 'VARCHAR', detail: 'VARCHAR', request_id: 'VARCHAR'})
        WHERE id > (SELECT coalesce(max(id), 0) FROM audit_log)
        ORDER BY id`,
     );
@@ -1782,7 +1785,7 @@ class DuckDbStore implements Store {
     if (filter.target !== undefined) where.add('target = ?', filter.target);
     const limit = Math.max(0, Math.floor(filter.limit ?? 1000));
     const rows = await this.rows(
-      `SELECT id, strftime(time, '%Y-%m-%dT%H:%M:%S.%gZ') AS time, actor, org, action, target, detail::VARCHAR AS detail, request_id
+      `SELECT id, strftime(time, '%Y-%m-%dT%H:%M:%S.%gZ') AS time, actor, actor_name, actor_role, org, action, target, detail::VARCHAR AS detail, request_id
        FROM audit_log ${where.sql} ORDER BY id DESC LIMIT ${limit}`,
       where.values,
     );
@@ -1790,6 +1793,8 @@ class DuckDbStore implements Store {
       id: Number(r.id),
       time: String(r.time),
       actor: String(r.actor),
+      actorName: (r.actor_name as string | null) ?? null,
+      actorRole: (r.actor_role as string | null) ?? null,
       org: (r.org as string | null) ?? null,
       action: String(r.action),
       target: (r.target as string | null) ?? null,

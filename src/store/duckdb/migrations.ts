@@ -174,6 +174,15 @@ export const MIGRATIONS: readonly Migration[] = [
        )`,
     ],
   },
+  {
+    version: 6,
+    description: "the audit log names the key's name and role beside its id",
+    statements: [
+      // Null for entries written before: their key's id is all that was kept.
+      `ALTER TABLE audit_log ADD COLUMN actor_name VARCHAR`,
+      `ALTER TABLE audit_log ADD COLUMN actor_role VARCHAR`,
+    ],
+  },
 ];
 
 /** The schema version this code writes. */

@@ -123,7 +123,8 @@ export default function CasePage() {
       abort.current = controller;
       setTraceError(null);
       try {
-        let job = await api.post<TraceJob>('/v1/traces', request);
+        // The case's id puts the start in its audit trail, saved with the case or not.
+        let job = await api.post<TraceJob>('/v1/traces', { ...request, caseId: id });
         setRunning(job);
         await api.stream(
           `/v1/traces/${job.id}/events`,
@@ -147,7 +148,7 @@ export default function CasePage() {
         setRunning(null);
       }
     },
-    [api],
+    [api, id],
   );
 
   const cancelTrace = useCallback(() => {

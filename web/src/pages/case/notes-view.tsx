@@ -10,6 +10,9 @@ type AuditEntry = {
   id: number;
   time: string;
   actor: string;
+  /** The key's name and role when it acted (null for entries older than them, or the CLI). */
+  actorName?: string | null;
+  actorRole?: string | null;
   org: string | null;
   action: string;
   target: string | null;
@@ -197,8 +200,12 @@ export function NotesView(props: { workspace: CaseWorkspace }) {
                         </td>
                         <td data-label="Who">
                           <span>
-                            <span className="mono">{e.actor}</span>
+                            {e.actorName ? <span>{e.actorName}</span> : null}
+                            {e.actorRole ? <span className="muted"> · {e.actorRole}</span> : null}
                             {e.actor === me.id ? <span className="muted"> (you)</span> : null}
+                            <div className="muted mono audit-key">
+                              {e.actor === 'cli' ? 'command line' : `key ${e.actor}`}
+                            </div>
                           </span>
                         </td>
                         <td data-label="Action">
