@@ -5,6 +5,7 @@ import { useSession } from '../../api/session.tsx';
 import type { InvestigationCase, TraceJob, TraceResult } from '../../api/types.ts';
 import { ErrorView, Loading } from '../../components/states.tsx';
 import type { CaseWorkspace, TraceRequest } from './case-workspace.ts';
+import { CaseSummaryLine } from './case-summary.tsx';
 import { DashboardView } from './dashboard-view.tsx';
 import { GraphView } from './graph-view.tsx';
 import { MoneyView } from './money-view.tsx';
@@ -245,6 +246,7 @@ export default function CasePage() {
       </div>
       {c.description ? <p className="muted">{c.description}</p> : null}
       {saveError ? <ErrorView error={saveError} onRetry={() => setTick((t) => t + 1)} /> : null}
+      {workspace.trace ? <CaseSummaryLine trace={workspace.trace} /> : null}
       <Tabs
         view={view}
         onChange={(v) =>
