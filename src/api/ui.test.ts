@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useApi } from '../../test/helpers/api.ts';
 import { makeTempDir } from '../../test/helpers/temp-dir.ts';
@@ -12,6 +13,14 @@ fs.writeFileSync(
   '<!doctype html><div id="root"></div><script type="module" src="/ui/assets/index-abc123.js"></script>',
 );
 fs.writeFileSync(path.join(ui.path, 'assets', 'index-abc123.js'), 'console.log("ui");');
+// What `npm run build` writes beside an asset (scripts/precompress-web.mjs).
+const bundle = 'export const chart = "sankey";\n'.repeat(200);
+fs.writeFileSync(path.join(ui.path, 'assets', 'chart-def456.js'), bundle);
+fs.writeFileSync(
+  path.join(ui.path, 'assets', 'chart-def456.js.br'),
+  zlib.brotliCompressSync(bundle),
+);
+fs.writeFileSync(path.join(ui.path, 'assets', 'chart-def456.js.gz'), zlib.gzipSync(bundle));
 const missing = makeTempDir('chaintrail-ui-missing-');
 afterAll(() => {
   ui.cleanup();
@@ -38,6 +47,23 @@ describe('the web UI under /ui/', () => {
     expect(res.body).toBe('console.log("ui");');
     expect(res.headers['cache-control']).toContain('immutable');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('sends an asset compressed to a browser that accepts it (Brotli, else gzip), and whole to one that does not', async () => {
+    const url = '/ui/assets/chart-def456.js';
+    const br = await api.app.inject({ url, headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(br.statusCode).toBe(200);
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(String(br.headers.vary).toLowerCase()).toContain('accept-encoding');
+    expect(br.rawPayload.length).toBeLessThan(bundle.length / 10);
+    expect(zlib.brotliDecompressSync(br.rawPayload).toString()).toBe(bundle);
+    const gz = await api.app.inject({ url, headers: { 'accept-encoding': 'gzip' } });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(zlib.gunzipSync(gz.rawPayload).toString()).toBe(bundle);
+    const plain = await api.app.inject({ url, headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toBe(bundle);
+    expect(plain.headers['content-type']).toContain('javascript');
   });
 
   it('redirects / to the UI', async () => {

@@ -55,6 +55,9 @@ export async function registerUi(app: ApiApp, options: { dir: string }): Promise
     wildcard: false,
     index: false,
     decorateReply: false,
+    // `npm run build` writes .br and .gz beside each asset (scripts/precompress-web.mjs): sent to
+    // browsers that accept them (the case page's JavaScript: 1.1 MB, about 300 kB in Brotli).
+    preCompressed: true,
     // Vite names built assets by content hash: they never change under their name.
     setHeaders: (res, file) => {
       res.header('content-security-policy', UI_CONTENT_SECURITY_POLICY);

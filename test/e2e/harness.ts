@@ -34,6 +34,10 @@ export type DemoServer = {
   truth: SimulationTruth;
   /** The first line `chaintrail demo` printed for the case URL, as a user sees it. */
   demoCaseUrl: string;
+  /** Everything `chaintrail demo` printed on stdout (its trace summary included). */
+  demoOutput: string;
+  /** The demo's database file (served; a CLI command on it must wait for the server to stop). */
+  db: string;
   stop(): Promise<void>;
 };
 
@@ -79,6 +83,8 @@ export async function startDemoServer(dir: string): Promise<DemoServer> {
     caseId: caseId!,
     caseName,
     demoCaseUrl: demoCaseUrl!,
+    demoOutput: demo.stdout,
+    db,
     truth: JSON.parse(fs.readFileSync(truthFile, 'utf8')) as SimulationTruth,
     stop: served.stop,
   };

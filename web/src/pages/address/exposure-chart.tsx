@@ -1,8 +1,8 @@
-import * as echarts from 'echarts';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { AddressLink } from '../../components/address-link.tsx';
 import { Amount } from '../../components/amount.tsx';
 import { Empty } from '../../components/states.tsx';
+import { loadEcharts } from '../../lib/load-echarts.ts';
 import { categoryColour, formatShare } from '../../lib/format.ts';
 import type { IndirectExposure, RiskResult } from './api-types.ts';
 import { CategoryBadge, useThemeName } from './shared.tsx';
@@ -41,66 +41,75 @@ function BarChart(props: {
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    const chart = echarts.init(el, theme === 'dark' ? 'dark' : undefined);
-    const c = chartColours();
-    // Largest bar at the top: echarts draws a category axis from the bottom up.
-    const ordered = [...bars].reverse();
-    chart.setOption({
-      backgroundColor: 'transparent',
-      textStyle: { color: c.text },
-      grid: { left: 8, right: 64, top: 8, bottom: 8, containLabel: true },
-      tooltip: {
-        trigger: 'item',
-        backgroundColor: c.panel,
-        borderColor: c.border,
+    let gone = false;
+    let cleanup = () => {
+      gone = true;
+    };
+    void loadEcharts().then((echarts) => {
+      if (gone) return;
+      const chart = echarts.init(el, theme === 'dark' ? 'dark' : undefined);
+      const c = chartColours();
+      // Largest bar at the top: echarts draws a category axis from the bottom up.
+      const ordered = [...bars].reverse();
+      chart.setOption({
+        backgroundColor: 'transparent',
         textStyle: { color: c.text },
-        formatter: (p: unknown) => {
-          const i = (p as { dataIndex: number }).dataIndex;
-          const bar = ordered[i];
-          return bar ? `${bar.category.replace(/_/g, ' ')}: ${bar.text}` : '';
-        },
-      },
-      xAxis: {
-        type: 'value',
-        max,
-        axisLabel: {
-          color: c.muted,
-          formatter: (v: number) => (percent ? `${Math.round(v * 100)}%` : String(v)),
-        },
-        splitLine: { lineStyle: { color: c.border } },
-        minInterval: percent ? undefined : 1,
-      },
-      yAxis: {
-        type: 'category',
-        data: ordered.map((b) => b.category.replace(/_/g, ' ')),
-        axisLabel: { color: c.text },
-        axisLine: { lineStyle: { color: c.border } },
-        axisTick: { show: false },
-      },
-      series: [
-        {
-          type: 'bar',
-          barMaxWidth: 22,
-          data: ordered.map((b) => ({
-            value: b.value,
-            itemStyle: { color: categoryColour(b.category) },
-          })),
-          label: {
-            show: true,
-            position: 'right',
-            color: c.text,
-            formatter: (p: unknown) => ordered[(p as { dataIndex: number }).dataIndex]?.text ?? '',
+        grid: { left: 8, right: 64, top: 8, bottom: 8, containLabel: true },
+        tooltip: {
+          trigger: 'item',
+          backgroundColor: c.panel,
+          borderColor: c.border,
+          textStyle: { color: c.text },
+          formatter: (p: unknown) => {
+            const i = (p as { dataIndex: number }).dataIndex;
+            const bar = ordered[i];
+            return bar ? `${bar.category.replace(/_/g, ' ')}: ${bar.text}` : '';
           },
         },
-      ],
-      animation: false,
+        xAxis: {
+          type: 'value',
+          max,
+          axisLabel: {
+            color: c.muted,
+            formatter: (v: number) => (percent ? `${Math.round(v * 100)}%` : String(v)),
+          },
+          splitLine: { lineStyle: { color: c.border } },
+          minInterval: percent ? undefined : 1,
+        },
+        yAxis: {
+          type: 'category',
+          data: ordered.map((b) => b.category.replace(/_/g, ' ')),
+          axisLabel: { color: c.text },
+          axisLine: { lineStyle: { color: c.border } },
+          axisTick: { show: false },
+        },
+        series: [
+          {
+            type: 'bar',
+            barMaxWidth: 22,
+            data: ordered.map((b) => ({
+              value: b.value,
+              itemStyle: { color: categoryColour(b.category) },
+            })),
+            label: {
+              show: true,
+              position: 'right',
+              color: c.text,
+              formatter: (p: unknown) =>
+                ordered[(p as { dataIndex: number }).dataIndex]?.text ?? '',
+            },
+          },
+        ],
+        animation: false,
+      });
+      const resize = () => chart.resize();
+      window.addEventListener('resize', resize);
+      cleanup = () => {
+        window.removeEventListener('resize', resize);
+        chart.dispose();
+      };
     });
-    const resize = () => chart.resize();
-    window.addEventListener('resize', resize);
-    return () => {
-      window.removeEventListener('resize', resize);
-      chart.dispose();
-    };
+    return () => cleanup();
   }, [bars, max, percent, theme]);
   return (
     <div

@@ -1,25 +1,12 @@
-import { LineChart, SankeyChart } from 'echarts/charts';
 import type { LineSeriesOption, SankeySeriesOption } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import type {
   GridComponentOption,
   LegendComponentOption,
   TooltipComponentOption,
 } from 'echarts/components';
-import * as echarts from 'echarts/core';
-import type { ComposeOption } from 'echarts/core';
-import { CanvasRenderer } from 'echarts/renderers';
+import type { ComposeOption, ECharts } from 'echarts/core';
 import { useEffect, useRef, useState } from 'react';
-
-// Only the parts these views draw: the full bundle is several times larger.
-echarts.use([
-  SankeyChart,
-  LineChart,
-  GridComponent,
-  LegendComponent,
-  TooltipComponent,
-  CanvasRenderer,
-]);
+import { loadEcharts } from '../../../lib/load-echarts.ts';
 
 export type ChartOption = ComposeOption<
   | SankeySeriesOption
@@ -85,18 +72,29 @@ export function EChart(props: {
   className?: string;
 }) {
   const box = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
+  const chart = useRef<ECharts | null>(null);
+  // Bumped when a chart instance is made (echarts loads on first use), to draw the option on it.
+  const [made, setMade] = useState(0);
   const { option, theme } = props;
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    const instance = echarts.init(el, theme.dark ? 'dark' : undefined);
-    chart.current = instance;
-    const observer = new ResizeObserver(() => instance.resize());
-    observer.observe(el);
+    let instance: ECharts | null = null;
+    let observer: ResizeObserver | null = null;
+    let gone = false;
+    void loadEcharts().then((echarts) => {
+      if (gone) return;
+      instance = echarts.init(el, theme.dark ? 'dark' : undefined);
+      chart.current = instance;
+      const made = instance;
+      observer = new ResizeObserver(() => made.resize());
+      observer.observe(el);
+      setMade((n) => n + 1);
+    });
     return () => {
-      observer.disconnect();
-      instance.dispose();
+      gone = true;
+      observer?.disconnect();
+      instance?.dispose();
       chart.current = null;
     };
   }, [theme.dark]);
@@ -105,7 +103,7 @@ export function EChart(props: {
       { backgroundColor: 'transparent', animation: !theme.still, ...option },
       { notMerge: true },
     );
-  }, [option, theme]);
+  }, [option, theme, made]);
   return (
     <div
       ref={box}
