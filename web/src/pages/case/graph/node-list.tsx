@@ -1,4 +1,12 @@
-import { memo, useDeferredValue, useMemo, useState, type MouseEvent } from 'react';
+import {
+  memo,
+  useDeferredValue,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type MouseEvent,
+} from 'react';
 import { categoryColour } from '../../../lib/format.ts';
 import type { GraphNode } from './model.ts';
 
@@ -8,7 +16,8 @@ const SHOWN = 150;
 /**
  * Every node of the graph as a button (so nothing needs the canvas or a mouse), searchable by
  * address, entity, category or annotation. A node folded into an aggregate or hidden by the filters
- * says so; picking it brings it back into view. Shift/Ctrl/⌘ adds to the selection.
+ * says so; picking it brings it back into view. Shift/Ctrl/⌘ adds to the selection. The list is
+ * one tab stop: arrow keys, Home and End move within it (a roving tabindex), Enter picks.
  */
 export const NodeList = memo(function NodeList(props: {
   nodes: GraphNode[];
@@ -39,6 +48,31 @@ export const NodeList = memo(function NodeList(props: {
   }, [deferred, props.nodes, props.annotations]);
   const pick = (e: MouseEvent, id: string) =>
     props.onPick(id, e.shiftKey || e.ctrlKey || e.metaKey);
+  const shown = matches.slice(0, SHOWN);
+  const buttons = useRef<(HTMLButtonElement | null)[]>([]);
+  // The one button in the tab order: the one last moved to, else the focused node, else the first.
+  const [roving, setRoving] = useState<string | null>(null);
+  const tabStop =
+    shown.find((n) => n.id === roving)?.id ??
+    shown.find((n) => n.id === props.focusId)?.id ??
+    shown[0]?.id;
+  const onKey = (e: KeyboardEvent, i: number) => {
+    const last = shown.length - 1;
+    const next =
+      e.key === 'ArrowDown'
+        ? Math.min(i + 1, last)
+        : e.key === 'ArrowUp'
+          ? Math.max(i - 1, 0)
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? last
+              : null;
+    if (next === null) return;
+    e.preventDefault();
+    setRoving(shown[next]!.id);
+    buttons.current[next]?.focus();
+  };
   return (
     <nav className="panel gv-list" aria-label="Nodes">
       <label htmlFor="gv-find">Find node</label>
@@ -57,11 +91,16 @@ export const NodeList = memo(function NodeList(props: {
         {matches.length > SHOWN ? ` · the first ${SHOWN} listed, search to narrow` : ''}
       </p>
       <ul>
-        {matches.slice(0, SHOWN).map((n) => {
+        {shown.map((n, i) => {
           const why = props.hiddenWhy(n.id);
           return (
             <li key={n.id}>
               <button
+                ref={(el) => {
+                  buttons.current[i] = el;
+                }}
+                tabIndex={n.id === tabStop ? 0 : -1}
+                onKeyDown={(e) => onKey(e, i)}
                 type="button"
                 className={`gv-node${props.selected.has(n.id) ? ' selected' : ''}`}
                 aria-current={props.focusId === n.id ? 'true' : undefined}
