@@ -15,8 +15,38 @@ export type LabelSearch = {
   offset: number;
 };
 
+/** Entity profiles a search returns at most (largest first): a query names a few, not thousands. */
+export const MAX_ENTITY_PROFILES = 20;
+/** Addresses listed under one profile; `addressCount` gives them all. */
+export const PROFILE_ADDRESSES = 50;
+
+/**
+ * One entity among the matches with everything its labels say: a search for "Lazarus" answers
+ * with the group once, its addresses under it, rather than sixty rows to read.
+ */
+export type EntityProfile = {
+  entity: string;
+  actors: string[];
+  countries: string[];
+  categories: string[];
+  /** Sanctions lists naming it (empty when none). */
+  sanctionLists: string[];
+  chains: string[];
+  /** Distinct addresses (chain and address) its matching labels name. */
+  addressCount: number;
+  /** The first {@link PROFILE_ADDRESSES} of them, private ones first. */
+  addresses: { chain: string; address: string; category: string }[];
+  /** Any of its labels is the organisation's own. */
+  private: boolean;
+};
+
 /** One page of matches: the organisation's private labels first, then public ones. */
-export type LabelSearchResult = { labels: ApiLabel[]; total: number };
+export type LabelSearchResult = {
+  labels: ApiLabel[];
+  total: number;
+  /** The entities of every match (not only this page), most addresses first. */
+  entities: EntityProfile[];
+};
 
 /** Every public label, with the lowercase text a query is matched against. */
 type PublicIndex = { fingerprint: string; labels: Label[]; text: string[] };
@@ -109,5 +139,79 @@ export async function searchLabels(
   const sharedFrom = Math.max(0, offset - ownMatches.length);
   for (const l of sharedMatches.slice(sharedFrom, sharedFrom + limit - labels.length))
     labels.push(toApiLabel(l));
-  return { labels, total: ownMatches.length + sharedMatches.length };
+  return {
+    labels,
+    total: ownMatches.length + sharedMatches.length,
+    entities: entityProfiles(ownMatches, sharedMatches),
+  };
+}
+
+type ProfileLabel = Searchable & { country?: string | null | undefined };
+
+/** The entities of the matches, with what their labels say, most addresses first. */
+function entityProfiles(
+  own: readonly ProfileLabel[],
+  shared: readonly ProfileLabel[],
+): EntityProfile[] {
+  type Acc = {
+    entity: string;
+    actors: Set<string>;
+    countries: Set<string>;
+    categories: Set<string>;
+    lists: Set<string>;
+    chains: Set<string>;
+    seen: Set<string>;
+    addresses: EntityProfile['addresses'];
+    private: boolean;
+  };
+  const byEntity = new Map<string, Acc>();
+  const add = (l: ProfileLabel, mine: boolean) => {
+    if (!l.entity) return;
+    // One profile per entity however lists spell its case ("Lazarus Group", "LAZARUS GROUP").
+    const key = l.entity.toLowerCase();
+    let a = byEntity.get(key);
+    if (!a)
+      byEntity.set(
+        key,
+        (a = {
+          entity: l.entity,
+          actors: new Set(),
+          countries: new Set(),
+          categories: new Set(),
+          lists: new Set(),
+          chains: new Set(),
+          seen: new Set(),
+          addresses: [],
+          private: false,
+        }),
+      );
+    if (l.actor) a.actors.add(l.actor);
+    if (l.country) a.countries.add(l.country);
+    a.categories.add(l.category);
+    if (l.sanctionList) a.lists.add(l.sanctionList);
+    a.chains.add(l.chain);
+    a.private ||= mine;
+    const id = `${l.chain}\u0000${l.address}`;
+    if (a.seen.has(id)) return;
+    a.seen.add(id);
+    if (a.addresses.length < PROFILE_ADDRESSES)
+      a.addresses.push({ chain: l.chain, address: l.address, category: l.category });
+  };
+  for (const l of own) add(l, true);
+  for (const l of shared) add(l, false);
+  const sorted = (set: Set<string>) => [...set].sort();
+  return [...byEntity.values()]
+    .sort((x, y) => y.seen.size - x.seen.size || x.entity.localeCompare(y.entity))
+    .slice(0, MAX_ENTITY_PROFILES)
+    .map((a) => ({
+      entity: a.entity,
+      actors: sorted(a.actors),
+      countries: sorted(a.countries),
+      categories: sorted(a.categories),
+      sanctionLists: sorted(a.lists),
+      chains: sorted(a.chains),
+      addressCount: a.seen.size,
+      addresses: a.addresses,
+      private: a.private,
+    }));
 }

@@ -56,6 +56,39 @@ describe('private labels', () => {
     return res.json<{ labels: ApiLabel[]; total: number }>();
   };
 
+  it('groups the matches of an entity search under one profile per entity, with all its addresses counted', async () => {
+    type Profile = {
+      entity: string;
+      sanctionLists: string[];
+      chains: string[];
+      addressCount: number;
+      addresses: { chain: string; address: string }[];
+    };
+    const res = await api.app.inject({
+      url: '/v1/labels?q=lazarus&limit=5',
+      headers: api.as('viewer'),
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const { labels, total, entities } = res.json<{
+      labels: { chain: string; address: string; entity: string | null }[];
+      total: number;
+      entities: Profile[];
+    }>();
+    // One page of five rows, but the profile counts every address of every page.
+    expect(labels.length).toBe(5);
+    const lazarus = entities.filter((e) => /lazarus/i.test(e.entity));
+    expect(lazarus.length).toBe(1);
+    const profile = lazarus[0]!;
+    expect(profile.sanctionLists.length).toBeGreaterThan(0);
+    expect(profile.addressCount).toBeGreaterThan(labels.length);
+    expect(profile.addressCount).toBeLessThanOrEqual(total);
+    expect(profile.chains.length).toBeGreaterThan(1);
+    expect(profile.addresses.map((a) => a.address)).toContain(LAZARUS.toLowerCase());
+    expect(new Set(profile.addresses.map((a) => `${a.chain}|${a.address}`)).size).toBe(
+      profile.addresses.length,
+    );
+  });
+
   it("shows an organisation's private label before public ones, to that organisation only", async () => {
     const created = await addLabel({
       chain: 'eth',

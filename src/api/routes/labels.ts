@@ -71,6 +71,20 @@ const PrivateLabelSchema = Type.Object({
   ),
 });
 
+const EntityProfileSchema = Type.Object({
+  entity: Type.String(),
+  actors: Type.Array(Type.String()),
+  countries: Type.Array(Type.String()),
+  categories: Type.Array(Type.String()),
+  sanctionLists: Type.Array(Type.String()),
+  chains: Type.Array(Type.String()),
+  addressCount: Type.Integer(),
+  addresses: Type.Array(
+    Type.Object({ chain: Type.String(), address: Type.String(), category: Type.String() }),
+  ),
+  private: Type.Boolean(),
+});
+
 const CreatePrivateBody = Type.Object(
   {
     chain: ChainParam,
@@ -246,6 +260,10 @@ export function registerLabelRoutes(app: ApiApp, ctx: ApiContext): void {
             total: Type.Integer({ description: 'Matches over all pages' }),
             limit: Type.Integer(),
             offset: Type.Integer(),
+            entities: Type.Array(EntityProfileSchema, {
+              description:
+                'The entities of every match (all pages), most addresses first, at most 20: each with its actors, countries, categories, sanctions lists, chains and (the first 50) addresses',
+            }),
           }),
         }),
       },

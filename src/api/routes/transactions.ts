@@ -4,8 +4,22 @@ import { normalizeTxHash } from '../../model/tx-hash.ts';
 import type { ApiApp } from '../app.ts';
 import type { ApiContext } from '../context.ts';
 import { notFound } from '../errors.ts';
+import { privateLabelIndex } from '../labels/org-labels.ts';
 import { jsonSafe } from '../json.ts';
 import { AnyJson, ChainParam, withErrors } from '../schemas.ts';
+
+/**
+ * Addresses of one transaction named with their labels: an airdrop or a batch payout moves value to
+ * thousands; past this many the rest are listed unnamed (their pages name them).
+ */
+const MAX_TX_NAMED_ADDRESSES = 1000;
+
+const NameSchema = Type.Object({
+  entity: Type.Union([Type.String(), Type.Null()]),
+  category: Type.String(),
+  /** The organisation's own label (private), not a public list's. */
+  private: Type.Boolean(),
+});
 
 const Params = Type.Object({
   chain: ChainParam,
@@ -29,6 +43,10 @@ export function registerTransactionRoutes(app: ApiApp, ctx: ApiContext): void {
               txHash: Type.String(),
               transfers: AnyJson,
               events: AnyJson,
+              names: Type.Record(Type.String(), NameSchema, {
+                description:
+                  "Who is behind the transaction's addresses (senders, receivers, event accounts and contracts): the organisation's private label first, else the most specific public one; the first 1,000 addresses",
+              }),
             }),
           },
           [404],
@@ -45,7 +63,33 @@ export function registerTransactionRoutes(app: ApiApp, ctx: ApiContext): void {
       ]);
       if (transfers.length === 0 && events.length === 0)
         throw notFound('stored transaction', txHash);
-      return { chain, txHash, transfers: jsonSafe(transfers), events: jsonSafe(events) };
+      const addresses = new Set<string>();
+      for (const t of transfers) {
+        if (t.from) addresses.add(t.from);
+        if (t.to) addresses.add(t.to);
+      }
+      for (const e of events)
+        for (const a of [
+          e.contract,
+          'account' in e ? e.account : null,
+          'recipient' in e ? e.recipient : null,
+        ])
+          if (typeof a === 'string') addresses.add(a);
+      const found = privateLabelIndex(ctx.store, request.apiKey!.org);
+      const own = found instanceof Promise ? await found : found;
+      const names: Record<string, Static<typeof NameSchema>> = {};
+      for (const address of [...addresses].slice(0, MAX_TX_NAMED_ADDRESSES)) {
+        const mine = own.of(chain, address)[0];
+        if (mine) {
+          names[address] = { entity: mine.entity, category: mine.category, private: true };
+          continue;
+        }
+        // The screener's in-memory index: no query per address.
+        const listed = ctx.screener.screenDirect(address, chain).labels;
+        const best = listed.find((l) => l.entity) ?? listed[0];
+        if (best) names[address] = { entity: best.entity, category: best.category, private: false };
+      }
+      return { chain, txHash, transfers: jsonSafe(transfers), events: jsonSafe(events), names };
     },
   );
 }

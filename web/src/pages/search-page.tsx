@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { CATEGORIES as TAXONOMY } from '../../../src/labels/taxonomy.ts';
 import { ApiError } from '../api/client.ts';
@@ -7,7 +7,7 @@ import { useLoad, useSession } from '../api/session.tsx';
 import { AddressLink } from '../components/address-link.tsx';
 import { Async, Empty, ErrorView } from '../components/states.tsx';
 import { classifyQuery } from '../lib/format.ts';
-import type { AddressSummary, LabelPage } from './address/api-types.ts';
+import type { AddressSummary, EntityProfile, LabelPage } from './address/api-types.ts';
 import { CategoryBadge, isForbidden, Pager, SourceText } from './address/shared.tsx';
 import './address/pages.css';
 
@@ -164,6 +164,66 @@ function EvmLookup(props: { kind: 'evm-address' | 'evm-tx'; value: string }) {
   );
 }
 
+/** Entity profiles shown before "Show more": the table of labels follows them. */
+const PROFILES_SHOWN = 5;
+
+/**
+ * The entities among a search's matches, each once: who (actors, countries), what (categories,
+ * sanctions lists), where (chains), and its addresses under it.
+ */
+function EntityProfiles(props: { entities: EntityProfile[] }) {
+  const [all, setAll] = useState(false);
+  const shown = all ? props.entities : props.entities.slice(0, PROFILES_SHOWN);
+  return (
+    <section aria-labelledby="entity-profiles-heading" className="entity-profiles">
+      <h3 id="entity-profiles-heading">Entities</h3>
+      <ul>
+        {shown.map((e) => (
+          <li key={e.entity} className="entity-profile">
+            <details>
+              <summary>
+                <strong>{e.entity}</strong>
+                {e.sanctionLists.length > 0 ? (
+                  <span className="badge high"> {e.sanctionLists.join(', ')}</span>
+                ) : null}
+                {e.private ? <span className="badge"> your label</span> : null}
+                <span className="muted">
+                  {' '}
+                  · {e.addressCount.toLocaleString('en-US')} address
+                  {e.addressCount === 1 ? '' : 'es'} on {e.chains.join(', ')} ·{' '}
+                  {e.categories.map((c) => c.replace(/_/g, ' ')).join(', ')}
+                  {e.actors.length > 0 ? ` · actor ${e.actors.join(', ')}` : ''}
+                  {e.countries.length > 0 ? ` · ${e.countries.join(', ')}` : ''}
+                </span>
+              </summary>
+              <ul className="entity-addresses">
+                {e.addresses.map((a) => (
+                  <li key={`${a.chain}|${a.address}`}>
+                    <span className="badge chain-badge">{a.chain}</span>{' '}
+                    <AddressLink chain={a.chain} address={a.address} full />{' '}
+                    <span className="muted">{a.category.replace(/_/g, ' ')}</span>
+                  </li>
+                ))}
+              </ul>
+              {e.addressCount > e.addresses.length ? (
+                <p className="muted">
+                  The first {e.addresses.length} of {e.addressCount.toLocaleString('en-US')}; the
+                  table below lists every label.
+                </p>
+              ) : null}
+            </details>
+          </li>
+        ))}
+      </ul>
+      {shown.length < props.entities.length ? (
+        <button type="button" className="ghost" onClick={() => setAll(true)}>
+          Show {props.entities.length - shown.length} more entities
+        </button>
+      ) : null}
+    </section>
+  );
+}
+
 /** Labels whose entity, actor, category or list matches the text, paged, narrowed by chain and category. */
 function LabelSearch(props: { q: string }) {
   const { api, chains } = useSession();
@@ -243,6 +303,9 @@ function LabelSearch(props: { q: string }) {
               </Empty>
             ) : (
               <div aria-busy={loaded.loading}>
+                {page.entities && page.entities.length > 0 && offset === 0 ? (
+                  <EntityProfiles entities={page.entities} />
+                ) : null}
                 <p className="muted small" aria-live="polite">
                   {page.total.toLocaleString('en-US')} label{page.total === 1 ? '' : 's'} match.
                 </p>

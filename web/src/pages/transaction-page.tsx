@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { createContext, useContext, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../api/client.ts';
 import { useLoad, useSession } from '../api/session.tsx';
@@ -6,12 +6,35 @@ import { AddressLink } from '../components/address-link.tsx';
 import { Async, Empty } from '../components/states.tsx';
 import { formatTime } from '../lib/format.ts';
 import type { ChainEvent, TransactionDetail } from './address/api-types.ts';
+import { OpenCaseButton } from './address/open-case-button.tsx';
 import { CopyButton, PreciseAmount } from './address/shared.tsx';
 import './address/pages.css';
 
-/** An address or, when the event does not name one, a dash. */
+/** Who is behind the transaction's addresses (`names` of the API's answer). */
+const NamesContext = createContext<NonNullable<TransactionDetail['names']>>({});
+
+/**
+ * An address with the entity or category behind it when a label names it (the organisation's own
+ * label marked as such), or, when the event does not name one, a dash.
+ */
 function Who(props: { chain: string; address: string | null | undefined }) {
-  return props.address ? <AddressLink chain={props.chain} address={props.address} /> : <>—</>;
+  const names = useContext(NamesContext);
+  if (!props.address) return <>—</>;
+  const name = names[props.address];
+  return (
+    <span className="tx-who">
+      {name ? (
+        <span className="tx-name">
+          {name.entity ?? name.category.replace(/_/g, ' ')}
+          {name.entity ? (
+            <span className="muted"> · {name.category.replace(/_/g, ' ')}</span>
+          ) : null}
+          {name.private ? <span className="muted"> · your label</span> : null}{' '}
+        </span>
+      ) : null}
+      <AddressLink chain={props.chain} address={props.address} />
+    </span>
+  );
 }
 
 /** An amount of an asset the event names, or raw units when it names the pool's side only. */
@@ -126,7 +149,7 @@ function TransactionFacts(props: { tx: TransactionDetail }) {
 function TransactionBody(props: { tx: TransactionDetail }) {
   const { tx } = props;
   return (
-    <>
+    <NamesContext.Provider value={tx.names ?? {}}>
       <section className="panel" aria-labelledby="tx-transfers-heading">
         <h2 id="tx-transfers-heading">Transfers</h2>
         {tx.transfers.length === 0 ? (
@@ -155,7 +178,7 @@ function TransactionBody(props: { tx: TransactionDetail }) {
                     </td>
                     <td>
                       {t.to ? (
-                        <AddressLink chain={t.chain} address={t.to} />
+                        <Who chain={t.chain} address={t.to} />
                       ) : (
                         <span className="muted">{t.kind === 'fee' ? 'burnt' : '—'}</span>
                       )}
@@ -200,7 +223,7 @@ function TransactionBody(props: { tx: TransactionDetail }) {
                     <td className="nowrap">{EVENT_NAMES[e.type] ?? e.type}</td>
                     <td className="wrap">{describe(e)}</td>
                     <td>
-                      <AddressLink chain={e.chain} address={e.contract} />
+                      <Who chain={e.chain} address={e.contract} />
                     </td>
                   </tr>
                 ))}
@@ -209,7 +232,7 @@ function TransactionBody(props: { tx: TransactionDetail }) {
           </div>
         )}
       </section>
-    </>
+    </NamesContext.Provider>
   );
 }
 
@@ -239,6 +262,13 @@ export default function TransactionPage() {
           </h1>
           <CopyButton text={hash} label="Copy the transaction hash" />
         </div>
+        {loaded.data ? (
+          <OpenCaseButton
+            address={loaded.data.txHash}
+            what="transaction"
+            label="Trace in a new case"
+          />
+        ) : null}
         {loaded.data ? <TransactionFacts tx={loaded.data} /> : null}
       </section>
       {notFound ? (

@@ -32,7 +32,27 @@ export type Label = {
 };
 
 /** One page of `GET /v1/labels`. */
-export type LabelPage = { labels: Label[]; total: number; limit: number; offset: number };
+export type LabelPage = {
+  labels: Label[];
+  total: number;
+  limit: number;
+  offset: number;
+  /** The entities of every match, most addresses first (src/api/labels/label-search.ts). */
+  entities?: EntityProfile[];
+};
+
+/** Everything the matching labels say about one entity, with its addresses. */
+export type EntityProfile = {
+  entity: string;
+  actors: string[];
+  countries: string[];
+  categories: string[];
+  sanctionLists: string[];
+  chains: string[];
+  addressCount: number;
+  addresses: { chain: string; address: string; category: string }[];
+  private: boolean;
+};
 
 /** `GET /v1/addresses/:chain/:address`: totals per asset, first and last seen, labels. */
 export type AddressSummary = {
@@ -85,4 +105,6 @@ export type TransactionDetail = {
   txHash: string;
   transfers: Transfer[];
   events: ChainEvent[];
+  /** Who is behind its addresses: the organisation's private label first, else a public one. */
+  names?: Record<string, { entity: string | null; category: string; private: boolean }>;
 };

@@ -7,10 +7,11 @@ import { shortAddress } from '../../lib/format.ts';
 import { isForbidden } from './shared.tsx';
 
 /**
- * "Open in a new case": creates a case seeded with the address (`POST /v1/cases`) and opens it.
- * Writing cases takes an investigator key; a refusal says so next to the button.
+ * "Open in a new case": creates a case seeded with the address or transaction (`POST /v1/cases`)
+ * and opens it, where its seeds are what the trace form traces from. Writing cases takes an
+ * investigator key; a refusal says so next to the button.
  */
-export function OpenCaseButton(props: { address: string }) {
+export function OpenCaseButton(props: { address: string; what?: string; label?: string }) {
   const { api, me } = useSession();
   const navigate = useNavigate();
   const [busy, setBusy] = useState(false);
@@ -20,7 +21,7 @@ export function OpenCaseButton(props: { address: string }) {
     setError(null);
     try {
       const created = await api.post<InvestigationCase>('/v1/cases', {
-        name: `Investigation of ${shortAddress(props.address)}`,
+        name: `Investigation of ${props.what ? `${props.what} ` : ''}${shortAddress(props.address)}`,
         seeds: [props.address],
       });
       navigate(`/cases/${encodeURIComponent(created.id)}`);
@@ -32,7 +33,7 @@ export function OpenCaseButton(props: { address: string }) {
   return (
     <div className="open-case">
       <button type="button" onClick={() => void create()} disabled={busy}>
-        {busy ? 'Creating the case…' : 'Open in a new case'}
+        {busy ? 'Creating the case…' : (props.label ?? 'Open in a new case')}
       </button>
       {error ? (
         isForbidden(error) ? (
