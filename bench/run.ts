@@ -10,6 +10,7 @@ import { inferDepositsBenchmark } from './infer-deposits.ts';
 import { screenBenchmark } from './screen.ts';
 import { syncBenchmark } from './sync.ts';
 import { traceBenchmark } from './trace.ts';
+import { uiCaseBenchmark } from './ui-case.ts';
 import { uiGraphBenchmark } from './ui-graph.ts';
 import type { Benchmark } from './types.ts';
 
@@ -22,6 +23,7 @@ const BENCHMARKS: Benchmark[] = [
   inferDepositsBenchmark,
   apiBenchmark,
   uiGraphBenchmark,
+  uiCaseBenchmark,
 ];
 
 const rows = Number(process.env.BENCH_ROWS ?? DEFAULT_ROWS);
