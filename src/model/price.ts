@@ -53,3 +53,13 @@ export function isCalendarDay(text: string): boolean {
   const ms = Date.parse(`${text}T00:00:00Z`);
   return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === text;
 }
+
+/**
+ * How many days a price may stand for after its own day when a series has none for them: a
+ * transfer is valued at its UTC day's price, else the nearest earlier day's at most this many days
+ * before, else it stays unpriced. Three days covers a weekend with one holiday beside it (Thursday's
+ * price for Friday to Sunday, Friday's for Saturday to a holiday Monday), as a series from a source
+ * that does not publish on those days (a fiat or exchange-traded reference rate) leaves it; a price
+ * older than that may have moved too far to stand for the day, so the figure is left out instead.
+ */
+export const MAX_PRICE_GAP_DAYS = 3;
