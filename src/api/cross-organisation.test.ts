@@ -102,6 +102,9 @@ const ORG_OWNED_BY_ID: Record<string, (ids: Owned) => Request[]> = {
       method: 'GET' as const,
       url: `/v1/traces/${ids.trace}/result?format=${format}`,
     })),
+  'GET /v1/traces/:id/valuation': (ids) => [
+    { method: 'GET', url: `/v1/traces/${ids.trace}/valuation` },
+  ],
   'GET /v1/traces/:id/events': (ids) => [{ method: 'GET', url: `/v1/traces/${ids.trace}/events` }],
   'DELETE /v1/traces/:id': (ids) => [{ method: 'DELETE', url: `/v1/traces/${ids.trace}` }],
   'DELETE /v1/labels/private/:id': (ids) => [
@@ -403,6 +406,7 @@ describe('organisations are isolated from each other', () => {
       { method: 'GET', url: `/v1/traces/${ids.trace}/result?format=csv` },
       'viewer',
     ],
+    'trace valuation': [{ method: 'GET', url: `/v1/traces/${ids.trace}/valuation` }, 'viewer'],
     trace: [{ method: 'GET', url: `/v1/traces/${ids.trace}` }, 'viewer'],
     traces: [{ method: 'GET', url: '/v1/traces' }, 'viewer'],
     alerts: [{ method: 'GET', url: '/v1/alerts' }, 'viewer'],

@@ -80,6 +80,10 @@ const CASES: Record<string, { ok: Case & { status: number }; invalid: Case }> = 
     ok: { method: 'GET', url: '/v1/traces/{trace}/result?format=csv', status: 200 },
     invalid: { method: 'GET', url: '/v1/traces/{trace}/result?format=pdf' },
   },
+  'GET /v1/traces/:id/valuation': {
+    ok: { method: 'GET', url: '/v1/traces/{trace}/valuation', status: 200 },
+    invalid: { method: 'GET', url: '/v1/traces/not-a-uuid/valuation' },
+  },
   'GET /v1/traces/:id/events': {
     ok: { method: 'GET', url: '/v1/traces/{trace}/events', status: 200 },
     invalid: { method: 'GET', url: '/v1/traces/12/events' },

@@ -1,5 +1,6 @@
 import type { Asset } from '../model/asset.ts';
 import type { ChainEvent, ChainEventType } from '../model/events.ts';
+import type { PriceRow } from '../model/price.ts';
 import type { Transfer, TransferKind } from '../model/transfer.ts';
 
 /**
@@ -42,6 +43,8 @@ export interface Store {
   listEvents(filter?: EventFilter): Promise<ChainEvent[]>;
   /** Known assets (symbol, decimals) of a chain, or of all chains. */
   listAssets(chain?: string): Promise<Asset[]>;
+  /** USD prices of one asset by day (within `from`..`to`, both included), oldest first. */
+  listPrices(filter: PriceFilter): Promise<PriceRow[]>;
   /** Stored blocks by number (hash, parent hash, time). */
   getBlocks(chain: string, numbers: readonly bigint[]): Promise<Block[]>;
   /** The checkpoint of one named stream (e.g. a sync), or null. */
@@ -97,6 +100,12 @@ export interface StoreWriter {
   putBlocks(blocks: readonly Block[]): Promise<void>;
   /** Adds or replaces asset metadata (symbol, decimals, source), keyed by chain + asset. */
   putAssets(assets: readonly Asset[]): Promise<void>;
+  /**
+   * Adds or replaces daily USD prices, keyed by chain + asset + day: a re-import of a day replaces
+   * its price and source (of one key given twice in a write, the last counts). A price must be a
+   * finite number, 0 or more, and the day a `YYYY-MM-DD` date.
+   */
+  putPrices(rows: readonly PriceRow[]): Promise<void>;
   /**
    * Adds labels; one equal to an open label of the address (same category, entity, source, list) is
    * skipped. The store keeps one row per open label, held by the import that added it first; a later
@@ -154,7 +163,13 @@ export type WriteSummary = {
    * import carried is not counted: it stays, as that import's.
    */
   labelsRemoved: number;
+  /** Daily prices this write stored ({@link StoreWriter.putPrices}), and of them those that replaced a stored day's. */
+  pricesWritten: number;
+  pricesReplaced: number;
 };
+
+/** Filter of {@link Store.listPrices}: one asset, optionally a range of days (`YYYY-MM-DD`, UTC). */
+export type PriceFilter = { chain: string; asset: string; from?: string; to?: string };
 
 /** A block header: enough to time transfers and to detect reorgs. */
 export type Block = {

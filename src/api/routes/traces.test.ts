@@ -9,6 +9,8 @@ import {
 } from '../../../test/helpers/simulated-theft.ts';
 import type { Store } from '../../store/store.ts';
 import { type TraceStoreParameters, traceStore } from '../../trace/trace-store.ts';
+import type { TraceResult } from '../../trace/types.ts';
+import type { TraceValuation } from '../../trace/value-trace.ts';
 import { createApiKey } from '../auth/api-keys.ts';
 import { startServer } from '../server.ts';
 import type { TraceJob } from '../traces/trace-jobs.ts';
@@ -323,5 +325,138 @@ describe('trace job caps per key and per organisation', () => {
     gate.open();
     await api.app.chaintrail.traces.idle();
     expect((await api.app.chaintrail.traces.get(other.id, 'globex'))!.state).toBe('done');
+  });
+});
+
+describe('trace valuation in USD', () => {
+  // Prices are test data, written through the store as `import prices` writes them.
+  const SOURCE = 'test prices';
+  const day = (time: number) => new Date(time * 1000).toISOString().slice(0, 10);
+  /** One block a day: the theft's four transfers are on four UTC days. */
+  const daily = simTransfers('api-valuation-test', { secondsPerBlock: 86_400 });
+  /** The same moves 100 days later, when no price is stored. */
+  const later = simTransfers('api-valuation-later', { secondsPerBlock: 86_400 });
+  const at = (n: number, m = daily) => m(n, victim, thief, 0n).blockTime!;
+  const P: Record<number, number> = { 1: 2000, 2: 2100, 4: 2400 };
+  const api = useApi({
+    seed: async (store) => {
+      const moves = (m: typeof daily, offset: number) => [
+        m(1 + offset, victim, thief, 100n * ETH),
+        m(2 + offset, thief, mule1, 60n * ETH),
+        m(3 + offset, thief, mule2, 40n * ETH),
+        m(4 + offset, mule1, deposit, 60n * ETH),
+      ];
+      await store.write(async (w) => {
+        await w.appendTransfers([...moves(daily, 0), ...moves(later, 100)]);
+        await w.putPrices(
+          Object.entries(P).map(([n, usd]) => ({
+            chain: 'anvil',
+            asset: 'native',
+            day: day(at(Number(n))),
+            usd,
+            source: SOURCE,
+          })),
+        );
+      });
+      await labelSimulatedDeposit(store);
+    },
+  });
+  const traceOf = async (seed: string) => {
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/v1/traces',
+      headers: api.as('investigator'),
+      payload: { seeds: [seed], chain: 'anvil', maxHops: 5 },
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    await api.app.chaintrail.traces.idle();
+    const id = res.json().id as string;
+    const result = await api.app.inject({
+      url: `/v1/traces/${id}/result`,
+      headers: api.as('viewer'),
+    });
+    return { id, result: result.json() as TraceResult };
+  };
+  const valuationOf = (id: string, headers = api.as('viewer')) =>
+    api.app.inject({ url: `/v1/traces/${id}/valuation`, headers });
+
+  it("values the stolen, freezable and each endpoint's amount at the prices of their days, reconciling with the result's edges", async () => {
+    const { id, result } = await traceOf(daily.txHash(1));
+    const res = await valuationOf(id);
+    expect(res.statusCode, res.body).toBe(200);
+    const v = res.json() as TraceValuation;
+    const priceOn = (time: number) => {
+      // The nearest earlier price within 3 days: block 3's day has none, block 2's stands for it.
+      const n = [4, 2, 1].find((b) => at(b) <= time)!;
+      return P[n]!;
+    };
+    const whole = (raw: string) => Number(raw) / 1e18;
+    const hop1 = result.edges.filter((e) => e.hop === 1);
+    expect(hop1.length).toBeGreaterThan(0);
+    expect(v.stolen).toEqual({
+      usd: hop1.reduce((s, e) => s + whole(e.tainted) * priceOn(e.time), 0),
+      pricedShare: 1,
+    });
+    expect(v.endpoints).toHaveLength(result.endpoints.length);
+    const usdOf = (address: string) => {
+      const i = result.endpoints.findIndex((e) => e.address === address);
+      const into = result.edges.filter((e) => e.to === `anvil:${address}`);
+      expect(into).toHaveLength(1);
+      expect(v.endpoints[i]!.usd).toBe(whole(result.endpoints[i]!.amount) * priceOn(into[0]!.time));
+      return v.endpoints[i]!.usd!;
+    };
+    // 60 ETH at the deposit on block 4's day; 40 ETH still at mule 2 since block 3's day.
+    expect(usdOf(deposit)).toBe(60 * P[4]!);
+    expect(usdOf(mule2)).toBe(40 * P[2]!);
+    // The seed transaction moved 100 ETH on block 1's day.
+    expect(v.stolen.usd).toBe(100 * P[1]!);
+    expect(v.freezable).toEqual({ usd: 60 * P[4]!, pricedShare: 1 });
+    expect(v.sources).toEqual([
+      {
+        chain: 'anvil',
+        asset: 'native',
+        source: SOURCE,
+        from: day(at(1)),
+        to: day(at(4)),
+        days: 3,
+      },
+    ]);
+    expect(v.unpriced).toEqual([]);
+    expect(v.currency).toBe('USD');
+  });
+
+  it('gives nulls and names the asset when no price is near the transfers; another organisation gets 404; a trace not done 409', async () => {
+    const { id, result } = await traceOf(later.txHash(101));
+    const v = (await valuationOf(id)).json() as TraceValuation;
+    expect(v).toEqual({
+      currency: 'USD',
+      stolen: { usd: null, pricedShare: 0 },
+      freezable: { usd: null, pricedShare: 0 },
+      endpoints: result.endpoints.map(() => ({ usd: null })),
+      sources: [],
+      unpriced: [{ chain: 'anvil', asset: 'native' }],
+    });
+
+    const { key } = await createApiKey({ store: api.store, role: 'admin', org: 'other' });
+    await api.app.chaintrail.keys.reload();
+    const other = await valuationOf(id, { 'x-api-key': key });
+    expect(other.statusCode).toBe(404);
+    expect(other.json().error.code).toBe('NOT_FOUND');
+
+    const traces = api.app.chaintrail.traces;
+    const job = traces.create({
+      parameters: {
+        seeds: [{ kind: 'tx', chain: 'anvil', txHash: daily.txHash(1) }],
+        direction: 'forward',
+        policy: 'haircut',
+      },
+      org: 'acme',
+      createdBy: 'test',
+    });
+    await traces.cancel(job.id, 'acme');
+    const notDone = await valuationOf(job.id);
+    expect(notDone.statusCode).toBe(409);
+    expect(notDone.json().error.code).toBe('TRACE_NOT_DONE');
+    await traces.idle();
   });
 });

@@ -5,6 +5,7 @@ import { traceToCsv, traceToGraphml, traceToJson } from '../../trace/export-trac
 import { parseSeed } from '../../trace/parse-seed.ts';
 import { TAINT_POLICIES } from '../../trace/trace-funds.ts';
 import type { TaintPolicy, TraceParameters } from '../../trace/types.ts';
+import { valueStoredTrace } from '../../trace/value-stored-trace.ts';
 import type { ApiApp } from '../app.ts';
 import { createCaseStore } from '../cases/case-store.ts';
 import type { ApiContext } from '../context.ts';
@@ -71,6 +72,37 @@ const JobSchema = Type.Object({
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
+const Usd = Type.Union([Type.Number(), Type.Null()], {
+  description: 'US dollars; null when nothing of it had a price',
+});
+const ValuedPart = Type.Object({
+  usd: Usd,
+  pricedShare: Type.Number({ description: 'Of its value (0-1), the part that had a price' }),
+});
+/** `GET /v1/traces/{id}/valuation` (src/trace/value-trace.ts, TraceValuation). */
+const ValuationSchema = Type.Object({
+  currency: Type.Literal('USD'),
+  stolen: ValuedPart,
+  freezable: Type.Union([ValuedPart, Type.Null()], { description: 'null for a backward trace' }),
+  endpoints: Type.Array(Type.Object({ usd: Usd }), {
+    description: "Same order and length as the result's endpoints",
+  }),
+  sources: Type.Array(
+    Type.Object({
+      chain: Type.String(),
+      asset: Type.String(),
+      source: Type.String({ description: 'Where the prices came from (file and hash, feed)' }),
+      from: Type.String({ description: 'First day of the prices used (YYYY-MM-DD)' }),
+      to: Type.String(),
+      days: Type.Integer(),
+    }),
+    { description: 'The price rows used' },
+  ),
+  unpriced: Type.Array(Type.Object({ chain: Type.String(), asset: Type.String() }), {
+    description: 'Assets of the trace with no price near their transfers',
+  }),
+});
+
 /**
  * Trace jobs: `POST /v1/traces` starts one (202 with its id); its status, result (JSON, CSV or
  * GraphML), a Server-Sent Events progress stream, and cancel.
@@ -86,6 +118,17 @@ export function registerTraceRoutes(app: ApiApp, ctx: ApiContext): void {
     const job = await ctx.traces.get(id, request.apiKey!.org);
     if (!job) throw notFound('trace', id);
     return job;
+  };
+  /** The result of the request's trace: 404 for another organisation's, 409 until it is done. */
+  const doneResultOf = async (request: { params: unknown; apiKey: { org: string } | null }) => {
+    const job = await jobOf(request);
+    if (job.state !== 'done')
+      throw new ConflictError(`Trace ${job.id} is ${job.state}, not done`, {
+        code: 'TRACE_NOT_DONE',
+      });
+    const result = await ctx.traces.result(job.id, request.apiKey!.org);
+    if (!result) throw notFound('trace result', job.id);
+    return { job, result };
   };
 
   app.post(
@@ -185,13 +228,7 @@ export function registerTraceRoutes(app: ApiApp, ctx: ApiContext): void {
       },
     },
     async (request, reply) => {
-      const job = await jobOf(request);
-      if (job.state !== 'done')
-        throw new ConflictError(`Trace ${job.id} is ${job.state}, not done`, {
-          code: 'TRACE_NOT_DONE',
-        });
-      const result = await ctx.traces.result(job.id, request.apiKey!.org);
-      if (!result) throw notFound('trace result', job.id);
+      const { job, result } = await doneResultOf(request);
       const format = (request.query as { format?: string }).format ?? 'json';
       // Viewing a result is a read (once per key and trace in a while); a CSV or GraphML file is
       // an export, each one recorded.
@@ -201,6 +238,26 @@ export function registerTraceRoutes(app: ApiApp, ctx: ApiContext): void {
       if (format === 'graphml')
         return reply.type('application/graphml+xml; charset=utf-8').send(traceToGraphml(result));
       return reply.type('application/json; charset=utf-8').send(traceToJson(result));
+    },
+  );
+
+  app.get(
+    '/v1/traces/:id/valuation',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        tags,
+        summary:
+          "A done trace's amounts in USD at transfer time, from the daily prices imported (chaintrail import prices): stolen, freezable, per endpoint, with the price sources used and the assets left unpriced",
+        params: IdParams,
+        response: withErrors({ 200: ValuationSchema }, [404, 409]),
+      },
+    },
+    async (request) => {
+      const { job, result } = await doneResultOf(request);
+      // Looking at a trace's figures is reading it, once per key and trace in a while.
+      ctx.audit.recordRead(request, 'trace.read', job.id, { view: 'valuation' });
+      return valueStoredTrace({ store: ctx.store, result });
     },
   );
 

@@ -1,5 +1,13 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import { importEtl } from '../../ingest/etl/import-etl.ts';
+import {
+  DEFAULT_PRICE_COLUMNS,
+  importPricesCsv,
+  type ImportPricesCsvReturnType,
+  parsePriceColumnMap,
+} from '../../ingest/prices-csv.ts';
+import { MAX_PRICE_GAP_DAYS } from '../../model/price.ts';
 import { importTransfersCsv, parseColumnMap, TRANSFER_FIELDS } from '../../ingest/transfers-csv.ts';
 import { type CliContext, type GlobalOptions, shippedTokenList, withStore } from '../context.ts';
 import { parseNonNegativeInt, withGlobalOptions } from '../options.ts';
@@ -8,11 +16,15 @@ import { createImportProgress } from '../progress.ts';
 
 type ImportOptions = GlobalOptions & { skipInvalid?: boolean; rejects?: string; chain?: string };
 
+/** Gaps listed one by one in the text output; the rest are counted. */
+const GAPS_LISTED = 10;
+
 /**
- * `chaintrail import etl|transfers`: file imports into the store, each one atomic.
+ * `chaintrail import etl|transfers|prices`: file imports into the store, each one atomic.
  *
  * @example
  * chaintrail import transfers HB.csv --map from=From,to=To,amount=Value_in_USD,time=Timestamp,tx=Tx_hash,block=Block --asset USD
+ * chaintrail import prices eth-usd-max.csv --chain ethereum --asset native
  */
 export function registerImportCommand(program: Command, ctx: CliContext): void {
   const importCmd = program.command('import').description('import transfers and events from files');
@@ -116,4 +128,83 @@ export function registerImportCommand(program: Command, ctx: CliContext): void {
       );
     },
   );
+
+  withGlobalOptions(
+    importCmd
+      .command('prices')
+      .description(
+        "import daily USD prices of one asset from a CSV with a date and a price column (CoinGecko's historical data export as it is); a day imported again is replaced",
+      )
+      .argument('<file>', 'CSV file with a header row')
+      .requiredOption('--chain <chain>', 'chain of the asset')
+      .requiredOption('--asset <asset>', 'native, or a token contract on --chain')
+      .option(
+        '--source <text>',
+        'where the prices come from, stored with each (default: the file name and the first 12 hex digits of its SHA-256)',
+      )
+      .option(
+        '--map <fields>',
+        `date=Column,usd=Column when the header has none of ${DEFAULT_PRICE_COLUMNS.date.join('/')} (ISO dates or times, Unix seconds) and ${DEFAULT_PRICE_COLUMNS.usd.join('/')} (USD per whole unit)`,
+      )
+      .option('--skip-invalid', 'import valid rows and write rejected ones to the rejects file')
+      .option('--rejects <file>', 'rejects file for --skip-invalid', 'chaintrail-rejects.csv'),
+  ).action(
+    async (
+      file: string,
+      options: ImportOptions & { chain: string; asset: string; source?: string; map?: string },
+    ) => {
+      const map = options.map === undefined ? undefined : parsePriceColumnMap(options.map);
+      const progress = createImportProgress({
+        stream: ctx.stderr as NodeJS.WriteStream,
+        env: ctx.env,
+      });
+      const result = await withStore(ctx, options, (store) =>
+        importPricesCsv({
+          store,
+          file,
+          chain: options.chain,
+          asset: options.asset,
+          source: options.source,
+          map,
+          skipInvalid: options.skipInvalid,
+          rejectsPath: options.rejects,
+          onProgress: progress.update,
+        }).finally(() => progress.stop()),
+      );
+      if (options.json) return printJson(result);
+      ctx.stdout.write(describePriceImport(result));
+    },
+  );
+}
+
+/** What a prices import stored, in words: days, range, source, gaps. */
+function describePriceImport(r: ImportPricesCsvReturnType): string {
+  const file = path.relative(process.cwd(), r.file) || r.file;
+  const lines = [
+    `Imported ${r.days.toLocaleString('en-US')} daily USD prices of ${r.chain} ${r.asset} from ${file}` +
+      (r.firstDay ? `: ${r.firstDay} to ${r.lastDay}` : '') +
+      (r.replaced
+        ? `, ${r.replaced.toLocaleString('en-US')} of them replacing prices stored before`
+        : '') +
+      (r.rejected ? `; ${r.rejected} rows rejected (see ${r.rejectsPath})` : '') +
+      '.',
+    `Source: ${r.source} (columns ${r.columns.date} and ${r.columns.usd}).`,
+  ];
+  if (r.gaps.length === 0) lines.push('No gaps: a price for every day in the range.');
+  else {
+    const missing = r.gaps.reduce((sum, g) => sum + g.missingDays, 0);
+    const unpriced = r.gaps.reduce((sum, g) => sum + g.unpricedDays, 0);
+    lines.push(
+      `${r.gaps.length} ${r.gaps.length === 1 ? 'gap' : 'gaps'}, ${missing} ${missing === 1 ? 'day' : 'days'} without a price` +
+        (unpriced
+          ? ` (a day takes the price of one up to ${MAX_PRICE_GAP_DAYS} days before: transfers on ${unpriced} of them stay unpriced)`
+          : ` (each within ${MAX_PRICE_GAP_DAYS} days of a price, which stands for it)`) +
+        ':',
+      ...r.gaps
+        .slice(0, GAPS_LISTED)
+        .map((g) => `  after ${g.after}, before ${g.before}: ${g.missingDays} days missing`),
+      ...(r.gaps.length > GAPS_LISTED ? [`  … and ${r.gaps.length - GAPS_LISTED} more`] : []),
+    );
+  }
+  return `${lines.join('\n')}\n`;
 }

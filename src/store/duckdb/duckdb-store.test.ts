@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { DuckDBInstance } from '@duckdb/node-api';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,10 +13,11 @@ import {
 import { SIM } from '../../../test/helpers/simulated-theft.ts';
 import { useTempStore } from '../../../test/helpers/temp-store.ts';
 import type { ChainEvent } from '../../model/events.ts';
+import type { PriceRow } from '../../model/price.ts';
 import type { Transfer } from '../../model/transfer.ts';
 import type { Label } from '../store.ts';
 import { createDuckDbStore } from './duckdb-store.ts';
-import { LATEST_SCHEMA_VERSION } from './migrations.ts';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.ts';
 
 const REAL = ETL_TOKEN_TRANSFERS;
 
@@ -906,5 +908,124 @@ describe('DuckDB store: removing a label import', () => {
     });
     expect(await of(SIM.deposit)).toEqual([]);
     expect(await of(SIM.mule2)).toEqual([[d!.id, null]]);
+  });
+});
+
+describe('DuckDB store: prices', () => {
+  const ctx = useTempStore();
+  // Prices here are test data, not market prices; the token is the USDT contract of REAL's rows.
+  const USDT = REAL[0]!.asset;
+  const price = (asset: string, day: string, usd: number, source = 'test prices'): PriceRow => ({
+    chain: 'ethereum',
+    asset,
+    day,
+    usd,
+    source,
+  });
+
+  it('stores daily prices and lists one asset by day, oldest first, within a range of days', async () => {
+    const summary = await ctx.store.write((w) =>
+      w.putPrices([
+        price('native', '2025-02-23', 3),
+        price('native', '2025-02-21', 1),
+        price(USDT, '2025-02-21', 0.5),
+        price('native', '2025-02-22', 2),
+        { ...price('native', '2025-02-21', 9), chain: 'bsc' },
+      ]),
+    );
+    expect(summary).toMatchObject({ pricesWritten: 5, pricesReplaced: 0 });
+    const days = (rows: PriceRow[]) => rows.map((r) => [r.day, r.usd]);
+    expect(days(await ctx.store.listPrices({ chain: 'ethereum', asset: 'native' }))).toEqual([
+      ['2025-02-21', 1],
+      ['2025-02-22', 2],
+      ['2025-02-23', 3],
+    ]);
+    expect(
+      await ctx.store.listPrices({
+        chain: 'ethereum',
+        asset: 'native',
+        from: '2025-02-22',
+        to: '2025-02-22',
+      }),
+    ).toEqual([price('native', '2025-02-22', 2)]);
+    expect(
+      days(await ctx.store.listPrices({ chain: 'ethereum', asset: 'native', from: '2025-02-22' })),
+    ).toEqual([
+      ['2025-02-22', 2],
+      ['2025-02-23', 3],
+    ]);
+    expect(await ctx.store.listPrices({ chain: 'ethereum', asset: USDT })).toEqual([
+      price(USDT, '2025-02-21', 0.5),
+    ]);
+    expect(await ctx.store.listPrices({ chain: 'tron', asset: 'native' })).toEqual([]);
+  });
+
+  it('replaces a day imported again, price and source, and takes the last of a day given twice in one write', async () => {
+    await ctx.store.write((w) =>
+      w.putPrices([price('native', '2025-02-21', 1, 'a.csv'), price('native', '2025-02-22', 2)]),
+    );
+    const again = await ctx.store.write((w) =>
+      w.putPrices([
+        price('native', '2025-02-22', 20, 'b.csv'),
+        price('native', '2025-02-23', 30, 'b.csv'),
+        price('native', '2025-02-23', 31, 'b.csv'),
+      ]),
+    );
+    expect(again).toMatchObject({ pricesWritten: 2, pricesReplaced: 1 });
+    expect(await ctx.store.listPrices({ chain: 'ethereum', asset: 'native' })).toEqual([
+      price('native', '2025-02-21', 1, 'a.csv'),
+      price('native', '2025-02-22', 20, 'b.csv'),
+      price('native', '2025-02-23', 31, 'b.csv'),
+    ]);
+  });
+
+  it('keeps the prices as they were when the write fails, and refuses a bad row', async () => {
+    await ctx.store.write((w) => w.putPrices([price('native', '2025-02-21', 1)]));
+    await expect(
+      ctx.store.write(async (w) => {
+        await w.putPrices([price('native', '2025-02-21', 5), price('native', '2025-02-22', 6)]);
+        throw new Error('bad file');
+      }),
+    ).rejects.toThrow('bad file');
+    for (const bad of [
+      price('native', '2025-02-30', 1),
+      price('native', '21/02/2025', 1),
+      price('native', '2025-02-22', Number.NaN),
+      price('native', '2025-02-22', -1),
+      price('native', '2025-02-22', 1, ''),
+    ])
+      await expect(ctx.store.write((w) => w.putPrices([bad]))).rejects.toMatchObject({
+        code: 'STORE_BAD_WRITE',
+      });
+    expect(await ctx.store.listPrices({ chain: 'ethereum', asset: 'native' })).toEqual([
+      price('native', '2025-02-21', 1),
+    ]);
+  });
+
+  it('adds the prices table to a database of schema 6, keeping its data', async () => {
+    const db = path.join(ctx.dir, 'v6.duckdb');
+    const instance = await DuckDBInstance.create(db);
+    const connection = await instance.connect();
+    await connection.run(
+      `CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)`,
+    );
+    for (const migration of MIGRATIONS.filter((m) => m.version <= 6)) {
+      for (const statement of migration.statements) await connection.run(statement);
+      await connection.run('INSERT INTO schema_version (version) VALUES ($1)', [migration.version]);
+    }
+    connection.closeSync();
+    instance.closeSync();
+    const store = await createDuckDbStore({ path: db });
+    try {
+      expect(await store.getSchemaVersion()).toBe(7);
+      await store.write(async (w) => {
+        await w.appendTransfers(REAL);
+        await w.putPrices([price(USDT, '2015-11-10', 1)]);
+      });
+      expect(await store.listTransfers()).toHaveLength(2);
+      expect(await store.listPrices({ chain: 'ethereum', asset: USDT })).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import {
   BIGINT,
   BIGNUM,
+  DOUBLE,
   INTEGER,
   DuckDBConnection,
   DuckDBDataChunk,
@@ -17,6 +18,7 @@ import {
 import { BaseError, RetryableError, UserError } from '../../errors/base.ts';
 import type { Asset, AssetSource } from '../../model/asset.ts';
 import type { ChainEvent, ChainEventType } from '../../model/events.ts';
+import { isCalendarDay, type PriceRow } from '../../model/price.ts';
 import type { Transfer, TransferKind } from '../../model/transfer.ts';
 import type {
   AuditEntry,
@@ -44,6 +46,7 @@ import type {
   LabelImportRecord,
   LabelledVolume,
   LabelledVolumeParameters,
+  PriceFilter,
   Store,
   StoreStats,
   StoreWriter,
@@ -287,6 +290,19 @@ function appendRows(
     chunk.setColumns(columns);
     appender.appendDataChunk(chunk);
   }
+}
+
+/** Staged prices: days as text (`YYYY-MM-DD`), cast when merged. */
+const STAGE_PRICE_TYPES: DuckDBType[] = [VARCHAR, VARCHAR, VARCHAR, DOUBLE, VARCHAR];
+
+/** A price row's values, or a STORE_BAD_WRITE naming what is wrong with it. */
+function priceRow(p: PriceRow): DuckDBValue[] {
+  const bad = (what: string) =>
+    new BaseError(`Bad price row ${JSON.stringify(p)}: ${what}`, { code: 'STORE_BAD_WRITE' });
+  if (!p.chain || !p.asset || !p.source) throw bad('chain, asset and source must not be empty');
+  if (!isCalendarDay(p.day)) throw bad('day must be a YYYY-MM-DD date');
+  if (!Number.isFinite(p.usd) || p.usd < 0) throw bad('usd must be a finite number, 0 or more');
+  return [p.chain, p.asset, p.day, p.usd, p.source];
 }
 
 /** Staged labels: dates as text (`YYYY-MM-DD`), cast when merged. */
@@ -663,6 +679,7 @@ class DuckDbStore implements Store {
     // Small writes wait here and are applied inside the merge transaction.
     const pending: {
       assets: Asset[];
+      prices: number;
       labels: number;
       labelImport: LabelImportRecord | null;
       closeDelisted: { sanctionList: string; validTo: string }[];
@@ -673,6 +690,7 @@ class DuckDbStore implements Store {
       deletions: { chain: string; fromBlock: bigint }[];
     } = {
       assets: [],
+      prices: 0,
       labels: 0,
       labelImport: null,
       closeDelisted: [],
@@ -699,6 +717,9 @@ class DuckDbStore implements Store {
         `CREATE OR REPLACE TABLE stage_blocks (chain VARCHAR, number UBIGINT, hash VARCHAR, parent_hash VARCHAR, time_s BIGINT)`,
       );
       await c.run(`CREATE OR REPLACE TABLE stage_labels (${STAGE_LABEL_COLUMNS})`);
+      await c.run(
+        `CREATE OR REPLACE TABLE stage_prices (chain VARCHAR, asset VARCHAR, day VARCHAR, usd DOUBLE, source VARCHAR)`,
+      );
       const writer: StoreWriter = {
         appendTransfers: async (transfers) => {
           if (transfers.length === 0) return;
@@ -723,6 +744,14 @@ class DuckDbStore implements Store {
           appender.closeSync();
         },
         putAssets: async (assets) => void pending.assets.push(...assets),
+        putPrices: async (rows) => {
+          if (rows.length === 0) return;
+          const values = rows.map(priceRow);
+          const appender = await c.createAppender('stage_prices');
+          appendRows(appender, STAGE_PRICE_TYPES, values);
+          appender.closeSync();
+          pending.prices += rows.length;
+        },
         addLabels: async (labels) => {
           if (labels.length === 0) return;
           const appender = await c.createAppender('stage_labels');
@@ -813,13 +842,20 @@ class DuckDbStore implements Store {
   }
 
   private async dropStaging(): Promise<void> {
-    for (const table of ['stage_transfers', 'stage_events', 'stage_blocks', 'stage_labels'])
+    for (const table of [
+      'stage_transfers',
+      'stage_events',
+      'stage_blocks',
+      'stage_labels',
+      'stage_prices',
+    ])
       await this.connection.run(`DROP TABLE IF EXISTS ${table}`);
     await this.connection.run('DROP TABLE IF EXISTS stage_skip');
   }
 
   private async applyPending(pending: {
     assets: Asset[];
+    prices: number;
     labels: number;
     labelImport: LabelImportRecord | null;
     closeDelisted: { sanctionList: string; validTo: string }[];
@@ -828,7 +864,15 @@ class DuckDbStore implements Store {
     checkpoints: Checkpoint[];
     imports: ImportRecord[];
   }): Promise<
-    Pick<WriteSummary, 'labelsWritten' | 'labelsDuplicate' | 'labelsClosed' | 'labelsRemoved'>
+    Pick<
+      WriteSummary,
+      | 'labelsWritten'
+      | 'labelsDuplicate'
+      | 'labelsClosed'
+      | 'labelsRemoved'
+      | 'pricesWritten'
+      | 'pricesReplaced'
+    >
   > {
     const c = this.connection;
     let labelsRemoved = 0;
@@ -840,6 +884,7 @@ class DuckDbStore implements Store {
         [a.chain, a.asset, a.symbol, a.name ?? null, a.decimals, a.source ?? null],
       );
     }
+    const prices = pending.prices > 0 ? await this.mergePrices() : { written: 0, replaced: 0 };
     let importId: bigint | null = null;
     if (pending.labelImport) {
       const r = pending.labelImport;
@@ -939,7 +984,37 @@ class DuckDbStore implements Store {
       labelsDuplicate: pending.labels - labelsWritten,
       labelsClosed,
       labelsRemoved,
+      pricesWritten: prices.written,
+      pricesReplaced: prices.replaced,
     };
+  }
+
+  /**
+   * Stores the staged prices inside the write's transaction: one row per chain, asset and day (the
+   * last staged of a key), replacing a stored day's price and source.
+   */
+  private async mergePrices(): Promise<{ written: number; replaced: number }> {
+    const c = this.connection;
+    await c.run(
+      `CREATE OR REPLACE TEMP TABLE merge_prices AS
+       SELECT DISTINCT ON (chain, asset, day) chain, asset, day::DATE AS day, usd, source
+       FROM (SELECT *, rowid AS rid FROM stage_prices) ORDER BY chain, asset, day, rid DESC`,
+    );
+    try {
+      const replaced = await c.runAndReadAll(
+        `SELECT count(*) AS n FROM merge_prices m JOIN prices p USING (chain, asset, day)`,
+      );
+      const written = await c.run(
+        `INSERT OR REPLACE INTO prices (chain, asset, day, usd, source) SELECT chain, asset, day, usd, source FROM merge_prices`,
+      );
+      return {
+        written: Number(written.rowsChanged),
+        replaced: Number(replaced.getRowObjectsJS()[0]!.n),
+      };
+    } finally {
+      // After a failed statement the transaction refuses this too; its rollback drops the table.
+      await c.run('DROP TABLE IF EXISTS merge_prices').catch(() => undefined);
+    }
   }
 
   /**
@@ -1312,6 +1387,25 @@ class DuckDbStore implements Store {
       name: (r.name as string | null) ?? null,
       decimals: toNum(r.decimals),
       source: (r.source as AssetSource | null) ?? null,
+    }));
+  }
+
+  async listPrices(filter: PriceFilter): Promise<PriceRow[]> {
+    const where = createWhere();
+    where.add('chain = ?', filter.chain);
+    where.add('asset = ?', filter.asset);
+    if (filter.from !== undefined) where.add('day >= ?::DATE', filter.from);
+    if (filter.to !== undefined) where.add('day <= ?::DATE', filter.to);
+    const rows = await this.rows(
+      `SELECT chain, asset, strftime(day, '%Y-%m-%d') AS day, usd, source FROM prices ${where.sql} ORDER BY day`,
+      where.values,
+    );
+    return rows.map((r) => ({
+      chain: String(r.chain),
+      asset: String(r.asset),
+      day: String(r.day),
+      usd: Number(r.usd),
+      source: String(r.source),
     }));
   }
 

@@ -183,6 +183,22 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE audit_log ADD COLUMN actor_role VARCHAR`,
     ],
   },
+  {
+    version: 7,
+    description: 'daily USD prices of assets, with where each came from',
+    statements: [
+      // One price a day per asset (USD per whole unit): a trace values a transfer at its UTC day's
+      // price. Shared by every organisation, like the public labels: the operator imports them.
+      `CREATE TABLE prices (
+         chain VARCHAR NOT NULL,
+         asset VARCHAR NOT NULL,
+         day DATE NOT NULL,
+         usd DOUBLE NOT NULL,
+         source VARCHAR NOT NULL,
+         PRIMARY KEY (chain, asset, day)
+       )`,
+    ],
+  },
 ];
 
 /** The schema version this code writes. */
