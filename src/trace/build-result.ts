@@ -124,17 +124,20 @@ export function buildTraceResult(parameters: BuildTraceResultParameters): TraceR
         ? from
           ? `came over ${name} from ${from.chain === null ? `transaction ${from.txHash} on a chain the store does not hold` : `${from.chain} transaction ${from.txHash}`}`
           : `came out of bridge ${name}`
-        : acc.inferred
-          ? `arrived at ${name} (deposit address ${index.node(acc.node).address}, inferred from its sweeps to ${acc.inferred.exchangeAddress}): freezable`
-          : FREEZABLE.has(acc.category)
-            ? `arrived at ${name}: freezable`
-            : acc.category === 'mixer'
-              ? `entered ${name}`
-              : acc.category === 'bridge'
-                ? acc.destination
-                  ? `bridged to ${acc.destination.chain} ${acc.destination.address}`
-                  : `entered bridge ${name}`
-                : `arrived at ${name} (${acc.category.replace('_', ' ')})`;
+        : !fwd
+          ? // Backward, a service is where the value came from (a withdrawal): nothing to freeze.
+            `came from ${name} (${acc.category.replace(/_/g, ' ')})`
+          : acc.inferred
+            ? `arrived at ${name} (deposit address ${index.node(acc.node).address}, inferred from its sweeps to ${acc.inferred.exchangeAddress}): freezable`
+            : FREEZABLE.has(acc.category)
+              ? `arrived at ${name}: freezable`
+              : acc.category === 'mixer'
+                ? `entered ${name}`
+                : acc.category === 'bridge'
+                  ? acc.destination
+                    ? `bridged to ${acc.destination.chain} ${acc.destination.address}`
+                    : `entered bridge ${name}`
+                  : `arrived at ${name} (${acc.category.replace('_', ' ')})`;
     const arrivals = [...acc.arrivals].sort((a, b) => b.taint - a.taint || a.edge - b.edge);
     endpoints.push({
       chain,

@@ -272,6 +272,11 @@ describe('traceFunds: backward', () => {
     });
     // In flow order, ending with the seed transfer T -> Y.
     expect(r.endpoints[0]!.paths).toEqual([['X2', 'A', 'T', 'Y']]);
+    // Backward, an exchange is a source of the value, not a place to freeze it.
+    expect(r.endpoints.map((e) => e.finding)).toEqual([
+      'came from Kraken (exchange)',
+      'came from X1',
+    ]);
   });
 });
 
