@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent }
 import { useSession, type Session } from '../../api/session.tsx';
 import { Empty, ErrorView, Loading } from '../../components/states.tsx';
 import { classifyQuery, shortAddress } from '../../lib/format.ts';
-import type { CaseWorkspace } from './case-workspace.ts';
+import { type CaseWorkspace, traceWithResult } from './case-workspace.ts';
 import { BIG_GRAPH, GraphCanvas, type CanvasEvents } from './graph/canvas.ts';
 import { deriveView, type DerivedGraph, type LayerView } from './graph/derive.ts';
 import { buildGraphml, download, fileStem } from './graph/export.ts';
@@ -19,10 +19,13 @@ import {
   toSavedGraph,
   seedGraph,
   type CounterpartiesAnswer,
+  type GraphEdge,
   type GraphFilters,
   type GraphState,
 } from './graph/model.ts';
 import { NodeList } from './graph/node-list.tsx';
+import { pathRows } from './graph/path-rows.ts';
+import { PathTable } from './graph/path-table.tsx';
 import { SidePanel, type AddressLabel, type PathInfo } from './graph/side-panel.tsx';
 import { TraceForm } from './graph/trace-form.tsx';
 import { TracesPanel } from './graph/traces-panel.tsx';
@@ -395,12 +398,29 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
     if (!canvas || !m || !d || !focusId) return;
     const seeds = [...new Set([...d.seeds].map((id) => d.groupOf.get(id) ?? id))];
     if (!seeds.length) {
-      setPath({ target: focusId, nodes: null });
+      setPath({ target: focusId, nodes: null, steps: [] });
       return;
     }
     canvas.clearPath();
-    setPath({ target: focusId, nodes: canvas.showPath(seeds, focusId) });
+    const found = canvas.showPath(seeds, focusId);
+    // Each drawn edge of the path as the graph's edges it stands for (several at a fold).
+    const drawn = new Map(d.edges.map((e) => [e.id, e]));
+    const edges = new Map(m.edges.map((e) => [e.id, e]));
+    const steps = (found?.edges ?? []).map((id) =>
+      (drawn.get(id)?.parts ?? []).map((p) => edges.get(p)).filter((e): e is GraphEdge => !!e),
+    );
+    setPath({ target: focusId, nodes: found?.nodes ?? null, steps });
   }, [focusId]);
+
+  // The path's transfers, from the results of the layers its edges belong to.
+  const pathTable = useMemo(() => {
+    if (!path?.nodes || path.steps.length === 0) return null;
+    return pathRows(path.steps, (id) => traceWithResult(workspace, id)?.result ?? null);
+  }, [path, workspace]);
+  const { loadResults } = workspace;
+  useEffect(() => {
+    if (pathTable?.missing.length) loadResults(pathTable.missing);
+  }, [pathTable, loadResults]);
 
   useEffect(() => {
     handlers.current = {
@@ -669,6 +689,10 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
   if (init.status === 'loading' || !model || !derived) return <Loading what="the graph" />;
 
   const focusNode = focusId ? (byId.get(focusId) ?? null) : null;
+  const targetNode = path ? byId.get(path.target) : undefined;
+  const pathTarget = targetNode
+    ? (targetNode.entity ?? shortAddress(targetNode.address))
+    : (path?.target ?? '');
   const focusGroup = focusId
     ? (derived.nodes.find((n) => n.id === focusId && n.group) ?? null)
     : null;
@@ -859,6 +883,22 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
           onPick={pick}
         />
       </div>
+      {pathTable && path?.nodes && path.nodes.length > 1 ? (
+        <PathTable
+          target={pathTarget}
+          rows={pathTable.rows}
+          loading={pathTable.missing.length > 0}
+          error={
+            workspace.traces.find((t) => pathTable.missing.includes(t.id) && t.error)?.error ?? null
+          }
+          traceNumber={(id) => {
+            const i = workspace.traces.findIndex((t) => t.id === id);
+            return i < 0 ? null : i + 1;
+          }}
+          stem={stem}
+          onClose={clearPath}
+        />
+      ) : null}
       <div className="gv-bottom">
         <FiltersForm filters={model.filters} timeRange={timeRange} onChange={setFilters} />
         <TraceForm

@@ -401,11 +401,11 @@ export class GraphCanvas {
   }
 
   /**
-   * Highlights the shortest directed path from any seed to `target` (with the flow; against it when
-   * none exists, as a backward trace's paths run) and dims the rest. Returns the path's node ids in
-   * order, or null when no seed reaches it.
+   * Highlights the shortest directed path from any seed to `target` (with the flow; else from
+   * `target` to a seed, as a backward trace's paths run) and dims the rest. Returns the path's node
+   * and edge ids in order along the flow, or null when no seed reaches it.
    */
-  showPath(seedIds: string[], target: string): string[] | null {
+  showPath(seedIds: string[], target: string): { nodes: string[]; edges: string[] } | null {
     const cy = this.cy;
     const end = cy.getElementById(target);
     if (end.empty()) return null;
@@ -434,7 +434,7 @@ export class GraphCanvas {
     this.path = new Set(path.map((el) => el.id()));
     this.dimExcept(this.path);
     cy.animate({ fit: { eles: path, padding: 60 } }, { duration: this.big ? 0 : 300 });
-    return path.nodes().map((n) => n.id());
+    return { nodes: path.nodes().map((n) => n.id()), edges: path.edges().map((e) => e.id()) };
   }
 
   clearPath(): void {

@@ -34,7 +34,11 @@ export type AddressSummary = {
   labels: AddressLabel[];
 };
 
-export type PathInfo = { target: string; nodes: string[] | null } | null;
+/**
+ * The path shown from a seed: its node ids along the flow (null when no seed reaches the target),
+ * and per drawn edge the graph's edges it stands for (the path table lists their transfers).
+ */
+export type PathInfo = { target: string; nodes: string[] | null; steps: GraphEdge[][] } | null;
 
 /**
  * Sums of the graph's edges into and out of a node, per asset and layer (tainted where a trace found
@@ -295,7 +299,7 @@ export function SidePanel(props: {
           {props.path.nodes?.length === 1
             ? 'This node is a seed.'
             : props.path.nodes
-              ? `Path of ${props.path.nodes.length - 1} hop${props.path.nodes.length === 2 ? '' : 's'} from a seed highlighted.`
+              ? `Path of ${props.path.nodes.length - 1} hop${props.path.nodes.length === 2 ? '' : 's'} from a seed highlighted; its transfers are listed under the graph.`
               : 'No seed reaches this node through the edges shown (filters and folded fan-outs count).'}
         </p>
       ) : null}
