@@ -52,7 +52,7 @@ type FindingParts = {
  * (src/trace/freezable.ts); backward, where it came from.
  */
 function findingOf(fwd: boolean, name: string, acc: FindingParts, address: string): string {
-  const kind = acc.category.replace('_', ' ');
+  const kind = acc.category.replace(/_/g, ' ');
   if (!fwd) {
     const from = acc.bridgedFrom;
     if (acc.category === 'bridge')

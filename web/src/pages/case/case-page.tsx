@@ -2,14 +2,16 @@ import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent }
 import { useParams, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client.ts';
 import { useSession } from '../../api/session.tsx';
-import type { InvestigationCase, TraceJob, TraceResult } from '../../api/types.ts';
+import type { InvestigationCase } from '../../api/types.ts';
 import { ErrorView, Loading } from '../../components/states.tsx';
-import type { CaseWorkspace, TraceRequest } from './case-workspace.ts';
 import { CaseSummaryLine } from './case-summary.tsx';
+import { type CaseWorkspace, traceWithResult } from './case-workspace.ts';
 import { DashboardView } from './dashboard-view.tsx';
 import { GraphView } from './graph-view.tsx';
+import { withLayerChoice } from './layers.ts';
 import { MoneyView } from './money-view.tsx';
 import { NotesView } from './notes-view.tsx';
+import { loadCaseTraces, useCaseTraces } from './use-case-traces.ts';
 
 const VIEWS = [
   { id: 'graph', label: 'Graph' },
@@ -19,7 +21,7 @@ const VIEWS = [
 ] as const;
 type ViewId = (typeof VIEWS)[number]['id'];
 
-type Loaded = { case: InvestigationCase; trace: { job: TraceJob; result: TraceResult } | null };
+type Loaded = { case: InvestigationCase };
 
 /** Tabs as WAI-ARIA describes them: arrow keys move between tabs, the view is its tabpanel. */
 function Tabs(props: { view: ViewId; onChange: (view: ViewId) => void }) {
@@ -56,9 +58,9 @@ function Tabs(props: { view: ViewId; onChange: (view: ViewId) => void }) {
 }
 
 /**
- * A case: its graph, where the money is, its dashboard and its notes. Loads the case and its latest
- * trace, runs new traces (following their progress over Server-Sent Events), and saves the case
- * with its version.
+ * A case: its graph, where the money is, its dashboard and its notes. Loads the case and its traces
+ * (each a layer of the graph), runs new traces (following their progress over Server-Sent Events),
+ * and saves the case with its version.
  */
 export default function CasePage() {
   const { id } = useParams<{ id: string }>();
@@ -70,35 +72,27 @@ export default function CasePage() {
   const [tick, setTick] = useState(0);
   const [graph, setGraphState] = useState<unknown>(null);
   const [annotations, setAnnotations] = useState<Record<string, string>>({});
-  const [traceIds, setTraceIds] = useState<string[]>([]);
   const [dirty, setDirty] = useState(false);
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<Error | null>(null);
   const [savedAt, setSavedAt] = useState<string | null>(null);
-  const [running, setRunning] = useState<TraceJob | null>(null);
-  const [traceError, setTraceError] = useState<Error | null>(null);
-  const abort = useRef<AbortController | null>(null);
+  const markDirty = useCallback(() => setDirty(true), []);
+  const traces = useCaseTraces(api, id!, markDirty);
+  const { reset: resetTraces } = traces;
 
   useEffect(() => {
     let current = true;
     setLoadError(null);
     (async () => {
       const c = await api.get<InvestigationCase>(`/v1/cases/${encodeURIComponent(id!)}`);
-      let trace: Loaded['trace'] = null;
-      const latest = c.traceIds.at(-1);
-      if (latest) {
-        const job = await api.get<TraceJob>(`/v1/traces/${latest}`);
-        if (job.state === 'done')
-          trace = { job, result: await api.get<TraceResult>(`/v1/traces/${latest}/result`) };
-      }
-      return { case: c, trace };
+      return { case: c, ...(await loadCaseTraces(api, c)) };
     })().then(
       (l) => {
         if (!current) return;
-        setLoaded(l);
+        setLoaded({ case: l.case });
+        resetTraces(l.traces, l.layers);
         setGraphState(l.case.graph ?? null);
         setAnnotations(l.case.annotations ?? {});
-        setTraceIds(l.case.traceIds);
         setDirty(false);
       },
       (error: Error) => current && setLoadError(error),
@@ -106,7 +100,7 @@ export default function CasePage() {
     return () => {
       current = false;
     };
-  }, [api, id, tick]);
+  }, [api, id, tick, resetTraces]);
 
   // Unsaved work is not lost to a closed tab without a warning.
   useEffect(() => {
@@ -115,49 +109,6 @@ export default function CasePage() {
     window.addEventListener('beforeunload', warn);
     return () => window.removeEventListener('beforeunload', warn);
   }, [dirty]);
-  useEffect(() => () => abort.current?.abort(), []);
-
-  const runTrace = useCallback(
-    async (request: TraceRequest) => {
-      abort.current?.abort();
-      const controller = new AbortController();
-      abort.current = controller;
-      setTraceError(null);
-      try {
-        // The case's id puts the start in its audit trail, saved with the case or not.
-        let job = await api.post<TraceJob>('/v1/traces', { ...request, caseId: id });
-        setRunning(job);
-        await api.stream(
-          `/v1/traces/${job.id}/events`,
-          (event) => {
-            job = JSON.parse(event.data) as TraceJob;
-            setRunning(job);
-          },
-          controller.signal,
-        );
-        if (controller.signal.aborted) return;
-        if (job.state === 'failed') throw new Error(job.error?.message ?? 'The trace failed');
-        if (job.state !== 'done') return;
-        const result = await api.get<TraceResult>(`/v1/traces/${job.id}/result`);
-        setLoaded((l) => (l ? { ...l, trace: { job, result } } : l));
-        setTraceIds((ids) => [...ids.filter((t) => t !== job.id), job.id].slice(-100));
-        setDirty(true);
-      } catch (error) {
-        setTraceError(error as Error);
-      } finally {
-        if (abort.current === controller) abort.current = null;
-        setRunning(null);
-      }
-    },
-    [api, id],
-  );
-
-  const cancelTrace = useCallback(() => {
-    const job = running;
-    abort.current?.abort();
-    setRunning(null);
-    if (job) void api.del(`/v1/traces/${job.id}`).catch(() => undefined);
-  }, [api, running]);
 
   const save = useCallback(async () => {
     if (!loaded) return;
@@ -165,11 +116,13 @@ export default function CasePage() {
     setSaveError(null);
     try {
       const c = loaded.case;
+      const traceIds = traces.traces.map((t) => t.id);
       const saved = await api.put<InvestigationCase>(`/v1/cases/${c.id}`, {
         name: c.name,
         description: c.description,
         seeds: c.seeds,
-        graph,
+        // Which traces are drawn, which is main and their names ride in the graph state.
+        graph: withLayerChoice(graph, traces.layers, traceIds),
         annotations,
         traceIds,
         version: c.version,
@@ -188,17 +141,23 @@ export default function CasePage() {
     } finally {
       setSaving(false);
     }
-  }, [api, loaded, graph, annotations, traceIds]);
+  }, [api, loaded, graph, annotations, traces.traces, traces.layers]);
 
   const workspace = useMemo<CaseWorkspace | null>(
     () =>
       loaded && {
         case: loaded.case,
-        trace: loaded.trace,
-        running,
-        traceError,
-        runTrace,
-        cancelTrace,
+        traces: traces.traces,
+        layers: traces.layers,
+        mainTraceId: traces.mainTraceId,
+        trace: traceWithResult(traces, traces.mainTraceId),
+        setLayers: traces.setLayers,
+        removeTrace: traces.removeTrace,
+        loadResults: traces.loadResults,
+        running: traces.running,
+        traceError: traces.traceError,
+        runTrace: traces.runTrace,
+        cancelTrace: traces.cancelTrace,
         graph,
         setGraph: (g) => {
           setGraphState(g);
@@ -220,7 +179,7 @@ export default function CasePage() {
         reload: () => setTick((t) => t + 1),
         replaceCase: (next) => setLoaded((l) => (l ? { ...l, case: next } : l)),
       },
-    [loaded, running, traceError, runTrace, cancelTrace, graph, annotations, dirty, saving, save],
+    [loaded, traces, graph, annotations, dirty, saving, save],
   );
 
   if (loadError) return <ErrorView error={loadError} onRetry={() => setTick((t) => t + 1)} />;

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { Amount } from '../../components/amount.tsx';
+import { ErrorView, Loading } from '../../components/states.tsx';
 import { formatTime } from '../../lib/format.ts';
 import type { CaseWorkspace } from './case-workspace.ts';
 import { incidentFigures, type Figure } from './money/figures.ts';
@@ -7,6 +8,8 @@ import { FlowsChart } from './money/flows-chart.tsx';
 import { flowsOverTime } from './money/flows-over-time.ts';
 import { Measure, useMeasureFormat } from './money/measure.tsx';
 import './money/money.css';
+import { SourcesDashboard } from './money/sources-section.tsx';
+import { TracePicker, usePickedTrace } from './money/trace-picker.tsx';
 import { NoTrace, TraceCaption } from './money/trace-state.tsx';
 import { valuationOf, type Valuation } from './money/valuation.ts';
 import type { TraceResult } from '../../api/types.ts';
@@ -80,13 +83,16 @@ function FigureCard(props: { figure: Figure; valuation: Valuation; result: Trace
 /**
  * The incident dashboard: headline numbers (stolen, traced, at exchanges, bridged, mixed, still
  * held, untraced), the value arriving at each kind of endpoint over time, and the same numbers as
- * a table. Built from the case's latest finished trace.
+ * a table. Built from one trace of the case: the main one unless another is picked; a backward
+ * trace's dashboard speaks of its sources.
  */
 export function DashboardView(props: { workspace: CaseWorkspace }) {
   const { workspace } = props;
-  const trace = workspace.trace;
+  const picked = usePickedTrace(workspace);
+  const trace = picked.trace;
+  const backward = trace?.result.parameters.direction === 'backward';
   const derived = useMemo(() => {
-    if (!trace) return null;
+    if (!trace || trace.result.parameters.direction === 'backward') return null;
     const valuation = valuationOf(trace.result);
     return {
       valuation,
@@ -95,11 +101,26 @@ export function DashboardView(props: { workspace: CaseWorkspace }) {
     };
   }, [trace]);
   const format = useMeasureFormat(derived?.valuation ?? { mode: 'share' });
+  const picker = <TracePicker workspace={workspace} picked={picked} />;
+  if (trace && backward)
+    return (
+      <div className="dashboard-view">
+        {picker}
+        <SourcesDashboard workspace={workspace} trace={trace} />
+      </div>
+    );
   if (!trace || !derived)
     return (
       <div className="dashboard-view">
+        {picker}
         <h2>Incident dashboard</h2>
-        <NoTrace workspace={workspace} what="the incident dashboard" />
+        {picked.error ? (
+          <ErrorView error={picked.error} />
+        ) : picked.loading ? (
+          <Loading what="the trace" />
+        ) : (
+          <NoTrace workspace={workspace} what="the incident dashboard" />
+        )}
       </div>
     );
   const { valuation, figures, flows } = derived;
@@ -109,9 +130,10 @@ export function DashboardView(props: { workspace: CaseWorkspace }) {
   const valued = valuation.mode === 'value';
   return (
     <div className="dashboard-view">
+      {picker}
       <section className="panel" aria-labelledby="dashboard-heading">
         <h2 id="dashboard-heading">Incident dashboard</h2>
-        <TraceCaption workspace={workspace} unit={format.unit} />
+        <TraceCaption workspace={workspace} trace={trace} unit={format.unit} />
         <dl className="figure-cards">
           {figures.map((f) => (
             <FigureCard key={f.key} figure={f} valuation={valuation} result={result} />

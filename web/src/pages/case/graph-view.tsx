@@ -2,9 +2,9 @@ import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent }
 import { useSession, type Session } from '../../api/session.tsx';
 import { Empty, ErrorView, Loading } from '../../components/states.tsx';
 import { classifyQuery, shortAddress } from '../../lib/format.ts';
-import type { CaseWorkspace } from './case-workspace.ts';
+import { type CaseWorkspace, traceWithResult } from './case-workspace.ts';
 import { BIG_GRAPH, GraphCanvas, type CanvasEvents } from './graph/canvas.ts';
-import { deriveView, type DerivedGraph } from './graph/derive.ts';
+import { deriveView, type DerivedGraph, type LayerView } from './graph/derive.ts';
 import { buildGraphml, download, fileStem } from './graph/export.ts';
 import { FiltersForm, Legend } from './graph/filters.tsx';
 import { columnPositions, type Point } from './graph/layout.ts';
@@ -13,17 +13,23 @@ import {
   addressSeeds,
   applyLabel,
   isPseudo,
-  mergeTrace,
+  mergeLayer,
   parseSavedState,
+  removeLayer,
   toSavedGraph,
   seedGraph,
   type CounterpartiesAnswer,
+  type GraphEdge,
   type GraphFilters,
   type GraphState,
 } from './graph/model.ts';
 import { NodeList } from './graph/node-list.tsx';
+import { pathRows } from './graph/path-rows.ts';
+import { PathTable } from './graph/path-table.tsx';
 import { SidePanel, type AddressLabel, type PathInfo } from './graph/side-panel.tsx';
 import { TraceForm } from './graph/trace-form.tsx';
+import { TracesPanel } from './graph/traces-panel.tsx';
+import { type CaseTrace, layerColour, traceTitle } from './layers.ts';
 import './graph/graph.css';
 
 /** Counterparties fetched per asset and direction when a node is expanded. */
@@ -109,10 +115,11 @@ async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<
 }
 
 /**
- * The investigation graph of a case: built from its latest trace (or saved state, or its seeds),
- * expanded through counterparties, filtered, folded, annotated, traced further and exported. The
- * canvas is cytoscape; a searchable node list and a side panel make every action reachable by
- * keyboard. Its state (nodes, positions, expansions, filters) is saved with the case as `graph`.
+ * The investigation graph of a case: its traces as layers (the graph is the union of those shown),
+ * built from its saved state (else the layers, else its seeds), expanded through counterparties,
+ * filtered, folded, annotated, traced further and exported. The canvas is cytoscape; a searchable
+ * node list and a side panel make every action reachable by keyboard. Its state (nodes, positions,
+ * expansions, filters) is saved with the case as `graph`.
  */
 export function GraphView(props: { workspace: CaseWorkspace }) {
   const { workspace } = props;
@@ -168,36 +175,66 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
   // Leaving the tab keeps the last change.
   useEffect(() => flush, [flush]);
 
-  // Build once (saved state, else the trace, else the seeds); merge every newer trace.
-  const traceId = workspace.trace?.job.id ?? null;
+  // Which traces the case has, and which drawn ones have their result at hand: the graph merges a
+  // drawn layer it lacks and drops the layer of a trace the case no longer has.
+  const caseTraceKey = workspace.traces.map((t) => t.id).join(' ');
+  const readyKey = workspace.layers.shown
+    .filter((id) => workspace.traces.some((t) => t.id === id && t.result))
+    .join(' ');
+  const waiting = workspace.layers.shown.some((id) => {
+    const t = workspace.traces.find((x) => x.id === id);
+    return t?.job?.state === 'done' && !t.result && !t.error;
+  });
+  // Build once (saved state, else the layers drawn, else the seeds); then keep the case's layers.
   useEffect(() => {
     const ws = workspaceRef.current;
     const keep = (id: string) => !!ws.annotations[id];
-    const current = modelRef.current;
-    const fromTrace = (base: GraphState | null, persist: boolean) => {
-      const next = mergeTrace(base, ws.trace!.job.id, ws.trace!.result, ws.case.seeds, keep);
-      commit(next, { persist, fit: true });
+    const withLayers = (base: GraphState | null) => {
+      let next = base;
+      const inCase = new Set(ws.traces.map((t) => t.id));
+      const removed = (base?.traceIds ?? []).filter((id) => !inCase.has(id));
+      for (const id of removed) next = removeLayer(next!, id, keep);
+      const added: CaseTrace[] = [];
+      for (const id of ws.layers.shown) {
+        const t = ws.traces.find((x) => x.id === id);
+        if (!t?.result || next?.traceIds.includes(id)) continue;
+        next = mergeLayer(next, id, t.result, ws.case.seeds);
+        added.push(t);
+      }
+      return { next, added, removed };
     };
+    const current = modelRef.current;
     if (current) {
-      if (ws.trace && current.traceId !== ws.trace.job.id) {
-        fromTrace(current, true);
+      const { next, added, removed } = withLayers(current);
+      if (!next || next === current) return;
+      commit(next, { fit: added.length > 0 });
+      if (added.length) {
         setPath(null);
         setLayoutChoice('columns');
-        setMessage(
-          `Trace ${ws.trace.job.id.slice(0, 8)} merged: ${ws.trace.result.nodes.length} addresses, ${ws.trace.result.edges.length} transfers.`,
-        );
       }
+      const number = (id: string) => ws.traces.findIndex((t) => t.id === id) + 1;
+      setMessage(
+        [
+          ...added.map(
+            (t) =>
+              `Trace #${number(t.id)} (${traceTitle(t, ws.layers.names)}) added as a layer: ${t.result!.nodes.length} addresses, ${t.result!.edges.length} transfers; the graph now holds ${next.nodes.length} addresses.`,
+          ),
+          ...(removed.length
+            ? [
+                `${removed.length} trace${removed.length === 1 ? '' : 's'} taken out of the case: ${removed.length === 1 ? 'its layer' : 'their layers'} left the graph, the others stay.`,
+              ]
+            : []),
+        ].join(' '),
+      );
       return;
     }
+    // The first build waits for the results of the layers drawn.
+    if (waiting) return;
     const saved = parseSavedState(ws.graph);
-    if (saved) {
-      if (ws.trace && saved.traceId !== ws.trace.job.id) fromTrace(saved, true);
-      else commit(saved, { persist: false, fit: true });
-      setInit({ status: 'ready' });
-      return;
-    }
-    if (ws.trace) {
-      fromTrace(null, false);
+    const built = withLayers(saved);
+    if (built.next) {
+      const changed = built.added.length > 0 || built.removed.length > 0;
+      commit(built.next, { persist: saved !== null && changed, fit: true });
       setInit({ status: 'ready' });
       return;
     }
@@ -221,11 +258,26 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
     return () => {
       live = false;
     };
-  }, [traceId, initTick, commit, session]);
+  }, [caseTraceKey, readyKey, waiting, initTick, commit, session]);
+
+  // The layers drawn, with their colours (by their place in the case) and directions.
+  const layerViews = useMemo(() => {
+    const ids = workspace.traces.map((t) => t.id);
+    const views = new Map<string, LayerView>();
+    for (const id of workspace.layers.shown) {
+      const t = workspace.traces.find((x) => x.id === id);
+      if (t)
+        views.set(id, {
+          colour: layerColour(ids, id),
+          backward: t.job?.parameters.direction === 'backward',
+        });
+    }
+    return views;
+  }, [workspace.traces, workspace.layers.shown]);
 
   const derived = useMemo<DerivedGraph | null>(
-    () => (model ? deriveView(model, workspace.annotations, session.asset) : null),
-    [model, workspace.annotations, session.asset],
+    () => (model ? deriveView(model, workspace.annotations, session.asset, layerViews) : null),
+    [model, workspace.annotations, session.asset, layerViews],
   );
   const derivedRef = useRef(derived);
   useEffect(() => {
@@ -236,9 +288,23 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
   const shownIds = useMemo(() => new Set(derived?.nodes.map((n) => n.id) ?? []), [derived]);
   const hiddenWhy = useCallback(
     (id: string) =>
-      derived?.groupOf.has(id) ? 'folded' : shownIds.has(id) ? null : 'hidden by filters',
+      derived?.groupOf.has(id)
+        ? 'folded'
+        : shownIds.has(id)
+          ? null
+          : derived?.layerHidden.has(id)
+            ? 'in a hidden layer'
+            : 'hidden by filters',
     [derived, shownIds],
   );
+  // `#1, #2`: the traces (by their number in the list) a node is in, when several are drawn.
+  const traceNumbers = useMemo(() => {
+    const ids = workspace.traces.map((t) => t.id);
+    return (id: string) =>
+      layerViews.size > 1
+        ? (derived?.nodeLayers.get(id) ?? []).map((l) => `#${ids.indexOf(l) + 1}`)
+        : [];
+  }, [workspace.traces, layerViews, derived]);
 
   // Handlers the canvas calls, through a ref so the canvas is not rebuilt when they change.
   const handlers = useRef<CanvasEvents>({
@@ -330,16 +396,31 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
     const m = modelRef.current;
     const d = derivedRef.current;
     if (!canvas || !m || !d || !focusId) return;
-    const seeds = [
-      ...new Set(m.nodes.filter((n) => n.seed).map((n) => d.groupOf.get(n.id) ?? n.id)),
-    ];
+    const seeds = [...new Set([...d.seeds].map((id) => d.groupOf.get(id) ?? id))];
     if (!seeds.length) {
-      setPath({ target: focusId, nodes: null });
+      setPath({ target: focusId, nodes: null, steps: [] });
       return;
     }
     canvas.clearPath();
-    setPath({ target: focusId, nodes: canvas.showPath(seeds, focusId) });
+    const found = canvas.showPath(seeds, focusId);
+    // Each drawn edge of the path as the graph's edges it stands for (several at a fold).
+    const drawn = new Map(d.edges.map((e) => [e.id, e]));
+    const edges = new Map(m.edges.map((e) => [e.id, e]));
+    const steps = (found?.edges ?? []).map((id) =>
+      (drawn.get(id)?.parts ?? []).map((p) => edges.get(p)).filter((e): e is GraphEdge => !!e),
+    );
+    setPath({ target: focusId, nodes: found?.nodes ?? null, steps });
   }, [focusId]);
+
+  // The path's transfers, from the results of the layers its edges belong to.
+  const pathTable = useMemo(() => {
+    if (!path?.nodes || path.steps.length === 0) return null;
+    return pathRows(path.steps, (id) => traceWithResult(workspace, id)?.result ?? null);
+  }, [path, workspace]);
+  const { loadResults } = workspace;
+  useEffect(() => {
+    if (pathTable?.missing.length) loadResults(pathTable.missing);
+  }, [pathTable, loadResults]);
 
   useEffect(() => {
     handlers.current = {
@@ -502,20 +583,21 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
     );
     setMessage('GraphML of the graph as drawn downloaded.');
   };
-  // The trace's own GraphML, from the API: every transfer it followed, nothing added by hand.
+  // The main trace's own GraphML, from the API: every transfer it followed, nothing added by hand.
+  const mainTraceId = workspace.mainTraceId;
   const exportTraceGraphml = async () => {
-    if (!model?.traceId) return;
+    if (!mainTraceId) return;
     setExporting(true);
     setActionError(null);
     try {
-      const text = await api.text(`/v1/traces/${encodeURIComponent(model.traceId)}/result`, {
+      const text = await api.text(`/v1/traces/${encodeURIComponent(mainTraceId)}/result`, {
         format: 'graphml',
       });
       download(
         new Blob([text], { type: 'application/graphml+xml' }),
-        `${stem}-trace-${model.traceId.slice(0, 8)}.graphml`,
+        `${stem}-trace-${mainTraceId.slice(0, 8)}.graphml`,
       );
-      setMessage('GraphML of the trace (every transfer, from the API) downloaded.');
+      setMessage('GraphML of the main trace (every transfer, from the API) downloaded.');
     } catch (error) {
       setActionError({ error: error as Error, retry: () => void exportTraceGraphml() });
     } finally {
@@ -572,6 +654,23 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
   }, [derived, byId]);
 
   const selectedSet = useMemo(() => new Set(selected), [selected]);
+  const shownEdges = useMemo(
+    () => model?.edges.filter((e) => e.layer === null || layerViews.has(e.layer)) ?? [],
+    [model, layerViews],
+  );
+  const legendLayers = useMemo(
+    () =>
+      layerViews.size > 1
+        ? workspace.traces
+            .map((t, i) => ({ trace: t, number: i + 1 }))
+            .filter(({ trace }) => layerViews.has(trace.id))
+            .map(({ trace, number }) => ({
+              colour: layerViews.get(trace.id)!.colour,
+              label: `#${number} ${traceTitle(trace, workspace.layers.names)}`,
+            }))
+        : [],
+    [layerViews, workspace.traces, workspace.layers.names],
+  );
   const selectedNodes = useMemo(
     () => selected.map((id) => byId.get(id)).filter((n) => n !== undefined),
     [selected, byId],
@@ -590,6 +689,10 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
   if (init.status === 'loading' || !model || !derived) return <Loading what="the graph" />;
 
   const focusNode = focusId ? (byId.get(focusId) ?? null) : null;
+  const targetNode = path ? byId.get(path.target) : undefined;
+  const pathTarget = targetNode
+    ? (targetNode.entity ?? shortAddress(targetNode.address))
+    : (path?.target ?? '');
   const focusGroup = focusId
     ? (derived.nodes.find((n) => n.id === focusId && n.group) ?? null)
     : null;
@@ -648,10 +751,11 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
         <button type="button" className="ghost" onClick={exportGraphml} disabled={empty}>
           Export GraphML
         </button>
-        {model?.traceId ? (
+        {mainTraceId ? (
           <button
             type="button"
             className="ghost"
+            title="The main trace's own GraphML, from the API"
             onClick={() => void exportTraceGraphml()}
             disabled={exporting}
           >
@@ -668,7 +772,12 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
         {derived.filteredOut
           ? ` · ${derived.filteredOut.toLocaleString('en-US')} hidden by filters`
           : ''}
-        {model.traceId ? ` · trace ${model.traceId.slice(0, 8)}` : ''}
+        {derived.layerHidden.size
+          ? ` · ${derived.layerHidden.size.toLocaleString('en-US')} in hidden layers`
+          : ''}
+        {workspace.traces.length
+          ? ` · ${layerViews.size} of ${workspace.traces.length} trace layer${workspace.traces.length === 1 ? '' : 's'} shown`
+          : ''}
         {model.layout === 'free' ? ' · positions as placed' : ''}
         {selected.length > 1 ? ` · ${selected.length} selected` : ''}
       </p>
@@ -677,7 +786,8 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
           {message}
         </p>
       ) : null}
-      <Legend categories={categories} />
+      <TracesPanel workspace={workspace} />
+      <Legend categories={categories} layers={legendLayers} />
       {actionError ? (
         <ErrorView
           error={actionError.error}
@@ -730,7 +840,10 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
         <SidePanel
           node={focusNode}
           group={focusGroup}
-          edges={model.edges}
+          edges={shownEdges}
+          traceLabel={(layer) =>
+            layer === null ? 'flows' : `#${workspace.traces.findIndex((t) => t.id === layer) + 1}`
+          }
           annotation={focusId ? (workspace.annotations[focusId] ?? '') : ''}
           hubLabel={hub ? (hub.entity ?? shortAddress(hub.address)) : null}
           expanding={expanding !== null && expanding === focusId}
@@ -764,10 +877,28 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
           annotations={workspace.annotations}
           focusId={focusId}
           selected={selectedSet}
+          seeds={derived.seeds}
           hiddenWhy={hiddenWhy}
+          traceNumbers={traceNumbers}
           onPick={pick}
         />
       </div>
+      {pathTable && path?.nodes && path.nodes.length > 1 ? (
+        <PathTable
+          target={pathTarget}
+          rows={pathTable.rows}
+          loading={pathTable.missing.length > 0}
+          error={
+            workspace.traces.find((t) => pathTable.missing.includes(t.id) && t.error)?.error ?? null
+          }
+          traceNumber={(id) => {
+            const i = workspace.traces.findIndex((t) => t.id === id);
+            return i < 0 ? null : i + 1;
+          }}
+          stem={stem}
+          onClose={clearPath}
+        />
+      ) : null}
       <div className="gv-bottom">
         <FiltersForm filters={model.filters} timeRange={timeRange} onChange={setFilters} />
         <TraceForm

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { useSession } from '../../api/session.tsx';
+import { ErrorView, Loading } from '../../components/states.tsx';
 import type { CaseWorkspace } from './case-workspace.ts';
 import { endpointsIn } from './money/endpoint-lists.ts';
 import { EndpointSections } from './money/endpoint-sections.tsx';
@@ -9,6 +10,8 @@ import { useMeasureFormat } from './money/measure.tsx';
 import './money/money.css';
 import { buildSankey } from './money/sankey.ts';
 import { SankeySection } from './money/sankey-section.tsx';
+import { SourcesSection } from './money/sources-section.tsx';
+import { TracePicker, usePickedTrace } from './money/trace-picker.tsx';
 import { NoTrace, TraceCaption } from './money/trace-state.tsx';
 import { valuationOf } from './money/valuation.ts';
 
@@ -18,14 +21,17 @@ const TOP_ENTITIES = 8;
 /**
  * Where the money is: a Sankey from the stolen value through categories to entities, the freeze
  * list (per exchange: deposit addresses, amounts, arrival transactions, a freeze request and CSV),
- * and the bridged, mixed and still-held endpoints. Built from the case's latest finished trace.
+ * and the bridged, mixed and still-held endpoints. Built from one trace of the case: the main one
+ * unless another is picked; a backward trace shows where the money came from instead.
  */
 export function MoneyView(props: { workspace: CaseWorkspace }) {
   const { workspace } = props;
   const session = useSession();
-  const trace = workspace.trace;
+  const picked = usePickedTrace(workspace);
+  const trace = picked.trace;
+  const backward = trace?.result.parameters.direction === 'backward';
   const derived = useMemo(() => {
-    if (!trace) return null;
+    if (!trace || trace.result.parameters.direction === 'backward') return null;
     const { result } = trace;
     const valuation = valuationOf(result);
     return {
@@ -52,18 +58,34 @@ export function MoneyView(props: { workspace: CaseWorkspace }) {
     [trace, workspace.case.name, workspace.case.seeds, session.asset],
   );
 
+  const picker = <TracePicker workspace={workspace} picked={picked} />;
+  if (trace && backward)
+    return (
+      <div className="money-view">
+        {picker}
+        <SourcesSection workspace={workspace} trace={trace} />
+      </div>
+    );
   if (!trace || !derived || !ctx)
     return (
       <div className="money-view">
+        {picker}
         <h2>Where the money is</h2>
-        <NoTrace workspace={workspace} what="where the money is" />
+        {picked.error ? (
+          <ErrorView error={picked.error} />
+        ) : picked.loading ? (
+          <Loading what="the trace" />
+        ) : (
+          <NoTrace workspace={workspace} what="where the money is" />
+        )}
       </div>
     );
   return (
     <div className="money-view">
+      {picker}
       <section className="panel" aria-labelledby="money-heading">
         <h2 id="money-heading">Where the money is</h2>
-        <TraceCaption workspace={workspace} unit={format.unit} />
+        <TraceCaption workspace={workspace} trace={trace} unit={format.unit} />
         {trace.result.endpoints.length === 0 ? (
           <p className="muted">
             The trace reached no endpoint: no value left the seed in its window.

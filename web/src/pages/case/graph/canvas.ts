@@ -6,6 +6,7 @@ import cytoscape, {
   type EventObject,
   type StylesheetJson,
 } from 'cytoscape';
+import { LAYER_COLOURS } from '../layers.ts';
 import type { DerivedGraph } from './derive.ts';
 
 /** Above this many elements the canvas trades finish for speed (straight edges, no outlines). */
@@ -30,6 +31,8 @@ type Colours = {
   accent: string;
   focus: string;
   taint: string;
+  /** One per layer colour (`--layer-0` …); the first is the taint colour. */
+  layers: string[];
 };
 
 function themeColours(): Colours {
@@ -44,7 +47,42 @@ function themeColours(): Colours {
     accent: v('--accent', '#1f6feb'),
     focus: v('--focus', '#ff8c00'),
     taint: dark ? '#ff6b6b' : '#d62839',
+    layers: Array.from({ length: LAYER_COLOURS }, (_, i) =>
+      v(`--layer-${i}`, dark ? '#ff6b6b' : '#d62839'),
+    ),
   };
+}
+
+/**
+ * Colours of the layers: an edge takes its layer's colour; with two layers or more drawn, a node
+ * gets a halo in the colour of its layer, and a neutral double ring when it is in several.
+ */
+function layerStyle(c: Colours): StylesheetJson {
+  return [
+    ...c.layers.flatMap((colour, i) => [
+      {
+        selector: `edge.layer-${i}`,
+        style: { 'line-color': colour, 'target-arrow-color': colour },
+      },
+      {
+        selector: `node.layer-${i}`,
+        style: {
+          'underlay-color': colour,
+          'underlay-padding': 6,
+          'underlay-opacity': 0.45,
+          'underlay-shape': 'ellipse' as const,
+        },
+      },
+    ]),
+    {
+      selector: 'node.multi-layer',
+      style: {
+        'underlay-color': c.text,
+        'underlay-opacity': 0.3,
+        'underlay-padding': 8,
+      },
+    },
+  ];
 }
 
 function buildStyle(c: Colours, big: boolean): StylesheetJson {
@@ -124,6 +162,7 @@ function buildStyle(c: Colours, big: boolean): StylesheetJson {
       },
     },
     { selector: 'edge.trace', style: { 'line-color': c.taint, 'target-arrow-color': c.taint } },
+    ...layerStyle(c),
     { selector: 'edge.show-label, edge.on-path', style: { label: 'data(label)' } },
     { selector: 'edge.summed', style: { 'line-style': 'dashed' } },
     {
@@ -362,11 +401,11 @@ export class GraphCanvas {
   }
 
   /**
-   * Highlights the shortest directed path from any seed to `target` (with the flow; against it when
-   * none exists, as a backward trace's paths run) and dims the rest. Returns the path's node ids in
-   * order, or null when no seed reaches it.
+   * Highlights the shortest directed path from any seed to `target` (with the flow; else from
+   * `target` to a seed, as a backward trace's paths run) and dims the rest. Returns the path's node
+   * and edge ids in order along the flow, or null when no seed reaches it.
    */
-  showPath(seedIds: string[], target: string): string[] | null {
+  showPath(seedIds: string[], target: string): { nodes: string[]; edges: string[] } | null {
     const cy = this.cy;
     const end = cy.getElementById(target);
     if (end.empty()) return null;
@@ -395,7 +434,7 @@ export class GraphCanvas {
     this.path = new Set(path.map((el) => el.id()));
     this.dimExcept(this.path);
     cy.animate({ fit: { eles: path, padding: 60 } }, { duration: this.big ? 0 : 300 });
-    return path.nodes().map((n) => n.id());
+    return { nodes: path.nodes().map((n) => n.id()), edges: path.edges().map((e) => e.id()) };
   }
 
   clearPath(): void {

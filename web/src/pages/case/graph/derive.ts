@@ -7,6 +7,9 @@ import { addRaw, isPseudo, wholeUnits, type GraphEdge, type GraphState } from '.
 
 export type AssetLookup = (chain: string, asset: string) => AssetInfo;
 
+/** A layer (trace) that is drawn: its colour (0 … LAYER_COLOURS - 1) and its direction. */
+export type LayerView = { colour: number; backward: boolean };
+
 /** A node as the canvas draws it. */
 export type ViewNode = {
   id: string;
@@ -27,8 +30,15 @@ export type ViewEdge = {
   label: string;
   width: number;
   classes: string[];
-  /** Lowest trace hop among its transfers (null for counterparty flows). */
+  /**
+   * Lowest trace hop among its transfers, for the column layout (null for counterparty flows, and
+   * for a backward trace's edges, whose hops count against the flow).
+   */
   hop: number | null;
+  /** The layer (trace id) it belongs to; null for counterparty flows. */
+  layer: string | null;
+  /** Ids of the graph's edges it draws: itself, or those summed into it at a fold. */
+  parts: string[];
 };
 
 export type DerivedGraph = {
@@ -38,6 +48,12 @@ export type DerivedGraph = {
   groupOf: Map<string, string>;
   /** Nodes the time and dust filters hid. */
   filteredOut: number;
+  /** Nodes not drawn because every edge they have belongs to a layer that is not shown. */
+  layerHidden: Set<string>;
+  /** Ids of the nodes drawn as seeds: the case's, and those of the layers shown. */
+  seeds: Set<string>;
+  /** Layers (trace ids) each drawn node belongs to: by its edges shown, or as their seed. */
+  nodeLayers: Map<string, string[]>;
 };
 
 /** A datetime-local value (taken as UTC) or an ISO date as Unix seconds; null when empty or invalid. */
@@ -110,11 +126,16 @@ function edgeWidth(lookup: AssetLookup, e: GraphEdge): number {
  * when it is kept (seeds, annotated, pinned) or never had edges. A node with more than `fanOut`
  * neighbours on one side keeps its largest `fanOut` and folds the rest into an aggregate node,
  * except kept, labelled and hub nodes, unless that fan-out was opened.
+ *
+ * `layers` are the traces drawn (all when left out): the graph is the union of their edges and the
+ * counterparty flows; an edge of another layer is left out, and so is a node that only such edges
+ * touch. With two layers or more, each node is marked by the layers it is in.
  */
 export function deriveView(
   state: GraphState,
   annotations: Record<string, string>,
   lookup: AssetLookup,
+  layers?: ReadonlyMap<string, LayerView>,
 ): DerivedGraph {
   const since = parseUtc(state.filters.since);
   const until = parseUtc(state.filters.until);
@@ -124,16 +145,22 @@ export function deriveView(
   const opened = new Set(state.opened);
   const pinned = new Set(state.pinned);
   const byId = new Map(state.nodes.map((n) => [n.id, n]));
-  const kept = (id: string) => {
-    const n = byId.get(id);
-    return !!n && (n.seed || pinned.has(id) || !!annotations[id]);
-  };
+  const shownLayer = (layer: string | null) => layer === null || !layers || layers.has(layer);
+  const seeds = new Set(
+    state.nodes.filter((n) => n.seed || n.seedOf.some(shownLayer)).map((n) => n.id),
+  );
+  const kept = (id: string) => seeds.has(id) || pinned.has(id) || !!annotations[id];
 
   const passing: GraphEdge[] = [];
   const hasEdges = new Set<string>();
+  // Nodes an edge of a shown layer (or a counterparty flow) touches, before time and dust.
+  const inShownLayer = new Set<string>();
   for (const e of state.edges) {
     hasEdges.add(e.from);
     hasEdges.add(e.to);
+    if (!shownLayer(e.layer)) continue;
+    inShownLayer.add(e.from);
+    inShownLayer.add(e.to);
     if (since !== null && e.last !== null && e.last < since) continue;
     if (until !== null && e.first !== null && e.first > until) continue;
     if (dust && wholeUnits(edgeValue(e), lookup(e.chain, e.asset).decimals) < dust) continue;
@@ -145,6 +172,28 @@ export function deriveView(
     visible.add(e.to);
   }
   for (const n of state.nodes) if (!hasEdges.has(n.id) || kept(n.id)) visible.add(n.id);
+  const layerHidden = new Set<string>();
+  for (const n of state.nodes)
+    if (!visible.has(n.id) && !inShownLayer.has(n.id)) layerHidden.add(n.id);
+
+  // The layers of each node, to mark it by them when several are drawn.
+  const nodeLayers = new Map<string, string[]>();
+  const inLayer = (id: string, layer: string) => {
+    const list = nodeLayers.get(id);
+    if (!list) nodeLayers.set(id, [layer]);
+    else if (!list.includes(layer)) list.push(layer);
+  };
+  for (const e of passing)
+    if (e.layer !== null) {
+      inLayer(e.from, e.layer);
+      inLayer(e.to, e.layer);
+    }
+  for (const n of state.nodes) for (const l of n.seedOf) if (shownLayer(l)) inLayer(n.id, l);
+  const marked = (layers?.size ?? 0) > 1;
+  const colourOf = (layer: string | null) =>
+    layer === null ? 0 : (layers?.get(layer)?.colour ?? 0);
+  const layoutHop = (e: Pick<GraphEdge, 'hop' | 'layer'>) =>
+    e.layer !== null && layers?.get(e.layer)?.backward ? null : e.hop;
 
   // Neighbours per side with the value that flowed, to keep the largest.
   const sides = {
@@ -209,14 +258,14 @@ export function deriveView(
 
   // Edges: kept as they are, or summed per (source, target, asset) once an end is folded.
   const edges: ViewEdge[] = [];
-  const summed = new Map<string, GraphEdge & { parts: number }>();
+  const summed = new Map<string, GraphEdge & { parts: string[] }>();
   const hubTotals = new Map<string, Map<string, { chain: string; raw: string }>>();
   for (const e of passing) {
     const s = groupOf.get(e.from) ?? e.from;
     const t = groupOf.get(e.to) ?? e.to;
     if (s === t) continue;
     if (s === e.from && t === e.to) {
-      const classes = [e.source === 'trace' ? 'trace' : 'flow'];
+      const classes = e.source === 'trace' ? ['trace', `layer-${colourOf(e.layer)}`] : ['flow'];
       edges.push({
         id: e.id,
         source: s,
@@ -224,7 +273,9 @@ export function deriveView(
         label: edgeLabel(lookup, e, false),
         width: edgeWidth(lookup, e),
         classes,
-        hop: e.hop,
+        hop: layoutHop(e),
+        layer: e.layer,
+        parts: [e.id],
       });
       continue;
     }
@@ -234,9 +285,10 @@ export function deriveView(
       const prev = totals.get(e.asset);
       totals.set(e.asset, { chain: e.chain, raw: addRaw(prev?.raw ?? '0', edgeValue(e)) });
     }
-    const id = `${s}>${t}>${e.asset}`;
+    // Summed per layer too: each layer's tainted amounts are its own.
+    const id = `${s}>${t}>${e.asset}${e.layer === null ? '' : `@${e.layer}`}`;
     const prev = summed.get(id);
-    if (!prev) summed.set(id, { ...e, id, from: s, to: t, parts: 1 });
+    if (!prev) summed.set(id, { ...e, id, from: s, to: t, parts: [e.id] });
     else {
       prev.hop = prev.hop === null ? e.hop : e.hop === null ? prev.hop : Math.min(prev.hop, e.hop);
       prev.amount = addRaw(prev.amount, e.amount);
@@ -245,7 +297,7 @@ export function deriveView(
           ? null
           : addRaw(prev.tainted ?? '0', e.tainted ?? '0');
       prev.transfers += e.transfers;
-      prev.parts += 1;
+      prev.parts.push(e.id);
     }
   }
   for (const e of summed.values())
@@ -253,10 +305,13 @@ export function deriveView(
       id: e.id,
       source: e.from,
       target: e.to,
-      label: edgeLabel(lookup, e, e.parts > 1),
+      label: edgeLabel(lookup, e, e.parts.length > 1),
       width: edgeWidth(lookup, e),
-      classes: [e.tainted !== null ? 'trace' : 'flow', 'summed'],
-      hop: e.hop,
+      classes:
+        e.tainted !== null ? ['trace', `layer-${colourOf(e.layer)}`, 'summed'] : ['flow', 'summed'],
+      hop: layoutHop(e),
+      layer: e.layer,
+      parts: e.parts,
     });
 
   for (const g of groups) {
@@ -279,7 +334,12 @@ export function deriveView(
   for (const n of state.nodes) {
     if (!visible.has(n.id) || groupOf.has(n.id)) continue;
     const classes = ['address'];
-    if (n.seed) classes.push('seed');
+    if (seeds.has(n.id)) classes.push('seed');
+    const own = nodeLayers.get(n.id);
+    if (marked && own) {
+      for (const c of new Set(own.map(colourOf))) classes.push(`layer-${c}`);
+      if (own.length > 1) classes.push('multi-layer');
+    }
     if (n.entity) classes.push('labelled');
     if (annotations[n.id]) classes.push('annotated');
     if (isPseudo(n.address)) classes.push('pseudo');
@@ -287,7 +347,7 @@ export function deriveView(
     nodes.push({
       id: n.id,
       label: `${annotations[n.id] ? '✎ ' : ''}${name}`,
-      colour: categoryColour(n.category ?? (n.seed ? 'seed' : null)),
+      colour: categoryColour(n.category ?? (seeds.has(n.id) ? 'seed' : null)),
       classes,
       x: n.x,
       y: n.y,
@@ -308,5 +368,13 @@ export function deriveView(
       }
     }
   }
-  return { nodes, edges, groupOf, filteredOut: state.nodes.length - visible.size };
+  return {
+    nodes,
+    edges,
+    groupOf,
+    filteredOut: state.nodes.length - visible.size - layerHidden.size,
+    layerHidden,
+    seeds,
+    nodeLayers,
+  };
 }

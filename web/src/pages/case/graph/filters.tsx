@@ -96,10 +96,22 @@ export function FiltersForm(props: {
   );
 }
 
-/** Colours of the categories on the graph, and the marks of seeds, notes, aggregates and edges. */
-export function Legend(props: { categories: string[] }) {
+/**
+ * Colours of the categories on the graph, the marks of seeds, notes, aggregates and edges, and the
+ * colour of each layer when several are drawn.
+ */
+export function Legend(props: {
+  categories: string[];
+  layers?: { colour: number; label: string }[];
+}) {
   return (
     <ul className="legend gv-legend" aria-label="Legend">
+      {(props.layers ?? []).map((l) => (
+        <li key={l.label}>
+          <span className={`gv-layer-swatch layer-${l.colour}`} aria-hidden="true" />
+          {l.label}
+        </li>
+      ))}
       {props.categories.map((c) => (
         <li key={c}>
           <span className="swatch" style={{ background: categoryColour(c) }} aria-hidden="true" />

@@ -22,6 +22,7 @@ function node(chain: string, address: string, extra: Partial<GraphNode> = {}): G
     category: null,
     entity: null,
     seed: false,
+    seedOf: [],
     expanded: [],
     x: 0,
     y: 0,
@@ -29,10 +30,13 @@ function node(chain: string, address: string, extra: Partial<GraphNode> = {}): G
   };
 }
 
+const TRACE_ID = 'f1b8a7c2-0000-4000-8000-000000000001';
+
 function edge(from: GraphNode, to: GraphNode, extra: Partial<GraphEdge> = {}): GraphEdge {
   const asset = extra.asset ?? 'native';
+  const layer = extra.source === 'counterparties' ? null : (extra.layer ?? TRACE_ID);
   return {
-    id: edgeId(from.id, to.id, asset),
+    id: edgeId(from.id, to.id, asset, layer),
     from: from.id,
     to: to.id,
     chain: from.chain,
@@ -45,6 +49,7 @@ function edge(from: GraphNode, to: GraphNode, extra: Partial<GraphEdge> = {}): G
     last: null,
     source: 'trace',
     ...extra,
+    layer,
   };
 }
 
@@ -67,7 +72,7 @@ const fees = node('anvil', '(fees)', { x: 240, y: 96 });
 
 const STATE: GraphState = {
   version: 1,
-  traceId: 'f1b8a7c2-0000-4000-8000-000000000001',
+  traceIds: [TRACE_ID],
   chain: 'anvil',
   nodes: [seed, exchange, bitcoin, fees],
   edges: [

@@ -10,7 +10,10 @@ export type GraphNode = {
   address: string;
   category: string | null;
   entity: string | null;
+  /** A seed of the case (its address seeds): drawn as a seed whichever layers are shown. */
   seed: boolean;
+  /** Traces (layers) the node is a seed of: drawn as a seed while one of them is shown. */
+  seedOf: string[];
   /** Directions whose counterparties were loaded. */
   expanded: ('in' | 'out')[];
   x: number;
@@ -19,7 +22,7 @@ export type GraphNode = {
 
 /** Transfers from one address to another in one asset, summed. */
 export type GraphEdge = {
-  /** `<from>><to>><asset>`. */
+  /** `<from>><to>><asset>`, and `@<trace id>` for a trace's edge (see {@link edgeId}). */
   id: string;
   from: string;
   to: string;
@@ -36,6 +39,11 @@ export type GraphEdge = {
   first: number | null;
   last: number | null;
   source: 'trace' | 'counterparties';
+  /**
+   * The trace (layer) that drew it; null for counterparty flows, which belong to no layer. Two
+   * traces through the same addresses draw an edge each: their tainted amounts differ.
+   */
+  layer: string | null;
 };
 
 /** What the investigator narrowed the view to. */
@@ -58,8 +66,11 @@ export type LayoutName = 'columns' | 'free';
 /** The graph view's state, as it works on it and as "Export JSON" writes it (the case saves {@link SavedGraph}). */
 export type GraphState = {
   version: 1;
-  /** The trace the graph was last built or merged from. */
-  traceId: string | null;
+  /**
+   * The traces merged into the graph as layers, in the order they were merged. Which of them are
+   * drawn is the case's choice (see ../layers.ts), not the graph's.
+   */
+  traceIds: string[];
   chain: string | null;
   nodes: GraphNode[];
   edges: GraphEdge[];
@@ -84,8 +95,19 @@ export function nodeId(chain: string, address: string): string {
   return `${chain}:${address}`;
 }
 
-export function edgeId(from: string, to: string, asset: string): string {
-  return `${from}>${to}>${asset}`;
+/** `<from>><to>><asset>`; a trace's edge adds `@<trace id>`, so each layer keeps its own. */
+export function edgeId(
+  from: string,
+  to: string,
+  asset: string,
+  layer: string | null = null,
+): string {
+  return layer === null ? `${from}>${to}>${asset}` : `${from}>${to}>${asset}@${layer}`;
+}
+
+/** The id of the flow an edge draws, whichever layer drew it: `<from>><to>><asset>`. */
+export function flowId(e: Pick<GraphEdge, 'from' | 'to' | 'asset'>): string {
+  return edgeId(e.from, e.to, e.asset);
 }
 
 /** A trace's pseudo node (`(fees)`): no address page, no counterparties. */
@@ -112,7 +134,7 @@ export function wholeUnits(raw: string, decimals: number | null): number {
 function emptyState(): GraphState {
   return {
     version: 1,
-    traceId: null,
+    traceIds: [],
     chain: null,
     nodes: [],
     edges: [],
@@ -128,13 +150,16 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * A node as the case saves it: `[chain index, address, category, entity, flags, x, y]`, flags
- * {@link SEED_FLAG} and the expanded directions. Its id is `<chain>:<address>`.
+ * A node as the case saves it: `[chain index, address, category, entity, flags, x, y, seed of]`,
+ * flags {@link SEED_FLAG} and the expanded directions, `seed of` the layers it seeds (indexes in
+ * `traceIds`, left out when none). Its id is `<chain>:<address>`.
  */
-type SavedNode = [number, string, string | null, string | null, number, number, number];
+type SavedNode = [number, string, string | null, string | null, number, number, number, number[]?];
 /**
  * An edge as the case saves it: `[from node, to node, chain index, asset, amount, tainted, transfers,
- * hop, first, last, from counterparties (1) or a trace (0)]`, nodes by their index.
+ * hop, first, last, from counterparties (1) or a trace (0), layer]`, nodes by their index, the layer
+ * as an index in `traceIds` (null for counterparty flows). Saves made before layers have no layer:
+ * their trace edges are the one trace's they name as `traceId`.
  */
 type SavedEdge = [
   number,
@@ -148,6 +173,7 @@ type SavedEdge = [
   number | null,
   number | null,
   0 | 1,
+  (number | null)?,
 ];
 
 /**
@@ -181,6 +207,7 @@ export function toSavedGraph(state: GraphState): SavedGraph {
     if (i === undefined) chainIndex.set(chain, (i = chains.push(chain) - 1));
     return i;
   };
+  const layerIndex = new Map(state.traceIds.map((id, i) => [id, i]));
   const nodeIndex = new Map<string, number>();
   const nodes = state.nodes.map((n, i): SavedNode => {
     nodeIndex.set(n.id, i);
@@ -188,7 +215,7 @@ export function toSavedGraph(state: GraphState): SavedGraph {
       (n.seed ? SEED_FLAG : 0) |
       (n.expanded.includes('in') ? EXPANDED_IN_FLAG : 0) |
       (n.expanded.includes('out') ? EXPANDED_OUT_FLAG : 0);
-    return [
+    const saved: SavedNode = [
       chainOf(n.chain),
       n.address,
       n.category,
@@ -197,6 +224,11 @@ export function toSavedGraph(state: GraphState): SavedGraph {
       Math.round(n.x),
       Math.round(n.y),
     ];
+    const seedOf = n.seedOf
+      .map((id) => layerIndex.get(id))
+      .filter((i): i is number => i !== undefined);
+    if (seedOf.length) saved.push(seedOf);
+    return saved;
   });
   const edges: SavedEdge[] = [];
   for (const e of state.edges) {
@@ -216,6 +248,7 @@ export function toSavedGraph(state: GraphState): SavedGraph {
       e.first,
       e.last,
       e.source === 'counterparties' ? 1 : 0,
+      e.layer === null ? null : (layerIndex.get(e.layer) ?? null),
     ]);
   }
   const { version: _version, nodes: _nodes, edges: _edges, ...rest } = state;
@@ -225,8 +258,15 @@ export function toSavedGraph(state: GraphState): SavedGraph {
 const stringOrNull = (v: unknown) => (typeof v === 'string' ? v : null);
 const numberOrNull = (v: unknown) => (typeof v === 'number' ? v : null);
 
-/** Nodes and edges of a version 2 saved graph, or null when its arrays are not this view's. */
-function parseVersion2(value: Record<string, unknown>): Pick<GraphState, 'nodes' | 'edges'> | null {
+/**
+ * Nodes and edges of a version 2 saved graph, or null when its arrays are not this view's. Layers
+ * are indexes in `traceIds`; a trace edge saved without one (before layers) is `legacyLayer`'s.
+ */
+function parseVersion2(
+  value: Record<string, unknown>,
+  traceIds: string[],
+  legacyLayer: string | null,
+): Pick<GraphState, 'nodes' | 'edges'> | null {
   const { chains, nodes: savedNodes, edges: savedEdges } = value;
   if (!Array.isArray(chains) || !chains.every((c) => typeof c === 'string')) return null;
   if (!Array.isArray(savedNodes) || !Array.isArray(savedEdges)) return null;
@@ -246,6 +286,9 @@ function parseVersion2(value: Record<string, unknown>): Pick<GraphState, 'nodes'
       category: stringOrNull(n[2]),
       entity: stringOrNull(n[3]),
       seed: (flags & SEED_FLAG) !== 0,
+      seedOf: Array.isArray(n[7])
+        ? n[7].map((i) => traceIds[i as number]).filter((id): id is string => id !== undefined)
+        : [],
       expanded,
       x: typeof n[5] === 'number' ? n[5] : 0,
       y: typeof n[6] === 'number' ? n[6] : 0,
@@ -258,8 +301,15 @@ function parseVersion2(value: Record<string, unknown>): Pick<GraphState, 'nodes'
     const to = nodes[e[1] as number];
     const chain = chains[e[2] as number] as string | undefined;
     if (!from || !to || chain === undefined || typeof e[3] !== 'string') return null;
+    const source = e[10] === 1 ? 'counterparties' : 'trace';
+    const layer =
+      source === 'counterparties'
+        ? null
+        : typeof e[11] === 'number'
+          ? (traceIds[e[11]] ?? null)
+          : legacyLayer;
     edges.push({
-      id: edgeId(from.id, to.id, e[3]),
+      id: edgeId(from.id, to.id, e[3], layer),
       from: from.id,
       to: to.id,
       chain,
@@ -270,14 +320,22 @@ function parseVersion2(value: Record<string, unknown>): Pick<GraphState, 'nodes'
       hop: numberOrNull(e[7]),
       first: numberOrNull(e[8]),
       last: numberOrNull(e[9]),
-      source: e[10] === 1 ? 'counterparties' : 'trace',
+      source,
+      layer,
     });
   }
   return { nodes, edges };
 }
 
-/** Nodes and edges of a version 1 saved graph (objects with ids), or null when malformed. */
-function parseVersion1(value: Record<string, unknown>): Pick<GraphState, 'nodes' | 'edges'> | null {
+/**
+ * Nodes and edges of a version 1 saved graph (objects with ids), or of a {@link GraphState} as
+ * "Export JSON" writes it, or null when malformed. A trace edge without a layer is `legacyLayer`'s.
+ */
+function parseVersion1(
+  value: Record<string, unknown>,
+  traceIds: string[],
+  legacyLayer: string | null,
+): Pick<GraphState, 'nodes' | 'edges'> | null {
   if (!Array.isArray(value.nodes) || !Array.isArray(value.edges)) return null;
   const nodes: GraphNode[] = [];
   for (const n of value.nodes) {
@@ -289,6 +347,9 @@ function parseVersion1(value: Record<string, unknown>): Pick<GraphState, 'nodes'
       category: typeof n.category === 'string' ? n.category : null,
       entity: typeof n.entity === 'string' ? n.entity : null,
       seed: n.seed === true,
+      seedOf: Array.isArray(n.seedOf)
+        ? n.seedOf.filter((id): id is string => typeof id === 'string' && traceIds.includes(id))
+        : [],
       expanded: Array.isArray(n.expanded)
         ? n.expanded.filter((d): d is 'in' | 'out' => d === 'in' || d === 'out')
         : [],
@@ -302,8 +363,15 @@ function parseVersion1(value: Record<string, unknown>): Pick<GraphState, 'nodes'
     if (!isRecord(e) || typeof e.from !== 'string' || typeof e.to !== 'string') return null;
     if (!ids.has(e.from) || !ids.has(e.to)) continue;
     const asset = typeof e.asset === 'string' ? e.asset : 'native';
+    const source = e.source === 'counterparties' ? 'counterparties' : 'trace';
+    const layer =
+      source === 'counterparties'
+        ? null
+        : typeof e.layer === 'string' && traceIds.includes(e.layer)
+          ? e.layer
+          : legacyLayer;
     edges.push({
-      id: edgeId(e.from, e.to, asset),
+      id: edgeId(e.from, e.to, asset, layer),
       from: e.from,
       to: e.to,
       chain: typeof e.chain === 'string' ? e.chain : e.from.split(':')[0]!,
@@ -314,7 +382,8 @@ function parseVersion1(value: Record<string, unknown>): Pick<GraphState, 'nodes'
       hop: typeof e.hop === 'number' ? e.hop : null,
       first: typeof e.first === 'number' ? e.first : null,
       last: typeof e.last === 'number' ? e.last : null,
-      source: e.source === 'counterparties' ? 'counterparties' : 'trace',
+      source,
+      layer,
     });
   }
   return { nodes, edges };
@@ -327,15 +396,27 @@ function parseVersion1(value: Record<string, unknown>): Pick<GraphState, 'nodes'
  */
 export function parseSavedState(value: unknown): GraphState | null {
   if (!isRecord(value)) return null;
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((s) => typeof s === 'string') : []);
+  // Saves before layers name the one trace they were built from.
+  const legacyLayer = typeof value.traceId === 'string' ? value.traceId : null;
+  const traceIds = Array.isArray(value.traceIds)
+    ? [...new Set(strings(value.traceIds))]
+    : legacyLayer
+      ? [legacyLayer]
+      : [];
+  const fallback = Array.isArray(value.traceIds) ? null : legacyLayer;
   const parsed =
-    value.version === 2 ? parseVersion2(value) : value.version === 1 ? parseVersion1(value) : null;
+    value.version === 2
+      ? parseVersion2(value, traceIds, fallback)
+      : value.version === 1
+        ? parseVersion1(value, traceIds, fallback)
+        : null;
   if (!parsed) return null;
   const { nodes, edges } = parsed;
   const f = isRecord(value.filters) ? value.filters : {};
-  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((s) => typeof s === 'string') : []);
   return {
     version: 1,
-    traceId: typeof value.traceId === 'string' ? value.traceId : null,
+    traceIds,
     chain: typeof value.chain === 'string' ? value.chain : (nodes[0]?.chain ?? null),
     nodes,
     edges,
@@ -370,11 +451,11 @@ export function traceableSeeds(seeds: string[]): string[] {
 }
 
 /**
- * Which trace nodes are seeds: address seeds of the case or the trace, and for transaction seeds
- * the side where the traced money starts (receivers going forward, senders going backward).
+ * Which nodes of a trace are its seeds: its address seeds, and for transaction seeds the side where
+ * the traced money starts (receivers going forward, senders going backward).
  */
-function traceSeedIds(result: TraceResult, caseSeeds: string[]): Set<string> {
-  const addresses = new Set(addressSeeds(caseSeeds).map((s) => s.toLowerCase()));
+function traceSeedIds(result: TraceResult): Set<string> {
+  const addresses = new Set<string>();
   const txs = new Set<string>();
   for (const seed of result.parameters.seeds) {
     if (seed.kind === 'address') addresses.add(seed.address.toLowerCase());
@@ -388,12 +469,12 @@ function traceSeedIds(result: TraceResult, caseSeeds: string[]): Set<string> {
   return ids;
 }
 
-/** A trace's transfers summed per (from, to, asset), with their hops and times. */
-export function traceEdges(result: TraceResult): GraphEdge[] {
+/** A trace's transfers summed per (from, to, asset), with their hops and times, as edges of its layer. */
+export function traceEdges(result: TraceResult, layer: string): GraphEdge[] {
   const chainOf = new Map(result.nodes.map((n) => [n.id, n.chain]));
   const byId = new Map<string, GraphEdge>();
   for (const t of result.edges) {
-    const id = edgeId(t.from, t.to, t.asset);
+    const id = edgeId(t.from, t.to, t.asset, layer);
     const e = byId.get(id);
     if (!e) {
       byId.set(id, {
@@ -409,6 +490,7 @@ export function traceEdges(result: TraceResult): GraphEdge[] {
         first: t.time,
         last: t.time,
         source: 'trace',
+        layer,
       });
       continue;
     }
@@ -423,42 +505,46 @@ export function traceEdges(result: TraceResult): GraphEdge[] {
 }
 
 /**
- * Merges a trace result into a graph (or a new one): the trace's edges replace those of an earlier
- * trace; addresses found by expanding stay with their positions; nodes the old trace alone brought
- * and the new one lacks go, unless they are seeds or annotated.
+ * Adds a trace to a graph (or a new one) as a layer: its edges join those of the other layers (a
+ * layer merged again has its edges replaced), its nodes join the graph's, and no node or edge of
+ * another layer or expansion goes. A counterparty flow the trace also drew gives way to the trace's
+ * edge, which carries the tainted amount. Case address seeds among its nodes become seeds.
  */
-export function mergeTrace(
+export function mergeLayer(
   previous: GraphState | null,
   traceId: string,
   result: TraceResult,
   caseSeeds: string[],
-  keep: (id: string) => boolean,
 ): GraphState {
   const state = previous ? structuredClone(previous) : emptyState();
-  const seeds = traceSeedIds(result, caseSeeds);
+  const seeds = traceSeedIds(result);
+  const caseAddresses = new Set(addressSeeds(caseSeeds).map((s) => s.toLowerCase()));
   // An endpoint where a material share of the funds rests is 'unspent' even when no label names
   // it; gas change left on every hop of a peel chain is not worth a colour.
   const endpointCategory = new Map<string, string>();
   for (const p of result.endpoints)
     if (p.category !== 'unspent' || p.share >= UNSPENT_SHARE)
       endpointCategory.set(nodeId(p.chain, p.address), p.category);
-  const newEdges = traceEdges(result);
-  const kept = state.edges.filter((e) => e.source === 'counterparties');
-  const keptIds = new Set(newEdges.map((e) => e.id));
-  state.edges = [...newEdges, ...kept.filter((e) => !keptIds.has(e.id))];
-  const used = new Set<string>();
-  for (const e of state.edges) {
-    used.add(e.from);
-    used.add(e.to);
-  }
+  const newEdges = traceEdges(result, traceId);
+  const drawn = new Set(newEdges.map(flowId));
+  state.edges = [
+    ...state.edges.filter(
+      (e) => e.layer !== traceId && !(e.source === 'counterparties' && drawn.has(flowId(e))),
+    ),
+    ...newEdges,
+  ];
   const byId = new Map(state.nodes.map((n) => [n.id, n]));
+  for (const n of byId.values()) n.seedOf = n.seedOf.filter((id) => id !== traceId);
   for (const n of result.nodes) {
     const old = byId.get(n.id);
     const category = n.category ?? endpointCategory.get(n.id) ?? null;
+    const caseSeed = caseAddresses.has(n.address.toLowerCase());
+    const seedOf = seeds.has(n.id) ? [traceId] : [];
     if (old) {
       old.category = n.category ?? old.category ?? category;
       old.entity = n.entity ?? old.entity;
-      old.seed = old.seed || seeds.has(n.id);
+      old.seed = old.seed || caseSeed;
+      old.seedOf = [...old.seedOf, ...seedOf];
     } else
       byId.set(n.id, {
         id: n.id,
@@ -466,18 +552,44 @@ export function mergeTrace(
         address: n.address,
         category,
         entity: n.entity,
-        seed: seeds.has(n.id),
+        seed: caseSeed,
+        seedOf,
         expanded: [],
         x: 0,
         y: 0,
       });
   }
-  state.nodes = [...byId.values()].filter(
-    (n) => used.has(n.id) || n.seed || n.expanded.length > 0 || keep(n.id),
-  );
-  state.traceId = traceId;
-  state.chain = result.nodes[0]?.chain ?? state.chain;
+  state.nodes = [...byId.values()];
+  state.traceIds = [...state.traceIds.filter((id) => id !== traceId), traceId];
+  state.chain = state.chain ?? result.nodes[0]?.chain ?? null;
   state.layout = 'columns';
+  return state;
+}
+
+/**
+ * The graph without a layer: its edges go, and the nodes only it brought (not seeds of the case or
+ * of another layer, not expanded, and not kept: annotated or pinned). The other layers and the
+ * expansions stay whole.
+ */
+export function removeLayer(
+  previous: GraphState,
+  traceId: string,
+  keep: (id: string) => boolean,
+): GraphState {
+  const state = structuredClone(previous);
+  state.edges = state.edges.filter((e) => e.layer !== traceId);
+  const used = new Set<string>();
+  for (const e of state.edges) {
+    used.add(e.from);
+    used.add(e.to);
+  }
+  for (const n of state.nodes) n.seedOf = n.seedOf.filter((id) => id !== traceId);
+  state.nodes = state.nodes.filter(
+    (n) => used.has(n.id) || n.seed || n.seedOf.length > 0 || n.expanded.length > 0 || keep(n.id),
+  );
+  state.traceIds = state.traceIds.filter((id) => id !== traceId);
+  const ids = new Set(state.nodes.map((n) => n.id));
+  state.pinned = state.pinned.filter((id) => ids.has(id));
   return state;
 }
 
@@ -501,6 +613,7 @@ export function seedGraph(
       category: null,
       entity: null,
       seed: true,
+      seedOf: [],
       expanded: [],
       x: 0,
       y: i * ROW_HEIGHT * 2,
@@ -531,7 +644,7 @@ export type CounterpartiesAnswer = {
 
 /**
  * Adds an address's counterparties (one direction) to the graph: new nodes in the column beside it,
- * spread around it; flows a trace already drew keep the trace's tainted amounts.
+ * spread around it; flows a trace (of any layer) already drew keep the trace's tainted amounts.
  * Returns the ids of the nodes it added.
  */
 export function addCounterparties(
@@ -543,6 +656,8 @@ export function addCounterparties(
   if (!hub) return [];
   const byId = new Map(state.nodes.map((n) => [n.id, n]));
   const edges = new Map(state.edges.map((e) => [e.id, e]));
+  // Flows a trace of any layer drew keep the trace's edge (with its tainted amount).
+  const traced = new Set(state.edges.filter((e) => e.source === 'trace').map(flowId));
   const added: string[] = [];
   const out = answer.direction === 'out';
   for (const a of answer.assets)
@@ -557,6 +672,7 @@ export function addCounterparties(
           category: null,
           entity: null,
           seed: false,
+          seedOf: [],
           expanded: [],
           x: 0,
           y: 0,
@@ -568,7 +684,7 @@ export function addCounterparties(
       const from = out ? hubId : otherId;
       const to = out ? otherId : hubId;
       const id = edgeId(from, to, a.asset);
-      if (edges.get(id)?.source === 'trace') continue;
+      if (traced.has(id)) continue;
       const edge: GraphEdge = {
         id,
         from,
@@ -582,6 +698,7 @@ export function addCounterparties(
         first: f.first,
         last: f.last,
         source: 'counterparties',
+        layer: null,
       };
       if (!edges.has(id)) state.edges.push(edge);
       else Object.assign(edges.get(id)!, edge);

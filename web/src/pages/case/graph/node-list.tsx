@@ -24,8 +24,12 @@ export const NodeList = memo(function NodeList(props: {
   annotations: Record<string, string>;
   focusId: string | null;
   selected: ReadonlySet<string>;
+  /** Nodes drawn as seeds (the case's, and those of the layers shown). */
+  seeds: ReadonlySet<string>;
   /** Why a node is not on the canvas, if it is not. */
   hiddenWhy: (id: string) => string | null;
+  /** The traces (`#1`, `#2`) a node is in, when several layers are drawn. */
+  traceNumbers: (id: string) => string[];
   onPick: (id: string, additive: boolean) => void;
 }) {
   const [query, setQuery] = useState('');
@@ -43,9 +47,9 @@ export const NodeList = memo(function NodeList(props: {
       : props.nodes;
     // Seeds, then labelled, then annotated addresses first: what an investigator looks for.
     const weight = (n: GraphNode) =>
-      (n.seed ? 0 : 4) + (n.entity ? 0 : 2) + (props.annotations[n.id] ? 0 : 1);
+      (props.seeds.has(n.id) ? 0 : 4) + (n.entity ? 0 : 2) + (props.annotations[n.id] ? 0 : 1);
     return [...list].sort((a, b) => weight(a) - weight(b) || a.address.localeCompare(b.address));
-  }, [deferred, props.nodes, props.annotations]);
+  }, [deferred, props.nodes, props.annotations, props.seeds]);
   const pick = (e: MouseEvent, id: string) =>
     props.onPick(id, e.shiftKey || e.ctrlKey || e.metaKey);
   const shown = matches.slice(0, SHOWN);
@@ -93,6 +97,8 @@ export const NodeList = memo(function NodeList(props: {
       <ul>
         {shown.map((n, i) => {
           const why = props.hiddenWhy(n.id);
+          const seed = props.seeds.has(n.id);
+          const traces = props.traceNumbers(n.id);
           return (
             <li key={n.id}>
               <button
@@ -107,17 +113,23 @@ export const NodeList = memo(function NodeList(props: {
                 onClick={(e) => pick(e, n.id)}
               >
                 <span
-                  className={`swatch${n.seed ? ' seed' : ''}`}
-                  style={{ background: categoryColour(n.category ?? (n.seed ? 'seed' : null)) }}
+                  className={`swatch${seed ? ' seed' : ''}`}
+                  style={{ background: categoryColour(n.category ?? (seed ? 'seed' : null)) }}
                   aria-hidden="true"
                 />
                 <span className="gv-node-text">
                   <span className="gv-node-name">
                     {props.annotations[n.id] ? '✎ ' : ''}
-                    {n.entity ?? (n.seed ? 'Seed' : (n.category?.replace(/_/g, ' ') ?? 'Address'))}
-                    {n.seed && n.entity ? ' · seed' : ''}
-                    {n.category && (n.entity || n.seed) ? (
+                    {n.entity ?? (seed ? 'Seed' : (n.category?.replace(/_/g, ' ') ?? 'Address'))}
+                    {seed && n.entity ? ' · seed' : ''}
+                    {n.category && (n.entity || seed) ? (
                       <span className="muted"> · {n.category.replace(/_/g, ' ')}</span>
+                    ) : null}
+                    {traces.length ? (
+                      <span className="muted gv-node-traces">
+                        {' '}
+                        · trace{traces.length === 1 ? '' : 's'} {traces.join(', ')}
+                      </span>
                     ) : null}
                     {why ? <span className="muted"> · {why}</span> : null}
                   </span>

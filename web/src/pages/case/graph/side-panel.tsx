@@ -34,25 +34,47 @@ export type AddressSummary = {
   labels: AddressLabel[];
 };
 
-export type PathInfo = { target: string; nodes: string[] | null } | null;
+/**
+ * The path shown from a seed: its node ids along the flow (null when no seed reaches the target),
+ * and per drawn edge the graph's edges it stands for (the path table lists their transfers).
+ */
+export type PathInfo = { target: string; nodes: string[] | null; steps: GraphEdge[][] } | null;
 
-/** Sums of the graph's edges into and out of a node, per asset (tainted where a trace found it). */
+/**
+ * Sums of the graph's edges into and out of a node, per asset and layer (tainted where a trace found
+ * it): two traces through one address each count its transfers, so their sums stay apart.
+ */
 function graphTotals(id: string, edges: GraphEdge[]) {
   const totals = new Map<
     string,
-    { chain: string; in: string; out: string; taintedIn: string | null }
+    {
+      asset: string;
+      layer: string | null;
+      chain: string;
+      in: string;
+      out: string;
+      taintedIn: string | null;
+    }
   >();
   for (const e of edges) {
     if (e.from !== id && e.to !== id) continue;
-    const t = totals.get(e.asset) ?? { chain: e.chain, in: '0', out: '0', taintedIn: null };
+    const key = `${e.asset}|${e.layer ?? ''}`;
+    const t = totals.get(key) ?? {
+      asset: e.asset,
+      layer: e.layer,
+      chain: e.chain,
+      in: '0',
+      out: '0',
+      taintedIn: null,
+    };
     if (e.to === id) {
       t.in = addRaw(t.in, e.amount);
       if (e.tainted !== null) t.taintedIn = addRaw(t.taintedIn ?? '0', e.tainted);
     }
     if (e.from === id) t.out = addRaw(t.out, e.amount);
-    totals.set(e.asset, t);
+    totals.set(key, t);
   }
-  return [...totals];
+  return [...totals.values()];
 }
 
 /**
@@ -175,7 +197,10 @@ function AnnotationEditor(props: { id: string; text: string; onSave: (text: stri
 export function SidePanel(props: {
   node: GraphNode | null;
   group: ViewNode | null;
+  /** The graph's edges in the layers shown (and counterparty flows). */
   edges: GraphEdge[];
+  /** `#2`: how the list of traces numbers a layer. */
+  traceLabel: (layer: string | null) => string;
   annotation: string;
   hubLabel: string | null;
   expanding: boolean;
@@ -206,6 +231,7 @@ export function SidePanel(props: {
     );
   const id = node?.id ?? group!.id;
   const totals = node ? graphTotals(node.id, props.edges) : [];
+  const layered = new Set(totals.map((t) => t.layer)).size > 1;
   const actions = (
     <div className="row gv-actions">
       <button
@@ -273,7 +299,7 @@ export function SidePanel(props: {
           {props.path.nodes?.length === 1
             ? 'This node is a seed.'
             : props.path.nodes
-              ? `Path of ${props.path.nodes.length - 1} hop${props.path.nodes.length === 2 ? '' : 's'} from a seed highlighted.`
+              ? `Path of ${props.path.nodes.length - 1} hop${props.path.nodes.length === 2 ? '' : 's'} from a seed highlighted; its transfers are listed under the graph.`
               : 'No seed reaches this node through the edges shown (filters and folded fan-outs count).'}
         </p>
       ) : null}
@@ -285,26 +311,33 @@ export function SidePanel(props: {
               <table className="gv-totals">
                 <thead>
                   <tr>
+                    {layered ? <th scope="col">Trace</th> : null}
                     <th scope="col">In</th>
                     <th scope="col">Tainted in</th>
                     <th scope="col">Out</th>
                   </tr>
                 </thead>
                 <tbody>
-                  {totals.map(([asset, t]) => (
-                    <tr key={asset}>
+                  {totals.map((t) => (
+                    <tr key={`${t.asset}|${t.layer ?? ''}`}>
+                      {layered ? <td>{props.traceLabel(t.layer)}</td> : null}
                       <td className="num">
-                        <Amount chain={t.chain} asset={asset} raw={t.in} maxFraction={2} />
+                        <Amount chain={t.chain} asset={t.asset} raw={t.in} maxFraction={2} />
                       </td>
                       <td className="num">
                         {t.taintedIn !== null ? (
-                          <Amount chain={t.chain} asset={asset} raw={t.taintedIn} maxFraction={2} />
+                          <Amount
+                            chain={t.chain}
+                            asset={t.asset}
+                            raw={t.taintedIn}
+                            maxFraction={2}
+                          />
                         ) : (
                           '—'
                         )}
                       </td>
                       <td className="num">
-                        <Amount chain={t.chain} asset={asset} raw={t.out} maxFraction={2} />
+                        <Amount chain={t.chain} asset={t.asset} raw={t.out} maxFraction={2} />
                       </td>
                     </tr>
                   ))}

@@ -16,7 +16,7 @@ const POLICIES: { id: TaintPolicy; label: string }[] = [
 
 /**
  * Runs a trace from the graph: from the selected nodes, else the case's seeds. Shows the running
- * job's progress with a Cancel button, and its error. The case page merges the result in.
+ * job's progress with a Cancel button, and its error. The case page adds the result as a new layer.
  */
 export function TraceForm(props: {
   workspace: CaseWorkspace;
@@ -61,7 +61,10 @@ export function TraceForm(props: {
         : null;
   const running = workspace.running;
   const shown = running ?? last;
-  const finished = !running && last !== null && workspace.trace?.job.id === last.id;
+  const added = last
+    ? workspace.traces.find((t) => t.id === last.id && t.job?.state === 'done')
+    : undefined;
+  const finished = !running && added !== undefined;
   const percent = running
     ? Math.round(running.progress * 100)
     : finished
@@ -70,7 +73,7 @@ export function TraceForm(props: {
   const phase = running
     ? `${running.state}${running.phase ? ` · ${running.phase}` : ''}`
     : finished
-      ? `done · ${workspace.trace?.job.counts?.nodes ?? '?'} nodes, ${workspace.trace?.job.counts?.edges ?? '?'} transfers, merged into the graph`
+      ? `done · ${added?.job?.counts?.nodes ?? '?'} nodes, ${added?.job?.counts?.edges ?? '?'} transfers, added to the graph as a layer`
       : workspace.traceError
         ? 'failed'
         : last
