@@ -60,7 +60,13 @@ export type SimulationTruth = {
  * Runs `chaintrail demo` into a fresh database and serves it with `chaintrail serve` on a free port,
  * both as a user runs them (the built CLI in child processes).
  */
-export async function startDemoServer(dir: string): Promise<DemoServer> {
+export async function startDemoServer(
+  dir: string,
+  options: {
+    /** Runs on the demo's database before it is served (a CLI import, say). */
+    beforeServe?: (db: string) => void;
+  } = {},
+): Promise<DemoServer> {
   const db = path.join(dir, 'demo.duckdb');
   const truthFile = path.join(dir, 'truth.json');
   const demo = spawnSync(process.execPath, [CLI, 'demo', '--db', db, '--truth', truthFile], {
@@ -76,6 +82,7 @@ export async function startDemoServer(dir: string): Promise<DemoServer> {
   const caseName =
     /Simulated Bybit theft \([^)]*\)/.exec(demo.stdout)?.[0] ?? 'Simulated Bybit theft';
 
+  options.beforeServe?.(db);
   const served = await startServe(['--db', db]);
   return {
     url: served.url,
@@ -125,6 +132,16 @@ export async function startServe(args: string[]): Promise<Served> {
       await exited;
     },
   };
+}
+
+/** Runs the built CLI as a user does (`chaintrail <args>`), failing with its stderr. */
+export function runCli(args: string[]): string {
+  const run = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, CHAINTRAIL_LOG_LEVEL: 'warn' },
+  });
+  if (run.status !== 0) throw new Error(`chaintrail ${args[0]} failed:\n${run.stderr}`);
+  return run.stdout;
 }
 
 /** Creates an API key with `chaintrail keys create` (in `org`, named `name`) and returns its secret. */

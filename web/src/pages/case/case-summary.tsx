@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { Link, useLocation } from 'react-router';
 import { useSession } from '../../api/session.tsx';
 import type { TraceJob, TraceResult } from '../../api/types.ts';
+import type { TraceValuation } from '../../../../src/trace/value-trace.ts';
 import { formatTime } from '../../lib/format.ts';
 import { useMeasureFormat } from './money/measure.tsx';
 import { shareText } from './money/text.ts';
@@ -9,13 +10,7 @@ import { valuationOf } from './money/valuation.ts';
 import { caseSummary, SUMMARY_SERVICES_NAMED } from './summary.ts';
 
 /** `GET /v1/traces/{id}/valuation`: the trace in USD at transfer time, where prices are known. */
-type UsdValuation = {
-  currency: 'USD';
-  stolen: { usd: number | null; pricedShare: number };
-  freezable: { usd: number | null; pricedShare: number } | null;
-  sources: { chain: string; asset: string; source: string; from: string; to: string }[];
-  unpriced: { chain: string; asset: string }[];
-};
+type UsdValuation = TraceValuation;
 
 const USD = new Intl.NumberFormat('en-US', {
   style: 'currency',
