@@ -29,6 +29,7 @@ import { registerSessionRoutes } from './routes/session.ts';
 import { registerUi } from './ui.ts';
 import { UI_PREFIX } from './server.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
+import { registerCaseFindingRoutes } from './routes/case-findings.ts';
 import { registerCaseRoutes } from './routes/cases.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
@@ -300,6 +301,7 @@ export async function buildApp(parameters: BuildAppParameters): Promise<ApiApp> 
   registerTraceRoutes(api, ctx);
   registerLabelRoutes(api, ctx);
   registerCaseRoutes(api, ctx);
+  registerCaseFindingRoutes(api, ctx);
   registerWatchlistRoutes(api, ctx);
   registerAlertRoutes(api, ctx);
   registerKeyRoutes(api, ctx);

@@ -227,6 +227,28 @@ const CASES: Record<string, { ok: Case & { status: number }; invalid: Case }> = 
     ok: { method: 'DELETE', url: '/v1/cases/{case}', status: 200 },
     invalid: { method: 'DELETE', url: '/v1/cases/12' },
   },
+  // A case of its own with the fixture's trace: the case above is deleted before these run.
+  'POST /v1/cases/:id/findings': {
+    ok: {
+      method: 'POST',
+      url: '/v1/cases/{tracedCase}/findings',
+      payload: { mark: 'seeds' },
+      status: 200,
+    },
+    invalid: {
+      method: 'POST',
+      url: '/v1/cases/{tracedCase}/findings',
+      payload: { mark: 'everything' },
+    },
+  },
+  'GET /v1/cases/:id/findings': {
+    ok: { method: 'GET', url: '/v1/cases/{tracedCase}/findings', status: 200 },
+    invalid: { method: 'GET', url: '/v1/cases/{tracedCase}/findings?mark=seeds' },
+  },
+  'DELETE /v1/cases/:id/findings': {
+    ok: { method: 'DELETE', url: '/v1/cases/{tracedCase}/findings?mark=seeds', status: 200 },
+    invalid: { method: 'DELETE', url: '/v1/cases/{tracedCase}/findings?address=no-chain' },
+  },
   // --- end of labels and cases ---
   // --- watchlists and alerts ---
   'POST /v1/watchlists': {
@@ -382,6 +404,13 @@ describe('every API route', () => {
         headers: api.as('investigator'),
       });
       fill.case = investigation.json<{ id: string }>().id;
+      const traced = await api.app.inject({
+        method: 'POST',
+        url: '/v1/cases',
+        payload: { name: 'Token sender, traced', seeds: [FROM], traceIds: [fill.trace] },
+        headers: api.as('investigator'),
+      });
+      fill.tracedCase = traced.json<{ id: string }>().id;
     }
   };
 
