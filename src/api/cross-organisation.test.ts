@@ -110,6 +110,12 @@ const ORG_OWNED_BY_ID: Record<string, (ids: Owned) => Request[]> = {
     { method: 'DELETE', url: `/v1/cases/${ids.case}/findings?mark=seeds` },
     { method: 'DELETE', url: `/v1/cases/${ids.case}/findings` },
   ],
+  'POST /v1/cases/:id/watchlist': (ids) =>
+    (['still-held', 'freeze-deposits'] as const).map((what) => ({
+      method: 'POST' as const,
+      url: `/v1/cases/${ids.case}/watchlist`,
+      payload: { what },
+    })),
   'GET /v1/traces/:id': (ids) => [{ method: 'GET', url: `/v1/traces/${ids.trace}` }],
   'GET /v1/traces/:id/result': (ids) =>
     ['json', 'csv', 'graphml'].map((format) => ({
@@ -131,6 +137,12 @@ const ORG_OWNED_BY_ID: Record<string, (ids: Owned) => Request[]> = {
     [ids.watchlist, ids.quietWatchlist].map((id) => ({
       method: 'GET' as const,
       url: `/v1/watchlists/${id}`,
+    })),
+  'POST /v1/watchlists/:id/addresses': (ids) =>
+    [ids.watchlist, ids.quietWatchlist].map((id) => ({
+      method: 'POST' as const,
+      url: `/v1/watchlists/${id}/addresses`,
+      payload: { addresses: [{ chain: 'ethereum', address: T1.to }] },
     })),
   'DELETE /v1/watchlists/:id': (ids) =>
     [ids.watchlist, ids.quietWatchlist].map((id) => ({
@@ -342,7 +354,14 @@ const OWN_ORG_COLLECTION: Record<string, (ids: Owned) => BRequest[]> = {
  * Routes that hold no organisation's data: liveness, process metrics (counts per route template,
  * never an id or organisation), the caller's own key, and asset metadata from chain data.
  */
-const NO_ORG_DATA = ['GET /healthz', 'GET /metrics', 'GET /v1/me', 'GET /v1/assets'];
+const NO_ORG_DATA = [
+  'GET /healthz',
+  'GET /metrics',
+  'GET /v1/me',
+  'GET /v1/assets',
+  // Whether this server follows a chain for alerts: the same for every organisation.
+  'GET /v1/alerts/following',
+];
 
 /** Every route is in exactly one class; a route with a path parameter in one of the first two. */
 const CLASSES = {

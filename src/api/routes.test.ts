@@ -249,6 +249,19 @@ const CASES: Record<string, { ok: Case & { status: number }; invalid: Case }> = 
     ok: { method: 'DELETE', url: '/v1/cases/{tracedCase}/findings?mark=seeds', status: 200 },
     invalid: { method: 'DELETE', url: '/v1/cases/{tracedCase}/findings?address=no-chain' },
   },
+  'POST /v1/cases/:id/watchlist': {
+    ok: {
+      method: 'POST',
+      url: '/v1/cases/{tracedCase}/watchlist',
+      payload: { what: 'still-held' },
+      status: 200,
+    },
+    invalid: {
+      method: 'POST',
+      url: '/v1/cases/{tracedCase}/watchlist',
+      payload: { what: 'everything' },
+    },
+  },
   // --- end of labels and cases ---
   // --- watchlists and alerts ---
   'POST /v1/watchlists': {
@@ -276,6 +289,15 @@ const CASES: Record<string, { ok: Case & { status: number }; invalid: Case }> = 
     ok: { method: 'GET', url: '/v1/watchlists/{watchlist}', status: 200 },
     invalid: { method: 'GET', url: '/v1/watchlists/not-a-uuid' },
   },
+  'POST /v1/watchlists/:id/addresses': {
+    ok: {
+      method: 'POST',
+      url: '/v1/watchlists/{watchlist}/addresses',
+      payload: { addresses: [{ chain: 'ethereum', address: LAZARUS }] },
+      status: 200,
+    },
+    invalid: { method: 'POST', url: '/v1/watchlists/{watchlist}/addresses', payload: {} },
+  },
   'DELETE /v1/watchlists/:id': {
     ok: { method: 'DELETE', url: '/v1/watchlists/{watchlistToDelete}', status: 200 },
     invalid: { method: 'DELETE', url: '/v1/watchlists/12' },
@@ -296,6 +318,10 @@ const CASES: Record<string, { ok: Case & { status: number }; invalid: Case }> = 
       status: 200,
     },
     invalid: { method: 'GET', url: '/v1/alerts/stream?maxEvents=0' },
+  },
+  'GET /v1/alerts/following': {
+    ok: { method: 'GET', url: '/v1/alerts/following', status: 200 },
+    invalid: { method: 'GET', url: '/v1/alerts/following?chain=ethereum' },
   },
   'GET /v1/alerts/dead-letters': {
     ok: { method: 'GET', url: '/v1/alerts/dead-letters?limit=10', status: 200 },
