@@ -6,6 +6,7 @@ import type { InvestigationCase, TraceJob, TraceResult } from '../../api/types.t
 import { ErrorView, Loading } from '../../components/states.tsx';
 import type { CaseWorkspace, TraceRequest } from './case-workspace.ts';
 import { DashboardView } from './dashboard-view.tsx';
+import { FindingsPanel } from './findings/findings-panel.tsx';
 import { GraphView } from './graph-view.tsx';
 import { MoneyView } from './money-view.tsx';
 import { NotesView } from './notes-view.tsx';
@@ -244,6 +245,7 @@ export default function CasePage() {
       </div>
       {c.description ? <p className="muted">{c.description}</p> : null}
       {saveError ? <ErrorView error={saveError} onRetry={() => setTick((t) => t + 1)} /> : null}
+      <FindingsPanel workspace={workspace} />
       <Tabs
         view={view}
         onChange={(v) =>
