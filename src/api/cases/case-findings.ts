@@ -123,10 +123,10 @@ const toFinding = (caseId: string, e: FindingEntry): CaseFinding => {
 const stronger = (a: FindingRole, b: FindingRole) =>
   FINDING_ROLES.indexOf(a) <= FINDING_ROLES.indexOf(b) ? a : b;
 
-/** The addresses given, checked and canonical, each a 400 naming it (`addresses/<i>`) if bad. */
-function canonical(addresses: readonly ChainAddress[]): ChainAddress[] {
+/** The addresses given, checked and canonical, each a 400 naming it (`<field>/<i>`) if bad. */
+function canonical(addresses: readonly ChainAddress[], field: string): ChainAddress[] {
   return addresses.map((a, i) => {
-    const where = `addresses/${i}`;
+    const where = `${field}/${i}`;
     try {
       const chain = getChain(a.chain).key;
       return { chain, address: normalizeAddress(chain, a.address) };
@@ -245,7 +245,7 @@ export function createCaseFindings(parameters: CreateCaseFindingsParameters): Ca
       });
     const roles = traceRoles(trace?.result ?? null, seeds.addresses);
     return withoutServices(
-      canonical(input.addresses).map((a) => ({
+      canonical(input.addresses, 'addresses').map((a) => ({
         ...a,
         role: roles.get(keyOf(a.chain, a.address)) ?? 'selected',
       })),
@@ -334,7 +334,7 @@ export function createCaseFindings(parameters: CreateCaseFindingsParameters): Ca
       const c = await cases.get(org, caseId);
       if (!c) return null;
       const only = input.addresses
-        ? new Set(canonical(input.addresses).map((a) => keyOf(a.chain, a.address)))
+        ? new Set(canonical(input.addresses, 'address').map((a) => keyOf(a.chain, a.address)))
         : null;
       return withLock(caseId, async () => {
         const stored = await load(caseId);

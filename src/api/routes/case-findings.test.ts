@@ -263,6 +263,14 @@ describe("a case's findings as the organisation's private labels", () => {
       await mark({ mark: 'selection', addresses: [{ chain: 'anvil', address: '0x12' }] })
     ).json().error.message;
     expect(bad).toContain('addresses/0');
+    const unmark = await send(
+      'DELETE',
+      `/v1/cases/${caseId}/findings?address=no-such-chain:${thief}`,
+      api.as('investigator'),
+    );
+    expect(unmark.statusCode).toBe(400);
+    expect(unmark.json().error).toMatchObject({ code: 'UNKNOWN_CHAIN' });
+    expect(unmark.json().error.message).toContain('address/0');
     // A case without a trace has no paths to mark.
     const bare = await send('POST', '/v1/cases', api.as('investigator'), {
       name: 'No trace',
