@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import { createScreener } from '../screen/create-screener.ts';
 import type { Store } from '../store/store.ts';
 import { type AlertHub, createAlertHub } from './alerts/alert-hub.ts';
+import { createFollowStatus, type FollowStatus } from './alerts/follow-status.ts';
 import { createAuditLog } from './audit.ts';
 import { type ApiKeyRecord, createKeyRing } from './auth/api-keys.ts';
 import { createRateLimiter } from './auth/rate-limiter.ts';
@@ -29,7 +30,9 @@ import { registerSessionRoutes } from './routes/session.ts';
 import { registerUi } from './ui.ts';
 import { UI_PREFIX } from './server.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
+import { registerCaseFindingRoutes } from './routes/case-findings.ts';
 import { registerCaseRoutes } from './routes/cases.ts';
+import { registerCaseWatchRoutes } from './routes/case-watch.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
 import { registerLabelRoutes } from './routes/labels.ts';
@@ -84,6 +87,8 @@ export type BuildAppParameters = {
   traceJobsPerOrg?: number | undefined;
   /** What runs a trace job (default the trace engine; tests wrap it to hold a job). */
   runTrace?: RunTrace | undefined;
+  /** The chains the server follows for alerts (default: none; `serve --follow` starts one). */
+  follow?: FollowStatus | undefined;
 };
 
 export { SCREEN_WORK_PER_MINUTE };
@@ -151,6 +156,7 @@ export async function buildApp(parameters: BuildAppParameters): Promise<ApiApp> 
       limiter: createRateLimiter({ windowMs: RATE_WINDOW_MS }),
       perMinute: parameters.screenWorkPerMinute ?? SCREEN_WORK_PER_MINUTE,
     },
+    follow: parameters.follow ?? createFollowStatus(),
   };
   const app = Fastify({
     loggerInstance: logger,
@@ -300,6 +306,8 @@ export async function buildApp(parameters: BuildAppParameters): Promise<ApiApp> 
   registerTraceRoutes(api, ctx);
   registerLabelRoutes(api, ctx);
   registerCaseRoutes(api, ctx);
+  registerCaseFindingRoutes(api, ctx);
+  registerCaseWatchRoutes(api, ctx);
   registerWatchlistRoutes(api, ctx);
   registerAlertRoutes(api, ctx);
   registerKeyRoutes(api, ctx);

@@ -8,6 +8,7 @@ import type { TraceJobs } from './traces/trace-jobs.ts';
 import type { AlertHub } from './alerts/alert-hub.ts';
 import type { StreamCounts } from './sse.ts';
 import type { RateLimiter } from './auth/rate-limiter.ts';
+import type { FollowStatus } from './alerts/follow-status.ts';
 
 /**
  * What every route gets: the store, the loaded screener, the key ring and the job and alert
@@ -26,4 +27,6 @@ export type ApiContext = {
   streams: StreamCounts;
   /** Addresses x hops screened with `hops` per key, per minute. */
   screenWork: { limiter: RateLimiter; perMinute: number };
+  /** The chains this server follows for alerts (none unless `serve --follow`). */
+  follow: FollowStatus;
 };

@@ -96,6 +96,26 @@ const ORG_OWNED_BY_ID: Record<string, (ids: Owned) => Request[]> = {
   ],
   'GET /v1/cases/:id/audit': (ids) => [{ method: 'GET', url: `/v1/cases/${ids.case}/audit` }],
   'DELETE /v1/cases/:id': (ids) => [{ method: 'DELETE', url: `/v1/cases/${ids.case}` }],
+  'POST /v1/cases/:id/findings': (ids) => [
+    { method: 'POST', url: `/v1/cases/${ids.case}/findings`, payload: { mark: 'seeds' } },
+    { method: 'POST', url: `/v1/cases/${ids.case}/findings`, payload: { mark: 'paths' } },
+    {
+      method: 'POST',
+      url: `/v1/cases/${ids.case}/findings`,
+      payload: { mark: 'selection', addresses: [{ chain: 'ethereum', address: T0.to }] },
+    },
+  ],
+  'GET /v1/cases/:id/findings': (ids) => [{ method: 'GET', url: `/v1/cases/${ids.case}/findings` }],
+  'DELETE /v1/cases/:id/findings': (ids) => [
+    { method: 'DELETE', url: `/v1/cases/${ids.case}/findings?mark=seeds` },
+    { method: 'DELETE', url: `/v1/cases/${ids.case}/findings` },
+  ],
+  'POST /v1/cases/:id/watchlist': (ids) =>
+    (['still-held', 'freeze-deposits'] as const).map((what) => ({
+      method: 'POST' as const,
+      url: `/v1/cases/${ids.case}/watchlist`,
+      payload: { what },
+    })),
   'GET /v1/traces/:id': (ids) => [{ method: 'GET', url: `/v1/traces/${ids.trace}` }],
   'GET /v1/traces/:id/result': (ids) =>
     ['json', 'csv', 'graphml'].map((format) => ({
@@ -120,6 +140,12 @@ const ORG_OWNED_BY_ID: Record<string, (ids: Owned) => Request[]> = {
     [ids.watchlist, ids.quietWatchlist].map((id) => ({
       method: 'GET' as const,
       url: `/v1/watchlists/${id}`,
+    })),
+  'POST /v1/watchlists/:id/addresses': (ids) =>
+    [ids.watchlist, ids.quietWatchlist].map((id) => ({
+      method: 'POST' as const,
+      url: `/v1/watchlists/${id}/addresses`,
+      payload: { addresses: [{ chain: 'ethereum', address: T1.to }] },
     })),
   'DELETE /v1/watchlists/:id': (ids) =>
     [ids.watchlist, ids.quietWatchlist].map((id) => ({
@@ -331,7 +357,14 @@ const OWN_ORG_COLLECTION: Record<string, (ids: Owned) => BRequest[]> = {
  * Routes that hold no organisation's data: liveness, process metrics (counts per route template,
  * never an id or organisation), the caller's own key, and asset metadata from chain data.
  */
-const NO_ORG_DATA = ['GET /healthz', 'GET /metrics', 'GET /v1/me', 'GET /v1/assets'];
+const NO_ORG_DATA = [
+  'GET /healthz',
+  'GET /metrics',
+  'GET /v1/me',
+  'GET /v1/assets',
+  // Whether this server follows a chain for alerts: the same for every organisation.
+  'GET /v1/alerts/following',
+];
 
 /** Every route is in exactly one class; a route with a path parameter in one of the first two. */
 const CLASSES = {
@@ -412,6 +445,11 @@ describe('organisations are isolated from each other', () => {
     alerts: [{ method: 'GET', url: '/v1/alerts' }, 'viewer'],
     'dead letters': [{ method: 'GET', url: '/v1/alerts/dead-letters' }, 'viewer'],
     case: [{ method: 'GET', url: `/v1/cases/${ids.case}` }, 'viewer'],
+    'case findings': [{ method: 'GET', url: `/v1/cases/${ids.case}/findings` }, 'viewer'],
+    'risk of a case seed': [
+      { method: 'GET', url: `/v1/addresses/ethereum/${T0.from}/risk?hops=1` },
+      'screener',
+    ],
     cases: [{ method: 'GET', url: '/v1/cases' }, 'viewer'],
     watchlists: [{ method: 'GET', url: '/v1/watchlists' }, 'viewer'],
     'private labels': [{ method: 'GET', url: '/v1/labels/private' }, 'viewer'],
@@ -483,6 +521,11 @@ describe('organisations are isolated from each other', () => {
     );
     ids.case = String(acmeCase.id);
     ids.note = (acmeCase.notes as { id: string }[])[0]!.id;
+    // A marks its case's seed: a private label of A's (theft, the case as its source).
+    await created(
+      { method: 'POST', url: `/v1/cases/${ids.case}/findings`, payload: { mark: 'seeds' } },
+      as('investigator'),
+    );
     ids.privateLabel = String(
       (
         await created(
@@ -635,6 +678,19 @@ describe('organisations are isolated from each other', () => {
         expectNothingOfA(res.body, name, request(A_LABELLED));
         expect(res.body, name).not.toContain('acme private entity');
       }
+    // Nor of A's case finding: B's screening of A's marked seed is the public one.
+    for (const role of ['viewer', 'screener'] as const) {
+      const url =
+        role === 'viewer'
+          ? `/v1/addresses/ethereum/${T0.from}/labels`
+          : `/v1/addresses/ethereum/${T0.from}/risk?hops=1`;
+      const res = await send({ method: 'GET', url }, b[role]);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.body).not.toContain('acme case');
+      expect(res.body).not.toContain('theft');
+      const mine = await send({ method: 'GET', url }, as(role));
+      expect(mine.body).toContain('acme case');
+    }
     // A sees its label there (so the check above could fail).
     const own = await send(
       SHARED_READ['GET /v1/addresses/:chain/:address/labels']!(A_LABELLED),

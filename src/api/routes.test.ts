@@ -231,6 +231,41 @@ const CASES: Record<string, { ok: Case & { status: number }; invalid: Case }> = 
     ok: { method: 'DELETE', url: '/v1/cases/{case}', status: 200 },
     invalid: { method: 'DELETE', url: '/v1/cases/12' },
   },
+  // A case of its own with the fixture's trace: the case above is deleted before these run.
+  'POST /v1/cases/:id/findings': {
+    ok: {
+      method: 'POST',
+      url: '/v1/cases/{tracedCase}/findings',
+      payload: { mark: 'seeds' },
+      status: 200,
+    },
+    invalid: {
+      method: 'POST',
+      url: '/v1/cases/{tracedCase}/findings',
+      payload: { mark: 'everything' },
+    },
+  },
+  'GET /v1/cases/:id/findings': {
+    ok: { method: 'GET', url: '/v1/cases/{tracedCase}/findings', status: 200 },
+    invalid: { method: 'GET', url: '/v1/cases/{tracedCase}/findings?mark=seeds' },
+  },
+  'DELETE /v1/cases/:id/findings': {
+    ok: { method: 'DELETE', url: '/v1/cases/{tracedCase}/findings?mark=seeds', status: 200 },
+    invalid: { method: 'DELETE', url: '/v1/cases/{tracedCase}/findings?address=no-chain' },
+  },
+  'POST /v1/cases/:id/watchlist': {
+    ok: {
+      method: 'POST',
+      url: '/v1/cases/{tracedCase}/watchlist',
+      payload: { what: 'still-held' },
+      status: 200,
+    },
+    invalid: {
+      method: 'POST',
+      url: '/v1/cases/{tracedCase}/watchlist',
+      payload: { what: 'everything' },
+    },
+  },
   // --- end of labels and cases ---
   // --- watchlists and alerts ---
   'POST /v1/watchlists': {
@@ -258,6 +293,15 @@ const CASES: Record<string, { ok: Case & { status: number }; invalid: Case }> = 
     ok: { method: 'GET', url: '/v1/watchlists/{watchlist}', status: 200 },
     invalid: { method: 'GET', url: '/v1/watchlists/not-a-uuid' },
   },
+  'POST /v1/watchlists/:id/addresses': {
+    ok: {
+      method: 'POST',
+      url: '/v1/watchlists/{watchlist}/addresses',
+      payload: { addresses: [{ chain: 'ethereum', address: LAZARUS }] },
+      status: 200,
+    },
+    invalid: { method: 'POST', url: '/v1/watchlists/{watchlist}/addresses', payload: {} },
+  },
   'DELETE /v1/watchlists/:id': {
     ok: { method: 'DELETE', url: '/v1/watchlists/{watchlistToDelete}', status: 200 },
     invalid: { method: 'DELETE', url: '/v1/watchlists/12' },
@@ -278,6 +322,10 @@ const CASES: Record<string, { ok: Case & { status: number }; invalid: Case }> = 
       status: 200,
     },
     invalid: { method: 'GET', url: '/v1/alerts/stream?maxEvents=0' },
+  },
+  'GET /v1/alerts/following': {
+    ok: { method: 'GET', url: '/v1/alerts/following', status: 200 },
+    invalid: { method: 'GET', url: '/v1/alerts/following?chain=ethereum' },
   },
   'GET /v1/alerts/dead-letters': {
     ok: { method: 'GET', url: '/v1/alerts/dead-letters?limit=10', status: 200 },
@@ -386,6 +434,13 @@ describe('every API route', () => {
         headers: api.as('investigator'),
       });
       fill.case = investigation.json<{ id: string }>().id;
+      const traced = await api.app.inject({
+        method: 'POST',
+        url: '/v1/cases',
+        payload: { name: 'Token sender, traced', seeds: [FROM], traceIds: [fill.trace] },
+        headers: api.as('investigator'),
+      });
+      fill.tracedCase = traced.json<{ id: string }>().id;
     }
   };
 

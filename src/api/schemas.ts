@@ -43,6 +43,23 @@ export const Paging = {
   offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })),
 };
 
+/** The case finding a private label stands for (src/api/labels/finding-labels.ts). */
+export const LabelFindingSchema = Type.Object(
+  {
+    case: Type.Object({ id: Type.String(), name: Type.String() }),
+    role: Type.String({
+      description:
+        'What the address was to the case: seed, endpoint, path (on the path) or selected',
+    }),
+    marks: Type.Array(Type.String(), { description: 'How it was marked: seeds, paths, selection' }),
+    traceId: Type.Union([Type.String(), Type.Null()]),
+    author: Type.String({ description: 'The name of the key that marked it' }),
+  },
+  {
+    description: "Set on a label marking a case's finding: the case, and the address's role in it",
+  },
+);
+
 /** A label as the API shows it. */
 export const LabelSchema = Type.Object({
   chain: Type.String(),
@@ -59,6 +76,7 @@ export const LabelSchema = Type.Object({
   validTo: Type.Union([Type.String(), Type.Null()]),
   /** `public`, or the organisation whose private label it is. */
   visibility: Type.String(),
+  finding: Type.Optional(LabelFindingSchema),
 });
 
 /**

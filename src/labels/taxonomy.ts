@@ -48,6 +48,30 @@ export const ILLICIT_CATEGORIES: ReadonlySet<Category> = new Set<Category>([
 ]);
 
 /**
+ * Categories of services and infrastructure that many people use (exchanges, bridges, mixers, DEXes,
+ * token contracts, …). An address labelled one of them is never marked as a crime's own address: a
+ * theft's laundering path runs through an exchange's deposit address or a DEX router, and neither the
+ * exchange nor the router laundered anything.
+ */
+export const SERVICE_CATEGORIES: ReadonlySet<Category> = new Set<Category>([
+  'exchange',
+  'hot_wallet',
+  'cold_wallet',
+  'deposit_wallet',
+  'instant_exchange',
+  'otc',
+  'mixer',
+  'bridge',
+  'dex',
+  'defi',
+  'token',
+  'stablecoin',
+  'wallet_service',
+  'miner',
+  'gambling',
+]);
+
+/**
  * GraphSense's confidence vocabulary as 0-100 scores: how the label's source knows it. Values from
  * graphsense/graphsense-tagpack-tool `src/tagpack/db/confidence.csv` @ 3f30f55c.
  */

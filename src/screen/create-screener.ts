@@ -55,6 +55,12 @@ export type ScreenOptions = {
   maxTransfers?: number | undefined;
   /** Intermediate addresses followed per screened address and hop. */
   maxPaths?: number | undefined;
+  /**
+   * The caller's own labels of an address (an organisation's private labels), counted with the
+   * loaded ones when exposure is followed: value from or to an address the organisation labelled
+   * `theft` is exposure to theft for that organisation. Current labels only (valid on `asOf`).
+   */
+  extraLabels?: ((chain: string, address: string) => readonly LabelRef[]) | undefined;
 };
 
 /** Screens addresses against one loaded label set and rule set. */
@@ -418,13 +424,20 @@ export async function createScreener(parameters: CreateScreenerParameters): Prom
         continue;
       }
       const labels = index.byChain.get(chain);
+      const extra = options.extraLabels;
       const exposures = await computeIndirectExposure({
         store,
         chain,
         // Each address once: a batch may repeat one (its results share the exposure found).
         addresses: [...new Set(list.map((r) => r.address))],
         hops,
-        labelsOf: (a) => labels?.get(a)?.current,
+        labelsOf: extra
+          ? (a) => {
+              const own = extra(chain, a);
+              const shared = labels?.get(a)?.current;
+              return own.length === 0 ? shared : shared?.length ? [...own, ...shared] : own;
+            }
+          : (a) => labels?.get(a)?.current,
         assets: await assetsOf(chain),
         groups,
         until,

@@ -20,6 +20,7 @@ import {
   type DeadLetter,
   isWatchableTraceNode,
   WATCHLIST_KIND,
+  type WatchlistCase,
   type WatchlistRecord,
   type WatchlistView,
 } from './types.ts';
@@ -59,6 +60,8 @@ export type CreateWatchlistInput = {
   trace?:
     { id: string; nodes: readonly (ChainAddress & { category: string | null })[] } | undefined;
   webhook?: { url: string; secret: string } | undefined;
+  /** The case it is made from, and what of it it watches. */
+  case?: WatchlistCase | undefined;
 };
 
 /** Filters of {@link AlertHub.listAlerts}. */
@@ -103,6 +106,21 @@ export type AlertHub = {
   ): Promise<WatchlistView[]>;
   /** Removes a watchlist of `org` (its alerts stay); null when there is none. */
   deleteWatchlist(id: string, org: string): Promise<WatchlistView | null>;
+  /**
+   * Adds addresses to a watchlist of `org` (each checked and normalised for its chain; one it
+   * watches already is not added again); null when there is none.
+   */
+  addAddresses(
+    id: string,
+    org: string,
+    addresses: readonly { chain: string; address: string }[],
+  ): Promise<{ watchlist: WatchlistView; added: ChainAddress[] } | null>;
+  /** The newest watchlist of `org` made from case `caseId` to watch `what`, if any. */
+  caseWatchlist(
+    org: string,
+    caseId: string,
+    what: WatchlistCase['what'],
+  ): Promise<WatchlistView | null>;
   /** True when some watchlist watches an address on `chain` (a follower skips reading batches otherwise). */
   watches(chain: string): Promise<boolean>;
   /**
@@ -151,6 +169,12 @@ type Index = {
   byChain: Map<string, Map<string, string[]>>;
 };
 
+/** An address as given, checked and in its chain's canonical form (a 400 naming it otherwise). */
+function canonicalAddress(a: { chain: string; address: string }): ChainAddress {
+  const chain = getChain(a.chain).key;
+  return { chain, address: normalizeAddress(chain, a.address) };
+}
+
 /** The alert id of a transfer for a watchlist: the same transfer always maps to the same alert. */
 function alertId(watchlistId: string, t: Transfer): string {
   return createHash('sha256')
@@ -160,10 +184,11 @@ function alertId(watchlistId: string, t: Transfer): string {
 }
 
 function viewOf(record: WatchlistRecord, withTraceAddresses = false): WatchlistView {
-  const { webhook, traceAddresses, ...rest } = record;
+  const { webhook, traceAddresses, case: made, ...rest } = record;
   return {
     ...rest,
     webhook: webhook ? { url: webhook.url } : null,
+    case: made ?? null,
     traceAddressCount: traceAddresses.length,
     ...(withTraceAddresses ? { traceAddresses } : {}),
   };
@@ -530,12 +555,7 @@ export function createAlertHub(parameters: CreateAlertHubParameters): AlertHub {
         throw new UserError(`A watchlist holds at most ${MAX_WATCHLIST_ADDRESSES} addresses`, {
           code: 'WATCHLIST_TOO_LARGE',
         });
-      const addresses = given
-        .map((a) => {
-          const chain = getChain(a.chain).key;
-          return { chain, address: normalizeAddress(chain, a.address) };
-        })
-        .reduce(unique, []);
+      const addresses = given.map(canonicalAddress).reduce(unique, []);
       const traceAddresses = (input.trace?.nodes ?? [])
         .filter(isWatchableTraceNode)
         .map((n) => ({ chain: n.chain, address: n.address }))
@@ -568,6 +588,7 @@ export function createAlertHub(parameters: CreateAlertHubParameters): AlertHub {
         traceId: input.trace?.id ?? null,
         traceAddresses,
         webhook,
+        ...(input.case ? { case: input.case } : {}),
         createdBy: input.createdBy,
         createdAt: new Date().toISOString(),
       };
@@ -606,6 +627,41 @@ export function createAlertHub(parameters: CreateAlertHubParameters): AlertHub {
         await changeIndex((records) => records.delete(id));
       });
       return viewOf(record);
+    },
+
+    async addAddresses(id, org, given) {
+      const checked = given.map(canonicalAddress);
+      return withLock('index', async () => {
+        const record = await ownedWatchlist(id, org);
+        if (!record) return null;
+        const seen = new Set(record.addresses.map((a) => `${a.chain}|${a.address}`));
+        const added: ChainAddress[] = [];
+        for (const a of checked) {
+          const key = `${a.chain}|${a.address}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          added.push(a);
+        }
+        if (record.addresses.length + added.length > MAX_WATCHLIST_ADDRESSES)
+          throw new UserError(
+            `A watchlist holds at most ${MAX_WATCHLIST_ADDRESSES} addresses; this one has ${record.addresses.length} and would gain ${added.length}`,
+            { code: 'WATCHLIST_TOO_LARGE' },
+          );
+        if (added.length === 0) return { watchlist: viewOf(record), added };
+        const next: WatchlistRecord = { ...record, addresses: [...record.addresses, ...added] };
+        await store.putDocument({ kind: WATCHLIST_KIND, id, org, body: next });
+        await changeIndex((records) => records.set(id, next));
+        return { watchlist: viewOf(next), added };
+      });
+    },
+
+    async caseWatchlist(org, caseId, what) {
+      const { records } = await ensureIndex();
+      let newest: WatchlistRecord | null = null;
+      for (const r of records.values())
+        if (r.org === org && r.case?.id === caseId && r.case.what === what)
+          if (!newest || r.createdAt > newest.createdAt) newest = r;
+      return newest ? viewOf(newest) : null;
     },
 
     async watches(chain) {

@@ -34,6 +34,15 @@ export function isWatchableTraceNode(node: { category: string | null }): boolean
 /** An address on a chain, in the chain's canonical form. */
 export type ChainAddress = { chain: string; address: string };
 
+/**
+ * What a watchlist made from a case watches: the addresses where its trace's value is still held
+ * (endpoints `unspent`), or the exchange deposit addresses of its freeze list.
+ */
+export type CaseWatch = 'still-held' | 'freeze-deposits';
+
+/** The case a watchlist was made from, and what of it it watches. */
+export type WatchlistCase = { id: string; name: string; what: CaseWatch };
+
 /** A watchlist as stored (its webhook secret included). */
 export type WatchlistRecord = {
   id: string;
@@ -46,14 +55,17 @@ export type WatchlistRecord = {
   /** Those addresses, taken from the trace's result when the watchlist was created. */
   traceAddresses: ChainAddress[];
   webhook: { url: string; secret: string } | null;
+  /** The case it was made from (absent on watchlists made before cases made them). */
+  case?: WatchlistCase | null | undefined;
   /** The API key that created it. */
   createdBy: string;
   createdAt: string;
 };
 
 /** A watchlist as the API shows it: never the webhook secret. */
-export type WatchlistView = Omit<WatchlistRecord, 'webhook' | 'traceAddresses'> & {
+export type WatchlistView = Omit<WatchlistRecord, 'webhook' | 'traceAddresses' | 'case'> & {
   webhook: { url: string } | null;
+  case: WatchlistCase | null;
   traceAddressCount: number;
   /** Only on a single watchlist's read. */
   traceAddresses?: ChainAddress[];

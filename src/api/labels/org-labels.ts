@@ -5,16 +5,27 @@ import { getChain } from '../../model/chains.ts';
 import { parseCategory } from '../../labels/taxonomy.ts';
 import type { Label, StoredDocument, Store } from '../../store/store.ts';
 import {
+  type CaseFindingsBody,
+  caseFindingDocuments,
+  type LabelFinding,
+  marksOf,
+  roleOf,
+  roleText,
+} from './finding-labels.ts';
+import {
   privateUploadLabels,
   type TagpackUploadBody,
   type UploadLabels,
 } from './tagpack-uploads.ts';
 
-/** Ids of labels a private TagPack upload added: `<upload id>.<n>`. */
+/**
+ * Ids of labels a private TagPack upload added (`<upload id>.<n>`), and of labels a case's findings
+ * made (`<case id>.<n>`).
+ */
 const UPLOADED_LABEL_ID = /^[^.]+\.\d+$/;
 /**
- * Ids of private labels (a UUID), and of those a private TagPack upload added (`<upload id>.<n>`):
- * for route parameters.
+ * Ids of private labels (a UUID), and of those a private TagPack upload added (`<upload id>.<n>`) or
+ * a case's findings made (`<case id>.<n>`): for route parameters.
  */
 export const PRIVATE_LABEL_ID_PATTERN =
   '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(\\.[1-9][0-9]{0,6})?$';
@@ -36,6 +47,8 @@ export type ApiLabel = Omit<
   validFrom: string | null;
   validTo: string | null;
   visibility: string;
+  /** Set on a label a case's findings made: the case, the address's role and who marked it. */
+  finding?: LabelFinding;
 };
 
 /** The TagPack upload a private label came from. */
@@ -43,15 +56,18 @@ export type PrivateLabelUpload = { id: string; name: string; title: string | nul
 
 /**
  * An organisation's own label of an address: only keys of that organisation see it. Added one by
- * one (`upload` null), or by a private TagPack upload (id `<upload id>.<n>`).
+ * one (`upload` and `finding` null), by a private TagPack upload (id `<upload id>.<n>`), or by
+ * marking a case's findings (id `<case id>.<n>`).
  */
-export type PrivateLabel = ApiLabel & {
+export type PrivateLabel = Omit<ApiLabel, 'finding'> & {
   id: string;
   note: string | null;
   /** The API key that created it. */
   createdBy: string;
   createdAt: string;
   upload: PrivateLabelUpload | null;
+  /** The case finding it stands for (removed by unmarking it in the case). */
+  finding: LabelFinding | null;
 };
 
 /** Input of {@link createPrivateLabel}: chain, address and category as given; they are checked. */
@@ -122,6 +138,7 @@ function fromDocument(doc: StoredDocument): PrivateLabel {
     createdBy: body.createdBy,
     createdAt: doc.createdAt,
     upload: null,
+    finding: null,
   };
 }
 
@@ -139,18 +156,57 @@ function fromUpload({ upload: doc, labels }: UploadLabels): PrivateLabel[] {
     createdBy: body.uploadedBy,
     createdAt: doc.createdAt,
     upload,
+    finding: null,
+  }));
+}
+
+/**
+ * The labels a case's findings made: one per marked address, the case's name as entity, the case as
+ * source, and the investigator who marked it as author.
+ */
+function fromFindings(doc: StoredDocument): PrivateLabel[] {
+  const body = doc.body as CaseFindingsBody;
+  return body.entries.map((e) => ({
+    id: `${doc.id}.${e.n}`,
+    chain: e.chain,
+    address: e.address,
+    entity: body.caseName,
+    category: e.category,
+    actor: null,
+    country: null,
+    source: `case:${doc.id}`,
+    confidence: null,
+    sanctionList: null,
+    programs: [],
+    validFrom: null,
+    validTo: null,
+    visibility: doc.org ?? PUBLIC_VISIBILITY,
+    note: `In case "${body.caseName}": ${roleText(roleOf(e))}`,
+    createdBy: e.markedBy,
+    createdAt: e.markedAt,
+    upload: null,
+    finding: {
+      case: { id: doc.id, name: body.caseName },
+      role: roleOf(e),
+      marks: marksOf(e),
+      traceId: e.traceId,
+      author: e.author,
+    },
   }));
 }
 
 async function loadOrgLabels(store: Store, org: string): Promise<OrgLabels> {
-  const [own, uploads] = await Promise.all([
+  const [own, uploads, findings] = await Promise.all([
     store.listDocuments({ kind: PRIVATE_LABEL_KIND, org }),
     privateUploadLabels(store, org),
+    caseFindingDocuments(store, org),
   ]);
   // Newest first, a pack's labels in its order (the sort is stable; the times are ISO 8601).
-  const all = [...own.map(fromDocument), ...uploads.flatMap(fromUpload)].sort((a, b) =>
-    a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0,
-  );
+  const all = [
+    ...own.map(fromDocument),
+    ...uploads.flatMap(fromUpload),
+    ...findings.flatMap(fromFindings),
+  ].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
   const byAddress = new Map<string, PrivateLabel[]>();
   for (const label of all) {
     const key = addressKey(label.chain, label.address);
@@ -313,6 +369,11 @@ export async function deletePrivateLabel(
   if (UPLOADED_LABEL_ID.test(id)) {
     const label = (await listPrivateLabels(store, org)).find((l) => l.id === id);
     if (!label) return null;
+    if (label.finding)
+      throw new ConflictError(`Label ${id} marks a finding of case ${label.finding.case.id}`, {
+        code: 'PRIVATE_LABEL_FROM_CASE',
+        details: `Unmark it in the case: DELETE /v1/cases/${label.finding.case.id}/findings?address=${label.chain}:${label.address}.`,
+      });
     throw new ConflictError(`Label ${id} came with TagPack upload ${label.upload!.id}`, {
       code: 'PRIVATE_LABEL_FROM_UPLOAD',
       details: `Its labels go together: DELETE /v1/labels/tagpacks/${label.upload!.id}.`,
@@ -359,8 +420,16 @@ export function toApiLabel(l: Label): ApiLabel {
  * privateAsApiLabel(label).visibility; // 'acme'
  */
 export function privateAsApiLabel(l: PrivateLabel): ApiLabel {
-  const { id: _id, note: _note, createdBy: _by, createdAt: _at, upload: _upload, ...label } = l;
-  return label;
+  const {
+    id: _id,
+    note: _note,
+    createdBy: _by,
+    createdAt: _at,
+    upload: _upload,
+    finding,
+    ...label
+  } = l;
+  return finding ? { ...label, finding } : label;
 }
 
 /**

@@ -78,6 +78,35 @@ export function withPrivateLabels(
 }
 
 /**
+ * The private labels of an address as indirect exposure counts them (`ScreenOptions.extraLabels`):
+ * those valid on `asOf`, so value that passed an address the organisation labelled counts as
+ * exposure to its category for that organisation only.
+ *
+ * @example
+ * await screener.screen(inputs, { hops: 2, extraLabels: exposureLabels(index, screener.asOf) });
+ */
+export function exposureLabels(
+  index: PrivateLabelIndex,
+  asOf: string,
+): ((chain: string, address: string) => readonly PrivateLabelRef[]) | undefined {
+  // Most organisations have no private labels: exposure then reads the shared labels alone.
+  if (index.size === 0) return undefined;
+  const refs = new Map<PrivateLabel, PrivateLabelRef>();
+  const refOf = (l: PrivateLabel) => {
+    let ref = refs.get(l);
+    if (ref === undefined) refs.set(l, (ref = toRef(l)));
+    return ref;
+  };
+  return (chain, address) => {
+    const labels = index.of(chain, address);
+    if (labels.length === 0) return NO_REFS;
+    return labels.filter((l) => validOn(l, asOf)).map(refOf);
+  };
+}
+
+const NO_REFS: readonly PrivateLabelRef[] = Object.freeze([]);
+
+/**
  * Screening results as an organisation sees them (see {@link withPrivateLabels}), given its
  * {@link privateLabelIndex}: synchronous, for the screening route's hot path.
  *

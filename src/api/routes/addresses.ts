@@ -6,8 +6,8 @@ import { MAX_HOPS } from '../../screen/create-screener.ts';
 import type { ApiApp } from '../app.ts';
 import type { ApiContext } from '../context.ts';
 import { jsonSafe } from '../json.ts';
-import { effectiveLabels } from '../labels/org-labels.ts';
-import { screenResultsForOrg } from '../labels/private-screening.ts';
+import { effectiveLabels, privateLabelIndex } from '../labels/org-labels.ts';
+import { applyPrivateLabels, exposureLabels } from '../labels/private-screening.ts';
 import { AddressParam, AnyJson, ChainParam, LabelSchema, Paging, withErrors } from '../schemas.ts';
 
 const Params = Type.Object({ chain: ChainParam, address: AddressParam });
@@ -112,11 +112,16 @@ export function registerAddressRoutes(app: ApiApp, ctx: ApiContext): void {
     async (request) => {
       const { chain, address } = resolveAddress(request.params as ParamsT);
       const { hops } = request.query as { hops?: number };
-      const [result] = await screenResultsForOrg(
-        ctx.store,
-        request.apiKey!.org,
+      // The organisation's private labels count for its own screening, direct and through
+      // counterparties (its case findings included).
+      const ownLabels = await privateLabelIndex(ctx.store, request.apiKey!.org);
+      const [result] = applyPrivateLabels(
+        ownLabels,
         ctx.screener.rules,
-        await ctx.screener.screen([{ address, chain }], { hops: hops ?? 2 }),
+        await ctx.screener.screen([{ address, chain }], {
+          hops: hops ?? 2,
+          extraLabels: exposureLabels(ownLabels, ctx.screener.asOf),
+        }),
       );
       ctx.audit.record(request, 'screen', address, { hops: hops ?? 2 });
       return jsonSafe(result);

@@ -226,6 +226,37 @@ export function registerAlertRoutes(app: ApiApp, ctx: ApiContext): void {
   );
 
   app.get(
+    '/v1/alerts/following',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        tags,
+        summary:
+          'Whether the server follows a chain: alerts fire only for the blocks it syncs (`chaintrail serve --follow --rpc <url>`)',
+        response: withErrors({
+          200: Type.Object({
+            following: Type.Boolean({ description: 'False: no alert can fire on this server' }),
+            chains: Type.Array(
+              Type.Object({
+                chain: Type.Union([Type.String(), Type.Null()], {
+                  description: 'Null until the first batch when the node tells the chain',
+                }),
+                since: Type.String(),
+                lastBlock: Type.Union([Type.String(), Type.Null()]),
+                lastBatchAt: Type.Union([Type.String(), Type.Null()]),
+              }),
+            ),
+          }),
+        }),
+      },
+    },
+    async () => {
+      const chains = ctx.follow.following();
+      return { following: chains.length > 0, chains };
+    },
+  );
+
+  app.get(
     '/v1/alerts/dead-letters',
     {
       config: { role: 'viewer' },

@@ -21,7 +21,14 @@ import {
   uploadTagpack,
 } from '../labels/tagpack-upload.ts';
 import { tagpackUploadDocuments, toTagpackUpload } from '../labels/tagpack-uploads.ts';
-import { AddressParam, ChainParam, LabelSchema, Paging, withErrors } from '../schemas.ts';
+import {
+  AddressParam,
+  ChainParam,
+  LabelFindingSchema,
+  LabelSchema,
+  Paging,
+  withErrors,
+} from '../schemas.ts';
 
 const TAGPACK_URL = '/v1/labels/tagpacks';
 /** Media types of YAML bodies; `text/plain` has Fastify's own string parser. */
@@ -53,7 +60,8 @@ const SearchQuery = Type.Object(
 const PrivateLabelSchema = Type.Object({
   ...LabelSchema.properties,
   id: Type.String({
-    description: 'A UUID; `<upload id>.<n>` for a label a private TagPack upload added',
+    description:
+      "A UUID; `<upload id>.<n>` for a label a private TagPack upload added, `<case id>.<n>` for one marking a case's finding",
   }),
   note: Type.Union([Type.String(), Type.Null()]),
   createdBy: Type.String({ description: 'The API key that created it' }),
@@ -69,6 +77,9 @@ const PrivateLabelSchema = Type.Object({
     ],
     { description: 'The private TagPack upload it came with (removed with it), or null' },
   ),
+  finding: Type.Union([LabelFindingSchema, Type.Null()], {
+    description: 'The case finding it marks (unmarked in the case, not here), or null',
+  }),
 });
 
 const EntityProfileSchema = Type.Object({
@@ -335,7 +346,7 @@ export function registerLabelRoutes(app: ApiApp, ctx: ApiContext): void {
       schema: {
         tags,
         summary:
-          'Remove a private label of the organisation (one a TagPack upload added: 409 PRIVATE_LABEL_FROM_UPLOAD, remove the upload)',
+          "Remove a private label of the organisation (one a TagPack upload added: 409 PRIVATE_LABEL_FROM_UPLOAD, remove the upload; one marking a case's finding: 409 PRIVATE_LABEL_FROM_CASE, unmark it in the case)",
         params: PrivateLabelIdParams,
         response: withErrors({ 200: PrivateLabelSchema }, [404, 409]),
       },

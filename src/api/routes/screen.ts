@@ -5,7 +5,7 @@ import { MAX_HOPS } from '../../screen/create-screener.ts';
 import { toChainalysis } from '../../screen/format-results.ts';
 import type { ScreenResult } from '../../screen/types.ts';
 import { privateLabelIndex } from '../labels/org-labels.ts';
-import { applyPrivateLabels } from '../labels/private-screening.ts';
+import { applyPrivateLabels, exposureLabels } from '../labels/private-screening.ts';
 import type { ApiApp } from '../app.ts';
 import type { ApiContext } from '../context.ts';
 import { jsonSafe } from '../json.ts';
@@ -256,6 +256,11 @@ export function registerScreenRoutes(app: ApiApp, ctx: ApiContext): void {
     async (request) => {
       const body = request.body as Static<typeof ScreenBody>;
       const hops = body.hops ?? 0;
+      // The organisation's private labels count for its own screenings (never as sanctions), and
+      // for its exposure through counterparties. Once loaded they are read without an await: this
+      // route is the API's hot path.
+      const found = privateLabelIndex(ctx.store, request.apiKey!.org);
+      const ownLabels = found instanceof Promise ? await found : found;
       let results: ScreenResult[];
       // Own labels only: two Map lookups per address, no database round trip.
       if (hops === 0)
@@ -287,17 +292,10 @@ export function registerScreenRoutes(app: ApiApp, ctx: ApiContext): void {
               ? { address: a, chain: body.chain ?? null }
               : { address: a.address, chain: a.chain ?? body.chain ?? null },
           ),
-          { hops },
+          { hops, extraLabels: exposureLabels(ownLabels, ctx.screener.asOf) },
         );
       }
-      // The organisation's private labels count for its own screenings (never as sanctions). Once
-      // loaded they are read without an await: this route is the API's hot path.
-      const found = privateLabelIndex(ctx.store, request.apiKey!.org);
-      results = applyPrivateLabels(
-        found instanceof Promise ? await found : found,
-        ctx.screener.rules,
-        results,
-      );
+      results = applyPrivateLabels(ownLabels, ctx.screener.rules, results);
       ctx.audit.record(
         request,
         'screen',

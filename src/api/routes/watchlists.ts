@@ -64,11 +64,40 @@ const WatchlistSchema = Type.Object({
     Type.Array(Type.Object({ chain: Type.String(), address: Type.String() })),
   ),
   webhook: Type.Union([Type.Object({ url: Type.String() }), Type.Null()]),
+  case: Type.Union(
+    [
+      Type.Object({
+        id: Type.String(),
+        name: Type.String(),
+        what: Type.Union([Type.Literal('still-held'), Type.Literal('freeze-deposits')]),
+      }),
+      Type.Null(),
+    ],
+    {
+      description:
+        "The case it was made from (POST /v1/cases/{id}/watchlist) and what of it it watches: still-held addresses or the freeze list's deposit addresses",
+    },
+  ),
   createdBy: Type.String(),
   createdAt: Type.String(),
 });
 
+/** The watchlist schema, for the routes that make watchlists from cases. */
+export { WatchlistSchema };
+
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+const AddBody = Type.Object(
+  {
+    addresses: Type.Array(ChainAddressSchema, {
+      minItems: 1,
+      maxItems: MAX_WATCHLIST_ADDRESSES,
+      description:
+        'Addresses to watch as well, each with its chain (one watched already is kept once)',
+    }),
+  },
+  { additionalProperties: false },
+);
 
 /**
  * Watchlists: addresses, or a trace's tainted addresses, whose outgoing transfers raise alerts
@@ -161,6 +190,38 @@ export function registerWatchlistRoutes(app: ApiApp, ctx: ApiContext): void {
       });
       if (!watchlist) throw notFound('watchlist', id);
       return watchlist;
+    },
+  );
+
+  app.post(
+    '/v1/watchlists/:id/addresses',
+    {
+      config: { role: 'investigator' },
+      schema: {
+        tags,
+        summary: 'Watch more addresses with a watchlist; returns it and the addresses it gained',
+        params: IdParams,
+        body: AddBody,
+        response: withErrors(
+          {
+            200: Type.Object({
+              watchlist: WatchlistSchema,
+              added: Type.Array(Type.Object({ chain: Type.String(), address: Type.String() })),
+            }),
+          },
+          [404],
+        ),
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const { addresses } = request.body as Static<typeof AddBody>;
+      const result = await ctx.alerts.addAddresses(id, request.apiKey!.org, addresses);
+      if (!result) throw notFound('watchlist', id);
+      ctx.audit.record(request, 'watchlist.add', id, {
+        added: result.added.map((a) => `${a.chain}:${a.address}`),
+      });
+      return result;
     },
   );
 

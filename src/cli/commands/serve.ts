@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
+import { createFollowStatus } from '../../api/alerts/follow-status.ts';
 import { createFollower, type Follower } from '../../api/alerts/follower.ts';
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from '../../api/server.ts';
 import { listApiKeys } from '../../api/auth/api-keys.ts';
@@ -125,7 +126,10 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
         // Loaded here, not at start: Fastify, its plugins and the OpenAPI UI would otherwise add
         // tens of MB to every command, memory-bounded imports included.
         const { buildApp } = await import('../../api/app.ts');
+        // What the API tells clients of following (the alerts page says when nothing is followed).
+        const follow = createFollowStatus();
         const app = await buildApp({
+          follow,
           store,
           logger: ctx.logger,
           corsOrigins: options.cors,
@@ -145,6 +149,7 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
         let follower: Follower | null = null;
         let failure: unknown = null;
         if (options.follow && options.rpc) {
+          const followed = follow.start(options.chain ?? null);
           follower = createFollower({
             store,
             alerts: app.chaintrail.alerts,
@@ -155,7 +160,8 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
             confirmations: options.confirmations,
             pollIntervalMs: Math.max(1, options.pollMs),
             internal: options.internal,
-            onBatch: (b) =>
+            onBatch: (b) => {
+              followed.batch(b.chain, b.toBlock);
               ctx.logger.info(
                 {
                   chain: b.chain,
@@ -166,8 +172,10 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
                   alerts: b.alerts,
                 },
                 'follow batch committed and evaluated',
-              ),
+              );
+            },
           });
+          void follower.done.finally(followed.stop).catch(() => undefined);
           // A monitor that died must not look alive: stop the API with it.
           follower.done.then(stop, (error: unknown) => {
             failure = error;

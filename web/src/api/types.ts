@@ -20,6 +20,13 @@ import type { RiskLevel as ServerRiskLevel } from '../../../src/screen/risk-rule
 import type { ChainEvent as ServerChainEvent } from '../../../src/model/events.ts';
 import type { Transfer as ServerTransfer } from '../../../src/model/transfer.ts';
 import type { PrivateLabelRef } from '../../../src/api/labels/private-screening.ts';
+import type {
+  CaseFinding as ServerCaseFinding,
+  MarkFindingsResult as ServerMarkFindingsResult,
+} from '../../../src/api/cases/case-findings.ts';
+import type { CaseWatchResult as ServerCaseWatchResult } from '../../../src/api/cases/case-watch.ts';
+import type { FollowedChain } from '../../../src/api/alerts/follow-status.ts';
+import type { LabelFinding as ServerLabelFinding } from '../../../src/api/labels/finding-labels.ts';
 
 /**
  * A server value as JSON carries it (what `jsonSafe` in src/api/json.ts makes of it): bigints
@@ -57,6 +64,17 @@ export type CaseSummary = Json<ServerCaseSummary>;
 
 export type Alert = Json<ServerAlert>;
 export type Watchlist = Json<WatchlistView>;
+
+/** A marked address of a case (`GET /v1/cases/{id}/findings`). */
+export type CaseFinding = Json<ServerCaseFinding>;
+/** What `POST /v1/cases/{id}/findings` did. */
+export type MarkFindingsResult = Json<ServerMarkFindingsResult>;
+/** What `POST /v1/cases/{id}/watchlist` did. */
+export type CaseWatchResult = Json<ServerCaseWatchResult>;
+/** The case finding a label marks (on the organisation's own labels). */
+export type LabelFinding = Json<ServerLabelFinding>;
+/** `GET /v1/alerts/following`: whether the server follows a chain, so alerts can fire. */
+export type Following = { following: boolean; chains: Json<FollowedChain>[] };
 
 export type RiskLevel = ServerRiskLevel;
 /** A label as screening reports it; the organisation's private ones carry `visibility`. */

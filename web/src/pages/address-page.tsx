@@ -6,6 +6,7 @@ import { Amount } from '../components/amount.tsx';
 import { Async, ErrorView } from '../components/states.tsx';
 import { formatTime } from '../lib/format.ts';
 import type { AddressSummary, Label, LabelRef, RiskResult } from './address/api-types.ts';
+import { CaseFindingsNote } from './address/case-findings-note.tsx';
 import { CounterpartiesSection } from './address/counterparties-section.tsx';
 import { ExposureSection } from './address/exposure-chart.tsx';
 import { LabelsPanel } from './address/labels-panel.tsx';
@@ -13,6 +14,7 @@ import { OpenCaseButton } from './address/open-case-button.tsx';
 import { RiskPanel } from './address/risk-panel.tsx';
 import { CopyButton, isForbidden } from './address/shared.tsx';
 import { TransfersSection } from './address/transfers-section.tsx';
+import { WatchAddressButton } from './address/watch-button.tsx';
 import './address/pages.css';
 
 /** First and last seen, transfer count and totals per asset. */
@@ -137,8 +139,10 @@ function AddressView(props: { chain: string; address: string }) {
           </h1>
           <CopyButton text={address} label="Copy the address" />
           <span className="spacer" />
+          {invalid ? null : <WatchAddressButton chain={chain} address={address} />}
           {invalid ? null : <OpenCaseButton address={address} />}
         </div>
+        <CaseFindingsNote labels={labels.data?.labels ?? null} />
         {invalid ? null : isForbidden(summary.error) ? (
           <p className="muted">
             This key (role {me.role}) may screen the address but not read its transfers.

@@ -4,6 +4,7 @@ import { useLoad, useSession } from '../api/session.tsx';
 import { Empty, ErrorView, Loading } from '../components/states.tsx';
 import { formatUnits } from '../lib/format.ts';
 import { AlertItem, alertSummary } from './alerts/alert-item.tsx';
+import type { Following } from '../api/types.ts';
 import type { Alert, Watchlist } from './alerts/types.ts';
 import { useAlertStream, type StreamStatus } from './alerts/use-alert-stream.ts';
 import { WatchlistsPanel } from './alerts/watchlists-panel.tsx';
@@ -31,20 +32,26 @@ function useCountdown(at: number | null): number {
   return at === null ? 0 : Math.max(0, Math.ceil((at - now) / 1000));
 }
 
-/** "Live", "Connecting…" or "Reconnecting…" with the next try, and a button to try at once. */
-function LiveStatus(props: { status: StreamStatus; retryNow: () => void }) {
+/**
+ * "Live", "Connecting…" or "Reconnecting…" with the next try, and a button to try at once; "Not
+ * following any chain" when the stream is open but the server syncs no chain, so no alert can come.
+ */
+function LiveStatus(props: { status: StreamStatus; retryNow: () => void; following: boolean }) {
   const { status } = props;
   const seconds = useCountdown(status.state === 'reconnecting' ? status.retryAt : null);
+  const idle = status.state === 'live' && !props.following;
   const label =
     status.state === 'live'
-      ? 'Live'
+      ? idle
+        ? 'Not following any chain'
+        : 'Live'
       : status.state === 'connecting'
         ? 'Connecting…'
         : status.state === 'reconnecting'
           ? 'Reconnecting…'
           : 'Not live';
   return (
-    <div className={`live-status ${status.state}`} data-testid="live-status">
+    <div className={`live-status ${idle ? 'idle' : status.state}`} data-testid="live-status">
       <span className="live-dot" aria-hidden="true" />
       <span>{label}</span>
       {status.state === 'reconnecting' ? (
@@ -180,6 +187,15 @@ export default function AlertsPage() {
     [asset],
   );
   const stream = useAlertStream(onAlert, () => newest.current, !screener);
+  // Alerts fire only for blocks the server syncs: say so when it follows no chain.
+  const following = useLoad(
+    () =>
+      screener
+        ? Promise.resolve({ following: true, chains: [] } as Following)
+        : api.get<Following>('/v1/alerts/following'),
+    [api, screener],
+  );
+  const notFollowing = following.data?.following === false;
 
   if (screener)
     return (
@@ -198,8 +214,15 @@ export default function AlertsPage() {
       <div className="row alerts-head">
         <h1>Alerts</h1>
         <span className="spacer" />
-        <LiveStatus status={stream.status} retryNow={stream.retryNow} />
+        <LiveStatus status={stream.status} retryNow={stream.retryNow} following={!notFollowing} />
       </div>
+      {notFollowing ? (
+        <p className="alerts-not-following" role="note">
+          <strong>Not following any chain:</strong> alerts fire only when the server follows a chain
+          (<code>chaintrail serve --follow --rpc &lt;node URL&gt;</code>). Watchlists are kept, and
+          are checked once it does.
+        </p>
+      ) : null}
       <div className="a11y-hidden" aria-live="polite" role="status">
         {announcement}
       </div>

@@ -2,7 +2,7 @@
 // document leaves several of them untyped (AnyJson); these follow src/api/routes/addresses.ts,
 // src/api/routes/transactions.ts; screening results, transfers and events are the server's own
 // types (web/src/api/types.ts).
-import type { ChainEvent, ScreenResult, Transfer } from '../../api/types.ts';
+import type { ChainEvent, LabelFinding, ScreenResult, Transfer } from '../../api/types.ts';
 
 export type {
   ChainEvent,
@@ -27,8 +27,10 @@ export type Label = {
   programs: string[];
   validFrom: string | null;
   validTo: string | null;
-  /** `private` (the organisation's own) or `public`. */
+  /** `public`, or the organisation whose own label it is. */
   visibility: string;
+  /** On the organisation's label marking a case's finding: the case and the address's role. */
+  finding?: LabelFinding;
 };
 
 /** One page of `GET /v1/labels`. */

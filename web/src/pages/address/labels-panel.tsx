@@ -72,7 +72,7 @@ function LabelsTable(props: { labels: LabelRow[] }) {
               </td>
               <td>
                 <CategoryBadge category={l.category} />
-                {l.visibility === 'private' ? (
+                {l.visibility !== undefined && l.visibility !== 'public' ? (
                   <span className="badge private-badge">private</span>
                 ) : null}
               </td>

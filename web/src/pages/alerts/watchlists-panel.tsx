@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
 import type { Loaded } from '../../api/session.tsx';
 import { useSession } from '../../api/session.tsx';
 import { ConfirmDelete, useDeletion } from '../../components/confirm-delete.tsx';
@@ -8,6 +9,8 @@ import { chainChoices } from '../../lib/chains.ts';
 import type { NewWatchlist, Watchlist } from './types.ts';
 
 const MIN_SECRET = 16;
+/** Addresses of a watchlist shown before "Show all". */
+const SHOWN_ADDRESSES = 3;
 
 function hostOf(url: string): string {
   try {
@@ -23,7 +26,8 @@ function WatchlistItem(props: { w: Watchlist; canWrite: boolean; onDeleted: () =
     `/v1/watchlists/${encodeURIComponent(w.id)}`,
     props.onDeleted,
   );
-  const shown = w.addresses.slice(0, 3);
+  const [all, setAll] = useState(false);
+  const shown = all ? w.addresses : w.addresses.slice(0, SHOWN_ADDRESSES);
   return (
     <li className="watchlist">
       <div className="row">
@@ -45,17 +49,34 @@ function WatchlistItem(props: { w: Watchlist; canWrite: boolean; onDeleted: () =
         {w.traceId ? ` + ${w.traceAddressCount} from trace ${w.traceId.slice(0, 8)}…` : ''}
         {w.webhook ? ` · webhook to ${hostOf(w.webhook.url)}` : ''} · since{' '}
         {new Date(w.createdAt).toLocaleDateString()}
+        {w.case ? (
+          <>
+            {' '}
+            · from case <Link to={`/cases/${encodeURIComponent(w.case.id)}`}>{w.case.name}</Link>
+          </>
+        ) : null}
       </div>
       {shown.length ? (
-        <ul className="watchlist-addresses">
+        <ul className="watchlist-addresses" aria-label={`Addresses watched by ${w.name}`}>
           {shown.map((a) => (
             <li key={`${a.chain}:${a.address}`}>
               <AddressLink chain={a.chain} address={a.address} />{' '}
               <span className="muted">{a.chain}</span>
             </li>
           ))}
-          {w.addresses.length > shown.length ? (
-            <li className="muted">and {w.addresses.length - shown.length} more</li>
+          {w.addresses.length > SHOWN_ADDRESSES ? (
+            <li>
+              <button
+                type="button"
+                className="ghost small"
+                aria-expanded={all}
+                onClick={() => setAll((a) => !a)}
+              >
+                {all
+                  ? 'Show fewer'
+                  : `Show all ${w.addresses.length.toLocaleString('en-US')} addresses`}
+              </button>
+            </li>
           ) : null}
         </ul>
       ) : null}

@@ -7,6 +7,7 @@ import { ErrorView, Loading } from '../../components/states.tsx';
 import { CaseSummaryLine } from './case-summary.tsx';
 import { type CaseWorkspace, traceWithResult } from './case-workspace.ts';
 import { DashboardView } from './dashboard-view.tsx';
+import { FindingsPanel } from './findings/findings-panel.tsx';
 import { GraphView } from './graph-view.tsx';
 import { withLayerChoice } from './layers.ts';
 import { MoneyView } from './money-view.tsx';
@@ -206,6 +207,7 @@ export default function CasePage() {
       {c.description ? <p className="muted">{c.description}</p> : null}
       {saveError ? <ErrorView error={saveError} onRetry={() => setTick((t) => t + 1)} /> : null}
       {workspace.trace ? <CaseSummaryLine trace={workspace.trace} /> : null}
+      <FindingsPanel workspace={workspace} />
       <Tabs
         view={view}
         onChange={(v) =>

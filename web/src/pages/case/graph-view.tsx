@@ -3,6 +3,7 @@ import { useSession, type Session } from '../../api/session.tsx';
 import { Empty, ErrorView, Loading } from '../../components/states.tsx';
 import { classifyQuery, shortAddress } from '../../lib/format.ts';
 import { type CaseWorkspace, traceWithResult } from './case-workspace.ts';
+import { MarkSelectionButton } from './findings/findings-panel.tsx';
 import { BIG_GRAPH, GraphCanvas, type CanvasEvents } from './graph/canvas.ts';
 import { deriveView, type DerivedGraph, type LayerView } from './graph/derive.ts';
 import { buildGraphml, download, fileStem } from './graph/export.ts';
@@ -741,6 +742,10 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
         <button type="button" className="ghost" onClick={() => void applyLayout()}>
           Apply layout
         </button>
+        <MarkSelectionButton
+          workspace={workspace}
+          nodes={selectedNodes.filter((n) => !isPseudo(n.address))}
+        />
         <span className="spacer" />
         <button type="button" className="ghost" onClick={exportPng} disabled={empty}>
           Export PNG

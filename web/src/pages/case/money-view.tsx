@@ -13,6 +13,7 @@ import { SankeySection } from './money/sankey-section.tsx';
 import { SourcesSection } from './money/sources-section.tsx';
 import { TracePicker, usePickedTrace } from './money/trace-picker.tsx';
 import { NoTrace, TraceCaption } from './money/trace-state.tsx';
+import { CaseWatchButton } from './findings/watch-button.tsx';
 import { valuationOf } from './money/valuation.ts';
 
 /** Entities that keep their own node in the Sankey; the rest are "Other". */
@@ -94,13 +95,31 @@ export function MoneyView(props: { workspace: CaseWorkspace }) {
           <SankeySection data={derived.sankey} format={format} />
         )}
       </section>
-      <FreezeListSection exchanges={derived.freeze} ctx={ctx} valuation={derived.valuation} />
+      <FreezeListSection
+        exchanges={derived.freeze}
+        ctx={ctx}
+        valuation={derived.valuation}
+        action={
+          <CaseWatchButton
+            workspace={workspace}
+            what="freeze-deposits"
+            label="Watch the freeze list's deposit addresses"
+          />
+        }
+      />
       <EndpointSections
         bridged={derived.bridged}
         mixed={derived.mixed}
         held={derived.held}
         other={derived.other}
         valuation={derived.valuation}
+        heldAction={
+          <CaseWatchButton
+            workspace={workspace}
+            what="still-held"
+            label="Watch all still-held addresses"
+          />
+        }
       />
     </div>
   );

@@ -99,6 +99,8 @@ function EndpointGroup(props: {
   endpoints: MeasuredEndpoint[];
   columns: readonly ('entity' | 'category' | 'destination')[];
   valuation: Valuation;
+  /** What the investigator can do with these endpoints (a button). */
+  action?: ReactNode;
 }) {
   const t = total(props.endpoints);
   return (
@@ -113,6 +115,7 @@ function EndpointGroup(props: {
             {props.endpoints.length} endpoint
             {props.endpoints.length === 1 ? '' : 's'}.{props.lead ? <> {props.lead}</> : null}
           </p>
+          {props.action}
           <EndpointTable label={props.title} endpoints={props.endpoints} columns={props.columns} />
         </>
       )}
@@ -130,6 +133,8 @@ export function EndpointSections(props: {
   held: MeasuredEndpoint[];
   other: MeasuredEndpoint[];
   valuation: Valuation;
+  /** What to do with the still-held addresses (watch them). */
+  heldAction?: ReactNode;
 }) {
   const chains = bridgedByChain(props.bridged);
   return (
@@ -173,7 +178,8 @@ export function EndpointSections(props: {
           endpoints={props.held}
           columns={[]}
           valuation={props.valuation}
-          lead="Watch these addresses: the value can still move."
+          lead="The value can still move: watch these addresses."
+          action={props.heldAction}
         />
       </div>
       {props.other.length > 0 ? (

@@ -1,4 +1,4 @@
-import { useId, useMemo, useState } from 'react';
+import { useId, useMemo, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { AddressLink } from '../../../components/address-link.tsx';
 import { Amount } from '../../../components/amount.tsx';
@@ -137,6 +137,8 @@ export function FreezeListSection(props: {
   exchanges: FreezeExchange[];
   ctx: FreezeContext;
   valuation: Valuation;
+  /** What to do with the deposit addresses (watch them). */
+  action?: ReactNode;
 }) {
   const { exchanges, ctx, valuation } = props;
   const [notice, setNotice] = useState<Notice>(null);
@@ -168,6 +170,9 @@ export function FreezeListSection(props: {
           Download freeze list (CSV)
         </button>
       </div>
+      {exchanges.some((x) => x.deposits.some((d) => d.category === 'deposit_wallet'))
+        ? props.action
+        : null}
       {exchanges.length === 0 ? (
         <p className="muted">
           None of the traced value reached an exchange, instant exchange or OTC desk: there is
