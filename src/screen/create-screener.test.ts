@@ -79,7 +79,7 @@ describe('screening: own labels', () => {
       ['own-severe', 'severe'],
     ]);
     expect(e.fired[0]!.reason).toBe('on OFAC SDN: Lazarus Group (DPRK3) since 2019-09-13');
-    expect(e.rules.version).toBe('chaintrail-default-1');
+    expect(e.rules.version).toBe('chaintrail-default-2');
     expect(e.rules.sha256).toMatch(/^[0-9a-f]{64}$/);
     const list = e.labelSet.find((l) => l.importId === results[0]!.labels[0]!.importId)!;
     expect(list).toMatchObject({
@@ -248,7 +248,7 @@ describe('screening: own labels', () => {
       identifications: [],
     });
     expect(toCsvRow(suex)).toBe(
-      `${suex.input},${suex.address},ethereum,,true,false,severe,OFAC SDN,"SUEX OTC, S.R.O.",CYBER2,sanctioned,"SUEX OTC, S.R.O.",,,https://sanctionslist.ofac.treas.gov/,,sanctioned; own-severe,chaintrail-default-1,1,`,
+      `${suex.input},${suex.address},ethereum,,true,false,severe,OFAC SDN,"SUEX OTC, S.R.O.",CYBER2,sanctioned,"SUEX OTC, S.R.O.",,,https://sanctionslist.ofac.treas.gov/,,sanctioned; own-severe,chaintrail-default-2,1,,,,`,
     );
   });
 });
@@ -683,5 +683,176 @@ describe('screening: indirect exposure in time order, through swaps', () => {
         ],
       }),
     ]);
+  });
+});
+
+describe('screening: where an address has transfers, on a store of two EVM chains (and bsc)', () => {
+  const ctx = useTempStore();
+  const sanctioned = normalizeAddress('ethereum', lazarus[0]!.address);
+  // p: anvil only; q: ethereum only; r: both; s: anvil and bsc; t: nowhere; x: a thief on anvil.
+  const [p, q, r, s, t, x] = plainAddresses(6) as [string, string, string, string, string, string];
+
+  async function writeTwoChains() {
+    await writeSampleLabels(ctx.store);
+    await ctx.store.write(async (w) => {
+      // A theft label on anvil only: exposure to it counts only when p is screened on anvil.
+      await w.addLabels([
+        {
+          chain: 'anvil',
+          address: x,
+          entity: 'Test thief',
+          category: 'theft',
+          source: 'test',
+          confidence: 100,
+        },
+      ]);
+      await w.appendTransfers([
+        transfer('x-p', x, p, 4n * ETH, { chain: 'anvil', day: '2025-03-01' }),
+        transfer('q-r', q, r, 1n * ETH, { chain: 'ethereum', day: '2025-03-01' }),
+        transfer('r-s', r, s, 1n * ETH, { chain: 'anvil', day: '2025-03-02' }),
+        transfer('s-mint', null, s, 1n * ETH, { chain: 'bsc', day: '2025-03-02' }),
+        // The sanctioned address (listed on ethereum) only moved funds on anvil.
+        transfer('l-x', sanctioned, x, 1n * ETH, { chain: 'anvil', day: '2025-03-02' }),
+      ]);
+    });
+  }
+
+  it('screens a 0x address without a chain on the one EVM chain where it has transfers, and says why', async () => {
+    await writeTwoChains();
+    // The real store, counting how often it is asked where addresses have transfers.
+    let lookups = 0;
+    const store = new Proxy(ctx.store, {
+      get(target, key, receiver) {
+        if (key === 'getAddressChains') lookups++;
+        const value: unknown = Reflect.get(target, key, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const screener = await createScreener({ store, asOf: '2025-12-01' });
+    const results = await screener.screen(
+      [p, q, r, s, t, '0x1234'].map((address) => ({ address })),
+      { hops: 0 },
+    );
+    expect(lookups).toBe(1);
+    expect(results.map((x) => [x.chain, x.riskLevel, x.activity])).toEqual([
+      [
+        'anvil',
+        'low',
+        {
+          onChain: true,
+          seenOn: [],
+          chainFrom: 'activity',
+          note: 'no chain given: anvil is the only EVM chain where it has transfers',
+        },
+      ],
+      [
+        'ethereum',
+        'low',
+        {
+          onChain: true,
+          seenOn: [],
+          chainFrom: 'default',
+          note: 'no chain given: screened on ethereum, the default for its form; it has transfers there',
+        },
+      ],
+      [
+        'ethereum',
+        'low',
+        {
+          onChain: true,
+          seenOn: ['anvil'],
+          chainFrom: 'default',
+          note: 'no chain given: screened on ethereum, the default for its form; it has transfers there; also seen on anvil',
+        },
+      ],
+      [
+        'ethereum',
+        'medium',
+        {
+          onChain: false,
+          seenOn: ['anvil', 'bsc'],
+          chainFrom: 'default',
+          note: 'no activity on ethereum; seen on anvil, bsc',
+        },
+      ],
+      [
+        'ethereum',
+        'low',
+        {
+          onChain: false,
+          seenOn: [],
+          chainFrom: 'default',
+          note: 'no chain given: screened on ethereum, the default for its form; no stored transfer of it on any EVM chain',
+        },
+      ],
+      ['ethereum', null, null],
+    ]);
+    // Seen on two chains but not the one screened: never the clean default.
+    expect(results[3]!.explanation.fired).toEqual([
+      {
+        rule: 'activity-elsewhere',
+        level: 'medium',
+        reason:
+          'no activity on ethereum; seen on anvil, bsc: the address moved funds only there, so its answer on ethereum says nothing of them',
+      },
+    ]);
+  });
+
+  it('never passes an address as clean on a chain given where it has no transfers but others do', async () => {
+    await writeTwoChains();
+    const screener = await createScreener({ store: ctx.store, asOf: '2025-12-01' });
+    const [onEthereum, onAnvil, listed] = await screener.screen(
+      [{ address: p, chain: 'ethereum' }, { address: p, chain: 'anvil' }, { address: sanctioned }],
+      { hops: 0 },
+    );
+    expect(onEthereum).toMatchObject({
+      chain: 'ethereum',
+      riskLevel: 'medium',
+      activity: {
+        onChain: false,
+        seenOn: ['anvil'],
+        chainFrom: 'given',
+        note: 'no activity on ethereum; seen on anvil',
+      },
+    });
+    expect(onEthereum!.explanation.fired.map((f) => f.rule)).toEqual(['activity-elsewhere']);
+    expect(onAnvil).toMatchObject({
+      chain: 'anvil',
+      riskLevel: 'low',
+      activity: {
+        onChain: true,
+        seenOn: [],
+        chainFrom: 'given',
+        note: 'anvil given; it has transfers there',
+      },
+    });
+    // A listing chooses the chain; the missing activity there is still said, and fires beside it.
+    expect(listed).toMatchObject({
+      chain: 'ethereum',
+      sanctioned: true,
+      riskLevel: 'severe',
+      activity: { onChain: false, seenOn: ['anvil'], chainFrom: 'listing' },
+    });
+    expect(listed!.explanation.fired.map((f) => f.rule)).toEqual([
+      'sanctioned',
+      'own-severe',
+      'activity-elsewhere',
+    ]);
+    // A rules file may set the level.
+    const own = parseRiskRules('version: mine\nactivityElsewhere: high\nrules: []\n', 'mine.yaml');
+    const strict = await createScreener({ store: ctx.store, asOf: '2025-12-01', rules: own });
+    const [high] = await strict.screen([{ address: p, chain: 'ethereum' }], { hops: 0 });
+    expect(high!.riskLevel).toBe('high');
+  });
+
+  it('follows exposure on the chain it chose: a thief on anvil that paid it counts', async () => {
+    await writeTwoChains();
+    const screener = await createScreener({ store: ctx.store, asOf: '2025-12-01' });
+    const [result] = await screener.screen([{ address: p }], { hops: 1 });
+    expect(result!.chain).toBe('anvil');
+    expect(result!.riskLevel).toBe('high');
+    expect(
+      result!.exposure.indirect!.find((e) => e.category === 'theft' && e.direction === 'in'),
+    ).toMatchObject({ share: 1, amount: 4n * ETH });
   });
 });

@@ -15,6 +15,8 @@ import {
   type RiskRules,
 } from './risk-rules.ts';
 import type {
+  ChainActivity,
+  ChainChoice,
   Explanation,
   Exposure,
   FiredRule,
@@ -31,6 +33,11 @@ export const DEFAULT_HOPS = 2;
 export const MAX_HOPS = 6;
 /** The rule fired by a listing of the address on another chain of the same form. */
 export const LISTED_ON_OTHER_CHAIN = 'listed-on-other-chain';
+/**
+ * The rule fired when the address has no stored transfer on the chain screened but some on another
+ * chain of its form (at the rules' `activityElsewhere` level).
+ */
+export const ACTIVITY_ELSEWHERE = 'activity-elsewhere';
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const SECONDS_PER_DAY = 86_400;
 
@@ -161,6 +168,7 @@ export async function createScreener(parameters: CreateScreenerParameters): Prom
     riskLevel: null,
     explanation: clean,
     alsoListedOn: NONE,
+    activity: null,
   });
 
   /** The result for `address` on chain `key` from its label index entry (none: clean). */
@@ -186,6 +194,7 @@ export async function createScreener(parameters: CreateScreenerParameters): Prom
         riskLevel: rules.default,
         explanation: clean,
         alsoListedOn: NONE,
+        activity: null,
       };
     let o = outcomes.get(entry);
     if (o === undefined) {
@@ -212,6 +221,7 @@ export async function createScreener(parameters: CreateScreenerParameters): Prom
       riskLevel: o.level,
       explanation: o.explanation,
       alsoListedOn: NONE,
+      activity: null,
     };
   };
 
@@ -334,13 +344,20 @@ export async function createScreener(parameters: CreateScreenerParameters): Prom
     return typeof codec !== 'string' && codec.chain.family === 'evm';
   };
 
-  const screenDirect = (input: string, chain?: string | null): ScreenResult => {
+  /** `input` screened on `chain`, or on the chain its listings or form point to, and which it was. */
+  const resolve = (
+    input: string,
+    chain?: string | null,
+  ): { result: ScreenResult; from: ChainChoice } => {
     if (chain) {
       // A chain given narrows the answer to it, but a listing on a chain of the same form is still
       // reported (and fires), never hidden.
       const own = screenOn(input, chain).result;
-      if (own.error !== null) return own;
-      return withListings(own, [...sameFormHits(input, own), ...rawHits(input, own.chain)]);
+      if (own.error !== null) return { result: own, from: 'given' };
+      return {
+        result: withListings(own, [...sameFormHits(input, own), ...rawHits(input, own.chain)]),
+        from: 'given',
+      };
     }
     const first = detectChain(input, evmChain);
     const tried = first === null ? null : screenOn(input, first);
@@ -362,16 +379,16 @@ export async function createScreener(parameters: CreateScreenerParameters): Prom
             a.i - b.i,
         )
         .map((x) => x.r);
-      return withListings(ranked[0]!, ranked.slice(1));
+      return { result: withListings(ranked[0]!, ranked.slice(1)), from: 'listing' };
     }
-    if (valid) return valid;
+    if (valid) return { result: valid, from: 'default' };
     // Not valid where its form first points: the first chain whose codec takes it, clean.
     for (const other of detectChains(input, [evmChain])) {
       if (other === first) continue;
       const next = screenOn(input, other).result;
-      if (next.error === null) return next;
+      if (next.error === null) return { result: next, from: 'default' };
     }
-    if (tried) return tried.result;
+    if (tried) return { result: tried.result, from: 'default' };
     // No codec takes it: an exact match of the string on any chain's list is still a match.
     const exact = input.trim();
     const exactHits: ScreenResult[] = [];
@@ -379,8 +396,134 @@ export async function createScreener(parameters: CreateScreenerParameters): Prom
       const entry = entries.get(exact);
       if (entry !== undefined) exactHits.push(resultOf(input, exact, key, entry));
     }
-    if (exactHits.length > 0) return withListings(exactHits[0]!, exactHits.slice(1));
-    return failed(input, null, 'cannot tell the chain from the address; give its chain');
+    if (exactHits.length > 0)
+      return { result: withListings(exactHits[0]!, exactHits.slice(1)), from: 'listing' };
+    return {
+      result: failed(input, null, 'cannot tell the chain from the address; give its chain'),
+      from: 'default',
+    };
+  };
+
+  const screenDirect = (input: string, chain?: string | null): ScreenResult =>
+    resolve(input, chain).result;
+
+  /** Chains on which an address of `chain` can also be valid: every EVM chain, or its form group. */
+  const sameForm = (chain: string, other: string): boolean =>
+    other === chain ||
+    (isEvmChain(chain) ? isEvmChain(other) : sameFormChains(chain).includes(other));
+
+  /** How people read a chain's form in a note. */
+  const formOf = (chain: string): string =>
+    isEvmChain(chain)
+      ? 'EVM chain'
+      : sameFormChains(chain).length > 0
+        ? 'chain of its form'
+        : 'chain';
+
+  /** The activity's note: which chain was screened, why, and where else the address moved funds. */
+  const noteOf = (
+    chain: string,
+    from: ChainChoice,
+    onChain: boolean,
+    seenOn: readonly string[],
+  ): string => {
+    if (!onChain && seenOn.length > 0)
+      return `no activity on ${chain}; seen on ${seenOn.join(', ')}`;
+    if (from === 'activity')
+      return `no chain given: ${chain} is the only ${formOf(chain)} where it has transfers`;
+    const why =
+      from === 'given'
+        ? `${chain} given`
+        : `no chain given: screened on ${chain}, ${from === 'listing' ? 'where it is listed' : 'the default for its form'}`;
+    if (!onChain) return `${why}; no stored transfer of it on any ${formOf(chain)}`;
+    return `${why}; it has transfers there${seenOn.length > 0 ? `; also seen on ${seenOn.join(', ')}` : ''}`;
+  };
+
+  /**
+   * The results of `resolved` with where the store saw each address move funds (one lookup for the
+   * whole batch): an address given without a chain whose form points nowhere in particular (a `0x`
+   * address: ethereum) and that has transfers on exactly one chain of its form is screened there;
+   * one with no transfer on its chain but some on others gets `activity-elsewhere`, never the clean
+   * default.
+   */
+  // Activities are few distinct values (chain, reason, where else): shared, like the outcomes, so a
+  // batch of 100,000 addresses seen nowhere makes one object and one note, not 100,000.
+  const activities = new Map<string, ChainActivity>();
+  // The common case, seen on no other chain, without building a key: chain, then reason, then onChain.
+  const alone = new Map<string, Map<ChainChoice, [ChainActivity?, ChainActivity?]>>();
+  const activityOf = (
+    chain: string,
+    chainFrom: ChainChoice,
+    onChain: boolean,
+    seenOn: readonly string[],
+  ): ChainActivity => {
+    if (seenOn.length === 0) {
+      let byReason = alone.get(chain);
+      if (byReason === undefined) alone.set(chain, (byReason = new Map()));
+      let pair = byReason.get(chainFrom);
+      if (pair === undefined) byReason.set(chainFrom, (pair = [undefined, undefined]));
+      return (pair[onChain ? 1 : 0] ??= {
+        onChain,
+        seenOn: NONE,
+        chainFrom,
+        note: noteOf(chain, chainFrom, onChain, NONE),
+      });
+    }
+    const key = `${chain}\u0000${chainFrom}\u0000${onChain}\u0000${seenOn.join(',')}`;
+    let activity = activities.get(key);
+    if (activity === undefined) {
+      activity = {
+        onChain,
+        seenOn: [...seenOn],
+        chainFrom,
+        note: noteOf(chain, chainFrom, onChain, seenOn),
+      };
+      activities.set(key, activity);
+    }
+    return activity;
+  };
+
+  const withActivity = async (
+    inputs: readonly ScreenInput[],
+    resolved: { result: ScreenResult; from: ChainChoice }[],
+  ): Promise<ScreenResult[]> => {
+    const addresses: string[] = [];
+    for (const { result } of resolved)
+      if (result.error === null && result.chain !== null) addresses.push(result.address);
+    const found = addresses.length > 0 ? await store.getAddressChains(addresses) : null;
+    return resolved.map(({ result, from }, i) => {
+      if (result.error !== null || result.chain === null) return result;
+      const stored = found?.get(result.address);
+      const seen = stored === undefined ? NONE : stored.filter((c) => sameForm(result.chain!, c));
+      let r = result;
+      let chainFrom = from;
+      if (from === 'default' && seen.length === 1 && seen[0] !== r.chain) {
+        const there = resolve(inputs[i]!.address, seen[0]).result;
+        if (there.error === null) {
+          r = there;
+          chainFrom = 'activity';
+        }
+      }
+      const chain = r.chain!;
+      const onChain = seen.length > 0 && seen.includes(chain);
+      const seenOn = seen.length === 0 ? NONE : seen.filter((c) => c !== chain).sort();
+      // Each result is an object of its own (resultOf, withListings, failed): set in place.
+      r.activity = activityOf(chain, chainFrom, onChain, seenOn);
+      if (onChain || seenOn.length === 0) return r;
+      r.riskLevel = maxRiskLevel(r.riskLevel!, rules.activityElsewhere);
+      r.explanation = {
+        ...r.explanation,
+        fired: [
+          ...r.explanation.fired,
+          {
+            rule: ACTIVITY_ELSEWHERE,
+            level: rules.activityElsewhere,
+            reason: `${r.activity.note}: the address moved funds only there, so its answer on ${chain} says nothing of them`,
+          },
+        ],
+      };
+      return r;
+    });
   };
 
   const assetsByChain = new Map<string, Map<string, Asset>>();
@@ -403,7 +546,10 @@ export async function createScreener(parameters: CreateScreenerParameters): Prom
       throw new UserError(`hops must be a whole number from 0 to ${MAX_HOPS}, got ${hops}`, {
         code: 'INVALID_HOPS',
       });
-    const results = inputs.map((i) => screenDirect(i.address, i.chain));
+    const results = await withActivity(
+      inputs,
+      inputs.map((i) => resolve(i.address, i.chain)),
+    );
     if (hops === 0) return results;
     const byChain = new Map<string, ScreenResult[]>();
     for (const r of results) {

@@ -66,6 +66,9 @@ export const SCREEN_CSV_COLUMNS = [
   'rules_version',
   'label_imports',
   'also_listed_on',
+  'active_on_chain',
+  'seen_on',
+  'chain_from',
 ] as const;
 
 const NEEDS_QUOTES = /[",\r\n]/;
@@ -119,6 +122,9 @@ export function toCsvRow(r: ScreenResult): string {
           `${l.chain} ${l.sanctioned ? 'sanctioned' : l.riskLevel}${l.sanctions.length ? ` (${distinct(l.sanctions.map((s) => s.entity))})` : ''}`,
       )
       .join('; '),
+    r.activity === null ? '' : String(r.activity.onChain),
+    r.activity === null ? '' : r.activity.seenOn.join('; '),
+    r.activity?.chainFrom ?? '',
   ]
     .map(cell)
     .join(',');

@@ -11,10 +11,11 @@ describe('risk rules', () => {
   it('loads the shipped default rules: versioned, sanctioned is severe, illicit expanded', () => {
     const rules = loadRiskRules();
     expect(rules).toMatchObject({
-      version: 'chaintrail-default-1',
+      version: 'chaintrail-default-2',
       sanctioned: 'severe',
       formerlySanctioned: 'medium',
       default: 'low',
+      activityElsewhere: 'medium',
     });
     expect(rules.sha256).toMatch(/^[0-9a-f]{64}$/);
     const illicit = rules.rules.find((r) => r.id === 'in-illicit-25')!;
@@ -39,7 +40,7 @@ describe('risk rules', () => {
       fs.writeFileSync(file, text.replace('minShare: 0.25', 'minShare: 0.3'));
       const mine = loadRiskRules(file);
       expect(mine.source).toBe(file);
-      expect(mine.version).toBe('chaintrail-default-1');
+      expect(mine.version).toBe('chaintrail-default-2');
       expect(mine.sha256).not.toBe(loadRiskRules().sha256);
     } finally {
       dir.cleanup();

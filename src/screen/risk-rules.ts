@@ -11,6 +11,12 @@ export const RISK_LEVELS = ['low', 'medium', 'high', 'severe'] as const;
 
 export type RiskLevel = (typeof RISK_LEVELS)[number];
 
+/**
+ * Level of `activityElsewhere` when a rules file does not set it: not low, so that an address seen
+ * only on another chain is never passed as clean, and not high, since nothing is known against it.
+ */
+export const DEFAULT_ACTIVITY_ELSEWHERE_LEVEL: RiskLevel = 'medium';
+
 /** The word a rule's `category` may use for every category of {@link ILLICIT_CATEGORIES}. */
 export const ILLICIT_KEYWORD = 'illicit';
 
@@ -62,6 +68,12 @@ export type RiskRules = {
   formerlySanctioned: RiskLevel;
   /** Level when no rule fires. */
   default: RiskLevel;
+  /**
+   * Level of an address with no stored transfer on the chain it is screened on but some on another
+   * chain of its form (a `0x` address given as ethereum that only ever moved funds on another EVM
+   * chain): its own chain's answer says nothing about where its money went.
+   */
+  activityElsewhere: RiskLevel;
   rules: RiskRule[];
 };
 
@@ -110,6 +122,7 @@ const TOP_KEYS = new Set([
   'sanctioned',
   'formerlySanctioned',
   'default',
+  'activityElsewhere',
   'rules',
 ]);
 const RULE_KEYS = new Set([
@@ -291,6 +304,11 @@ export function parseRiskRules(text: string, source: string, bytes?: Buffer): Ri
       lineOf(doc.get('formerlySanctioned', true)),
     ),
     default: level(top.default ?? 'low', 'default', lineOf(doc.get('default', true))),
+    activityElsewhere: level(
+      top.activityElsewhere ?? DEFAULT_ACTIVITY_ELSEWHERE_LEVEL,
+      'activityElsewhere',
+      lineOf(doc.get('activityElsewhere', true)),
+    ),
     rules,
   };
 }

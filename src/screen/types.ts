@@ -158,6 +158,30 @@ export type ChainListing = {
   attributions: LabelRef[];
 };
 
+/**
+ * Why a result is for its chain: `given` by the caller; a `listing` of the address there (no chain
+ * given); its `activity` (no chain given, and the only chain of its form where it has stored
+ * transfers); or the `default` chain of its form (`0x…`: ethereum) when nothing points elsewhere.
+ */
+export type ChainChoice = 'given' | 'listing' | 'activity' | 'default';
+
+/**
+ * Where the store has seen the address move funds, among the chains of its form (every EVM chain for
+ * a `0x` address; Bitcoin, Bitcoin Cash, Bitcoin SV and Litecoin for a legacy one).
+ */
+export type ChainActivity = {
+  /** The address sent or received a stored transfer on the result's chain. */
+  onChain: boolean;
+  /** Other chains of its form on which it did, sorted. */
+  seenOn: string[];
+  chainFrom: ChainChoice;
+  /**
+   * One line for people: which chain was screened and why, e.g. `no chain given: anvil is the only
+   * EVM chain where it has transfers`, or `no activity on ethereum; seen on anvil`.
+   */
+  note: string;
+};
+
 /** The screening of one address. */
 export type ScreenResult = {
   /** The address as given. */
@@ -186,4 +210,11 @@ export type ScreenResult = {
    * answer is for that chain and a listing here also fires `listed-on-other-chain`.
    */
   alsoListedOn: ChainListing[];
+  /**
+   * Where the address has stored transfers, and why it was screened on `chain`; null when it was
+   * not screened (`error`) or not looked up (`Screener.screenDirect`, own labels only). With no
+   * activity on `chain` but some on another chain of its form, `activity-elsewhere` fires: the
+   * verdict is never the clean default.
+   */
+  activity: ChainActivity | null;
 };

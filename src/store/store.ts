@@ -39,6 +39,13 @@ export interface Store {
    * position (a reorg) change the count.
    */
   getTransferPosition(params?: { before?: number }): Promise<TransferPosition>;
+  /**
+   * The chains on which each of `addresses` sent or received a stored transfer (any chain; addresses
+   * compared as stored, i.e. canonical). One query for the whole list: screening asks it once per
+   * batch to tell which chain a `0x` address given without one lives on. Addresses with no transfer
+   * are absent from the map.
+   */
+  getAddressChains(addresses: readonly string[]): Promise<Map<string, string[]>>;
   /** Typed events matching a filter, in the same order. */
   listEvents(filter?: EventFilter): Promise<ChainEvent[]>;
   /** Known assets (symbol, decimals) of a chain, or of all chains. */

@@ -109,7 +109,7 @@ describe('chaintrail screen', () => {
     const sanctionedIn = results[2]!.exposure.indirect!.find((e) => e.category === 'sanctioned')!;
     expect(sanctionedIn).toMatchObject({ share: 0.3, amount: (3n * ETH).toString() });
     expect(sanctionedIn.sources[0]!.path).toEqual([lazarusLower, m, a]);
-    expect(results[2]!.explanation.rules.version).toBe('chaintrail-default-1');
+    expect(results[2]!.explanation.rules.version).toBe('chaintrail-default-2');
     expect(results[2]!.explanation.labelSet.map((l) => l.listName)).toEqual([
       'OFAC SDN',
       'FBI PSA I-022625-PSA',
@@ -127,7 +127,7 @@ describe('chaintrail screen', () => {
       `transfers: ${syntheticTxHash('s-m')} (hop 2), ${syntheticTxHash('m-a')} (hop 1)`,
     );
     expect(run.stdout).toMatch(
-      /rules: default-risk-rules\.yaml version chaintrail-default-1 \(sha256 [0-9a-f]{12}…\); labels valid on 2025-12-01/,
+      /rules: default-risk-rules\.yaml version chaintrail-default-2 \(sha256 [0-9a-f]{12}…\); labels valid on 2025-12-01/,
     );
     expect(run.stdout).toMatch(/#1 OFAC SDN of 2025-11-19 sha256 [0-9a-f]{12}…/);
   });

@@ -103,6 +103,7 @@ function Shell() {
             <Route path="/" element={<HomePage />} />
             <Route path="/search" element={<SearchPage />} />
             <Route path="/address/:chain/:address" element={<AddressPage />} />
+            <Route path="/address/:address" element={<AddressPage />} />
             <Route path="/tx/:chain/:hash" element={<TransactionPage />} />
             <Route path="/screen" element={<ScreeningPage />} />
             <Route path="/cases" element={<CasesPage />} />

@@ -1,9 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomAddresses } from '../../../test/helpers/random-addresses.ts';
 import { runCli } from '../../../test/helpers/run-cli.ts';
+import {
+  plainAddresses,
+  transfer,
+  writeSampleLabels,
+} from '../../../test/helpers/screen-fixtures.ts';
 import { makeTempDir } from '../../../test/helpers/temp-dir.ts';
 import { loadReferenceLabels } from '../../labels/reference.ts';
 import { createDuckDbStore } from '../../store/duckdb/duckdb-store.ts';
@@ -148,6 +154,109 @@ describe('screening agrees across the CLI, POST /v1/screen and the Chainalysis-s
     // Every SDN address's entity is named (no listing without one).
     expect(SDN.filter((a) => fromCli.get(a)!.listings.some((l) => l.endsWith(': null')))).toEqual(
       [],
+    );
+  });
+});
+
+describe('the CLI and POST /v1/screen agree on where an address has transfers', () => {
+  let dir: ReturnType<typeof makeTempDir>;
+  // p: anvil only; q: ethereum only; r: anvil and bsc; s: nowhere.
+  const [p, q, r, s, x] = plainAddresses(5) as [string, string, string, string, string];
+  beforeAll(async () => {
+    dir = makeTempDir('chaintrail-agree-activity-');
+    const store = await createDuckDbStore({ path: path.join(dir.path, 'db.duckdb') });
+    await writeSampleLabels(store);
+    await store.write((w) =>
+      w.appendTransfers([
+        transfer('x-p', x, p, 1n, { chain: 'anvil', day: '2025-03-01' }),
+        transfer('q-x', q, x, 1n, { chain: 'ethereum', day: '2025-03-01' }),
+        transfer('r-x', r, x, 1n, { chain: 'anvil', day: '2025-03-01' }),
+        transfer('x-r', x, r, 1n, { chain: 'bsc', day: '2025-03-01' }),
+      ]),
+    );
+    await store.close();
+  });
+  afterAll(() => dir.cleanup());
+
+  it('gives the same chain, level and activity in the CLI (JSON and CSV) and the API, with and without a chain', async () => {
+    const db = path.join(dir.path, 'db.duckdb');
+    const inputs: { address: string; chain: string }[] = [
+      ...[p, q, r, s].map((address) => ({ address, chain: '' })),
+      ...[p, q, r].map((address) => ({ address, chain: 'ethereum' })),
+      { address: r, chain: 'anvil' },
+    ];
+    const file = path.join(dir.path, 'in.csv');
+    fs.writeFileSync(
+      file,
+      `address,chain\n${inputs.map((i) => `${i.address},${i.chain}`).join('\n')}\n`,
+    );
+    const args = ['screen', '--file', file, '--hops', '0', '--as-of', AS_OF, '--db', db];
+    const json = await runCli([...args, '--format', 'json']);
+    expect(json.code, json.stderr).toBe(0);
+    const csv = await runCli([...args, '--format', 'csv']);
+    expect(csv.code, csv.stderr).toBe(0);
+
+    type Activity = { onChain: boolean; seenOn: string[]; chainFrom: string; note: string };
+    type Row = { chain: string; riskLevel: string; activity: Activity };
+    const verdict = (x: Row) => [x.chain, x.riskLevel, x.activity];
+    const fromJson = (JSON.parse(json.stdout) as Row[]).map(verdict);
+    const fromCsv = (parse(csv.stdout, { columns: true }) as Record<string, string>[]).map((c) => [
+      c.chain,
+      c.risk_level,
+      c.active_on_chain,
+      c.seen_on,
+      c.chain_from,
+    ]);
+
+    const store = await createDuckDbStore({ path: db });
+    try {
+      const key = (await createApiKey({ store, role: 'screener', org: 'acme', name: 'agree' })).key;
+      const app = await buildApp({ store, logger: pino({ level: 'silent' }), asOf: AS_OF });
+      try {
+        const post = await app.inject({
+          method: 'POST',
+          url: '/v1/screen',
+          headers: { 'x-api-key': key },
+          payload: {
+            addresses: inputs.map((i) => (i.chain ? i : { address: i.address })),
+          },
+        });
+        expect(post.statusCode, post.body).toBe(200);
+        const fromApi = post.json<{ results: Row[] }>().results.map(verdict);
+        expect(fromApi).toEqual(fromJson);
+      } finally {
+        await app.close();
+      }
+    } finally {
+      await store.close();
+    }
+    const note = (seen: string) => `no activity on ethereum; seen on ${seen}`;
+    expect(fromJson.map(([chain, level, a]) => [chain, level, (a as Activity).note])).toEqual([
+      ['anvil', 'low', 'no chain given: anvil is the only EVM chain where it has transfers'],
+      [
+        'ethereum',
+        'low',
+        'no chain given: screened on ethereum, the default for its form; it has transfers there',
+      ],
+      ['ethereum', 'medium', note('anvil, bsc')],
+      [
+        'ethereum',
+        'low',
+        'no chain given: screened on ethereum, the default for its form; no stored transfer of it on any EVM chain',
+      ],
+      ['ethereum', 'medium', note('anvil')],
+      ['ethereum', 'low', 'ethereum given; it has transfers there'],
+      ['ethereum', 'medium', note('anvil, bsc')],
+      ['anvil', 'low', 'anvil given; it has transfers there; also seen on bsc'],
+    ]);
+    expect(fromCsv).toEqual(
+      fromJson.map(([chain, level, a]) => [
+        chain,
+        level,
+        String((a as Activity).onChain),
+        (a as Activity).seenOn.join('; '),
+        (a as Activity).chainFrom,
+      ]),
     );
   });
 });

@@ -52,7 +52,7 @@ describe('screening API', () => {
     // The label set is named by its id; listed whole only when asked for.
     expect(res.json().labelSetId).toMatch(/^[0-9a-f]{64}$/);
     expect(res.json()).toMatchObject({
-      rules: 'chaintrail-default-1',
+      rules: 'chaintrail-default-2',
       asOf: expect.stringMatching(/^\d{4}-/),
     });
     expect(sanctioned.explanation.fired[0].rule).toBe('sanctioned');
@@ -216,6 +216,82 @@ describe('screening API: the transfers that carried exposure', () => {
           ],
         },
       ],
+    });
+  });
+});
+
+describe('screening API: where addresses have transfers (two EVM chains)', () => {
+  // p moved funds on anvil only; q on ethereum only.
+  const [p, q, x] = plainAddresses(3) as [string, string, string];
+  const api = useApi({
+    seed: async (store) => {
+      await writeSampleLabels(store);
+      await store.write((w) =>
+        w.appendTransfers([
+          transfer('x-p', x, p, 10n ** 18n, { chain: 'anvil', day: '2025-03-01' }),
+          transfer('q-x', q, x, 10n ** 18n, { chain: 'ethereum', day: '2025-03-01' }),
+        ]),
+      );
+    },
+  });
+
+  it('screens a 0x address given without a chain on its only chain, and never passes one as clean on a chain where it has no transfers', async () => {
+    for (const hops of [0, 1]) {
+      const res = await api.app.inject({
+        method: 'POST',
+        url: '/v1/screen',
+        headers: api.as('screener'),
+        payload: { addresses: [p, { address: p, chain: 'ethereum' }, q], hops },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      const [auto, forced, plain] = res.json().results;
+      expect(auto).toMatchObject({
+        chain: 'anvil',
+        riskLevel: 'low',
+        activity: {
+          onChain: true,
+          seenOn: [],
+          chainFrom: 'activity',
+          note: 'no chain given: anvil is the only EVM chain where it has transfers',
+        },
+      });
+      expect(forced).toMatchObject({
+        chain: 'ethereum',
+        riskLevel: 'medium',
+        activity: {
+          onChain: false,
+          seenOn: ['anvil'],
+          chainFrom: 'given',
+          note: 'no activity on ethereum; seen on anvil',
+        },
+      });
+      expect(forced.explanation.fired.map((f: { rule: string }) => f.rule)).toEqual([
+        'activity-elsewhere',
+      ]);
+      expect(plain).toMatchObject({ chain: 'ethereum', activity: { onChain: true } });
+    }
+  });
+
+  it("says it on an address page's risk too", async () => {
+    const risk = async (chain: string) => {
+      const res = await api.app.inject({
+        url: `/v1/addresses/${chain}/${p}/risk?hops=0`,
+        headers: api.as('investigator'),
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json();
+    };
+    expect(await risk('ethereum')).toMatchObject({
+      riskLevel: 'medium',
+      activity: {
+        onChain: false,
+        seenOn: ['anvil'],
+        note: 'no activity on ethereum; seen on anvil',
+      },
+    });
+    expect(await risk('anvil')).toMatchObject({
+      riskLevel: 'low',
+      activity: { onChain: true, seenOn: [], chainFrom: 'given' },
     });
   });
 });

@@ -176,6 +176,34 @@ const ScreenResultSchema = Type.Object(
           'Other chains of the same address form whose lists have the address (the same key controls it there); each also fires `listed-on-other-chain`',
       },
     ),
+    activity: Type.Unsafe<unknown>({
+      type: ['object', 'null'],
+      properties: {
+        onChain: {
+          type: 'boolean',
+          description: 'The address sent or received a stored transfer on `chain`',
+        },
+        seenOn: {
+          type: 'array',
+          items: { type: 'string' },
+          description: 'Other chains of its form (every EVM chain for 0x) where it did',
+        },
+        chainFrom: {
+          type: 'string',
+          enum: ['given', 'listing', 'activity', 'default'],
+          description:
+            'Why `chain`: given by the caller; a listing there; the only chain of its form where the address has transfers; or the default of its form (0x: ethereum)',
+        },
+        note: {
+          type: 'string',
+          description:
+            'One line for people, e.g. "no chain given: anvil is the only EVM chain where it has transfers" or "no activity on ethereum; seen on anvil"',
+        },
+      },
+      required: ['onChain', 'seenOn', 'chainFrom', 'note'],
+      description:
+        'Where the store has seen the address move funds (one lookup per request); null when not screened. No activity on `chain` but some on another chain of its form fires `activity-elsewhere`: such a result is never the clean default',
+    }),
     explanation: Type.Object({
       fired: Type.Array(
         Type.Object({
@@ -262,13 +290,14 @@ export function registerScreenRoutes(app: ApiApp, ctx: ApiContext): void {
       const found = privateLabelIndex(ctx.store, request.apiKey!.org);
       const ownLabels = found instanceof Promise ? await found : found;
       let results: ScreenResult[];
-      // Own labels only: two Map lookups per address, no database round trip.
-      if (hops === 0)
-        results = body.addresses.map((a) =>
-          typeof a === 'string'
-            ? ctx.screener.screenDirect(a, body.chain)
-            : ctx.screener.screenDirect(a.address, a.chain ?? body.chain),
-        );
+      const inputs = body.addresses.map((a) =>
+        typeof a === 'string'
+          ? { address: a, chain: body.chain ?? null }
+          : { address: a.address, chain: a.chain ?? body.chain ?? null },
+      );
+      // Own labels only: two Map lookups per address, and one query for the whole batch of where
+      // the addresses have transfers.
+      if (hops === 0) results = await ctx.screener.screen(inputs, { hops: 0 });
       else {
         const work = body.addresses.length * hops;
         if (work > MAX_SCREEN_ADDRESS_HOPS)
@@ -286,14 +315,10 @@ export function registerScreenRoutes(app: ApiApp, ctx: ApiContext): void {
             `This key has screened ${ctx.screenWork.perMinute.toLocaleString('en-US')} addresses x hops this minute, the most it may: retry in ${budget.retryAfterSeconds} s`,
             { code: 'SCREEN_WORK_LIMITED', retryAfterMs: budget.retryAfterSeconds * 1000 },
           );
-        results = await ctx.screener.screen(
-          body.addresses.map((a) =>
-            typeof a === 'string'
-              ? { address: a, chain: body.chain ?? null }
-              : { address: a.address, chain: a.chain ?? body.chain ?? null },
-          ),
-          { hops, extraLabels: exposureLabels(ownLabels, ctx.screener.asOf) },
-        );
+        results = await ctx.screener.screen(inputs, {
+          hops,
+          extraLabels: exposureLabels(ownLabels, ctx.screener.asOf),
+        });
       }
       results = applyPrivateLabels(ownLabels, ctx.screener.rules, results);
       ctx.audit.record(
@@ -333,6 +358,8 @@ export function registerScreenRoutes(app: ApiApp, ctx: ApiContext): void {
   };
   const handler = async (request: { params: unknown }) => {
     const { address } = request.params as { address: string };
+    // No store lookup of where the address has transfers: this shape carries sanctions only, and a
+    // listing on any chain of the address's form is reported whichever chain it is screened on.
     const result = ctx.screener.screenDirect(address);
     if (result.error)
       throw new UserError(`Invalid address "${address}"`, {

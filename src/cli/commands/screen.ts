@@ -188,6 +188,15 @@ function display(r: ScreenResult): string {
   }
 }
 
+/** Where the address has transfers, in a few words for the table (the note says it in full). */
+function activityCell(r: ScreenResult): string {
+  const a = r.activity;
+  if (a === null) return '';
+  if (!a.onChain)
+    return a.seenOn.length > 0 ? `none here; seen on ${a.seenOn.join(', ')}` : 'none stored';
+  return `yes${a.seenOn.length > 0 ? `; also on ${a.seenOn.join(', ')}` : ''}${a.chainFrom === 'activity' ? ' (chose the chain)' : ''}`;
+}
+
 function amount(raw: bigint, decimals: number | null): string {
   return decimals === null ? `${raw} raw` : formatUnits(raw, decimals);
 }
@@ -217,6 +226,7 @@ export function renderScreen(results: readonly ScreenResult[], screener: Screene
           : r.formerlySanctioned
             ? 'formerly'
             : 'no',
+    activityCell(r),
     r.error !== null
       ? r.error
       : [
@@ -234,13 +244,28 @@ export function renderScreen(results: readonly ScreenResult[], screener: Screene
           ),
         ].join('; '),
   ]);
-  const lines = [formatTable(['address', 'chain', 'risk', 'sanctioned', 'labels / error'], rows)];
+  const lines = [
+    formatTable(['address', 'chain', 'risk', 'sanctioned', 'transfers', 'labels / error'], rows),
+  ];
   for (const r of results) {
     if (r.error !== null) continue;
     const exposures = (r.exposure.indirect ?? []).slice(0, 6);
-    if (r.explanation.fired.length === 0 && exposures.length === 0 && r.exposure.notes.length === 0)
+    // The chain was chosen by where the address has transfers, or it has none there but some
+    // elsewhere: say so (an address seen nowhere is the common case of a labels-only store).
+    const chainNote =
+      r.activity !== null &&
+      (r.activity.chainFrom === 'activity' || (!r.activity.onChain && r.activity.seenOn.length > 0))
+        ? r.activity.note
+        : null;
+    if (
+      r.explanation.fired.length === 0 &&
+      exposures.length === 0 &&
+      r.exposure.notes.length === 0 &&
+      chainNote === null
+    )
       continue;
     lines.push('', `${display(r)} (${r.chain}): ${r.riskLevel}`);
+    if (chainNote !== null) lines.push(`  chain: ${chainNote}`);
     for (const f of r.explanation.fired) lines.push(`  rule ${f.rule} -> ${f.level}: ${f.reason}`);
     for (const e of exposures) {
       lines.push(

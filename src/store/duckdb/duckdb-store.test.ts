@@ -234,6 +234,32 @@ describe('DuckDB store', () => {
     expect(s.firstSeen).toEqual({ blockNumber: 483920n, time: 1447144575 });
   });
 
+  it('tells on which chains each of a list of addresses sent or received a transfer, in one call', async () => {
+    const [a, b, c, d, e] = plainAddresses(5) as [string, string, string, string, string];
+    // Asked before any transfer is stored, then again after a write: the write is seen.
+    expect((await ctx.store.getAddressChains([a])).size).toBe(0);
+    await ctx.store.write(async (w) =>
+      w.appendTransfers([
+        transfer('a-b', a, b, 1n, { chain: 'ethereum' }),
+        transfer('a-c', a, c, 1n, { chain: 'anvil' }),
+        transfer('d-mint', null, d, 1n, { chain: 'bsc' }),
+      ]),
+    );
+    const expected = {
+      [a]: ['anvil', 'ethereum'],
+      [b]: ['ethereum'],
+      [c]: ['anvil'],
+      [d]: ['bsc'],
+    };
+    // A few addresses (a filter) and many (a join) alike.
+    expect(Object.fromEntries(await ctx.store.getAddressChains([a, b, c, d, e, a]))).toEqual(
+      expected,
+    );
+    const many = [...plainAddresses(60).slice(5), a, b, c, d, e];
+    expect(Object.fromEntries(await ctx.store.getAddressChains(many))).toEqual(expected);
+    expect((await ctx.store.getAddressChains([])).size).toBe(0);
+  });
+
   it('gives counterparty flows with the first and last time of their transfers', async () => {
     const a = REAL[0]!;
     // The real transfer, a later one to the same counterparty, and one without a time to another.

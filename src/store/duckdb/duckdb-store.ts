@@ -59,6 +59,15 @@ import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.ts';
 const DEFAULT_MAX_COUNTERPARTIES = 1000;
 /** Addresses per counterparty-flow query: bounds the parameter list and the result of one query. */
 const FLOW_QUERY_ADDRESSES = 5000;
+/** Joins the addresses of getAddressChains into one parameter. */
+const ADDRESS_SEPARATOR = ',';
+/**
+ * Addresses per getAddressChains query (2.2 MB of text for 0x addresses): on the demo database a
+ * query costs about 1.7 ms plus 1 us per address, so fewer, larger queries are cheaper.
+ */
+const ADDRESS_CHAINS_QUERY_ADDRESSES = 50_000;
+/** Up to this many addresses, getAddressChains filters the transfers instead of joining. */
+const FEW_ADDRESSES = 16;
 /** Transfers returned per address and asset by default (see getFlowTransfers). */
 const DEFAULT_MAX_FLOW_TRANSFERS = 1000;
 /**
@@ -640,6 +649,8 @@ function auditPendingPath(location: string): string {
 class DuckDbStore implements Store {
   private closed = false;
   private writing = false;
+  /** Chains with a stored transfer (see getAddressChains); null until asked and after each write. */
+  private transferChains: Promise<Set<string>> | null = null;
   /** Appends to and ingests of the audit file, in order. */
   private auditQueue: Promise<void> = Promise.resolve();
   private nextAuditId: number | null = null;
@@ -837,6 +848,7 @@ class DuckDbStore implements Store {
       }
       await this.dropStaging().catch(() => undefined);
       await c.run(`SET memory_limit = '${this.memoryLimits.query}'`).catch(() => undefined);
+      this.transferChains = null;
       this.writing = false;
     }
   }
@@ -1484,6 +1496,53 @@ class DuckDbStore implements Store {
       closed: Number(r.closed),
       importedAt: String(r.imported_at),
     }));
+  }
+
+  async getAddressChains(addresses: readonly string[]): Promise<Map<string, string[]>> {
+    const found = new Map<string, string[]>();
+    // A store of labels only (a screening deployment) has nothing to look up: no query at all.
+    this.transferChains ??= this.rows(`SELECT DISTINCT chain FROM transfers`).then(
+      (rows) => new Set(rows.map((r) => String(r.chain))),
+    );
+    if ((await this.transferChains).size === 0) return found;
+    // The list goes as one string split in SQL: binding 10,000 addresses as a VARCHAR[] took 35 ms
+    // of a 46 ms lookup on the demo database, the string 1 ms. No canonical address holds a comma.
+    const unique = [...new Set(addresses)].filter((a) => !a.includes(ADDRESS_SEPARATOR));
+    const add = (address: string, chain: string) => {
+      const chains = found.get(address);
+      if (chains === undefined) found.set(address, [chain]);
+      else if (!chains.includes(chain)) chains.push(chain);
+    };
+    if (unique.length === 0) return found;
+    if (unique.length <= FEW_ADDRESSES) {
+      // A plain filter plans faster than the join below: 1.3-1.6 ms against 2.2-2.8 ms for one
+      // address on the demo database (a request screening one address pays this once).
+      const list = unique.map((_, i) => `$${i + 1}`).join(', ');
+      const rows = await this.rows(
+        `SELECT DISTINCT chain, from_address, to_address FROM transfers
+        WHERE from_address IN (${list}) OR to_address IN (${list}) ORDER BY chain`,
+        unique,
+      );
+      const wanted = new Set(unique);
+      for (const r of rows) {
+        if (wanted.has(r.from_address as string)) add(String(r.from_address), String(r.chain));
+        if (wanted.has(r.to_address as string)) add(String(r.to_address), String(r.chain));
+      }
+      return found;
+    }
+    for (let i = 0; i < unique.length; i += ADDRESS_CHAINS_QUERY_ADDRESSES) {
+      // Both ends of every transfer in one column, semi-joined once with the addresses.
+      const rows = await this.rows(
+        `WITH seeds AS (SELECT unnest(string_split($1, '${ADDRESS_SEPARATOR}')) AS address),
+        ends AS (SELECT chain, from_address AS address FROM transfers
+                 UNION ALL SELECT chain, to_address FROM transfers)
+        SELECT DISTINCT e.address, e.chain FROM ends e SEMI JOIN seeds s ON e.address = s.address
+        ORDER BY e.address, e.chain`,
+        [unique.slice(i, i + ADDRESS_CHAINS_QUERY_ADDRESSES).join(ADDRESS_SEPARATOR)],
+      );
+      for (const r of rows) add(String(r.address), String(r.chain));
+    }
+    return found;
   }
 
   async getCounterpartyFlows(params: CounterpartyFlowsParameters): Promise<CounterpartyFlows[]> {

@@ -1,9 +1,9 @@
 import { useMemo, useState } from 'react';
-import { useParams } from 'react-router';
+import { Navigate, useParams } from 'react-router';
 import { ApiError } from '../api/client.ts';
 import { useLoad, useSession } from '../api/session.tsx';
 import { Amount } from '../components/amount.tsx';
-import { Async, ErrorView } from '../components/states.tsx';
+import { Async, ErrorView, Loading } from '../components/states.tsx';
 import { formatTime } from '../lib/format.ts';
 import type { AddressSummary, Label, LabelRef, RiskResult } from './address/api-types.ts';
 import { CaseFindingsNote } from './address/case-findings-note.tsx';
@@ -13,6 +13,7 @@ import { LabelsPanel } from './address/labels-panel.tsx';
 import { OpenCaseButton } from './address/open-case-button.tsx';
 import { RiskPanel } from './address/risk-panel.tsx';
 import { CopyButton, isForbidden } from './address/shared.tsx';
+import type { ScreenResponse } from './screening/types.ts';
 import { TransfersSection } from './address/transfers-section.tsx';
 import { WatchAddressButton } from './address/watch-button.tsx';
 import './address/pages.css';
@@ -89,18 +90,48 @@ function SummaryFacts(props: { summary: AddressSummary }) {
  * (transfers, counterparties), and a way to start a case from it.
  */
 export default function AddressPage() {
-  const params = useParams<{ chain: string; address: string }>();
+  const params = useParams<{ chain?: string; address: string }>();
+  if (params.chain === undefined)
+    return <ChainlessAddress key={params.address} address={params.address!} />;
   // A new address starts afresh: filters, pages and hops of the previous one do not carry over.
   return (
     <AddressView
       key={`${params.chain}/${params.address}`}
-      chain={params.chain!}
+      chain={params.chain}
       address={params.address!}
     />
   );
 }
 
-function AddressView(props: { chain: string; address: string }) {
+/**
+ * An address given without its chain (`/address/0x…`): the screening tells which chain (the one
+ * EVM chain where the address has transfers, a listing, else the default of its form) and why, and
+ * the page shows it there. A key that may not screen is sent to the search, which asks each chain.
+ */
+function ChainlessAddress(props: { address: string }) {
+  const { api } = useSession();
+  const screened = useLoad(
+    () => api.post<ScreenResponse>('/v1/screen', { addresses: [props.address], hops: 0 }),
+    [api, props.address],
+  );
+  if (isForbidden(screened.error))
+    return <Navigate replace to={`/search?q=${encodeURIComponent(props.address)}`} />;
+  if (screened.error) return <ErrorView error={screened.error} onRetry={screened.reload} />;
+  const result = screened.data?.results[0];
+  if (!result) return <Loading what={`the chain of ${props.address}`} />;
+  if (result.error !== null || result.chain === null)
+    return <ErrorView error={new Error(`Not an address we can screen: ${result.error}`)} />;
+  return (
+    <AddressView
+      key={result.chain}
+      chain={result.chain}
+      address={props.address}
+      chainNote={result.activity?.note ?? null}
+    />
+  );
+}
+
+function AddressView(props: { chain: string; address: string; chainNote?: string | null }) {
   const { chain, address } = props;
   const { api, me } = useSession();
   const [hops, setHops] = useState(2);
@@ -133,6 +164,11 @@ function AddressView(props: { chain: string; address: string }) {
         <p className="eyebrow">
           Address on <span className="badge chain-badge">{chain}</span>
         </p>
+        {props.chainNote ? (
+          <p className="chain-note" role="note" aria-label="Chain">
+            {props.chainNote[0]!.toUpperCase() + props.chainNote.slice(1)}.
+          </p>
+        ) : null}
         <div className="head-row">
           <h1 id="address-heading" className="mono">
             {address}
@@ -158,7 +194,13 @@ function AddressView(props: { chain: string; address: string }) {
       ) : (
         <>
           <div className="grid-2">
-            <RiskPanel loaded={risk} hops={hops} onHops={setHops} role={me.role} />
+            <RiskPanel
+              loaded={risk}
+              hops={hops}
+              onHops={setHops}
+              role={me.role}
+              address={address}
+            />
             <LabelsPanel loaded={labels} role={me.role} screened={risk.data?.labels ?? null} />
           </div>
           <section className="panel" aria-labelledby="exposure-heading">

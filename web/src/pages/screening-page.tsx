@@ -8,7 +8,7 @@ import {
   type CsvRead,
 } from './screening/parse-input.ts';
 import { screeningCsv } from './screening/results-csv.ts';
-import { isHighRisk, ResultsTable } from './screening/results-table.tsx';
+import { isActiveElsewhere, isHighRisk, ResultsTable } from './screening/results-table.tsx';
 import type { ScreenRequest, ScreenResponse } from './screening/types.ts';
 import { chainChoices } from '../lib/chains.ts';
 import './screening/screening.css';
@@ -26,6 +26,7 @@ function Summary(props: { screened: Screened }) {
     former: results.filter((r) => r.formerlySanctioned).length,
     high: results.filter(isHighRisk).length,
     errors: results.filter((r) => r.error !== null).length,
+    elsewhere: results.filter(isActiveElsewhere).length,
   };
   return (
     <div role="status" aria-live="polite">
@@ -45,6 +46,10 @@ function Summary(props: { screened: Screened }) {
         <div className={counts.high ? 'hit' : undefined}>
           <dt>High or severe risk</dt>
           <dd>{counts.high}</dd>
+        </div>
+        <div className={counts.elsewhere ? 'warn' : undefined}>
+          <dt>Seen only on other chains</dt>
+          <dd>{counts.elsewhere}</dd>
         </div>
         <div className={counts.errors ? 'warn' : undefined}>
           <dt>Errors</dt>
@@ -234,8 +239,8 @@ export default function ScreeningPage() {
                 ))}
               </select>
               <div id={`${ids}-chain-help`} className="muted">
-                Auto-detect takes <code>0x…</code> addresses as ethereum; pick the chain for other
-                EVM chains.
+                Auto-detect screens a <code>0x…</code> address on the one EVM chain where it has
+                transfers, else on ethereum; pick a chain to screen every address there.
               </div>
             </div>
             <div className="screen-field">

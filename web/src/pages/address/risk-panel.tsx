@@ -1,3 +1,4 @@
+import { Link } from 'react-router';
 import type { Loaded } from '../../api/session.tsx';
 import { Async, ErrorView } from '../../components/states.tsx';
 import type { RiskResult } from './api-types.ts';
@@ -15,6 +16,8 @@ export function RiskPanel(props: {
   hops: number;
   onHops: (hops: number) => void;
   role: string;
+  /** The address as the page shows it, to link to its page on the chains it was seen on. */
+  address: string;
 }) {
   const { error } = props.loaded;
   return (
@@ -46,19 +49,44 @@ export function RiskPanel(props: {
         </div>
       ) : (
         <Async loaded={props.loaded} what="the risk screening">
-          {(risk) => <RiskBody risk={risk} busy={props.loaded.loading} />}
+          {(risk) => <RiskBody risk={risk} busy={props.loaded.loading} address={props.address} />}
         </Async>
       )}
     </section>
   );
 }
 
-function RiskBody(props: { risk: RiskResult; busy: boolean }) {
+/**
+ * The address has no transfer on the chain screened but some elsewhere: its verdict here says
+ * nothing of its funds. Said first, in the warning colour, with a way to the chains it was seen on.
+ */
+function ActivityElsewhere(props: { risk: RiskResult; address: string }) {
+  const { activity, chain } = props.risk;
+  if (!activity || activity.onChain || activity.seenOn.length === 0) return null;
+  return (
+    <div className="activity-warning" role="alert">
+      <strong>{activity.note[0]!.toUpperCase() + activity.note.slice(1)}.</strong> This screening on{' '}
+      {chain} cannot see its funds. Open it on{' '}
+      {activity.seenOn.map((c, i) => (
+        <span key={c}>
+          {i ? ', ' : ''}
+          <Link to={`/address/${encodeURIComponent(c)}/${encodeURIComponent(props.address)}`}>
+            {c}
+          </Link>
+        </span>
+      ))}
+      .
+    </div>
+  );
+}
+
+function RiskBody(props: { risk: RiskResult; busy: boolean; address: string }) {
   const { risk } = props;
   if (risk.error) return <ErrorView error={new Error(`Not screened: ${risk.error}`)} />;
   const fired = risk.explanation.fired;
   return (
     <div aria-busy={props.busy}>
+      <ActivityElsewhere risk={risk} address={props.address} />
       <div className="row risk-level">
         <RiskBadge level={risk.riskLevel} id="risk-level" />
         {props.busy ? (

@@ -29,6 +29,10 @@ const COLUMNS = [
   'rules_sha256',
   'as_of',
   'label_set_id',
+  'active_on_chain',
+  'seen_on',
+  'chain_from',
+  'activity',
 ] as const;
 
 function row(r: ScreenResult, answer: ScreenResponse): (string | number | boolean | null)[] {
@@ -54,6 +58,10 @@ function row(r: ScreenResult, answer: ScreenResponse): (string | number | boolea
     answer.rulesSha256,
     answer.asOf,
     answer.labelSetId,
+    r.activity?.onChain ?? null,
+    r.activity?.seenOn.join('; ') ?? null,
+    r.activity?.chainFrom ?? null,
+    r.activity?.note ?? null,
   ];
 }
 

@@ -16,6 +16,11 @@ const FILTERS: { id: Filter; label: string }[] = [
   { id: 'errors', label: 'Errors' },
 ];
 
+/** No transfer on the chain screened, but some on another chain of its form. */
+export function isActiveElsewhere(r: ScreenResult): boolean {
+  return !!r.activity && !r.activity.onChain && r.activity.seenOn.length > 0;
+}
+
 /** High or severe: what a compliance officer must look at. */
 export function isHighRisk(r: ScreenResult): boolean {
   return r.riskLevel === 'high' || r.riskLevel === 'severe';
@@ -89,6 +94,14 @@ function Verdict(props: { r: ScreenResult }) {
           {l.sanctioned ? 'Sanctioned' : 'Listed'} on {l.chain}
         </span>
       ))}
+      {isActiveElsewhere(r) ? (
+        <span
+          className="badge medium"
+          title="Its verdict on this chain says nothing of its funds: screen it on the chains it was seen on"
+        >
+          No activity on {r.chain}; seen on {r.activity!.seenOn.join(', ')}
+        </span>
+      ) : null}
       {r.riskLevel ? (
         <span className={`badge ${r.riskLevel}`}>
           {r.riskLevel[0]!.toUpperCase() + r.riskLevel.slice(1)} risk
@@ -139,7 +152,14 @@ function ResultRow(props: { r: ScreenResult; n: number; link: boolean; hops: boo
           </span>
         )}
       </td>
-      <td data-label="Chain">{r.chain ?? <span className="muted">unknown</span>}</td>
+      <td data-label="Chain">
+        {r.chain ?? <span className="muted">unknown</span>}
+        {r.activity?.chainFrom === 'activity' ? (
+          <div className="muted screen-chain-note" title={r.activity.note}>
+            the only chain with its transfers
+          </div>
+        ) : null}
+      </td>
       <td data-label="Verdict">
         <Verdict r={r} />
       </td>
