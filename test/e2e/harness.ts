@@ -2,7 +2,13 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  chromium,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 
 /** Debian's Chromium (`apt-get install -y chromium`); CHROMIUM_PATH overrides. */
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -189,6 +195,14 @@ export async function openPage(
     if (m.type() === 'error') errors.push(`console error: ${m.text()}`);
   });
   return { context, page, errors };
+}
+
+/** Writes a screenshot of one element (a table, a panel) named `name` and returns its path. */
+export async function screenshotOf(locator: Locator, name: string): Promise<string> {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  await locator.screenshot({ path: file });
+  return file;
 }
 
 /** Writes a full-page screenshot named `name` and returns its path. */
