@@ -1,20 +1,25 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useSession, type Session } from '../../api/session.tsx';
 import { Empty, ErrorView, Loading } from '../../components/states.tsx';
-import { classifyQuery, shortAddress } from '../../lib/format.ts';
+import { classifyQuery, formatTime, shortAddress } from '../../lib/format.ts';
 import { type CaseWorkspace, traceWithResult } from './case-workspace.ts';
 import { MarkSelectionButton } from './findings/findings-panel.tsx';
-import { BIG_GRAPH, GraphCanvas, type CanvasEvents } from './graph/canvas.ts';
-import { deriveView, type DerivedGraph, type LayerView } from './graph/derive.ts';
+import { AddAddressForm } from './graph/add-address.tsx';
+import { BIG_GRAPH, GraphCanvas, type CanvasEvents, type Hover } from './graph/canvas.ts';
+import { colourKey, deriveView, type DerivedGraph, type LayerView } from './graph/derive.ts';
 import { buildGraphml, download, fileStem } from './graph/export.ts';
+import { edgeTooltip, edgeTransactions, nodeTooltip, type TooltipContent } from './graph/facts.ts';
 import { FiltersForm, Legend } from './graph/filters.tsx';
+import { downstreamOf, hideNodes, showAll, showNode, withoutHidden } from './graph/hide.ts';
 import { columnPositions, type Point } from './graph/layout.ts';
 import {
+  addAddress,
   addCounterparties,
   addressSeeds,
   applyLabel,
   isPseudo,
   mergeLayer,
+  nodeId,
   parseSavedState,
   removeLayer,
   toSavedGraph,
@@ -28,6 +33,7 @@ import { NodeList } from './graph/node-list.tsx';
 import { pathRows } from './graph/path-rows.ts';
 import { PathTable } from './graph/path-table.tsx';
 import { SidePanel, type AddressLabel, type PathInfo } from './graph/side-panel.tsx';
+import { GraphTooltip } from './graph/tooltip.tsx';
 import { TraceForm } from './graph/trace-form.tsx';
 import { TracesPanel } from './graph/traces-panel.tsx';
 import { type CaseTrace, layerColour, traceTitle } from './layers.ts';
@@ -43,7 +49,15 @@ const COSE_MAX = 300;
 const PERSIST_DELAY = 800;
 
 type Init = { status: 'loading' } | { status: 'error'; error: Error } | { status: 'ready' };
-type LayoutChoice = 'columns' | 'breadthfirst' | 'cose';
+type LayoutChoice = 'columns' | 'time' | 'breadthfirst' | 'cose';
+
+/** The Layout select's choice for a graph's saved layout (a free one is shown as columns). */
+function choiceOf(state: GraphState): LayoutChoice {
+  return state.layout === 'time' ? 'time' : 'columns';
+}
+
+/** Said in the live region when E or P is pressed on the canvas with no node selected. */
+const NEED_SELECTION = 'Select a node first: E expands it, P shows its path from a seed';
 
 /**
  * The graph with every node where it now is: drawn nodes at their place on the canvas, folded ones
@@ -68,12 +82,12 @@ function freeze(state: GraphState, view: DerivedGraph, moved: Map<string, Point>
 }
 
 /**
- * The state as saved and exported: in the column layout, with the places the columns gave, so the
+ * The state as saved and exported: in the column or time layout, with the places it gave, so the
  * file says where everything was drawn (the view recomputes them on load anyway).
  */
 function snapshot(state: GraphState, view: DerivedGraph | null): GraphState {
-  if (state.layout !== 'columns' || !view) return state;
-  return { ...freeze(state, view, new Map()), layout: 'columns' };
+  if (state.layout === 'free' || !view) return state;
+  return { ...freeze(state, view, new Map()), layout: state.layout };
 }
 
 /**
@@ -159,16 +173,20 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
     workspaceRef.current.setGraph(toSavedGraph(snapshot(modelRef.current, derivedRef.current)));
   }, []);
 
-  /** Makes `next` the graph; `persist` saves it to the case draft (debounced), `fit` frames it. */
+  /**
+   * Makes `next` the graph; `persist` saves it to the case draft (debounced; `now` at once, for one
+   * deliberate action such as hiding, which "Save case" right after must include), `fit` frames it.
+   */
   const commit = useCallback(
-    (next: GraphState, options: { persist?: boolean; fit?: boolean } = {}) => {
+    (next: GraphState, options: { persist?: boolean; fit?: boolean; now?: boolean } = {}) => {
       modelRef.current = next;
       setModel(next);
       if (options.fit) setFitTick((t) => t + 1);
       if (options.persist !== false) {
         persistPending.current = true;
         window.clearTimeout(persistTimer.current);
-        persistTimer.current = window.setTimeout(flush, PERSIST_DELAY);
+        if (options.now) flush();
+        else persistTimer.current = window.setTimeout(flush, PERSIST_DELAY);
       }
     },
     [flush],
@@ -211,7 +229,7 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
       commit(next, { fit: added.length > 0 });
       if (added.length) {
         setPath(null);
-        setLayoutChoice('columns');
+        setLayoutChoice(choiceOf(next));
       }
       const number = (id: string) => ws.traces.findIndex((t) => t.id === id) + 1;
       setMessage(
@@ -236,6 +254,7 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
     if (built.next) {
       const changed = built.added.length > 0 || built.removed.length > 0;
       commit(built.next, { persist: saved !== null && changed, fit: true });
+      setLayoutChoice(choiceOf(built.next));
       setInit({ status: 'ready' });
       return;
     }
@@ -287,16 +306,19 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
 
   const byId = useMemo(() => new Map(model?.nodes.map((n) => [n.id, n]) ?? []), [model]);
   const shownIds = useMemo(() => new Set(derived?.nodes.map((n) => n.id) ?? []), [derived]);
+  const hiddenSet = useMemo(() => new Set(model?.hidden ?? []), [model]);
   const hiddenWhy = useCallback(
     (id: string) =>
-      derived?.groupOf.has(id)
-        ? 'folded'
-        : shownIds.has(id)
-          ? null
-          : derived?.layerHidden.has(id)
-            ? 'in a hidden layer'
-            : 'hidden by filters',
-    [derived, shownIds],
+      hiddenSet.has(id)
+        ? 'hidden by you'
+        : derived?.groupOf.has(id)
+          ? 'folded'
+          : shownIds.has(id)
+            ? null
+            : derived?.layerHidden.has(id)
+              ? 'in a hidden layer'
+              : 'hidden by filters',
+    [derived, shownIds, hiddenSet],
   );
   // `#1, #2`: the traces (by their number in the list) a node is in, when several are drawn.
   const traceNumbers = useMemo(() => {
@@ -313,7 +335,11 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
     onSelection: () => undefined,
     onExpand: () => undefined,
     onMoved: () => undefined,
+    onHover: () => undefined,
+    onLabelZoom: () => undefined,
   });
+  const showTooltip = useRef<((hover: Hover | null) => void) | null>(null);
+  const [labelsHidden, setLabelsHidden] = useState(false);
 
   const expand = useCallback(
     async (id: string) => {
@@ -436,7 +462,7 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
         const d = derivedRef.current;
         if (!m || !d) return;
         const at = new Map(moved.map((p) => [p.id, { x: p.x, y: p.y }]));
-        if (m.layout === 'columns') {
+        if (m.layout !== 'free') {
           commit(freeze(m, d, at));
           return;
         }
@@ -448,6 +474,8 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
           }),
         });
       },
+      onHover: (hover) => showTooltip.current?.(hover),
+      onLabelZoom: setLabelsHidden,
     };
   }, [expand, commit]);
 
@@ -462,6 +490,8 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
       onSelection: (ids) => handlers.current.onSelection(ids),
       onExpand: (id) => handlers.current.onExpand(id),
       onMoved: (moved) => handlers.current.onMoved(moved),
+      onHover: (hover) => handlers.current.onHover(hover),
+      onLabelZoom: (hidden) => handlers.current.onLabelZoom(hidden),
     });
     canvasRef.current = canvas;
     setCanvasTick((t) => t + 1);
@@ -505,7 +535,12 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
       setFocusId(id);
       setMessage(null);
       const visible = d.nodes.some((n) => n.id === id);
-      if (!visible) {
+      if (m.hidden.includes(id)) {
+        // Hidden by hand: picking it from the list shows it again.
+        commit(showNode(m, id));
+        setMessage('Shown again.');
+        afterSync.current = (canvas) => canvas.focus(id, additive);
+      } else if (!visible) {
         // Folded or filtered out: pin it so it shows, then select it once drawn.
         commit({ ...m, pinned: [...new Set([...m.pinned, id])] });
         afterSync.current = (canvas) => canvas.focus(id, additive);
@@ -539,8 +574,8 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
     const canvas = canvasRef.current;
     if (!m || !canvas) return;
     clearPath();
-    if (layoutChoice === 'columns') {
-      commit({ ...m, layout: 'columns' }, { fit: true });
+    if (layoutChoice === 'columns' || layoutChoice === 'time') {
+      commit({ ...m, layout: layoutChoice }, { fit: true, now: true });
       return;
     }
     const positions = await canvas.layout(
@@ -555,35 +590,156 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
   };
 
   const stem = fileStem(workspace.case.name);
+  /** ` (3 hidden nodes left out)`: what each export of the shown graph says of the hidden ones. */
+  const leftOutText = (count: number, verb: string) =>
+    count ? ` (${count.toLocaleString('en-US')} hidden node${count === 1 ? '' : 's'} ${verb})` : '';
   const exportPng = () => {
     const canvas = canvasRef.current;
     if (!canvas) return;
     try {
       download(canvas.png(), `${stem}-graph.png`);
-      setMessage('PNG of the whole graph downloaded.');
+      setMessage(
+        `PNG of the whole graph as shown downloaded${leftOutText(model?.hidden.length ?? 0, 'not in it')}.`,
+      );
     } catch (error) {
       setActionError({ error: error as Error, retry: exportPng });
     }
   };
+  // Both files are of what is shown: hidden nodes and their edges are left out, and counted.
   const exportJson = () => {
     if (!model) return;
+    const { state, leftOut } = withoutHidden(snapshot(model, derived));
     download(
-      new Blob([JSON.stringify(snapshot(model, derived), null, 2)], { type: 'application/json' }),
+      new Blob([JSON.stringify({ ...state, hiddenLeftOut: leftOut }, null, 2)], {
+        type: 'application/json',
+      }),
       `${stem}-graph.json`,
     );
-    setMessage('Graph state downloaded as JSON.');
+    setMessage(`Graph state as shown downloaded as JSON${leftOutText(leftOut, 'left out')}.`);
   };
   // The graph as drawn (expansions, annotations, positions included): what the investigator sees.
   const exportGraphml = () => {
     if (!model) return;
+    const { state, leftOut } = withoutHidden(snapshot(model, derived));
     download(
-      new Blob([buildGraphml(snapshot(model, derived), workspace.annotations)], {
+      new Blob([buildGraphml(state, workspace.annotations, leftOut)], {
         type: 'application/graphml+xml',
       }),
       `${stem}-graph.graphml`,
     );
-    setMessage('GraphML of the graph as drawn downloaded.');
+    setMessage(`GraphML of the graph as drawn downloaded${leftOutText(leftOut, 'left out')}.`);
   };
+
+  /** Hides nodes (an aggregate: the addresses it folds) and says how to get them back. */
+  const hide = (ids: string[], what: string) => {
+    const m = modelRef.current;
+    const d = derivedRef.current;
+    if (!m || !d || !ids.length) return;
+    const members = ids.flatMap((id) => d.nodes.find((n) => n.id === id)?.group?.members ?? [id]);
+    const next = hideNodes(m, members);
+    const count = next.hidden.length - m.hidden.length;
+    clearPath();
+    canvasRef.current?.clearSelection();
+    setFocusId(null);
+    commit(next, { now: true });
+    setMessage(
+      `${what}: ${count.toLocaleString('en-US')} node${count === 1 ? '' : 's'} hidden. “Show all” brings ${count === 1 ? 'it' : 'them'} back; the node list still lists ${count === 1 ? 'it' : 'them'}.`,
+    );
+  };
+  const prune = (id: string) => {
+    const m = modelRef.current;
+    const d = derivedRef.current;
+    const node = m?.nodes.find((n) => n.id === id);
+    if (!m || !d || !node) return;
+    const name = node.entity ?? shortAddress(node.address);
+    const below = downstreamOf(m, id, (l) => l === null || layerViews.has(l), d.seeds).filter(
+      (n) => !m.hidden.includes(n),
+    );
+    if (!below.length) {
+      setMessage(
+        `Nothing to prune below ${name}: what its money reached, a seed also reaches another way, or it is hidden already.`,
+      );
+      return;
+    }
+    hide(below, `Pruned below ${name} (what only it leads to)`);
+  };
+  const addAddressNode = async (chain: string, input: string): Promise<string | null> => {
+    try {
+      const summary = await api.get<{ chain: string; address: string; transfers: number }>(
+        `/v1/addresses/${encodeURIComponent(chain)}/${encodeURIComponent(input.trim())}`,
+      );
+      const m = modelRef.current;
+      if (!m) return null;
+      const id = nodeId(summary.chain, summary.address);
+      const name = shortAddress(summary.address);
+      if (m.nodes.some((n) => n.id === id)) {
+        pick(id, false);
+        setMessage(`${name} is already on the graph: selected.`);
+        return null;
+      }
+      commit(addAddress(m, summary.chain, summary.address), { now: true });
+      setFocusId(id);
+      afterSync.current = (canvas) => canvas.focus(id);
+      setMessage(
+        `${name} added (${summary.transfers.toLocaleString('en-US')} transfer${summary.transfers === 1 ? '' : 's'} on ${summary.chain}): selected; Expand (or E on the graph) loads its counterparties.`,
+      );
+      return null;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+
+  // The tooltip's facts, from the graph as it is when the pointer arrives.
+  const describe = useCallback(
+    (hover: Hover): TooltipContent | null => {
+      const m = modelRef.current;
+      const d = derivedRef.current;
+      if (!m || !d) return null;
+      const lookup = session.asset;
+      const shown = m.edges.filter((e) => e.layer === null || layerViews.has(e.layer));
+      if (hover.kind === 'node') {
+        const group = d.nodes.find((n) => n.id === hover.id)?.group;
+        if (group) {
+          const hub = m.nodes.find((n) => n.id === group.hub);
+          return {
+            title: group.summary,
+            lines: [
+              {
+                name: 'Folded',
+                text: `${group.side === 'out' ? 'receivers of' : 'senders to'} ${hub ? (hub.entity ?? shortAddress(hub.address)) : group.hub}`,
+              },
+            ],
+          };
+        }
+        const node = m.nodes.find((n) => n.id === hover.id);
+        if (!node) return null;
+        const traces = workspaceRef.current.traces.map((t) => t.id);
+        return nodeTooltip({
+          node,
+          seed: d.seeds.has(node.id),
+          theftSeed: d.theftSeeds.has(node.id),
+          edges: shown,
+          lookup,
+          traceLabel: (layer) =>
+            layerViews.size > 1 && layer !== null ? `#${traces.indexOf(layer) + 1}` : null,
+        });
+      }
+      const drawn = d.edges.find((e) => e.id === hover.id);
+      if (!drawn) return null;
+      const byEdge = new Map(m.edges.map((e) => [e.id, e]));
+      const parts = drawn.parts.map((p) => byEdge.get(p)).filter((e): e is GraphEdge => !!e);
+      return edgeTooltip({
+        parts,
+        lookup,
+        transactions: edgeTransactions(
+          parts,
+          (layer) => traceWithResult(workspaceRef.current, layer)?.result ?? null,
+        ),
+      });
+    },
+    [session.asset, layerViews],
+  );
+  const canvasWidth = useCallback(() => containerRef.current?.clientWidth ?? 0, []);
   // The main trace's own GraphML, from the API: every transfer it followed, nothing added by hand.
   const mainTraceId = workspace.mainTraceId;
   const exportTraceGraphml = async () => {
@@ -606,6 +762,9 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
     }
   };
 
+  // E and P act on the selected node; without one they say so, politely, in the live region.
+  const expandFocus = () => (focusId ? void expand(focusId) : setMessage(NEED_SELECTION));
+  const pathOfFocus = () => (focusId ? showPath() : setMessage(NEED_SELECTION));
   const onCanvasKey = (e: KeyboardEvent<HTMLDivElement>) => {
     const canvas = canvasRef.current;
     if (!canvas || e.altKey || e.ctrlKey || e.metaKey) return;
@@ -619,9 +778,11 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
       '=': () => canvas.zoomBy(1.25),
       '-': () => canvas.zoomBy(0.8),
       '0': () => canvas.fit(),
-      e: () => focusId && void expand(focusId),
-      Enter: () => focusId && void expand(focusId),
-      p: () => showPath(),
+      e: expandFocus,
+      E: expandFocus,
+      Enter: expandFocus,
+      p: pathOfFocus,
+      P: pathOfFocus,
       Escape: () => {
         clearPath();
         canvas.clearSelection();
@@ -649,9 +810,11 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
     for (const n of derived?.nodes ?? []) {
       if (n.group) continue;
       const node = byId.get(n.id);
-      if (node) set.add(node.category ?? (node.seed ? 'seed' : 'other'));
+      if (node) set.add(colourKey(node, derived!.theftSeeds.has(n.id)));
     }
-    return [...set].sort((a, b) => (a === 'other' ? 1 : b === 'other' ? -1 : a.localeCompare(b)));
+    // The theft seed first, unlabelled last.
+    const rank = (c: string) => (c === 'seed' ? 0 : c === 'other' ? 2 : 1);
+    return [...set].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   }, [derived, byId]);
 
   const selectedSet = useMemo(() => new Set(selected), [selected]);
@@ -734,6 +897,7 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
           onChange={(e) => setLayoutChoice(e.target.value as LayoutChoice)}
         >
           <option value="columns">Columns by hop</option>
+          <option value="time">Time</option>
           <option value="breadthfirst">Breadth-first tree</option>
           <option value="cose" disabled={derived.nodes.length > COSE_MAX}>
             Force-directed{derived.nodes.length > COSE_MAX ? ` (up to ${COSE_MAX} nodes)` : ''}
@@ -768,27 +932,62 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
           </button>
         ) : null}
       </div>
-      <p className="muted gv-status" role="status">
-        {visibleAddresses.toLocaleString('en-US')} of {model.nodes.length.toLocaleString('en-US')}{' '}
-        addresses and {derived.edges.length.toLocaleString('en-US')} edges shown
-        {folded
-          ? ` · ${folded.toLocaleString('en-US')} folded into ${folds} aggregate${folds === 1 ? '' : 's'}`
-          : ''}
-        {derived.filteredOut
-          ? ` · ${derived.filteredOut.toLocaleString('en-US')} hidden by filters`
-          : ''}
-        {derived.layerHidden.size
-          ? ` · ${derived.layerHidden.size.toLocaleString('en-US')} in hidden layers`
-          : ''}
-        {workspace.traces.length
-          ? ` · ${layerViews.size} of ${workspace.traces.length} trace layer${workspace.traces.length === 1 ? '' : 's'} shown`
-          : ''}
-        {model.layout === 'free' ? ' · positions as placed' : ''}
-        {selected.length > 1 ? ` · ${selected.length} selected` : ''}
-      </p>
-      {message ? (
+      <div className="gv-statusbar">
+        <p className="muted gv-status" role="status">
+          {visibleAddresses.toLocaleString('en-US')} of {model.nodes.length.toLocaleString('en-US')}{' '}
+          addresses and {derived.edges.length.toLocaleString('en-US')} edges shown
+          {folded
+            ? ` · ${folded.toLocaleString('en-US')} folded into ${folds} aggregate${folds === 1 ? '' : 's'}`
+            : ''}
+          {derived.filteredOut
+            ? ` · ${derived.filteredOut.toLocaleString('en-US')} hidden by filters`
+            : ''}
+          {derived.layerHidden.size
+            ? ` · ${derived.layerHidden.size.toLocaleString('en-US')} in hidden layers`
+            : ''}
+          {workspace.traces.length
+            ? ` · ${layerViews.size} of ${workspace.traces.length} trace layer${workspace.traces.length === 1 ? '' : 's'} shown`
+            : ''}
+          {derived.hidden ? ` · ${derived.hidden.toLocaleString('en-US')} hidden` : ''}
+          {model.layout === 'free' ? ' · positions as placed' : ''}
+          {model.layout === 'time' ? ' · laid out by time' : ''}
+          {selected.length > 1 ? ` · ${selected.length} selected` : ''}
+        </p>
+        {derived.hidden ? (
+          <button
+            type="button"
+            className="ghost"
+            aria-label={`Show all ${derived.hidden.toLocaleString('en-US')} hidden nodes`}
+            onClick={() => {
+              const m = modelRef.current;
+              if (!m) return;
+              commit(showAll(m), { now: true });
+              setMessage(`${m.hidden.length.toLocaleString('en-US')} hidden nodes shown again.`);
+            }}
+          >
+            Show all
+          </button>
+        ) : null}
+        {selected.length > 1 ? (
+          <button
+            type="button"
+            className="ghost"
+            onClick={() => hide(selected, `The ${selected.length} selected nodes`)}
+          >
+            Hide the selected nodes
+          </button>
+        ) : null}
+        {/* Always in the page, so what it says next is announced (a live region must exist
+            first); its own line when it says something, no room when silent. */}
         <p className="gv-message" role="status">
           {message}
+        </p>
+      </div>
+      {model.layout === 'time' ? (
+        <p className="muted gv-axis" id="gv-axis">
+          {derived.timeAxis
+            ? `Time, left to right: when tainted value first reached each address (else any value; a source sits just before the money left it)${derived.timeAxis.seedX !== null ? ', seeds first' : ''}, ${formatTime(derived.timeAxis.min)} to ${formatTime(derived.timeAxis.max)}, in ${derived.timeAxis.ticks.length} column${derived.timeAxis.ticks.length === 1 ? '' : 's'} in time order (not to scale)${derived.timeAxis.untimed ? `; ${derived.timeAxis.untimed.toLocaleString('en-US')} without a time at the right` : ''}.`
+            : 'Time: no edge shown carries a time, so the addresses are laid out by hop.'}
         </p>
       ) : null}
       <TracesPanel workspace={workspace} />
@@ -814,6 +1013,10 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
             tabIndex={0}
             onKeyDown={onCanvasKey}
           />
+          <GraphTooltip show={showTooltip} describe={describe} width={canvasWidth} />
+          <p className="gv-zoom-hint" aria-live="polite">
+            {labelsHidden && !empty ? 'Zoom in to read labels (+ or wheel)' : ''}
+          </p>
           {empty ? (
             <div className="gv-overlay">
               <Empty>
@@ -837,9 +1040,9 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
             </div>
           ) : null}
           <p id="gv-keys" className="muted gv-keys">
-            Click a node to select it, double-click to expand; Shift-drag selects several. With the
-            graph focused: arrows pan, + and − zoom, 0 fits, E expands, P shows the path from a
-            seed, Esc clears.
+            Click a node to select it, double-click to expand; Shift-drag selects several; hover a
+            node or an edge for its facts (also in the side panel). With the graph focused: arrows
+            pan, + and − zoom, 0 fits, E expands, P shows the path from a seed, Esc clears.
           </p>
         </div>
         <SidePanel
@@ -865,6 +1068,8 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
           }
           folds={focusId ? derived.nodes.filter((n) => n.group?.hub === focusId) : []}
           onUnfold={(g) => void expand(g.id)}
+          onHide={() => focusId && hide([focusId], 'Hidden')}
+          onPrune={focusNode ? () => prune(focusNode.id) : null}
           onRefold={
             focusId && model.opened.some((o) => o.startsWith(`${focusId}|`))
               ? () => {
@@ -877,16 +1082,25 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
               : null
           }
         />
-        <NodeList
-          nodes={model.nodes}
-          annotations={workspace.annotations}
-          focusId={focusId}
-          selected={selectedSet}
-          seeds={derived.seeds}
-          hiddenWhy={hiddenWhy}
-          traceNumbers={traceNumbers}
-          onPick={pick}
-        />
+        <div className="gv-list-area">
+          <NodeList
+            nodes={model.nodes}
+            annotations={workspace.annotations}
+            focusId={focusId}
+            selected={selectedSet}
+            seeds={derived.seeds}
+            theftSeeds={derived.theftSeeds}
+            hiddenWhy={hiddenWhy}
+            traceNumbers={traceNumbers}
+            onPick={pick}
+          />
+          <AddAddressForm
+            chains={[
+              ...new Set([model.chain ?? session.chains[0] ?? 'ethereum', ...session.chains]),
+            ]}
+            onAdd={addAddressNode}
+          />
+        </div>
       </div>
       {pathTable && path?.nodes && path.nodes.length > 1 ? (
         <PathTable

@@ -12,6 +12,19 @@ import type { DerivedGraph } from './derive.ts';
 /** Above this many elements the canvas trades finish for speed (straight edges, no outlines). */
 export const BIG_GRAPH = 1500;
 
+/** Font size of an address's label (model pixels), and the smallest on screen it is drawn at. */
+const LABEL_FONT_PX = 11;
+const LABEL_MIN_SCREEN_PX = 8;
+/**
+ * Below this zoom (0.73) addresses' labels are not drawn (cytoscape skips labels under their
+ * min-zoomed-font-size): the view says to zoom in. The demo's case (132 addresses) fits at 0.27 on a
+ * 1280 px screen, by hop or by time, where a label would be 3 px high.
+ */
+export const LABEL_MIN_ZOOM = LABEL_MIN_SCREEN_PX / LABEL_FONT_PX;
+
+/** What the pointer is over: a node or an edge, where on the canvas (CSS pixels). */
+export type Hover = { kind: 'node' | 'edge'; id: string; x: number; y: number };
+
 export type CanvasEvents = {
   /** A node was tapped (null: the background was). */
   onFocus(id: string | null): void;
@@ -21,6 +34,10 @@ export type CanvasEvents = {
   onExpand(id: string): void;
   /** Nodes were dragged to new positions. */
   onMoved(positions: { id: string; x: number; y: number }[]): void;
+  /** The pointer came over a node or an edge (null: it left, or the view moved). */
+  onHover(hover: Hover | null): void;
+  /** The zoom crossed {@link LABEL_MIN_ZOOM}: addresses' labels are now hidden (true) or drawn. */
+  onLabelZoom(hidden: boolean): void;
 };
 
 type Colours = {
@@ -93,12 +110,12 @@ function buildStyle(c: Colours, big: boolean): StylesheetJson {
         'background-color': 'data(colour)',
         label: 'data(label)',
         color: c.text,
-        'font-size': 11,
+        'font-size': LABEL_FONT_PX,
         'text-valign': 'bottom',
         'text-margin-y': 4,
         'text-outline-color': c.panel,
         'text-outline-width': big ? 0 : 2,
-        'min-zoomed-font-size': 8,
+        'min-zoomed-font-size': LABEL_MIN_SCREEN_PX,
         width: 22,
         height: 22,
         'border-width': 1,
@@ -106,8 +123,9 @@ function buildStyle(c: Colours, big: boolean): StylesheetJson {
       },
     },
     {
-      // Seeds and named services keep their labels further out: they are the landmarks.
-      selector: 'node.seed, node.labelled',
+      // Seeds, named services and where money still rests keep their labels further out: they
+      // are the landmarks.
+      selector: 'node.seed, node.labelled, node.endpoint',
       style: { 'font-size': 14, 'font-weight': 'bold', 'min-zoomed-font-size': big ? 8 : 5 },
     },
     {
@@ -119,6 +137,27 @@ function buildStyle(c: Colours, big: boolean): StylesheetJson {
       style: { 'border-width': 4, 'border-style': 'double', 'border-color': c.accent },
     },
     { selector: 'node.pseudo', style: { shape: 'round-triangle', 'background-opacity': 0.6 } },
+    {
+      // The time layout's column labels: text only, above the columns, untouchable.
+      selector: 'node.axis',
+      style: {
+        shape: 'rectangle',
+        width: 1,
+        height: 1,
+        'background-opacity': 0,
+        'border-width': 0,
+        label: 'data(label)',
+        color: c.muted,
+        // Big in model pixels: at the demo's fitted zoom (about 0.27) it is still about 8 px.
+        'font-size': 30,
+        'font-weight': 'bold',
+        'text-wrap': 'wrap',
+        'text-valign': 'top',
+        'text-margin-y': 0,
+        'text-outline-width': 0,
+        'min-zoomed-font-size': 0,
+      },
+    },
     {
       selector: 'node.aggregate',
       style: {
@@ -198,6 +237,18 @@ function setClasses(el: cytoscape.CollectionReturnValue, classes: string[]): voi
   el.classes([...classes, ...current.filter((c) => TRANSIENT.includes(c))]);
 }
 
+function axisDefinition(a: DerivedGraph['axisLabels'][number]): ElementDefinition {
+  return {
+    group: 'nodes',
+    data: { id: a.id, label: a.label },
+    classes: ['axis'],
+    position: { x: a.x, y: a.y },
+    selectable: false,
+    grabbable: false,
+    pannable: true,
+  };
+}
+
 function nodeDefinition(n: DerivedGraph['nodes'][number]): ElementDefinition {
   return {
     group: 'nodes',
@@ -222,6 +273,7 @@ export class GraphCanvas {
   private selectionTimer = 0;
   private moved = new Map<string, { x: number; y: number }>();
   private movedTimer = 0;
+  private labelsHidden: boolean | null = null;
 
   constructor(container: HTMLElement, big: boolean, events: CanvasEvents) {
     this.big = big;
@@ -242,6 +294,24 @@ export class GraphCanvas {
       if (e.target === cy) events.onFocus(null);
     });
     cy.on('dbltap', 'node', (e: EventObject) => events.onExpand(e.target.id() as string));
+    // Tooltips: on entering an element only (nothing runs per frame); moving the view or a node
+    // takes the tooltip away, through a one-off listener.
+    const hover = (kind: Hover['kind']) => (e: EventObject) => {
+      if (e.target.hasClass('axis')) return;
+      const at = e.renderedPosition ?? { x: 0, y: 0 };
+      events.onHover({ kind, id: e.target.id() as string, x: at.x, y: at.y });
+      cy.one('viewport grab', () => events.onHover(null));
+    };
+    cy.on('mouseover', 'node', hover('node'));
+    cy.on('mouseover', 'edge', hover('edge'));
+    cy.on('mouseout', 'node, edge', () => events.onHover(null));
+    // Reported only when the zoom crosses the labels' limit, not on every step.
+    cy.on('zoom', () => {
+      const hidden = cy.zoom() < LABEL_MIN_ZOOM;
+      if (hidden === this.labelsHidden) return;
+      this.labelsHidden = hidden;
+      events.onLabelZoom(hidden);
+    });
     // One report per burst: box selection fires an event per node.
     cy.on('select unselect', () => {
       window.clearTimeout(this.selectionTimer);
@@ -274,6 +344,7 @@ export class GraphCanvas {
       const want = new Set<string>();
       for (const n of view.nodes) want.add(n.id);
       for (const e of view.edges) want.add(e.id);
+      for (const a of view.axisLabels) want.add(a.id);
       // Known ids spare a lookup per element (each builds a collection) when thousands are new.
       for (const id of this.ids)
         if (!want.has(id)) {
@@ -295,6 +366,15 @@ export class GraphCanvas {
         if (el.data('label') !== n.label || el.data('colour') !== n.colour)
           el.data({ label: n.label, colour: n.colour });
         setClasses(el, n.classes);
+      }
+      for (const a of view.axisLabels) {
+        if (!this.ids.has(a.id)) {
+          add.push(axisDefinition(a));
+          continue;
+        }
+        const el = cy.getElementById(a.id);
+        el.position({ x: a.x, y: a.y });
+        if (el.data('label') !== a.label) el.data({ label: a.label });
       }
       for (const e of view.edges) {
         if (!this.ids.has(e.id)) {
@@ -450,9 +530,11 @@ export class GraphCanvas {
     const cy = this.cy;
     let rootEles = cy.collection();
     for (const id of roots) rootEles = rootEles.union(cy.getElementById(id));
+    // The time axis's labels belong to the time layout: another one leaves them out.
+    const eles = cy.elements().not('node.axis');
     const layout =
       name === 'cose'
-        ? cy.layout({
+        ? eles.layout({
             name: 'cose',
             animate: false,
             randomize: false,
@@ -462,7 +544,7 @@ export class GraphCanvas {
             numIter: 1500,
             padding: 30,
           })
-        : cy.layout({
+        : eles.layout({
             name: 'breadthfirst',
             directed: true,
             animate: false,
@@ -474,7 +556,7 @@ export class GraphCanvas {
       layout.one('layoutstop', () => {
         const positions: { id: string; x: number; y: number }[] = [];
         cy.nodes().forEach((n) => {
-          if (n.hasClass('aggregate')) return;
+          if (n.hasClass('aggregate') || n.hasClass('axis')) return;
           const p = n.position();
           positions.push({ id: n.id(), x: Math.round(p.x), y: Math.round(p.y) });
         });

@@ -2,8 +2,16 @@
 // aggregate node each. Pure, so a 5,000-node graph is recomputed in one pass and the canvas is
 // then patched with the difference.
 import { categoryColour, shortAddress, type AssetInfo } from '../../../lib/format.ts';
-import { columnPositions } from './layout.ts';
-import { addRaw, isPseudo, wholeUnits, type GraphEdge, type GraphState } from './model.ts';
+import { columnPositions, type Point } from './layout.ts';
+import {
+  addRaw,
+  isPseudo,
+  wholeUnits,
+  type GraphEdge,
+  type GraphNode,
+  type GraphState,
+} from './model.ts';
+import { axisLabels, timePositions, type AxisLabel, type TimeAxis } from './time-layout.ts';
 
 export type AssetLookup = (chain: string, asset: string) => AssetInfo;
 
@@ -37,6 +45,10 @@ export type ViewEdge = {
   hop: number | null;
   /** The layer (trace id) it belongs to; null for counterparty flows. */
   layer: string | null;
+  /** Unix seconds of its first transfer (null when none has a time), for the time layout. */
+  first: number | null;
+  /** Whether it carries tainted value (more than zero). */
+  tainted: boolean;
   /** Ids of the graph's edges it draws: itself, or those summed into it at a fold. */
   parts: string[];
 };
@@ -52,9 +64,29 @@ export type DerivedGraph = {
   layerHidden: Set<string>;
   /** Ids of the nodes drawn as seeds: the case's, and those of the layers shown. */
   seeds: Set<string>;
+  /**
+   * The seeds that are where stolen money starts, drawn red: seeds of a forward layer shown, and
+   * the case's own seeds unless every layer shown that they seed is backward (there a seed is where
+   * money ended, and its sources are what the trace looks for).
+   */
+  theftSeeds: Set<string>;
+  /** Nodes the investigator hid (see ./hide.ts). */
+  hidden: number;
+  /** The time layout's axis (null in other layouts, or when no edge carries a time). */
+  timeAxis: TimeAxis | null;
+  /** Its column labels, which the canvas draws above the columns. */
+  axisLabels: AxisLabel[];
   /** Layers (trace ids) each drawn node belongs to: by its edges shown, or as their seed. */
   nodeLayers: Map<string, string[]>;
 };
+
+/**
+ * The category whose colour a node takes (and the legend names): `seed` (red) for a theft seed
+ * whatever its labels say, else its category, else `other` (unlabelled).
+ */
+export function colourKey(node: Pick<GraphNode, 'category'>, theftSeed: boolean): string {
+  return theftSeed ? 'seed' : (node.category ?? 'other');
+}
 
 /** A datetime-local value (taken as UTC) or an ISO date as Unix seconds; null when empty or invalid. */
 export function parseUtc(value: string): number | null {
@@ -114,6 +146,19 @@ function edgeLabel(
     : `${prefix}${labelUnits(e.tainted, lookup(e.chain, e.asset).decimals)} of ${amountText(lookup, e.chain, e.asset, e.amount)} tainted`;
 }
 
+/** Whether a trace found value on the edge tainted (a haircut can find none on a transfer). */
+function carriesTaint(e: Pick<GraphEdge, 'tainted'>): boolean {
+  return e.tainted !== null && Number(e.tainted) > 0;
+}
+
+/** Hidden nodes that are on the graph (a saved id can outlive its node). */
+function hiddenCount(state: GraphState, hidden: ReadonlySet<string>): number {
+  if (!hidden.size) return 0;
+  let count = 0;
+  for (const n of state.nodes) if (hidden.has(n.id)) count++;
+  return count;
+}
+
 function edgeWidth(lookup: AssetLookup, e: GraphEdge): number {
   const units = wholeUnits(edgeValue(e), lookup(e.chain, e.asset).decimals);
   return Math.round((1 + Math.min(6, Math.log10(1 + Math.max(0, units)))) * 10) / 10;
@@ -149,6 +194,14 @@ export function deriveView(
   const seeds = new Set(
     state.nodes.filter((n) => n.seed || n.seedOf.some(shownLayer)).map((n) => n.id),
   );
+  const theftSeeds = new Set<string>();
+  for (const n of state.nodes) {
+    if (!seeds.has(n.id)) continue;
+    const shown = n.seedOf.filter(shownLayer);
+    const forward = shown.some((l) => !layers?.get(l)?.backward);
+    if (forward || (n.seed && shown.length === 0)) theftSeeds.add(n.id);
+  }
+  const hidden = new Set(state.hidden);
   const kept = (id: string) => seeds.has(id) || pinned.has(id) || !!annotations[id];
 
   const passing: GraphEdge[] = [];
@@ -156,6 +209,15 @@ export function deriveView(
   // Nodes an edge of a shown layer (or a counterparty flow) touches, before time and dust.
   const inShownLayer = new Set<string>();
   for (const e of state.edges) {
+    // An edge to a hidden node is not drawn, and does not count as one of the other end's: a node
+    // whose shown edges all lead to hidden ones stays, alone (hiding hides just what was named).
+    if (hidden.has(e.from) || hidden.has(e.to)) {
+      if (!shownLayer(e.layer)) {
+        hasEdges.add(e.from);
+        hasEdges.add(e.to);
+      }
+      continue;
+    }
     hasEdges.add(e.from);
     hasEdges.add(e.to);
     if (!shownLayer(e.layer)) continue;
@@ -171,10 +233,11 @@ export function deriveView(
     visible.add(e.from);
     visible.add(e.to);
   }
-  for (const n of state.nodes) if (!hasEdges.has(n.id) || kept(n.id)) visible.add(n.id);
+  for (const n of state.nodes)
+    if (!hidden.has(n.id) && (!hasEdges.has(n.id) || kept(n.id))) visible.add(n.id);
   const layerHidden = new Set<string>();
   for (const n of state.nodes)
-    if (!visible.has(n.id) && !inShownLayer.has(n.id)) layerHidden.add(n.id);
+    if (!visible.has(n.id) && !hidden.has(n.id) && !inShownLayer.has(n.id)) layerHidden.add(n.id);
 
   // The layers of each node, to mark it by them when several are drawn.
   const nodeLayers = new Map<string, string[]>();
@@ -275,6 +338,8 @@ export function deriveView(
         classes,
         hop: layoutHop(e),
         layer: e.layer,
+        first: e.first,
+        tainted: carriesTaint(e),
         parts: [e.id],
       });
       continue;
@@ -291,6 +356,12 @@ export function deriveView(
     if (!prev) summed.set(id, { ...e, id, from: s, to: t, parts: [e.id] });
     else {
       prev.hop = prev.hop === null ? e.hop : e.hop === null ? prev.hop : Math.min(prev.hop, e.hop);
+      prev.first =
+        prev.first === null
+          ? e.first
+          : e.first === null
+            ? prev.first
+            : Math.min(prev.first, e.first);
       prev.amount = addRaw(prev.amount, e.amount);
       prev.tainted =
         prev.tainted === null && e.tainted === null
@@ -311,6 +382,8 @@ export function deriveView(
         e.tainted !== null ? ['trace', `layer-${colourOf(e.layer)}`, 'summed'] : ['flow', 'summed'],
       hop: layoutHop(e),
       layer: e.layer,
+      first: e.first,
+      tainted: carriesTaint(e),
       parts: e.parts,
     });
 
@@ -335,31 +408,48 @@ export function deriveView(
     if (!visible.has(n.id) || groupOf.has(n.id)) continue;
     const classes = ['address'];
     if (seeds.has(n.id)) classes.push('seed');
+    if (theftSeeds.has(n.id)) classes.push('theft');
     const own = nodeLayers.get(n.id);
     if (marked && own) {
       for (const c of new Set(own.map(colourOf))) classes.push(`layer-${c}`);
       if (own.length > 1) classes.push('multi-layer');
     }
     if (n.entity) classes.push('labelled');
+    // Where money still rests: a landmark like the services, its label kept further out too.
+    else if (n.category === 'unspent') classes.push('endpoint');
     if (annotations[n.id]) classes.push('annotated');
     if (isPseudo(n.address)) classes.push('pseudo');
     const name = n.entity ?? (isPseudo(n.address) ? n.address : shortAddress(n.address));
     nodes.push({
       id: n.id,
       label: `${annotations[n.id] ? '✎ ' : ''}${name}`,
-      colour: categoryColour(n.category ?? (seeds.has(n.id) ? 'seed' : null)),
+      colour: categoryColour(colourKey(n, theftSeeds.has(n.id))),
       classes,
       x: n.x,
       y: n.y,
     });
   }
   nodes.push(...groups);
-  // Columns are laid out over what is shown, so folds and filters leave no gaps.
-  if (state.layout === 'columns') {
-    const at = columnPositions({
+  // Columns (of hops or times) are laid out over what is shown, so folds, filters and hidden nodes
+  // leave no gaps.
+  let timeAxis: TimeAxis | null = null;
+  if (state.layout === 'columns' || state.layout === 'time') {
+    const g = {
       nodes: nodes.map((n) => ({ id: n.id, seed: n.classes.includes('seed') })),
-      edges: edges.map((e) => ({ from: e.source, to: e.target, hop: e.hop })),
-    });
+      edges: edges.map((e) => ({
+        from: e.source,
+        to: e.target,
+        hop: e.hop,
+        first: e.first,
+        tainted: e.tainted,
+      })),
+    };
+    let at: Map<string, Point>;
+    if (state.layout === 'time') {
+      const laid = timePositions(g, theftSeeds);
+      at = laid.at;
+      timeAxis = laid.axis;
+    } else at = columnPositions(g);
     for (const n of nodes) {
       const p = at.get(n.id);
       if (p) {
@@ -368,13 +458,18 @@ export function deriveView(
       }
     }
   }
+  const hiddenOnGraph = hiddenCount(state, hidden);
   return {
     nodes,
     edges,
     groupOf,
-    filteredOut: state.nodes.length - visible.size - layerHidden.size,
+    filteredOut: state.nodes.length - visible.size - layerHidden.size - hiddenOnGraph,
     layerHidden,
     seeds,
+    theftSeeds,
+    hidden: hiddenOnGraph,
     nodeLayers,
+    timeAxis,
+    axisLabels: axisLabels(timeAxis),
   };
 }

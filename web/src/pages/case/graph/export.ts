@@ -35,10 +35,16 @@ function xml(text: string): string {
 }
 
 /**
- * GraphML of the graph as drawn (all nodes and edges, filters not applied), with the same keys as
- * the API's trace GraphML plus seed, annotation, transfers and first/last times.
+ * GraphML of the graph as drawn (all nodes and edges, filters not applied; pass the graph without
+ * its hidden nodes, see ./hide.ts withoutHidden), with the same keys as the API's trace GraphML plus
+ * seed, annotation, transfers and first/last times, and on the graph how many nodes the
+ * investigator hid and this file leaves out.
  */
-export function buildGraphml(state: GraphState, annotations: Record<string, string>): string {
+export function buildGraphml(
+  state: GraphState,
+  annotations: Record<string, string>,
+  hiddenLeftOut = 0,
+): string {
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
@@ -59,7 +65,9 @@ export function buildGraphml(state: GraphState, annotations: Record<string, stri
     '  <key id="first" for="edge" attr.name="first" attr.type="long"/>',
     '  <key id="last" for="edge" attr.name="last" attr.type="long"/>',
     '  <key id="source" for="edge" attr.name="source" attr.type="string"/>',
+    '  <key id="hidden_left_out" for="graph" attr.name="hidden_left_out" attr.type="int"/>',
     '  <graph id="case" edgedefault="directed">',
+    `    <data key="hidden_left_out">${hiddenLeftOut}</data>`,
   ];
   const data = (key: string, value: string | number | boolean | null) =>
     value === null || value === '' ? '' : `<data key="${key}">${xml(String(value))}</data>`;

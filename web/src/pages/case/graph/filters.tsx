@@ -96,6 +96,13 @@ export function FiltersForm(props: {
   );
 }
 
+/** What the legend calls a colour key (see derive.ts colourKey) other than by its category. */
+const LEGEND_NAMES: Record<string, string> = {
+  seed: 'theft seed',
+  other: 'unlabelled',
+  unspent: 'still held',
+};
+
 /**
  * Colours of the categories on the graph, the marks of seeds, notes, aggregates and edges, and the
  * colour of each layer when several are drawn.
@@ -115,7 +122,7 @@ export function Legend(props: {
       {props.categories.map((c) => (
         <li key={c}>
           <span className="swatch" style={{ background: categoryColour(c) }} aria-hidden="true" />
-          {c === 'other' ? 'unlabelled' : c === 'seed' ? 'unlabelled seed' : c.replace(/_/g, ' ')}
+          {LEGEND_NAMES[c] ?? c.replace(/_/g, ' ')}
         </li>
       ))}
       <li>

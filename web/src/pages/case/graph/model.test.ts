@@ -90,6 +90,7 @@ const STATE: GraphState = {
   filters: { since: '2025-02-21T00:00', until: '', minAmount: '0.01', fanOut: 12 },
   opened: [`${seed.id}|out`],
   pinned: [exchange.id],
+  hidden: [bitcoin.id],
   layout: 'free',
 };
 
@@ -142,7 +143,7 @@ describe('the saved graph (version 2)', () => {
           }),
         );
     }
-    const state: GraphState = { ...STATE, nodes, edges, opened: [], pinned: [] };
+    const state: GraphState = { ...STATE, nodes, edges, opened: [], pinned: [], hidden: [] };
     const v2 = JSON.stringify(toSavedGraph(state)).length;
     const v1 = JSON.stringify(state).length;
     const elements = nodes.length + edges.length;

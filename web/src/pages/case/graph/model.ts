@@ -58,10 +58,11 @@ export type GraphFilters = {
 };
 
 /**
- * `columns`: laid out by hop over what is shown, again whenever that changes; `free`: positions as
+ * `columns`: laid out by hop over what is shown, again whenever that changes; `time`: likewise, x
+ * by when tainted value first reached each address (see ./time-layout.ts); `free`: positions as
  * saved (after a drag, or a force-directed or tree layout).
  */
-export type LayoutName = 'columns' | 'free';
+export type LayoutName = 'columns' | 'time' | 'free';
 
 /** The graph view's state, as it works on it and as "Export JSON" writes it (the case saves {@link SavedGraph}). */
 export type GraphState = {
@@ -79,6 +80,11 @@ export type GraphState = {
   opened: string[];
   /** Collapsed nodes brought back into view one by one (from the node list). */
   pinned: string[];
+  /**
+   * Nodes the investigator hid (one by one, or pruned below a node): not drawn, and left out of
+   * the JSON and GraphML exports, until shown again. See ./hide.ts.
+   */
+  hidden: string[];
   layout: LayoutName;
 };
 
@@ -141,6 +147,7 @@ function emptyState(): GraphState {
     filters: { ...DEFAULT_FILTERS },
     opened: [],
     pinned: [],
+    hidden: [],
     layout: 'columns',
   };
 }
@@ -413,6 +420,7 @@ export function parseSavedState(value: unknown): GraphState | null {
         : null;
   if (!parsed) return null;
   const { nodes, edges } = parsed;
+  const nodeIds = new Set(nodes.map((n) => n.id));
   const f = isRecord(value.filters) ? value.filters : {};
   return {
     version: 1,
@@ -431,7 +439,9 @@ export function parseSavedState(value: unknown): GraphState | null {
     },
     opened: strings(value.opened),
     pinned: strings(value.pinned),
-    layout: value.layout === 'free' ? 'free' : 'columns',
+    // Saves before hiding have none; an id no longer on the graph is dropped.
+    hidden: [...new Set(strings(value.hidden))].filter((id) => nodeIds.has(id)),
+    layout: value.layout === 'free' || value.layout === 'time' ? value.layout : 'columns',
   };
 }
 
@@ -562,7 +572,8 @@ export function mergeLayer(
   state.nodes = [...byId.values()];
   state.traceIds = [...state.traceIds.filter((id) => id !== traceId), traceId];
   state.chain = state.chain ?? result.nodes[0]?.chain ?? null;
-  state.layout = 'columns';
+  // Positions placed by hand do not cover the new nodes: lay them out again (by time if chosen).
+  if (state.layout === 'free') state.layout = 'columns';
   return state;
 }
 
@@ -590,6 +601,7 @@ export function removeLayer(
   state.traceIds = state.traceIds.filter((id) => id !== traceId);
   const ids = new Set(state.nodes.map((n) => n.id));
   state.pinned = state.pinned.filter((id) => ids.has(id));
+  state.hidden = state.hidden.filter((id) => ids.has(id));
   return state;
 }
 
@@ -620,6 +632,35 @@ export function seedGraph(
     });
   });
   return state;
+}
+
+/**
+ * The graph with an address the investigator typed in (canonical, as the API gave it back): a node
+ * of its own, not a seed, expanded like any other. Placed right of everything for a graph laid out
+ * by hand; the column and time layouts place it themselves.
+ */
+export function addAddress(state: GraphState, chain: string, address: string): GraphState {
+  const id = nodeId(chain, address);
+  if (state.nodes.some((n) => n.id === id)) return state;
+  const right = state.nodes.reduce((x, n) => Math.max(x, n.x), -COLUMN_WIDTH);
+  const node: GraphNode = {
+    id,
+    chain,
+    address,
+    category: null,
+    entity: null,
+    seed: false,
+    seedOf: [],
+    expanded: [],
+    x: right + COLUMN_WIDTH,
+    y: 0,
+  };
+  return {
+    ...state,
+    chain: state.chain ?? chain,
+    nodes: [...state.nodes, node],
+    hidden: state.hidden.filter((h) => h !== id),
+  };
 }
 
 /** `GET /v1/addresses/:chain/:address/counterparties` as the API answers it. */

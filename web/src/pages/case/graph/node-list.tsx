@@ -8,6 +8,7 @@ import {
   type MouseEvent,
 } from 'react';
 import { categoryColour } from '../../../lib/format.ts';
+import { colourKey } from './derive.ts';
 import type { GraphNode } from './model.ts';
 
 /** Most buttons the list renders at once: a search narrows thousands down. */
@@ -26,6 +27,8 @@ export const NodeList = memo(function NodeList(props: {
   selected: ReadonlySet<string>;
   /** Nodes drawn as seeds (the case's, and those of the layers shown). */
   seeds: ReadonlySet<string>;
+  /** The seeds where stolen money starts (drawn red). */
+  theftSeeds: ReadonlySet<string>;
   /** Why a node is not on the canvas, if it is not. */
   hiddenWhy: (id: string) => string | null;
   /** The traces (`#1`, `#2`) a node is in, when several layers are drawn. */
@@ -114,7 +117,7 @@ export const NodeList = memo(function NodeList(props: {
               >
                 <span
                   className={`swatch${seed ? ' seed' : ''}`}
-                  style={{ background: categoryColour(n.category ?? (seed ? 'seed' : null)) }}
+                  style={{ background: categoryColour(colourKey(n, props.theftSeeds.has(n.id))) }}
                   aria-hidden="true"
                 />
                 <span className="gv-node-text">

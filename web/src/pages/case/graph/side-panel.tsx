@@ -5,7 +5,8 @@ import { Amount } from '../../../components/amount.tsx';
 import { ErrorView, Loading } from '../../../components/states.tsx';
 import { formatTime } from '../../../lib/format.ts';
 import type { ViewNode } from './derive.ts';
-import { addRaw, isPseudo, type GraphEdge, type GraphNode } from './model.ts';
+import { nodeTimes, nodeTotals } from './facts.ts';
+import { isPseudo, type GraphEdge, type GraphNode } from './model.ts';
 
 /** A label as `GET /v1/addresses/:chain/:address` lists it. */
 export type AddressLabel = {
@@ -39,43 +40,6 @@ export type AddressSummary = {
  * and per drawn edge the graph's edges it stands for (the path table lists their transfers).
  */
 export type PathInfo = { target: string; nodes: string[] | null; steps: GraphEdge[][] } | null;
-
-/**
- * Sums of the graph's edges into and out of a node, per asset and layer (tainted where a trace found
- * it): two traces through one address each count its transfers, so their sums stay apart.
- */
-function graphTotals(id: string, edges: GraphEdge[]) {
-  const totals = new Map<
-    string,
-    {
-      asset: string;
-      layer: string | null;
-      chain: string;
-      in: string;
-      out: string;
-      taintedIn: string | null;
-    }
-  >();
-  for (const e of edges) {
-    if (e.from !== id && e.to !== id) continue;
-    const key = `${e.asset}|${e.layer ?? ''}`;
-    const t = totals.get(key) ?? {
-      asset: e.asset,
-      layer: e.layer,
-      chain: e.chain,
-      in: '0',
-      out: '0',
-      taintedIn: null,
-    };
-    if (e.to === id) {
-      t.in = addRaw(t.in, e.amount);
-      if (e.tainted !== null) t.taintedIn = addRaw(t.taintedIn ?? '0', e.tainted);
-    }
-    if (e.from === id) t.out = addRaw(t.out, e.amount);
-    totals.set(key, t);
-  }
-  return [...totals.values()];
-}
 
 /**
  * The node's address summary and labels. The loader keeps its last answer while the next loads, so
@@ -217,6 +181,10 @@ export function SidePanel(props: {
   /** Aggregates folding this node's fan-outs, to open them without the canvas. */
   folds: ViewNode[];
   onUnfold: (group: ViewNode) => void;
+  /** Hides this node (an aggregate: the addresses it folds). */
+  onHide: () => void;
+  /** Hides what only this node leads to (null for an aggregate). */
+  onPrune: (() => void) | null;
 }) {
   const { node, group } = props;
   if (!node && !group)
@@ -230,7 +198,8 @@ export function SidePanel(props: {
       </aside>
     );
   const id = node?.id ?? group!.id;
-  const totals = node ? graphTotals(node.id, props.edges) : [];
+  const totals = node ? nodeTotals(node.id, props.edges) : [];
+  const times = node ? nodeTimes(node.id, props.edges) : null;
   const layered = new Set(totals.map((t) => t.layer)).size > 1;
   const actions = (
     <div className="row gv-actions">
@@ -247,6 +216,19 @@ export function SidePanel(props: {
       {props.path ? (
         <button type="button" className="ghost" onClick={props.onClearPath}>
           Clear path
+        </button>
+      ) : null}
+      <button type="button" className="ghost" onClick={props.onHide}>
+        Hide node
+      </button>
+      {props.onPrune ? (
+        <button
+          type="button"
+          className="ghost"
+          title="Hides the addresses its money reached that no seed reaches another way"
+          onClick={props.onPrune}
+        >
+          Prune: hide everything downstream
         </button>
       ) : null}
     </div>
@@ -315,6 +297,7 @@ export function SidePanel(props: {
                     <th scope="col">In</th>
                     <th scope="col">Tainted in</th>
                     <th scope="col">Out</th>
+                    <th scope="col">Tainted out</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -339,6 +322,18 @@ export function SidePanel(props: {
                       <td className="num">
                         <Amount chain={t.chain} asset={t.asset} raw={t.out} maxFraction={2} />
                       </td>
+                      <td className="num">
+                        {t.taintedOut !== null ? (
+                          <Amount
+                            chain={t.chain}
+                            asset={t.asset}
+                            raw={t.taintedOut}
+                            maxFraction={2}
+                          />
+                        ) : (
+                          '—'
+                        )}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -347,6 +342,11 @@ export function SidePanel(props: {
           ) : (
             <p className="muted">No edges yet: expand it.</p>
           )}
+          {times && times.first !== null ? (
+            <p className="muted gv-times">
+              First {formatTime(times.first)} · last {formatTime(times.last)}
+            </p>
+          ) : null}
           <AnnotationEditor
             key={node.id}
             id={node.id}
