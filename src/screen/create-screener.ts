@@ -85,6 +85,8 @@ export type Screener = {
   screenDirect(address: string, chain?: string | null): ScreenResult;
   /** Own labels, then indirect exposure up to `hops` (batched: one query per hop and direction). */
   screen(inputs: readonly ScreenInput[], options?: ScreenOptions): Promise<ScreenResult[]>;
+  /** The result of an input that was not screened (a malformed row of a file): `reason` is its error. */
+  unscreened(input: string, reason: string): ScreenResult;
 };
 
 /** The day as `YYYY-MM-DD` in UTC. */
@@ -616,5 +618,6 @@ export async function createScreener(parameters: CreateScreenerParameters): Prom
     indexedAddresses: index.size,
     screenDirect,
     screen,
+    unscreened: (input, reason) => failed(input, null, reason),
   };
 }

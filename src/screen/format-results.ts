@@ -89,6 +89,52 @@ const distinct = (values: readonly (string | null)[]): string =>
  * for (const r of results) out.write(`${toCsvRow(r)}\n`);
  */
 export function toCsvRow(r: ScreenResult): string {
+  return toCsvCells(r).map(cell).join(',');
+}
+
+/** Prefix of a verdict column whose name a screened file already uses. */
+const TAKEN_PREFIX = 'screened_';
+
+/**
+ * The header of a screened file's results: the file's own columns as written, then the verdict
+ * columns; a verdict column named like one of the file's (case and spaces aside), such as `address`
+ * or `chain`, is written `screened_address`, so that every name stays distinct.
+ *
+ * @example
+ * joinedHeader(['customer_id', 'address'], ['address', 'chain']);
+ * // ['customer_id', 'address', 'screened_address', 'chain']
+ */
+export function joinedHeader(input: readonly string[], verdict: readonly string[]): string[] {
+  const taken = new Set(input.map((c) => c.trim().toLowerCase()));
+  const out = [...input];
+  for (const v of verdict) {
+    let n = v;
+    while (taken.has(n.toLowerCase())) n = `${TAKEN_PREFIX}${n}`;
+    taken.add(n.toLowerCase());
+    out.push(n);
+  }
+  return out;
+}
+
+/** Verdict columns written beside a screened file's own: {@link SCREEN_CSV_COLUMNS} but `input`, the file's cell. */
+export const JOINED_CSV_COLUMNS = SCREEN_CSV_COLUMNS.slice(1);
+
+/**
+ * One CSV line (no newline) of a screened file's row: its own cells as read, then the verdict in
+ * {@link JOINED_CSV_COLUMNS} order (under {@link joinedHeader}).
+ *
+ * @example
+ * out.write(`${joinedHeader(columns, JOINED_CSV_COLUMNS).map(csvCell).join(',')}\n`);
+ * out.write(`${toJoinedCsvRow(row.fields, result)}\n`);
+ */
+export function toJoinedCsvRow(fields: readonly string[], r: ScreenResult): string {
+  return [...fields, ...toCsvCells(r).slice(1)].map(cell).join(',');
+}
+
+/** A CSV cell: quoted when it holds a comma, quote or line break (RFC 4180). */
+export const csvCell = cell;
+
+function toCsvCells(r: ScreenResult): string[] {
   const exposure = (r.exposure.indirect ?? [])
     .map(
       (e) => `${e.direction} ${e.category} ${e.symbol ?? e.asset} ${(e.share * 100).toFixed(2)}%`,
@@ -125,7 +171,5 @@ export function toCsvRow(r: ScreenResult): string {
     r.activity === null ? '' : String(r.activity.onChain),
     r.activity === null ? '' : r.activity.seenOn.join('; '),
     r.activity?.chainFrom ?? '',
-  ]
-    .map(cell)
-    .join(',');
+  ];
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDuckDbStore } from '../../src/store/duckdb/duckdb-store.ts';
+import { SCREEN_CSV_COLUMNS as SCREEN_COLUMNS } from '../../src/screen/format-results.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import {
   fbiAddresses,
@@ -183,8 +184,23 @@ describe('chaintrail screen', () => {
     const run = await runCli(['screen', '--file', file, '--format', 'csv', '--db', db, ...AS_OF]);
     expect(run.code, run.stderr).toBe(0);
     const rows = parse(run.stdout, { columns: true }) as Record<string, string>[];
+    // The file's own columns first, as written; verdict columns it already names get `screened_`.
+    expect(Object.keys(rows[0]!).slice(0, 5)).toEqual([
+      'id',
+      'Address',
+      'chain',
+      'screened_address',
+      'screened_chain',
+    ]);
+    expect(rows.map((r) => r.id)).toEqual(['1', '2', '3', '4', '5']);
     expect(
-      rows.map((r) => [r.address, r.chain, r.sanctioned, r.risk_level, r.sanctioned_entities]),
+      rows.map((r) => [
+        r.screened_address,
+        r.screened_chain,
+        r.sanctioned,
+        r.risk_level,
+        r.sanctioned_entities,
+      ]),
     ).toEqual([
       [lazarusLower, 'ethereum', 'true', 'severe', 'Lazarus Group'],
       [bech, 'bitcoin', 'true', 'severe', 'SOUTHFRONT'],
@@ -195,6 +211,86 @@ describe('chaintrail screen', () => {
     expect(rows[3]!.error).toMatch(/base58/);
     expect(rows[4]!.indirect_exposure).toBe('in illicit ETH 30.00%; in sanctioned ETH 30.00%');
     expect(rows[2]!.programs).toBe('CYBER4; RUSSIA-EO14024');
+  });
+
+  it("keeps a file's other columns beside each verdict: order, names, quoted commas, a byte-order mark, bad rows", async () => {
+    const file = path.join(dir.path, 'deposits.csv');
+    const rows = [
+      ['c-1', lazarus, syntheticTxHash('dep-1'), '1,000.50'],
+      ['c-2, "vip"', a, syntheticTxHash('dep-2'), '2'],
+      ['c-3', '', syntheticTxHash('dep-3'), '3'],
+      ['c-4', '0x1234', syntheticTxHash('dep-4'), 'line one\nline two'],
+      ['c-5', fbiAddresses()[0]!, syntheticTxHash('dep-5'), '5'],
+    ];
+    const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+    const write = (header: string) =>
+      fs.writeFileSync(
+        file,
+        `\uFEFF${header}\r\n${rows.map((r) => r.map(quote).join(',')).join('\r\n')}\r\n`,
+      );
+    // No column is named "address": the one whose cells are addresses is taken, and named.
+    write('Customer ID,Wallet,Deposit TX,Amount');
+    const run = await runCli([
+      'screen',
+      '--file',
+      file,
+      '--format',
+      'csv',
+      '--hops',
+      '0',
+      '--db',
+      db,
+      ...AS_OF,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toBe(
+      `${file}: no "address" column; screening column "Wallet" (2 of 4), whose cells are addresses (--address-column names another)\n`,
+    );
+    const out = parse(run.stdout, { columns: true }) as Record<string, string>[];
+    expect(Object.keys(out[0]!)).toEqual([
+      'Customer ID',
+      'Wallet',
+      'Deposit TX',
+      'Amount',
+      ...SCREEN_COLUMNS.slice(1),
+    ]);
+    expect(out.map((r) => [r['Customer ID'], r.Wallet, r['Deposit TX'], r.Amount])).toEqual(rows);
+    expect(out.map((r) => [r.address, r.sanctioned, r.risk_level, r.error])).toEqual([
+      [lazarusLower, 'true', 'severe', ''],
+      [a, 'false', 'low', ''],
+      ['', '', '', 'line 4: no address in column "Wallet"'],
+      ['0x1234', '', '', 'expected 0x followed by 40 hex characters'],
+      [fbiAddresses()[0]!.toLowerCase(), 'false', 'severe', ''],
+    ]);
+
+    // Named with --address-column, the same rows; a row with a cell too many is kept, unscreened.
+    write('customer_id,address_1,deposit_tx,amount');
+    fs.appendFileSync(file, `c-6,${lazarus},0xff,6,000\r\n`);
+    const named = await runCli([
+      'screen',
+      '--file',
+      file,
+      '--address-column',
+      'ADDRESS_1',
+      '--format',
+      'csv',
+      '--hops',
+      '0',
+      '--db',
+      db,
+      ...AS_OF,
+    ]);
+    expect(named.code, named.stderr).toBe(0);
+    expect(named.stderr).toBe('');
+    const again = parse(named.stdout, { columns: true }) as Record<string, string>[];
+    expect(again.map((r) => [r.customer_id, r.address_1, r.sanctioned])).toEqual([
+      ...rows.map((r, i) => [r[0], r[1], ['true', 'false', '', '', 'false'][i]]),
+      ['c-6', lazarus, ''],
+    ]);
+    // Line 8: c-4's amount spans two lines.
+    expect(again[5]!.error).toBe(
+      'line 8 has 5 cells, the header 4: quote the cells that hold commas',
+    );
   });
 
   it('screens the addresses of a stored transaction', async () => {
@@ -227,10 +323,19 @@ describe('chaintrail screen', () => {
     ];
     const noAddress = path.join(dir.path, 'no-address.csv');
     fs.writeFileSync(noAddress, 'wallet,chain\n0x00,ethereum\n');
-    cases.push([
-      ['screen', '--file', noAddress],
-      new RegExp(`${noAddress.replaceAll('.', '\\.')}:1: no "address" column`),
-    ]);
+    cases.push(
+      [
+        ['screen', '--file', noAddress],
+        new RegExp(
+          `${noAddress.replaceAll('.', '\\.')}:1: no "address" column in the header \\(found: wallet, chain\\), and no column of addresses in its first rows: name it with --address-column`,
+        ),
+      ],
+      [
+        ['screen', '--file', noAddress, '--address-column', 'deposit'],
+        /no-address\.csv:1: no column "deposit" in the header \(found: wallet, chain\)/,
+      ],
+      [['screen', a, '--address-column', 'wallet'], /--address-column goes with --file <csv>/],
+    );
     const badRules = path.join(dir.path, 'rules.yaml');
     fs.writeFileSync(
       badRules,

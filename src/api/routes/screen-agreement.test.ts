@@ -201,7 +201,7 @@ describe('the CLI and POST /v1/screen agree on where an address has transfers', 
     const verdict = (x: Row) => [x.chain, x.riskLevel, x.activity];
     const fromJson = (JSON.parse(json.stdout) as Row[]).map(verdict);
     const fromCsv = (parse(csv.stdout, { columns: true }) as Record<string, string>[]).map((c) => [
-      c.chain,
+      c.screened_chain,
       c.risk_level,
       c.active_on_chain,
       c.seen_on,

@@ -8,8 +8,16 @@ import {
   MAX_HOPS,
   type Screener,
 } from '../../screen/create-screener.ts';
-import { SCREEN_CSV_COLUMNS, toChainalysis, toCsvRow } from '../../screen/format-results.ts';
-import { readScreenCsv } from '../../screen/read-screen-csv.ts';
+import {
+  csvCell,
+  JOINED_CSV_COLUMNS,
+  joinedHeader,
+  SCREEN_CSV_COLUMNS,
+  toChainalysis,
+  toCsvRow,
+  toJoinedCsvRow,
+} from '../../screen/format-results.ts';
+import { openScreenCsv, type ScreenCsvRow } from '../../screen/read-screen-csv.ts';
 import { loadRiskRules } from '../../screen/risk-rules.ts';
 import { transactionAddresses } from '../../screen/transaction-addresses.ts';
 import type { ScreenInput, ScreenResult } from '../../screen/types.ts';
@@ -22,6 +30,7 @@ type Format = (typeof FORMATS)[number];
 
 type ScreenOptions = GlobalOptions & {
   file?: string;
+  addressColumn?: string;
   tx?: string;
   chain?: string;
   rules?: string;
@@ -56,7 +65,9 @@ const bigintAsString = (_key: string, v: unknown) => (typeof v === 'bigint' ? v.
  * that fired and the versions of the rules and lists used. `--json` prints an array of results (one
  * per line), `--format csv` one row each, `--format chainalysis` the shape of Chainalysis's free
  * sanctions API (one address: the object itself; several: an array of them with `address`).
- * An invalid address gives a row with `error` set; the others are still screened.
+ * An invalid address gives a row with `error` set; the others are still screened. With `--file` and
+ * `--format csv`, each row keeps the file's own columns (customer id, amount…) before its verdict,
+ * so results join back to the file; the file is read and written a buffer at a time.
  *
  * @example
  * chaintrail screen 0x098B716B8Aaf21512996dC57EB0615e2383E2f96 --json
@@ -71,7 +82,14 @@ export function registerScreenCommand(program: Command, ctx: CliContext): void {
         '[addresses...]',
         'addresses (EVM, Bitcoin, Tron); the chain is told from the form unless --chain',
       )
-      .option('--file <csv>', 'CSV with an "address" column and an optional "chain" column')
+      .option(
+        '--file <csv>',
+        'CSV with a header: an address column, an optional "chain" column, any others (kept in --format csv)',
+      )
+      .option(
+        '--address-column <name>',
+        'with --file: the column of addresses (default: the one named "address", else the one whose cells are addresses)',
+      )
       .option('--tx <hash>', 'screen every address of a stored transaction')
       .option('--chain <chain>', 'chain of the addresses (default: from the form; 0x… is ethereum)')
       .option('--rules <yaml>', 'risk rules file (default: the shipped default-risk-rules.yaml)')
@@ -96,19 +114,43 @@ export function registerScreenCommand(program: Command, ctx: CliContext): void {
       throw new UserError('Give addresses, or --file <csv>, or --tx <hash> (one of them)', {
         code: 'BAD_USAGE',
       });
+    if (options.addressColumn !== undefined && options.file === undefined)
+      throw new UserError('--address-column goes with --file <csv>', { code: 'BAD_USAGE' });
     const format: Format = options.format ?? (options.json ? 'json' : 'table');
     const rules = loadRiskRules(options.rules);
     const write = writer(ctx.stdout);
+    // The file's header first: a file without an address column fails before the database opens.
+    const csv =
+      options.file === undefined
+        ? null
+        : await openScreenCsv(options.file, {
+            addressColumn: options.addressColumn,
+            // Only the CSV output writes the file's cells back.
+            keepCells: format === 'csv',
+          });
+    if (csv !== null && csv.addressColumnFrom === 'values')
+      ctx.stderr.write(
+        `${options.file}: no "address" column; screening column "${csv.columns[csv.addressColumn]}" (${csv.addressColumn + 1} of ${csv.columns.length}), whose cells are addresses (--address-column names another)\n`,
+      );
     await withStore(ctx, options, async (store) => {
       const screener = await createScreener({ store, rules, asOf: options.asOf });
-      const output = createOutput(format, write, screener, addresses.length === 1);
+      const output = createOutput(format, write, screener, addresses.length === 1, csv?.columns);
       const screen = async (inputs: ScreenInput[]) =>
         output.add(await screener.screen(inputs, { hops: options.hops }));
-      if (options.file !== undefined) {
-        for await (const batch of readScreenCsv(options.file))
-          await screen(
-            options.chain ? batch.map((r) => ({ ...r, chain: r.chain ?? options.chain })) : batch,
+      if (csv !== null) {
+        for await (const batch of csv.rows) {
+          // Rows that cannot be screened (a cell too many, no address) keep their place, unscreened.
+          const valid = batch.filter((r) => r.error === null);
+          const screened = await screener.screen(
+            options.chain ? valid.map((r) => ({ ...r, chain: r.chain ?? options.chain })) : valid,
+            { hops: options.hops },
           );
+          let next = 0;
+          const results = batch.map((r) =>
+            r.error === null ? screened[next++]! : screener.unscreened(r.address, r.error),
+          );
+          await output.add(results, batch);
+        }
       } else if (options.tx !== undefined) {
         await screen(
           await transactionAddresses({ store, txHash: options.tx, chain: options.chain }),
@@ -121,13 +163,19 @@ export function registerScreenCommand(program: Command, ctx: CliContext): void {
   });
 }
 
-type Output = { add(results: ScreenResult[]): Promise<void>; end(): Promise<void> };
+type Output = {
+  /** Results in order; with a file, its rows (one per result) too. */
+  add(results: ScreenResult[], rows?: readonly ScreenCsvRow[]): Promise<void>;
+  end(): Promise<void>;
+};
 
 function createOutput(
   format: Format,
   write: (text: string) => Promise<void>,
   screener: Screener,
   single: boolean,
+  /** The screened file's header: its columns come first in each CSV row. */
+  fileColumns?: readonly string[],
 ): Output {
   let count = 0;
   switch (format) {
@@ -157,18 +205,25 @@ function createOutput(
         end: () => write(count === 0 ? '[]\n' : '\n]\n'),
       };
     }
-    case 'csv':
+    case 'csv': {
+      const header = fileColumns
+        ? joinedHeader(fileColumns, JOINED_CSV_COLUMNS).map(csvCell).join(',')
+        : SCREEN_CSV_COLUMNS.join(',');
       return {
-        async add(results) {
-          let text = count === 0 ? `${SCREEN_CSV_COLUMNS.join(',')}\n` : '';
-          for (const r of results) text += `${toCsvRow(r)}\n`;
+        async add(results, rows) {
+          let text = count === 0 ? `${header}\n` : '';
+          if (fileColumns && rows)
+            for (let i = 0; i < results.length; i++)
+              text += `${toJoinedCsvRow(rows[i]!.fields, results[i]!)}\n`;
+          else for (const r of results) text += `${toCsvRow(r)}\n`;
           count += results.length;
           await write(text);
         },
         end: async () => {
-          if (count === 0) await write(`${SCREEN_CSV_COLUMNS.join(',')}\n`);
+          if (count === 0) await write(`${header}\n`);
         },
       };
+    }
     case 'table': {
       const all: ScreenResult[] = [];
       return {

@@ -17,7 +17,8 @@ const MAX_HOPS = 6;
 /** A CSV of 10,000 addresses with a few columns is well under this; more is the wrong file. */
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
-type Screened = { answer: ScreenResponse; at: Date; hops: number };
+/** A screening's answer, and the uploaded file its addresses came from (its rows go in the CSV). */
+type Screened = { answer: ScreenResponse; at: Date; hops: number; file: CsvRead | null };
 
 function Summary(props: { screened: Screened }) {
   const { results } = props.screened.answer;
@@ -92,8 +93,8 @@ function AuditLine(props: { screened: Screened }) {
   );
 }
 
-function download(answer: ScreenResponse, at: Date) {
-  const blob = new Blob([screeningCsv(answer)], { type: 'text/csv;charset=utf-8' });
+function download(answer: ScreenResponse, at: Date, file: CsvRead | null) {
+  const blob = new Blob([screeningCsv(answer, file)], { type: 'text/csv;charset=utf-8' });
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
@@ -171,7 +172,8 @@ export default function ScreeningPage() {
     if (chain) body.chain = chain;
     try {
       const answer = await api.post<ScreenResponse>('/v1/screen', body);
-      if (n === request.current) setScreened({ answer, at: new Date(), hops });
+      if (n === request.current)
+        setScreened({ answer, at: new Date(), hops, file: csv?.read ?? null });
     } catch (err) {
       if (n === request.current) setError(err as Error);
     } finally {
@@ -220,7 +222,8 @@ export default function ScreeningPage() {
                 }}
               />
               <div id={`${ids}-file-help`} className="muted">
-                The column named <code>address</code>, else the first column.
+                The column named <code>address</code>, else the one whose cells are addresses. Its
+                other columns come back beside each verdict in the results CSV.
               </div>
             </div>
             <div className="screen-field">
@@ -276,6 +279,9 @@ export default function ScreeningPage() {
             {csv.read.column !== null
               ? `column “${csv.read.column}”`
               : `column ${csv.read.columnIndex + 1} (no header row)`}
+            {csv.read.columnFrom === 'values' && csv.read.column !== null
+              ? ' (no column is named “address”: this one holds addresses)'
+              : ''}
             , {csv.read.rows.toLocaleString()} rows
             {csv.read.blank ? `, ${csv.read.blank} blank` : ''}
             {csv.read.duplicates ? `, ${csv.read.duplicates} repeated` : ''}. First:{' '}
@@ -321,10 +327,20 @@ export default function ScreeningPage() {
           <div className="row">
             <h2 id={`${ids}-results`}>Results</h2>
             <span className="spacer" />
-            <button type="button" onClick={() => download(screened.answer, screened.at)}>
+            <button
+              type="button"
+              onClick={() => download(screened.answer, screened.at, screened.file)}
+              aria-describedby={screened.file ? `${ids}-download-help` : undefined}
+            >
               Download CSV
             </button>
           </div>
+          {screened.file ? (
+            <p id={`${ids}-download-help`} className="muted screen-download-help">
+              One row per row of the uploaded file: its own columns, then the verdict of its
+              address.
+            </p>
+          ) : null}
           <Summary screened={screened} />
           <ResultsTable key={screened.at.getTime()} results={screened.answer.results} />
           <AuditLine screened={screened} />

@@ -86,6 +86,12 @@ export type CsvRead = {
   column: string | null;
   /** Which column (0-based) the addresses came from. */
   columnIndex: number;
+  /** How it was chosen: its header `address`, the cells that are addresses, or the first column. */
+  columnFrom: 'header' | 'values' | 'first';
+  /** The header row as written, or null when the file has none. */
+  columns: string[] | null;
+  /** The data rows (the header excluded), each as written: they come back beside their verdicts. */
+  data: string[][];
   /** Data rows read (the header excluded). */
   rows: number;
   /** Rows whose address cell was empty. */
@@ -93,28 +99,48 @@ export type CsvRead = {
   duplicates: number;
 };
 
+/** Data rows looked at to find the column of addresses. */
+const DETECT_ROWS = 100;
+
+const isAddress = (cell: string | undefined) => {
+  const kind = classifyQuery(cell ?? '').kind;
+  return kind === 'evm-address' || kind === 'address';
+};
+
 /**
- * Takes the column named `address` (any case) of a CSV file, else its first column. Without an
- * `address` column, a first row whose first cell is a word (no digits, not shaped like an address)
+ * Takes the column named `address` (any case) of a CSV file, else the column whose cells are most
+ * often addresses (a first row without an address there is its header), else its first column.
+ * Without either, a first row whose first cell is a word (no digits, not shaped like an address)
  * is taken as a header, so a file headed `wallet` does not screen the word "wallet".
  */
 export function readAddressColumn(text: string): CsvRead {
   const rows = parseCsv(text);
   const header = rows[0] ?? [];
   let columnIndex = header.findIndex((h) => h.trim().toLowerCase() === 'address');
-  let column: string | null = null;
-  let data = rows;
-  if (columnIndex >= 0) {
-    column = header[columnIndex]!.trim();
-    data = rows.slice(1);
-  } else {
-    columnIndex = 0;
-    const first = header[0]?.trim() ?? '';
-    if (rows.length > 1 && first && !/\d/.test(first) && classifyQuery(first).kind === 'text') {
-      column = first;
-      data = rows.slice(1);
+  let columnFrom: CsvRead['columnFrom'] = 'header';
+  let hasHeader = columnIndex >= 0;
+  if (columnIndex < 0) {
+    const width = Math.max(0, ...rows.slice(0, DETECT_ROWS + 1).map((r) => r.length));
+    let most = 0;
+    for (let c = 0; c < width; c++) {
+      const valid = rows.slice(1, DETECT_ROWS + 1).filter((r) => isAddress(r[c])).length;
+      if (valid > most) {
+        most = valid;
+        columnIndex = c;
+      }
+    }
+    if (columnIndex >= 0) {
+      columnFrom = 'values';
+      hasHeader = !isAddress(header[columnIndex]);
+    } else {
+      columnIndex = 0;
+      columnFrom = 'first';
+      const first = header[0]?.trim() ?? '';
+      hasHeader =
+        rows.length > 1 && !!first && !/\d/.test(first) && classifyQuery(first).kind === 'text';
     }
   }
+  const data = hasHeader ? rows.slice(1) : rows;
   const seen = new Set<string>();
   let blank = 0;
   let duplicates = 0;
@@ -124,5 +150,15 @@ export function readAddressColumn(text: string): CsvRead {
     else if (seen.has(value)) duplicates++;
     else seen.add(value);
   }
-  return { addresses: [...seen], column, columnIndex, rows: data.length, blank, duplicates };
+  return {
+    addresses: [...seen],
+    column: hasHeader ? (header[columnIndex] ?? '').trim() : null,
+    columnIndex,
+    columnFrom,
+    columns: hasHeader ? header : null,
+    data,
+    rows: data.length,
+    blank,
+    duplicates,
+  };
 }
