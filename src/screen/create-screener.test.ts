@@ -686,6 +686,45 @@ describe('screening: indirect exposure in time order, through swaps', () => {
   });
 });
 
+describe('screening: where an address has transfers, on a store of one EVM chain', () => {
+  const ctx = useTempStore();
+  const [p, q] = plainAddresses(2) as [string, string];
+
+  it('does not look up where addresses have transfers when no other chain of their form has any (the lookup scans the transfers)', async () => {
+    await writeSampleLabels(ctx.store);
+    await ctx.store.write(async (w) =>
+      w.appendTransfers([
+        transfer('p-q', p, q, 1n * ETH, { chain: 'ethereum', day: '2025-03-01' }),
+      ]),
+    );
+    let lookups = 0;
+    const store = new Proxy(ctx.store, {
+      get(target, key, receiver) {
+        if (key === 'getAddressChains') lookups++;
+        const value: unknown = Reflect.get(target, key, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const screener = await createScreener({ store, asOf: '2025-12-01' });
+    const results = await screener.screen(
+      [{ address: p }, { address: q, chain: 'ethereum' }, { address: p, chain: 'anvil' }],
+      { hops: 0 },
+    );
+    // Screened on ethereum, the store's only EVM chain: nothing where it has transfers could change.
+    expect(results.slice(0, 2).map((r) => [r.chain, r.activity])).toEqual([
+      ['ethereum', null],
+      ['ethereum', null],
+    ]);
+    // Screened on anvil, where the store has none: ethereum's transfers are looked up, and say so.
+    expect(results[2]!.activity).toMatchObject({ onChain: false, seenOn: ['ethereum'] });
+    expect(results[2]!.riskLevel).toBe('medium');
+    expect(lookups).toBe(1);
+    // Without the anvil input, no lookup at all.
+    await screener.screen([{ address: p }, { address: q, chain: 'ethereum' }], { hops: 0 });
+    expect(lookups).toBe(1);
+  });
+});
+
 describe('screening: where an address has transfers, on a store of two EVM chains (and bsc)', () => {
   const ctx = useTempStore();
   const sanctioned = normalizeAddress('ethereum', lazarus[0]!.address);

@@ -489,12 +489,20 @@ export async function createScreener(parameters: CreateScreenerParameters): Prom
     inputs: readonly ScreenInput[],
     resolved: { result: ScreenResult; from: ChainChoice }[],
   ): Promise<ScreenResult[]> => {
+    // Where an address has transfers can change its answer only when the store holds transfers on a
+    // chain of its form other than the one it is screened on. Otherwise the lookup, a scan of the
+    // transfers (51 ms for one address among 5 M transfers here, against 0.1 ms for the rest of a
+    // screening), is skipped and the result carries no activity: a store syncing only ethereum
+    // screens ethereum addresses as fast as before.
+    const stored = await store.listTransferChains();
+    const mayMatter = (chain: string) => stored.some((c) => c !== chain && sameForm(chain, c));
     const addresses: string[] = [];
     for (const { result } of resolved)
-      if (result.error === null && result.chain !== null) addresses.push(result.address);
+      if (result.error === null && result.chain !== null && mayMatter(result.chain))
+        addresses.push(result.address);
     const found = addresses.length > 0 ? await store.getAddressChains(addresses) : null;
     return resolved.map(({ result, from }, i) => {
-      if (result.error !== null || result.chain === null) return result;
+      if (result.error !== null || result.chain === null || !mayMatter(result.chain)) return result;
       const stored = found?.get(result.address);
       const seen = stored === undefined ? NONE : stored.filter((c) => sameForm(result.chain!, c));
       let r = result;

@@ -46,6 +46,11 @@ export interface Store {
    * are absent from the map.
    */
   getAddressChains(addresses: readonly string[]): Promise<Map<string, string[]>>;
+  /**
+   * The chains with at least one stored transfer, sorted (kept in memory between writes): screening
+   * skips getAddressChains, a scan of the transfers, when no other chain of an address's form has any.
+   */
+  listTransferChains(): Promise<string[]>;
   /** Typed events matching a filter, in the same order. */
   listEvents(filter?: EventFilter): Promise<ChainEvent[]>;
   /** Known assets (symbol, decimals) of a chain, or of all chains. */

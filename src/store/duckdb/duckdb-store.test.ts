@@ -238,6 +238,7 @@ describe('DuckDB store', () => {
     const [a, b, c, d, e] = plainAddresses(5) as [string, string, string, string, string];
     // Asked before any transfer is stored, then again after a write: the write is seen.
     expect((await ctx.store.getAddressChains([a])).size).toBe(0);
+    expect(await ctx.store.listTransferChains()).toEqual([]);
     await ctx.store.write(async (w) =>
       w.appendTransfers([
         transfer('a-b', a, b, 1n, { chain: 'ethereum' }),
@@ -258,6 +259,7 @@ describe('DuckDB store', () => {
     const many = [...plainAddresses(60).slice(5), a, b, c, d, e];
     expect(Object.fromEntries(await ctx.store.getAddressChains(many))).toEqual(expected);
     expect((await ctx.store.getAddressChains([])).size).toBe(0);
+    expect(await ctx.store.listTransferChains()).toEqual(['anvil', 'bsc', 'ethereum']);
   });
 
   it('gives counterparty flows with the first and last time of their transfers', async () => {
