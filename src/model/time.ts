@@ -32,6 +32,10 @@ export function parseTimestamp(input: string): number {
   const m = ISO.exec(text);
   if (!m) throw new InvalidTimeError(input);
   const [, y, mo, d, h = '00', mi = '00', s = '00', frac = '', zone = 'Z'] = m;
+  // Date.parse rolls an impossible day over (2025-02-30 is read as 2025-03-02): refuse it instead.
+  const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  if (day.getUTCMonth() !== Number(mo) - 1 || day.getUTCDate() !== Number(d))
+    throw new InvalidTimeError(input);
   const ms = Date.parse(
     `${y}-${mo}-${d}T${h}:${mi}:${s}${frac}${zone === 'Z' ? 'Z' : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`,
   );
