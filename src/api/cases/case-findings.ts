@@ -206,6 +206,11 @@ export function createCaseFindings(parameters: CreateCaseFindingsParameters): Ca
       const screened = screener.screenDirect(address, chain);
       for (const l of screened.labels)
         if (isServiceCategory(l.category)) return { category: l.category, entity: l.entity };
+      // The same key listed as a service on another chain of its form (an exchange's hot wallet
+      // labelled on ethereum, met on polygon) is that service's too: never a theft address.
+      for (const other of screened.alsoListedOn)
+        for (const l of other.attributions)
+          if (isServiceCategory(l.category)) return { category: l.category, entity: l.entity };
       return null;
     };
   };

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, TooLargeError, UserError } from '../../errors/base.ts';
 import type { StoredDocument, Store } from '../../store/store.ts';
+import { CASE_FINDINGS_KIND } from '../labels/finding-labels.ts';
+import { forgetPrivateLabels } from '../labels/org-labels.ts';
 import { nestedDeeperThan } from '../json.ts';
 
 /** The store document kind of cases. */
@@ -348,6 +350,9 @@ export function createCaseStore(parameters: CreateCaseStoreParameters): CaseStor
         const current = await load(org, id);
         if (!current) return null;
         await store.deleteDocument(CASE_KIND, id);
+        // Its findings go with it: labels naming a case that no longer exists could be neither
+        // listed nor unmarked, and would stay in the organisation's screening for good.
+        if (await store.deleteDocument(CASE_FINDINGS_KIND, id)) forgetPrivateLabels(store, org);
         return summarise(current);
       });
     },

@@ -142,7 +142,8 @@ export async function searchLabels(
   return {
     labels,
     total: ownMatches.length + sharedMatches.length,
-    entities: entityProfiles(ownMatches, sharedMatches),
+    // A search names entities; listing every label (no text) groups nothing worth the memory.
+    entities: needle === '' ? [] : entityProfiles(ownMatches, sharedMatches),
   };
 }
 

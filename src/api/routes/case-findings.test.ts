@@ -352,4 +352,18 @@ describe("a case's findings as the organisation's private labels", () => {
       audit.json().entries.filter((e: { action: string }) => e.action === 'case.findings.unmark'),
     ).toHaveLength(3);
   });
+
+  it('takes a deleted case’s findings out of the organisation’s screening with it', async () => {
+    const marked = await mark({ mark: 'seeds' });
+    expect(marked.statusCode, marked.body).toBe(200);
+    expect(JSON.parse((await screen(thief, api.as('screener'))).body).results[0].riskLevel).toBe(
+      'severe',
+    );
+    const deleted = await send('DELETE', `/v1/cases/${caseId}`, api.as('investigator'));
+    expect(deleted.statusCode, deleted.body).toBe(200);
+    // No label may outlive its case: it could be neither listed nor unmarked any more.
+    expect((await screen(thief, api.as('screener'))).body).toBe(before.get(`acme ${thief}`));
+    const own = await send('GET', '/v1/labels/private', api.as('viewer'));
+    expect(JSON.stringify(own.json())).not.toContain(caseId);
+  });
 });

@@ -113,7 +113,8 @@ const CaseRef = Type.Object({ id: Type.String(), name: Type.String() });
 
 /** `<chain>:<address>` as the unmark query names an address. */
 function splitAddress(text: string): { chain: string; address: string } {
-  const colon = text.indexOf(':');
+  // A chain named by its id has a colon of its own (`evm:7777777`).
+  const colon = text.startsWith('evm:') ? text.indexOf(':', 'evm:'.length) : text.indexOf(':');
   return { chain: text.slice(0, colon), address: text.slice(colon + 1) };
 }
 

@@ -256,7 +256,7 @@ export function registerTraceRoutes(app: ApiApp, ctx: ApiContext): void {
     async (request) => {
       const { job, result } = await doneResultOf(request);
       // Looking at a trace's figures is reading it, once per key and trace in a while.
-      ctx.audit.recordRead(request, 'trace.read', job.id, { view: 'valuation' });
+      ctx.audit.recordRead(request, 'trace.valuation.read', job.id);
       return valueStoredTrace({ store: ctx.store, result });
     },
   );
