@@ -1,15 +1,6 @@
 import fs from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../helpers/temp-dir.ts';
-import {
-  type DemoServer,
-  launchChromium,
-  openPage,
-  screenshot,
-  screenshotOf,
-  startDemoServer,
-} from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { type DemoServer, openPage, screenshot, screenshotOf, useDemo } from './harness.ts';
 
 /**
  * The demo case as the README shows it, at a laptop's 1280 px in the light theme and a phone's
@@ -17,31 +8,19 @@ import {
  * Each screenshot is taken after what it shows is on the page, and the page reports no error.
  */
 describe('screenshots of the demo case (issue 17)', () => {
-  const dir = makeTempDir('chaintrail-e2e-screens-');
-  let server: DemoServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startDemoServer(dir.path);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    dir.cleanup();
-  });
+  const demo = useDemo('chaintrail-e2e-screens-');
 
   for (const view of [
     { width: 1280, height: 800, theme: 'light' as const },
     { width: 390, height: 844, theme: 'dark' as const },
   ])
     it(`shows the summary, the time layout, a path and the traces at ${view.width} px (${view.theme})`, async () => {
-      const { page, errors, context } = await openPage(browser, view);
+      const { page, errors, context } = await openPage(demo.browser, view);
       const tag = `${view.width}-${view.theme}`;
       const shots: string[] = [];
       try {
-        await page.goto(`${server.url}/ui/cases/${server.caseId}#key=${server.key}`);
-        await page.getByRole('heading', { name: server.caseName }).waitFor();
+        await page.goto(`${demo.server.url}/ui/cases/${demo.server.caseId}#key=${demo.server.key}`);
+        await page.getByRole('heading', { name: demo.server.caseName }).waitFor();
         const summary = page.getByRole('region', { name: 'Case summary' });
         await summary.getByText(/Freezable:/).waitFor();
         await page.getByLabel('Find node').waitFor();
@@ -63,8 +42,8 @@ describe('screenshots of the demo case (issue 17)', () => {
 
         // A path from the seed to the largest freezable endpoint, as a table.
         const result = (await (
-          await fetch(`${server.url}/v1/traces/${(await caseTraces(server))[0]}/result`, {
-            headers: { 'x-api-key': server.key },
+          await fetch(`${demo.server.url}/v1/traces/${(await caseTraces(demo.server))[0]}/result`, {
+            headers: { 'x-api-key': demo.server.key },
           })
         ).json()) as { endpoints: { address: string; category: string }[] };
         const target = result.endpoints.find((e) => e.category === 'deposit_wallet')!.address;

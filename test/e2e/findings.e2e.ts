@@ -1,51 +1,33 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../helpers/temp-dir.ts';
-import {
-  type DemoServer,
-  launchChromium,
-  openPage,
-  screenshot,
-  startDemoServer,
-} from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { openPage, screenshot, useDemo } from './harness.ts';
 
 type Finding = { chain: string; address: string; role: string };
 type Endpoint = { chain: string; address: string; category: string };
 
 describe('what the demo case found: marked, shown on the address page, watched (issue 17, items 4 and 5)', () => {
-  const dir = makeTempDir('chaintrail-e2e-findings-');
-  let server: DemoServer;
-  let browser: Browser;
+  const demo = useDemo('chaintrail-e2e-findings-');
   const api = async <T>(path: string): Promise<T> => {
-    const res = await fetch(`${server.url}${path}`, { headers: { 'x-api-key': server.key } });
+    const res = await fetch(`${demo.server.url}${path}`, {
+      headers: { 'x-api-key': demo.server.key },
+    });
     expect(res.status, path).toBe(200);
     return (await res.json()) as T;
   };
 
-  beforeAll(async () => {
-    // Served without --follow, as `chaintrail serve` starts by default.
-    server = await startDemoServer(dir.path);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    dir.cleanup();
-  });
-
+  // Served without --follow, as `chaintrail serve` starts by default.
   it('marks the seeds and the path addresses, shows the seed as the case’s on its address page (not "Low risk"), and watches every still-held address in one click', async () => {
-    const { page, errors, context } = await openPage(browser, {
+    const { page, errors, context } = await openPage(demo.browser, {
       width: 1280,
       height: 800,
       theme: 'light',
     });
     try {
-      const exploiter = server.truth.scenarios[0]!.attackerAddresses.find(
+      const exploiter = demo.server.truth.scenarios[0]!.attackerAddresses.find(
         (a) => a.role === 'exploiter',
       )!.address;
       // The case's name as stored (the demo's output names it only in part).
       const { traceIds, name: caseName } = await api<{ traceIds: string[]; name: string }>(
-        `/v1/cases/${server.caseId}`,
+        `/v1/cases/${demo.server.caseId}`,
       );
       const { endpoints } = await api<{ endpoints: Endpoint[] }>(
         `/v1/traces/${traceIds[0]}/result`,
@@ -59,9 +41,9 @@ describe('what the demo case found: marked, shown on the address page, watched (
       expect(stillHeld.length).toBeGreaterThan(0);
 
       await page.goto(
-        `${server.demoCaseUrl.replace(/^http:\/\/[^/]+/, server.url)}#key=${server.key}`,
+        `${demo.server.demoCaseUrl.replace(/^http:\/\/[^/]+/, demo.server.url)}#key=${demo.server.key}`,
       );
-      await page.getByRole('heading', { name: server.caseName }).waitFor();
+      await page.getByRole('heading', { name: demo.server.caseName }).waitFor();
       const findings = page.getByRole('region', { name: 'Findings' });
       await findings.getByText('Nothing marked yet.').waitFor();
 
@@ -82,8 +64,9 @@ describe('what the demo case found: marked, shown on the address page, watched (
       await screenshot(page, 'findings-case-1280-light');
 
       // What the API says was marked: the exploiter as the seed, no service's address.
-      const marked = (await api<{ findings: Finding[] }>(`/v1/cases/${server.caseId}/findings`))
-        .findings;
+      const marked = (
+        await api<{ findings: Finding[] }>(`/v1/cases/${demo.server.caseId}/findings`)
+      ).findings;
       expect(marked.filter((f) => f.role === 'seed').map((f) => f.address)).toEqual([
         exploiter.toLowerCase(),
       ]);
@@ -91,11 +74,11 @@ describe('what the demo case found: marked, shown on the address page, watched (
       expect(marked.length).toBeGreaterThan(1);
 
       // The seed's address page: the case names it, and its risk is not a green "Low risk".
-      await page.goto(`${server.url}/ui/address/anvil/${exploiter.toLowerCase()}`);
+      await page.goto(`${demo.server.url}/ui/address/anvil/${exploiter.toLowerCase()}`);
       const note = page.getByRole('list', { name: 'Cases that marked this address' });
       await note.getByText(`In case ${caseName}: seed`).waitFor();
       await expect(note.getByRole('link', { name: caseName }).getAttribute('href')).resolves.toBe(
-        `/ui/cases/${server.caseId}`,
+        `/ui/cases/${demo.server.caseId}`,
       );
       const level = page.locator('#risk-level');
       await level.waitFor();
@@ -117,7 +100,7 @@ describe('what the demo case found: marked, shown on the address page, watched (
       ]);
 
       // Where the money is: watch every still-held address in one click.
-      await page.goto(`${server.url}/ui/cases/${server.caseId}?view=money`);
+      await page.goto(`${demo.server.url}/ui/cases/${demo.server.caseId}?view=money`);
       await page.getByRole('heading', { name: 'Still held' }).waitFor();
       await page.getByRole('button', { name: 'Watch all still-held addresses' }).click();
       await page
@@ -127,7 +110,7 @@ describe('what the demo case found: marked, shown on the address page, watched (
       await screenshot(page, 'findings-money-1280-light');
 
       // The alerts page: the watchlist with every still-held address, and no green "Live".
-      await page.goto(`${server.url}/ui/alerts`);
+      await page.goto(`${demo.server.url}/ui/alerts`);
       await page.getByTestId('live-status').getByText('Not following any chain').waitFor();
       await page.getByText('alerts fire only when the server follows a chain').waitFor();
       const watchlist = page

@@ -1,9 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../helpers/temp-dir.ts';
 import fs from 'node:fs';
 import path from 'node:path';
-import { type DemoServer, launchChromium, openPage, runCli, startDemoServer } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openPage, runCli, useDemo } from './harness.ts';
 
 /**
  * A test price for the demo's simulated ether, imported with `chaintrail import prices`: 2,000 USD
@@ -34,55 +33,46 @@ function near(shown: number, expected: number): void {
 }
 
 describe('one freezable figure on every page, the CLI and the API (issue 17, items 2 and 8)', () => {
-  const dir = makeTempDir('chaintrail-e2e-freezable-');
-  let server: DemoServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    const prices = path.join(dir.path, 'test-prices.csv');
-    fs.writeFileSync(
-      prices,
-      `date,usd\n${TEST_PRICE_DAYS.map((d) => `${d},${TEST_USD_PER_ETH}`).join('\n')}\n`,
-    );
-    server = await startDemoServer(dir.path, {
-      beforeServe: (db) =>
-        runCli([
-          'import',
-          'prices',
-          prices,
-          '--chain',
-          'anvil',
-          '--asset',
-          'native',
-          '--source',
-          TEST_PRICE_SOURCE,
-          '--db',
-          db,
-        ]),
-    });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    dir.cleanup();
+  const demo = useDemo('chaintrail-e2e-freezable-', {
+    beforeServe: (db, dir) => {
+      const prices = path.join(dir, 'test-prices.csv');
+      fs.writeFileSync(
+        prices,
+        `date,usd\n${TEST_PRICE_DAYS.map((d) => `${d},${TEST_USD_PER_ETH}`).join('\n')}\n`,
+      );
+      runCli([
+        'import',
+        'prices',
+        prices,
+        '--chain',
+        'anvil',
+        '--asset',
+        'native',
+        '--source',
+        TEST_PRICE_SOURCE,
+        '--db',
+        db,
+      ]);
+    },
   });
 
   const open = async (page: Page, view: string) => {
-    await page.goto(`${server.url}/ui/cases/${server.caseId}?view=${view}#key=${server.key}`);
-    await page.getByRole('heading', { name: server.caseName }).waitFor();
+    await page.goto(
+      `${demo.server.url}/ui/cases/${demo.server.caseId}?view=${view}#key=${demo.server.key}`,
+    );
+    await page.getByRole('heading', { name: demo.server.caseName }).waitFor();
   };
 
   it('the case opens on its summary, and its freezable figure is the dashboard’s, the freeze list’s, the Sankey’s, the CLI’s and the API’s', async () => {
     // The API: the trace's own summary.
     const caseDoc = (await (
-      await fetch(`${server.url}/v1/cases/${server.caseId}`, {
-        headers: { 'x-api-key': server.key },
+      await fetch(`${demo.server.url}/v1/cases/${demo.server.caseId}`, {
+        headers: { 'x-api-key': demo.server.key },
       })
     ).json()) as { traceIds: string[] };
     const result = (await (
-      await fetch(`${server.url}/v1/traces/${caseDoc.traceIds[0]}/result`, {
-        headers: { 'x-api-key': server.key },
+      await fetch(`${demo.server.url}/v1/traces/${caseDoc.traceIds[0]}/result`, {
+        headers: { 'x-api-key': demo.server.key },
       })
     ).json()) as {
       summary: { freezable: { share: number; services: number } | null };
@@ -91,12 +81,12 @@ describe('one freezable figure on every page, the CLI and the API (issue 17, ite
     const api = result.summary.freezable!;
     expect(api.services).toBeGreaterThan(1);
     // The CLI: `chaintrail demo` printed the trace's "Freezable:" line.
-    const cliLine = /Freezable: .*/.exec(server.demoOutput)![0];
+    const cliLine = /Freezable: .*/.exec(demo.server.demoOutput)![0];
     const cliEth = ethIn(cliLine, /Freezable:/);
     expect(percentIn(cliLine, /Freezable:/)).toBeCloseTo(api.share, 3);
     expect(cliLine).toContain(`at ${api.services} services`);
 
-    const { page, errors, context } = await openPage(browser, {
+    const { page, errors, context } = await openPage(demo.browser, {
       width: 1280,
       height: 800,
       theme: 'light',
@@ -115,8 +105,8 @@ describe('one freezable figure on every page, the CLI and the API (issue 17, ite
       expect(summary).toContain(`at ${api.services} services`);
       // USD at transfer time where the store has prices, with their source.
       const valuation = (await (
-        await fetch(`${server.url}/v1/traces/${caseDoc.traceIds[0]}/valuation`, {
-          headers: { 'x-api-key': server.key },
+        await fetch(`${demo.server.url}/v1/traces/${caseDoc.traceIds[0]}/valuation`, {
+          headers: { 'x-api-key': demo.server.key },
         })
       ).json()) as { freezable: { usd: number | null; pricedShare: number } };
       expect(valuation.freezable.usd).not.toBeNull();

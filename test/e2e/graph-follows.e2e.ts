@@ -1,15 +1,8 @@
 import fs from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { TraceResult } from '../../src/trace/types.ts';
-import { makeTempDir } from '../helpers/temp-dir.ts';
-import {
-  type DemoServer,
-  launchChromium,
-  openPage,
-  screenshot,
-  startDemoServer,
-} from './harness.ts';
+import { openPage, screenshot, useDemo } from './harness.ts';
 
 /** Said when E or P is pressed on the canvas with nothing selected (graph-view.tsx). */
 const NEED_SELECTION = 'Select a node first: E expands it, P shows its path from a seed';
@@ -97,23 +90,11 @@ async function hover(page: Page, id: string, expect: string): Promise<string> {
 }
 
 describe('a graph that follows money (issue 17, items 9 and 12)', () => {
-  const dir = makeTempDir('chaintrail-e2e-follows-');
-  let server: DemoServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startDemoServer(dir.path);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    dir.cleanup();
-  });
+  const demo = useDemo('chaintrail-e2e-follows-');
 
   const get = async <T>(page: Page, path: string): Promise<T> => {
-    const res = await page.request.get(`${server.url}${path}`, {
-      headers: { 'x-api-key': server.key },
+    const res = await page.request.get(`${demo.server.url}${path}`, {
+      headers: { 'x-api-key': demo.server.key },
     });
     expect(res.ok(), path).toBe(true);
     return (await res.json()) as T;
@@ -128,25 +109,25 @@ describe('a graph that follows money (issue 17, items 9 and 12)', () => {
   }
 
   it('lays the demo case out by time, tells a node’s facts on hover, hides and prunes, adds an address, and says why E needs a selection', async () => {
-    const { page, errors, context } = await openPage(browser, {
+    const { page, errors, context } = await openPage(demo.browser, {
       width: 1280,
       height: 800,
       theme: 'light',
     });
-    const caseUrl = `${server.demoCaseUrl.replace(/^http:\/\/[^/]+/, server.url)}#key=${server.key}`;
+    const caseUrl = `${demo.server.demoCaseUrl.replace(/^http:\/\/[^/]+/, demo.server.url)}#key=${demo.server.key}`;
     try {
       await page.goto(caseUrl);
-      await page.getByRole('heading', { name: server.caseName }).waitFor();
+      await page.getByRole('heading', { name: demo.server.caseName }).waitFor();
       const list = page.getByRole('navigation', { name: 'Nodes' });
       await list.locator('button.gv-node').first().waitFor();
-      const traceId = (await get<{ traceIds: string[] }>(page, `/v1/cases/${server.caseId}`))
+      const traceId = (await get<{ traceIds: string[] }>(page, `/v1/cases/${demo.server.caseId}`))
         .traceIds[0]!;
       const result = await get<TraceResult>(page, `/v1/traces/${traceId}/result`);
       const before = await status(page);
       expect(before.addresses).toBe(result.nodes.length);
 
       // The theft seed: the exploiter, the case's address seed.
-      const exploiter = server.truth.scenarios[0]!.attackerAddresses.find(
+      const exploiter = demo.server.truth.scenarios[0]!.attackerAddresses.find(
         (a) => a.role === 'exploiter',
       )!.address;
       const seedId = `anvil:${exploiter.toLowerCase()}`;
@@ -289,7 +270,7 @@ describe('a graph that follows money (issue 17, items 9 and 12)', () => {
       await page.getByText(/Saved at/).waitFor();
       const saved = await get<{ graph: { hidden: string[]; layout: string } }>(
         page,
-        `/v1/cases/${server.caseId}`,
+        `/v1/cases/${demo.server.caseId}`,
       );
       expect([...saved.graph.hidden].sort()).toEqual([...hidden].sort());
       expect(saved.graph.layout).toBe('time');
@@ -340,7 +321,7 @@ describe('a graph that follows money (issue 17, items 9 and 12)', () => {
     }
 
     // A phone, dark: the saved time layout.
-    const phone = await openPage(browser, { width: 390, height: 844, theme: 'dark' });
+    const phone = await openPage(demo.browser, { width: 390, height: 844, theme: 'dark' });
     try {
       await phone.page.goto(caseUrl);
       await phone.page

@@ -2,6 +2,8 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { afterAll, beforeAll } from 'vitest';
+import { makeTempDir } from '../helpers/temp-dir.ts';
 import {
   type Browser,
   type BrowserContext,
@@ -100,6 +102,57 @@ export async function startDemoServer(
     db,
     truth: JSON.parse(fs.readFileSync(truthFile, 'utf8')) as SimulationTruth,
     stop: served.stop,
+  };
+}
+
+/** The demo served and a Chromium to visit it, for the tests of one `describe` block. */
+export type DemoFixture = {
+  /** Available from the first test on (set in `beforeAll`). */
+  readonly server: DemoServer;
+  readonly browser: Browser;
+  /** The temporary folder holding the demo's database, for a test's own files. */
+  readonly dir: string;
+};
+
+/**
+ * Runs `chaintrail demo` into a temporary folder and serves it ({@link startDemoServer}), and
+ * launches Chromium, before the enclosing `describe`'s tests; stops both and removes the folder
+ * after them.
+ *
+ * @example
+ * const demo = useDemo('chaintrail-e2e-layers-');
+ * it('opens the case', async () => { await openPage(demo.browser, …); … demo.server.caseId … });
+ */
+export function useDemo(
+  prefix: string,
+  options: { beforeServe?: (db: string, dir: string) => void } = {},
+): DemoFixture {
+  const dir = makeTempDir(prefix);
+  let server: DemoServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    const beforeServe = options.beforeServe;
+    server = await startDemoServer(
+      dir.path,
+      beforeServe ? { beforeServe: (db) => beforeServe(db, dir.path) } : {},
+    );
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    dir.cleanup();
+  });
+  return {
+    dir: dir.path,
+    get server() {
+      if (!server) throw new Error('the demo server starts in beforeAll: use it in a test');
+      return server;
+    },
+    get browser() {
+      if (!browser) throw new Error('Chromium starts in beforeAll: use it in a test');
+      return browser;
+    },
   };
 }
 

@@ -1,8 +1,6 @@
 import fs from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../helpers/temp-dir.ts';
-import { type DemoServer, launchChromium, openPage, startDemoServer } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { openPage, useDemo } from './harness.ts';
 
 /** Nodes selected one after another, without waiting for the side panel between clicks. */
 const NODES_SELECTED = 10;
@@ -10,31 +8,19 @@ const NODES_SELECTED = 10;
 type ExportedNode = { id: string; address: string; entity: string | null; category: string | null };
 
 describe('labels on the case graph come from each address only (issue 17, item 1)', () => {
-  const dir = makeTempDir('chaintrail-e2e-bleed-');
-  let server: DemoServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startDemoServer(dir.path);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    dir.cleanup();
-  });
+  const demo = useDemo('chaintrail-e2e-bleed-');
 
   it('selects ten nodes in quick succession, labelled and unlabelled alternating, and no node or export takes another node’s entity', async () => {
-    const { page, errors, context } = await openPage(browser, {
+    const { page, errors, context } = await openPage(demo.browser, {
       width: 1280,
       height: 800,
       theme: 'light',
     });
     try {
       await page.goto(
-        `${server.demoCaseUrl.replace(/^http:\/\/[^/]+/, server.url)}#key=${server.key}`,
+        `${demo.server.demoCaseUrl.replace(/^http:\/\/[^/]+/, demo.server.url)}#key=${demo.server.key}`,
       );
-      await page.getByRole('heading', { name: server.caseName }).waitFor();
+      await page.getByRole('heading', { name: demo.server.caseName }).waitFor();
       const list = page.getByRole('navigation', { name: 'Nodes' });
       const buttons = list.locator('button.gv-node');
       await buttons.first().waitFor();
@@ -42,8 +28,8 @@ describe('labels on the case graph come from each address only (issue 17, item 1
       // Pseudo-addresses (a bridge's far side, an untraced remainder) have no labels to look up.
       const labels = new Map<string, { entity: string | null; category: string }[]>();
       for (const a of addresses) {
-        const res = await page.request.get(`${server.url}/v1/addresses/anvil/${a}/labels`, {
-          headers: { 'x-api-key': server.key },
+        const res = await page.request.get(`${demo.server.url}/v1/addresses/anvil/${a}/labels`, {
+          headers: { 'x-api-key': demo.server.key },
         });
         if (res.ok())
           labels.set(

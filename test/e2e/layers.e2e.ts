@@ -1,15 +1,8 @@
 import fs from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { TraceResult } from '../../src/trace/types.ts';
-import { makeTempDir } from '../helpers/temp-dir.ts';
-import {
-  type DemoServer,
-  launchChromium,
-  openPage,
-  screenshot,
-  startDemoServer,
-} from './harness.ts';
+import { openPage, screenshot, useDemo } from './harness.ts';
 
 const ETH_DECIMALS = 18;
 /** The money view shows whole ETH to 4 decimals: the seed value must match to that. */
@@ -43,23 +36,11 @@ function parseCsv(text: string): CsvRow[] {
 }
 
 describe('traces as layers of the case graph, and a path as evidence (issue 17, items 6 and 7)', () => {
-  const dir = makeTempDir('chaintrail-e2e-layers-');
-  let server: DemoServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startDemoServer(dir.path);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    dir.cleanup();
-  });
+  const demo = useDemo('chaintrail-e2e-layers-');
 
   const get = async <T>(page: Page, path: string): Promise<T> => {
-    const res = await page.request.get(`${server.url}${path}`, {
-      headers: { 'x-api-key': server.key },
+    const res = await page.request.get(`${demo.server.url}${path}`, {
+      headers: { 'x-api-key': demo.server.key },
     });
     expect(res.ok(), path).toBe(true);
     return (await res.json()) as T;
@@ -71,26 +52,28 @@ describe('traces as layers of the case graph, and a path as evidence (issue 17, 
   }
 
   it('adds a backward trace as a layer beside the forward one, keeps the money views apart, and lists a path’s transfers as the API has them', async () => {
-    const { page, errors, context } = await openPage(browser, {
+    const { page, errors, context } = await openPage(demo.browser, {
       width: 1280,
       height: 800,
       theme: 'light',
     });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
+      origin: demo.server.url,
+    });
     try {
       await page.goto(
-        `${server.demoCaseUrl.replace(/^http:\/\/[^/]+/, server.url)}#key=${server.key}`,
+        `${demo.server.demoCaseUrl.replace(/^http:\/\/[^/]+/, demo.server.url)}#key=${demo.server.key}`,
       );
-      await page.getByRole('heading', { name: server.caseName }).waitFor();
+      await page.getByRole('heading', { name: demo.server.caseName }).waitFor();
       await page.getByLabel('Find node').waitFor();
-      const forwardId = (await get<{ traceIds: string[] }>(page, `/v1/cases/${server.caseId}`))
+      const forwardId = (await get<{ traceIds: string[] }>(page, `/v1/cases/${demo.server.caseId}`))
         .traceIds[0]!;
       const forward = await get<TraceResult>(page, `/v1/traces/${forwardId}/result`);
       const before = await graphSize(page);
       expect(before.addresses).toBeGreaterThan(100);
 
       // A backward trace from a deposit address the theft reached, run from the graph.
-      const truth = server.truth.scenarios[0]!;
+      const truth = demo.server.truth.scenarios[0]!;
       const deposits = truth.endpoints.filter(
         (e) => e.category === 'deposit_wallet' && e.asset === 'native',
       );
@@ -257,7 +240,7 @@ describe('traces as layers of the case graph, and a path as evidence (issue 17, 
       await page.getByText(/Saved at/).waitFor();
       const saved = await get<{ traceIds: string[]; graph: { layers: unknown } }>(
         page,
-        `/v1/cases/${server.caseId}`,
+        `/v1/cases/${demo.server.caseId}`,
       );
       expect(saved.traceIds).toEqual([forwardId, backwardId]);
       expect(saved.graph.layers).toEqual({
@@ -266,7 +249,7 @@ describe('traces as layers of the case graph, and a path as evidence (issue 17, 
         names: { [backwardId]: BACKWARD_NAME },
       });
       await page.reload();
-      await page.getByRole('heading', { name: server.caseName }).waitFor();
+      await page.getByRole('heading', { name: demo.server.caseName }).waitFor();
       await page.getByLabel('Find node').waitFor();
       expect(await traces.getByRole('row').nth(2).innerText()).toContain(BACKWARD_NAME);
       expect(

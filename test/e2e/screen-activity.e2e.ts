@@ -1,42 +1,22 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../helpers/temp-dir.ts';
-import {
-  type DemoServer,
-  launchChromium,
-  openPage,
-  screenshot,
-  startDemoServer,
-} from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { openPage, screenshot, useDemo } from './harness.ts';
 
 // The demo's chain is anvil: its exploiter and split addresses have no transfer on ethereum, where a
 // 0x address given without a chain used to be screened ("Low risk", no warning).
 describe('screening on the chain where an address moved funds (issue 17, item 3)', () => {
-  const dir = makeTempDir('chaintrail-e2e-activity-');
-  let server: DemoServer;
-  let browser: Browser;
+  const demo = useDemo('chaintrail-e2e-activity-');
   const attacker = (role: string) =>
-    server.truth.scenarios[0]!.attackerAddresses.find((a) => a.role === role)!.address;
-
-  beforeAll(async () => {
-    server = await startDemoServer(dir.path);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    dir.cleanup();
-  });
+    demo.server.truth.scenarios[0]!.attackerAddresses.find((a) => a.role === role)!.address;
 
   it("opens the exploiter's address page without a chain and screens it on anvil, saying why", async () => {
-    const { page, errors, context } = await openPage(browser, {
+    const { page, errors, context } = await openPage(demo.browser, {
       width: 1280,
       height: 800,
       theme: 'light',
     });
     try {
       const exploiter = attacker('exploiter');
-      await page.goto(`${server.url}/ui/address/${exploiter}#key=${server.key}`);
+      await page.goto(`${demo.server.url}/ui/address/${exploiter}#key=${demo.server.key}`);
       await page.getByRole('heading', { level: 1, name: exploiter }).waitFor();
       const note = page.getByRole('note', { name: 'Chain' });
       await note.waitFor();
@@ -59,14 +39,14 @@ describe('screening on the chain where an address moved funds (issue 17, item 3)
   });
 
   it('screens an address seen only on anvil with ethereum forced: "no activity on ethereum; seen on anvil", not low risk', async () => {
-    const { page, errors, context } = await openPage(browser, {
+    const { page, errors, context } = await openPage(demo.browser, {
       width: 1280,
       height: 800,
       theme: 'dark',
     });
     try {
       const split = attacker('split');
-      await page.goto(`${server.url}/ui/screen#key=${server.key}`);
+      await page.goto(`${demo.server.url}/ui/screen#key=${demo.server.key}`);
       await page.getByLabel('Addresses').fill(split);
       await page.getByLabel('Chain', { exact: true }).selectOption('ethereum');
       await page.getByRole('button', { name: 'Screen', exact: true }).click();
@@ -81,7 +61,7 @@ describe('screening on the chain where an address moved funds (issue 17, item 3)
       await screenshot(page, 'screening-activity-elsewhere-1280-dark');
 
       // Its address page on ethereum says the same, first, with the way to anvil.
-      await page.goto(`${server.url}/ui/address/ethereum/${split}`);
+      await page.goto(`${demo.server.url}/ui/address/ethereum/${split}`);
       const warning = page.getByRole('alert').filter({ hasText: 'No activity on ethereum' });
       await warning.waitFor();
       expect(await warning.innerText()).toMatch(/^No activity on ethereum; seen on anvil\./);

@@ -1,17 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { syntheticTxHash } from '../helpers/screen-fixtures.ts';
-import { makeTempDir } from '../helpers/temp-dir.ts';
-import {
-  type DemoServer,
-  launchChromium,
-  openPage,
-  screenshot,
-  startDemoServer,
-} from './harness.ts';
+import { openPage, screenshot, useDemo } from './harness.ts';
 
 // On OFAC's SDN list (Lazarus Group), in the shipped reference labels.
 const OFAC_ADDRESS = '0x098B716B8Aaf21512996dC57EB0615e2383E2f96';
@@ -26,28 +18,16 @@ type ApiResult = {
 };
 
 describe("an uploaded screening file's columns come back beside each verdict (issue 17, item 11)", () => {
-  const dir = makeTempDir('chaintrail-e2e-file-');
-  let server: DemoServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startDemoServer(dir.path);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    dir.cleanup();
-  });
+  const demo = useDemo('chaintrail-e2e-file-');
 
   it('uploads customer_id,address,deposit_tx,amount, screens, and the downloaded CSV keeps every row with its verdict', async () => {
-    const { page, errors, context } = await openPage(browser, {
+    const { page, errors, context } = await openPage(demo.browser, {
       width: 1280,
       height: 800,
       theme: 'light',
     });
     try {
-      const scenario = server.truth.scenarios[0]!;
+      const scenario = demo.server.truth.scenarios[0]!;
       const exploiter = scenario.attackerAddresses.find((a) => a.role === 'exploiter')!.address;
       const split = scenario.attackerAddresses.find((a) => a.role === 'split')!.address;
       const deposit = scenario.endpoints.find((e) => e.category === 'deposit_wallet')!.address;
@@ -63,13 +43,13 @@ describe("an uploaded screening file's columns come back beside each verdict (is
         ['cust-007', '', syntheticTxHash('deposit-7'), '4'],
       ];
       const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
-      const file = path.join(dir.path, 'deposits.csv');
+      const file = path.join(demo.dir, 'deposits.csv');
       fs.writeFileSync(
         file,
         `\uFEFF${[FILE_COLUMNS, ...rows].map((r) => r.map(quote).join(',')).join('\r\n')}\r\n`,
       );
 
-      await page.goto(`${server.url}/ui/screen#key=${server.key}`);
+      await page.goto(`${demo.server.url}/ui/screen#key=${demo.server.key}`);
       await page.getByLabel('Upload CSV').setInputFiles(file);
       await page
         .getByRole('status')
@@ -99,8 +79,8 @@ describe("an uploaded screening file's columns come back beside each verdict (is
       expect(out.map((r) => FILE_COLUMNS.map((c) => r[c]))).toEqual(rows);
 
       // Each row's verdict is the API's for its address.
-      const res = await page.request.post(`${server.url}/v1/screen`, {
-        headers: { 'x-api-key': server.key },
+      const res = await page.request.post(`${demo.server.url}/v1/screen`, {
+        headers: { 'x-api-key': demo.server.key },
         data: { addresses: [exploiter, OFAC_ADDRESS, split, deposit, '0x1234'] },
       });
       const api = new Map(

@@ -1,14 +1,7 @@
 import fs from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../helpers/temp-dir.ts';
-import {
-  type DemoServer,
-  launchChromium,
-  openPage,
-  screenshot,
-  startDemoServer,
-} from './harness.ts';
+import type { Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openPage, screenshot, useDemo } from './harness.ts';
 
 /** On OFAC's SDN list (Lazarus Group): screening must say sanctioned. */
 const OFAC_ADDRESS = '0x098B716B8Aaf21512996dC57EB0615e2383E2f96';
@@ -24,41 +17,32 @@ function parseEth(text: string): number {
 }
 
 describe('the web UI on the demo data, in Chromium', () => {
-  const dir = makeTempDir('chaintrail-e2e-');
-  let server: DemoServer;
-  let browser: Browser;
+  const demo = useDemo('chaintrail-e2e-');
   const shots: string[] = [];
 
-  beforeAll(async () => {
-    server = await startDemoServer(dir.path);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    dir.cleanup();
+  afterAll(() => {
     if (shots.length) console.log(`screenshots:\n${shots.map((s) => `  ${s}`).join('\n')}`);
   });
 
   /** The case URL `chaintrail demo` printed, on the test server's port, signed in by its fragment. */
   const caseUrl = () =>
-    `${server.demoCaseUrl.replace(/^http:\/\/[^/]+/, server.url)}#key=${server.key}`;
+    `${demo.server.demoCaseUrl.replace(/^http:\/\/[^/]+/, demo.server.url)}#key=${demo.server.key}`;
 
   it('opens the simulated Bybit case, expands the exploiter, runs a haircut trace, shows the right freeze list, and saves and reopens the case', async () => {
-    const { page, errors, context } = await openPage(browser, {
+    const { page, errors, context } = await openPage(demo.browser, {
       width: 1280,
       height: 800,
       theme: 'light',
     });
     try {
       await page.goto(caseUrl());
-      await page.getByRole('heading', { name: server.caseName }).waitFor();
+      await page.getByRole('heading', { name: demo.server.caseName }).waitFor();
       // The key came in the fragment and left the address bar.
       expect(page.url()).not.toContain('#key=');
       shots.push(await screenshot(page, 'case-graph-1280-light'));
 
       // Expand the exploiter: find it in the node list, select it, expand its counterparties.
-      const exploiter = server.truth.scenarios[0]!.attackerAddresses.find(
+      const exploiter = demo.server.truth.scenarios[0]!.attackerAddresses.find(
         (a) => a.role === 'exploiter',
       )!.address;
       await page.getByLabel('Find node').fill(exploiter);
@@ -73,8 +57,8 @@ describe('the web UI on the demo data, in Chromium', () => {
       expect(Number(/(\d+) counterpart/.exec(await expanded.innerText())![1])).toBeGreaterThan(0);
       const flows = (await (
         await page.request.get(
-          `${server.url}/v1/addresses/anvil/${exploiter}/counterparties?direction=out&limit=5`,
-          { headers: { 'x-api-key': server.key } },
+          `${demo.server.url}/v1/addresses/anvil/${exploiter}/counterparties?direction=out&limit=5`,
+          { headers: { 'x-api-key': demo.server.key } },
         )
       ).json()) as { assets: { flows: { counterparty: string }[] }[] };
       const counterparties = flows.assets.flatMap((a) => a.flows.map((f) => f.counterparty));
@@ -107,7 +91,7 @@ describe('the web UI on the demo data, in Chromium', () => {
       await page.getByText('unsaved changes').waitFor();
 
       // The path from a seed to an exchange deposit address, and an annotation on that address.
-      const deposit = server.truth.scenarios[0]!.endpoints.find(
+      const deposit = demo.server.truth.scenarios[0]!.endpoints.find(
         (e) => e.category === 'deposit_wallet',
       )!;
       await page.getByLabel('Find node').fill(deposit.address);
@@ -136,7 +120,7 @@ describe('the web UI on the demo data, in Chromium', () => {
       await page.getByRole('tab', { name: 'Where the money is' }).click();
       await page.getByRole('heading', { name: 'Freeze list' }).waitFor();
       const truthByExchange = new Map<string, number>();
-      for (const e of server.truth.scenarios[0]!.endpoints)
+      for (const e of demo.server.truth.scenarios[0]!.endpoints)
         if (
           (e.category === 'deposit_wallet' || e.category === 'instant_exchange') &&
           e.asset === 'native'
@@ -174,8 +158,8 @@ describe('the web UI on the demo data, in Chromium', () => {
       await page.getByRole('button', { name: 'Save case' }).click();
       await page.getByText(/Saved at/).waitFor();
       // Saved through the API: the case now refers to the demo's trace and the new haircut one.
-      const stored = await page.request.get(`${server.url}/v1/cases/${server.caseId}`, {
-        headers: { 'x-api-key': server.key },
+      const stored = await page.request.get(`${demo.server.url}/v1/cases/${demo.server.caseId}`, {
+        headers: { 'x-api-key': demo.server.key },
       });
       const saved = (await stored.json()) as {
         traceIds: string[];
@@ -188,8 +172,8 @@ describe('the web UI on the demo data, in Chromium', () => {
       expect(saved.graph?.version).toBe(2);
       expect(saved.graph?.nodes.length).toBe(shownBefore.addresses);
       const job = (await (
-        await page.request.get(`${server.url}/v1/traces/${saved.traceIds[1]}`, {
-          headers: { 'x-api-key': server.key },
+        await page.request.get(`${demo.server.url}/v1/traces/${saved.traceIds[1]}`, {
+          headers: { 'x-api-key': demo.server.key },
         })
       ).json()) as { state: string; parameters: { policy: string } };
       expect(job).toMatchObject({ state: 'done', parameters: { policy: 'haircut' } });
@@ -235,20 +219,20 @@ describe('the web UI on the demo data, in Chromium', () => {
 
   async function graphSizeAfterReload(page: Page): Promise<{ addresses: number; edges: number }> {
     await page.reload();
-    await page.getByRole('heading', { name: server.caseName }).waitFor();
+    await page.getByRole('heading', { name: demo.server.caseName }).waitFor();
     await page.getByRole('tab', { name: 'Graph' }).click();
     await page.getByLabel('Find node').waitFor();
     return graphSize(page);
   }
 
   it('screens an OFAC-listed address and shows it sanctioned', async () => {
-    const { page, errors, context } = await openPage(browser, {
+    const { page, errors, context } = await openPage(demo.browser, {
       width: 1280,
       height: 800,
       theme: 'light',
     });
     try {
-      await page.goto(`${server.url}/ui/screen#key=${server.key}`);
+      await page.goto(`${demo.server.url}/ui/screen#key=${demo.server.key}`);
       await page
         .getByLabel('Addresses')
         .fill(`${OFAC_ADDRESS}\n0x0000000000000000000000000000000000000001`);
@@ -266,16 +250,16 @@ describe('the web UI on the demo data, in Chromium', () => {
   });
 
   it('works by keyboard alone: search an address from the top bar, then screen it', async () => {
-    const { page, errors, context } = await openPage(browser, {
+    const { page, errors, context } = await openPage(demo.browser, {
       width: 1280,
       height: 800,
       theme: 'light',
     });
     try {
-      const exploiter = server.truth.scenarios[0]!.attackerAddresses.find(
+      const exploiter = demo.server.truth.scenarios[0]!.attackerAddresses.find(
         (a) => a.role === 'exploiter',
       )!.address;
-      await page.goto(`${server.url}/ui/#key=${server.key}`);
+      await page.goto(`${demo.server.url}/ui/#key=${demo.server.key}`);
       await page.getByRole('button', { name: 'Sign out' }).waitFor();
       // Tab from the top of the page reaches the search box; Enter searches. The address exists on
       // the demo's chain only, so the search opens its page directly (chain detection).
@@ -290,7 +274,7 @@ describe('the web UI on the demo data, in Chromium', () => {
       await page.waitForURL(/\/ui\/address\/anvil\//);
       await page.getByRole('heading', { level: 1, name: new RegExp(exploiter, 'i') }).waitFor();
       // Screening by keyboard: the textarea, then Tab to the Screen button, Enter.
-      await page.goto(`${server.url}/ui/screen`);
+      await page.goto(`${demo.server.url}/ui/screen`);
       await page.getByLabel('Addresses').focus();
       await page.keyboard.type(OFAC_ADDRESS);
       const screen = page.getByRole('button', { name: 'Screen', exact: true });
@@ -314,7 +298,7 @@ describe('the web UI on the demo data, in Chromium', () => {
   // Every page, at a laptop's 1280x800 in the light theme and at a phone's 390 px in the dark one:
   // it renders its heading without a console error, and its screenshot is written.
   it('renders every page at 1280x800 (light) and 390x844 (dark)', async () => {
-    const scenario = server.truth.scenarios[0]!;
+    const scenario = demo.server.truth.scenarios[0]!;
     const exploiter = scenario.attackerAddresses.find((a) => a.role === 'exploiter')!.address;
     const theftTx = (scenario as unknown as { theftTransactions: string[] }).theftTransactions[0]!;
     const pages: { name: string; path: string; heading: string | RegExp }[] = [
@@ -330,19 +314,23 @@ describe('the web UI on the demo data, in Chromium', () => {
       { name: 'cases', path: '/ui/cases', heading: 'Cases' },
       {
         name: 'case-graph',
-        path: `/ui/cases/${server.caseId}?view=graph`,
-        heading: server.caseName,
+        path: `/ui/cases/${demo.server.caseId}?view=graph`,
+        heading: demo.server.caseName,
       },
-      { name: 'case-money', path: `/ui/cases/${server.caseId}?view=money`, heading: 'Freeze list' },
+      {
+        name: 'case-money',
+        path: `/ui/cases/${demo.server.caseId}?view=money`,
+        heading: 'Freeze list',
+      },
       {
         name: 'case-dashboard',
-        path: `/ui/cases/${server.caseId}?view=dashboard`,
+        path: `/ui/cases/${demo.server.caseId}?view=dashboard`,
         heading: 'Incident dashboard',
       },
       {
         name: 'case-notes',
-        path: `/ui/cases/${server.caseId}?view=notes`,
-        heading: server.caseName,
+        path: `/ui/cases/${demo.server.caseId}?view=notes`,
+        heading: demo.server.caseName,
       },
       { name: 'alerts', path: '/ui/alerts', heading: 'Alerts' },
     ];
@@ -350,13 +338,13 @@ describe('the web UI on the demo data, in Chromium', () => {
       { width: 1280, height: 800, theme: 'light' as const },
       { width: 390, height: 844, theme: 'dark' as const },
     ]) {
-      const { page, errors, context } = await openPage(browser, view);
+      const { page, errors, context } = await openPage(demo.browser, view);
       try {
         // Sign in once per browser context; the key stays in its local storage.
-        await page.goto(`${server.url}/ui/#key=${server.key}`);
+        await page.goto(`${demo.server.url}/ui/#key=${demo.server.key}`);
         await page.getByRole('button', { name: 'Sign out' }).waitFor();
         for (const p of pages) {
-          await page.goto(`${server.url}${p.path}`);
+          await page.goto(`${demo.server.url}${p.path}`);
           await page.getByRole('heading', { name: p.heading }).first().waitFor();
           // Charts and the graph draw after their data arrives; the alerts page keeps its event
           // stream open, so it is ready when the stream is live (this server follows no chain, so
