@@ -13,21 +13,7 @@ import { TracePicker, usePickedTrace } from './money/trace-picker.tsx';
 import { NoTrace, TraceCaption } from './money/trace-state.tsx';
 import { valuationOf, type Valuation } from './money/valuation.ts';
 import type { TraceResult } from '../../api/types.ts';
-import { shareText } from './money/text.ts';
-
-const UNTRACED_CAUSES = [
-  ['hopLimit', 'hop limit'],
-  ['dust', 'dust'],
-  ['conversion', 'unresolved conversions'],
-  ['fees', 'gas fees'],
-] as const;
-
-function untracedCauses(result: TraceResult): string {
-  const parts = UNTRACED_CAUSES.filter(([k]) => result.summary.untracedBy[k] > 0).map(
-    ([k, label]) => `${label} ${shareText(result.summary.untracedBy[k], 3)}`,
-  );
-  return parts.length > 0 ? parts.join(', ') : 'none';
-}
+import { shareText, untracedCauses } from './money/text.ts';
 
 /** Where the freezable figure sits, in the freeze list's words. */
 function servicesText(services: number): string {

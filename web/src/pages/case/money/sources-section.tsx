@@ -7,25 +7,11 @@ import type { CaseWorkspace } from '../case-workspace.ts';
 import { categoryLabel } from './buckets.ts';
 import { Measure, useMeasureFormat } from './measure.tsx';
 import { sourceFigures, sourceGroups } from './sources.ts';
-import { shareText } from './text.ts';
+import { shareText, untracedCauses } from './text.ts';
 import { TraceCaption } from './trace-state.tsx';
 import { valuationOf } from './valuation.ts';
 
 type Trace = { job: TraceJob; result: TraceResult };
-
-const UNTRACED_CAUSES = [
-  ['hopLimit', 'hop limit'],
-  ['dust', 'dust'],
-  ['conversion', 'unresolved conversions'],
-  ['fees', 'gas fees'],
-] as const;
-
-function untracedCauses(result: TraceResult): string {
-  const parts = UNTRACED_CAUSES.filter(([k]) => result.summary.untracedBy[k] > 0).map(
-    ([k, label]) => `${label} ${shareText(result.summary.untracedBy[k], 3)}`,
-  );
-  return parts.length > 0 ? parts.join(', ') : 'none';
-}
 
 /**
  * Where the money came from (a backward trace): its sources by kind (origins, exchanges, bridges,
