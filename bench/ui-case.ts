@@ -10,7 +10,8 @@ import type { Browser } from 'playwright-core';
 import { listApiKeys } from '../src/api/auth/api-keys.ts';
 import { createCaseStore } from '../src/api/cases/case-store.ts';
 import { createDuckDbStore } from '../src/store/duckdb/duckdb-store.ts';
-import { launchChromium, openPage } from '../test/e2e/harness.ts';
+import { openPage } from '../test/e2e/harness.ts';
+import { browserOrSkip } from './browser.ts';
 import { startServerProcess, stop } from './server-process.ts';
 import type { Benchmark, BenchmarkContext, BenchmarkResult, BenchmarkSkipped } from './types.ts';
 
@@ -81,15 +82,8 @@ const median = (values: number[]) => {
 const ms = (v: number) => `${v.toFixed(0)} ms`;
 
 async function run(ctx: BenchmarkContext): Promise<BenchmarkResult | BenchmarkSkipped> {
-  let browser: Browser;
-  try {
-    browser = await launchChromium();
-  } catch (error) {
-    const message = (error as Error).message;
-    if (!message.startsWith('Chromium not found')) throw error;
-    ctx.log(`ui-case skipped: ${message}`);
-    return { skipped: message };
-  }
+  const browser = await browserOrSkip(ctx, 'ui-case');
+  if ('skipped' in browser) return browser;
   try {
     const dir = path.join(ctx.workDir, 'ui-case');
     fs.rmSync(dir, { recursive: true, force: true });

@@ -17,7 +17,8 @@ import type {
   TraceParameters,
   TraceResult,
 } from '../src/trace/types.ts';
-import { launchChromium, openPage } from '../test/e2e/harness.ts';
+import { openPage } from '../test/e2e/harness.ts';
+import { browserOrSkip } from './browser.ts';
 import { startServerProcess, stop } from './server-process.ts';
 import type { Benchmark, BenchmarkContext, BenchmarkResult, BenchmarkSkipped } from './types.ts';
 
@@ -443,16 +444,8 @@ const line = (size: string, c: StoredCase, m: CaseMeasurement) => [
 ];
 
 async function run(ctx: BenchmarkContext): Promise<BenchmarkResult | BenchmarkSkipped> {
-  // The browser first: without it there is nothing to measure, and no reason to build the data.
-  let browser: Browser;
-  try {
-    browser = await launchChromium();
-  } catch (error) {
-    const message = (error as Error).message;
-    if (!message.startsWith('Chromium not found')) throw error;
-    ctx.log(`ui-graph skipped: ${message}`);
-    return { skipped: message };
-  }
+  const browser = await browserOrSkip(ctx, 'ui-graph');
+  if ('skipped' in browser) return browser;
   try {
     const dir = path.join(ctx.workDir, 'ui-graph');
     fs.rmSync(dir, { recursive: true, force: true });
