@@ -79,3 +79,27 @@ export async function labelSimulatedDeposit(store: Store): Promise<void> {
     ]);
   });
 }
+
+/**
+ * Writes the simulator's theft: the victim pays the thief 100 ETH (transaction 1), who splits it
+ * over two mules (2, 3); mule 1 pays its 60 into the labelled exchange deposit address (4), mule 2
+ * still holds its 40. `move` names the file's own transactions ({@link simTransfers}).
+ *
+ * @example
+ * await seedSimulatedTheft(store, simTransfers('api-trace-test'));
+ */
+export async function seedSimulatedTheft(
+  store: Store,
+  move: ReturnType<typeof simTransfers>,
+): Promise<void> {
+  const { victim, thief, mule1, mule2, deposit } = SIM;
+  await store.write(async (w) =>
+    w.appendTransfers([
+      move(1, victim, thief, 100n * ETH),
+      move(2, thief, mule1, 60n * ETH),
+      move(3, thief, mule2, 40n * ETH),
+      move(4, mule1, deposit, 60n * ETH),
+    ]),
+  );
+  await labelSimulatedDeposit(store);
+}

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useApi } from '../../../test/helpers/api.ts';
 import {
   ETH,
-  labelSimulatedDeposit,
+  seedSimulatedTheft,
   SIM,
   simTransfers,
 } from '../../../test/helpers/simulated-theft.ts';
@@ -14,19 +14,8 @@ const move = simTransfers('api-case-findings-test');
 const THEFT_TX = move.txHash(1);
 const CASE_NAME = 'Simulated theft, findings';
 
-// The simulator's theft: the victim pays the thief 100 ETH, who splits it over two mules; one pays
-// it all into a (labelled) exchange deposit address, the other still holds its 40.
-async function seed(store: Store): Promise<void> {
-  await store.write(async (w) =>
-    w.appendTransfers([
-      move(1, victim, thief, 100n * ETH),
-      move(2, thief, mule1, 60n * ETH),
-      move(3, thief, mule2, 40n * ETH),
-      move(4, mule1, deposit, 60n * ETH),
-    ]),
-  );
-  await labelSimulatedDeposit(store);
-}
+/** The simulator's theft (seedSimulatedTheft), with this file's transaction hashes. */
+const seed = (store: Store) => seedSimulatedTheft(store, move);
 
 type Headers = { 'x-api-key': string };
 type Finding = { id: string; chain: string; address: string; role: string; marks: string[] };

@@ -4,6 +4,7 @@ import { parseSseEvents } from '../../../test/helpers/sse.ts';
 import {
   ETH,
   labelSimulatedDeposit,
+  seedSimulatedTheft,
   SIM,
   simTransfers,
 } from '../../../test/helpers/simulated-theft.ts';
@@ -20,17 +21,8 @@ const move = simTransfers('api-trace-test');
 const txHash = move.txHash;
 const THEFT_TX = txHash(1);
 
-async function seed(store: Store): Promise<void> {
-  await store.write(async (w) =>
-    w.appendTransfers([
-      move(1, victim, thief, 100n * ETH),
-      move(2, thief, mule1, 60n * ETH),
-      move(3, thief, mule2, 40n * ETH),
-      move(4, mule1, deposit, 60n * ETH),
-    ]),
-  );
-  await labelSimulatedDeposit(store);
-}
+/** The simulator's theft (seedSimulatedTheft), with this file's transaction hashes. */
+const seed = (store: Store) => seedSimulatedTheft(store, move);
 
 const sseEvents = (body: string) => parseSseEvents<TraceJob>(body);
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { useApi } from '../../../test/helpers/api.ts';
 import {
   ETH,
-  labelSimulatedDeposit,
+  seedSimulatedTheft,
   SIM,
   simTransfers,
 } from '../../../test/helpers/simulated-theft.ts';
@@ -14,17 +14,8 @@ const { victim, thief, mule1, mule2, deposit } = SIM;
 const SECRET = 'watchlist-route-secret-0123';
 const move = simTransfers('api-watchlist-test');
 
-async function seed(store: Store): Promise<void> {
-  await store.write(async (w) =>
-    w.appendTransfers([
-      move(1, victim, thief, 100n * ETH),
-      move(2, thief, mule1, 60n * ETH),
-      move(3, thief, mule2, 40n * ETH),
-      move(4, mule1, deposit, 60n * ETH),
-    ]),
-  );
-  await labelSimulatedDeposit(store);
-}
+/** The simulator's theft (seedSimulatedTheft), with this file's transaction hashes. */
+const seed = (store: Store) => seedSimulatedTheft(store, move);
 
 describe('watchlist routes', () => {
   // The test receivers run on this machine.
