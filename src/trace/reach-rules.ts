@@ -1,4 +1,5 @@
 import { slotOf } from './graph-index.ts';
+import { bridgeDestinationSlot, chainsOf } from './sweep/bridges.ts';
 import { parseThorchainMemo } from './thorchain-memo.ts';
 import { STOP_CATEGORIES } from './trace-funds.ts';
 import { type EndpointLabels, type GraphIndex, NODE_FEE_SINK } from './types.ts';
@@ -30,6 +31,8 @@ export class ReachRules {
   readonly far: Uint32Array;
   /** Slots looked up for a bridge (the engines keep what they look up in their own state). */
   readonly bridgeFollow = new Map<number, number>();
+  /** The chains the index holds, found on the first bridge met. */
+  private chains: string[] | null = null;
   readonly hasConversions: boolean;
   /** Bridge memos given (forward only): a step may reach another chain. */
   readonly hasBridges: boolean;
@@ -107,9 +110,7 @@ export class ReachRules {
     if (follow !== STOP) return -1;
     const parsed = parseThorchainMemo(memo);
     if (parsed?.kind !== 'swap') return -1;
-    const node = index.nodeId(parsed.chain, parsed.address);
-    const native = index.assetId(parsed.chain, 'native');
-    if (node === undefined || native === undefined) return -1;
-    return slotOf(index, node, native) ?? -1;
+    this.chains ??= chainsOf(index);
+    return bridgeDestinationSlot(index, this.chains, parsed) ?? -1;
   }
 }

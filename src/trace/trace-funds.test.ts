@@ -594,6 +594,77 @@ describe('traceFunds: across a bridge to a chain the index holds', () => {
     expect(r.endpoints[0]!.finding).toBe('arrived at BitEx: freezable');
   });
 
+  /** Two arrivals at the destination after the deposit: another's payout first, then this one's. */
+  const memoEdges: SmallEdge[] = [
+    { from: 'V', to: 'T', amount: 100, time: 1, tx: 'theft' },
+    { from: 'T', to: 'R', amount: 100, time: 2, tx: 'thor' },
+    { from: 'VAULT', to: dest, amount: 5, time: 4, chain: 'bitcoin', tx: 'b-other' },
+    { from: dest, to: 'BY', amount: 5, time: 5, chain: 'bitcoin', tx: 'b-other-spend' },
+    { from: 'VAULT', to: dest, amount: 3, time: 9, chain: 'bitcoin', tx: 'b-ours' },
+    { from: dest, to: 'BX', amount: 3, time: 10, chain: 'bitcoin', tx: 'b2' },
+  ];
+  const runMemos = (outMemos: Record<string, string>) => {
+    const index = smallGraphIndex({ edges: memoEdges });
+    return traceFunds({
+      index,
+      labels: labels({
+        R: ['bridge', 'THORChain'],
+        BX: ['exchange', 'BitEx'],
+        BY: ['exchange', 'OtherEx'],
+      }),
+      bridgeMemos: new Map([[index.txId('test', 'thor')!, `=:b:${dest}`]]),
+      bridgeOutMemos: new Map(
+        Object.entries(outMemos).map(([tx, memo]) => [index.txId('bitcoin', tx)!, memo]),
+      ),
+      seeds: [{ kind: 'tx', chain: 'test', txHash: 'theft' }],
+      direction: 'forward',
+      policy: 'haircut',
+    });
+  };
+
+  it('goes on from the payout whose OP_RETURN names the deposit (OUT:<hash>), not the first arrival after', () => {
+    const r = runMemos({ 'b-ours': 'OUT:THOR', 'b-other': 'OUT:SOMEONEELSE' });
+    expect(where(r)).toEqual({ 'BX/exchange/native': ['3', 1] });
+    expect(r.endpoints[0]!.paths[0]).toEqual(['V', 'T', 'R', 'VAULT', dest, 'BX']);
+  });
+
+  it('finds its payout by memo even when another payout to the same address comes first without one', () => {
+    const r = runMemos({ 'b-ours': 'OUT:thor' });
+    expect(where(r)).toEqual({ 'BX/exchange/native': ['3', 1] });
+  });
+
+  it('without a memo naming it, skips arrivals that answer another deposit', () => {
+    const r = runMemos({ 'b-other': 'OUT:SOMEONEELSE' });
+    expect(where(r)).toEqual({ 'BX/exchange/native': ['3', 1] });
+  });
+
+  it('without any payout memo, takes the first arrival after the deposit', () => {
+    const r = runMemos({});
+    expect(where(r)).toEqual({ 'BY/exchange/native': ['5', 1] });
+  });
+
+  it('a refunded deposit (REFUND:<hash>) goes on at the depositor, not at the destination', () => {
+    const edges: SmallEdge[] = [
+      { from: 'V', to: 'T', amount: 100, time: 1, tx: 'theft' },
+      { from: 'T', to: 'R', amount: 100, time: 2, tx: 'thor' },
+      { from: 'VAULT', to: dest, amount: 3, time: 9, chain: 'bitcoin', tx: 'b-unrelated' },
+      { from: 'R', to: 'T', amount: 99, time: 6, tx: 'refund' },
+      { from: 'T', to: 'X', amount: 99, time: 7, tx: 'to-x' },
+    ];
+    const index = smallGraphIndex({ edges });
+    const r = traceFunds({
+      index,
+      labels: labels({ R: ['bridge', 'THORChain'], X: ['exchange', 'Ex'] }),
+      bridgeMemos: new Map([[index.txId('test', 'thor')!, `=:BTC.BTC:${dest}`]]),
+      bridgeOutMemos: new Map([[index.txId('test', 'refund')!, 'REFUND:THOR']]),
+      seeds: [{ kind: 'tx', chain: 'test', txHash: 'theft' }],
+      direction: 'forward',
+      policy: 'haircut',
+    });
+    // Before refunds were read, the deposit waited at the destination and took its next arrival.
+    expect(where(r)).toEqual({ 'X/exchange/native': ['99', 1] });
+  });
+
   it('ends at the bridge, bridged to the destination, when the destination receives nothing after', () => {
     const r = run(false);
     expect(r.endpoints.map((e) => [e.address, e.finding, e.share])).toEqual([

@@ -36,6 +36,18 @@ describe('bridges, backward: a THORChain payout (OUT:<inbound hash>) goes back t
     expect(r.endpoints[0]!.paths).toEqual([['V', 'D', 'ROUTER', 'R', 'Y']]);
   });
 
+  it('a refund (REFUND:<inbound hash>) goes back to the deposit it returns', () => {
+    const edges: SmallEdge[] = [
+      { from: 'V', to: 'D', amount: 40, time: 0 },
+      { from: 'D', to: 'ROUTER', amount: 40, time: 1, tx: 'in' },
+      { from: 'ROUTER', to: 'R', amount: 39, time: 5, tx: 'refund' },
+      { from: 'R', to: 'Y', amount: 39, time: 6 },
+    ];
+    const r = backward(edges, { refund: 'REFUND:IN' });
+    // As for a payout: the deposit it answers, in full (the other chain's amount is its own asset's).
+    expect(where(r)).toEqual({ 'V/origin/native': ['40', 1] });
+  });
+
   it('from another chain the index holds: a Bitcoin deposit to the vault, change left out', () => {
     // B1 spends 50 into h1: 45 to THORChain's vault, 4 back to itself (change), 1 fee.
     const edges: SmallEdge[] = [

@@ -1,3 +1,5 @@
+import { normalizeAddress } from '../../model/address.ts';
+import { getChain } from '../../model/chains.ts';
 import { slotOf } from '../graph-index.ts';
 import { parseThorchainMemo } from '../thorchain-memo.ts';
 import { type GraphIndex, NODE_UTXO_TX } from '../types.ts';
@@ -10,61 +12,167 @@ export type BridgeDeposit = {
   taint: number;
   share: number;
   hop: number;
+  /**
+   * The payout transactions whose memo names this deposit (`OUT:<hash>`, or `REFUND:<hash>` when it
+   * is paid back); null when the index holds none, and the first arrival after it is taken instead.
+   */
+  payouts: ReadonlySet<number> | null;
 };
 
+/** A transaction hash as THORChain memos write it: hex without `0x`, any case. */
+const memoHash = (hash: string): string => hash.toLowerCase().replace(/^0x/, '');
+
+/** The chains the index holds, sorted. */
+export function chainsOf(index: GraphIndex): string[] {
+  const chains = new Set<string>();
+  for (let s = 0; s < index.slotCount; s++) chains.add(index.assetOf(index.slotAsset[s]!).chain);
+  return [...chains].sort();
+}
+
+/** A chain's family, or null for a key chaintrail does not know (tests' `btc`). */
+function familyOf(chain: string): string | null {
+  try {
+    return getChain(chain).family;
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Bridges, forward: value sent to another chain the index holds goes on there, at the
- * destination's first arrival after the deposit (THORChain pays out within minutes to hours); a
- * deposit whose destination never receives is an endpoint, "bridged to <chain> <address>".
+ * The native slot of a swap's destination: on the chain the memo names, else on a chain of the
+ * same family the index holds (a regtest or testnet copy of Bitcoin, whose addresses the memo
+ * writes in that network's form); undefined when the index holds neither.
+ *
+ * @example
+ * bridgeDestinationSlot(index, ['anvil', 'bitcoin-regtest'], { chain: 'bitcoin', address: 'bcrt1q…' });
+ */
+export function bridgeDestinationSlot(
+  index: GraphIndex,
+  chains: readonly string[],
+  destination: { chain: string; address: string },
+): number | undefined {
+  const family = familyOf(destination.chain);
+  const candidates = [
+    destination.chain,
+    ...chains.filter((c) => c !== destination.chain && family !== null && familyOf(c) === family),
+  ];
+  for (const c of candidates) {
+    let form = destination.address;
+    try {
+      form = normalizeAddress(c, form);
+    } catch {
+      // Not an address of this chain's network: looked up as written.
+    }
+    const node = index.nodeId(c, form);
+    const native = index.assetId(c, 'native');
+    if (node === undefined || native === undefined) continue;
+    const slot = slotOf(index, node, native);
+    if (slot !== undefined) return slot;
+  }
+  return undefined;
+}
+
+/**
+ * Bridges, forward: value sent to another chain the index holds goes on there. Where the index
+ * holds the bridge's payout, i.e. a transaction whose memo says `OUT:<deposit hash>` (THORChain's
+ * vaults write it in an OP_RETURN on Bitcoin, in `TransferOut` on EVM chains), the value goes on
+ * from that payout's arrival at the destination and from no other; a deposit paid back
+ * (`REFUND:<deposit hash>`) goes on at the depositor. Without a payout memo it goes on at the
+ * destination's first arrival after the deposit that answers no other deposit (THORChain pays out
+ * within minutes to hours). A deposit whose destination never receives is an endpoint, "bridged to
+ * <chain> <address>".
  *
  * @example
  * if (relay.depart(e, t, sh, hop)) return; // goes on on the other chain
  */
 export class BridgeRelay {
-  /** Deposits by the destination slot they wait for. */
+  /** Deposits by the slot they wait for. */
   private readonly waiting = new Map<number, BridgeDeposit[]>();
   /** Deposits not yet paid out: while any is, the sweep goes on. */
   pending = 0;
+  /** Payout transactions by the deposit hash their memo names, built on first use. */
+  private payoutIndex: Map<string, { out: number[]; refund: number[] }> | null = null;
+  private chains: string[] | null = null;
 
   constructor(
     private readonly index: GraphIndex,
     private readonly flags: Uint8Array,
     private readonly memos: ReadonlyMap<number, string> | undefined,
     private readonly far: Uint32Array,
+    private readonly near?: Uint32Array | undefined,
+    private readonly outMemos?: ReadonlyMap<number, string> | undefined,
   ) {}
 
   /**
    * Tainted value `t` (share `sh`, at `hop`) entering a bridge by edge `e`: true when its memo names
-   * a destination the index holds, where it will go on.
+   * a destination the index holds, or the index holds its refund, where it will go on.
    */
   depart(e: number, t: number, sh: number, hop: number): boolean {
     const memo = this.memos?.get(this.index.tx[e]!);
     const parsed = memo === undefined ? null : parseThorchainMemo(memo);
     if (parsed?.kind !== 'swap') return false;
-    const node = this.index.nodeId(parsed.chain, parsed.address);
-    const native = this.index.assetId(parsed.chain, 'native');
-    const slot =
-      node === undefined || native === undefined ? undefined : slotOf(this.index, node, native);
+    const payouts = this.payoutsOf(this.index.tx[e]!);
+    let slot: number | undefined;
+    let answered: number[] = payouts.out;
+    if (payouts.out.length === 0 && payouts.refund.length > 0 && this.near) {
+      // Paid back: the refund returns the deposited asset to the depositor, on the same chain.
+      const depositor = this.near[e]!;
+      if (this.index.nodeKind[this.index.slotNode[depositor]!] !== NODE_UTXO_TX) {
+        slot = depositor;
+        answered = payouts.refund;
+      }
+    }
+    slot ??= bridgeDestinationSlot(this.index, (this.chains ??= chainsOf(this.index)), parsed);
     if (slot === undefined) return false;
     const list = this.waiting.get(slot) ?? [];
-    list.push({ time: this.index.time[e]!, edge: e, taint: t, share: sh, hop });
+    list.push({
+      time: this.index.time[e]!,
+      edge: e,
+      taint: t,
+      share: sh,
+      hop,
+      payouts: answered.length > 0 ? new Set(answered) : null,
+    });
     this.waiting.set(slot, list);
     this.flags[slot]! |= BRIDGE_IN;
     this.pending++;
     return true;
   }
 
+  /** The payouts (and refunds) whose memo names inbound transaction `tx`. */
+  private payoutsOf(tx: number): { out: number[]; refund: number[] } {
+    if (this.payoutIndex === null) {
+      this.payoutIndex = new Map();
+      for (const [payout, memo] of this.outMemos ?? []) {
+        const parsed = parseThorchainMemo(memo);
+        if (parsed === null || parsed.kind === 'swap') continue;
+        const key = memoHash(parsed.inboundTxHash);
+        const entry = this.payoutIndex.get(key) ?? { out: [], refund: [] };
+        entry[parsed.kind].push(payout);
+        this.payoutIndex.set(key, entry);
+      }
+    }
+    return this.payoutIndex.get(memoHash(this.index.txHash(tx))) ?? { out: [], refund: [] };
+  }
+
   /**
-   * The deposits an arrival at `slot` at time `t` pays out (made no later than it, forward; no
-   * earlier, backward), taken together; null when none is due.
+   * The deposits an arrival at `slot` at time `t` by transaction `tx` pays out (made no later than
+   * it, forward; no earlier, backward; by their payout when the index holds it, else by an arrival
+   * that answers no other deposit), taken together; null when none is due.
    */
   take(
     slot: number,
     t: number,
     fwd: boolean,
+    tx: number,
   ): { share: number; taint: number; hop: number; edge: number } | null {
     const list = this.waiting.get(slot)!;
-    const due = list.filter((d) => (fwd ? d.time <= t : d.time >= t));
+    const answersOther = this.outMemos?.has(tx) ?? false;
+    const due = list.filter(
+      (d) =>
+        (fwd ? d.time <= t : d.time >= t) &&
+        (d.payouts === null ? !answersOther : d.payouts.has(tx)),
+    );
     if (due.length === 0) return null;
     const rest = list.filter((d) => !due.includes(d));
     if (rest.length > 0) this.waiting.set(slot, rest);
@@ -144,8 +252,8 @@ export class BridgeReturn {
   private inboundOfTx(tx: number): { txId: number | undefined; from: BridgedFrom } | null {
     const memo = this.outMemos?.get(tx);
     const parsed = memo === undefined ? null : parseThorchainMemo(memo);
-    if (parsed?.kind !== 'out') return null;
-    const hash = parsed.inboundTxHash.toLowerCase().replace(/^0x/, '');
+    if (parsed?.kind !== 'out' && parsed?.kind !== 'refund') return null;
+    const hash = memoHash(parsed.inboundTxHash);
     for (const chain of this.chainsOfIndex()) {
       for (const form of [hash, `0x${hash}`]) {
         const txId = this.index.txId(chain, form);
@@ -156,11 +264,7 @@ export class BridgeReturn {
   }
 
   private chainsOfIndex(): string[] {
-    if (this.chains) return this.chains;
-    const chains = new Set<string>();
-    for (let s = 0; s < this.index.slotCount; s++)
-      chains.add(this.index.assetOf(this.index.slotAsset[s]!).chain);
-    return (this.chains = [...chains].sort());
+    return (this.chains ??= chainsOf(this.index));
   }
 
   /**

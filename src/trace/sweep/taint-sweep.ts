@@ -215,7 +215,14 @@ export class TaintSweep {
     this.tracksClean = this.rule.tracksClean;
     this.labels = new NodeLabels(index, parameters.labels, parameters.stopCategories);
     this.endpoints = new EndpointSet(parameters.bridgeMemos);
-    this.bridges = new BridgeRelay(index, this.flags, parameters.bridgeMemos, this.far);
+    this.bridges = new BridgeRelay(
+      index,
+      this.flags,
+      parameters.bridgeMemos,
+      this.far,
+      this.near,
+      parameters.bridgeOutMemos,
+    );
     this.depositSweeps = new DepositSweeps(index, this.flags, this.near, this.far, this.traced);
     this.returns = new BridgeReturn(
       index,
@@ -686,8 +693,9 @@ export class TaintSweep {
     }
     const r = far[e]!;
     if (this.bridges.pending > 0 && (this.flags[r]! & BRIDGE_IN) !== 0) {
-      // The first arrival at a bridge's destination after the deposit is the bridged value.
-      const arrived = this.bridges.take(r, this.time[e]!, this.fwd);
+      // The bridge's payout of the deposit (by its memo, else the first arrival after) is the
+      // bridged value.
+      const arrived = this.bridges.take(r, this.time[e]!, this.fwd, this.index.tx[e]!);
       if (arrived) {
         t = a;
         sh += arrived.share;
