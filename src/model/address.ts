@@ -190,15 +190,17 @@ function hexByte(n: number): string {
 // Bitcoin
 
 type BitcoinNetwork = {
-  name: 'mainnet' | 'testnet';
+  name: 'mainnet' | 'testnet' | 'regtest';
   hrp: string;
   pubKeyHash: number;
   scriptHash: number;
 };
 
-const BITCOIN_NETWORKS: Record<'mainnet' | 'testnet', BitcoinNetwork> = {
+const BITCOIN_NETWORKS: Record<BitcoinNetwork['name'], BitcoinNetwork> = {
   mainnet: { name: 'mainnet', hrp: 'bc', pubKeyHash: 0x00, scriptHash: 0x05 },
   testnet: { name: 'testnet', hrp: 'tb', pubKeyHash: 0x6f, scriptHash: 0xc4 },
+  // Bitcoin Core's regtest (chainparams.cpp): testnet's version bytes, bech32 prefix "bcrt".
+  regtest: { name: 'regtest', hrp: 'bcrt', pubKeyHash: 0x6f, scriptHash: 0xc4 },
 };
 const BECH32_MAX_LENGTH = 90;
 const BECH32_DATA = /^[qpzry9x8gf2tvdw0s3jn54khce6mua7l]*$/;
@@ -209,7 +211,7 @@ function parseBitcoin(input: string, net: BitcoinNetwork, other: BitcoinNetwork)
   if (s.length === 0) return EMPTY;
   const lower = s.toLowerCase();
   if (lower.startsWith(`${net.hrp}1`)) return parseSegwit(s, lower, net);
-  if (lower.startsWith(`${other.hrp}1`) || lower.startsWith('bcrt1')) {
+  if (Object.values(BITCOIN_NETWORKS).some((n) => n !== net && lower.startsWith(`${n.hrp}1`))) {
     return new Invalid(
       `wrong network: bech32 prefix "${lower.slice(0, lower.indexOf('1'))}" is not ${net.name} ("${net.hrp}")`,
     );

@@ -21,7 +21,7 @@ export type Chain = {
   nativeSymbol: string;
   nativeDecimals: number;
   /** Bitcoin network for address codecs. */
-  bitcoinNetwork?: 'mainnet' | 'testnet' | undefined;
+  bitcoinNetwork?: 'mainnet' | 'testnet' | 'regtest' | undefined;
 };
 
 const KNOWN_CHAINS: readonly Chain[] = [
@@ -104,6 +104,17 @@ const KNOWN_CHAINS: readonly Chain[] = [
     nativeSymbol: 'tBTC',
     nativeDecimals: 8,
     bitcoinNetwork: 'testnet',
+  },
+  // A local regtest node (the simulator's bcoin node, or Bitcoin Core's `-regtest`). Addresses are
+  // written as Core writes them (`bcrt1…`; base58 versions shared with testnet): bcoin writes its
+  // own regtest prefixes (`rb1…`), so they are derived from output scripts, never taken from bcoin.
+  {
+    key: 'bitcoin-regtest',
+    name: 'Bitcoin regtest',
+    family: 'bitcoin',
+    nativeSymbol: 'BTC',
+    nativeDecimals: 8,
+    bitcoinNetwork: 'regtest',
   },
   { key: 'tron', name: 'Tron', family: 'tron', nativeSymbol: 'TRX', nativeDecimals: 6 },
   {
