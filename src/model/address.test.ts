@@ -310,30 +310,6 @@ describe('Bitcoin addresses', () => {
     expect(normalizeAddress('tron', tronInXbt)).toBe(tronInXbt);
   });
 
-  it("has a regtest codec: Core's `bcrt` prefix and testnet's version bytes, other networks named", () => {
-    const regtest = getAddressCodec('bitcoin-regtest');
-    for (const r of BTC) {
-      const addr = r.address!;
-      const local =
-        r.type === 'p2pkh' || r.type === 'p2sh'
-          ? btcAddress.toBase58Check(
-              btcAddress.fromBase58Check(addr).hash,
-              btcAddress.fromBase58Check(addr).version === 0x00 ? 0x6f : 0xc4,
-            )
-          : btcAddress.toBech32(btcAddress.fromBech32(addr).data, 0, 'bcrt');
-      expect(regtest.normalize(local)).toBe(local);
-      expect(invalid(() => regtest.normalize(addr)).reason).toMatch(/^wrong network/);
-      if (local.startsWith('bcrt1'))
-        expect(invalid(() => btc.normalize(local)).reason).toBe(
-          'wrong network: bech32 prefix "bcrt" is not mainnet ("bc")',
-        );
-    }
-    const testnetBech32 = BIP350.valid.find((v) => v.address.startsWith('tb1q'))!.address;
-    expect(invalid(() => regtest.normalize(testnetBech32)).reason).toBe(
-      'wrong network: bech32 prefix "tb" is not regtest ("bcrt")',
-    );
-  });
-
   it("accepts bitcoin-etl's pseudo-address of a script without address, lowercased, and nothing like it", () => {
     const pseudo = 'nonstandard0cbd12ed8f1b1d8979f7f50d5083e9f21b7f5f78';
     expect(btc.normalize(pseudo)).toBe(pseudo);

@@ -105,14 +105,14 @@ const KNOWN_CHAINS: readonly Chain[] = [
     nativeDecimals: 8,
     bitcoinNetwork: 'testnet',
   },
-  // A local regtest node (the simulator's bcoin node, or Bitcoin Core's `-regtest`). Addresses are
-  // written as Core writes them (`bcrt1…`; base58 versions shared with testnet): bcoin writes its
-  // own regtest prefixes (`rb1…`), so they are derived from output scripts, never taken from bcoin.
+  // A local test chain (Bitcoin Core or bcoin in regtest mode). Addresses are derived from scripts
+  // with Core's regtest parameters (bech32 prefix `bcrt`), whichever node serves the chain: bcoin
+  // writes the same outputs as `rb1…`, and one stored form keeps one address one node.
   {
     key: 'bitcoin-regtest',
     name: 'Bitcoin regtest',
     family: 'bitcoin',
-    nativeSymbol: 'BTC',
+    nativeSymbol: 'rBTC',
     nativeDecimals: 8,
     bitcoinNetwork: 'regtest',
   },
