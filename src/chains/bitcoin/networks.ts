@@ -27,37 +27,9 @@ export function bitcoinNetworkOf(chain: Chain): Network {
 }
 
 /**
- * The chain key of a node's network as `getblockchaininfo` names it: Bitcoin Core says `main`,
- * `test`, `testnet4`, `signet` or `regtest`; bcoin `main`, `test` (its `testnet`), `regtest` or
- * `simnet`. Only the networks chaintrail has a chain for are accepted; testnet4 and signet use
- * testnet's address forms but are other chains, so they are refused rather than mixed into it.
- *
- * @example
- * chainOfBitcoinNetwork('main'); // 'bitcoin'
- */
-export function chainOfBitcoinNetwork(name: string): string {
-  const key = NODE_NETWORKS[name];
-  if (key === undefined)
-    throw new UserError(
-      `The node serves Bitcoin network "${name}", which chaintrail has no chain for`,
-      {
-        code: 'CHAIN_MISMATCH',
-        details: 'Supported: main (bitcoin), test (bitcoin-testnet), regtest (bitcoin-regtest).',
-      },
-    );
-  return key;
-}
-
-const NODE_NETWORKS: Readonly<Record<string, string>> = {
-  main: 'bitcoin',
-  test: 'bitcoin-testnet',
-  testnet: 'bitcoin-testnet',
-  regtest: 'bitcoin-regtest',
-};
-
-/**
- * Hash of block 0 of each chain, for endpoints that cannot name their network (Esplora): the
- * genesis blocks of mainnet, testnet3 and regtest (Bitcoin Core's chainparams.cpp; the same,
+ * Hash of block 0 of each chain: how a node's or Esplora's chain is told (the same question for
+ * every endpoint, and one that tells testnet3 from testnet4 and signet, which share its address
+ * forms but are other chains): the genesis blocks of mainnet, testnet3 and regtest (Bitcoin Core's chainparams.cpp; the same,
  * byte-reversed, in bcoin's lib/protocol/networks.js).
  */
 export const GENESIS_HASHES: Readonly<Record<string, string>> = {
@@ -67,12 +39,21 @@ export const GENESIS_HASHES: Readonly<Record<string, string>> = {
 };
 
 /**
- * The chain a node serves, checked against the one asked for (`--chain`), as a {@link Chain}.
+ * The chain whose block 0 is `genesisHash`, checked against the one asked for (`--chain`).
  *
  * @example
- * resolveBitcoinChain('bitcoin', undefined).key; // 'bitcoin'
+ * chainOfGenesis('000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f', undefined).key; // 'bitcoin'
  */
-export function resolveBitcoinChain(served: string, asked: string | undefined): Chain {
+export function chainOfGenesis(genesisHash: string, asked: string | undefined): Chain {
+  const served = GENESIS_HASHES[genesisHash];
+  if (served === undefined)
+    throw new UserError(
+      `The endpoint's block 0 is ${genesisHash}, of no Bitcoin chain chaintrail has`,
+      {
+        code: 'CHAIN_MISMATCH',
+        details: 'Supported: bitcoin (mainnet), bitcoin-testnet (testnet3), bitcoin-regtest.',
+      },
+    );
   const chain = getChain(served);
   if (asked !== undefined && getChain(asked).key !== chain.key)
     throw new UserError(`The node serves ${chain.key}, not ${getChain(asked).key}`, {
