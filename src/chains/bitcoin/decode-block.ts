@@ -34,15 +34,29 @@ export class OutputsExceedInputsError extends UserError {
   }
 }
 
-function transactionRows(
-  chain: Chain,
-  network: Network,
-  header: BitcoinBlock['header'],
+/** Where a transaction sits: its chain, block and time. */
+export type TransactionPlace = {
+  chain: Chain;
+  network: Network;
+  blockNumber: bigint;
+  blockTime: number;
+};
+
+/**
+ * The rows of one transaction whose inputs are all resolved: its `utxo_in`, `utxo_out` and `fee`
+ * transfers and its THORChain events (see {@link decodeBlocks}). Appended to `out`.
+ *
+ * @example
+ * transactionRows({ chain, network, blockNumber: 50001n, blockTime: 1270917100 }, tx, out);
+ */
+export function transactionRows(
+  place: TransactionPlace,
   tx: BitcoinTransaction,
-  out: DecodedBlocks,
+  out: Pick<DecodedBlocks, 'transfers' | 'events'>,
 ): void {
-  const place = { chain: chain.key, blockNumber: header.number, blockTime: header.time };
-  const row = { ...place, txHash: tx.txid, asset: NATIVE_ASSET };
+  const { chain, network } = place;
+  const at = { chain: chain.key, blockNumber: place.blockNumber, blockTime: place.blockTime };
+  const row = { ...at, txHash: tx.txid, asset: NATIVE_ASSET };
   let inputs = 0n;
   tx.inputs.forEach((input, i) => {
     if (input.prevout === null) throw new UnresolvedInputError(tx.txid, i, input);
@@ -81,7 +95,7 @@ function transactionRows(
       kind: 'fee',
     });
   }
-  out.events.push(...thorchainEvents(place, tx, addresses, tx.inputs[0]?.prevout?.address ?? null));
+  out.events.push(...thorchainEvents(at, tx, addresses, tx.inputs[0]?.prevout?.address ?? null));
 }
 
 /**
@@ -112,7 +126,8 @@ export function decodeBlocks(parameters: {
       parentHash: h.parentHash,
       time: h.time,
     });
-    for (const tx of b.transactions) transactionRows(chain, network, h, tx, out);
+    const place = { chain, network, blockNumber: h.number, blockTime: h.time };
+    for (const tx of b.transactions) transactionRows(place, tx, out);
   }
   return out;
 }
