@@ -1386,7 +1386,10 @@ class DuckDbStore implements Store {
     );
     for (let i = 0; i < hashes.length; i += OUTPUT_QUERY_TRANSACTIONS) {
       // Every output of the transactions, kept when its index was asked for: a position is
-      // `out:<index>`, and comparing texts in SQL would build one key per stored row.
+      // `out:<index>`, and comparing texts in SQL would build one key per stored row. No index on
+      // tx_hash, so each query scans the table: on 1.5 M transfers (500,000 transactions) 153 ms
+      // for 100 outpoints and 535 ms for 10,000 (medians of 5 on a 2-core VM). The Bitcoin source
+      // asks only for what the node's answer and its own batch leave open.
       const rows = await this.rows(
         `SELECT tx_hash, position, to_address, amount::VARCHAR AS amount FROM transfers
          WHERE chain = $1 AND kind = 'utxo_out'
