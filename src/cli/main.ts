@@ -11,6 +11,7 @@ import { registerSimulateCommand } from './commands/simulate.ts';
 import { registerStatsCommand } from './commands/stats.ts';
 import { registerSyncCommand } from './commands/sync.ts';
 import { registerTraceCommand } from './commands/trace.ts';
+import { registerTxCommand } from './commands/tx.ts';
 import { type CliContext, createCliContext } from './context.ts';
 import { errorLine, EXIT_OK, EXIT_USAGE, exitCodeOf } from './exit-codes.ts';
 
@@ -39,6 +40,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerSimulateCommand(program, ctx);
   registerStatsCommand(program, ctx);
   registerAddressCommand(program, ctx);
+  registerTxCommand(program, ctx);
   registerLabelsCommand(program, ctx);
   registerScreenCommand(program, ctx);
   registerTraceCommand(program, ctx);

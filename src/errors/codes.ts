@@ -89,6 +89,10 @@ export const ERROR_CODES = [
   'RPC_MISSING_RECEIPT',
   'RPC_BAD_TRACE',
   'RPC_TRACE_FAILED',
+  'RPC_BAD_RESPONSE', // an answer that is not what the method returns (a malformed block or transaction)
+  'RPC_AUTH_FAILED', // the node refused the credentials (HTTP 401/403)
+  'UTXO_INPUT_UNRESOLVED', // an input's spent output is in no batch, store or node answer
+  'UTXO_OUTPUTS_EXCEED_INPUTS',
   'CALL_REVERTED',
   'CHAIN_MISMATCH',
   'CHAIN_UNSTABLE',

@@ -310,6 +310,16 @@ describe('Bitcoin addresses', () => {
     expect(normalizeAddress('tron', tronInXbt)).toBe(tronInXbt);
   });
 
+  it("accepts bitcoin-etl's pseudo-address of a script without address, lowercased, and nothing like it", () => {
+    const pseudo = 'nonstandard0cbd12ed8f1b1d8979f7f50d5083e9f21b7f5f78';
+    expect(btc.normalize(pseudo)).toBe(pseudo);
+    expect(btc.normalize(pseudo.toUpperCase())).toBe(pseudo);
+    expect(testnet.isValid(pseudo)).toBe(true);
+    expect(btc.isValid(`${pseudo}0`)).toBe(false);
+    expect(btc.isValid(pseudo.slice(0, -1))).toBe(false);
+    expect(btc.isValid('nonstandard')).toBe(false);
+  });
+
   describe('BIP-350 segwit vectors', () => {
     const networkOf = (addr: string): { codec: typeof btc; net: Network } =>
       addr.toLowerCase().startsWith('tb1')

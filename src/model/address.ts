@@ -3,7 +3,8 @@
  *
  * - EVM: canonical = lowercase `0x` + 40 hex; display = EIP-55 checksum.
  * - Bitcoin: Base58Check P2PKH/P2SH kept as given; bech32 P2WPKH/P2WSH (witness v0) and
- *   bech32m P2TR (witness v1, 32 bytes) stored lowercase.
+ *   bech32m P2TR (witness v1, 32 bytes) stored lowercase; networks mainnet (`bc`), testnet (`tb`)
+ *   and regtest (`bcrt`); an output without an address is `nonstandard<40 hex>` (bitcoin-etl's form).
  * - Tron: Base58Check `T…` form (version byte 0x41); the hex form `41…` is converted to it.
  * - Family `other`, each chain with its own codec (every asset OFAC's SDN list gives addresses for):
  *   - Litecoin (`L…` 0x30, `M…` 0x32, `3…` 0x05; `ltc1…`), Bitcoin SV (`1…`, `3…`), Bitcoin Gold
@@ -190,16 +191,26 @@ function hexByte(n: number): string {
 // Bitcoin
 
 type BitcoinNetwork = {
-  name: 'mainnet' | 'testnet';
+  name: 'mainnet' | 'testnet' | 'regtest';
   hrp: string;
   pubKeyHash: number;
   scriptHash: number;
 };
 
-const BITCOIN_NETWORKS: Record<'mainnet' | 'testnet', BitcoinNetwork> = {
+const BITCOIN_NETWORKS: Record<'mainnet' | 'testnet' | 'regtest', BitcoinNetwork> = {
   mainnet: { name: 'mainnet', hrp: 'bc', pubKeyHash: 0x00, scriptHash: 0x05 },
   testnet: { name: 'testnet', hrp: 'tb', pubKeyHash: 0x6f, scriptHash: 0xc4 },
+  // Bitcoin Core's regtest (chainparams.cpp): testnet's version bytes, bech32 prefix `bcrt`.
+  regtest: { name: 'regtest', hrp: 'bcrt', pubKeyHash: 0x6f, scriptHash: 0xc4 },
 };
+/**
+ * What an output whose script has no address (OP_RETURN, bare multisig, non-standard) is stored
+ * under: bitcoin-etl's `nonstandard` + the first 40 hex digits of the script's SHA-256
+ * (src/chains/bitcoin/script-address.ts). Accepted so that such an output can be looked up.
+ */
+const BITCOIN_PSEUDO_ADDRESS = /^nonstandard[0-9a-f]{40}$/;
+/** Bech32 prefixes of every Bitcoin network, to name the network of an address given on another. */
+const BITCOIN_HRPS = Object.values(BITCOIN_NETWORKS).map((n) => n.hrp);
 const BECH32_MAX_LENGTH = 90;
 const BECH32_DATA = /^[qpzry9x8gf2tvdw0s3jn54khce6mua7l]*$/;
 
@@ -209,7 +220,9 @@ function parseBitcoin(input: string, net: BitcoinNetwork, other: BitcoinNetwork)
   if (s.length === 0) return EMPTY;
   const lower = s.toLowerCase();
   if (lower.startsWith(`${net.hrp}1`)) return parseSegwit(s, lower, net);
-  if (lower.startsWith(`${other.hrp}1`) || lower.startsWith('bcrt1')) {
+  if (BITCOIN_PSEUDO_ADDRESS.test(lower)) return lower;
+  const foreign = BITCOIN_HRPS.find((hrp) => hrp !== net.hrp && lower.startsWith(`${hrp}1`));
+  if (foreign !== undefined) {
     return new Invalid(
       `wrong network: bech32 prefix "${lower.slice(0, lower.indexOf('1'))}" is not ${net.name} ("${net.hrp}")`,
     );

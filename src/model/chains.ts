@@ -21,7 +21,7 @@ export type Chain = {
   nativeSymbol: string;
   nativeDecimals: number;
   /** Bitcoin network for address codecs. */
-  bitcoinNetwork?: 'mainnet' | 'testnet' | undefined;
+  bitcoinNetwork?: 'mainnet' | 'testnet' | 'regtest' | undefined;
 };
 
 const KNOWN_CHAINS: readonly Chain[] = [
@@ -104,6 +104,17 @@ const KNOWN_CHAINS: readonly Chain[] = [
     nativeSymbol: 'tBTC',
     nativeDecimals: 8,
     bitcoinNetwork: 'testnet',
+  },
+  // A local test chain (Bitcoin Core or bcoin in regtest mode). Addresses are derived from scripts
+  // with Core's regtest parameters (bech32 prefix `bcrt`), whichever node serves the chain: bcoin
+  // writes the same outputs as `rb1…`, and one stored form keeps one address one node.
+  {
+    key: 'bitcoin-regtest',
+    name: 'Bitcoin regtest',
+    family: 'bitcoin',
+    nativeSymbol: 'rBTC',
+    nativeDecimals: 8,
+    bitcoinNetwork: 'regtest',
   },
   { key: 'tron', name: 'Tron', family: 'tron', nativeSymbol: 'TRX', nativeDecimals: 6 },
   {

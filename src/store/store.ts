@@ -51,6 +51,12 @@ export interface Store {
    * skips getAddressChains, a scan of the transfers, when no other chain of an address's form has any.
    */
   listTransferChains(): Promise<string[]>;
+  /**
+   * The stored UTXO outputs (`utxo_out` transfers, position `out:<index>`) at the given outpoints of
+   * a chain, keyed `<tx hash>:<index>`: what a Bitcoin input spends, when an earlier batch or
+   * import stored it. Outpoints not stored are absent from the map.
+   */
+  getOutputs(chain: string, outpoints: readonly Outpoint[]): Promise<Map<string, StoredOutput>>;
   /** Typed events matching a filter, in the same order. */
   listEvents(filter?: EventFilter): Promise<ChainEvent[]>;
   /** Known assets (symbol, decimals) of a chain, or of all chains. */
@@ -409,6 +415,12 @@ export type TransferPosition = {
   /** Rows before `before` (or all rows). */
   rows: number;
 };
+
+/** An output of a UTXO transaction: its transaction and index. */
+export type Outpoint = { txHash: string; index: number };
+
+/** What {@link Store.getOutputs} gives for an outpoint: the address it pays and its amount. */
+export type StoredOutput = { address: string | null; amount: bigint };
 
 /** Filters of {@link Store.listEvents}; all optional, combined with AND. */
 export type EventFilter = {

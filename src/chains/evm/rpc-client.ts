@@ -8,23 +8,21 @@ import {
   TimeoutError,
 } from 'viem';
 import { BaseError, RetryableError } from '../../errors/base.ts';
+import {
+  createRequestGate,
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_RPC_TIMEOUT_MS,
+  retryAfterMs,
+  retryDelayMs,
+} from '../request-pacing.ts';
 import { redactUrl } from './redact-url.ts';
 
-/** First retry delay; doubles per attempt, plus up to as much again of random jitter. */
-export const RETRY_BASE_DELAY_MS = 250;
-/** Longest wait between two attempts (also caps a server's Retry-After). */
-export const RETRY_MAX_DELAY_MS = 30_000;
-/** Attempts after the first before a request fails. */
-export const DEFAULT_MAX_RETRIES = 6;
-/** Per-request timeout. */
-export const DEFAULT_RPC_TIMEOUT_MS = 30_000;
-/** The window an `rps` cap applies to. */
-const RATE_WINDOW_MS = 1000;
-/**
- * Added to the window when spacing calls, so that up to this much network jitter cannot make a
- * provider see rps + 1 calls within its one second.
- */
-const RATE_WINDOW_MARGIN_MS = 50;
+export {
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_RPC_TIMEOUT_MS,
+  RETRY_BASE_DELAY_MS,
+  RETRY_MAX_DELAY_MS,
+} from '../request-pacing.ts';
 /** JSON-RPC requests per HTTP batch. */
 const RPC_BATCH_SIZE = 100;
 /** JSON-RPC error codes that mean "slow down", not "wrong request". */
@@ -93,14 +91,6 @@ function nodeAnswer(error: unknown): { code: number; message: string; details?: 
   return null;
 }
 
-function retryAfterMs(headers: Headers | undefined): number | null {
-  const value = headers?.get('retry-after');
-  if (!value) return null;
-  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
-}
-
 /** Why an error is worth retrying, or null when it is not. */
 function retryReason(error: unknown): { reason: string; afterMs: number | null } | null {
   if (error instanceof TimeoutError) return { reason: 'timeout', afterMs: null };
@@ -138,35 +128,8 @@ export function createRpcClient(parameters: RpcClientParameters): RpcClient {
     }),
   }) as PublicClient;
   const maxRetries = parameters.maxRetries ?? DEFAULT_MAX_RETRIES;
-  const concurrency = Math.max(1, parameters.concurrency ?? 64);
-  const intervalMs = parameters.rps ? (RATE_WINDOW_MS + RATE_WINDOW_MARGIN_MS) / parameters.rps : 0;
-  // Calls start one at a time, each at least intervalMs after the previous one actually started:
-  // a timer that fires late then delays the calls after it too, so any rps + 1 consecutive calls
-  // span more than a second.
-  let lastStart = -Infinity;
-  let rateTurn: Promise<void> = Promise.resolve();
-  const waitRateTurn = (): Promise<void> =>
-    (rateTurn = rateTurn.then(async () => {
-      // Timers count whole milliseconds and may wake a fraction early: check again.
-      for (let wait = lastStart + intervalMs - performance.now(); wait > 0;) {
-        await new Promise((r) => setTimeout(r, wait));
-        wait = lastStart + intervalMs - performance.now();
-      }
-      lastStart = performance.now();
-    }));
-  let inFlight = 0;
-  const waiting: (() => void)[] = [];
+  const { acquire, release } = createRequestGate(parameters);
   const stats = { requests: 0, retries: 0 };
-
-  const acquire = async () => {
-    if (inFlight >= concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
-    inFlight++;
-    if (intervalMs > 0) await waitRateTurn();
-  };
-  const release = () => {
-    inFlight--;
-    waiting.shift()?.();
-  };
 
   return {
     stats,
@@ -195,11 +158,7 @@ export function createRpcClient(parameters: RpcClientParameters): RpcClient {
             details: `endpoint ${redactUrl(parameters.url)}${retry ? `, after ${attempt + 1} attempts` : ''}`,
           });
         }
-        const backoff = Math.min(RETRY_MAX_DELAY_MS, RETRY_BASE_DELAY_MS * 2 ** attempt);
-        const delayMs = Math.min(
-          RETRY_MAX_DELAY_MS,
-          retry.afterMs ?? backoff + Math.random() * backoff,
-        );
+        const delayMs = retryDelayMs(attempt, retry.afterMs);
         stats.retries++;
         parameters.onRetry?.({ method, attempt: attempt + 1, delayMs, reason: retry.reason });
         await new Promise((r) => setTimeout(r, delayMs));

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
+import { importBitcoinEtl } from '../../chains/bitcoin/import-bitcoin-etl.ts';
 import { importEtl } from '../../ingest/etl/import-etl.ts';
 import {
   DEFAULT_PRICE_COLUMNS,
@@ -20,7 +21,7 @@ type ImportOptions = GlobalOptions & { skipInvalid?: boolean; rejects?: string; 
 const GAPS_LISTED = 10;
 
 /**
- * `chaintrail import etl|transfers|prices`: file imports into the store, each one atomic.
+ * `chaintrail import etl|bitcoin-etl|transfers|prices`: file imports into the store, each one atomic.
  *
  * @example
  * chaintrail import transfers HB.csv --map from=From,to=To,amount=Value_in_USD,time=Timestamp,tx=Tx_hash,block=Block --asset USD
@@ -61,6 +62,45 @@ export function registerImportCommand(program: Command, ctx: CliContext): void {
       `Imported ${result.files.length} file(s), ${result.rows} rows: ${result.transfersWritten} new transfers ` +
         `(${result.fees} gas fee transfers among the rows read; ${result.transfersDuplicate} duplicates skipped), ${result.eventsWritten} new events, ${result.blocks} blocks` +
         `${result.tokenMetadata.fromExport + result.tokenMetadata.fromTokenList ? `, symbol and decimals for ${result.tokenMetadata.fromExport + result.tokenMetadata.fromTokenList} tokens (${result.tokenMetadata.fromExport} from the tokens export, ${result.tokenMetadata.fromTokenList} from the token list)` : ''}` +
+        `${result.rejected ? `; ${result.rejected} rows rejected (see ${result.rejectsPath})` : ''}.\n`,
+    );
+  });
+
+  withGlobalOptions(
+    importCmd
+      .command('bitcoin-etl')
+      .description(
+        "import bitcoin-etl's JSON-lines exports (blocks and transactions with nested inputs and outputs): the same transfers as a sync of those blocks",
+      )
+      .argument('<blocks>', 'blocks export (blocks.json)')
+      .argument(
+        '<transactions>',
+        'transactions export (transactions.json; inputs valued: enrich_transactions)',
+      )
+      .option('--chain <chain>', 'Bitcoin chain of the export', 'bitcoin')
+      .option('--skip-invalid', 'import valid rows and write rejected ones to the rejects file')
+      .option('--rejects <file>', 'rejects file for --skip-invalid', 'chaintrail-rejects.csv'),
+  ).action(async (blocksPath: string, transactionsPath: string, options: ImportOptions) => {
+    const progress = createImportProgress({
+      stream: ctx.stderr as NodeJS.WriteStream,
+      env: ctx.env,
+    });
+    const result = await withStore(ctx, options, (store) =>
+      importBitcoinEtl({
+        store,
+        blocksPath,
+        transactionsPath,
+        chain: options.chain,
+        skipInvalid: options.skipInvalid,
+        rejectsPath: options.rejects,
+        onProgress: progress.update,
+      }).finally(() => progress.stop()),
+    );
+    if (options.json) return printJson(result);
+    ctx.stdout.write(
+      `Imported ${result.blocks} blocks and ${result.transactions} transactions of ${result.chain}: ` +
+        `${result.transfersWritten} new transfers (${result.transfersDuplicate} already stored), ${result.eventsWritten} new events` +
+        `${result.inputsFromStore ? `; ${result.inputsFromStore} inputs valued from outputs already stored` : ''}` +
         `${result.rejected ? `; ${result.rejected} rows rejected (see ${result.rejectsPath})` : ''}.\n`,
     );
   });

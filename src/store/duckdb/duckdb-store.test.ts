@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { etlExpectedTransfers } from '../../../test/helpers/bitcoin-etl-expected.ts';
 import { ETL_TOKEN_TRANSFERS } from '../../../test/helpers/etl-transfers.ts';
 import {
   plainAddresses,
@@ -210,6 +211,36 @@ describe('DuckDB store', () => {
     expect((await ctx.store.listTransfers()).map((t) => t.blockTime)).toEqual([
       1447144575, 1447144575,
     ]);
+  });
+
+  it('gives the stored UTXO outputs at outpoints (what Bitcoin inputs spend), only outputs, only of the chain', async () => {
+    // Real mainnet blocks 50001-50002 as bitcoin-etl exported them: inputs, outputs and fees.
+    const rows = etlExpectedTransfers('stream_50001_50002');
+    await ctx.store.write(async (w) => w.appendTransfers(rows));
+    const spend = '7940cdde4d713e171849efc6bd89939185be270266c94e92369e3877ad89455a';
+    const coinbase = 'e1882d41800d96d0fddc196cd8d3f0b45d65b030c652d97eaba79a1174e64d58';
+    const outputOf = (txHash: string) =>
+      rows.find((r) => r.txHash === txHash && r.position === 'out:0')!;
+    const found = await ctx.store.getOutputs('bitcoin', [
+      { txHash: spend, index: 0 }, // the transaction also has an input `in:0`: only its output counts
+      { txHash: spend, index: 1 }, // no such output
+      { txHash: coinbase, index: 0 },
+      { txHash: '76a8d70a757be5055f60be076b683897cadaad6b7bdf78c43e39b9d59cb4a6ea', index: 0 }, // not stored
+    ]);
+    expect(found).toEqual(
+      new Map([
+        [`${spend}:0`, { address: outputOf(spend).to, amount: outputOf(spend).amount }],
+        [`${coinbase}:0`, { address: outputOf(coinbase).to, amount: outputOf(coinbase).amount }],
+      ]),
+    );
+    expect(found.get(`${spend}:0`)).toEqual({
+      address: '1HaHTfmvoUW6i6nhJf8jJs6tU4cHNmBQHQ',
+      amount: 10_000_000_000n,
+    });
+    expect(await ctx.store.getOutputs('bitcoin-testnet', [{ txHash: spend, index: 0 }])).toEqual(
+      new Map(),
+    );
+    expect(await ctx.store.getOutputs('bitcoin', [])).toEqual(new Map());
   });
 
   it('summarises an address: totals, first/last seen, counterparties', async () => {

@@ -46,10 +46,12 @@ import type {
   LabelImportRecord,
   LabelledVolume,
   LabelledVolumeParameters,
+  Outpoint,
   PriceFilter,
   Store,
   StoreStats,
   StoreWriter,
+  StoredOutput,
   TransferFilter,
   WriteSummary,
 } from '../store.ts';
@@ -59,7 +61,11 @@ import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.ts';
 const DEFAULT_MAX_COUNTERPARTIES = 1000;
 /** Addresses per counterparty-flow query: bounds the parameter list and the result of one query. */
 const FLOW_QUERY_ADDRESSES = 5000;
-/** Joins the addresses of getAddressChains into one parameter. */
+/** Transactions per query of getOutputs: bounds the parameter and the rows of one query. */
+const OUTPUT_QUERY_TRANSACTIONS = 5000;
+/** How a UTXO output's position starts (`out:<index>`). */
+const OUT_PREFIX = 'out:';
+/** Joins the addresses of getAddressChains (and the hashes of getOutputs) into one parameter. */
 const ADDRESS_SEPARATOR = ',';
 /**
  * Addresses per getAddressChains query (2.2 MB of text for 0x addresses): on the demo database a
@@ -1367,6 +1373,39 @@ class DuckDbStore implements Store {
       `SELECT (SELECT coalesce(max(rowid) + 1, 0) FROM transfers)::DOUBLE AS next, count(*)::DOUBLE AS n FROM transfers ${before}`,
     );
     return { next: Number(r!.next), rows: Number(r!.n) };
+  }
+
+  async getOutputs(
+    chain: string,
+    outpoints: readonly Outpoint[],
+  ): Promise<Map<string, StoredOutput>> {
+    const found = new Map<string, StoredOutput>();
+    const wanted = new Set(outpoints.map((o) => `${o.txHash}:${o.index}`));
+    const hashes = [...new Set(outpoints.map((o) => o.txHash))].filter(
+      (h) => !h.includes(ADDRESS_SEPARATOR),
+    );
+    for (let i = 0; i < hashes.length; i += OUTPUT_QUERY_TRANSACTIONS) {
+      // Every output of the transactions, kept when its index was asked for: a position is
+      // `out:<index>`, and comparing texts in SQL would build one key per stored row. No index on
+      // tx_hash, so each query scans the table: on 1.5 M transfers (500,000 transactions) 153 ms
+      // for 100 outpoints and 535 ms for 10,000 (medians of 5 on a 2-core VM). The Bitcoin source
+      // asks only for what the node's answer and its own batch leave open.
+      const rows = await this.rows(
+        `SELECT tx_hash, position, to_address, amount::VARCHAR AS amount FROM transfers
+         WHERE chain = $1 AND kind = 'utxo_out'
+           AND tx_hash IN (SELECT unnest(string_split($2, '${ADDRESS_SEPARATOR}')))`,
+        [chain, hashes.slice(i, i + OUTPUT_QUERY_TRANSACTIONS).join(ADDRESS_SEPARATOR)],
+      );
+      for (const r of rows) {
+        const key = `${String(r.tx_hash)}:${String(r.position).slice(OUT_PREFIX.length)}`;
+        if (wanted.has(key))
+          found.set(key, {
+            address: (r.to_address as string | null) ?? null,
+            amount: toBig(r.amount),
+          });
+      }
+    }
+    return found;
   }
 
   async listEvents(filter: EventFilter = {}): Promise<ChainEvent[]> {
