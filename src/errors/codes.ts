@@ -91,6 +91,7 @@ export const ERROR_CODES = [
   'RPC_TRACE_FAILED',
   'CALL_REVERTED',
   'CHAIN_MISMATCH',
+  'CHAIN_NOT_SYNCABLE', // no sync source for the chain's family (e.g. tron)
   'CHAIN_UNSTABLE',
   'FROM_ABOVE_HEAD',
   'NODE_NOT_ARCHIVE',
