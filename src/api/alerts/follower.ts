@@ -1,8 +1,10 @@
 import { abortableDelay } from '../../ingest/sync/abortable-delay.ts';
 import type { Logger } from 'pino';
+import type { EvmSourceOptions } from '../../chains/evm/evm-source.ts';
 import { redactUrl } from '../../chains/evm/redact-url.ts';
 import { RetryableError } from '../../errors/base.ts';
-import { syncEvm } from '../../ingest/sync/sync-evm.ts';
+import { createSourceRegistry, openChainSource } from '../../ingest/sync/registry.ts';
+import { syncChain } from '../../ingest/sync/sync-chain.ts';
 import type { Store } from '../../store/store.ts';
 import type { AlertHub } from './alert-hub.ts';
 
@@ -54,8 +56,9 @@ export type Follower = {
 };
 
 /**
- * The monitoring loop: follows an EVM chain's head into the store (syncEvm in follow mode) and,
- * after each committed batch, reads the batch's transfers back and has the alert hub evaluate them.
+ * The monitoring loop: follows a chain's head into the store (its family's source from the source
+ * registry, run by syncChain in follow mode) and, after each committed batch, reads the batch's
+ * transfers back and has the alert hub evaluate them.
  * Evaluations run one after another in block order while the sync fetches on. Transient failures
  * (the node unreachable after its retries) restart the sync from its checkpoint with backoff;
  * anything else ends the loop and rejects `done`.
@@ -69,6 +72,8 @@ export function createFollower(parameters: CreateFollowerParameters): Follower {
   const { store, alerts, logger } = parameters;
   const controller = new AbortController();
   const rpc = redactUrl(parameters.rpcUrl);
+  const sources = createSourceRegistry();
+  const onWarning = (message: string) => logger.warn({ rpc }, message);
   let evaluations: Promise<void> = Promise.resolve();
 
   const evaluateBatch = async (
@@ -104,17 +109,12 @@ export function createFollower(parameters: CreateFollowerParameters): Follower {
     let delayMs = FOLLOW_RESTART_DELAY_MS;
     while (!controller.signal.aborted) {
       try {
-        await syncEvm({
+        // The chain picks the source: `chain`, else (an EVM node) the node's chain id. Opened at
+        // each (re)start, so the node's chain is checked again after it was away.
+        const source = await openChainSource(sources, parameters.chain ?? 'evm', {
           store,
-          rpcUrl: parameters.rpcUrl,
-          chain: parameters.chain,
-          from: parameters.from,
-          confirmations: parameters.confirmations,
-          pollIntervalMs: parameters.pollIntervalMs,
-          batchBlocks: parameters.batchBlocks,
-          internal: parameters.internal,
-          follow: true,
-          signal: controller.signal,
+          url: parameters.rpcUrl,
+          options: { internal: parameters.internal } satisfies EvmSourceOptions,
           onRetry: (r) =>
             logger.warn(
               {
@@ -126,7 +126,18 @@ export function createFollower(parameters: CreateFollowerParameters): Follower {
               },
               'RPC retry',
             ),
-          onWarning: (message) => logger.warn({ rpc }, message),
+          onWarning,
+        });
+        await syncChain({
+          store,
+          source,
+          from: parameters.from,
+          confirmations: parameters.confirmations,
+          pollIntervalMs: parameters.pollIntervalMs,
+          batchBlocks: parameters.batchBlocks,
+          follow: true,
+          signal: controller.signal,
+          onWarning,
           onBatch: (p) => {
             delayMs = FOLLOW_RESTART_DELAY_MS;
             evaluations = evaluations.then(() =>

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { startAnvil } from '../../chains/evm/anvil.ts';
-import { syncEvm } from '../../ingest/sync/sync-evm.ts';
+import { createSourceRegistry, openChainSource } from '../../ingest/sync/registry.ts';
+import { syncChain } from '../../ingest/sync/sync-chain.ts';
 import { formatAddress } from '../../model/address.ts';
 import { SIMULATOR_ANVIL_ARGS, simulate } from '../../simulate/simulate.ts';
 import { labelSimulatedServices, simulatorLabels } from '../../simulate/simulator-labels.ts';
@@ -76,12 +77,21 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
         ctx,
         options,
         async (store) => {
-          const sync = await syncEvm({
-            store,
-            rpcUrl: anvil.url,
-            to: simulated.lastBlock,
-            onBatch: progress.onBatch,
-          }).finally(() => progress.stop());
+          const syncSimulated = async () => {
+            // The simulated chain is an EVM chain: the source knows it from the node's chain id.
+            const source = await openChainSource(createSourceRegistry(), 'evm', {
+              store,
+              url: anvil.url,
+            });
+            const synced = await syncChain({
+              store,
+              source,
+              to: simulated.lastBlock,
+              onBatch: progress.onBatch,
+            });
+            return { ...synced, ...source.counts };
+          };
+          const sync = await syncSimulated().finally(() => progress.stop());
           // The simulated services get labels, so a trace of this chain stops at them (a rerun with
           // the same seed finds them there).
           const labelOptions = { depositAddresses: !options.unlabelledDeposits };

@@ -11,7 +11,7 @@ import {
 } from '../../api/limits.ts';
 import { redactUrl } from '../../chains/evm/redact-url.ts';
 import { UserError } from '../../errors/base.ts';
-import { DEFAULT_POLL_INTERVAL_MS } from '../../ingest/sync/sync-evm.ts';
+import { DEFAULT_POLL_INTERVAL_MS } from '../../ingest/sync/sync-chain.ts';
 import { type CliContext, type GlobalOptions, withStore } from '../context.ts';
 import { parseNonNegativeInt, withGlobalOptions } from '../options.ts';
 import { packageRoot } from '../paths.ts';

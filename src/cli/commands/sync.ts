@@ -2,12 +2,15 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { redactUrl } from '../../chains/evm/redact-url.ts';
+import type { EvmSourceOptions } from '../../chains/evm/evm-source.ts';
+import { createSourceRegistry, openChainSource } from '../../ingest/sync/registry.ts';
 import {
   DEFAULT_POLL_INTERVAL_MS,
   DEFAULT_SYNC_BATCH_BLOCKS,
-  syncEvm,
-  type SyncEvmParameters,
-} from '../../ingest/sync/sync-evm.ts';
+  type SyncBatchProgress,
+  syncChain,
+} from '../../ingest/sync/sync-chain.ts';
+import type { Store } from '../../store/store.ts';
 import { type CliContext, type GlobalOptions, shippedTokenList, withStore } from '../context.ts';
 import { parseNonNegativeInt, withGlobalOptions } from '../options.ts';
 import { printJson } from '../output.ts';
@@ -35,7 +38,7 @@ type SyncOptions = GlobalOptions & {
 
 /** A TTY progress line for the sync: blocks, blocks/s, transfers/s, ETA and lag behind the head. */
 export function createSyncProgress(ctx: CliContext): {
-  onBatch: NonNullable<SyncEvmParameters['onBatch']>;
+  onBatch: (progress: SyncBatchProgress) => void;
   stop(): void;
 } {
   const stream = ctx.stderr as NodeJS.WriteStream;
@@ -84,6 +87,8 @@ export function createSyncProgress(ctx: CliContext): {
  * `chaintrail sync --rpc <url>`: pulls blocks from an EVM JSON-RPC node into the store, from the
  * checkpoint (or `--from`) to `--to` (default: the head less `--confirmations`); with `--follow` it
  * keeps polling for new blocks until interrupted. Each batch is atomic, so a killed sync resumes.
+ * The source is the registry's for the chain's family (`--chain`, else the node's chain id); a
+ * chain of a family without one is refused (`CHAIN_NOT_SYNCABLE`).
  *
  * @example
  * chaintrail sync --rpc http://127.0.0.1:8545 --follow --confirmations 2
@@ -132,58 +137,76 @@ export function registerSyncCommand(program: Command, ctx: CliContext): void {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     const progress = createSyncProgress(ctx);
-    try {
-      const result = await withStore(ctx, options, (store) =>
-        syncEvm({
-          store,
-          rpcUrl: options.rpc,
-          chain: options.chain,
-          from: options.from,
-          to: options.to,
-          confirmations: options.confirmations,
-          follow: options.follow,
-          pollIntervalMs: Math.max(1, options.pollMs),
-          signal: controller.signal,
-          batchBlocks: Math.max(1, options.batch),
-          concurrency: options.concurrency || undefined,
-          rps: options.rps || undefined,
+    const sources = createSourceRegistry();
+    const onWarning = (m: string) => ctx.stderr.write(`warning: ${m}\n`);
+    const sync = async (store: Store) => {
+      // The chain picks the source: --chain, else (an EVM node) the node's chain id.
+      const source = await openChainSource(sources, options.chain ?? 'evm', {
+        store,
+        url: options.rpc,
+        concurrency: options.concurrency || undefined,
+        rps: options.rps || undefined,
+        onRetry: (r) =>
+          ctx.logger.warn(
+            {
+              method: r.method,
+              attempt: r.attempt,
+              delayMs: Math.round(r.delayMs),
+              reason: r.reason,
+            },
+            'RPC retry',
+          ),
+        onWarning,
+        options: {
           internal: options.internal,
           tokenList: shippedTokenList(ctx),
-          onRetry: (r) =>
-            ctx.logger.warn(
-              {
-                method: r.method,
-                attempt: r.attempt,
-                delayMs: Math.round(r.delayMs),
-                reason: r.reason,
-              },
-              'RPC retry',
-            ),
-          onBatch: (p) => {
-            progress.onBatch(p);
-            ctx.logger.info(
-              {
-                chain: p.chain,
-                fromBlock: String(p.fromBlock),
-                toBlock: String(p.toBlock),
-                target: String(p.target),
-                transfers: p.transfers,
-              },
-              'sync batch committed',
-            );
-          },
-          onWarning: (m) => ctx.stderr.write(`warning: ${m}\n`),
-        }).catch((error: unknown) => {
+        } satisfies EvmSourceOptions,
+      });
+      const result = await syncChain({
+        store,
+        source,
+        from: options.from,
+        to: options.to,
+        confirmations: options.confirmations,
+        follow: options.follow,
+        pollIntervalMs: Math.max(1, options.pollMs),
+        signal: controller.signal,
+        batchBlocks: Math.max(1, options.batch),
+        onBatch: (p) => {
+          progress.onBatch(p);
+          ctx.logger.info(
+            {
+              chain: p.chain,
+              fromBlock: String(p.fromBlock),
+              toBlock: String(p.toBlock),
+              target: String(p.target),
+              transfers: p.transfers,
+            },
+            'sync batch committed',
+          );
+        },
+        onWarning,
+      });
+      return { result, counts: source.counts ?? {} };
+    };
+    try {
+      const { result, counts } = await withStore(ctx, options, (store) =>
+        sync(store).catch((error: unknown) => {
           ctx.logger.debug({ rpc: redactUrl(options.rpc) }, 'sync failed');
           throw error;
         }),
       );
       progress.stop();
-      if (options.json) return printJson(result);
+      // The source's own totals (EVM: tokensAsked) follow the loop's, as they always did.
+      if (options.json) return printJson({ ...result, ...counts });
+      const tokens =
+        counts.tokensAsked === undefined
+          ? ''
+          : `, ${counts.tokensAsked} token contracts asked for symbol and decimals`;
       ctx.stdout.write(
         result.blocks === 0
           ? `${result.chain}: already synced to the requested block.\n`
-          : `${result.chain}: synced blocks ${result.fromBlock}-${result.toBlock} (${result.blocks} blocks): ${result.transfers} transfers, ${result.events} events, ${result.tokensAsked} token contracts asked for symbol and decimals` +
+          : `${result.chain}: synced blocks ${result.fromBlock}-${result.toBlock} (${result.blocks} blocks): ${result.transfers} transfers, ${result.events} events${tokens}` +
               `${result.reorgs ? `, ${result.reorgs} reorganisation(s) rolled back` : ''}.\n`,
       );
     } finally {

@@ -60,6 +60,11 @@ export type ChainSource<Raw = unknown> = {
   committed?(decoded: DecodedBatch): void;
   /** Requests sent and retried so far, for progress and benchmarks. */
   readonly stats?: { requests: number; retries: number };
+  /**
+   * The family's own totals of this run, added to the sync's summary (EVM: `tokensAsked`, the
+   * token contracts asked for their symbol and decimals); read when the sync ends.
+   */
+  readonly counts?: Readonly<Record<string, number>>;
 };
 
 /** What every family's factory is given. */
