@@ -1,9 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBitcoinSource } from '../../src/chains/bitcoin/bitcoin-source.ts';
-import { createDuckDbStore } from '../../src/store/duckdb/duckdb-store.ts';
 import { etlTransactions } from '../helpers/bitcoin-etl-expected.ts';
-import { driveSource } from '../helpers/drive-source.ts';
 import { BITCOIN_ETL_FIXTURES, startReplayBitcoinRpc } from '../helpers/replay-bitcoin-rpc.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
@@ -13,13 +10,31 @@ const env = { CHAINTRAIL_NO_REFERENCE: '1' };
 /** A store filled by syncing mainnet blocks 50001-50002 from the recorded node answers. */
 const synced = path.join(dir.path, 'synced.duckdb');
 
+/** What `chaintrail sync --json` printed when the store was filled. */
+let syncRun: { code: number | null; stdout: string; stderr: string };
+
 beforeAll(async () => {
+  // As a user syncs: the real binary against the recorded node, credentials in the URL.
   const node = await startReplayBitcoinRpc({ folders: ['stream_50001_50002', 'block_0'] });
-  const store = await createDuckDbStore({ path: synced });
   try {
-    await driveSource(await createBitcoinSource({ store, url: node.url }), store, 50001n, 50002n);
+    syncRun = await runCli(
+      [
+        'sync',
+        '--chain',
+        'bitcoin',
+        '--rpc',
+        node.url,
+        '--from',
+        '50001',
+        '--to',
+        '50002',
+        '--json',
+        '--db',
+        synced,
+      ],
+      { env },
+    );
   } finally {
-    await store.close();
     await node.close();
   }
 });
@@ -35,6 +50,45 @@ type TxJson = {
   outputs: { index: number; address: string; value: string }[];
   fee: string | null;
 };
+
+describe('chaintrail sync --chain bitcoin --rpc (the real binary, recorded mainnet answers)', () => {
+  it('syncs blocks 50001-50002: 3 inputs, 4 outputs, 2 fees, and never prints the credentials', () => {
+    expect(syncRun.code, syncRun.stderr).toBe(0);
+    expect(JSON.parse(syncRun.stdout)).toMatchObject({
+      chain: 'bitcoin',
+      fromBlock: '50001',
+      toBlock: '50002',
+      blocks: 2,
+      transfers: 9,
+    });
+    expect(syncRun.stdout + syncRun.stderr).not.toContain('replay-secret');
+  });
+
+  it('syncs from a node that has only the recorded stream (no block 0) when --chain says which chain', async () => {
+    const node = await startReplayBitcoinRpc({ folders: ['stream_50001_50002'] });
+    try {
+      const db = path.join(dir.path, 'stream-only.duckdb');
+      const args = ['sync', '--rpc', node.url, '--from', '50001', '--to', '50002', '--db', db];
+      const told = await runCli([...args, '--chain', 'bitcoin'], { env });
+      expect(told.code, told.stderr).toBe(0);
+      expect(told.stderr).toContain('the chain is taken from --chain: bitcoin');
+      expect(told.stdout).toContain('bitcoin: synced blocks 50001-50002 (2 blocks): 9 transfers');
+      // Without --chain, an EVM node is assumed and the Bitcoin node does not answer as one.
+      const untold = await runCli(args, { env });
+      expect(untold.code).not.toBe(0);
+      expect(untold.stdout + untold.stderr).not.toContain('replay-secret');
+    } finally {
+      await node.close();
+    }
+  });
+
+  it('refuses a sync without a node, or with both kinds, before opening the store', async () => {
+    const db = path.join(dir.path, 'none.duckdb');
+    const neither = await runCli(['sync', '--chain', 'bitcoin', '--db', db], { env });
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toContain('--rpc <url> or --esplora <url>');
+  });
+});
 
 describe('chaintrail tx (the real binary, a store synced from recorded mainnet answers)', () => {
   it('prints every transaction of blocks 50001-50002 as bitcoin-etl exported it: inputs, outputs, fee, block, time', async () => {

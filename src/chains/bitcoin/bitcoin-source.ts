@@ -1,12 +1,14 @@
 import type { Network } from 'bitcoinjs-lib';
 import { nativeAsset } from '../../model/asset.ts';
-import type { Chain } from '../../model/chains.ts';
+import { type Chain, getChain } from '../../model/chains.ts';
+import { RetryableError } from '../../errors/base.ts';
+import { RpcResponseError } from '../evm/rpc-client.ts';
 import type {
   ChainSource,
   FetchedBlocks,
   OpenChainSourceParameters,
 } from '../../ingest/sync/chain-sync.ts';
-import { UnstableChainError } from '../../ingest/sync/sync-evm.ts';
+import { UnstableChainError } from '../../ingest/sync/errors.ts';
 import { createCoreEndpoint } from './core-endpoint.ts';
 import { createCoreRpcClient } from './core-rpc-client.ts';
 import { getBlockHash } from './core-rpc.ts';
@@ -32,6 +34,14 @@ export type BitcoinSource = ChainSource<BitcoinBlock[]> & {
   readonly inputsFrom: ResolvedFrom;
 };
 
+/** Whether the node was reached and answered with an error (not a failure to reach it). */
+function answeredWithError(error: unknown): boolean {
+  return (
+    error instanceof RpcResponseError ||
+    (error instanceof RetryableError && /HTTP 4\d\d/.test(error.shortMessage))
+  );
+}
+
 /** The endpoint of the parameters and the chain it serves (told by its block 0). */
 async function openEndpoint(
   p: OpenChainSourceParameters,
@@ -55,7 +65,16 @@ async function openEndpoint(
     };
   }
   const probe = createCoreRpcClient({ ...pacing, maxRetries: STARTUP_RETRIES });
-  const chain = chainOfGenesis(await getBlockHash(probe, 0n), p.chain);
+  const genesis = await getBlockHash(probe, 0n).catch((error: unknown) => {
+    // A node that answers but will not give block 0 (a replay of recorded answers, a proxy that
+    // serves a range): with --chain the user has said which chain it is; without, it is an error.
+    if (p.chain === undefined || !answeredWithError(error)) throw error;
+    p.onWarning?.(
+      `the node did not give its block 0 (${(error as Error).message.split('\n')[0]}), so the chain is taken from --chain: ${getChain(p.chain).key}`,
+    );
+    return null;
+  });
+  const chain = genesis === null ? getChain(p.chain!) : chainOfGenesis(genesis, p.chain);
   const rpc = createCoreRpcClient(pacing);
   return { chain, endpoint: createCoreEndpoint({ rpc, network: bitcoinNetworkOf(chain) }) };
 }

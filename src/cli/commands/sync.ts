@@ -11,6 +11,7 @@ import {
   syncChain,
 } from '../../ingest/sync/sync-chain.ts';
 import type { Store } from '../../store/store.ts';
+import { UserError } from '../../errors/base.ts';
 import { type CliContext, type GlobalOptions, shippedTokenList, withStore } from '../context.ts';
 import { parseNonNegativeInt, withGlobalOptions } from '../options.ts';
 import { printJson } from '../output.ts';
@@ -22,7 +23,8 @@ function parseBlock(value: string): bigint {
 }
 
 type SyncOptions = GlobalOptions & {
-  rpc: string;
+  rpc?: string;
+  esplora?: string;
   chain?: string;
   from?: bigint;
   to?: bigint;
@@ -98,10 +100,17 @@ export function registerSyncCommand(program: Command, ctx: CliContext): void {
     program
       .command('sync')
       .description(
-        'sync an EVM chain from a JSON-RPC node (native, internal and token transfers, swaps, wraps, bridge events)',
+        'sync a chain from a node: EVM JSON-RPC (native, internal and token transfers, swaps, wraps, bridge events), Bitcoin Core JSON-RPC or an Esplora REST API (inputs, outputs, fees, THORChain memos)',
       )
-      .requiredOption('--rpc <url>', 'JSON-RPC endpoint')
-      .option('--chain <chain>', 'chain key (default: from eth_chainId)')
+      .option('--rpc <url>', 'JSON-RPC endpoint (EVM node, or Bitcoin Core with --chain bitcoin)')
+      .option(
+        '--esplora <url>',
+        'Esplora REST API of a Bitcoin chain (blockstream.info or mempool.space, e.g. https://blockstream.info/api)',
+      )
+      .option(
+        '--chain <chain>',
+        "chain key (default: from the EVM node's eth_chainId; bitcoin, bitcoin-testnet, bitcoin-regtest: told by the node's genesis block)",
+      )
       .option('--from <block>', 'first block when the database has no checkpoint', parseBlock)
       .option('--to <block>', 'last block (default: the head less --confirmations)', parseBlock)
       .option('--confirmations <n>', 'blocks to stay behind the head', parseNonNegativeInt, 0)
@@ -139,11 +148,19 @@ export function registerSyncCommand(program: Command, ctx: CliContext): void {
     const progress = createSyncProgress(ctx);
     const sources = createSourceRegistry();
     const onWarning = (m: string) => ctx.stderr.write(`warning: ${m}\n`);
+    if ((options.rpc === undefined) === (options.esplora === undefined))
+      throw new UserError('Give the node to sync from: --rpc <url> or --esplora <url>, not both', {
+        code: 'BAD_USAGE',
+      });
+    const url = (options.rpc ?? options.esplora)!;
+    // An Esplora API is a Bitcoin chain's; otherwise the chain picks the source: --chain, else (an
+    // EVM node) the node's chain id.
+    const familyOrChain = options.chain ?? (options.esplora !== undefined ? 'bitcoin' : 'evm');
     const sync = async (store: Store) => {
-      // The chain picks the source: --chain, else (an EVM node) the node's chain id.
-      const source = await openChainSource(sources, options.chain ?? 'evm', {
+      const source = await openChainSource(sources, familyOrChain, {
         store,
-        url: options.rpc,
+        url,
+        endpoint: options.esplora !== undefined ? 'esplora' : 'rpc',
         concurrency: options.concurrency || undefined,
         rps: options.rps || undefined,
         onRetry: (r) =>
@@ -192,7 +209,7 @@ export function registerSyncCommand(program: Command, ctx: CliContext): void {
     try {
       const { result, counts } = await withStore(ctx, options, (store) =>
         sync(store).catch((error: unknown) => {
-          ctx.logger.debug({ rpc: redactUrl(options.rpc) }, 'sync failed');
+          ctx.logger.debug({ endpoint: redactUrl(url) }, 'sync failed');
           throw error;
         }),
       );

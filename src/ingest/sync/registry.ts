@@ -1,3 +1,4 @@
+import { createBitcoinSource } from '../../chains/bitcoin/bitcoin-source.ts';
 import { createEvmSource } from '../../chains/evm/evm-source.ts';
 import { UserError } from '../../errors/base.ts';
 import { type ChainFamily, getChain } from '../../model/chains.ts';
@@ -12,11 +13,12 @@ const CHAIN_FAMILIES: readonly ChainFamily[] = ['evm', 'bitcoin', 'tron', 'other
  *
  * @example
  * const registry = createSourceRegistry();
- * Object.keys(registry); // ['evm']
+ * Object.keys(registry); // ['evm', 'bitcoin']
  */
 export function createSourceRegistry(): ChainSourceRegistry {
   return {
     evm: createEvmSource,
+    bitcoin: createBitcoinSource,
   };
 }
 
