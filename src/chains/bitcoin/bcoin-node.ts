@@ -9,7 +9,7 @@ import { type P2wpkhInput, signP2wpkhTransaction } from './sign-p2wpkh-transacti
 /**
  * Blocks mined when the node starts. bcoin's regtest activates segwit by BIP-9 signalling (window
  * 144, threshold 108: lib/protocol/networks.js), so it is ACTIVE from height 3 × 144 = 432 on; before,
- * the mempool refuses witness spends. Measured: about 1 s for the 432 blocks on this machine.
+ * the mempool refuses witness spends. Measured: 0.3-0.8 s for the 432 blocks on this machine.
  */
 export const SEGWIT_ACTIVATION_HEIGHT = 432;
 /** Blocks before a coinbase output may be spent (consensus). */
@@ -92,12 +92,12 @@ type FaucetCoin = P2wpkhInput & { height: number };
  * Starts a bcoin full node for regtest in this process, in memory, with its JSON-RPC server on
  * 127.0.0.1 and no peers (it never connects nor listens for them), and mines the first
  * {@link SEGWIT_ACTIVATION_HEIGHT} blocks (segwit active, the faucet's coinbases mature).
- * Measured on this machine: about 1.6 s from the call to a ready node (0.5 s to open, 1 s of
- * start blocks).
+ * Measured on this machine (2 cores shared, load 4-6): 0.7-1.7 s from the call to a ready node;
+ * bcoin opens in 0.2-0.4 s and mines the 432 start blocks in 0.3-0.8 s.
  *
- * bcoin keeps some state per process, not per node: its network objects (so its clock offset:
- * `setmocktime` moves it for every node in the process) and its signature caches. Run one node per
- * process (vitest runs each test file in a worker of its own).
+ * bcoin keeps its network parameters, clock offset included, per process, not per node: the RPC
+ * `setmocktime` on one node moves the clock of every node in the process. This module never calls
+ * it (`mine` dates blocks itself), so nodes of one process stay independent unless a caller does.
  *
  * @example
  * const node = await startBcoinNode();

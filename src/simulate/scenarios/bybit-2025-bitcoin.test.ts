@@ -246,3 +246,32 @@ describe('bybit-2025 on Bitcoin: the truth against what bcoin holds', () => {
     expect(await ctx.store.getLabels('anvil', vault)).toEqual([]);
   });
 });
+
+describe('bybit-2025 on Bitcoin: determinism', () => {
+  it('gives the same Bitcoin chain for the same seed, block hashes included', async () => {
+    const run = async () => {
+      const [evm, btc] = await Promise.all([
+        startAnvil({ args: SIMULATOR_ANVIL_ARGS }),
+        startBcoinNode(),
+      ]);
+      try {
+        const result = await simulate({
+          rpcUrl: evm.url,
+          scenarios: ['bybit-2025'],
+          seed: 3,
+          scale: 0.2,
+          contractsDir: CONTRACTS_DIR,
+          cacheDir: CACHE_DIR,
+          bitcoin: btc,
+        });
+        expect(result.truths[0]!.bitcoin!.payouts.length).toBeGreaterThan(0);
+        return [await btc.rpc<number>('getblockcount'), await btc.rpc<string>('getbestblockhash')];
+      } finally {
+        await btc.stop();
+        await evm.stop();
+      }
+    };
+    const [a, b] = await Promise.all([run(), run()]);
+    expect(b).toEqual(a);
+  });
+});
