@@ -13,6 +13,9 @@ import {
   WHIRLPOOL_POOLS,
 } from '../bitcoin/bitcoin-world.ts';
 import { useTempStore } from '../../../test/helpers/temp-store.ts';
+import { createSourceRegistry, openChainSource } from '../../ingest/sync/registry.ts';
+import { syncChain } from '../../ingest/sync/sync-chain.ts';
+import type { BitcoinTruth } from '../bitcoin/bitcoin-truth.ts';
 import { SIMULATOR_ANVIL_ARGS, simulate, type SimulateReturnType } from '../simulate.ts';
 import { labelSimulatedServices } from '../simulator-labels.ts';
 import { ETHER, simulatorContractAddress } from '../world.ts';
@@ -36,6 +39,8 @@ describe('bybit-2025 on Bitcoin: the truth against what bcoin holds', () => {
   const txs = new Map<string, ChainTx>();
   const output = (o: { txid: string; vout: number }) => txs.get(o.txid)!.outs[o.vout]!;
   const spent = new Set<string>();
+  /** A fresh DuckDB store on disk per test. */
+  const store = useTempStore();
 
   beforeAll(async () => {
     anvil = await startAnvil({ args: SIMULATOR_ANVIL_ARGS });
@@ -51,7 +56,7 @@ describe('bybit-2025 on Bitcoin: the truth against what bcoin holds', () => {
     });
     // Every block from the node as a client reads it: `getblock <hash> 0`, decoded independently.
     const tip = await node.rpc<number>('getblockcount');
-    for (let h = 1; h <= tip; h++) {
+    for (let h = 0; h <= tip; h++) {
       const hash = await node.rpc<string>('getblockhash', [h]);
       const block = Block.fromHex(await node.rpc<string>('getblock', [hash, 0]));
       for (const [i, tx] of block.transactions!.entries()) {
@@ -140,45 +145,48 @@ describe('bybit-2025 on Bitcoin: the truth against what bcoin holds', () => {
 
   it('ends every satoshi the attacker received at an endpoint that the chain confirms, fees included', () => {
     const truth = bitcoin();
-    const loot = new Set(truth.attackerAddresses.map((a) => a.address));
     const received = truth.payouts.reduce((s, p) => s + p.amount, 0n);
     expect(truth.received).toBe(received);
     expect(truth.endpoints.reduce((s, e) => s + e.amount, 0n)).toBe(received);
-    // What each address holds unspent, and what transactions spending the attacker's outputs paid.
-    const unspentAt = new Map<string, bigint>();
-    const paidFromLoot = new Map<string, bigint>();
-    let fees = 0n;
-    for (const tx of txs.values()) {
-      tx.outs.forEach((o, vout) => {
-        if (o.address && !spent.has(`${tx.txid}:${vout}`))
-          unspentAt.set(o.address, (unspentAt.get(o.address) ?? 0n) + o.value);
-      });
-      if (tx.coinbase) continue;
-      const inputs = tx.ins.map(output);
-      const lootIn = inputs.filter((i) => loot.has(i.address!)).reduce((s, i) => s + i.value, 0n);
-      if (lootIn === 0n) continue;
-      const totalIn = inputs.reduce((s, i) => s + i.value, 0n);
-      const fee = totalIn - tx.outs.reduce((s, o) => s + o.value, 0n);
-      // A CoinJoin's fee is shared by its equal inputs: the attacker's part is in proportion.
-      expect((fee * lootIn) % totalIn).toBe(0n);
-      fees += (fee * lootIn) / totalIn;
-      if (lootIn === totalIn)
-        for (const o of tx.outs)
-          if (o.address && !loot.has(o.address))
-            paidFromLoot.set(o.address, (paidFromLoot.get(o.address) ?? 0n) + o.value);
-    }
-    const categories = new Set<string>();
-    for (const e of truth.endpoints) {
-      categories.add(e.category);
-      expect(e.chain).toBe('bitcoin-regtest');
-      if (e.category === 'fee') expect(e.amount).toBe(fees);
-      else if (loot.has(e.address!)) expect(unspentAt.get(e.address!)).toBe(e.amount);
-      else expect(paidFromLoot.get(e.address!)).toBe(e.amount);
-    }
+    const categories = new Set(truth.endpoints.map((e) => e.category));
     for (const c of ['deposit_wallet', 'mixer', 'unspent', 'fee']) expect(categories).toContain(c);
-    // Nothing the attacker paid away is missing from the endpoints.
-    const named = new Set(truth.endpoints.map((e) => e.address));
-    for (const address of paidFromLoot.keys()) expect(named.has(address)).toBe(true);
+    expectEndpointsOn(
+      truth,
+      [...txs.values()].map((tx) => ({ ins: tx.ins.map(output), outs: tx.outs })),
+    );
+  });
+
+  it('syncs through chaintrail’s Bitcoin source (JSON-RPC) into a store that agrees with the truth', async () => {
+    const source = await openChainSource(createSourceRegistry(), 'bitcoin-regtest', {
+      store: store.store,
+      url: node.rpcUrl,
+    });
+    const sync = await syncChain({ store: store.store, source });
+    expect(sync.toBlock).toBe(BigInt(await node.rpc<number>('getblockcount')));
+    const byTx = new Map<string, FlowTx>();
+    for (const t of await store.store.listTransfers({ chain: 'bitcoin-regtest' })) {
+      let tx = byTx.get(t.txHash);
+      if (!tx) byTx.set(t.txHash, (tx = { ins: [], outs: [] }));
+      if (t.kind === 'utxo_in') tx.ins.push({ address: t.from, value: t.amount });
+      if (t.kind === 'utxo_out') tx.outs.push({ address: t.to, value: t.amount });
+    }
+    expect(byTx.size).toBe(txs.size);
+    expectEndpointsOn(bitcoin(), byTx.values());
+    // Each THORChain payout is a bridge withdrawal answering its deposit, as the trace reads it.
+    const withdrawals = new Map(
+      (await store.store.listEvents({ chain: 'bitcoin-regtest' }))
+        .filter((e) => e.type === 'bridge_withdrawal')
+        .map((e) => [e.txHash, e]),
+    );
+    const thorchain = bitcoin().payouts.filter((p) => p.service === 'THORChain');
+    expect(withdrawals.size).toBe(thorchain.length);
+    for (const p of thorchain)
+      expect(withdrawals.get(p.txid)).toMatchObject({
+        protocol: 'thorchain',
+        memo: p.memo,
+        amount: p.amount,
+        account: p.address,
+      });
   });
 
   it('mixes Whirlpool-style: 5 inputs, 5 outputs of one pool denomination, one input the attacker’s', () => {
@@ -228,22 +236,21 @@ describe('bybit-2025 on Bitcoin: the truth against what bcoin holds', () => {
     expect(consolidated).toBeGreaterThan(1);
   });
 
-  const ctx = useTempStore();
   it('stores the Bitcoin services’ labels on bitcoin-regtest beside the EVM ones', async () => {
-    await labelSimulatedServices(ctx.store, result);
+    await labelSimulatedServices(store.store, result);
     const vault = bitcoin().payouts.find((p) => p.service === 'THORChain')!.from;
-    expect(await ctx.store.getLabels('bitcoin-regtest', vault)).toMatchObject([
+    expect(await store.store.getLabels('bitcoin-regtest', vault)).toMatchObject([
       { chain: 'bitcoin-regtest', entity: 'THORChain', category: 'bridge' },
     ]);
     for (const e of result.bitcoin!.entities) {
-      const [label] = await ctx.store.getLabels('bitcoin-regtest', e.address);
+      const [label] = await store.store.getLabels('bitcoin-regtest', e.address);
       expect(label, e.address).toMatchObject({ entity: e.entity });
     }
     // The EVM services keep their chain.
     expect(
-      await ctx.store.getLabels('anvil', simulatorContractAddress('ThorRouter')),
+      await store.store.getLabels('anvil', simulatorContractAddress('ThorRouter')),
     ).toMatchObject([{ entity: 'THORChain' }]);
-    expect(await ctx.store.getLabels('anvil', vault)).toEqual([]);
+    expect(await store.store.getLabels('anvil', vault)).toEqual([]);
   });
 });
 
@@ -275,3 +282,47 @@ describe('bybit-2025 on Bitcoin: determinism', () => {
     expect(b).toEqual(a);
   });
 });
+
+/** A transaction as value flows: its inputs (the outputs they spend) and outputs, addresses and satoshis. */
+type FlowTx = {
+  ins: { address: string | null; value: bigint }[];
+  outs: { address: string | null; value: bigint }[];
+};
+
+/**
+ * Checks a scenario's Bitcoin endpoints against transactions however read (from the node, from the
+ * store): what each attacker address still holds, what the attacker's own transactions paid to
+ * others, and its share of the fees (in a CoinJoin, in proportion to its input: the inputs are equal).
+ */
+function expectEndpointsOn(truth: BitcoinTruth, flows: Iterable<FlowTx>): void {
+  const loot = new Set(truth.attackerAddresses.map((a) => a.address));
+  const held = new Map<string, bigint>();
+  const add = (address: string | null, value: bigint) => {
+    if (address) held.set(address, (held.get(address) ?? 0n) + value);
+  };
+  const paidFromLoot = new Map<string, bigint>();
+  let fees = 0n;
+  for (const tx of flows) {
+    for (const o of tx.outs) add(o.address, o.value);
+    for (const i of tx.ins) add(i.address, -i.value);
+    const lootIn = tx.ins.filter((i) => loot.has(i.address!)).reduce((s, i) => s + i.value, 0n);
+    if (lootIn === 0n) continue;
+    const totalIn = tx.ins.reduce((s, i) => s + i.value, 0n);
+    const fee = totalIn - tx.outs.reduce((s, o) => s + o.value, 0n);
+    expect((fee * lootIn) % totalIn).toBe(0n);
+    fees += (fee * lootIn) / totalIn;
+    if (lootIn === totalIn)
+      for (const o of tx.outs)
+        if (o.address && !loot.has(o.address))
+          paidFromLoot.set(o.address, (paidFromLoot.get(o.address) ?? 0n) + o.value);
+  }
+  for (const e of truth.endpoints) {
+    expect(e.chain).toBe('bitcoin-regtest');
+    if (e.category === 'fee') expect(e.amount).toBe(fees);
+    else if (loot.has(e.address!)) expect(held.get(e.address!), e.address!).toBe(e.amount);
+    else expect(paidFromLoot.get(e.address!), e.address!).toBe(e.amount);
+  }
+  // Nothing the attacker paid away is missing from the endpoints.
+  const named = new Set(truth.endpoints.map((e) => e.address));
+  for (const address of paidFromLoot.keys()) expect(named.has(address), address).toBe(true);
+}
