@@ -257,10 +257,11 @@ describe('bybit-2025 on Bitcoin: the truth against what bcoin holds', () => {
 describe('bybit-2025 on Bitcoin: determinism', () => {
   it('gives the same Bitcoin chain for the same seed, block hashes included', async () => {
     const run = async () => {
-      const [evm, btc] = await Promise.all([
-        startAnvil({ args: SIMULATOR_ANVIL_ARGS }),
-        startBcoinNode(),
-      ]);
+      const evm = await startAnvil({ args: SIMULATOR_ANVIL_ARGS });
+      const btc = await startBcoinNode().catch(async (error: unknown) => {
+        await evm.stop();
+        throw error;
+      });
       try {
         const result = await simulate({
           rpcUrl: evm.url,
@@ -278,7 +279,12 @@ describe('bybit-2025 on Bitcoin: determinism', () => {
         await evm.stop();
       }
     };
-    const [a, b] = await Promise.all([run(), run()]);
+    // Both runs end (and stop their nodes) before any failure is reported.
+    const runs = await Promise.allSettled([run(), run()]);
+    const [a, b] = runs.map((r) => {
+      if (r.status === 'rejected') throw r.reason;
+      return r.value;
+    });
     expect(b).toEqual(a);
   });
 });
