@@ -104,6 +104,8 @@ export const ERROR_CODES = [
   // Simulator
   'ANVIL_FAILED',
   'ANVIL_MISSING',
+  'BCOIN_FAILED', // the in-memory bcoin node failed to start or to connect a block it mined
+  'BITCOIN_TX_REJECTED', // the node refused a transaction (the rule it breaks is in the message)
   'CONTRACTS_COMPILE_FAILED',
   'CONTRACTS_MISSING',
   'UNKNOWN_SCENARIO',

@@ -303,6 +303,32 @@ describe('Bitcoin addresses', () => {
     }
   });
 
+  it('accepts the same hashes re-encoded for regtest (bcrt1, testnet versions) on the regtest chain only', () => {
+    const regtest = getAddressCodec('bitcoin-regtest');
+    for (const r of BTC) {
+      const addr = r.address!;
+      let regtestAddr: string;
+      if (r.type === 'p2pkh' || r.type === 'p2sh') {
+        const { hash, version } = btcAddress.fromBase58Check(addr);
+        regtestAddr = btcAddress.toBase58Check(hash, version === 0x00 ? 0x6f : 0xc4);
+      } else {
+        const { data, version } = btcAddress.fromBech32(addr);
+        regtestAddr = btcAddress.toBech32(data, version, 'bcrt');
+        // Core's prefix for regtest; testnet's and mainnet's bech32 are refused by name.
+        expect(invalid(() => btc.normalize(regtestAddr)).reason).toMatch(/^wrong network/);
+        expect(invalid(() => testnet.normalize(regtestAddr)).reason).toMatch(/^wrong network/);
+        expect(invalid(() => regtest.normalize(addr)).reason).toMatch(/^wrong network/);
+        const tb = btcAddress.toBech32(data, version, 'tb');
+        expect(invalid(() => regtest.normalize(tb)).reason).toMatch(/^wrong network/);
+      }
+      expect(regtest.normalize(regtestAddr)).toBe(regtestAddr);
+      expect(hex(btcAddress.toOutputScript(regtestAddr, networks.regtest))).toBe(
+        hex(btcAddress.toOutputScript(addr, networks.bitcoin)),
+      );
+    }
+    expect(getChain('bitcoin-regtest')).toMatchObject({ family: 'bitcoin', nativeDecimals: 8 });
+  });
+
   it('rejects the Tron address that the OFAC list files under XBT', () => {
     const tronInXbt = 'TUCsTq7TofTCJRRoHk6RvhMoS2mJLm5Yzq';
     expect(TRX).toContain(tronInXbt);

@@ -1,5 +1,8 @@
 import type { Hex } from 'viem';
 import type { Background } from './background.ts';
+import type { BitcoinWorld } from './bitcoin/bitcoin-world.ts';
+import type { BitcoinTruthRecorder } from './bitcoin/bitcoin-truth.ts';
+import type { SimBitcoinKey } from './bitcoin/keys.ts';
 import type { SentTransaction, SimTransaction } from './chain-driver.ts';
 import type { Random } from './random.ts';
 import type { Sweeper } from './sweeper.ts';
@@ -8,6 +11,21 @@ import type { World } from './world.ts';
 
 /** Seconds between blocks when a step does not say. */
 const BLOCK_SECONDS = 12;
+
+/**
+ * Ether a scenario paid a service that pays out in bitcoin (THORChain's router, the instant
+ * exchange): the Bitcoin part of the run pays it, when it runs.
+ */
+export type BitcoinPayoutRequest = {
+  service: 'thorchain' | 'instant_exchange';
+  /** The Ethereum transaction that paid the service: THORChain's outbound memo names it. */
+  inboundTxHash: Hex;
+  /** Unix seconds of its block. */
+  time: number;
+  amountWei: bigint;
+  /** Where the bitcoin goes: a key of the scenario's, so the simulation can spend it on. */
+  destination: SimBitcoinKey;
+};
 
 /** What a scenario plays with. */
 export type ScenarioContext = {
@@ -28,6 +46,17 @@ export type ScenarioContext = {
   sweep(): Promise<void>;
   /** Moves the clock to `time` (Unix seconds) if it is still ahead. */
   waitUntil(time: number): void;
+  /** Asks for a payout in bitcoin for ether paid to a service (see {@link BitcoinPayoutRequest}). */
+  requestBitcoinPayout(request: BitcoinPayoutRequest): void;
+  /** The payout requests so far, in order. */
+  readonly bitcoinPayouts: readonly BitcoinPayoutRequest[];
+};
+
+/** What a scenario's Bitcoin part plays with. */
+export type BitcoinScenarioContext = {
+  world: BitcoinWorld;
+  random: Random;
+  truth: BitcoinTruthRecorder;
 };
 
 /** A laundering case the simulator can play. */
@@ -39,6 +68,14 @@ export type Scenario = {
   /** Assets whose every unit the truth accounts for. */
   trackedAssets(world: World): string[];
   play(context: ScenarioContext): Promise<void>;
+  /**
+   * The scenario's continuation on Bitcoin, after every scenario's EVM part: the services pay the
+   * requests `play` made, and the bitcoin moves on. Runs when the simulation has a Bitcoin node.
+   */
+  bitcoin?(
+    context: BitcoinScenarioContext,
+    requests: readonly BitcoinPayoutRequest[],
+  ): Promise<void>;
 };
 
 /**
@@ -57,6 +94,7 @@ export function createScenarioContext(parameters: {
 }): ScenarioContext {
   const { world, truth, background, sweeper } = parameters;
   let pendingSeconds = 0;
+  const bitcoinPayouts: BitcoinPayoutRequest[] = [];
   const mark = (sent: SentTransaction[]) => {
     for (const s of sent) truth.markBlock(s.blockNumber);
   };
@@ -83,5 +121,9 @@ export function createScenarioContext(parameters: {
       const ahead = time - world.driver.time;
       if (ahead > 0) pendingSeconds += ahead;
     },
+    requestBitcoinPayout(request) {
+      bitcoinPayouts.push(request);
+    },
+    bitcoinPayouts,
   };
 }

@@ -87,7 +87,7 @@ describe('simulate: every scenario on one fresh anvil, then a sync of it', () =>
     expect(count('bridge_deposit')).toBe(thorDeposits);
     expect(thorDeposits).toBeGreaterThan(0);
     const memos = events.flatMap((e) => (e.type === 'bridge_deposit' ? [e.memo] : []));
-    expect(memos.every((m) => m !== null && /^=:BTC\.BTC:bc1q[0-9a-z]{38}$/.test(m))).toBe(true);
+    expect(memos.every((m) => m !== null && /^=:BTC\.BTC:bcrt1q[0-9a-z]{38}$/.test(m))).toBe(true);
     // Every swap moves WETH between the router and a pair; WETH9 announces wraps and unwraps.
     const weth = simulatorContractAddress('Weth9');
     const router = result.entities.find((e) => e.entity === 'Simulated AMM')!.address;

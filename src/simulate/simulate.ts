@@ -1,9 +1,14 @@
+import { type BcoinNode, SEGWIT_ACTIVATION_HEIGHT } from '../chains/bitcoin/bcoin-node.ts';
 import { UserError } from '../errors/base.ts';
 import { createBackground } from './background.ts';
+import { createBitcoinDriver } from './bitcoin/bitcoin-driver.ts';
+import { createBitcoinTruthRecorder } from './bitcoin/bitcoin-truth.ts';
+import { type BitcoinSimEntity, createBitcoinWorld } from './bitcoin/bitcoin-world.ts';
+import { SIM_BITCOIN_CHAIN } from './bitcoin/keys.ts';
 import { createChainDriver, type Movement } from './chain-driver.ts';
 import { compileContracts } from './compile-contracts.ts';
-import { createRandom } from './random.ts';
-import { createScenarioContext, type Scenario } from './scenario.ts';
+import { createRandom, type Random } from './random.ts';
+import { type BitcoinPayoutRequest, createScenarioContext, type Scenario } from './scenario.ts';
 import { createSweeper } from './sweeper.ts';
 import { bybit2025 } from './scenarios/bybit-2025.ts';
 import { itWorkerSalaries } from './scenarios/it-worker-salaries.ts';
@@ -29,6 +34,8 @@ export const SIMULATOR_ANVIL_ARGS: readonly string[] = [
 
 /** Blocks of ordinary activity before the first scenario, so the chain has a history. */
 const WARMUP_BLOCKS = 40;
+/** The Bitcoin world opens this long before the first payout (its funding blocks come first). */
+const BITCOIN_LEAD_SECONDS = 86_400;
 
 export type SimulateParameters = {
   rpcUrl: string;
@@ -40,6 +47,24 @@ export type SimulateParameters = {
   cacheDir?: string | undefined;
   /** Called as the simulation advances, e.g. for a progress line. */
   onProgress?: (message: string) => void;
+  /**
+   * A fresh bcoin regtest node ({@link startBcoinNode}) to play the scenarios' Bitcoin part on (the
+   * services' payouts and what the attacker does with them). Without one the Bitcoin part is
+   * skipped; the EVM chain is the same either way (its memos name the same regtest keys).
+   */
+  bitcoin?: BcoinNode | undefined;
+};
+
+/** The Bitcoin part of a run, when it was played. */
+export type SimulatedBitcoin = {
+  /** Chain key of the node's chain in the truth and the labels: `bitcoin-regtest`. */
+  chain: string;
+  /** Every simulated service address on Bitcoin (vault, exchanges, coordinator), with what it is. */
+  entities: BitcoinSimEntity[];
+  /** Height of the last block mined. */
+  lastBlock: bigint;
+  /** Transactions the simulator sent (coinbases not counted). */
+  transactions: number;
 };
 
 /** One row of the simulator's record: what moved, per asset and kind. */
@@ -61,6 +86,8 @@ export type SimulateReturnType = {
   /** Last block the simulation mined. */
   lastBlock: bigint;
   transactions: number;
+  /** The Bitcoin part, when a node was given and a scenario pays out in bitcoin. */
+  bitcoin?: SimulatedBitcoin | undefined;
 };
 
 /**
@@ -115,6 +142,12 @@ export async function simulate(parameters: SimulateParameters): Promise<Simulate
   if (scenarios.length === 0)
     throw new UserError('Name at least one scenario', { code: 'BAD_USAGE' });
   const progress = parameters.onProgress ?? (() => undefined);
+  // Like the EVM chain, the Bitcoin chain must be fresh: the same seed then gives the same blocks.
+  if (parameters.bitcoin && parameters.bitcoin.height() !== SEGWIT_ACTIVATION_HEIGHT)
+    throw new UserError(
+      `This bcoin node already holds more than its ${SEGWIT_ACTIVATION_HEIGHT} start blocks (height ${parameters.bitcoin.height()}): give simulate a fresh one`,
+      { code: 'SIM_CHAIN_USED' },
+    );
   const contracts = compileContracts({
     contractsDir: parameters.contractsDir,
     cacheDir: parameters.cacheDir,
@@ -141,6 +174,7 @@ export async function simulate(parameters: SimulateParameters): Promise<Simulate
     const sweeper = createSweeper(world);
     for (let i = 0; i < WARMUP_BLOCKS; i++) await driver.step(background.tick());
     const truths: Truth[] = [];
+    const payouts: (readonly BitcoinPayoutRequest[])[] = [];
     for (const scenario of scenarios) {
       progress(`playing ${scenario.name}`);
       const truth = createTruthRecorder({
@@ -160,12 +194,25 @@ export async function simulate(parameters: SimulateParameters): Promise<Simulate
       ctx.waitUntil(scenario.startTime);
       await scenario.play(ctx);
       truths.push(truth.close(driver));
+      payouts.push(ctx.bitcoinPayouts);
     }
     // The exchanges' last sweep: no deposit is left waiting at the end of the chain.
     await sweeper.sweep();
     progress('checking the chain against the record');
     await driver.verify();
     const head = BigInt(await driver.rpc.request<string>('eth_blockNumber', []));
+    const bitcoin = parameters.bitcoin
+      ? await playBitcoin({
+          node: parameters.bitcoin,
+          scenarios,
+          payouts,
+          truths,
+          seed,
+          scale,
+          random: random.fork('bitcoin'),
+          progress,
+        })
+      : undefined;
     completed = true;
     return {
       chainId: driver.chainId,
@@ -178,9 +225,50 @@ export async function simulate(parameters: SimulateParameters): Promise<Simulate
       totals: recordTotals(driver.movements),
       lastBlock: head,
       transactions: driver.transactions,
+      ...(bitcoin ? { bitcoin } : {}),
     };
   } finally {
     if (!completed) await driver.rpc.request('evm_revert', [snapshot]).catch(() => undefined);
     await driver.close();
   }
+}
+
+/**
+ * The scenarios' Bitcoin parts, after every EVM part: one Bitcoin world, funded by mining for all
+ * the payouts asked for, then each scenario in turn, its truth closed per scenario and the chain
+ * checked against the record. Nothing when no scenario asked for a payout.
+ */
+async function playBitcoin(parameters: {
+  node: BcoinNode;
+  scenarios: readonly Scenario[];
+  payouts: readonly (readonly BitcoinPayoutRequest[])[];
+  truths: Truth[];
+  seed: number;
+  scale: number;
+  random: Random;
+  progress: (message: string) => void;
+}): Promise<SimulatedBitcoin | undefined> {
+  const { node, scenarios, payouts, truths, seed, scale, random, progress } = parameters;
+  const all = scenarios.flatMap((s, i) => (s.bitcoin ? payouts[i]! : []));
+  if (all.length === 0) return undefined;
+  progress('playing the Bitcoin side');
+  const driver = createBitcoinDriver({
+    node,
+    startTime: Math.min(...all.map((r) => r.time)) - BITCOIN_LEAD_SECONDS,
+  });
+  const world = await createBitcoinWorld({ driver, seed, scale, requests: all });
+  for (const [i, scenario] of scenarios.entries()) {
+    if (!scenario.bitcoin || payouts[i]!.length === 0) continue;
+    const truth = createBitcoinTruthRecorder({ scenario: scenario.name });
+    await scenario.bitcoin({ world, random: random.fork(scenario.name), truth }, payouts[i]!);
+    truths[i]!.bitcoin = truth.close(driver);
+  }
+  progress('checking the Bitcoin chain against the record');
+  await driver.verify();
+  return {
+    chain: SIM_BITCOIN_CHAIN,
+    entities: world.entities,
+    lastBlock: BigInt(driver.height),
+    transactions: driver.transactions,
+  };
 }

@@ -50,26 +50,34 @@ export type SimulatorLabelOptions = {
 /**
  * Labels for every service address of a simulation (exchanges and their hot and deposit wallets, the
  * AMM, bridge, mixer, instant exchange, OTC desk, tokens), so a trace of the simulated chain stops at
- * its services as it would at real ones. The simulator built them, so the confidence is `ownership`.
+ * its services as it would at real ones; with the Bitcoin part, its services too (THORChain's vault,
+ * the exchanges' hot wallets and deposit addresses, the instant exchange, the Whirlpool coordinator)
+ * on `bitcoin-regtest`. The simulator built them, so the confidence is `ownership`.
  *
  * @example
  * const labels = simulatorLabels(simulated); // or store them at once: labelSimulatedServices
  * const withoutDeposits = simulatorLabels(simulated, { depositAddresses: false });
  */
 export function simulatorLabels(
-  result: Pick<SimulateReturnType, 'entities' | 'seed'>,
+  result: Pick<SimulateReturnType, 'entities' | 'seed' | 'bitcoin'>,
   options: SimulatorLabelOptions = {},
 ): Label[] {
-  const chain = options.chain ?? 'anvil';
+  const evmChain = options.chain ?? 'anvil';
   const withDeposits = options.depositAddresses ?? true;
   const source = simulatorLabelSource(result.seed);
   const seen = new Set<string>();
   const labels: Label[] = [];
-  for (const e of result.entities) {
+  const entities = [
+    ...result.entities.map((e) => ({ ...e, chain: evmChain })),
+    ...(result.bitcoin?.entities ?? []).map((e) => ({ ...e, chain: result.bitcoin!.chain })),
+  ];
+  for (const e of entities) {
     if (!withDeposits && e.category === 'deposit_wallet') continue;
+    // EVM addresses are stored lowercase; bech32 ones are lowercase already.
     const address = e.address.toLowerCase();
+    const chain = e.chain;
     const category = CATEGORY_OF[e.category];
-    const key = `${address}|${category}|${e.entity}`;
+    const key = `${chain}|${address}|${category}|${e.entity}`;
     if (seen.has(key)) continue;
     seen.add(key);
     labels.push({
@@ -100,7 +108,7 @@ const SIMULATOR_LIST_NAME_NO_DEPOSITS = `${SIMULATOR_LIST_NAME} (deposit address
  */
 export async function labelSimulatedServices(
   store: Store,
-  result: Pick<SimulateReturnType, 'entities' | 'seed'>,
+  result: Pick<SimulateReturnType, 'entities' | 'seed' | 'bitcoin'>,
   options: SimulatorLabelOptions = {},
 ): Promise<number> {
   const source = simulatorLabelSource(result.seed);

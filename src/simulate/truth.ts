@@ -2,10 +2,13 @@ import { bech32 } from '@scure/base';
 import { type Hex, hexToBytes, keccak256, stringToBytes } from 'viem';
 import { NATIVE_ASSET } from '../model/asset.ts';
 import type { SimAccount } from './accounts.ts';
+import type { BitcoinTruth } from './bitcoin/bitcoin-truth.ts';
 import { type ChainDriver, SimulationError } from './chain-driver.ts';
 
 /** Where a share of the illicit value ended. Amounts are raw units of `asset`. */
 export type TruthEndpoint = {
+  /** Chain key when not the simulated EVM chain (`bitcoin-regtest` for the Bitcoin part). */
+  chain?: string;
   /** The address holding or receiving it on the simulated chain (null for gas burnt or paid). */
   address: string | null;
   category:
@@ -20,7 +23,7 @@ export type TruthEndpoint = {
   entity: string | null;
   asset: string;
   amount: bigint;
-  /** Where a bridge or instant exchange pays out, e.g. `{ chain: 'bitcoin', address: 'bc1q…' }`. */
+  /** Where a bridge or instant exchange pays out, e.g. `{ chain: 'bitcoin-regtest', address: 'bcrt1q…' }`. */
   destination?: { chain: string; address: string };
 };
 
@@ -55,6 +58,8 @@ export type Truth = {
   trackedAssets: string[];
   /** First and last block of the scenario. */
   blocks: { from: bigint; to: bigint };
+  /** Where the bitcoin the services paid out went, when the Bitcoin part ran. */
+  bitcoin?: BitcoinTruth | undefined;
 };
 
 /**

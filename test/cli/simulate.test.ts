@@ -74,3 +74,59 @@ describe('chaintrail simulate (CLI)', () => {
     for (const r of [again, unknown, down]) expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
+
+describe('chaintrail simulate (CLI): the Bitcoin part', () => {
+  it('plays bybit-2025 on Bitcoin by default (a bcoin node in memory), and not with --no-bitcoin', async () => {
+    const nodes = await Promise.all([0, 1].map(() => startAnvil({ args: SIMULATOR_ANVIL_ARGS })));
+    try {
+      const withFile = path.join(dir.path, 'bitcoin.json');
+      const withoutFile = path.join(dir.path, 'no-bitcoin.json');
+      const args = (url: string, file: string) => [
+        'simulate',
+        'bybit-2025',
+        '--rpc',
+        url,
+        '--scale',
+        '0.1',
+        '--truth',
+        file,
+      ];
+      const [run, skipped] = await Promise.all([
+        runCli(args(nodes[0]!.url, withFile)),
+        runCli([...args(nodes[1]!.url, withoutFile), '--no-bitcoin']),
+      ]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(
+        /on Bitcoin \(bitcoin-regtest, a bcoin node in memory for the run\): \d+ transactions/,
+      );
+      expect(run.stdout).toMatch(
+        /on Bitcoin \(bitcoin-regtest, blocks \d+-\d+\): \d+ payouts of [\d.]+ BTC/,
+      );
+      const truth = JSON.parse(fs.readFileSync(withFile, 'utf8')) as {
+        bitcoin: { chain: string; entities: { category: string }[] };
+        scenarios: {
+          bitcoin: {
+            received: string;
+            payouts: { amount: string }[];
+            endpoints: { amount: string }[];
+          };
+        }[];
+      };
+      expect(truth.bitcoin.chain).toBe('bitcoin-regtest');
+      const btc = truth.scenarios[0]!.bitcoin;
+      const sum = (xs: { amount: string }[]) => xs.reduce((s, x) => s + BigInt(x.amount), 0n);
+      expect(btc.payouts.length).toBeGreaterThan(0);
+      expect(sum(btc.endpoints)).toBe(sum(btc.payouts));
+      expect(BigInt(btc.received)).toBe(sum(btc.payouts));
+      expect(skipped.code, skipped.stderr).toBe(0);
+      expect(skipped.stdout).not.toMatch(/on Bitcoin \(bitcoin-regtest/);
+      const without = JSON.parse(fs.readFileSync(withoutFile, 'utf8')) as Record<string, unknown>;
+      expect(without.bitcoin).toBeUndefined();
+      // The EVM chain is the same either way.
+      const evm = (t: Record<string, unknown>) => [t.lastBlock, t.record];
+      expect(evm(without)).toEqual(evm(truth as unknown as Record<string, unknown>));
+    } finally {
+      await Promise.all(nodes.map((n) => n.stop()));
+    }
+  });
+});

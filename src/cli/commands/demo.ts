@@ -9,7 +9,13 @@ import { labelSimulatedServices, simulatorLabels } from '../../simulate/simulato
 import { type CliContext, type GlobalOptions, withStore } from '../context.ts';
 import { withGlobalOptions } from '../options.ts';
 import { printJson } from '../output.ts';
-import { renderTruth, simulatorPaths, writeTruthFile } from './simulate.ts';
+import {
+  bitcoinSummary,
+  renderTruth,
+  simulatorPaths,
+  withBitcoinNode,
+  writeTruthFile,
+} from './simulate.ts';
 import { renderStats } from './stats.ts';
 import { traceToJson } from '../../trace/export-trace.ts';
 import { renderTrace } from '../render-trace.ts';
@@ -24,7 +30,13 @@ const DEMO_TRACE_HOPS = 12;
 /** The case the demo plays. */
 const DEMO_SCENARIO = 'bybit-2025';
 
-type DemoOptions = GlobalOptions & { seed: number; truth?: string; unlabelledDeposits?: boolean };
+type DemoOptions = GlobalOptions & {
+  seed: number;
+  truth?: string;
+  unlabelledDeposits?: boolean;
+  /** False with --no-bitcoin. */
+  bitcoin: boolean;
+};
 
 function parseSeed(value: string): number {
   if (!/^\d{1,9}$/.test(value)) throw new InvalidArgumentError('expected a non-negative integer');
@@ -53,6 +65,10 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
       .option(
         '--unlabelled-deposits',
         "leave the exchanges' deposit addresses unlabelled (as public label sets do) and infer them from their sweeps instead (labels infer-deposits) before the trace",
+      )
+      .option(
+        '--no-bitcoin',
+        'skip the Bitcoin part of the theft (played by default on a regtest bcoin node in memory: THORChain pays out, peel chains, CoinJoins, exchange deposits)',
       ),
   ).action(async (options: DemoOptions) => {
     const started = Date.now();
@@ -62,14 +78,20 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
     say('starting a local anvil node ...');
     const anvil = await startAnvil({ args: SIMULATOR_ANVIL_ARGS });
     try {
-      say(`simulating ${DEMO_SCENARIO} (seed ${options.seed}) on ${anvil.url} ...`);
-      const simulated = await simulate({
-        rpcUrl: anvil.url,
-        scenarios: [DEMO_SCENARIO],
-        seed: options.seed,
-        ...simulatorPaths(),
-        onProgress: (m) => ctx.logger.info({ step: m }, 'simulate'),
-      });
+      say(
+        `simulating ${DEMO_SCENARIO} (seed ${options.seed}) on ${anvil.url}${options.bitcoin ? ' and a bcoin regtest node in memory' : ''} ...`,
+      );
+      // The Bitcoin part's chain is not synced yet (no Bitcoin source): its truth is in --truth.
+      const simulated = await withBitcoinNode([DEMO_SCENARIO], options.bitcoin, (bitcoin) =>
+        simulate({
+          rpcUrl: anvil.url,
+          scenarios: [DEMO_SCENARIO],
+          seed: options.seed,
+          ...simulatorPaths(),
+          onProgress: (m) => ctx.logger.info({ step: m }, 'simulate'),
+          bitcoin,
+        }),
+      );
       if (options.truth) writeTruthFile(options.truth, simulated);
       say(`syncing blocks 0-${simulated.lastBlock} into the database ...`);
       const progress = createSyncProgress(ctx);
@@ -189,7 +211,7 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
         });
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       ctx.stdout.write(
-        `chaintrail demo: ${simulated.transactions} simulated transactions in ${simulated.lastBlock} blocks on a local anvil chain, synced into ${options.db ?? ctx.env.CHAINTRAIL_DB ?? './chaintrail.duckdb'} in ${seconds} s total.\n` +
+        `chaintrail demo: ${simulated.transactions} simulated transactions in ${simulated.lastBlock} blocks on a local anvil chain${bitcoinSummary(simulated)}; the anvil chain synced into ${options.db ?? ctx.env.CHAINTRAIL_DB ?? './chaintrail.duckdb'} in ${seconds} s total.\n` +
           `Sync check: ${matches ? "the stored transfers equal the simulator's record of every value movement (count and sum per asset and kind)" : "MISMATCH between the stored transfers and the simulator's record (please report this)"}.\n\n` +
           (options.unlabelledDeposits
             ? `Labels: ${labels.count} simulated service addresses (exchanges, hot wallets, bridge, mixer, …) labelled, ${labels.written} new; the deposit addresses left unlabelled: ${labels.inferredDeposits} inferred from their sweeps (${labels.truthDeposits} of them deposit addresses in the simulator's truth), ${labels.inferredWritten} new inferred labels.\n\n`

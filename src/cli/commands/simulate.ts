@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
+import { type BcoinNode, startBcoinNode } from '../../chains/bitcoin/bcoin-node.ts';
 import { UserError } from '../../errors/base.ts';
 import { NATIVE_ASSET } from '../../model/asset.ts';
 import { formatUnits } from '../../model/amount.ts';
@@ -49,6 +50,7 @@ export function writeTruthFile(file: string, result: SimulateReturnType): void {
     entities: result.entities,
     assets: result.assets,
     record: result.totals,
+    ...(result.bitcoin ? { bitcoin: result.bitcoin } : {}),
   };
   const temp = `${file}.${process.pid}.tmp`;
   try {
@@ -79,8 +81,46 @@ export function renderTruth(truth: Truth, result: Pick<SimulateReturnType, 'asse
     const [whole, fraction = ''] = formatUnits(amount, m.decimals).split('.');
     return `${groupDigits(whole!)}${fraction ? `.${fraction.slice(0, 4)}` : ''} ${m.symbol}`;
   };
+  const btc = (_asset: string, amount: bigint) => `${formatBtc(amount)} BTC`;
+  const bitcoin = truth.bitcoin;
+  const roles = new Map<string, number>();
+  for (const a of truth.attackerAddresses) roles.set(a.role, (roles.get(a.role) ?? 0) + 1);
+  return (
+    `${truth.scenario}: ${truth.description}\n` +
+    `  blocks ${truth.blocks.from}-${truth.blocks.to}; theft in ${truth.theftTransactions.length} transaction(s)\n` +
+    `  stolen: ${truth.stolen.map((s) => show(s.asset, s.amount)).join(' + ')}\n` +
+    `  attacker addresses: ${[...roles].map(([r, n]) => `${n} ${r}`).join(', ')}\n` +
+    (truth.conversions.length > 0
+      ? `  swapped: ${truth.conversions.map((c) => `${show(c.assetIn, c.amountIn)} -> ${show(c.assetOut, c.amountOut)}`).join('; ')}\n`
+      : '') +
+    `  where it ended (the simulator's truth):\n` +
+    endpointTable(truth.endpoints, show) +
+    (bitcoin
+      ? `  on Bitcoin (${bitcoin.chain}, blocks ${bitcoin.blocks.from}-${bitcoin.blocks.to}): ${bitcoin.payouts.length} payouts of ${formatBtc(bitcoin.received)} BTC in all from THORChain and the instant exchange, then ${[...bitcoinRoles(bitcoin)].map(([r, n]) => `${n} ${r}`).join(', ')} addresses; where it ended:\n` +
+        endpointTable(bitcoin.endpoints, btc)
+      : '')
+  );
+}
+
+/** Satoshis as BTC with 8 decimals, digits grouped. */
+function formatBtc(sats: bigint): string {
+  const [whole, fraction = ''] = formatUnits(sats, 8).split('.');
+  return `${groupDigits(whole!)}${fraction ? `.${fraction.padEnd(8, '0')}` : ''}`;
+}
+
+function bitcoinRoles(bitcoin: NonNullable<Truth['bitcoin']>): Map<string, number> {
+  const roles = new Map<string, number>();
+  for (const a of bitcoin.attackerAddresses) roles.set(a.role, (roles.get(a.role) ?? 0) + 1);
+  return roles;
+}
+
+/** Endpoints summed by category and asset, largest first, as an indented table. */
+function endpointTable(
+  endpoints: readonly Truth['endpoints'][number][],
+  show: (asset: string, amount: bigint) => string,
+): string {
   const byCategory = new Map<string, { asset: string; amount: bigint; endpoints: number }>();
-  for (const e of truth.endpoints) {
+  for (const e of endpoints) {
     const key = `${e.category}|${e.asset}`;
     const row = byCategory.get(key) ?? { asset: e.asset, amount: 0n, endpoints: 0 };
     row.amount += e.amount;
@@ -102,22 +142,11 @@ export function renderTruth(truth: Truth, result: Pick<SimulateReturnType, 'asse
         String(row.endpoints),
       ];
     });
-  const roles = new Map<string, number>();
-  for (const a of truth.attackerAddresses) roles.set(a.role, (roles.get(a.role) ?? 0) + 1);
   return (
-    `${truth.scenario}: ${truth.description}\n` +
-    `  blocks ${truth.blocks.from}-${truth.blocks.to}; theft in ${truth.theftTransactions.length} transaction(s)\n` +
-    `  stolen: ${truth.stolen.map((s) => show(s.asset, s.amount)).join(' + ')}\n` +
-    `  attacker addresses: ${[...roles].map(([r, n]) => `${n} ${r}`).join(', ')}\n` +
-    (truth.conversions.length > 0
-      ? `  swapped: ${truth.conversions.map((c) => `${show(c.assetIn, c.amountIn)} -> ${show(c.assetOut, c.amountOut)}`).join('; ')}\n`
-      : '') +
-    `  where it ended (the simulator's truth):\n` +
     formatTable(['category', 'amount', 'share', 'endpoints'], rows)
       .split('\n')
       .map((l) => `    ${l}`)
-      .join('\n') +
-    '\n'
+      .join('\n') + '\n'
   );
 }
 
@@ -127,7 +156,40 @@ type SimulateOptions = {
   scale: number;
   truth?: string;
   json?: boolean;
+  /** False with --no-bitcoin. */
+  bitcoin: boolean;
 };
+
+/**
+ * Plays `run` with a bcoin regtest node in this process when one of the scenarios continues on
+ * Bitcoin and `wanted`, stopping it after; with no node otherwise. The node lives in memory: its
+ * chain ends with the command.
+ *
+ * @example
+ * const result = await withBitcoinNode(['bybit-2025'], true, (bitcoin) => simulate({ ..., bitcoin }));
+ */
+export async function withBitcoinNode<T>(
+  scenarios: readonly string[],
+  wanted: boolean,
+  run: (bitcoin: BcoinNode | undefined) => Promise<T>,
+): Promise<T> {
+  const needed =
+    wanted && scenarios.some((name) => SCENARIOS.find((s) => s.name === name)?.bitcoin);
+  const node = needed ? await startBcoinNode() : undefined;
+  try {
+    return await run(node);
+  } finally {
+    await node?.stop();
+  }
+}
+
+/** What the Bitcoin part of a run mined, for the summary line. */
+export function bitcoinSummary(result: Pick<SimulateReturnType, 'bitcoin'>): string {
+  const b = result.bitcoin;
+  return b
+    ? `; on Bitcoin (${b.chain}, a bcoin node in memory for the run): ${b.transactions} transactions up to block ${b.lastBlock}`
+    : '';
+}
 
 /**
  * `chaintrail simulate <scenario...> --rpc <url>`: plays laundering scenarios on a fresh local
@@ -159,20 +221,27 @@ export function registerSimulateCommand(program: Command, ctx: CliContext): void
     .option('--scale <s>', 'multiplies actors and transactions (not amounts)', parseScale, 1)
     .option('--truth <file>', 'write the truth (attackers, endpoints, record) as JSON to this file')
     .option('--json', 'machine-readable JSON on stdout (logs stay on stderr)')
+    .option(
+      '--no-bitcoin',
+      "skip the scenarios' Bitcoin part (played by default on a regtest bcoin node started in memory for the run)",
+    )
     .addHelpText(
       'after',
       `\nScenarios:\n${SCENARIOS.map((s) => `  ${s.name.padEnd(20)} ${s.description}`).join('\n')}\n`,
     )
     .action(async (scenarios: string[], options: SimulateOptions) => {
       const started = Date.now();
-      const result = await simulate({
-        rpcUrl: options.rpc,
-        scenarios,
-        seed: options.seed,
-        scale: options.scale,
-        ...simulatorPaths(),
-        onProgress: (message) => ctx.logger.info({ step: message }, 'simulate'),
-      });
+      const result = await withBitcoinNode(scenarios, options.bitcoin, (bitcoin) =>
+        simulate({
+          rpcUrl: options.rpc,
+          scenarios,
+          seed: options.seed,
+          scale: options.scale,
+          ...simulatorPaths(),
+          onProgress: (message) => ctx.logger.info({ step: message }, 'simulate'),
+          bitcoin,
+        }),
+      );
       if (options.truth) writeTruthFile(options.truth, result);
       if (options.json) {
         printJson(
@@ -184,13 +253,14 @@ export function registerSimulateCommand(program: Command, ctx: CliContext): void
             transactions: result.transactions,
             scenarios: result.truths,
             record: result.totals,
+            ...(result.bitcoin ? { bitcoin: result.bitcoin } : {}),
           },
           ctx.stdout,
         );
         return;
       }
       ctx.stdout.write(
-        `Simulated ${scenarios.join(', ')} (seed ${result.seed}, scale ${result.scale}): ${result.transactions} transactions in blocks 1-${result.lastBlock}, ${((Date.now() - started) / 1000).toFixed(1)} s\n\n` +
+        `Simulated ${scenarios.join(', ')} (seed ${result.seed}, scale ${result.scale}): ${result.transactions} transactions in blocks 1-${result.lastBlock}${bitcoinSummary(result)}, ${((Date.now() - started) / 1000).toFixed(1)} s\n\n` +
           result.truths.map((t) => renderTruth(t, result)).join('\n') +
           (options.truth ? `\nTruth written to ${options.truth}\n` : ''),
       );

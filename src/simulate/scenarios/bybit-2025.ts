@@ -2,8 +2,8 @@ import type { Hex } from 'viem';
 import { NATIVE_ASSET } from '../../model/asset.ts';
 import type { SimAccount } from '../accounts.ts';
 import type { SimTransaction } from '../chain-driver.ts';
-import type { Scenario, ScenarioContext } from '../scenario.ts';
-import { simBitcoinAddress } from '../truth.ts';
+import { SIM_BITCOIN_CHAIN, type SimBitcoinKey, simBitcoinKey } from '../bitcoin/keys.ts';
+import type { BitcoinPayoutRequest, Scenario, ScenarioContext } from '../scenario.ts';
 import {
   approveRouter,
   ETHER,
@@ -20,6 +20,7 @@ import {
   tokenMove,
   type World,
 } from '../world.ts';
+import { playBybitBitcoin } from './bybit-2025-bitcoin.ts';
 import { deployMultisig, multisigExecute } from './multisig.ts';
 
 /**
@@ -69,7 +70,7 @@ function pickRoute(ctx: ScenarioContext): Route {
 export const bybit2025: Scenario = {
   name: 'bybit-2025',
   description:
-    'Cold-wallet multisig drained (ETH and three staking tokens); tokens swapped to ETH; split into ~50 addresses; THORChain to BTC, instant exchange, exchange deposits, peel chains, some unspent. Amounts are the reported ones divided by 1000.',
+    'Cold-wallet multisig drained (ETH and three staking tokens); tokens swapped to ETH; split into ~50 addresses; THORChain to BTC, instant exchange, exchange deposits, peel chains, some unspent; on Bitcoin, peel chains, Whirlpool-style CoinJoins, exchange deposits. Amounts are the reported ones divided by 1000.',
   startTime: THEFT_TIME - 3600,
   trackedAssets: (world) => [NATIVE_ASSET, ...Object.values(world.lst)],
   async play(ctx) {
@@ -152,19 +153,31 @@ export const bybit2025: Scenario = {
     const routes: Route[] = splits.map((_, i) =>
       i < ROUTES.length ? ROUTES[i]![0] : pickRoute(ctx),
     );
-    const plans = splits.map((s, i) => planRoute(ctx, s, routes[i]!, i));
+    // Transactions that pay a service for bitcoin: their hashes name the payouts once mined.
+    const payouts = new Map<SimTransaction, Omit<BitcoinPayoutRequest, 'inboundTxHash' | 'time'>>();
+    const plans = splits.map((s, i) => planRoute(ctx, s, routes[i]!, i, payouts));
     for (let round = 0; plans.some((p) => p.length > 0); round++) {
       const txs: SimTransaction[] = [];
       for (const plan of plans) {
         const next = plan.shift();
         if (next) txs.push(...next());
       }
-      await ctx.step(txs);
+      const sent = await ctx.step(txs);
+      txs.forEach((tx, i) => {
+        const payout = payouts.get(tx);
+        if (payout)
+          ctx.requestBitcoinPayout({
+            ...payout,
+            inboundTxHash: sent[i]!.hash,
+            time: world.driver.time,
+          });
+      });
       if (round % 3 === 2) await ctx.sweep();
     }
     await ctx.sweep();
     for (let i = 0; i < 4; i++) await ctx.step([]);
   },
+  bitcoin: playBybitBitcoin,
 };
 
 const ZERO = '0x0000000000000000000000000000000000000000';
@@ -179,9 +192,11 @@ function planRoute(
   holder: SimAccount,
   route: Route,
   index: number,
+  payouts: Map<SimTransaction, Omit<BitcoinPayoutRequest, 'inboundTxHash' | 'time'>>,
 ): (() => SimTransaction[])[] {
   const { world, truth, random } = ctx;
-  const btc = (k: number) => simBitcoinAddress(world.seed, `bybit/split/${index}/${k}`);
+  // The attacker's own Bitcoin keys: the Bitcoin part spends from them.
+  const btc = (k: number): SimBitcoinKey => simBitcoinKey(world.seed, `bybit/split/${index}/${k}`);
   switch (route) {
     case 'bridge':
     case 'instant': {
@@ -189,7 +204,8 @@ function planRoute(
       return Array.from({ length: count }, (_, k) => () => {
         const left = count - k;
         const amount = spendable(world, holder, left, GAS.call) / BigInt(left);
-        const payout = btc(k);
+        const destination = btc(k);
+        const payout = destination.address;
         if (route === 'bridge') {
           // The router pays the vault in the same transaction: the ether rests at the vault.
           truth.endpoint({
@@ -198,9 +214,11 @@ function planRoute(
             entity: 'THORChain',
             asset: NATIVE_ASSET,
             amount,
-            destination: { chain: 'bitcoin', address: payout },
+            destination: { chain: SIM_BITCOIN_CHAIN, address: payout },
           });
-          return [thorDeposit(world, holder, amount, `=:BTC.BTC:${payout}`)];
+          const tx = thorDeposit(world, holder, amount, `=:BTC.BTC:${payout}`);
+          payouts.set(tx, { service: 'thorchain', amountWei: amount, destination });
+          return [tx];
         }
         truth.endpoint({
           address: world.instantExchange,
@@ -208,9 +226,11 @@ function planRoute(
           entity: 'Simulated Instant Exchange',
           asset: NATIVE_ASSET,
           amount,
-          destination: { chain: 'bitcoin', address: payout },
+          destination: { chain: SIM_BITCOIN_CHAIN, address: payout },
         });
-        return [instantOrder(world, holder, amount, `BTC:${payout}`)];
+        const tx = instantOrder(world, holder, amount, `BTC:${payout}`);
+        payouts.set(tx, { service: 'instant_exchange', amountWei: amount, destination });
+        return [tx];
       });
     }
     case 'deposit':
