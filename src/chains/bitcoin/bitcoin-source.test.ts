@@ -40,7 +40,7 @@ describe('createBitcoinSource over Bitcoin Core JSON-RPC (recorded mainnet answe
     expect(expected).toHaveLength(9); // 3 inputs, 4 outputs, 2 fees
     expect(await ctx.store.listTransfers({ chain: 'bitcoin' })).toEqual(expected);
     // The three inputs spend coinbases of earlier blocks: valued from the node's copies of them.
-    expect(source.inputsFrom).toEqual({ prevout: 0, batch: 0, store: 0, node: 3 });
+    expect(source.inputsFrom).toEqual({ prevout: 0, batch: 0, recent: 0, store: 0, node: 3 });
     const raw = rpc.calls.filter((c) => c.method === 'getrawtransaction');
     expect(raw.map((c) => c.params)).toEqual(
       expect.arrayContaining(
@@ -142,7 +142,7 @@ describe('createBitcoinSource over Esplora (the same recorded blocks in its REST
     expect(await ctx.store.listTransfers({ chain: 'bitcoin' })).toEqual(
       etlExpectedTransfers('stream_50001_50002'),
     );
-    expect(source.inputsFrom).toEqual({ prevout: 3, batch: 0, store: 0, node: 0 });
+    expect(source.inputsFrom).toEqual({ prevout: 3, batch: 0, recent: 0, store: 0, node: 0 });
     // Block 50001's three transactions span two pages of 2 (blocks are read concurrently, so the
     // pages of both interleave); no spent transaction was fetched.
     expect(api.paths.filter((p) => p.includes('/txs/')).sort()).toEqual([

@@ -11,6 +11,7 @@ import { useTempStore } from '../../../test/helpers/temp-store.ts';
 import { parseTransactionHex } from './parse-transaction.ts';
 import { parseVerboseBlock } from './parse-verbose-block.ts';
 import { resolveInputs, UnresolvedInputError } from './resolve-inputs.ts';
+import { scriptAddress } from './script-address.ts';
 import type { BitcoinBlock, BitcoinTransaction } from './types.ts';
 
 const STREAM = path.join(BITCOIN_ETL_FIXTURES, 'stream_50001_50002');
@@ -71,7 +72,7 @@ describe('resolveInputs', () => {
         return new Map(txids.map((t) => [t, spent.get(t) ?? null]));
       },
     });
-    expect(from).toEqual({ prevout: 0, batch: 0, store: 0, node: 3 });
+    expect(from).toEqual({ prevout: 0, batch: 0, recent: 0, store: 0, node: 3 });
     expect(asked).toHaveLength(1);
     expect([...asked[0]!].sort()).toEqual([...spent.keys()].sort());
     expect(inputsOf(blocks)).toEqual(etlInputs());
@@ -91,8 +92,36 @@ describe('resolveInputs', () => {
         throw new Error('the node must not be asked');
       },
     });
-    expect(from).toEqual({ prevout: 0, batch: 3, store: 0, node: 0 });
+    expect(from).toEqual({ prevout: 0, batch: 3, recent: 0, store: 0, node: 0 });
     expect(new Map([...inputsOf([b])])).toEqual(etlInputs());
+  });
+
+  it('values them from the outputs the caller kept of the batch before, asking neither the store nor the node', async () => {
+    const blocks = [block50001()];
+    const recent = new Map(
+      spentTransactions().flatMap((t) =>
+        t.outputs.map((o, n) => [
+          `${t.txid}:${n}`,
+          { value: o.value, address: scriptAddress(o.script, networks.bitcoin).address },
+        ]),
+      ),
+    );
+    const from = await resolveInputs({
+      blocks,
+      chain: 'bitcoin',
+      network: networks.bitcoin,
+      store: {
+        getOutputs: () => {
+          throw new Error('the store must not be asked');
+        },
+      },
+      recent,
+      fetchTransactions: () => {
+        throw new Error('the node must not be asked');
+      },
+    });
+    expect(from).toEqual({ prevout: 0, batch: 0, recent: 3, store: 0, node: 0 });
+    expect(inputsOf(blocks)).toEqual(etlInputs());
   });
 
   it('values them from outputs an earlier batch stored; an input found nowhere is an error naming it', async () => {
@@ -123,7 +152,7 @@ describe('resolveInputs', () => {
       network: networks.bitcoin,
       store: ctx.store,
     });
-    expect(from).toEqual({ prevout: 0, batch: 0, store: 2, node: 0 });
+    expect(from).toEqual({ prevout: 0, batch: 0, recent: 0, store: 2, node: 0 });
     expect(spending.inputs.map((i) => i.prevout)).toEqual([
       { address: '1HaHTfmvoUW6i6nhJf8jJs6tU4cHNmBQHQ', value: 10_000_000_000n },
       { address: '1PkqKGbNLDdDJGveCcNUMV9CEFH77ADrPQ', value: 5_000_000_000n },

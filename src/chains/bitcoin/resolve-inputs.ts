@@ -37,31 +37,43 @@ export type FetchTransactions = (
 ) => Promise<Map<string, BitcoinTransaction | null>>;
 
 /** Where {@link resolveInputs} found the inputs' values: how many from each place. */
-export type ResolvedFrom = { prevout: number; batch: number; store: number; node: number };
+export type ResolvedFrom = {
+  prevout: number;
+  batch: number;
+  recent: number;
+  store: number;
+  node: number;
+};
 
 const key = (txid: string, vout: number) => `${txid}:${vout}`;
 
 /**
  * Fills in the value and address of every non-coinbase input of `blocks` (in place), trying in
  * order: what the node already gave (`prevout` of `getblock` verbosity 3, Esplora's `prevout`), the
- * outputs of this batch, the outputs the store holds from earlier batches or imports
+ * outputs of this batch, `recent` outputs the caller kept (of the batch before: no store query),
+ * the outputs the store holds from earlier batches or imports
  * ({@link Store.getOutputs}), and last the node's copy of the spent transaction
  * (`fetchTransactions`, one call for all that are left). An input found nowhere throws
  * {@link UnresolvedInputError}, naming it.
  *
  * @example
  * const from = await resolveInputs({ blocks, chain: 'bitcoin', network, store, fetchTransactions });
- * // { prevout: 0, batch: 0, store: 0, node: 3 }
+ * // { prevout: 0, batch: 0, recent: 0, store: 0, node: 3 }
  */
 export async function resolveInputs(parameters: {
   blocks: readonly BitcoinBlock[];
   chain: string;
   network: Network;
   store: Pick<Store, 'getOutputs'>;
+  /**
+   * Outputs by `<txid>:<vout>` the caller kept from batches before (a transaction id commits to
+   * its outputs, so an entry is right on any branch that has the transaction).
+   */
+  recent?: ReadonlyMap<string, SpentOutput> | undefined;
   fetchTransactions?: FetchTransactions | undefined;
 }): Promise<ResolvedFrom> {
   const { blocks, network } = parameters;
-  const from: ResolvedFrom = { prevout: 0, batch: 0, store: 0, node: 0 };
+  const from: ResolvedFrom = { prevout: 0, batch: 0, recent: 0, store: 0, node: 0 };
   const open: { tx: BitcoinTransaction; index: number; input: BitcoinInput }[] = [];
   const created = new Map<string, BitcoinTransaction>();
   for (const b of blocks) for (const tx of b.transactions) created.set(tx.txid, tx);
@@ -78,7 +90,12 @@ export async function resolveInputs(parameters: {
         }
         const parent = created.get(input.txid);
         input.prevout = parent ? outputOf(parent, input.vout) : null;
-        if (input.prevout !== null) from.batch++;
+        if (input.prevout !== null) {
+          from.batch++;
+          return;
+        }
+        input.prevout = parameters.recent?.get(key(input.txid, input.vout)) ?? null;
+        if (input.prevout !== null) from.recent++;
         else open.push({ tx, index, input });
       });
   if (open.length === 0) return from;
