@@ -93,6 +93,13 @@ const CHUNK_ROWS = 2048;
  */
 const LOAD_MEMORY_LIMIT = '48MB';
 const LOAD_BUFFER_BYTES = 2 * 1024 * 1024;
+/**
+ * A write of at most this many rows (transfers, events, blocks, labels, prices), removing or closing
+ * no labels, keeps the query memory limit: lowering it for the write and raising it after made
+ * DuckDB evict and reload its cache, 40-85 ms of each Bitcoin sync batch of 2,000 transfers
+ * measured here, for rows that need a few MB. Above it, the write limits apply as they always did.
+ */
+const SMALL_WRITE_ROWS = 20_000;
 /** Staged rows merged per statement: bounds the merge's hash tables whatever the import's size. */
 export const MERGE_SLICE_ROWS = 2_000_000;
 /** DuckDB memory granted per staged row while merging (see `write`). */
@@ -324,6 +331,19 @@ function priceRow(p: PriceRow): DuckDBValue[] {
 const STAGE_LABEL_COLUMNS = `chain VARCHAR, address VARCHAR, entity VARCHAR, category VARCHAR, source VARCHAR,
   confidence INTEGER, actor VARCHAR, country VARCHAR, sanction_list VARCHAR, programs VARCHAR, valid_from VARCHAR,
   valid_to VARCHAR`;
+
+/** The scratch tables of a write (see DuckDbStore.write), and their columns. */
+const STAGE_TABLE_COLUMNS = {
+  stage_transfers: `chain VARCHAR, block_number UBIGINT, block_time_s BIGINT, tx_hash VARCHAR, position VARCHAR,
+    from_address VARCHAR, to_address VARCHAR, asset VARCHAR, amount BIGNUM, kind VARCHAR`,
+  stage_events: `chain VARCHAR, block_number UBIGINT, block_time_s BIGINT, tx_hash VARCHAR, position VARCHAR,
+    type VARCHAR, protocol VARCHAR, contract VARCHAR, account VARCHAR, recipient VARCHAR, asset_in VARCHAR,
+    amount_in BIGNUM, asset_out VARCHAR, amount_out BIGNUM, memo VARCHAR, counterparty VARCHAR, extra VARCHAR`,
+  stage_blocks: `chain VARCHAR, number UBIGINT, hash VARCHAR, parent_hash VARCHAR, time_s BIGINT`,
+  stage_labels: STAGE_LABEL_COLUMNS,
+  stage_prices: `chain VARCHAR, asset VARCHAR, day VARCHAR, usd DOUBLE, source VARCHAR`,
+} as const;
+type StageTable = keyof typeof STAGE_TABLE_COLUMNS;
 const STAGE_LABEL_TYPES: DuckDBType[] = [
   VARCHAR,
   VARCHAR,
@@ -718,40 +738,60 @@ class DuckDbStore implements Store {
       deletions: [],
     };
     let inTransaction = false;
-    await c.run(`SET memory_limit = '${this.memoryLimits.write}'`);
+    /** The scratch tables this write made (see `stage`). */
+    const staging = new Set<StageTable>();
+    /** The memory limit set now, and the rows staged so far (see SMALL_WRITE_ROWS). */
+    let limit = this.memoryLimits.query;
+    let stagedRows = 0;
+    const setLimit = async (value: string) => {
+      if (value === limit) return;
+      await c.run(`SET memory_limit = '${value}'`);
+      limit = value;
+    };
+    const large = () =>
+      stagedRows > SMALL_WRITE_ROWS ||
+      pending.removeLabelImports.length +
+        pending.closeDelisted.length +
+        pending.closeNotRestaged.length >
+        0;
+    /** Counts rows about to be staged; past a small write, the write's memory limit applies. */
+    const count = async (rows: number) => {
+      stagedRows += rows;
+      if (large()) await setLimit(this.memoryLimits.write);
+    };
     try {
       // Bulk rows go to a scratch file and scratch tables first, committed outside the merge
       // transaction: DuckDB keeps uncommitted rows in memory, which made a 1 M-row import several
       // hundred MB larger. Nothing reads the scratch tables; only the merge transaction below makes rows
       // visible, all at once, so a failure or crash at any point leaves the real tables as they were
       // (the next write replaces the scratch tables; a crashed write's scratch file is removed at open).
-      await c.run(`CREATE OR REPLACE TABLE stage_transfers (chain VARCHAR, block_number UBIGINT, block_time_s BIGINT, tx_hash VARCHAR,
-        position VARCHAR, from_address VARCHAR, to_address VARCHAR, asset VARCHAR, amount BIGNUM, kind VARCHAR)`);
-      await c.run(`CREATE OR REPLACE TABLE stage_events (chain VARCHAR, block_number UBIGINT, block_time_s BIGINT, tx_hash VARCHAR,
-        position VARCHAR, type VARCHAR, protocol VARCHAR, contract VARCHAR, account VARCHAR, recipient VARCHAR, asset_in VARCHAR,
-        amount_in BIGNUM, asset_out VARCHAR, amount_out BIGNUM, memo VARCHAR, counterparty VARCHAR, extra VARCHAR)`);
-      await c.run(
-        `CREATE OR REPLACE TABLE stage_blocks (chain VARCHAR, number UBIGINT, hash VARCHAR, parent_hash VARCHAR, time_s BIGINT)`,
-      );
-      await c.run(`CREATE OR REPLACE TABLE stage_labels (${STAGE_LABEL_COLUMNS})`);
-      await c.run(
-        `CREATE OR REPLACE TABLE stage_prices (chain VARCHAR, asset VARCHAR, day VARCHAR, usd DOUBLE, source VARCHAR)`,
-      );
+      // Each scratch table is made when the write first needs it: a sync batch stages no labels or
+      // prices, and making and dropping the five took about a fifth of a Bitcoin sync batch's write.
+      const stage = async (table: StageTable) => {
+        if (staging.has(table)) return;
+        await c.run(`CREATE OR REPLACE TABLE ${table} (${STAGE_TABLE_COLUMNS[table]})`);
+        staging.add(table);
+      };
       const writer: StoreWriter = {
         appendTransfers: async (transfers) => {
           if (transfers.length === 0) return;
+          await count(transfers.length);
           scratch.file ??= openStageFile(this.location);
           fs.writeSync(scratch.file.fd!, transferCsvLines(transfers));
           staged.transfers += transfers.length;
         },
         appendEvents: async (events) => {
           if (events.length === 0) return;
+          await count(events.length);
+          await stage('stage_events');
           eventAppender ??= await c.createAppender('stage_events');
           appendRows(eventAppender, STAGE_EVENT_TYPES, events.map(eventRow));
           staged.events += events.length;
         },
         putBlocks: async (blocks) => {
           if (blocks.length === 0) return;
+          await count(blocks.length);
+          await stage('stage_blocks');
           const appender = await c.createAppender('stage_blocks');
           appendRows(
             appender,
@@ -764,6 +804,8 @@ class DuckDbStore implements Store {
         putPrices: async (rows) => {
           if (rows.length === 0) return;
           const values = rows.map(priceRow);
+          await count(rows.length);
+          await stage('stage_prices');
           const appender = await c.createAppender('stage_prices');
           appendRows(appender, STAGE_PRICE_TYPES, values);
           appender.closeSync();
@@ -771,6 +813,8 @@ class DuckDbStore implements Store {
         },
         addLabels: async (labels) => {
           if (labels.length === 0) return;
+          await count(labels.length);
+          await stage('stage_labels');
           const appender = await c.createAppender('stage_labels');
           appendRows(appender, STAGE_LABEL_TYPES, labels.map(labelRow));
           appender.closeSync();
@@ -797,7 +841,8 @@ class DuckDbStore implements Store {
         // took it (a second close then broke DuckDB's spill file with EBADF).
         fs.closeSync(scratch.file.fd!);
         scratch.file.fd = null;
-        await c.run(`SET memory_limit = '${LOAD_MEMORY_LIMIT}'`);
+        if (large()) await setLimit(LOAD_MEMORY_LIMIT);
+        await stage('stage_transfers');
         await c.run(`INSERT INTO stage_transfers SELECT * FROM read_csv('${scratch.file.path.replaceAll("'", "''")}', header = false,
           nullstr = '\\N', allow_quoted_nulls = false, quote = '"', escape = '"', delim = ',', buffer_size = ${LOAD_BUFFER_BYTES},
           columns = {'chain': 'VARCHAR', 'block_number': 'UBIGINT', 'block_time_s': 'BIGINT', 'tx_hash': 'VARCHAR', 'position': 'VARCHAR',
@@ -806,6 +851,9 @@ class DuckDbStore implements Store {
       // The appenders' buffered rows must reach the staging tables before the merge reads them.
       (eventAppender as DuckDBAppender | null)?.closeSync();
       eventAppender = null;
+      // Closing labels not staged again reads the staged labels, however many there are.
+      if (pending.closeDelisted.length + pending.closeNotRestaged.length > 0)
+        await stage('stage_labels');
       // One atomic merge keeps its inserted rows pinned until commit, so its budget grows with the
       // write: a fixed 48 MB ran out of memory on 5 M rows (which then peaked at 476 MB RSS with
       // 32 bytes per row); 1 M rows fit in 32 MB. Staging, before this, stays in constant memory.
@@ -819,7 +867,7 @@ class DuckDbStore implements Store {
             ))) *
             MERGE_BYTES_PER_LABEL,
       );
-      await c.run(`SET memory_limit = '${Math.ceil(mergeBytes / 2 ** 20)}MiB'`);
+      if (large()) await setLimit(`${Math.ceil(mergeBytes / 2 ** 20)}MiB`);
       await c.run('BEGIN TRANSACTION');
       inTransaction = true;
       // Orphaned blocks go first, so that the rows re-ingested for them are not taken for duplicates.
@@ -835,7 +883,10 @@ class DuckDbStore implements Store {
           ]);
         }
       }
-      const summary = { ...(await this.merge(staged)), ...(await this.applyPending(pending)) };
+      const summary = {
+        ...(await this.merge(staged, staging.has('stage_blocks'))),
+        ...(await this.applyPending(pending)),
+      };
       await c.run('COMMIT');
       inTransaction = false;
       return summary;
@@ -852,22 +903,16 @@ class DuckDbStore implements Store {
         if (scratch.file.fd !== null) fs.closeSync(scratch.file.fd);
         fs.rmSync(scratch.file.path, { force: true });
       }
-      await this.dropStaging().catch(() => undefined);
-      await c.run(`SET memory_limit = '${this.memoryLimits.query}'`).catch(() => undefined);
+      await this.dropStaging(staging).catch(() => undefined);
+      await setLimit(this.memoryLimits.query).catch(() => undefined);
       this.transferChains = null;
       this.writing = false;
     }
   }
 
-  private async dropStaging(): Promise<void> {
-    for (const table of [
-      'stage_transfers',
-      'stage_events',
-      'stage_blocks',
-      'stage_labels',
-      'stage_prices',
-    ])
-      await this.connection.run(`DROP TABLE IF EXISTS ${table}`);
+  /** Drops the scratch tables a write made. */
+  private async dropStaging(tables: ReadonlySet<StageTable>): Promise<void> {
+    for (const table of tables) await this.connection.run(`DROP TABLE IF EXISTS ${table}`);
     await this.connection.run('DROP TABLE IF EXISTS stage_skip');
   }
 
@@ -1097,22 +1142,27 @@ class DuckDbStore implements Store {
    * Invariant: a transaction's transfers live in one block, so the existing-key check only needs the
    * staged block range; the sync's reorg handling deletes orphaned blocks' rows before re-ingesting.
    */
-  private async merge(staged: {
-    transfers: number;
-    events: number;
-  }): Promise<
+  private async merge(
+    staged: {
+      transfers: number;
+      events: number;
+    },
+    blocksStaged: boolean,
+  ): Promise<
     Pick<
       WriteSummary,
       'transfersWritten' | 'transfersDuplicate' | 'eventsWritten' | 'eventsDuplicate'
     >
   > {
     const c = this.connection;
-    await c.run(
-      `DELETE FROM blocks b USING stage_blocks s WHERE b.chain = s.chain AND b.number = s.number`,
-    );
-    await c.run(
-      `INSERT INTO blocks SELECT DISTINCT ON (chain, number) chain, number, hash, parent_hash, to_timestamp(time_s)::TIMESTAMP FROM stage_blocks`,
-    );
+    if (blocksStaged) {
+      await c.run(
+        `DELETE FROM blocks b USING stage_blocks s WHERE b.chain = s.chain AND b.number = s.number`,
+      );
+      await c.run(
+        `INSERT INTO blocks SELECT DISTINCT ON (chain, number) chain, number, hash, parent_hash, to_timestamp(time_s)::TIMESTAMP FROM stage_blocks`,
+      );
+    }
     let transfersWritten = 0;
     for (let lo = 0; lo < staged.transfers; lo += this.mergeSliceRows) {
       const hi = lo + this.mergeSliceRows;
