@@ -9,6 +9,7 @@ import { importTransfersBenchmark } from './import-transfers.ts';
 import { inferDepositsBenchmark } from './infer-deposits.ts';
 import { screenBenchmark } from './screen.ts';
 import { syncBenchmark } from './sync.ts';
+import { syncBitcoinBenchmark } from './sync-bitcoin.ts';
 import { traceBenchmark } from './trace.ts';
 import { uiCaseBenchmark } from './ui-case.ts';
 import { uiGraphBenchmark } from './ui-graph.ts';
@@ -18,6 +19,7 @@ const DEFAULT_ROWS = 5_000_000;
 const BENCHMARKS: Benchmark[] = [
   importTransfersBenchmark,
   syncBenchmark,
+  syncBitcoinBenchmark,
   screenBenchmark,
   traceBenchmark,
   inferDepositsBenchmark,

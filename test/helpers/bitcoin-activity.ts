@@ -1,4 +1,4 @@
-import { payments } from 'bitcoinjs-lib';
+import { payments, Transaction } from 'bitcoinjs-lib';
 import { keccak256, stringToBytes } from 'viem';
 import type { BcoinNode } from '../../src/chains/bitcoin/bcoin-node.ts';
 import { BLOCK_SPACING_SECONDS } from '../../src/chains/bitcoin/bcoin-node.ts';
@@ -175,7 +175,11 @@ export function createBitcoinActivity(parameters: {
     for (const [i, key] of wallets.entries()) {
       // Every third funding carries a plain text memo: an OP_RETURN that is no THORChain memo.
       const opReturn = i % 3 === 0 ? `chaintrail test funding ${i}` : undefined;
-      const { txid } = await node.send({ to: key.address, amount: WALLET_FUNDING_SATS, opReturn });
+      const { txid, hex } = await node.send({
+        to: key.address,
+        amount: WALLET_FUNDING_SATS,
+        opReturn,
+      });
       coins.set(outpoint(txid, 0), {
         txid,
         vout: 0,
@@ -187,6 +191,7 @@ export function createBitcoinActivity(parameters: {
       });
       pending.push(txid);
       counts.transactions++;
+      counts.inputs += Transaction.fromHex(hex).ins.length;
       counts.outputs += opReturn ? 3 : 2;
       if (opReturn) counts.opReturns++;
     }
