@@ -106,11 +106,16 @@ describe('chaintrail CLI', () => {
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/equal the simulator's record/);
     expect(first.stdout).toMatch(/bybit-2025/);
+    // The Bitcoin side (THORChain's payouts onwards), synced from its bcoin node.
+    expect(first.stdout).toMatch(
+      /Bitcoin sync check: every block up to \d+ stored, with its coinbase and the simulator's \d+ transactions/,
+    );
     const truth = JSON.parse(fs.readFileSync(truthFile, 'utf8')) as {
       record: { asset: string; kind: string; count: number; amount: string }[];
     };
     const stats = await statsJson(db('demo'));
     const stored = stats.assets
+      .filter((a) => a.chain === 'anvil')
       .map((a) => ({ asset: a.asset, kind: a.kind, count: a.transfers, amount: a.amount }))
       .sort((a, b) => `${a.asset}|${a.kind}`.localeCompare(`${b.asset}|${b.kind}`));
     const record = [...truth.record].sort((a, b) =>
