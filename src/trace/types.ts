@@ -98,6 +98,11 @@ export type TraceParameters = {
   /** Unix seconds: only transfers in [since, until]. */
   since?: number | undefined;
   until?: number | undefined;
+  /**
+   * Go on through detected CoinJoins (the policy splits what enters one over its outputs, as at any
+   * UTXO transaction) instead of ending there, "entered CoinJoin (Whirlpool)" (default false).
+   */
+  throughCoinJoins?: boolean | undefined;
 };
 
 /** What a trace found at one place the value stopped. */
