@@ -148,9 +148,15 @@ export type TraceEndpoint = {
 export type TraceNode = {
   id: string;
   chain: string;
+  /** The address; for a UTXO transaction node, the transaction's hash. */
   address: string;
   category: string | null;
   entity: string | null;
+  /**
+   * `utxo_tx`: a Bitcoin-family transaction (inputs flow into it, outputs out of it), not an
+   * address. Left out for addresses, and in results stored before it was set.
+   */
+  kind?: 'utxo_tx' | undefined;
 };
 
 export type TraceEdge = {

@@ -4,13 +4,17 @@ import { useSession } from '../../../api/session.tsx';
 import { AddressLink } from '../../../components/address-link.tsx';
 import { Amount } from '../../../components/amount.tsx';
 import { ErrorView, Loading } from '../../../components/states.tsx';
-import { isPseudo } from './model.ts';
+import { TxLink } from '../../address/shared.tsx';
+import { isPseudo, looksLikeUtxoTx } from './model.ts';
 import { copyText, downloadText } from '../money/browser.ts';
 import { isoUtc, pathCsv, pathTsv, type PathRow } from './path-rows.ts';
 
+/** A path's address, linked to its page; a UTXO transaction's node to the transaction's. */
 function Address(props: { chain: string; address: string }) {
   return isPseudo(props.address) ? (
     <span className="mono">{props.address}</span>
+  ) : looksLikeUtxoTx(props.chain, props.address) ? (
+    <TxLink chain={props.chain} hash={props.address} />
   ) : (
     <AddressLink chain={props.chain} address={props.address} />
   );
