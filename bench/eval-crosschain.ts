@@ -195,18 +195,19 @@ export async function evalCrossChain(): Promise<CrossChainRow[] | null> {
   }
 }
 
-/** Prints the evaluation's table. */
-export async function printCrossChainEval(): Promise<void> {
+/** Prints the evaluation's table; false when a target is missed. */
+export async function printCrossChainEval(): Promise<boolean> {
   console.log(
     `\nCross-chain trace (issue 18): the simulated Bybit theft from Ethereum across THORChain onto Bitcoin, through the CLI; target ${(TARGET_ATTRIBUTED * 100).toFixed(0)}% of the value at the right endpoint on each chain`,
   );
   const rows = await evalCrossChain();
   if (rows === null) {
     console.log('  SKIPPED: the simulator played no Bitcoin side');
-    return;
+    return true;
   }
   for (const r of rows)
     console.log(
       `  ${r.ok ? 'PASS' : 'FAIL'} ${r.side}: ${(r.share * 100).toFixed(2)}% attributed (${r.attributed} of ${r.truth} ${r.unit})`,
     );
+  return rows.every((r) => r.ok);
 }
