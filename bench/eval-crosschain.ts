@@ -131,8 +131,7 @@ export async function evalCrossChain(): Promise<CrossChainRow[] | null> {
         for (const e of r?.endpoints ?? []) {
           if (e.chain !== chain) continue;
           if (e.category === 'mixer' && /^[0-9a-f]{64}$/.test(e.address)) {
-            let outputs = coinJoinOutputs.get(e.address);
-            if (!outputs) {
+            if (!coinJoinOutputs.has(e.address)) {
               const tx = await cliJson<{ outputs: { address: string }[] }>([
                 'tx',
                 e.address,
@@ -142,7 +141,10 @@ export async function evalCrossChain(): Promise<CrossChainRow[] | null> {
                 db,
                 '--json',
               ]);
-              coinJoinOutputs.set(e.address, (outputs = tx.outputs.map((o) => o.address)));
+              coinJoinOutputs.set(
+                e.address,
+                tx.outputs.map((o) => o.address),
+              );
             }
             out.push({ ...e, address: `coinjoin:${e.address}` });
           } else out.push(e);
