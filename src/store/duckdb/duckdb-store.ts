@@ -31,6 +31,15 @@ import type {
   AddressSummaryParameters,
   Block,
   Checkpoint,
+  ClusterChanges,
+  ClusterLink,
+  ClusterRef,
+  ClusterRefusal,
+  ClusterState,
+  Page,
+  ScanUtxoParameters,
+  UtxoColumns,
+  UtxoExtent,
   CounterpartyFlows,
   CounterpartyFlowsParameters,
   EventFilter,
@@ -53,6 +62,21 @@ import type {
   TransferFilter,
   WriteSummary,
 } from '../store.ts';
+import {
+  applyClusterChanges,
+  CLUSTER_STAGE_TABLES,
+  dropClustersBuiltFrom,
+  dropClustersOf,
+  readClusterAddresses,
+  readClusterChains,
+  readClusterLinks,
+  readClusterRefusals,
+  readClusters,
+  readClusterState,
+  readUtxoExtent,
+  scanUtxo,
+  stageClusterChanges,
+} from './clusters.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.ts';
 
 /** Counterparties returned per address and asset by default (see getCounterpartyFlows). */
@@ -651,6 +675,8 @@ class DuckDbStore implements Store {
   private writing = false;
   /** Chains with a stored transfer (see getAddressChains); null until asked and after each write. */
   private transferChains: Promise<Set<string>> | null = null;
+  /** Chains with stored clusters (see listClusterChains); null until asked and after each write. */
+  private clusterChains: Promise<Set<string>> | null = null;
   /** Appends to and ingests of the audit file, in order. */
   private auditQueue: Promise<void> = Promise.resolve();
   private nextAuditId: number | null = null;
@@ -699,6 +725,8 @@ class DuckDbStore implements Store {
       checkpoints: Checkpoint[];
       imports: ImportRecord[];
       deletions: { chain: string; fromBlock: bigint }[];
+      clusterDrops: string[];
+      clusters: ClusterChanges | null;
     } = {
       assets: [],
       prices: 0,
@@ -710,7 +738,10 @@ class DuckDbStore implements Store {
       checkpoints: [],
       imports: [],
       deletions: [],
+      clusterDrops: [],
+      clusters: null,
     };
+    let clusterRows = 0;
     let inTransaction = false;
     await c.run(`SET memory_limit = '${this.memoryLimits.write}'`);
     try {
@@ -784,6 +815,15 @@ class DuckDbStore implements Store {
         recordImport: async (record) => void pending.imports.push(record),
         deleteFromBlock: async (chain, fromBlock) =>
           void pending.deletions.push({ chain, fromBlock }),
+        writeClusters: async (changes) => {
+          if (pending.clusters)
+            throw new BaseError('One write applies at most one cluster build step', {
+              code: 'STORE_BAD_WRITE',
+            });
+          pending.clusters = changes;
+          clusterRows = await stageClusterChanges(c, changes);
+        },
+        dropClusters: async (chain) => void pending.clusterDrops.push(chain),
       };
       await fn(writer);
       if (scratch.file) {
@@ -805,7 +845,7 @@ class DuckDbStore implements Store {
       // 32 bytes per row); 1 M rows fit in 32 MB. Staging, before this, stays in constant memory.
       const mergeBytes = Math.max(
         parseByteSize(this.memoryLimits.write),
-        (staged.transfers + staged.events) * MERGE_BYTES_PER_ROW +
+        (staged.transfers + staged.events + clusterRows) * MERGE_BYTES_PER_ROW +
           (pending.labels +
             (await this.labelsJoined(
               pending.removeLabelImports,
@@ -818,6 +858,7 @@ class DuckDbStore implements Store {
       inTransaction = true;
       // Orphaned blocks go first, so that the rows re-ingested for them are not taken for duplicates.
       for (const d of pending.deletions) {
+        await dropClustersBuiltFrom(c, d.chain, d.fromBlock);
         for (const [table, column] of [
           ['transfers', 'block_number'],
           ['events', 'block_number'],
@@ -829,6 +870,8 @@ class DuckDbStore implements Store {
           ]);
         }
       }
+      for (const chain of pending.clusterDrops) await dropClustersOf(c, chain);
+      if (pending.clusters) await applyClusterChanges(c, pending.clusters);
       const summary = { ...(await this.merge(staged)), ...(await this.applyPending(pending)) };
       await c.run('COMMIT');
       inTransaction = false;
@@ -849,6 +892,7 @@ class DuckDbStore implements Store {
       await this.dropStaging().catch(() => undefined);
       await c.run(`SET memory_limit = '${this.memoryLimits.query}'`).catch(() => undefined);
       this.transferChains = null;
+      this.clusterChains = null;
       this.writing = false;
     }
   }
@@ -860,6 +904,7 @@ class DuckDbStore implements Store {
       'stage_blocks',
       'stage_labels',
       'stage_prices',
+      ...CLUSTER_STAGE_TABLES,
     ])
       await this.connection.run(`DROP TABLE IF EXISTS ${table}`);
     await this.connection.run('DROP TABLE IF EXISTS stage_skip');
@@ -1963,6 +2008,58 @@ class DuckDbStore implements Store {
       detail: r.detail === null || r.detail === undefined ? null : JSON.parse(String(r.detail)),
       requestId: (r.request_id as string | null) ?? null,
     }));
+  }
+
+  async getClusters(chain: string, addresses: readonly string[]): Promise<Map<string, ClusterRef>> {
+    // A store without clusters on the chain (most) answers without a query.
+    if (!(await this.chainsWithClusters()).has(chain)) return new Map();
+    return readClusters((sql, values) => this.rows(sql, values), chain, addresses);
+  }
+
+  async listClusterAddresses(chain: string, clusterId: string, page?: Page): Promise<string[]> {
+    return readClusterAddresses((sql, values) => this.rows(sql, values), chain, clusterId, page);
+  }
+
+  async listClusterLinks(
+    chain: string,
+    clusterId: string,
+    page?: Page,
+  ): Promise<{ links: ClusterLink[]; total: number }> {
+    return readClusterLinks((sql, values) => this.rows(sql, values), chain, clusterId, page);
+  }
+
+  async listClusterRefusals(chain: string, clusterId: string): Promise<ClusterRefusal[]> {
+    return readClusterRefusals((sql, values) => this.rows(sql, values), chain, clusterId);
+  }
+
+  async getClusterState(chain: string): Promise<ClusterState | null> {
+    return readClusterState((sql, values) => this.rows(sql, values), chain);
+  }
+
+  async listClusterChains(): Promise<string[]> {
+    return [...(await this.chainsWithClusters())].sort();
+  }
+
+  /** Chains with stored clusters, asked once and again after each write. */
+  private chainsWithClusters(): Promise<Set<string>> {
+    if (this.clusterChains === null) {
+      const asked = readClusterChains((sql, values) => this.rows(sql, values));
+      this.clusterChains = asked;
+      // A failed query must not stay cached: the next call asks again.
+      asked.catch(() => {
+        if (this.clusterChains === asked) this.clusterChains = null;
+      });
+    }
+    return this.clusterChains;
+  }
+
+  scanUtxoTransactions(params: ScanUtxoParameters): AsyncIterable<UtxoColumns> {
+    this.assertOpen();
+    return scanUtxo(this.reader, params, () => this.assertOpen());
+  }
+
+  async getUtxoExtent(chain: string, toBlock?: bigint): Promise<UtxoExtent> {
+    return readUtxoExtent((sql, values) => this.rows(sql, values), chain, toBlock);
   }
 
   async getSchemaVersion(): Promise<number> {
