@@ -5,10 +5,12 @@ import { clusterCandidates, createClusterStep } from './cluster-step.ts';
 import { mergeOwners, type Owners, ownersByAddress } from './owner-labels.ts';
 
 /**
- * UTXO rows a build step reads and writes at once, about: bounds the step's memory (its addresses,
- * the stored clusters they are in) whatever the chain's size. Measured in bench/cluster.ts.
+ * UTXO rows a build step reads and writes at once, about: bounds the step's memory (its rows, its
+ * addresses, the stored clusters they touch) whatever the chain's size. On 875,127 constructed rows
+ * here, steps of 1 M rows built in 11.2 s at 1,049 MB peak RSS, steps of 250,000 in 14.1 s at 784 MB
+ * (DuckDB's 512 MB query budget is most of it).
  */
-export const DEFAULT_CLUSTER_BATCH_ROWS = 1_000_000;
+export const DEFAULT_CLUSTER_BATCH_ROWS = 500_000;
 
 /** Input of {@link buildClusters}. */
 export type BuildClustersParameters = {

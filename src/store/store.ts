@@ -116,6 +116,8 @@ export interface Store {
     clusterId: string,
     page?: Page,
   ): Promise<{ links: ClusterLink[]; total: number }>;
+  /** The public labels of a cluster's addresses (every source, closed ones included), by address. */
+  listClusterLabels(chain: string, clusterId: string): Promise<Label[]>;
   /** Merges refused because both sides carried public labels of different owners, touching a cluster. */
   listClusterRefusals(chain: string, clusterId: string): Promise<ClusterRefusal[]>;
   /** How far clusters are built on a chain (null: never built, or dropped by a reorg). */

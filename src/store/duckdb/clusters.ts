@@ -67,12 +67,12 @@ function appendColumns(
 
 /**
  * Copies a build step's bulk rows into the scratch tables (outside the write's transaction, so they
- * never pin memory in it), and returns how many rows it staged.
+ * never pin memory in it).
  */
 export async function stageClusterChanges(
   c: DuckDBConnection,
   changes: ClusterChanges,
-): Promise<number> {
+): Promise<void> {
   await c.run(
     `CREATE OR REPLACE TABLE stage_cluster_members (address VARCHAR, cluster_id VARCHAR, seq UBIGINT)`,
   );
@@ -112,7 +112,6 @@ export async function stageClusterChanges(
     [l.txHash, l.blockNumber.map(BigInt), l.address, l.clusterId, l.joined, l.inputs],
     l.txHash.length,
   );
-  return m.address.length + changes.renames.length + changes.clusters.length + l.txHash.length;
 }
 
 /**
@@ -217,41 +216,68 @@ function toRef(r: Record<string, unknown>): ClusterRef {
   };
 }
 
-/** See {@link Store.getClusters}. */
+/**
+ * Rows of `table` whose `column` is one of `values`: through the column's index for a short list (the
+ * column alone in the filter, see migration 8), else one semi-join scan per 200,000 values.
+ */
+async function rowsWhereIn(
+  rows: Rows,
+  select: string,
+  table: string,
+  column: string,
+  values: readonly string[],
+): Promise<Record<string, unknown>[]> {
+  if (values.length === 0) return [];
+  if (values.length <= INDEXED_LOOKUP_ADDRESSES)
+    return rows(
+      `SELECT ${select} FROM ${table} WHERE ${column} IN (${values.map((_, i) => `$${i + 1}`).join(', ')})`,
+      [...values],
+    );
+  const listed = values.filter((v) => !v.includes(ADDRESS_SEPARATOR));
+  const out: Record<string, unknown>[] = [];
+  for (let i = 0; i < listed.length; i += JOINED_LOOKUP_ADDRESSES)
+    out.push(
+      ...(await rows(
+        `WITH wanted AS (SELECT unnest(string_split($1, '${ADDRESS_SEPARATOR}')) AS v)
+         SELECT ${select} FROM ${table} t SEMI JOIN wanted w ON t.${column} = w.v`,
+        [listed.slice(i, i + JOINED_LOOKUP_ADDRESSES).join(ADDRESS_SEPARATOR)],
+      )),
+    );
+  return out;
+}
+
+/**
+ * See {@link Store.getClusters}. Two lookups, each through its index: the addresses' cluster ids,
+ * then, only for addresses found, the clusters' sizes. One joined query took 7.4-7.8 ms for a
+ * clustered address on 235,000 clustered addresses here (it scanned the clusters), the two 1.5-1.8 ms;
+ * an address in no cluster costs 0.6 ms (1.3 ms joined).
+ */
 export async function readClusters(
   rows: Rows,
   chain: string,
   addresses: readonly string[],
 ): Promise<Map<string, ClusterRef>> {
   const found = new Map<string, ClusterRef>();
-  const unique = [...new Set(addresses)];
-  const keep = (list: Record<string, unknown>[]) => {
-    for (const r of list) if (r.chain === chain) found.set(String(r.address), toRef(r));
-  };
-  const select = `SELECT a.chain, a.address, a.cluster_id, c.size, c.seq`;
-  const join = `JOIN clusters c ON c.cluster_id = a.cluster_id AND c.chain = a.chain`;
-  if (unique.length <= INDEXED_LOOKUP_ADDRESSES) {
-    if (unique.length === 0) return found;
-    // The address alone in the filter, so that DuckDB takes the index (see migration 8).
-    const list = unique.map((_, i) => `$${i + 1}`).join(', ');
-    keep(
-      await rows(
-        `${select} FROM (SELECT chain, address, cluster_id FROM cluster_addresses WHERE address IN (${list})) a ${join}`,
-        unique,
-      ),
-    );
-    return found;
+  const members = (
+    await rowsWhereIn(rows, 'chain, address, cluster_id', 'cluster_addresses', 'address', [
+      ...new Set(addresses),
+    ])
+  ).filter((r) => r.chain === chain);
+  if (members.length === 0) return found;
+  const ids = [...new Set(members.map((r) => String(r.cluster_id)))];
+  const sizes = new Map<string, Record<string, unknown>>();
+  for (const r of await rowsWhereIn(
+    rows,
+    'chain, cluster_id, size, seq',
+    'clusters',
+    'cluster_id',
+    ids,
+  ))
+    if (r.chain === chain) sizes.set(String(r.cluster_id), r);
+  for (const m of members) {
+    const c = sizes.get(String(m.cluster_id));
+    if (c) found.set(String(m.address), toRef(c));
   }
-  const listed = unique.filter((a) => !a.includes(ADDRESS_SEPARATOR));
-  for (let i = 0; i < listed.length; i += JOINED_LOOKUP_ADDRESSES)
-    keep(
-      await rows(
-        `WITH wanted AS (SELECT unnest(string_split($2, '${ADDRESS_SEPARATOR}')) AS address)
-         ${select} FROM (SELECT m.chain, m.address, m.cluster_id FROM cluster_addresses m
-           SEMI JOIN wanted w ON m.address = w.address WHERE m.chain = $1) a ${join}`,
-        [chain, listed.slice(i, i + JOINED_LOOKUP_ADDRESSES).join(ADDRESS_SEPARATOR)],
-      ),
-    );
   return found;
 }
 

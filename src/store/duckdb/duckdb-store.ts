@@ -741,7 +741,6 @@ class DuckDbStore implements Store {
       clusterDrops: [],
       clusters: null,
     };
-    let clusterRows = 0;
     let inTransaction = false;
     await c.run(`SET memory_limit = '${this.memoryLimits.write}'`);
     try {
@@ -821,7 +820,7 @@ class DuckDbStore implements Store {
               code: 'STORE_BAD_WRITE',
             });
           pending.clusters = changes;
-          clusterRows = await stageClusterChanges(c, changes);
+          await stageClusterChanges(c, changes);
         },
         dropClusters: async (chain) => void pending.clusterDrops.push(chain),
       };
@@ -845,7 +844,7 @@ class DuckDbStore implements Store {
       // 32 bytes per row); 1 M rows fit in 32 MB. Staging, before this, stays in constant memory.
       const mergeBytes = Math.max(
         parseByteSize(this.memoryLimits.write),
-        (staged.transfers + staged.events + clusterRows) * MERGE_BYTES_PER_ROW +
+        (staged.transfers + staged.events) * MERGE_BYTES_PER_ROW +
           (pending.labels +
             (await this.labelsJoined(
               pending.removeLabelImports,
@@ -853,7 +852,14 @@ class DuckDbStore implements Store {
             ))) *
             MERGE_BYTES_PER_LABEL,
       );
-      await c.run(`SET memory_limit = '${Math.ceil(mergeBytes / 2 ** 20)}MiB'`);
+      // A cluster build step inserts into and updates tables with an ART index, which DuckDB keeps
+      // in memory while it writes: under the 32 MB write budget a step of 130,000 rows into a table of
+      // 235,000 addresses ran out of memory (and DuckDB could not roll back). It gets the queries'
+      // budget.
+      const budget = pending.clusters
+        ? Math.max(mergeBytes, parseByteSize(this.memoryLimits.query))
+        : mergeBytes;
+      await c.run(`SET memory_limit = '${Math.ceil(budget / 2 ** 20)}MiB'`);
       await c.run('BEGIN TRANSACTION');
       inTransaction = true;
       // Orphaned blocks go first, so that the rows re-ingested for them are not taken for duplicates.
@@ -2026,6 +2032,18 @@ class DuckDbStore implements Store {
     page?: Page,
   ): Promise<{ links: ClusterLink[]; total: number }> {
     return readClusterLinks((sql, values) => this.rows(sql, values), chain, clusterId, page);
+  }
+
+  async listClusterLabels(chain: string, clusterId: string): Promise<Label[]> {
+    const rows = await this.rows(
+      `SELECT chain, address, entity, category, actor, country, source, confidence, sanction_list, programs,
+         strftime(valid_from, '%Y-%m-%d') AS valid_from, strftime(valid_to, '%Y-%m-%d') AS valid_to, import_id
+       FROM labels WHERE chain = $1
+         AND address IN (SELECT address FROM cluster_addresses WHERE chain = $1 AND cluster_id = $2)
+       ORDER BY address, valid_from NULLS FIRST, source, category, entity`,
+      [chain, clusterId],
+    );
+    return rows.map(rowToLabel);
   }
 
   async listClusterRefusals(chain: string, clusterId: string): Promise<ClusterRefusal[]> {
