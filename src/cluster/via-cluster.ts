@@ -58,3 +58,34 @@ export function viaCluster(cluster: { id: string; size: number }, address: strin
 export function viaClusterSource(address: string, source: string): string {
   return `via cluster of ${address}: ${source}`;
 }
+
+/** The fields of a label that {@link asViaCluster} changes. */
+type ViaFields = {
+  confidence: number | null;
+  source: string;
+  sanctionList?: string | null | undefined;
+  programs?: readonly string[] | undefined;
+};
+
+/**
+ * `label`, a label of `address`, as it reaches the other addresses of `cluster`: confidence halved
+ * (at most 50), source prefixed, no sanctions list, and where it came from.
+ *
+ * @example
+ * asViaCluster(label, { id: '1DoQ…', size: 2 }, '1PZM…');
+ * // { …label, confidence: 30, source: 'via cluster of 1PZM…: …', sanctionList: null, programs: [], viaCluster: {…} }
+ */
+export function asViaCluster<T extends ViaFields>(
+  label: T,
+  cluster: { id: string; size: number },
+  address: string,
+): T & { viaCluster: ViaCluster } {
+  return {
+    ...label,
+    confidence: viaClusterConfidence(label.confidence),
+    source: viaClusterSource(address, label.source),
+    sanctionList: null,
+    programs: [],
+    viaCluster: viaCluster(cluster, address),
+  };
+}

@@ -1,4 +1,4 @@
-import { viaCluster, viaClusterConfidence, viaClusterSource } from '../cluster/via-cluster.ts';
+import { asViaCluster } from '../cluster/via-cluster.ts';
 import type { ClusterRef, Store } from '../store/store.ts';
 import { withExtraLabels } from './extra-labels.ts';
 import type { LabelIndex } from './label-index.ts';
@@ -72,19 +72,9 @@ export function createClusterScreening(parameters: ClusterScreeningParameters): 
   ): ScreenResult => {
     const cluster = { id: ref.id, size: ref.size };
     const via: LabelRef[] = [];
-    for (const m of members ?? []) {
-      if (m.address === result.address) continue;
-      const from = viaCluster(ref, m.address);
-      for (const l of m.labels)
-        via.push({
-          ...l,
-          sanctionList: null,
-          programs: [],
-          confidence: viaClusterConfidence(l.confidence),
-          source: viaClusterSource(m.address, l.source),
-          viaCluster: from,
-        });
-    }
+    for (const m of members ?? [])
+      if (m.address !== result.address)
+        for (const l of m.labels) via.push(asViaCluster(l, ref, m.address));
     if (via.length === 0) return { ...result, cluster };
     const from = new Set(via.map((l) => l.viaCluster!.address));
     const info: FiredRule = {

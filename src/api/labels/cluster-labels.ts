@@ -1,4 +1,4 @@
-import { viaCluster, viaClusterConfidence, viaClusterSource } from '../../cluster/via-cluster.ts';
+import { asViaCluster } from '../../cluster/via-cluster.ts';
 import { VIA_CLUSTER_RULE } from '../../screen/cluster-screening.ts';
 import { withExtraLabels } from '../../screen/extra-labels.ts';
 import type { RiskRules } from '../../screen/risk-rules.ts';
@@ -85,21 +85,26 @@ export async function applyPrivateClusterLabels(
       (await privateLabelsByCluster(store, index, r.chain)).get(cluster.id) ?? []
     ).filter((l) => l.address !== r.address && validOn(l, r.explanation.asOf));
     if (labels.length === 0) continue;
-    const via: LabelRef[] = labels.map((l) => ({
-      category: l.category,
-      entity: l.entity,
-      actor: l.actor,
-      country: l.country,
-      source: viaClusterSource(l.address, l.source),
-      confidence: viaClusterConfidence(l.confidence),
-      sanctionList: null,
-      programs: [],
-      validFrom: l.validFrom,
-      validTo: l.validTo,
-      importId: null,
-      visibility: l.visibility,
-      viaCluster: viaCluster(cluster, l.address),
-    }));
+    const via: LabelRef[] = labels.map((l) =>
+      asViaCluster(
+        {
+          category: l.category,
+          entity: l.entity,
+          actor: l.actor,
+          country: l.country,
+          source: l.source,
+          confidence: l.confidence,
+          sanctionList: null,
+          programs: [],
+          validFrom: l.validFrom,
+          validTo: l.validTo,
+          importId: null,
+          visibility: l.visibility,
+        },
+        cluster,
+        l.address,
+      ),
+    );
     const info: FiredRule = {
       rule: VIA_CLUSTER_RULE,
       level: rules.default,
@@ -138,14 +143,10 @@ export async function labelsWithCluster(
     store.listClusterLabels(chain, ref.id),
     privateLabelsByCluster(store, index, chain),
   ]);
-  const via = (l: ApiLabel): ApiLabel => ({
-    ...l,
-    sanctionList: null,
-    programs: [],
-    confidence: viaClusterConfidence(l.confidence),
-    source: viaClusterSource(l.address, l.source),
-    viaCluster: viaCluster(ref, l.address),
-  });
+  const via = (l: ApiLabel): ApiLabel => {
+    const v = asViaCluster(l, ref, l.address);
+    return { ...v, programs: [...v.programs] };
+  };
   return [
     ...own,
     ...(mine.get(ref.id) ?? [])
