@@ -164,7 +164,7 @@ export function registerClusterCommand(program: Command, ctx: CliContext): void 
     program
       .command('cluster')
       .description(
-        'who else controls an address: its cluster by the multi-input heuristic (`cluster build` first)',
+        'who else controls an address: its cluster by the multi-input heuristic (blocks stored since the last build are clustered first)',
       )
       .argument('<address>', 'a Bitcoin address (any accepted form)')
       .option('--chain <chain>', 'chain of the address (Bitcoin family)', DEFAULT_CHAIN)
@@ -181,15 +181,22 @@ export function registerClusterCommand(program: Command, ctx: CliContext): void 
         0,
       ),
   ).action(async (address: string, options: ShowOptions) => {
-    const found = await withStore(ctx, options, (store) =>
-      describeCluster({
+    const found = await withStore(ctx, options, async (store) => {
+      // Clusters follow the stored blocks: what was synced or imported since the last build is
+      // clustered first (nothing to do, and quick, when they are up to date).
+      const built = await buildClusters({ store, chain: options.chain });
+      if (built.fromBlock !== null && !options.json)
+        ctx.stderr.write(
+          `clustered ${built.chain} blocks ${built.fromBlock}-${built.toBlock} first (${built.transactions} multi-input transactions, ${built.coinjoins} CoinJoins left out)\n`,
+        );
+      return describeCluster({
         store,
         chain: options.chain,
         address,
         limit: options.limit,
         offset: options.offset,
-      }),
-    );
+      });
+    });
     if (options.json) return printJson(found);
     ctx.stdout.write(renderCluster(found));
   });
