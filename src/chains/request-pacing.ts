@@ -17,57 +17,111 @@ export const DEFAULT_CONCURRENCY = 64;
 /** The window an `rps` cap applies to. */
 const RATE_WINDOW_MS = 1000;
 /**
- * Added to the window when spacing calls, so that up to this much network jitter cannot make a
- * provider see rps + 1 calls within its one second.
+ * Added to the window, so that up to this much network jitter cannot make a provider see rps + 1
+ * calls within its one second.
  */
 const RATE_WINDOW_MARGIN_MS = 50;
 
-/** Admission of requests: at most `concurrency` in flight, at most `rps` started in any second. */
+/** A request let through a {@link RequestGate}: handed back to {@link RequestGate.release}. */
+export type GateTicket = {
+  /** Calls the request carries. */
+  readonly calls: number;
+  /** `performance.now()` when its answer came (or it failed); null while in flight. */
+  doneAtMs: number | null;
+};
+
+/** Admission of requests: at most `concurrency` in flight, at most `rps` calls in any second. */
 export type RequestGate = {
-  /** Waits for a free slot (and the rate's turn), then holds it. */
-  acquire(): Promise<void>;
-  /** Frees a slot taken by {@link RequestGate.acquire}. */
-  release(): void;
+  /**
+   * Waits for a free slot (and the rate's turn), then holds it. `calls` is how many calls the
+   * request carries (a JSON-RPC batch: one per call, default 1): each counts against `rps`.
+   */
+  acquire(calls?: number): Promise<GateTicket>;
+  /** Frees the slot of a request {@link RequestGate.acquire} let through, once it has ended. */
+  release(ticket: GateTicket): void;
 };
 
 /**
  * A {@link RequestGate}. Calls start one at a time, each at least 1050 ms / rps after the previous
- * one actually started: a timer that fires late then delays the calls after it too, so any rps + 1
- * consecutive calls span more than a second.
+ * one started: a timer that fires late then delays the calls after it too. On top of that spacing,
+ * a request starts only while the calls of the requests still in flight or answered within the
+ * last 1050 ms, and its own, make at most rps: a provider cannot see a call before it was sent nor
+ * after it was answered, so however late a request leaves (measured: Node's first `fetch` loads
+ * its HTTP client, 100-150 ms between admission and the wire on this machine) or however long it
+ * takes, no second of the provider's holds more than rps calls. A request of more than rps calls
+ * waits for an empty window and alone breaks the cap: the clients split their batches to at most
+ * rps calls. The price is that a slow answer holds its calls' share a little longer: at most its
+ * latency more than a second.
  *
  * @example
  * const gate = createRequestGate({ rps: 10, concurrency: 4 });
- * await gate.acquire();
- * try { await fetch(url); } finally { gate.release(); }
+ * const ticket = await gate.acquire();
+ * try { await fetch(url); } finally { gate.release(ticket); }
  */
 export function createRequestGate(parameters: {
   rps?: number | undefined;
   concurrency?: number | undefined;
 }): RequestGate {
   const concurrency = Math.max(1, parameters.concurrency ?? DEFAULT_CONCURRENCY);
-  const intervalMs = parameters.rps ? (RATE_WINDOW_MS + RATE_WINDOW_MARGIN_MS) / parameters.rps : 0;
+  const rps = parameters.rps ?? 0;
+  const windowMs = RATE_WINDOW_MS + RATE_WINDOW_MARGIN_MS;
+  const intervalMs = rps ? windowMs / rps : 0;
   let lastStart = -Infinity;
-  let rateTurn: Promise<void> = Promise.resolve();
-  const waitRateTurn = (): Promise<void> =>
-    (rateTurn = rateTurn.then(async () => {
+  /** Requests in flight, or answered within the last window. */
+  let recent: GateTicket[] = [];
+  /** Wakes the request waiting for one in flight to end (the rate's turns run one at a time). */
+  let onRelease: (() => void) | null = null;
+  let rateTurn: Promise<unknown> = Promise.resolve();
+
+  /** Milliseconds until a request of `calls` calls may start, or null: when one in flight ends. */
+  const waitMs = (calls: number, now: number): number | null => {
+    recent = recent.filter((t) => t.doneAtMs === null || t.doneAtMs > now - windowMs);
+    let wait = lastStart + intervalMs - now;
+    let excess = recent.reduce((sum, t) => sum + t.calls, 0) + Math.min(calls, rps) - rps;
+    const answered = recent
+      .filter((t) => t.doneAtMs !== null)
+      .sort((a, b) => a.doneAtMs! - b.doneAtMs!);
+    for (const t of answered) {
+      if (excess <= 0) break;
+      excess -= t.calls;
+      wait = Math.max(wait, t.doneAtMs! + windowMs - now);
+    }
+    return excess > 0 ? null : Math.max(0, wait);
+  };
+  const waitRateTurn = (calls: number): Promise<GateTicket> => {
+    const turn = rateTurn.then(async () => {
       // Timers count whole milliseconds and may wake a fraction early: check again.
-      for (let wait = lastStart + intervalMs - performance.now(); wait > 0;) {
-        await new Promise((r) => setTimeout(r, wait));
-        wait = lastStart + intervalMs - performance.now();
+      for (let wait = waitMs(calls, performance.now()); wait !== 0;) {
+        await new Promise<void>((resolve) => {
+          if (wait === null) onRelease = resolve;
+          else setTimeout(resolve, wait);
+        });
+        wait = waitMs(calls, performance.now());
       }
       lastStart = performance.now();
-    }));
+      const ticket: GateTicket = { calls, doneAtMs: null };
+      recent.push(ticket);
+      return ticket;
+    });
+    rateTurn = turn;
+    return turn;
+  };
   let inFlight = 0;
   const waiting: (() => void)[] = [];
   return {
-    async acquire() {
+    async acquire(calls = 1) {
       if (inFlight >= concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
       inFlight++;
-      if (intervalMs > 0) await waitRateTurn();
+      const n = Math.max(1, calls);
+      return intervalMs > 0 ? waitRateTurn(n) : { calls: n, doneAtMs: null };
     },
-    release() {
+    release(ticket) {
+      ticket.doneAtMs = performance.now();
       inFlight--;
       waiting.shift()?.();
+      const wake = onRelease;
+      onRelease = null;
+      wake?.();
     },
   };
 }

@@ -58,8 +58,14 @@ export async function startFaultProxy(
   };
   const arrivals: { atMs: number; calls: number }[] = [];
   type RpcCall = { id: unknown; method: string };
-  /** Forwards a request, answering "method not found" itself for the unsupported methods. */
-  const forward = async (raw: Buffer): Promise<{ status: number; body: string }> => {
+  /**
+   * Forwards a request, answering "method not found" itself for the unsupported methods. The
+   * client's Authorization header goes along (a Bitcoin node's user:pass from the URL).
+   */
+  const forward = async (
+    raw: Buffer,
+    authorization: string | undefined,
+  ): Promise<{ status: number; body: string }> => {
     const parsed = JSON.parse(raw.toString()) as RpcCall | RpcCall[];
     const calls = Array.isArray(parsed) ? parsed : [parsed];
     const passed = calls.filter((c) => !unsupported.has(c.method));
@@ -68,7 +74,10 @@ export async function startFaultProxy(
     if (passed.length) {
       const up = await fetch(target, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          ...(authorization ? { authorization } : {}),
+        },
         body: JSON.stringify(Array.isArray(parsed) ? passed : passed[0]),
       });
       status = up.status;
@@ -116,7 +125,7 @@ export async function startFaultProxy(
       hanging.add(t);
       return;
     }
-    const upstream = await forward(Buffer.concat(chunks));
+    const upstream = await forward(Buffer.concat(chunks), req.headers.authorization);
     const body = Buffer.from(upstream.body);
     res.writeHead(upstream.status, { 'content-type': 'application/json' });
     // A truncated answer: the real response cut in half, as a dropped connection or a broken proxy leaves it.

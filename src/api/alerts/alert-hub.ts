@@ -9,6 +9,7 @@ import type { Store } from '../../store/store.ts';
 import { redactUrl } from '../../chains/evm/redact-url.ts';
 import { effectiveLabels } from '../labels/org-labels.ts';
 import type { Metrics } from '../metrics.ts';
+import { movesOut } from './moves-out.ts';
 import { checkWebhookTarget, type ResolveHost } from './webhook-target.ts';
 import {
   ALERT_KIND,
@@ -125,8 +126,10 @@ export type AlertHub = {
   watches(chain: string): Promise<boolean>;
   /**
    * Checks new transfers (e.g. a sync batch) against every watchlist: stores an alert per transfer
-   * out of a watched address and watchlist, notifies streams and starts webhook deliveries. A
-   * transfer seen again (a re-synced block) does not alert twice. Fees and zero amounts never alert.
+   * out of a watched address and watchlist (a Bitcoin transaction spending a watched address's
+   * output: one per output it pays to others, {@link movesOut}), notifies streams and starts
+   * webhook deliveries. A transfer seen again (a re-synced block) does not alert twice. Fees and
+   * zero amounts never alert.
    */
   evaluate(transfers: readonly Transfer[]): Promise<Alert[]>;
   /** Alerts of `org`, newest first. */
@@ -670,16 +673,9 @@ export function createAlertHub(parameters: CreateAlertHubParameters): AlertHub {
 
     async evaluate(transfers) {
       const { byChain } = await ensureIndex();
-      let matches: { transfer: Transfer; ids: readonly string[] }[] | null = null;
-      for (const t of transfers) {
-        // Gas is not funds moving (every transaction pays it); zero-value transfers are the stuff
-        // of address-poisoning spam, not of laundering.
-        if (t.kind === 'fee' || t.from === null || t.amount <= 0n) continue;
-        const ids = byChain.get(t.chain)?.get(t.from);
-        if (ids) (matches ??= []).push({ transfer: t, ids });
-      }
-      if (!matches) return [];
-      const found = matches;
+      // Gas is not funds moving, nor are zero-value transfers; a Bitcoin spend alerts per output.
+      const found = movesOut(transfers, (chain, address) => byChain.get(chain)?.get(address));
+      if (found.length === 0) return [];
       // One evaluation at a time: "is this alert new?" and storing it must not interleave.
       const run = evaluating.then(() => fire(found));
       evaluating = run.catch(() => undefined);

@@ -1,4 +1,6 @@
+import { once } from 'node:events';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { address as btcAddress, Block, networks, payments } from 'bitcoinjs-lib';
@@ -151,6 +153,21 @@ describe('startBcoinNode', () => {
     expect(verbose.hash).toBe(hash);
     expect(verbose.tx[0]).toBe((await readBlock(hash)).transactions![0]!.getId());
     await expect(node.rpc('getblock', [hash, 2])).rejects.toThrow();
+  });
+
+  it('keeps working after a client drops its connection mid-request (a killed sync)', async () => {
+    const url = new URL(node.rpcUrl);
+    const socket = net.connect(Number(url.port), '127.0.0.1');
+    await once(socket, 'connect');
+    // Half a request, then a reset (RST), as the kernel does for a process killed mid-request.
+    socket.write('POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{"method"');
+    // A whole call on another connection: by its answer the node has taken the first one's bytes.
+    const height = await node.rpc<number>('getblockcount');
+    socket.resetAndDestroy();
+    await once(socket, 'close');
+    expect(await node.rpc<number>('getblockcount')).toBe(height);
+    const [hash] = await node.mine(1);
+    expect(await node.rpc<string>('getblockhash', [height + 1])).toBe(hash);
   });
 
   it('stops: the port closes, and no files were written', async () => {

@@ -30,6 +30,8 @@ const MAX_BLOCKS_PER_CALL = 10_000;
 const FAUCET_KEY_MATERIAL = 'chaintrail-bcoin:faucet';
 /** Label of the key the branch of a {@link BcoinNode.reorg} pays its coinbases to. */
 const BRANCH_KEY_MATERIAL = 'chaintrail-bcoin:branch';
+/** Socket errors of an RPC client that went away (killed, timed out, reset) mid-request. */
+const CLIENT_GONE = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 /** User name in the RPC URL: bcoin checks only the password (its API key). */
 const RPC_USER = 'chaintrail';
 
@@ -128,8 +130,13 @@ export async function startBcoinNode(parameters: BcoinNodeParameters = {}): Prom
     logFile: false,
   });
   // bcoin reports failures as 'error' events: without a listener, one would end the process.
+  // Its HTTP server reports a client's dropped connection the same way (bweb passes each socket's
+  // error on): a `chaintrail sync` killed with SIGKILL mid-request gave 'read ECONNRESET'. That is
+  // the client's end, not the node's, so it is no failure of the node.
   let failure: Error | null = null;
-  node.on('error', (error) => (failure ??= error));
+  node.on('error', (error) => {
+    if (!CLIENT_GONE.has((error as NodeJS.ErrnoException).code ?? '')) failure ??= error;
+  });
   // After invalidateblock, bcoin's chain emits 'reset'; its pool's handler (lib/net/pool.js) then
   // asserts a connected pool to resync from peers, and its throw stops the handlers after it, the
   // mempool's included (the next block then fails "Mempool/chain tip mismatch"). This node has no

@@ -9,6 +9,7 @@ import type {
   OpenChainSourceParameters,
 } from '../../ingest/sync/chain-sync.ts';
 import { UnstableChainError } from '../../ingest/sync/errors.ts';
+import { createRequestGate } from '../request-pacing.ts';
 import { createCoreEndpoint } from './core-endpoint.ts';
 import { createCoreRpcClient } from './core-rpc-client.ts';
 import { getBlockHash } from './core-rpc.ts';
@@ -48,11 +49,13 @@ async function openEndpoint(
 ): Promise<{ chain: Chain; endpoint: BitcoinEndpoint }> {
   const pacing = {
     url: p.url,
+    // The Core client splits its batches to at most rps calls.
     rps: p.rps,
-    concurrency: p.concurrency,
     timeoutMs: p.timeoutMs,
     signal: p.signal,
     onRetry: p.onRetry,
+    // One cap for the probe and the sync's client: --rps counts the probe's call too.
+    gate: createRequestGate({ rps: p.rps, concurrency: p.concurrency }),
   };
   if (p.endpoint === 'esplora') {
     const probe = createEsploraClient({ ...pacing, maxRetries: STARTUP_RETRIES });

@@ -25,13 +25,19 @@ type Fault =
  * as they came): how Bitcoin Core answers when busy (503 "Work queue depth exceeded", plain text),
  * starting (-28 with HTTP 500), or silent.
  */
-async function withFaults<T>(faults: Fault[], fn: (url: string) => Promise<T>): Promise<T> {
+async function withFaults<T>(
+  faults: Fault[],
+  fn: (url: string) => Promise<T>,
+  seen: { atMs: number; calls: number }[] = [],
+): Promise<T> {
   let n = 0;
   const target = new URL(node.bareUrl);
   const hanging: http.ServerResponse[] = [];
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
+    const sent = JSON.parse(Buffer.concat(chunks).toString()) as unknown;
+    seen.push({ atMs: performance.now(), calls: Array.isArray(sent) ? sent.length : 1 });
     const fault = faults[n++] ?? { kind: 'forward' };
     if (fault.kind === 'answer') {
       res.writeHead(fault.status, { 'content-type': 'text/plain' });
@@ -127,6 +133,28 @@ describe('createCoreRpcClient against the recorded mainnet answers', () => {
     expect(answers[1]).toBeInstanceOf(RpcResponseError);
     expect(answers[2]).toBe('000000002066d7f9b134c30b5005b7bf5fbfa52f279883f1fde793dcdc964266');
     expect(rpc.stats.requests).toBe(3);
+  });
+
+  it('under an rps cap, sends a batch in requests of at most rps calls, no second holding more', async () => {
+    const seen: { atMs: number; calls: number }[] = [];
+    const rps = 10;
+    const answers = await withFaults(
+      [],
+      (url) =>
+        createCoreRpcClient({ url, rps }).batch(
+          Array.from({ length: 25 }, () => ({ method: 'getblockhash', params: [50001] })),
+        ),
+      seen,
+    );
+    expect(answers).toHaveLength(25);
+    expect(new Set(answers)).toEqual(
+      new Set(['000000001c920d495e1eeef2452b6d1c6c229a919b28196c103ecffebabee141']),
+    );
+    expect(seen.map((r) => r.calls)).toEqual([10, 10, 5]);
+    for (const [i, r] of seen.entries()) {
+      const inSecond = seen.slice(i).filter((x) => x.atMs - r.atMs < 1000);
+      expect(inSecond.reduce((sum, x) => sum + x.calls, 0)).toBeLessThanOrEqual(rps);
+    }
   });
 
   it('fails after maxRetries with the method and a redacted endpoint, never the credentials', async () => {

@@ -6,6 +6,7 @@ import {
   DEFAULT_MAX_RETRIES,
   DEFAULT_RPC_TIMEOUT_MS,
   retryAfterMs,
+  type RequestGate,
   retryDelayMs,
 } from '../request-pacing.ts';
 import { parseExactJson } from './exact-json.ts';
@@ -29,6 +30,11 @@ export type CoreRpcClientParameters = {
   timeoutMs?: number | undefined;
   signal?: AbortSignal | undefined;
   onRetry?: (info: { method: string; attempt: number; delayMs: number; reason: string }) => void;
+  /**
+   * The cap on rate and requests in flight, when several clients of one endpoint (a startup probe
+   * with fewer retries, then the sync's) must share it; default a gate of this client's own.
+   */
+  gate?: RequestGate | undefined;
 };
 
 /** One call of a {@link CoreRpcClient.batch}. */
@@ -107,15 +113,18 @@ class Transient extends Error {
 export function createCoreRpcClient(parameters: CoreRpcClientParameters): CoreRpcClient {
   const { endpoint, headers } = endpointOf(parameters.url);
   const shown = redactUrl(parameters.url);
-  const gate = createRequestGate(parameters);
+  const gate = parameters.gate ?? createRequestGate(parameters);
   const maxRetries = parameters.maxRetries ?? DEFAULT_MAX_RETRIES;
   const timeoutMs = parameters.timeoutMs ?? DEFAULT_RPC_TIMEOUT_MS;
   const stats = { requests: 0, retries: 0 };
+  // Under an rps cap, an HTTP request carries at most rps calls: a batch of more would put more
+  // than rps calls in one second however it is paced.
+  const maxBatchCalls = parameters.rps ? Math.max(1, Math.floor(parameters.rps)) : Infinity;
   let nextId = 1;
 
   /** One HTTP request: the parsed answer, or a thrown Transient / final error. */
   const post = async (body: unknown, label: string, calls: number): Promise<unknown> => {
-    await gate.acquire();
+    const ticket = await gate.acquire(calls);
     stats.requests += calls;
     let res: Response;
     let text: string;
@@ -135,7 +144,7 @@ export function createCoreRpcClient(parameters: CoreRpcClientParameters): CoreRp
         throw new Transient(timeout.aborted ? 'timeout' : 'network error');
       }
     } finally {
-      gate.release();
+      gate.release(ticket);
     }
     if (res.status === 401 || res.status === 403)
       throw new UserError(`The node refused the credentials of the RPC URL (HTTP ${res.status})`, {
@@ -187,6 +196,35 @@ export function createCoreRpcClient(parameters: CoreRpcClientParameters): CoreRp
     return new RpcResponseError(method, error.code, error.message, error.message);
   };
 
+  /** One HTTP request of several calls: each answer is its result or the node's error for it. */
+  const sendBatch = (calls: readonly CoreRpcCall[]): Promise<(unknown | RpcResponseError)[]> => {
+    if (calls.length === 0) return Promise.resolve([]);
+    const label = `${calls[0]!.method} (batch of ${calls.length})`;
+    return withRetries(label, async () => {
+      const first = nextId;
+      nextId += calls.length;
+      const body = calls.map((c, i) => ({
+        jsonrpc: '1.0',
+        id: first + i,
+        method: c.method,
+        params: c.params,
+      }));
+      const answer = await post(body, label, calls.length);
+      if (!Array.isArray(answer)) {
+        // A node that refuses batches answers the whole request with one error.
+        const error = resultOf(label, answer);
+        if (error instanceof RpcResponseError) throw error;
+        throw new Transient('malformed response');
+      }
+      const byId = new Map(answer.map((a: RpcAnswer) => [Number(a?.id), a]));
+      return calls.map((c, i) => {
+        const a = byId.get(first + i);
+        if (a === undefined) throw new Transient('malformed response');
+        return resultOf(c.method, a);
+      });
+    });
+  };
+
   return {
     stats,
     request<T>(method: string, params: readonly unknown[]): Promise<T> {
@@ -197,32 +235,12 @@ export function createCoreRpcClient(parameters: CoreRpcClientParameters): CoreRp
         return result as T;
       });
     },
-    batch(calls: readonly CoreRpcCall[]): Promise<(unknown | RpcResponseError)[]> {
-      if (calls.length === 0) return Promise.resolve([]);
-      const label = `${calls[0]!.method} (batch of ${calls.length})`;
-      return withRetries(label, async () => {
-        const first = nextId;
-        nextId += calls.length;
-        const body = calls.map((c, i) => ({
-          jsonrpc: '1.0',
-          id: first + i,
-          method: c.method,
-          params: c.params,
-        }));
-        const answer = await post(body, label, calls.length);
-        if (!Array.isArray(answer)) {
-          // A node that refuses batches answers the whole request with one error.
-          const error = resultOf(label, answer);
-          if (error instanceof RpcResponseError) throw error;
-          throw new Transient('malformed response');
-        }
-        const byId = new Map(answer.map((a: RpcAnswer) => [Number(a?.id), a]));
-        return calls.map((c, i) => {
-          const a = byId.get(first + i);
-          if (a === undefined) throw new Transient('malformed response');
-          return resultOf(c.method, a);
-        });
-      });
+    async batch(calls: readonly CoreRpcCall[]): Promise<(unknown | RpcResponseError)[]> {
+      if (calls.length <= maxBatchCalls) return sendBatch(calls);
+      const parts: CoreRpcCall[][] = [];
+      for (let i = 0; i < calls.length; i += maxBatchCalls)
+        parts.push(calls.slice(i, i + maxBatchCalls));
+      return (await Promise.all(parts.map(sendBatch))).flat();
     },
   };
 }

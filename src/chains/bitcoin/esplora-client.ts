@@ -5,6 +5,7 @@ import {
   DEFAULT_MAX_RETRIES,
   DEFAULT_RPC_TIMEOUT_MS,
   retryAfterMs,
+  type RequestGate,
   retryDelayMs,
 } from '../request-pacing.ts';
 
@@ -20,6 +21,11 @@ export type EsploraClientParameters = {
   timeoutMs?: number | undefined;
   signal?: AbortSignal | undefined;
   onRetry?: (info: { method: string; attempt: number; delayMs: number; reason: string }) => void;
+  /**
+   * The cap on rate and requests in flight, when several clients of one endpoint (a startup probe
+   * with fewer retries, then the sync's) must share it; default a gate of this client's own.
+   */
+  gate?: RequestGate | undefined;
 };
 
 /** An Esplora REST client: GET a path, as text, or null when the API answers 404. */
@@ -48,7 +54,7 @@ export function createEsploraClient(parameters: EsploraClientParameters): Esplor
     throw new UserError(`Invalid Esplora URL ${redactUrl(parameters.url)}`, { code: 'BAD_USAGE' });
   }
   const shown = redactUrl(parameters.url);
-  const gate = createRequestGate(parameters);
+  const gate = parameters.gate ?? createRequestGate(parameters);
   const maxRetries = parameters.maxRetries ?? DEFAULT_MAX_RETRIES;
   const timeoutMs = parameters.timeoutMs ?? DEFAULT_RPC_TIMEOUT_MS;
   const stats = { requests: 0, retries: 0 };
@@ -57,7 +63,7 @@ export function createEsploraClient(parameters: EsploraClientParameters): Esplor
     stats,
     async get(path: string): Promise<string | null> {
       for (let attempt = 0; ; attempt++) {
-        await gate.acquire();
+        const ticket = await gate.acquire();
         stats.requests++;
         let reason: string;
         let afterMs: number | null = null;
@@ -84,7 +90,7 @@ export function createEsploraClient(parameters: EsploraClientParameters): Esplor
             reason = timeout.aborted ? 'timeout' : 'network error';
           }
         } finally {
-          gate.release();
+          gate.release(ticket);
         }
         if (attempt >= maxRetries)
           throw new RetryableError(`Esplora GET ${path} failed: ${reason}`, {

@@ -136,7 +136,7 @@ export function createRpcClient(parameters: RpcClientParameters): RpcClient {
     async request<T>(method: string, params: unknown[], options?: RpcRequestOptions): Promise<T> {
       const retries = options?.maxRetries ?? maxRetries;
       for (let attempt = 0; ; attempt++) {
-        await acquire();
+        const ticket = await acquire();
         stats.requests++;
         let error: unknown;
         try {
@@ -144,7 +144,7 @@ export function createRpcClient(parameters: RpcClientParameters): RpcClient {
         } catch (e) {
           error = e;
         } finally {
-          release();
+          release(ticket);
         }
         const retry = retryReason(error);
         if (!retry || attempt >= retries) {

@@ -199,7 +199,7 @@ describe('syncChain with an in-memory chain', () => {
       batchBlocks: 4,
       onWarning: (m) => warnings.push(m),
     });
-    expect(result).toMatchObject({ reorgs: 1, fromBlock: null, toBlock: 9n, blocks: 3 });
+    expect(result).toMatchObject({ reorgs: 1, fromBlock: 7n, toBlock: 9n, blocks: 3 });
     expect(warnings).toEqual(['chain reorganisation: rolled back blocks 7-9']);
     const now = await stored(ctx.store, 9);
     expect(now).toEqual(expected(chain));

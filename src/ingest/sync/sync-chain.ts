@@ -148,6 +148,8 @@ export async function syncChain<Raw>(
     );
     result.reorgs++;
     next = fork.number + 1n;
+    // This run now (re)writes the blocks from the fork on: its summary starts there at the latest.
+    if (result.fromBlock === null || next < result.fromBlock) result.fromBlock = next;
     expectedParent = fork.hash;
   };
 
