@@ -3,6 +3,7 @@ import { AddressLink } from '../../../components/address-link.tsx';
 import { Amount } from '../../../components/amount.tsx';
 import { categoryLabel } from './buckets.ts';
 import { bridgedByChain, type MeasuredEndpoint } from './endpoint-lists.ts';
+import { heldAmounts } from './held-amounts.ts';
 import { ValueAndShare } from './measure.tsx';
 import type { Valuation } from './valuation.ts';
 import { shareText } from './text.ts';
@@ -87,6 +88,7 @@ function total(endpoints: readonly MeasuredEndpoint[]) {
   return {
     share: endpoints.reduce((s, e) => s + e.share, 0),
     measure: endpoints.reduce((s, e) => s + e.measure, 0),
+    held: heldAmounts(endpoints),
   };
 }
 
@@ -111,8 +113,13 @@ function EndpointGroup(props: {
       ) : (
         <>
           <p className="muted">
-            <ValueAndShare valuation={props.valuation} measure={t.measure} share={t.share} /> at{' '}
-            {props.endpoints.length} endpoint
+            <ValueAndShare
+              valuation={props.valuation}
+              measure={t.measure}
+              share={t.share}
+              held={t.held}
+            />{' '}
+            at {props.endpoints.length} endpoint
             {props.endpoints.length === 1 ? '' : 's'}.{props.lead ? <> {props.lead}</> : null}
           </p>
           {props.action}
