@@ -135,4 +135,48 @@ describe('a trace from an EVM chain across THORChain to Bitcoin on the case grap
     // The payout's totals are its Bitcoin output only, not a "(bridge)" asset.
     expect(nodeTotals(PAYOUT_ID, state.edges).map((t) => t.asset)).toEqual(['native']);
   });
+
+  it('says a fold of payouts holds transactions, not addresses', () => {
+    // 25 more payouts from the router, each to its own address: more than the fan-out limit.
+    const result = crossChainResult();
+    const payouts = Array.from({ length: 25 }, (_, i) => i.toString(16).padStart(64, 'd'));
+    payouts.forEach((txid, i) => {
+      const dest = `${DEST.slice(0, -2)}${i.toString().padStart(2, '0')}`;
+      result.nodes.push(
+        {
+          id: nodeId(BTC, txid),
+          chain: BTC,
+          address: txid,
+          category: null,
+          entity: null,
+          kind: 'utxo_tx',
+        },
+        { id: nodeId(BTC, dest), chain: BTC, address: dest, category: null, entity: null },
+      );
+      result.edges.push({
+        from: nodeId(BTC, txid),
+        to: nodeId(BTC, dest),
+        txHash: txid,
+        asset: 'native',
+        amount: '1000000',
+        tainted: '1000000',
+        hop: 3,
+        time: 1_740_000_900,
+      });
+      result.endpoints.push({
+        ...result.endpoints[0]!,
+        address: dest,
+        category: 'unspent',
+        entity: null,
+        paths: [[A.victim, A.thief, A.router, txid, dest]],
+      });
+    });
+    const state = mergeLayer(null, TRACE, result, []);
+    const view = deriveView(state, {}, lookup);
+    const fold = view.nodes.find((n) => n.id === `group:${ROUTER}|out`)!;
+    expect(fold.group!.members).toHaveLength(26 - state.filters.fanOut);
+    // Before, "+6 addresses".
+    expect(fold.label).toBe(`+${26 - state.filters.fanOut} transactions`);
+    expect(fold.group!.summary).toBe(fold.label);
+  });
 });

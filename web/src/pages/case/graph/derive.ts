@@ -223,6 +223,19 @@ function bridgeShifts(edges: readonly ViewEdge[]): number[] {
 }
 
 /**
+ * What a fold holds, in words: `37 transactions` (a bridge's payouts on Bitcoin), `33 addresses`,
+ * or `20 addresses and 3 transactions`. A fold of transactions said "+37 addresses" before.
+ */
+function foldedWhat(members: readonly (GraphNode | undefined)[]): string {
+  const transactions = members.filter((m) => m && isUtxoTx(m)).length;
+  const addresses = members.length - transactions;
+  const words = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  if (transactions === 0) return words(addresses, 'address', 'addresses');
+  if (addresses === 0) return words(transactions, 'transaction', 'transactions');
+  return `${words(addresses, 'address', 'addresses')} and ${words(transactions, 'transaction', 'transactions')}`;
+}
+
+/**
  * Applies the filters and folds fan-outs. An edge passes the time filter when its transfers overlap
  * the range (edges whose transfers carry no time always pass) and the dust filter when its
  * value reaches the minimum in whole units. A node stays when an edge that passed touches it, or
@@ -464,9 +477,9 @@ export function deriveView(
     const amount = top ? amountText(lookup, top[1].chain, top[0], top[1].raw) : '';
     const more =
       totals.length > 1 ? ` + ${totals.length - 1} more asset${totals.length > 2 ? 's' : ''}` : '';
-    const count = g.group!.members.length;
-    g.group!.summary = `+${count} addresses${amount ? `, ${amount}${more}` : ''}`;
-    g.label = `+${count} addresses${amount ? `\n${amount}${more}` : ''}`;
+    const what = foldedWhat(g.group!.members.map((m) => byId.get(m)));
+    g.group!.summary = `+${what}${amount ? `, ${amount}${more}` : ''}`;
+    g.label = `+${what}${amount ? `\n${amount}${more}` : ''}`;
   }
 
   const drawn = state.nodes.filter((n) => visible.has(n.id) && !groupOf.has(n.id));
