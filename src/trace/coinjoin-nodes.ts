@@ -50,7 +50,10 @@ export function coinJoinLabeller(index: GraphIndex): (node: number) => NodeLabel
       const ios: { address: string | null; value: number }[] = [];
       for (let i = start[slot]!; i < start[slot + 1]!; i++) {
         const e = edges[i]!;
-        ios.push({ address: index.node(index.slotNode[far[e]!]!).address, value: index.amount[e]! });
+        ios.push({
+          address: index.node(index.slotNode[far[e]!]!).address,
+          value: index.amount[e]!,
+        });
       }
       return ios;
     };
