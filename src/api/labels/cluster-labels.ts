@@ -4,6 +4,7 @@ import { withExtraLabels } from '../../screen/extra-labels.ts';
 import type { RiskRules } from '../../screen/risk-rules.ts';
 import type { FiredRule, LabelRef, ScreenResult } from '../../screen/types.ts';
 import type { Store } from '../../store/store.ts';
+import { privateLabelRef } from './private-screening.ts';
 import {
   type ApiLabel,
   effectiveLabels,
@@ -85,26 +86,7 @@ export async function applyPrivateClusterLabels(
       (await privateLabelsByCluster(store, index, r.chain)).get(cluster.id) ?? []
     ).filter((l) => l.address !== r.address && validOn(l, r.explanation.asOf));
     if (labels.length === 0) continue;
-    const via: LabelRef[] = labels.map((l) =>
-      asViaCluster(
-        {
-          category: l.category,
-          entity: l.entity,
-          actor: l.actor,
-          country: l.country,
-          source: l.source,
-          confidence: l.confidence,
-          sanctionList: null,
-          programs: [],
-          validFrom: l.validFrom,
-          validTo: l.validTo,
-          importId: null,
-          visibility: l.visibility,
-        },
-        cluster,
-        l.address,
-      ),
-    );
+    const via: LabelRef[] = labels.map((l) => asViaCluster(privateLabelRef(l), cluster, l.address));
     const info: FiredRule = {
       rule: VIA_CLUSTER_RULE,
       level: rules.default,

@@ -7,7 +7,13 @@ import { type PrivateLabel, type PrivateLabelIndex, privateLabelIndex } from './
 /** A label as screening reports it, with whose it is (`visibility`: the organisation). */
 export type PrivateLabelRef = LabelRef & { visibility: string };
 
-function toRef(l: PrivateLabel): PrivateLabelRef {
+/**
+ * A private label as screening shows it (a private label is never a sanction).
+ *
+ * @example
+ * privateLabelRef(label).visibility; // 'org'
+ */
+export function privateLabelRef(l: PrivateLabel): PrivateLabelRef {
   return {
     category: l.category,
     entity: l.entity,
@@ -46,7 +52,7 @@ export function withPrivateLabels(
   // A TagPack's label may carry its validity; one added by hand holds always.
   const current = labels.filter((l) => validOn(l, result.explanation.asOf));
   if (current.length === 0) return result;
-  return withExtraLabels(result, current.map(toRef), rules, 'first');
+  return withExtraLabels(result, current.map(privateLabelRef), rules, 'first');
 }
 
 /**
@@ -66,7 +72,7 @@ export function exposureLabels(
   const refs = new Map<PrivateLabel, PrivateLabelRef>();
   const refOf = (l: PrivateLabel) => {
     let ref = refs.get(l);
-    if (ref === undefined) refs.set(l, (ref = toRef(l)));
+    if (ref === undefined) refs.set(l, (ref = privateLabelRef(l)));
     return ref;
   };
   return (chain, address) => {
