@@ -214,15 +214,35 @@ export function registerClusterCommand(program: Command, ctx: CliContext): void 
       const options = command.optsWithGlobals<BuildOptions>();
       const progress = createBuildProgress(ctx);
       try {
-        const r = await withStore(ctx, options, (store) =>
-          buildClusters({
+        const r = await withStore(ctx, options, async (store) => {
+          const built = await buildClusters({
             store,
             chain: options.chain,
             toBlock: options.toBlock,
             rebuild: options.rebuild,
             onProgress: progress.onProgress,
-          }),
-        );
+          });
+          // Clusters are shared by every organisation's screening: who changed them is kept.
+          if (built.fromBlock !== null || built.restarted !== null)
+            await store.appendAudit([
+              {
+                actor: 'cli',
+                org: null,
+                action: 'clusters.build',
+                target: built.chain,
+                detail: {
+                  fromBlock: String(built.fromBlock),
+                  toBlock: String(built.toBlock),
+                  restarted: built.restarted,
+                  transactions: built.transactions,
+                  coinjoins: built.coinjoins,
+                  refusals: built.refusals,
+                  clusters: built.state?.clusters ?? 0,
+                },
+              },
+            ]);
+          return built;
+        });
         progress.stop();
         if (options.json) return printJson(r);
         ctx.stdout.write(renderBuild(r));
