@@ -57,7 +57,8 @@ describe('chaintrail cluster', () => {
 
     const again = await cli('cluster', 'build');
     expect(again.stdout).toContain('bitcoin: no new blocks to cluster');
-    // The build that changed the clusters is in the audit log; the one that found nothing is not.
+    // The build that changed the clusters (the first `cluster`'s) is in the audit log; the ones that
+    // found nothing are not.
     const store = await createDuckDbStore({ path: db });
     try {
       expect(await store.listAudit({ action: 'clusters.build' })).toEqual([
