@@ -45,6 +45,11 @@ export type ClusterStep = {
 
 /** Elements a step starts with room for. */
 const INITIAL_NODES = 4096;
+/** The union-find's fields per element: its seq, and per root the set's lowest seq and its element. */
+const FIELDS = 3;
+const SEQ = 0;
+const MIN_SEQ = 1;
+const BEST = 2;
 /** Up to this many outputs (inputs), repeats are looked for by comparing pairs, without a Set. */
 const FEW_OUTPUTS = 16;
 const FEW_INPUTS = 32;
@@ -130,40 +135,51 @@ export function clusterCandidates(b: UtxoColumns): string[] {
  */
 export function createClusterStep(parameters: ClusterStepParameters): ClusterStep {
   const { stored, ownersOfAddress, ownersOfCluster } = parameters;
+  // Most steps have no stored cluster (a first build) or no label at all: their lookups are skipped.
+  const anyStored = stored.size > 0;
+  const anyOwners = ownersOfAddress.size > 0 || ownersOfCluster.size > 0;
   let nextSeq = parameters.nextSeq;
-  const sets = createUnionFind(INITIAL_NODES);
-  // Per element: the address or stored cluster id it stands for, its seq, whether it is a stored
-  // cluster; per root: the element of lowest seq (whose key is the set's id) and its owners.
-  let seqOf = new Float64Array(INITIAL_NODES);
-  let best = new Int32Array(INITIAL_NODES);
+  // Per element, beside its parent and weight: its own seq, and per root the lowest seq of its set
+  // and the element that has it (whose key is the set's id). A union compares two roots' numbers in
+  // one interleaved array: at 10 M inputs the step is bound by such random reads, not arithmetic.
+  const sets = createUnionFind(INITIAL_NODES, FIELDS);
+  // Per element: the address or stored cluster id it stands for, whether it is a stored cluster;
+  // per root: its owners.
   let storedNode = new Uint8Array(INITIAL_NODES);
   let ownersAt = new Int32Array(INITIAL_NODES);
   // Set on a root when a union made it: a stored cluster's element that is still alone was not joined.
   let grew = new Uint8Array(INITIAL_NODES);
-  const keyOf: string[] = [];
+  // What an element stands for: a new address is read back from its batch and row (typed arrays,
+  // off the collector's heap: a JS array of millions of strings made every full collection
+  // slower), a stored cluster by its id.
+  let keyBatch = new Int32Array(INITIAL_NODES);
+  let keyRow = new Int32Array(INITIAL_NODES);
+  const storedKey = new Map<number, string>();
+  const keyOf = (node: number): string =>
+    storedNode[node] === 1
+      ? storedKey.get(node)!
+      : batches[keyBatch[node]!]!.address[keyRow[node]!]!;
   const ownersList: Owners[] = [];
   const nodeOfAddress = new Map<string, number>();
   const nodeOfCluster = new Map<string, number>();
-  const links = {
-    txHash: [] as string[],
-    blockNumber: [] as number[],
-    address: [] as string[],
-    node: [] as number[],
-    joined: [] as number[],
-    inputs: [] as number[],
-  };
+  // Links as typed columns (batch, row of the transaction's first input, its first element, clusters
+  // joined, distinct inputs): strings are read from the batches only when the step finishes.
+  const batches: UtxoColumns[] = [];
+  let linkCount = 0;
+  let links = new Int32Array(5 * INITIAL_NODES);
+  const LINK = 5;
   const refusals: ClusterRefusal[] = [];
   let coinjoins = 0;
   let transactions = 0;
 
-  const grow = () => {
-    const n = seqOf.length * 2;
-    const s = new Float64Array(n);
-    s.set(seqOf);
-    seqOf = s;
-    const b = new Int32Array(n);
-    b.set(best);
-    best = b;
+  const grow = (atLeast = 0) => {
+    const n = Math.max(storedNode.length * 2, atLeast);
+    const kb = new Int32Array(n);
+    kb.set(keyBatch);
+    keyBatch = kb;
+    const kr = new Int32Array(n);
+    kr.set(keyRow);
+    keyRow = kr;
     const k = new Uint8Array(n);
     k.set(storedNode);
     storedNode = k;
@@ -174,12 +190,12 @@ export function createClusterStep(parameters: ClusterStepParameters): ClusterSte
     g.set(grew);
     grew = g;
   };
-  const addNode = (key: string, seq: number, weight: number, owners: Owners | undefined) => {
+  const addNode = (seq: number, weight: number, owners: Owners | undefined) => {
     const node = sets.add(weight);
-    if (node === seqOf.length) grow();
-    keyOf.push(key);
-    seqOf[node] = seq;
-    best[node] = node;
+    if (node === storedNode.length) grow();
+    sets.setField(node, SEQ, seq);
+    sets.setField(node, MIN_SEQ, seq);
+    sets.setField(node, BEST, node);
     if (owners === undefined) ownersAt[node] = -1;
     else {
       ownersAt[node] = ownersList.length;
@@ -191,33 +207,52 @@ export function createClusterStep(parameters: ClusterStepParameters): ClusterSte
     ownersAt[root]! < 0 ? undefined : ownersList[ownersAt[root]!];
   const sideOf = (root: number, address: string): RefusalSide => ({
     address,
-    clusterId: keyOf[best[root]!]!,
+    clusterId: keyOf(sets.field(root, BEST)),
     labels: [...(ownersOf(root)?.labels ?? [])],
   });
 
-  // Reused per transaction: its distinct input addresses and their elements (-1: not yet clustered).
-  const addresses: string[] = [];
-  const nodes: number[] = [];
+  // Reused per transaction, never shrunk (setting a JS array's length to 0 frees its storage, and
+  // the next pushes allocate again: that churn made the step twice as slow as a bare union-find):
+  // its distinct input addresses (`count` of them) and their elements (-1: not yet clustered).
+  let addresses: string[] = new Array<string>(FEW_INPUTS);
+  let nodes = new Int32Array(FEW_INPUTS);
+  let rowsOf = new Int32Array(FEW_INPUTS);
+  let count = 0;
+  const seen = new Set<string>();
+  const ensure = (n: number) => {
+    if (n <= nodes.length) return;
+    addresses = [...addresses, ...new Array<string>(n - addresses.length)];
+    nodes = new Int32Array(n);
+    rowsOf = new Int32Array(n);
+  };
 
+  // The row of the transaction's first input with an address (its link's address).
+  let firstInput = 0;
   const addTransaction = (b: UtxoColumns, start: number, firstOutput: number, end: number) => {
-    addresses.length = 0;
-    if (firstOutput - start <= FEW_INPUTS) {
-      for (let i = start; i < firstOutput; i++) {
-        const a = b.address[i];
-        if (a != null && !addresses.includes(a)) addresses.push(a);
-      }
-    } else {
+    count = 0;
+    firstInput = -1;
+    const few = firstOutput - start <= FEW_INPUTS;
+    if (!few) {
       // A consolidation of thousands of inputs: a Set, not pairs.
-      const seen = new Set<string>();
-      for (let i = start; i < firstOutput; i++) {
-        const a = b.address[i];
-        if (a != null && !seen.has(a)) {
-          seen.add(a);
-          addresses.push(a);
-        }
-      }
+      seen.clear();
+      ensure(firstOutput - start);
     }
-    if (addresses.length < 2) return;
+    for (let i = start; i < firstOutput; i++) {
+      const a = b.address[i];
+      if (a == null) continue;
+      if (firstInput < 0) firstInput = i;
+      if (few) {
+        let k = 0;
+        while (k < count && addresses[k] !== a) k++;
+        if (k < count) continue;
+      } else {
+        if (seen.has(a)) continue;
+        seen.add(a);
+      }
+      rowsOf[count] = i;
+      addresses[count++] = a;
+    }
+    if (count < 2) return;
     if (end - firstOutput >= 2 && repeatsValue(b.amount, firstOutput, end)) {
       const io = (i: number): TxIo => ({ address: b.address[i] ?? null, value: b.amount[i]! });
       const inputs: TxIo[] = [];
@@ -231,28 +266,30 @@ export function createClusterStep(parameters: ClusterStepParameters): ClusterSte
     }
     transactions++;
     // Each address's element: already in the step, a stored cluster's, or none yet (-1).
-    nodes.length = 0;
-    for (const a of addresses) {
+    for (let i = 0; i < count; i++) {
+      const a = addresses[i]!;
       let node = nodeOfAddress.get(a);
-      if (node === undefined) {
+      if (node === undefined && anyStored) {
         const ref = stored.get(a);
         if (ref !== undefined) {
           node = nodeOfCluster.get(ref.id);
           if (node === undefined) {
-            node = addNode(ref.id, ref.seq, ref.size, ownersOfCluster.get(ref.id));
+            node = addNode(ref.seq, ref.size, ownersOfCluster.get(ref.id));
             storedNode[node] = 1;
+            storedKey.set(node, ref.id);
             nodeOfCluster.set(ref.id, node);
           }
           nodeOfAddress.set(a, node);
         }
       }
-      nodes.push(node === undefined ? -1 : sets.find(node));
+      // The guard compares roots; without labels the union below finds them anyway.
+      nodes[i] = node === undefined ? -1 : anyOwners ? sets.find(node) : node;
     }
     // The guard: no two participants whose public labels name different owners.
-    for (let i = 0; i < addresses.length; i++) {
+    for (let i = 0; anyOwners && i < count; i++) {
       const oi = nodes[i]! >= 0 ? ownersOf(nodes[i]!) : ownersOfAddress.get(addresses[i]!);
       if (oi === undefined) continue;
-      for (let j = i + 1; j < addresses.length; j++) {
+      for (let j = i + 1; j < count; j++) {
         if (nodes[j]! >= 0 && nodes[j] === nodes[i]) continue;
         const oj = nodes[j]! >= 0 ? ownersOf(nodes[j]!) : ownersOfAddress.get(addresses[j]!);
         if (oj === undefined || !ownersConflict(oi, oj)) continue;
@@ -268,74 +305,153 @@ export function createClusterStep(parameters: ClusterStepParameters): ClusterSte
         return;
       }
     }
-    // Addresses clustered for the first time take the next seqs, in input order.
-    for (let i = 0; i < addresses.length; i++)
-      if (nodes[i] === -1) {
+    // Addresses clustered for the first time take the next seqs, in input order; then one union
+    // after another, each keeping the lower-seq id.
+    let root = -1;
+    let joined = 0;
+    for (let i = 0; i < count; i++) {
+      let node = nodes[i]!;
+      if (node === -1) {
         const a = addresses[i]!;
-        const node = addNode(a, nextSeq++, 1, ownersOfAddress.get(a));
+        node = addNode(nextSeq++, 1, anyOwners ? ownersOfAddress.get(a) : undefined);
+        keyBatch[node] = batches.length - 1;
+        keyRow[node] = rowsOf[i]!;
         nodeOfAddress.set(a, node);
         nodes[i] = node;
+      } else node = sets.find(node);
+      if (root === -1) {
+        root = node;
+        joined = 1;
+        continue;
       }
-    let root = nodes[0]!;
-    let joined = 1;
-    for (let i = 1; i < nodes.length; i++) {
-      const other = sets.find(nodes[i]!);
-      root = sets.find(root);
-      if (other === root) continue;
+      // `root` is a root: the last union made it, and a node's root was found just above.
+      if (node === root) continue;
       joined++;
-      const oa = ownersAt[root]!;
-      const ob = ownersAt[other]!;
-      const keep = seqOf[best[root]!]! <= seqOf[best[other]!]! ? best[root]! : best[other]!;
-      const merged = sets.unionRoots(root, other);
-      best[merged] = keep;
-      grew[merged] = 1;
+      const seqRoot = sets.field(root, MIN_SEQ);
+      const seqNode = sets.field(node, MIN_SEQ);
+      const keep = seqRoot <= seqNode ? sets.field(root, BEST) : sets.field(node, BEST);
+      const low = seqRoot <= seqNode ? seqRoot : seqNode;
+      const oa = anyOwners ? ownersAt[root]! : -1;
+      const ob = anyOwners ? ownersAt[node]! : -1;
+      const merged = sets.unionRoots(root, node);
+      sets.setField(merged, BEST, keep);
+      sets.setField(merged, MIN_SEQ, low);
+      if (anyStored) grew[merged] = 1;
       if (oa >= 0 && ob >= 0) {
         ownersAt[merged] = ownersList.length;
         ownersList.push(mergeOwners(ownersList[oa]!, ownersList[ob]!));
-      } else ownersAt[merged] = oa >= 0 ? oa : ob;
+      } else if (anyOwners) ownersAt[merged] = oa >= 0 ? oa : ob;
       root = merged;
     }
     if (joined < 2) return;
-    links.txHash.push(b.txHash[start]!);
-    links.blockNumber.push(b.blockNumber[start]!);
-    links.address.push(addresses[0]!);
-    links.node.push(nodes[0]!);
-    links.joined.push(joined);
-    links.inputs.push(addresses.length);
+    if ((linkCount + 1) * LINK > links.length) {
+      const l = new Int32Array(links.length * 2);
+      l.set(links);
+      links = l;
+    }
+    const at = linkCount++ * LINK;
+    links[at] = batches.length - 1;
+    links[at + 1] = firstInput;
+    links[at + 2] = nodes[0]!;
+    links[at + 3] = joined;
+    links[at + 4] = count;
   };
 
   return {
-    add(batch) {
-      forEachTransaction(batch, (start, firstOutput, end) =>
-        addTransaction(batch, start, firstOutput, end),
-      );
+    add(b) {
+      batches.push(b);
+      // Room for the batch's new addresses at once (a row in 4, about: inputs are some half of the
+      // rows, and addresses repeat): each time the arrays double, the collector does a full
+      // collection, which at 10 M inputs took seconds each.
+      const room = sets.count + Math.ceil(b.length / 4);
+      if (room > storedNode.length) {
+        grow(room);
+        sets.reserve(room);
+      }
+      // forEachTransaction inlined: one call less per transaction.
+      let start = 0;
+      while (start < b.length) {
+        const hash = b.txHash[start]!;
+        const block = b.blockNumber[start]!;
+        let firstOutput = start;
+        while (
+          firstOutput < b.length &&
+          b.isInput[firstOutput] === 1 &&
+          b.txHash[firstOutput] === hash
+        )
+          firstOutput++;
+        let end = firstOutput;
+        while (end < b.length && b.txHash[end] === hash && b.blockNumber[end] === block) end++;
+        addTransaction(b, start, firstOutput, end);
+        start = end;
+      }
     },
     finish() {
-      const idOf = (node: number) => keyOf[best[sets.find(node)]!]!;
-      const members: ClusterChanges['members'] = { address: [], clusterId: [], seq: [] };
+      const idOf = (node: number) => keyOf(sets.field(sets.find(node), BEST));
+      const linkColumns = (): ClusterChanges['links'] => {
+        const out: ClusterChanges['links'] = {
+          txHash: new Array<string>(linkCount),
+          blockNumber: new Array<number>(linkCount),
+          address: new Array<string>(linkCount),
+          clusterId: new Array<string>(linkCount),
+          joined: new Array<number>(linkCount),
+          inputs: new Array<number>(linkCount),
+        };
+        for (let k = 0; k < linkCount; k++) {
+          const b = batches[links[k * LINK]!]!;
+          const row = links[k * LINK + 1]!;
+          out.txHash[k] = b.txHash[row]!;
+          out.blockNumber[k] = b.blockNumber[row]!;
+          out.address[k] = b.address[row]!;
+          out.clusterId[k] = idOf(links[k * LINK + 2]!);
+          out.joined[k] = links[k * LINK + 3]!;
+          out.inputs[k] = links[k * LINK + 4]!;
+        }
+        return out;
+      };
+      // Exact sizes up front, typed marks instead of a Set: a step of millions of addresses
+      // allocates its output once.
+      const fresh = sets.count - nodeOfCluster.size;
+      const members: ClusterChanges['members'] = {
+        address: new Array<string>(fresh),
+        clusterId: new Array<string>(fresh),
+        seq: new Array<number>(fresh),
+      };
       const renames: ClusterChanges['renames'] = [];
-      const touched = new Set<number>();
+      const marked = new Uint8Array(sets.count);
+      const roots: number[] = [];
       let storedTouched = 0;
+      let m = 0;
       for (let node = 0; node < sets.count; node++) {
         const root = sets.find(node);
-        const id = keyOf[best[root]!]!;
+        const id = keyOf(sets.field(root, BEST));
         if (storedNode[node] === 1) {
           // A stored cluster no transaction of the step joined to anything is left as it is.
           if (root === node && grew[root] === 0) continue;
           storedTouched++;
-          if (keyOf[node] !== id) renames.push({ from: keyOf[node]!, to: id });
+          if (keyOf(node) !== id) renames.push({ from: keyOf(node), to: id });
         } else {
-          members.address.push(keyOf[node]!);
-          members.clusterId.push(id);
-          members.seq.push(seqOf[node]!);
+          members.address[m] = keyOf(node);
+          members.clusterId[m] = id;
+          members.seq[m++] = sets.field(node, SEQ);
         }
-        touched.add(root);
+        if (marked[root] === 0) {
+          marked[root] = 1;
+          roots.push(root);
+        }
       }
-      const clusters: ClusterChanges['clusters'] = [];
+      const clusters: ClusterChanges['clusters'] = {
+        id: new Array<string>(roots.length),
+        size: new Array<number>(roots.length),
+        seq: new Array<number>(roots.length),
+      };
       const owners = new Map<string, Owners>();
-      for (const root of touched) {
-        const id = keyOf[best[root]!]!;
-        clusters.push({ id, size: sets.weight(root), seq: seqOf[best[root]!]! });
+      for (let k = 0; k < roots.length; k++) {
+        const root = roots[k]!;
+        const id = keyOf(sets.field(root, BEST));
+        clusters.id[k] = id;
+        clusters.size[k] = sets.weight(root);
+        clusters.seq[k] = sets.field(root, MIN_SEQ);
         const o = ownersOf(root);
         if (o !== undefined) owners.set(id, o);
       }
@@ -343,19 +459,12 @@ export function createClusterStep(parameters: ClusterStepParameters): ClusterSte
         members,
         renames,
         clusters,
-        links: {
-          txHash: links.txHash,
-          blockNumber: links.blockNumber,
-          address: links.address,
-          clusterId: links.node.map(idOf),
-          joined: links.joined,
-          inputs: links.inputs,
-        },
+        links: linkColumns(),
         refusals,
         nextSeq,
         coinjoins,
         transactions,
-        clustersDelta: touched.size - storedTouched,
+        clustersDelta: roots.length - storedTouched,
         owners,
         removedOwners: renames.map((r) => r.from),
       };

@@ -15,6 +15,24 @@ describe('createUnionFind', () => {
     expect(sets.count).toBe(n);
   });
 
+  it('keeps each element’s fields beside its weight, through growth', () => {
+    const sets = createUnionFind(1, 2);
+    for (let i = 0; i < 100; i++) {
+      const x = sets.add(i + 1);
+      sets.setField(x, 0, i * 10);
+      sets.setField(x, 1, -i);
+    }
+    for (let i = 0; i < 100; i++) {
+      expect(sets.weight(i)).toBe(i + 1);
+      expect(sets.field(i, 0)).toBe(i * 10);
+      expect(sets.field(i, 1)).toBe(-i);
+    }
+    const root = sets.unionRoots(3, 99);
+    expect(root).toBe(99);
+    expect(sets.weight(root)).toBe(4 + 100);
+    expect(sets.field(root, 0)).toBe(990);
+  });
+
   it('keeps unjoined elements apart', () => {
     const sets = createUnionFind();
     const [a, b, c] = [sets.add(), sets.add(), sets.add()];

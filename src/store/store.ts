@@ -773,8 +773,8 @@ export type ClusterChanges = {
   members: { address: string[]; clusterId: string[]; seq: number[] };
   /** Clusters merged into another: their addresses and links move to `to`; `from` no longer exists. */
   renames: { from: string; to: string }[];
-  /** Clusters created or grown: their id, size and the seq of their id address. */
-  clusters: { id: string; size: number; seq: number }[];
+  /** Clusters created or grown, as columns: their id, size and the seq of their id address. */
+  clusters: { id: string[]; size: number[]; seq: number[] };
   /** Transactions that joined clusters, as columns (see {@link ClusterLink}), with their cluster id. */
   links: {
     txHash: string[];

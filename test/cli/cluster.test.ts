@@ -57,6 +57,24 @@ describe('chaintrail cluster', () => {
 
     const again = await cli('cluster', 'build');
     expect(again.stdout).toContain('bitcoin: no new blocks to cluster');
+    // The build that changed the clusters (the first `cluster`'s) is in the audit log; the ones that
+    // found nothing are not.
+    const store = await createDuckDbStore({ path: db });
+    try {
+      expect(await store.listAudit({ action: 'clusters.build' })).toEqual([
+        expect.objectContaining({
+          actor: 'cli',
+          target: 'bitcoin',
+          detail: expect.objectContaining({
+            fromBlock: '50001',
+            toBlock: '50002',
+            transactions: 1,
+          }),
+        }),
+      ]);
+    } finally {
+      await store.close();
+    }
     // Options after `build` count: another chain, in JSON.
     const testnet = await cli('cluster', 'build', '--chain', 'bitcoin-testnet', '--json');
     expect(testnet.code, testnet.stderr).toBe(0);

@@ -11,6 +11,7 @@ import {
   describeCluster,
   MAX_CLUSTER_PAGE,
 } from '../../cluster/describe-cluster.ts';
+import type { Store } from '../../store/store.ts';
 import { type CliContext, type GlobalOptions, withStore } from '../context.ts';
 import { parseNonNegativeInt, withGlobalOptions } from '../options.ts';
 import { formatTable, groupDigits, printJson } from '../output.ts';
@@ -73,6 +74,31 @@ function createBuildProgress(ctx: CliContext): {
       if (begun) bar.stop();
     },
   };
+}
+
+/**
+ * Records a build that changed the clusters in the audit log (`clusters.build`, actor `cli`):
+ * every organisation's screening reads them. A build that found nothing new records nothing.
+ */
+async function auditBuild(store: Store, built: BuildClustersReturnType): Promise<void> {
+  if (built.fromBlock === null && built.restarted === null) return;
+  await store.appendAudit([
+    {
+      actor: 'cli',
+      org: null,
+      action: 'clusters.build',
+      target: built.chain,
+      detail: {
+        fromBlock: String(built.fromBlock),
+        toBlock: String(built.toBlock),
+        restarted: built.restarted,
+        transactions: built.transactions,
+        coinjoins: built.coinjoins,
+        refusals: built.refusals,
+        clusters: built.state?.clusters ?? 0,
+      },
+    },
+  ]);
 }
 
 /** What `cluster build` prints. */
@@ -185,6 +211,7 @@ export function registerClusterCommand(program: Command, ctx: CliContext): void 
       // Clusters follow the stored blocks: what was synced or imported since the last build is
       // clustered first (nothing to do, and quick, when they are up to date).
       const built = await buildClusters({ store, chain: options.chain });
+      await auditBuild(store, built);
       if (built.fromBlock !== null && !options.json)
         ctx.stderr.write(
           `clustered ${built.chain} blocks ${built.fromBlock}-${built.toBlock} first (${built.transactions} multi-input transactions, ${built.coinjoins} CoinJoins left out)\n`,
@@ -214,15 +241,17 @@ export function registerClusterCommand(program: Command, ctx: CliContext): void 
       const options = command.optsWithGlobals<BuildOptions>();
       const progress = createBuildProgress(ctx);
       try {
-        const r = await withStore(ctx, options, (store) =>
-          buildClusters({
+        const r = await withStore(ctx, options, async (store) => {
+          const built = await buildClusters({
             store,
             chain: options.chain,
             toBlock: options.toBlock,
             rebuild: options.rebuild,
             onProgress: progress.onProgress,
-          }),
-        );
+          });
+          await auditBuild(store, built);
+          return built;
+        });
         progress.stop();
         if (options.json) return printJson(r);
         ctx.stdout.write(renderBuild(r));

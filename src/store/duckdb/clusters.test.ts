@@ -94,7 +94,7 @@ describe('DuckDB store: UTXO scans and clusters', () => {
       chain: 'bitcoin',
       members: { address: [], clusterId: [], seq: [] },
       renames: [],
-      clusters: [],
+      clusters: { id: [], size: [], seq: [] },
       links: { txHash: [], blockNumber: [], address: [], clusterId: [], joined: [], inputs: [] },
       refusals: [],
       state: { nextSeq: 0, utxoRows: 0, clusters: 0, addresses: 0, coinjoins: 0, refusals: 0 },

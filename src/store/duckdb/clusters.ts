@@ -98,12 +98,8 @@ export async function stageClusterChanges(
   appendColumns(
     await c.createAppender('stage_cluster_sizes'),
     [VARCHAR, UBIGINT, UBIGINT],
-    [
-      changes.clusters.map((k) => k.id),
-      changes.clusters.map((k) => BigInt(k.size)),
-      changes.clusters.map((k) => BigInt(k.seq)),
-    ],
-    changes.clusters.length,
+    [changes.clusters.id, changes.clusters.size.map(BigInt), changes.clusters.seq.map(BigInt)],
+    changes.clusters.id.length,
   );
   const l = changes.links;
   appendColumns(
