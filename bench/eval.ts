@@ -1,7 +1,7 @@
 // `npm run eval`: checks chaintrail against public data sets that are too large or not licensed for
 // the repository. They are read from ../shared/data (or $CHAINTRAIL_SHARED_DATA) at run time; when the
 // folder is absent every check is reported as skipped. EVAL_ONLY=<id>[,<id>] runs some of them:
-// import, ofac, trace-simulator, trace-mftracer, deposits.
+// import, ofac, trace-simulator, trace-mftracer, trace-crosschain, deposits.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,13 +12,21 @@ import { createDuckDbStore } from '../src/store/duckdb/duckdb-store.ts';
 import { evalDeposits } from './eval-deposits.ts';
 import { evalOfac } from './eval-ofac.ts';
 import { evalTrace } from './eval-trace.ts';
+import { printCrossChainEval } from './eval-crosschain.ts';
 
 const SHARED = path.resolve(
   process.env.CHAINTRAIL_SHARED_DATA ?? path.join(import.meta.dirname, '../../shared/data'),
 );
 const GROUND_TRUTH = path.join(SHARED, 'tracing-ground-truth/AnonymousMFTracer-Ground-Truth');
 const USD_DECIMALS = 18;
-const EVALS = ['import', 'ofac', 'trace-simulator', 'trace-mftracer', 'deposits'];
+const EVALS = [
+  'import',
+  'ofac',
+  'trace-simulator',
+  'trace-mftracer',
+  'trace-crosschain',
+  'deposits',
+];
 const only = process.env.EVAL_ONLY?.split(',').map((id) => id.trim());
 for (const id of only ?? [])
   if (!EVALS.includes(id)) {
@@ -119,4 +127,5 @@ if (
 )
   process.exitCode = 1;
 
+if (wants('trace-crosschain') && !(await printCrossChainEval())) process.exitCode = 1;
 if (wants('deposits') && !(await evalDeposits(SHARED))) process.exitCode = 1;

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { apiBenchmark } from './api.ts';
+import { clusterBenchmark } from './cluster.ts';
 import { importTransfersBenchmark } from './import-transfers.ts';
 import { inferDepositsBenchmark } from './infer-deposits.ts';
 import { screenBenchmark } from './screen.ts';
@@ -23,6 +24,7 @@ const BENCHMARKS: Benchmark[] = [
   screenBenchmark,
   traceBenchmark,
   inferDepositsBenchmark,
+  clusterBenchmark,
   apiBenchmark,
   uiGraphBenchmark,
   uiCaseBenchmark,

@@ -31,6 +31,7 @@ import { registerUi } from './ui.ts';
 import { UI_PREFIX } from './server.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerCaseFindingRoutes } from './routes/case-findings.ts';
+import { registerClusterRoutes } from './routes/clusters.ts';
 import { registerCaseRoutes } from './routes/cases.ts';
 import { registerCaseWatchRoutes } from './routes/case-watch.ts';
 import { registerHealthRoutes } from './routes/health.ts';
@@ -302,6 +303,7 @@ export async function buildApp(parameters: BuildAppParameters): Promise<ApiApp> 
   registerHealthRoutes(api, ctx);
   registerScreenRoutes(api, ctx);
   registerAddressRoutes(api, ctx);
+  registerClusterRoutes(api, ctx);
   registerTransactionRoutes(api, ctx);
   registerTraceRoutes(api, ctx);
   registerLabelRoutes(api, ctx);

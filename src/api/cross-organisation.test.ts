@@ -4,7 +4,9 @@ import path from 'node:path';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useApi } from '../../test/helpers/api.ts';
+import { etlBitcoinTransfers } from '../../test/helpers/bitcoin-etl-transfers.ts';
 import { ETL_TOKEN_TRANSFERS } from '../../test/helpers/etl-transfers.ts';
+import { buildClusters } from '../cluster/build-clusters.ts';
 import type { Alert } from './alerts/types.ts';
 import { createApiKey } from './auth/api-keys.ts';
 import { ROLES, type Role } from './auth/roles.ts';
@@ -31,6 +33,10 @@ const BYBIT_ETH = '0x1Db92e2EeBC8E0c075a02BeA49a2935BcD2dFCF4';
 const RONIN_EXPLOITER = '0x098B716B8Aaf21512996dC57EB0615e2383E2f96';
 const RONIN_EXPLOITER_4 = '0x29fC9B71492ec63696Cf9cd56e9832A42B0dCED0';
 const PLUS_TOKEN = '3ETAVt2scYBFkBFksuNDk1i5tDLQ2c4zWR';
+// The two inputs of bitcoin-etl's 7940cdde… (block 50001), one cluster: A labels the second
+// privately, so A's cluster of the first shows the label and B's does not.
+const CLUSTER_A = '1DoQeKfU3dYhN9bxMpFFcVUnufCPDqSPae';
+const CLUSTER_B = '1PZMgkF2x161qvfP7dhoWSEEU3SjnQE1m9';
 // A labels T0's recipient privately; B labels it too, and T1's recipient an exchange.
 const A_LABELLED = T0.to!;
 const B_LABELLED = T1.to!;
@@ -187,6 +193,11 @@ const SHARED_READ: Record<string, (address: string) => Request> = {
   'GET /v1/addresses/:chain/:address/transfers': (a) => ({
     method: 'GET',
     url: `/v1/addresses/ethereum/${a}/transfers`,
+  }),
+  // The cluster of a Bitcoin address whose cluster A labelled privately (whatever address is asked).
+  'GET /v1/clusters/:chain/:address': () => ({
+    method: 'GET',
+    url: `/v1/clusters/bitcoin/${CLUSTER_A}`,
   }),
   'GET /v1/transactions/:chain/:hash': () => ({
     method: 'GET',
@@ -408,7 +419,11 @@ describe('organisations are isolated from each other', () => {
     // A's watchlist webhook receiver runs on this machine.
     app: { allowPrivateWebhooks: true },
     seed: async (store) => {
-      await store.write((w) => w.appendTransfers(ETL_TOKEN_TRANSFERS));
+      await store.write(async (w) => {
+        await w.appendTransfers(ETL_TOKEN_TRANSFERS);
+        await w.appendTransfers(etlBitcoinTransfers());
+      });
+      await buildClusters({ store, chain: 'bitcoin' });
     },
   });
   const b = {} as Record<Role, Headers>;
@@ -543,6 +558,20 @@ describe('organisations are isolated from each other', () => {
           as('investigator'),
         )
       ).id,
+    );
+    // A private label of a clustered Bitcoin address (its entity is the one B must never see).
+    await created(
+      {
+        method: 'POST',
+        url: '/v1/labels/private',
+        payload: {
+          chain: 'bitcoin',
+          address: CLUSTER_B,
+          category: 'theft',
+          entity: 'acme private entity',
+        },
+      },
+      as('investigator'),
     );
     ids.privateUpload = String(
       (
@@ -700,6 +729,15 @@ describe('organisations are isolated from each other', () => {
       visibility: A_ORG,
       entity: 'acme private entity',
     });
+    // And its private label through the cluster of CLUSTER_A.
+    const cluster = await send(SHARED_READ['GET /v1/clusters/:chain/:address']!(''), as('viewer'));
+    expect(cluster.json().labels).toEqual([
+      expect.objectContaining({
+        visibility: A_ORG,
+        entity: 'acme private entity',
+        viaCluster: expect.objectContaining({ address: CLUSTER_B }),
+      }),
+    ]);
   });
 
   it("lets B's keys of every role use their own collections, which name nothing of A; what names A's things is refused", async () => {

@@ -1,7 +1,9 @@
 import type { InjectOptions } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { useApi } from '../../test/helpers/api.ts';
+import { etlBitcoinTransfers } from '../../test/helpers/bitcoin-etl-transfers.ts';
 import { ETL_TOKEN_TRANSFERS } from '../../test/helpers/etl-transfers.ts';
+import { buildClusters } from '../cluster/build-clusters.ts';
 import { createApiKey } from './auth/api-keys.ts';
 import { ROLES, roleDenied } from './auth/roles.ts';
 
@@ -11,6 +13,8 @@ const TX = TRANSFERS[0]!.txHash;
 const FROM = TRANSFERS[0]!.from!;
 // On OFAC's SDN list (Lazarus Group, DPRK3): in the shipped reference labels.
 const LAZARUS = '0x098B716B8Aaf21512996dC57EB0615e2383E2f96';
+// An input of bitcoin-etl's 2-input transaction 7940cdde… (block 50001): clustered with the other.
+const CLUSTERED = '1PZMgkF2x161qvfP7dhoWSEEU3SjnQE1m9';
 
 type Case = Omit<InjectOptions, 'headers'> & { url: string };
 
@@ -43,6 +47,10 @@ const CASES: Record<string, { ok: Case & { status: number }; invalid: Case }> = 
   'GET /v1/addresses/:chain/:address': {
     ok: { method: 'GET', url: `/v1/addresses/ethereum/${FROM}`, status: 200 },
     invalid: { method: 'GET', url: '/v1/addresses/ethereum/0x12' },
+  },
+  'GET /v1/clusters/:chain/:address': {
+    ok: { method: 'GET', url: `/v1/clusters/bitcoin/${CLUSTERED}?limit=10`, status: 200 },
+    invalid: { method: 'GET', url: `/v1/clusters/bitcoin/${CLUSTERED}?limit=0` },
   },
   'GET /v1/addresses/:chain/:address/labels': {
     ok: { method: 'GET', url: `/v1/addresses/ethereum/${LAZARUS}/labels`, status: 200 },
@@ -343,7 +351,13 @@ describe('every API route', () => {
     referenceLabels: true,
     // A watchlist's webhook receiver runs on this machine.
     app: { allowPrivateWebhooks: true },
-    seed: (store) => store.write(async (w) => w.appendTransfers(TRANSFERS)).then(() => {}),
+    seed: async (store) => {
+      await store.write(async (w) => {
+        await w.appendTransfers(TRANSFERS);
+        await w.appendTransfers(etlBitcoinTransfers());
+      });
+      await buildClusters({ store, chain: 'bitcoin' });
+    },
   });
   const fill: Record<string, string> = {};
   const resolve = (c: Case): InjectOptions => ({

@@ -60,6 +60,20 @@ export const LabelFindingSchema = Type.Object(
   },
 );
 
+/** Where a label reached through a cluster comes from (src/cluster/via-cluster.ts). */
+export const ViaClusterSchema = Type.Object(
+  {
+    cluster: Type.String({ description: "The cluster's id: its first-clustered address" }),
+    size: Type.Integer({ description: 'Addresses in the cluster' }),
+    address: Type.String({ description: 'The address of the cluster that carries the label' }),
+    provenance: Type.String({ description: '`via cluster of <address>`' }),
+  },
+  {
+    description:
+      "Set on another address's label reached through this address's cluster (multi-input heuristic): its confidence is halved, at most 50, and it is never a sanction",
+  },
+);
+
 /** A label as the API shows it. */
 export const LabelSchema = Type.Object({
   chain: Type.String(),
@@ -77,6 +91,7 @@ export const LabelSchema = Type.Object({
   /** `public`, or the organisation whose private label it is. */
   visibility: Type.String(),
   finding: Type.Optional(LabelFindingSchema),
+  viaCluster: Type.Optional(ViaClusterSchema),
 });
 
 /**

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { BaseError } from '../errors/base.ts';
 import { registerAddressCommand } from './commands/address.ts';
+import { registerClusterCommand } from './commands/cluster.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerKeysCommand } from './commands/keys.ts';
@@ -41,6 +42,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerStatsCommand(program, ctx);
   registerAddressCommand(program, ctx);
   registerTxCommand(program, ctx);
+  registerClusterCommand(program, ctx);
   registerLabelsCommand(program, ctx);
   registerScreenCommand(program, ctx);
   registerTraceCommand(program, ctx);

@@ -209,6 +209,18 @@ const BITCOIN_NETWORKS: Record<'mainnet' | 'testnet' | 'regtest', BitcoinNetwork
  * (src/chains/bitcoin/script-address.ts). Accepted so that such an output can be looked up.
  */
 const BITCOIN_PSEUDO_ADDRESS = /^nonstandard[0-9a-f]{40}$/;
+
+/**
+ * Whether a stored Bitcoin-family address is the pseudo-address of an output whose script has none
+ * (OP_RETURN, bare multisig, non-standard): no one can be asked about it, and pages say so.
+ *
+ * @example
+ * isBitcoinPseudoAddress('nonstandarde3b0c44298fc1c149afbf4c8996fb92427ae41e4'); // true
+ * isBitcoinPseudoAddress('1HaHTfmvoUW6i6nhJf8jJs6tU4cHNmBQHQ'); // false
+ */
+export function isBitcoinPseudoAddress(address: string): boolean {
+  return BITCOIN_PSEUDO_ADDRESS.test(address);
+}
 /** Bech32 prefixes of every Bitcoin network, to name the network of an address given on another. */
 const BITCOIN_HRPS = Object.values(BITCOIN_NETWORKS).map((n) => n.hrp);
 const BECH32_MAX_LENGTH = 90;

@@ -3,6 +3,7 @@ import { type AddressCodec, getAddressCodec, InvalidAddressError } from '../mode
 import { type Asset, nativeAsset } from '../model/asset.ts';
 import { getChain } from '../model/chains.ts';
 import type { Store } from '../store/store.ts';
+import { createClusterScreening } from './cluster-screening.ts';
 import { DEFAULT_EVM_CHAIN, detectChain, detectChains, sameFormChains } from './detect-chain.ts';
 import { type DirectOutcome, evaluateDirect, evaluateIndirect } from './evaluate-rules.ts';
 import { computeIndirectExposure } from './indirect-exposure.ts';
@@ -83,7 +84,11 @@ export type Screener = {
    * returns a result with `error` set instead of throwing.
    */
   screenDirect(address: string, chain?: string | null): ScreenResult;
-  /** Own labels, then indirect exposure up to `hops` (batched: one query per hop and direction). */
+  /**
+   * Own labels and those reached through the address's cluster (when the store has clusters of its
+   * chain: one indexed lookup per batch and chain), then indirect exposure up to `hops` (batched:
+   * one query per hop and direction).
+   */
   screen(inputs: readonly ScreenInput[], options?: ScreenOptions): Promise<ScreenResult[]>;
   /** The result of an input that was not screened (a malformed row of a file): `reason` is its error. */
   unscreened(input: string, reason: string): ScreenResult;
@@ -131,6 +136,7 @@ export async function createScreener(parameters: CreateScreenerParameters): Prom
   const evmChain = getChain(parameters.evmChain ?? DEFAULT_EVM_CHAIN).key;
   const until = Date.parse(`${asOf}T00:00:00Z`) / 1000 + SECONDS_PER_DAY - 1;
   const index = await createLabelIndex({ store, asOf });
+  const clusters = createClusterScreening({ store, index, rules });
   const groups = riskRuleGroups(rules);
   const ruleRef = { version: rules.version, sha256: rules.sha256, source: rules.source };
   const clean: Explanation = { fired: NONE, rules: ruleRef, asOf, labelSet: index.labelSet };
@@ -556,9 +562,11 @@ export async function createScreener(parameters: CreateScreenerParameters): Prom
       throw new UserError(`hops must be a whole number from 0 to ${MAX_HOPS}, got ${hops}`, {
         code: 'INVALID_HOPS',
       });
-    const results = await withActivity(
-      inputs,
-      inputs.map((i) => resolve(i.address, i.chain)),
+    const results = await clusters.apply(
+      await withActivity(
+        inputs,
+        inputs.map((i) => resolve(i.address, i.chain)),
+      ),
     );
     if (hops === 0) return results;
     const byChain = new Map<string, ScreenResult[]>();

@@ -1,3 +1,4 @@
+import type { ViaCluster } from '../cluster/via-cluster.ts';
 import type { RiskLevel } from './risk-rules.ts';
 
 /** One address to screen; `chain` is detected from the address's form when absent. */
@@ -23,6 +24,12 @@ export type LabelRef = {
    * inference's. Never a sanction.
    */
   inferred?: true | undefined;
+  /**
+   * Present when the label is another address's, reached through the screened address's cluster
+   * (src/cluster/via-cluster.ts): confidence halved (at most 50), `source` prefixed `via cluster of
+   * <address>: `. Never a sanction.
+   */
+  viaCluster?: ViaCluster | undefined;
 };
 
 /** A sanctions listing of the address. */
@@ -217,4 +224,10 @@ export type ScreenResult = {
    * verdict is never the clean default.
    */
   activity: ChainActivity | null;
+  /**
+   * The cluster the multi-input heuristic put the address in (two addresses or more), when the
+   * store has clusters of its chain; absent otherwise. Its other addresses' labels join `labels`
+   * marked `viaCluster`.
+   */
+  cluster?: { id: string; size: number } | undefined;
 };

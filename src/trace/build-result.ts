@@ -2,7 +2,14 @@ import { isFreezable, summariseFreezable } from './freezable.ts';
 import { LABEL_PASS } from './sweep/node-labels.ts';
 import { EDGE_SWEEP } from './sweep/traced-edges.ts';
 import type { TaintSweep } from './sweep/taint-sweep.ts';
-import type { TraceEdge, TraceEndpoint, TraceNode, TraceParameters, TraceResult } from './types.ts';
+import {
+  NODE_UTXO_TX,
+  type TraceEdge,
+  type TraceEndpoint,
+  type TraceNode,
+  type TraceParameters,
+  type TraceResult,
+} from './types.ts';
 
 /** Evidence paths kept per endpoint (its largest arrivals). */
 const PATHS_PER_ENDPOINT = 3;
@@ -291,6 +298,8 @@ export function buildTraceResult(parameters: BuildTraceResultParameters): TraceR
       address,
       category: label?.category ?? null,
       entity: label?.entity ?? null,
+      // The graph draws a transaction apart from addresses, and links it to its page.
+      ...(index.nodeKind[node] === NODE_UTXO_TX ? { kind: 'utxo_tx' as const } : {}),
     };
   });
 

@@ -98,6 +98,11 @@ export type TraceParameters = {
   /** Unix seconds: only transfers in [since, until]. */
   since?: number | undefined;
   until?: number | undefined;
+  /**
+   * Go on through detected CoinJoins (the policy splits what enters one over its outputs, as at any
+   * UTXO transaction) instead of ending there, "entered CoinJoin (Whirlpool)" (default false).
+   */
+  throughCoinJoins?: boolean | undefined;
 };
 
 /** What a trace found at one place the value stopped. */
@@ -143,9 +148,15 @@ export type TraceEndpoint = {
 export type TraceNode = {
   id: string;
   chain: string;
+  /** The address; for a UTXO transaction node, the transaction's hash. */
   address: string;
   category: string | null;
   entity: string | null;
+  /**
+   * `utxo_tx`: a Bitcoin-family transaction (inputs flow into it, outputs out of it), not an
+   * address. Left out for addresses, and in results stored before it was set.
+   */
+  kind?: 'utxo_tx' | undefined;
 };
 
 export type TraceEdge = {

@@ -82,6 +82,27 @@ describe('chaintrail sync --chain bitcoin --rpc (the real binary, recorded mainn
     }
   });
 
+  it('then clusters what it synced: cluster --json puts the two inputs of 7940cdde… together', async () => {
+    const run = await runCli(
+      [
+        'cluster',
+        '1PZMgkF2x161qvfP7dhoWSEEU3SjnQE1m9',
+        '--chain',
+        'bitcoin',
+        '--json',
+        '--db',
+        synced,
+      ],
+      { env },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      size: 2,
+      addresses: ['1DoQeKfU3dYhN9bxMpFFcVUnufCPDqSPae', '1PZMgkF2x161qvfP7dhoWSEEU3SjnQE1m9'],
+      links: [{ txHash: '7940cdde4d713e171849efc6bd89939185be270266c94e92369e3877ad89455a' }],
+    });
+  });
+
   it('refuses a sync without a node, or with both kinds, before opening the store', async () => {
     const db = path.join(dir.path, 'none.duckdb');
     const neither = await runCli(['sync', '--chain', 'bitcoin', '--db', db], { env });

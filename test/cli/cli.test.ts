@@ -34,6 +34,12 @@ async function statsJson(dbPath: string) {
   };
 }
 
+/**
+ * The demo runs twice, each playing and syncing both chains (anvil and bcoin): 35 s alone, up to
+ * 60 s each on a loaded 2-core machine.
+ */
+const DEMO_TEST_TIMEOUT_MS = 300_000;
+
 describe('chaintrail CLI', () => {
   it('prints help for every command and exits 0', async () => {
     for (const args of [
@@ -100,77 +106,86 @@ describe('chaintrail CLI', () => {
     expect(await statsJson(db('sample'))).toEqual(stats);
   });
 
-  it('runs the demo: a simulated Bybit-like theft synced from anvil equals the truth record; a rerun adds nothing', async () => {
-    const truthFile = path.join(dir.path, 'demo-truth.json');
-    const first = await runCli(['demo', '--db', db('demo'), '--truth', truthFile]);
-    expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toMatch(/equal the simulator's record/);
-    expect(first.stdout).toMatch(/bybit-2025/);
-    const truth = JSON.parse(fs.readFileSync(truthFile, 'utf8')) as {
-      record: { asset: string; kind: string; count: number; amount: string }[];
-    };
-    const stats = await statsJson(db('demo'));
-    const stored = stats.assets
-      .map((a) => ({ asset: a.asset, kind: a.kind, count: a.transfers, amount: a.amount }))
-      .sort((a, b) => `${a.asset}|${a.kind}`.localeCompare(`${b.asset}|${b.kind}`));
-    const record = [...truth.record].sort((a, b) =>
-      `${a.asset}|${a.kind}`.localeCompare(`${b.asset}|${b.kind}`),
-    );
-    expect(stored).toEqual(record);
-    // Every simulated token's symbol and decimals come from its contract, asked by the sync.
-    const tokens = stats.assets.filter((a) => a.kind === 'token');
-    expect(tokens.length).toBeGreaterThan(0);
-    for (const t of tokens) {
-      expect(t.symbol, t.asset).toMatch(/^\w+$/);
-      expect(Number.isInteger(t.decimals), t.asset).toBe(true);
-    }
-    // The same seed rebuilds the same chain, so the stored data does not change.
-    const again = await runCli(['demo', '--db', db('demo')]);
-    expect(again.code, again.stderr).toBe(0);
-    expect(await statsJson(db('demo'))).toEqual(stats);
-    // The simulated services are labelled once: the rerun finds its labels already there.
-    const labelled = /Labels: (\d+) simulated service addresses .* (\d+) new/.exec(first.stdout);
-    expect(Number(labelled?.[1])).toBeGreaterThan(0);
-    expect(labelled?.[2]).toBe(labelled?.[1]);
-    expect(again.stdout).toMatch(/Labels: \d+ simulated service addresses .* 0 new/);
-    // It ends with the URL of the traced case in the web UI and a key to open it; a rerun keeps the
-    // case and replaces the key (the first one is revoked).
-    const caseUrl =
-      /(http:\/\/127\.0\.0\.1:\d+\/ui\/cases\/([0-9a-f-]{36}))#key=(ct_[0-9a-f]{12}_\S+)/;
-    const [, , firstCase, firstKey] = caseUrl.exec(first.stdout) ?? [];
-    const [, , againCase, againKey] = caseUrl.exec(again.stdout) ?? [];
-    expect(firstCase).toBeDefined();
-    expect(againCase).toBe(firstCase);
-    expect(againKey).not.toBe(firstKey);
-    const list = JSON.parse(
-      (await runCli(['keys', 'list', '--db', db('demo'), '--json'])).stdout,
-    ) as {
-      id: string;
-      role: string;
-      revokedAt: string | null;
-    }[];
-    const idOf = (key: string) => key.split('_')[1];
-    expect(list.find((k) => k.id === idOf(firstKey!))?.revokedAt).not.toBeNull();
-    expect(list.find((k) => k.id === idOf(againKey!))).toMatchObject({
-      role: 'investigator',
-      revokedAt: null,
-    });
-    const mixer = await runCli([
-      'labels',
-      'show',
-      simulatorContractAddress('Mixer'),
-      '--chain',
-      'anvil',
-      '--db',
-      db('demo'),
-      '--json',
-    ]);
-    expect(JSON.parse(mixer.stdout)).toMatchObject({
-      labels: [
-        { category: 'mixer', entity: 'Simulated Mixer', source: 'chaintrail simulator (seed 1)' },
-      ],
-    });
-  });
+  it(
+    'runs the demo: a simulated Bybit-like theft synced from anvil equals the truth record; a rerun adds nothing',
+    async () => {
+      const truthFile = path.join(dir.path, 'demo-truth.json');
+      const first = await runCli(['demo', '--db', db('demo'), '--truth', truthFile]);
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stdout).toMatch(/equal the simulator's record/);
+      expect(first.stdout).toMatch(/bybit-2025/);
+      // The Bitcoin side (THORChain's payouts onwards), synced from its bcoin node.
+      expect(first.stdout).toMatch(
+        /Bitcoin sync check: every block up to \d+ stored, with its coinbase and the simulator's \d+ transactions/,
+      );
+      const truth = JSON.parse(fs.readFileSync(truthFile, 'utf8')) as {
+        record: { asset: string; kind: string; count: number; amount: string }[];
+      };
+      const stats = await statsJson(db('demo'));
+      const stored = stats.assets
+        .filter((a) => a.chain === 'anvil')
+        .map((a) => ({ asset: a.asset, kind: a.kind, count: a.transfers, amount: a.amount }))
+        .sort((a, b) => `${a.asset}|${a.kind}`.localeCompare(`${b.asset}|${b.kind}`));
+      const record = [...truth.record].sort((a, b) =>
+        `${a.asset}|${a.kind}`.localeCompare(`${b.asset}|${b.kind}`),
+      );
+      expect(stored).toEqual(record);
+      // Every simulated token's symbol and decimals come from its contract, asked by the sync.
+      const tokens = stats.assets.filter((a) => a.kind === 'token');
+      expect(tokens.length).toBeGreaterThan(0);
+      for (const t of tokens) {
+        expect(t.symbol, t.asset).toMatch(/^\w+$/);
+        expect(Number.isInteger(t.decimals), t.asset).toBe(true);
+      }
+      // The same seed rebuilds the same chain, so the stored data does not change.
+      const again = await runCli(['demo', '--db', db('demo')]);
+      expect(again.code, again.stderr).toBe(0);
+      expect(await statsJson(db('demo'))).toEqual(stats);
+      // The simulated services are labelled once: the rerun finds its labels already there.
+      const labelled = /Labels: (\d+) simulated service addresses .* (\d+) new/.exec(first.stdout);
+      expect(Number(labelled?.[1])).toBeGreaterThan(0);
+      expect(labelled?.[2]).toBe(labelled?.[1]);
+      expect(again.stdout).toMatch(/Labels: \d+ simulated service addresses .* 0 new/);
+      // It ends with the URL of the traced case in the web UI and a key to open it; a rerun keeps the
+      // case and replaces the key (the first one is revoked).
+      const caseUrl =
+        /(http:\/\/127\.0\.0\.1:\d+\/ui\/cases\/([0-9a-f-]{36}))#key=(ct_[0-9a-f]{12}_\S+)/;
+      const [, , firstCase, firstKey] = caseUrl.exec(first.stdout) ?? [];
+      const [, , againCase, againKey] = caseUrl.exec(again.stdout) ?? [];
+      expect(firstCase).toBeDefined();
+      expect(againCase).toBe(firstCase);
+      expect(againKey).not.toBe(firstKey);
+      const list = JSON.parse(
+        (await runCli(['keys', 'list', '--db', db('demo'), '--json'])).stdout,
+      ) as {
+        id: string;
+        role: string;
+        revokedAt: string | null;
+      }[];
+      const idOf = (key: string) => key.split('_')[1];
+      expect(list.find((k) => k.id === idOf(firstKey!))?.revokedAt).not.toBeNull();
+      expect(list.find((k) => k.id === idOf(againKey!))).toMatchObject({
+        role: 'investigator',
+        revokedAt: null,
+      });
+      const mixer = await runCli([
+        'labels',
+        'show',
+        simulatorContractAddress('Mixer'),
+        '--chain',
+        'anvil',
+        '--db',
+        db('demo'),
+        '--json',
+      ]);
+      expect(JSON.parse(mixer.stdout)).toMatchObject({
+        labels: [
+          { category: 'mixer', entity: 'Simulated Mixer', source: 'chaintrail simulator (seed 1)' },
+        ],
+      });
+    },
+    DEMO_TEST_TIMEOUT_MS,
+  );
 
   it('uses CHAINTRAIL_DB when --db is absent', async () => {
     const run = await runCli(

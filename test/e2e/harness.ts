@@ -73,11 +73,18 @@ export async function startDemoServer(
   options: {
     /** Runs on the demo's database before it is served (a CLI import, say). */
     beforeServe?: (db: string) => void;
+    /**
+     * Plays and syncs the theft's Bitcoin side too (about 20 s more); off by default, so the
+     * Ethereum-only figures the UI tests check stay those of `demo --no-bitcoin`.
+     */
+    bitcoin?: boolean;
   } = {},
 ): Promise<DemoServer> {
   const db = path.join(dir, 'demo.duckdb');
   const truthFile = path.join(dir, 'truth.json');
-  const demo = spawnSync(process.execPath, [CLI, 'demo', '--db', db, '--truth', truthFile], {
+  const args = [CLI, 'demo', '--db', db, '--truth', truthFile];
+  if (!options.bitcoin) args.push('--no-bitcoin');
+  const demo = spawnSync(process.execPath, args, {
     encoding: 'utf8',
     env: { ...process.env, CHAINTRAIL_LOG_LEVEL: 'warn' },
     maxBuffer: 64 * 1024 * 1024,
@@ -125,17 +132,17 @@ export type DemoFixture = {
  */
 export function useDemo(
   prefix: string,
-  options: { beforeServe?: (db: string, dir: string) => void } = {},
+  options: { beforeServe?: (db: string, dir: string) => void; bitcoin?: boolean } = {},
 ): DemoFixture {
   const dir = makeTempDir(prefix);
   let server: DemoServer | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
     const beforeServe = options.beforeServe;
-    server = await startDemoServer(
-      dir.path,
-      beforeServe ? { beforeServe: (db) => beforeServe(db, dir.path) } : {},
-    );
+    server = await startDemoServer(dir.path, {
+      ...(beforeServe ? { beforeServe: (db: string) => beforeServe(db, dir.path) } : {}),
+      bitcoin: options.bitcoin ?? false,
+    });
     browser = await launchChromium();
   });
   afterAll(async () => {

@@ -3,6 +3,7 @@ import { ConflictError } from '../../errors/base.ts';
 import { normalizeAddress } from '../../model/address.ts';
 import { getChain } from '../../model/chains.ts';
 import { parseCategory } from '../../labels/taxonomy.ts';
+import type { ViaCluster } from '../../cluster/via-cluster.ts';
 import type { Label, StoredDocument, Store } from '../../store/store.ts';
 import {
   type CaseFindingsBody,
@@ -49,6 +50,11 @@ export type ApiLabel = Omit<
   visibility: string;
   /** Set on a label a case's findings made: the case, the address's role and who marked it. */
   finding?: LabelFinding;
+  /**
+   * Set on another address's label reached through this address's cluster (src/cluster/via-cluster.ts):
+   * its confidence is halved (at most 50) and its source says `via cluster of <address>`.
+   */
+  viaCluster?: ViaCluster;
 };
 
 /** The TagPack upload a private label came from. */
@@ -98,6 +104,8 @@ type OrgLabels = { all: PrivateLabel[]; byAddress: Map<string, PrivateLabel[]> }
 export type PrivateLabelIndex = {
   /** How many labels the organisation has. */
   readonly size: number;
+  /** Every label, newest first. */
+  readonly all: readonly PrivateLabel[];
   of(chain: string, address: string): readonly PrivateLabel[];
 };
 
@@ -243,6 +251,7 @@ function orgLabels(store: Store, org: string): Promise<OrgLabels> {
 function indexOf(labels: OrgLabels): PrivateLabelIndex {
   return {
     size: labels.all.length,
+    all: labels.all,
     of: (chain, address) =>
       labels.all.length === 0
         ? NO_LABELS

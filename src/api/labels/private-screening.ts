@@ -1,13 +1,19 @@
-import { evaluateDirect } from '../../screen/evaluate-rules.ts';
-import { maxRiskLevel, type RiskRules } from '../../screen/risk-rules.ts';
-import type { FiredRule, LabelRef, ScreenResult } from '../../screen/types.ts';
+import { withExtraLabels } from '../../screen/extra-labels.ts';
+import type { RiskRules } from '../../screen/risk-rules.ts';
+import type { LabelRef, ScreenResult } from '../../screen/types.ts';
 import type { Store } from '../../store/store.ts';
 import { type PrivateLabel, type PrivateLabelIndex, privateLabelIndex } from './org-labels.ts';
 
 /** A label as screening reports it, with whose it is (`visibility`: the organisation). */
 export type PrivateLabelRef = LabelRef & { visibility: string };
 
-function toRef(l: PrivateLabel): PrivateLabelRef {
+/**
+ * A private label as screening shows it (a private label is never a sanction).
+ *
+ * @example
+ * privateLabelRef(label).visibility; // 'org'
+ */
+export function privateLabelRef(l: PrivateLabel): PrivateLabelRef {
   return {
     category: l.category,
     entity: l.entity,
@@ -46,35 +52,7 @@ export function withPrivateLabels(
   // A TagPack's label may carry its validity; one added by hand holds always.
   const current = labels.filter((l) => validOn(l, result.explanation.asOf));
   if (current.length === 0) return result;
-  const refs = current.map(toRef);
-  const own = evaluateDirect({ current: refs, formerSanctions: [] }, rules);
-
-  const direct = result.exposure.direct.map((d) => ({ ...d, labels: [...d.labels] }));
-  for (const group of own.direct) {
-    const same = direct.find((d) => d.category === group.category);
-    if (same) same.labels.unshift(...group.labels);
-    else direct.push(group);
-  }
-  const fired: FiredRule[] = [...result.explanation.fired];
-  for (const f of own.fired) {
-    const i = fired.findIndex((g) => g.rule === f.rule);
-    // One entry per rule: a rule public labels fired already gains the private ones.
-    if (i >= 0)
-      fired[i] = {
-        ...fired[i]!,
-        reason: `${fired[i]!.reason}; ${f.reason}`,
-        labels: [...(f.labels ?? []), ...(fired[i]!.labels ?? [])],
-      };
-    else fired.push(f);
-  }
-  return {
-    ...result,
-    attributions: [...refs, ...result.attributions],
-    labels: [...refs, ...result.labels],
-    exposure: { ...result.exposure, direct },
-    riskLevel: maxRiskLevel(result.riskLevel, own.level),
-    explanation: { ...result.explanation, fired },
-  };
+  return withExtraLabels(result, current.map(privateLabelRef), rules, 'first');
 }
 
 /**
@@ -94,7 +72,7 @@ export function exposureLabels(
   const refs = new Map<PrivateLabel, PrivateLabelRef>();
   const refOf = (l: PrivateLabel) => {
     let ref = refs.get(l);
-    if (ref === undefined) refs.set(l, (ref = toRef(l)));
+    if (ref === undefined) refs.set(l, (ref = privateLabelRef(l)));
     return ref;
   };
   return (chain, address) => {

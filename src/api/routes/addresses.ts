@@ -6,7 +6,8 @@ import { MAX_HOPS } from '../../screen/create-screener.ts';
 import type { ApiApp } from '../app.ts';
 import type { ApiContext } from '../context.ts';
 import { jsonSafe } from '../json.ts';
-import { effectiveLabels, privateLabelIndex } from '../labels/org-labels.ts';
+import { applyPrivateClusterLabels, labelsWithCluster } from '../labels/cluster-labels.ts';
+import { privateLabelIndex } from '../labels/org-labels.ts';
 import { applyPrivateLabels, exposureLabels } from '../labels/private-screening.ts';
 import { AddressParam, AnyJson, ChainParam, LabelSchema, Paging, withErrors } from '../schemas.ts';
 
@@ -72,7 +73,7 @@ export function registerAddressRoutes(app: ApiApp, ctx: ApiContext): void {
     async (request) => {
       const { chain, address } = resolveAddress(request.params as ParamsT);
       const summary = await ctx.store.getAddressSummary({ chain, address });
-      const labels = await effectiveLabels(ctx.store, request.apiKey!.org, chain, address);
+      const labels = await labelsWithCluster(ctx.store, request.apiKey!.org, chain, address);
       return jsonSafe({ ...summary, labels });
     },
   );
@@ -83,14 +84,15 @@ export function registerAddressRoutes(app: ApiApp, ctx: ApiContext): void {
       config: { role: 'viewer' },
       schema: {
         tags,
-        summary: "The address's labels: the organisation's private ones first, then public ones",
+        summary:
+          "The address's labels: the organisation's private ones first, then public ones, then those of its cluster's other addresses (viaCluster)",
         params: Params,
         response: withErrors({ 200: Type.Object({ labels: Type.Array(LabelSchema) }) }),
       },
     },
     async (request) => {
       const { chain, address } = resolveAddress(request.params as ParamsT);
-      return { labels: await effectiveLabels(ctx.store, request.apiKey!.org, chain, address) };
+      return { labels: await labelsWithCluster(ctx.store, request.apiKey!.org, chain, address) };
     },
   );
 
@@ -115,13 +117,18 @@ export function registerAddressRoutes(app: ApiApp, ctx: ApiContext): void {
       // The organisation's private labels count for its own screening, direct and through
       // counterparties (its case findings included).
       const ownLabels = await privateLabelIndex(ctx.store, request.apiKey!.org);
-      const [result] = applyPrivateLabels(
+      const [result] = await applyPrivateClusterLabels(
+        ctx.store,
         ownLabels,
         ctx.screener.rules,
-        await ctx.screener.screen([{ address, chain }], {
-          hops: hops ?? 2,
-          extraLabels: exposureLabels(ownLabels, ctx.screener.asOf),
-        }),
+        applyPrivateLabels(
+          ownLabels,
+          ctx.screener.rules,
+          await ctx.screener.screen([{ address, chain }], {
+            hops: hops ?? 2,
+            extraLabels: exposureLabels(ownLabels, ctx.screener.asOf),
+          }),
+        ),
       );
       ctx.audit.record(request, 'screen', address, { hops: hops ?? 2 });
       return jsonSafe(result);

@@ -5,11 +5,12 @@ import { MAX_HOPS } from '../../screen/create-screener.ts';
 import { toChainalysis } from '../../screen/format-results.ts';
 import type { ScreenResult } from '../../screen/types.ts';
 import { privateLabelIndex } from '../labels/org-labels.ts';
+import { applyPrivateClusterLabels } from '../labels/cluster-labels.ts';
 import { applyPrivateLabels, exposureLabels } from '../labels/private-screening.ts';
 import type { ApiApp } from '../app.ts';
 import type { ApiContext } from '../context.ts';
 import { jsonSafe } from '../json.ts';
-import { AddressParam, AnyJson, ChainParam, withErrors } from '../schemas.ts';
+import { AddressParam, AnyJson, ChainParam, ViaClusterSchema, withErrors } from '../schemas.ts';
 
 /** Most addresses in one screening request. */
 export const MAX_SCREEN_BATCH = 10_000;
@@ -81,6 +82,7 @@ const LabelRefSchema = Type.Object({
         "Present when the label is an inference from the transfers (an inferred exchange deposit address), not a list entry: source names the evidence, confidence is the inference's; never a sanction",
     }),
   ),
+  viaCluster: Type.Optional(ViaClusterSchema),
 });
 
 const SanctionMatchSchema = Type.Object({
@@ -204,6 +206,15 @@ const ScreenResultSchema = Type.Object(
       description:
         'Where the store has seen the address move funds (one lookup per request); null when not screened. No activity on `chain` but some on another chain of its form fires `activity-elsewhere`: such a result is never the clean default',
     }),
+    cluster: Type.Optional(
+      Type.Object(
+        { id: Type.String(), size: Type.Integer() },
+        {
+          description:
+            "The cluster the multi-input heuristic put the address in (2 addresses or more), when the store has clusters of its chain; its other addresses' labels join `labels` with `viaCluster` set",
+        },
+      ),
+    ),
     explanation: Type.Object({
       fired: Type.Array(
         Type.Object({
@@ -321,6 +332,9 @@ export function registerScreenRoutes(app: ApiApp, ctx: ApiContext): void {
         });
       }
       results = applyPrivateLabels(ownLabels, ctx.screener.rules, results);
+      // Its private labels of other addresses of a result's cluster count too (no work, and no
+      // query, without private labels or clusters).
+      results = await applyPrivateClusterLabels(ctx.store, ownLabels, ctx.screener.rules, results);
       ctx.audit.record(
         request,
         'screen',

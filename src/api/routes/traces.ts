@@ -39,6 +39,13 @@ const CreateBody = Type.Object(
     ),
     maxHops: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_TRACE_HOPS, default: 10 })),
     minValue: Type.Optional(Type.Number({ minimum: 0, description: 'Dust limit, raw units' })),
+    throughCoinJoins: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          'Go on through detected CoinJoins (Whirlpool, Wasabi, JoinMarket, …), splitting the value over their outputs, instead of ending there ("entered CoinJoin (Whirlpool)")',
+      }),
+    ),
     since: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
     until: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
     caseId: Type.Optional(
@@ -153,6 +160,7 @@ export function registerTraceRoutes(app: ApiApp, ctx: ApiContext): void {
         policy: (body.policy ?? 'haircut') as TaintPolicy,
         maxHops: body.maxHops ?? 10,
         ...(body.minValue !== undefined ? { minValue: body.minValue } : {}),
+        ...(body.throughCoinJoins ? { throughCoinJoins: true } : {}),
         ...(body.since !== undefined ? { since: parseTimestamp(body.since) } : {}),
         ...(body.until !== undefined ? { until: parseTimestamp(body.until) } : {}),
       };

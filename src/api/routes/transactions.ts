@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { readUtxoTransaction } from '../../chains/bitcoin/read-transaction.ts';
 import { getChain } from '../../model/chains.ts';
 import { normalizeTxHash } from '../../model/tx-hash.ts';
 import type { ApiApp } from '../app.ts';
@@ -7,6 +8,7 @@ import { notFound } from '../errors.ts';
 import { privateLabelIndex } from '../labels/org-labels.ts';
 import { jsonSafe } from '../json.ts';
 import { AnyJson, ChainParam, withErrors } from '../schemas.ts';
+import { UtxoFields, type UtxoFieldValues, utxoFieldValues } from '../transactions/utxo-fields.ts';
 
 /**
  * Addresses of one transaction named with their labels: an airdrop or a batch payout moves value to
@@ -26,7 +28,10 @@ const Params = Type.Object({
   hash: Type.String({ minLength: 1, maxLength: 130 }),
 });
 
-/** `GET /v1/transactions/{chain}/{hash}`: a transaction's transfers and decoded events. */
+/**
+ * `GET /v1/transactions/{chain}/{hash}`: a transaction's transfers and decoded events; on a UTXO
+ * chain also its inputs and outputs (address, satoshis), fee, coinbase, block and time.
+ */
 export function registerTransactionRoutes(app: ApiApp, ctx: ApiContext): void {
   app.get(
     '/v1/transactions/:chain/:hash',
@@ -34,7 +39,8 @@ export function registerTransactionRoutes(app: ApiApp, ctx: ApiContext): void {
       config: { role: 'viewer' },
       schema: {
         tags: ['transactions'],
-        summary: "A transaction's transfers and decoded events (swaps, wraps, bridges, freezes)",
+        summary:
+          "A transaction's transfers and decoded events (swaps, wraps, bridges, freezes); on Bitcoin its inputs, outputs and fee",
         params: Params,
         response: withErrors(
           {
@@ -45,8 +51,9 @@ export function registerTransactionRoutes(app: ApiApp, ctx: ApiContext): void {
               events: AnyJson,
               names: Type.Record(Type.String(), NameSchema, {
                 description:
-                  "Who is behind the transaction's addresses (senders, receivers, event accounts and contracts): the organisation's private label first, else the most specific public one; the first 1,000 addresses",
+                  "Who is behind the transaction's addresses (senders, receivers, inputs, outputs, event accounts and contracts): the organisation's private label first, else the most specific public one; the first 1,000 addresses",
               }),
+              ...UtxoFields,
             }),
           },
           [404],
@@ -55,12 +62,26 @@ export function registerTransactionRoutes(app: ApiApp, ctx: ApiContext): void {
     },
     async (request) => {
       const params = request.params as Static<typeof Params>;
-      const chain = getChain(params.chain).key;
+      const chainInfo = getChain(params.chain);
+      const chain = chainInfo.key;
       const txHash = normalizeTxHash(chain, params.hash);
-      const [transfers, events] = await Promise.all([
-        ctx.store.listTransfers({ chain, txHash }),
-        ctx.store.listEvents({ chain, txHash }),
-      ]);
+      let utxo: UtxoFieldValues | null = null;
+      let transfers;
+      let events;
+      if (chainInfo.family === 'bitcoin') {
+        // Inputs and outputs as `chaintrail tx` reads them (one reading of the store for both).
+        const [tx, listed] = await Promise.all([
+          readUtxoTransaction({ store: ctx.store, chain: chainInfo, txid: txHash }),
+          ctx.store.listTransfers({ chain, txHash }),
+        ]);
+        transfers = listed;
+        events = tx?.events ?? (await ctx.store.listEvents({ chain, txHash }));
+        if (tx) utxo = utxoFieldValues(tx);
+      } else
+        [transfers, events] = await Promise.all([
+          ctx.store.listTransfers({ chain, txHash }),
+          ctx.store.listEvents({ chain, txHash }),
+        ]);
       if (transfers.length === 0 && events.length === 0)
         throw notFound('stored transaction', txHash);
       const addresses = new Set<string>();
@@ -89,7 +110,14 @@ export function registerTransactionRoutes(app: ApiApp, ctx: ApiContext): void {
         const best = listed.find((l) => l.entity) ?? listed[0];
         if (best) names[address] = { entity: best.entity, category: best.category, private: false };
       }
-      return { chain, txHash, transfers: jsonSafe(transfers), events: jsonSafe(events), names };
+      return {
+        chain,
+        txHash,
+        transfers: jsonSafe(transfers),
+        events: jsonSafe(events),
+        names,
+        ...utxo,
+      };
     },
   );
 }

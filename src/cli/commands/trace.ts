@@ -21,6 +21,7 @@ type TraceOptions = GlobalOptions & {
   policy: TaintPolicy;
   maxHops: number;
   minValue?: number;
+  throughCoinjoins?: boolean;
   since?: number;
   until?: number;
   format?: Format;
@@ -159,6 +160,10 @@ export function registerTraceCommand(program: Command, ctx: CliContext): void {
       )
       .option('--out <file>', 'write the export to this file (default: stdout)')
       .option(
+        '--through-coinjoins',
+        'go on through detected CoinJoins (Whirlpool, Wasabi, JoinMarket, …), splitting the value over their outputs, instead of ending there',
+      )
+      .option(
         '--reach',
         'list the addresses any of the value may have reached (what poison taints, without amounts): a watchlist',
       ),
@@ -176,6 +181,7 @@ export function registerTraceCommand(program: Command, ctx: CliContext): void {
         policy: options.policy,
         maxHops: options.maxHops,
         minValue: options.minValue,
+        ...(options.throughCoinjoins ? { throughCoinJoins: true } : {}),
         since: options.since,
         until: options.until,
       });

@@ -48,6 +48,12 @@ export const WHIRLPOOL_POOLS = [
 /** Inputs and outputs of a Whirlpool mix. */
 export const WHIRLPOOL_MIX_SIZE = 5;
 /**
+ * Inputs of a mix that are remixes (a previous mix's output, exactly the denomination, paying no
+ * miner fee): the other two are premixes (must-mix). Whirlpool's mixes hold at least one remix;
+ * the detection rule chaintrail applies requires one (src/cluster/coinjoin/whirlpool.ts).
+ */
+export const WHIRLPOOL_REMIXES_PER_MIX = 3;
+/**
  * Miner fee each premix output carries above the denomination, paid into the mix it enters
  * (a simulation setting: 5 × 1,000 sat for a mix of about 510 vbytes, about 10 sat/vB).
  */

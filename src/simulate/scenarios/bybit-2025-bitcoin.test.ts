@@ -3,6 +3,8 @@ import { Block, payments } from 'bitcoinjs-lib';
 import { type Hex, stringToHex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BcoinNode, startBcoinNode } from '../../chains/bitcoin/bcoin-node.ts';
+import { detectCoinJoin } from '../../cluster/coinjoin/detect-coinjoin.ts';
+import { WHIRLPOOL_RULE } from '../../cluster/coinjoin/whirlpool.ts';
 import { type Anvil, startAnvil } from '../../chains/evm/anvil.ts';
 import { scriptAddress } from '../bitcoin/bitcoin-driver.ts';
 import {
@@ -202,6 +204,12 @@ describe('bybit-2025 on Bitcoin: the truth against what bcoin holds', () => {
       expect(new Set(mix.outs.map((o) => o.value)).size).toBe(1);
       expect(denominations.has(mix.outs[0]!.value)).toBe(true);
       expect(mix.ins.map(output).filter((i) => loot.has(i.address!))).toHaveLength(1);
+      // A shape the published Whirlpool rule takes for one: with a remix among its inputs.
+      const shape = (ios: { address: string | null; value: bigint }[]) =>
+        ios.map((x) => ({ address: x.address, value: Number(x.value) }));
+      expect(
+        detectCoinJoin({ inputs: shape(mix.ins.map(output)), outputs: shape(mix.outs) }),
+      ).toEqual({ kind: 'whirlpool', rule: WHIRLPOOL_RULE });
     }
   });
 
@@ -298,7 +306,7 @@ type FlowTx = {
 /**
  * Checks a scenario's Bitcoin endpoints against transactions however read (from the node, from the
  * store): what each attacker address still holds, what the attacker's own transactions paid to
- * others, and its share of the fees (in a CoinJoin, in proportion to its input: the inputs are equal).
+ * others, and its share of the fees (in a CoinJoin, what its premix carried above its postmix).
  */
 function expectEndpointsOn(truth: BitcoinTruth, flows: Iterable<FlowTx>): void {
   const loot = new Set(truth.attackerAddresses.map((a) => a.address));
@@ -315,8 +323,10 @@ function expectEndpointsOn(truth: BitcoinTruth, flows: Iterable<FlowTx>): void {
     if (lootIn === 0n) continue;
     const totalIn = tx.ins.reduce((s, i) => s + i.value, 0n);
     const fee = totalIn - tx.outs.reduce((s, o) => s + o.value, 0n);
-    expect((fee * lootIn) % totalIn).toBe(0n);
-    fees += (fee * lootIn) / totalIn;
+    // In a mix each input pays what it carries above its output (premixes pay, remixes do not):
+    // the attacker's premix in, its postmix out.
+    const lootOut = tx.outs.filter((o) => loot.has(o.address!)).reduce((s, o) => s + o.value, 0n);
+    fees += lootIn === totalIn ? fee : lootIn - lootOut;
     if (lootIn === totalIn)
       for (const o of tx.outs)
         if (o.address && !loot.has(o.address))

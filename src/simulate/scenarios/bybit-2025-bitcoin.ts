@@ -15,6 +15,7 @@ import {
   selectCoins,
   WHIRLPOOL_MIX_FEE_PER_INPUT,
   WHIRLPOOL_MIX_SIZE,
+  WHIRLPOOL_REMIXES_PER_MIX,
   WHIRLPOOL_POOLS,
 } from '../bitcoin/bitcoin-world.ts';
 import type { SimBitcoinKey } from '../bitcoin/keys.ts';
@@ -167,11 +168,15 @@ export async function playBybitBitcoin(
       return key;
     });
     // Whirlpool never mixes two outputs of one Tx0 together: each premix has a mix of its own,
-    // with four other users' premixes, funded by the miner in the Tx0's block.
+    // with four other users' coins, funded by the miner in the Tx0's block: one more premix and
+    // WHIRLPOOL_REMIXES_PER_MIX remixes (earlier mixes' outputs, exactly the denomination, paying no
+    // fee), as a Whirlpool mix always holds at least one remix (the coordinator's liquidity).
     const peers = premixes.map(() =>
-      Array.from({ length: WHIRLPOOL_MIX_SIZE - 1 }, () =>
-        world.key(`whirlpool/peer/${peerCount++}`),
-      ),
+      Array.from({ length: WHIRLPOOL_MIX_SIZE - 1 }, (_, k) => ({
+        key: world.key(`whirlpool/peer/${peerCount++}`),
+        value:
+          k < WHIRLPOOL_MIX_SIZE - 1 - WHIRLPOOL_REMIXES_PER_MIX ? premixValue : pool.denomination,
+      })),
     );
     const tx0: Action = () => {
       const change = world.key(`${start.label}/btc/tx0-change`);
@@ -192,15 +197,15 @@ export async function playBybitBitcoin(
         amount: pool.poolFee,
       });
       fee(tx);
-      for (const group of peers) for (const key of group) funding.push({ key, value: premixValue });
+      for (const group of peers) for (const peer of group) funding.push(peer);
       return [tx];
     };
     const mixes: Action = () =>
       premixes.map((premix, j) => {
         const postmix = world.key(`${start.label}/btc/postmix/${j}`);
         truth.attacker(postmix, 'postmix', { category: 'mixer', entity: 'Simulated Whirlpool' });
-        const inputs = [coinOf(premix), ...peers[j]!.map(coinOf)];
-        const outputs = [postmix, ...peers[j]!.map((p) => world.key(`${p.label}/postmix`))].map(
+        const inputs = [coinOf(premix), ...peers[j]!.map((p) => coinOf(p.key))];
+        const outputs = [postmix, ...peers[j]!.map((p) => world.key(`${p.key.label}/postmix`))].map(
           (key) => ({ key, value: pool.denomination }),
         );
         // Outputs in random order, as the coordinator shuffles them: which is whose is the secret.

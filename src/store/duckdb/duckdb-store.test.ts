@@ -1076,7 +1076,7 @@ describe('DuckDB store: prices', () => {
     instance.closeSync();
     const store = await createDuckDbStore({ path: db });
     try {
-      expect(await store.getSchemaVersion()).toBe(7);
+      expect(await store.getSchemaVersion()).toBe(LATEST_SCHEMA_VERSION);
       await store.write(async (w) => {
         await w.appendTransfers(REAL);
         await w.putPrices([price(USDT, '2015-11-10', 1)]);

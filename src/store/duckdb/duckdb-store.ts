@@ -31,6 +31,15 @@ import type {
   AddressSummaryParameters,
   Block,
   Checkpoint,
+  ClusterChanges,
+  ClusterLink,
+  ClusterRef,
+  ClusterRefusal,
+  ClusterState,
+  Page,
+  ScanUtxoParameters,
+  UtxoColumns,
+  UtxoExtent,
   CounterpartyFlows,
   CounterpartyFlowsParameters,
   EventFilter,
@@ -55,6 +64,21 @@ import type {
   TransferFilter,
   WriteSummary,
 } from '../store.ts';
+import {
+  applyClusterChanges,
+  CLUSTER_STAGE_TABLES,
+  dropClustersBuiltFrom,
+  dropClustersOf,
+  readClusterAddresses,
+  readClusterChains,
+  readClusterLinks,
+  readClusterRefusals,
+  readClusters,
+  readClusterState,
+  readUtxoExtent,
+  scanUtxo,
+  stageClusterChanges,
+} from './clusters.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.ts';
 
 /** Counterparties returned per address and asset by default (see getCounterpartyFlows). */
@@ -95,7 +119,7 @@ const LOAD_MEMORY_LIMIT = '48MB';
 const LOAD_BUFFER_BYTES = 2 * 1024 * 1024;
 /**
  * A write of at most this many rows (transfers, events, blocks, labels, prices), removing or closing
- * no labels, keeps the query memory limit: lowering it for the write and raising it after made
+ * no labels and with no cluster build step, keeps the query memory limit: lowering it for the write and raising it after made
  * DuckDB evict and reload its cache, 40-85 ms of each Bitcoin sync batch of 2,000 transfers
  * measured here, for rows that need a few MB. Above it, the write limits apply as they always did.
  */
@@ -677,6 +701,8 @@ class DuckDbStore implements Store {
   private writing = false;
   /** Chains with a stored transfer (see getAddressChains); null until asked and after each write. */
   private transferChains: Promise<Set<string>> | null = null;
+  /** Chains with stored clusters (see listClusterChains); null until asked and after each write. */
+  private clusterChains: Promise<Set<string>> | null = null;
   /** Appends to and ingests of the audit file, in order. */
   private auditQueue: Promise<void> = Promise.resolve();
   private nextAuditId: number | null = null;
@@ -725,6 +751,8 @@ class DuckDbStore implements Store {
       checkpoints: Checkpoint[];
       imports: ImportRecord[];
       deletions: { chain: string; fromBlock: bigint }[];
+      clusterDrops: string[];
+      clusters: ClusterChanges | null;
     } = {
       assets: [],
       prices: 0,
@@ -736,6 +764,8 @@ class DuckDbStore implements Store {
       checkpoints: [],
       imports: [],
       deletions: [],
+      clusterDrops: [],
+      clusters: null,
     };
     let inTransaction = false;
     /** The scratch tables this write made (see `stage`). */
@@ -750,9 +780,11 @@ class DuckDbStore implements Store {
     };
     const large = () =>
       stagedRows > SMALL_WRITE_ROWS ||
+      pending.clusters !== null ||
       pending.removeLabelImports.length +
         pending.closeDelisted.length +
-        pending.closeNotRestaged.length >
+        pending.closeNotRestaged.length +
+        pending.clusterDrops.length >
         0;
     /** Counts rows about to be staged; past a small write, the write's memory limit applies. */
     const count = async (rows: number) => {
@@ -834,6 +866,16 @@ class DuckDbStore implements Store {
         recordImport: async (record) => void pending.imports.push(record),
         deleteFromBlock: async (chain, fromBlock) =>
           void pending.deletions.push({ chain, fromBlock }),
+        writeClusters: async (changes) => {
+          if (pending.clusters)
+            throw new BaseError('One write applies at most one cluster build step', {
+              code: 'STORE_BAD_WRITE',
+            });
+          pending.clusters = changes;
+          await setLimit(this.memoryLimits.write);
+          await stageClusterChanges(c, changes);
+        },
+        dropClusters: async (chain) => void pending.clusterDrops.push(chain),
       };
       await fn(writer);
       if (scratch.file) {
@@ -867,11 +909,19 @@ class DuckDbStore implements Store {
             ))) *
             MERGE_BYTES_PER_LABEL,
       );
-      if (large()) await setLimit(`${Math.ceil(mergeBytes / 2 ** 20)}MiB`);
+      // A cluster build step inserts into and updates tables with an ART index, which DuckDB keeps
+      // in memory while it writes: under the 32 MB write budget a step of 130,000 rows into a table of
+      // 235,000 addresses ran out of memory (and DuckDB could not roll back). It gets the queries'
+      // budget.
+      const budget = pending.clusters
+        ? Math.max(mergeBytes, parseByteSize(this.memoryLimits.query))
+        : mergeBytes;
+      if (large()) await setLimit(`${Math.ceil(budget / 2 ** 20)}MiB`);
       await c.run('BEGIN TRANSACTION');
       inTransaction = true;
       // Orphaned blocks go first, so that the rows re-ingested for them are not taken for duplicates.
       for (const d of pending.deletions) {
+        await dropClustersBuiltFrom(c, d.chain, d.fromBlock);
         for (const [table, column] of [
           ['transfers', 'block_number'],
           ['events', 'block_number'],
@@ -883,6 +933,8 @@ class DuckDbStore implements Store {
           ]);
         }
       }
+      for (const chain of pending.clusterDrops) await dropClustersOf(c, chain);
+      if (pending.clusters) await applyClusterChanges(c, pending.clusters);
       const summary = {
         ...(await this.merge(staged, staging.has('stage_blocks'))),
         ...(await this.applyPending(pending)),
@@ -903,16 +955,18 @@ class DuckDbStore implements Store {
         if (scratch.file.fd !== null) fs.closeSync(scratch.file.fd);
         fs.rmSync(scratch.file.path, { force: true });
       }
-      await this.dropStaging(staging).catch(() => undefined);
+      await this.dropStaging(staging, pending.clusters !== null).catch(() => undefined);
       await setLimit(this.memoryLimits.query).catch(() => undefined);
       this.transferChains = null;
+      this.clusterChains = null;
       this.writing = false;
     }
   }
 
-  /** Drops the scratch tables a write made. */
-  private async dropStaging(tables: ReadonlySet<StageTable>): Promise<void> {
-    for (const table of tables) await this.connection.run(`DROP TABLE IF EXISTS ${table}`);
+  /** Drops the scratch tables a write made (the cluster step's when it staged one). */
+  private async dropStaging(tables: ReadonlySet<StageTable>, clusters: boolean): Promise<void> {
+    for (const table of [...tables, ...(clusters ? CLUSTER_STAGE_TABLES : [])])
+      await this.connection.run(`DROP TABLE IF EXISTS ${table}`);
     await this.connection.run('DROP TABLE IF EXISTS stage_skip');
   }
 
@@ -2052,6 +2106,70 @@ class DuckDbStore implements Store {
       detail: r.detail === null || r.detail === undefined ? null : JSON.parse(String(r.detail)),
       requestId: (r.request_id as string | null) ?? null,
     }));
+  }
+
+  async getClusters(chain: string, addresses: readonly string[]): Promise<Map<string, ClusterRef>> {
+    // A store without clusters on the chain (most) answers without a query.
+    if (!(await this.chainsWithClusters()).has(chain)) return new Map();
+    return readClusters((sql, values) => this.rows(sql, values), chain, addresses);
+  }
+
+  async listClusterAddresses(chain: string, clusterId: string, page?: Page): Promise<string[]> {
+    return readClusterAddresses((sql, values) => this.rows(sql, values), chain, clusterId, page);
+  }
+
+  async listClusterLinks(
+    chain: string,
+    clusterId: string,
+    page?: Page,
+  ): Promise<{ links: ClusterLink[]; total: number }> {
+    return readClusterLinks((sql, values) => this.rows(sql, values), chain, clusterId, page);
+  }
+
+  async listClusterLabels(chain: string, clusterId: string): Promise<Label[]> {
+    const rows = await this.rows(
+      `SELECT chain, address, entity, category, actor, country, source, confidence, sanction_list, programs,
+         strftime(valid_from, '%Y-%m-%d') AS valid_from, strftime(valid_to, '%Y-%m-%d') AS valid_to, import_id
+       FROM labels WHERE chain = $1
+         AND address IN (SELECT address FROM cluster_addresses WHERE chain = $1 AND cluster_id = $2)
+       ORDER BY address, valid_from NULLS FIRST, source, category, entity`,
+      [chain, clusterId],
+    );
+    return rows.map(rowToLabel);
+  }
+
+  async listClusterRefusals(chain: string, clusterId: string): Promise<ClusterRefusal[]> {
+    return readClusterRefusals((sql, values) => this.rows(sql, values), chain, clusterId);
+  }
+
+  async getClusterState(chain: string): Promise<ClusterState | null> {
+    return readClusterState((sql, values) => this.rows(sql, values), chain);
+  }
+
+  async listClusterChains(): Promise<string[]> {
+    return [...(await this.chainsWithClusters())].sort();
+  }
+
+  /** Chains with stored clusters, asked once and again after each write. */
+  private chainsWithClusters(): Promise<Set<string>> {
+    if (this.clusterChains === null) {
+      const asked = readClusterChains((sql, values) => this.rows(sql, values));
+      this.clusterChains = asked;
+      // A failed query must not stay cached: the next call asks again.
+      asked.catch(() => {
+        if (this.clusterChains === asked) this.clusterChains = null;
+      });
+    }
+    return this.clusterChains;
+  }
+
+  scanUtxoTransactions(params: ScanUtxoParameters): AsyncIterable<UtxoColumns> {
+    this.assertOpen();
+    return scanUtxo(this.reader, params, () => this.assertOpen());
+  }
+
+  async getUtxoExtent(chain: string, toBlock?: bigint): Promise<UtxoExtent> {
+    return readUtxoExtent((sql, values) => this.rows(sql, values), chain, toBlock);
   }
 
   async getSchemaVersion(): Promise<number> {

@@ -1,5 +1,5 @@
 import { LABEL_SHIFT } from './slot-state.ts';
-import { type EndpointLabels, type GraphIndex, NODE_FEE_SINK } from '../types.ts';
+import { type EndpointLabels, type GraphIndex, NODE_FEE_SINK, NODE_UTXO_TX } from '../types.ts';
 
 /** What the trace does at a node, from its label (or kind): follow, stop at an endpoint, spent as gas. */
 export const LABEL_NONE = 1;
@@ -32,6 +32,8 @@ export class NodeLabels {
     private readonly index: GraphIndex,
     private readonly labels: EndpointLabels,
     private readonly stopCategories: ReadonlySet<string>,
+    /** A label for a UTXO transaction node that is a CoinJoin (an endpoint); absent: none stop. */
+    private readonly coinJoinOf?: ((node: number) => NodeLabel | null) | undefined,
   ) {
     this.states = new Uint8Array(index.nodeCount);
     // Labels that list their addresses are matched to nodes once: a node without one then needs no
@@ -48,6 +50,13 @@ export class NodeLabels {
 
   /** The node's label state, looked up on first use. */
   state(node: number): number {
+    if (this.states[node] === 0 && this.coinJoinOf && this.index.nodeKind[node] === NODE_UTXO_TX) {
+      const coinJoin = this.coinJoinOf(node);
+      if (coinJoin) {
+        this.labelOf.set(node, coinJoin);
+        this.states[node] = LABEL_STOP;
+      }
+    }
     if (this.states[node] === 0 && this.labelled !== null && this.labelled[node] === 0)
       this.states[node] = this.index.nodeKind[node] === NODE_FEE_SINK ? LABEL_FEE : LABEL_NONE;
     if (this.states[node] === 0) {

@@ -11,6 +11,7 @@ import { sameService } from './same-service.ts';
 import { SeedSources } from './seed-sources.ts';
 import { EndpointSet } from './endpoints.ts';
 import { LABEL_FEE, LABEL_STOP, type NodeLabel, NodeLabels } from './node-labels.ts';
+import { coinJoinLabeller } from '../coinjoin-nodes.ts';
 import {
   BRIDGE_IN,
   HOP,
@@ -213,7 +214,12 @@ export class TaintSweep {
       valueSlot: valueSlots(index),
     });
     this.tracksClean = this.rule.tracksClean;
-    this.labels = new NodeLabels(index, parameters.labels, parameters.stopCategories);
+    this.labels = new NodeLabels(
+      index,
+      parameters.labels,
+      parameters.stopCategories,
+      parameters.throughCoinJoins ? undefined : coinJoinLabeller(index),
+    );
     this.endpoints = new EndpointSet(parameters.bridgeMemos);
     this.bridges = new BridgeRelay(
       index,

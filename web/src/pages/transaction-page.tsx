@@ -1,41 +1,16 @@
-import { createContext, useContext, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../api/client.ts';
 import { useLoad, useSession } from '../api/session.tsx';
 import { AddressLink } from '../components/address-link.tsx';
 import { Async, Empty } from '../components/states.tsx';
 import { formatTime } from '../lib/format.ts';
-import type { ChainEvent, TransactionDetail } from './address/api-types.ts';
+import type { ChainEvent, TransactionDetail, UtxoTransactionDetail } from './address/api-types.ts';
 import { OpenCaseButton } from './address/open-case-button.tsx';
 import { CopyButton, PreciseAmount } from './address/shared.tsx';
+import { ExactAmount, UtxoSections } from './transaction/utxo-sections.tsx';
+import { NamesContext, Who } from './transaction/who.tsx';
 import './address/pages.css';
-
-/** Who is behind the transaction's addresses (`names` of the API's answer). */
-const NamesContext = createContext<NonNullable<TransactionDetail['names']>>({});
-
-/**
- * An address with the entity or category behind it when a label names it (the organisation's own
- * label marked as such), or, when the event does not name one, a dash.
- */
-function Who(props: { chain: string; address: string | null | undefined }) {
-  const names = useContext(NamesContext);
-  if (!props.address) return <>—</>;
-  const name = names[props.address];
-  return (
-    <span className="tx-who">
-      {name ? (
-        <span className="tx-name">
-          {name.entity ?? name.category.replace(/_/g, ' ')}
-          {name.entity ? (
-            <span className="muted"> · {name.category.replace(/_/g, ' ')}</span>
-          ) : null}
-          {name.private ? <span className="muted"> · your label</span> : null}{' '}
-        </span>
-      ) : null}
-      <AddressLink chain={props.chain} address={props.address} />
-    </span>
-  );
-}
 
 /** An amount of an asset the event names, or raw units when it names the pool's side only. */
 function EventAmount(props: { chain: string; asset: string | null; raw: string; side?: string }) {
@@ -119,9 +94,48 @@ function describe(e: ChainEvent): ReactNode {
   }
 }
 
+/** Whether the API gave the transaction's inputs and outputs (a UTXO chain's). */
+function isUtxo(tx: TransactionDetail): tx is UtxoTransactionDetail {
+  return tx.inputs !== undefined && tx.outputs !== undefined;
+}
+
+/** Block, time, inputs, outputs and fee of a UTXO transaction. */
+function UtxoFacts(props: { tx: UtxoTransactionDetail }) {
+  const { tx } = props;
+  return (
+    <dl className="facts">
+      <div>
+        <dt>Block</dt>
+        <dd title={tx.block.hash ?? undefined}>{tx.block.number}</dd>
+      </div>
+      <div>
+        <dt>Time</dt>
+        <dd>{formatTime(tx.time)}</dd>
+      </div>
+      <div>
+        <dt>Inputs</dt>
+        <dd>{tx.coinbase ? 'none (coinbase)' : tx.inputs.length}</dd>
+      </div>
+      <div>
+        <dt>Outputs</dt>
+        <dd>{tx.outputs.length}</dd>
+      </div>
+      <div>
+        <dt>Fee</dt>
+        <dd>{tx.fee === null ? '—' : <ExactAmount chain={tx.chain} raw={tx.fee} />}</dd>
+      </div>
+      <div>
+        <dt>Decoded events</dt>
+        <dd>{tx.events.length}</dd>
+      </div>
+    </dl>
+  );
+}
+
 /** Block, time and counts of a transaction. */
 function TransactionFacts(props: { tx: TransactionDetail }) {
   const { tx } = props;
+  if (isUtxo(tx)) return <UtxoFacts tx={tx} />;
   const first = tx.transfers[0] ?? tx.events[0];
   return (
     <dl className="facts">
@@ -145,98 +159,120 @@ function TransactionFacts(props: { tx: TransactionDetail }) {
   );
 }
 
-/** The transaction's transfers and decoded events, each in its table. */
+/**
+ * The transaction's transfers and decoded events, each in its table; a UTXO transaction's inputs
+ * and outputs instead of its transfers (they are the same rows, grouped as the chain has them).
+ */
 function TransactionBody(props: { tx: TransactionDetail }) {
   const { tx } = props;
   return (
     <NamesContext.Provider value={tx.names ?? {}}>
-      <section className="panel" aria-labelledby="tx-transfers-heading">
-        <h2 id="tx-transfers-heading">Transfers</h2>
-        {tx.transfers.length === 0 ? (
-          <Empty>No transfer of value is stored for this transaction.</Empty>
-        ) : (
-          <div className="table-wrap">
-            <table aria-label="Transaction transfers" className="data-table">
-              <thead>
-                <tr>
-                  <th scope="col">Position</th>
-                  <th scope="col">From</th>
-                  <th scope="col">To</th>
-                  <th scope="col" className="num">
-                    Amount
-                  </th>
-                  <th scope="col">Asset</th>
-                  <th scope="col">Kind</th>
-                </tr>
-              </thead>
-              <tbody>
-                {tx.transfers.map((t) => (
-                  <tr key={t.position}>
-                    <td className="mono">{t.position}</td>
-                    <td>
-                      <Who chain={t.chain} address={t.from} />
-                    </td>
-                    <td>
-                      {t.to ? (
-                        <Who chain={t.chain} address={t.to} />
-                      ) : (
-                        <span className="muted">{t.kind === 'fee' ? 'burnt' : '—'}</span>
-                      )}
-                    </td>
-                    <td className="num">
-                      <PreciseAmount chain={t.chain} asset={t.asset} raw={t.amount} />
-                    </td>
-                    <td>
-                      {t.asset === 'native' ? (
-                        'native'
-                      ) : (
-                        <AddressLink chain={t.chain} address={t.asset} />
-                      )}
-                    </td>
-                    <td>{t.kind}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
-      <section className="panel" aria-labelledby="tx-events-heading">
-        <h2 id="tx-events-heading">Decoded events</h2>
-        {tx.events.length === 0 ? (
-          <Empty>No swap, wrap, bridge or freeze event was decoded in this transaction.</Empty>
-        ) : (
-          <div className="table-wrap">
-            <table aria-label="Decoded events" className="data-table">
-              <thead>
-                <tr>
-                  <th scope="col">Position</th>
-                  <th scope="col">Event</th>
-                  <th scope="col">What happened</th>
-                  <th scope="col">Contract</th>
-                </tr>
-              </thead>
-              <tbody>
-                {tx.events.map((e) => (
-                  <tr key={e.position}>
-                    <td className="mono">{e.position}</td>
-                    <td className="nowrap">{EVENT_NAMES[e.type] ?? e.type}</td>
-                    <td className="wrap">{describe(e)}</td>
-                    <td>
-                      <Who chain={e.chain} address={e.contract} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
+      {isUtxo(tx) ? <UtxoSections tx={tx} /> : <TransfersSection tx={tx} />}
+      <EventsSection tx={tx} />
     </NamesContext.Provider>
   );
 }
 
-/** A transaction: its transfers (from, to, asset, amount, kind) and decoded events. */
+/** An account chain's transaction's transfers: position, from, to, amount, asset, kind. */
+function TransfersSection(props: { tx: TransactionDetail }) {
+  const { tx } = props;
+  return (
+    <section className="panel" aria-labelledby="tx-transfers-heading">
+      <h2 id="tx-transfers-heading">Transfers</h2>
+      {tx.transfers.length === 0 ? (
+        <Empty>No transfer of value is stored for this transaction.</Empty>
+      ) : (
+        <div className="table-wrap">
+          <table aria-label="Transaction transfers" className="data-table">
+            <thead>
+              <tr>
+                <th scope="col">Position</th>
+                <th scope="col">From</th>
+                <th scope="col">To</th>
+                <th scope="col" className="num">
+                  Amount
+                </th>
+                <th scope="col">Asset</th>
+                <th scope="col">Kind</th>
+              </tr>
+            </thead>
+            <tbody>
+              {tx.transfers.map((t) => (
+                <tr key={t.position}>
+                  <td className="mono">{t.position}</td>
+                  <td>
+                    <Who chain={t.chain} address={t.from} />
+                  </td>
+                  <td>
+                    {t.to ? (
+                      <Who chain={t.chain} address={t.to} />
+                    ) : (
+                      <span className="muted">{t.kind === 'fee' ? 'burnt' : '—'}</span>
+                    )}
+                  </td>
+                  <td className="num">
+                    <PreciseAmount chain={t.chain} asset={t.asset} raw={t.amount} />
+                  </td>
+                  <td>
+                    {t.asset === 'native' ? (
+                      'native'
+                    ) : (
+                      <AddressLink chain={t.chain} address={t.asset} />
+                    )}
+                  </td>
+                  <td>{t.kind}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** The decoded events (swaps, wraps, bridges with their memos, freezes). */
+function EventsSection(props: { tx: TransactionDetail }) {
+  const { tx } = props;
+  return (
+    <section className="panel" aria-labelledby="tx-events-heading">
+      <h2 id="tx-events-heading">Decoded events</h2>
+      {tx.events.length === 0 ? (
+        <Empty>No swap, wrap, bridge or freeze event was decoded in this transaction.</Empty>
+      ) : (
+        <div className="table-wrap">
+          <table aria-label="Decoded events" className="data-table">
+            <thead>
+              <tr>
+                <th scope="col">Position</th>
+                <th scope="col">Event</th>
+                <th scope="col">What happened</th>
+                <th scope="col">Contract</th>
+              </tr>
+            </thead>
+            <tbody>
+              {tx.events.map((e) => (
+                <tr key={e.position}>
+                  <td className="mono">{e.position}</td>
+                  <td className="nowrap">{EVENT_NAMES[e.type] ?? e.type}</td>
+                  <td className="wrap">{describe(e)}</td>
+                  <td>
+                    <Who chain={e.chain} address={e.contract} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+/**
+ * A transaction: its transfers (from, to, asset, amount, kind), or on a UTXO chain its inputs,
+ * outputs and fee, and its decoded events.
+ */
 export default function TransactionPage() {
   const params = useParams<{ chain: string; hash: string }>();
   const chain = params.chain!;

@@ -2,6 +2,7 @@
 // document leaves several of them untyped (AnyJson); these follow src/api/routes/addresses.ts,
 // src/api/routes/transactions.ts; screening results, transfers and events are the server's own
 // types (web/src/api/types.ts).
+import type { UtxoFieldValues } from '../../../../src/api/transactions/utxo-fields.ts';
 import type { ChainEvent, LabelFinding, ScreenResult, Transfer } from '../../api/types.ts';
 
 export type {
@@ -101,7 +102,7 @@ export type CounterpartyFlows = {
 /** `GET …/risk`: the screening of one address. */
 export type RiskResult = ScreenResult;
 
-/** `GET /v1/transactions/:chain/:hash`. */
+/** `GET /v1/transactions/:chain/:hash`; on a UTXO chain (Bitcoin) with its inputs and outputs. */
 export type TransactionDetail = {
   chain: string;
   txHash: string;
@@ -109,4 +110,7 @@ export type TransactionDetail = {
   events: ChainEvent[];
   /** Who is behind its addresses: the organisation's private label first, else a public one. */
   names?: Record<string, { entity: string | null; category: string; private: boolean }>;
-};
+} & Partial<UtxoFieldValues>;
+
+/** A transaction of a UTXO chain: the API gave its inputs and outputs. */
+export type UtxoTransactionDetail = TransactionDetail & UtxoFieldValues;

@@ -6,6 +6,25 @@ import { unitsNumber } from '../../lib/format.ts';
 import type { AddressSummary, Transfer, TransferPage } from './api-types.ts';
 import { isForbidden, Pager, PreciseAmount, TimeText, TxLink } from './shared.tsx';
 
+/**
+ * A Bitcoin input or output of the address in words: an input spends one of its outputs, an output
+ * pays it; null for any other transfer.
+ *
+ * @example
+ * utxoLeg({ kind: 'utxo_in', position: 'in:1' }); // { direction: 'spent (input)', of: 'input 1 of the transaction', kind: 'input' }
+ */
+export function utxoLeg(t: Pick<Transfer, 'kind' | 'position'>): {
+  direction: string;
+  of: string;
+  kind: string;
+} | null {
+  if (t.kind !== 'utxo_in' && t.kind !== 'utxo_out') return null;
+  const index = t.position.slice(t.position.indexOf(':') + 1);
+  return t.kind === 'utxo_in'
+    ? { direction: 'spent (input)', of: `input ${index} of the transaction`, kind: 'input' }
+    : { direction: 'received (output)', of: `output ${index} of the transaction`, kind: 'output' };
+}
+
 type SortKey = 'time' | 'amount';
 type Sort = { key: SortKey; descending: boolean } | null;
 const PAGE_SIZES = [25, 50, 100, 250];
@@ -229,6 +248,7 @@ export function TransfersSection(props: {
                           const out = t.from?.toLowerCase() === self;
                           const into = t.to?.toLowerCase() === self;
                           const other = out ? t.to : t.from;
+                          const leg = utxoLeg(t);
                           return (
                             <tr key={`${t.txHash}|${t.position}`}>
                               <td className="time-cell" title={`block ${t.blockNumber}`}>
@@ -238,20 +258,24 @@ export function TransfersSection(props: {
                                 <span
                                   className={`dir ${out && into ? 'self' : out ? 'out' : 'in'}`}
                                 >
-                                  {out && into ? 'self' : out ? 'out' : 'in'}
+                                  {leg ? leg.direction : out && into ? 'self' : out ? 'out' : 'in'}
                                 </span>
                               </td>
                               <td className="num">
                                 <PreciseAmount chain={t.chain} asset={t.asset} raw={t.amount} />
                               </td>
                               <td>
-                                {other ? (
+                                {leg ? (
+                                  // A UTXO leg has no counterparty of its own: its transaction's
+                                  // other inputs and outputs are on the transaction's page.
+                                  <span className="muted">{leg.of}</span>
+                                ) : other ? (
                                   <AddressLink chain={t.chain} address={other} />
                                 ) : (
                                   <span className="muted">{t.kind === 'fee' ? 'burnt' : '—'}</span>
                                 )}
                               </td>
-                              <td>{t.kind}</td>
+                              <td>{leg ? leg.kind : t.kind}</td>
                               <td>
                                 <TxLink chain={t.chain} hash={t.txHash} />
                               </td>

@@ -4,6 +4,7 @@ import { useSession } from '../../api/session.tsx';
 import type { TraceJob, TraceResult } from '../../api/types.ts';
 import type { TraceValuation } from '../../../../src/trace/value-trace.ts';
 import { formatTime } from '../../lib/format.ts';
+import type { HeldAmount } from './money/held-amounts.ts';
 import { useMeasureFormat } from './money/measure.tsx';
 import { shareText } from './money/text.ts';
 import { valuationOf } from './money/valuation.ts';
@@ -62,6 +63,9 @@ export function CaseSummaryLine(props: { trace: { job: TraceJob; result: TraceRe
   money.set('view', 'money');
   const amount = (measure: number, share: number) =>
     format.valued ? `${format.text(measure)} (${shareText(share, 1)})` : shareText(share, 1);
+  // What the services hold, per asset: after a bridge to Bitcoin, ETH and rBTC side by side.
+  const held = (x: { held: HeldAmount[]; measure: number; share: number }) =>
+    format.valued ? format.held(x.held, x.measure) : shareText(x.share, 1);
 
   if (summary.direction === 'backward')
     return (
@@ -103,15 +107,17 @@ export function CaseSummaryLine(props: { trace: { job: TraceJob; result: TraceRe
         ) : (
           <>
             <strong className="summary-freezable">
-              Freezable: {amount(freezable.measure, freezable.share)}
+              Freezable:{' '}
+              {format.valued
+                ? `${held(freezable)} (${shareText(freezable.share, 1)})`
+                : shareText(freezable.share, 1)}
             </strong>
             {usdText(usd?.freezable)} at {freezable.services.length} service
             {freezable.services.length === 1 ? '' : 's'}:{' '}
             {named.map((s, i) => (
               <span key={s.name}>
                 {i > 0 ? ', ' : ''}
-                <span className={s.entity ? undefined : 'mono'}>{s.name}</span>{' '}
-                {format.valued ? format.text(s.measure) : shareText(s.share, 1)}
+                <span className={s.entity ? undefined : 'mono'}>{s.name}</span> {held(s)}
               </span>
             ))}
             {more > 0 ? `, and ${more} more` : ''} (<Link to={`?${money}`}>freeze list</Link>).

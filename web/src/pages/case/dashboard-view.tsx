@@ -5,6 +5,7 @@ import { formatTime } from '../../lib/format.ts';
 import type { CaseWorkspace } from './case-workspace.ts';
 import { incidentFigures, type Figure } from './money/figures.ts';
 import { FlowsChart } from './money/flows-chart.tsx';
+import { endsInOtherAssets, otherAssetsNote } from './money/held-amounts.ts';
 import { flowsOverTime } from './money/flows-over-time.ts';
 import { Measure, useMeasureFormat } from './money/measure.tsx';
 import './money/money.css';
@@ -46,7 +47,7 @@ function FigureCard(props: { figure: Figure; valuation: Valuation; result: Trace
       <dd>
         {valuation.mode === 'share' ? null : (
           <span className="figure-value">
-            <Measure valuation={valuation} measure={f.measure} />
+            <Measure valuation={valuation} measure={f.measure} held={f.held ?? undefined} />
           </span>
         )}
         {assets ? <StolenAssets result={result} /> : null}
@@ -112,6 +113,8 @@ export function DashboardView(props: { workspace: CaseWorkspace }) {
   const { valuation, figures, flows } = derived;
   const result = trace.result;
   const stolen = figures.find((f) => f.key === 'stolen')!;
+  // Value that ended in other assets than the valuation's: each figure names its assets.
+  const several = endsInOtherAssets(result.endpoints, valuation);
   // Without one valuation asset the figures are shares only: no value column.
   const valued = valuation.mode === 'value';
   return (
@@ -135,6 +138,7 @@ export function DashboardView(props: { workspace: CaseWorkspace }) {
           {flows.undated.count > 0
             ? ` ${flows.undated.count} endpoint${flows.undated.count === 1 ? '' : 's'} (${shareText(flows.undated.share)}) had no such transfer and are not drawn.`
             : ''}
+          {several ? ` ${otherAssetsNote(format.unit)}` : ''}
         </p>
         <FlowsChart flows={flows} start={stolen.first} format={format} />
       </section>
@@ -147,7 +151,7 @@ export function DashboardView(props: { workspace: CaseWorkspace }) {
                 <th scope="col">Figure</th>
                 {valued ? (
                   <th scope="col" className="num">
-                    Value ({format.unit})
+                    {several ? 'Value' : `Value (${format.unit})`}
                   </th>
                 ) : null}
                 <th scope="col" className="num">
@@ -175,7 +179,12 @@ export function DashboardView(props: { workspace: CaseWorkspace }) {
                   </th>
                   {valued ? (
                     <td className="num" data-label="Value">
-                      <Measure valuation={valuation} measure={f.measure} maxFraction={4} />
+                      <Measure
+                        valuation={valuation}
+                        measure={f.measure}
+                        maxFraction={4}
+                        held={f.held ?? undefined}
+                      />
                       {f.key === 'stolen' && result.summary.seedValue.length > 1 ? (
                         <StolenAssets result={result} />
                       ) : null}

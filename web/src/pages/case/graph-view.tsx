@@ -6,7 +6,13 @@ import { type CaseWorkspace, traceWithResult } from './case-workspace.ts';
 import { MarkSelectionButton } from './findings/findings-panel.tsx';
 import { AddAddressForm } from './graph/add-address.tsx';
 import { BIG_GRAPH, GraphCanvas, type CanvasEvents, type Hover } from './graph/canvas.ts';
-import { colourKey, deriveView, type DerivedGraph, type LayerView } from './graph/derive.ts';
+import {
+  colourKey,
+  deriveView,
+  shortTxid,
+  type DerivedGraph,
+  type LayerView,
+} from './graph/derive.ts';
 import { buildGraphml, download, fileStem } from './graph/export.ts';
 import { edgeTooltip, edgeTransactions, nodeTooltip, type TooltipContent } from './graph/facts.ts';
 import { FiltersForm, Legend } from './graph/filters.tsx';
@@ -17,7 +23,9 @@ import {
   addCounterparties,
   addressSeeds,
   applyLabel,
+  isAddressNode,
   isPseudo,
+  isUtxoTx,
   mergeLayer,
   nodeId,
   parseSavedState,
@@ -356,6 +364,13 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
       }
       const node = m.nodes.find((n) => n.id === id);
       if (!node || isPseudo(node.address)) return;
+      if (isUtxoTx(node)) {
+        // A transaction has no counterparties: its inputs and outputs are on its page.
+        setMessage(
+          `${shortTxid(node.address)} is a transaction: its inputs and outputs are on its page (link in the side panel).`,
+        );
+        return;
+      }
       setExpanding(id);
       setMessage(null);
       try {
@@ -906,10 +921,7 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
         <button type="button" className="ghost" onClick={() => void applyLayout()}>
           Apply layout
         </button>
-        <MarkSelectionButton
-          workspace={workspace}
-          nodes={selectedNodes.filter((n) => !isPseudo(n.address))}
-        />
+        <MarkSelectionButton workspace={workspace} nodes={selectedNodes.filter(isAddressNode)} />
         <span className="spacer" />
         <button type="button" className="ghost" onClick={exportPng} disabled={empty}>
           Export PNG
@@ -991,7 +1003,13 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
         </p>
       ) : null}
       <TracesPanel workspace={workspace} />
-      <Legend categories={categories} layers={legendLayers} />
+      <Legend
+        categories={categories}
+        layers={legendLayers}
+        chains={derived.chains}
+        utxoTx={derived.drawsUtxoTx}
+        bridge={derived.drawsBridge}
+      />
       {actionError ? (
         <ErrorView
           error={actionError.error}
@@ -1092,6 +1110,7 @@ export function GraphView(props: { workspace: CaseWorkspace }) {
             theftSeeds={derived.theftSeeds}
             hiddenWhy={hiddenWhy}
             traceNumbers={traceNumbers}
+            showChain={derived.chains.length > 0}
             onPick={pick}
           />
           <AddAddressForm

@@ -6,6 +6,7 @@ import { endpointsIn } from './money/endpoint-lists.ts';
 import { EndpointSections } from './money/endpoint-sections.tsx';
 import { buildFreezeList, type FreezeContext } from './money/freeze-list.ts';
 import { FreezeListSection } from './money/freeze-list-section.tsx';
+import { endsInOtherAssets, otherAssetsNote } from './money/held-amounts.ts';
 import { useMeasureFormat } from './money/measure.tsx';
 import './money/money.css';
 import { buildSankey } from './money/sankey.ts';
@@ -94,6 +95,9 @@ export function MoneyView(props: { workspace: CaseWorkspace }) {
         ) : (
           <SankeySection data={derived.sankey} format={format} />
         )}
+        {endsInOtherAssets(trace.result.endpoints, derived.valuation) ? (
+          <p className="muted chart-note">{otherAssetsNote(format.unit)}</p>
+        ) : null}
       </section>
       <FreezeListSection
         exchanges={derived.freeze}

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { summariseFreezable } from '../../../../src/trace/freezable.ts';
 import { incidentFigures } from './money/figures.ts';
 import { buildFreezeList } from './money/freeze-list.ts';
-import { sampleResult } from './money/test-fixture.ts';
+import { heldText } from './money/held-amounts.ts';
+import { crossChainAssetInfo, crossChainSample, sampleResult } from './money/test-fixture.ts';
 import { valuationOf } from './money/valuation.ts';
 import { caseSummary } from './summary.ts';
 
@@ -32,6 +33,20 @@ describe('caseSummary', () => {
     const told = s.freezable.share + s.parts.reduce((sum, p) => sum + p.share, 0);
     expect(told).toBeCloseTo(1, 12);
     expect(s.stolen.measure / 1e18).toBeCloseTo(100);
+  });
+
+  it('names what each service holds per asset once the trace crossed to Bitcoin: ETH and rBTC side by side, never summed', () => {
+    const r = crossChainSample();
+    const s = caseSummary(r, valuationOf(r));
+    if (s.direction !== 'forward') throw new Error('expected a forward summary');
+    // 40 ETH + 15 ETH + 5 ETH on the EVM chain, 0.3 rBTC (10% of the stolen value) on Bitcoin.
+    expect(s.freezable.share).toBeCloseTo(0.7, 12);
+    expect(heldText(s.freezable.held, crossChainAssetInfo)).toBe('60 ETH + 0.3 rBTC');
+    const alder = s.freezable.services.find((x) => x.name === 'Alder Exchange')!;
+    expect(heldText(alder.held, crossChainAssetInfo)).toBe('40 ETH + 0.3 rBTC');
+    expect(alder.share).toBeCloseTo(0.5, 12);
+    const swap = s.freezable.services.find((x) => x.name === 'Fixed Swap')!;
+    expect(heldText(swap.held, crossChainAssetInfo)).toBe('15 ETH');
   });
 
   it('speaks of sources for a backward trace, never of what was stolen or can be frozen', () => {

@@ -2,6 +2,7 @@ import type { TraceResult } from '../../api/types.ts';
 import type { Bucket } from './money/buckets.ts';
 import { incidentFigures } from './money/figures.ts';
 import { buildFreezeList } from './money/freeze-list.ts';
+import { heldAmounts, type HeldAmount } from './money/held-amounts.ts';
 import { endpointMeasure, type Valuation } from './money/valuation.ts';
 
 /** Services named in the summary line; the rest are counted ("and 3 more"). */
@@ -32,11 +33,21 @@ export type CaseSummary =
       direction: 'forward';
       /** Stolen: the measure (valuation units, or share 1) and when it first moved (Unix seconds). */
       stolen: { measure: number; first: number | null };
-      /** The freezable figure (src/trace/freezable.ts), with the services a request goes to. */
+      /**
+       * The freezable figure (src/trace/freezable.ts), with the services a request goes to; `held`:
+       * what they hold per asset (ETH and rBTC when the trace crossed to Bitcoin).
+       */
       freezable: {
         share: number;
         measure: number;
-        services: { name: string; entity: string | null; share: number; measure: number }[];
+        held: HeldAmount[];
+        services: {
+          name: string;
+          entity: string | null;
+          share: number;
+          measure: number;
+          held: HeldAmount[];
+        }[];
       };
       /** The rest of where it is: bridged, mixed, still held, other, untraced (non-zero ones). */
       parts: SummaryPart[];
@@ -82,11 +93,13 @@ export function caseSummary(result: TraceResult, valuation: Valuation): CaseSumm
     };
   }
   const freezable = by.get('freezable')!;
-  const services = buildFreezeList(result, valuation).map((x) => ({
+  const exchanges = buildFreezeList(result, valuation);
+  const services = exchanges.map((x) => ({
     name: x.name,
     entity: x.entity,
     share: x.share,
     measure: x.measure,
+    held: heldAmounts(x.deposits),
   }));
   const parts: SummaryPart[] = [];
   for (const key of WHERE) {
@@ -111,7 +124,12 @@ export function caseSummary(result: TraceResult, valuation: Valuation): CaseSumm
   return {
     direction: 'forward',
     stolen: { measure: stolen.measure, first: stolen.first },
-    freezable: { share: freezable.share, measure: freezable.measure, services },
+    freezable: {
+      share: freezable.share,
+      measure: freezable.measure,
+      held: heldAmounts(exchanges.flatMap((x) => x.deposits)),
+      services,
+    },
     parts,
   };
 }

@@ -7,7 +7,7 @@ import cytoscape, {
   type StylesheetJson,
 } from 'cytoscape';
 import { LAYER_COLOURS } from '../layers.ts';
-import type { DerivedGraph } from './derive.ts';
+import { CHAIN_COLOURS, type DerivedGraph } from './derive.ts';
 
 /** Above this many elements the canvas trades finish for speed (straight edges, no outlines). */
 export const BIG_GRAPH = 1500;
@@ -50,6 +50,8 @@ type Colours = {
   taint: string;
   /** One per layer colour (`--layer-0` …); the first is the taint colour. */
   layers: string[];
+  /** One per chain colour (`--chain-0` …), for nodes' outlines when several chains are drawn. */
+  chains: string[];
 };
 
 function themeColours(): Colours {
@@ -66,6 +68,9 @@ function themeColours(): Colours {
     taint: dark ? '#ff6b6b' : '#d62839',
     layers: Array.from({ length: LAYER_COLOURS }, (_, i) =>
       v(`--layer-${i}`, dark ? '#ff6b6b' : '#d62839'),
+    ),
+    chains: Array.from({ length: CHAIN_COLOURS }, (_, i) =>
+      v(`--chain-${i}`, dark ? '#9aa4b5' : '#5b6475'),
     ),
   };
 }
@@ -138,6 +143,26 @@ function buildStyle(c: Colours, big: boolean): StylesheetJson {
     },
     { selector: 'node.pseudo', style: { shape: 'round-triangle', 'background-opacity': 0.6 } },
     {
+      // A Bitcoin transaction: a small square between the addresses it spends and pays, its short
+      // txid in monospace.
+      selector: 'node.utxo-tx',
+      style: {
+        shape: 'rectangle',
+        width: 12,
+        height: 12,
+        'background-color': c.panel,
+        'border-width': 2,
+        'border-color': c.text,
+        'font-family': 'ui-monospace, Menlo, Consolas, monospace',
+        'font-size': 9,
+      },
+    },
+    // The chain of each node, when several are drawn: an outline in its chain's colour.
+    ...c.chains.map((colour, i) => ({
+      selector: `node.chain-${i}`,
+      style: { 'outline-width': 3, 'outline-color': colour, 'outline-offset': 2 },
+    })),
+    {
       // The time layout's column labels: text only, above the columns, untouchable.
       selector: 'node.axis',
       style: {
@@ -204,6 +229,21 @@ function buildStyle(c: Colours, big: boolean): StylesheetJson {
     ...layerStyle(c),
     { selector: 'edge.show-label, edge.on-path', style: { label: 'data(label)' } },
     { selector: 'edge.summed', style: { 'line-style': 'dashed' } },
+    {
+      // A hop across a bridge (no transfer joins its ends): dotted, its bridge's name always shown.
+      selector: 'edge.bridge',
+      style: {
+        // Short dashes far apart read as dots at any zoom (cytoscape's own `dotted` blurs into a
+        // pale solid line at a width of 3).
+        'line-style': 'dashed',
+        'line-dash-pattern': [2, 6],
+        label: 'data(label)',
+        'font-size': 11,
+        'font-weight': 'bold',
+        'min-zoomed-font-size': 4,
+        opacity: 1,
+      },
+    },
     {
       selector: 'edge:selected',
       style: { 'line-color': c.focus, 'target-arrow-color': c.focus, opacity: 1 },

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { colourDifference, contrast, cssVariables } from '../../../lib/contrast.ts';
 import { CATEGORY_COLOURS } from '../../../lib/format.ts';
-import { deriveView } from './derive.ts';
+import { CHAIN_COLOURS, deriveView } from './derive.ts';
 import { edgeId, nodeId, type GraphNode, type GraphState } from './model.ts';
 
 // WCAG 2.2 1.4.11: graphical objects one must see to understand the graph need 3:1 against what is
@@ -151,5 +151,24 @@ describe('colours of the graph (issue 17, item 9)', () => {
           contrast(CATEGORY_COLOURS[category]!, canvas),
           `${category} on ${canvas}`,
         ).toBeGreaterThanOrEqual(NODE_CONTRAST);
+    });
+});
+
+describe('colours of chains on the graph (issue 18, item 7)', () => {
+  const graphCss = fs.readFileSync(path.join(import.meta.dirname, 'graph.css'), 'utf8');
+  const themes = {
+    light: { vars: cssVariables(graphCss, ':root'), canvas: canvases.light },
+    dark: { vars: cssVariables(graphCss, ":root[data-theme='dark']"), canvas: canvases.dark },
+  };
+  for (const [theme, { vars, canvas }] of Object.entries(themes))
+    it(`outlines each of ${CHAIN_COLOURS} chains at ${NODE_CONTRAST}:1 on the ${theme} canvas, each its own colour`, () => {
+      const colours = Array.from({ length: CHAIN_COLOURS }, (_, i) => vars.get(`--chain-${i}`)!);
+      for (const c of colours) {
+        expect(c, theme).toMatch(/^#[0-9a-f]{6}$/i);
+        expect(contrast(c, canvas), `${c} on ${canvas}`).toBeGreaterThanOrEqual(NODE_CONTRAST);
+      }
+      for (let i = 0; i < colours.length; i++)
+        for (let j = i + 1; j < colours.length; j++)
+          expect(colourDifference(colours[i]!, colours[j]!)).toBeGreaterThanOrEqual(DISTINCT);
     });
 });

@@ -6,6 +6,7 @@ import { columnPositions, type Point } from './layout.ts';
 import {
   addRaw,
   isPseudo,
+  isUtxoTx,
   wholeUnits,
   type GraphEdge,
   type GraphNode,
@@ -14,6 +15,17 @@ import {
 import { axisLabels, timePositions, type AxisLabel, type TimeAxis } from './time-layout.ts';
 
 export type AssetLookup = (chain: string, asset: string) => AssetInfo;
+
+/**
+ * Outline colours of chains (`--chain-0` … in graph.css), when the graph shows more than one chain:
+ * beyond this many, they repeat.
+ */
+export const CHAIN_COLOURS = 4;
+
+/** A UTXO transaction's label on the canvas: its txid's first 8 and last 4 digits. */
+export function shortTxid(txid: string): string {
+  return shortAddress(txid, 8);
+}
 
 /** A layer (trace) that is drawn: its colour (0 … LAYER_COLOURS - 1) and its direction. */
 export type LayerView = { colour: number; backward: boolean };
@@ -78,6 +90,14 @@ export type DerivedGraph = {
   axisLabels: AxisLabel[];
   /** Layers (trace ids) each drawn node belongs to: by its edges shown, or as their seed. */
   nodeLayers: Map<string, string[]>;
+  /**
+   * The chains of the nodes drawn, sorted, when there are two or more: a node's outline takes the
+   * colour of its chain (`chain-<i mod CHAIN_COLOURS>`), and the legend names them. Empty for one.
+   */
+  chains: string[];
+  /** Whether a UTXO transaction node and a bridge hop are drawn (the legend explains them). */
+  drawsUtxoTx: boolean;
+  drawsBridge: boolean;
 };
 
 /**
@@ -135,9 +155,11 @@ export function edgeValue(e: Pick<GraphEdge, 'amount' | 'tainted'>): string {
 
 function edgeLabel(
   lookup: AssetLookup,
-  e: Pick<GraphEdge, 'chain' | 'asset' | 'amount' | 'tainted'>,
+  e: Pick<GraphEdge, 'chain' | 'asset' | 'amount' | 'tainted' | 'bridge'>,
   summed: boolean,
 ): string {
+  // A bridge hop moves no amount of its own: its name is what the investigator needs to see.
+  if (e.bridge !== undefined) return e.bridge;
   const prefix = summed ? 'Σ ' : '';
   if (e.tainted === null) return prefix + amountText(lookup, e.chain, e.asset, e.amount);
   const whole = Number(e.tainted) >= Number(e.amount) * 0.9999;
@@ -159,9 +181,58 @@ function hiddenCount(state: GraphState, hidden: ReadonlySet<string>): number {
   return count;
 }
 
+/** Width of a bridge hop's edge: as a mid-sized flow, so its dashes show. */
+const BRIDGE_EDGE_WIDTH = 3;
+
 function edgeWidth(lookup: AssetLookup, e: GraphEdge): number {
+  if (e.bridge !== undefined) return BRIDGE_EDGE_WIDTH;
   const units = wholeUnits(edgeValue(e), lookup(e.chain, e.asset).decimals);
   return Math.round((1 + Math.min(6, Math.log10(1 + Math.max(0, units)))) * 10) / 10;
+}
+
+/**
+ * Columns to add to each edge's hop for the column layout: one per bridge hop upstream of it. A
+ * payout on the far chain has no traced edge into it, so by its hops alone it would share the
+ * bridge's column and the hop between them would be drawn as a short vertical stub, its name
+ * unreadable; shifted, the far chain's side starts one column to the right.
+ */
+function bridgeShifts(edges: readonly ViewEdge[]): number[] {
+  const shift = new Array<number>(edges.length).fill(0);
+  const bridges = edges.filter((e) => e.classes.includes('bridge'));
+  if (bridges.length === 0) return shift;
+  const out = new Map<string, number[]>();
+  edges.forEach((e, i) => {
+    const list = out.get(e.source);
+    if (list) list.push(i);
+    else out.set(e.source, [i]);
+  });
+  for (const b of bridges) {
+    const seen = new Set([b.target]);
+    const queue = [b.target];
+    for (let q = 0; q < queue.length; q++)
+      for (const i of out.get(queue[q]!) ?? []) {
+        shift[i]!++;
+        const next = edges[i]!.target;
+        if (!seen.has(next)) {
+          seen.add(next);
+          queue.push(next);
+        }
+      }
+  }
+  return shift;
+}
+
+/**
+ * What a fold holds, in words: `37 transactions` (a bridge's payouts on Bitcoin), `33 addresses`,
+ * or `20 addresses and 3 transactions`. A fold of transactions said "+37 addresses" before.
+ */
+function foldedWhat(members: readonly (GraphNode | undefined)[]): string {
+  const transactions = members.filter((m) => m && isUtxoTx(m)).length;
+  const addresses = members.length - transactions;
+  const words = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  if (transactions === 0) return words(addresses, 'address', 'addresses');
+  if (addresses === 0) return words(transactions, 'transaction', 'transactions');
+  return `${words(addresses, 'address', 'addresses')} and ${words(transactions, 'transaction', 'transactions')}`;
 }
 
 /**
@@ -225,7 +296,13 @@ export function deriveView(
     inShownLayer.add(e.to);
     if (since !== null && e.last !== null && e.last < since) continue;
     if (until !== null && e.first !== null && e.first > until) continue;
-    if (dust && wholeUnits(edgeValue(e), lookup(e.chain, e.asset).decimals) < dust) continue;
+    // A bridge hop carries no amount of its own: the dust limit is for transfers.
+    if (
+      dust &&
+      e.bridge === undefined &&
+      wholeUnits(edgeValue(e), lookup(e.chain, e.asset).decimals) < dust
+    )
+      continue;
     passing.push(e);
   }
   const visible = new Set<string>();
@@ -327,8 +404,10 @@ export function deriveView(
     const s = groupOf.get(e.from) ?? e.from;
     const t = groupOf.get(e.to) ?? e.to;
     if (s === t) continue;
-    if (s === e.from && t === e.to) {
+    if ((s === e.from && t === e.to) || e.bridge !== undefined) {
+      // A bridge hop stays itself even to or from a fold: its name is the point, not a sum.
       const classes = e.source === 'trace' ? ['trace', `layer-${colourOf(e.layer)}`] : ['flow'];
+      if (e.bridge !== undefined) classes.push('bridge');
       edges.push({
         id: e.id,
         source: s,
@@ -398,15 +477,23 @@ export function deriveView(
     const amount = top ? amountText(lookup, top[1].chain, top[0], top[1].raw) : '';
     const more =
       totals.length > 1 ? ` + ${totals.length - 1} more asset${totals.length > 2 ? 's' : ''}` : '';
-    const count = g.group!.members.length;
-    g.group!.summary = `+${count} addresses${amount ? `, ${amount}${more}` : ''}`;
-    g.label = `+${count} addresses${amount ? `\n${amount}${more}` : ''}`;
+    const what = foldedWhat(g.group!.members.map((m) => byId.get(m)));
+    g.group!.summary = `+${what}${amount ? `, ${amount}${more}` : ''}`;
+    g.label = `+${what}${amount ? `\n${amount}${more}` : ''}`;
   }
 
+  const drawn = state.nodes.filter((n) => visible.has(n.id) && !groupOf.has(n.id));
+  const chainList = [...new Set(drawn.map((n) => n.chain))].sort();
+  const chains = chainList.length > 1 ? chainList : [];
+  const chainColour = new Map(chains.map((c, i) => [c, i % CHAIN_COLOURS]));
   const nodes: ViewNode[] = [];
-  for (const n of state.nodes) {
-    if (!visible.has(n.id) || groupOf.has(n.id)) continue;
-    const classes = ['address'];
+  let drawsUtxoTx = false;
+  for (const n of drawn) {
+    const tx = isUtxoTx(n);
+    drawsUtxoTx ||= tx;
+    const classes = [tx ? 'utxo-tx' : 'address'];
+    const chain = chainColour.get(n.chain);
+    if (chain !== undefined) classes.push(`chain-${chain}`);
     if (seeds.has(n.id)) classes.push('seed');
     if (theftSeeds.has(n.id)) classes.push('theft');
     const own = nodeLayers.get(n.id);
@@ -419,7 +506,9 @@ export function deriveView(
     else if (n.category === 'unspent') classes.push('endpoint');
     if (annotations[n.id]) classes.push('annotated');
     if (isPseudo(n.address)) classes.push('pseudo');
-    const name = n.entity ?? (isPseudo(n.address) ? n.address : shortAddress(n.address));
+    const name =
+      n.entity ??
+      (isPseudo(n.address) ? n.address : tx ? shortTxid(n.address) : shortAddress(n.address));
     nodes.push({
       id: n.id,
       label: `${annotations[n.id] ? '✎ ' : ''}${name}`,
@@ -434,12 +523,13 @@ export function deriveView(
   // leave no gaps.
   let timeAxis: TimeAxis | null = null;
   if (state.layout === 'columns' || state.layout === 'time') {
+    const shift = bridgeShifts(edges);
     const g = {
       nodes: nodes.map((n) => ({ id: n.id, seed: n.classes.includes('seed') })),
-      edges: edges.map((e) => ({
+      edges: edges.map((e, i) => ({
         from: e.source,
         to: e.target,
-        hop: e.hop,
+        hop: e.hop === null ? null : e.hop + shift[i]!,
         first: e.first,
         tainted: e.tainted,
       })),
@@ -471,5 +561,8 @@ export function deriveView(
     nodeLayers,
     timeAxis,
     axisLabels: axisLabels(timeAxis),
+    chains,
+    drawsUtxoTx,
+    drawsBridge: edges.some((e) => e.classes.includes('bridge')),
   };
 }

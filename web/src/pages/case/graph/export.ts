@@ -37,8 +37,8 @@ function xml(text: string): string {
 /**
  * GraphML of the graph as drawn (all nodes and edges, filters not applied; pass the graph without
  * its hidden nodes, see ./hide.ts withoutHidden), with the same keys as the API's trace GraphML plus
- * seed, annotation, transfers and first/last times, and on the graph how many nodes the
- * investigator hid and this file leaves out.
+ * seed, annotation, kind (`utxo_tx` for a transaction), transfers, first/last times and the bridge a
+ * hop crosses, and on the graph how many nodes the investigator hid and this file leaves out.
  */
 export function buildGraphml(
   state: GraphState,
@@ -55,6 +55,7 @@ export function buildGraphml(
     '  <key id="entity" for="node" attr.name="entity" attr.type="string"/>',
     '  <key id="seed" for="node" attr.name="seed" attr.type="boolean"/>',
     '  <key id="annotation" for="node" attr.name="annotation" attr.type="string"/>',
+    '  <key id="kind" for="node" attr.name="kind" attr.type="string"/>',
     '  <key id="x" for="node" attr.name="x" attr.type="double"/>',
     '  <key id="y" for="node" attr.name="y" attr.type="double"/>',
     '  <key id="asset" for="edge" attr.name="asset" attr.type="string"/>',
@@ -65,6 +66,7 @@ export function buildGraphml(
     '  <key id="first" for="edge" attr.name="first" attr.type="long"/>',
     '  <key id="last" for="edge" attr.name="last" attr.type="long"/>',
     '  <key id="source" for="edge" attr.name="source" attr.type="string"/>',
+    '  <key id="bridge" for="edge" attr.name="bridge" attr.type="string"/>',
     '  <key id="hidden_left_out" for="graph" attr.name="hidden_left_out" attr.type="int"/>',
     '  <graph id="case" edgedefault="directed">',
     `    <data key="hidden_left_out">${hiddenLeftOut}</data>`,
@@ -73,11 +75,11 @@ export function buildGraphml(
     value === null || value === '' ? '' : `<data key="${key}">${xml(String(value))}</data>`;
   for (const n of state.nodes)
     lines.push(
-      `    <node id="${xml(n.id)}">${data('label', n.entity ?? n.address)}${data('chain', n.chain)}${data('address', n.address)}${data('category', n.category)}${data('entity', n.entity)}${data('seed', n.seed)}${data('annotation', annotations[n.id] ?? null)}${data('x', n.x)}${data('y', n.y)}</node>`,
+      `    <node id="${xml(n.id)}">${data('label', n.entity ?? n.address)}${data('chain', n.chain)}${data('address', n.address)}${data('category', n.category)}${data('entity', n.entity)}${data('seed', n.seed)}${data('annotation', annotations[n.id] ?? null)}${data('kind', n.kind ?? null)}${data('x', n.x)}${data('y', n.y)}</node>`,
     );
   for (const e of state.edges)
     lines.push(
-      `    <edge id="${xml(e.id)}" source="${xml(e.from)}" target="${xml(e.to)}">${data('asset', e.asset)}${data('amount', e.amount)}${data('tainted', e.tainted)}${data('transfers', e.transfers)}${data('hop', e.hop)}${data('first', e.first)}${data('last', e.last)}${data('source', e.source)}</edge>`,
+      `    <edge id="${xml(e.id)}" source="${xml(e.from)}" target="${xml(e.to)}">${data('asset', e.asset)}${data('amount', e.amount)}${data('tainted', e.tainted)}${data('transfers', e.transfers)}${data('hop', e.hop)}${data('first', e.first)}${data('last', e.last)}${data('source', e.source)}${data('bridge', e.bridge ?? null)}</edge>`,
     );
   lines.push('  </graph>', '</graphml>', '');
   return lines.join('\n');

@@ -3,7 +3,7 @@
 import type { TraceResult } from '../../../api/types.ts';
 import { formatTime, shortAddress } from '../../../lib/format.ts';
 import { amountText, type AssetLookup } from './derive.ts';
-import { addRaw, isPseudo, type GraphEdge, type GraphNode } from './model.ts';
+import { addRaw, isPseudo, isUtxoTx, type GraphEdge, type GraphNode } from './model.ts';
 
 /** What a tooltip says: a title and lines of facts, each with its name. */
 export type TooltipContent = {
@@ -33,7 +33,8 @@ export type NodeTotal = {
 export function nodeTotals(id: string, edges: readonly GraphEdge[]): NodeTotal[] {
   const totals = new Map<string, NodeTotal>();
   for (const e of edges) {
-    if (e.from !== id && e.to !== id) continue;
+    // A bridge hop moves no amount of its own: the deposit and the payout edges carry it.
+    if ((e.from !== id && e.to !== id) || e.bridge !== undefined) continue;
     const key = `${e.asset}|${e.layer ?? ''}`;
     const t = totals.get(key) ?? {
       asset: e.asset,
@@ -119,9 +120,14 @@ export function nodeTooltip(args: {
     node.category ? node.category.replace(/_/g, ' ') : 'unlabelled',
     ...(args.theftSeed ? ['theft seed'] : args.seed ? ['seed'] : []),
   ].join(' · ');
+  const tx = isUtxoTx(node);
   const lines: TooltipContent['lines'] = [
-    { name: 'Address', text: `${node.address} (${node.chain})`, mono: !isPseudo(node.address) },
-    { name: 'Who', text: who },
+    {
+      name: tx ? 'Transaction' : 'Address',
+      text: `${node.address} (${node.chain})`,
+      mono: !isPseudo(node.address),
+    },
+    ...(tx ? [] : [{ name: 'Who', text: who }]),
   ];
   const totals = nodeTotals(node.id, args.edges);
   const amount = (t: NodeTotal, raw: string | null) =>
@@ -140,7 +146,12 @@ export function nodeTooltip(args: {
     lines.push({ name: 'More', text: `${totals.length - TOOLTIP_ASSETS} more in the side panel` });
   const { first, last } = nodeTimes(node.id, args.edges);
   lines.push({ name: 'Time', text: timeText(first, last) });
-  return { title: node.entity ?? (args.theftSeed ? 'Theft seed' : 'Address'), lines };
+  return {
+    title:
+      node.entity ??
+      (args.theftSeed ? 'Theft seed' : tx ? `Transaction on ${node.chain}` : 'Address'),
+    lines,
+  };
 }
 
 /**
@@ -155,6 +166,7 @@ export function edgeTooltip(args: {
   const { parts, lookup } = args;
   const e = parts[0];
   if (!e) return null;
+  if (e.bridge !== undefined) return bridgeTooltip(e);
   let amount = '0';
   let tainted: string | null = null;
   let transfers = 0;
@@ -187,6 +199,29 @@ export function edgeTooltip(args: {
         mono: tx.length > 0,
       },
       { name: 'Time', text: timeText(first, last) },
+    ],
+  };
+}
+
+/** The chain of a node id (`<chain>:<address>`). */
+const chainOfId = (id: string) => id.slice(0, id.indexOf(':'));
+
+/**
+ * A bridge hop's tooltip: which bridge, from which chain to which, and why no transfer is shown (the
+ * deposit and the payout are the edges on either side).
+ */
+function bridgeTooltip(e: GraphEdge): TooltipContent {
+  const from = chainOfId(e.from);
+  const to = chainOfId(e.to);
+  return {
+    title: `Bridge hop: ${e.bridge}`,
+    lines: [
+      { name: 'From', text: from },
+      { name: 'To', text: to },
+      {
+        name: 'How',
+        text: `the trace followed a deposit into ${e.bridge} on ${from} to its payout on ${to}; no transfer joins them`,
+      },
     ],
   };
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { categoryColour } from '../../../lib/format.ts';
-import { toUtcInput } from './derive.ts';
+import { CHAIN_COLOURS, toUtcInput } from './derive.ts';
 import { DEFAULT_FILTERS, type GraphFilters } from './model.ts';
 
 /**
@@ -110,9 +110,20 @@ const LEGEND_NAMES: Record<string, string> = {
 export function Legend(props: {
   categories: string[];
   layers?: { colour: number; label: string }[];
+  /** Chains drawn, in their outline colours' order (none: one chain, no outlines). */
+  chains?: string[];
+  /** A UTXO transaction node and a bridge hop are drawn. */
+  utxoTx?: boolean;
+  bridge?: boolean;
 }) {
   return (
     <ul className="legend gv-legend" aria-label="Legend">
+      {(props.chains ?? []).map((c, i) => (
+        <li key={`chain:${c}`}>
+          <span className={`gv-chain-swatch chain-${i % CHAIN_COLOURS}`} aria-hidden="true" />
+          on {c}
+        </li>
+      ))}
       {(props.layers ?? []).map((l) => (
         <li key={l.label}>
           <span className={`gv-layer-swatch layer-${l.colour}`} aria-hidden="true" />
@@ -129,6 +140,18 @@ export function Legend(props: {
         <span className="gv-mark gv-mark-seed" aria-hidden="true" />
         seed (diamond)
       </li>
+      {props.utxoTx ? (
+        <li>
+          <span className="gv-mark gv-mark-tx" aria-hidden="true" />
+          transaction (UTXO, short txid)
+        </li>
+      ) : null}
+      {props.bridge ? (
+        <li>
+          <span className="gv-mark gv-mark-bridge" aria-hidden="true" />
+          bridge hop (named, dotted)
+        </li>
+      ) : null}
       <li>
         <span className="gv-mark gv-mark-note" aria-hidden="true" />✎ annotated
       </li>

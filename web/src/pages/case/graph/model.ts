@@ -1,6 +1,7 @@
 // The investigation graph as the case saves it: addresses, flows between them, positions, filters.
 // Pure data and functions (no React, no cytoscape) so the view can rebuild, merge and save it.
-import type { TraceResult } from '../../../api/types.ts';
+import { getChain } from '../../../../../src/model/chains.ts';
+import type { TraceNode, TraceResult } from '../../../api/types.ts';
 
 /** An address (or a trace's pseudo node such as `(fees)`) on the graph. */
 export type GraphNode = {
@@ -18,6 +19,11 @@ export type GraphNode = {
   expanded: ('in' | 'out')[];
   x: number;
   y: number;
+  /**
+   * `utxo_tx`: a Bitcoin-family transaction (its inputs flow in, its outputs out), drawn apart
+   * from addresses and linked to its page; left out for an address.
+   */
+  kind?: 'utxo_tx' | undefined;
 };
 
 /** Transfers from one address to another in one asset, summed. */
@@ -44,7 +50,15 @@ export type GraphEdge = {
    * traces through the same addresses draw an edge each: their tainted amounts differ.
    */
   layer: string | null;
+  /**
+   * A trace's hop across a bridge (see {@link bridgeHops}): the bridge's name. No transfer links
+   * its ends, so it has no amount or time of its own (`amount` '0', `asset` {@link BRIDGE_ASSET}).
+   */
+  bridge?: string | undefined;
 };
+
+/** The asset a bridge hop's edge names: none (value moves by a deposit on one chain, a payout on the other). */
+export const BRIDGE_ASSET = '(bridge)';
 
 /** What the investigator narrowed the view to. */
 export type GraphFilters = {
@@ -121,6 +135,42 @@ export function isPseudo(address: string): boolean {
   return address.startsWith('(');
 }
 
+/** A UTXO transaction's node (see {@link GraphNode.kind}): no address page, no counterparties. */
+export function isUtxoTx(node: Pick<GraphNode, 'kind'>): boolean {
+  return node.kind === 'utxo_tx';
+}
+
+/** Whether a node is an address the API can look up (labels, counterparties, marks). */
+export function isAddressNode(node: Pick<GraphNode, 'kind' | 'address'>): boolean {
+  return !isPseudo(node.address) && !isUtxoTx(node);
+}
+
+/**
+ * Whether a trace's node is a UTXO transaction: the result says so, or, for results stored before
+ * it did, {@link looksLikeUtxoTx}.
+ */
+function isUtxoTxNode(n: TraceNode): boolean {
+  return n.kind === 'utxo_tx' || looksLikeUtxoTx(n.chain, n.address);
+}
+
+/**
+ * Whether a trace's node name is a transaction's: a 64-hex hash on a Bitcoin-family chain (the
+ * trace's index names transaction nodes by their hash; no Bitcoin address is written that way).
+ *
+ * @example
+ * looksLikeUtxoTx('bitcoin', '7940cdde…455a'); // true
+ * looksLikeUtxoTx('bitcoin', '1HaHTfmvoUW6i6nhJf8jJs6tU4cHNmBQHQ'); // false
+ */
+export function looksLikeUtxoTx(chain: string, address: string): boolean {
+  if (!/^[0-9a-f]{64}$/.test(address)) return false;
+  try {
+    return getChain(chain).family === 'bitcoin';
+  } catch {
+    // A chain this build does not know: not one of Bitcoin's.
+    return false;
+  }
+}
+
 /**
  * Adds raw amounts. Integer strings add exactly; a trace's doubles (`1.5e+21`) add as numbers,
  * which is as exact as the trace computed them.
@@ -164,8 +214,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 type SavedNode = [number, string, string | null, string | null, number, number, number, number[]?];
 /**
  * An edge as the case saves it: `[from node, to node, chain index, asset, amount, tainted, transfers,
- * hop, first, last, from counterparties (1) or a trace (0), layer]`, nodes by their index, the layer
- * as an index in `traceIds` (null for counterparty flows). Saves made before layers have no layer:
+ * hop, first, last, from counterparties (1) or a trace (0), layer, bridge]`, nodes by their index,
+ * the layer as an index in `traceIds` (null for counterparty flows), the bridge's name on a hop
+ * across one (left out otherwise). Saves made before layers have no layer:
  * their trace edges are the one trace's they name as `traceId`.
  */
 type SavedEdge = [
@@ -181,6 +232,7 @@ type SavedEdge = [
   number | null,
   0 | 1,
   (number | null)?,
+  string?,
 ];
 
 /**
@@ -199,6 +251,7 @@ export type SavedGraph = Omit<GraphState, 'version' | 'nodes' | 'edges'> & {
 const SEED_FLAG = 1;
 const EXPANDED_IN_FLAG = 2;
 const EXPANDED_OUT_FLAG = 4;
+const UTXO_TX_FLAG = 8;
 
 /**
  * The graph as the case saves it (see {@link SavedGraph}); positions to the whole pixel.
@@ -221,7 +274,8 @@ export function toSavedGraph(state: GraphState): SavedGraph {
     const flags =
       (n.seed ? SEED_FLAG : 0) |
       (n.expanded.includes('in') ? EXPANDED_IN_FLAG : 0) |
-      (n.expanded.includes('out') ? EXPANDED_OUT_FLAG : 0);
+      (n.expanded.includes('out') ? EXPANDED_OUT_FLAG : 0) |
+      (isUtxoTx(n) ? UTXO_TX_FLAG : 0);
     const saved: SavedNode = [
       chainOf(n.chain),
       n.address,
@@ -243,7 +297,7 @@ export function toSavedGraph(state: GraphState): SavedGraph {
     const to = nodeIndex.get(e.to);
     // An edge whose address is not on the graph is not drawn either: it is left out.
     if (from === undefined || to === undefined) continue;
-    edges.push([
+    const saved: SavedEdge = [
       from,
       to,
       chainOf(e.chain),
@@ -256,7 +310,9 @@ export function toSavedGraph(state: GraphState): SavedGraph {
       e.last,
       e.source === 'counterparties' ? 1 : 0,
       e.layer === null ? null : (layerIndex.get(e.layer) ?? null),
-    ]);
+    ];
+    if (e.bridge !== undefined) saved.push(e.bridge);
+    edges.push(saved);
   }
   const { version: _version, nodes: _nodes, edges: _edges, ...rest } = state;
   return { ...rest, version: 2, chains, nodes, edges };
@@ -299,6 +355,7 @@ function parseVersion2(
       expanded,
       x: typeof n[5] === 'number' ? n[5] : 0,
       y: typeof n[6] === 'number' ? n[6] : 0,
+      ...(flags & UTXO_TX_FLAG ? { kind: 'utxo_tx' as const } : {}),
     });
   }
   const edges: GraphEdge[] = [];
@@ -329,6 +386,7 @@ function parseVersion2(
       last: numberOrNull(e[9]),
       source,
       layer,
+      ...(typeof e[12] === 'string' ? { bridge: e[12] } : {}),
     });
   }
   return { nodes, edges };
@@ -362,6 +420,7 @@ function parseVersion1(
         : [],
       x: typeof n.x === 'number' ? n.x : 0,
       y: typeof n.y === 'number' ? n.y : 0,
+      ...(n.kind === 'utxo_tx' ? { kind: 'utxo_tx' as const } : {}),
     });
   }
   const ids = new Set(nodes.map((n) => n.id));
@@ -391,6 +450,7 @@ function parseVersion1(
       last: typeof e.last === 'number' ? e.last : null,
       source,
       layer,
+      ...(typeof e.bridge === 'string' ? { bridge: e.bridge } : {}),
     });
   }
   return { nodes, edges };
@@ -511,7 +571,75 @@ export function traceEdges(result: TraceResult, layer: string): GraphEdge[] {
     e.first = Math.min(e.first ?? t.time, t.time);
     e.last = Math.max(e.last ?? t.time, t.time);
   }
+  for (const hop of bridgeHops(result)) {
+    const id = edgeId(hop.from, hop.to, BRIDGE_ASSET, layer);
+    byId.set(id, {
+      id,
+      from: hop.from,
+      to: hop.to,
+      chain: chainOf.get(hop.to)!,
+      asset: BRIDGE_ASSET,
+      amount: '0',
+      tainted: null,
+      transfers: 0,
+      hop: null,
+      first: null,
+      last: null,
+      source: 'trace',
+      layer,
+      bridge: hop.bridge,
+    });
+  }
   return [...byId.values()];
+}
+
+/** A trace's hop across a bridge: from the node the value left by to where it came out. */
+export type BridgeHop = { from: string; to: string; bridge: string };
+
+/**
+ * Where a trace's value crossed from one chain to another: consecutive nodes of an endpoint's
+ * evidence path that sit on two chains with no edge of the result between them. The trace follows
+ * a bridge deposit (to THORChain's router, say) to its payout on the other chain (a Bitcoin
+ * transaction), and no transfer joins the two: without this hop, the graph would show the value
+ * stop at the bridge and start again from nowhere. Named after the bridge's entity (the node of
+ * category `bridge` at either end), else "bridge". Paths name addresses without their chain; an
+ * address on several chains is taken on the one that makes the hop.
+ *
+ * @example
+ * bridgeHops(result); // [{ from: 'anvil:0x…router', to: 'bitcoin-regtest:<payout txid>', bridge: 'THORChain' }]
+ */
+export function bridgeHops(
+  result: Pick<TraceResult, 'nodes' | 'edges' | 'endpoints'>,
+): BridgeHop[] {
+  const byAddress = new Map<string, TraceNode[]>();
+  for (const n of result.nodes) {
+    const list = byAddress.get(n.address);
+    if (list) list.push(n);
+    else byAddress.set(n.address, [n]);
+  }
+  const linked = new Set<string>();
+  for (const e of result.edges) {
+    linked.add(`${e.from}>${e.to}`);
+    linked.add(`${e.to}>${e.from}`);
+  }
+  const hops = new Map<string, BridgeHop>();
+  for (const endpoint of result.endpoints)
+    for (const path of endpoint.paths)
+      for (let i = 0; i + 1 < path.length; i++) {
+        const froms = byAddress.get(path[i]!) ?? [];
+        const tos = byAddress.get(path[i + 1]!) ?? [];
+        if (froms.some((a) => tos.some((b) => linked.has(`${a.id}>${b.id}`)))) continue;
+        const pair = froms
+          .flatMap((a) => tos.map((b) => [a, b] as const))
+          .find(([a, b]) => a.chain !== b.chain);
+        if (!pair) continue;
+        const [a, b] = pair;
+        const key = `${a.id}>${b.id}`;
+        if (hops.has(key)) continue;
+        const bridge = [a, b].find((n) => n.category === 'bridge');
+        hops.set(key, { from: a.id, to: b.id, bridge: bridge?.entity ?? 'bridge' });
+      }
+  return [...hops.values()];
 }
 
 /**
@@ -550,11 +678,13 @@ export function mergeLayer(
     const category = n.category ?? endpointCategory.get(n.id) ?? null;
     const caseSeed = caseAddresses.has(n.address.toLowerCase());
     const seedOf = seeds.has(n.id) ? [traceId] : [];
+    const kind = isUtxoTxNode(n) ? { kind: 'utxo_tx' as const } : {};
     if (old) {
       old.category = n.category ?? old.category ?? category;
       old.entity = n.entity ?? old.entity;
       old.seed = old.seed || caseSeed;
       old.seedOf = [...old.seedOf, ...seedOf];
+      Object.assign(old, kind);
     } else
       byId.set(n.id, {
         id: n.id,
@@ -567,6 +697,7 @@ export function mergeLayer(
         expanded: [],
         x: 0,
         y: 0,
+        ...kind,
       });
   }
   state.nodes = [...byId.values()];

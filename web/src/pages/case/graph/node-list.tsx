@@ -9,7 +9,7 @@ import {
 } from 'react';
 import { categoryColour } from '../../../lib/format.ts';
 import { colourKey } from './derive.ts';
-import type { GraphNode } from './model.ts';
+import { isUtxoTx, type GraphNode } from './model.ts';
 
 /** Most buttons the list renders at once: a search narrows thousands down. */
 const SHOWN = 150;
@@ -33,6 +33,8 @@ export const NodeList = memo(function NodeList(props: {
   hiddenWhy: (id: string) => string | null;
   /** The traces (`#1`, `#2`) a node is in, when several layers are drawn. */
   traceNumbers: (id: string) => string[];
+  /** Say each node's chain (the graph shows several). */
+  showChain?: boolean;
   onPick: (id: string, additive: boolean) => void;
 }) {
   const [query, setQuery] = useState('');
@@ -123,7 +125,14 @@ export const NodeList = memo(function NodeList(props: {
                 <span className="gv-node-text">
                   <span className="gv-node-name">
                     {props.annotations[n.id] ? '✎ ' : ''}
-                    {n.entity ?? (seed ? 'Seed' : (n.category?.replace(/_/g, ' ') ?? 'Address'))}
+                    {n.entity ??
+                      (seed
+                        ? 'Seed'
+                        : (n.category?.replace(/_/g, ' ') ??
+                          (isUtxoTx(n) ? 'Transaction' : 'Address')))}
+                    {props.showChain ? (
+                      <span className="badge chain-badge gv-node-chain">{n.chain}</span>
+                    ) : null}
                     {seed && n.entity ? ' · seed' : ''}
                     {n.category && (n.entity || seed) ? (
                       <span className="muted"> · {n.category.replace(/_/g, ' ')}</span>

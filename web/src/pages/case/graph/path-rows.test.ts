@@ -9,10 +9,22 @@ import {
   id,
   THEFT_TX,
 } from './layer-fixture.ts';
-import { mergeLayer, type GraphEdge, type GraphState } from './model.ts';
+import {
+  A as X,
+  BTC,
+  crossChainResult,
+  DEST,
+  EXCHANGE,
+  PAYOUT,
+  SPEND,
+  TRACE,
+} from './cross-chain-fixture.ts';
+import { mergeLayer, nodeId, type GraphEdge, type GraphState } from './model.ts';
 import { integerRaw, PATH_COLUMNS, pathCsv, pathRows, pathTsv, type PathRow } from './path-rows.ts';
 
 const lookup = () => ({ symbol: 'ETH', decimals: 18 });
+const crossLookup = (chain: string) =>
+  chain === BTC ? { symbol: 'rBTC', decimals: 8 } : { symbol: 'ETH', decimals: 18 };
 
 function graph(): GraphState {
   return mergeLayer(
@@ -82,7 +94,7 @@ describe('the rows of a path from a seed', () => {
     );
     for (const { rows } of [forward, backward]) {
       expect(rows.length).toBeGreaterThan(0);
-      for (const r of rows) expect(BigInt(r.taintedOut!) <= BigInt(r.amountIn)).toBe(true);
+      for (const r of rows) expect(BigInt(r.taintedOut!) <= BigInt(r.amountIn!)).toBe(true);
       // Each hop starts where the one before it ended.
       for (let i = 1; i < rows.length; i++)
         if (rows[i]!.hop !== rows[i - 1]!.hop) expect(rows[i]!.from).toBe(rows[i - 1]!.to);
@@ -110,6 +122,54 @@ describe('the rows of a path from a seed', () => {
     expect(missing).toEqual([BACKWARD_ID]);
   });
 
+  it('cross a bridge hop as a row of its own: from the router to the payout on the other chain, its transaction and time', () => {
+    const g = mergeLayer(null, TRACE, crossChainResult(), []);
+    const along = [X.thief, X.router, PAYOUT, DEST, SPEND, EXCHANGE].map((a, i) =>
+      i < 2 ? nodeId('anvil', a) : nodeId(BTC, a),
+    );
+    const path = along
+      .slice(1)
+      .map((to, i) => [g.edges.find((e) => e.from === along[i] && e.to === to)!]);
+    const { rows, missing } = pathRows(path, (t) => (t === TRACE ? crossChainResult() : null));
+    expect(missing).toEqual([]);
+    // Every hop has its row: before, hop 2 (the bridge) had none and the table went 1, 3, 4, 5.
+    expect(rows.map((r) => [r.hop, r.chain, r.toChain, r.bridge])).toEqual([
+      [1, 'anvil', 'anvil', null],
+      [2, 'anvil', BTC, 'THORChain'],
+      [3, BTC, BTC, null],
+      [4, BTC, BTC, null],
+      [5, BTC, BTC, null],
+    ]);
+    for (let i = 1; i < rows.length; i++) expect(rows[i]!.from).toBe(rows[i - 1]!.to);
+    expect(rows[1]).toMatchObject({
+      from: X.router,
+      to: PAYOUT,
+      amountIn: null,
+      taintedOut: null,
+      // The payout is the hop's transaction; its outputs' time is the hop's.
+      txHash: PAYOUT,
+      time: 1_740_000_900,
+      transfers: 0,
+      traceId: TRACE,
+    });
+    // The CSV says where it crossed and by what, with no amount or symbol of its own.
+    const [, , hop] = pathCsv(rows, crossLookup).trimEnd().split('\r\n');
+    const cells = Object.fromEntries(PATH_COLUMNS.map((c, i) => [c, hop!.split(',')[i]]));
+    expect(cells).toMatchObject({
+      hop: '2',
+      from: X.router,
+      to: PAYOUT,
+      chain: 'anvil',
+      to_chain: BTC,
+      bridge: 'THORChain',
+      symbol: '',
+      amount_in: '',
+      transaction: PAYOUT,
+      time_utc: '2025-02-19T21:35:00Z',
+    });
+    expect(pathTsv(rows, crossLookup).trimEnd().split('\n')).toHaveLength(rows.length + 1);
+  });
+
   it('give a counterparty flow one row, without a transaction or a tainted amount', () => {
     const flow: GraphEdge = {
       id: `${id(A.thief)}>${id(A.funder)}>native`,
@@ -131,6 +191,7 @@ describe('the rows of a path from a seed', () => {
       {
         hop: 1,
         chain: 'anvil',
+        toChain: 'anvil',
         from: A.thief,
         to: A.funder,
         asset: 'native',
@@ -140,6 +201,7 @@ describe('the rows of a path from a seed', () => {
         time: 1_740_000_500,
         transfers: 3,
         traceId: null,
+        bridge: null,
       },
     ]);
   });
@@ -149,6 +211,7 @@ describe('the path as CSV and TSV', () => {
   const row: PathRow = {
     hop: 1,
     chain: 'anvil',
+    toChain: 'anvil',
     from: A.split1,
     to: A.depositA,
     asset: 'native',
@@ -158,6 +221,7 @@ describe('the path as CSV and TSV', () => {
     time: 1_740_147_311,
     transfers: 1,
     traceId: FORWARD_ID,
+    bridge: null,
   };
 
   it('writes amounts in whole units at full precision and in raw units, times in ISO UTC', () => {
@@ -179,6 +243,8 @@ describe('the path as CSV and TSV', () => {
       '2025-02-21T14:15:11Z',
       '1',
       FORWARD_ID,
+      'anvil',
+      '',
     ]);
   });
 
@@ -194,7 +260,7 @@ describe('the path as CSV and TSV', () => {
       symbol: '=HYPERLINK("x")',
       decimals: 6,
     }));
-    const [header, line] = tsv.trimEnd().split('\n');
+    const [header, line] = tsv.split('\n');
     expect(header!.split('\t')).toEqual([...PATH_COLUMNS]);
     const cells = line!.split('\t');
     expect(cells[5]).toBe(`'=HYPERLINK("x")`);

@@ -5,19 +5,24 @@ import type { TraceEdge, TraceResult } from '../../../api/types.ts';
 import { csvField } from '../../../lib/csv-field.ts';
 import { formatUnits } from '../../../lib/format.ts';
 import type { AssetLookup } from './derive.ts';
-import { flowId, type GraphEdge } from './model.ts';
+import { flowId, looksLikeUtxoTx, type GraphEdge } from './model.ts';
 
-/** One transfer on a path (or a counterparty flow, which names no transaction). */
+/**
+ * One transfer on a path (or a counterparty flow, which names no transaction), or the hop across a
+ * bridge between two chains (`bridge`), which no transfer makes.
+ */
 export type PathRow = {
   /** Place of its edge on the path, from 1. */
   hop: number;
+  /** The chain of `from`; `toChain` is that of `to`, another one only on a bridge hop. */
   chain: string;
-  /** Addresses (without the chain). */
+  toChain: string;
+  /** Addresses (without the chain); a UTXO transaction's hash for a transaction node. */
   from: string;
   to: string;
   asset: string;
-  /** Raw units the transfer moved: what `to` received. */
-  amountIn: string;
+  /** Raw units the transfer moved: what `to` received (null on a bridge hop: no transfer). */
+  amountIn: string | null;
   /** Raw units of it the trace counts as tainted (null: a counterparty flow, which no trace followed). */
   taintedOut: string | null;
   /** Null for a counterparty flow (`transfers` transfers summed). */
@@ -27,9 +32,45 @@ export type PathRow = {
   transfers: number;
   /** The trace (layer) whose result the row comes from; null for a counterparty flow. */
   traceId: string | null;
+  /**
+   * On the hop across a bridge (THORChain from an EVM chain to Bitcoin, say): the bridge's name.
+   * Its transaction is the payout on the other chain when that is a UTXO transaction (its memo names
+   * the deposit, e.g. `OUT:<hash>`), and its time the payout's.
+   */
+  bridge: string | null;
 };
 
 const addressOf = (id: string) => id.slice(id.indexOf(':') + 1);
+const chainOfId = (id: string) => id.slice(0, id.indexOf(':'));
+
+/**
+ * The row of a bridge hop: from where the value left one chain (the bridge's router) to where it
+ * came out on the other (the payout). No transfer joins the two, so it has no amount; when the
+ * payout is a UTXO transaction, it is the hop's transaction and its outputs' first time the hop's.
+ */
+function bridgeRow(hop: number, e: GraphEdge, result: TraceResult): PathRow {
+  const node = (id: string) => result.nodes.find((n) => n.id === id);
+  const to = node(e.to);
+  const toChain = to?.chain ?? chainOfId(e.to);
+  const payout = to?.kind === 'utxo_tx' || looksLikeUtxoTx(toChain, to?.address ?? addressOf(e.to));
+  let time: number | null = null;
+  for (const t of result.edges) if (t.from === e.to) time = Math.min(time ?? t.time, t.time);
+  return {
+    hop,
+    chain: node(e.from)?.chain ?? chainOfId(e.from),
+    toChain,
+    from: addressOf(e.from),
+    to: addressOf(e.to),
+    asset: e.asset,
+    amountIn: null,
+    taintedOut: null,
+    txHash: payout ? addressOf(e.to) : null,
+    time,
+    transfers: 0,
+    traceId: e.layer,
+    bridge: e.bridge ?? 'bridge',
+  };
+}
 
 /** A trace's transfers by flow (`<from>><to>><asset>`), oldest first; built once per result. */
 const byFlowCache = new WeakMap<TraceResult, Map<string, TraceEdge[]>>();
@@ -71,6 +112,7 @@ export function pathRows(
         step.push({
           hop,
           chain: e.chain,
+          toChain: e.chain,
           from: addressOf(e.from),
           to: addressOf(e.to),
           asset: e.asset,
@@ -80,6 +122,7 @@ export function pathRows(
           time: e.first,
           transfers: e.transfers,
           traceId: null,
+          bridge: null,
         });
         continue;
       }
@@ -88,10 +131,17 @@ export function pathRows(
         missing.add(e.layer);
         continue;
       }
+      // The hop across chains is a row of its own: without it the table skipped a hop number and
+      // the path seemed to stop at the bridge and start again from nowhere.
+      if (e.bridge !== undefined) {
+        step.push(bridgeRow(hop, e, result));
+        continue;
+      }
       for (const t of transfersByFlow(result).get(flowId(e)) ?? [])
         step.push({
           hop,
           chain: e.chain,
+          toChain: e.chain,
           from: addressOf(t.from),
           to: addressOf(t.to),
           asset: t.asset,
@@ -101,6 +151,7 @@ export function pathRows(
           time: t.time,
           transfers: 1,
           traceId: e.layer,
+          bridge: null,
         });
     }
     step.sort((a, b) => (a.time ?? 0) - (b.time ?? 0));
@@ -133,8 +184,9 @@ export function integerRaw(raw: string): string {
   return Number.isFinite(value) ? BigInt(Math.round(value)).toString() : text;
 }
 
-/** Raw units as whole units at full precision, without thousands separators (`10.003126404753986`). */
-export function exactUnits(raw: string, decimals: number | null): string {
+/** Raw units as whole units at full precision, without thousands separators (`10.003126404753986`); none as ''. */
+export function exactUnits(raw: string | null, decimals: number | null): string {
+  if (raw === null) return '';
   const units = integerRaw(raw);
   return decimals === null ? units : formatUnits(units, decimals, decimals).replace(/,/g, '');
 }
@@ -155,10 +207,14 @@ export const PATH_COLUMNS = [
   'time_utc',
   'transfers',
   'trace_id',
+  'to_chain',
+  'bridge',
 ] as const;
 
 function fields(row: PathRow, lookup: AssetLookup): (string | number)[] {
-  const info = lookup(row.chain, row.asset);
+  // A bridge hop moves no asset of its own: no symbol, no amounts.
+  const info =
+    row.bridge === null ? lookup(row.chain, row.asset) : { symbol: null, decimals: null };
   return [
     row.hop,
     row.from,
@@ -167,13 +223,15 @@ function fields(row: PathRow, lookup: AssetLookup): (string | number)[] {
     row.asset,
     info.symbol ?? '',
     exactUnits(row.amountIn, info.decimals),
-    row.amountIn,
-    row.taintedOut === null ? '' : exactUnits(row.taintedOut, info.decimals),
+    row.amountIn ?? '',
+    exactUnits(row.taintedOut, info.decimals),
     row.taintedOut ?? '',
     row.txHash ?? '',
     isoUtc(row.time),
     row.transfers,
     row.traceId ?? '',
+    row.toChain,
+    row.bridge ?? '',
   ];
 }
 

@@ -4,15 +4,50 @@ import { useSession } from '../../../api/session.tsx';
 import { AddressLink } from '../../../components/address-link.tsx';
 import { Amount } from '../../../components/amount.tsx';
 import { ErrorView, Loading } from '../../../components/states.tsx';
-import { isPseudo } from './model.ts';
+import { TxLink } from '../../address/shared.tsx';
+import { isPseudo, looksLikeUtxoTx } from './model.ts';
 import { copyText, downloadText } from '../money/browser.ts';
 import { isoUtc, pathCsv, pathTsv, type PathRow } from './path-rows.ts';
 
+/** A path's address, linked to its page; a UTXO transaction's node to the transaction's. */
 function Address(props: { chain: string; address: string }) {
   return isPseudo(props.address) ? (
     <span className="mono">{props.address}</span>
+  ) : looksLikeUtxoTx(props.chain, props.address) ? (
+    <TxLink chain={props.chain} hash={props.address} />
   ) : (
     <AddressLink chain={props.chain} address={props.address} />
+  );
+}
+
+/**
+ * A row's transaction, linked to its page; on a bridge hop, the bridge and the payout on the other
+ * chain (whose memo names the deposit), as no transaction joins the two chains.
+ */
+function Transaction(props: { row: PathRow }) {
+  const r = props.row;
+  const link = r.txHash ? (
+    <Link
+      className="mono"
+      to={`/tx/${encodeURIComponent(r.toChain)}/${encodeURIComponent(r.txHash)}`}
+      title={r.txHash}
+    >
+      {r.txHash.slice(0, 10)}…
+    </Link>
+  ) : null;
+  if (r.bridge !== null)
+    return (
+      <>
+        <span className="badge">{r.bridge}</span> {r.chain} to {r.toChain}
+        {link ? <>: payout {link}</> : <span className="muted">: no payout transaction</span>}
+      </>
+    );
+  return (
+    link ?? (
+      <span className="muted">
+        {r.transfers} transfer{r.transfers === 1 ? '' : 's'} (counterparty flow)
+      </span>
+    )
   );
 }
 
@@ -38,6 +73,8 @@ export function PathTable(props: {
   const [notice, setNotice] = useState<string | null>(null);
   const { rows } = props;
   const hops = new Set(rows.map((r) => r.hop)).size;
+  const transfers = rows.filter((r) => r.bridge === null).length;
+  const bridges = [...new Set(rows.flatMap((r) => (r.bridge === null ? [] : [r.bridge])))];
   const layered = new Set(rows.map((r) => r.traceId)).size > 1;
   const copy = async () => {
     const ok = await copyText(pathTsv(rows, asset));
@@ -78,10 +115,13 @@ export function PathTable(props: {
       ) : (
         <>
           <p className="muted gv-help">
-            {rows.length} transfer{rows.length === 1 ? '' : 's'} over {hops} hop
-            {hops === 1 ? '' : 's'}, as the traces found them: the amount each transfer moved, and
-            the part of it the trace counts as tainted. Times in UTC; the CSV has amounts at full
-            precision and in raw units.
+            {transfers} transfer{transfers === 1 ? '' : 's'} over {hops} hop
+            {hops === 1 ? '' : 's'}
+            {bridges.length > 0
+              ? `, across chains by ${bridges.join(' and ')} (no transfer joins a deposit to its payout: the payout's memo names the deposit)`
+              : ''}
+            , as the traces found them: the amount each transfer moved, and the part of it the trace
+            counts as tainted. Times in UTC; the CSV has amounts at full precision and in raw units.
           </p>
           <div className="table-wrap">
             <table aria-label="Path from seed" className="gv-path-table">
@@ -113,10 +153,14 @@ export function PathTable(props: {
                       <Address chain={r.chain} address={r.from} />
                     </td>
                     <td data-label="To">
-                      <Address chain={r.chain} address={r.to} />
+                      <Address chain={r.toChain} address={r.to} />
                     </td>
                     <td className="num" data-label="Amount in">
-                      <Amount chain={r.chain} asset={r.asset} raw={r.amountIn} />
+                      {r.amountIn === null ? (
+                        '—'
+                      ) : (
+                        <Amount chain={r.chain} asset={r.asset} raw={r.amountIn} />
+                      )}
                     </td>
                     <td className="num" data-label="Tainted out">
                       {r.taintedOut === null ? (
@@ -126,19 +170,7 @@ export function PathTable(props: {
                       )}
                     </td>
                     <td data-label="Transaction">
-                      {r.txHash ? (
-                        <Link
-                          className="mono"
-                          to={`/tx/${encodeURIComponent(r.chain)}/${encodeURIComponent(r.txHash)}`}
-                          title={r.txHash}
-                        >
-                          {r.txHash.slice(0, 10)}…
-                        </Link>
-                      ) : (
-                        <span className="muted">
-                          {r.transfers} transfer{r.transfers === 1 ? '' : 's'} (counterparty flow)
-                        </span>
-                      )}
+                      <Transaction row={r} />
                     </td>
                     <td data-label="Time (UTC)" className="mono">
                       {isoUtc(r.time) || '—'}

@@ -6,7 +6,8 @@ import { ErrorView, Loading } from '../../../components/states.tsx';
 import { formatTime } from '../../../lib/format.ts';
 import type { ViewNode } from './derive.ts';
 import { nodeTimes, nodeTotals } from './facts.ts';
-import { isPseudo, type GraphEdge, type GraphNode } from './model.ts';
+import { TxLink } from '../../address/shared.tsx';
+import { isAddressNode, isPseudo, isUtxoTx, type GraphEdge, type GraphNode } from './model.ts';
 
 /** A label as `GET /v1/addresses/:chain/:address` lists it. */
 export type AddressLabel = {
@@ -206,7 +207,7 @@ export function SidePanel(props: {
       <button
         type="button"
         onClick={props.onExpand}
-        disabled={props.expanding || (!!node && isPseudo(node.address))}
+        disabled={props.expanding || (!!node && !isAddressNode(node))}
       >
         {props.expanding ? 'Expanding…' : 'Expand'}
       </button>
@@ -235,12 +236,18 @@ export function SidePanel(props: {
   );
   return (
     <aside className="panel gv-side" aria-label="Selected node">
-      <h2>{node ? (node.entity ?? 'Address') : group!.group!.summary}</h2>
+      <h2>
+        {node
+          ? (node.entity ?? (isUtxoTx(node) ? 'Transaction' : 'Address'))
+          : group!.group!.summary}
+      </h2>
       {node ? (
         <>
           <p className="gv-address">
             {isPseudo(node.address) ? (
               <span className="mono">{node.address}</span>
+            ) : isUtxoTx(node) ? (
+              <TxLink chain={node.chain} hash={node.address} full />
             ) : (
               <AddressLink chain={node.chain} address={node.address} full />
             )}{' '}
@@ -353,7 +360,12 @@ export function SidePanel(props: {
             text={props.annotation}
             onSave={props.onAnnotate}
           />
-          {isPseudo(node.address) ? null : (
+          {isUtxoTx(node) ? (
+            <p className="muted">
+              A transaction: its inputs and outputs, fee and memo are on its page.
+            </p>
+          ) : null}
+          {!isAddressNode(node) ? null : (
             <>
               <h3>Labels</h3>
               <AddressFacts node={node} onLabels={props.onLabels} />

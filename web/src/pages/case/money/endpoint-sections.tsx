@@ -3,18 +3,23 @@ import { AddressLink } from '../../../components/address-link.tsx';
 import { Amount } from '../../../components/amount.tsx';
 import { categoryLabel } from './buckets.ts';
 import { bridgedByChain, type MeasuredEndpoint } from './endpoint-lists.ts';
+import { EndpointLink } from './endpoint-link.tsx';
+import { heldAmounts } from './held-amounts.ts';
 import { ValueAndShare } from './measure.tsx';
 import type { Valuation } from './valuation.ts';
 import { shareText } from './text.ts';
 
 const SHOWN = 8;
 
+/** Columns an endpoint table may show beside its address, amount and share. */
+type Column = 'entity' | 'category' | 'finding' | 'destination';
+
 /** A compact table of endpoints, the largest first, with the rest behind a button. */
 function EndpointTable(props: {
   label: string;
   endpoints: MeasuredEndpoint[];
   /** What to show beside address and amount. */
-  columns: readonly ('entity' | 'category' | 'destination')[];
+  columns: readonly Column[];
 }) {
   const [all, setAll] = useState(false);
   const rows = all ? props.endpoints : props.endpoints.slice(0, SHOWN);
@@ -27,6 +32,7 @@ function EndpointTable(props: {
             <tr>
               {has('entity') ? <th scope="col">Entity</th> : null}
               {has('category') ? <th scope="col">Category</th> : null}
+              {has('finding') ? <th scope="col">Finding</th> : null}
               <th scope="col">Address</th>
               <th scope="col" className="num">
                 Amount
@@ -44,8 +50,9 @@ function EndpointTable(props: {
                 {has('category') ? (
                   <td data-label="Category">{categoryLabel(e.category)}</td>
                 ) : null}
+                {has('finding') ? <td data-label="Finding">{e.finding}</td> : null}
                 <td data-label="Address">
-                  <AddressLink chain={e.chain} address={e.address} />
+                  <EndpointLink endpoint={e} />
                 </td>
                 <td className="num" data-label="Amount">
                   <Amount chain={e.chain} asset={e.asset} raw={e.amount} maxFraction={2} />
@@ -87,6 +94,7 @@ function total(endpoints: readonly MeasuredEndpoint[]) {
   return {
     share: endpoints.reduce((s, e) => s + e.share, 0),
     measure: endpoints.reduce((s, e) => s + e.measure, 0),
+    held: heldAmounts(endpoints),
   };
 }
 
@@ -97,7 +105,7 @@ function EndpointGroup(props: {
   lead?: ReactNode;
   empty: string;
   endpoints: MeasuredEndpoint[];
-  columns: readonly ('entity' | 'category' | 'destination')[];
+  columns: readonly Column[];
   valuation: Valuation;
   /** What the investigator can do with these endpoints (a button). */
   action?: ReactNode;
@@ -111,8 +119,13 @@ function EndpointGroup(props: {
       ) : (
         <>
           <p className="muted">
-            <ValueAndShare valuation={props.valuation} measure={t.measure} share={t.share} /> at{' '}
-            {props.endpoints.length} endpoint
+            <ValueAndShare
+              valuation={props.valuation}
+              measure={t.measure}
+              share={t.share}
+              held={t.held}
+            />{' '}
+            at {props.endpoints.length} endpoint
             {props.endpoints.length === 1 ? '' : 's'}.{props.lead ? <> {props.lead}</> : null}
           </p>
           {props.action}
@@ -168,7 +181,7 @@ export function EndpointSections(props: {
           title="Mixers"
           empty="None of the traced value entered a mixer."
           endpoints={props.mixed}
-          columns={['entity']}
+          columns={['entity', 'finding']}
           valuation={props.valuation}
         />
         <EndpointGroup
@@ -188,7 +201,7 @@ export function EndpointSections(props: {
           title="Other endpoints"
           empty=""
           endpoints={props.other}
-          columns={['category', 'entity']}
+          columns={['category', 'entity', 'finding']}
           valuation={props.valuation}
         />
       ) : null}

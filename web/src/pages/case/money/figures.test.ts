@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { summariseFreezable } from '../../../../../src/trace/freezable.ts';
 import { incidentFigures } from './figures.ts';
 import { buildFreezeList } from './freeze-list.ts';
-import { sampleResult } from './test-fixture.ts';
+import { heldText } from './held-amounts.ts';
+import { crossChainAssetInfo, crossChainSample, sampleResult } from './test-fixture.ts';
 import { valuationOf } from './valuation.ts';
 
 describe('incidentFigures', () => {
@@ -65,5 +66,21 @@ describe('incidentFigures', () => {
     r.endpoints.push({ ...r.endpoints[7]!, category: 'frozen', address: '0xf1' });
     const other = incidentFigures(r, valuationOf(r)).find((f) => f.key === 'other');
     expect(other?.endpoints).toBe(1);
+  });
+
+  it('gives each figure what its endpoints hold per asset once the trace crossed to Bitcoin', () => {
+    const r = crossChainSample();
+    const by = new Map(incidentFigures(r, valuationOf(r)).map((f) => [f.key, f]));
+    const held = (key: string) => heldText(by.get(key as never)!.held!, crossChainAssetInfo);
+    expect(held('freezable')).toBe('60 ETH + 0.3 rBTC');
+    expect(held('exchanges')).toBe('45 ETH + 0.3 rBTC');
+    expect(held('mixed')).toBe('0.18 rBTC + 5 ETH');
+    expect(held('held')).toBe('0.42 rBTC + 4 ETH');
+    expect(held('traced')).toBe('69 ETH + 0.9 rBTC');
+    // The measure stays one number in ETH for charts: 5 ETH + 0.18 rBTC standing for 6 ETH.
+    expect(by.get('mixed')!.measure / 1e18).toBeCloseTo(11);
+    // Stolen and untraced are shares of the seed, held nowhere.
+    expect(by.get('stolen')!.held).toBeNull();
+    expect(by.get('untraced')!.held).toBeNull();
   });
 });

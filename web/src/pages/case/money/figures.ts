@@ -2,6 +2,7 @@ import type { TraceResult } from '../../../api/types.ts';
 import { freezeServiceOf, isFreezable } from '../../../../../src/trace/freezable.ts';
 import { arrivalsOf } from './arrivals.ts';
 import { bucketOf, type Bucket } from './buckets.ts';
+import { heldAmounts, type HeldAmount } from './held-amounts.ts';
 import { endpointMeasure, measureOfShare, type Valuation } from './valuation.ts';
 
 export type FigureKey = 'stolen' | 'traced' | 'freezable' | Bucket | 'untraced';
@@ -14,6 +15,11 @@ export type Figure = {
   measure: number;
   /** Endpoints counted (null for stolen and untraced). */
   endpoints: number | null;
+  /**
+   * What its endpoints hold per asset, the largest value first (null for stolen and untraced, which
+   * are shares of the seed, held nowhere): ETH and rBTC apart once a trace crossed to Bitcoin.
+   */
+  held: HeldAmount[] | null;
   /** Services a freeze request goes to (freezable only). */
   services?: number | undefined;
   /** Unix seconds of the first and last arrival of its value (null when none is known). */
@@ -54,6 +60,7 @@ export function incidentFigures(result: TraceResult, valuation: Valuation): Figu
     share,
     measure: measureOfShare(valuation, share),
     endpoints,
+    held: null,
     first: null,
     last: null,
   });
@@ -67,18 +74,28 @@ export function incidentFigures(result: TraceResult, valuation: Valuation): Figu
     f.first = f.first === null ? time : Math.min(f.first, time);
     f.last = f.last === null ? time : Math.max(f.last, time);
   };
+  const holdings = new Map<
+    Figure,
+    { chain: string; asset: string; amount: string; measure: number }[]
+  >();
+  const hold = (f: Figure, e: (typeof result.endpoints)[number], measure: number) =>
+    (holdings.get(f) ?? holdings.set(f, []).get(f)!).push({ ...e, measure });
   for (const e of result.endpoints) {
     const b = bucketOf(e.category);
     let f = byBucket.get(b);
     if (!f) byBucket.set(b, (f = figure(b, 0, 0)));
+    const measure = endpointMeasure(valuation, e);
     f.share += e.share;
-    f.measure += endpointMeasure(valuation, e);
+    f.measure += measure;
     f.endpoints! += 1;
+    hold(f, e, measure);
+    hold(tracedFigure, e, measure);
     const canFreeze = isFreezable(e.category);
     if (canFreeze) {
       freezable.share += e.share;
-      freezable.measure += endpointMeasure(valuation, e);
+      freezable.measure += measure;
       freezable.endpoints! += 1;
+      hold(freezable, e, measure);
       services.add(freezeServiceOf(e));
     }
     for (const edge of into(e)) {
@@ -92,6 +109,8 @@ export function incidentFigures(result: TraceResult, valuation: Valuation): Figu
     .map((b) => byBucket.get(b))
     .filter((f): f is Figure => f !== undefined);
   freezable.services = services.size;
+  for (const f of [tracedFigure, freezable, ...byBucket.values()])
+    f.held = heldAmounts(holdings.get(f) ?? []);
   // A backward trace's endpoints are sources: nothing there is freezable, so no such figure.
   const forward = result.parameters.direction !== 'backward';
   return [

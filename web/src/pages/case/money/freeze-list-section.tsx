@@ -11,6 +11,7 @@ import {
   type FreezeContext,
   type FreezeExchange,
 } from './freeze-list.ts';
+import { heldAmounts } from './held-amounts.ts';
 import { ValueAndShare } from './measure.tsx';
 import type { Valuation } from './valuation.ts';
 import { shareText } from './text.ts';
@@ -147,6 +148,7 @@ export function FreezeListSection(props: {
       share: exchanges.reduce((s, x) => s + x.share, 0),
       measure: exchanges.reduce((s, x) => s + x.measure, 0),
       deposits: exchanges.reduce((s, x) => s + x.deposits.length, 0),
+      held: heldAmounts(exchanges.flatMap((x) => x.deposits)),
     }),
     [exchanges],
   );
@@ -181,7 +183,12 @@ export function FreezeListSection(props: {
       ) : (
         <>
           <p className="muted">
-            <ValueAndShare valuation={valuation} measure={total.measure} share={total.share} />{' '}
+            <ValueAndShare
+              valuation={valuation}
+              measure={total.measure}
+              share={total.share}
+              held={total.held}
+            />{' '}
             reached {total.deposits} deposit address
             {total.deposits === 1 ? '' : 'es'} at {exchanges.length} service
             {exchanges.length === 1 ? '' : 's'} that can freeze it. Amounts are what the trace

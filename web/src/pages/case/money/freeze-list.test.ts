@@ -5,7 +5,15 @@ import {
   freezeRequestText,
   type FreezeContext,
 } from './freeze-list.ts';
-import { assetInfo, eth, sampleResult } from './test-fixture.ts';
+import {
+  assetInfo,
+  BTC_CHAIN,
+  btc,
+  crossChainAssetInfo,
+  crossChainSample,
+  eth,
+  sampleResult,
+} from './test-fixture.ts';
 import { valuationOf } from './valuation.ts';
 
 const ctx: FreezeContext = {
@@ -32,6 +40,24 @@ describe('buildFreezeList', () => {
     expect(list[2]!.totals[0]!.amount).toBe(eth(5));
     // Bridges, mixers and still-held value are not freezable at an exchange.
     expect(list.flatMap((x) => x.deposits.map((d) => d.category))).not.toContain('bridge');
+  });
+
+  it('totals each asset of an exchange on both chains apart, the largest value first, in the request too', () => {
+    const r = crossChainSample();
+    const [alder] = buildFreezeList(r, valuationOf(r));
+    expect(alder!.totals).toEqual([
+      { chain: 'eth', asset: 'native', amount: eth(40) },
+      { chain: BTC_CHAIN, asset: 'native', amount: btc(0.3) },
+    ]);
+    expect(freezeRequestText(alder!, { ...ctx, asset: crossChainAssetInfo })).toContain(
+      'Total: 40 ETH + 0.3 rBTC (50.00% of the stolen value)',
+    );
+    // By value, not raw units: 0.3 rBTC (10 ETH of the stolen value) before 1 ETH.
+    r.endpoints = r.endpoints.filter((e) => e.address !== '0xa2');
+    r.endpoints.find((e) => e.address === '0xa1')!.amount = eth(1);
+    r.endpoints.find((e) => e.address === '0xa1')!.share = 0.01;
+    const smaller = buildFreezeList(r, valuationOf(r)).find((x) => x.name === 'Alder Exchange')!;
+    expect(smaller.totals.map((t) => t.chain)).toEqual([BTC_CHAIN, 'eth']);
   });
 
   it('gives each deposit the transactions by which its asset arrived, oldest first', () => {

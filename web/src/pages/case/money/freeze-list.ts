@@ -2,6 +2,7 @@ import type { TraceResult } from '../../../api/types.ts';
 import { formatTime, formatUnits, type AssetInfo } from '../../../lib/format.ts';
 import { arrivalsOf } from './arrivals.ts';
 import { FREEZE_CATEGORIES } from './buckets.ts';
+import { heldAmounts } from './held-amounts.ts';
 import { endpointMeasure, rawBigInt, type Valuation } from './valuation.ts';
 import { shareText } from './text.ts';
 import { csvField } from '../../../lib/csv-field.ts';
@@ -42,7 +43,7 @@ export type FreezeExchange = {
   name: string;
   entity: string | null;
   deposits: FreezeDeposit[];
-  /** Per asset, the sum of its deposits (integer strings). */
+  /** Per asset, the sum of its deposits (integer strings), the largest value first. */
   totals: { chain: string; asset: string; amount: string }[];
   share: number;
   measure: number;
@@ -108,16 +109,12 @@ export function buildFreezeList(result: TraceResult, valuation: Valuation): Free
   const list = [...exchanges.values()];
   for (const x of list) {
     x.deposits.sort((a, b) => b.share - a.share || cmp(a.address, b.address));
-    const totals = new Map<string, { chain: string; asset: string; amount: bigint }>();
-    for (const d of x.deposits) {
-      const key = `${d.chain}\u0000${d.asset}`;
-      const t = totals.get(key) ?? { chain: d.chain, asset: d.asset, amount: 0n };
-      t.amount += rawBigInt(d.amount);
-      totals.set(key, t);
-    }
-    x.totals = [...totals.values()]
-      .sort((a, b) => (b.amount > a.amount ? 1 : b.amount < a.amount ? -1 : 0))
-      .map((t) => ({ chain: t.chain, asset: t.asset, amount: t.amount.toString() }));
+    // Largest value first: raw units of assets with different decimals (wei, satoshis) do not compare.
+    x.totals = heldAmounts(x.deposits).map((t) => ({
+      chain: t.chain,
+      asset: t.asset,
+      amount: t.amount.toString(),
+    }));
   }
   return list.sort((a, b) => b.share - a.share || cmp(a.name, b.name));
 }

@@ -28,14 +28,14 @@ function sankeyOption(
           const d = params.data as {
             source: string;
             target: string;
-            measure: number;
+            valueText: string;
             share: number;
           };
-          return `${escapeHtml(label(d.source))} → ${escapeHtml(label(d.target))}<br/>${format.valued ? `<b>${escapeHtml(format.text(d.measure, 4))}</b> · ` : ''}${shareText(d.share)} of stolen`;
+          return `${escapeHtml(label(d.source))} → ${escapeHtml(label(d.target))}<br/>${format.valued ? `<b>${escapeHtml(d.valueText)}</b> · ` : ''}${shareText(d.share)} of stolen`;
         }
         const n = byId.get(params.name);
         if (!n) return '';
-        return `<b>${escapeHtml(n.label)}</b>${n.detail ? ` (${escapeHtml(n.detail)})` : ''}<br/>${format.valued ? `${escapeHtml(format.text(n.measure, 4))} · ` : ''}${shareText(n.share)} of stolen`;
+        return `<b>${escapeHtml(n.label)}</b>${n.detail ? ` (${escapeHtml(n.detail)})` : ''}<br/>${format.valued ? `${escapeHtml(format.held(n.held, n.measure, 4))} · ` : ''}${shareText(n.share)} of stolen`;
       },
     },
     series: [
@@ -68,7 +68,8 @@ function sankeyOption(
           source: l.source,
           target: l.target,
           value: Math.max(format.number(l.measure), 0),
-          measure: l.measure,
+          // What the flow's endpoints hold, per asset: the band's width is its value.
+          valueText: format.held(l.held, l.measure, 4),
           share: l.share,
         })),
         lineStyle: { color: 'gradient', opacity: theme.dark ? 0.45 : 0.35, curveness: 0.5 },
@@ -79,7 +80,7 @@ function sankeyOption(
           formatter: (p: { name: string }) => {
             const n = byId.get(p.name);
             return n
-              ? `${n.label}\n{v|${format.valued ? `${format.text(n.measure, 2)} · ` : ''}${shareText(n.share, 1)}}`
+              ? `${n.label}\n{v|${format.valued ? `${format.held(n.held, n.measure, 2)} · ` : ''}${shareText(n.share, 1)}}`
               : '';
           },
           rich: { v: { color: theme.muted, fontSize: 11, lineHeight: 15 } },
@@ -157,7 +158,9 @@ export function SankeySection(props: { data: SankeyData; format: MeasureFormat }
                       <span className="muted"> ({byId.get(l.target)!.detail})</span>
                     ) : null}
                   </td>
-                  {format.valued ? <td className="num">{format.text(l.measure, 4)}</td> : null}
+                  {format.valued ? (
+                    <td className="num">{format.held(l.held, l.measure, 4)}</td>
+                  ) : null}
                   <td className="num">{shareText(l.share)}</td>
                 </tr>
               ))}

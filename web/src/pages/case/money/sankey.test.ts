@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildSankey, sankeyTopLevels } from './sankey.ts';
-import { sampleResult } from './test-fixture.ts';
+import { heldText } from './held-amounts.ts';
+import { crossChainAssetInfo, crossChainSample, sampleResult } from './test-fixture.ts';
 import { valuationOf } from './valuation.ts';
 
 const whole = (m: number) => Math.round(m / 1e16) / 100;
@@ -72,5 +73,23 @@ describe('buildSankey', () => {
     ]);
     expect(top.links.every((l) => l.source === 'stolen')).toBe(true);
     expect(top.links.reduce((s, l) => s + l.share, 0)).toBeCloseTo(1);
+  });
+
+  it('carries what each flow’s endpoints hold per asset, so its label names rBTC as rBTC', () => {
+    const r = crossChainSample();
+    const { nodes, links } = buildSankey(r, valuationOf(r), 8);
+    const flow = (s: string, t: string) =>
+      heldText(links.find((x) => x.source === s && x.target === t)!.held, crossChainAssetInfo);
+    expect(flow('stolen', 'bucket:exchanges')).toBe('45 ETH + 0.3 rBTC');
+    expect(flow('stolen', 'bucket:mixed')).toBe('0.18 rBTC + 5 ETH');
+    expect(flow('bucket:mixed', 'entity:CoinJoin (Whirlpool)')).toBe('0.18 rBTC');
+    expect(flow('bucket:exchanges', 'entity:Alder Exchange')).toBe('40 ETH + 0.3 rBTC');
+    const alder = nodes.find((n) => n.id === 'entity:Alder Exchange')!;
+    expect(heldText(alder.held, crossChainAssetInfo)).toBe('40 ETH + 0.3 rBTC');
+    // The widths stay values: 0.3 rBTC stands for 10 ETH of the stolen value.
+    expect(whole(alder.measure)).toBe(50);
+    // Stolen and untraced are shares, held nowhere.
+    expect(nodes.find((n) => n.id === 'stolen')!.held).toEqual([]);
+    expect(links.find((l) => l.target === 'untraced')!.held).toEqual([]);
   });
 });

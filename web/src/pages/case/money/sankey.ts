@@ -1,6 +1,7 @@
 import type { TraceResult } from '../../../api/types.ts';
 import { shortAddress } from '../../../lib/format.ts';
 import { BUCKET_CATEGORY, BUCKET_LABELS, bucketOf, categoryLabel } from './buckets.ts';
+import { heldAmounts, type HeldAmount } from './held-amounts.ts';
 import { endpointMeasure, measureOfShare, type Valuation } from './valuation.ts';
 
 export type SankeyNode = {
@@ -13,8 +14,17 @@ export type SankeyNode = {
   share: number;
   /** e.g. `14 addresses`. */
   detail: string | null;
+  /** What its endpoints hold per asset (none for Stolen and Untraced: shares, held nowhere). */
+  held: HeldAmount[];
 };
-export type SankeyLink = { source: string; target: string; measure: number; share: number };
+export type SankeyLink = {
+  source: string;
+  target: string;
+  measure: number;
+  share: number;
+  /** What the endpoints it leads to hold per asset (none for Untraced). */
+  held: HeldAmount[];
+};
 export type SankeyData = { nodes: SankeyNode[]; links: SankeyLink[] };
 
 const UNTRACED_CAUSES = [
@@ -37,17 +47,28 @@ const UNTRACED_CAUSES = [
 export function buildSankey(result: TraceResult, valuation: Valuation, topN = 8): SankeyData {
   const nodes = new Map<string, SankeyNode>();
   const links = new Map<string, SankeyLink>();
+  type Holding = { chain: string; asset: string; amount: string; measure: number };
+  const holdings = new Map<SankeyNode | SankeyLink, Holding[]>();
+  const hold = (at: SankeyNode | SankeyLink, h: readonly Holding[]) =>
+    (holdings.get(at) ?? holdings.set(at, []).get(at)!).push(...h);
   const node = (id: string, label: string, category: string, detail: string | null = null) => {
     let n = nodes.get(id);
-    if (!n) nodes.set(id, (n = { id, label, category, measure: 0, share: 0, detail }));
+    if (!n) nodes.set(id, (n = { id, label, category, measure: 0, share: 0, detail, held: [] }));
     return n;
   };
-  const link = (source: string, target: string, measure: number, share: number) => {
+  const link = (
+    source: string,
+    target: string,
+    measure: number,
+    share: number,
+    held: readonly Holding[] = [],
+  ) => {
     const key = `${source}\u0000${target}`;
-    const l = links.get(key) ?? { source, target, measure: 0, share: 0 };
+    let l = links.get(key);
+    if (!l) links.set(key, (l = { source, target, measure: 0, share: 0, held: [] }));
     l.measure += measure;
     l.share += share;
-    links.set(key, l);
+    hold(l, held);
   };
 
   const stolen = node('stolen', 'Stolen', 'theft');
@@ -63,7 +84,8 @@ export function buildSankey(result: TraceResult, valuation: Valuation, topN = 8)
     addresses: Set<string>;
     measure: number;
     share: number;
-    byParent: Map<string, { measure: number; share: number }>;
+    holdings: Holding[];
+    byParent: Map<string, { measure: number; share: number; holdings: Holding[] }>;
   };
   const groups = new Map<string, Group>();
   for (const e of result.endpoints) {
@@ -75,9 +97,11 @@ export function buildSankey(result: TraceResult, valuation: Valuation, topN = 8)
       bucket === 'other' ? e.category : BUCKET_CATEGORY[bucket],
     );
     const measure = endpointMeasure(valuation, e);
+    const held = [{ chain: e.chain, asset: e.asset, amount: e.amount, measure }];
     parent.measure += measure;
     parent.share += e.share;
-    link('stolen', parentId, measure, e.share);
+    hold(parent, held);
+    link('stolen', parentId, measure, e.share, held);
 
     const service = bucket !== 'held' && bucket !== 'other';
     const [id, label] = e.entity
@@ -94,6 +118,7 @@ export function buildSankey(result: TraceResult, valuation: Valuation, topN = 8)
         addresses: new Set(),
         measure: 0,
         share: 0,
+        holdings: [],
         byParent: new Map(),
       };
       groups.set(id, g);
@@ -101,9 +126,11 @@ export function buildSankey(result: TraceResult, valuation: Valuation, topN = 8)
     g.addresses.add(`${e.chain}:${e.address}`);
     g.measure += measure;
     g.share += e.share;
-    const p = g.byParent.get(parentId) ?? { measure: 0, share: 0 };
+    g.holdings.push(...held);
+    const p = g.byParent.get(parentId) ?? { measure: 0, share: 0, holdings: [] };
     p.measure += measure;
     p.share += e.share;
+    p.holdings.push(...held);
     g.byParent.set(parentId, p);
   }
 
@@ -117,7 +144,9 @@ export function buildSankey(result: TraceResult, valuation: Valuation, topN = 8)
     if (!own) target.detail = null;
     target.measure += g.measure;
     target.share += g.share;
-    for (const [parentId, p] of g.byParent) link(parentId, target.id, p.measure, p.share);
+    hold(target, g.holdings);
+    for (const [parentId, p] of g.byParent)
+      link(parentId, target.id, p.measure, p.share, p.holdings);
   });
   const other = nodes.get('other');
   if (other) {
@@ -140,6 +169,7 @@ export function buildSankey(result: TraceResult, valuation: Valuation, topN = 8)
     }
   }
 
+  for (const [at, list] of holdings) at.held = heldAmounts(list);
   const kept = [...links.values()].filter((l) => l.share > 0);
   const linked = new Set(kept.flatMap((l) => [l.source, l.target]));
   // Columns top to bottom, largest first; Other and Untraced close their columns (the chart keeps

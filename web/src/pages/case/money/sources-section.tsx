@@ -1,10 +1,10 @@
 import { useMemo } from 'react';
 import type { TraceJob, TraceResult } from '../../../api/types.ts';
-import { AddressLink } from '../../../components/address-link.tsx';
 import { Amount } from '../../../components/amount.tsx';
 import { formatTime } from '../../../lib/format.ts';
 import type { CaseWorkspace } from '../case-workspace.ts';
 import { categoryLabel } from './buckets.ts';
+import { EndpointLink } from './endpoint-link.tsx';
 import { Measure, useMeasureFormat } from './measure.tsx';
 import { sourceFigures, sourceGroups } from './sources.ts';
 import { shareText, untracedCauses } from './text.ts';
@@ -86,7 +86,7 @@ export function SourcesSection(props: { workspace: CaseWorkspace; trace: Trace }
                       </td>
                       <td data-label="Entity">{e.entity ?? '—'}</td>
                       <td data-label="Address">
-                        <AddressLink chain={e.chain} address={e.address} />
+                        <EndpointLink endpoint={e} />
                       </td>
                       <td className="num" data-label="Amount">
                         <Amount chain={e.chain} asset={e.asset} raw={e.amount} />

@@ -3,7 +3,7 @@
 // trace speak of them in these terms instead of "stolen" and "freezable".
 import type { TraceResult } from '../../../api/types.ts';
 import { bucketOf, categoryLabel, type Bucket } from './buckets.ts';
-import type { MeasuredEndpoint } from './endpoint-lists.ts';
+import { isTransactionOf, type MeasuredEndpoint } from './endpoint-lists.ts';
 import { endpointMeasure, measureOfShare, type Valuation } from './valuation.ts';
 
 /** Sources of one kind: origins, exchanges, bridges, …, with their part of what the seed received. */
@@ -70,6 +70,7 @@ export function sourceGroups(result: TraceResult, valuation: Valuation): SourceG
   }
   const nodeIds = new Map(result.nodes.map((n) => [`${n.chain}\u0000${n.address}`, n.id]));
   const groups = new Map<string, SourceGroup>();
+  const transaction = isTransactionOf(result);
   for (const e of result.endpoints) {
     const { key, label } = groupOf(e.category);
     let g = groups.get(key);
@@ -81,7 +82,7 @@ export function sourceGroups(result: TraceResult, valuation: Valuation): SourceG
     const measure = endpointMeasure(valuation, e);
     g.share += e.share;
     g.measure += measure;
-    g.sources.push({ ...e, measure });
+    g.sources.push({ ...e, measure, transaction: transaction(e) });
     const id = nodeIds.get(`${e.chain}\u0000${e.address}`) ?? `${e.chain}:${e.address}`;
     for (const t of departures.get(id) ?? []) {
       g.first = g.first === null ? t : Math.min(g.first, t);

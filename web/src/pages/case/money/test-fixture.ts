@@ -101,3 +101,50 @@ export function sampleResult(): TraceResult {
 
 export const assetInfo = (_chain: string, asset: string) =>
   asset === 'native' ? { symbol: 'ETH', decimals: 18 } : { symbol: null, decimals: null };
+
+/** The chain the cross-chain sample's Bitcoin side is on. */
+export const BTC_CHAIN = 'bitcoin-regtest';
+/** Satoshis per bitcoin. */
+const SATS_PER_BTC = 100_000_000;
+/** `n` whole rBTC as raw units (satoshis). */
+export const btc = (n: number) => Math.round(n * SATS_PER_BTC).toString();
+
+/**
+ * The sample, but the 30 ETH bridged went on through THORChain to Bitcoin, as the demo's theft
+ * does, and ended in rBTC: 0.3 rBTC at an Alder Exchange deposit address (10% of the stolen value),
+ * 0.18 rBTC in a CoinJoin (6%, the endpoint is the mix's transaction) and 0.42 rBTC still held
+ * (14%). The rBTC amounts are made up for the shape (0.03 rBTC per ETH), like the addresses.
+ */
+export function crossChainSample(): TraceResult {
+  const r = sampleResult();
+  const onBitcoin = (
+    category: string,
+    entity: string | null,
+    address: string,
+    rbtc: number,
+    share: number,
+  ): TraceEndpoint => ({
+    chain: BTC_CHAIN,
+    address,
+    category,
+    entity,
+    asset: 'native',
+    amount: btc(rbtc),
+    share,
+    finding: '',
+    paths: [],
+  });
+  r.endpoints = [
+    ...r.endpoints.filter((e) => e.category !== 'bridge'),
+    onBitcoin('deposit_wallet', 'Alder Exchange', 'bcrt1qalder', 0.3, 0.1),
+    onBitcoin('mixer', 'CoinJoin (Whirlpool)', 'c'.repeat(64), 0.18, 0.06),
+    onBitcoin('unspent', null, 'bcrt1qheld', 0.42, 0.14),
+  ];
+  return r;
+}
+
+/** Symbols and decimals of the cross-chain sample's assets: ETH on `eth`, rBTC on Bitcoin. */
+export const crossChainAssetInfo = (chain: string, asset: string) =>
+  chain === BTC_CHAIN && asset === 'native'
+    ? { symbol: 'rBTC', decimals: 8 }
+    : assetInfo(chain, asset);

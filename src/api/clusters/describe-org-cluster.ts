@@ -1,0 +1,31 @@
+import {
+  type ClusterDescription,
+  describeCluster,
+  type DescribeClusterParameters,
+} from '../../cluster/describe-cluster.ts';
+import { labelsWithCluster } from '../labels/cluster-labels.ts';
+import type { ApiLabel } from '../labels/org-labels.ts';
+
+/** A cluster as an organisation sees it: its labels are the API's, its own private ones included. */
+export type OrgClusterDescription = Omit<ClusterDescription, 'labels'> & { labels: ApiLabel[] };
+
+/**
+ * {@link describeCluster} for an organisation: the labels are those `GET
+ * /v1/addresses/{chain}/{address}/labels` gives it (its private labels first, then public ones, then
+ * the cluster's other addresses', its own private ones among them; another organisation's never).
+ *
+ * @example
+ * await describeOrgCluster({ store, org: 'acme', chain: 'bitcoin', address });
+ */
+export async function describeOrgCluster(
+  parameters: DescribeClusterParameters & { org: string },
+): Promise<OrgClusterDescription> {
+  const found = await describeCluster(parameters);
+  const labels = await labelsWithCluster(
+    parameters.store,
+    parameters.org,
+    found.chain,
+    found.address,
+  );
+  return { ...found, labels };
+}
