@@ -145,6 +145,12 @@ export interface Store {
    * below its checkpoint changed.
    */
   getUtxoExtent(chain: string, toBlock?: bigint): Promise<UtxoExtent>;
+  /**
+   * The last block of a chain holding a UTXO transfer (null: none), kept in memory between writes:
+   * what a cluster build would reach, which the API compares with the build on every cluster read
+   * without scanning the chain's transfers each time.
+   */
+  getLastUtxoBlock(chain: string): Promise<bigint | null>;
   /** The applied schema version. */
   getSchemaVersion(): Promise<number>;
   close(): Promise<void>;
