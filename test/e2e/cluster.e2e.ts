@@ -105,6 +105,22 @@ describe('an address’s cluster on its page (issue 18, item 7)', () => {
         ).toBe(`/ui/tx/${BTC}/${txHash}`);
       await screenshotOf(region, 'cluster-light');
 
+      // Paged by ten: the second page holds the API's second ten, and says where it is.
+      const PAGE = 10;
+      expect(cluster.size).toBeGreaterThan(PAGE);
+      const second = await get<Cluster>(
+        `/v1/clusters/${BTC}/${address}?limit=${PAGE}&offset=${PAGE}`,
+      );
+      await region.getByLabel('Addresses and transactions per page').selectOption(String(PAGE));
+      const pager = region.getByRole('navigation', { name: "Pages of the cluster's addresses" });
+      await pager.getByText(`1–${PAGE} of ${cluster.size}`).waitFor();
+      expect(await rows.count()).toBe(1 + PAGE);
+      await pager.getByRole('button', { name: 'Next →' }).click();
+      await pager.getByText(`${PAGE + 1}–${2 * PAGE} of ${cluster.size}`).waitFor();
+      expect(await links.allInnerTexts()).toEqual(second.addresses.filter((a) => a !== address));
+      await pager.getByRole('button', { name: '← Previous' }).click();
+      await pager.getByText(`1–${PAGE} of ${cluster.size}`).waitFor();
+
       // A member's page, opened from the keyboard, shows the same cluster.
       const member = cluster.addresses.find((a) => a !== address)!;
       await members.getByRole('link', { name: member, exact: true }).focus();
@@ -139,6 +155,17 @@ describe('an address’s cluster on its page (issue 18, item 7)', () => {
       await page.getByRole('region', { name: 'Counterparties' }).waitFor();
       await page.getByRole('region', { name: 'Transfers' }).waitFor();
       expect(await page.getByRole('region', { name: 'Cluster' }).count()).toBe(0);
+
+      // Bitcoin mainnet, of which the demo stores nothing: not built, said in words. The address is
+      // an input of bitcoin-etl's 7940cdde… (test/fixtures/bitcoin-etl).
+      await openAddress(page, 'bitcoin', '1DoQeKfU3dYhN9bxMpFFcVUnufCPDqSPae');
+      await page
+        .getByRole('region', { name: 'Cluster' })
+        .getByText('Clusters of bitcoin have not been built yet', { exact: false })
+        .waitFor();
+      expect(await page.getByRole('region', { name: 'Cluster' }).getByRole('table').count()).toBe(
+        0,
+      );
 
       const deposit = endpoints().find((e) => e.chain === BTC && e.category === 'deposit_wallet')!;
       await openAddress(page, BTC, deposit.address!);

@@ -6,8 +6,9 @@ import { AddressLink } from '../../components/address-link.tsx';
 import { Async, Empty } from '../../components/states.tsx';
 import { CategoryBadge, isForbidden, Pager, SourceText, TxLink } from './shared.tsx';
 
-/** Addresses, and transactions that joined them, listed per page (the API gives up to 1,000). */
-export const CLUSTER_PAGE = 50;
+/** Addresses, and transactions that joined them, per page: the choices (the API gives up to 1,000). */
+const PAGE_SIZES = [10, 50, 250, 1000];
+const DEFAULT_PAGE_SIZE = 50;
 
 type ClusterLabel = ClusterAnswer['labels'][number];
 type Refusal = ClusterAnswer['refusals'][number];
@@ -69,12 +70,13 @@ function LabelChips(props: { labels: ClusterLabel[] }) {
  */
 export function ClusterSection(props: { chain: string; address: string }) {
   const { api, me } = useSession();
+  const [pageSize, setPageSize] = useState(DEFAULT_PAGE_SIZE);
   const [offset, setOffset] = useState(0);
   const [linkOffset, setLinkOffset] = useState(0);
   const base = `/v1/clusters/${encodeURIComponent(props.chain)}/${encodeURIComponent(props.address)}`;
   const loaded = useLoad(
-    () => api.get<ClusterAnswer>(base, { limit: CLUSTER_PAGE, offset }),
-    [api, base, offset],
+    () => api.get<ClusterAnswer>(base, { limit: pageSize, offset }),
+    [api, base, pageSize, offset],
   );
   // The API pages addresses and links together: a links page of its own is asked only when it
   // differs from the addresses'.
@@ -82,8 +84,8 @@ export function ClusterSection(props: { chain: string; address: string }) {
     () =>
       linkOffset === offset
         ? Promise.resolve(null)
-        : api.get<ClusterAnswer>(base, { limit: CLUSTER_PAGE, offset: linkOffset }),
-    [api, base, offset, linkOffset],
+        : api.get<ClusterAnswer>(base, { limit: pageSize, offset: linkOffset }),
+    [api, base, pageSize, offset, linkOffset],
   );
   const linksPage = linkOffset === offset ? loaded : otherLinks;
 
@@ -101,6 +103,12 @@ export function ClusterSection(props: { chain: string; address: string }) {
           {(c) => (
             <ClusterView
               cluster={c}
+              pageSize={pageSize}
+              onPageSize={(n) => {
+                setPageSize(n);
+                setOffset(0);
+                setLinkOffset(0);
+              }}
               busy={loaded.loading}
               onPage={setOffset}
               links={linksPage.data ?? null}
@@ -116,6 +124,8 @@ export function ClusterSection(props: { chain: string; address: string }) {
 
 function ClusterView(props: {
   cluster: ClusterAnswer;
+  pageSize: number;
+  onPageSize: (n: number) => void;
   busy: boolean;
   onPage: (offset: number) => void;
   links: ClusterAnswer | null;
@@ -192,21 +202,41 @@ function ClusterView(props: {
               </tbody>
             </table>
           </div>
-          {c.size > CLUSTER_PAGE ? (
-            <Pager
-              label="Pages of the cluster's addresses"
-              offset={c.offset}
-              shown={c.addresses.length}
-              total={c.size}
-              hasNext={c.offset + c.addresses.length < c.size}
-              busy={props.busy}
-              onPage={props.onPage}
-              pageSize={CLUSTER_PAGE}
-            />
+          {c.size > PAGE_SIZES[0]! ? (
+            <div className="filters cluster-paging">
+              <div className="field">
+                <label htmlFor="cluster-page-size">Addresses and transactions per page</label>
+                <select
+                  id="cluster-page-size"
+                  value={props.pageSize}
+                  onChange={(e) => props.onPageSize(Number(e.target.value))}
+                >
+                  {PAGE_SIZES.map((n) => (
+                    <option key={n} value={n}>
+                      {n}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <span className="spacer" />
+              {c.size > props.pageSize ? (
+                <Pager
+                  label="Pages of the cluster's addresses"
+                  offset={c.offset}
+                  shown={c.addresses.length}
+                  total={c.size}
+                  hasNext={c.offset + c.addresses.length < c.size}
+                  busy={props.busy}
+                  onPage={props.onPage}
+                  pageSize={props.pageSize}
+                />
+              ) : null}
+            </div>
           ) : null}
           <ViaLabels chain={c.chain} labels={via} />
           <Links
             cluster={props.links ?? c}
+            pageSize={props.pageSize}
             busy={props.linksBusy}
             onPage={props.onLinksPage}
             loading={props.links === null}
@@ -216,6 +246,25 @@ function ClusterView(props: {
       {c.refusals.length ? <Refusals chain={c.chain} refusals={c.refusals} /> : null}
     </>
   );
+}
+
+/** One label reached through the cluster, and the addresses of the cluster that carry it. */
+type ViaGroup = { label: ClusterLabel; source: string; addresses: string[] };
+
+/**
+ * The labels of the cluster's other addresses, one row per distinct label (an exchange's deposit
+ * addresses all carry the same one): entity, category, source and confidence alike.
+ */
+function groupVia(labels: ClusterLabel[]): ViaGroup[] {
+  const groups = new Map<string, ViaGroup>();
+  for (const l of labels) {
+    const source = l.source.replace(/^via cluster of [^:]+: /, '');
+    const key = JSON.stringify([l.entity, l.category, l.visibility, source, l.confidence]);
+    const group = groups.get(key);
+    if (group) group.addresses.push(l.viaCluster!.address);
+    else groups.set(key, { label: l, source, addresses: [l.viaCluster!.address] });
+  }
+  return [...groups.values()];
 }
 
 /** Labels of the cluster's other addresses, as they reach this one: halved, never a sanction. */
@@ -240,8 +289,8 @@ function ViaLabels(props: { chain: string; labels: ClusterLabel[] }) {
           </tr>
         </thead>
         <tbody>
-          {props.labels.map((l, i) => (
-            <tr key={i}>
+          {groupVia(props.labels).map(({ label: l, source, addresses }) => (
+            <tr key={`${addresses[0]}|${l.category}|${l.entity ?? ''}|${source}`}>
               <td>
                 <strong>{l.entity ?? '—'}</strong>
               </td>
@@ -252,11 +301,16 @@ function ViaLabels(props: { chain: string; labels: ClusterLabel[] }) {
                 ) : null}
               </td>
               <td>
-                via cluster of{' '}
-                <AddressLink chain={props.chain} address={l.viaCluster!.address} full />
+                via cluster of <AddressLink chain={props.chain} address={addresses[0]!} full />
+                {addresses.length > 1 ? (
+                  <div className="muted small">
+                    and {(addresses.length - 1).toLocaleString('en-US')} other address
+                    {addresses.length === 2 ? '' : 'es'} of the cluster
+                  </div>
+                ) : null}
               </td>
               <td className="source-cell">
-                <SourceText source={l.source.replace(/^via cluster of [^:]+: /, '')} />
+                <SourceText source={source} />
               </td>
               <td className="num">{l.confidence === null ? '—' : `${l.confidence} / 100`}</td>
             </tr>
@@ -270,6 +324,7 @@ function ViaLabels(props: { chain: string; labels: ClusterLabel[] }) {
 /** The transactions that joined the cluster, oldest first: the heuristic's evidence. */
 function Links(props: {
   cluster: ClusterAnswer;
+  pageSize: number;
   busy: boolean;
   loading: boolean;
   onPage: (offset: number) => void;
@@ -314,7 +369,7 @@ function Links(props: {
           </tbody>
         </table>
       </div>
-      {c.linksTotal > CLUSTER_PAGE ? (
+      {c.linksTotal > props.pageSize ? (
         <Pager
           label="Pages of the transactions that joined the cluster"
           offset={c.offset}
@@ -323,7 +378,7 @@ function Links(props: {
           hasNext={c.offset + c.links.length < c.linksTotal}
           busy={props.busy}
           onPage={props.onPage}
-          pageSize={CLUSTER_PAGE}
+          pageSize={props.pageSize}
         />
       ) : null}
     </>
