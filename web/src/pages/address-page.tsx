@@ -87,8 +87,8 @@ function SummaryFacts(props: { summary: AddressSummary }) {
 }
 
 /**
- * An address: who it is (labels), how risky (rules that fired, exposure by category), what it did
- * (transfers, counterparties), and a way to start a case from it.
+ * An address: who it is (labels; on Bitcoin, its cluster), how risky (rules that fired, exposure by
+ * category), what it did (transfers, counterparties), and a way to start a case from it.
  */
 export default function AddressPage() {
   const params = useParams<{ chain?: string; address: string }>();
