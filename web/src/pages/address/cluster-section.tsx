@@ -37,6 +37,13 @@ function builtText(c: ClusterAnswer): string {
   return `block ${c.built.blockNumber} of ${c.tip} stored`;
 }
 
+/** A note of the API with its `commands` set as code. */
+function NoteText(props: { text: string }) {
+  return (
+    <>{props.text.split('`').map((part, i) => (i % 2 ? <code key={i}>{part}</code> : part))}</>
+  );
+}
+
 /** The label names of one address ("exchange Binance"), from the cluster's labels. */
 function labelsOf(c: ClusterAnswer, address: string): ClusterLabel[] {
   return c.labels.filter((l) =>
@@ -138,7 +145,11 @@ function ClusterView(props: {
       <Empty>
         <strong>Not built.</strong> Clusters of {c.chain} have not been built yet, so nothing tells
         which other addresses share this one&apos;s owner.
-        {c.note ? <div className="small cluster-note">{c.note}</div> : null}
+        {c.note ? (
+          <div className="small cluster-note">
+            <NoteText text={c.note} />
+          </div>
+        ) : null}
       </Empty>
     );
   const via = c.labels.filter((l) => l.viaCluster !== undefined);
@@ -160,7 +171,7 @@ function ClusterView(props: {
       </dl>
       {c.note ? (
         <p className="cluster-note" role="note" aria-label="How far clusters are built">
-          {c.note}
+          <NoteText text={c.note} />
         </p>
       ) : null}
       {c.size === 1 ? (
