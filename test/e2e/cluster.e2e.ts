@@ -16,6 +16,12 @@ type Cluster = {
   addresses: string[];
   linksTotal: number;
   links: { txHash: string }[];
+  labels: {
+    entity: string | null;
+    category: string;
+    confidence: number | null;
+    viaCluster?: { address: string };
+  }[];
 };
 
 /** The value shown beside a term of the section's facts (`Cluster id`, `Addresses`, `Built to`). */
@@ -114,6 +120,27 @@ describe('an address’s cluster on its page (issue 18, item 7)', () => {
       expect(await rows.count()).toBe(1 + Math.min(cluster.size, cluster.addresses.length));
       const links = members.getByRole('link');
       expect(await links.allInnerTexts()).toEqual(cluster.addresses.filter((a) => a !== address));
+      // The labels of its other addresses reach this one at the API's (halved) confidence, one row
+      // per distinct label, naming an address that carries it and how many others do.
+      const via = cluster.labels.filter((l) => l.viaCluster !== undefined);
+      expect(via.length).toBeGreaterThan(0);
+      expect(via.every((l) => l.confidence !== null && l.confidence <= 50)).toBe(true);
+      const viaTable = region.getByRole('table', { name: /Labels reached through the cluster/ });
+      const first = via[0]!;
+      const carriers = via.filter(
+        (l) =>
+          l.entity === first.entity &&
+          l.category === first.category &&
+          l.confidence === first.confidence,
+      );
+      const viaRow = viaTable.getByRole('row').filter({
+        has: page.getByRole('link', { name: first.viaCluster!.address, exact: true }),
+      });
+      const viaText = await viaRow.innerText();
+      expect(viaText).toContain(`via cluster of ${first.viaCluster!.address}`);
+      expect(viaText).toContain(`${first.confidence} / 100`);
+      if (carriers.length > 1)
+        expect(viaText).toContain(`and ${carriers.length - 1} other address`);
       // The transactions that joined it link to their pages.
       const joined = region.getByRole('table', { name: /Transactions that joined it/ });
       expect(await joined.getByRole('row').count()).toBe(1 + cluster.links.length);
