@@ -8,6 +8,7 @@ import { buildClusters } from '../cluster/build-clusters.ts';
 import type { Transfer } from '../model/transfer.ts';
 import type { Label } from '../store/store.ts';
 import { createScreener } from './create-screener.ts';
+import { computeUtxoExposure } from './utxo-exposure.ts';
 import type { IndirectExposure, LabelRef, ScreenResult } from './types.ts';
 
 // bitcoin-etl's blocks 50001-50002 (test/fixtures/bitcoin-etl, real mainnet): 7940cdde… spends
@@ -315,6 +316,51 @@ describe('UTXO exposure (computeUtxoExposure through createScreener)', () => {
     // Out: only the co-spend's payment to PAYEE left the cluster (the internal one did not).
     const out = r!.exposure.indirect!.filter((e: IndirectExposure) => e.direction === 'out');
     expect(out).toEqual([]);
+  });
+
+  it("reads at most maxClusterAddresses of a large cluster's addresses, and says so", async () => {
+    const [c1, c2, c3] = [SCREENED, MATE, PAYEE];
+    await ctx.store.write(async (w) => {
+      await w.appendTransfers([
+        ...constructedTx(
+          'three co-spend',
+          300,
+          [
+            [c1, 1_000],
+            [c2, 1_000],
+            [c3, 1_000],
+          ],
+          [[CLEAN, 2_900]],
+        ),
+        // THIEF pays the cluster's third address, whose transactions are left unread below.
+        ...constructedTx('to the third', 301, [[THIEF, 5_000]], [[c3, 4_900]]),
+      ]);
+      await w.addLabels([label(THIEF, { entity: 'constructed theft' })]);
+    });
+    await buildClusters({ store: ctx.store, chain: 'bitcoin' });
+    const cluster = { id: c1, size: 3 };
+    const run = (maxClusterAddresses?: number) =>
+      computeUtxoExposure({
+        store: ctx.store,
+        chain: 'bitcoin',
+        seeds: [{ address: c1, cluster }],
+        hops: 1,
+        labelsOf: (a) => (a === THIEF ? [privateLabel('theft', 'constructed theft')] : undefined),
+        viaClusterOf: async () => new Map(),
+        assets: new Map(),
+        maxClusterAddresses,
+      });
+    const all = (await run()).get(c1)!;
+    expect(all.exposures.find((e) => e.direction === 'in')).toMatchObject({
+      category: 'theft',
+      amount: 4_900n,
+      total: 4_900n,
+    });
+    const one = (await run(1)).get(c1)!;
+    expect(one.exposures.filter((e) => e.direction === 'in')).toEqual([]);
+    expect(one.notes).toContain(
+      "the cluster is large: the transactions of 1 of its 3 addresses were read (the screened one and the first 1 clustered); the others' are not counted",
+    );
   });
 
   it('makes a detected CoinJoin a mixer counterparty of its own and does not follow through it', async () => {

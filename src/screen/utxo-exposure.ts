@@ -268,7 +268,7 @@ export async function computeUtxoExposure(
       );
       if (s.cluster.size > set.size)
         notes.push(
-          `the cluster is large: the transactions of ${set.size.toLocaleString('en-US')} of its ${s.cluster.size.toLocaleString('en-US')} addresses were read (limit ${maxCluster.toLocaleString('en-US')}); the others' are not counted`,
+          `the cluster is large: the transactions of ${set.size.toLocaleString('en-US')} of its ${s.cluster.size.toLocaleString('en-US')} addresses were read (the screened one and the first ${maxCluster.toLocaleString('en-US')} clustered); the others' are not counted`,
         );
     }
   }
