@@ -307,6 +307,9 @@ describe('UTXO exposure (computeUtxoExposure through createScreener)', () => {
     const theft = exposureOf(r!, 'in', 'theft')!;
     expect([theft.amount, theft.total]).toEqual([399_000n, 998_000n]);
     expect(theft.sources[0]!.labels[0]!.viaCluster?.address).toBe(THIEF);
+    expect(r!.explanation.fired.find((f) => f.rule === 'in-illicit-25')!.reason).toContain(
+      `largest: constructed theft [label via cluster of ${THIEF}] 0.00399 via ${THIEF_MATE} -> ${SCREENED} (1 hop)`,
+    );
     expect(exposureOf(r!, 'in', 'sanctioned')).toBeUndefined();
     expect(rulesFired(r!).filter((f) => f.includes('sanctioned'))).toEqual([]);
     expect(r!.sanctioned).toBe(false);
