@@ -70,6 +70,14 @@ export type ScreenOptions = {
    * `theft` is exposure to theft for that organisation. Current labels only (valid on `asOf`).
    */
   extraLabels?: ((chain: string, address: string) => readonly LabelRef[]) | undefined;
+  /**
+   * The caller's own labels of other addresses of each address's cluster, as they reach it
+   * (asViaCluster), by address: on Bitcoin-family chains they label a counterparty without labels
+   * of its own, like the loaded ones reached through its cluster. Current labels only.
+   */
+  extraClusterLabels?:
+    | ((chain: string, addresses: readonly string[]) => Promise<Map<string, readonly LabelRef[]>>)
+    | undefined;
 };
 
 /** Screens addresses against one loaded label set and rule set. */
@@ -600,7 +608,13 @@ export async function createScreener(parameters: CreateScreenerParameters): Prom
               })),
               hops,
               labelsOf,
-              viaClusterOf: (addresses) => clusters.viaCluster(chain, addresses),
+              viaClusterOf: async (addresses) => {
+                const shared = await clusters.viaCluster(chain, addresses);
+                const own = await options.extraClusterLabels?.(chain, addresses);
+                for (const [a, labels] of own ?? [])
+                  shared.set(a, [...labels, ...(shared.get(a) ?? [])]);
+                return shared;
+              },
               assets: await assetsOf(chain),
               groups,
               until,

@@ -50,7 +50,7 @@ export type ComputeUtxoExposureParameters = {
    * The labels that reach addresses through their clusters (ClusterScreening.viaCluster): they
    * label a counterparty that has none of its own.
    */
-  viaClusterOf: (addresses: readonly string[]) => Promise<Map<string, LabelRef[]>>;
+  viaClusterOf: (addresses: readonly string[]) => Promise<Map<string, readonly LabelRef[]>>;
   /** Symbol and decimals of `native`. */
   assets: ReadonlyMap<string, Asset>;
   groups?: ReadonlyMap<string, ReadonlySet<string>> | undefined;

@@ -5,7 +5,7 @@ import { MAX_HOPS } from '../../screen/create-screener.ts';
 import { toChainalysis } from '../../screen/format-results.ts';
 import type { ScreenResult } from '../../screen/types.ts';
 import { privateLabelIndex } from '../labels/org-labels.ts';
-import { applyPrivateClusterLabels } from '../labels/cluster-labels.ts';
+import { applyPrivateClusterLabels, exposureClusterLabels } from '../labels/cluster-labels.ts';
 import { applyPrivateLabels, exposureLabels } from '../labels/private-screening.ts';
 import type { ApiApp } from '../app.ts';
 import type { ApiContext } from '../context.ts';
@@ -332,6 +332,7 @@ export function registerScreenRoutes(app: ApiApp, ctx: ApiContext): void {
         results = await ctx.screener.screen(inputs, {
           hops,
           extraLabels: exposureLabels(ownLabels, ctx.screener.asOf),
+          extraClusterLabels: exposureClusterLabels(ctx.store, ownLabels, ctx.screener.asOf),
         });
       }
       results = applyPrivateLabels(ownLabels, ctx.screener.rules, results);
