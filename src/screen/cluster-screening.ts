@@ -21,6 +21,12 @@ export type ClusterScreeningParameters = { store: Store; index: LabelIndex; rule
 export type ClusterScreening = {
   /** The results with their clusters and the labels of their clusters' other addresses. */
   apply(results: ScreenResult[]): Promise<ScreenResult[]>;
+  /**
+   * The labels that reach each of `addresses` of `chain` through its cluster: the current public
+   * labels of its cluster's other addresses, as {@link asViaCluster} makes them (confidence halved,
+   * at most 50, no sanctions list). Addresses in no labelled cluster are absent. One cluster lookup.
+   */
+  viaCluster(chain: string, addresses: readonly string[]): Promise<Map<string, LabelRef[]>>;
 };
 
 /**
@@ -87,6 +93,21 @@ export function createClusterScreening(parameters: ClusterScreeningParameters): 
   };
 
   return {
+    async viaCluster(chain, addresses) {
+      const out = new Map<string, LabelRef[]>();
+      if (addresses.length === 0 || !(await store.listClusterChains()).includes(chain)) return out;
+      const labelled = await labelledClusters(chain);
+      if (labelled.size === 0) return out;
+      const refs = await store.getClusters(chain, addresses);
+      for (const [address, ref] of refs) {
+        const via: LabelRef[] = [];
+        for (const m of labelled.get(ref.id) ?? [])
+          if (m.address !== address)
+            for (const l of m.labels) via.push(asViaCluster(l, ref, m.address));
+        if (via.length > 0) out.set(address, via);
+      }
+      return out;
+    },
     async apply(results) {
       const chains = await store.listClusterChains();
       if (chains.length === 0) return results;

@@ -7,6 +7,7 @@ import { createClusterScreening } from './cluster-screening.ts';
 import { DEFAULT_EVM_CHAIN, detectChain, detectChains, sameFormChains } from './detect-chain.ts';
 import { type DirectOutcome, evaluateDirect, evaluateIndirect } from './evaluate-rules.ts';
 import { computeIndirectExposure } from './indirect-exposure.ts';
+import { computeUtxoExposure } from './utxo-exposure.ts';
 import { createLabelIndex, type LabelIndexEntry } from './label-index.ts';
 import {
   loadRiskRules,
@@ -69,6 +70,14 @@ export type ScreenOptions = {
    * `theft` is exposure to theft for that organisation. Current labels only (valid on `asOf`).
    */
   extraLabels?: ((chain: string, address: string) => readonly LabelRef[]) | undefined;
+  /**
+   * The caller's own labels of other addresses of each address's cluster, as they reach it
+   * (asViaCluster), by address: on Bitcoin-family chains they label a counterparty without labels
+   * of its own, like the loaded ones reached through its cluster. Current labels only.
+   */
+  extraClusterLabels?:
+    | ((chain: string, addresses: readonly string[]) => Promise<Map<string, readonly LabelRef[]>>)
+    | undefined;
 };
 
 /** Screens addresses against one loaded label set and rule set. */
@@ -577,38 +586,55 @@ export async function createScreener(parameters: CreateScreenerParameters): Prom
       else byChain.set(r.chain, [r]);
     }
     for (const [chain, list] of byChain) {
-      if (getChain(chain).family === 'bitcoin') {
-        // UTXO transfers carry no sender-to-receiver pairs to follow (inputs and outputs are rows of
-        // their own); pairing them is left to the tracing engine.
-        for (const r of list)
-          r.exposure = {
-            ...r.exposure,
-            notes: ['indirect exposure is not computed for UTXO chains yet'],
-          };
-        continue;
-      }
       const labels = index.byChain.get(chain);
       const extra = options.extraLabels;
-      const exposures = await computeIndirectExposure({
-        store,
-        chain,
-        // Each address once: a batch may repeat one (its results share the exposure found).
-        addresses: [...new Set(list.map((r) => r.address))],
-        hops,
-        labelsOf: extra
-          ? (a) => {
-              const own = extra(chain, a);
-              const shared = labels?.get(a)?.current;
-              return own.length === 0 ? shared : shared?.length ? [...own, ...shared] : own;
-            }
-          : (a) => labels?.get(a)?.current,
-        assets: await assetsOf(chain),
-        groups,
-        until,
-        maxCounterparties: options.maxCounterparties,
-        maxTransfers: options.maxTransfers,
-        maxPaths: options.maxPaths,
-      });
+      const labelsOf = extra
+        ? (a: string) => {
+            const own = extra(chain, a);
+            const shared = labels?.get(a)?.current;
+            return own.length === 0 ? shared : shared?.length ? [...own, ...shared] : own;
+          }
+        : (a: string) => labels?.get(a)?.current;
+      const exposures =
+        getChain(chain).family === 'bitcoin'
+          ? // UTXO transfers pair no sender with a receiver: inputs and outputs are rows of their own,
+            // so exposure is read per transaction, through the screened address's cluster.
+            await computeUtxoExposure({
+              store,
+              chain,
+              seeds: [...new Map(list.map((r) => [r.address, r])).values()].map((r) => ({
+                address: r.address,
+                cluster: r.cluster,
+              })),
+              hops,
+              labelsOf,
+              viaClusterOf: async (addresses) => {
+                const shared = await clusters.viaCluster(chain, addresses);
+                const own = await options.extraClusterLabels?.(chain, addresses);
+                for (const [a, labels] of own ?? [])
+                  shared.set(a, [...labels, ...(shared.get(a) ?? [])]);
+                return shared;
+              },
+              assets: await assetsOf(chain),
+              groups,
+              until,
+              maxTransfers: options.maxTransfers,
+              maxPaths: options.maxPaths,
+            })
+          : await computeIndirectExposure({
+              store,
+              chain,
+              // Each address once: a batch may repeat one (its results share the exposure found).
+              addresses: [...new Set(list.map((r) => r.address))],
+              hops,
+              labelsOf,
+              assets: await assetsOf(chain),
+              groups,
+              until,
+              maxCounterparties: options.maxCounterparties,
+              maxTransfers: options.maxTransfers,
+              maxPaths: options.maxPaths,
+            });
       for (const r of list) {
         const found = exposures.get(r.address)!;
         const fired = evaluateIndirect(found.exposures, rules);

@@ -182,7 +182,10 @@ export function evaluateIndirect(
     const via =
       top === undefined
         ? ''
-        : `; largest: ${top.labels[0]?.entity ?? top.address} ${amountText(top.amount, e)} via ${top.path.join(' -> ')} (${top.hops} hop${top.hops === 1 ? '' : 's'})`;
+        : `; largest: ${top.labels[0]?.entity ?? top.address}${
+            // A label reached through the counterparty's cluster says so (it is an inference).
+            top.labels[0]?.viaCluster ? ` [label ${top.labels[0].viaCluster.provenance}]` : ''
+          } ${amountText(top.amount, e)} via ${top.path.join(' -> ')} (${top.hops} hop${top.hops === 1 ? '' : 's'})`;
     fired.push({
       rule: rule.id,
       level: rule.level,

@@ -66,7 +66,7 @@ export type ComputeIndirectExposureReturnType = Map<
 >;
 
 /** The transfers of a path from its far end toward the screened address (shared tails). */
-type Trail = { step: ExposureTransfer; prev: Trail | null };
+export type Trail = { step: ExposureTransfer; prev: Trail | null };
 
 /**
  * Value on its way to (in) or from (out) a screened address, at one address and asset: for inflows
@@ -87,7 +87,8 @@ type Packet = {
   value: number;
 };
 
-type Accumulator = {
+/** What {@link credit} adds up per screened address, asset and category. */
+export type Accumulator = {
   amount: bigint;
   byHop: bigint[];
   /** Per labelled counterparty, with the value of the largest single path (the one it names). */
@@ -399,35 +400,9 @@ export async function computeIndirectExposure(
 
     for (const seed of seeds) {
       const entry = out.get(seed)!;
-      for (const [asset, byCategory] of acc.get(seed) ?? []) {
-        const total = totals.get(seed)?.get(asset) ?? 0n;
-        const meta = assets.get(asset);
-        for (const [category, a] of byCategory) {
-          const members = groups.get(category);
-          entry.exposures.push({
-            direction,
-            category,
-            ...(members ? { members: [...members].sort() } : {}),
-            asset,
-            symbol: meta?.symbol ?? null,
-            decimals: meta?.decimals ?? null,
-            amount: a.amount,
-            total,
-            share:
-              total === 0n ? 0 : Number((a.amount * SHARE_SCALE) / total) / Number(SHARE_SCALE),
-            byHop: a.byHop,
-            sources: [...a.sources.values()]
-              .sort((x, y) =>
-                y.source.amount > x.source.amount ? 1 : y.source.amount < x.source.amount ? -1 : 0,
-              )
-              .slice(0, MAX_SOURCES)
-              .map(({ source, trail }) => {
-                const transfers = trailTransfers(trail, direction);
-                return { ...source, path: pathOf(transfers), transfers };
-              }),
-          });
-        }
-      }
+      entry.exposures.push(
+        ...exposuresOf(direction, acc.get(seed), totals.get(seed), assets, groups),
+      );
       const flows = direction === 'in' ? 'inflows' : 'outflows';
       const c = counts.counterparties.get(seed);
       if (c)
@@ -451,18 +426,69 @@ export async function computeIndirectExposure(
         );
     }
   }
-  for (const entry of out.values())
-    entry.exposures.sort(
-      (a, b) =>
-        a.direction.localeCompare(b.direction) ||
-        b.share - a.share ||
-        a.category.localeCompare(b.category) ||
-        a.asset.localeCompare(b.asset),
-    );
+  for (const entry of out.values()) sortExposures(entry.exposures);
   return out;
 }
 
-function credit(
+/** Exposures in the order results give them: inflows first, then by share, category and asset. */
+export function sortExposures(exposures: IndirectExposure[]): IndirectExposure[] {
+  return exposures.sort(
+    (a, b) =>
+      a.direction.localeCompare(b.direction) ||
+      b.share - a.share ||
+      a.category.localeCompare(b.category) ||
+      a.asset.localeCompare(b.asset),
+  );
+}
+
+/**
+ * One screened address's exposures in one direction, from what {@link credit} accumulated per asset
+ * and category and its totals per asset: shares, and the largest sources with their paths.
+ */
+export function exposuresOf(
+  direction: 'in' | 'out',
+  byAsset: ReadonlyMap<string, ReadonlyMap<string, Accumulator>> | undefined,
+  totals: ReadonlyMap<string, bigint> | undefined,
+  assets: ReadonlyMap<string, Asset>,
+  groups: ReadonlyMap<string, ReadonlySet<string>>,
+): IndirectExposure[] {
+  const exposures: IndirectExposure[] = [];
+  for (const [asset, byCategory] of byAsset ?? []) {
+    const total = totals?.get(asset) ?? 0n;
+    const meta = assets.get(asset);
+    for (const [category, a] of byCategory) {
+      const members = groups.get(category);
+      exposures.push({
+        direction,
+        category,
+        ...(members ? { members: [...members].sort() } : {}),
+        asset,
+        symbol: meta?.symbol ?? null,
+        decimals: meta?.decimals ?? null,
+        amount: a.amount,
+        total,
+        share: total === 0n ? 0 : Number((a.amount * SHARE_SCALE) / total) / Number(SHARE_SCALE),
+        byHop: a.byHop,
+        sources: [...a.sources.values()]
+          .sort((x, y) =>
+            y.source.amount > x.source.amount ? 1 : y.source.amount < x.source.amount ? -1 : 0,
+          )
+          .slice(0, MAX_SOURCES)
+          .map(({ source, trail }) => {
+            const transfers = trailTransfers(trail, direction);
+            return { ...source, path: pathOf(transfers), transfers };
+          }),
+      });
+    }
+  }
+  return exposures;
+}
+
+/**
+ * Credits `value` reaching labelled `address` at `hop` to each category of its labels, and to each
+ * group holding one of them, once: the amounts, the split by hop and the source with its best path.
+ */
+export function credit(
   acc: Map<string, Map<string, Map<string, Accumulator>>>,
   seed: string,
   asset: string,

@@ -87,6 +87,14 @@ export interface Store {
    */
   getFlowTransfers(params: FlowTransfersParameters): Promise<FlowTransfers[]>;
   /**
+   * Per address of a UTXO chain: the transactions that paid it (in) or spent from it (out) within a
+   * block bound, net of its change (a transaction's outputs to the address less its inputs from it,
+   * or the reverse; only positive ones), one row per transaction, largest first, and what the
+   * address had received (net, the same way) by each row's block and by given blocks: what UTXO
+   * exposure reads hop by hop (the whole transactions come from {@link Store.listTransfers} by hash).
+   */
+  getUtxoFlows(params: UtxoFlowsParameters): Promise<UtxoFlows>;
+  /**
    * Transfer volume per chain and asset, and the part of it sent to or from an address holding a
    * label of one of `categories` valid at the transfer's time (exact sums).
    */
@@ -583,6 +591,51 @@ export type FlowTransfers = {
   /** Largest amount first (ties: earlier first, then tx hash and position). */
   transfers: FlowTransfer[];
   /** What the address had received of the asset by each of its target's `receivedAt` times, same order. */
+  receivedAt: number[];
+};
+
+/** Input of {@link Store.getUtxoFlows}. */
+export type UtxoFlowsParameters = {
+  chain: string;
+  /** `in`: transactions paying the targets; `out`: transactions spending from them. */
+  direction: 'in' | 'out';
+  /**
+   * Each address once. `bound`: in, only transactions at or before this block; out, at or after it
+   * (null: all).
+   */
+  targets: readonly { address: string; bound: number | null }[];
+  /** Blocks at which each address's receipts are summed (the answer's `receivedAt`, same order). */
+  receivedAt?: readonly { address: string; block: number }[];
+  /** Transactions kept per address, largest value first (default 1000). */
+  maxTransactions?: number;
+  /** Only transfers at or before this Unix time (transfers without a time are kept). */
+  until?: number;
+};
+
+/** One transaction of {@link UtxoAddressFlows}: the address's value in it (exact). */
+export type UtxoFlowTx = {
+  txHash: string;
+  block: number;
+  /** Satoshis the transaction paid the address (in) or spent from it (out), net of its change. */
+  amount: bigint;
+  /** Satoshis the address had received by the end of the row's block (a double). */
+  received: number;
+};
+
+/** The transactions of one address within its bound. */
+export type UtxoAddressFlows = {
+  address: string;
+  /** Transactions within the bound; `transactions` holds at most `maxTransactions` of them. */
+  count: number;
+  /** Largest value first (ties: earlier block first, then tx hash). */
+  transactions: UtxoFlowTx[];
+};
+
+/** What {@link Store.getUtxoFlows} returns. */
+export type UtxoFlows = {
+  /** Per target with at least one transaction in its bound. */
+  flows: UtxoAddressFlows[];
+  /** Per `receivedAt` asked, in order: satoshis the address had received by the end of the block. */
   receivedAt: number[];
 };
 

@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildClusters } from '../../src/cluster/build-clusters.ts';
 import { createDuckDbStore } from '../../src/store/duckdb/duckdb-store.ts';
 import { SCREEN_CSV_COLUMNS as SCREEN_COLUMNS } from '../../src/screen/format-results.ts';
+import { etlBitcoinTransfers } from '../helpers/bitcoin-etl-transfers.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import {
   fbiAddresses,
@@ -131,6 +133,47 @@ describe('chaintrail screen', () => {
       /rules: default-risk-rules\.yaml version chaintrail-default-2 \(sha256 [0-9a-f]{12}…\); labels valid on 2025-12-01/,
     );
     expect(run.stdout).toMatch(/#1 OFAC SDN of 2025-11-19 sha256 [0-9a-f]{12}…/);
+  });
+
+  it('shows a Bitcoin address its exposure through its cluster, with the rule and the path', async () => {
+    // bitcoin-etl's real blocks 50001-50002: 7940cdde… pays 1HaHTf… 100 BTC from 1DoQeK… and
+    // 1PZMgk… (one cluster once built), f8476145… 50 BTC from 18dxbN…. A constructed theft label of
+    // 1DoQeK… (no list names it) reaches 1PZMgk… through the cluster.
+    const btcDb = path.join(dir.path, 'screen-bitcoin.duckdb');
+    const store = await createDuckDbStore({ path: btcDb });
+    await store.write(async (w) => {
+      await w.appendTransfers(etlBitcoinTransfers());
+      await w.addLabels([
+        {
+          chain: 'bitcoin',
+          address: '1DoQeKfU3dYhN9bxMpFFcVUnufCPDqSPae',
+          entity: 'constructed theft',
+          category: 'theft',
+          source: 'test: constructed label',
+          confidence: 60,
+        },
+      ]);
+    });
+    await buildClusters({ store, chain: 'bitcoin' });
+    await store.close();
+    const run = await runCli([
+      'screen',
+      '1HaHTfmvoUW6i6nhJf8jJs6tU4cHNmBQHQ',
+      '--chain',
+      'bitcoin',
+      '--hops',
+      '1',
+      '--db',
+      btcDb,
+      ...AS_OF,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(
+      'rule in-illicit-25 -> high: 66.67% of BTC received (100 of 150) came from illicit',
+    );
+    expect(run.stdout).toContain(
+      '50 via 1PZMgkF2x161qvfP7dhoWSEEU3SjnQE1m9 -> 1HaHTfmvoUW6i6nhJf8jJs6tU4cHNmBQHQ [constructed theft, label via cluster of 1DoQeKfU3dYhN9bxMpFFcVUnufCPDqSPae]',
+    );
   });
 
   it("answers in the shape of Chainalysis's sanctions API", async () => {

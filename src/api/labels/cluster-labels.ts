@@ -98,6 +98,41 @@ export async function applyPrivateClusterLabels(
   return out;
 }
 
+/**
+ * An organisation's private labels as they reach addresses through their clusters, for exposure on
+ * Bitcoin-family chains (`ScreenOptions.extraClusterLabels`): a counterparty without labels of its
+ * own is labelled by the organisation's labels of its cluster's other addresses (halved confidence,
+ * never a sanction), for that organisation only. Undefined without private labels (no query).
+ *
+ * @example
+ * await screener.screen(inputs, { hops: 2, extraClusterLabels: exposureClusterLabels(store, index, screener.asOf) });
+ */
+export function exposureClusterLabels(
+  store: Store,
+  index: PrivateLabelIndex,
+  asOf: string,
+):
+  | ((chain: string, addresses: readonly string[]) => Promise<Map<string, readonly LabelRef[]>>)
+  | undefined {
+  if (index.size === 0) return undefined;
+  return async (chain, addresses) => {
+    const out = new Map<string, readonly LabelRef[]>();
+    const byCluster = await privateLabelsByCluster(store, index, chain);
+    if (byCluster.size === 0 || addresses.length === 0) return out;
+    for (const [address, ref] of await store.getClusters(chain, addresses)) {
+      const labels = (byCluster.get(ref.id) ?? []).filter(
+        (l) => l.address !== address && validOn(l, asOf),
+      );
+      if (labels.length > 0)
+        out.set(
+          address,
+          labels.map((l) => asViaCluster(privateLabelRef(l), ref, l.address)),
+        );
+    }
+    return out;
+  };
+}
+
 /** As for public labels: valid from `validFrom` to `validTo` (open ends allowed; `YYYY-MM-DD`). */
 const validOn = (l: PrivateLabel, day: string) =>
   (l.validFrom === null || l.validFrom <= day) && (l.validTo === null || l.validTo >= day);

@@ -6,7 +6,11 @@ import { MAX_HOPS } from '../../screen/create-screener.ts';
 import type { ApiApp } from '../app.ts';
 import type { ApiContext } from '../context.ts';
 import { jsonSafe } from '../json.ts';
-import { applyPrivateClusterLabels, labelsWithCluster } from '../labels/cluster-labels.ts';
+import {
+  applyPrivateClusterLabels,
+  labelsWithCluster,
+  exposureClusterLabels,
+} from '../labels/cluster-labels.ts';
 import { privateLabelIndex } from '../labels/org-labels.ts';
 import { applyPrivateLabels, exposureLabels } from '../labels/private-screening.ts';
 import { AddressParam, AnyJson, ChainParam, LabelSchema, Paging, withErrors } from '../schemas.ts';
@@ -127,6 +131,7 @@ export function registerAddressRoutes(app: ApiApp, ctx: ApiContext): void {
           await ctx.screener.screen([{ address, chain }], {
             hops: hops ?? 2,
             extraLabels: exposureLabels(ownLabels, ctx.screener.asOf),
+            extraClusterLabels: exposureClusterLabels(ctx.store, ownLabels, ctx.screener.asOf),
           }),
         ),
       );

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { useApi } from '../../../test/helpers/api.ts';
+import { etlBitcoinTransfers } from '../../../test/helpers/bitcoin-etl-transfers.ts';
 import {
   plainAddresses,
   syntheticTxHash,
   transfer,
   writeSampleLabels,
 } from '../../../test/helpers/screen-fixtures.ts';
+import { buildClusters } from '../../cluster/build-clusters.ts';
+import { createApiKey } from '../auth/api-keys.ts';
 import { startServer } from '../server.ts';
 
 // On OFAC's SDN list (Lazarus Group, DPRK3), in the shipped reference labels.
@@ -293,5 +296,102 @@ describe('screening API: where addresses have transfers (two EVM chains)', () =>
       riskLevel: 'low',
       activity: { onChain: true, seenOn: [], chainFrom: 'given' },
     });
+  });
+});
+
+describe('screening API: exposure on Bitcoin, per organisation', () => {
+  // bitcoin-etl's block 50001 (test/fixtures/bitcoin-etl, real mainnet): 7940cdde… pays RECEIVER
+  // 100 BTC from 1DoQeK… and 1PZMgk… (50 BTC each); f8476145… pays it 50 BTC from 18dxbN….
+  const INPUT_B = '1PZMgkF2x161qvfP7dhoWSEEU3SjnQE1m9';
+  const RECEIVER = '1HaHTfmvoUW6i6nhJf8jJs6tU4cHNmBQHQ';
+  // Another organisation's key, made before the app loads its keys.
+  let other = '';
+  const api = useApi({
+    seed: async (store) => {
+      await store.write((w) => w.appendTransfers(etlBitcoinTransfers()));
+      other = (await createApiKey({ store, role: 'screener', org: 'globex', name: 'globex' })).key;
+    },
+  });
+
+  it("counts an organisation's private label as exposure for it alone, in the response schema", async () => {
+    const labelled = await api.app.inject({
+      method: 'POST',
+      url: '/v1/labels/private',
+      headers: api.as('investigator'),
+      payload: { chain: 'bitcoin', address: INPUT_B, category: 'theft', entity: 'acme case 7' },
+    });
+    expect(labelled.statusCode).toBe(201);
+    const screen = (headers: { 'x-api-key': string }) =>
+      api.app.inject({
+        method: 'POST',
+        url: '/v1/screen',
+        headers,
+        payload: { addresses: [{ address: RECEIVER, chain: 'bitcoin' }], hops: 2 },
+      });
+    const mine = await screen(api.as('screener'));
+    expect(mine.statusCode).toBe(200);
+    const theft = mine
+      .json()
+      .results[0].exposure.indirect.find((e: { category: string }) => e.category === 'theft');
+    // Half of the 100 BTC came from INPUT_B, of 150 BTC received: a third.
+    expect(theft).toMatchObject({
+      direction: 'in',
+      category: 'theft',
+      symbol: 'BTC',
+      amount: '5000000000',
+      total: '15000000000',
+      byHop: ['5000000000', '0'],
+      sources: [
+        { address: INPUT_B, path: [INPUT_B, RECEIVER], labels: [{ entity: 'acme case 7' }] },
+      ],
+    });
+    expect(mine.json().results[0].riskLevel).toBe('high');
+    const theirs = await screen({ 'x-api-key': other });
+    expect(theirs.json().results[0].exposure.indirect).toEqual([]);
+    expect(theirs.json().results[0].riskLevel).toBe('low');
+  });
+});
+
+describe('screening API: Bitcoin exposure through clusters, per organisation', () => {
+  // bitcoin-etl's block 50001: 1DoQeK… and 1PZMgk… spend together in 7940cdde… (one cluster), paying
+  // RECEIVER 100 BTC; f8476145… pays it 50 BTC from 18dxbN….
+  const INPUT_A = '1DoQeKfU3dYhN9bxMpFFcVUnufCPDqSPae';
+  const INPUT_B = '1PZMgkF2x161qvfP7dhoWSEEU3SjnQE1m9';
+  const RECEIVER = '1HaHTfmvoUW6i6nhJf8jJs6tU4cHNmBQHQ';
+  let other = '';
+  const api = useApi({
+    seed: async (store) => {
+      await store.write((w) => w.appendTransfers(etlBitcoinTransfers()));
+      await buildClusters({ store, chain: 'bitcoin' });
+      other = (await createApiKey({ store, role: 'screener', org: 'globex', name: 'globex' })).key;
+    },
+  });
+
+  it("labels a counterparty by the organisation's private label of its cluster-mate, for it alone", async () => {
+    const labelled = await api.app.inject({
+      method: 'POST',
+      url: '/v1/labels/private',
+      headers: api.as('investigator'),
+      payload: { chain: 'bitcoin', address: INPUT_B, category: 'theft', entity: 'acme case 8' },
+    });
+    expect(labelled.statusCode).toBe(201);
+    const screen = (headers: { 'x-api-key': string }) =>
+      api.app.inject({
+        method: 'POST',
+        url: '/v1/screen',
+        headers,
+        payload: { addresses: [{ address: RECEIVER, chain: 'bitcoin' }], hops: 1 },
+      });
+    const mine = (await screen(api.as('screener'))).json().results[0];
+    const theft = mine.exposure.indirect.find((e: { category: string }) => e.category === 'theft');
+    // 50 BTC from INPUT_B (its own label) and 50 from INPUT_A (acme's label of its cluster-mate).
+    expect(theft).toMatchObject({ amount: '10000000000', total: '15000000000' });
+    const via = theft.sources.find((s: { address: string }) => s.address === INPUT_A);
+    expect(via.labels[0]).toMatchObject({
+      entity: 'acme case 8',
+      viaCluster: { address: INPUT_B, cluster: INPUT_A },
+    });
+    const theirs = (await screen({ 'x-api-key': other })).json().results[0];
+    expect(theirs.exposure.indirect).toEqual([]);
   });
 });

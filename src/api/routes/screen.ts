@@ -5,7 +5,7 @@ import { MAX_HOPS } from '../../screen/create-screener.ts';
 import { toChainalysis } from '../../screen/format-results.ts';
 import type { ScreenResult } from '../../screen/types.ts';
 import { privateLabelIndex } from '../labels/org-labels.ts';
-import { applyPrivateClusterLabels } from '../labels/cluster-labels.ts';
+import { applyPrivateClusterLabels, exposureClusterLabels } from '../labels/cluster-labels.ts';
 import { applyPrivateLabels, exposureLabels } from '../labels/private-screening.ts';
 import type { ApiApp } from '../app.ts';
 import type { ApiContext } from '../context.ts';
@@ -125,7 +125,10 @@ const IndirectExposureSchema = Type.Object({
   byHop: Type.Array(Type.String()),
   sources: Type.Array(
     Type.Object({
-      address: Type.String(),
+      address: Type.String({
+        description:
+          'The labelled counterparty (a detected CoinJoin on Bitcoin-family chains: its transaction hash)',
+      }),
       labels: Type.Array(LabelRefSchema),
       hops: Type.Integer(),
       amount: Type.String(),
@@ -159,7 +162,7 @@ const ScreenResultSchema = Type.Object(
         type: ['array', 'null'],
         items: IndirectExposureSchema,
         description:
-          'Exposure through counterparties (with hops), counted along paths in time order and through swaps; amounts are decimal strings',
+          "Exposure through counterparties (with hops), counted along paths in time order and through swaps; amounts are decimal strings. On Bitcoin-family chains, per transaction (what it paid came from its inputs pro rata, what was spent went to its outputs pro rata), measured over the address's cluster (transactions within it are not exposure); a counterparty without labels of its own is labelled by its cluster's (viaCluster, never a sanction); a detected CoinJoin is a source of category mixer whose address is its transaction hash",
       }),
       hops: Type.Integer(),
       notes: Type.Array(Type.String()),
@@ -329,6 +332,7 @@ export function registerScreenRoutes(app: ApiApp, ctx: ApiContext): void {
         results = await ctx.screener.screen(inputs, {
           hops,
           extraLabels: exposureLabels(ownLabels, ctx.screener.asOf),
+          extraClusterLabels: exposureClusterLabels(ctx.store, ownLabels, ctx.screener.asOf),
         });
       }
       results = applyPrivateLabels(ownLabels, ctx.screener.rules, results);

@@ -328,7 +328,7 @@ export function renderScreen(results: readonly ScreenResult[], screener: Screene
       );
       for (const s of e.sources.slice(0, 3)) {
         lines.push(
-          `    ${amount(s.amount, e.decimals)} via ${s.path.join(' -> ')}${s.labels[0]?.entity ? ` [${s.labels[0].entity}]` : ''}`,
+          `    ${amount(s.amount, e.decimals)} via ${s.path.join(' -> ')}${s.labels[0]?.entity ? ` [${s.labels[0].entity}${s.labels[0].viaCluster ? `, label ${s.labels[0].viaCluster.provenance}` : ''}]` : ''}`,
         );
         if (s.transfers.length > 0)
           lines.push(

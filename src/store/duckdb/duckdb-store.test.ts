@@ -12,6 +12,7 @@ import {
   transfer,
 } from '../../../test/helpers/screen-fixtures.ts';
 import { SIM } from '../../../test/helpers/simulated-theft.ts';
+import { randomAddresses } from '../../../test/helpers/random-addresses.ts';
 import { useTempStore } from '../../../test/helpers/temp-store.ts';
 import type { ChainEvent } from '../../model/events.ts';
 import type { PriceRow } from '../../model/price.ts';
@@ -241,6 +242,114 @@ describe('DuckDB store', () => {
       new Map(),
     );
     expect(await ctx.store.getOutputs('bitcoin', [])).toEqual(new Map());
+  });
+
+  it("gives an address's UTXO transactions net of its change, largest first, with what it had received by then", async () => {
+    // CONSTRUCTED addresses (random-addresses.ts: no one holds their keys) and transactions.
+    const [a, x, y, b] = randomAddresses('store-utxo-flows', 4)
+      .filter((r) => r.form === 'bitcoin p2pkh')
+      .map((r) => r.address) as [string, string, string, string];
+    const tx = (name: string, block: number, ins: [string, number][], outs: [string, number][]) =>
+      [
+        ...ins.map(([from, v], i) => ({ from, to: null, v, position: `in:${i}`, kind: 'utxo_in' })),
+        ...outs.map(([to, v], i) => ({
+          from: null,
+          to,
+          v,
+          position: `out:${i}`,
+          kind: 'utxo_out',
+        })),
+      ].map((r): Transfer => ({
+        chain: 'bitcoin',
+        blockNumber: BigInt(block),
+        blockTime: 1_600_000_000 + block * 600,
+        txHash: syntheticTxHash(name),
+        position: r.position,
+        from: r.from,
+        to: r.to,
+        asset: 'native',
+        amount: BigInt(r.v),
+        kind: r.kind as Transfer['kind'],
+      }));
+    await ctx.store.write((w) =>
+      w.appendTransfers([
+        ...tx(
+          'x-a',
+          10,
+          [[x, 500]],
+          [
+            [a, 300],
+            [x, 199],
+          ],
+        ),
+        // a pays b 100 and gets 199 back: a payment of 101 net, no receipt.
+        ...tx(
+          'a-b',
+          11,
+          [[a, 300]],
+          [
+            [b, 100],
+            [a, 199],
+          ],
+        ),
+        ...tx('y-a', 12, [[y, 1000]], [[a, 1000]]),
+      ]),
+    );
+    const inflows = await ctx.store.getUtxoFlows({
+      chain: 'bitcoin',
+      direction: 'in',
+      targets: [{ address: a, bound: null }],
+      receivedAt: [
+        { address: a, block: 11 },
+        { address: x, block: 10 },
+      ],
+    });
+    const row = (name: string, block: number, amount: bigint, received: number) => ({
+      txHash: syntheticTxHash(name),
+      block,
+      amount,
+      received,
+    });
+    expect(inflows).toEqual({
+      flows: [
+        {
+          address: a,
+          count: 2,
+          transactions: [row('y-a', 12, 1000n, 1300), row('x-a', 10, 300n, 300)],
+        },
+      ],
+      // By block 11 a had 300 (its 199 change is no receipt); x had received nothing stored.
+      receivedAt: [300, 0],
+    });
+    // Bounds and limits: receipts at or before block 11, the largest one.
+    expect(
+      await ctx.store.getUtxoFlows({
+        chain: 'bitcoin',
+        direction: 'in',
+        targets: [{ address: a, bound: 11 }],
+        maxTransactions: 1,
+      }),
+    ).toEqual({
+      flows: [{ address: a, count: 1, transactions: [row('x-a', 10, 300n, 300)] }],
+      receivedAt: [],
+    });
+    const outflows = await ctx.store.getUtxoFlows({
+      chain: 'bitcoin',
+      direction: 'out',
+      targets: [
+        { address: a, bound: 11 },
+        { address: x, bound: null },
+        { address: b, bound: null },
+      ],
+      until: 1_600_000_000 + 11 * 600,
+    });
+    expect(outflows).toEqual({
+      flows: [
+        { address: a, count: 1, transactions: [row('a-b', 11, 101n, 300)] },
+        { address: x, count: 1, transactions: [row('x-a', 10, 301n, 0)] },
+      ].sort((p, q) => (p.address < q.address ? -1 : 1)),
+      receivedAt: [],
+    });
   });
 
   it('summarises an address: totals, first/last seen, counterparties', async () => {

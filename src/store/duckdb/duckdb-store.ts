@@ -45,6 +45,9 @@ import type {
   EventFilter,
   FlowTransfers,
   FlowTransfersParameters,
+  UtxoAddressFlows,
+  UtxoFlows,
+  UtxoFlowsParameters,
   ImportRecord,
   Label,
   ScanTransfersParameters,
@@ -1879,6 +1882,119 @@ class DuckDbStore implements Store {
       }
     }
     return out;
+  }
+
+  async getUtxoFlows(params: UtxoFlowsParameters): Promise<UtxoFlows> {
+    const inbound = params.direction === 'in';
+    const keep = BigInt(
+      Math.max(1, Math.floor(params.maxTransactions ?? DEFAULT_MAX_FLOW_TRANSFERS)),
+    );
+    const until =
+      params.until === undefined
+        ? ''
+        : `AND (t.block_time IS NULL OR t.block_time <= to_timestamp(${Math.floor(params.until)})::TIMESTAMP)`;
+    const sign = inbound ? '' : '-';
+    const within = inbound ? 'p.block <= tg.bound' : 'p.block >= tg.bound';
+    const flows: UtxoAddressFlows[] = [];
+    const points = params.receivedAt ?? [];
+    const receivedAt = new Array<number>(points.length).fill(0);
+    // Each batch's points are those of its targets' addresses (a point of another address is asked
+    // with the batch that holds it, or alone when no target has it).
+    const pointsOf = new Map<string, number[]>();
+    points.forEach((p, i) => {
+      const list = pointsOf.get(p.address);
+      if (list) list.push(i);
+      else pointsOf.set(p.address, [i]);
+    });
+    const targets = [...params.targets];
+    const known = new Set(targets.map((t) => t.address));
+    for (const address of pointsOf.keys())
+      if (!known.has(address)) targets.push({ address, bound: -1 });
+    for (let i = 0; i < targets.length; i += FLOW_QUERY_ADDRESSES) {
+      const batch = targets.slice(i, i + FLOW_QUERY_ADDRESSES);
+      const at = { address: [''], block: [0], index: [-1] };
+      for (const t of batch)
+        for (const j of pointsOf.get(t.address) ?? []) {
+          at.address.push(t.address);
+          at.block.push(Math.floor(points[j]!.block));
+          at.index.push(j);
+        }
+      this.assertOpen();
+      const result = await this.reader.runAndReadAll(
+        `WITH tg AS (SELECT unnest($2::VARCHAR[]) AS address, unnest($3::BIGINT[]) AS bound),
+        -- What each transaction paid the address less what it spent from it: its change back to
+        -- itself is no payment (as self-transfers are left out on account chains).
+        -- Satoshis fit a BIGINT (21 M BTC is 2.1e15), and BIGNUM to HUGEINT fails in DuckDB 1.5
+        -- ("Positive bignum too large for type" for 5,000,000,000).
+        legs AS (
+          SELECT tg.address, t.tx_hash, t.block_number, t.amount::BIGINT AS net
+          FROM transfers t JOIN tg ON t.to_address = tg.address
+          WHERE t.chain = $1 AND t.kind = 'utxo_out' ${until}
+          UNION ALL
+          SELECT tg.address, t.tx_hash, t.block_number, -(t.amount::BIGINT)
+          FROM transfers t JOIN tg ON t.from_address = tg.address
+          WHERE t.chain = $1 AND t.kind = 'utxo_in' ${until}),
+        per_tx AS (
+          SELECT address, tx_hash, min(block_number)::BIGINT AS block, sum(net) AS net
+          FROM legs GROUP BY address, tx_hash),
+        -- The address's net value per transaction within its bound (a bound of -1: points only).
+        io AS (
+          SELECT p.address, p.tx_hash, p.block, ${sign}p.net AS amount
+          FROM per_tx p JOIN tg ON p.address = tg.address
+          WHERE ${sign}p.net > 0 AND (tg.bound IS NULL OR ${within}) AND coalesce(tg.bound, 0) >= 0),
+        kept AS (
+          SELECT * FROM (
+            SELECT *, row_number() OVER (PARTITION BY address ORDER BY amount DESC, block, tx_hash) AS rk,
+                   count(*) OVER (PARTITION BY address) AS n
+            FROM io)
+          WHERE rk <= $4),
+        rx AS (
+          SELECT address, block, sum(net)::DOUBLE AS amount FROM per_tx WHERE net > 0 GROUP BY ALL),
+        pts AS (SELECT unnest($5::VARCHAR[]) AS address, unnest($6::BIGINT[]) AS block, unnest($7::INTEGER[]) AS idx),
+        -- One running sum of the receipts per address, the rows and points of a block after the
+        -- receipts of that block (what getFlowTransfers does by time).
+        u AS (
+          SELECT address, block, 0 AS k, amount AS delta, NULL::VARCHAR AS tx_hash, NULL::HUGEINT AS amount,
+                 NULL::BIGINT AS n, NULL::BIGINT AS rk, NULL::INTEGER AS idx
+          FROM rx
+          UNION ALL
+          SELECT address, block, 1, 0, tx_hash, amount, n, rk, NULL FROM kept
+          UNION ALL
+          SELECT address, block, 2, 0, NULL, NULL, NULL, NULL, idx FROM pts WHERE idx >= 0),
+        running AS (
+          SELECT *, sum(delta) OVER (PARTITION BY address ORDER BY block, k ROWS UNBOUNDED PRECEDING) AS received
+          FROM u)
+        SELECT address, k, tx_hash, block, amount::VARCHAR AS amount, n, received, idx
+        FROM running WHERE k > 0 ORDER BY address, k, rk`,
+        [
+          params.chain,
+          listValue(batch.map((t) => t.address)),
+          listValue(batch.map((t) => (t.bound === null ? null : Math.floor(t.bound)))),
+          keep,
+          listValue(at.address),
+          listValue(at.block),
+          listValue(at.index),
+        ],
+      );
+      let current: UtxoAddressFlows | null = null;
+      for (const r of result.getRowObjectsJS()) {
+        if (Number(r.k) === 2) {
+          receivedAt[Number(r.idx)] = Number(r.received ?? 0);
+          continue;
+        }
+        if (current === null || current.address !== r.address) {
+          current = { address: String(r.address), count: Number(r.n), transactions: [] };
+          flows.push(current);
+        }
+        current.transactions.push({
+          txHash: String(r.tx_hash),
+          block: Number(r.block),
+          amount: toBig(r.amount),
+          received: Number(r.received ?? 0),
+        });
+      }
+    }
+    return { flows, receivedAt };
   }
 
   async getLabelledVolume(params: LabelledVolumeParameters): Promise<LabelledVolume> {
