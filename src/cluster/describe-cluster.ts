@@ -61,40 +61,71 @@ export type ClusterDescription = {
 export async function describeCluster(
   parameters: DescribeClusterParameters,
 ): Promise<ClusterDescription> {
-  const { store } = parameters;
-  const chain = getChain(parameters.chain);
+  const { chain, address } = clusterAddress(parameters.chain, parameters.address);
+  const state = await parameters.store.getClusterState(chain);
+  if (state === null)
+    throw new NotFoundError(`No clusters built on ${chain}`, {
+      code: 'CLUSTERS_NOT_BUILT',
+      details: `Build them with \`chaintrail cluster build --chain ${chain}\` (after importing or syncing its blocks).`,
+    });
+  return { ...(await describeFrom(parameters, chain, address, state)), built: builtOf(state) };
+}
+
+/**
+ * A chain's key and an address of it, canonical; fails with `CLUSTER_CHAIN_NOT_UTXO` for a chain
+ * outside the Bitcoin family (and as {@link normalizeAddress} does for a bad address).
+ *
+ * @example
+ * clusterAddress('bitcoin', '1PZMgkF2x161qvfP7dhoWSEEU3SjnQE1m9'); // { chain: 'bitcoin', address: '1PZM…' }
+ */
+export function clusterAddress(
+  chainKey: string,
+  given: string,
+): { chain: string; address: string } {
+  const chain = getChain(chainKey);
   if (chain.family !== 'bitcoin')
     throw new UserError(
       `${chain.key} has no clusters: the multi-input heuristic reads UTXO transactions (Bitcoin family)`,
       { code: 'CLUSTER_CHAIN_NOT_UTXO' },
     );
-  const address = normalizeAddress(chain, parameters.address);
-  const state = await store.getClusterState(chain.key);
-  if (state === null)
-    throw new NotFoundError(`No clusters built on ${chain.key}`, {
-      code: 'CLUSTERS_NOT_BUILT',
-      details: `Build them with \`chaintrail cluster build --chain ${chain.key}\` (after importing or syncing its blocks).`,
-    });
+  return { chain: chain.key, address: normalizeAddress(chain, given) };
+}
+
+/** The totals of a build, as an answer gives them. */
+export function builtOf(state: ClusterState): ClusterDescription['built'] {
+  return { blockNumber: state.blockNumber, clusters: state.clusters, addresses: state.addresses };
+}
+
+/**
+ * The cluster of a canonical address of a Bitcoin-family chain as `state`'s build left it; with no
+ * build (null), the address alone, as it is until one runs.
+ */
+export async function describeFrom(
+  parameters: DescribeClusterParameters,
+  chain: string,
+  address: string,
+  state: ClusterState | null,
+): Promise<Omit<ClusterDescription, 'built'>> {
+  const { store } = parameters;
   const limit = parameters.limit ?? DEFAULT_CLUSTER_PAGE;
   const offset = parameters.offset ?? 0;
-  const ref = (await store.getClusters(chain.key, [address])).get(address);
+  const ref = state ? (await store.getClusters(chain, [address])).get(address) : undefined;
   const id = ref?.id ?? address;
   const [addresses, links, refusals, own, members] = await Promise.all([
     ref
-      ? store.listClusterAddresses(chain.key, id, { limit, offset })
+      ? store.listClusterAddresses(chain, id, { limit, offset })
       : [address].slice(offset, offset + limit),
-    ref ? store.listClusterLinks(chain.key, id, { limit, offset }) : { links: [], total: 0 },
-    store.listClusterRefusals(chain.key, id),
-    store.getLabels(chain.key, address),
-    ref ? store.listClusterLabels(chain.key, id) : [],
+    ref ? store.listClusterLinks(chain, id, { limit, offset }) : { links: [], total: 0 },
+    state ? store.listClusterRefusals(chain, id) : [],
+    store.getLabels(chain, address),
+    ref ? store.listClusterLabels(chain, id) : [],
   ]);
   const cluster = { id, size: ref?.size ?? 1 };
   return {
-    chain: chain.key,
+    chain,
     address,
     id,
     size: cluster.size,
-    built: { blockNumber: state.blockNumber, clusters: state.clusters, addresses: state.addresses },
     addresses,
     limit,
     offset,

@@ -145,6 +145,13 @@ export interface Store {
    * below its checkpoint changed.
    */
   getUtxoExtent(chain: string, toBlock?: bigint): Promise<UtxoExtent>;
+  /**
+   * The last block of a chain holding a UTXO transfer (null: none), kept in memory between writes:
+   * what a cluster build would reach, which the API compares with the build on every cluster read.
+   * Asking is a scan of the chain's transfers: 230-280 ms over 2 M constructed UTXO rows on DuckDB
+   * here, against 0.04 ms kept.
+   */
+  getLastUtxoBlock(chain: string): Promise<bigint | null>;
   /** The applied schema version. */
   getSchemaVersion(): Promise<number>;
   close(): Promise<void>;

@@ -34,14 +34,28 @@ const ClusterSchema = Type.Object(
         "The cluster's id: its first-clustered address (the address itself when it is in no cluster)",
     }),
     size: Type.Integer({ description: 'Addresses in the cluster (1: in none)' }),
-    built: Type.Object(
+    built: Type.Union(
+      [
+        Type.Object({
+          blockNumber: BlockNumber,
+          clusters: Type.Integer(),
+          addresses: Type.Integer(),
+        }),
+        Type.Null(),
+      ],
       {
-        blockNumber: BlockNumber,
-        clusters: Type.Integer(),
-        addresses: Type.Integer(),
+        description:
+          "The chain's cluster build the answer comes from: its last block and totals; null before the first build (the address is then alone)",
       },
-      { description: "The chain's cluster build the answer comes from: its last block and totals" },
     ),
+    tip: Type.Union([BlockNumber, Type.Null()], {
+      description:
+        "The chain's last stored block with UTXO transfers: what a build would reach. Above built.blockNumber, newer transactions are not clustered yet",
+    }),
+    note: Type.Union([Type.String(), Type.Null()], {
+      description:
+        'What the answer leaves out, in plain words (no build yet, or blocks stored after it) and the command that fixes it; null when the build reaches the tip',
+    }),
     addresses: Type.Array(Type.String(), {
       description: "A page of the cluster's addresses, first clustered first",
     }),
@@ -86,7 +100,9 @@ const ClusterSchema = Type.Object(
 
 /**
  * `GET /v1/clusters/{chain}/{address}`: the address's cluster (src/cluster): id, size, addresses and
- * the transactions that joined them (paged), labels direct and via the cluster, refused merges.
+ * the transactions that joined them (paged), labels direct and via the cluster, refused merges, and
+ * how far the build goes. A chain without a build answers 200 with the address alone, `built: null`
+ * and a note, never a build: see describeClusterSoFar for why a GET does not build.
  */
 export function registerClusterRoutes(app: ApiApp, ctx: ApiContext): void {
   app.get(
@@ -99,7 +115,7 @@ export function registerClusterRoutes(app: ApiApp, ctx: ApiContext): void {
           "An address's cluster (multi-input heuristic): addresses, the transactions that joined them, labels direct and via the cluster, refused merges",
         params: Params,
         querystring: Query,
-        response: withErrors({ 200: ClusterSchema }, [404]),
+        response: withErrors({ 200: ClusterSchema }),
       },
     },
     async (request) => {

@@ -108,3 +108,22 @@ describe('DuckDB store: UTXO scans and clusters', () => {
     expect(await ctx.store.getClusterState('bitcoin')).toBeNull();
   });
 });
+
+describe('DuckDB store: the last UTXO block, kept between writes', () => {
+  const ctx = useTempStore();
+
+  it('answers null, then the last block written, and follows every write: appends and reorgs alike', async () => {
+    // bitcoin-etl's blocks 50001-50002 (test/fixtures/bitcoin-etl), block by block.
+    const transfers = etlBitcoinTransfers('bitcoin-testnet');
+    const inBlock = (n: bigint) => transfers.filter((t) => t.blockNumber === n);
+    expect(await ctx.store.getLastUtxoBlock('bitcoin-testnet')).toBeNull();
+    await ctx.store.write((w) => w.appendTransfers(inBlock(50_001n)));
+    expect(await ctx.store.getLastUtxoBlock('bitcoin-testnet')).toBe(50_001n);
+    await ctx.store.write((w) => w.appendTransfers(inBlock(50_002n)));
+    expect(await ctx.store.getLastUtxoBlock('bitcoin-testnet')).toBe(50_002n);
+    // A reorg removing block 50002 takes the answer back; another chain never had one.
+    await ctx.store.write((w) => w.deleteFromBlock('bitcoin-testnet', 50_002n));
+    expect(await ctx.store.getLastUtxoBlock('bitcoin-testnet')).toBe(50_001n);
+    expect(await ctx.store.getLastUtxoBlock('bitcoin')).toBeNull();
+  });
+});

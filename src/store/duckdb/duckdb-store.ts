@@ -706,6 +706,8 @@ class DuckDbStore implements Store {
   private transferChains: Promise<Set<string>> | null = null;
   /** Chains with stored clusters (see listClusterChains); null until asked and after each write. */
   private clusterChains: Promise<Set<string>> | null = null;
+  /** Last block with UTXO transfers per chain (see getLastUtxoBlock); emptied after each write. */
+  private lastUtxoBlocks = new Map<string, Promise<bigint | null>>();
   /** Appends to and ingests of the audit file, in order. */
   private auditQueue: Promise<void> = Promise.resolve();
   private nextAuditId: number | null = null;
@@ -990,6 +992,7 @@ class DuckDbStore implements Store {
       await setLimit(this.memoryLimits.query).catch(() => undefined);
       this.transferChains = null;
       this.clusterChains = null;
+      this.lastUtxoBlocks.clear();
       this.writing = false;
     }
   }
@@ -2201,6 +2204,21 @@ class DuckDbStore implements Store {
 
   async getUtxoExtent(chain: string, toBlock?: bigint): Promise<UtxoExtent> {
     return readUtxoExtent((sql, values) => this.rows(sql, values), chain, toBlock);
+  }
+
+  getLastUtxoBlock(chain: string): Promise<bigint | null> {
+    let found = this.lastUtxoBlocks.get(chain);
+    if (found === undefined) {
+      const asked = readUtxoExtent((sql, values) => this.rows(sql, values), chain).then(
+        (extent) => extent.lastBlock,
+      );
+      this.lastUtxoBlocks.set(chain, (found = asked));
+      // A failed query must not stay cached: the next call asks again.
+      asked.catch(() => {
+        if (this.lastUtxoBlocks.get(chain) === asked) this.lastUtxoBlocks.delete(chain);
+      });
+    }
+    return found;
   }
 
   async getSchemaVersion(): Promise<number> {

@@ -27,6 +27,7 @@ import type {
 import type { CaseWatchResult as ServerCaseWatchResult } from '../../../src/api/cases/case-watch.ts';
 import type { FollowedChain } from '../../../src/api/alerts/follow-status.ts';
 import type { LabelFinding as ServerLabelFinding } from '../../../src/api/labels/finding-labels.ts';
+import type { OrgClusterDescription } from '../../../src/api/clusters/describe-org-cluster.ts';
 
 /**
  * A server value as JSON carries it (what `jsonSafe` in src/api/json.ts makes of it): bigints
@@ -75,6 +76,9 @@ export type CaseWatchResult = Json<ServerCaseWatchResult>;
 export type LabelFinding = Json<ServerLabelFinding>;
 /** `GET /v1/alerts/following`: whether the server follows a chain, so alerts can fire. */
 export type Following = { following: boolean; chains: Json<FollowedChain>[] };
+
+/** `GET /v1/clusters/{chain}/{address}`: an address's cluster as far as the chain's build goes. */
+export type ClusterAnswer = Json<OrgClusterDescription>;
 
 export type RiskLevel = ServerRiskLevel;
 /** A label as screening reports it; the organisation's private ones carry `visibility`. */

@@ -7,6 +7,7 @@ import { Async, ErrorView, Loading } from '../components/states.tsx';
 import { formatTime } from '../lib/format.ts';
 import type { AddressSummary, Label, LabelRef, RiskResult } from './address/api-types.ts';
 import { CaseFindingsNote } from './address/case-findings-note.tsx';
+import { ClusterSection, hasClusters } from './address/cluster-section.tsx';
 import { CounterpartiesSection } from './address/counterparties-section.tsx';
 import { ExposureSection } from './address/exposure-chart.tsx';
 import { LabelsPanel } from './address/labels-panel.tsx';
@@ -86,8 +87,8 @@ function SummaryFacts(props: { summary: AddressSummary }) {
 }
 
 /**
- * An address: who it is (labels), how risky (rules that fired, exposure by category), what it did
- * (transfers, counterparties), and a way to start a case from it.
+ * An address: who it is (labels; on Bitcoin, its cluster), how risky (rules that fired, exposure by
+ * category), what it did (transfers, counterparties), and a way to start a case from it.
  */
 export default function AddressPage() {
   const params = useParams<{ chain?: string; address: string }>();
@@ -221,6 +222,7 @@ function AddressView(props: { chain: string; address: string; chainNote?: string
           </section>
           {me.role === 'screener' ? null : (
             <>
+              {hasClusters(chain) ? <ClusterSection chain={chain} address={address} /> : null}
               <TransfersSection
                 chain={chain}
                 address={address}
