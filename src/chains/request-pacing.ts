@@ -14,6 +14,32 @@ export const DEFAULT_MAX_RETRIES = 6;
 export const DEFAULT_RPC_TIMEOUT_MS = 30_000;
 /** Requests in flight at once unless asked otherwise. */
 export const DEFAULT_CONCURRENCY = 64;
+
+/**
+ * HTTP statuses worth retrying: timeouts, rate limits (public endpoints send 429), server errors
+ * without an answer to the request. Every other status is the request's fault.
+ */
+export function isRetryableHttpStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+/** What each chain client (Bitcoin Core JSON-RPC, Esplora REST) is given besides its URL. */
+export type PacedClientParameters = {
+  /** Most calls started in any one second (each call of a batch counts); default no cap. */
+  rps?: number | undefined;
+  /** Most HTTP requests in flight (default {@link DEFAULT_CONCURRENCY}). */
+  concurrency?: number | undefined;
+  maxRetries?: number | undefined;
+  timeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+  /** Called before each retry, e.g. for logs (the URL is never passed). */
+  onRetry?: (info: { method: string; attempt: number; delayMs: number; reason: string }) => void;
+  /**
+   * The cap on rate and requests in flight, when several clients of one endpoint (a startup probe
+   * with fewer retries, then the sync's) must share it; default a gate of this client's own.
+   */
+  gate?: RequestGate | undefined;
+};
 /** The window an `rps` cap applies to. */
 const RATE_WINDOW_MS = 1000;
 /**

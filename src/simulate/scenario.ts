@@ -63,6 +63,8 @@ export type BitcoinScenarioContext = {
 export type Scenario = {
   name: string;
   description: string;
+  /** What it does on Bitcoin, added to `description` when a Bitcoin node is given. */
+  bitcoinDescription?: string | undefined;
   /** When the case happened (Unix seconds): the scenario's blocks start there on a fresh chain. */
   startTime: number;
   /** Assets whose every unit the truth accounts for. */

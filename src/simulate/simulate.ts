@@ -181,7 +181,10 @@ export async function simulate(parameters: SimulateParameters): Promise<Simulate
         scenario: scenario.name,
         seed,
         scale,
-        description: scenario.description,
+        description:
+          parameters.bitcoin && scenario.bitcoinDescription
+            ? `${scenario.description} ${scenario.bitcoinDescription}`
+            : scenario.description,
         trackedAssets: scenario.trackedAssets(world),
       });
       const ctx = createScenarioContext({

@@ -1,3 +1,4 @@
+import { bech32 } from '@scure/base';
 import { describe, expect, it } from 'vitest';
 import { parseThorchainMemo } from './thorchain-memo.ts';
 
@@ -24,6 +25,22 @@ describe('parseThorchainMemo', () => {
       asset: 'ETH.ETH',
       chain: 'ethereum',
       address: '0xd37bbe5744d730a1d98d8dc97c42f0ca46ad7146',
+    });
+  });
+
+  it("takes a test network's address under a mainnet asset to that network's chain", () => {
+    // BIP 173's example program, written for regtest (the simulator's bcoin node pays to such).
+    const { words } = bech32.decode(BIP173.toLowerCase() as `${string}1${string}`);
+    const regtest = bech32.encode('bcrt', words);
+    expect(parseThorchainMemo(`=:b:${regtest}`)).toEqual({
+      kind: 'swap',
+      asset: 'BTC.BTC',
+      chain: 'bitcoin-regtest',
+      address: regtest,
+    });
+    // A mainnet address stays on mainnet; an EVM destination is never moved to another EVM chain.
+    expect(parseThorchainMemo(`=:b:${BIP173}`)).toMatchObject({
+      chain: 'bitcoin',
     });
   });
 

@@ -1,4 +1,5 @@
 import { normalizeAddress } from '../model/address.ts';
+import { listChains } from '../model/chains.ts';
 
 /**
  * THORChain transaction memos (https://dev.thorchain.org/concepts/memos.html): a deposit into a
@@ -75,12 +76,25 @@ export function parseThorchainMemo(memo: string): ThorchainMemo | null {
   // Synths (`BTC/BTC`) and trade assets (`BTC~BTC`) name the chain the same way as L1 assets.
   const chainCode = asset.split(/[./~]/)[0] ?? '';
   if (!chainCode) return null;
-  const chain = THORCHAIN_CHAINS[chainCode] ?? chainCode.toLowerCase();
-  let address = rawAddress;
-  try {
-    address = normalizeAddress(chain, rawAddress);
-  } catch {
-    // No codec for the chain (or a THORName): keep the destination exactly as written.
+  const named = THORCHAIN_CHAINS[chainCode] ?? chainCode.toLowerCase();
+  // THORChain's stagenet and a local simulation name test networks' assets as mainnet's (`BTC`
+  // for a regtest `bcrt1…`): the destination's own form tells which network of the family it is.
+  const family = listChains().find((c) => c.key === named)?.family;
+  const candidates = [
+    named,
+    ...listChains()
+      .filter(
+        (c) => c.key !== named && family !== undefined && family !== 'evm' && c.family === family,
+      )
+      .map((c) => c.key),
+  ];
+  for (const chain of candidates) {
+    try {
+      return { kind: 'swap', asset, chain, address: normalizeAddress(chain, rawAddress) };
+    } catch {
+      // Not an address of this network: try the family's others.
+    }
   }
-  return { kind: 'swap', asset, chain, address };
+  // No codec accepts it (or a THORName): keep the destination exactly as written.
+  return { kind: 'swap', asset, chain: named, address: rawAddress };
 }

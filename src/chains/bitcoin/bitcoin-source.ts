@@ -123,6 +123,8 @@ export async function createBitcoinSource(
     chain,
     network,
     stream: BITCOIN_SYNC_STREAM,
+    // Inputs spending the batch before are valued from `previous`, kept here (see resolveInputs).
+    decodesAhead: true,
     inputsFrom,
     get stats() {
       return endpoint.stats;

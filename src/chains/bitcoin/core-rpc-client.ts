@@ -5,8 +5,9 @@ import {
   createRequestGate,
   DEFAULT_MAX_RETRIES,
   DEFAULT_RPC_TIMEOUT_MS,
+  isRetryableHttpStatus,
+  type PacedClientParameters,
   retryAfterMs,
-  type RequestGate,
   retryDelayMs,
 } from '../request-pacing.ts';
 import { parseExactJson } from './exact-json.ts';
@@ -16,25 +17,10 @@ import { parseExactJson } from './exact-json.ts';
  * blocks): the same call succeeds once the node is up.
  */
 const RPC_IN_WARMUP = -28;
-/** HTTP statuses worth retrying: timeouts, rate limits, server errors without an RPC answer. */
-const RETRYABLE_HTTP_STATUS = (status: number) => status === 408 || status === 429 || status >= 500;
 
-export type CoreRpcClientParameters = {
+export type CoreRpcClientParameters = PacedClientParameters & {
   /** `http(s)://user:pass@host:port`; the credentials become a Basic Authorization header. */
   url: string;
-  /** Most calls started in any one second (each call of a batch counts); default no cap. */
-  rps?: number | undefined;
-  /** Most HTTP requests in flight (default 64). */
-  concurrency?: number | undefined;
-  maxRetries?: number | undefined;
-  timeoutMs?: number | undefined;
-  signal?: AbortSignal | undefined;
-  onRetry?: (info: { method: string; attempt: number; delayMs: number; reason: string }) => void;
-  /**
-   * The cap on rate and requests in flight, when several clients of one endpoint (a startup probe
-   * with fewer retries, then the sync's) must share it; default a gate of this client's own.
-   */
-  gate?: RequestGate | undefined;
 };
 
 /** One call of a {@link CoreRpcClient.batch}. */
@@ -156,7 +142,7 @@ export function createCoreRpcClient(parameters: CoreRpcClientParameters): CoreRp
       parsed = parseExactJson(text);
     } catch {
       if (res.ok) throw new Transient('malformed response');
-      if (RETRYABLE_HTTP_STATUS(res.status))
+      if (isRetryableHttpStatus(res.status))
         throw new Transient(`HTTP ${res.status}`, retryAfterMs(res.headers));
       throw new RetryableError(`RPC ${label} failed: HTTP ${res.status}`, {
         code: 'RPC_FAILED',

@@ -4,28 +4,15 @@ import {
   createRequestGate,
   DEFAULT_MAX_RETRIES,
   DEFAULT_RPC_TIMEOUT_MS,
+  isRetryableHttpStatus,
+  type PacedClientParameters,
   retryAfterMs,
-  type RequestGate,
   retryDelayMs,
 } from '../request-pacing.ts';
 
-/** HTTP statuses worth retrying: timeouts, rate limits (public instances send 429), server errors. */
-const RETRYABLE_HTTP_STATUS = (status: number) => status === 408 || status === 429 || status >= 500;
-
-export type EsploraClientParameters = {
+export type EsploraClientParameters = PacedClientParameters & {
   /** The API root, e.g. `https://blockstream.info/api` or `https://mempool.space/api`. */
   url: string;
-  rps?: number | undefined;
-  concurrency?: number | undefined;
-  maxRetries?: number | undefined;
-  timeoutMs?: number | undefined;
-  signal?: AbortSignal | undefined;
-  onRetry?: (info: { method: string; attempt: number; delayMs: number; reason: string }) => void;
-  /**
-   * The cap on rate and requests in flight, when several clients of one endpoint (a startup probe
-   * with fewer retries, then the sync's) must share it; default a gate of this client's own.
-   */
-  gate?: RequestGate | undefined;
 };
 
 /** An Esplora REST client: GET a path, as text, or null when the API answers 404. */
@@ -77,7 +64,7 @@ export function createEsploraClient(parameters: EsploraClientParameters): Esplor
             const text = await res.text();
             if (res.ok) return text;
             if (res.status === 404) return null;
-            if (!RETRYABLE_HTTP_STATUS(res.status))
+            if (!isRetryableHttpStatus(res.status))
               throw new RetryableError(`Esplora GET ${path} failed: HTTP ${res.status}`, {
                 code: 'RPC_FAILED',
                 details: `endpoint ${shown}`,

@@ -12,6 +12,7 @@ import {
   createRequestGate,
   DEFAULT_MAX_RETRIES,
   DEFAULT_RPC_TIMEOUT_MS,
+  isRetryableHttpStatus,
   retryAfterMs,
   retryDelayMs,
 } from '../request-pacing.ts';
@@ -27,8 +28,6 @@ export {
 const RPC_BATCH_SIZE = 100;
 /** JSON-RPC error codes that mean "slow down", not "wrong request". */
 const RETRYABLE_RPC_CODES = new Set([-32005, 429]);
-/** HTTP statuses worth retrying: timeouts, rate limits, server errors. */
-const RETRYABLE_HTTP_STATUS = (status: number) => status === 408 || status === 429 || status >= 500;
 
 export type RpcClientParameters = {
   url: string;
@@ -99,7 +98,7 @@ function retryReason(error: unknown): { reason: string; afterMs: number | null }
       const malformed = error.cause instanceof SyntaxError;
       return { reason: malformed ? 'malformed response' : 'network error', afterMs: null };
     }
-    if (RETRYABLE_HTTP_STATUS(error.status))
+    if (isRetryableHttpStatus(error.status))
       return { reason: `HTTP ${error.status}`, afterMs: retryAfterMs(error.headers) };
     return null;
   }

@@ -7,6 +7,7 @@ import { createSourceRegistry, openChainSource } from '../../ingest/sync/registr
 import {
   DEFAULT_POLL_INTERVAL_MS,
   DEFAULT_SYNC_BATCH_BLOCKS,
+  TARGET_BATCH_TRANSFERS,
   type SyncBatchProgress,
   syncChain,
 } from '../../ingest/sync/sync-chain.ts';
@@ -28,7 +29,7 @@ type SyncOptions = GlobalOptions & {
   chain?: string;
   from?: bigint;
   to?: bigint;
-  batch: number;
+  batch?: number;
   concurrency?: number;
   rps?: number;
   confirmations: number;
@@ -126,9 +127,8 @@ export function registerSyncCommand(program: Command, ctx: CliContext): void {
       )
       .option(
         '--batch <blocks>',
-        'blocks per atomic batch',
+        `blocks per atomic batch (default: adaptive, from ${DEFAULT_SYNC_BATCH_BLOCKS} blocks toward about ${TARGET_BATCH_TRANSFERS.toLocaleString('en-US')} transfers a batch)`,
         parseNonNegativeInt,
-        DEFAULT_SYNC_BATCH_BLOCKS,
       )
       .option('--concurrency <n>', 'most JSON-RPC requests in flight', parseNonNegativeInt)
       .option(
@@ -188,7 +188,7 @@ export function registerSyncCommand(program: Command, ctx: CliContext): void {
         follow: options.follow,
         pollIntervalMs: Math.max(1, options.pollMs),
         signal: controller.signal,
-        batchBlocks: Math.max(1, options.batch),
+        batchBlocks: options.batch === undefined ? undefined : Math.max(1, options.batch),
         onBatch: (p) => {
           progress.onBatch(p);
           ctx.logger.info(

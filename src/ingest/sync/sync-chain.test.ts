@@ -10,7 +10,13 @@ import { createDuckDbStore } from '../../store/duckdb/duckdb-store.ts';
 import type { Store } from '../../store/store.ts';
 import type { ChainSource, DecodedBatch, SourceBlockHeader } from './chain-sync.ts';
 import { UnstableChainError } from './errors.ts';
-import { REORG_SEARCH_DEPTH, syncChain } from './sync-chain.ts';
+import {
+  MAX_ADAPTIVE_BATCH_BLOCKS,
+  nextBatchBlocks,
+  REORG_SEARCH_DEPTH,
+  syncChain,
+  TARGET_BATCH_TRANSFERS,
+} from './sync-chain.ts';
 
 const CHAIN = getChain('anvil');
 const STREAM = 'memory-sync';
@@ -62,6 +68,8 @@ type MemorySourceHooks = {
   onDecode?: (from: bigint) => void;
   /** Thrown by `fetchBlocks` when it returns non-null for the batch's first block. */
   fetchFails?: (from: bigint) => Error | null;
+  /** The source decodes while the batch before is written (see ChainSource.decodesAhead). */
+  decodesAhead?: boolean;
 };
 
 /**
@@ -77,6 +85,7 @@ function memorySource(store: Store, chain: MemoryBlock[], hooks: MemorySourceHoo
   const source: ChainSource<MemoryBlock[]> = {
     chain: CHAIN,
     stream: STREAM,
+    decodesAhead: hooks.decodesAhead,
     head: async () => BigInt(chain.length - 1),
     blockHash: async (number) => chain[Number(number)]?.header.hash ?? null,
     async fetchBlocks(from, to) {
@@ -131,8 +140,49 @@ function expected(chain: MemoryBlock[]) {
   };
 }
 
+describe('nextBatchBlocks (adaptive batches)', () => {
+  it('aims at the target transfers a batch, grows at most fourfold, shrinks at once, within bounds', () => {
+    // Mainnet-sized blocks (15,000 transfers each): one block a batch.
+    expect(nextBatchBlocks(50, 50 * 15_000)).toBe(1);
+    // 400 transfers a block: the target's worth of blocks.
+    expect(nextBatchBlocks(50, 50 * 400)).toBe(TARGET_BATCH_TRANSFERS / 400);
+    expect(nextBatchBlocks(10, 10 * 1_000)).toBe(TARGET_BATCH_TRANSFERS / 1_000);
+    // Near-empty blocks: fourfold growth, then the cap.
+    expect(nextBatchBlocks(50, 50)).toBe(200);
+    expect(nextBatchBlocks(50, 0)).toBe(200);
+    expect(nextBatchBlocks(800, 800)).toBe(MAX_ADAPTIVE_BATCH_BLOCKS);
+    expect(nextBatchBlocks(1, 10 * TARGET_BATCH_TRANSFERS)).toBe(1);
+  });
+});
+
 describe('syncChain with an in-memory chain', () => {
   const ctx = useTempStore();
+
+  it('without a batch size, grows batches of small blocks toward the target, using each batch fetched ahead as it was fetched', async () => {
+    const chain = branch('a', 0, 399, NO_PARENT);
+    const memory = memorySource(ctx.store, chain);
+    const batches: [bigint, bigint][] = [];
+    await syncChain({
+      store: ctx.store,
+      source: memory.source,
+      onBatch: (p) => batches.push([p.fromBlock, p.toBlock]),
+    });
+    // One transfer a block: 50 blocks (and 50 fetched ahead), then four times as many each batch.
+    expect(batches).toEqual([
+      [0n, 49n],
+      [50n, 99n],
+      [100n, 299n],
+      [300n, 399n],
+    ]);
+    // No range was fetched twice: each fetch ahead became the next batch.
+    expect(memory.log.filter((l) => l.startsWith('fetch'))).toEqual([
+      'fetch 0-49',
+      'fetch 50-99',
+      'fetch 100-299',
+      'fetch 300-399',
+    ]);
+    expect(await stored(ctx.store, 399)).toEqual(expected(chain));
+  });
 
   it('commits each batch with its checkpoint, fetches one batch ahead, and decodes a batch only once the one before is committed', async () => {
     const chain = branch('a', 0, 9, NO_PARENT);
@@ -243,6 +293,55 @@ describe('syncChain with an in-memory chain', () => {
     });
     expect(await stored(ctx.store, REORG_SEARCH_DEPTH + 1)).toEqual(before);
     expect(await ctx.store.getCheckpoint(CHAIN.key, STREAM)).toEqual(checkpoint);
+  });
+
+  it('decodes a source that decodes ahead while the batch before is written, one batch ahead at most; a failure then leaves the last commit', async () => {
+    const chain = branch('a', 0, 9, NO_PARENT);
+    // The write of blocks 0-2 finishes only once blocks 3-5 are being decoded: without the
+    // overlap this sync would wait for ever (the guard below ends it).
+    let decodingNext!: () => void;
+    const next = new Promise<void>((resolve) => (decodingNext = resolve));
+    const behind: bigint[] = [];
+    const memory = memorySource(ctx.store, chain, {
+      decodesAhead: true,
+      onDecode: (from) => {
+        if (from === 3n) decodingNext();
+        if (from === 6n) throw new Error('the node went away while blocks 6-8 were decoded');
+      },
+    });
+    const decode = memory.source.decode.bind(memory.source);
+    memory.source.decode = async (fetched) => {
+      const checkpoint = await ctx.store.getCheckpoint(CHAIN.key, STREAM);
+      behind.push(fetched.headers[0]!.number - 1n - (checkpoint?.blockNumber ?? -1n));
+      return decode(fetched);
+    };
+    const store = new Proxy(ctx.store, {
+      get(target, property) {
+        if (property !== 'write') return Reflect.get(target, property, target);
+        return async (...args: Parameters<Store['write']>) => {
+          const summary = await target.write(...args);
+          await Promise.race([
+            next,
+            new Promise((_, reject) =>
+              setTimeout(
+                () => reject(new Error('blocks 3-5 were not decoded during the write')),
+                10_000,
+              ),
+            ),
+          ]);
+          return summary;
+        };
+      },
+    });
+    await expect(syncChain({ store, source: memory.source, batchBlocks: 3 })).rejects.toThrow(
+      /the node went away/,
+    );
+    // Never more than the one batch being written between a decode and the stored tip.
+    expect(behind.every((b) => b === 0n || b === 3n)).toBe(true);
+    expect(behind).toContain(3n);
+    // The batch written while 6-8 failed to decode was committed: the store ends at block 5.
+    expect(await ctx.store.getCheckpoint(CHAIN.key, STREAM)).toMatchObject({ blockNumber: 5n });
+    expect(await stored(ctx.store, 9)).toEqual(expected(chain.slice(0, 6)));
   });
 
   it('leaves the store at its last checkpoint when the source throws mid-batch, and resumes with nothing lost or doubled', async () => {

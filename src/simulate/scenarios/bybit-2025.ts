@@ -70,7 +70,9 @@ function pickRoute(ctx: ScenarioContext): Route {
 export const bybit2025: Scenario = {
   name: 'bybit-2025',
   description:
-    'Cold-wallet multisig drained (ETH and three staking tokens); tokens swapped to ETH; split into ~50 addresses; THORChain to BTC, instant exchange, exchange deposits, peel chains, some unspent; on Bitcoin, peel chains, Whirlpool-style CoinJoins, exchange deposits. Amounts are the reported ones divided by 1000.',
+    'Cold-wallet multisig drained (ETH and three staking tokens); tokens swapped to ETH; split into ~50 addresses; THORChain to BTC, instant exchange, exchange deposits, peel chains, some unspent. Amounts are the reported ones divided by 1000.',
+  bitcoinDescription:
+    'On Bitcoin: the THORChain vault pays out, then peel chains, Whirlpool-style CoinJoins, exchange deposits.',
   startTime: THEFT_TIME - 3600,
   trackedAssets: (world) => [NATIVE_ASSET, ...Object.values(world.lst)],
   async play(ctx) {

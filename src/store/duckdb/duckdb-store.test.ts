@@ -163,6 +163,45 @@ describe('DuckDB store', () => {
     }
   });
 
+  it('stages a small write in temporary tables and moves them to the file when it grows, losing no row', async () => {
+    const growing = await createDuckDbStore({
+      path: path.join(ctx.dir, 'growing.duckdb'),
+      smallWriteRows: 3,
+    });
+    try {
+      const t = REAL[0]!;
+      const base = { chain: 'ethereum', blockNumber: t.blockNumber, blockTime: t.blockTime };
+      const wrap = (n: number): ChainEvent => ({
+        ...base,
+        txHash: t.txHash,
+        position: `log:${n}`,
+        type: 'wrap',
+        contract: t.asset,
+        account: t.from!,
+        amount: BigInt(n),
+      });
+      const block = { chain: 'ethereum', number: t.blockNumber, hash: null, parentHash: null };
+      // Two rows: small, in temporary tables; then two transfers make it large (the tables move,
+      // the events' open appender with them); then more events, into the moved table.
+      const summary = await growing.write(async (w) => {
+        await w.appendEvents([wrap(1)]);
+        await w.putBlocks([{ ...block, time: t.blockTime! }]);
+        await w.appendTransfers(REAL);
+        await w.appendEvents([wrap(2), wrap(3)]);
+      });
+      expect(summary).toMatchObject({ transfersWritten: 2, eventsWritten: 3 });
+      expect(await growing.listTransfers()).toEqual(REAL);
+      expect(await growing.listEvents()).toEqual([wrap(1), wrap(2), wrap(3)]);
+      expect(await growing.getBlocks('ethereum', [t.blockNumber])).toHaveLength(1);
+      // A small write after a large one stages in temporary tables again.
+      const again = await growing.write(async (w) => w.appendEvents([wrap(4)]));
+      expect(again).toMatchObject({ eventsWritten: 1 });
+      expect(await growing.listEvents()).toHaveLength(4);
+    } finally {
+      await growing.close();
+    }
+  });
+
   it("removes a killed write's scratch file when the database is opened again", async () => {
     const stale = `${ctx.store.location}.stage-1-1.csv`;
     fs.writeFileSync(stale, 'ethereum,1\n');
