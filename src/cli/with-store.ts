@@ -1,8 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadReferenceLabels } from '../labels/reference.ts';
-import { readReferenceTokenList } from '../labels/reference-tokens.ts';
-import type { TokenList } from '../model/token-list.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 import type { CliContext, GlobalOptions } from './context.ts';
@@ -24,6 +21,9 @@ async function loadReferenceIntoNewStore(ctx: CliContext, store: Store): Promise
     );
     return;
   }
+  // Loaded only for a new database: the reference loader normalises addresses, which loads viem
+  // (0.2-0.45 s of CPU), and most commands open a database that has its labels already.
+  const { loadReferenceLabels } = await import('../labels/reference.ts');
   const result = await loadReferenceLabels({ store, dir });
   ctx.stderr.write(
     `chaintrail: new database: loaded ${result.labelsWritten.toLocaleString('en-US')} reference labels from ${result.loaded} lists in ${(result.ms / 1000).toFixed(1)} s (see data/reference/PROVENANCE.md; CHAINTRAIL_NO_REFERENCE=1 skips this)\n`,
@@ -50,19 +50,4 @@ export async function withStore<T>(
   } finally {
     await store.close();
   }
-}
-
-/**
- * The shipped token list (`data/reference/`, see its PROVENANCE.md), for imports and syncs to fall
- * back on; undefined (with a log line) when the package has none.
- *
- * @example
- * await importEtl({ store, paths, tokenList: shippedTokenList(ctx) });
- */
-export function shippedTokenList(ctx: CliContext): TokenList | undefined {
-  const dir = path.join(packageRoot(), 'data/reference');
-  const list = fs.existsSync(path.join(dir, 'manifest.json')) ? readReferenceTokenList(dir) : null;
-  if (!list)
-    ctx.logger.warn({ dir }, 'no token list found; tokens without metadata show raw units');
-  return list ?? undefined;
 }

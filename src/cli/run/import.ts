@@ -16,7 +16,8 @@ import type {
 import type { CliContext } from '../context.ts';
 import { printJson } from '../output.ts';
 import { createImportProgress } from '../progress.ts';
-import { shippedTokenList, withStore } from '../with-store.ts';
+import { shippedTokenList } from '../token-list.ts';
+import { withStore } from '../with-store.ts';
 
 /** Gaps listed one by one in the text output; the rest are counted. */
 const GAPS_LISTED = 10;

@@ -9,7 +9,8 @@ import type { SyncOptions } from '../commands/sync.ts';
 import type { CliContext } from '../context.ts';
 import { printJson } from '../output.ts';
 import { progressEnabled } from '../progress.ts';
-import { shippedTokenList, withStore } from '../with-store.ts';
+import { shippedTokenList } from '../token-list.ts';
+import { withStore } from '../with-store.ts';
 
 /** A TTY progress line for the sync: blocks, blocks/s, transfers/s, ETA and lag behind the head. */
 export function createSyncProgress(ctx: CliContext): {
