@@ -9,6 +9,11 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const built = path.join(root, 'dist', 'chaintrail.mjs');
 
+/**
+ * The newest modification time under `dir`. It stats every file (about 400 under src/: 13 ms at
+ * load 2, 28 ms at load 11, of a 0.3 s start), so it runs only in a checkout, where sources change;
+ * an installed package's never do.
+ */
 function newestMtimeMs(dir) {
   let newest = 0;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -19,9 +24,11 @@ function newestMtimeMs(dir) {
 }
 
 const srcDir = path.join(root, 'src');
+// `.git` is a folder in a clone and a file in a worktree.
+const isCheckout = fs.existsSync(path.join(root, '.git'));
 const useBuilt =
   fs.existsSync(built) &&
-  (!fs.existsSync(srcDir) || fs.statSync(built).mtimeMs >= newestMtimeMs(srcDir));
+  (!isCheckout || !fs.existsSync(srcDir) || fs.statSync(built).mtimeMs >= newestMtimeMs(srcDir));
 let main;
 if (useBuilt) {
   ({ main } = await import(built));

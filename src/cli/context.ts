@@ -1,15 +1,11 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
-import { loadReferenceLabels } from '../labels/reference.ts';
-import { readReferenceTokenList } from '../labels/reference-tokens.ts';
-import type { TokenList } from '../model/token-list.ts';
-import { openStore } from '../store/open-store.ts';
-import type { Store } from '../store/store.ts';
-import { packageRoot } from './paths.ts';
 
-/** What every command gets: where to write, the environment, a logger on stderr. */
+/**
+ * What every command gets: where to write, the environment, a logger on stderr. This module loads at
+ * every start, so it imports nothing heavy: the store and the reference data are in ./with-store.ts,
+ * which only the commands' run modules (src/cli/run/) load.
+ */
 export type CliContext = {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WriteStream | NodeJS.WritableStream;
@@ -30,65 +26,6 @@ export type GlobalOptions = { db?: string; json?: boolean };
 export function createCliContext(io: Omit<CliContext, 'logger'>): CliContext {
   const level = io.env.CHAINTRAIL_LOG_LEVEL || 'warn';
   return { ...io, logger: pino({ level, base: undefined }, io.stderr as Writable) };
-}
-
-/**
- * Loads the shipped reference labels (data/reference) into a database that has no label import yet,
- * with one line on stderr; `CHAINTRAIL_NO_REFERENCE=1` opts out. A package without the folder loads
- * nothing.
- */
-async function loadReferenceIntoNewStore(ctx: CliContext, store: Store): Promise<void> {
-  if (/^(1|true|yes)$/i.test(ctx.env.CHAINTRAIL_NO_REFERENCE ?? '')) return;
-  if ((await store.listLabelImports()).length > 0) return;
-  const dir = path.join(packageRoot(), 'data/reference');
-  if (!fs.existsSync(path.join(dir, 'manifest.json'))) {
-    ctx.logger.warn(
-      { dir },
-      'no reference label set found; the new database starts without labels',
-    );
-    return;
-  }
-  const result = await loadReferenceLabels({ store, dir });
-  ctx.stderr.write(
-    `chaintrail: new database: loaded ${result.labelsWritten.toLocaleString('en-US')} reference labels from ${result.loaded} lists in ${(result.ms / 1000).toFixed(1)} s (see data/reference/PROVENANCE.md; CHAINTRAIL_NO_REFERENCE=1 skips this)\n`,
-  );
-}
-
-/**
- * Opens the store named by `--db` / `CHAINTRAIL_DB`, runs `fn`, and always closes it. A database
- * without any label import first gets the shipped reference labels (`CHAINTRAIL_NO_REFERENCE=1` skips
- * them).
- *
- * @example
- * await withStore(ctx, opts, async (store) => store.getStats());
- */
-export async function withStore<T>(
-  ctx: CliContext,
-  options: GlobalOptions,
-  fn: (store: Store) => Promise<T>,
-): Promise<T> {
-  const store = await openStore({ db: options.db, env: ctx.env });
-  try {
-    await loadReferenceIntoNewStore(ctx, store);
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
-
-/**
- * The shipped token list (`data/reference/`, see its PROVENANCE.md), for imports and syncs to fall
- * back on; undefined (with a log line) when the package has none.
- *
- * @example
- * await importEtl({ store, paths, tokenList: shippedTokenList(ctx) });
- */
-export function shippedTokenList(ctx: CliContext): TokenList | undefined {
-  const dir = path.join(packageRoot(), 'data/reference');
-  const list = fs.existsSync(path.join(dir, 'manifest.json')) ? readReferenceTokenList(dir) : null;
-  if (!list)
-    ctx.logger.warn({ dir }, 'no token list found; tokens without metadata show raw units');
-  return list ?? undefined;
 }
 
 /** True when stderr is an interactive terminal (progress bars are drawn only then). */

@@ -3,11 +3,9 @@ import { normalizeAddress } from '../model/address.ts';
 import { getChain } from '../model/chains.ts';
 import type { ClusterLink, ClusterRefusal, ClusterState, Label, Store } from '../store/store.ts';
 import { asViaCluster, type ViaCluster } from './via-cluster.ts';
+import { DEFAULT_CLUSTER_PAGE } from './cluster-page.ts';
 
-/** Addresses and links listed per page when the caller does not say. */
-export const DEFAULT_CLUSTER_PAGE = 100;
-/** Most addresses and links one page lists. */
-export const MAX_CLUSTER_PAGE = 1000;
+export { DEFAULT_CLUSTER_PAGE, MAX_CLUSTER_PAGE } from './cluster-page.ts';
 
 /** Input of {@link describeCluster}. */
 export type DescribeClusterParameters = {

@@ -17,21 +17,9 @@ import {
 import { parseTimestamp } from '../model/time.ts';
 import type { Store } from '../store/store.ts';
 import { createRejects, type ImportRunOptions, reasonOf } from './import-session.ts';
+import { PRICE_FIELDS, DEFAULT_PRICE_COLUMNS, type PriceField } from './price-columns.ts';
 
-/** Fields a prices CSV can map: the day (a date or a time) and the USD price of one whole unit. */
-export const PRICE_FIELDS = ['date', 'usd'] as const;
-/** A field `--map` can name. */
-export type PriceField = (typeof PRICE_FIELDS)[number];
-
-/**
- * Columns read without `--map`, matched case-insensitively, the first present in this order:
- * common export headers, and CoinGecko's historical data export (`snapped_at,price,market_cap,
- * total_volume`, `snapped_at` such as `2025-02-21 00:00:00 UTC`).
- */
-export const DEFAULT_PRICE_COLUMNS: Readonly<Record<PriceField, readonly string[]>> = {
-  date: ['date', 'day', 'time', 'timestamp', 'snapped_at'],
-  usd: ['usd', 'price', 'close'],
-};
+export { PRICE_FIELDS, DEFAULT_PRICE_COLUMNS, type PriceField } from './price-columns.ts';
 
 /** Prices handed to the store per call: a file of years of days is a few thousand rows. */
 const PRICE_BATCH_ROWS = 1000;

@@ -18,21 +18,9 @@ import { normalizeTxHash } from '../model/tx-hash.ts';
 import type { Store } from '../store/store.ts';
 import { readCsv } from './csv/read-csv.ts';
 import { createRejects, type ImportRunOptions, reasonOf } from './import-session.ts';
+import { TRANSFER_FIELDS, type TransferField } from './transfer-fields.ts';
 
-/** Fields a transfers CSV can map; `amount` is in whole units (scaled by decimals), `raw_amount` in raw integer units. */
-export const TRANSFER_FIELDS = [
-  'from',
-  'to',
-  'amount',
-  'raw_amount',
-  'tx',
-  'block',
-  'time',
-  'position',
-  'asset',
-] as const;
-/** A field `--map` can name. */
-export type TransferField = (typeof TRANSFER_FIELDS)[number];
+export { TRANSFER_FIELDS, type TransferField } from './transfer-fields.ts';
 
 /** Block numbers are stored as unsigned 64-bit integers. */
 const MAX_BLOCK_NUMBER = 2n ** 64n - 1n;

@@ -9,9 +9,11 @@ import { importOfacLists } from './import/ofac-lists.ts';
 import { importOfacXml } from './import/ofac-xml.ts';
 import { importCsvLabels, importJsonLabels } from './import/tabular.ts';
 import type { LabelImporter, LabelImportOptions } from './importer.ts';
+import type { LabelImportFormat } from './label-formats.ts';
 
 /**
- * Every label format `chaintrail labels import <format>` reads, by name.
+ * Every label format `chaintrail labels import <format>` reads, by name: the names of
+ * LABEL_IMPORT_FORMATS (./label-formats.ts), in its order.
  *
  * @example
  * Object.keys(IMPORTERS); // ['ofac-xml', 'ofac-csv', 'ofac-lists', 'csv', 'json', 'tagpack']
@@ -23,7 +25,7 @@ export const IMPORTERS: Readonly<Record<string, LabelImporter>> = {
   csv: importCsvLabels,
   json: importJsonLabels,
   tagpack: importTagpack,
-};
+} satisfies Record<LabelImportFormat, LabelImporter>;
 
 /** Input of {@link importLabels}. */
 export type ImportLabelsParameters = {

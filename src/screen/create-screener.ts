@@ -28,11 +28,9 @@ import type {
   ScreenInput,
   ScreenResult,
 } from './types.ts';
+import { DEFAULT_HOPS, MAX_HOPS } from './hops.ts';
 
-/** Hops of indirect exposure followed when the caller does not say. */
-export const DEFAULT_HOPS = 2;
-/** Most hops accepted: each hop is one query per direction, and value thins out fast. */
-export const MAX_HOPS = 6;
+export { DEFAULT_HOPS, MAX_HOPS } from './hops.ts';
 /** The rule fired by a listing of the address on another chain of the same form. */
 export const LISTED_ON_OTHER_CHAIN = 'listed-on-other-chain';
 /**

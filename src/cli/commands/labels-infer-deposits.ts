@@ -3,17 +3,11 @@ import {
   DEFAULT_MAX_SWEEP_DELAY_SECONDS,
   DEFAULT_MIN_SWEPT_SHARE,
   DEFAULT_VALUE_DRIFT,
-  type InferredDeposit,
 } from '../../trace/infer-deposits.ts';
-import { labelInferredDeposits } from '../../trace/label-inferred-deposits.ts';
-import { type CliContext, type GlobalOptions, withStore } from '../context.ts';
+import type { CliContext, GlobalOptions } from '../context.ts';
 import { parseNonNegativeInt, withGlobalOptions } from '../options.ts';
-import { formatTable, printJson } from '../output.ts';
 
-/** Inferred addresses listed before the rest is summed up (`--json` lists all). */
-const LIST_LIMIT = 50;
-
-type InferDepositsOptions = GlobalOptions & {
+export type InferDepositsOptions = GlobalOptions & {
   maxSweepDelay?: number;
   minSweptShare?: number;
   valueDrift?: number;
@@ -25,18 +19,6 @@ function parseShare(value: string): number {
   if (!/^(0(\.\d+)?|1(\.0+)?)$/.test(value) || !(n >= 0 && n <= 1))
     throw new InvalidArgumentError('expected a share between 0 and 1, e.g. 0.95');
   return n;
-}
-
-function rows(deposits: readonly InferredDeposit[]): string[][] {
-  return deposits.map((d) => [
-    d.address,
-    d.entity ?? '(unnamed exchange)',
-    d.exchangeAddress,
-    String(d.senders),
-    `${(d.sweptShare * 100).toFixed(1)}%`,
-    d.sweeps[0]!.txHash,
-    String(d.confidence),
-  ]);
 }
 
 /**
@@ -78,43 +60,7 @@ export function registerLabelsInferDepositsCommand(labels: Command, ctx: CliCont
           'Screening shows them as inferred; they are never sanctions. A real label of an address always wins over an inference.\n',
       ),
   ).action(async (options: InferDepositsOptions) => {
-    const result = await withStore(ctx, options, (store) =>
-      labelInferredDeposits({
-        store,
-        maxSweepDelaySeconds: options.maxSweepDelay,
-        minSweptShare: options.minSweptShare,
-        valueDrift: options.valueDrift,
-        dryRun: options.dryRun,
-      }),
-    );
-    if (options.json) return printJson(result);
-    const { deposits } = result;
-    const out = [
-      `Inferred ${deposits.length} exchange deposit address${deposits.length === 1 ? '' : 'es'}` +
-        (options.dryRun
-          ? ' (dry run: nothing stored).'
-          : result.importId === null
-            ? ': the stored inference is unchanged.'
-            : `: label import #${result.importId}, ${result.written} label${result.written === 1 ? '' : 's'} added, ${result.closed} earlier inference${result.closed === 1 ? '' : 's'} closed.`),
-    ];
-    if (deposits.length > 0)
-      out.push(
-        '',
-        formatTable(
-          [
-            'deposit address',
-            'exchange',
-            'swept to',
-            'senders',
-            'swept',
-            'largest sweep',
-            'confidence',
-          ],
-          rows(deposits.slice(0, LIST_LIMIT)),
-        ),
-      );
-    if (deposits.length > LIST_LIMIT)
-      out.push(`… and ${deposits.length - LIST_LIMIT} more (--json lists all)`);
-    ctx.stdout.write(`${out.join('\n')}\n`);
+    const { runLabelsInferDeposits } = await import('../run/labels-infer-deposits.ts');
+    await runLabelsInferDeposits(ctx, options);
   });
 }

@@ -1,21 +1,14 @@
-import fs from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
-import { UserError } from '../../errors/base.ts';
-import { reachToCsv, traceToCsv, traceToGraphml, traceToJson } from '../../trace/export-trace.ts';
-import { renderTrace } from '../render-trace.ts';
-import { parseSeed } from '../../trace/parse-seed.ts';
-import { TAINT_POLICIES } from '../../trace/trace-funds.ts';
-import { type ReachedAddress, reachStore, traceStore } from '../../trace/trace-store.ts';
-import type { TaintPolicy, TraceResult, TraceSeed } from '../../trace/types.ts';
-import { type CliContext, type GlobalOptions, withStore } from '../context.ts';
-import { formatTable } from '../output.ts';
+import { TAINT_POLICIES } from '../../trace/taint-policies.ts';
+import type { TaintPolicy } from '../../trace/types.ts';
+import type { CliContext, GlobalOptions } from '../context.ts';
 import { parseNonNegativeInt, withGlobalOptions } from '../options.ts';
 
 const FORMATS = ['json', 'csv', 'graphml'] as const;
-type Format = (typeof FORMATS)[number];
+export type Format = (typeof FORMATS)[number];
 /** A transaction hash: 0x and 64 hex digits (EVM), or 64 hex digits (Bitcoin). */
 
-type TraceOptions = GlobalOptions & {
+export type TraceOptions = GlobalOptions & {
   chain?: string;
   direction: 'forward' | 'backward';
   policy: TaintPolicy;
@@ -40,62 +33,6 @@ function parseMinValue(value: string): number {
   const n = Number(value);
   if (!(n >= 0)) throw new InvalidArgumentError('expected a non-negative number of raw units');
   return n;
-}
-
-/** Writes `text` to --out (through a temporary file and a rename) or stdout. */
-function output(ctx: CliContext, options: TraceOptions, text: string): void {
-  if (!options.out) {
-    ctx.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-    return;
-  }
-  const temp = `${options.out}.${process.pid}.tmp`;
-  fs.writeFileSync(temp, text);
-  fs.renameSync(temp, options.out);
-}
-
-/** `--reach`: the addresses the value may have reached, as a table, JSON or CSV. */
-async function reach(ctx: CliContext, seeds: TraceSeed[], options: TraceOptions): Promise<void> {
-  const format = options.format ?? (options.json ? 'json' : undefined);
-  if (format === 'graphml')
-    throw new UserError('--reach lists addresses: use --json or --format csv, not graphml', {
-      code: 'BAD_USAGE',
-    });
-  const { addresses } = await withStore(ctx, options, (store) =>
-    reachStore({
-      store,
-      seeds,
-      direction: options.direction,
-      maxHops: options.maxHops,
-      since: options.since,
-      until: options.until,
-    }),
-  );
-  if (format === 'json') {
-    output(ctx, options, JSON.stringify({ seeds, addresses }, null, 2));
-    return;
-  }
-  if (format === 'csv') {
-    output(ctx, options, reachToCsv(addresses));
-    return;
-  }
-  const row = (a: ReachedAddress) => [
-    a.chain,
-    a.address,
-    String(a.hops),
-    a.category ?? '',
-    a.entity ?? '',
-  ];
-  output(
-    ctx,
-    options,
-    `${addresses.length} addresses may have received some of the value (${options.direction}, up to ${options.maxHops} hops; labelled services stop it):\n${formatTable(['chain', 'address', 'hops', 'category', 'entity'], addresses.map(row))}`,
-  );
-}
-
-function render(result: TraceResult, format: Format): string {
-  if (format === 'csv') return traceToCsv(result);
-  if (format === 'graphml') return traceToGraphml(result);
-  return traceToJson(result);
 }
 
 /**
@@ -168,40 +105,7 @@ export function registerTraceCommand(program: Command, ctx: CliContext): void {
         'list the addresses any of the value may have reached (what poison taints, without amounts): a watchlist',
       ),
   ).action(async (inputs: string[], options: TraceOptions) => {
-    const seeds = inputs.map((s) => parseSeed(s, options.chain));
-    if (options.reach) {
-      await reach(ctx, seeds, options);
-      return;
-    }
-    const { result, meta } = await withStore(ctx, options, async (store) => {
-      const traced = await traceStore({
-        store,
-        seeds,
-        direction: options.direction,
-        policy: options.policy,
-        maxHops: options.maxHops,
-        minValue: options.minValue,
-        ...(options.throughCoinjoins ? { throughCoinJoins: true } : {}),
-        since: options.since,
-        until: options.until,
-      });
-      const assets = await store.listAssets();
-      const meta = new Map(
-        assets.flatMap((a) =>
-          a.symbol !== null && a.decimals !== null
-            ? [[`${a.chain}|${a.asset}`, { symbol: a.symbol, decimals: a.decimals }] as const]
-            : [],
-        ),
-      );
-      return { result: traced.result, meta };
-    });
-    const format = options.format ?? (options.json ? 'json' : undefined);
-    if (!format) {
-      ctx.stdout.write(
-        renderTrace(result, { assets: (chain, asset) => meta.get(`${chain}|${asset}`) }),
-      );
-      return;
-    }
-    output(ctx, options, render(result, format));
+    const { runTrace } = await import('../run/trace.ts');
+    await runTrace(ctx, inputs, options);
   });
 }

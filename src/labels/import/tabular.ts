@@ -10,24 +10,9 @@ import type { LabelImportOptions, LabelSource } from '../importer.ts';
 import { parseCategory, parseConfidence } from '../taxonomy.ts';
 import { parseListDate } from './list-date.ts';
 import { assertInput } from './read-input.ts';
+import { LABEL_FIELDS, type LabelField } from './label-fields.ts';
 
-/** Fields a label list can map to its columns (`--map field=column`). */
-export const LABEL_FIELDS = [
-  'address',
-  'chain',
-  'category',
-  'entity',
-  'actor',
-  'country',
-  'source',
-  'confidence',
-  'sanction_list',
-  'programs',
-  'valid_from',
-  'valid_to',
-] as const;
-/** A field `--map` can name. */
-export type LabelField = (typeof LABEL_FIELDS)[number];
+export { LABEL_FIELDS, type LabelField } from './label-fields.ts';
 
 /** Labels handed to the store per `addLabels` call (JSON arrays; CSV goes per read buffer). */
 const LABELS_PER_BATCH = 5000;

@@ -22,6 +22,7 @@ import {
 } from '../world.ts';
 import { playBybitBitcoin } from './bybit-2025-bitcoin.ts';
 import { deployMultisig, multisigExecute } from './multisig.ts';
+import { SCENARIO_DESCRIPTIONS } from '../scenario-descriptions.ts';
 
 /**
  * Reported amounts stolen from Bybit on 2025-02-21 (shared/data FIGURES.md §3: 401,346 ETH +
@@ -69,8 +70,7 @@ function pickRoute(ctx: ScenarioContext): Route {
  */
 export const bybit2025: Scenario = {
   name: 'bybit-2025',
-  description:
-    'Cold-wallet multisig drained (ETH and three staking tokens); tokens swapped to ETH; split into ~50 addresses; THORChain to BTC, instant exchange, exchange deposits, peel chains, some unspent. Amounts are the reported ones divided by 1000.',
+  description: SCENARIO_DESCRIPTIONS['bybit-2025'],
   bitcoinDescription:
     'On Bitcoin: the THORChain vault pays out, then peel chains, Whirlpool-style CoinJoins, exchange deposits.',
   startTime: THEFT_TIME - 3600,

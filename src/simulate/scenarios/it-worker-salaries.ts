@@ -11,6 +11,7 @@ import {
   transferToken,
   USD,
 } from '../world.ts';
+import { SCENARIO_DESCRIPTIONS } from '../scenario-descriptions.ts';
 
 /** Companies that unknowingly employ the workers, per unit of scale. */
 const EMPLOYERS = 6;
@@ -35,8 +36,7 @@ const MONTH_SECONDS = 30 * 86_400;
  */
 export const itWorkerSalaries: Scenario = {
   name: 'it-worker-salaries',
-  description:
-    'Employers pay monthly stablecoin salaries to workers under false identities; workers forward them to three consolidators, which sell to an OTC desk; the issuer freezes one consolidator before its last sale.',
+  description: SCENARIO_DESCRIPTIONS['it-worker-salaries'],
   startTime: START_TIME,
   trackedAssets: (world) => [world.stablecoin],
   async play(ctx) {

@@ -1,6 +1,7 @@
 import { NATIVE_ASSET } from '../../model/asset.ts';
 import type { Scenario } from '../scenario.ts';
 import { ETHER, GAS, sendEther, spendable, takeDepositWallet } from '../world.ts';
+import { SCENARIO_DESCRIPTIONS } from '../scenario-descriptions.ts';
 
 /** Victims paying a ransom, per unit of scale. */
 const VICTIMS = 6;
@@ -19,8 +20,7 @@ const START_TIME = Date.UTC(2024, 5, 3, 8, 0, 0) / 1000;
  */
 export const peelChain: Scenario = {
   name: 'peel-chain',
-  description:
-    'Ransom payments collected at one address, then a peel chain: each hop sends 1-5% to a fresh exchange deposit address and the rest to a new address; the last hop keeps the remainder.',
+  description: SCENARIO_DESCRIPTIONS['peel-chain'],
   startTime: START_TIME,
   trackedAssets: () => [NATIVE_ASSET],
   async play(ctx) {

@@ -18,6 +18,7 @@ import {
   USD,
 } from '../world.ts';
 import { deployMultisig, multisigExecute } from './multisig.ts';
+import { SCENARIO_DESCRIPTIONS } from '../scenario-descriptions.ts';
 
 /**
  * Reported Ronin bridge theft of 2022-03-23 (FIGURES.md §4: 173,600 ETH + 25.5 M USDC), divided
@@ -42,8 +43,7 @@ const THEFT_TIME = Date.UTC(2022, 2, 23, 12, 0, 0) / 1000;
  */
 export const ronin2022: Scenario = {
   name: 'ronin-2022',
-  description:
-    'Bridge multisig (5 of 9) drained with stolen keys; stablecoin swapped to ETH; ETH through a few addresses into a 10-ETH mixer, some to exchange deposits; mixer withdrawals to fresh addresses. Amounts are the reported ones divided by 1000.',
+  description: SCENARIO_DESCRIPTIONS['ronin-2022'],
   startTime: THEFT_TIME - 3600,
   trackedAssets: (world) => [NATIVE_ASSET, world.stablecoin],
   async play(ctx) {

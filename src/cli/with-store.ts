@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { openStore } from '../store/open-store.ts';
+import type { Store } from '../store/store.ts';
+import type { CliContext, GlobalOptions } from './context.ts';
+import { packageRoot } from './paths.ts';
+
+/**
+ * Loads the shipped reference labels (data/reference) into a database that has no label import yet,
+ * with one line on stderr; `CHAINTRAIL_NO_REFERENCE=1` opts out. A package without the folder loads
+ * nothing.
+ */
+async function loadReferenceIntoNewStore(ctx: CliContext, store: Store): Promise<void> {
+  if (/^(1|true|yes)$/i.test(ctx.env.CHAINTRAIL_NO_REFERENCE ?? '')) return;
+  if ((await store.listLabelImports()).length > 0) return;
+  const dir = path.join(packageRoot(), 'data/reference');
+  if (!fs.existsSync(path.join(dir, 'manifest.json'))) {
+    ctx.logger.warn(
+      { dir },
+      'no reference label set found; the new database starts without labels',
+    );
+    return;
+  }
+  // Loaded only for a new database: the reference loader normalises addresses, which loads viem
+  // (0.2-0.45 s of CPU), and most commands open a database that has its labels already.
+  const { loadReferenceLabels } = await import('../labels/reference.ts');
+  const result = await loadReferenceLabels({ store, dir });
+  ctx.stderr.write(
+    `chaintrail: new database: loaded ${result.labelsWritten.toLocaleString('en-US')} reference labels from ${result.loaded} lists in ${(result.ms / 1000).toFixed(1)} s (see data/reference/PROVENANCE.md; CHAINTRAIL_NO_REFERENCE=1 skips this)\n`,
+  );
+}
+
+/**
+ * Opens the store named by `--db` / `CHAINTRAIL_DB`, runs `fn`, and always closes it. A database
+ * without any label import first gets the shipped reference labels (`CHAINTRAIL_NO_REFERENCE=1` skips
+ * them).
+ *
+ * @example
+ * await withStore(ctx, opts, async (store) => store.getStats());
+ */
+export async function withStore<T>(
+  ctx: CliContext,
+  options: GlobalOptions,
+  fn: (store: Store) => Promise<T>,
+): Promise<T> {
+  const store = await openStore({ db: options.db, env: ctx.env });
+  try {
+    await loadReferenceIntoNewStore(ctx, store);
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
