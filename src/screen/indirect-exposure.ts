@@ -10,6 +10,7 @@ import {
 } from './flow-split.ts';
 import { convertedFrom, convertedTo, readConversions } from './tx-conversions.ts';
 import type { ExposureSource, ExposureTransfer, IndirectExposure, LabelRef } from './types.ts';
+import { keepLargest, onTrail } from './exposure-paths.ts';
 
 /** Direct counterparties read per screened address and asset (largest first); the rest is unattributed. */
 export const DEFAULT_MAX_COUNTERPARTIES = 1000;
@@ -94,12 +95,6 @@ export type Accumulator = {
   /** Per labelled counterparty, with the value of the largest single path (the one it names). */
   sources: Map<string, { source: ExposureSource; best: number; trail: Trail }>;
 };
-
-function onTrail(trail: Trail | null, address: string): boolean {
-  for (let t = trail; t !== null; t = t.prev)
-    if (t.step.from === address || t.step.to === address) return true;
-  return false;
-}
 
 /** The trail's transfers in the order money moved. */
 function trailTransfers(trail: Trail, direction: 'in' | 'out'): ExposureTransfer[] {
@@ -543,24 +538,4 @@ export function credit(
       known.source.hops = Math.min(known.source.hops, hop);
     }
   }
-}
-
-/** Keeps, per screened address, the `max` packets of largest value; counts the rest in `dropped`. */
-function keepLargest(packets: Packet[], max: number, dropped: Map<string, number>): Packet[] {
-  const bySeed = new Map<string, Packet[]>();
-  for (const p of packets) {
-    const list = bySeed.get(p.seed);
-    if (list) list.push(p);
-    else bySeed.set(p.seed, [p]);
-  }
-  const kept: Packet[] = [];
-  for (const [seed, list] of bySeed) {
-    if (list.length > max) {
-      list.sort((a, b) => b.value - a.value);
-      dropped.set(seed, (dropped.get(seed) ?? 0) + list.length - max);
-      list.length = max;
-    }
-    kept.push(...list);
-  }
-  return kept;
 }

@@ -20,6 +20,7 @@ import {
   type Trail,
 } from './indirect-exposure.ts';
 import type { ExposureTransfer, IndirectExposure, LabelRef } from './types.ts';
+import { keepLargest, onTrail } from './exposure-paths.ts';
 
 /**
  * Addresses of a screened address's cluster whose transactions are read: a cluster is the entity
@@ -170,12 +171,6 @@ function coinJoinLabel(match: CoinJoinMatch): LabelRef {
     importId: null,
     inferred: true,
   };
-}
-
-function onTrail(trail: Trail | null, address: string): boolean {
-  for (let t = trail; t !== null; t = t.prev)
-    if (t.step.from === address || t.step.to === address) return true;
-  return false;
 }
 
 /**
@@ -605,24 +600,4 @@ export async function computeUtxoExposure(
   }
   for (const entry of out.values()) sortExposures(entry.exposures);
   return out;
-}
-
-/** Keeps, per screened address, the `max` packets of largest value; counts the rest in `dropped`. */
-function keepLargest(packets: Packet[], max: number, dropped: Map<string, number>): Packet[] {
-  const bySeed = new Map<string, Packet[]>();
-  for (const p of packets) {
-    const list = bySeed.get(p.seed);
-    if (list) list.push(p);
-    else bySeed.set(p.seed, [p]);
-  }
-  const kept: Packet[] = [];
-  for (const [seed, list] of bySeed) {
-    if (list.length > max) {
-      list.sort((a, b) => b.value - a.value);
-      dropped.set(seed, (dropped.get(seed) ?? 0) + list.length - max);
-      list.length = max;
-    }
-    kept.push(...list);
-  }
-  return kept;
 }
