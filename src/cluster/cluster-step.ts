@@ -387,7 +387,11 @@ export function createClusterStep(parameters: ClusterStepParameters): ClusterSte
       }
     },
     finish() {
-      const idOf = (node: number) => keyOf(sets.field(sets.find(node), BEST));
+      // Each root's id once: keyOf reads the address out of its batch's column, a cache miss
+      // per call at millions of nodes, and every member and link of a cluster asks for it.
+      const rootIds = new Array<string | undefined>(sets.count);
+      const idOfRoot = (root: number) => (rootIds[root] ??= keyOf(sets.field(root, BEST)));
+      const idOf = (node: number) => idOfRoot(sets.find(node));
       const linkColumns = (): ClusterChanges['links'] => {
         const out: ClusterChanges['links'] = {
           txHash: new Array<string>(linkCount),
@@ -424,7 +428,7 @@ export function createClusterStep(parameters: ClusterStepParameters): ClusterSte
       let m = 0;
       for (let node = 0; node < sets.count; node++) {
         const root = sets.find(node);
-        const id = keyOf(sets.field(root, BEST));
+        const id = idOfRoot(root);
         if (storedNode[node] === 1) {
           // A stored cluster no transaction of the step joined to anything is left as it is.
           if (root === node && grew[root] === 0) continue;
@@ -448,7 +452,7 @@ export function createClusterStep(parameters: ClusterStepParameters): ClusterSte
       const owners = new Map<string, Owners>();
       for (let k = 0; k < roots.length; k++) {
         const root = roots[k]!;
-        const id = keyOf(sets.field(root, BEST));
+        const id = idOfRoot(root);
         clusters.id[k] = id;
         clusters.size[k] = sets.weight(root);
         clusters.seq[k] = sets.field(root, MIN_SEQ);
