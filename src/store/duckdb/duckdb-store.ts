@@ -474,11 +474,43 @@ function csvField(value: string | null): string {
   return CSV_SPECIAL.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
-/** Staged transfers as CSV lines in the `stage_transfers` column order. */
-function transferCsvLines(transfers: readonly Transfer[]): string {
+/**
+ * DuckDB's reader of a scratch CSV of transfers ({@link transferCsvLines}), in the
+ * `stage_transfers` column order.
+ */
+function readStageCsv(file: string): string {
+  return `read_csv('${file.replaceAll("'", "''")}', header = false,
+    nullstr = '\\N', allow_quoted_nulls = false, quote = '"', escape = '"', delim = ',', buffer_size = ${LOAD_BUFFER_BYTES},
+    columns = {'seq': 'UBIGINT', 'chain': 'VARCHAR', 'block_number': 'UBIGINT', 'block_time_s': 'BIGINT', 'tx_hash': 'VARCHAR', 'position': 'VARCHAR',
+               'from_address': 'VARCHAR', 'to_address': 'VARCHAR', 'asset': 'VARCHAR', 'amount': 'BIGNUM', 'kind': 'VARCHAR'})`;
+}
+
+/**
+ * Staged transfers as CSV lines: their order in the write (from `firstSeq`), then the
+ * `stage_transfers` columns; widens `ranges` (per chain, the lowest and highest block) to cover
+ * them.
+ */
+function transferCsvLines(
+  transfers: readonly Transfer[],
+  ranges: Map<string, { lo: bigint; hi: bigint }>,
+  firstSeq: number,
+): string {
+  let seq = firstSeq;
   let out = '';
+  let range: { lo: bigint; hi: bigint } | undefined;
+  let rangeChain = '';
   for (const t of transfers) {
-    out += `${csvField(t.chain)},${t.blockNumber},${t.blockTime === null ? '\\N' : t.blockTime},${csvField(t.txHash)},${csvField(t.position)},${csvField(t.from)},${csvField(t.to)},${csvField(t.asset)},${t.amount},${t.kind}\n`;
+    if (t.chain !== rangeChain || range === undefined) {
+      rangeChain = t.chain;
+      range = ranges.get(t.chain);
+      if (range === undefined) {
+        range = { lo: t.blockNumber, hi: t.blockNumber };
+        ranges.set(t.chain, range);
+      }
+    }
+    if (t.blockNumber < range.lo) range.lo = t.blockNumber;
+    if (t.blockNumber > range.hi) range.hi = t.blockNumber;
+    out += `${seq++},${csvField(t.chain)},${t.blockNumber},${t.blockTime === null ? '\\N' : t.blockTime},${csvField(t.txHash)},${csvField(t.position)},${csvField(t.from)},${csvField(t.to)},${csvField(t.asset)},${t.amount},${t.kind}\n`;
   }
   return out;
 }
@@ -748,6 +780,8 @@ class DuckDbStore implements Store {
     const scratch: { file: { fd: number | null; path: string } | null } = { file: null };
     let eventAppender: DuckDBAppender | null = null;
     const staged = { transfers: 0, events: 0 };
+    /** The block range of the staged transfers, per chain (see `freshRanges`). */
+    const transferRanges = new Map<string, { lo: bigint; hi: bigint }>();
     // Small writes wait here and are applied inside the merge transaction.
     const pending: {
       assets: Asset[];
@@ -843,7 +877,10 @@ class DuckDbStore implements Store {
           if (transfers.length === 0) return;
           await count(transfers.length);
           scratch.file ??= openStageFile(this.location);
-          fs.writeSync(scratch.file.fd!, transferCsvLines(transfers));
+          fs.writeSync(
+            scratch.file.fd!,
+            transferCsvLines(transfers, transferRanges, staged.transfers),
+          );
           staged.transfers += transfers.length;
         },
         appendEvents: async (events) => {
@@ -917,12 +954,23 @@ class DuckDbStore implements Store {
         // took it (a second close then broke DuckDB's spill file with EBADF).
         fs.closeSync(scratch.file.fd!);
         scratch.file.fd = null;
+      }
+      // A small write of transfers into blocks the store holds none of (a sync batch past its
+      // checkpoint, nearly always) can load them straight into `transfers` inside the merge
+      // transaction: nothing stored can be a duplicate (a transaction's rows live in one block), so
+      // staging and the duplicate search are skipped; a key repeated within the write is still
+      // found after the load, which then falls back to the staged path (see `merge`).
+      const direct =
+        scratch.file !== null &&
+        !large() &&
+        pending.deletions.length === 0 &&
+        (await this.holdsNoTransfers(transferRanges));
+      if (scratch.file && !direct) {
         if (large()) await setLimit(LOAD_MEMORY_LIMIT);
         await stage('stage_transfers');
-        await c.run(`INSERT INTO stage_transfers SELECT * FROM read_csv('${scratch.file.path.replaceAll("'", "''")}', header = false,
-          nullstr = '\\N', allow_quoted_nulls = false, quote = '"', escape = '"', delim = ',', buffer_size = ${LOAD_BUFFER_BYTES},
-          columns = {'chain': 'VARCHAR', 'block_number': 'UBIGINT', 'block_time_s': 'BIGINT', 'tx_hash': 'VARCHAR', 'position': 'VARCHAR',
-                     'from_address': 'VARCHAR', 'to_address': 'VARCHAR', 'asset': 'VARCHAR', 'amount': 'BIGNUM', 'kind': 'VARCHAR'})`);
+        await c.run(
+          `INSERT INTO stage_transfers SELECT * EXCLUDE (seq) FROM ${readStageCsv(scratch.file.path)}`,
+        );
       }
       // The appenders' buffered rows must reach the staging tables before the merge reads them.
       (eventAppender as DuckDBAppender | null)?.closeSync();
@@ -969,8 +1017,21 @@ class DuckDbStore implements Store {
       }
       for (const chain of pending.clusterDrops) await dropClustersOf(c, chain);
       if (pending.clusters) await applyClusterChanges(c, pending.clusters);
+      let merged = await this.merge(
+        direct ? { ...staged, transfers: 0 } : staged,
+        staging.has('stage_blocks'),
+      );
+      if (direct) {
+        // After the blocks: a transfer without its time takes its block's.
+        const written = await this.loadTransfersDirectly(scratch.file!.path, transferRanges);
+        merged = {
+          ...merged,
+          transfersWritten: written,
+          transfersDuplicate: staged.transfers - written,
+        };
+      }
       const summary = {
-        ...(await this.merge(staged, staging.has('stage_blocks'))),
+        ...merged,
         ...(await this.applyPending(pending)),
       };
       await c.run('COMMIT');
@@ -1284,6 +1345,65 @@ class DuckDbStore implements Store {
       eventsWritten,
       eventsDuplicate: staged.events - eventsWritten,
     };
+  }
+
+  /**
+   * Whether the store holds no transfer in any of `ranges` (per chain, blocks lo..hi): then none of
+   * a write's transfers there can be stored already. Reads the write's connection; zone maps on
+   * `block_number` keep it to the row groups that may hold the range.
+   */
+  private async holdsNoTransfers(
+    ranges: ReadonlyMap<string, { lo: bigint; hi: bigint }>,
+  ): Promise<boolean> {
+    for (const [chain, { lo, hi }] of ranges) {
+      const reader = await this.connection.runAndReadAll(
+        `SELECT 1 FROM transfers WHERE chain = $1 AND block_number BETWEEN $2 AND $3 LIMIT 1`,
+        [chain, lo, hi],
+      );
+      if (reader.currentRowCount > 0) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Loads the write's CSV of transfers straight into `transfers` (inside the merge transaction),
+   * for ranges that held none ({@link holdsNoTransfers}); returns the rows written. A key (chain,
+   * tx hash, position) repeated within the write is looked for after the load, not before (it is
+   * rare: a repeat within a write is a caller's mistake); when found, the rows are loaded again
+   * keeping the first copy of each key.
+   */
+  private async loadTransfersDirectly(
+    file: string,
+    ranges: ReadonlyMap<string, { lo: bigint; hi: bigint }>,
+  ): Promise<number> {
+    const c = this.connection;
+    const load = async (distinct: boolean) => {
+      const result = await c.run(`INSERT INTO transfers
+        SELECT ${distinct ? 'DISTINCT ON (s.chain, s.tx_hash, s.position)' : ''}
+               s.chain, s.block_number, coalesce(to_timestamp(s.block_time_s)::TIMESTAMP, b.time), s.tx_hash, s.position,
+               s.from_address, s.to_address, s.asset, s.amount, s.kind
+        FROM ${readStageCsv(file)} s
+        LEFT JOIN blocks b ON s.block_time_s IS NULL AND b.chain = s.chain AND b.number = s.block_number
+        ${distinct ? 'ORDER BY s.chain, s.tx_hash, s.position, s.seq' : ''}`);
+      return Number(result.rowsChanged);
+    };
+    const written = await load(false);
+    for (const [chain, { lo, hi }] of ranges) {
+      const repeats = await c.runAndReadAll(
+        `SELECT 1 FROM transfers WHERE chain = $1 AND block_number BETWEEN $2 AND $3
+         GROUP BY tx_hash, position HAVING count(*) > 1 LIMIT 1`,
+        [chain, lo, hi],
+      );
+      if (repeats.currentRowCount === 0) continue;
+      for (const [other, r] of ranges)
+        await c.run(`DELETE FROM transfers WHERE chain = $1 AND block_number BETWEEN $2 AND $3`, [
+          other,
+          r.lo,
+          r.hi,
+        ]);
+      return load(true);
+    }
+    return written;
   }
 
   /**
