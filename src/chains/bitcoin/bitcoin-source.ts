@@ -18,11 +18,10 @@ import type { BitcoinEndpoint } from './endpoint.ts';
 import { createEsploraClient } from './esplora-client.ts';
 import { createEsploraEndpoint } from './esplora-endpoint.ts';
 import { bitcoinNetworkOf, chainOfGenesis } from './networks.ts';
+import { createOutputAddresses } from './output-addresses.ts';
 import { type ResolvedFrom, resolveInputs } from './resolve-inputs.ts';
 import type { BitcoinBlock, SpentOutput } from './types.ts';
 
-/** Position prefix of an output's transfer (`out:<n>`). */
-const OUT_PREFIX = 'out:';
 /** Checkpoint stream of Bitcoin syncs. */
 export const BITCOIN_SYNC_STREAM = 'bitcoin-sync';
 /** Fetches of one batch before blocks that keep changing are an error. */
@@ -150,8 +149,10 @@ export async function createBitcoinSource(
       throw new UnstableChainError(from);
     },
     async decode(fetched) {
+      const addressesOf = createOutputAddresses(network);
       const from = await resolveInputs({
         blocks: fetched.raw,
+        addressesOf,
         chain: chain.key,
         network,
         store: parameters.store,
@@ -159,14 +160,17 @@ export async function createBitcoinSource(
         fetchTransactions: endpoint.fetchTransactions,
       });
       for (const k of Object.keys(from) as (keyof ResolvedFrom)[]) inputsFrom[k] += from[k];
-      const decoded = decodeBlocks({ chain, network, blocks: fetched.raw });
+      const decoded = decodeBlocks({ chain, network, blocks: fetched.raw, addressesOf });
       const outputs = new Map<string, SpentOutput>();
-      for (const t of decoded.transfers)
-        if (t.kind === 'utxo_out' && t.to !== null)
-          outputs.set(`${t.txHash}:${t.position.slice(OUT_PREFIX.length)}`, {
-            value: t.amount,
-            address: t.to,
-          });
+      for (const b of fetched.raw)
+        for (const tx of b.transactions) {
+          const addresses = addressesOf(tx);
+          for (let n = 0; n < tx.outputs.length; n++)
+            outputs.set(`${tx.txid}:${n}`, {
+              value: tx.outputs[n]!.value,
+              address: addresses[n]!.address,
+            });
+        }
       previous = outputs;
       return { ...decoded, assets: assetStored ? [] : [nativeAsset(chain)] };
     },

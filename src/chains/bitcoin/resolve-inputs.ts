@@ -1,6 +1,7 @@
 import type { Network } from 'bitcoinjs-lib';
 import { UserError } from '../../errors/base.ts';
 import type { Store } from '../../store/store.ts';
+import { createOutputAddresses, type OutputAddresses } from './output-addresses.ts';
 import { scriptAddress } from './script-address.ts';
 import type { BitcoinBlock, BitcoinInput, BitcoinTransaction, SpentOutput } from './types.ts';
 
@@ -71,33 +72,42 @@ export async function resolveInputs(parameters: {
    */
   recent?: ReadonlyMap<string, SpentOutput> | undefined;
   fetchTransactions?: FetchTransactions | undefined;
+  /**
+   * The batch's outputs' addresses, shared with the rows' decode so each is derived once (see
+   * {@link OutputAddresses}).
+   */
+  addressesOf?: OutputAddresses | undefined;
 }): Promise<ResolvedFrom> {
   const { blocks, network } = parameters;
   const from: ResolvedFrom = { prevout: 0, batch: 0, recent: 0, store: 0, node: 0 };
   const open: { tx: BitcoinTransaction; index: number; input: BitcoinInput }[] = [];
   const created = new Map<string, BitcoinTransaction>();
   for (const b of blocks) for (const tx of b.transactions) created.set(tx.txid, tx);
+  const addressesOf = parameters.addressesOf ?? createOutputAddresses(network);
+  /** An output of the node's spent transactions (one each: not kept). */
   const outputOf = (tx: BitcoinTransaction, vout: number): SpentOutput | null => {
     const o = tx.outputs[vout];
     return o ? { value: o.value, address: scriptAddress(o.script, network).address } : null;
   };
   for (const b of blocks)
     for (const tx of b.transactions)
-      tx.inputs.forEach((input, index) => {
+      for (let index = 0; index < tx.inputs.length; index++) {
+        const input = tx.inputs[index]!;
         if (input.prevout !== null) {
           from.prevout++;
-          return;
+          continue;
         }
         const parent = created.get(input.txid);
-        input.prevout = parent ? outputOf(parent, input.vout) : null;
-        if (input.prevout !== null) {
+        const o = parent?.outputs[input.vout];
+        if (o !== undefined) {
+          input.prevout = { value: o.value, address: addressesOf(parent!)[input.vout]!.address };
           from.batch++;
-          return;
+          continue;
         }
         input.prevout = parameters.recent?.get(key(input.txid, input.vout)) ?? null;
         if (input.prevout !== null) from.recent++;
         else open.push({ tx, index, input });
-      });
+      }
   if (open.length === 0) return from;
 
   const stored = await parameters.store.getOutputs(
