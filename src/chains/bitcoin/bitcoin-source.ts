@@ -18,9 +18,9 @@ import type { BitcoinEndpoint } from './endpoint.ts';
 import { createEsploraClient } from './esplora-client.ts';
 import { createEsploraEndpoint } from './esplora-endpoint.ts';
 import { bitcoinNetworkOf, chainOfGenesis } from './networks.ts';
-import { createOutputAddresses } from './output-addresses.ts';
+import { type BatchOutputs, createBatchOutputs } from './output-addresses.ts';
 import { type ResolvedFrom, resolveInputs } from './resolve-inputs.ts';
-import type { BitcoinBlock, SpentOutput } from './types.ts';
+import type { BitcoinBlock } from './types.ts';
 
 /** Checkpoint stream of Bitcoin syncs. */
 export const BITCOIN_SYNC_STREAM = 'bitcoin-sync';
@@ -112,10 +112,10 @@ export async function createBitcoinSource(
   const network = bitcoinNetworkOf(chain);
   const inputsFrom: ResolvedFrom = { prevout: 0, batch: 0, recent: 0, store: 0, node: 0 };
   /**
-   * The outputs of the batch decoded last: inputs spending them are valued without a store query
-   * (one scan of the transfers each; 6 of 13 batches of the Bitcoin sync benchmark then needed one).
+   * The transactions of the batch decoded last: inputs spending them are valued without a store
+   * query (6 of 13 batches of the Bitcoin sync benchmark then needed one).
    */
-  let previous: ReadonlyMap<string, SpentOutput> = new Map();
+  let previous: BatchOutputs | undefined;
   /** Whether a committed batch stored the chain's native asset: later batches need not again. */
   let assetStored = false;
   return {
@@ -149,29 +149,24 @@ export async function createBitcoinSource(
       throw new UnstableChainError(from);
     },
     async decode(fetched) {
-      const addressesOf = createOutputAddresses(network);
+      const batch = createBatchOutputs(fetched.raw, network);
       const from = await resolveInputs({
         blocks: fetched.raw,
-        addressesOf,
+        batch,
         chain: chain.key,
         network,
         store: parameters.store,
-        recent: previous,
+        recentBatch: previous,
         fetchTransactions: endpoint.fetchTransactions,
       });
       for (const k of Object.keys(from) as (keyof ResolvedFrom)[]) inputsFrom[k] += from[k];
-      const decoded = decodeBlocks({ chain, network, blocks: fetched.raw, addressesOf });
-      const outputs = new Map<string, SpentOutput>();
-      for (const b of fetched.raw)
-        for (const tx of b.transactions) {
-          const addresses = addressesOf(tx);
-          for (let n = 0; n < tx.outputs.length; n++)
-            outputs.set(`${tx.txid}:${n}`, {
-              value: tx.outputs[n]!.value,
-              address: addresses[n]!.address,
-            });
-        }
-      previous = outputs;
+      const decoded = decodeBlocks({
+        chain,
+        network,
+        blocks: fetched.raw,
+        addressesOf: batch.addressesOf,
+      });
+      previous = batch;
       return { ...decoded, assets: assetStored ? [] : [nativeAsset(chain)] };
     },
     committed(decoded) {

@@ -1,7 +1,7 @@
 import type { Network } from 'bitcoinjs-lib';
 import { UserError } from '../../errors/base.ts';
 import type { Store } from '../../store/store.ts';
-import { createOutputAddresses, type OutputAddresses } from './output-addresses.ts';
+import { type BatchOutputs, createBatchOutputs } from './output-addresses.ts';
 import { scriptAddress } from './script-address.ts';
 import type { BitcoinBlock, BitcoinInput, BitcoinTransaction, SpentOutput } from './types.ts';
 
@@ -73,17 +73,22 @@ export async function resolveInputs(parameters: {
   recent?: ReadonlyMap<string, SpentOutput> | undefined;
   fetchTransactions?: FetchTransactions | undefined;
   /**
-   * The batch's outputs' addresses, shared with the rows' decode so each is derived once (see
-   * {@link OutputAddresses}).
+   * The transactions of the batch before, kept by the caller: inputs spending them count as
+   * `recent` too, with no map of every output.
    */
-  addressesOf?: OutputAddresses | undefined;
+  recentBatch?: BatchOutputs | undefined;
+  /**
+   * This batch's transactions and their outputs' addresses ({@link createBatchOutputs} of
+   * `blocks`), shared with the rows' decode so each address is derived once.
+   */
+  batch?: BatchOutputs | undefined;
 }): Promise<ResolvedFrom> {
   const { blocks, network } = parameters;
   const from: ResolvedFrom = { prevout: 0, batch: 0, recent: 0, store: 0, node: 0 };
   const open: { tx: BitcoinTransaction; index: number; input: BitcoinInput }[] = [];
-  const created = new Map<string, BitcoinTransaction>();
-  for (const b of blocks) for (const tx of b.transactions) created.set(tx.txid, tx);
-  const addressesOf = parameters.addressesOf ?? createOutputAddresses(network);
+  const batch = parameters.batch ?? createBatchOutputs(blocks, network);
+  const created = batch.transactions;
+  const recentBatch = parameters.recentBatch;
   /** An output of the node's spent transactions (one each: not kept). */
   const outputOf = (tx: BitcoinTransaction, vout: number): SpentOutput | null => {
     const o = tx.outputs[vout];
@@ -100,8 +105,21 @@ export async function resolveInputs(parameters: {
         const parent = created.get(input.txid);
         const o = parent?.outputs[input.vout];
         if (o !== undefined) {
-          input.prevout = { value: o.value, address: addressesOf(parent!)[input.vout]!.address };
+          input.prevout = {
+            value: o.value,
+            address: batch.addressesOf(parent!)[input.vout]!.address,
+          };
           from.batch++;
+          continue;
+        }
+        const earlier = recentBatch?.transactions.get(input.txid);
+        const e = earlier?.outputs[input.vout];
+        if (e !== undefined) {
+          input.prevout = {
+            value: e.value,
+            address: recentBatch!.addressesOf(earlier!)[input.vout]!.address,
+          };
+          from.recent++;
           continue;
         }
         input.prevout = parameters.recent?.get(key(input.txid, input.vout)) ?? null;
