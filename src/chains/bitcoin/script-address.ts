@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { bech32, bech32m, createBase58check } from '@scure/base';
 import { crypto, type Network, opcodes, script as bscript } from 'bitcoinjs-lib';
 
@@ -43,9 +43,7 @@ const WITNESS_PROGRAM_MAX = 40;
 const ANCHOR_PROGRAM = [0x4e, 0x73];
 const MAX_MULTISIG_KEYS = 16;
 
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
-
-const sha256 = (bytes: Uint8Array): Uint8Array => createHash('sha256').update(bytes).digest();
+const sha256 = (bytes: Uint8Array): Uint8Array => hash('sha256', bytes, 'buffer');
 /**
  * Base58Check (P2PKH, P2SH) and bech32/bech32m (witness programs) by @scure/base, with node:crypto's
  * SHA-256, instead of bitcoinjs-lib's `payments.p2pkh/p2sh` and `address.toBech32`, which validate
@@ -90,7 +88,7 @@ function segwitAddress(version: number, program: Uint8Array, prefix: string): st
  * nonstandardAddress(new Uint8Array()); // 'nonstandarde3b0c44298fc1c149afbf4c8996fb92427ae41e4'
  */
 export function nonstandardAddress(script: Uint8Array): string {
-  return `nonstandard${hex(sha256(script)).slice(0, PSEUDO_ADDRESS_HEX_DIGITS)}`;
+  return `nonstandard${hash('sha256', script, 'hex').slice(0, PSEUDO_ADDRESS_HEX_DIGITS)}`;
 }
 
 /**
