@@ -49,8 +49,8 @@ export type TransactionPlace = {
  * are its outputs' ({@link scriptAddress}), derived here when not given.
  *
  * Plain loops and one object literal per row, all of one shape: building the rows by spreading a
- * shared part into each and with per-input closures cost the Bitcoin sync benchmark's decode
- * about a quarter of its CPU (bench/decode-bitcoin-cpu.ts).
+ * shared part into each and with per-input closures, addresses aside, was a fifth of the Bitcoin
+ * sync benchmark's decode CPU in a profile of bench/decode-bitcoin-cpu.ts.
  *
  * @example
  * transactionRows({ chain, network, blockNumber: 50001n, blockTime: 1270917100 }, tx, out);

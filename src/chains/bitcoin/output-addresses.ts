@@ -5,9 +5,9 @@ import type { BitcoinBlock, BitcoinTransaction } from './types.ts';
 /**
  * The addresses of a transaction's outputs ({@link scriptAddress}), in output order, derived once
  * however often asked: valuing inputs that spend outputs of the same batch
- * (src/chains/bitcoin/resolve-inputs.ts), the rows (decode-block.ts) and the outputs a Bitcoin
- * source keeps for the next batch (bitcoin-source.ts) all need them. Deriving them three times was
- * a third of the sync's decode CPU (bench/decode-bitcoin-cpu.ts).
+ * (src/chains/bitcoin/resolve-inputs.ts) and the rows (decode-block.ts) both need them. Deriving
+ * them again for the inputs was 23% of the sync benchmark's decode CPU in a profile of
+ * bench/decode-bitcoin-cpu.ts.
  */
 export type OutputAddresses = (tx: BitcoinTransaction) => readonly ScriptAddress[];
 
