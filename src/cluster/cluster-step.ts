@@ -7,7 +7,7 @@ import type {
 } from '../store/store.ts';
 import { detectCoinJoin, type TxIo } from './coinjoin/detect-coinjoin.ts';
 import { mergeOwners, type Owners, ownersConflict } from './owner-labels.ts';
-import { createUnionFind } from './union-find.ts';
+import { createUnionFind, zeros } from './union-find.ts';
 
 /** Input of {@link createClusterStep}. */
 export type ClusterStepParameters = {
@@ -142,23 +142,25 @@ export function createClusterStep(parameters: ClusterStepParameters): ClusterSte
   const anyStored = stored.size > 0;
   const anyOwners = ownersOfAddress.size > 0 || ownersOfCluster.size > 0;
   let nextSeq = parameters.nextSeq;
-  // Per element, beside its parent and weight: its own seq, and per root the lowest seq of its set
-  // and the element that has it (whose key is the set's id). A union compares two roots' numbers in
+  // Per element, beside its parent and weight, per root: the lowest seq of its set and the element
+  // that has it (whose key is the set's id). A union compares two roots' numbers in
   // one interleaved array: at 10 M inputs the step is bound by such random reads, not arithmetic.
   const sets = createUnionFind(INITIAL_NODES, FIELDS);
   // Per element, only when the step has stored clusters: whether it is one, and per root whether a
   // union made it (a stored cluster's element that is still alone was not joined); only when it
-  // has labels, per root its owners. A first build has neither and allocates none of them: typed
-  // arrays are external memory, and each 64 MB of it allocated since the last collection makes V8
-  // start a full marking of the heap (external memory pressure), which took seconds at 10 M inputs.
-  let storedNode = new Uint8Array(anyStored ? INITIAL_NODES : 0);
-  let grew = new Uint8Array(anyStored ? INITIAL_NODES : 0);
-  let ownersAt = new Int32Array(anyOwners ? INITIAL_NODES : 0);
-  // What an element stands for: a new address is read back from its batch and row (typed arrays,
-  // off the collector's heap: a JS array of millions of strings made every full collection
-  // slower), a stored cluster by its id. Elements are added batch after batch, so an element's
+  // has labels, per root its owners. A first build has neither and allocates none of them. All of
+  // the step's per-element numbers are plain arrays of small integers, not typed arrays (see
+  // createUnionFind): typed arrays are memory external to V8's heap, and each 64 MB of it allocated
+  // since the last collection makes V8 mark the whole heap, which at 10 M inputs in one step cost
+  // about as much CPU as the step's own work (the batch's columns are most of that heap).
+  let storedNode = zeros(anyStored ? INITIAL_NODES : 0);
+  let grew = zeros(anyStored ? INITIAL_NODES : 0);
+  let ownersAt = zeros(anyOwners ? INITIAL_NODES : 0);
+  // What an element stands for: a new address is read back from its batch and row (numbers, not
+  // strings: a JS array of millions of strings made every full collection slower), a stored
+  // cluster by its id. Elements are added batch after batch, so an element's
   // batch is the last whose first element is at or before it: one number per batch, not per element.
-  let keyRow = new Int32Array(INITIAL_NODES);
+  let keyRow = zeros(INITIAL_NODES);
   const batchFirstNode: number[] = [];
   const batchOf = (node: number): number => {
     let lo = 0;
@@ -178,36 +180,27 @@ export function createClusterStep(parameters: ClusterStepParameters): ClusterSte
   const ownersList: Owners[] = [];
   const nodeOfAddress = new Map<string, number>();
   const nodeOfCluster = new Map<string, number>();
-  // Links as typed columns (row of the transaction's first input, its first element, clusters
+  // Links as number columns (row of the transaction's first input, its first element, clusters
   // joined, distinct inputs): strings are read from the batches only when the step finishes. A
   // link's batch is, as an element's, the last whose first link is at or before it.
   const batches: UtxoColumns[] = [];
   const batchFirstLink: number[] = [];
   let linkCount = 0;
   const LINK = 4;
-  let links = new Int32Array(LINK * INITIAL_NODES);
+  let links = zeros(LINK * INITIAL_NODES);
   const refusals: ClusterRefusal[] = [];
   let coinjoins = 0;
   let transactions = 0;
 
   const grow = (atLeast = 0) => {
     const n = Math.max(keyRow.length * 2, atLeast);
-    const kr = new Int32Array(n);
-    kr.set(keyRow);
-    keyRow = kr;
+    const more = zeros(n - keyRow.length);
+    keyRow = keyRow.concat(more);
     if (anyStored) {
-      const k = new Uint8Array(n);
-      k.set(storedNode);
-      storedNode = k;
-      const g = new Uint8Array(n);
-      g.set(grew);
-      grew = g;
+      storedNode = storedNode.concat(more);
+      grew = grew.concat(more);
     }
-    if (anyOwners) {
-      const o = new Int32Array(n);
-      o.set(ownersAt);
-      ownersAt = o;
-    }
+    if (anyOwners) ownersAt = ownersAt.concat(more);
   };
   const addNode = (seq: number, weight: number, owners: Owners | undefined) => {
     const node = sets.add(weight);
@@ -258,7 +251,8 @@ export function createClusterStep(parameters: ClusterStepParameters): ClusterSte
     }
     for (let i = start; i < firstOutput; i++) {
       const a = b.address[i];
-      if (a == null) continue;
+      // Strict comparisons: `a == null` reads the string's map (a cache miss per input at 10 M).
+      if (a === null || a === undefined) continue;
       if (firstInput < 0) firstInput = i;
       if (few) {
         let k = 0;
@@ -363,9 +357,7 @@ export function createClusterStep(parameters: ClusterStepParameters): ClusterSte
     }
     if (joined < 2) return;
     if ((linkCount + 1) * LINK > links.length) {
-      const l = new Int32Array(links.length * 2);
-      l.set(links);
-      links = l;
+      links = links.concat(zeros(links.length));
     }
     const at = linkCount++ * LINK;
     links[at] = firstInput;
@@ -380,8 +372,7 @@ export function createClusterStep(parameters: ClusterStepParameters): ClusterSte
       batchFirstNode.push(sets.count);
       batchFirstLink.push(linkCount);
       // Room for the batch's new addresses at once (a row in 4, about: inputs are some half of the
-      // rows, and addresses repeat): each time the arrays double, the collector does a full
-      // collection, which at 10 M inputs took seconds each.
+      // rows, and addresses repeat), not doubling as they come.
       const room = sets.count + Math.ceil(b.length / 4);
       if (room > keyRow.length) {
         grow(room);
