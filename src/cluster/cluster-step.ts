@@ -143,8 +143,8 @@ export function createClusterStep(parameters: ClusterStepParameters): ClusterSte
   const anyOwners = ownersOfAddress.size > 0 || ownersOfCluster.size > 0;
   let nextSeq = parameters.nextSeq;
   // Per element, beside its parent and weight, per root: the lowest seq of its set and the element
-  // that has it (whose key is the set's id). A union compares two roots' numbers in
-  // one interleaved array: at 10 M inputs the step is bound by such random reads, not arithmetic.
+  // that has it (whose key is the set's id). A union compares two roots' numbers in one
+  // interleaved array: at 10 M inputs the step is bound by such random reads, not arithmetic.
   const sets = createUnionFind(INITIAL_NODES, FIELDS);
   // Per element, only when the step has stored clusters: whether it is one, and per root whether a
   // union made it (a stored cluster's element that is still alone was not joined); only when it
@@ -158,8 +158,8 @@ export function createClusterStep(parameters: ClusterStepParameters): ClusterSte
   let ownersAt = zeros(anyOwners ? INITIAL_NODES : 0);
   // What an element stands for: a new address is read back from its batch and row (numbers, not
   // strings: a JS array of millions of strings made every full collection slower), a stored
-  // cluster by its id. Elements are added batch after batch, so an element's
-  // batch is the last whose first element is at or before it: one number per batch, not per element.
+  // cluster by its id. Elements are added batch after batch, so an element's batch is the last
+  // whose first element is at or before it: one number per batch, not per element.
   let keyRow = zeros(INITIAL_NODES);
   const batchFirstNode: number[] = [];
   const batchOf = (node: number): number => {
