@@ -3,19 +3,31 @@ import { BaseError } from '../../src/errors/base.ts';
 import type { ClickHouseTransport } from '../../src/store/clickhouse/transport.ts';
 
 /**
+ * chdb allows one data directory per process ("only one active data directory per process"), so
+ * every transport of a test file shares one session; stores keep apart by database name.
+ */
+let shared: Session | null = null;
+let users = 0;
+
+/**
  * A {@link ClickHouseTransport} over chdb (npm, ClickHouse 26.7 in-process; a dev dependency): the
- * store's statements run on a current ClickHouse release without a server. One session (its own
- * temporary directory) per transport, removed on close. Tests only.
+ * store's statements run on a current ClickHouse release without a server. The process's one
+ * session (a temporary directory) is removed when its last transport closes. Tests only.
  *
  * @example
- * const store = await createClickHouseStore({ location, transports: { connect: () => createChdbTransport() } });
+ * const store = await createClickHouseStore({ location: 'clickhouse://default@localhost/t1', connect: () => createChdbTransport() });
  */
 export function createChdbTransport(): ClickHouseTransport & { statements: string[] } {
-  const session = new Session();
+  if (shared === null) {
+    shared = new Session();
+    // 64-bit integers as JSON strings, as ClickHouse 18.16 writes them by default (the store reads
+    // both, but exact values need the strings).
+    shared.query('SET output_format_json_quote_64bit_integers = 1');
+  }
+  const session = shared;
+  users++;
+  let open = true;
   const statements: string[] = [];
-  // 64-bit integers as JSON strings, as ClickHouse 18.16 writes them by default (the store reads
-  // both, but exact values need the strings).
-  session.query('SET output_format_json_quote_64bit_integers = 1');
   const run = async (statement: string, format?: string) => {
     statements.push(statement);
     try {
@@ -47,7 +59,12 @@ export function createChdbTransport(): ClickHouseTransport & { statements: strin
       );
     },
     async close() {
-      session.cleanup();
+      if (!open) return;
+      open = false;
+      if (--users === 0) {
+        session.cleanup();
+        shared = null;
+      }
     },
   };
 }

@@ -25,7 +25,10 @@ function block(chain: string, number: bigint, time: number) {
  * The ClickHouse store's guarantees, on one deployment: `open` gives a fresh store (its own
  * database) and the transports it opened (for the statement check).
  */
-function describeClickHouseStore(name: string, open: () => Promise<Store>) {
+function describeClickHouseStore(
+  name: string,
+  open: (options?: { writeBufferRows?: number }) => Promise<Store>,
+) {
   describe(name, () => {
     let store: Store;
     beforeAll(async () => {
@@ -78,6 +81,32 @@ function describeClickHouseStore(name: string, open: () => Promise<Store>) {
       ).rejects.toThrow('boom');
       expect(await store.listTransfers({ chain: 'atomic-test' })).toEqual([]);
       expect(await store.getCheckpoint('atomic-test', 's')).toBeNull();
+    });
+
+    it('stages a write larger than its buffer on the server: all of it on success, nothing on failure', async () => {
+      const staged = await open({ writeBufferRows: 3 });
+      try {
+        const rows = Array.from({ length: 10 }, (_, i) => ({
+          ...REAL[0]!,
+          chain: 'staged-test',
+          position: `log:${i}`,
+          amount: BigInt(i),
+        }));
+        await expect(
+          staged.write(async (w) => {
+            for (const r of rows) await w.appendTransfers([r]);
+            throw new Error('bad row at the end');
+          }),
+        ).rejects.toThrow('bad row');
+        expect(await staged.listTransfers({ chain: 'staged-test' })).toEqual([]);
+        const summary = await staged.write(async (w) => {
+          for (const r of rows) await w.appendTransfers([r]);
+        });
+        expect(summary.transfersWritten).toBe(10);
+        expect(await staged.listTransfers({ chain: 'staged-test' })).toEqual(rows);
+      } finally {
+        await staged.close();
+      }
     });
 
     it('rolls a reorg back and takes the new branch, checkpoint and blocks included', async () => {
@@ -200,8 +229,8 @@ describe('ClickHouse store', () => {
       afterAll(async () => {
         await cluster?.stop();
       });
-      describeClickHouseStore('store', () =>
-        createClickHouseStore({ location: cluster.storeUrl('ct_store') }),
+      describeClickHouseStore('store', (options) =>
+        createClickHouseStore({ location: cluster.storeUrl('ct_store'), ...options }),
       );
 
       it('spreads transfers over both shards', async () => {
@@ -230,9 +259,11 @@ describe('ClickHouse store', () => {
 
   // ClickHouse 26.7 in-process: every statement the store sends must run on a current release too.
   const transports: (ClickHouseTransport & { statements: string[] })[] = [];
-  describeClickHouseStore('on chdb (ClickHouse 26.7 in-process)', () =>
+  describeClickHouseStore('on chdb (ClickHouse 26.7 in-process)', (options) =>
     createClickHouseStore({
-      location: 'clickhouse://default@localhost:8123/ct_chdb',
+      ...options,
+      // One chdb session per process (test/helpers/chdb-transport.ts): a database per store.
+      location: `clickhouse://default@localhost:8123/ct_chdb_${transports.length}`,
       connect: () => {
         const t = createChdbTransport();
         transports.push(t);
@@ -241,6 +272,11 @@ describe('ClickHouse store', () => {
     }),
   );
   it('sent statements to chdb (the check above is not empty)', () => {
-    expect(transports.flatMap((t) => t.statements).length).toBeGreaterThan(20);
+    const statements = transports.flatMap((t) => t.statements);
+    expect(statements.length).toBeGreaterThan(20);
+    // The large write above went through scratch tables, dropped after.
+    const stages = statements.filter((s) => / AS .* ENGINE = Log/.test(s));
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    expect(statements.filter((s) => s.startsWith('DROP TABLE IF EXISTS')).length).toBe(stages.length);
   });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { BaseError } from '../../errors/base.ts';
 import type { Asset, AssetSource } from '../../model/asset.ts';
 import type { ChainEvent, ChainEventType } from '../../model/events.ts';
@@ -42,6 +43,13 @@ import { type ClickHouseTransport, createHttpTransport } from './transport.ts';
 
 /** Rows per INSERT: bounds one request's body (about 300 bytes a transfer as JSON). */
 const INSERT_BATCH_ROWS = 50_000;
+/**
+ * Rows of a table a write keeps in memory. Past them, its rows go to a scratch table on the server
+ * as they come and are copied in at the end (one INSERT … SELECT): an import of millions of rows
+ * holds at most this many, and a failed one leaves nothing visible.
+ */
+export const WRITE_BUFFER_ROWS = 50_000;
+const STAGE_ID_BYTES = 8;
 /** Rows returned by list reads without a limit. */
 const DEFAULT_LIST_LIMIT = 1_000_000;
 
@@ -53,6 +61,8 @@ export type CreateClickHouseStoreParameters = {
    * `@clickhouse/client`. Tests pass chdb's.
    */
   connect?: (server: { url: string; describe: string }) => ClickHouseTransport;
+  /** Rows of a table a write keeps in memory before it stages them (tests; default {@link WRITE_BUFFER_ROWS}). */
+  writeBufferRows?: number;
 };
 
 /** A Store method the ClickHouse backend does not keep yet: a clear refusal, never a wrong answer. */
@@ -113,7 +123,7 @@ export async function createClickHouseStore(
     throw error;
   }
   for (const shard of shards) await shard.close();
-  return new ClickHouseStore(location, main);
+  return new ClickHouseStore(location, main, parameters.writeBufferRows ?? WRITE_BUFFER_ROWS);
 }
 
 class ClickHouseStore implements Store {
@@ -126,6 +136,7 @@ class ClickHouseStore implements Store {
   constructor(
     private readonly where: ClickHouseLocation,
     private readonly t: ClickHouseTransport,
+    readonly writeBufferRows: number,
   ) {
     this.location = where.describe;
   }
@@ -148,23 +159,28 @@ class ClickHouseStore implements Store {
     if (this.writing)
       throw new BaseError('A write is already in progress on this store', { code: 'STORE_BUSY' });
     this.writing = true;
+    // Tombstones of this write are older than its rows: a block re-ingested after a reorg is live.
+    const tombstoneVersion = this.version();
+    const version = this.version().toString();
     const pending = {
-      transfers: [] as Transfer[],
-      events: [] as ChainEvent[],
       blocks: [] as Block[],
       assets: [] as Asset[],
       checkpoints: [] as Checkpoint[],
       deletions: [] as { chain: string; fromBlock: bigint }[],
       imports: [] as ImportRecord[],
     };
+    const rows = {
+      transfers: createRowBuffer(this, 'transfers'),
+      events: createRowBuffer(this, 'events'),
+    };
     const unsupported = (method: string) => async () => {
       throw new StoreUnsupportedError(`StoreWriter.${method}`);
     };
     const writer: StoreWriter = {
-      appendTransfers: async (rows) => void pending.transfers.push(...rows),
-      appendEvents: async (rows) => void pending.events.push(...rows),
-      putBlocks: async (rows) => void pending.blocks.push(...rows),
-      putAssets: async (rows) => void pending.assets.push(...rows),
+      appendTransfers: async (list) => rows.transfers.add(list.map((t) => transferRow(t, version))),
+      appendEvents: async (list) => rows.events.add(list.map((e) => eventRecord(e, version))),
+      putBlocks: async (list) => void pending.blocks.push(...list),
+      putAssets: async (list) => void pending.assets.push(...list),
       setCheckpoint: async (cp) => void pending.checkpoints.push(cp),
       deleteFromBlock: async (chain, fromBlock) =>
         void pending.deletions.push({ chain, fromBlock }),
@@ -181,8 +197,8 @@ class ClickHouseStore implements Store {
     try {
       await fn(writer);
       // Orphaned blocks first, so that the rows re-ingested for them are newer than their tombstones.
-      for (const d of pending.deletions) await this.tombstone(d.chain, d.fromBlock);
-      const version = this.version().toString();
+      for (const d of pending.deletions)
+        await this.tombstone(d.chain, d.fromBlock, tombstoneVersion);
       await this.insert(
         'blocks',
         pending.blocks.map((b) => ({
@@ -195,14 +211,8 @@ class ClickHouseStore implements Store {
           deleted: 0,
         })),
       );
-      await this.insert(
-        'transfers',
-        pending.transfers.map((t) => transferRow(t, version)),
-      );
-      await this.insert(
-        'events',
-        pending.events.map((e) => eventRecord(e, version)),
-      );
+      await rows.transfers.finish();
+      await rows.events.finish();
       await this.insert(
         'assets',
         pending.assets.map((a) => ({
@@ -241,9 +251,9 @@ class ClickHouseStore implements Store {
       );
       return {
         duplicatesCounted: false,
-        transfersWritten: pending.transfers.length,
+        transfersWritten: rows.transfers.count,
         transfersDuplicate: 0,
-        eventsWritten: pending.events.length,
+        eventsWritten: rows.events.count,
         eventsDuplicate: 0,
         labelsWritten: 0,
         labelsDuplicate: 0,
@@ -253,13 +263,36 @@ class ClickHouseStore implements Store {
         pricesReplaced: 0,
       };
     } finally {
+      // A failed write's staged rows go with their scratch tables: nothing of it becomes visible.
+      await Promise.all([rows.transfers.discard(), rows.events.discard()]).catch(() => undefined);
       this.writing = false;
     }
   }
 
+  /** Makes a scratch table like `name`'s (on the server chaintrail talks to); returns its name. */
+  async createStage(name: string): Promise<string> {
+    const stage = `stage_${name}_${randomBytes(STAGE_ID_BYTES).toString('hex')}`;
+    const like = this.where.cluster === null ? name : `${name}_local`;
+    await this.t.command(`CREATE TABLE ${this.table(stage)} AS ${this.table(like)} ENGINE = Log`);
+    return stage;
+  }
+
+  /** Copies a scratch table into `name` (through its Distributed table: rows go to their shards). */
+  async publishStage(stage: string, name: string): Promise<void> {
+    await this.t.command(`INSERT INTO ${this.table(name)} SELECT * FROM ${this.table(stage)}`);
+  }
+
+  async dropStage(stage: string): Promise<void> {
+    await this.t.command(`DROP TABLE IF EXISTS ${this.table(stage)}`);
+  }
+
+  /** Rows of one INSERT into a table. */
+  async insertRows(name: string, rows: Record<string, unknown>[]): Promise<void> {
+    await this.insert(name, rows);
+  }
+
   /** Hides a chain's transfers, events and blocks from `fromBlock` on (see ./schema.ts). */
-  private async tombstone(chain: string, fromBlock: bigint): Promise<void> {
-    const version = this.version();
+  private async tombstone(chain: string, fromBlock: bigint, version: bigint): Promise<void> {
     for (const name of ['transfers', 'events', 'blocks'] as const) {
       const column = name === 'blocks' ? 'number' : 'block_number';
       const columns = columnNames(name);
@@ -671,5 +704,43 @@ function documentOf(r: Row): StoredDocument {
     body: JSON.parse(String(r.body)),
     createdAt: isoOfSeconds(Number(r.created_s)),
     updatedAt: isoOfSeconds(Number(r.updated_s)),
+  };
+}
+
+/**
+ * One table's rows of a write: kept in memory up to {@link WRITE_BUFFER_ROWS}, past that staged in
+ * a scratch table as they come; `finish` inserts them (or copies the scratch table in), `discard`
+ * drops the scratch table of a failed write.
+ */
+function createRowBuffer(store: ClickHouseStore, name: 'transfers' | 'events') {
+  let buffer: Record<string, unknown>[] = [];
+  let stage: string | null = null;
+  let count = 0;
+  const spill = async () => {
+    stage ??= await store.createStage(name);
+    await store.insertRows(stage, buffer);
+    buffer = [];
+  };
+  return {
+    get count() {
+      return count;
+    },
+    async add(rows: Record<string, unknown>[]) {
+      for (const r of rows) buffer.push(r);
+      count += rows.length;
+      if (buffer.length >= store.writeBufferRows) await spill();
+    },
+    async finish() {
+      if (stage === null) return store.insertRows(name, buffer);
+      if (buffer.length > 0) await spill();
+      await store.publishStage(stage, name);
+      await store.dropStage(stage);
+      stage = null;
+    },
+    async discard() {
+      buffer = [];
+      if (stage !== null) await store.dropStage(stage);
+      stage = null;
+    },
   };
 }
