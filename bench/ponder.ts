@@ -4,9 +4,9 @@
 // never into chaintrail's dependencies.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '../test/helpers/free-port.ts';
 
 /**
  * The newest Ponder whose `engines` allow Node 20: 0.17 requires Node >= 22, and 1.0.0 (an early
@@ -87,18 +87,6 @@ function firstLines(error: unknown): string {
     .filter((l) => l.startsWith('npm error') && !/^npm error\s+at /.test(l))
     .map((l) => l.replace(/^npm error\s*/, ''));
   return (errors.length ? errors : lines).slice(0, 4).join(' | ');
-}
-
-/** A port free right now on 127.0.0.1. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function getJson<T>(url: string): Promise<{ status: number; body: T | null } | null> {

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { apiBenchmark } from './api.ts';
 import { clusterBenchmark } from './cluster.ts';
+import { importClickHouseBenchmark } from './import-clickhouse.ts';
 import { importTransfersBenchmark } from './import-transfers.ts';
 import { inferDepositsBenchmark } from './infer-deposits.ts';
 import { screenBenchmark } from './screen.ts';
@@ -19,6 +20,7 @@ import type { Benchmark } from './types.ts';
 const DEFAULT_ROWS = 5_000_000;
 const BENCHMARKS: Benchmark[] = [
   importTransfersBenchmark,
+  importClickHouseBenchmark,
   syncBenchmark,
   syncBitcoinBenchmark,
   screenBenchmark,

@@ -1,5 +1,7 @@
+import type { Asset, AssetSource } from '../model/asset.ts';
 import type { ChainEvent, ChainEventType } from '../model/events.ts';
 import type { Transfer, TransferKind } from '../model/transfer.ts';
+import type { Block, Checkpoint } from './store.ts';
 
 /**
  * Events and transfers as flat rows, shared by every backend: an event of any type fills the same
@@ -205,5 +207,38 @@ export function rowToTransfer(r: Row): Transfer {
     asset: String(r.asset),
     amount: toBig(r.amount),
     kind: r.kind as TransferKind,
+  };
+}
+
+/** A block from its row (`time` in Unix seconds). */
+export function rowToBlock(r: Row): Block {
+  return {
+    chain: String(r.chain),
+    number: toBig(r.number),
+    hash: (r.hash as string | null) ?? null,
+    parentHash: (r.parent_hash as string | null) ?? null,
+    time: Number(r.time),
+  };
+}
+
+/** A checkpoint from its row. */
+export function rowToCheckpoint(r: Row): Checkpoint {
+  return {
+    chain: String(r.chain),
+    stream: String(r.stream),
+    blockNumber: toBig(r.block_number),
+    blockHash: (r.block_hash as string | null) ?? null,
+  };
+}
+
+/** An asset's metadata from its row. */
+export function rowToAsset(r: Row): Asset {
+  return {
+    chain: String(r.chain),
+    asset: String(r.asset),
+    symbol: (r.symbol as string | null) ?? null,
+    name: (r.name as string | null) ?? null,
+    decimals: toNum(r.decimals),
+    source: (r.source as AssetSource | null) ?? null,
   };
 }

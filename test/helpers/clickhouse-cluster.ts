@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './free-port.ts';
 
 /** Debian's package puts the server here (`apt-get install clickhouse-server`, 18.16). */
 const SERVER_BINARY = 'clickhouse-server';
@@ -26,6 +26,8 @@ export function clickHouseUnavailable(): string | null {
 export type ClickHouseCluster = {
   /** Each shard's HTTP address, `http://127.0.0.1:<port>`. */
   shards: string[];
+  /** Each shard's native protocol port (clickhouse-client). */
+  tcpPorts: number[];
   /** The cluster name in every server's `remote_servers`. */
   cluster: string;
   /**
@@ -35,17 +37,6 @@ export type ClickHouseCluster = {
   storeUrl(database: string): string;
   stop(): Promise<void>;
 };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The server config of one shard (XML, ClickHouse 18.16's `<yandex>` root, which 26.x still reads). */
 function serverConfig(p: {
@@ -191,6 +182,7 @@ export async function startClickHouseCluster(
     );
     return {
       shards,
+      tcpPorts: ports.map((p) => p.tcp),
       cluster: TEST_CLUSTER,
       storeUrl: (database) =>
         `clickhouse://default@127.0.0.1:${ports[0]!.http}/${database}?cluster=${TEST_CLUSTER}&shards=${ports.map((p) => `127.0.0.1:${p.http}`).join(',')}`,

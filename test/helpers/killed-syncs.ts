@@ -23,7 +23,8 @@ export async function killSyncsAtBatches(parameters: {
   let seed = parameters.seed ?? 7;
   const maxBatches = parameters.maxBatches ?? 8;
   const nextThreshold = () => (
-    (seed = (seed * 1103515245 + 12345) % 2 ** 31), 1 + (seed % maxBatches)
+    (seed = (seed * 1103515245 + 12345) % 2 ** 31),
+    1 + (seed % maxBatches)
   );
   let kills = 0;
   for (let round = 0; round < parameters.rounds; round++) {

@@ -277,6 +277,8 @@ describe('ClickHouse store', () => {
     // The large write above went through scratch tables, dropped after.
     const stages = statements.filter((s) => / AS .* ENGINE = Log/.test(s));
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    expect(statements.filter((s) => s.startsWith('DROP TABLE IF EXISTS')).length).toBe(stages.length);
+    expect(statements.filter((s) => s.startsWith('DROP TABLE IF EXISTS')).length).toBe(
+      stages.length,
+    );
   });
 });

@@ -1,16 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { BaseError } from '../../errors/base.ts';
-import type { Asset, AssetSource } from '../../model/asset.ts';
+import type { Asset } from '../../model/asset.ts';
 import type { ChainEvent, ChainEventType } from '../../model/events.ts';
 import type { Transfer, TransferKind } from '../../model/transfer.ts';
 import {
   eventRow,
+  rowToAsset,
+  rowToBlock,
+  rowToCheckpoint,
   EVENT_COLUMNS,
   type Row,
   rowToEvent,
   rowToTransfer,
   toBig,
-  toNum,
 } from '../event-row.ts';
 import type {
   AuditEntry,
@@ -373,13 +375,7 @@ class ClickHouseStore implements Store {
        FROM ${this.table('blocks')} FINAL
        WHERE chain = ${quote(chain)} AND number IN (${numbers.map(quote).join(', ')}) AND deleted = 0 ORDER BY number`,
     );
-    return rows.map((r) => ({
-      chain: String(r.chain),
-      number: toBig(r.number),
-      hash: (r.hash as string | null) ?? null,
-      parentHash: (r.parent_hash as string | null) ?? null,
-      time: Number(r.time_s),
-    }));
+    return rows.map((r) => rowToBlock({ ...r, time: r.time_s }));
   }
 
   async getCheckpoint(chain: string, stream: string): Promise<Checkpoint | null> {
@@ -388,15 +384,7 @@ class ClickHouseStore implements Store {
       `SELECT chain, stream, block_number, block_hash, version
        FROM ${this.table('checkpoints')} FINAL WHERE chain = ${quote(chain)} AND stream = ${quote(stream)}`,
     );
-    const r = rows[0];
-    return r
-      ? {
-          chain: String(r.chain),
-          stream: String(r.stream),
-          blockNumber: toBig(r.block_number),
-          blockHash: (r.block_hash as string | null) ?? null,
-        }
-      : null;
+    return rows[0] ? rowToCheckpoint(rows[0]) : null;
   }
 
   async listAssets(chain?: string): Promise<Asset[]> {
@@ -405,14 +393,7 @@ class ClickHouseStore implements Store {
       `SELECT chain, asset, symbol, name, decimals, source, version FROM ${this.table('assets')} FINAL
        ${chain === undefined ? '' : `WHERE chain = ${quote(chain)}`} ORDER BY chain, asset`,
     );
-    return rows.map((r) => ({
-      chain: String(r.chain),
-      asset: String(r.asset),
-      symbol: (r.symbol as string | null) ?? null,
-      name: (r.name as string | null) ?? null,
-      decimals: toNum(r.decimals),
-      ...(r.source === null || r.source === undefined ? {} : { source: r.source as AssetSource }),
-    })) as Asset[];
+    return rows.map(rowToAsset);
   }
 
   async listTransferChains(): Promise<string[]> {

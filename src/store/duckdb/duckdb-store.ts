@@ -16,7 +16,7 @@ import {
   listValue,
 } from '@duckdb/node-api';
 import { BaseError, RetryableError, UserError } from '../../errors/base.ts';
-import type { Asset, AssetSource } from '../../model/asset.ts';
+import type { Asset } from '../../model/asset.ts';
 import type { ChainEvent, ChainEventType } from '../../model/events.ts';
 import { isCalendarDay, type PriceRow } from '../../model/price.ts';
 import type { Transfer, TransferKind } from '../../model/transfer.ts';
@@ -83,7 +83,17 @@ import {
   stageClusterChanges,
 } from './clusters.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.ts';
-import { eventRow, type Row, rowToEvent, rowToTransfer, toBig, toNum } from '../event-row.ts';
+import {
+  eventRow,
+  type Row,
+  rowToAsset,
+  rowToBlock,
+  rowToCheckpoint,
+  rowToEvent,
+  rowToTransfer,
+  toBig,
+  toNum,
+} from '../event-row.ts';
 
 /** Counterparties returned per address and asset by default (see getCounterpartyFlows). */
 const DEFAULT_MAX_COUNTERPARTIES = 1000;
@@ -1521,14 +1531,7 @@ class DuckDbStore implements Store {
       chain === undefined
         ? await this.rows(`SELECT * FROM assets ORDER BY chain, asset`)
         : await this.rows(`SELECT * FROM assets WHERE chain = $1 ORDER BY asset`, [chain]);
-    return rows.map((r) => ({
-      chain: String(r.chain),
-      asset: String(r.asset),
-      symbol: (r.symbol as string | null) ?? null,
-      name: (r.name as string | null) ?? null,
-      decimals: toNum(r.decimals),
-      source: (r.source as AssetSource | null) ?? null,
-    }));
+    return rows.map(rowToAsset);
   }
 
   async listPrices(filter: PriceFilter): Promise<PriceRow[]> {
@@ -1557,13 +1560,7 @@ class DuckDbStore implements Store {
       `SELECT chain, number, hash, parent_hash, epoch(time)::BIGINT AS time FROM blocks WHERE chain = $1 AND number IN (${list}) ORDER BY number`,
       [chain],
     );
-    return rows.map((r) => ({
-      chain: String(r.chain),
-      number: toBig(r.number),
-      hash: (r.hash as string | null) ?? null,
-      parentHash: (r.parent_hash as string | null) ?? null,
-      time: Number(r.time),
-    }));
+    return rows.map(rowToBlock);
   }
 
   async getCheckpoint(chain: string, stream: string): Promise<Checkpoint | null> {
@@ -1571,15 +1568,7 @@ class DuckDbStore implements Store {
       chain,
       stream,
     ]);
-    const r = rows[0];
-    return r
-      ? {
-          chain,
-          stream,
-          blockNumber: toBig(r.block_number),
-          blockHash: (r.block_hash as string | null) ?? null,
-        }
-      : null;
+    return rows[0] ? rowToCheckpoint(rows[0]) : null;
   }
 
   async getLabels(chain: string, address: string): Promise<Label[]> {
