@@ -18,7 +18,10 @@ import type { Label } from './label-store.ts';
  * - exact amounts: raw units are bigints of any size (token amounts exceed 2^64), summed exactly
  *   where a read says "exact";
  * - rollback: a reorg removes every transfer, event and block from its block on, before the write's
- *   own rows.
+ *   own rows, and a removal of transfers bumps their generation ({@link ChainStore.getTransferCursor})
+ *   in the same transaction;
+ * - cursors: a transfer stored after a cursor was taken is scanned after it
+ *   ({@link ChainStore.scanTransfers}), whatever the order of its keys.
  */
 export interface ChainStore {
   /** Counts and sums per chain / asset / kind, with block and time ranges. */
@@ -28,17 +31,21 @@ export interface ChainStore {
   /** Transfers matching a filter, ordered by chain, block, tx hash, position. */
   listTransfers(filter?: TransferFilter): Promise<Transfer[]>;
   /**
-   * Every transfer after a row position, in store order, as columns in batches: what bulk readers
-   * (the trace graph index) use instead of {@link ChainStore.listTransfers}, so millions of rows never
-   * become objects. Amounts come as doubles (about 15 significant digits), not exact.
+   * Every transfer after a cursor, in store order, as columns in batches: what bulk readers (the
+   * trace graph index) use instead of {@link ChainStore.listTransfers}, so millions of rows never
+   * become objects. Amounts come as doubles (about 15 significant digits), not exact. While the
+   * generation ({@link ChainStore.getTransferCursor}) stays the same, a scan from a cursor gives
+   * exactly the transfers stored after it, each once: a reader keeps the cursor and extends.
    */
   scanTransfers(params?: ScanTransfersParameters): AsyncIterable<TransferColumns>;
   /**
-   * Where the transfers end: the row position after the last one, and how many rows lie before
-   * `before` (all when absent). An index keeps both to know it is current: rows removed below its
-   * position (a reorg) change the count.
+   * Where the transfers end now: a cursor after the last one stored and the generation of the
+   * transfers. A cursor is opaque (only the backend that made it reads it back, e.g. a row position);
+   * the generation changes whenever transfers are removed ({@link ChainWriter.deleteFromBlock}), so an
+   * index saved at another generation is rebuilt, one saved at this generation extended from its
+   * cursor.
    */
-  getTransferPosition(params?: { before?: number }): Promise<TransferPosition>;
+  getTransferCursor(): Promise<TransferCursor>;
   /**
    * The chains on which each of `addresses` sent or received a stored transfer (any chain; addresses
    * compared as stored, i.e. canonical). One query for the whole list: screening asks it once per
@@ -126,6 +133,8 @@ export interface ChainWriter {
   /**
    * Removes every transfer, event and block of `chain` from `fromBlock` on (a chain reorganisation
    * orphaned them). Applied before this write's own rows, so re-ingested blocks replace the orphans.
+   * When it removes a transfer it bumps the transfers' generation (see
+   * {@link ChainStore.getTransferCursor}): indexes built before are rebuilt, not extended.
    * Clusters built from any of those blocks (checkpoint {@link CLUSTER_STREAM} at or above
    * `fromBlock`) go with them, all of the chain's: a union cannot be undone, so the next build starts
    * over rather than keep addresses joined by orphaned transactions.
@@ -261,10 +270,10 @@ export type TransferFilter = {
 
 /** Input of {@link ChainStore.scanTransfers}. */
 export type ScanTransfersParameters = {
-  /** Only rows at or after this position (an index's watermark); default 0. */
-  from?: number;
-  /** Only rows before this position (a {@link ChainStore.getTransferPosition} `next`); default all. */
-  to?: number;
+  /** Only transfers stored after this cursor (an index's watermark); default: from the first. */
+  after?: string | undefined;
+  /** Only transfers up to this cursor (a {@link ChainStore.getTransferCursor} one); default all. */
+  to?: string | undefined;
   /** Rows per batch at most (default 1,000,000). */
   batchRows?: number;
   /** Kinds left out (e.g. `fee`). */
@@ -272,8 +281,8 @@ export type ScanTransfersParameters = {
 };
 
 /**
- * One batch of {@link ChainStore.scanTransfers}: column `i` of every array is one transfer. Strings repeat
- * (chain, asset, kind) and are shared, not copied.
+ * One batch of {@link ChainStore.scanTransfers}: column `i` of every array is one transfer. Strings
+ * repeat (chain, asset, kind) and are shared, not copied.
  */
 export type TransferColumns = {
   length: number;
@@ -287,16 +296,16 @@ export type TransferColumns = {
   amount: Float64Array;
   /** Unix seconds; -1 when the block time is unknown. */
   time: Float64Array;
-  /** The position to continue from after this batch. */
-  next: number;
+  /** The cursor to continue from after this batch. */
+  cursor: string;
 };
 
-/** What {@link ChainStore.getTransferPosition} returns. */
-export type TransferPosition = {
-  /** Row position after the last transfer stored. */
-  next: number;
-  /** Rows before `before` (or all rows). */
-  rows: number;
+/** What {@link ChainStore.getTransferCursor} returns. */
+export type TransferCursor = {
+  /** After the last transfer stored (opaque: made and read by the backend only). */
+  cursor: string;
+  /** Bumped by every removal of transfers (a reorg): cursors of another generation are void. */
+  generation: number;
 };
 
 /** An output of a UTXO transaction: its transaction and index. */

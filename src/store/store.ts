@@ -30,6 +30,12 @@ export { CLUSTER_STREAM } from './cluster-store.ts';
 export interface Store extends ChainStore, LabelStore, ClusterStore, AppStore {
   /** Where the store lives (a file path for DuckDB). */
   readonly location: string;
+  /**
+   * Where indexes derived from the store (the trace graph index) may be saved beside it: a path the
+   * index's own suffix is appended to, or null when the store has no local directory (a server URL):
+   * then nothing is saved and an index is built in memory when needed.
+   */
+  readonly indexLocation: string | null;
 
   /**
    * Runs `fn` as one atomic write: everything it wrote becomes visible together, or nothing does

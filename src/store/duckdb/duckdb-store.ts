@@ -52,7 +52,7 @@ import type {
   Label,
   ScanTransfersParameters,
   TransferColumns,
-  TransferPosition,
+  TransferCursor,
   LabelFilter,
   LabelImport,
   LabelImportRecord,
@@ -697,6 +697,19 @@ const TRANSFER_SELECT = `chain, block_number, epoch(block_time)::BIGINT AS block
 const EVENT_SELECT = `chain, block_number, epoch(block_time)::BIGINT AS block_time, tx_hash, position, type, protocol, contract, account, recipient,
   asset_in, amount_in::VARCHAR AS amount_in, asset_out, amount_out::VARCHAR AS amount_out, memo, counterparty, extra`;
 
+/**
+ * The row position a transfer cursor of this store holds (see {@link DuckDbStore.getTransferCursor}):
+ * a cursor is the decimal row id after the last transfer it covers.
+ */
+function rowIdOfCursor(cursor: string, name: string): number {
+  if (!/^\d{1,15}$/.test(cursor))
+    throw new UserError(`Transfer cursor "${cursor.slice(0, 40)}" (${name}) is not a DuckDB one`, {
+      code: 'STORE_BAD_CURSOR',
+      details: 'Cursors come from getTransferCursor or a scan of the same store.',
+    });
+  return Number(cursor);
+}
+
 /** Where audit entries wait (JSON lines) until they are read or the store closes. */
 function auditPendingPath(location: string): string {
   return `${location}.audit.jsonl`;
@@ -714,6 +727,11 @@ class DuckDbStore implements Store {
   /** Appends to and ingests of the audit file, in order. */
   private auditQueue: Promise<void> = Promise.resolve();
   private nextAuditId: number | null = null;
+
+  /** The database file: indexes are saved beside it (`<file>.trace-index`). */
+  get indexLocation(): string {
+    return this.location;
+  }
 
   constructor(
     readonly location: string,
@@ -961,10 +979,13 @@ class DuckDbStore implements Store {
           ['events', 'block_number'],
           ['blocks', 'number'],
         ] as const) {
-          await c.run(`DELETE FROM ${table} WHERE chain = $1 AND ${column} >= $2`, [
+          const deleted = await c.run(`DELETE FROM ${table} WHERE chain = $1 AND ${column} >= $2`, [
             d.chain,
             d.fromBlock,
           ]);
+          // Cursors (row ids) taken before no longer say which transfers a reader holds.
+          if (table === 'transfers' && deleted.rowsChanged > 0)
+            await c.run('UPDATE transfer_generation SET generation = generation + 1');
         }
       }
       for (const chain of pending.clusterDrops) await dropClustersOf(c, chain);
@@ -1471,11 +1492,12 @@ class DuckDbStore implements Store {
 
   async *scanTransfers(params: ScanTransfersParameters = {}): AsyncIterable<TransferColumns> {
     const batchRows = Math.max(1, Math.floor(params.batchRows ?? DEFAULT_SCAN_BATCH_ROWS));
-    const end = params.to ?? (await this.getTransferPosition()).next;
+    const end = params.to === undefined ? await this.nextRowId() : rowIdOfCursor(params.to, 'to');
     const kinds = (params.excludeKinds ?? []).map((k) => `'${k.replaceAll("'", "''")}'`);
     const notKinds = kinds.length ? `AND kind NOT IN (${kinds.join(', ')})` : '';
+    const start = params.after === undefined ? 0 : rowIdOfCursor(params.after, 'after');
     // Ranges of rowid, not LIMIT/OFFSET: each batch reads its own slice of the table only.
-    for (let lo = Math.max(0, params.from ?? 0); lo < end; lo += batchRows) {
+    for (let lo = start; lo < end; lo += batchRows) {
       this.assertOpen();
       const hi = Math.min(end, lo + batchRows);
       const result = await this.reader.runAndReadAll(
@@ -1503,17 +1525,26 @@ class DuckDbStore implements Store {
         kind,
         amount: Float64Array.from(amount),
         time: Float64Array.from(time),
-        next: hi,
+        cursor: String(hi),
       };
     }
   }
 
-  async getTransferPosition(params: { before?: number } = {}): Promise<TransferPosition> {
-    const before = params.before === undefined ? '' : `WHERE rowid < ${Math.floor(params.before)}`;
+  /** The row id after the last transfer: DuckDB appends rows at increasing ids. */
+  private async nextRowId(): Promise<number> {
     const [r] = await this.rows(
-      `SELECT (SELECT coalesce(max(rowid) + 1, 0) FROM transfers)::DOUBLE AS next, count(*)::DOUBLE AS n FROM transfers ${before}`,
+      `SELECT coalesce(max(rowid) + 1, 0)::DOUBLE AS next FROM transfers`,
     );
-    return { next: Number(r!.next), rows: Number(r!.n) };
+    return Number(r!.next);
+  }
+
+  async getTransferCursor(): Promise<TransferCursor> {
+    // One statement: the position and the generation of the same snapshot.
+    const [r] = await this.rows(
+      `SELECT (SELECT coalesce(max(rowid) + 1, 0) FROM transfers)::DOUBLE AS next,
+         (SELECT generation FROM transfer_generation)::DOUBLE AS generation`,
+    );
+    return { cursor: String(Number(r!.next)), generation: Number(r!.generation) };
   }
 
   async getOutputs(
