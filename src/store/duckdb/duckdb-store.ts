@@ -18,6 +18,12 @@ import {
 import { BaseError, RetryableError, UserError } from '../../errors/base.ts';
 import type { Asset, AssetSource } from '../../model/asset.ts';
 import type { ChainEvent, ChainEventType } from '../../model/events.ts';
+import {
+  NON_COUNTERPARTY_KINDS,
+  UTXO_INPUT_KIND,
+  UTXO_OUTPUT_KIND,
+  VOLUME_KINDS,
+} from '../../model/flow-rules.ts';
 import { isCalendarDay, type PriceRow } from '../../model/price.ts';
 import type { Transfer, TransferKind } from '../../model/transfer.ts';
 import type {
@@ -103,11 +109,21 @@ const ADDRESS_CHAINS_QUERY_ADDRESSES = 50_000;
 const FEW_ADDRESSES = 16;
 /** Transfers returned per address and asset by default (see getFlowTransfers). */
 const DEFAULT_MAX_FLOW_TRANSFERS = 1000;
+/** A SQL list of transfer kinds (the model's constants: fixed words, quoted all the same). */
+function sqlKinds(kinds: readonly TransferKind[]): string {
+  return `(${kinds.map((k) => `'${k.replaceAll("'", "''")}'`).join(', ')})`;
+}
+
+/** Kinds counted in volume figures: see `VOLUME_KINDS` in src/model/flow-rules.ts for why. */
+const VOLUME_KINDS_SQL = sqlKinds(VOLUME_KINDS);
+
 /**
- * Transfers that move value between parties, for volume figures: fees are costs, not transfers, and a
- * UTXO transaction counts by its outputs only (its inputs carry the same value again).
+ * The condition that transfer `t` is a flow between its `self` side and a counterparty on its
+ * `other` side: see `isCounterpartyLeg` in src/model/flow-rules.ts for the rule and why.
  */
-const VOLUME_KINDS = `('native', 'internal', 'token', 'utxo_out')`;
+function counterpartyLegSql(t: string, self: string, other: string): string {
+  return `${t}.kind NOT IN ${sqlKinds(NON_COUNTERPARTY_KINDS)} AND ${t}.${other} IS NOT NULL AND ${t}.${other} <> ${t}.${self}`;
+}
 
 /** Rows per DuckDB data chunk: DuckDB's vector size. */
 const CHUNK_ROWS = 2048;
@@ -1784,7 +1800,7 @@ class DuckDbStore implements Store {
                  epoch(min(t.block_time))::BIGINT AS first_s, epoch(max(t.block_time))::BIGINT AS last_s,
                  arg_max(t.tx_hash, struct_pack(a := t.amount, h := t.tx_hash)) AS largest_tx
           FROM transfers t SEMI JOIN seeds s ON t.${self} = s.address
-          WHERE t.chain = $1 AND t.kind <> 'fee' AND t.${other} IS NOT NULL AND t.${other} <> t.${self} ${until}
+          WHERE t.chain = $1 AND ${counterpartyLegSql('t', self, other)} ${until}
           GROUP BY ALL),
         ranked AS (
           SELECT *, row_number() OVER w AS rk, sum(amount) OVER (PARTITION BY address, asset) AS total,
@@ -1836,13 +1852,13 @@ class DuckDbStore implements Store {
     const received = `SELECT t.to_address AS address, t.asset, t.from_address AS cp, t.amount, ${time} AS ts,
           t.tx_hash, t.position, tg.bound
         FROM transfers t JOIN tg ON t.to_address = tg.address
-        WHERE t.chain = $1 AND t.kind <> 'fee' AND t.from_address IS NOT NULL AND t.from_address <> t.to_address
+        WHERE t.chain = $1 AND ${counterpartyLegSql('t', 'to_address', 'from_address')}
           AND (tg.asset = '' OR t.asset = tg.asset) AND (tg.cutoff IS NULL OR ${time} <= tg.cutoff) ${until}`;
     const side = inbound
       ? `SELECT * FROM rx WHERE bound IS NULL OR ts <= bound`
       : `SELECT t.from_address AS address, t.asset, t.to_address AS cp, t.amount, ${time} AS ts, t.tx_hash, t.position
         FROM transfers t JOIN tg ON t.from_address = tg.address
-        WHERE t.chain = $1 AND t.kind <> 'fee' AND t.to_address IS NOT NULL AND t.to_address <> t.from_address
+        WHERE t.chain = $1 AND ${counterpartyLegSql('t', 'from_address', 'to_address')}
           AND (tg.asset = '' OR t.asset = tg.asset) AND (tg.bound IS NULL OR ${time} >= tg.bound) ${until}`;
     const out: FlowTransfers[] = [];
     for (let i = 0; i < params.targets.length; i += FLOW_QUERY_ADDRESSES) {
@@ -2073,18 +2089,19 @@ class DuckDbStore implements Store {
       by === 'category' ? 'l.category' : by === 'actor' ? `coalesce(l.actor, '(none)')` : 'NULL';
     const grouped = by === 'category' || by === 'actor';
     // A label counts when valid on the transfer's day; a transfer without a time is matched against
-    // open labels only. A UTXO output is also tainted by any labelled input of its transaction.
+    // open labels only. A UTXO output's senders are its transaction's inputs (the UTXO input rule,
+    // sendersOf in src/model/flow-rules.ts).
     const rows = await this.rows(
       `WITH t AS MATERIALIZED (
         SELECT rowid AS rid, chain, asset, tx_hash, kind, from_address, to_address, amount, block_time, ${period} AS period
-        FROM transfers WHERE kind IN ${VOLUME_KINDS} ${assetFilter}),
+        FROM transfers WHERE kind IN ${VOLUME_KINDS_SQL} ${assetFilter}),
       il AS (SELECT * FROM labels WHERE category IN (SELECT unnest($1::VARCHAR[]))),
       sides AS (
         SELECT rid, chain, from_address AS address, block_time FROM t WHERE from_address IS NOT NULL
         UNION ALL SELECT rid, chain, to_address, block_time FROM t WHERE to_address IS NOT NULL
         UNION ALL SELECT o.rid, o.chain, i.from_address, o.block_time FROM t o
-          JOIN transfers i ON i.chain = o.chain AND i.tx_hash = o.tx_hash AND i.kind = 'utxo_in'
-          WHERE o.kind = 'utxo_out' AND i.from_address IS NOT NULL),
+          JOIN transfers i ON i.chain = o.chain AND i.tx_hash = o.tx_hash AND i.kind = '${UTXO_INPUT_KIND}'
+          WHERE o.kind = '${UTXO_OUTPUT_KIND}' AND i.from_address IS NOT NULL),
       matched AS MATERIALIZED (
         SELECT s.rid, ${group} AS grp, l.import_id FROM sides s JOIN il l ON l.chain = s.chain AND l.address = s.address
         WHERE CASE WHEN s.block_time IS NULL THEN l.valid_to IS NULL
