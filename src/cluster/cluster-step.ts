@@ -7,7 +7,7 @@ import type {
 } from '../store/store.ts';
 import { detectCoinJoin, type TxIo } from './coinjoin/detect-coinjoin.ts';
 import { mergeOwners, type Owners, ownersConflict } from './owner-labels.ts';
-import { createUnionFind } from './union-find.ts';
+import { createUnionFind, zeros } from './union-find.ts';
 
 /** Input of {@link createClusterStep}. */
 export type ClusterStepParameters = {
@@ -45,11 +45,14 @@ export type ClusterStep = {
 
 /** Elements a step starts with room for. */
 const INITIAL_NODES = 4096;
-/** The union-find's fields per element: its seq, and per root the set's lowest seq and its element. */
-const FIELDS = 3;
-const SEQ = 0;
-const MIN_SEQ = 1;
-const BEST = 2;
+/**
+ * The union-find's fields per element: per root, the set's lowest seq and the element that has it.
+ * An element's own seq is not kept: new addresses take seqs in the order their elements are added
+ * (see `finish`), and 8 bytes less per element is 36 MB less at 4.5 M elements.
+ */
+const FIELDS = 2;
+const MIN_SEQ = 0;
+const BEST = 1;
 /** Up to this many outputs (inputs), repeats are looked for by comparing pairs, without a Set. */
 const FEW_OUTPUTS = 16;
 const FEW_INPUTS = 32;
@@ -139,63 +142,72 @@ export function createClusterStep(parameters: ClusterStepParameters): ClusterSte
   const anyStored = stored.size > 0;
   const anyOwners = ownersOfAddress.size > 0 || ownersOfCluster.size > 0;
   let nextSeq = parameters.nextSeq;
-  // Per element, beside its parent and weight: its own seq, and per root the lowest seq of its set
-  // and the element that has it (whose key is the set's id). A union compares two roots' numbers in
-  // one interleaved array: at 10 M inputs the step is bound by such random reads, not arithmetic.
+  // Per element, beside its parent and weight, per root: the lowest seq of its set and the element
+  // that has it (whose key is the set's id). A union compares two roots' numbers in one
+  // interleaved array: at 10 M inputs the step is bound by such random reads, not arithmetic.
   const sets = createUnionFind(INITIAL_NODES, FIELDS);
-  // Per element: the address or stored cluster id it stands for, whether it is a stored cluster;
-  // per root: its owners.
-  let storedNode = new Uint8Array(INITIAL_NODES);
-  let ownersAt = new Int32Array(INITIAL_NODES);
-  // Set on a root when a union made it: a stored cluster's element that is still alone was not joined.
-  let grew = new Uint8Array(INITIAL_NODES);
-  // What an element stands for: a new address is read back from its batch and row (typed arrays,
-  // off the collector's heap: a JS array of millions of strings made every full collection
-  // slower), a stored cluster by its id.
-  let keyBatch = new Int32Array(INITIAL_NODES);
-  let keyRow = new Int32Array(INITIAL_NODES);
+  // Per element, only when the step has stored clusters: whether it is one, and per root whether a
+  // union made it (a stored cluster's element that is still alone was not joined); only when it
+  // has labels, per root its owners. A first build has neither and allocates none of them. All of
+  // the step's per-element numbers are plain arrays of small integers, not typed arrays (see
+  // createUnionFind): typed arrays are memory external to V8's heap, and each 64 MB of it allocated
+  // since the last collection makes V8 mark the whole heap, which at 10 M inputs in one step cost
+  // about as much CPU as the step's own work (the batch's columns are most of that heap).
+  let storedNode = zeros(anyStored ? INITIAL_NODES : 0);
+  let grew = zeros(anyStored ? INITIAL_NODES : 0);
+  let ownersAt = zeros(anyOwners ? INITIAL_NODES : 0);
+  // What an element stands for: a new address is read back from its batch and row (numbers, not
+  // strings: a JS array of millions of strings made every full collection slower), a stored
+  // cluster by its id. Elements are added batch after batch, so an element's batch is the last
+  // whose first element is at or before it: one number per batch, not per element.
+  let keyRow = zeros(INITIAL_NODES);
+  const batchFirstNode: number[] = [];
+  const batchOf = (node: number): number => {
+    let lo = 0;
+    let hi = batchFirstNode.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (batchFirstNode[mid]! <= node) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
   const storedKey = new Map<number, string>();
   const keyOf = (node: number): string =>
-    storedNode[node] === 1
+    anyStored && storedNode[node] === 1
       ? storedKey.get(node)!
-      : batches[keyBatch[node]!]!.address[keyRow[node]!]!;
+      : batches[batchOf(node)]!.address[keyRow[node]!]!;
   const ownersList: Owners[] = [];
   const nodeOfAddress = new Map<string, number>();
   const nodeOfCluster = new Map<string, number>();
-  // Links as typed columns (batch, row of the transaction's first input, its first element, clusters
-  // joined, distinct inputs): strings are read from the batches only when the step finishes.
+  // Links as number columns (row of the transaction's first input, its first element, clusters
+  // joined, distinct inputs): strings are read from the batches only when the step finishes. A
+  // link's batch is, as an element's, the last whose first link is at or before it.
   const batches: UtxoColumns[] = [];
+  const batchFirstLink: number[] = [];
   let linkCount = 0;
-  let links = new Int32Array(5 * INITIAL_NODES);
-  const LINK = 5;
+  const LINK = 4;
+  let links = zeros(LINK * INITIAL_NODES);
   const refusals: ClusterRefusal[] = [];
   let coinjoins = 0;
   let transactions = 0;
 
   const grow = (atLeast = 0) => {
-    const n = Math.max(storedNode.length * 2, atLeast);
-    const kb = new Int32Array(n);
-    kb.set(keyBatch);
-    keyBatch = kb;
-    const kr = new Int32Array(n);
-    kr.set(keyRow);
-    keyRow = kr;
-    const k = new Uint8Array(n);
-    k.set(storedNode);
-    storedNode = k;
-    const o = new Int32Array(n);
-    o.set(ownersAt);
-    ownersAt = o;
-    const g = new Uint8Array(n);
-    g.set(grew);
-    grew = g;
+    const n = Math.max(keyRow.length * 2, atLeast);
+    const more = zeros(n - keyRow.length);
+    keyRow = keyRow.concat(more);
+    if (anyStored) {
+      storedNode = storedNode.concat(more);
+      grew = grew.concat(more);
+    }
+    if (anyOwners) ownersAt = ownersAt.concat(more);
   };
   const addNode = (seq: number, weight: number, owners: Owners | undefined) => {
     const node = sets.add(weight);
-    if (node === storedNode.length) grow();
-    sets.setField(node, SEQ, seq);
+    if (node === keyRow.length) grow();
     sets.setField(node, MIN_SEQ, seq);
     sets.setField(node, BEST, node);
+    if (!anyOwners) return node;
     if (owners === undefined) ownersAt[node] = -1;
     else {
       ownersAt[node] = ownersList.length;
@@ -204,7 +216,7 @@ export function createClusterStep(parameters: ClusterStepParameters): ClusterSte
     return node;
   };
   const ownersOf = (root: number) =>
-    ownersAt[root]! < 0 ? undefined : ownersList[ownersAt[root]!];
+    !anyOwners || ownersAt[root]! < 0 ? undefined : ownersList[ownersAt[root]!];
   const sideOf = (root: number, address: string): RefusalSide => ({
     address,
     clusterId: keyOf(sets.field(root, BEST)),
@@ -239,7 +251,8 @@ export function createClusterStep(parameters: ClusterStepParameters): ClusterSte
     }
     for (let i = start; i < firstOutput; i++) {
       const a = b.address[i];
-      if (a == null) continue;
+      // Strict comparisons: `a == null` reads the string's map (a cache miss per input at 10 M).
+      if (a === null || a === undefined) continue;
       if (firstInput < 0) firstInput = i;
       if (few) {
         let k = 0;
@@ -314,7 +327,6 @@ export function createClusterStep(parameters: ClusterStepParameters): ClusterSte
       if (node === -1) {
         const a = addresses[i]!;
         node = addNode(nextSeq++, 1, anyOwners ? ownersOfAddress.get(a) : undefined);
-        keyBatch[node] = batches.length - 1;
         keyRow[node] = rowsOf[i]!;
         nodeOfAddress.set(a, node);
         nodes[i] = node;
@@ -345,26 +357,24 @@ export function createClusterStep(parameters: ClusterStepParameters): ClusterSte
     }
     if (joined < 2) return;
     if ((linkCount + 1) * LINK > links.length) {
-      const l = new Int32Array(links.length * 2);
-      l.set(links);
-      links = l;
+      links = links.concat(zeros(links.length));
     }
     const at = linkCount++ * LINK;
-    links[at] = batches.length - 1;
-    links[at + 1] = firstInput;
-    links[at + 2] = nodes[0]!;
-    links[at + 3] = joined;
-    links[at + 4] = count;
+    links[at] = firstInput;
+    links[at + 1] = nodes[0]!;
+    links[at + 2] = joined;
+    links[at + 3] = count;
   };
 
   return {
     add(b) {
       batches.push(b);
+      batchFirstNode.push(sets.count);
+      batchFirstLink.push(linkCount);
       // Room for the batch's new addresses at once (a row in 4, about: inputs are some half of the
-      // rows, and addresses repeat): each time the arrays double, the collector does a full
-      // collection, which at 10 M inputs took seconds each.
+      // rows, and addresses repeat), not doubling as they come.
       const room = sets.count + Math.ceil(b.length / 4);
-      if (room > storedNode.length) {
+      if (room > keyRow.length) {
         grow(room);
         sets.reserve(room);
       }
@@ -401,15 +411,17 @@ export function createClusterStep(parameters: ClusterStepParameters): ClusterSte
           joined: new Array<number>(linkCount),
           inputs: new Array<number>(linkCount),
         };
+        let batch = 0;
         for (let k = 0; k < linkCount; k++) {
-          const b = batches[links[k * LINK]!]!;
-          const row = links[k * LINK + 1]!;
+          while (batch + 1 < batches.length && batchFirstLink[batch + 1]! <= k) batch++;
+          const b = batches[batch]!;
+          const row = links[k * LINK]!;
           out.txHash[k] = b.txHash[row]!;
           out.blockNumber[k] = b.blockNumber[row]!;
           out.address[k] = b.address[row]!;
-          out.clusterId[k] = idOf(links[k * LINK + 2]!);
-          out.joined[k] = links[k * LINK + 3]!;
-          out.inputs[k] = links[k * LINK + 4]!;
+          out.clusterId[k] = idOf(links[k * LINK + 1]!);
+          out.joined[k] = links[k * LINK + 2]!;
+          out.inputs[k] = links[k * LINK + 3]!;
         }
         return out;
       };
@@ -426,18 +438,23 @@ export function createClusterStep(parameters: ClusterStepParameters): ClusterSte
       const roots: number[] = [];
       let storedTouched = 0;
       let m = 0;
+      // Elements in order: each new address took the next seq when its element was added, so its
+      // seq is the step's first plus the new addresses before it; its batch is the last begun.
+      let batch = 0;
       for (let node = 0; node < sets.count; node++) {
+        while (batch + 1 < batches.length && batchFirstNode[batch + 1]! <= node) batch++;
         const root = sets.find(node);
         const id = idOfRoot(root);
-        if (storedNode[node] === 1) {
+        if (anyStored && storedNode[node] === 1) {
           // A stored cluster no transaction of the step joined to anything is left as it is.
           if (root === node && grew[root] === 0) continue;
           storedTouched++;
           if (keyOf(node) !== id) renames.push({ from: keyOf(node), to: id });
         } else {
-          members.address[m] = keyOf(node);
+          members.address[m] = batches[batch]!.address[keyRow[node]!]!;
           members.clusterId[m] = id;
-          members.seq[m++] = sets.field(node, SEQ);
+          members.seq[m] = parameters.nextSeq + m;
+          m++;
         }
         if (marked[root] === 0) {
           marked[root] = 1;

@@ -33,6 +33,17 @@ describe('createUnionFind', () => {
     expect(sets.field(root, 0)).toBe(990);
   });
 
+  it('keeps weights past 2^31 exact (a stored cluster of billions of addresses)', () => {
+    const sets = createUnionFind(2, 1);
+    const big = sets.add(3_000_000_000);
+    const small = sets.add();
+    sets.setField(small, 0, 2 ** 40);
+    const root = sets.unionRoots(small, big);
+    expect(root).toBe(big);
+    expect(sets.weight(root)).toBe(3_000_000_001);
+    expect(sets.field(small, 0)).toBe(2 ** 40);
+  });
+
   it('keeps unjoined elements apart', () => {
     const sets = createUnionFind();
     const [a, b, c] = [sets.add(), sets.add(), sets.add()];

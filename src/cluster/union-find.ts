@@ -1,8 +1,13 @@
 /** Elements a union-find holds before its arrays first grow. */
 const INITIAL_CAPACITY = 1024;
 
+/** An array of `n` zeros (small integers: V8 keeps them unboxed, 8 bytes each, untraced). */
+export function zeros(n: number): number[] {
+  return new Array<number>(n).fill(0);
+}
+
 /**
- * Disjoint sets over dense element ids 0…n-1, in typed arrays: each element's parent, and beside it
+ * Disjoint sets over dense element ids 0…n-1, in two arrays: each element's parent, and beside it
  * in one interleaved array its set's weight (how many addresses it stands for: an element may stand
  * for a whole stored cluster) and `fields` numbers of the caller's (kept right for roots: a union
  * leaves the merged root's to the caller). `find` halves paths as it walks (every other node then
@@ -43,17 +48,18 @@ export type UnionFind = {
  */
 export function createUnionFind(capacity = INITIAL_CAPACITY, fields = 0): UnionFind {
   const stride = 1 + fields;
-  let parent = new Int32Array(Math.max(1, capacity));
-  // Float64: a weight is a count of addresses, which a stored cluster may hold billions of.
-  let data = new Float64Array(parent.length * stride);
+  // Plain arrays of small integers, not typed arrays: both are flat numbers the collector does not
+  // trace, but a typed array's memory is external to V8's heap, and every 64 MB of it allocated
+  // since the last collection makes V8 mark the whole heap (external memory pressure): at 10 M
+  // inputs in one step (4.5 M elements reserved) that marking cost more CPU than the unions. A
+  // number past 2^31 (a weight of billions of addresses) turns the array into doubles: exact still.
+  let parent = zeros(Math.max(1, capacity));
+  let data = zeros(parent.length * stride);
   let count = 0;
   const grow = (atLeast = 0) => {
-    const p = new Int32Array(Math.max(parent.length * 2, atLeast));
-    p.set(parent);
-    parent = p;
-    const d = new Float64Array(p.length * stride);
-    d.set(data);
-    data = d;
+    const n = Math.max(parent.length * 2, atLeast);
+    parent = parent.concat(zeros(n - parent.length));
+    data = data.concat(zeros(n * stride - data.length));
   };
   return {
     get count() {

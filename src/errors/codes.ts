@@ -81,6 +81,9 @@ export const ERROR_CODES = [
   'STORE_CLOSED',
   'STORE_LOCKED', // retryable: another process has the database open
   'STORE_OPEN_FAILED',
+  'STORE_QUERY_FAILED', // a ClickHouse server refused a statement
+  'STORE_UNAVAILABLE', // retryable: a ClickHouse server is down or busy
+  'STORE_UNSUPPORTED', // the store's backend does not keep this yet (ClickHouse)
   'SCHEMA_TOO_NEW',
   'BAD_DOCUMENT',
   'BAD_AUDIT_ENTRY',

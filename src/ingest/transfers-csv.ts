@@ -48,6 +48,8 @@ export type ImportTransfersCsvReturnType = {
   rows: number;
   written: number;
   duplicates: number;
+  /** False when the store does not count duplicates (see WriteSummary.duplicatesCounted). */
+  duplicatesCounted: boolean;
   rejected: number;
   rejectsPath: string | null;
   /** Value amounts (`--asset USD`) that had more decimals than the unit and were rounded to it. */
@@ -311,6 +313,7 @@ export async function importTransfersCsv(
       rows,
       written: summary.transfersWritten,
       duplicates: summary.transfersDuplicate,
+      duplicatesCounted: summary.duplicatesCounted !== false,
       rejected: rejects.count,
       rejectsPath: rejects.path,
       rounded,

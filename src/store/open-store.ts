@@ -1,3 +1,4 @@
+import { isClickHouseLocation } from './clickhouse/clickhouse-url.ts';
 import { createDuckDbStore } from './duckdb/duckdb-store.ts';
 import type { Store } from './store.ts';
 
@@ -23,7 +24,8 @@ export function resolveDbPath(parameters: OpenStoreParameters): string {
 }
 
 /**
- * Opens the configured store (embedded DuckDB today; the backend is chosen here only).
+ * Opens the configured store; the backend is chosen here only: a `clickhouse://` (or
+ * `clickhouses://`) URL opens ClickHouse (src/store/clickhouse), anything else is a DuckDB file.
  * `CHAINTRAIL_DUCKDB_MEMORY` and `CHAINTRAIL_DUCKDB_WRITE_MEMORY` override DuckDB's memory limits for
  * queries and for writes.
  *
@@ -32,8 +34,14 @@ export function resolveDbPath(parameters: OpenStoreParameters): string {
  */
 export async function openStore(parameters: OpenStoreParameters = {}): Promise<Store> {
   const env = parameters.env ?? process.env;
+  const location = resolveDbPath(parameters);
+  if (isClickHouseLocation(location)) {
+    // Loaded only when asked for: a DuckDB user never loads the ClickHouse client.
+    const { createClickHouseStore } = await import('./clickhouse/clickhouse-store.ts');
+    return createClickHouseStore({ location });
+  }
   return createDuckDbStore({
-    path: resolveDbPath(parameters),
+    path: location,
     memoryLimit: env.CHAINTRAIL_DUCKDB_MEMORY || undefined,
     writeMemoryLimit: env.CHAINTRAIL_DUCKDB_WRITE_MEMORY || undefined,
   });

@@ -194,10 +194,16 @@ export function describeStoreContract(name: string, openStore: OpenContractStore
       });
 
       it('is idempotent on chain + tx hash + position, within and across writes', async () => {
-        await ctx.store.write(async (w) => w.appendTransfers([...REAL, REAL[0]!]));
+        // A repeat within one write is stored once too.
+        const first = await ctx.store.write(async (w) => w.appendTransfers([...REAL, REAL[0]!]));
+        expect(await ctx.store.listTransfers()).toEqual(REAL);
         const again = await ctx.store.write(async (w) => w.appendTransfers(REAL));
-        expect(again).toMatchObject({ transfersWritten: 0, transfersDuplicate: 2 });
-        expect(await ctx.store.listTransfers()).toHaveLength(2);
+        expect(await ctx.store.listTransfers()).toEqual(REAL);
+        // A backend that removes duplicates only after the insert says so, and counts none.
+        if (first.duplicatesCounted !== false) {
+          expect(first).toMatchObject({ transfersWritten: 2, transfersDuplicate: 1 });
+          expect(again).toMatchObject({ transfersWritten: 0, transfersDuplicate: 2 });
+        } else expect(again.transfersDuplicate).toBe(0);
       });
 
       it('discards everything written in a failed write', async () => {

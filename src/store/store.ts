@@ -52,6 +52,12 @@ export interface StoreWriter extends ChainWriter, LabelWriter, ClusterWriter {}
 
 /** Rows a write stored, and rows it skipped because their natural key was already stored. */
 export type WriteSummary = {
+  /**
+   * False where the backend removes duplicates after the insert (ClickHouse, at merge or read
+   * time): then the `…Written` counts are the rows sent and the `…Duplicate` counts 0, not exact.
+   * Absent: exact.
+   */
+  duplicatesCounted?: boolean;
   transfersWritten: number;
   transfersDuplicate: number;
   eventsWritten: number;

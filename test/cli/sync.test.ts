@@ -7,6 +7,7 @@ import { createDuckDbStore } from '../../src/store/duckdb/duckdb-store.ts';
 import { simulatorPaths } from '../../src/cli/commands/simulate.ts';
 import { SIMULATOR_ANVIL_ARGS, simulate } from '../../src/simulate/simulate.ts';
 import { startFaultProxy } from '../helpers/fault-proxy.ts';
+import { killSyncsAtBatches } from '../helpers/killed-syncs.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
@@ -65,34 +66,10 @@ describe('chaintrail sync (CLI) against anvil', () => {
     const killed = path.join(dir.path, 'killed.duckdb');
     // Deterministic "random" kill points after 1 to 8 committed batches of 2 blocks, so all ten
     // land inside the simulated cases, mostly while the next batch is being fetched or written.
-    // Batches are counted from the sync's own log line per commit (the progress bar is throttled
-    // when stderr is not a terminal, and a fast sync would finish between two of its updates).
-    let seed = 7;
-    const nextThreshold = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), 1 + (seed % 8));
-    let kills = 0;
-    for (let round = 0; round < 10; round++) {
-      const threshold = nextThreshold();
-      const child = spawn(
-        process.execPath,
-        [BIN, 'sync', '--rpc', anvil.url, '--db', killed, '--batch', '2'],
-        { env: { ...process.env, CHAINTRAIL_LOG_LEVEL: 'info', CHAINTRAIL_PROGRESS: '0' } },
-      );
-      const closed = new Promise((resolve) => child.on('close', resolve));
-      let committed = 0;
-      let pending = '';
-      const underWay = new Promise<void>((resolve) =>
-        child.stderr.on('data', (d: Buffer) => {
-          pending += String(d);
-          const lines = pending.split('\n');
-          pending = lines.pop()!;
-          for (const line of lines) if (line.includes('sync batch committed')) committed++;
-          if (committed >= threshold) resolve();
-        }),
-      );
-      await Promise.race([closed, underWay]);
-      if (child.kill('SIGKILL')) kills++;
-      await closed;
-    }
+    const kills = await killSyncsAtBatches({
+      args: ['sync', '--rpc', anvil.url, '--db', killed, '--batch', '2'],
+      rounds: 10,
+    });
     expect(kills).toBeGreaterThanOrEqual(8);
     const resumed = await runCli(['sync', '--rpc', anvil.url, '--db', killed, '--json']);
     expect(resumed.code, resumed.stderr).toBe(0);

@@ -18,11 +18,10 @@ import type { BitcoinEndpoint } from './endpoint.ts';
 import { createEsploraClient } from './esplora-client.ts';
 import { createEsploraEndpoint } from './esplora-endpoint.ts';
 import { bitcoinNetworkOf, chainOfGenesis } from './networks.ts';
+import { type BatchOutputs, createBatchOutputs } from './output-addresses.ts';
 import { type ResolvedFrom, resolveInputs } from './resolve-inputs.ts';
-import type { BitcoinBlock, SpentOutput } from './types.ts';
+import type { BitcoinBlock } from './types.ts';
 
-/** Position prefix of an output's transfer (`out:<n>`). */
-const OUT_PREFIX = 'out:';
 /** Checkpoint stream of Bitcoin syncs. */
 export const BITCOIN_SYNC_STREAM = 'bitcoin-sync';
 /** Fetches of one batch before blocks that keep changing are an error. */
@@ -113,10 +112,10 @@ export async function createBitcoinSource(
   const network = bitcoinNetworkOf(chain);
   const inputsFrom: ResolvedFrom = { prevout: 0, batch: 0, recent: 0, store: 0, node: 0 };
   /**
-   * The outputs of the batch decoded last: inputs spending them are valued without a store query
-   * (one scan of the transfers each; 6 of 13 batches of the Bitcoin sync benchmark then needed one).
+   * The transactions of the batch decoded last: inputs spending them are valued without a store
+   * query (6 of 13 batches of the Bitcoin sync benchmark then needed one).
    */
-  let previous: ReadonlyMap<string, SpentOutput> = new Map();
+  let previous: BatchOutputs | undefined;
   /** Whether a committed batch stored the chain's native asset: later batches need not again. */
   let assetStored = false;
   return {
@@ -150,24 +149,24 @@ export async function createBitcoinSource(
       throw new UnstableChainError(from);
     },
     async decode(fetched) {
+      const batch = createBatchOutputs(fetched.raw, network);
       const from = await resolveInputs({
         blocks: fetched.raw,
+        batch,
         chain: chain.key,
         network,
         store: parameters.store,
-        recent: previous,
+        recentBatch: previous,
         fetchTransactions: endpoint.fetchTransactions,
       });
       for (const k of Object.keys(from) as (keyof ResolvedFrom)[]) inputsFrom[k] += from[k];
-      const decoded = decodeBlocks({ chain, network, blocks: fetched.raw });
-      const outputs = new Map<string, SpentOutput>();
-      for (const t of decoded.transfers)
-        if (t.kind === 'utxo_out' && t.to !== null)
-          outputs.set(`${t.txHash}:${t.position.slice(OUT_PREFIX.length)}`, {
-            value: t.amount,
-            address: t.to,
-          });
-      previous = outputs;
+      const decoded = decodeBlocks({
+        chain,
+        network,
+        blocks: fetched.raw,
+        addressesOf: batch.addressesOf,
+      });
+      previous = batch;
       return { ...decoded, assets: assetStored ? [] : [nativeAsset(chain)] };
     },
     committed(decoded) {

@@ -1,6 +1,7 @@
 import type { Network } from 'bitcoinjs-lib';
 import { UserError } from '../../errors/base.ts';
 import type { Store } from '../../store/store.ts';
+import { type BatchOutputs, createBatchOutputs } from './output-addresses.ts';
 import { scriptAddress } from './script-address.ts';
 import type { BitcoinBlock, BitcoinInput, BitcoinTransaction, SpentOutput } from './types.ts';
 
@@ -71,33 +72,60 @@ export async function resolveInputs(parameters: {
    */
   recent?: ReadonlyMap<string, SpentOutput> | undefined;
   fetchTransactions?: FetchTransactions | undefined;
+  /**
+   * The transactions of the batch before, kept by the caller: inputs spending them count as
+   * `recent` too, with no map of every output.
+   */
+  recentBatch?: BatchOutputs | undefined;
+  /**
+   * This batch's transactions and their outputs' addresses ({@link createBatchOutputs} of
+   * `blocks`), shared with the rows' decode so each address is derived once.
+   */
+  batch?: BatchOutputs | undefined;
 }): Promise<ResolvedFrom> {
   const { blocks, network } = parameters;
   const from: ResolvedFrom = { prevout: 0, batch: 0, recent: 0, store: 0, node: 0 };
   const open: { tx: BitcoinTransaction; index: number; input: BitcoinInput }[] = [];
-  const created = new Map<string, BitcoinTransaction>();
-  for (const b of blocks) for (const tx of b.transactions) created.set(tx.txid, tx);
+  const batch = parameters.batch ?? createBatchOutputs(blocks, network);
+  const created = batch.transactions;
+  const recentBatch = parameters.recentBatch;
+  /** An output of the node's spent transactions (one each: not kept). */
   const outputOf = (tx: BitcoinTransaction, vout: number): SpentOutput | null => {
     const o = tx.outputs[vout];
     return o ? { value: o.value, address: scriptAddress(o.script, network).address } : null;
   };
   for (const b of blocks)
     for (const tx of b.transactions)
-      tx.inputs.forEach((input, index) => {
+      for (let index = 0; index < tx.inputs.length; index++) {
+        const input = tx.inputs[index]!;
         if (input.prevout !== null) {
           from.prevout++;
-          return;
+          continue;
         }
         const parent = created.get(input.txid);
-        input.prevout = parent ? outputOf(parent, input.vout) : null;
-        if (input.prevout !== null) {
+        const o = parent?.outputs[input.vout];
+        if (o !== undefined) {
+          input.prevout = {
+            value: o.value,
+            address: batch.addressesOf(parent!)[input.vout]!.address,
+          };
           from.batch++;
-          return;
+          continue;
+        }
+        const earlier = recentBatch?.transactions.get(input.txid);
+        const e = earlier?.outputs[input.vout];
+        if (e !== undefined) {
+          input.prevout = {
+            value: e.value,
+            address: recentBatch!.addressesOf(earlier!)[input.vout]!.address,
+          };
+          from.recent++;
+          continue;
         }
         input.prevout = parameters.recent?.get(key(input.txid, input.vout)) ?? null;
         if (input.prevout !== null) from.recent++;
         else open.push({ tx, index, input });
-      });
+      }
   if (open.length === 0) return from;
 
   const stored = await parameters.store.getOutputs(

@@ -19,6 +19,9 @@ import { createImportProgress } from '../progress.ts';
 import { shippedTokenList } from '../token-list.ts';
 import { withStore } from '../with-store.ts';
 
+/** What an import says of duplicates on a store that removes them later (ClickHouse). */
+const DUPLICATES_NOT_COUNTED = 'duplicates are removed by the store, not counted';
+
 /** Gaps listed one by one in the text output; the rest are counted. */
 const GAPS_LISTED = 10;
 
@@ -48,8 +51,8 @@ export async function runImportEtl(
   );
   if (options.json) return printJson(result);
   ctx.stdout.write(
-    `Imported ${result.files.length} file(s), ${result.rows} rows: ${result.transfersWritten} new transfers ` +
-      `(${result.fees} gas fee transfers among the rows read; ${result.transfersDuplicate} duplicates skipped), ${result.eventsWritten} new events, ${result.blocks} blocks` +
+    `Imported ${result.files.length} file(s), ${result.rows} rows: ${result.transfersWritten} ${result.duplicatesCounted ? 'new ' : ''}transfers ` +
+      `(${result.fees} gas fee transfers among the rows read; ${result.duplicatesCounted ? `${result.transfersDuplicate} duplicates skipped` : DUPLICATES_NOT_COUNTED}), ${result.eventsWritten} ${result.duplicatesCounted ? 'new ' : ''}events, ${result.blocks} blocks` +
       `${result.tokenMetadata.fromExport + result.tokenMetadata.fromTokenList ? `, symbol and decimals for ${result.tokenMetadata.fromExport + result.tokenMetadata.fromTokenList} tokens (${result.tokenMetadata.fromExport} from the tokens export, ${result.tokenMetadata.fromTokenList} from the token list)` : ''}` +
       `${result.rejected ? `; ${result.rejected} rows rejected (see ${result.rejectsPath})` : ''}.\n`,
   );
@@ -125,7 +128,7 @@ export async function runImportTransfers(
   ctx.stdout.write(
     `Imported ${result.rows} rows from ${result.files.length} file(s) in ${seconds.toFixed(1)} s ` +
       `(${Math.round(result.rows / Math.max(seconds, 0.001)).toLocaleString('en-US')} rows/s): ` +
-      `${result.written} new transfers, ${result.duplicates} duplicates skipped` +
+      `${result.written} ${result.duplicatesCounted ? `new transfers, ${result.duplicates} duplicates skipped` : `transfers (${DUPLICATES_NOT_COUNTED})`}` +
       `${result.rejected ? `, ${result.rejected} rejected (see ${result.rejectsPath})` : ''}.\n` +
       (result.rounded > 0
         ? `${result.rounded} amounts had more decimal places than --decimals ${options.decimals ?? 18} and were rounded (half to even): they are values, not token units.\n`

@@ -70,6 +70,8 @@ export type ImportEtlReturnType = {
   blocks: number;
   transfersWritten: number;
   transfersDuplicate: number;
+  /** False when the store does not count duplicates (see WriteSummary.duplicatesCounted). */
+  duplicatesCounted: boolean;
   eventsWritten: number;
   eventsDuplicate: number;
   /** Gas fee transfers built (tips and burns; stored once, like every transfer). */
@@ -420,6 +422,7 @@ export async function importEtl(parameters: ImportEtlParameters): Promise<Import
       blocks,
       transfersWritten: summary.transfersWritten,
       transfersDuplicate: summary.transfersDuplicate,
+      duplicatesCounted: summary.duplicatesCounted !== false,
       eventsWritten: summary.eventsWritten,
       eventsDuplicate: summary.eventsDuplicate,
       fees: feeCount,

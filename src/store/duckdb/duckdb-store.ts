@@ -89,6 +89,7 @@ import {
   stageClusterChanges,
 } from './clusters.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.ts';
+import { eventRow, type Row, rowToEvent, rowToTransfer, toBig, toNum } from '../event-row.ts';
 
 /** Counterparties returned per address and asset by default (see getCounterpartyFlows). */
 const DEFAULT_MAX_COUNTERPARTIES = 1000;
@@ -490,11 +491,43 @@ function csvField(value: string | null): string {
   return CSV_SPECIAL.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
-/** Staged transfers as CSV lines in the `stage_transfers` column order. */
-function transferCsvLines(transfers: readonly Transfer[]): string {
+/**
+ * DuckDB's reader of a scratch CSV of transfers ({@link transferCsvLines}), in the
+ * `stage_transfers` column order.
+ */
+function readStageCsv(file: string): string {
+  return `read_csv('${file.replaceAll("'", "''")}', header = false,
+    nullstr = '\\N', allow_quoted_nulls = false, quote = '"', escape = '"', delim = ',', buffer_size = ${LOAD_BUFFER_BYTES},
+    columns = {'seq': 'UBIGINT', 'chain': 'VARCHAR', 'block_number': 'UBIGINT', 'block_time_s': 'BIGINT', 'tx_hash': 'VARCHAR', 'position': 'VARCHAR',
+               'from_address': 'VARCHAR', 'to_address': 'VARCHAR', 'asset': 'VARCHAR', 'amount': 'BIGNUM', 'kind': 'VARCHAR'})`;
+}
+
+/**
+ * Staged transfers as CSV lines: their order in the write (from `firstSeq`), then the
+ * `stage_transfers` columns; widens `ranges` (per chain, the lowest and highest block) to cover
+ * them.
+ */
+function transferCsvLines(
+  transfers: readonly Transfer[],
+  ranges: Map<string, { lo: bigint; hi: bigint }>,
+  firstSeq: number,
+): string {
+  let seq = firstSeq;
   let out = '';
+  let range: { lo: bigint; hi: bigint } | undefined;
+  let rangeChain = '';
   for (const t of transfers) {
-    out += `${csvField(t.chain)},${t.blockNumber},${t.blockTime === null ? '\\N' : t.blockTime},${csvField(t.txHash)},${csvField(t.position)},${csvField(t.from)},${csvField(t.to)},${csvField(t.asset)},${t.amount},${t.kind}\n`;
+    if (t.chain !== rangeChain || range === undefined) {
+      rangeChain = t.chain;
+      range = ranges.get(t.chain);
+      if (range === undefined) {
+        range = { lo: t.blockNumber, hi: t.blockNumber };
+        ranges.set(t.chain, range);
+      }
+    }
+    if (t.blockNumber < range.lo) range.lo = t.blockNumber;
+    if (t.blockNumber > range.hi) range.hi = t.blockNumber;
+    out += `${seq++},${csvField(t.chain)},${t.blockNumber},${t.blockTime === null ? '\\N' : t.blockTime},${csvField(t.txHash)},${csvField(t.position)},${csvField(t.from)},${csvField(t.to)},${csvField(t.asset)},${t.amount},${t.kind}\n`;
   }
   return out;
 }
@@ -518,178 +551,6 @@ function removeStaleStageFiles(location: string): void {
     if (name.startsWith(prefix) && name.endsWith(STAGE_FILE_SUFFIX))
       fs.rmSync(path.join(path.dirname(location), name), { force: true });
   }
-}
-
-function eventRow(e: ChainEvent): DuckDBValue[] {
-  const base = [
-    e.chain,
-    e.blockNumber,
-    e.blockTime === null ? null : BigInt(e.blockTime),
-    e.txHash,
-    e.position,
-    e.type,
-  ];
-  switch (e.type) {
-    case 'swap':
-      return [
-        ...base,
-        e.protocol,
-        e.contract,
-        e.account,
-        e.recipient,
-        e.assetIn,
-        e.amountIn,
-        e.assetOut,
-        e.amountOut,
-        null,
-        null,
-        e.tokenInIndex === undefined || e.tokenInIndex === null
-          ? null
-          : JSON.stringify({ tokenInIndex: e.tokenInIndex }),
-      ];
-    case 'wrap':
-      return [
-        ...base,
-        null,
-        e.contract,
-        e.account,
-        e.account,
-        'native',
-        e.amount,
-        e.contract,
-        e.amount,
-        null,
-        null,
-        null,
-      ];
-    case 'unwrap':
-      return [
-        ...base,
-        null,
-        e.contract,
-        e.account,
-        e.account,
-        e.contract,
-        e.amount,
-        'native',
-        e.amount,
-        null,
-        null,
-        null,
-      ];
-    case 'bridge_deposit':
-      return [
-        ...base,
-        e.protocol,
-        e.contract,
-        e.account,
-        null,
-        e.asset,
-        e.amount,
-        null,
-        null,
-        e.memo,
-        e.counterparty,
-        null,
-      ];
-    case 'bridge_withdrawal':
-      return [
-        ...base,
-        e.protocol,
-        e.contract,
-        e.account,
-        null,
-        null,
-        null,
-        e.asset,
-        e.amount,
-        e.memo,
-        e.counterparty,
-        null,
-      ];
-    case 'freeze':
-    case 'unfreeze':
-      return [...base, null, e.contract, e.account, null, null, null, null, null, null, null, null];
-  }
-}
-
-type Row = Record<string, unknown>;
-
-function toBig(value: unknown): bigint {
-  return typeof value === 'bigint' ? value : BigInt(String(value));
-}
-function toNum(value: unknown): number | null {
-  return value === null || value === undefined ? null : Number(value);
-}
-
-function rowToEvent(r: Row): ChainEvent {
-  const base = {
-    chain: String(r.chain),
-    blockNumber: toBig(r.block_number),
-    blockTime: toNum(r.block_time),
-    txHash: String(r.tx_hash),
-    position: String(r.position),
-    contract: String(r.contract),
-  };
-  const type = r.type as ChainEventType;
-  switch (type) {
-    case 'swap': {
-      const extra = r.extra ? (JSON.parse(String(r.extra)) as { tokenInIndex?: 0 | 1 | null }) : {};
-      return {
-        ...base,
-        type,
-        protocol: r.protocol as 'uniswap-v2' | 'uniswap-v3',
-        account: (r.account as string | null) ?? null,
-        recipient: (r.recipient as string | null) ?? null,
-        assetIn: (r.asset_in as string | null) ?? null,
-        amountIn: toBig(r.amount_in),
-        assetOut: (r.asset_out as string | null) ?? null,
-        amountOut: toBig(r.amount_out),
-        ...(extra.tokenInIndex !== undefined ? { tokenInIndex: extra.tokenInIndex } : {}),
-      };
-    }
-    case 'wrap':
-    case 'unwrap':
-      return {
-        ...base,
-        type,
-        account: String(r.account),
-        amount: toBig(type === 'wrap' ? r.amount_in : r.amount_out),
-      };
-    case 'bridge_deposit':
-    case 'bridge_withdrawal': {
-      // A deposit leaves through the "in" side of the events row, a withdrawal arrives on the "out" side.
-      const deposit = type === 'bridge_deposit';
-      return {
-        ...base,
-        type,
-        protocol: String(r.protocol),
-        account: (r.account as string | null) ?? null,
-        asset: String(deposit ? r.asset_in : r.asset_out),
-        amount: toBig(deposit ? r.amount_in : r.amount_out),
-        memo: (r.memo as string | null) ?? null,
-        counterparty: (r.counterparty as string | null) ?? null,
-      };
-    }
-    case 'freeze':
-    case 'unfreeze':
-      return { ...base, type, account: String(r.account) };
-  }
-}
-
-function rowToTransfer(r: Row): Transfer {
-  return {
-    chain: String(r.chain),
-    blockNumber: toBig(r.block_number),
-    blockTime: toNum(r.block_time),
-    txHash: String(r.tx_hash),
-    position: String(r.position),
-    from: (r.from_address as string | null) ?? null,
-    to: (r.to_address as string | null) ?? null,
-    asset: String(r.asset),
-    amount: toBig(r.amount),
-    kind: r.kind as TransferKind,
-  };
 }
 
 /** Rows per batch of {@link Store.scanTransfers} unless asked otherwise: a few hundred MB of columns at most. */
@@ -782,6 +643,8 @@ class DuckDbStore implements Store {
     const scratch: { file: { fd: number | null; path: string } | null } = { file: null };
     let eventAppender: DuckDBAppender | null = null;
     const staged = { transfers: 0, events: 0 };
+    /** The block range of the staged transfers, per chain (see `freshRanges`). */
+    const transferRanges = new Map<string, { lo: bigint; hi: bigint }>();
     // Small writes wait here and are applied inside the merge transaction.
     const pending: {
       assets: Asset[];
@@ -877,7 +740,10 @@ class DuckDbStore implements Store {
           if (transfers.length === 0) return;
           await count(transfers.length);
           scratch.file ??= openStageFile(this.location);
-          fs.writeSync(scratch.file.fd!, transferCsvLines(transfers));
+          fs.writeSync(
+            scratch.file.fd!,
+            transferCsvLines(transfers, transferRanges, staged.transfers),
+          );
           staged.transfers += transfers.length;
         },
         appendEvents: async (events) => {
@@ -951,12 +817,23 @@ class DuckDbStore implements Store {
         // took it (a second close then broke DuckDB's spill file with EBADF).
         fs.closeSync(scratch.file.fd!);
         scratch.file.fd = null;
+      }
+      // A small write of transfers into blocks the store holds none of (a sync batch past its
+      // checkpoint, nearly always) can load them straight into `transfers` inside the merge
+      // transaction: nothing stored can be a duplicate (a transaction's rows live in one block), so
+      // staging and the duplicate search are skipped; a key repeated within the write is still
+      // found after the load, which then falls back to the staged path (see `merge`).
+      const direct =
+        scratch.file !== null &&
+        !large() &&
+        pending.deletions.length === 0 &&
+        (await this.holdsNoTransfers(transferRanges));
+      if (scratch.file && !direct) {
         if (large()) await setLimit(LOAD_MEMORY_LIMIT);
         await stage('stage_transfers');
-        await c.run(`INSERT INTO stage_transfers SELECT * FROM read_csv('${scratch.file.path.replaceAll("'", "''")}', header = false,
-          nullstr = '\\N', allow_quoted_nulls = false, quote = '"', escape = '"', delim = ',', buffer_size = ${LOAD_BUFFER_BYTES},
-          columns = {'chain': 'VARCHAR', 'block_number': 'UBIGINT', 'block_time_s': 'BIGINT', 'tx_hash': 'VARCHAR', 'position': 'VARCHAR',
-                     'from_address': 'VARCHAR', 'to_address': 'VARCHAR', 'asset': 'VARCHAR', 'amount': 'BIGNUM', 'kind': 'VARCHAR'})`);
+        await c.run(
+          `INSERT INTO stage_transfers SELECT * EXCLUDE (seq) FROM ${readStageCsv(scratch.file.path)}`,
+        );
       }
       // The appenders' buffered rows must reach the staging tables before the merge reads them.
       (eventAppender as DuckDBAppender | null)?.closeSync();
@@ -1006,8 +883,21 @@ class DuckDbStore implements Store {
       }
       for (const chain of pending.clusterDrops) await dropClustersOf(c, chain);
       if (pending.clusters) await applyClusterChanges(c, pending.clusters);
+      let merged = await this.merge(
+        direct ? { ...staged, transfers: 0 } : staged,
+        staging.has('stage_blocks'),
+      );
+      if (direct) {
+        // After the blocks: a transfer without its time takes its block's.
+        const written = await this.loadTransfersDirectly(scratch.file!.path, transferRanges);
+        merged = {
+          ...merged,
+          transfersWritten: written,
+          transfersDuplicate: staged.transfers - written,
+        };
+      }
       const summary = {
-        ...(await this.merge(staged, staging.has('stage_blocks'))),
+        ...merged,
         ...(await this.applyPending(pending)),
       };
       await c.run('COMMIT');
@@ -1321,6 +1211,65 @@ class DuckDbStore implements Store {
       eventsWritten,
       eventsDuplicate: staged.events - eventsWritten,
     };
+  }
+
+  /**
+   * Whether the store holds no transfer in any of `ranges` (per chain, blocks lo..hi): then none of
+   * a write's transfers there can be stored already. Reads the write's connection; zone maps on
+   * `block_number` keep it to the row groups that may hold the range.
+   */
+  private async holdsNoTransfers(
+    ranges: ReadonlyMap<string, { lo: bigint; hi: bigint }>,
+  ): Promise<boolean> {
+    for (const [chain, { lo, hi }] of ranges) {
+      const reader = await this.connection.runAndReadAll(
+        `SELECT 1 FROM transfers WHERE chain = $1 AND block_number BETWEEN $2 AND $3 LIMIT 1`,
+        [chain, lo, hi],
+      );
+      if (reader.currentRowCount > 0) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Loads the write's CSV of transfers straight into `transfers` (inside the merge transaction),
+   * for ranges that held none ({@link holdsNoTransfers}); returns the rows written. A key (chain,
+   * tx hash, position) repeated within the write is looked for after the load, not before (it is
+   * rare: a repeat within a write is a caller's mistake); when found, the rows are loaded again
+   * keeping the first copy of each key.
+   */
+  private async loadTransfersDirectly(
+    file: string,
+    ranges: ReadonlyMap<string, { lo: bigint; hi: bigint }>,
+  ): Promise<number> {
+    const c = this.connection;
+    const load = async (distinct: boolean) => {
+      const result = await c.run(`INSERT INTO transfers
+        SELECT ${distinct ? 'DISTINCT ON (s.chain, s.tx_hash, s.position)' : ''}
+               s.chain, s.block_number, coalesce(to_timestamp(s.block_time_s)::TIMESTAMP, b.time), s.tx_hash, s.position,
+               s.from_address, s.to_address, s.asset, s.amount, s.kind
+        FROM ${readStageCsv(file)} s
+        LEFT JOIN blocks b ON s.block_time_s IS NULL AND b.chain = s.chain AND b.number = s.block_number
+        ${distinct ? 'ORDER BY s.chain, s.tx_hash, s.position, s.seq' : ''}`);
+      return Number(result.rowsChanged);
+    };
+    const written = await load(false);
+    for (const [chain, { lo, hi }] of ranges) {
+      const repeats = await c.runAndReadAll(
+        `SELECT 1 FROM transfers WHERE chain = $1 AND block_number BETWEEN $2 AND $3
+         GROUP BY tx_hash, position HAVING count(*) > 1 LIMIT 1`,
+        [chain, lo, hi],
+      );
+      if (repeats.currentRowCount === 0) continue;
+      for (const [other, r] of ranges)
+        await c.run(`DELETE FROM transfers WHERE chain = $1 AND block_number BETWEEN $2 AND $3`, [
+          other,
+          r.lo,
+          r.hi,
+        ]);
+      return load(true);
+    }
+    return written;
   }
 
   /**
