@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import type { AuditEntryInput, Store } from '../store/store.ts';
+import type { AuditEntryInput, AppStore } from '../store/store.ts';
 
 /** How long audit entries wait in memory before they are written together. */
 const AUDIT_FLUSH_INTERVAL_MS = 200;
@@ -41,7 +41,10 @@ export type AuditLog = {
  * const audit = createAuditLog({ store, logger });
  * audit.record(request, 'screen', '0xab…');
  */
-export function createAuditLog(parameters: { store: Store; logger: Logger }): AuditLog {
+export function createAuditLog(parameters: {
+  store: Pick<AppStore, 'appendAudit'>;
+  logger: Logger;
+}): AuditLog {
   // Many entries share a millisecond: format each millisecond once.
   let lastMs = -1;
   let lastIso = '';

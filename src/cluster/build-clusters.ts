@@ -1,6 +1,13 @@
 import { UserError } from '../errors/base.ts';
 import { getChain } from '../model/chains.ts';
-import { CLUSTER_STREAM, type ClusterState, type Store } from '../store/store.ts';
+import {
+  type ChainStore,
+  CLUSTER_STREAM,
+  type ClusterState,
+  type ClusterStore,
+  type LabelStore,
+  type Store,
+} from '../store/store.ts';
 import { clusterCandidates, createClusterStep } from './cluster-step.ts';
 import { mergeOwners, type Owners, ownersByAddress } from './owner-labels.ts';
 
@@ -14,7 +21,8 @@ export const DEFAULT_CLUSTER_BATCH_ROWS = 500_000;
 
 /** Input of {@link buildClusters}. */
 export type BuildClustersParameters = {
-  store: Store;
+  /** Reads the chain's UTXO transfers and public labels, writes the clusters (no application state). */
+  store: ChainStore & LabelStore & ClusterStore & Pick<Store, 'write'>;
   /** A chain of the Bitcoin family (`bitcoin`, `bitcoin-testnet`, …). */
   chain: string;
   /** Last block to cluster (default: the last block with UTXO transfers). */

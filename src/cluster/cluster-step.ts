@@ -12,7 +12,7 @@ import { createUnionFind, zeros } from './union-find.ts';
 /** Input of {@link createClusterStep}. */
 export type ClusterStepParameters = {
   /**
-   * The stored clusters of the step's input addresses ({@link Store.getClusters} of
+   * The stored clusters of the step's input addresses ({@link ClusterStore.getClusters} of
    * {@link clusterCandidates}): each stands in the step as one element of its size.
    */
   stored: ReadonlyMap<string, ClusterRef>;

@@ -75,6 +75,7 @@ export const ERROR_CODES = [
   'CLUSTER_CHAIN_NOT_UTXO', // clustering asked of a chain that is not of the Bitcoin family
   'CLUSTERS_NOT_BUILT', // no cluster build of the chain yet (`chaintrail cluster build`)
   // Store
+  'STORE_BAD_CURSOR',
   'STORE_BAD_WRITE',
   'STORE_BUSY', // retryable: another write is in progress
   'STORE_CLOSED',

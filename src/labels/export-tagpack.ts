@@ -1,6 +1,6 @@
 import { Document } from 'yaml';
 import { formatAddress } from '../model/address.ts';
-import type { Label, LabelFilter, Store } from '../store/store.ts';
+import type { Label, LabelFilter, LabelStore } from '../store/store.ts';
 import {
   CATEGORY_TO_GRAPHSENSE,
   GRAPHSENSE_ABUSE_CATEGORIES,
@@ -12,7 +12,7 @@ import type { Category } from './taxonomy.ts';
 
 /** Input of {@link exportTagpack}. */
 export type ExportTagpackParameters = {
-  store: Store;
+  store: Pick<LabelStore, 'listLabels'>;
   /** Which labels (default: all, closed ones included). */
   filter?: LabelFilter | undefined;
   /** The pack's title (default `chaintrail labels`). */

@@ -29,7 +29,7 @@ export const IMPORTERS: Readonly<Record<string, LabelImporter>> = {
 
 /** Input of {@link importLabels}. */
 export type ImportLabelsParameters = {
-  store: Store;
+  store: Pick<Store, 'write' | 'listLabelImports'>;
   /** A key of {@link IMPORTERS}, e.g. `ofac-xml`. */
   format: string;
   /** The list's file (or folder, for `ofac-lists`). */

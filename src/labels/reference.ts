@@ -166,7 +166,7 @@ export async function* readReferenceBatches(file: string): AsyncGenerator<Label[
 
 /** Input of {@link loadReferenceLabels}. */
 export type LoadReferenceLabelsParameters = {
-  store: Store;
+  store: Pick<Store, 'write' | 'listLabelImports'>;
   /** The reference folder (holding `manifest.json`). */
   dir: string;
 };

@@ -1,5 +1,5 @@
 import { asViaCluster } from '../cluster/via-cluster.ts';
-import type { ClusterRef, Store } from '../store/store.ts';
+import type { ClusterRef, ClusterStore } from '../store/store.ts';
 import { withExtraLabels } from './extra-labels.ts';
 import type { LabelIndex } from './label-index.ts';
 import type { RiskRules } from './risk-rules.ts';
@@ -15,7 +15,11 @@ export const VIA_CLUSTER_RULE = 'via-cluster';
 type LabelledMember = { address: string; labels: readonly LabelRef[] };
 
 /** Input of {@link createClusterScreening}. */
-export type ClusterScreeningParameters = { store: Store; index: LabelIndex; rules: RiskRules };
+export type ClusterScreeningParameters = {
+  store: ClusterStore;
+  index: LabelIndex;
+  rules: RiskRules;
+};
 
 /** Adds labels reached through clusters to screening results. */
 export type ClusterScreening = {

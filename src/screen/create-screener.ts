@@ -2,7 +2,7 @@ import { UserError } from '../errors/base.ts';
 import { type AddressCodec, getAddressCodec, InvalidAddressError } from '../model/address.ts';
 import { type Asset, nativeAsset } from '../model/asset.ts';
 import { getChain } from '../model/chains.ts';
-import type { Store } from '../store/store.ts';
+import type { ChainStore, ClusterStore, LabelStore } from '../store/store.ts';
 import { createClusterScreening } from './cluster-screening.ts';
 import { DEFAULT_EVM_CHAIN, detectChain, detectChains, sameFormChains } from './detect-chain.ts';
 import { type DirectOutcome, evaluateDirect, evaluateIndirect } from './evaluate-rules.ts';
@@ -43,7 +43,7 @@ const SECONDS_PER_DAY = 86_400;
 
 /** Input of {@link createScreener}. */
 export type CreateScreenerParameters = {
-  store: Store;
+  store: ChainStore & LabelStore & ClusterStore;
   /** Risk rules (default: the shipped default-risk-rules.yaml). */
   rules?: RiskRules | undefined;
   /** Day (`YYYY-MM-DD`) whose labels count, and the last day of transfers counted (default: today, UTC). */

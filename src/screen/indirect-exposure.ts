@@ -1,5 +1,5 @@
 import type { Asset } from '../model/asset.ts';
-import type { FlowTarget, FlowTransfer, FlowTransfers, Store } from '../store/store.ts';
+import type { FlowTarget, FlowTransfer, FlowTransfers, ChainStore } from '../store/store.ts';
 import {
   type Carried,
   type PreparedPayments,
@@ -38,7 +38,7 @@ const NOT_FOLLOWED_SET: ReadonlySet<string> = new Set(NOT_FOLLOWED);
 
 /** Input of {@link computeIndirectExposure}. */
 export type ComputeIndirectExposureParameters = {
-  store: Store;
+  store: ChainStore;
   chain: string;
   /** Canonical addresses to screen, all of `chain`. */
   addresses: readonly string[];

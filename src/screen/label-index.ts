@@ -1,5 +1,5 @@
 import { INFERRED_LABEL_FORMATS } from '../labels/inferred-labels.ts';
-import type { Label, LabelImport, Store } from '../store/store.ts';
+import type { Label, LabelImport, LabelStore } from '../store/store.ts';
 import type { LabelRef, ListRef } from './types.ts';
 
 /** The labels of one address that matter on the screening day. */
@@ -23,7 +23,7 @@ export type LabelIndex = {
 
 /** Input of {@link createLabelIndex}. */
 export type CreateLabelIndexParameters = {
-  store: Store;
+  store: Pick<LabelStore, 'listLabels' | 'listLabelImports'>;
   /** Day (`YYYY-MM-DD`) the labels must be valid on. */
   asOf: string;
 };

@@ -1,12 +1,12 @@
 import { UserError } from '../errors/base.ts';
 import { getChain } from '../model/chains.ts';
 import { normalizeTxHash } from '../model/tx-hash.ts';
-import type { Store } from '../store/store.ts';
+import type { ChainStore } from '../store/store.ts';
 import type { ScreenInput } from './types.ts';
 
 /** Input of {@link transactionAddresses}. */
 export type TransactionAddressesParameters = {
-  store: Store;
+  store: Pick<ChainStore, 'listTransfers'>;
   /** The transaction hash, `0x`-prefixed or bare. */
   txHash: string;
   /** Only this chain's transaction (default: any chain that stores this hash). */

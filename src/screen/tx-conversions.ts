@@ -1,4 +1,4 @@
-import type { Store } from '../store/store.ts';
+import type { ChainStore } from '../store/store.ts';
 import { resolveConversion, type ResolvedConversion } from '../trace/resolve-conversion.ts';
 
 /** Transaction hashes per store read: bounds one query's parameter list. */
@@ -26,7 +26,7 @@ export type Converted = {
 
 /** Input of {@link readConversions}. */
 export type ReadConversionsParameters = {
-  store: Store;
+  store: Pick<ChainStore, 'listEvents' | 'listTransfers'>;
   chain: string;
   txHashes: Iterable<string>;
 };

@@ -1,7 +1,7 @@
 import { type CoinJoinMatch, detectCoinJoin } from '../cluster/coinjoin/detect-coinjoin.ts';
 import type { Asset } from '../model/asset.ts';
 import type { Transfer } from '../model/transfer.ts';
-import type { Store, UtxoAddressFlows } from '../store/store.ts';
+import type { ChainStore, ClusterStore, UtxoAddressFlows } from '../store/store.ts';
 import { COINJOIN_CATEGORY, coinJoinEntity } from '../trace/coinjoin-nodes.ts';
 import {
   type Carried,
@@ -39,7 +39,7 @@ export type UtxoSeed = { address: string; cluster?: { id: string; size: number }
 
 /** Input of {@link computeUtxoExposure}. */
 export type ComputeUtxoExposureParameters = {
-  store: Store;
+  store: ChainStore & Pick<ClusterStore, 'listClusterAddresses'>;
   /** A Bitcoin-family chain. */
   chain: string;
   seeds: readonly UtxoSeed[];

@@ -2,7 +2,12 @@ import { UserError } from '../errors/base.ts';
 import { ILLICIT_CATEGORIES, parseCategory } from '../labels/taxonomy.ts';
 import { NATIVE_ASSET } from '../model/asset.ts';
 import { listChains } from '../model/chains.ts';
-import type { LabelImport, LabelledVolumeParameters, Store } from '../store/store.ts';
+import type {
+  LabelImport,
+  LabelledVolumeParameters,
+  ChainStore,
+  LabelStore,
+} from '../store/store.ts';
 
 /** How illicit-share rows are grouped. */
 export const ILLICIT_SHARE_GROUPINGS = ['chain', 'month', 'category', 'actor'] as const;
@@ -14,7 +19,7 @@ const SHARE_SCALE = 10n ** 12n;
 
 /** Input of {@link illicitShare}. */
 export type IllicitShareParameters = {
-  store: Store;
+  store: Pick<ChainStore, 'listAssets'> & LabelStore;
   /** Assets by symbol (`USDT`), key (token contract, `native`) or `chain:asset`; all when absent. */
   assets?: readonly string[] | undefined;
   by?: IllicitShareGrouping | undefined;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { Store } from '../store/store.ts';
 import {
   buildGraphIndex,
+  type GraphIndexSource,
   createIndex,
   createInterner,
   graphIndexParts,
@@ -13,7 +14,7 @@ import type { Conversion, GraphIndex } from './types.ts';
 /** First bytes of an index file. */
 const MAGIC = 'CTGRAPH\n';
 /** Bumped whenever the layout changes: an index file of another version is rebuilt, not read. */
-export const GRAPH_INDEX_FILE_VERSION = 2;
+export const GRAPH_INDEX_FILE_VERSION = 3;
 /** Sections start at multiples of 8 bytes so typed arrays can view the file's buffer directly. */
 const ALIGN = 8;
 /** Numbers stored per conversion: tx, kind, account, recipient, assetIn, amountIn, assetOut, amountOut. */
@@ -22,16 +23,15 @@ const CONVERSION_KINDS = ['swap', 'wrap', 'unwrap'] as const;
 
 type Header = {
   version: number;
-  watermark: { transfers: number };
-  /** Store rows before the watermark when saved: fewer now means rows were removed (a reorg). */
-  rows: number;
+  /** The store's transfer cursor and generation the index covers. */
+  watermark: GraphIndex['watermark'];
   nodeCount: number;
   edgeCount: number;
   chains: { nodes: string[]; assets: string[]; txs: string[] };
   sections: { name: string; bytes: number }[];
 };
 
-/** The file an index of the store at `location` lives in: beside the database. */
+/** The file an index lives in, given the store's index location (`Store.indexLocation`). */
 export function graphIndexFile(location: string): string {
   return `${location}.trace-index`;
 }
@@ -70,8 +70,6 @@ function namesSections(
 export type SaveGraphIndexParameters = {
   index: GraphIndex;
   file: string;
-  /** Store rows before the index's watermark (see {@link Store.getTransferPosition}). */
-  rows: number;
 };
 
 /**
@@ -79,7 +77,7 @@ export type SaveGraphIndexParameters = {
  * through a temporary file and a rename: a crash leaves the old file or the new one.
  *
  * @example
- * saveGraphIndex({ index, file: graphIndexFile(store.location), rows });
+ * saveGraphIndex({ index, file: graphIndexFile(store.indexLocation) });
  */
 export function saveGraphIndex(parameters: SaveGraphIndexParameters): void {
   const { index, file } = parameters;
@@ -117,7 +115,6 @@ export function saveGraphIndex(parameters: SaveGraphIndexParameters): void {
   const header: Header = {
     version: GRAPH_INDEX_FILE_VERSION,
     watermark: index.watermark,
-    rows: parameters.rows,
     nodeCount: index.nodeCount,
     edgeCount: index.edgeCount,
     chains: { nodes: nodes.chains, assets: assets.chains, txs: txs.chains },
@@ -154,13 +151,13 @@ export function saveGraphIndex(parameters: SaveGraphIndexParameters): void {
   fs.renameSync(tmp, file);
 }
 
-export type LoadGraphIndexReturnType = { index: GraphIndex; rows: number } | null;
+export type LoadGraphIndexReturnType = { index: GraphIndex } | null;
 
 /**
  * Reads an index file; null when it is missing, of another version, or not an index file.
  *
  * @example
- * const loaded = loadGraphIndex(graphIndexFile(store.location));
+ * const loaded = loadGraphIndex(graphIndexFile(store.indexLocation));
  */
 export function loadGraphIndex(file: string): LoadGraphIndexReturnType {
   if (!fs.existsSync(file)) return null;
@@ -233,10 +230,14 @@ export function loadGraphIndex(file: string): LoadGraphIndexReturnType {
     conversions,
     watermark: header.watermark,
   });
-  return { index, rows: header.rows };
+  return { index };
 }
 
-export type OpenGraphIndexParameters = { store: Store; file?: string };
+export type OpenGraphIndexParameters = {
+  store: GraphIndexSource & Pick<Store, 'indexLocation'>;
+  /** The index file; default beside the store ({@link graphIndexFile}); null: none, built in memory. */
+  file?: string | null;
+};
 export type OpenGraphIndexReturnType = {
   index: GraphIndex;
   /** What was done: read as saved, updated with newer transfers, or built anew. */
@@ -244,8 +245,10 @@ export type OpenGraphIndexReturnType = {
 };
 
 /**
- * The store's graph index: read from its file when current, updated when the store only grew
- * since, built anew otherwise (no file, another version, rows removed by a reorg); saved when changed.
+ * The store's graph index: read from its file when current (same transfer cursor and generation),
+ * extended from its cursor when the store only grew since (same generation), built anew otherwise
+ * (no file, another version, transfers removed by a reorg); saved when changed. A store without an
+ * index location (a server) keeps no file: the index is built each time.
  *
  * @example
  * const { index } = await openGraphIndex({ store });
@@ -254,22 +257,25 @@ export async function openGraphIndex(
   parameters: OpenGraphIndexParameters,
 ): Promise<OpenGraphIndexReturnType> {
   const { store } = parameters;
-  const file = parameters.file ?? graphIndexFile(store.location);
-  const loaded = loadGraphIndex(file);
+  const file =
+    parameters.file !== undefined
+      ? parameters.file
+      : store.indexLocation === null
+        ? null
+        : graphIndexFile(store.indexLocation);
+  const loaded = file === null ? null : loadGraphIndex(file);
   let action: OpenGraphIndexReturnType['action'] = 'built';
   let index: GraphIndex | null = null;
   if (loaded) {
-    const mark = loaded.index.watermark.transfers;
-    const now = await store.getTransferPosition({ before: mark });
-    if (now.rows === loaded.rows && now.next === mark)
-      return { index: loaded.index, action: 'loaded' };
-    if (now.rows === loaded.rows && now.next > mark) {
+    const mark = loaded.index.watermark;
+    const now = await store.getTransferCursor();
+    if (mark.cursor !== null && mark.generation === now.generation) {
+      if (mark.cursor === now.cursor) return { index: loaded.index, action: 'loaded' };
       index = await updateGraphIndex({ index: loaded.index, store });
       action = 'updated';
     }
   }
   index ??= await buildGraphIndex({ store });
-  const { rows } = await store.getTransferPosition({ before: index.watermark.transfers });
-  saveGraphIndex({ index, file, rows });
+  if (file !== null) saveGraphIndex({ index, file });
   return { index, action };
 }

@@ -189,9 +189,9 @@ describe('graph index file and updates', () => {
     await importBlocks(ctx.store);
     const index = await buildGraphIndex({ store: ctx.store });
     const file = path.join(ctx.dir, 'x.trace-index');
-    saveGraphIndex({ index, file, rows: 1 });
+    saveGraphIndex({ index, file });
     const loaded = loadGraphIndex(file)!;
-    expect(loaded.rows).toBe(1);
+    expect(loaded.index.watermark).toEqual(await ctx.store.getTransferCursor());
     expect(snapshot(loaded.index)).toEqual(snapshot(index));
     expect(loaded.index.nodeId('ethereum', index.node(7).address)).toBe(7);
     expect(fs.readdirSync(ctx.dir).filter((f) => f.includes('.tmp'))).toEqual([]);
@@ -211,7 +211,7 @@ describe('graph index file and updates', () => {
     const opened = await openGraphIndex({ store: ctx.store });
     expect(opened.action).toBe('updated');
     expect(snapshot(opened.index)).toEqual(snapshot(fresh));
-    expect(loadGraphIndex(graphIndexFile(ctx.store.location))!.index.watermark).toEqual(
+    expect(loadGraphIndex(graphIndexFile(ctx.store.indexLocation!))!.index.watermark).toEqual(
       fresh.watermark,
     );
     // Rows removed below the watermark (a reorg): the file is not current, a fresh build replaces it.
@@ -220,4 +220,52 @@ describe('graph index file and updates', () => {
     expect(rebuilt.action).toBe('built');
     expect(snapshot(rebuilt.index)).toEqual(snapshot(await buildGraphIndex({ store: ctx.store })));
   });
+
+  it('rebuilds the saved index after a reorg removed transfers (generation bumped), extends it after appends', async () => {
+    await importBlocks(ctx.store);
+    const file = graphIndexFile(ctx.store.indexLocation!);
+    const first = await openGraphIndex({ store: ctx.store });
+    const before = await ctx.store.getTransferCursor();
+    expect(loadGraphIndex(file)!.index.watermark).toEqual(before);
+    // The reorg orphans block 17173050; the node then serves its transfers again (re-ingested),
+    // so the store ends with as many rows as before, at higher row ids.
+    await ctx.store.write((w) => w.deleteFromBlock('ethereum', 17173050n));
+    const reorged = await ctx.store.getTransferCursor();
+    expect(reorged.generation).toBe(before.generation + 1);
+    await importBlocks(ctx.store);
+    const after = await ctx.store.getTransferCursor();
+    expect(after.generation).toBe(reorged.generation);
+    const rebuilt = await openGraphIndex({ store: ctx.store });
+    expect(rebuilt.action).toBe('built');
+    expect(rebuilt.index.edgeCount).toBe(first.index.edgeCount);
+    expect(loadGraphIndex(file)!.index.watermark).toEqual(after);
+    // Appends without removal keep the generation: the saved index is extended from its cursor.
+    // A later block's payment between two of the fixture's addresses.
+    const [t] = await ctx.store.listTransfers({ kind: 'native', limit: 1 });
+    await ctx.store.write((w) =>
+      w.appendTransfers([transfer('tx-appended', t!.from, t!.to, 7n, { blockNumber: 17173051n })]),
+    );
+    const extended = await openGraphIndex({ store: ctx.store });
+    expect(extended.action).toBe('updated');
+    expect(extended.index.edgeCount).toBe(first.index.edgeCount + 1);
+    expect(snapshot(extended.index)).toEqual(snapshot(await buildGraphIndex({ store: ctx.store })));
+    expect((await openGraphIndex({ store: ctx.store })).action).toBe('loaded');
+  });
+
+  it('keeps no file for a store without an index location', async () => {
+    await importBlocks(ctx.store, ['expected_blocks.json', 'expected_transactions.json']);
+    const store = { ...pickIndexSource(ctx.store), indexLocation: null };
+    expect((await openGraphIndex({ store })).action).toBe('built');
+    expect((await openGraphIndex({ store })).action).toBe('built');
+    expect(fs.readdirSync(ctx.dir).filter((f) => f.includes('trace-index'))).toEqual([]);
+  });
 });
+
+/** The store's reads a graph index makes, bound to it (what another backend would give). */
+function pickIndexSource(store: Store) {
+  return {
+    getTransferCursor: () => store.getTransferCursor(),
+    scanTransfers: (p?: Parameters<Store['scanTransfers']>[0]) => store.scanTransfers(p),
+    listEvents: (f?: Parameters<Store['listEvents']>[0]) => store.listEvents(f),
+  };
+}

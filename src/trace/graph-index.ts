@@ -1,5 +1,5 @@
 import type { ChainEvent } from '../model/events.ts';
-import type { Store, TransferColumns } from '../store/store.ts';
+import type { ChainStore, TransferColumns } from '../store/store.ts';
 import {
   type Conversion,
   FEE_SINK_NAME,
@@ -260,7 +260,7 @@ export type AssembleGraphIndexParameters = {
   /** Edges in store order; not kept (the index holds sorted copies). */
   edges: EdgeColumns;
   conversions?: ReadonlyMap<number, readonly Conversion[]>;
-  watermark?: { transfers: number };
+  watermark?: GraphIndex['watermark'];
 };
 
 /**
@@ -308,7 +308,7 @@ export function assembleGraphIndex(parameters: AssembleGraphIndexParameters): Gr
     time,
     tx,
     conversions: parameters.conversions ?? new Map(),
-    watermark: parameters.watermark ?? { transfers: 0 },
+    watermark: parameters.watermark ?? { cursor: null, generation: 0 },
   });
 }
 
@@ -326,7 +326,7 @@ export type GraphIndexParts = {
   time: Uint32Array;
   tx: Uint32Array;
   conversions: ReadonlyMap<number, readonly Conversion[]>;
-  watermark: { transfers: number };
+  watermark: GraphIndex['watermark'];
 };
 
 const partsOf = new WeakMap<GraphIndex, GraphIndexParts>();
@@ -489,7 +489,7 @@ function utxoTxKey(hash: string): string {
  * no tokens, the pool's legs in the same transaction say which).
  */
 async function conversionsOf(
-  store: Store,
+  store: GraphIndexSource,
   b: Builder,
   edges: EdgeColumns,
 ): Promise<Map<number, Conversion[]>> {
@@ -542,18 +542,34 @@ async function conversionsOf(
   return result;
 }
 
-async function scanInto(store: Store, b: Builder, from: number): Promise<{ next: number }> {
-  const { next } = await store.getTransferPosition();
+/** What of the store an index reads: the transfer scan with its cursor, and the conversion events. */
+export type GraphIndexSource = Pick<
+  ChainStore,
+  'scanTransfers' | 'getTransferCursor' | 'listEvents'
+>;
+
+/** Adds the transfers stored after `after` (all when absent) up to the store's current cursor. */
+async function scanInto(
+  store: GraphIndexSource,
+  b: Builder,
+  after: string | undefined,
+): Promise<GraphIndex['watermark']> {
+  // Taken before the scan: a reorg during it changes the generation, so the index is not extended.
+  const { cursor, generation } = await store.getTransferCursor();
   for await (const batch of store.scanTransfers({
-    from,
-    to: next,
+    after,
+    to: cursor,
     batchRows: SCAN_BATCH_ROWS,
   }))
     addBatch(b, batch);
-  return { next };
+  return { cursor, generation };
 }
 
-async function finish(store: Store, b: Builder, next: number): Promise<GraphIndex> {
+async function finish(
+  store: GraphIndexSource,
+  b: Builder,
+  watermark: GraphIndex['watermark'],
+): Promise<GraphIndex> {
   const conversions = await conversionsOf(store, b, b.edges);
   const index = assembleGraphIndex({
     nodes: b.nodes,
@@ -562,12 +578,12 @@ async function finish(store: Store, b: Builder, next: number): Promise<GraphInde
     txs: b.txs,
     edges: b.edges,
     conversions,
-    watermark: { transfers: next },
+    watermark,
   });
   return index;
 }
 
-export type BuildGraphIndexParameters = { store: Store };
+export type BuildGraphIndexParameters = { store: GraphIndexSource };
 export type BuildGraphIndexReturnType = GraphIndex;
 
 /**
@@ -589,16 +605,17 @@ export async function buildGraphIndex(
     nodeKind: new Uint8Array(INITIAL_CAPACITY),
     edges: createEdgeBuffer(),
   };
-  const { next } = await scanInto(parameters.store, b, 0);
-  return finish(parameters.store, b, next);
+  const watermark = await scanInto(parameters.store, b, undefined);
+  return finish(parameters.store, b, watermark);
 }
 
-export type UpdateGraphIndexParameters = { index: GraphIndex; store: Store };
+export type UpdateGraphIndexParameters = { index: GraphIndex; store: GraphIndexSource };
 export type UpdateGraphIndexReturnType = GraphIndex;
 
 /**
  * A new index with the store's transfers after `index.watermark` added (the arrays are rebuilt;
- * conversions are read again). Equal to a fresh build when no transfer was removed in between.
+ * conversions are read again): equal to a fresh build. When transfers were removed since (the
+ * store's generation changed, a reorg) or the index has no cursor, it is a fresh build.
  *
  * @example
  * index = await updateGraphIndex({ index, store });
@@ -607,6 +624,9 @@ export async function updateGraphIndex(
   parameters: UpdateGraphIndexParameters,
 ): Promise<UpdateGraphIndexReturnType> {
   const { index, store } = parameters;
+  const now = await store.getTransferCursor();
+  if (index.watermark.cursor === null || index.watermark.generation !== now.generation)
+    return buildGraphIndex({ store });
   const parts = graphIndexParts(index);
   const b: Builder = {
     nodes: toInterner(parts.nodes),
@@ -625,8 +645,8 @@ export async function updateGraphIndex(
       tx: index.tx,
     }),
   };
-  const { next } = await scanInto(store, b, index.watermark.transfers);
-  return finish(store, b, next);
+  const watermark = await scanInto(store, b, index.watermark.cursor);
+  return finish(store, b, watermark);
 }
 
 function toInterner(table: NameTable): Interner {

@@ -1,6 +1,7 @@
 import { INFERRED_DEPOSITS_FORMAT } from '../labels/inferred-labels.ts';
-import type { Label, Store } from '../store/store.ts';
+import type { Label, LabelStore, Store } from '../store/store.ts';
 import { openGraphIndex } from './graph-index-file.ts';
+import type { GraphIndexSource } from './graph-index.ts';
 import {
   type InferDepositAddressesParameters,
   type InferredDeposit,
@@ -41,7 +42,9 @@ export function inferredDepositSource(deposit: InferredDeposit): string {
  * @example
  * const labels = await labelsWithoutInferences(store);
  */
-export async function labelsWithoutInferences(store: Store): Promise<EndpointLabels> {
+export async function labelsWithoutInferences(
+  store: Pick<LabelStore, 'listLabels' | 'listLabelImports'>,
+): Promise<EndpointLabels> {
   const inferred = new Set(
     (await store.listLabelImports())
       .filter((i) => i.format === INFERRED_DEPOSITS_FORMAT)
@@ -86,7 +89,8 @@ export type LabelInferredDepositsParameters = Omit<
   InferDepositAddressesParameters,
   'index' | 'labels'
 > & {
-  store: Store;
+  /** Reads the graph index's transfers and the labels, writes the inferred labels. */
+  store: GraphIndexSource & LabelStore & Pick<Store, 'write' | 'indexLocation'>;
   /** Infer and report, write nothing. */
   dryRun?: boolean | undefined;
   /** The run's time (default now): closed inferences end the day before. */

@@ -57,8 +57,12 @@ export type GraphIndex = {
   txId(chain: string, hash: string): number | undefined;
   /** Swaps and wraps by transaction id: taint moves from `assetIn` to `assetOut` in proportion. */
   conversions: ReadonlyMap<number, readonly Conversion[]>;
-  /** Store position this index covers (for incremental updates). */
-  watermark: { transfers: number };
+  /**
+   * The store's transfer cursor this index covers and their generation then (see
+   * ChainStore.getTransferCursor): same generation, extended from the cursor; another, rebuilt.
+   * A null cursor: not built from a store.
+   */
+  watermark: { cursor: string | null; generation: number };
   /** Bytes held by the typed arrays, for the "bytes per transfer" figure. */
   byteLength(): number;
 };

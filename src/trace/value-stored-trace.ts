@@ -2,13 +2,13 @@ import { UserError } from '../errors/base.ts';
 import { NATIVE_ASSET } from '../model/asset.ts';
 import { getChain } from '../model/chains.ts';
 import { MAX_PRICE_GAP_DAYS, type PriceRow, SECONDS_PER_DAY, utcDay } from '../model/price.ts';
-import type { Store } from '../store/store.ts';
+import type { ChainStore } from '../store/store.ts';
 import type { TraceResult } from './types.ts';
 import { type TraceValuation, valueTrace } from './value-trace.ts';
 
 /** Input of {@link valueStoredTrace}. */
 export type ValueStoredTraceParameters = {
-  store: Store;
+  store: Pick<ChainStore, 'listAssets' | 'listPrices'>;
   result: TraceResult;
 };
 

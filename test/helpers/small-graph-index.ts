@@ -116,6 +116,6 @@ export function smallGraphIndex(parameters: SmallGraphParameters): GraphIndex {
     txs,
     edges: columns,
     conversions,
-    watermark: { transfers: m },
+    watermark: { cursor: null, generation: 0 },
   });
 }

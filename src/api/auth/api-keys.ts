@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { UserError } from '../../errors/base.ts';
-import type { Store } from '../../store/store.ts';
+import type { AppStore } from '../../store/store.ts';
 import { isRole, type Role } from './roles.ts';
 
 /** The store document kind of API key records. */
@@ -29,7 +29,7 @@ export type ApiKeyRecord = {
 
 /** Input of {@link createApiKey}. */
 export type CreateApiKeyParameters = {
-  store: Store;
+  store: AppStore;
   role: Role;
   org?: string | undefined;
   name?: string | undefined;
@@ -93,7 +93,7 @@ export async function createApiKey(
  * @example
  * const keys = await listApiKeys(store);
  */
-export async function listApiKeys(store: Store): Promise<ApiKeyRecord[]> {
+export async function listApiKeys(store: AppStore): Promise<ApiKeyRecord[]> {
   return (await store.listDocuments({ kind: API_KEY_KIND })).map((d) => d.body as ApiKeyRecord);
 }
 
@@ -103,7 +103,7 @@ export async function listApiKeys(store: Store): Promise<ApiKeyRecord[]> {
  * @example
  * await revokeApiKey(store, 'a1b2c3d4e5f6');
  */
-export async function revokeApiKey(store: Store, id: string): Promise<ApiKeyRecord | null> {
+export async function revokeApiKey(store: AppStore, id: string): Promise<ApiKeyRecord | null> {
   const doc = await store.getDocument(API_KEY_KIND, id);
   if (!doc) return null;
   const record = doc.body as ApiKeyRecord;
@@ -129,7 +129,7 @@ export type KeyRing = {
  * const keys = await createKeyRing(store);
  * keys.verify(request.headers['x-api-key']);
  */
-export async function createKeyRing(store: Store): Promise<KeyRing> {
+export async function createKeyRing(store: AppStore): Promise<KeyRing> {
   let byId = new Map<string, { record: ApiKeyRecord; hash: Buffer }>();
   // Keys already verified since the last reload: a client presents the same key on every request,
   // and a SHA-256 per request was a measurable share of a screening's cost. Cleared on reload, so a

@@ -1,4 +1,4 @@
-import type { StoredDocument, Store } from '../../store/store.ts';
+import type { StoredDocument, AppStore } from '../../store/store.ts';
 import { FINDING_ROLES, type FindingRole } from '../../trace/case-findings.ts';
 
 /**
@@ -56,7 +56,10 @@ export type LabelFinding = {
  * @example
  * for (const doc of await caseFindingDocuments(store, 'acme')) console.log(doc.id, (doc.body as CaseFindingsBody).entries.length);
  */
-export async function caseFindingDocuments(store: Store, org: string): Promise<StoredDocument[]> {
+export async function caseFindingDocuments(
+  store: Pick<AppStore, 'listDocuments'>,
+  org: string,
+): Promise<StoredDocument[]> {
   return store.listDocuments({ kind: CASE_FINDINGS_KIND, org });
 }
 

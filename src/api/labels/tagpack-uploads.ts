@@ -1,4 +1,4 @@
-import type { StoredDocument, Store } from '../../store/store.ts';
+import type { StoredDocument, AppStore } from '../../store/store.ts';
 
 /** The store document kind of TagPack uploads (one per upload, of the uploading organisation). */
 export const TAGPACK_UPLOAD_KIND = 'tagpack_upload';
@@ -92,7 +92,7 @@ export function toTagpackUpload(doc: StoredDocument): TagpackUpload {
  * @example
  * const docs = await tagpackUploadDocuments(store, 'acme');
  */
-export function tagpackUploadDocuments(store: Store, org: string): Promise<StoredDocument[]> {
+export function tagpackUploadDocuments(store: AppStore, org: string): Promise<StoredDocument[]> {
   return store.listDocuments({ kind: TAGPACK_UPLOAD_KIND, org });
 }
 
@@ -103,7 +103,7 @@ export function tagpackUploadDocuments(store: Store, org: string): Promise<Store
  * const doc = await tagpackUploadDocument(store, 'acme', id);
  */
 export async function tagpackUploadDocument(
-  store: Store,
+  store: AppStore,
   org: string,
   id: string,
 ): Promise<StoredDocument | null> {
@@ -139,7 +139,7 @@ const chunkId = (upload: string, chunk: number) => `${upload}:${chunk}`;
  * const labelChunks = await putUploadLabels(store, 'acme', id, labels);
  */
 export async function putUploadLabels(
-  store: Store,
+  store: AppStore,
   org: string,
   upload: string,
   labels: readonly UploadedLabel[],
@@ -178,7 +178,7 @@ export async function putUploadLabels(
  * await deleteUploadLabels(store, id, body.labelChunks);
  */
 export async function deleteUploadLabels(
-  store: Store,
+  store: AppStore,
   upload: string,
   chunks: number,
 ): Promise<void> {
@@ -196,7 +196,7 @@ export type UploadLabels = { upload: StoredDocument; labels: UploadedLabel[] };
  * @example
  * for (const { upload, labels } of await privateUploadLabels(store, 'acme')) console.log(upload.id, labels.length);
  */
-export async function privateUploadLabels(store: Store, org: string): Promise<UploadLabels[]> {
+export async function privateUploadLabels(store: AppStore, org: string): Promise<UploadLabels[]> {
   const [uploads, chunks] = await Promise.all([
     tagpackUploadDocuments(store, org),
     store.listDocuments({ kind: TAGPACK_LABELS_KIND, org }),

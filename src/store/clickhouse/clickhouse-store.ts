@@ -130,6 +130,8 @@ export async function createClickHouseStore(
 
 class ClickHouseStore implements Store {
   readonly location: string;
+  /** A server has no directory of ours: no index file is saved (see Store.indexLocation). */
+  readonly indexLocation = null;
   private readonly version = createVersionClock();
   private writing = false;
   private closed = false;
@@ -599,7 +601,7 @@ class ClickHouseStore implements Store {
   // Not kept on ClickHouse yet: each refuses clearly (StoreUnsupportedError), never answers wrong.
   getAddressSummary = refuse('getAddressSummary');
   scanTransfers = refuseIterable('scanTransfers');
-  getTransferPosition = refuse('getTransferPosition');
+  getTransferCursor = refuse('getTransferCursor');
   getAddressChains = refuse('getAddressChains');
   getOutputs = refuse('getOutputs');
   listPrices = refuse('listPrices');

@@ -18,6 +18,12 @@ import {
 import { BaseError, RetryableError, UserError } from '../../errors/base.ts';
 import type { Asset } from '../../model/asset.ts';
 import type { ChainEvent, ChainEventType } from '../../model/events.ts';
+import {
+  NON_COUNTERPARTY_KINDS,
+  UTXO_INPUT_KIND,
+  UTXO_OUTPUT_KIND,
+  VOLUME_KINDS,
+} from '../../model/flow-rules.ts';
 import { isCalendarDay, type PriceRow } from '../../model/price.ts';
 import type { Transfer, TransferKind } from '../../model/transfer.ts';
 import type {
@@ -52,7 +58,7 @@ import type {
   Label,
   ScanTransfersParameters,
   TransferColumns,
-  TransferPosition,
+  TransferCursor,
   LabelFilter,
   LabelImport,
   LabelImportRecord,
@@ -114,11 +120,21 @@ const ADDRESS_CHAINS_QUERY_ADDRESSES = 50_000;
 const FEW_ADDRESSES = 16;
 /** Transfers returned per address and asset by default (see getFlowTransfers). */
 const DEFAULT_MAX_FLOW_TRANSFERS = 1000;
+/** A SQL list of transfer kinds (the model's constants: fixed words, quoted all the same). */
+function sqlKinds(kinds: readonly TransferKind[]): string {
+  return `(${kinds.map((k) => `'${k.replaceAll("'", "''")}'`).join(', ')})`;
+}
+
+/** Kinds counted in volume figures: see `VOLUME_KINDS` in src/model/flow-rules.ts for why. */
+const VOLUME_KINDS_SQL = sqlKinds(VOLUME_KINDS);
+
 /**
- * Transfers that move value between parties, for volume figures: fees are costs, not transfers, and a
- * UTXO transaction counts by its outputs only (its inputs carry the same value again).
+ * The condition that transfer `t` is a flow between its `self` side and a counterparty on its
+ * `other` side: see `isCounterpartyLeg` in src/model/flow-rules.ts for the rule and why.
  */
-const VOLUME_KINDS = `('native', 'internal', 'token', 'utxo_out')`;
+function counterpartyLegSql(t: string, self: string, other: string): string {
+  return `${t}.kind NOT IN ${sqlKinds(NON_COUNTERPARTY_KINDS)} AND ${t}.${other} IS NOT NULL AND ${t}.${other} <> ${t}.${self}`;
+}
 
 /** Rows per DuckDB data chunk: DuckDB's vector size. */
 const CHUNK_ROWS = 2048;
@@ -568,6 +584,19 @@ const TRANSFER_SELECT = `chain, block_number, epoch(block_time)::BIGINT AS block
 const EVENT_SELECT = `chain, block_number, epoch(block_time)::BIGINT AS block_time, tx_hash, position, type, protocol, contract, account, recipient,
   asset_in, amount_in::VARCHAR AS amount_in, asset_out, amount_out::VARCHAR AS amount_out, memo, counterparty, extra`;
 
+/**
+ * The row position a transfer cursor of this store holds (see {@link DuckDbStore.getTransferCursor}):
+ * a cursor is the decimal row id after the last transfer it covers.
+ */
+function rowIdOfCursor(cursor: string, name: string): number {
+  if (!/^\d{1,15}$/.test(cursor))
+    throw new UserError(`Transfer cursor "${cursor.slice(0, 40)}" (${name}) is not a DuckDB one`, {
+      code: 'STORE_BAD_CURSOR',
+      details: 'Cursors come from getTransferCursor or a scan of the same store.',
+    });
+  return Number(cursor);
+}
+
 /** Where audit entries wait (JSON lines) until they are read or the store closes. */
 function auditPendingPath(location: string): string {
   return `${location}.audit.jsonl`;
@@ -585,6 +614,11 @@ class DuckDbStore implements Store {
   /** Appends to and ingests of the audit file, in order. */
   private auditQueue: Promise<void> = Promise.resolve();
   private nextAuditId: number | null = null;
+
+  /** The database file: indexes are saved beside it (`<file>.trace-index`). */
+  get indexLocation(): string {
+    return this.location;
+  }
 
   constructor(
     readonly location: string,
@@ -848,10 +882,13 @@ class DuckDbStore implements Store {
           ['events', 'block_number'],
           ['blocks', 'number'],
         ] as const) {
-          await c.run(`DELETE FROM ${table} WHERE chain = $1 AND ${column} >= $2`, [
+          const deleted = await c.run(`DELETE FROM ${table} WHERE chain = $1 AND ${column} >= $2`, [
             d.chain,
             d.fromBlock,
           ]);
+          // Cursors (row ids) taken before no longer say which transfers a reader holds.
+          if (table === 'transfers' && deleted.rowsChanged > 0)
+            await c.run('UPDATE transfer_generation SET generation = generation + 1');
         }
       }
       for (const chain of pending.clusterDrops) await dropClustersOf(c, chain);
@@ -1430,11 +1467,12 @@ class DuckDbStore implements Store {
 
   async *scanTransfers(params: ScanTransfersParameters = {}): AsyncIterable<TransferColumns> {
     const batchRows = Math.max(1, Math.floor(params.batchRows ?? DEFAULT_SCAN_BATCH_ROWS));
-    const end = params.to ?? (await this.getTransferPosition()).next;
+    const end = params.to === undefined ? await this.nextRowId() : rowIdOfCursor(params.to, 'to');
     const kinds = (params.excludeKinds ?? []).map((k) => `'${k.replaceAll("'", "''")}'`);
     const notKinds = kinds.length ? `AND kind NOT IN (${kinds.join(', ')})` : '';
+    const start = params.after === undefined ? 0 : rowIdOfCursor(params.after, 'after');
     // Ranges of rowid, not LIMIT/OFFSET: each batch reads its own slice of the table only.
-    for (let lo = Math.max(0, params.from ?? 0); lo < end; lo += batchRows) {
+    for (let lo = start; lo < end; lo += batchRows) {
       this.assertOpen();
       const hi = Math.min(end, lo + batchRows);
       const result = await this.reader.runAndReadAll(
@@ -1462,17 +1500,26 @@ class DuckDbStore implements Store {
         kind,
         amount: Float64Array.from(amount),
         time: Float64Array.from(time),
-        next: hi,
+        cursor: String(hi),
       };
     }
   }
 
-  async getTransferPosition(params: { before?: number } = {}): Promise<TransferPosition> {
-    const before = params.before === undefined ? '' : `WHERE rowid < ${Math.floor(params.before)}`;
+  /** The row id after the last transfer: DuckDB appends rows at increasing ids. */
+  private async nextRowId(): Promise<number> {
     const [r] = await this.rows(
-      `SELECT (SELECT coalesce(max(rowid) + 1, 0) FROM transfers)::DOUBLE AS next, count(*)::DOUBLE AS n FROM transfers ${before}`,
+      `SELECT coalesce(max(rowid) + 1, 0)::DOUBLE AS next FROM transfers`,
     );
-    return { next: Number(r!.next), rows: Number(r!.n) };
+    return Number(r!.next);
+  }
+
+  async getTransferCursor(): Promise<TransferCursor> {
+    // One statement: the position and the generation of the same snapshot.
+    const [r] = await this.rows(
+      `SELECT (SELECT coalesce(max(rowid) + 1, 0) FROM transfers)::DOUBLE AS next,
+         (SELECT generation FROM transfer_generation)::DOUBLE AS generation`,
+    );
+    return { cursor: String(Number(r!.next)), generation: Number(r!.generation) };
   }
 
   async getOutputs(
@@ -1691,7 +1738,7 @@ class DuckDbStore implements Store {
                  epoch(min(t.block_time))::BIGINT AS first_s, epoch(max(t.block_time))::BIGINT AS last_s,
                  arg_max(t.tx_hash, struct_pack(a := t.amount, h := t.tx_hash)) AS largest_tx
           FROM transfers t SEMI JOIN seeds s ON t.${self} = s.address
-          WHERE t.chain = $1 AND t.kind <> 'fee' AND t.${other} IS NOT NULL AND t.${other} <> t.${self} ${until}
+          WHERE t.chain = $1 AND ${counterpartyLegSql('t', self, other)} ${until}
           GROUP BY ALL),
         ranked AS (
           SELECT *, row_number() OVER w AS rk, sum(amount) OVER (PARTITION BY address, asset) AS total,
@@ -1743,13 +1790,13 @@ class DuckDbStore implements Store {
     const received = `SELECT t.to_address AS address, t.asset, t.from_address AS cp, t.amount, ${time} AS ts,
           t.tx_hash, t.position, tg.bound
         FROM transfers t JOIN tg ON t.to_address = tg.address
-        WHERE t.chain = $1 AND t.kind <> 'fee' AND t.from_address IS NOT NULL AND t.from_address <> t.to_address
+        WHERE t.chain = $1 AND ${counterpartyLegSql('t', 'to_address', 'from_address')}
           AND (tg.asset = '' OR t.asset = tg.asset) AND (tg.cutoff IS NULL OR ${time} <= tg.cutoff) ${until}`;
     const side = inbound
       ? `SELECT * FROM rx WHERE bound IS NULL OR ts <= bound`
       : `SELECT t.from_address AS address, t.asset, t.to_address AS cp, t.amount, ${time} AS ts, t.tx_hash, t.position
         FROM transfers t JOIN tg ON t.from_address = tg.address
-        WHERE t.chain = $1 AND t.kind <> 'fee' AND t.to_address IS NOT NULL AND t.to_address <> t.from_address
+        WHERE t.chain = $1 AND ${counterpartyLegSql('t', 'from_address', 'to_address')}
           AND (tg.asset = '' OR t.asset = tg.asset) AND (tg.bound IS NULL OR ${time} >= tg.bound) ${until}`;
     const out: FlowTransfers[] = [];
     for (let i = 0; i < params.targets.length; i += FLOW_QUERY_ADDRESSES) {
@@ -1980,18 +2027,19 @@ class DuckDbStore implements Store {
       by === 'category' ? 'l.category' : by === 'actor' ? `coalesce(l.actor, '(none)')` : 'NULL';
     const grouped = by === 'category' || by === 'actor';
     // A label counts when valid on the transfer's day; a transfer without a time is matched against
-    // open labels only. A UTXO output is also tainted by any labelled input of its transaction.
+    // open labels only. A UTXO output's senders are its transaction's inputs (the UTXO input rule,
+    // sendersOf in src/model/flow-rules.ts).
     const rows = await this.rows(
       `WITH t AS MATERIALIZED (
         SELECT rowid AS rid, chain, asset, tx_hash, kind, from_address, to_address, amount, block_time, ${period} AS period
-        FROM transfers WHERE kind IN ${VOLUME_KINDS} ${assetFilter}),
+        FROM transfers WHERE kind IN ${VOLUME_KINDS_SQL} ${assetFilter}),
       il AS (SELECT * FROM labels WHERE category IN (SELECT unnest($1::VARCHAR[]))),
       sides AS (
         SELECT rid, chain, from_address AS address, block_time FROM t WHERE from_address IS NOT NULL
         UNION ALL SELECT rid, chain, to_address, block_time FROM t WHERE to_address IS NOT NULL
         UNION ALL SELECT o.rid, o.chain, i.from_address, o.block_time FROM t o
-          JOIN transfers i ON i.chain = o.chain AND i.tx_hash = o.tx_hash AND i.kind = 'utxo_in'
-          WHERE o.kind = 'utxo_out' AND i.from_address IS NOT NULL),
+          JOIN transfers i ON i.chain = o.chain AND i.tx_hash = o.tx_hash AND i.kind = '${UTXO_INPUT_KIND}'
+          WHERE o.kind = '${UTXO_OUTPUT_KIND}' AND i.from_address IS NOT NULL),
       matched AS MATERIALIZED (
         SELECT s.rid, ${group} AS grp, l.import_id FROM sides s JOIN il l ON l.chain = s.chain AND l.address = s.address
         WHERE CASE WHEN s.block_time IS NULL THEN l.valid_to IS NULL

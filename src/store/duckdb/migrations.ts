@@ -260,6 +260,15 @@ export const MIGRATIONS: readonly Migration[] = [
        )`,
     ],
   },
+  {
+    version: 9,
+    description: 'the generation of the transfers, bumped when a reorg removes some',
+    statements: [
+      // Readers that keep a cursor (the trace graph index) compare it: a removal voids row ids.
+      `CREATE TABLE transfer_generation (generation UBIGINT NOT NULL)`,
+      `INSERT INTO transfer_generation VALUES (0)`,
+    ],
+  },
 ];
 
 /** The schema version this code writes. */

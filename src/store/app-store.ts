@@ -1,0 +1,84 @@
+/**
+ * Application state of the API: documents (API keys' records, cases, watchlists, alerts and their
+ * delivery state) and the audit log of who screened, traced, exported or changed what.
+ *
+ * This is state, not chain data: documents are replaced whole by kind and id, never rolled back by a
+ * reorg, and must be shared by every `serve` process of a deployment. A backend must guarantee that a
+ * document is stored whole or not at all (one statement), that a read after a write sees it (cases
+ * build optimistic versions on that: read, compare the version in the body, put), and that audit
+ * entries are appended, never changed, and listed newest first with their ids increasing.
+ */
+export interface AppStore {
+  /**
+   * Stores a document of the API's own state (an API key's record, a case, a watchlist, an alert),
+   * replacing the one of the same kind and id. One statement: it is stored whole or not at all.
+   */
+  putDocument(document: StoredDocumentInput): Promise<StoredDocument>;
+  /** One document, or null. */
+  getDocument(kind: string, id: string): Promise<StoredDocument | null>;
+  /** Documents of one kind, newest first (by creation, then id). */
+  listDocuments(filter: DocumentFilter): Promise<StoredDocument[]>;
+  /** Removes a document; false when there was none. */
+  deleteDocument(kind: string, id: string): Promise<boolean>;
+  /** Appends entries to the audit log (who screened, traced, exported or changed what), in one statement. */
+  appendAudit(entries: readonly AuditEntryInput[]): Promise<void>;
+  /** Audit entries matching a filter, newest first. */
+  listAudit(filter?: AuditFilter): Promise<AuditEntry[]>;
+}
+
+/** A document to store: its body is any JSON value. */
+export type StoredDocumentInput = {
+  /** What it is, e.g. `api_key`, `case`, `watchlist`, `alert`. */
+  kind: string;
+  id: string;
+  /** The organisation it belongs to; null for the whole installation. */
+  org: string | null;
+  body: unknown;
+};
+
+/** A stored document with its times (ISO 8601, UTC). */
+export type StoredDocument = StoredDocumentInput & { createdAt: string; updatedAt: string };
+
+/** Filters of {@link AppStore.listDocuments}. */
+export type DocumentFilter = {
+  kind: string;
+  org?: string | null;
+  limit?: number;
+  offset?: number;
+};
+
+/** What one audit entry records. */
+export type AuditEntryInput = {
+  /** The API key (its id, never the secret) or `cli`. */
+  actor: string;
+  /** The key's name and role when it acted (null: `cli`, anonymous, or a key without a name). */
+  actorName?: string | null;
+  actorRole?: string | null;
+  org: string | null;
+  /** E.g. `screen`, `trace.create`, `case.update`, `key.create`. */
+  action: string;
+  /** What it acted on: addresses, a trace or case id. */
+  target: string | null;
+  /** More about it (JSON). */
+  detail?: unknown;
+  requestId?: string | null;
+  /** When it happened (ISO 8601); default: when it is stored. */
+  time?: string;
+};
+
+/** An audit entry as stored. */
+export type AuditEntry = Omit<AuditEntryInput, 'time' | 'actorName' | 'actorRole'> & {
+  id: number;
+  time: string;
+  actorName: string | null;
+  actorRole: string | null;
+};
+
+/** Filters of {@link AppStore.listAudit}; all optional. */
+export type AuditFilter = {
+  org?: string | null;
+  actor?: string;
+  action?: string;
+  target?: string;
+  limit?: number;
+};
