@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Anvil, startAnvil } from '../../src/chains/evm/anvil.ts';
@@ -11,7 +10,6 @@ import { killSyncsAtBatches } from '../helpers/killed-syncs.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/chaintrail.js');
 const dir = makeTempDir();
 let anvil: Anvil;
 
