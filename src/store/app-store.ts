@@ -1,3 +1,5 @@
+import { UserError } from '../errors/base.ts';
+
 /**
  * Application state of the API: documents (API keys' records, cases, watchlists, alerts and their
  * delivery state) and the audit log of who screened, traced, exported or changed what.
@@ -82,3 +84,17 @@ export type AuditFilter = {
   target?: string;
   limit?: number;
 };
+
+/**
+ * When an audit entry happened, in milliseconds since 1970: its `time` (ISO 8601), else now; a time
+ * that is not one is a UserError naming it, whatever the backend.
+ *
+ * @example
+ * auditTimeMs({ time: '2026-01-02T03:04:05.678Z' }); // 1767323045678
+ */
+export function auditTimeMs(entry: Pick<AuditEntryInput, 'time'>): number {
+  const ms = entry.time === undefined ? Date.now() : Date.parse(entry.time);
+  if (Number.isNaN(ms))
+    throw new UserError(`Invalid audit time "${entry.time}"`, { code: 'BAD_AUDIT_ENTRY' });
+  return ms;
+}

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { BaseError } from '../../errors/base.ts';
+import { BaseError, UserError } from '../../errors/base.ts';
 import type { Asset } from '../../model/asset.ts';
 import type { ChainEvent, ChainEventType } from '../../model/events.ts';
 import type { Transfer, TransferKind } from '../../model/transfer.ts';
@@ -28,9 +28,11 @@ import type {
   StoreWriter,
   StoredDocument,
   StoredDocumentInput,
+  TransferCursor,
   TransferFilter,
   WriteSummary,
 } from '../store.ts';
+import { auditTimeMs } from '../app-store.ts';
 import { amountLimbs, LIMB_SUMS_SQL, limbSumsTotal } from './amount-limbs.ts';
 import { type ClickHouseLocation, parseClickHouseLocation } from './clickhouse-url.ts';
 import { quote, sql } from './quote.ts';
@@ -173,6 +175,7 @@ class ClickHouseStore implements Store {
       deletions: [] as { chain: string; fromBlock: bigint }[],
       imports: [] as ImportRecord[],
     };
+    const untimed: Transfer[] = [];
     const rows = {
       transfers: createRowBuffer(this, 'transfers'),
       events: createRowBuffer(this, 'events'),
@@ -181,7 +184,13 @@ class ClickHouseStore implements Store {
       throw new StoreUnsupportedError(`StoreWriter.${method}`);
     };
     const writer: StoreWriter = {
-      appendTransfers: async (list) => rows.transfers.add(list.map((t) => transferRow(t, version))),
+      // A transfer without its time takes its block's, known only once the write's blocks are in.
+      appendTransfers: async (list) => {
+        for (const t of list) if (t.blockTime === null) untimed.push(t);
+        await rows.transfers.add(
+          list.filter((t) => t.blockTime !== null).map((t) => transferRow(t, version)),
+        );
+      },
       appendEvents: async (list) => rows.events.add(list.map((e) => eventRecord(e, version))),
       putBlocks: async (list) => void pending.blocks.push(...list),
       putAssets: async (list) => void pending.assets.push(...list),
@@ -215,6 +224,10 @@ class ClickHouseStore implements Store {
           deleted: 0,
         })),
       );
+      if (untimed.length > 0)
+        await rows.transfers.add(
+          (await this.withBlockTimes(untimed, pending.blocks)).map((t) => transferRow(t, version)),
+        );
       await rows.transfers.finish();
       await rows.events.finish();
       await this.insert(
@@ -273,6 +286,25 @@ class ClickHouseStore implements Store {
     }
   }
 
+  /** Transfers with their block's time (this write's blocks first, then the stored ones) where known. */
+  private async withBlockTimes(
+    transfers: Transfer[],
+    blocks: readonly Block[],
+  ): Promise<Transfer[]> {
+    const times = new Map(blocks.map((b) => [`${b.chain}\u0000${b.number}`, b.time]));
+    const missing = new Map<string, Set<bigint>>();
+    for (const t of transfers)
+      if (!times.has(`${t.chain}\u0000${t.blockNumber}`))
+        (missing.get(t.chain) ?? missing.set(t.chain, new Set()).get(t.chain)!).add(t.blockNumber);
+    for (const [chain, numbers] of missing)
+      for (const b of await this.getBlocks(chain, [...numbers]))
+        times.set(`${chain}\u0000${b.number}`, b.time);
+    return transfers.map((t) => ({
+      ...t,
+      blockTime: times.get(`${t.chain}\u0000${t.blockNumber}`) ?? null,
+    }));
+  }
+
   /** Makes a scratch table like `name`'s (on the server chaintrail talks to); returns its name. */
   async createStage(name: string): Promise<string> {
     const stage = `stage_${name}_${randomBytes(STAGE_ID_BYTES).toString('hex')}`;
@@ -297,6 +329,14 @@ class ClickHouseStore implements Store {
 
   /** Hides a chain's transfers, events and blocks from `fromBlock` on (see ./schema.ts). */
   private async tombstone(chain: string, fromBlock: bigint, version: bigint): Promise<void> {
+    const live = await this.t.query<{ n: string }>(
+      `SELECT count() AS n FROM ${this.table('transfers')} FINAL
+       WHERE chain = ${quote(chain)} AND block_number >= ${quote(fromBlock)} AND deleted = 0`,
+    );
+    if (Number(live[0]?.n ?? 0) > 0)
+      await this.insert('reorgs', [
+        { chain, from_block: fromBlock.toString(), version: version.toString() },
+      ]);
     for (const name of ['transfers', 'events', 'blocks'] as const) {
       const column = name === 'blocks' ? 'number' : 'block_number';
       const columns = columnNames(name);
@@ -317,6 +357,8 @@ class ClickHouseStore implements Store {
 
   async listTransfers(filter: TransferFilter = {}): Promise<Transfer[]> {
     this.assertOpen();
+    if (filter.direction !== undefined && filter.address === undefined)
+      throw new UserError('A transfer direction needs an address', { code: 'BAD_USAGE' });
     const where = ['deleted = 0'];
     if (filter.chain !== undefined) where.push(sql`chain = ${filter.chain}`);
     if (filter.address !== undefined) {
@@ -544,7 +586,7 @@ class ClickHouseStore implements Store {
       'audit_log',
       entries.map((e) => ({
         id: (base + this.auditSeq++).toString(),
-        time: Math.floor((e.time ? Date.parse(e.time) : Date.now()) / 1000),
+        time_ms: auditTimeMs(e),
         actor: e.actor,
         actor_name: e.actorName ?? null,
         actor_role: e.actorRole ?? null,
@@ -566,13 +608,13 @@ class ClickHouseStore implements Store {
     if (filter.action !== undefined) where.push(`action = ${quote(filter.action)}`);
     if (filter.target !== undefined) where.push(`target = ${quote(filter.target)}`);
     const rows = await this.t.query<Row>(
-      `SELECT id, toUnixTimestamp(time) AS time_s, actor, actor_name, actor_role, org, action, target, detail, request_id
+      `SELECT id, time_ms, actor, actor_name, actor_role, org, action, target, detail, request_id
        FROM ${this.table('audit_log')} FINAL WHERE ${where.join(' AND ')}
-       ORDER BY time DESC, id DESC LIMIT ${quote(filter.limit ?? DEFAULT_LIST_LIMIT)}`,
+       ORDER BY time_ms DESC, id DESC LIMIT ${quote(filter.limit ?? DEFAULT_LIST_LIMIT)}`,
     );
     return rows.map((r) => ({
       id: Number(r.id),
-      time: isoOfSeconds(Number(r.time_s)),
+      time: new Date(Number(r.time_ms)).toISOString(),
       actor: String(r.actor),
       actorName: (r.actor_name as string | null) ?? null,
       actorRole: (r.actor_role as string | null) ?? null,
@@ -601,7 +643,19 @@ class ClickHouseStore implements Store {
   // Not kept on ClickHouse yet: each refuses clearly (StoreUnsupportedError), never answers wrong.
   getAddressSummary = refuse('getAddressSummary');
   scanTransfers = refuseIterable('scanTransfers');
-  getTransferCursor = refuse('getTransferCursor');
+  /**
+   * The transfers' generation (reorgs that removed transfers, counted); the cursor is the newest
+   * write's version. A scan from it (the graph index's) is not kept on ClickHouse yet: traces on a
+   * cluster store will pull their subgraph from the store hop by hop instead (issue 19, item 4).
+   */
+  async getTransferCursor(): Promise<TransferCursor> {
+    this.assertOpen();
+    const [row] = await this.t.query<{ generation: string; cursor: string }>(
+      `SELECT (SELECT count() FROM ${this.table('reorgs')} FINAL) AS generation,
+              (SELECT max(version) FROM ${this.table('transfers')}) AS cursor`,
+    );
+    return { cursor: String(row?.cursor ?? '0'), generation: Number(row?.generation ?? 0) };
+  }
   getAddressChains = refuse('getAddressChains');
   getOutputs = refuse('getOutputs');
   listPrices = refuse('listPrices');

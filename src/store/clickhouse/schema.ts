@@ -89,7 +89,8 @@ export const TABLES: readonly TableSpec[] = [
   },
   {
     name: 'audit_log',
-    columns: `id UInt64, time DateTime, actor String, actor_name Nullable(String), actor_role Nullable(String),
+    // Milliseconds since 1970: DateTime on 18.16 keeps seconds only, and audit times keep ms.
+    columns: `id UInt64, time_ms UInt64, actor String, actor_name Nullable(String), actor_role Nullable(String),
       org Nullable(String), action String, target Nullable(String), detail Nullable(String), request_id Nullable(String)`,
     engine: 'ReplacingMergeTree(id)',
     orderBy: '(id)',
@@ -103,6 +104,14 @@ export const TABLES: readonly TableSpec[] = [
     engine: 'ReplacingMergeTree(id)',
     orderBy: '(id)',
     shardBy: 'id',
+  },
+  {
+    // One row per reorg that removed transfers: their count is the transfers' generation.
+    name: 'reorgs',
+    columns: 'chain String, from_block UInt64, version UInt64',
+    engine: 'ReplacingMergeTree(version)',
+    orderBy: '(version)',
+    shardBy: 'version',
   },
   {
     name: 'schema_version',

@@ -89,6 +89,7 @@ import {
   stageClusterChanges,
 } from './clusters.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.ts';
+import { auditTimeMs } from '../app-store.ts';
 import {
   eventRow,
   type Row,
@@ -2150,9 +2151,7 @@ class DuckDbStore implements Store {
     const work = this.auditQueue.then(async () => {
       let id = await this.auditNextId();
       for (const e of entries) {
-        const ms = e.time === undefined ? Date.now() : Date.parse(e.time);
-        if (Number.isNaN(ms))
-          throw new UserError(`Invalid audit time "${e.time}"`, { code: 'BAD_AUDIT_ENTRY' });
+        const ms = auditTimeMs(e);
         lines.push(
           JSON.stringify({
             id: id++,
