@@ -16,10 +16,8 @@ import { createClickHouseStore } from './clickhouse-store.ts';
  * clickhouse-server 18.16.
  */
 const NOT_YET: readonly string[] = [
-  'gives the stored UTXO outputs at outpoints (what Bitcoin inputs spend), only outputs, only of the chain',
   "gives an address's UTXO transactions net of its change, largest first, with what it had received by then",
   'summarises an address: totals, first/last seen, counterparties',
-  'tells on which chains each of a list of addresses sent or received a transfer, in one call',
   'gives counterparty flows with the first and last time of their transfers',
   'gives flow transfers one by one within a time bound, with what the address had received by then',
   'scans every transfer once, in store order, and resumes from a cursor with what came after it',

@@ -23,7 +23,9 @@ import type {
   DocumentFilter,
   EventFilter,
   ImportRecord,
+  Outpoint,
   Store,
+  StoredOutput,
   StoreStats,
   StoreWriter,
   StoredDocument,
@@ -54,6 +56,10 @@ const INSERT_BATCH_ROWS = 50_000;
  */
 export const WRITE_BUFFER_ROWS = 50_000;
 const STAGE_ID_BYTES = 8;
+/** Values of one `IN (…)` list: bounds a statement's text (about 70 bytes a hash). */
+const QUERY_LIST_VALUES = 5_000;
+/** How a UTXO output's position starts (`out:<index>`). */
+const OUT_PREFIX = 'out:';
 /** Rows returned by list reads without a limit. */
 const DEFAULT_LIST_LIMIT = 1_000_000;
 
@@ -440,6 +446,64 @@ class ClickHouseStore implements Store {
     return rows.map(rowToAsset);
   }
 
+  async getOutputs(
+    chain: string,
+    outpoints: readonly Outpoint[],
+  ): Promise<Map<string, StoredOutput>> {
+    this.assertOpen();
+    const found = new Map<string, StoredOutput>();
+    const wanted = new Set(outpoints.map((o) => `${o.txHash}:${o.index}`));
+    const hashes = [...new Set(outpoints.map((o) => o.txHash))];
+    for (let i = 0; i < hashes.length; i += QUERY_LIST_VALUES) {
+      // Every output of the transactions, kept when its index was asked for (a position is
+      // `out:<index>`): the table is ordered by (chain, tx hash), so this reads their granules only.
+      const rows = await this.t.query<Row>(
+        `SELECT tx_hash, position, to_address, amount FROM ${this.table('transfers')} FINAL
+         WHERE chain = ${quote(chain)} AND tx_hash IN (${hashes
+           .slice(i, i + QUERY_LIST_VALUES)
+           .map(quote)
+           .join(', ')})
+           AND kind = 'utxo_out' AND deleted = 0`,
+      );
+      for (const r of rows) {
+        const key = `${String(r.tx_hash)}:${String(r.position).slice(OUT_PREFIX.length)}`;
+        if (wanted.has(key))
+          found.set(key, {
+            address: (r.to_address as string | null) ?? null,
+            amount: toBig(r.amount),
+          });
+      }
+    }
+    return found;
+  }
+
+  async getAddressChains(addresses: readonly string[]): Promise<Map<string, string[]>> {
+    this.assertOpen();
+    const found = new Map<string, string[]>();
+    const unique = [...new Set(addresses)];
+    for (let i = 0; i < unique.length; i += QUERY_LIST_VALUES) {
+      const list = unique
+        .slice(i, i + QUERY_LIST_VALUES)
+        .map(quote)
+        .join(', ');
+      // Both ends of every transfer in one column. A scan of the address columns: the per-address
+      // table that makes this a lookup comes with traces on the cluster (issue 19, item 4).
+      const rows = await this.t.query<{ address: string; chain: string }>(
+        `SELECT DISTINCT address, chain FROM (
+           SELECT chain, from_address AS address FROM ${this.table('transfers')} FINAL WHERE deleted = 0 AND from_address IN (${list})
+           UNION ALL
+           SELECT chain, to_address AS address FROM ${this.table('transfers')} FINAL WHERE deleted = 0 AND to_address IN (${list}))
+         ORDER BY address, chain`,
+      );
+      for (const r of rows) {
+        const chains = found.get(r.address);
+        if (chains === undefined) found.set(r.address, [r.chain]);
+        else chains.push(r.chain);
+      }
+    }
+    return found;
+  }
+
   async listTransferChains(): Promise<string[]> {
     this.assertOpen();
     const rows = await this.t.query<{ chain: string }>(
@@ -656,8 +720,6 @@ class ClickHouseStore implements Store {
     );
     return { cursor: String(row?.cursor ?? '0'), generation: Number(row?.generation ?? 0) };
   }
-  getAddressChains = refuse('getAddressChains');
-  getOutputs = refuse('getOutputs');
   listPrices = refuse('listPrices');
   getLabels = refuse('getLabels');
   listLabels = refuse('listLabels');

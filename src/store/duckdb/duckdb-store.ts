@@ -509,21 +509,18 @@ function csvField(value: string | null): string {
 function readStageCsv(file: string): string {
   return `read_csv('${file.replaceAll("'", "''")}', header = false,
     nullstr = '\\N', allow_quoted_nulls = false, quote = '"', escape = '"', delim = ',', buffer_size = ${LOAD_BUFFER_BYTES},
-    columns = {'seq': 'UBIGINT', 'chain': 'VARCHAR', 'block_number': 'UBIGINT', 'block_time_s': 'BIGINT', 'tx_hash': 'VARCHAR', 'position': 'VARCHAR',
+    columns = {'chain': 'VARCHAR', 'block_number': 'UBIGINT', 'block_time_s': 'BIGINT', 'tx_hash': 'VARCHAR', 'position': 'VARCHAR',
                'from_address': 'VARCHAR', 'to_address': 'VARCHAR', 'asset': 'VARCHAR', 'amount': 'BIGNUM', 'kind': 'VARCHAR'})`;
 }
 
 /**
- * Staged transfers as CSV lines: their order in the write (from `firstSeq`), then the
- * `stage_transfers` columns; widens `ranges` (per chain, the lowest and highest block) to cover
- * them.
+ * Staged transfers as CSV lines in the `stage_transfers` column order; widens `ranges` (per chain,
+ * the lowest and highest block) to cover them.
  */
 function transferCsvLines(
   transfers: readonly Transfer[],
   ranges: Map<string, { lo: bigint; hi: bigint }>,
-  firstSeq: number,
 ): string {
-  let seq = firstSeq;
   let out = '';
   let range: { lo: bigint; hi: bigint } | undefined;
   let rangeChain = '';
@@ -538,7 +535,7 @@ function transferCsvLines(
     }
     if (t.blockNumber < range.lo) range.lo = t.blockNumber;
     if (t.blockNumber > range.hi) range.hi = t.blockNumber;
-    out += `${seq++},${csvField(t.chain)},${t.blockNumber},${t.blockTime === null ? '\\N' : t.blockTime},${csvField(t.txHash)},${csvField(t.position)},${csvField(t.from)},${csvField(t.to)},${csvField(t.asset)},${t.amount},${t.kind}\n`;
+    out += `${csvField(t.chain)},${t.blockNumber},${t.blockTime === null ? '\\N' : t.blockTime},${csvField(t.txHash)},${csvField(t.position)},${csvField(t.from)},${csvField(t.to)},${csvField(t.asset)},${t.amount},${t.kind}\n`;
   }
   return out;
 }
@@ -751,10 +748,7 @@ class DuckDbStore implements Store {
           if (transfers.length === 0) return;
           await count(transfers.length);
           scratch.file ??= openStageFile(this.location);
-          fs.writeSync(
-            scratch.file.fd!,
-            transferCsvLines(transfers, transferRanges, staged.transfers),
-          );
+          fs.writeSync(scratch.file.fd!, transferCsvLines(transfers, transferRanges));
           staged.transfers += transfers.length;
         },
         appendEvents: async (events) => {
@@ -834,86 +828,94 @@ class DuckDbStore implements Store {
       // transaction: nothing stored can be a duplicate (a transaction's rows live in one block), so
       // staging and the duplicate search are skipped; a key repeated within the write is still
       // found after the load, which then falls back to the staged path (see `merge`).
-      const direct =
+      let direct =
         scratch.file !== null &&
         !large() &&
         pending.deletions.length === 0 &&
         (await this.holdsNoTransfers(transferRanges));
-      if (scratch.file && !direct) {
-        if (large()) await setLimit(LOAD_MEMORY_LIMIT);
-        await stage('stage_transfers');
-        await c.run(
-          `INSERT INTO stage_transfers SELECT * EXCLUDE (seq) FROM ${readStageCsv(scratch.file.path)}`,
-        );
-      }
-      // The appenders' buffered rows must reach the staging tables before the merge reads them.
-      (eventAppender as DuckDBAppender | null)?.closeSync();
-      eventAppender = null;
-      // Closing labels not staged again reads the staged labels, however many there are.
-      if (pending.closeDelisted.length + pending.closeNotRestaged.length > 0)
-        await stage('stage_labels');
-      // One atomic merge keeps its inserted rows pinned until commit, so its budget grows with the
-      // write: a fixed 48 MB ran out of memory on 5 M rows (which then peaked at 476 MB RSS with
-      // 32 bytes per row); 1 M rows fit in 32 MB. Staging, before this, stays in constant memory.
-      const mergeBytes = Math.max(
-        parseByteSize(this.memoryLimits.write),
-        (staged.transfers + staged.events) * MERGE_BYTES_PER_ROW +
-          (pending.labels +
-            (await this.labelsJoined(
-              pending.removeLabelImports,
-              pending.closeDelisted.length + pending.closeNotRestaged.length > 0,
-            ))) *
-            MERGE_BYTES_PER_LABEL,
-      );
-      // A cluster build step inserts into and updates tables with an ART index, which DuckDB keeps
-      // in memory while it writes: under the 32 MB write budget a step of 130,000 rows into a table of
-      // 235,000 addresses ran out of memory (and DuckDB could not roll back). It gets the queries'
-      // budget.
-      const budget = pending.clusters
-        ? Math.max(mergeBytes, parseByteSize(this.memoryLimits.query))
-        : mergeBytes;
-      if (large()) await setLimit(`${Math.ceil(budget / 2 ** 20)}MiB`);
-      await c.run('BEGIN TRANSACTION');
-      inTransaction = true;
-      // Orphaned blocks go first, so that the rows re-ingested for them are not taken for duplicates.
-      for (const d of pending.deletions) {
-        await dropClustersBuiltFrom(c, d.chain, d.fromBlock);
-        for (const [table, column] of [
-          ['transfers', 'block_number'],
-          ['events', 'block_number'],
-          ['blocks', 'number'],
-        ] as const) {
-          const deleted = await c.run(`DELETE FROM ${table} WHERE chain = $1 AND ${column} >= $2`, [
-            d.chain,
-            d.fromBlock,
-          ]);
-          // Cursors (row ids) taken before no longer say which transfers a reader holds.
-          if (table === 'transfers' && deleted.rowsChanged > 0)
-            await c.run('UPDATE transfer_generation SET generation = generation + 1');
+      // Twice at most: a direct load that finds a key repeated within the write is rolled back and
+      // the write goes the staged way.
+      for (;;) {
+        if (scratch.file && !direct) {
+          if (large()) await setLimit(LOAD_MEMORY_LIMIT);
+          await stage('stage_transfers');
+          await c.run(
+            `INSERT INTO stage_transfers SELECT * FROM ${readStageCsv(scratch.file.path)}`,
+          );
         }
-      }
-      for (const chain of pending.clusterDrops) await dropClustersOf(c, chain);
-      if (pending.clusters) await applyClusterChanges(c, pending.clusters);
-      let merged = await this.merge(
-        direct ? { ...staged, transfers: 0 } : staged,
-        staging.has('stage_blocks'),
-      );
-      if (direct) {
-        // After the blocks: a transfer without its time takes its block's.
-        const written = await this.loadTransfersDirectly(scratch.file!.path, transferRanges);
-        merged = {
+        // The appenders' buffered rows must reach the staging tables before the merge reads them.
+        (eventAppender as DuckDBAppender | null)?.closeSync();
+        eventAppender = null;
+        // Closing labels not staged again reads the staged labels, however many there are.
+        if (pending.closeDelisted.length + pending.closeNotRestaged.length > 0)
+          await stage('stage_labels');
+        // One atomic merge keeps its inserted rows pinned until commit, so its budget grows with the
+        // write: a fixed 48 MB ran out of memory on 5 M rows (which then peaked at 476 MB RSS with
+        // 32 bytes per row); 1 M rows fit in 32 MB. Staging, before this, stays in constant memory.
+        const mergeBytes = Math.max(
+          parseByteSize(this.memoryLimits.write),
+          (staged.transfers + staged.events) * MERGE_BYTES_PER_ROW +
+            (pending.labels +
+              (await this.labelsJoined(
+                pending.removeLabelImports,
+                pending.closeDelisted.length + pending.closeNotRestaged.length > 0,
+              ))) *
+              MERGE_BYTES_PER_LABEL,
+        );
+        // A cluster build step inserts into and updates tables with an ART index, which DuckDB keeps
+        // in memory while it writes: under the 32 MB write budget a step of 130,000 rows into a table of
+        // 235,000 addresses ran out of memory (and DuckDB could not roll back). It gets the queries'
+        // budget.
+        const budget = pending.clusters
+          ? Math.max(mergeBytes, parseByteSize(this.memoryLimits.query))
+          : mergeBytes;
+        if (large()) await setLimit(`${Math.ceil(budget / 2 ** 20)}MiB`);
+        await c.run('BEGIN TRANSACTION');
+        inTransaction = true;
+        // Orphaned blocks go first, so that the rows re-ingested for them are not taken for duplicates.
+        for (const d of pending.deletions) {
+          await dropClustersBuiltFrom(c, d.chain, d.fromBlock);
+          for (const [table, column] of [
+            ['transfers', 'block_number'],
+            ['events', 'block_number'],
+            ['blocks', 'number'],
+          ] as const) {
+            const deleted = await c.run(
+              `DELETE FROM ${table} WHERE chain = $1 AND ${column} >= $2`,
+              [d.chain, d.fromBlock],
+            );
+            // Cursors (row ids) taken before no longer say which transfers a reader holds.
+            if (table === 'transfers' && deleted.rowsChanged > 0)
+              await c.run('UPDATE transfer_generation SET generation = generation + 1');
+          }
+        }
+        for (const chain of pending.clusterDrops) await dropClustersOf(c, chain);
+        if (pending.clusters) await applyClusterChanges(c, pending.clusters);
+        let merged = await this.merge(
+          direct ? { ...staged, transfers: 0 } : staged,
+          staging.has('stage_blocks'),
+        );
+        if (direct) {
+          // After the blocks: a transfer without its time takes its block's.
+          const written = await this.loadTransfersDirectly(scratch.file!.path, transferRanges);
+          if (written === null) {
+            // A key repeated within the write (rare: a caller's mistake): the staged way keeps the
+            // first copy of each.
+            await c.run('ROLLBACK');
+            inTransaction = false;
+            direct = false;
+            continue;
+          }
+          merged = { ...merged, transfersWritten: written, transfersDuplicate: 0 };
+        }
+        const summary = {
           ...merged,
-          transfersWritten: written,
-          transfersDuplicate: staged.transfers - written,
+          ...(await this.applyPending(pending)),
         };
+        await c.run('COMMIT');
+        inTransaction = false;
+        return summary;
       }
-      const summary = {
-        ...merged,
-        ...(await this.applyPending(pending)),
-      };
-      await c.run('COMMIT');
-      inTransaction = false;
-      return summary;
     } catch (error) {
       try {
         (eventAppender as DuckDBAppender | null)?.closeSync();
@@ -1244,43 +1246,29 @@ class DuckDbStore implements Store {
 
   /**
    * Loads the write's CSV of transfers straight into `transfers` (inside the merge transaction),
-   * for ranges that held none ({@link holdsNoTransfers}); returns the rows written. A key (chain,
-   * tx hash, position) repeated within the write is looked for after the load, not before (it is
-   * rare: a repeat within a write is a caller's mistake); when found, the rows are loaded again
-   * keeping the first copy of each key.
+   * for ranges that held none ({@link holdsNoTransfers}); returns the rows written, or null when a
+   * key (chain, tx hash, position) repeats within the write (looked for after the load: it is rare),
+   * for the caller to roll back and stage.
    */
   private async loadTransfersDirectly(
     file: string,
     ranges: ReadonlyMap<string, { lo: bigint; hi: bigint }>,
-  ): Promise<number> {
+  ): Promise<number | null> {
     const c = this.connection;
-    const load = async (distinct: boolean) => {
-      const result = await c.run(`INSERT INTO transfers
-        SELECT ${distinct ? 'DISTINCT ON (s.chain, s.tx_hash, s.position)' : ''}
-               s.chain, s.block_number, coalesce(to_timestamp(s.block_time_s)::TIMESTAMP, b.time), s.tx_hash, s.position,
-               s.from_address, s.to_address, s.asset, s.amount, s.kind
-        FROM ${readStageCsv(file)} s
-        LEFT JOIN blocks b ON s.block_time_s IS NULL AND b.chain = s.chain AND b.number = s.block_number
-        ${distinct ? 'ORDER BY s.chain, s.tx_hash, s.position, s.seq' : ''}`);
-      return Number(result.rowsChanged);
-    };
-    const written = await load(false);
+    const result = await c.run(`INSERT INTO transfers
+      SELECT s.chain, s.block_number, coalesce(to_timestamp(s.block_time_s)::TIMESTAMP, b.time), s.tx_hash, s.position,
+             s.from_address, s.to_address, s.asset, s.amount, s.kind
+      FROM ${readStageCsv(file)} s
+      LEFT JOIN blocks b ON s.block_time_s IS NULL AND b.chain = s.chain AND b.number = s.block_number`);
     for (const [chain, { lo, hi }] of ranges) {
       const repeats = await c.runAndReadAll(
         `SELECT 1 FROM transfers WHERE chain = $1 AND block_number BETWEEN $2 AND $3
          GROUP BY tx_hash, position HAVING count(*) > 1 LIMIT 1`,
         [chain, lo, hi],
       );
-      if (repeats.currentRowCount === 0) continue;
-      for (const [other, r] of ranges)
-        await c.run(`DELETE FROM transfers WHERE chain = $1 AND block_number BETWEEN $2 AND $3`, [
-          other,
-          r.lo,
-          r.hi,
-        ]);
-      return load(true);
+      if (repeats.currentRowCount > 0) return null;
     }
-    return written;
+    return Number(result.rowsChanged);
   }
 
   /**
