@@ -1,7 +1,7 @@
 import type { Asset, AssetSource } from '../model/asset.ts';
 import type { ChainEvent, ChainEventType } from '../model/events.ts';
 import type { Transfer, TransferKind } from '../model/transfer.ts';
-import type { Block, Checkpoint } from './store.ts';
+import type { Block, Checkpoint, StoredOutput } from './store.ts';
 
 /**
  * Events and transfers as flat rows, shared by every backend: an event of any type fills the same
@@ -241,4 +241,23 @@ export function rowToAsset(r: Row): Asset {
     decimals: toNum(r.decimals),
     source: (r.source as AssetSource | null) ?? null,
   };
+}
+
+/** How a UTXO output's position starts (`out:<index>`). */
+const OUT_PREFIX = 'out:';
+
+/**
+ * Adds to `found` the outputs among `rows` (a transaction's `utxo_out` transfers: tx_hash,
+ * position, to_address, amount) whose `<tx hash>:<index>` is `wanted`.
+ */
+export function addWantedOutputs(
+  rows: readonly Row[],
+  wanted: ReadonlySet<string>,
+  found: Map<string, StoredOutput>,
+): void {
+  for (const r of rows) {
+    const key = `${String(r.tx_hash)}:${String(r.position).slice(OUT_PREFIX.length)}`;
+    if (wanted.has(key))
+      found.set(key, { address: (r.to_address as string | null) ?? null, amount: toBig(r.amount) });
+  }
 }

@@ -1,16 +1,12 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { startBcoinNode } from '../../src/chains/bitcoin/bcoin-node.ts';
 import { type Anvil, startAnvil } from '../../src/chains/evm/anvil.ts';
 import { simulatorPaths } from '../../src/cli/commands/simulate.ts';
 import { SIMULATOR_ANVIL_ARGS, simulate } from '../../src/simulate/simulate.ts';
 import { createClickHouseStore } from '../../src/store/clickhouse/clickhouse-store.ts';
 import { createDuckDbStore } from '../../src/store/duckdb/duckdb-store.ts';
-import {
-  type ClickHouseCluster,
-  clickHouseUnavailable,
-  startClickHouseCluster,
-} from '../helpers/clickhouse-cluster.ts';
+import { clickHouseUnavailable, useClickHouseCluster } from '../helpers/clickhouse-cluster.ts';
 import { createBitcoinActivity } from '../helpers/bitcoin-activity.ts';
 import { killSyncsAtBatches } from '../helpers/killed-syncs.ts';
 import { runCli } from '../helpers/run-cli.ts';
@@ -25,14 +21,8 @@ describe.skipIf(missing !== null)(
   `chaintrail --db clickhouse://… on a 2-shard ClickHouse cluster${missing ? `: NOT RUN, ${missing}` : ''}`,
   () => {
     const dir = makeTempDir();
-    let cluster: ClickHouseCluster;
-    beforeAll(async () => {
-      cluster = await startClickHouseCluster({ shards: 2 });
-    }, 60_000);
-    afterAll(async () => {
-      await cluster?.stop();
-      dir.cleanup();
-    });
+    const ch = useClickHouseCluster({ shards: 2 });
+    afterAll(() => dir.cleanup());
 
     async function stats(db: string): Promise<unknown> {
       const run = await runCli(['stats', '--json', '--db', db], { env: ENV });
@@ -41,7 +31,7 @@ describe.skipIf(missing !== null)(
     }
 
     it('imports a real ethereum-etl export and answers `stats --json` exactly as DuckDB does, once however often imported', async () => {
-      const url = cluster.storeUrl('ct_cli_import');
+      const url = ch.cluster.storeUrl('ct_cli_import');
       const duck = path.join(dir.path, 'import.duckdb');
       for (const db of [url, duck]) {
         const run = await runCli(['import', 'etl', ETL, '--db', db], { env: ENV });
@@ -69,7 +59,7 @@ describe.skipIf(missing !== null)(
           ...simulatorPaths(),
         });
         const duck = path.join(dir.path, 'sync.duckdb');
-        const killed = cluster.storeUrl('ct_cli_sync');
+        const killed = ch.cluster.storeUrl('ct_cli_sync');
         const direct = await runCli(['sync', '--rpc', anvil.url, '--db', duck, '--json'], {
           env: ENV,
         });
@@ -107,7 +97,7 @@ describe.skipIf(missing !== null)(
       const node = await startBcoinNode();
       try {
         await createBitcoinActivity({ node, seed: 18 }).addBlocks(20, { txsPerBlock: 8 });
-        const url = cluster.storeUrl('ct_cli_bitcoin');
+        const url = ch.cluster.storeUrl('ct_cli_bitcoin');
         const duck = path.join(dir.path, 'bitcoin.duckdb');
         // Batches of 7 blocks: most inputs spend outputs of earlier batches, read back from the store.
         for (const db of [url, duck]) {

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { afterAll, beforeAll } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -192,4 +193,31 @@ export async function startClickHouseCluster(
     await stop();
     throw error;
   }
+}
+
+/**
+ * Starts a cluster before the enclosing `describe`'s tests and stops it after them; the cluster is
+ * read through the returned getter.
+ *
+ * @example
+ * const ch = useClickHouseCluster({ shards: 2 });
+ * it('…', async () => createClickHouseStore({ location: ch.cluster.storeUrl('db') }));
+ */
+export function useClickHouseCluster(
+  parameters: Parameters<typeof startClickHouseCluster>[0] = {},
+): {
+  readonly cluster: ClickHouseCluster;
+} {
+  let cluster: ClickHouseCluster | null = null;
+  beforeAll(async () => {
+    cluster = await startClickHouseCluster(parameters);
+  }, 60_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+  return {
+    get cluster() {
+      return cluster!;
+    },
+  };
 }

@@ -4,6 +4,7 @@ import type { Asset } from '../../model/asset.ts';
 import type { ChainEvent, ChainEventType } from '../../model/events.ts';
 import type { Transfer, TransferKind } from '../../model/transfer.ts';
 import {
+  addWantedOutputs,
   eventRow,
   rowToAsset,
   rowToBlock,
@@ -58,8 +59,6 @@ export const WRITE_BUFFER_ROWS = 50_000;
 const STAGE_ID_BYTES = 8;
 /** Values of one `IN (…)` list: bounds a statement's text (about 70 bytes a hash). */
 const QUERY_LIST_VALUES = 5_000;
-/** How a UTXO output's position starts (`out:<index>`). */
-const OUT_PREFIX = 'out:';
 /** Rows returned by list reads without a limit. */
 const DEFAULT_LIST_LIMIT = 1_000_000;
 
@@ -465,14 +464,7 @@ class ClickHouseStore implements Store {
            .join(', ')})
            AND kind = 'utxo_out' AND deleted = 0`,
       );
-      for (const r of rows) {
-        const key = `${String(r.tx_hash)}:${String(r.position).slice(OUT_PREFIX.length)}`;
-        if (wanted.has(key))
-          found.set(key, {
-            address: (r.to_address as string | null) ?? null,
-            amount: toBig(r.amount),
-          });
-      }
+      addWantedOutputs(rows, wanted, found);
     }
     return found;
   }

@@ -91,6 +91,7 @@ import {
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.ts';
 import { auditTimeMs } from '../app-store.ts';
 import {
+  addWantedOutputs,
   eventRow,
   type Row,
   rowToAsset,
@@ -108,8 +109,6 @@ const DEFAULT_MAX_COUNTERPARTIES = 1000;
 const FLOW_QUERY_ADDRESSES = 5000;
 /** Transactions per query of getOutputs: bounds the parameter and the rows of one query. */
 const OUTPUT_QUERY_TRANSACTIONS = 5000;
-/** How a UTXO output's position starts (`out:<index>`). */
-const OUT_PREFIX = 'out:';
 /** Joins the addresses of getAddressChains (and the hashes of getOutputs) into one parameter. */
 const ADDRESS_SEPARATOR = ',';
 /**
@@ -1532,14 +1531,7 @@ class DuckDbStore implements Store {
            AND tx_hash IN (SELECT unnest(string_split($2, '${ADDRESS_SEPARATOR}')))`,
         [chain, hashes.slice(i, i + OUTPUT_QUERY_TRANSACTIONS).join(ADDRESS_SEPARATOR)],
       );
-      for (const r of rows) {
-        const key = `${String(r.tx_hash)}:${String(r.position).slice(OUT_PREFIX.length)}`;
-        if (wanted.has(key))
-          found.set(key, {
-            address: (r.to_address as string | null) ?? null,
-            amount: toBig(r.amount),
-          });
-      }
+      addWantedOutputs(rows, wanted, found);
     }
     return found;
   }
