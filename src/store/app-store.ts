@@ -98,3 +98,17 @@ export function auditTimeMs(entry: Pick<AuditEntryInput, 'time'>): number {
     throw new UserError(`Invalid audit time "${entry.time}"`, { code: 'BAD_AUDIT_ENTRY' });
   return ms;
 }
+
+/** An audit entry's columns as both backends store them (snake case; `detail` as JSON text). */
+export function auditColumns(e: AuditEntryInput) {
+  return {
+    actor: e.actor,
+    actor_name: e.actorName ?? null,
+    actor_role: e.actorRole ?? null,
+    org: e.org,
+    action: e.action,
+    target: e.target,
+    detail: e.detail === undefined ? null : JSON.stringify(e.detail),
+    request_id: e.requestId ?? null,
+  };
+}

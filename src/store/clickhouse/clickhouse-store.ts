@@ -35,7 +35,7 @@ import type {
   TransferFilter,
   WriteSummary,
 } from '../store.ts';
-import { auditTimeMs } from '../app-store.ts';
+import { auditColumns, auditTimeMs } from '../app-store.ts';
 import { amountLimbs, LIMB_SUMS_SQL, limbSumsTotal } from './amount-limbs.ts';
 import { type ClickHouseLocation, parseClickHouseLocation } from './clickhouse-url.ts';
 import { quote, sql } from './quote.ts';
@@ -643,14 +643,7 @@ class ClickHouseStore implements Store {
       entries.map((e) => ({
         id: (base + this.auditSeq++).toString(),
         time_ms: auditTimeMs(e),
-        actor: e.actor,
-        actor_name: e.actorName ?? null,
-        actor_role: e.actorRole ?? null,
-        org: e.org,
-        action: e.action,
-        target: e.target,
-        detail: e.detail === undefined ? null : JSON.stringify(e.detail),
-        request_id: e.requestId ?? null,
+        ...auditColumns(e),
       })),
     );
   }

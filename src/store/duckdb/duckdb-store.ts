@@ -89,7 +89,7 @@ import {
   stageClusterChanges,
 } from './clusters.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.ts';
-import { auditTimeMs } from '../app-store.ts';
+import { auditColumns, auditTimeMs } from '../app-store.ts';
 import {
   addWantedOutputs,
   eventRow,
@@ -2136,14 +2136,7 @@ class DuckDbStore implements Store {
           JSON.stringify({
             id: id++,
             ms,
-            actor: e.actor,
-            actor_name: e.actorName ?? null,
-            actor_role: e.actorRole ?? null,
-            org: e.org,
-            action: e.action,
-            target: e.target,
-            detail: e.detail === undefined ? null : JSON.stringify(e.detail),
-            request_id: e.requestId ?? null,
+            ...auditColumns(e),
           }),
         );
       }
