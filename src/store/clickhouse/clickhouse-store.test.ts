@@ -128,6 +128,23 @@ describe('ClickHouse store', () => {
         expect(counts.every((n) => n > 0)).toBe(true);
       });
 
+      it('refuses a database a newer chaintrail made, naming both versions', async () => {
+        const location = ch.cluster.storeUrl('ct_newer');
+        await (await createClickHouseStore({ location })).close();
+        // The version a newer release would record, into one shard's local table.
+        const r = await fetch(ch.cluster.shards[0]!, {
+          method: 'POST',
+          body: 'INSERT INTO ct_newer.schema_version_local (version, applied_at) VALUES (99, now())',
+        });
+        expect(r.ok, await r.text()).toBe(true);
+        await expect(createClickHouseStore({ location })).rejects.toMatchObject({
+          code: 'SCHEMA_TOO_NEW',
+          shortMessage: expect.stringMatching(
+            /schema version 99, newer than this chaintrail \(1\)/,
+          ),
+        });
+      });
+
       it('round-trips every byte of a string through the quoting function', async () => {
         let text = '';
         for (let i = 0; i < 256; i++) text += String.fromCharCode(i);

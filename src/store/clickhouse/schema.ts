@@ -1,3 +1,4 @@
+import { UserError } from '../../errors/base.ts';
 import { identifier } from './quote.ts';
 import type { ClickHouseTransport } from './transport.ts';
 
@@ -182,6 +183,13 @@ export async function ensureSchema(target: SchemaTarget): Promise<void> {
     `SELECT toString(max(version)) AS v FROM ${db}.schema_version`,
   );
   const current = Number(rows[0]?.v ?? 0);
+  // A database a newer chaintrail made may hold what this one would misread: refused, untouched
+  // (the CREATE … IF NOT EXISTS above change nothing that exists).
+  if (current > CLICKHOUSE_SCHEMA_VERSION)
+    throw new UserError(
+      `ClickHouse database ${target.database} has schema version ${current}, newer than this chaintrail (${CLICKHOUSE_SCHEMA_VERSION})`,
+      { code: 'SCHEMA_TOO_NEW', details: 'Upgrade chaintrail to open it.' },
+    );
   if (current < CLICKHOUSE_SCHEMA_VERSION)
     await target.main.command(
       `INSERT INTO ${db}.schema_version (version, applied_at) VALUES (${CLICKHOUSE_SCHEMA_VERSION}, now())`,
