@@ -112,3 +112,19 @@ export function auditColumns(e: AuditEntryInput) {
     request_id: e.requestId ?? null,
   };
 }
+
+/** An audit entry from its stored columns ({@link auditColumns}) and its time (ISO 8601). */
+export function auditEntryOf(r: Record<string, unknown>, time: string): AuditEntry {
+  return {
+    id: Number(r.id),
+    time,
+    actor: String(r.actor),
+    actorName: (r.actor_name as string | null) ?? null,
+    actorRole: (r.actor_role as string | null) ?? null,
+    org: (r.org as string | null) ?? null,
+    action: String(r.action),
+    target: (r.target as string | null) ?? null,
+    detail: r.detail === null || r.detail === undefined ? null : JSON.parse(String(r.detail)),
+    requestId: (r.request_id as string | null) ?? null,
+  };
+}

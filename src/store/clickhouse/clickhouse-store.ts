@@ -35,7 +35,7 @@ import type {
   TransferFilter,
   WriteSummary,
 } from '../store.ts';
-import { auditColumns, auditTimeMs } from '../app-store.ts';
+import { auditColumns, auditEntryOf, auditTimeMs } from '../app-store.ts';
 import { amountLimbs, LIMB_SUMS_SQL, limbSumsTotal } from './amount-limbs.ts';
 import { type ClickHouseLocation, parseClickHouseLocation } from './clickhouse-url.ts';
 import { quote, sql } from './quote.ts';
@@ -663,18 +663,7 @@ class ClickHouseStore implements Store {
        FROM ${this.table('audit_log')} FINAL WHERE ${where.join(' AND ')}
        ORDER BY time_ms DESC, id DESC LIMIT ${quote(filter.limit ?? DEFAULT_LIST_LIMIT)}`,
     );
-    return rows.map((r) => ({
-      id: Number(r.id),
-      time: new Date(Number(r.time_ms)).toISOString(),
-      actor: String(r.actor),
-      actorName: (r.actor_name as string | null) ?? null,
-      actorRole: (r.actor_role as string | null) ?? null,
-      org: (r.org as string | null) ?? null,
-      action: String(r.action),
-      target: (r.target as string | null) ?? null,
-      ...(r.detail === null ? {} : { detail: JSON.parse(String(r.detail)) }),
-      requestId: (r.request_id as string | null) ?? null,
-    }));
+    return rows.map((r) => auditEntryOf(r, new Date(Number(r.time_ms)).toISOString()));
   }
 
   async getSchemaVersion(): Promise<number> {

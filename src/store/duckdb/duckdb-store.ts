@@ -89,7 +89,7 @@ import {
   stageClusterChanges,
 } from './clusters.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.ts';
-import { auditColumns, auditTimeMs } from '../app-store.ts';
+import { auditColumns, auditEntryOf, auditTimeMs } from '../app-store.ts';
 import {
   addWantedOutputs,
   eventRow,
@@ -2202,18 +2202,7 @@ class DuckDbStore implements Store {
        FROM audit_log ${where.sql} ORDER BY id DESC LIMIT ${limit}`,
       where.values,
     );
-    return rows.map((r) => ({
-      id: Number(r.id),
-      time: String(r.time),
-      actor: String(r.actor),
-      actorName: (r.actor_name as string | null) ?? null,
-      actorRole: (r.actor_role as string | null) ?? null,
-      org: (r.org as string | null) ?? null,
-      action: String(r.action),
-      target: (r.target as string | null) ?? null,
-      detail: r.detail === null || r.detail === undefined ? null : JSON.parse(String(r.detail)),
-      requestId: (r.request_id as string | null) ?? null,
-    }));
+    return rows.map((r) => auditEntryOf(r, String(r.time)));
   }
 
   async getClusters(chain: string, addresses: readonly string[]): Promise<Map<string, ClusterRef>> {
