@@ -15,15 +15,31 @@ import type {
 } from '../commands/import.ts';
 import type { CliContext } from '../context.ts';
 import { printJson } from '../output.ts';
-import { createImportProgress } from '../progress.ts';
+import { createImportProgress, type ProgressReporter } from '../progress.ts';
 import { shippedTokenList } from '../token-list.ts';
 import { withStore } from '../with-store.ts';
+import type { Store } from '../../store/store.ts';
 
 /** What an import says of duplicates on a store that removes them later (ClickHouse). */
 const DUPLICATES_NOT_COUNTED = 'duplicates are removed by the store, not counted';
 
 /** Gaps listed one by one in the text output; the rest are counted. */
 const GAPS_LISTED = 10;
+
+/**
+ * Runs an import on the store of `options` with a progress bar on stderr (when it is a terminal),
+ * stopped however the import ends.
+ */
+async function importWithProgress<T>(
+  ctx: CliContext,
+  options: Parameters<typeof withStore>[1],
+  run: (store: Store, onProgress: ProgressReporter['update']) => Promise<T>,
+): Promise<T> {
+  const progress = createImportProgress({ stream: ctx.stderr as NodeJS.WriteStream, env: ctx.env });
+  return withStore(ctx, options, (store) =>
+    run(store, progress.update).finally(() => progress.stop()),
+  );
+}
 
 /**
  * Runs `chaintrail import etl <paths...>` (its options and help: src/cli/commands/import.ts).
@@ -33,11 +49,7 @@ export async function runImportEtl(
   paths: string[],
   options: ImportOptions,
 ): Promise<void> {
-  const progress = createImportProgress({
-    stream: ctx.stderr as NodeJS.WriteStream,
-    env: ctx.env,
-  });
-  const result = await withStore(ctx, options, (store) =>
+  const result = await importWithProgress(ctx, options, (store, onProgress) =>
     importEtl({
       store,
       paths,
@@ -45,9 +57,9 @@ export async function runImportEtl(
       tokenList: shippedTokenList(ctx),
       skipInvalid: options.skipInvalid,
       rejectsPath: options.rejects,
-      onProgress: progress.update,
+      onProgress,
       onWarning: (message) => ctx.stderr.write(`warning: ${message}\n`),
-    }).finally(() => progress.stop()),
+    }),
   );
   if (options.json) return printJson(result);
   ctx.stdout.write(
@@ -67,11 +79,7 @@ export async function runImportBitcoinEtl(
   transactionsPath: string,
   options: ImportOptions,
 ): Promise<void> {
-  const progress = createImportProgress({
-    stream: ctx.stderr as NodeJS.WriteStream,
-    env: ctx.env,
-  });
-  const result = await withStore(ctx, options, (store) =>
+  const result = await importWithProgress(ctx, options, (store, onProgress) =>
     importBitcoinEtl({
       store,
       blocksPath,
@@ -79,8 +87,8 @@ export async function runImportBitcoinEtl(
       chain: options.chain,
       skipInvalid: options.skipInvalid,
       rejectsPath: options.rejects,
-      onProgress: progress.update,
-    }).finally(() => progress.stop()),
+      onProgress,
+    }),
   );
   if (options.json) return printJson(result);
   ctx.stdout.write(
@@ -105,12 +113,8 @@ export async function runImportTransfers(
       `warning: amounts in column "${map.amount}" are read as the chain's native coin; pass --asset USD (or the right unit) if they are a fiat valuation\n`,
     );
   }
-  const progress = createImportProgress({
-    stream: ctx.stderr as NodeJS.WriteStream,
-    env: ctx.env,
-  });
   const started = performance.now();
-  const result = await withStore(ctx, options, (store) =>
+  const result = await importWithProgress(ctx, options, (store, onProgress) =>
     importTransfersCsv({
       store,
       files,
@@ -120,8 +124,8 @@ export async function runImportTransfers(
       decimals: options.decimals,
       skipInvalid: options.skipInvalid,
       rejectsPath: options.rejects,
-      onProgress: progress.update,
-    }).finally(() => progress.stop()),
+      onProgress,
+    }),
   );
   const seconds = (performance.now() - started) / 1000;
   if (options.json) return printJson({ ...result, seconds: Number(seconds.toFixed(3)) });
@@ -145,11 +149,7 @@ export async function runImportPrices(
   options: ImportPricesOptions,
 ): Promise<void> {
   const map = options.map === undefined ? undefined : parsePriceColumnMap(options.map);
-  const progress = createImportProgress({
-    stream: ctx.stderr as NodeJS.WriteStream,
-    env: ctx.env,
-  });
-  const result = await withStore(ctx, options, (store) =>
+  const result = await importWithProgress(ctx, options, (store, onProgress) =>
     importPricesCsv({
       store,
       file,
@@ -159,8 +159,8 @@ export async function runImportPrices(
       map,
       skipInvalid: options.skipInvalid,
       rejectsPath: options.rejects,
-      onProgress: progress.update,
-    }).finally(() => progress.stop()),
+      onProgress,
+    }),
   );
   if (options.json) return printJson(result);
   ctx.stdout.write(describePriceImport(result));
