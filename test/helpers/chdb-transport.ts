@@ -1,6 +1,45 @@
-import { Session } from 'chdb';
+import { createRequire } from 'node:module';
 import { BaseError } from '../../src/errors/base.ts';
 import type { ClickHouseTransport } from '../../src/store/clickhouse/transport.ts';
+
+/** What the tests use of chdb's `Session` (chdb 3.4). */
+interface Session {
+  query(statement: string): unknown;
+  queryAsync(statement: string, options: { format?: string }): Promise<{ text(): string }>;
+  cleanup(): void;
+}
+
+/**
+ * chdb is not in package.json: its lock entry names platform packages (macOS, ARM Linux) the
+ * registry does not serve, and `npm ci` refuses a lock without them. `.ci/run` installs it with
+ * `npm install --no-save chdb@3.4.0`; a clone without it says so and skips the 26.7 checks.
+ */
+const CHDB_PACKAGE = 'chdb';
+const require = createRequire(import.meta.url);
+let chdb: { Session: new () => Session } | null | undefined;
+let chdbError = '';
+
+function loadChdb(): { Session: new () => Session } | null {
+  if (chdb === undefined) {
+    try {
+      chdb = require(CHDB_PACKAGE) as { Session: new () => Session };
+    } catch (error) {
+      chdb = null;
+      chdbError = (error as Error).message.split('\n')[0] ?? '';
+    }
+  }
+  return chdb;
+}
+
+/**
+ * Why the chdb checks cannot run here (npm `chdb` is not installed, see `.ci/run`), or null when
+ * they can.
+ */
+export function chdbUnavailable(): string | null {
+  return loadChdb() === null
+    ? `npm chdb (ClickHouse 26.7 in-process) is not installed: \`npm install --no-save chdb@3.4.0\` (${chdbError})`
+    : null;
+}
 
 /**
  * chdb allows one data directory per process ("only one active data directory per process"), so
@@ -19,7 +58,9 @@ let users = 0;
  */
 export function createChdbTransport(): ClickHouseTransport & { statements: string[] } {
   if (shared === null) {
-    shared = new Session();
+    const lib = loadChdb();
+    if (lib === null) throw new Error(chdbUnavailable() ?? 'chdb is not installed');
+    shared = new lib.Session();
     // 64-bit integers as JSON strings, as ClickHouse 18.16 writes them by default (the store reads
     // both, but exact values need the strings).
     shared.query('SET output_format_json_quote_64bit_integers = 1');

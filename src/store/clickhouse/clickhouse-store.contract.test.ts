@@ -1,5 +1,5 @@
 import { describe } from 'vitest';
-import { createChdbTransport } from '../../../test/helpers/chdb-transport.ts';
+import { chdbUnavailable, createChdbTransport } from '../../../test/helpers/chdb-transport.ts';
 import {
   clickHouseUnavailable,
   useClickHouseCluster,
@@ -35,18 +35,21 @@ const NOT_YET: readonly string[] = [
 ];
 
 let databases = 0;
-describeStoreContract(
-  'ClickHouse 26.7 (chdb)',
-  async () => {
-    // One chdb session per process (test/helpers/chdb-transport.ts): a database per test.
-    const store = await createClickHouseStore({
-      location: `clickhouse://default@localhost:8123/contract_${++databases}`,
-      connect: () => createChdbTransport(),
-    });
-    return { store, cleanup: () => store.close() };
-  },
-  { notYet: NOT_YET },
-);
+const noChdb = chdbUnavailable();
+describe.skipIf(noChdb !== null)(`ClickHouse 26.7${noChdb ? `: NOT RUN, ${noChdb}` : ''}`, () => {
+  describeStoreContract(
+    'ClickHouse 26.7 (chdb)',
+    async () => {
+      // One chdb session per process (test/helpers/chdb-transport.ts): a database per test.
+      const store = await createClickHouseStore({
+        location: `clickhouse://default@localhost:8123/contract_${++databases}`,
+        connect: () => createChdbTransport(),
+      });
+      return { store, cleanup: () => store.close() };
+    },
+    { notYet: NOT_YET },
+  );
+});
 
 const missing = clickHouseUnavailable();
 describe.skipIf(missing !== null)(
