@@ -39,6 +39,14 @@ export interface ChainStore {
    */
   scanTransfers(params?: ScanTransfersParameters): AsyncIterable<TransferColumns>;
   /**
+   * The transfers of one chain that some addresses sent or received, or that belong to some
+   * transactions, as columns with each one's place in store order (the order of
+   * {@link ChainStore.scanTransfers}): what a trace reads hop by hop when it does not hold the whole
+   * chain in memory (src/trace/subgraph-index.ts). Rows from several calls, sorted by `order`, come in
+   * the order a scan gives them, so an index built from them numbers its edges as a full one does.
+   */
+  listTransfersTouching(params: TransfersTouchingParameters): Promise<TouchingTransfers>;
+  /**
    * Where the transfers end now: a cursor after the last one stored and the generation of the
    * transfers. A cursor is opaque (only the backend that made it reads it back, e.g. a row position);
    * the generation changes whenever transfers are removed ({@link ChainWriter.deleteFromBlock}), so an
@@ -267,6 +275,21 @@ export type TransferFilter = {
   /** Rows skipped before the first returned (paging). */
   offset?: number;
 };
+
+/** Input of {@link ChainStore.listTransfersTouching}: either list may be empty. */
+export type TransfersTouchingParameters = {
+  chain: string;
+  /** Canonical addresses: every transfer they sent or received. */
+  addresses?: readonly string[];
+  /** Transaction hashes: every transfer of these transactions. */
+  txHashes?: readonly string[];
+};
+
+/**
+ * What {@link ChainStore.listTransfersTouching} returns: transfer columns (as a scan gives them) and
+ * each row's place in store order, a key that sorts as text and is unique per stored transfer.
+ */
+export type TouchingTransfers = Omit<TransferColumns, 'cursor'> & { order: string[] };
 
 /** Input of {@link ChainStore.scanTransfers}. */
 export type ScanTransfersParameters = {

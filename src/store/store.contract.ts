@@ -18,6 +18,8 @@ import {
   type Label,
   type ScanTransfersParameters,
   type Store,
+  type TouchingTransfers,
+  type TransferColumns,
 } from './store.ts';
 
 /**
@@ -698,6 +700,55 @@ export function describeStoreContract(
         expect((await scan()).rows).toEqual([...first.rows, ...after.rows]);
         expect((await scan({ to: mark.cursor })).rows).toEqual(first.rows);
         expect((await ctx.store.getTransferCursor()).generation).toBe(mark.generation);
+      });
+
+      it('lists the transfers touching addresses or transactions, keyed by their place in store order', async () => {
+        await importEtl({ store: ctx.store, paths: [ETL_BLOCKS] });
+        await ctx.store.write((w) => w.appendTransfers(REAL));
+        const row = (b: Omit<TransferColumns, 'cursor'>, i: number) =>
+          `${b.chain[i]} ${b.txHash[i]} ${b.from[i]} ${b.to[i]} ${b.asset[i]} ${b.kind[i]} ${b.amount[i]!.toPrecision(12)} ${b.time[i]}`;
+        const scanned: { key: string; from: string | null; to: string | null; tx: string }[] = [];
+        for await (const b of ctx.store.scanTransfers({ batchRows: 100 }))
+          for (let i = 0; i < b.length; i++)
+            scanned.push({ key: row(b, i), from: b.from[i]!, to: b.to[i]!, tx: b.txHash[i]! });
+        // An address of the real USDT transfers and a transaction it has no part in.
+        const address = REAL[0]!.from!;
+        const other = scanned.find((r) => r.from !== address && r.to !== address)!;
+        const rowsOf = (t: TouchingTransfers) => {
+          const ids = Array.from({ length: t.length }, (_, i) => i);
+          // Unique keys, and sorting by them gives a scan's order.
+          expect(new Set(t.order).size).toBe(t.length);
+          ids.sort((a, b) => (t.order[a]! < t.order[b]! ? -1 : 1));
+          return ids.map((i) => row(t, i));
+        };
+        const both = await ctx.store.listTransfersTouching({
+          chain: 'ethereum',
+          addresses: [address],
+          txHashes: [other.tx],
+        });
+        const expected = scanned
+          .filter((r) => r.from === address || r.to === address || r.tx === other.tx)
+          .map((r) => r.key);
+        expect(expected.length).toBeGreaterThan(2);
+        expect(rowsOf(both)).toEqual(expected);
+        // Two calls merged by their keys give the same rows in the same order.
+        const byAddress = await ctx.store.listTransfersTouching({
+          chain: 'ethereum',
+          addresses: [address],
+        });
+        const byTx = await ctx.store.listTransfersTouching({
+          chain: 'ethereum',
+          txHashes: [other.tx],
+        });
+        const merged = new Map<string, string>();
+        for (const t of [byTx, byAddress])
+          for (let i = 0; i < t.length; i++) merged.set(t.order[i]!, row(t, i));
+        expect([...merged.keys()].sort().map((k) => merged.get(k))).toEqual(expected);
+        expect((await ctx.store.listTransfersTouching({ chain: 'ethereum' })).length).toBe(0);
+        expect(
+          (await ctx.store.listTransfersTouching({ chain: 'bitcoin', addresses: [address] }))
+            .length,
+        ).toBe(0);
       });
 
       it('round-trips blocks, asset metadata and checkpoints (a checkpoint replaced by the next)', async () => {

@@ -20,6 +20,7 @@ const NOT_YET: readonly string[] = [
   'gives counterparty flows with the first and last time of their transfers',
   'gives flow transfers one by one within a time bound, with what the address had received by then',
   'scans every transfer once, in store order, and resumes from a cursor with what came after it',
+  'lists the transfers touching addresses or transactions, keyed by their place in store order',
   'leaves out of counterparty flows what the model says is no counterparty leg (fees, self-transfers, one-sided legs)',
   "counts volume by the model's kinds and a UTXO output as labelled through its inputs",
   'stores a cluster build step and reads the clusters back (members, sizes, links, state)',

@@ -683,6 +683,7 @@ class ClickHouseStore implements Store {
   // Not kept on ClickHouse yet: each refuses clearly (StoreUnsupportedError), never answers wrong.
   getAddressSummary = refuse('getAddressSummary');
   scanTransfers = refuseIterable('scanTransfers');
+  listTransfersTouching = refuse('listTransfersTouching');
   /**
    * The transfers' generation (reorgs that removed transfers, counted); the cursor is the newest
    * write's version. A scan from it (the graph index's) is not kept on ClickHouse yet: traces on a

@@ -58,6 +58,8 @@ import type {
   Label,
   ScanTransfersParameters,
   TransferColumns,
+  TouchingTransfers,
+  TransfersTouchingParameters,
   TransferCursor,
   LabelFilter,
   LabelImport,
@@ -593,6 +595,9 @@ function rowIdOfCursor(cursor: string, name: string): number {
     });
   return Number(cursor);
 }
+
+/** Digits of a row id in a touching transfer's order key (row ids stay below 10^16). */
+const TOUCHING_ORDER_DIGITS = 16;
 
 /** Where audit entries wait (JSON lines) until they are read or the store closes. */
 function auditPendingPath(location: string): string {
@@ -1491,6 +1496,59 @@ class DuckDbStore implements Store {
         cursor: String(hi),
       };
     }
+  }
+
+  async listTransfersTouching(params: TransfersTouchingParameters): Promise<TouchingTransfers> {
+    const addresses = [...(params.addresses ?? [])];
+    const txHashes = [...(params.txHashes ?? [])];
+    const touching: string[] = [];
+    const values: DuckDBValue[] = [params.chain];
+    if (addresses.length > 0) {
+      touching.push(
+        'from_address IN (SELECT unnest(?::VARCHAR[]))',
+        'to_address IN (SELECT unnest(?::VARCHAR[]))',
+      );
+      values.push(listValue(addresses), listValue(addresses));
+    }
+    if (txHashes.length > 0) {
+      touching.push('tx_hash IN (SELECT unnest(?::VARCHAR[]))');
+      values.push(listValue(txHashes));
+    }
+    const out: TouchingTransfers = {
+      length: 0,
+      chain: [],
+      txHash: [],
+      from: [],
+      to: [],
+      asset: [],
+      kind: [],
+      amount: new Float64Array(0),
+      time: new Float64Array(0),
+      order: [],
+    };
+    if (touching.length === 0) return out;
+    // Row ids are the store order of scanTransfers (DuckDB appends at increasing ids).
+    const rows = await this.rows(
+      `SELECT rowid::DOUBLE AS row_id, tx_hash, from_address, to_address, asset, kind,
+         amount::DOUBLE AS amount, coalesce(epoch(block_time)::DOUBLE, -1) AS time
+       FROM transfers WHERE chain = ? AND (${touching.join(' OR ')}) ORDER BY rowid`,
+      values,
+    );
+    out.length = rows.length;
+    out.amount = new Float64Array(rows.length);
+    out.time = new Float64Array(rows.length);
+    rows.forEach((r, i) => {
+      out.chain.push(params.chain);
+      out.txHash.push(String(r.tx_hash));
+      out.from.push((r.from_address as string | null) ?? null);
+      out.to.push((r.to_address as string | null) ?? null);
+      out.asset.push(String(r.asset));
+      out.kind.push(r.kind as TransferKind);
+      out.amount[i] = Number(r.amount);
+      out.time[i] = Number(r.time);
+      out.order.push(String(Number(r.row_id)).padStart(TOUCHING_ORDER_DIGITS, '0'));
+    });
+    return out;
   }
 
   /** The row id after the last transfer: DuckDB appends rows at increasing ids. */
