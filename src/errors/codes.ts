@@ -145,6 +145,7 @@ export const ERROR_CODES = [
   'CASE_DUPLICATE_NOTE',
   'CASE_GRAPH_TOO_DEEP',
   'CASE_TOO_LARGE',
+  'TRACE_SUBGRAPH_TOO_LARGE',
   'CASE_UNKNOWN_NOTE',
   'CASE_UNKNOWN_TRACE',
   'CASE_NO_TRACE', // the case has no finished (forward) trace to take findings from

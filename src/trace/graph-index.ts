@@ -439,7 +439,7 @@ type Builder = {
   edges: ReturnType<typeof createEdgeBuffer>;
 };
 
-function addBatch(b: Builder, batch: TransferColumns): void {
+function addBatch(b: Builder, batch: Omit<TransferColumns, 'cursor'>): void {
   const kindOf = (id: number, kind: number) => {
     if (id >= b.nodeKind.length) b.nodeKind = grow(b.nodeKind, Math.max(id + 1, id * 2));
     if (kind !== NODE_ACCOUNT) b.nodeKind[id] = kind;
@@ -488,14 +488,11 @@ function utxoTxKey(hash: string): string {
  * Conversions of the store's swap and wrap events (see resolveConversion: a Uniswap `Swap` log names
  * no tokens, the pool's legs in the same transaction say which).
  */
-async function conversionsOf(
-  store: GraphIndexSource,
+function conversionsOf(
+  events: readonly ChainEvent[],
   b: Builder,
   edges: EdgeColumns,
-): Promise<Map<number, Conversion[]>> {
-  const events: ChainEvent[] = [];
-  for (const type of ['swap', 'wrap', 'unwrap'] as const)
-    events.push(...(await store.listEvents({ type })));
+): Map<number, Conversion[]> {
   const swapTxs = new Set<number>();
   for (const e of events) {
     const tx = b.txs.idOf(e.chain, e.txHash);
@@ -565,12 +562,25 @@ async function scanInto(
   return { cursor, generation };
 }
 
+/** The event types that become conversions of the index, in the order they are read. */
+export const CONVERSION_EVENT_TYPES = ['swap', 'wrap', 'unwrap'] as const;
+
 async function finish(
   store: GraphIndexSource,
   b: Builder,
   watermark: GraphIndex['watermark'],
 ): Promise<GraphIndex> {
-  const conversions = await conversionsOf(store, b, b.edges);
+  const events: ChainEvent[] = [];
+  for (const type of CONVERSION_EVENT_TYPES) events.push(...(await store.listEvents({ type })));
+  return finishWith(events, b, watermark);
+}
+
+function finishWith(
+  events: readonly ChainEvent[],
+  b: Builder,
+  watermark: GraphIndex['watermark'],
+): GraphIndex {
+  const conversions = conversionsOf(events, b, b.edges);
   const index = assembleGraphIndex({
     nodes: b.nodes,
     nodeKind: b.nodeKind,
@@ -607,6 +617,38 @@ export async function buildGraphIndex(
   };
   const watermark = await scanInto(parameters.store, b, undefined);
   return finish(parameters.store, b, watermark);
+}
+
+export type BuildGraphIndexFromTransfersParameters = {
+  /** Transfers in store order (the order of a scan), in batches. */
+  transfers: Iterable<Omit<TransferColumns, 'cursor'>>;
+  /**
+   * The swap, wrap and unwrap events of their transactions, by type in
+   * {@link CONVERSION_EVENT_TYPES}' order, then as the store lists them.
+   */
+  conversionEvents: readonly ChainEvent[];
+};
+
+/**
+ * An index of some of the store's transfers (a trace's reachable subgraph, src/trace/subgraph-index.ts),
+ * built as {@link buildGraphIndex} builds one of all: given in store order, the edges of the same
+ * transfers are numbered in the same relative order. Without a watermark: it is not saved or extended.
+ *
+ * @example
+ * const index = buildGraphIndexFromTransfers({ transfers: [columns], conversionEvents: [] });
+ */
+export function buildGraphIndexFromTransfers(
+  parameters: BuildGraphIndexFromTransfersParameters,
+): GraphIndex {
+  const b: Builder = {
+    nodes: createInterner(),
+    assets: createInterner(),
+    txs: createInterner(),
+    nodeKind: new Uint8Array(INITIAL_CAPACITY),
+    edges: createEdgeBuffer(),
+  };
+  for (const batch of parameters.transfers) addBatch(b, batch);
+  return finishWith(parameters.conversionEvents, b, { cursor: null, generation: 0 });
 }
 
 export type UpdateGraphIndexParameters = { index: GraphIndex; store: GraphIndexSource };

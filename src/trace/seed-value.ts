@@ -9,6 +9,30 @@ export type SeedWeights = {
 };
 
 /**
+ * Orders asset ids by chain, then asset: by what they are, not by when the index first saw them, so
+ * a trace on a subgraph (src/trace/subgraph-index.ts) lists and values seed assets as one on the
+ * whole index does.
+ *
+ * @example
+ * assets.sort(byAssetName(index));
+ */
+export function byAssetName(index: Pick<GraphIndex, 'assetOf'>): (a: number, b: number) => number {
+  return (a, b) => {
+    const x = index.assetOf(a);
+    const y = index.assetOf(b);
+    return x.chain < y.chain
+      ? -1
+      : x.chain > y.chain
+        ? 1
+        : x.asset < y.asset
+          ? -1
+          : x.asset > y.asset
+            ? 1
+            : 0;
+  };
+}
+
+/**
  * Parts of a seed made of several assets. Amounts of different assets cannot be added, so each is
  * valued in one of them (the chain's native asset if the seed has it, else its first asset) at the
  * rates of the swaps and wraps in the index (total out over total in, per pair, chained through
@@ -21,7 +45,7 @@ export function weighSeedAssets(
   index: GraphIndex,
   amounts: ReadonlyMap<number, number>,
 ): SeedWeights {
-  const assets = [...amounts.keys()].sort((a, b) => a - b);
+  const assets = [...amounts.keys()].sort(byAssetName(index));
   const equal = (): SeedWeights => ({
     parts: new Map(assets.map((a) => [a, assets.length > 0 ? 1 / assets.length : 0])),
     valuedIn: null,

@@ -5,7 +5,8 @@ import { openGraphIndex } from './graph-index-file.ts';
 import { inferDepositAddresses, withInferredDeposits } from './infer-deposits.ts';
 import { slotOf } from './graph-index.ts';
 import { type TraceReachParameters, traceReach } from './reach.ts';
-import { traceFunds } from './trace-funds.ts';
+import { buildSubgraphIndex, type SubgraphProgress } from './subgraph-index.ts';
+import { STOP_CATEGORIES, traceFunds } from './trace-funds.ts';
 import {
   type EndpointLabels,
   type GraphIndex,
@@ -95,7 +96,57 @@ export type TraceStoreParameters = TraceParameters & {
   onPhase?: ((phase: TraceStorePhase) => void) | undefined;
   /** Stops between steps (the sweep itself runs to its end once started). */
   signal?: AbortSignal | undefined;
+  /**
+   * Where the trace's graph comes from: `index`, the whole store's graph index (saved beside a
+   * DuckDB file, built in memory otherwise); `subgraph`, only what the trace can reach, read from the
+   * store hop by hop (src/trace/subgraph-index.ts), the same result with memory that grows with it.
+   * Default: `index` where the store saves one (`indexLocation`), `subgraph` on a server (ClickHouse).
+   */
+  graph?: TraceGraph | undefined;
+  /** With `graph: 'subgraph'`: called after each round of store reads. */
+  onSubgraph?: ((progress: SubgraphProgress) => void) | undefined;
 };
+
+/** See {@link TraceStoreParameters.graph}. */
+export type TraceGraph = 'index' | 'subgraph';
+
+/** The graph a trace over `store` takes by default. */
+export function defaultTraceGraph(store: Pick<Store, 'indexLocation'>): TraceGraph {
+  return store.indexLocation === null ? 'subgraph' : 'index';
+}
+
+/** Labels at which value stops (STOP_CATEGORIES): a subgraph does not read past them. */
+function stopsAt(labels: EndpointLabels): (chain: string, address: string) => boolean {
+  return (chain, address) => STOP_CATEGORIES.has(labels.lookup(chain, address)?.category ?? '');
+}
+
+/**
+ * The graph a trace runs on: the store's whole index, or the subgraph the trace can reach.
+ */
+async function traceGraphOf(
+  parameters: Pick<TraceParameters, 'seeds' | 'direction' | 'since' | 'until' | 'maxHops'> & {
+    store: Store;
+    graph: TraceGraph;
+    labels: EndpointLabels;
+    signal?: AbortSignal | undefined;
+    onSubgraph?: ((progress: SubgraphProgress) => void) | undefined;
+  },
+): Promise<{ index: GraphIndex; action: TraceStoreReturnType['indexAction'] }> {
+  const { store, graph, labels } = parameters;
+  if (graph === 'index') return openGraphIndex({ store });
+  const { index } = await buildSubgraphIndex({
+    store,
+    seeds: parameters.seeds,
+    direction: parameters.direction,
+    since: parameters.since,
+    until: parameters.until,
+    maxHops: parameters.maxHops,
+    stopsAt: stopsAt(labels),
+    signal: parameters.signal,
+    onProgress: parameters.onSubgraph,
+  });
+  return { index, action: 'subgraph' };
+}
 
 /** The memos of the store's bridge deposits (THORChain), by transaction id of the index. */
 async function bridgeMemosOf(store: Store, index: GraphIndex): Promise<Map<number, string>> {
@@ -217,8 +268,8 @@ async function transferEdgesOf(
 
 export type TraceStoreReturnType = {
   result: TraceResult;
-  /** How the graph index was obtained: read from its file, updated, or built. */
-  indexAction: 'loaded' | 'updated' | 'built';
+  /** How the graph was obtained: the index read from its file, updated, or built; or the subgraph read. */
+  indexAction: 'loaded' | 'updated' | 'built' | 'subgraph';
 };
 
 /**
@@ -229,15 +280,31 @@ export type TraceStoreReturnType = {
  * const { result } = await traceStore({ store, seeds: [{ kind: 'tx', chain: 'anvil', txHash }], direction: 'forward', policy: 'haircut' });
  */
 export async function traceStore(parameters: TraceStoreParameters): Promise<TraceStoreReturnType> {
-  const { store, onPhase, signal, inferDeposits = true, ...trace } = parameters;
+  const {
+    store,
+    onPhase,
+    signal,
+    inferDeposits = true,
+    graph = defaultTraceGraph(store),
+    onSubgraph,
+    ...trace
+  } = parameters;
   signal?.throwIfAborted();
   onPhase?.('index');
-  const { index, action } = await openGraphIndex({ store });
+  // The labels of lists, and exchange deposit addresses inferred from their sweeps to them (public
+  // label sets name hot wallets, while thieves pay deposit addresses: the freezable ones). Read
+  // first: a subgraph stops at the listed services.
+  const listed = await endpointLabels(store, { withoutInferred: inferDeposits });
+  const { index, action } = await traceGraphOf({
+    ...trace,
+    store,
+    graph,
+    labels: listed,
+    signal,
+    onSubgraph,
+  });
   signal?.throwIfAborted();
   onPhase?.('labels');
-  // The labels of lists, and exchange deposit addresses inferred from their sweeps to them (public
-  // label sets name hot wallets, while thieves pay deposit addresses: the freezable ones).
-  const listed = await endpointLabels(store, { withoutInferred: inferDeposits });
   const labels = inferDeposits
     ? withInferredDeposits(listed, inferDepositAddresses({ index, labels: listed }))
     : listed;
@@ -269,6 +336,8 @@ export type ReachStoreParameters = Omit<
   'index' | 'labels' | 'bridgeMemos'
 > & {
   store: Store;
+  /** As {@link TraceStoreParameters.graph}. */
+  graph?: TraceGraph | undefined;
 };
 
 /** An address some of the seed's value may have reached, with its fewest hops and its label. */
@@ -283,7 +352,7 @@ export type ReachedAddress = {
 export type ReachStoreReturnType = {
   addresses: ReachedAddress[];
   edgesVisited: number;
-  indexAction: 'loaded' | 'updated' | 'built';
+  indexAction: 'loaded' | 'updated' | 'built' | 'subgraph';
 };
 
 /**
@@ -295,9 +364,9 @@ export type ReachStoreReturnType = {
  * const { addresses } = await reachStore({ store, seeds, direction: 'forward', maxHops: 10 });
  */
 export async function reachStore(parameters: ReachStoreParameters): Promise<ReachStoreReturnType> {
-  const { store, ...reach } = parameters;
-  const { index, action } = await openGraphIndex({ store });
+  const { store, graph = defaultTraceGraph(store), ...reach } = parameters;
   const labels = await endpointLabels(store);
+  const { index, action } = await traceGraphOf({ ...reach, store, graph, labels });
   const bridgeMemos = await bridgeMemosOf(store, index);
   const transferEdge = await transferEdgesOf(store, index, reach.seeds);
   const result = traceReach({ ...reach, transferEdge, index, labels, bridgeMemos });

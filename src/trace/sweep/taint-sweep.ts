@@ -2,7 +2,7 @@ import { isValueDenominated } from '../../model/asset.ts';
 import { slotOf } from '../graph-index.ts';
 import type { TraceFundsParameters } from '../trace-funds.ts';
 import { createTaintRule } from '../policies/create-rule.ts';
-import { weighSeedAssets } from '../seed-value.ts';
+import { byAssetName, weighSeedAssets } from '../seed-value.ts';
 import { resolveSeeds, windowEdges } from '../seeds.ts';
 import { type GraphIndex, NODE_UTXO_TX } from '../types.ts';
 import { BridgeRelay, BridgeReturn } from './bridges.ts';
@@ -29,7 +29,7 @@ import {
 } from './slot-state.ts';
 import { TracedEdges } from './traced-edges.ts';
 
-const DEFAULT_MAX_HOPS = 10;
+export const DEFAULT_MAX_HOPS = 10;
 const MAX_U32 = 0xffffffff;
 /** Tainted value still held that rounds to 0 raw units is not reported as an endpoint. */
 const MIN_HELD = 0.5;
@@ -274,7 +274,7 @@ export class TaintSweep {
       this.seedValue.set(a, (this.seedValue.get(a) ?? 0) + this.amount[e]!);
     }
     // Several seed assets are valued in one of them at the index's swap rates (else equal parts).
-    this.seedAssets = [...this.seedValue.keys()].sort((a, b) => a - b);
+    this.seedAssets = [...this.seedValue.keys()].sort(byAssetName(index));
     const weights = weighSeedAssets(index, this.seedValue);
     this.valuedIn = weights.valuedIn;
     // A seed is traced through, whatever it is labelled.
