@@ -324,7 +324,6 @@ export function buildTraceResult(parameters: BuildTraceResultParameters): TraceR
       },
       byCategory,
       freezable: summariseFreezable(parameters.parameters.direction, endpoints),
-      edgesVisited: sweep.edgesVisited,
     },
   };
 }

@@ -204,7 +204,13 @@ export type TraceResult = {
      * desks, instant exchanges); null for a backward trace. Results stored before it existed lack it.
      */
     freezable?: FreezableSummary | null | undefined;
-    edgesVisited: number;
+    /**
+     * Edges the sweep went through: only in results stored before it left the result. It is how the
+     * trace was computed, not what it found (a subgraph holds fewer edges than the whole index for
+     * the same result), so the same trace gives the same bytes on every backend; the count is
+     * `sweepTrace`'s (`TraceRun.edgesVisited`).
+     */
+    edgesVisited?: number | undefined;
   };
 };
 

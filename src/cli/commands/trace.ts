@@ -1,10 +1,12 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { TAINT_POLICIES } from '../../trace/taint-policies.ts';
+import type { TraceGraph } from '../../trace/trace-store.ts';
 import type { TaintPolicy } from '../../trace/types.ts';
 import type { CliContext, GlobalOptions } from '../context.ts';
 import { parseNonNegativeInt, withGlobalOptions } from '../options.ts';
 
 const FORMATS = ['json', 'csv', 'graphml'] as const;
+const GRAPHS: readonly TraceGraph[] = ['index', 'subgraph'];
 export type Format = (typeof FORMATS)[number];
 /** A transaction hash: 0x and 64 hex digits (EVM), or 64 hex digits (Bitcoin). */
 
@@ -20,6 +22,7 @@ export type TraceOptions = GlobalOptions & {
   format?: Format;
   out?: string;
   reach?: boolean;
+  graph?: TraceGraph;
 };
 
 function parseTime(value: string): number {
@@ -99,6 +102,15 @@ export function registerTraceCommand(program: Command, ctx: CliContext): void {
       .option(
         '--through-coinjoins',
         'go on through detected CoinJoins (Whirlpool, Wasabi, JoinMarket, …), splitting the value over their outputs, instead of ending there',
+      )
+      .option(
+        '--graph <graph>',
+        "index: the whole store's graph index (kept beside a DuckDB file); subgraph: only what the trace can reach, read from the store hop by hop (memory grows with it, not the chain). Same result. Default: index on DuckDB, subgraph on ClickHouse",
+        (v: string) => {
+          if (!(GRAPHS as readonly string[]).includes(v))
+            throw new InvalidArgumentError(`expected one of ${GRAPHS.join(', ')}`);
+          return v;
+        },
       )
       .option(
         '--reach',

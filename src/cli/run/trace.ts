@@ -36,6 +36,7 @@ async function reach(ctx: CliContext, seeds: TraceSeed[], options: TraceOptions)
       maxHops: options.maxHops,
       since: options.since,
       until: options.until,
+      graph: options.graph,
     }),
   );
   if (format === 'json') {
@@ -93,6 +94,7 @@ export async function runTrace(
       ...(options.throughCoinjoins ? { throughCoinJoins: true } : {}),
       since: options.since,
       until: options.until,
+      graph: options.graph,
     });
     const assets = await store.listAssets();
     const meta = new Map(
