@@ -17,6 +17,9 @@ import {
 import { useTempStore } from '../../../test/helpers/temp-store.ts';
 import { createSourceRegistry, openChainSource } from '../../ingest/sync/registry.ts';
 import { syncChain } from '../../ingest/sync/sync-chain.ts';
+import { syncEvm } from '../../ingest/sync/sync-evm.ts';
+import { TAINT_POLICIES } from '../../trace/taint-policies.ts';
+import { traceStore } from '../../trace/trace-store.ts';
 import type { BitcoinTruth } from '../bitcoin/bitcoin-truth.ts';
 import { SIMULATOR_ANVIL_ARGS, simulate, type SimulateReturnType } from '../simulate.ts';
 import { labelSimulatedServices } from '../simulator-labels.ts';
@@ -242,6 +245,40 @@ describe('bybit-2025 on Bitcoin: the truth against what bcoin holds', () => {
           if (spender!.ins.length > 1) consolidated++;
         });
     expect(consolidated).toBeGreaterThan(1);
+  });
+
+  it('traces the theft onto Bitcoin and back the same on the subgraph read hop by hop as on the whole index', async () => {
+    const source = await openChainSource(createSourceRegistry(), 'bitcoin-regtest', {
+      store: store.store,
+      url: node.rpcUrl,
+    });
+    await syncChain({ store: store.store, source });
+    await syncEvm({ store: store.store, rpcUrl: anvil.url });
+    await labelSimulatedServices(store.store, result);
+    const truth = result.truths[0]!;
+    const exploiter = truth.attackerAddresses.find((a) => a.role === 'exploiter')!.address;
+    const payout = bitcoin().payouts.find((p) => p.service === 'THORChain')!;
+    const runs = [
+      { seed: { kind: 'address', chain: 'anvil', address: exploiter }, direction: 'forward' },
+      {
+        seed: { kind: 'address', chain: 'bitcoin-regtest', address: payout.address },
+        direction: 'backward',
+      },
+    ] as const;
+    for (const { seed, direction } of runs)
+      for (const policy of TAINT_POLICIES) {
+        const trace = async (graph: 'index' | 'subgraph') =>
+          JSON.stringify(
+            (await traceStore({ store: store.store, seeds: [seed], direction, policy, graph }))
+              .result,
+          );
+        const full = await trace('index');
+        expect(await trace('subgraph'), `${direction} ${policy}`).toBe(full);
+        // Across THORChain: forward onto Bitcoin, backward onto the EVM chain.
+        expect(full).toContain(
+          direction === 'forward' ? '"chain":"bitcoin-regtest"' : '"chain":"anvil"',
+        );
+      }
   });
 
   it('stores the Bitcoin services’ labels on bitcoin-regtest beside the EVM ones', async () => {
