@@ -10,7 +10,7 @@ import {
   type Page,
 } from '../store.ts';
 import type { ClickHouseContext } from './context.ts';
-import { quote } from './quote.ts';
+import { quote, quotedLists } from './quote.ts';
 import { columnNames } from './schema.ts';
 
 // The ClickHouse side of clusters (src/cluster, src/store/cluster-store.ts): a build step's rows are
@@ -21,10 +21,10 @@ import { columnNames } from './schema.ts';
 // the step's inserts can leave part of a step: `chaintrail cluster --rebuild` starts over.
 
 /**
- * Values of one `IN (…)` list (addresses, cluster ids): ClickHouse parses at most 256 KiB of a
- * statement (max_query_size), and a rename lists its ids three times (about 45 bytes each).
+ * Renames per statement: a rename lists its cluster ids three times (up to 66 characters each
+ * quoted: Bitcoin addresses), which stays within STATEMENT_LIST_CHARS (./quote.ts).
  */
-const QUERY_LIST_VALUES = 1_000;
+const RENAMES_PER_STATEMENT = 1_000;
 /** Rows per INSERT: bounds one request's body. */
 const INSERT_BATCH_ROWS = 10_000;
 /** The tables of a chain's clusters (its checkpoint is in `checkpoints`). */
@@ -39,7 +39,7 @@ const CLUSTER_TABLES = [
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const list = (values: readonly string[]) => values.map(quote).join(', ');
 
-function chunks<T>(values: readonly T[], size = QUERY_LIST_VALUES): T[][] {
+function chunks<T>(values: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < values.length; i += size) out.push(values.slice(i, i + size));
   return out;
@@ -119,7 +119,7 @@ export async function applyClusterChanges(
 ): Promise<void> {
   const chain = changes.chain;
   const v = version.toString();
-  for (const part of chunks(changes.renames)) {
+  for (const part of chunks(changes.renames, RENAMES_PER_STATEMENT)) {
     const from = part.map((r) => r.from);
     const moved = `transform(cluster_id, [${list(from)}], [${list(part.map((r) => r.to))}], cluster_id)`;
     const where = `chain = ${quote(chain)} AND cluster_id IN (${list(from)})`;
@@ -210,10 +210,10 @@ async function clusterIdsOf(
   addresses: readonly string[],
 ): Promise<Map<string, string>> {
   const found = new Map<string, string>();
-  for (const part of chunks([...new Set(addresses)])) {
+  for (const part of quotedLists([...new Set(addresses)])) {
     const rows = await ctx.t.query<{ address: string; cluster_id: string }>(
       `SELECT address, cluster_id, version FROM ${ctx.table('cluster_addresses')} FINAL
-       WHERE chain = ${quote(chain)} AND address IN (${list(part)}) AND deleted = 0`,
+       WHERE chain = ${quote(chain)} AND address IN (${part}) AND deleted = 0`,
     );
     for (const r of rows) found.set(r.address, r.cluster_id);
   }
@@ -230,10 +230,10 @@ export async function readClusters(
   const members = await clusterIdsOf(ctx, chain, addresses);
   if (members.size === 0) return found;
   const sizes = new Map<string, ClusterRef>();
-  for (const part of chunks([...new Set(members.values())])) {
+  for (const part of quotedLists([...new Set(members.values())])) {
     const rows = await ctx.t.query<{ cluster_id: string; size: string; seq: string }>(
       `SELECT cluster_id, size, seq, version FROM ${ctx.table('clusters')} FINAL
-       WHERE chain = ${quote(chain)} AND cluster_id IN (${list(part)}) AND deleted = 0`,
+       WHERE chain = ${quote(chain)} AND cluster_id IN (${part}) AND deleted = 0`,
     );
     for (const r of rows)
       sizes.set(r.cluster_id, {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { BaseError } from '../../errors/base.ts';
 import { isCalendarDay } from '../../model/price.ts';
 import type { Label, LabelFilter, LabelImport, LabelImportRecord, WriteSummary } from '../store.ts';
-import { quote } from './quote.ts';
+import { quote, quotedLists } from './quote.ts';
 import type { ClickHouseContext } from './context.ts';
 
 // The ClickHouse side of labels (src/store/label-store.ts): the reads, and what a write does to
@@ -13,8 +13,6 @@ import type { ClickHouseContext } from './context.ts';
 // newer versions (a closed label) or tombstones (a removed one). A write that fails before then
 // inserts nothing: labels and imports stay as they were.
 
-/** Values of one `IN (…)` list: bounds a statement's text (about 50 bytes an address). */
-const QUERY_LIST_VALUES = 5_000;
 /** Bytes of a label row's random id: ids only tell rows of one address apart. */
 const LABEL_ID_BYTES = 7;
 /** Separator of stored sanctions programs (codes such as `DPRK3` never contain it), as DuckDB's. */
@@ -252,13 +250,10 @@ async function rowsAt(
   addresses: readonly string[],
 ): Promise<LabelRow[]> {
   const out: LabelRow[] = [];
-  for (let i = 0; i < addresses.length; i += QUERY_LIST_VALUES) {
+  for (const list of quotedLists(addresses)) {
     const rows = await ctx.t.query(
       `SELECT ${LABEL_SELECT} FROM ${ctx.table(table)} FINAL
-       WHERE chain = ${quote(chain)} AND address IN (${addresses
-         .slice(i, i + QUERY_LIST_VALUES)
-         .map(quote)
-         .join(', ')}) AND deleted = 0`,
+       WHERE chain = ${quote(chain)} AND address IN (${list}) AND deleted = 0`,
     );
     for (const r of rows) out.push(rowOf(r));
   }
