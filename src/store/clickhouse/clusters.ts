@@ -77,7 +77,11 @@ async function rewriteRows(
   );
 }
 
-/** Removes every cluster of `chain`, its links, refusals and state (tombstones at `version`). */
+/**
+ * Removes every cluster of `chain`, its links, refusals and state (tombstones at `version`). The
+ * build's checkpoint row stays (the checkpoints table has no tombstones): without its state it is
+ * no build, and getClusterState answers null, which is what a build and the API read.
+ */
 export async function dropClustersOf(
   ctx: ClickHouseContext,
   chain: string,
