@@ -9,8 +9,8 @@ import { createClickHouseStore } from './clickhouse-store.ts';
 
 /**
  * The parts of the store contract the ClickHouse backend does not keep yet: the per-address reads
- * of screening, tracing and the address page, the cursor scan of the in-memory graph index, labels,
- * prices and clusters. They show as skipped, so the gap stays in view; every other test of the
+ * of screening, tracing and the address page, the cursor scan of the in-memory graph index, and the
+ * labelled volume. They show as skipped, so the gap stays in view; every other test of the
  * contract runs on ClickHouse 26.7 (chdb, in-process) and on a 2-shard cluster of Debian's
  * clickhouse-server 18.16.
  */
@@ -23,16 +23,6 @@ const NOT_YET: readonly string[] = [
   'lists the transfers touching addresses or transactions, keyed by their place in store order',
   'leaves out of counterparty flows what the model says is no counterparty leg (fees, self-transfers, one-sided legs)',
   "counts volume by the model's kinds and a UTXO output as labelled through its inputs",
-  'stores a cluster build step and reads the clusters back (members, sizes, links, state)',
-  'keeps every label, skips an equal open one, and closes what a newer list no longer has',
-  'closes the labels of an inference format that a rerun does not stage again, and no other',
-  'leaves labels and imports unchanged when the write fails',
-  'removes the import and every label it added, and nothing of another import',
-  'keeps a label while another import carries it: its own copy takes over, oldest carrier first',
-  'forgets what a removed import carried, and what carried a label since closed',
-  'stores daily prices and lists one asset by day, oldest first, within a range of days',
-  'replaces a day imported again, price and source, and takes the last of a day given twice in one write',
-  'keeps the prices as they were when the write fails, and refuses a bad row',
 ];
 
 let databases = 0;

@@ -9,6 +9,7 @@ import type { Transfer } from '../../model/transfer.ts';
 import type { Store } from '../store.ts';
 import { createClickHouseStore, StoreUnsupportedError } from './clickhouse-store.ts';
 import { quote } from './quote.ts';
+import { CLICKHOUSE_SCHEMA_VERSION, TABLES } from './schema.ts';
 import type { ClickHouseTransport } from './transport.ts';
 
 /** Real ERC-20 transfers (ethereum-etl's test resources). */
@@ -99,10 +100,9 @@ function describeClickHouseStore(
     });
 
     it('refuses what it does not keep yet, by name', async () => {
-      await expect(store.getLabels('ethereum', REAL[0]!.to!)).rejects.toBeInstanceOf(
-        StoreUnsupportedError,
-      );
-      await expect(store.getLabels('ethereum', REAL[0]!.to!)).rejects.toThrow(/getLabels/);
+      const volume = () => store.getLabelledVolume({ categories: ['sanctioned'] });
+      await expect(volume()).rejects.toBeInstanceOf(StoreUnsupportedError);
+      await expect(volume()).rejects.toThrow(/getLabelledVolume/);
     });
   });
 }
@@ -128,21 +128,78 @@ describe('ClickHouse store', () => {
         expect(counts.every((n) => n > 0)).toBe(true);
       });
 
-      it('refuses a database a newer chaintrail made, naming both versions', async () => {
+      it('refuses a database a newer chaintrail made, naming both versions, creating nothing in it', async () => {
         const location = ch.cluster.storeUrl('ct_newer');
         await (await createClickHouseStore({ location })).close();
-        // The version a newer release would record, into one shard's local table.
-        const r = await fetch(ch.cluster.shards[0]!, {
-          method: 'POST',
-          body: 'INSERT INTO ct_newer.schema_version_local (version, applied_at) VALUES (99, now())',
-        });
-        expect(r.ok, await r.text()).toBe(true);
+        // The version a newer release would record, into one shard's local table; and a table it
+        // would no longer have.
+        for (const body of [
+          'INSERT INTO ct_newer.schema_version_local (version, applied_at) VALUES (99, now())',
+          'DROP TABLE ct_newer.prices',
+        ]) {
+          const r = await fetch(ch.cluster.shards[0]!, { method: 'POST', body });
+          expect(r.ok, await r.text()).toBe(true);
+        }
+        const tables = async () =>
+          (
+            await fetch(ch.cluster.shards[0]!, {
+              method: 'POST',
+              body: "SELECT name FROM system.tables WHERE database = 'ct_newer' ORDER BY name",
+            })
+          ).text();
+        const before = await tables();
+        expect(before).not.toMatch(/^prices$/m);
         await expect(createClickHouseStore({ location })).rejects.toMatchObject({
           code: 'SCHEMA_TOO_NEW',
           shortMessage: expect.stringMatching(
-            /schema version 99, newer than this chaintrail \(1\)/,
+            new RegExp(
+              `schema version 99, newer than this chaintrail \\(${CLICKHOUSE_SCHEMA_VERSION}\\)`,
+            ),
           ),
         });
+        expect(await tables()).toBe(before);
+      });
+
+      it('opens a database of schema version 1: adds the tables of labels, prices and clusters, records version 2', async () => {
+        const location = ch.cluster.storeUrl('ct_v1');
+        await (await createClickHouseStore({ location })).close();
+        // Back to what version 1 made: none of the tables version 2 added, version 1 recorded.
+        const added = TABLES.slice(TABLES.findIndex((t) => t.name === 'labels')).filter(
+          (t) => t.name !== 'schema_version',
+        );
+        expect(added.map((t) => t.name)).toContain('cluster_state');
+        for (const shard of ch.cluster.shards) {
+          const statements = [
+            ...added.flatMap((t) => [
+              `DROP TABLE ct_v1.${t.name}`,
+              `DROP TABLE ct_v1.${t.name}_local`,
+            ]),
+            'TRUNCATE TABLE ct_v1.schema_version_local',
+          ];
+          for (const body of statements) {
+            const r = await fetch(shard, { method: 'POST', body });
+            expect(r.ok, await r.text()).toBe(true);
+          }
+        }
+        const r = await fetch(ch.cluster.shards[0]!, {
+          method: 'POST',
+          body: 'INSERT INTO ct_v1.schema_version_local (version, applied_at) VALUES (1, now())',
+        });
+        expect(r.ok, await r.text()).toBe(true);
+        const store = await createClickHouseStore({ location });
+        try {
+          expect(await store.getSchemaVersion()).toBe(CLICKHOUSE_SCHEMA_VERSION);
+          await store.write((w) =>
+            w.putPrices([
+              { chain: 'ethereum', asset: 'native', day: '2025-02-21', usd: 1, source: 'test' },
+            ]),
+          );
+          expect(await store.listPrices({ chain: 'ethereum', asset: 'native' })).toHaveLength(1);
+          expect(await store.listLabels()).toEqual([]);
+          expect(await store.listClusterChains()).toEqual([]);
+        } finally {
+          await store.close();
+        }
       });
 
       it('round-trips every byte of a string through the quoting function', async () => {
