@@ -13,6 +13,7 @@ import { screenBenchmark } from './screen.ts';
 import { syncBenchmark } from './sync.ts';
 import { syncBitcoinBenchmark } from './sync-bitcoin.ts';
 import { traceBenchmark } from './trace.ts';
+import { traceStoreBenchmark } from './trace-store.ts';
 import { uiCaseBenchmark } from './ui-case.ts';
 import { uiGraphBenchmark } from './ui-graph.ts';
 import type { Benchmark } from './types.ts';
@@ -25,6 +26,7 @@ const BENCHMARKS: Benchmark[] = [
   syncBitcoinBenchmark,
   screenBenchmark,
   traceBenchmark,
+  traceStoreBenchmark,
   inferDepositsBenchmark,
   clusterBenchmark,
   apiBenchmark,
