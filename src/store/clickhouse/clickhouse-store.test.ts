@@ -160,10 +160,11 @@ describe('ClickHouse store', () => {
         expect(await tables()).toBe(before);
       });
 
-      it('opens a database of schema version 1: adds the tables of labels, prices and clusters, records version 2', async () => {
+      it("opens a database of schema version 1: adds the tables of labels, prices and clusters and the transfers' seq, records the current version", async () => {
         const location = ch.cluster.storeUrl('ct_v1');
         await (await createClickHouseStore({ location })).close();
-        // Back to what version 1 made: none of the tables version 2 added, version 1 recorded.
+        // Back to what version 1 made: none of the tables version 2 added, no `seq` (version 3),
+        // version 1 recorded.
         const added = TABLES.slice(TABLES.findIndex((t) => t.name === 'labels')).filter(
           (t) => t.name !== 'schema_version',
         );
@@ -174,6 +175,8 @@ describe('ClickHouse store', () => {
               `DROP TABLE ct_v1.${t.name}`,
               `DROP TABLE ct_v1.${t.name}_local`,
             ]),
+            'ALTER TABLE ct_v1.transfers DROP COLUMN seq',
+            'ALTER TABLE ct_v1.transfers_local DROP COLUMN seq',
             'TRUNCATE TABLE ct_v1.schema_version_local',
           ];
           for (const body of statements) {
@@ -197,6 +200,14 @@ describe('ClickHouse store', () => {
           expect(await store.listPrices({ chain: 'ethereum', asset: 'native' })).toHaveLength(1);
           expect(await store.listLabels()).toEqual([]);
           expect(await store.listClusterChains()).toEqual([]);
+          // Transfers keep the order they were written in.
+          const moves = [...REAL].reverse();
+          await store.write((w) => w.appendTransfers(moves));
+          const touching = await store.listTransfersTouching({
+            chain: 'ethereum',
+            txHashes: moves.map((t) => t.txHash),
+          });
+          expect(touching.txHash).toEqual(moves.map((t) => t.txHash));
         } finally {
           await store.close();
         }

@@ -37,6 +37,8 @@ import {
   type StoredDocumentInput,
   type TransferCursor,
   type TransferFilter,
+  type TouchingTransfers,
+  type TransfersTouchingParameters,
   type WriteSummary,
   type PriceFilter,
   type Label,
@@ -57,7 +59,8 @@ import type { ClickHouseContext } from './context.ts';
 import * as labels from './labels.ts';
 import { applyPrices, checkPriceRow, readPrices } from './prices.ts';
 import { readUtxoExtent, scanUtxo } from './utxo-scan.ts';
-import { quote, sql } from './quote.ts';
+import { quote, quotedLists, sql } from './quote.ts';
+import { listTransfersTouching } from './transfers-touching.ts';
 import {
   CLICKHOUSE_SCHEMA_VERSION,
   columnNames,
@@ -208,18 +211,22 @@ class ClickHouseStore implements Store {
       clusters: null as ClusterChanges | null,
     };
     const pendingLabels = labels.createPendingLabels();
-    const untimed: Transfer[] = [];
+    const untimed: { transfer: Transfer; seq: number }[] = [];
+    let seq = 0;
     const rows = {
       transfers: createRowBuffer(this, 'transfers'),
       events: createRowBuffer(this, 'events'),
     };
     const writer: StoreWriter = {
       // A transfer without its time takes its block's, known only once the write's blocks are in.
+      // Each transfer's place in the write (`seq`) is taken as it comes: store order is the order
+      // the writer gave, as DuckDB's row ids keep it (the trace index numbers same-second edges so).
       appendTransfers: async (list) => {
-        for (const t of list) if (t.blockTime === null) untimed.push(t);
-        await rows.transfers.add(
-          list.filter((t) => t.blockTime !== null).map((t) => transferRow(t, version)),
-        );
+        const timed: Record<string, unknown>[] = [];
+        for (const t of list)
+          if (t.blockTime === null) untimed.push({ transfer: t, seq: seq++ });
+          else timed.push(transferRow(t, version, seq++));
+        await rows.transfers.add(timed);
       },
       appendEvents: async (list) => rows.events.add(list.map((e) => eventRecord(e, version))),
       putBlocks: async (list) => void pending.blocks.push(...list),
@@ -295,7 +302,12 @@ class ClickHouseStore implements Store {
       );
       if (untimed.length > 0)
         await rows.transfers.add(
-          (await this.withBlockTimes(untimed, pending.blocks)).map((t) => transferRow(t, version)),
+          (
+            await this.withBlockTimes(
+              untimed.map((u) => u.transfer),
+              pending.blocks,
+            )
+          ).map((t, i) => transferRow(t, version, untimed[i]!.seq)),
         );
       await rows.transfers.finish();
       await rows.events.finish();
@@ -420,6 +432,13 @@ class ClickHouseStore implements Store {
     }
   }
 
+  listTransfersTouching(params: TransfersTouchingParameters): Promise<TouchingTransfers> {
+    return listTransfersTouching(
+      { t: this.t, table: (name) => this.table(name), assertOpen: () => this.assertOpen() },
+      params,
+    );
+  }
+
   async listTransfers(filter: TransferFilter = {}): Promise<Transfer[]> {
     this.assertOpen();
     if (filter.direction !== undefined && filter.address === undefined)
@@ -462,16 +481,31 @@ class ClickHouseStore implements Store {
   async listEvents(filter: EventFilter = {}): Promise<ChainEvent[]> {
     this.assertOpen();
     const where = ['deleted = 0'];
-    const f = filter as Record<string, unknown>;
-    if (f.chain !== undefined) where.push(`chain = ${quote(f.chain as string)}`);
-    if (f.type !== undefined) where.push(`type = ${quote(f.type as string)}`);
-    if (f.txHash !== undefined) where.push(`tx_hash = ${quote(f.txHash as string)}`);
+    if (filter.chain !== undefined) where.push(sql`chain = ${filter.chain}`);
+    if (filter.type !== undefined) where.push(sql`type = ${filter.type}`);
+    if (filter.txHash !== undefined) where.push(sql`tx_hash = ${filter.txHash}`);
+    if (filter.txHashes === undefined) return this.queryEvents(where, filter.limit);
+    // One statement per list that fits (18.16 parses at most 256 KiB of one), merged in order.
+    const events: ChainEvent[] = [];
+    for (const list of quotedLists(filter.txHashes))
+      events.push(...(await this.queryEvents([...where, `tx_hash IN (${list})`], filter.limit)));
+    events.sort(
+      (x, y) =>
+        cmp(x.chain, y.chain) ||
+        (x.blockNumber < y.blockNumber ? -1 : x.blockNumber > y.blockNumber ? 1 : 0) ||
+        cmp(x.txHash, y.txHash) ||
+        cmp(x.position, y.position),
+    );
+    return filter.limit === undefined ? events : events.slice(0, filter.limit);
+  }
+
+  private async queryEvents(where: string[], limit: number | undefined): Promise<ChainEvent[]> {
     const rows = await this.t.query<Row>(
       `SELECT ${EVENT_COLUMNS.map((c) =>
         c === 'block_time' ? 'toUnixTimestamp(block_time) AS block_time_s' : c,
       ).join(', ')}
        FROM ${this.table('events')} FINAL WHERE ${where.join(' AND ')}
-       ORDER BY chain, block_number, tx_hash, position LIMIT ${DEFAULT_LIST_LIMIT}`,
+       ORDER BY chain, block_number, tx_hash, position LIMIT ${quote(limit ?? DEFAULT_LIST_LIMIT)}`,
     );
     return rows.map((r) => rowToEvent({ ...r, block_time: r.block_time_s }));
   }
@@ -741,7 +775,6 @@ class ClickHouseStore implements Store {
   // Not kept on ClickHouse yet: each refuses clearly (StoreUnsupportedError), never answers wrong.
   getAddressSummary = refuse('getAddressSummary');
   scanTransfers = refuseIterable('scanTransfers');
-  listTransfersTouching = refuse('listTransfersTouching');
   /**
    * The transfers' generation (reorgs that removed transfers, counted); the cursor is the newest
    * write's version. A scan from it (the graph index's) is not kept on ClickHouse yet: traces on a
@@ -821,6 +854,11 @@ class ClickHouseStore implements Store {
   }
 }
 
+/** Compares text as the store orders it (by UTF-16 code units, as ClickHouse's bytes do for ASCII keys). */
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function refuse(method: string): () => Promise<never> {
   return async () => {
     throw new StoreUnsupportedError(method);
@@ -837,7 +875,7 @@ function refuseIterable(method: string): () => AsyncIterable<never> {
   });
 }
 
-function transferRow(t: Transfer, version: string): Record<string, unknown> {
+function transferRow(t: Transfer, version: string, seq: number): Record<string, unknown> {
   const [a0, a1, a2, a3] = amountLimbs(t.amount);
   return {
     chain: t.chain,
@@ -856,6 +894,7 @@ function transferRow(t: Transfer, version: string): Record<string, unknown> {
     kind: t.kind,
     version,
     deleted: 0,
+    seq,
   };
 }
 

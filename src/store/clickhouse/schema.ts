@@ -22,7 +22,7 @@ import type { ClickHouseTransport } from './transport.ts';
  * The version of a write is its time in microseconds, made larger than any version this process
  * wrote before ({@link createVersionClock}).
  */
-export const CLICKHOUSE_SCHEMA_VERSION = 2;
+export const CLICKHOUSE_SCHEMA_VERSION = 3;
 
 /** The columns of `labels` and `carried_labels`. */
 const LABEL_COLUMNS = `id UInt64, chain String, address String, entity Nullable(String), category String, source String,
@@ -46,7 +46,7 @@ export const TABLES: readonly TableSpec[] = [
     // that sums add exactly: ClickHouse 18.16 has no 256-bit integer, and token amounts need one.
     columns: `chain String, block_number UInt64, block_time Nullable(DateTime), tx_hash String, position String,
       from_address Nullable(String), to_address Nullable(String), asset String, amount String,
-      a0 UInt64, a1 UInt64, a2 UInt64, a3 UInt64, kind String, version UInt64, deleted UInt8`,
+      a0 UInt64, a1 UInt64, a2 UInt64, a3 UInt64, kind String, version UInt64, deleted UInt8, seq UInt32`,
     engine: 'ReplacingMergeTree(version)',
     orderBy: '(chain, tx_hash, position)',
     shardBy: 'cityHash64(chain, tx_hash)',
@@ -280,6 +280,8 @@ export async function ensureSchema(target: SchemaTarget): Promise<void> {
         );
     }
   }
+  // Version 3: a transfer's place in its write (`seq`), so store order is the order it was given in.
+  if (before > 0 && before < 3) await addColumn(target, 'transfers', 'seq UInt32');
   // Another process may have opened it meanwhile (one made between the check and here included).
   const current = await schemaVersionOf(target.main, db);
   refuseNewer(target.database, current);
@@ -287,6 +289,31 @@ export async function ensureSchema(target: SchemaTarget): Promise<void> {
     await target.main.command(
       `INSERT INTO ${db}.schema_version (version, applied_at) VALUES (${CLICKHOUSE_SCHEMA_VERSION}, now())`,
     );
+}
+
+/**
+ * Adds a column to one of the store's tables (to its local and Distributed tables on a cluster) where
+ * it is missing: rows stored before take the column type's default. 18.16 has no `ADD COLUMN IF NOT
+ * EXISTS`: each server's `system.columns` says whether it is there (another process may have added
+ * it meanwhile).
+ */
+async function addColumn(target: SchemaTarget, table: string, column: string): Promise<void> {
+  const db = identifier(target.database);
+  const name = column.split(/\s+/)[0]!;
+  const { cluster } = target;
+  const servers = cluster === null || target.shards.length === 0 ? [target.main] : target.shards;
+  const onCluster =
+    cluster !== null && target.shards.length === 0 ? ` ON CLUSTER ${identifier(cluster)}` : '';
+  const tables = cluster === null ? [table] : [`${table}_local`, table];
+  for (const server of servers)
+    for (const t of tables) {
+      const [has] = await server.query<{ n: string | number }>(
+        `SELECT toString(count()) AS n FROM system.columns
+         WHERE database = ${quote(target.database)} AND table = ${quote(t)} AND name = ${quote(name)}`,
+      );
+      if (Number(has?.n ?? 0) === 0)
+        await server.command(`ALTER TABLE ${db}.${t}${onCluster} ADD COLUMN ${column}`);
+    }
 }
 
 async function schemaVersionOf(main: ClickHouseTransport, db: string): Promise<number> {

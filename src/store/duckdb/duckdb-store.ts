@@ -1527,10 +1527,11 @@ class DuckDbStore implements Store {
       order: [],
     };
     if (touching.length === 0) return out;
-    // Row ids are the store order of scanTransfers (DuckDB appends at increasing ids).
+    // Row ids are the store order of scanTransfers (DuckDB appends at increasing ids); amounts
+    // through their text, correctly rounded, as the scan reads them.
     const rows = await this.rows(
       `SELECT rowid::DOUBLE AS row_id, tx_hash, from_address, to_address, asset, kind,
-         amount::DOUBLE AS amount, coalesce(epoch(block_time)::DOUBLE, -1) AS time
+         amount::VARCHAR::DOUBLE AS amount, coalesce(epoch(block_time)::DOUBLE, -1) AS time
        FROM transfers WHERE chain = ? AND (${touching.join(' OR ')}) ORDER BY rowid`,
       values,
     );
