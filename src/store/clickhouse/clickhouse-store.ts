@@ -31,14 +31,17 @@ import type {
   StoreWriter,
   StoredDocument,
   StoredDocumentInput,
-  TransferCursor,
   TransferFilter,
   WriteSummary,
 } from '../store.ts';
 import { auditColumns, auditEntryOf, auditTimeMs } from '../app-store.ts';
+import { type AddressSummaryContext, getAddressSummary } from './address-summary.ts';
 import { amountLimbs, LIMB_SUMS_SQL, limbSumsTotal } from './amount-limbs.ts';
 import { type ClickHouseLocation, parseClickHouseLocation } from './clickhouse-url.ts';
+import { getCounterpartyFlows } from './counterparty-flows.ts';
+import { getFlowTransfers } from './flow-transfers.ts';
 import { quote, sql } from './quote.ts';
+import { getTransferCursor, scanTransfers } from './scan-transfers.ts';
 import {
   CLICKHOUSE_SCHEMA_VERSION,
   columnNames,
@@ -47,6 +50,8 @@ import {
   tableName,
 } from './schema.ts';
 import { type ClickHouseTransport, createHttpTransport } from './transport.ts';
+import { getUtxoFlows } from './utxo-flows.ts';
+import { getUtxoExtent, scanUtxoTransactions } from './utxo-scan.ts';
 
 /** Rows per INSERT: bounds one request's body (about 300 bytes a transfer as JSON). */
 const INSERT_BATCH_ROWS = 10_000;
@@ -680,29 +685,39 @@ class ClickHouseStore implements Store {
     await this.t.close();
   }
 
-  // Not kept on ClickHouse yet: each refuses clearly (StoreUnsupportedError), never answers wrong.
-  getAddressSummary = refuse('getAddressSummary');
-  scanTransfers = refuseIterable('scanTransfers');
-  /**
-   * The transfers' generation (reorgs that removed transfers, counted); the cursor is the newest
-   * write's version. A scan from it (the graph index's) is not kept on ClickHouse yet: traces on a
-   * cluster store will pull their subgraph from the store hop by hop instead (issue 19, item 4).
-   */
-  async getTransferCursor(): Promise<TransferCursor> {
-    this.assertOpen();
-    const [row] = await this.t.query<{ generation: string; cursor: string }>(
-      `SELECT (SELECT count() FROM ${this.table('reorgs')} FINAL) AS generation,
-              (SELECT max(version) FROM ${this.table('transfers')}) AS cursor`,
-    );
-    return { cursor: String(row?.cursor ?? '0'), generation: Number(row?.generation ?? 0) };
+  /** What the reads of ./address-summary.ts, ./counterparty-flows.ts, … need of the store. */
+  private get reads(): AddressSummaryContext {
+    return {
+      t: this.t,
+      table: (name) => this.table(name),
+      assertOpen: () => this.assertOpen(),
+      listAssets: (chain) => this.listAssets(chain),
+      // A store that refuses to write labels holds none: its summaries list none.
+      getLabels: (chain, address) =>
+        (this as Store).getLabels(chain, address).catch((error: unknown) => {
+          if (error instanceof StoreUnsupportedError) return [];
+          throw error;
+        }),
+    };
   }
+
+  getAddressSummary: Store['getAddressSummary'] = (p) => getAddressSummary(this.reads, p);
+  getCounterpartyFlows: Store['getCounterpartyFlows'] = (p) => getCounterpartyFlows(this.reads, p);
+  getFlowTransfers: Store['getFlowTransfers'] = (p) => getFlowTransfers(this.reads, p);
+  getUtxoFlows: Store['getUtxoFlows'] = (p) => getUtxoFlows(this.reads, p);
+  scanTransfers: Store['scanTransfers'] = (p) => scanTransfers(this.reads, p);
+  getTransferCursor: Store['getTransferCursor'] = () => getTransferCursor(this.reads);
+  scanUtxoTransactions: Store['scanUtxoTransactions'] = (p) => scanUtxoTransactions(this.reads, p);
+  getUtxoExtent: Store['getUtxoExtent'] = (chain, toBlock) =>
+    getUtxoExtent(this.reads, chain, toBlock);
+  getLastUtxoBlock: Store['getLastUtxoBlock'] = async (chain) =>
+    (await getUtxoExtent(this.reads, chain)).lastBlock;
+
+  // Not kept on ClickHouse yet: each refuses clearly (StoreUnsupportedError), never answers wrong.
   listPrices = refuse('listPrices');
   getLabels = refuse('getLabels');
   listLabels = refuse('listLabels');
   listLabelImports = refuse('listLabelImports');
-  getCounterpartyFlows = refuse('getCounterpartyFlows');
-  getFlowTransfers = refuse('getFlowTransfers');
-  getUtxoFlows = refuse('getUtxoFlows');
   getLabelledVolume = refuse('getLabelledVolume');
   getClusters = refuse('getClusters');
   listClusterAddresses = refuse('listClusterAddresses');
@@ -711,25 +726,12 @@ class ClickHouseStore implements Store {
   listClusterRefusals = refuse('listClusterRefusals');
   getClusterState = refuse('getClusterState');
   listClusterChains = refuse('listClusterChains');
-  scanUtxoTransactions = refuseIterable('scanUtxoTransactions');
-  getUtxoExtent = refuse('getUtxoExtent');
-  getLastUtxoBlock = refuse('getLastUtxoBlock');
 }
 
 function refuse(method: string): () => Promise<never> {
   return async () => {
     throw new StoreUnsupportedError(method);
   };
-}
-
-function refuseIterable(method: string): () => AsyncIterable<never> {
-  return () => ({
-    [Symbol.asyncIterator]: () => ({
-      next: async () => {
-        throw new StoreUnsupportedError(method);
-      },
-    }),
-  });
 }
 
 function transferRow(t: Transfer, version: string): Record<string, unknown> {
