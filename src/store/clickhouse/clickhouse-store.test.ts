@@ -5,6 +5,11 @@ import {
   useClickHouseCluster,
 } from '../../../test/helpers/clickhouse-cluster.ts';
 import { ETL_TOKEN_TRANSFERS } from '../../../test/helpers/etl-transfers.ts';
+import {
+  plainAddresses,
+  syntheticTxHash,
+  transfer,
+} from '../../../test/helpers/screen-fixtures.ts';
 import type { Transfer } from '../../model/transfer.ts';
 import type { Store } from '../store.ts';
 import { createClickHouseStore, StoreUnsupportedError } from './clickhouse-store.ts';
@@ -96,6 +101,56 @@ function describeClickHouseStore(
         blockNumber: 2n,
         blockHash: '0xother2',
       });
+    });
+
+    it('ranks counterparties and transfers by their exact amounts where doubles tie (sums carried across limbs)', async () => {
+      const chain = 'exact-order-test';
+      const [x, low, high] = plainAddresses(3).sort() as [string, string, string];
+      // Doubles make 2^201 of all three sums and of both single amounts: only the exact order puts
+      // `high` first (ties would go to the lower address, or the earlier transfer).
+      const big = 2n ** 200n + 2n ** 64n - 1n;
+      await store.write((w) =>
+        w.appendTransfers([
+          transfer('x-low-1', x, low, big, { chain, day: '2024-01-01' }),
+          transfer('x-low-2', x, low, big, { chain, day: '2024-01-01' }),
+          transfer('x-high', x, high, 2n * big + 1n, { chain, day: '2024-01-02' }),
+        ]),
+      );
+      expect(Number(2n * big) === Number(2n * big + 1n)).toBe(true);
+      const [flows] = await store.getCounterpartyFlows({
+        chain,
+        addresses: [x],
+        direction: 'out',
+        maxCounterparties: 1,
+      });
+      expect(flows).toMatchObject({ total: 4n * big + 1n, counterparties: 2 });
+      expect(flows!.flows.map((f) => [f.counterparty, f.amount])).toEqual([[high, 2n * big + 1n]]);
+      const [received] = await store.getFlowTransfers({
+        chain,
+        direction: 'in',
+        targets: [{ address: low, asset: null, bound: null }],
+        maxTransfers: 2,
+      });
+      expect(received!.transfers.map((t) => t.txHash)).toEqual(
+        [syntheticTxHash('x-low-1'), syntheticTxHash('x-low-2')].sort(),
+      );
+      const [largest] = await store.getFlowTransfers({
+        chain,
+        direction: 'out',
+        targets: [{ address: x, asset: null, bound: null }],
+        maxTransfers: 1,
+      });
+      expect(largest!.transfers.map((t) => t.counterparty)).toEqual([high]);
+      expect(largest!.count).toBe(3);
+    });
+
+    it('refuses a transfer cursor it did not make, naming it', async () => {
+      for (const cursor of ['row-12', '12:not json', '12:["a","b","c","d"]'])
+        await expect(
+          (async () => {
+            for await (const _ of store.scanTransfers({ after: cursor })) break;
+          })(),
+        ).rejects.toMatchObject({ code: 'STORE_BAD_CURSOR' });
     });
 
     it('refuses what it does not keep yet, by name', async () => {
