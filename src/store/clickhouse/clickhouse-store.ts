@@ -51,7 +51,6 @@ import {
 } from './schema.ts';
 import { type ClickHouseTransport, createHttpTransport } from './transport.ts';
 import { getUtxoFlows } from './utxo-flows.ts';
-import { getUtxoExtent, scanUtxoTransactions } from './utxo-scan.ts';
 
 /** Rows per INSERT: bounds one request's body (about 300 bytes a transfer as JSON). */
 const INSERT_BATCH_ROWS = 10_000;
@@ -707,11 +706,6 @@ class ClickHouseStore implements Store {
   getUtxoFlows: Store['getUtxoFlows'] = (p) => getUtxoFlows(this.reads, p);
   scanTransfers: Store['scanTransfers'] = (p) => scanTransfers(this.reads, p);
   getTransferCursor: Store['getTransferCursor'] = () => getTransferCursor(this.reads);
-  scanUtxoTransactions: Store['scanUtxoTransactions'] = (p) => scanUtxoTransactions(this.reads, p);
-  getUtxoExtent: Store['getUtxoExtent'] = (chain, toBlock) =>
-    getUtxoExtent(this.reads, chain, toBlock);
-  getLastUtxoBlock: Store['getLastUtxoBlock'] = async (chain) =>
-    (await getUtxoExtent(this.reads, chain)).lastBlock;
 
   // Not kept on ClickHouse yet: each refuses clearly (StoreUnsupportedError), never answers wrong.
   listPrices = refuse('listPrices');
@@ -726,12 +720,25 @@ class ClickHouseStore implements Store {
   listClusterRefusals = refuse('listClusterRefusals');
   getClusterState = refuse('getClusterState');
   listClusterChains = refuse('listClusterChains');
+  scanUtxoTransactions = refuseIterable('scanUtxoTransactions');
+  getUtxoExtent = refuse('getUtxoExtent');
+  getLastUtxoBlock = refuse('getLastUtxoBlock');
 }
 
 function refuse(method: string): () => Promise<never> {
   return async () => {
     throw new StoreUnsupportedError(method);
   };
+}
+
+function refuseIterable(method: string): () => AsyncIterable<never> {
+  return () => ({
+    [Symbol.asyncIterator]: () => ({
+      next: async () => {
+        throw new StoreUnsupportedError(method);
+      },
+    }),
+  });
 }
 
 function transferRow(t: Transfer, version: string): Record<string, unknown> {
