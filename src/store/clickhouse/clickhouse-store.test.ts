@@ -14,6 +14,7 @@ import type { Transfer } from '../../model/transfer.ts';
 import type { Store } from '../store.ts';
 import { createClickHouseStore, StoreUnsupportedError } from './clickhouse-store.ts';
 import { quote } from './quote.ts';
+import { CLICKHOUSE_SCHEMA_VERSION, TABLES } from './schema.ts';
 import type { ClickHouseTransport } from './transport.ts';
 
 /** Real ERC-20 transfers (ethereum-etl's test resources). */
@@ -154,10 +155,9 @@ function describeClickHouseStore(
     });
 
     it('refuses what it does not keep yet, by name', async () => {
-      await expect(store.getLabels('ethereum', REAL[0]!.to!)).rejects.toBeInstanceOf(
-        StoreUnsupportedError,
-      );
-      await expect(store.getLabels('ethereum', REAL[0]!.to!)).rejects.toThrow(/getLabels/);
+      const volume = () => store.getLabelledVolume({ categories: ['sanctioned'] });
+      await expect(volume()).rejects.toBeInstanceOf(StoreUnsupportedError);
+      await expect(volume()).rejects.toThrow(/getLabelledVolume/);
     });
   });
 }
@@ -195,9 +195,53 @@ describe('ClickHouse store', () => {
         await expect(createClickHouseStore({ location })).rejects.toMatchObject({
           code: 'SCHEMA_TOO_NEW',
           shortMessage: expect.stringMatching(
-            /schema version 99, newer than this chaintrail \(1\)/,
+            new RegExp(
+              `schema version 99, newer than this chaintrail \\(${CLICKHOUSE_SCHEMA_VERSION}\\)`,
+            ),
           ),
         });
+      });
+
+      it('opens a database of schema version 1: adds the tables of labels, prices and clusters, records version 2', async () => {
+        const location = ch.cluster.storeUrl('ct_v1');
+        await (await createClickHouseStore({ location })).close();
+        // Back to what version 1 made: none of the tables version 2 added, version 1 recorded.
+        const added = TABLES.slice(TABLES.findIndex((t) => t.name === 'labels')).filter(
+          (t) => t.name !== 'schema_version',
+        );
+        expect(added.map((t) => t.name)).toContain('cluster_state');
+        for (const shard of ch.cluster.shards) {
+          const statements = [
+            ...added.flatMap((t) => [
+              `DROP TABLE ct_v1.${t.name}`,
+              `DROP TABLE ct_v1.${t.name}_local`,
+            ]),
+            'TRUNCATE TABLE ct_v1.schema_version_local',
+          ];
+          for (const body of statements) {
+            const r = await fetch(shard, { method: 'POST', body });
+            expect(r.ok, await r.text()).toBe(true);
+          }
+        }
+        const r = await fetch(ch.cluster.shards[0]!, {
+          method: 'POST',
+          body: 'INSERT INTO ct_v1.schema_version_local (version, applied_at) VALUES (1, now())',
+        });
+        expect(r.ok, await r.text()).toBe(true);
+        const store = await createClickHouseStore({ location });
+        try {
+          expect(await store.getSchemaVersion()).toBe(CLICKHOUSE_SCHEMA_VERSION);
+          await store.write((w) =>
+            w.putPrices([
+              { chain: 'ethereum', asset: 'native', day: '2025-02-21', usd: 1, source: 'test' },
+            ]),
+          );
+          expect(await store.listPrices({ chain: 'ethereum', asset: 'native' })).toHaveLength(1);
+          expect(await store.listLabels()).toEqual([]);
+          expect(await store.listClusterChains()).toEqual([]);
+        } finally {
+          await store.close();
+        }
       });
 
       it('round-trips every byte of a string through the quoting function', async () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { BaseError, UserError } from '../../errors/base.ts';
 import type { Asset } from '../../model/asset.ts';
+import type { PriceRow } from '../../model/price.ts';
 import type { ChainEvent, ChainEventType } from '../../model/events.ts';
 import type { Transfer, TransferKind } from '../../model/transfer.ts';
 import {
@@ -15,24 +16,37 @@ import {
   rowToTransfer,
   toBig,
 } from '../event-row.ts';
-import type {
-  AuditEntry,
-  AuditEntryInput,
-  AuditFilter,
-  Block,
-  Checkpoint,
-  DocumentFilter,
-  EventFilter,
-  ImportRecord,
-  Outpoint,
-  Store,
-  StoredOutput,
-  StoreStats,
-  StoreWriter,
-  StoredDocument,
-  StoredDocumentInput,
-  TransferFilter,
-  WriteSummary,
+import {
+  CLUSTER_STREAM,
+  type ClusterChanges,
+  type ScanUtxoParameters,
+  type AuditEntry,
+  type AuditEntryInput,
+  type AuditFilter,
+  type Block,
+  type Checkpoint,
+  type DocumentFilter,
+  type EventFilter,
+  type ImportRecord,
+  type Outpoint,
+  type Store,
+  type StoredOutput,
+  type StoreStats,
+  type StoreWriter,
+  type StoredDocument,
+  type StoredDocumentInput,
+  type TransferFilter,
+  type WriteSummary,
+  type PriceFilter,
+  type Label,
+  type LabelFilter,
+  type LabelImport,
+  type ClusterRef,
+  type Page,
+  type ClusterRefusal,
+  type ClusterState,
+  type UtxoColumns,
+  type UtxoExtent,
 } from '../store.ts';
 import { auditColumns, auditEntryOf, auditTimeMs } from '../app-store.ts';
 import { type AddressSummaryContext, getAddressSummary } from './address-summary.ts';
@@ -40,6 +54,11 @@ import { amountLimbs, LIMB_SUMS_SQL, limbSumsTotal } from './amount-limbs.ts';
 import { type ClickHouseLocation, parseClickHouseLocation } from './clickhouse-url.ts';
 import { getCounterpartyFlows } from './counterparty-flows.ts';
 import { getFlowTransfers } from './flow-transfers.ts';
+import * as clusters from './clusters.ts';
+import type { ClickHouseContext } from './context.ts';
+import * as labels from './labels.ts';
+import { applyPrices, checkPriceRow, readPrices } from './prices.ts';
+import { readUtxoExtent, scanUtxo } from './utxo-scan.ts';
 import { quote, sql } from './quote.ts';
 import { getTransferCursor, scanTransfers } from './scan-transfers.ts';
 import {
@@ -87,7 +106,7 @@ export class StoreUnsupportedError extends BaseError {
     super(`Not available on a ClickHouse store yet: ${method}`, {
       code: 'STORE_UNSUPPORTED',
       details:
-        'The ClickHouse backend keeps chain data (transfers, events, blocks, assets, checkpoints), documents and audit so far; use a DuckDB store (--db path.duckdb) for this command.',
+        'The ClickHouse backend keeps chain data (transfers, events, blocks, assets, prices, checkpoints), labels, clusters, documents and audit so far; use a DuckDB store (--db path.duckdb) for this command.',
     });
   }
 }
@@ -149,6 +168,8 @@ class ClickHouseStore implements Store {
   private writing = false;
   private closed = false;
   private auditSeq = 0n;
+  /** What ./labels.ts, ./prices.ts and ./clusters.ts use of the store. */
+  private readonly ctx: ClickHouseContext;
 
   constructor(
     private readonly where: ClickHouseLocation,
@@ -156,6 +177,7 @@ class ClickHouseStore implements Store {
     readonly writeBufferRows: number,
   ) {
     this.location = where.describe;
+    this.ctx = { t, table: (name) => this.table(name) };
   }
 
   private table(name: string): string {
@@ -185,14 +207,15 @@ class ClickHouseStore implements Store {
       checkpoints: [] as Checkpoint[],
       deletions: [] as { chain: string; fromBlock: bigint }[],
       imports: [] as ImportRecord[],
+      prices: [] as PriceRow[],
+      clusterDrops: [] as string[],
+      clusters: null as ClusterChanges | null,
     };
+    const pendingLabels = labels.createPendingLabels();
     const untimed: Transfer[] = [];
     const rows = {
       transfers: createRowBuffer(this, 'transfers'),
       events: createRowBuffer(this, 'events'),
-    };
-    const unsupported = (method: string) => async () => {
-      throw new StoreUnsupportedError(`StoreWriter.${method}`);
     };
     const writer: StoreWriter = {
       // A transfer without its time takes its block's, known only once the write's blocks are in.
@@ -208,21 +231,60 @@ class ClickHouseStore implements Store {
       setCheckpoint: async (cp) => void pending.checkpoints.push(cp),
       deleteFromBlock: async (chain, fromBlock) =>
         void pending.deletions.push({ chain, fromBlock }),
-      putPrices: unsupported('putPrices'),
-      addLabels: unsupported('addLabels'),
-      recordLabelImport: unsupported('recordLabelImport'),
-      closeDelisted: unsupported('closeDelisted'),
-      closeNotRestaged: unsupported('closeNotRestaged'),
-      removeLabelImport: unsupported('removeLabelImport'),
+      // Checked as given: a bad row fails the write before anything is inserted.
+      putPrices: async (list) => void pending.prices.push(...list.map(checkPriceRow)),
+      addLabels: async (list) => pendingLabels.add(list),
+      recordLabelImport: async (record) => {
+        if (pendingLabels.labelImport)
+          throw new BaseError('One write records at most one label import', {
+            code: 'STORE_BAD_WRITE',
+          });
+        labels.checkLabelImport(record);
+        pendingLabels.labelImport = record;
+      },
+      closeDelisted: async (params) => void pendingLabels.closeDelisted.push(params),
+      closeNotRestaged: async (params) => void pendingLabels.closeNotRestaged.push(params),
+      removeLabelImport: async (id) => void pendingLabels.removeLabelImports.push(id),
       recordImport: async (record) => void pending.imports.push(record),
-      writeClusters: unsupported('writeClusters'),
-      dropClusters: unsupported('dropClusters'),
+      writeClusters: async (changes) => {
+        if (pending.clusters)
+          throw new BaseError('One write applies at most one cluster build step', {
+            code: 'STORE_BAD_WRITE',
+          });
+        pending.clusters = changes;
+      },
+      dropClusters: async (chain) => void pending.clusterDrops.push(chain),
     };
     try {
       await fn(writer);
       // Orphaned blocks first, so that the rows re-ingested for them are newer than their tombstones.
-      for (const d of pending.deletions)
+      for (const d of pending.deletions) {
         await this.tombstone(d.chain, d.fromBlock, tombstoneVersion);
+        const built = await this.getCheckpoint(d.chain, CLUSTER_STREAM);
+        await clusters.dropClustersBuiltFrom(
+          this.ctx,
+          built,
+          d.chain,
+          d.fromBlock,
+          tombstoneVersion,
+        );
+      }
+      for (const chain of pending.clusterDrops)
+        await clusters.dropClustersOf(this.ctx, chain, tombstoneVersion);
+      if (pending.clusters)
+        await clusters.applyClusterChanges(
+          this.ctx,
+          pending.clusters,
+          BigInt(version),
+          tombstoneVersion,
+        );
+      const labelCounts = pendingLabels.any()
+        ? await labels.applyLabels(this.ctx, pendingLabels, version)
+        : { labelsWritten: 0, labelsDuplicate: 0, labelsClosed: 0, labelsRemoved: 0 };
+      const priceCounts =
+        pending.prices.length > 0
+          ? await applyPrices(this.ctx, pending.prices, version)
+          : { pricesWritten: 0, pricesReplaced: 0 };
       await this.insert(
         'blocks',
         pending.blocks.map((b) => ({
@@ -283,12 +345,8 @@ class ClickHouseStore implements Store {
         transfersDuplicate: 0,
         eventsWritten: rows.events.count,
         eventsDuplicate: 0,
-        labelsWritten: 0,
-        labelsDuplicate: 0,
-        labelsClosed: 0,
-        labelsRemoved: 0,
-        pricesWritten: 0,
-        pricesReplaced: 0,
+        ...labelCounts,
+        ...priceCounts,
       };
     } finally {
       // A failed write's staged rows go with their scratch tables: nothing of it becomes visible.
@@ -574,7 +632,7 @@ class ClickHouseStore implements Store {
         type: e.type as ChainEventType,
         count: Number(e.n),
       })),
-      labels: 0,
+      labels: await labels.countLabels(this.ctx),
     };
   }
 
@@ -691,12 +749,7 @@ class ClickHouseStore implements Store {
       table: (name) => this.table(name),
       assertOpen: () => this.assertOpen(),
       listAssets: (chain) => this.listAssets(chain),
-      // A store that refuses to write labels holds none: its summaries list none.
-      getLabels: (chain, address) =>
-        (this as Store).getLabels(chain, address).catch((error: unknown) => {
-          if (error instanceof StoreUnsupportedError) return [];
-          throw error;
-        }),
+      getLabels: (chain, address) => this.getLabels(chain, address),
     };
   }
 
@@ -707,38 +760,73 @@ class ClickHouseStore implements Store {
   scanTransfers: Store['scanTransfers'] = (p) => scanTransfers(this.reads, p);
   getTransferCursor: Store['getTransferCursor'] = () => getTransferCursor(this.reads);
 
-  // Not kept on ClickHouse yet: each refuses clearly (StoreUnsupportedError), never answers wrong.
-  listPrices = refuse('listPrices');
-  getLabels = refuse('getLabels');
-  listLabels = refuse('listLabels');
-  listLabelImports = refuse('listLabelImports');
   getLabelledVolume = refuse('getLabelledVolume');
-  getClusters = refuse('getClusters');
-  listClusterAddresses = refuse('listClusterAddresses');
-  listClusterLinks = refuse('listClusterLinks');
-  listClusterLabels = refuse('listClusterLabels');
-  listClusterRefusals = refuse('listClusterRefusals');
-  getClusterState = refuse('getClusterState');
-  listClusterChains = refuse('listClusterChains');
-  scanUtxoTransactions = refuseIterable('scanUtxoTransactions');
-  getUtxoExtent = refuse('getUtxoExtent');
-  getLastUtxoBlock = refuse('getLastUtxoBlock');
+
+  // Labels, prices and clusters: ./labels.ts, ./prices.ts, ./clusters.ts, ./utxo-scan.ts.
+  async listPrices(filter: PriceFilter): Promise<PriceRow[]> {
+    this.assertOpen();
+    return readPrices(this.ctx, filter);
+  }
+  async getLabels(chain: string, address: string): Promise<Label[]> {
+    this.assertOpen();
+    return labels.readLabels(this.ctx, { chain, address });
+  }
+  async listLabels(filter?: LabelFilter): Promise<Label[]> {
+    this.assertOpen();
+    return labels.readLabels(this.ctx, filter);
+  }
+  async listLabelImports(): Promise<LabelImport[]> {
+    this.assertOpen();
+    return labels.readLabelImports(this.ctx);
+  }
+  async getClusters(chain: string, addresses: readonly string[]): Promise<Map<string, ClusterRef>> {
+    this.assertOpen();
+    return clusters.readClusters(this.ctx, chain, addresses);
+  }
+  async listClusterAddresses(chain: string, clusterId: string, page?: Page): Promise<string[]> {
+    this.assertOpen();
+    return clusters.readClusterAddresses(this.ctx, chain, clusterId, page);
+  }
+  async listClusterLinks(chain: string, clusterId: string, page?: Page) {
+    this.assertOpen();
+    return clusters.readClusterLinks(this.ctx, chain, clusterId, page);
+  }
+  async listClusterLabels(chain: string, clusterId: string): Promise<Label[]> {
+    this.assertOpen();
+    const members = await clusters.readClusterAddresses(this.ctx, chain, clusterId);
+    return labels.readLabelsOf(this.ctx, chain, members);
+  }
+  async listClusterRefusals(chain: string, clusterId: string): Promise<ClusterRefusal[]> {
+    this.assertOpen();
+    return clusters.readClusterRefusals(this.ctx, chain, clusterId);
+  }
+  async getClusterState(chain: string): Promise<ClusterState | null> {
+    this.assertOpen();
+    const built = await this.getCheckpoint(chain, CLUSTER_STREAM);
+    return clusters.readClusterState(this.ctx, chain, built);
+  }
+  async listClusterChains(): Promise<string[]> {
+    this.assertOpen();
+    return clusters.readClusterChains(this.ctx);
+  }
+  scanUtxoTransactions(params: ScanUtxoParameters): AsyncIterable<UtxoColumns> {
+    this.assertOpen();
+    return scanUtxo(this.ctx, params, () => this.assertOpen());
+  }
+  async getUtxoExtent(chain: string, toBlock?: bigint): Promise<UtxoExtent> {
+    this.assertOpen();
+    return readUtxoExtent(this.ctx, chain, toBlock);
+  }
+  /** Asked of the store each time: another process of the deployment may have synced since. */
+  async getLastUtxoBlock(chain: string): Promise<bigint | null> {
+    return (await this.getUtxoExtent(chain)).lastBlock;
+  }
 }
 
 function refuse(method: string): () => Promise<never> {
   return async () => {
     throw new StoreUnsupportedError(method);
   };
-}
-
-function refuseIterable(method: string): () => AsyncIterable<never> {
-  return () => ({
-    [Symbol.asyncIterator]: () => ({
-      next: async () => {
-        throw new StoreUnsupportedError(method);
-      },
-    }),
-  });
 }
 
 function transferRow(t: Transfer, version: string): Record<string, unknown> {

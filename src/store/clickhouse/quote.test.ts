@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { identifier, quote, sql } from './quote.ts';
+import { identifier, quote, quotedLists, sql } from './quote.ts';
 
 describe('quote', () => {
   it('escapes the two characters that end or alter a string literal', () => {
@@ -28,5 +28,16 @@ describe('quote', () => {
     expect(sql`SELECT 1 WHERE a = ${"x'y"} AND b IN ${[1n, 2n]}`).toBe(
       "SELECT 1 WHERE a = 'x\\'y' AND b IN [1, 2]",
     );
+  });
+
+  it('splits a long list of values into quoted lists of at most the given length, in order', () => {
+    const values = Array.from({ length: 50 }, (_, i) => `v'${i}`);
+    const lists = quotedLists(values, 40);
+    expect(lists.length).toBeGreaterThan(1);
+    for (const list of lists) expect(list.length).toBeLessThanOrEqual(40);
+    expect(lists.join(', ')).toBe(values.map(quote).join(', '));
+    expect(quotedLists([])).toEqual([]);
+    // A value longer than the limit still goes, alone.
+    expect(quotedLists(['x'.repeat(50), 'y'], 10)).toEqual([quote('x'.repeat(50)), "'y'"]);
   });
 });

@@ -45,3 +45,39 @@ export function sql(strings: TemplateStringsArray, ...values: SqlValue[]): strin
   for (let i = 0; i < values.length; i++) out += quote(values[i]!) + strings[i + 1]!;
   return out;
 }
+
+/**
+ * Characters of the values a statement may list: ClickHouse parses at most 256 KiB of a query
+ * (`max_query_size`, 262,144 bytes on 18.16 and current releases; measured: a 334 KB `IN` list of
+ * 5,000 values is refused there with "Max query size exceeded"), and the rest of the statement
+ * needs room too.
+ */
+export const STATEMENT_LIST_CHARS = 200_000;
+
+/**
+ * Values as quoted, comma-separated lists of at most `maxChars` characters each, for `IN (…)`: a
+ * list of Bitcoin addresses (up to 62 characters) or hashes never overruns the statement limit.
+ *
+ * @example
+ * for (const list of quotedLists(addresses)) await query(`… WHERE address IN (${list})`);
+ */
+export function quotedLists(
+  values: readonly SqlValue[],
+  maxChars: number = STATEMENT_LIST_CHARS,
+): string[] {
+  const lists: string[] = [];
+  let current: string[] = [];
+  let chars = 0;
+  for (const v of values) {
+    const q = quote(v);
+    if (current.length > 0 && chars + q.length + 2 > maxChars) {
+      lists.push(current.join(', '));
+      current = [];
+      chars = 0;
+    }
+    current.push(q);
+    chars += q.length + 2;
+  }
+  if (current.length > 0) lists.push(current.join(', '));
+  return lists;
+}

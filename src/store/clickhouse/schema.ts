@@ -1,5 +1,5 @@
 import { UserError } from '../../errors/base.ts';
-import { identifier } from './quote.ts';
+import { identifier, quote } from './quote.ts';
 import type { ClickHouseTransport } from './transport.ts';
 
 /**
@@ -22,7 +22,13 @@ import type { ClickHouseTransport } from './transport.ts';
  * The version of a write is its time in microseconds, made larger than any version this process
  * wrote before ({@link createVersionClock}).
  */
-export const CLICKHOUSE_SCHEMA_VERSION = 1;
+export const CLICKHOUSE_SCHEMA_VERSION = 2;
+
+/** The columns of `labels` and `carried_labels`. */
+const LABEL_COLUMNS = `id UInt64, chain String, address String, entity Nullable(String), category String, source String,
+  confidence Nullable(Int32), added_at DateTime, actor Nullable(String), country Nullable(String),
+  sanction_list Nullable(String), programs Nullable(String), valid_from Nullable(String), valid_to Nullable(String),
+  import_id Nullable(UInt64), version UInt64, deleted UInt8`;
 
 type TableSpec = {
   name: string;
@@ -114,6 +120,82 @@ export const TABLES: readonly TableSpec[] = [
     orderBy: '(version)',
     shardBy: 'version',
   },
+  // Version 2: labels, prices and clusters (tables only added: a version-1 database gets them at open).
+  {
+    // Labels are history: a closed label is a newer version of its row (valid_to set), a removed
+    // one a tombstone. Days are `YYYY-MM-DD` text: compared as text they order as days do, on every
+    // year (18.16's Date stops at 2105 and starts at 1970). `id` is random (see ./labels.ts).
+    name: 'labels',
+    columns: LABEL_COLUMNS,
+    engine: 'ReplacingMergeTree(version)',
+    orderBy: '(chain, address, id)',
+    shardBy: 'cityHash64(chain, address)',
+  },
+  {
+    // What an import carried of a label another import holds (see LabelWriter.addLabels).
+    name: 'carried_labels',
+    columns: LABEL_COLUMNS,
+    engine: 'ReplacingMergeTree(version)',
+    orderBy: '(chain, address, id)',
+    shardBy: 'cityHash64(chain, address)',
+  },
+  {
+    name: 'label_imports',
+    columns: `id UInt64, format String, source String, list_name Nullable(String), list_date Nullable(String),
+      sha256 Nullable(String), labels UInt64, closed UInt64, imported_at DateTime, version UInt64, deleted UInt8`,
+    engine: 'ReplacingMergeTree(version)',
+    orderBy: '(id)',
+    shardBy: 'id',
+  },
+  {
+    // One price per chain, asset and day: a day imported again is a newer version of its row.
+    name: 'prices',
+    columns: 'chain String, asset String, day String, usd Float64, source String, version UInt64',
+    engine: 'ReplacingMergeTree(version)',
+    orderBy: '(chain, asset, day)',
+    shardBy: 'cityHash64(chain, asset)',
+  },
+  {
+    // Cluster members by address (a rename writes the address's row again with its new cluster).
+    name: 'cluster_addresses',
+    columns:
+      'chain String, address String, cluster_id String, seq UInt64, version UInt64, deleted UInt8',
+    engine: 'ReplacingMergeTree(version)',
+    orderBy: '(chain, address)',
+    shardBy: 'cityHash64(chain, address)',
+  },
+  {
+    name: 'clusters',
+    columns:
+      'chain String, cluster_id String, size UInt64, seq UInt64, version UInt64, deleted UInt8',
+    engine: 'ReplacingMergeTree(version)',
+    orderBy: '(chain, cluster_id)',
+    shardBy: 'cityHash64(chain, cluster_id)',
+  },
+  {
+    name: 'cluster_links',
+    columns: `chain String, cluster_id String, tx_hash String, block_number UInt64, address String, joined UInt32,
+      inputs UInt32, version UInt64, deleted UInt8`,
+    engine: 'ReplacingMergeTree(version)',
+    orderBy: '(chain, tx_hash)',
+    shardBy: 'cityHash64(chain, tx_hash)',
+  },
+  {
+    name: 'cluster_refusals',
+    columns: `chain String, tx_hash String, block_number UInt64, address_a String, cluster_a String, labels_a String,
+      address_b String, cluster_b String, labels_b String, version UInt64, deleted UInt8`,
+    engine: 'ReplacingMergeTree(version)',
+    orderBy: '(chain, tx_hash)',
+    shardBy: 'cityHash64(chain, tx_hash)',
+  },
+  {
+    name: 'cluster_state',
+    columns: `chain String, next_seq UInt64, utxo_rows UInt64, clusters UInt64, addresses UInt64, coinjoins UInt64,
+      refusals UInt64, updated_at DateTime, version UInt64, deleted UInt8`,
+    engine: 'ReplacingMergeTree(version)',
+    orderBy: '(chain)',
+    shardBy: 'cityHash64(chain)',
+  },
   {
     name: 'schema_version',
     columns: 'version UInt32, applied_at DateTime',
@@ -157,6 +239,13 @@ export function tableName(database: string, name: string): string {
 export async function ensureSchema(target: SchemaTarget): Promise<void> {
   const db = identifier(target.database);
   const { cluster } = target;
+  // A database a newer chaintrail made may hold what this one would misread: refused before
+  // anything is created in it.
+  const [made] = await target.main.query<{ n: string | number }>(
+    `SELECT toString(count()) AS n FROM system.tables WHERE database = ${quote(target.database)} AND name = 'schema_version'`,
+  );
+  const before = Number(made?.n ?? 0) > 0 ? await schemaVersionOf(target.main, db) : 0;
+  refuseNewer(target.database, before);
   if (cluster === null) {
     await target.main.command(`CREATE DATABASE IF NOT EXISTS ${db}`);
     for (const t of TABLES)
@@ -179,20 +268,28 @@ export async function ensureSchema(target: SchemaTarget): Promise<void> {
         );
     }
   }
-  const rows = await target.main.query<{ v: string | number }>(
-    `SELECT toString(max(version)) AS v FROM ${db}.schema_version`,
-  );
-  const current = Number(rows[0]?.v ?? 0);
-  // A database a newer chaintrail made may hold what this one would misread: refused, untouched
-  // (the CREATE … IF NOT EXISTS above change nothing that exists).
-  if (current > CLICKHOUSE_SCHEMA_VERSION)
-    throw new UserError(
-      `ClickHouse database ${target.database} has schema version ${current}, newer than this chaintrail (${CLICKHOUSE_SCHEMA_VERSION})`,
-      { code: 'SCHEMA_TOO_NEW', details: 'Upgrade chaintrail to open it.' },
-    );
+  // Another process may have opened it meanwhile (one made between the check and here included).
+  const current = await schemaVersionOf(target.main, db);
+  refuseNewer(target.database, current);
   if (current < CLICKHOUSE_SCHEMA_VERSION)
     await target.main.command(
       `INSERT INTO ${db}.schema_version (version, applied_at) VALUES (${CLICKHOUSE_SCHEMA_VERSION}, now())`,
+    );
+}
+
+async function schemaVersionOf(main: ClickHouseTransport, db: string): Promise<number> {
+  const rows = await main.query<{ v: string | number }>(
+    `SELECT toString(max(version)) AS v FROM ${db}.schema_version`,
+  );
+  return Number(rows[0]?.v ?? 0);
+}
+
+/** Refuses a database whose schema is newer than this chaintrail's (SCHEMA_TOO_NEW). */
+function refuseNewer(database: string, version: number): void {
+  if (version > CLICKHOUSE_SCHEMA_VERSION)
+    throw new UserError(
+      `ClickHouse database ${database} has schema version ${version}, newer than this chaintrail (${CLICKHOUSE_SCHEMA_VERSION})`,
+      { code: 'SCHEMA_TOO_NEW', details: 'Upgrade chaintrail to open it.' },
     );
 }
 
