@@ -12,9 +12,7 @@ import { createClickHouseStore } from './clickhouse-store.ts';
  * They show as skipped, so the gap stays in view; every other test of the contract runs on
  * ClickHouse 26.7 (chdb, in-process) and on a 2-shard cluster of Debian's clickhouse-server 18.16.
  */
-const NOT_YET: readonly string[] = [
-  "counts volume by the model's kinds and a UTXO output as labelled through its inputs",
-];
+const NOT_YET: readonly string[] = [];
 
 let databases = 0;
 const noChdb = chdbUnavailable();

@@ -54,6 +54,7 @@ import { amountLimbs, LIMB_SUMS_SQL, limbSumsTotal } from './amount-limbs.ts';
 import { type ClickHouseLocation, parseClickHouseLocation } from './clickhouse-url.ts';
 import { getCounterpartyFlows } from './counterparty-flows.ts';
 import { getFlowTransfers } from './flow-transfers.ts';
+import { getLabelledVolume } from './labelled-volume.ts';
 import * as clusters from './clusters.ts';
 import type { ClickHouseContext } from './context.ts';
 import * as labels from './labels.ts';
@@ -760,7 +761,7 @@ class ClickHouseStore implements Store {
   scanTransfers: Store['scanTransfers'] = (p) => scanTransfers(this.reads, p);
   getTransferCursor: Store['getTransferCursor'] = () => getTransferCursor(this.reads);
 
-  getLabelledVolume = refuse('getLabelledVolume');
+  getLabelledVolume: Store['getLabelledVolume'] = (p) => getLabelledVolume(this.reads, p);
 
   // Labels, prices and clusters: ./labels.ts, ./prices.ts, ./clusters.ts, ./utxo-scan.ts.
   async listPrices(filter: PriceFilter): Promise<PriceRow[]> {
@@ -821,12 +822,6 @@ class ClickHouseStore implements Store {
   async getLastUtxoBlock(chain: string): Promise<bigint | null> {
     return (await this.getUtxoExtent(chain)).lastBlock;
   }
-}
-
-function refuse(method: string): () => Promise<never> {
-  return async () => {
-    throw new StoreUnsupportedError(method);
-  };
 }
 
 function transferRow(t: Transfer, version: string): Record<string, unknown> {
