@@ -53,9 +53,10 @@ export interface StoreWriter extends ChainWriter, LabelWriter, ClusterWriter {}
 /** Rows a write stored, and rows it skipped because their natural key was already stored. */
 export type WriteSummary = {
   /**
-   * False where the backend removes duplicates after the insert (ClickHouse, at merge or read
-   * time): then the `…Written` counts are the rows sent and the `…Duplicate` counts 0, not exact.
-   * Absent: exact.
+   * False where the backend removes duplicate transfers and events after the insert (ClickHouse, at
+   * merge or read time): then `transfersWritten` and `eventsWritten` are the rows sent and
+   * `transfersDuplicate` and `eventsDuplicate` 0, not exact. Absent: exact. Label and price counts
+   * are exact on every backend.
    */
   duplicatesCounted?: boolean;
   transfersWritten: number;

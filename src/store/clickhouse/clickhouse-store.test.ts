@@ -241,15 +241,27 @@ describe('ClickHouse store', () => {
         expect(counts.every((n) => n > 0)).toBe(true);
       });
 
-      it('refuses a database a newer chaintrail made, naming both versions', async () => {
+      it('refuses a database a newer chaintrail made, naming both versions, creating nothing in it', async () => {
         const location = ch.cluster.storeUrl('ct_newer');
         await (await createClickHouseStore({ location })).close();
-        // The version a newer release would record, into one shard's local table.
-        const r = await fetch(ch.cluster.shards[0]!, {
-          method: 'POST',
-          body: 'INSERT INTO ct_newer.schema_version_local (version, applied_at) VALUES (99, now())',
-        });
-        expect(r.ok, await r.text()).toBe(true);
+        // The version a newer release would record, into one shard's local table; and a table it
+        // would no longer have.
+        for (const body of [
+          'INSERT INTO ct_newer.schema_version_local (version, applied_at) VALUES (99, now())',
+          'DROP TABLE ct_newer.prices',
+        ]) {
+          const r = await fetch(ch.cluster.shards[0]!, { method: 'POST', body });
+          expect(r.ok, await r.text()).toBe(true);
+        }
+        const tables = async () =>
+          (
+            await fetch(ch.cluster.shards[0]!, {
+              method: 'POST',
+              body: "SELECT name FROM system.tables WHERE database = 'ct_newer' ORDER BY name",
+            })
+          ).text();
+        const before = await tables();
+        expect(before).not.toMatch(/^prices$/m);
         await expect(createClickHouseStore({ location })).rejects.toMatchObject({
           code: 'SCHEMA_TOO_NEW',
           shortMessage: expect.stringMatching(
@@ -258,6 +270,7 @@ describe('ClickHouse store', () => {
             ),
           ),
         });
+        expect(await tables()).toBe(before);
       });
 
       it('opens a database of schema version 1: adds the tables of labels, prices and clusters, records version 2', async () => {

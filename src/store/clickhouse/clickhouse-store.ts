@@ -280,7 +280,7 @@ class ClickHouseStore implements Store {
           tombstoneVersion,
         );
       const labelCounts = pendingLabels.any()
-        ? await labels.applyLabels(this.ctx, pendingLabels, version)
+        ? await labels.applyLabels(this.ctx, pendingLabels, version, tombstoneVersion.toString())
         : { labelsWritten: 0, labelsDuplicate: 0, labelsClosed: 0, labelsRemoved: 0 };
       const priceCounts =
         pending.prices.length > 0

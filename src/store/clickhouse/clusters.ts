@@ -15,8 +15,8 @@ import { columnNames } from './schema.ts';
 
 // The ClickHouse side of clusters (src/cluster, src/store/cluster-store.ts): a build step's rows are
 // kept in the process until the write's function has returned, then inserted: a renamed cluster's
-// addresses and links as newer versions of their rows (with the surviving id), the clusters it
-// replaced as tombstones, then sizes, members, links, refusals and the state; the store inserts the
+// members and links under the surviving id (copied on the server, the old rows tombstoned), the
+// clusters it replaced as tombstones, then sizes, members, links, refusals and the state; the store inserts the
 // build's checkpoint after them. A write that fails before then inserts nothing. A crash between
 // the step's inserts can leave part of a step: `chaintrail cluster --rebuild` starts over.
 
@@ -30,6 +30,7 @@ const INSERT_BATCH_ROWS = 10_000;
 /** The tables of a chain's clusters (its checkpoint is in `checkpoints`). */
 const CLUSTER_TABLES = [
   'cluster_addresses',
+  'cluster_members',
   'clusters',
   'cluster_links',
   'cluster_refusals',
@@ -54,9 +55,10 @@ async function insertAll(
 }
 
 /**
- * Writes again the live rows of `table` that `where` selects, with `set` (column → SQL) and the
- * given version: a tombstone (`deleted` → 1) or a rename. The new values are given in an outer
- * query: a SELECT alias shadowing its column would change what WHERE matches.
+ * Writes the live rows of `from` (default: `table` itself) that `where` selects into `table`, with
+ * `set` (column → SQL) and the given version: a tombstone (`deleted` → 1) or a rename. The new
+ * values are given in an outer query: a SELECT alias shadowing its column would change what WHERE
+ * matches. Server-side: no row passes through the process.
  */
 async function rewriteRows(
   ctx: ClickHouseContext,
@@ -64,6 +66,7 @@ async function rewriteRows(
   where: string,
   set: Record<string, string>,
   version: bigint,
+  from: string = table,
 ): Promise<void> {
   const columns = columnNames(table);
   const select = columns
@@ -73,11 +76,15 @@ async function rewriteRows(
     .join(', ');
   await ctx.t.command(
     `INSERT INTO ${ctx.table(table)} (${columns.map((c) => `\`${c}\``).join(', ')})
-     SELECT ${select} FROM (SELECT * FROM ${ctx.table(table)} FINAL WHERE ${where} AND deleted = 0)`,
+     SELECT ${select} FROM (SELECT * FROM ${ctx.table(from)} FINAL WHERE ${where} AND deleted = 0)`,
   );
 }
 
-/** Removes every cluster of `chain`, its links, refusals and state (tombstones at `version`). */
+/**
+ * Removes every cluster of `chain`, its links, refusals and state (tombstones at `version`). The
+ * build's checkpoint row stays (the checkpoints table has no tombstones): without its state it is
+ * no build, and getClusterState answers null, which is what a build and the API read.
+ */
 export async function dropClustersOf(
   ctx: ClickHouseContext,
   chain: string,
@@ -123,8 +130,20 @@ export async function applyClusterChanges(
     const from = part.map((r) => r.from);
     const moved = `transform(cluster_id, [${list(from)}], [${list(part.map((r) => r.to))}], cluster_id)`;
     const where = `chain = ${quote(chain)} AND cluster_id IN (${list(from)})`;
-    for (const table of ['cluster_addresses', 'cluster_links'])
+    // Members and links move to the new id (new keys: rows under it, then tombstones of the old
+    // ones; no rename's `to` is another's `from`); the lookup rows by address take it in place.
+    await rewriteRows(
+      ctx,
+      'cluster_addresses',
+      where,
+      { cluster_id: moved },
+      version,
+      'cluster_members',
+    );
+    for (const table of ['cluster_members', 'cluster_links']) {
       await rewriteRows(ctx, table, where, { cluster_id: moved }, version);
+      await rewriteRows(ctx, table, where, { deleted: '1' }, version);
+    }
     await rewriteRows(ctx, 'clusters', where, { deleted: '1' }, tombstoneVersion);
   }
   const c = changes.clusters;
@@ -141,18 +160,16 @@ export async function applyClusterChanges(
     })),
   );
   const m = changes.members;
-  await insertAll(
-    ctx,
-    'cluster_addresses',
-    m.address.map((address, i) => ({
-      chain,
-      address,
-      cluster_id: m.clusterId[i],
-      seq: m.seq[i],
-      version: v,
-      deleted: 0,
-    })),
-  );
+  const members = m.address.map((address, i) => ({
+    chain,
+    address,
+    cluster_id: m.clusterId[i],
+    seq: m.seq[i],
+    version: v,
+    deleted: 0,
+  }));
+  for (const table of ['cluster_addresses', 'cluster_members'])
+    await insertAll(ctx, table, members);
   const l = changes.links;
   await insertAll(
     ctx,
@@ -263,7 +280,7 @@ export async function readClusterAddresses(
   page?: Page,
 ): Promise<string[]> {
   const rows = await ctx.t.query<{ address: string }>(
-    `SELECT address, seq, version FROM ${ctx.table('cluster_addresses')} FINAL
+    `SELECT address, seq, version FROM ${ctx.table('cluster_members')} FINAL
      WHERE chain = ${quote(chain)} AND cluster_id = ${quote(clusterId)} AND deleted = 0
      ORDER BY seq${limitOf(page)}`,
   );

@@ -309,13 +309,15 @@ type LabelCounts = Pick<
  * again, the insert skipping equal open labels, carried copies, delisting, forgetting copies of
  * closed labels), then inserts the changed rows with the write's `version`.
  *
- * One writer at a time: two processes importing labels at once may both take the next import id
- * (ClickHouse has no sequence); `chaintrail import labels` is run by the operator, one at a time.
+ * Import ids are the next number (ClickHouse has no sequence), claimed as soon as taken: two
+ * processes recording an import within the same few milliseconds could still take the same one.
  */
 export async function applyLabels(
   ctx: ClickHouseContext,
   pending: PendingLabels,
   version: string,
+  /** Older than `version`: the claim of the import's id (see step 2). */
+  claimVersion: string,
 ): Promise<LabelCounts> {
   const now = Math.floor(Date.now() / 1000);
   const stored = await storedImports(ctx);
@@ -414,9 +416,14 @@ export async function applyLabels(
   let importId: string | null = null;
   if (pending.labelImport) {
     const r = pending.labelImport;
-    const last = stored.reduce((max, i) => (BigInt(i.row.id) > max ? BigInt(i.row.id) : max), 0n);
-    importId = (last + 1n).toString();
-    imports.set(importId, {
+    // Asked again and claimed at once (a hidden row, older than the import's own): another process
+    // importing at the same time takes the next id unless it asked within these few milliseconds.
+    // A write that fails after leaves the id unused, as a sequence would.
+    const [top] = await ctx.t.query<{ n: string }>(
+      `SELECT toString(max(id)) AS n FROM ${ctx.table('label_imports')}`,
+    );
+    importId = (BigInt(top?.n ?? 0) + 1n).toString();
+    const record: ImportRow = {
       id: importId,
       format: r.format,
       source: r.source,
@@ -426,7 +433,9 @@ export async function applyLabels(
       labels: 0,
       closed: 0,
       imported_at: now,
-    });
+    };
+    await insertAll(ctx, 'label_imports', [importRecord(record, claimVersion, 1)]);
+    imports.set(importId, record);
     changedImports.add(importId);
   }
 

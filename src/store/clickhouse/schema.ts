@@ -156,13 +156,24 @@ export const TABLES: readonly TableSpec[] = [
     shardBy: 'cityHash64(chain, asset)',
   },
   {
-    // Cluster members by address (a rename writes the address's row again with its new cluster).
+    // Cluster members by address, for lookups (a rename writes the address's row again with its
+    // new cluster).
     name: 'cluster_addresses',
     columns:
       'chain String, address String, cluster_id String, seq UInt64, version UInt64, deleted UInt8',
     engine: 'ReplacingMergeTree(version)',
     orderBy: '(chain, address)',
     shardBy: 'cityHash64(chain, address)',
+  },
+  {
+    // The same members by cluster, for a cluster's list and its renames: a key range each, not a
+    // scan of the chain's members (a rename moves the rows to the new id and tombstones the old).
+    name: 'cluster_members',
+    columns:
+      'chain String, address String, cluster_id String, seq UInt64, version UInt64, deleted UInt8',
+    engine: 'ReplacingMergeTree(version)',
+    orderBy: '(chain, cluster_id, address)',
+    shardBy: 'cityHash64(chain, cluster_id)',
   },
   {
     name: 'clusters',
@@ -177,8 +188,9 @@ export const TABLES: readonly TableSpec[] = [
     columns: `chain String, cluster_id String, tx_hash String, block_number UInt64, address String, joined UInt32,
       inputs UInt32, version UInt64, deleted UInt8`,
     engine: 'ReplacingMergeTree(version)',
-    orderBy: '(chain, tx_hash)',
-    shardBy: 'cityHash64(chain, tx_hash)',
+    // By cluster, as members are: a cluster's links and its renames read a key range.
+    orderBy: '(chain, cluster_id, tx_hash)',
+    shardBy: 'cityHash64(chain, cluster_id)',
   },
   {
     name: 'cluster_refusals',
