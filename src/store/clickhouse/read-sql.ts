@@ -11,7 +11,7 @@ import type { ClickHouseTransport } from './transport.ts';
  * parameters (values go through {@link quote}), no alias that shadows a column.
  */
 export type ReadContext = {
-  t: Pick<ClickHouseTransport, 'query'>;
+  t: Pick<ClickHouseTransport, 'query' | 'stream'>;
   /** The database-qualified name of one of the store's tables (the Distributed one on a cluster). */
   table: (name: string) => string;
   assertOpen: () => void;
