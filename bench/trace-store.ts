@@ -212,8 +212,16 @@ export const traceStoreBenchmark: Benchmark = {
       const loaded = await traceCli([...args, '--db', db]);
       const duckSub = await traceCli([...args, '--db', db, '--graph', 'subgraph']);
       const cluster1 = await traceCli([...args, '--db', url]);
-      const same = cluster1.stdout === loaded.stdout && duckSub.stdout === loaded.stdout;
-      if (!same) throw new Error('the traces differ between DuckDB and the cluster');
+      for (const [name, run] of [
+        ['duckdb-subgraph', duckSub],
+        ['clickhouse', cluster1],
+      ] as const)
+        if (run.stdout !== loaded.stdout) {
+          const file = path.join(ctx.workDir, `trace-store-${name}.json`);
+          fs.writeFileSync(file, run.stdout);
+          fs.writeFileSync(path.join(ctx.workDir, 'trace-store-duckdb-index.json'), loaded.stdout);
+          throw new Error(`the trace from ${name} differs from DuckDB's whole index (${file})`);
+        }
       const endpoints = (JSON.parse(loaded.stdout) as { endpoints: unknown[] }).endpoints.length;
       return {
         reference: {

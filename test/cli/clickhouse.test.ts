@@ -54,6 +54,46 @@ describe.skipIf(missing !== null)(
       expect(await stats(url)).toEqual(first);
     });
 
+    it('traces a real address forward (haircut) to the same JSON as DuckDB, its index built from the cluster by the cursor scan, and summarises it the same', async () => {
+      const url = ch.cluster.storeUrl('ct_cli_trace');
+      const duck = path.join(dir.path, 'trace.duckdb');
+      for (const db of [url, duck]) {
+        const run = await runCli(['import', 'etl', ETL, '--db', db], { env: ENV });
+        expect(run.code, run.stderr).toBe(0);
+      }
+      // The seed: the export's busiest sender (gas fees aside), found in the data.
+      const store = await createDuckDbStore({ path: duck });
+      const sent = new Map<string, number>();
+      try {
+        for (const t of await store.listTransfers())
+          if (t.from !== null && t.kind !== 'fee') sent.set(t.from, (sent.get(t.from) ?? 0) + 1);
+      } finally {
+        await store.close();
+      }
+      const [seed] = [...sent].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]!;
+      const answers = async (args: string[]) =>
+        Promise.all(
+          [url, duck].map(async (db) => {
+            const run = await runCli([...args, '--db', db, '--json'], { env: ENV });
+            expect(run.code, run.stderr).toBe(0);
+            return run.stdout;
+          }),
+        );
+      const [traced, expected] = await answers([
+        'trace',
+        seed,
+        '--direction',
+        'forward',
+        '--policy',
+        'haircut',
+      ]);
+      expect(JSON.parse(traced!).edges.length).toBeGreaterThan(10);
+      expect(traced).toBe(expected);
+      const [summary, expectedSummary] = await answers(['address', seed]);
+      expect(JSON.parse(summary!).transfers).toBeGreaterThan(10);
+      expect(summary).toBe(expectedSummary);
+    }, 300_000);
+
     it('syncs a simulated theft from anvil into the cluster, killed 6 times, resumed with nothing lost or doubled', async () => {
       const anvil: Anvil = await startAnvil({ args: SIMULATOR_ANVIL_ARGS });
       try {

@@ -8,22 +8,11 @@ import { describeStoreContract } from '../store.contract.ts';
 import { createClickHouseStore } from './clickhouse-store.ts';
 
 /**
- * The parts of the store contract the ClickHouse backend does not keep yet: the per-address reads
- * of screening, tracing and the address page, the cursor scan of the in-memory graph index, and the
- * labelled volume. They show as skipped, so the gap stays in view; every other test of the
- * contract runs on ClickHouse 26.7 (chdb, in-process) and on a 2-shard cluster of Debian's
- * clickhouse-server 18.16.
+ * The parts of the store contract the ClickHouse backend does not keep yet (none now): they would
+ * show as skipped, so a gap stays in view; the whole contract runs on ClickHouse 26.7 (chdb,
+ * in-process) and on a 2-shard cluster of Debian's clickhouse-server 18.16.
  */
-const NOT_YET: readonly string[] = [
-  "gives an address's UTXO transactions net of its change, largest first, with what it had received by then",
-  'summarises an address: totals, first/last seen, counterparties',
-  'gives counterparty flows with the first and last time of their transfers',
-  'gives flow transfers one by one within a time bound, with what the address had received by then',
-  'scans every transfer once, in store order, and resumes from a cursor with what came after it',
-  'lists the transfers touching addresses or transactions, keyed by their place in store order',
-  'leaves out of counterparty flows what the model says is no counterparty leg (fees, self-transfers, one-sided legs)',
-  "counts volume by the model's kinds and a UTXO output as labelled through its inputs",
-];
+const NOT_YET: readonly string[] = [];
 
 let databases = 0;
 const noChdb = chdbUnavailable();

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chdbUnavailable, createChdbTransport } from '../../../test/helpers/chdb-transport.ts';
 import {
@@ -5,9 +6,16 @@ import {
   useClickHouseCluster,
 } from '../../../test/helpers/clickhouse-cluster.ts';
 import { ETL_TOKEN_TRANSFERS } from '../../../test/helpers/etl-transfers.ts';
+import { makeTempDir } from '../../../test/helpers/temp-dir.ts';
+import {
+  plainAddresses,
+  syntheticTxHash,
+  transfer,
+} from '../../../test/helpers/screen-fixtures.ts';
 import type { Transfer } from '../../model/transfer.ts';
-import type { Store } from '../store.ts';
-import { createClickHouseStore, StoreUnsupportedError } from './clickhouse-store.ts';
+import type { Label, Store } from '../store.ts';
+import { createDuckDbStore } from '../duckdb/duckdb-store.ts';
+import { createClickHouseStore } from './clickhouse-store.ts';
 import { quote } from './quote.ts';
 import { CLICKHOUSE_SCHEMA_VERSION, TABLES } from './schema.ts';
 import type { ClickHouseTransport } from './transport.ts';
@@ -99,10 +107,115 @@ function describeClickHouseStore(
       });
     });
 
-    it('refuses what it does not keep yet, by name', async () => {
-      const volume = () => store.getLabelledVolume({ categories: ['sanctioned'] });
-      await expect(volume()).rejects.toBeInstanceOf(StoreUnsupportedError);
-      await expect(volume()).rejects.toThrow(/getLabelledVolume/);
+    it('ranks counterparties and transfers by their exact amounts where doubles tie (sums carried across limbs)', async () => {
+      const chain = 'exact-order-test';
+      const [x, low, high] = plainAddresses(3).sort() as [string, string, string];
+      // Doubles make 2^201 of all three sums and of both single amounts: only the exact order puts
+      // `high` first (ties would go to the lower address, or the earlier transfer).
+      const big = 2n ** 200n + 2n ** 64n - 1n;
+      await store.write((w) =>
+        w.appendTransfers([
+          transfer('x-low-1', x, low, big, { chain, day: '2024-01-01' }),
+          transfer('x-low-2', x, low, big, { chain, day: '2024-01-01' }),
+          transfer('x-high', x, high, 2n * big + 1n, { chain, day: '2024-01-02' }),
+        ]),
+      );
+      expect(Number(2n * big) === Number(2n * big + 1n)).toBe(true);
+      const [flows] = await store.getCounterpartyFlows({
+        chain,
+        addresses: [x],
+        direction: 'out',
+        maxCounterparties: 1,
+      });
+      expect(flows).toMatchObject({ total: 4n * big + 1n, counterparties: 2 });
+      expect(flows!.flows.map((f) => [f.counterparty, f.amount])).toEqual([[high, 2n * big + 1n]]);
+      const [received] = await store.getFlowTransfers({
+        chain,
+        direction: 'in',
+        targets: [{ address: low, asset: null, bound: null }],
+        maxTransfers: 2,
+      });
+      expect(received!.transfers.map((t) => t.txHash)).toEqual(
+        [syntheticTxHash('x-low-1'), syntheticTxHash('x-low-2')].sort(),
+      );
+      const [largest] = await store.getFlowTransfers({
+        chain,
+        direction: 'out',
+        targets: [{ address: x, asset: null, bound: null }],
+        maxTransfers: 1,
+      });
+      expect(largest!.transfers.map((t) => t.counterparty)).toEqual([high]);
+      expect(largest!.count).toBe(3);
+    });
+
+    it('refuses a transfer cursor it did not make, naming it', async () => {
+      for (const cursor of ['row-12', '12:not json', '12:["a","b","c","d"]'])
+        await expect(
+          (async () => {
+            for await (const _ of store.scanTransfers({ after: cursor })) break;
+          })(),
+        ).rejects.toMatchObject({ code: 'STORE_BAD_CURSOR' });
+    });
+
+    it('gives the labelled volume DuckDB gives, by chain, month, category and actor: label days and months in UTC, open labels for untimed transfers', async () => {
+      const chain = 'volume-test';
+      const [a, b, c, d] = plainAddresses(4) as [string, string, string, string];
+      const at = (iso: string) => Date.parse(iso) / 1000;
+      const transfers: Transfer[] = [
+        // 2024-02-01 08:30 in the servers' zone (Asia/Pyongyang): a label ending on 2024-01-31 holds.
+        transfer('vol-a-b', a, b, 5n, { chain, blockTime: at('2024-01-31T23:30:00Z') }),
+        transfer('vol-c-d', c, d, 7n, { chain, blockTime: at('2024-02-01T00:30:00Z') }),
+        transfer('vol-b-c', b, c, 11n, { chain }),
+        transfer('vol-d-a', d, a, 13n, { chain, blockTime: at('2024-03-15T12:00:00Z') }),
+        transfer('vol-fee', a, null, 100n, { chain, kind: 'fee', position: 'fee:tip' }),
+      ];
+      const label = (address: string, category: string, more: Partial<Label>): Label => ({
+        chain,
+        address,
+        entity: null,
+        category,
+        source: 'test',
+        confidence: 10,
+        ...more,
+      });
+      const labels = [
+        label(a, 'scam', { actor: 'actor-x', validTo: '2024-01-31' }),
+        label(c, 'sanctioned', { validFrom: '2024-02-01' }),
+        label(d, 'scam', { actor: 'actor-y', validFrom: '2024-04-01' }),
+      ];
+      const dir = makeTempDir();
+      const duck = await createDuckDbStore({ path: path.join(dir.path, 'volume.duckdb') });
+      try {
+        for (const s of [store, duck]) {
+          await s.write((w) => w.appendTransfers(transfers));
+          await s.write((w) => w.addLabels(labels));
+        }
+        for (const by of ['chain', 'month', 'category', 'actor'] as const) {
+          const params = {
+            categories: ['scam', 'sanctioned'],
+            by,
+            assets: [{ chain, asset: 'native' }],
+          };
+          const { rows } = await store.getLabelledVolume(params);
+          expect(rows, by).toEqual((await duck.getLabelledVolume(params)).rows);
+          expect(rows.some((r) => r.labelledTransfers > 0)).toBe(true);
+        }
+        const { rows: months } = await store.getLabelledVolume({
+          categories: ['scam'],
+          by: 'month',
+        });
+        expect(
+          months.filter((r) => r.chain === chain).map((r) => [r.period, r.labelledTransfers]),
+        ).toEqual([
+          ['2024-01', 1],
+          ['2024-02', 0],
+          ['2024-03', 0],
+          ['unknown', 0],
+        ]);
+      } finally {
+        await duck.close();
+        dir.cleanup();
+      }
     });
   });
 }

@@ -35,7 +35,6 @@ import {
   type StoreWriter,
   type StoredDocument,
   type StoredDocumentInput,
-  type TransferCursor,
   type TransferFilter,
   type TouchingTransfers,
   type TransfersTouchingParameters,
@@ -52,14 +51,19 @@ import {
   type UtxoExtent,
 } from '../store.ts';
 import { auditColumns, auditEntryOf, auditTimeMs } from '../app-store.ts';
+import { type AddressSummaryContext, getAddressSummary } from './address-summary.ts';
 import { amountLimbs, LIMB_SUMS_SQL, limbSumsTotal } from './amount-limbs.ts';
 import { type ClickHouseLocation, parseClickHouseLocation } from './clickhouse-url.ts';
+import { getCounterpartyFlows } from './counterparty-flows.ts';
+import { getFlowTransfers } from './flow-transfers.ts';
+import { getLabelledVolume } from './labelled-volume.ts';
 import * as clusters from './clusters.ts';
 import type { ClickHouseContext } from './context.ts';
 import * as labels from './labels.ts';
 import { applyPrices, checkPriceRow, readPrices } from './prices.ts';
 import { readUtxoExtent, scanUtxo } from './utxo-scan.ts';
 import { quote, quotedLists, sql } from './quote.ts';
+import { getTransferCursor, scanTransfers } from './scan-transfers.ts';
 import { listTransfersTouching } from './transfers-touching.ts';
 import {
   CLICKHOUSE_SCHEMA_VERSION,
@@ -69,6 +73,7 @@ import {
   tableName,
 } from './schema.ts';
 import { type ClickHouseTransport, createHttpTransport } from './transport.ts';
+import { getUtxoFlows } from './utxo-flows.ts';
 
 /** Rows per INSERT: bounds one request's body (about 300 bytes a transfer as JSON). */
 const INSERT_BATCH_ROWS = 10_000;
@@ -772,26 +777,25 @@ class ClickHouseStore implements Store {
     await this.t.close();
   }
 
-  // Not kept on ClickHouse yet: each refuses clearly (StoreUnsupportedError), never answers wrong.
-  getAddressSummary = refuse('getAddressSummary');
-  scanTransfers = refuseIterable('scanTransfers');
-  /**
-   * The transfers' generation (reorgs that removed transfers, counted); the cursor is the newest
-   * write's version. A scan from it (the graph index's) is not kept on ClickHouse yet: traces on a
-   * cluster store will pull their subgraph from the store hop by hop instead (issue 19, item 4).
-   */
-  async getTransferCursor(): Promise<TransferCursor> {
-    this.assertOpen();
-    const [row] = await this.t.query<{ generation: string; cursor: string }>(
-      `SELECT (SELECT count() FROM ${this.table('reorgs')} FINAL) AS generation,
-              (SELECT max(version) FROM ${this.table('transfers')}) AS cursor`,
-    );
-    return { cursor: String(row?.cursor ?? '0'), generation: Number(row?.generation ?? 0) };
+  /** What the reads of ./address-summary.ts, ./counterparty-flows.ts, … need of the store. */
+  private get reads(): AddressSummaryContext {
+    return {
+      t: this.t,
+      table: (name) => this.table(name),
+      assertOpen: () => this.assertOpen(),
+      listAssets: (chain) => this.listAssets(chain),
+      getLabels: (chain, address) => this.getLabels(chain, address),
+    };
   }
-  getCounterpartyFlows = refuse('getCounterpartyFlows');
-  getFlowTransfers = refuse('getFlowTransfers');
-  getUtxoFlows = refuse('getUtxoFlows');
-  getLabelledVolume = refuse('getLabelledVolume');
+
+  getAddressSummary: Store['getAddressSummary'] = (p) => getAddressSummary(this.reads, p);
+  getCounterpartyFlows: Store['getCounterpartyFlows'] = (p) => getCounterpartyFlows(this.reads, p);
+  getFlowTransfers: Store['getFlowTransfers'] = (p) => getFlowTransfers(this.reads, p);
+  getUtxoFlows: Store['getUtxoFlows'] = (p) => getUtxoFlows(this.reads, p);
+  scanTransfers: Store['scanTransfers'] = (p) => scanTransfers(this.reads, p);
+  getTransferCursor: Store['getTransferCursor'] = () => getTransferCursor(this.reads);
+
+  getLabelledVolume: Store['getLabelledVolume'] = (p) => getLabelledVolume(this.reads, p);
 
   // Labels, prices and clusters: ./labels.ts, ./prices.ts, ./clusters.ts, ./utxo-scan.ts.
   async listPrices(filter: PriceFilter): Promise<PriceRow[]> {
@@ -857,22 +861,6 @@ class ClickHouseStore implements Store {
 /** Compares text as the store orders it (by UTF-16 code units, as ClickHouse's bytes do for ASCII keys). */
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function refuse(method: string): () => Promise<never> {
-  return async () => {
-    throw new StoreUnsupportedError(method);
-  };
-}
-
-function refuseIterable(method: string): () => AsyncIterable<never> {
-  return () => ({
-    [Symbol.asyncIterator]: () => ({
-      next: async () => {
-        throw new StoreUnsupportedError(method);
-      },
-    }),
-  });
 }
 
 function transferRow(t: Transfer, version: string, seq: number): Record<string, unknown> {

@@ -12,6 +12,11 @@ export type ClickHouseTransport = {
   command(statement: string): Promise<void>;
   /** A SELECT; its rows as objects. */
   query<T = Record<string, unknown>>(statement: string): Promise<T[]>;
+  /**
+   * A SELECT whose rows come as they arrive, in chunks (a transport that cannot stream has none:
+   * its reader pages instead). Stopping the iteration closes the response.
+   */
+  stream?<T = Record<string, unknown>>(statement: string): AsyncIterable<T[]>;
   /** Rows into a table (database-qualified), as JSONEachRow. */
   insert(table: string, rows: readonly Record<string, unknown>[]): Promise<void>;
   close(): Promise<void>;
@@ -112,6 +117,23 @@ export function createHttpTransport(parameters: {
         return (await result.json()) as T[];
       } catch (error) {
         throw toStoreError(error, server, statement);
+      }
+    },
+    async *stream<T>(statement: string) {
+      let result;
+      try {
+        result = await client.query({ query: statement, format: 'JSONEachRow' });
+      } catch (error) {
+        throw toStoreError(error, server, statement);
+      }
+      const rows = result.stream<T>();
+      try {
+        for await (const chunk of rows) yield chunk.map((row) => row.json<T>());
+      } catch (error) {
+        throw toStoreError(error, server, statement);
+      } finally {
+        // Stopped early (or failed): the rest of the response is not read.
+        rows.destroy();
       }
     },
     async insert(table, rows) {
