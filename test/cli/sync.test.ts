@@ -44,34 +44,43 @@ afterAll(async () => {
   dir.cleanup();
 });
 
-async function stats(db: string) {
-  const run = await runCli(['stats', '--json', '--db', db]);
+async function stats(db: string, env?: NodeJS.ProcessEnv) {
+  const run = await runCli(['stats', '--json', '--db', db], { env });
   expect(run.code, run.stderr).toBe(0);
   return JSON.parse(run.stdout) as unknown;
 }
 
 describe('chaintrail sync (CLI) against anvil', () => {
-  it('resumes after SIGKILL at 10 different moments with nothing lost or doubled', async () => {
+  it('resumes after SIGKILL at 5 different moments with nothing lost or doubled', async () => {
+    // Reference labels are not what is compared here: both databases go without them.
+    const env = { CHAINTRAIL_NO_REFERENCE: '1' };
     const direct = path.join(dir.path, 'direct.duckdb');
-    const first = await runCli(['sync', '--rpc', anvil.url, '--db', direct, '--json']);
+    const first = await runCli(['sync', '--rpc', anvil.url, '--db', direct, '--json'], { env });
     expect(first.code, first.stderr).toBe(0);
     expect(JSON.parse(first.stdout)).toMatchObject({ chain: 'anvil' });
-    const directStats = (await stats(direct)) as { assets: { kind: string; transfers: number }[] };
+    const directStats = (await stats(direct, env)) as {
+      assets: { kind: string; transfers: number }[];
+    };
     expect(new Set(directStats.assets.map((x) => x.kind))).toEqual(
       new Set(['native', 'internal', 'token', 'fee']),
     );
 
     const killed = path.join(dir.path, 'killed.duckdb');
-    // Deterministic "random" kill points after 1 to 8 committed batches of 2 blocks, so all ten
-    // land inside the simulated cases, mostly while the next batch is being fetched or written.
+    // Deterministic "random" kill points after 5, 6, 3, 4 and 1 committed batches of 2 blocks, each
+    // run resuming where the last was killed: kills at the same moment of the sync's cycle (a
+    // batch's commit logged, the next one decoded or written, the one after it fetched), spread over
+    // the first 38 blocks. Ten rounds added no other moment: each lands at that same point of the
+    // cycle, only in other blocks, and the ten this test ran before were (a float-precision bug in
+    // the helper's generator) one after 5 batches and nine after 1, 28 blocks in all.
     const kills = await killSyncsAtBatches({
       args: ['sync', '--rpc', anvil.url, '--db', killed, '--batch', '2'],
-      rounds: 10,
+      rounds: 5,
+      env,
     });
-    expect(kills).toBeGreaterThanOrEqual(8);
-    const resumed = await runCli(['sync', '--rpc', anvil.url, '--db', killed, '--json']);
+    expect(kills).toBeGreaterThanOrEqual(4);
+    const resumed = await runCli(['sync', '--rpc', anvil.url, '--db', killed, '--json'], { env });
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(await stats(killed)).toEqual(await stats(direct));
+    expect(await stats(killed, env)).toEqual(await stats(direct, env));
     // Row for row, not only in total: every transfer, event and block is the same.
     const [a, b] = await Promise.all([direct, killed].map((p) => createDuckDbStore({ path: p })));
     try {

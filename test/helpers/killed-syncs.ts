@@ -22,8 +22,11 @@ export async function killSyncsAtBatches(parameters: {
 }): Promise<number> {
   let seed = parameters.seed ?? 7;
   const maxBatches = parameters.maxBatches ?? 8;
+  // The C library's LCG, modulo 2^31. Math.imul keeps the product exact: as a float product
+  // (up to 2^61) it lost its low bits, and with them `seed % maxBatches`, which then stuck at 0
+  // (seed 7, 8 batches: thresholds 5, 1, 1, 1, … instead of 5, 6, 3, 4, 1, …).
   const nextThreshold = () => (
-    (seed = (seed * 1103515245 + 12345) % 2 ** 31),
+    (seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff),
     1 + (seed % maxBatches)
   );
   let kills = 0;
