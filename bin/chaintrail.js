@@ -37,4 +37,6 @@ if (useBuilt) {
   register();
   ({ main } = await import('../src/cli/main.ts'));
 }
-process.exitCode = await main(process.argv);
+// A command may have set a failing exit code itself (the demo's checks): a clean return keeps it.
+const code = await main(process.argv);
+if (code !== 0 || !process.exitCode) process.exitCode = code;

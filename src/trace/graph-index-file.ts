@@ -13,8 +13,11 @@ import type { Conversion, GraphIndex } from './types.ts';
 
 /** First bytes of an index file. */
 const MAGIC = 'CTGRAPH\n';
-/** Bumped whenever the layout changes: an index file of another version is rebuilt, not read. */
-export const GRAPH_INDEX_FILE_VERSION = 3;
+/**
+ * Bumped whenever the layout or the values change: an index file of another version is rebuilt, not
+ * read (4: amounts correctly rounded from their decimal text, where DuckDB's own cast was an ulp off).
+ */
+export const GRAPH_INDEX_FILE_VERSION = 4;
 /** Sections start at multiples of 8 bytes so typed arrays can view the file's buffer directly. */
 const ALIGN = 8;
 /** Numbers stored per conversion: tx, kind, account, recipient, assetIn, amountIn, assetOut, amountOut. */

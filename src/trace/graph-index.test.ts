@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importEtl } from '../ingest/etl/import-etl.ts';
 import type { Transfer } from '../model/transfer.ts';
+import { createDuckDbStore } from '../store/duckdb/duckdb-store.ts';
 import type { Store } from '../store/store.ts';
 import { genesisBitcoinAddress, ofacLabels, transfer } from '../../test/helpers/screen-fixtures.ts';
 import { useTempStore } from '../../test/helpers/temp-store.ts';
@@ -219,6 +220,26 @@ describe('graph index file and updates', () => {
     const rebuilt = await openGraphIndex({ store: ctx.store });
     expect(rebuilt.action).toBe('built');
     expect(snapshot(rebuilt.index)).toEqual(snapshot(await buildGraphIndex({ store: ctx.store })));
+  });
+
+  it('does not take the index file of a database deleted and made again for the new one', async () => {
+    await importBlocks(ctx.store);
+    const file = graphIndexFile(ctx.store.indexLocation!);
+    expect((await openGraphIndex({ store: ctx.store })).action).toBe('built');
+    // The database goes, its index file stays; a new one at the same path gets other transfers.
+    const location = ctx.store.indexLocation!;
+    await ctx.store.close();
+    for (const f of [location, `${location}.wal`]) fs.rmSync(f, { force: true });
+    expect(fs.existsSync(file)).toBe(true);
+    const again = await createDuckDbStore({ path: location });
+    try {
+      await importBlocks(again, ['expected_blocks.json', 'expected_transactions.json']);
+      const opened = await openGraphIndex({ store: again });
+      expect(opened.action).toBe('built');
+      expect(snapshot(opened.index)).toEqual(snapshot(await buildGraphIndex({ store: again })));
+    } finally {
+      await again.close();
+    }
   });
 
   it('rebuilds the saved index after a reorg removed transfers (generation bumped), extends it after appends', async () => {

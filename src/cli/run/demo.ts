@@ -188,7 +188,7 @@ export async function runDemo(ctx: CliContext, options: DemoOptions): Promise<vo
         `chaintrail demo: ${simulated.transactions} simulated transactions in ${simulated.lastBlock} blocks on a local anvil chain${bitcoinSummary(simulated)}; ${bitcoinSync ? 'both chains' : 'the anvil chain'} synced into ${options.db ?? ctx.env.CHAINTRAIL_DB ?? './chaintrail.duckdb'} in ${seconds} s total.\n` +
           `Sync check: ${matches ? "the stored transfers equal the simulator's record of every value movement (count and sum per asset and kind)" : "MISMATCH between the stored transfers and the simulator's record (please report this)"}.\n` +
           (bitcoinSync
-            ? `Bitcoin sync check: ${bitcoinSync.matches ? `every block up to ${bitcoinSync.toBlock} stored, with its coinbase and the simulator's ${simulated.bitcoin!.transactions} transactions (${bitcoinSync.transactions} transactions, ${bitcoinSync.transfers} transfers); ${bitcoinSync.clusters} clusters by the multi-input heuristic, ${bitcoinSync.coinjoins} CoinJoins left out` : `MISMATCH: ${bitcoinSync.transactions} transactions stored up to block ${bitcoinSync.toBlock} (please report this)`}.\n`
+            ? `Bitcoin sync check: ${bitcoinSync.matches ? `every block up to ${bitcoinSync.lastStored} stored, with its coinbase and the simulator's ${simulated.bitcoin!.transactions} transactions (${bitcoinSync.transactions} transactions, ${bitcoinSync.transfers} transfers); ${bitcoinSync.clusters} clusters by the multi-input heuristic, ${bitcoinSync.coinjoins} CoinJoins left out` : `MISMATCH: ${bitcoinSync.transactions} transactions stored up to block ${bitcoinSync.lastStored} (please report this)`}.\n`
             : '') +
           '\n' +
           (options.unlabelledDeposits

@@ -266,7 +266,9 @@ export const MIGRATIONS: readonly Migration[] = [
     statements: [
       // Readers that keep a cursor (the trace graph index) compare it: a removal voids row ids.
       `CREATE TABLE transfer_generation (generation UBIGINT NOT NULL)`,
-      `INSERT INTO transfer_generation VALUES (0)`,
+      // A random start (below 2^48, exact as a double), not 0: an index file left beside a database
+      // that was deleted and made again, whose cursors start over, is not taken for this one's.
+      `INSERT INTO transfer_generation VALUES ((random() * 281474976710656)::UBIGINT)`,
     ],
   },
 ];
