@@ -4,6 +4,7 @@ import { startBcoinNode } from '../../src/chains/bitcoin/bcoin-node.ts';
 import { type Anvil, startAnvil } from '../../src/chains/evm/anvil.ts';
 import { simulatorPaths } from '../../src/cli/commands/simulate.ts';
 import { SIMULATOR_ANVIL_ARGS, simulate } from '../../src/simulate/simulate.ts';
+import { labelSimulatedServices } from '../../src/simulate/simulator-labels.ts';
 import { createClickHouseStore } from '../../src/store/clickhouse/clickhouse-store.ts';
 import { createDuckDbStore } from '../../src/store/duckdb/duckdb-store.ts';
 import { clickHouseUnavailable, useClickHouseCluster } from '../helpers/clickhouse-cluster.ts';
@@ -54,7 +55,7 @@ describe.skipIf(missing !== null)(
       expect(await stats(url)).toEqual(first);
     });
 
-    it('traces a real address forward (haircut) to the same JSON as DuckDB, its index built from the cluster by the cursor scan, and summarises it the same', async () => {
+    it('traces a real address forward (haircut) to the same JSON as DuckDB, on the subgraph read from the cluster hop by hop, and summarises it the same', async () => {
       const url = ch.cluster.storeUrl('ct_cli_trace');
       const duck = path.join(dir.path, 'trace.duckdb');
       for (const db of [url, duck]) {
@@ -94,15 +95,18 @@ describe.skipIf(missing !== null)(
       expect(summary).toBe(expectedSummary);
     }, 300_000);
 
-    it('syncs a simulated theft from anvil into the cluster, killed 6 times, resumed with nothing lost or doubled', async () => {
+    it('syncs a simulated theft from anvil into the cluster, killed 6 times, resumed with nothing lost or doubled; trace, address and screen (with exposure) answer as on DuckDB', async () => {
       const anvil: Anvil = await startAnvil({ args: SIMULATOR_ANVIL_ARGS });
       try {
-        await simulate({
+        const simulated = await simulate({
           rpcUrl: anvil.url,
           scenarios: ['bybit-2025'],
           scale: 0.2,
           ...simulatorPaths(),
         });
+        const exploiter = simulated.truths[0]!.attackerAddresses.find(
+          (x) => x.role === 'exploiter',
+        )!.address;
         const duck = path.join(dir.path, 'sync.duckdb');
         const killed = ch.cluster.storeUrl('ct_cli_sync');
         const direct = await runCli(['sync', '--rpc', anvil.url, '--db', duck, '--json'], {
@@ -130,9 +134,56 @@ describe.skipIf(missing !== null)(
           const head = (await a.getStats()).chains[0]!.lastBlock!;
           const all = Array.from({ length: Number(head) + 1 }, (_, i) => BigInt(i));
           expect(await b.getBlocks('anvil', all)).toEqual(await a.getBlocks('anvil', all));
+          // Labelled alike: the simulator's services, and the exploiter as a theft's address.
+          for (const store of [a, b]) {
+            await labelSimulatedServices(store, simulated);
+            await store.write(async (w) => {
+              await w.recordLabelImport({
+                format: 'csv',
+                source: 'test',
+                listName: null,
+                listDate: null,
+                sha256: null,
+              });
+              await w.addLabels([
+                {
+                  chain: 'anvil',
+                  address: exploiter,
+                  entity: 'Simulated exploiter',
+                  category: 'theft',
+                  source: 'test',
+                  confidence: 100,
+                },
+              ]);
+            });
+          }
         } finally {
           await Promise.all([a.close(), b.close()]);
         }
+        // The answers a user gets, through the CLI: the same JSON from both stores.
+        const answers = async (args: string[]) => {
+          const [fromCluster, fromDuck] = await Promise.all(
+            [killed, duck].map(async (db) => {
+              const run = await runCli([...args, '--chain', 'anvil', '--db', db, '--json'], {
+                env: ENV,
+              });
+              expect(run.code, run.stderr).toBe(0);
+              return run.stdout;
+            }),
+          );
+          expect(fromCluster).toBe(fromDuck);
+          return JSON.parse(fromDuck!) as Record<string, unknown>;
+        };
+        const traced = await answers(['trace', exploiter]);
+        expect((traced.endpoints as unknown[]).length).toBeGreaterThan(1);
+        const summary = await answers(['address', exploiter]);
+        expect(summary.transfers).toBeGreaterThan(1);
+        // A deposit address the stolen funds reached: exposed to the exploiter through its hops.
+        const deposit = simulated.truths[0]!.endpoints.find(
+          (e) => e.category === 'deposit_wallet',
+        )!.address!;
+        const screened = JSON.stringify(await answers(['screen', deposit]));
+        expect(screened).toContain('Simulated exploiter');
       } finally {
         await anvil.stop();
       }
