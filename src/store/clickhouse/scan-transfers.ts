@@ -124,6 +124,17 @@ type ScanRow = Record<string, string | null>;
 function toColumns(rows: ScanRow[]): TransferColumns {
   const last = rows[rows.length - 1]!;
   return {
+    ...transferRowsToColumns(rows),
+    cursor: encodeCursor({ version: BigInt(last.v!), seq: Number(last.s!) }),
+  };
+}
+
+/**
+ * Transfer rows as read (`chain`, `tx_hash`, `from_address`, `to_address`, `asset`, `kind`,
+ * `amount` as decimal text, `time_s`) as the columns of a scan.
+ */
+export function transferRowsToColumns(rows: ScanRow[]): Omit<TransferColumns, 'cursor'> {
+  return {
     length: rows.length,
     chain: rows.map((r) => r.chain!),
     txHash: rows.map((r) => r.tx_hash!),
@@ -133,7 +144,6 @@ function toColumns(rows: ScanRow[]): TransferColumns {
     kind: rows.map((r) => r.kind as TransferKind),
     amount: Float64Array.from(rows, (r) => Number(r.amount)),
     time: Float64Array.from(rows, (r) => Number(r.time_s)),
-    cursor: encodeCursor({ version: BigInt(last.v!), seq: Number(last.s!) }),
   };
 }
 

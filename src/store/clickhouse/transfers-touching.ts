@@ -1,7 +1,7 @@
-import type { TransferKind } from '../../model/transfer.ts';
 import type { TouchingTransfers, TransfersTouchingParameters } from '../store.ts';
 import type { ClickHouseContext } from './context.ts';
 import { quote, quotedLists } from './quote.ts';
+import { transferRowsToColumns } from './scan-transfers.ts';
 
 /** Digits of a write's version (UInt64) and of a row's place in it (UInt32) in an order key. */
 const VERSION_DIGITS = 20;
@@ -41,10 +41,10 @@ export async function listTransfersTouching(
   const byKey = new Map<string, Record<string, string | null>>();
   for (const condition of conditions) {
     const rows = await ctx.t.query<Record<string, string | null>>(
-      `SELECT tx_hash, from_address, to_address, asset, kind, amount,
+      `SELECT chain, tx_hash, from_address, to_address, asset, kind, amount,
               toString(ifNull(toInt64(toUnixTimestamp(block_time)), toInt64(-1))) AS time_s,
               toString(version) AS v, toString(seq) AS s
-       FROM (SELECT tx_hash, from_address, to_address, asset, kind, amount, block_time, version, seq
+       FROM (SELECT chain, tx_hash, from_address, to_address, asset, kind, amount, block_time, version, seq
              FROM ${ctx.table('transfers')} FINAL
              WHERE deleted = 0 AND chain = ${quote(params.chain)} AND (${condition}))`,
     );
@@ -52,17 +52,6 @@ export async function listTransfersTouching(
   }
   const order = [...byKey.keys()].sort();
   const rows = order.map((k) => byKey.get(k)!);
-  return {
-    length: rows.length,
-    chain: rows.map(() => params.chain),
-    txHash: rows.map((r) => r.tx_hash!),
-    from: rows.map((r) => r.from_address ?? null),
-    to: rows.map((r) => r.to_address ?? null),
-    asset: rows.map((r) => r.asset!),
-    kind: rows.map((r) => r.kind as TransferKind),
-    // JavaScript's rounding of the exact decimal text, as the scan and DuckDB give it.
-    amount: Float64Array.from(rows, (r) => Number(r.amount)),
-    time: Float64Array.from(rows, (r) => Number(r.time_s)),
-    order,
-  };
+  // Amounts: JavaScript's rounding of the exact decimal text, as the scan and DuckDB give them.
+  return { ...transferRowsToColumns(rows), order };
 }
