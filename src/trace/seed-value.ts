@@ -9,26 +9,22 @@ export type SeedWeights = {
 };
 
 /**
- * Orders asset ids by chain, then asset: by what they are, not by when the index first saw them, so
- * a trace on a subgraph (src/trace/subgraph-index.ts) lists and values seed assets as one on the
- * whole index does.
+ * Orders asset ids by chain, then the chain's native coin first, then by asset: by what they are,
+ * not by when the index first saw them, so a trace on a subgraph (src/trace/subgraph-index.ts)
+ * lists and values seed assets as one on the whole index does.
  *
  * @example
- * assets.sort(byAssetName(index));
+ * assets.sort(byAssetName(index)); // ethereum native, ethereum 0xa0b8…, ethereum 0xdac1…
  */
 export function byAssetName(index: Pick<GraphIndex, 'assetOf'>): (a: number, b: number) => number {
+  const key = (id: number) => {
+    const { chain, asset } = index.assetOf(id);
+    return [chain, asset === 'native' ? 0 : 1, asset] as const;
+  };
   return (a, b) => {
-    const x = index.assetOf(a);
-    const y = index.assetOf(b);
-    return x.chain < y.chain
-      ? -1
-      : x.chain > y.chain
-        ? 1
-        : x.asset < y.asset
-          ? -1
-          : x.asset > y.asset
-            ? 1
-            : 0;
+    const [c1, n1, x1] = key(a);
+    const [c2, n2, x2] = key(b);
+    return c1 < c2 ? -1 : c1 > c2 ? 1 : n1 - n2 || (x1 < x2 ? -1 : x1 > x2 ? 1 : 0);
   };
 }
 
