@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it as vitestIt } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { etlExpectedTransfers } from '../../test/helpers/bitcoin-etl-expected.ts';
 import { etlBitcoinTransfers } from '../../test/helpers/bitcoin-etl-transfers.ts';
 import { ETL_TOKEN_TRANSFERS } from '../../test/helpers/etl-transfers.ts';
@@ -74,22 +74,7 @@ function useContractStore(openStore: OpenContractStore): { readonly store: Store
  *   return { store, cleanup: async () => { await store.close(); dir.cleanup(); } };
  * });
  */
-export function describeStoreContract(
-  name: string,
-  openStore: OpenContractStore,
-  options: {
-    /**
-     * Titles of the tests whose part of the contract the backend does not keep yet: they are shown
-     * as skipped, so what is missing stays in view; every other test must pass.
-     */
-    notYet?: readonly string[];
-  } = {},
-): void {
-  const notYet = new Set(options.notYet ?? []);
-  const it = (title: string, fn: () => Promise<void>) =>
-    notYet.has(title)
-      ? vitestIt.skip(`${title} (not kept by ${name} yet)`, fn)
-      : vitestIt(title, fn);
+export function describeStoreContract(name: string, openStore: OpenContractStore): void {
   describe(`store contract: ${name}`, () => {
     const ctx = useContractStore(openStore);
 

@@ -1,10 +1,6 @@
+import { describeOnClickHouseReleases } from '../../../test/helpers/clickhouse-releases.ts';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chdbUnavailable, createChdbTransport } from '../../../test/helpers/chdb-transport.ts';
-import {
-  clickHouseUnavailable,
-  useClickHouseCluster,
-} from '../../../test/helpers/clickhouse-cluster.ts';
 import {
   constructedUtxoTransfers,
   referenceClusters,
@@ -14,7 +10,6 @@ import { buildClusters } from '../../cluster/build-clusters.ts';
 import type { Transfer } from '../../model/transfer.ts';
 import { createDuckDbStore } from '../duckdb/duckdb-store.ts';
 import type { Store, UtxoColumns } from '../store.ts';
-import { createClickHouseStore } from './clickhouse-store.ts';
 
 /** Every clustered address of `addresses` and its cluster id, as the store holds them. */
 async function membership(store: Store, addresses: readonly string[]) {
@@ -154,25 +149,6 @@ function describeClickHouseClusters(name: string, open: () => Promise<Store>) {
   });
 }
 
-let databases = 0;
-const noChdb = chdbUnavailable();
-describe.skipIf(noChdb !== null)(`ClickHouse 26.7${noChdb ? `: NOT RUN, ${noChdb}` : ''}`, () => {
-  describeClickHouseClusters('clusters on chdb (ClickHouse 26.7 in-process)', () =>
-    createClickHouseStore({
-      // One chdb session per process (test/helpers/chdb-transport.ts): a database per store.
-      location: `clickhouse://default@localhost:8123/ch_clusters_${++databases}`,
-      connect: () => createChdbTransport(),
-    }),
-  );
-});
-
-const missing = clickHouseUnavailable();
-describe.skipIf(missing !== null)(
-  `on a 2-shard ClickHouse 18.16 cluster${missing ? `: NOT RUN, ${missing}` : ''}`,
-  () => {
-    const ch = useClickHouseCluster({ shards: 2 });
-    describeClickHouseClusters('clusters on 2 shards', () =>
-      createClickHouseStore({ location: ch.cluster.storeUrl(`ch_clusters_${++databases}`) }),
-    );
-  },
+describeOnClickHouseReleases('ch_clusters', (release, open) =>
+  describeClickHouseClusters(`clusters on ${release}`, open),
 );

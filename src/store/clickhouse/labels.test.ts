@@ -1,13 +1,8 @@
+import { describeOnClickHouseReleases } from '../../../test/helpers/clickhouse-releases.ts';
 import { createHash } from 'node:crypto';
 import { bech32 } from '@scure/base';
 import { describe, expect, it } from 'vitest';
-import { chdbUnavailable, createChdbTransport } from '../../../test/helpers/chdb-transport.ts';
-import {
-  clickHouseUnavailable,
-  useClickHouseCluster,
-} from '../../../test/helpers/clickhouse-cluster.ts';
 import type { Label, Store } from '../store.ts';
-import { createClickHouseStore } from './clickhouse-store.ts';
 import { STATEMENT_LIST_CHARS } from './quote.ts';
 
 /** Labels written and read in one list: their addresses, quoted, are longer than one statement. */
@@ -68,25 +63,8 @@ function describeLongLists(name: string, open: () => Promise<Store>) {
   }, 120_000);
 }
 
-let databases = 0;
 describe('ClickHouse store: labels of long address lists', () => {
-  const noChdb = chdbUnavailable();
-  describe.skipIf(noChdb !== null)(`ClickHouse 26.7${noChdb ? `: NOT RUN, ${noChdb}` : ''}`, () => {
-    describeLongLists('on chdb (ClickHouse 26.7 in-process)', () =>
-      createClickHouseStore({
-        location: `clickhouse://default@localhost:8123/ch_labels_${++databases}`,
-        connect: () => createChdbTransport(),
-      }),
-    );
-  });
-  const missing = clickHouseUnavailable();
-  describe.skipIf(missing !== null)(
-    `on a 2-shard ClickHouse 18.16 cluster${missing ? `: NOT RUN, ${missing}` : ''}`,
-    () => {
-      const ch = useClickHouseCluster({ shards: 2 });
-      describeLongLists('on 2 shards', () =>
-        createClickHouseStore({ location: ch.cluster.storeUrl(`ch_labels_${++databases}`) }),
-      );
-    },
+  describeOnClickHouseReleases('ch_labels', (release, open) =>
+    describeLongLists(`on ${release}`, open),
   );
 });
