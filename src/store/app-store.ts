@@ -26,6 +26,28 @@ export interface AppStore {
   appendAudit(entries: readonly AuditEntryInput[]): Promise<void>;
   /** Audit entries matching a filter, newest first. */
   listAudit(filter?: AuditFilter): Promise<AuditEntry[]>;
+  /**
+   * Claims `name` for `token` once and for all: of every claim of one name, from any process of the
+   * deployment, exactly one wins, and every other is told the winner's token. This is the one
+   * compare-and-set the API's shared state builds on (a case's next version, an alert fired once);
+   * a backend must make it atomic across processes, not only within one. A claim lasts until
+   * {@link AppStore.pruneClaims} forgets it.
+   */
+  claim(name: string, token: string): Promise<ClaimResult>;
+  /** Forgets the claims made more than `olderThanSeconds` ago; returns how many. */
+  pruneClaims(olderThanSeconds: number): Promise<number>;
+}
+
+/** What {@link AppStore.claim} found: whether this call won, and the token that holds the name. */
+export type ClaimResult = { won: boolean; holder: string };
+
+/** A claim token: letters, digits and `_` (a backend may keep it in an identifier), at most 64. */
+export const CLAIM_TOKEN = /^[A-Za-z0-9_]{1,64}$/;
+
+/** Refuses a token that is not {@link CLAIM_TOKEN} (a caller's bug, not a user's input). */
+export function assertClaimToken(token: string): void {
+  if (!CLAIM_TOKEN.test(token))
+    throw new TypeError(`A claim token is 1-64 letters, digits or _ (got ${JSON.stringify(token)})`);
 }
 
 /** A document to store: its body is any JSON value. */

@@ -1416,5 +1416,38 @@ export function describeStoreContract(name: string, openStore: OpenContractStore
         expect(ids).toEqual([...ids].sort((a, b) => b - a));
       });
     });
+
+    describe('claims', () => {
+      it('lets exactly one of many concurrent claims of a name win, and tells every caller its token', async () => {
+        const tokens = Array.from({ length: 12 }, (_, i) => `t${i}`);
+        const results = await Promise.all(tokens.map((t) => ctx.store.claim('case:c1:v2', t)));
+        const winners = results.filter((r) => r.won);
+        expect(winners).toHaveLength(1);
+        expect(new Set(results.map((r) => r.holder))).toEqual(new Set([winners[0]!.holder]));
+        expect(tokens).toContain(winners[0]!.holder);
+        // Later, the same: held. Another name is free. The same token claiming again "wins" (its own).
+        expect(await ctx.store.claim('case:c1:v2', 'late')).toEqual({
+          won: false,
+          holder: winners[0]!.holder,
+        });
+        expect(await ctx.store.claim('case:c1:v3', 'late')).toEqual({ won: true, holder: 'late' });
+        expect((await ctx.store.claim('case:c1:v3', 'late')).won).toBe(true);
+        // Names differing in case or by a character are different claims.
+        expect((await ctx.store.claim('Case:c1:v2', 'x')).won).toBe(true);
+        await expect(ctx.store.claim('n', 'not a token')).rejects.toThrow(/claim token/);
+      });
+      it('forgets claims older than asked, and only those', async () => {
+        await ctx.store.claim('alert:a1', 'first');
+        expect(await ctx.store.pruneClaims(3600)).toBe(0);
+        expect((await ctx.store.claim('alert:a1', 'second')).holder).toBe('first');
+        // Backends keep claim times to the second: wait for the clock to pass two seconds.
+        const start = Date.now();
+        while (Date.now() - start < 2100) await new Promise((resolve) => setTimeout(resolve, 100));
+        await ctx.store.claim('alert:a2', 'fresh');
+        expect(await ctx.store.pruneClaims(1)).toBe(1);
+        expect(await ctx.store.claim('alert:a1', 'second')).toEqual({ won: true, holder: 'second' });
+        expect((await ctx.store.claim('alert:a2', 'other')).holder).toBe('fresh');
+      });
+    });
   });
 }

@@ -241,6 +241,29 @@ describe('ClickHouse store', () => {
         expect(counts.every((n) => n > 0)).toBe(true);
       });
 
+      it('decides claims between two stores opened on one deployment (two serve processes): one winner per name', async () => {
+        const location = ch.cluster.storeUrl('ct_claims');
+        const a = await createClickHouseStore({ location });
+        const b = await createClickHouseStore({ location });
+        try {
+          const names = Array.from({ length: 10 }, (_, i) => `alert:${i}`);
+          const results = await Promise.all(
+            names.flatMap((n) => [a.claim(n, 'server_a'), b.claim(n, 'server_b')]),
+          );
+          for (let i = 0; i < names.length; i++) {
+            const [fromA, fromB] = [results[2 * i]!, results[2 * i + 1]!];
+            expect(fromA.won !== fromB.won).toBe(true);
+            expect(fromA.holder).toBe(fromB.holder);
+          }
+          // Either process sees every claim afterwards.
+          for (const n of names)
+            expect((await b.claim(n, 'late')).holder).toBe((await a.claim(n, 'late')).holder);
+        } finally {
+          await a.close();
+          await b.close();
+        }
+      });
+
       it('refuses a database a newer chaintrail made, naming both versions, creating nothing in it', async () => {
         const location = ch.cluster.storeUrl('ct_newer');
         await (await createClickHouseStore({ location })).close();

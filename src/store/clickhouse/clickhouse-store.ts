@@ -50,8 +50,9 @@ import {
   type UtxoColumns,
   type UtxoExtent,
 } from '../store.ts';
-import { auditColumns, auditEntryOf, auditTimeMs } from '../app-store.ts';
+import { auditColumns, auditEntryOf, auditTimeMs, type ClaimResult } from '../app-store.ts';
 import { type AddressSummaryContext, getAddressSummary } from './address-summary.ts';
+import { claimOnServer, pruneClaimsOnServer } from './claims.ts';
 import { amountLimbs, LIMB_SUMS_SQL, limbSumsTotal } from './amount-limbs.ts';
 import { type ClickHouseLocation, parseClickHouseLocation } from './clickhouse-url.ts';
 import { getCounterpartyFlows } from './counterparty-flows.ts';
@@ -761,6 +762,16 @@ class ClickHouseStore implements Store {
        ORDER BY time_ms DESC, id DESC LIMIT ${quote(filter.limit ?? DEFAULT_LIST_LIMIT)}`,
     );
     return rows.map((r) => auditEntryOf(r, new Date(Number(r.time_ms)).toISOString()));
+  }
+
+  claim(name: string, token: string): Promise<ClaimResult> {
+    this.assertOpen();
+    return claimOnServer(this.t, this.where.database, name, token);
+  }
+
+  pruneClaims(olderThanSeconds: number): Promise<number> {
+    this.assertOpen();
+    return pruneClaimsOnServer(this.t, this.where.database, olderThanSeconds);
   }
 
   async getSchemaVersion(): Promise<number> {

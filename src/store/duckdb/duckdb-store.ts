@@ -91,7 +91,13 @@ import {
   stageClusterChanges,
 } from './clusters.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.ts';
-import { auditColumns, auditEntryOf, auditTimeMs } from '../app-store.ts';
+import {
+  assertClaimToken,
+  auditColumns,
+  auditEntryOf,
+  auditTimeMs,
+  type ClaimResult,
+} from '../app-store.ts';
 import {
   addWantedOutputs,
   eventRow,
@@ -2182,6 +2188,27 @@ class DuckDbStore implements Store {
       id,
     ]);
     return rows.length > 0;
+  }
+
+  async claim(name: string, token: string): Promise<ClaimResult> {
+    assertClaimToken(token);
+    // One process writes a DuckDB file, and the primary key decides between its callers.
+    await this.rows(
+      `INSERT INTO claims (name, token, claimed_at) VALUES ($1, $2, timezone('UTC', now()))
+       ON CONFLICT (name) DO NOTHING`,
+      [name, token],
+    );
+    const rows = await this.rows(`SELECT token FROM claims WHERE name = $1`, [name]);
+    const holder = String(rows[0]!.token);
+    return { won: holder === token, holder };
+  }
+
+  async pruneClaims(olderThanSeconds: number): Promise<number> {
+    const rows = await this.rows(
+      `DELETE FROM claims WHERE claimed_at < timezone('UTC', now()) - to_seconds($1::DOUBLE) RETURNING name`,
+      [Math.max(0, olderThanSeconds)],
+    );
+    return rows.length;
   }
 
   async appendAudit(entries: readonly AuditEntryInput[]): Promise<void> {

@@ -271,6 +271,17 @@ export const MIGRATIONS: readonly Migration[] = [
       `INSERT INTO transfer_generation VALUES ((random() * 281474976710656)::UBIGINT)`,
     ],
   },
+  {
+    version: 10,
+    description: 'claims: names taken once (a case version, an alert), with the token that took them',
+    statements: [
+      `CREATE TABLE claims (
+         name VARCHAR PRIMARY KEY,
+         token VARCHAR NOT NULL,
+         claimed_at TIMESTAMP NOT NULL
+       )`,
+    ],
+  },
 ];
 
 /** The schema version this code writes. */
