@@ -17,6 +17,7 @@ import { type AlertHub, createAlertHub } from './alerts/alert-hub.ts';
 import { createFollowStatus, type FollowStatus } from './alerts/follow-status.ts';
 import { createAuditLog } from './audit.ts';
 import { type ApiKeyRecord, createKeyRing } from './auth/api-keys.ts';
+import { startSharedStateUpkeep } from './shared/upkeep.ts';
 import { createRateLimiter } from './auth/rate-limiter.ts';
 import { createStreamCounts } from './sse.ts';
 import { type Role, roleAllows } from './auth/roles.ts';
@@ -82,6 +83,8 @@ export type BuildAppParameters = {
   uiDir?: string | undefined;
   /** Addresses x hops one key may screen with `hops` per minute (default {@link SCREEN_WORK_PER_MINUTE}). */
   screenWorkPerMinute?: number | undefined;
+  /** How often the API keys are read again, for changes by other processes (default 5 s). */
+  keyReloadIntervalMs?: number | undefined;
   /** Trace jobs one key may have queued or running (default `TRACE_JOBS_PER_KEY`, 20). */
   traceJobsPerKey?: number | undefined;
   /** Trace jobs one organisation may have queued or running (default `TRACE_JOBS_PER_ORG`, 50). */
@@ -317,7 +320,14 @@ export async function buildApp(parameters: BuildAppParameters): Promise<ApiApp> 
   registerSessionRoutes(api, ctx);
   if (parameters.uiDir) await registerUi(api, { dir: parameters.uiDir });
 
+  const stopUpkeep = startSharedStateUpkeep({
+    store,
+    keys,
+    logger,
+    keyReloadIntervalMs: parameters.keyReloadIntervalMs,
+  });
   app.addHook('onClose', async () => {
+    stopUpkeep();
     ctx.traces.close();
     await ctx.alerts.close();
     await ctx.audit.close();

@@ -47,7 +47,9 @@ export const CLAIM_TOKEN = /^[A-Za-z0-9_]{1,64}$/;
 /** Refuses a token that is not {@link CLAIM_TOKEN} (a caller's bug, not a user's input). */
 export function assertClaimToken(token: string): void {
   if (!CLAIM_TOKEN.test(token))
-    throw new TypeError(`A claim token is 1-64 letters, digits or _ (got ${JSON.stringify(token)})`);
+    throw new TypeError(
+      `A claim token is 1-64 letters, digits or _ (got ${JSON.stringify(token)})`,
+    );
 }
 
 /** A document to store: its body is any JSON value. */

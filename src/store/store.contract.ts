@@ -1445,7 +1445,10 @@ export function describeStoreContract(name: string, openStore: OpenContractStore
         while (Date.now() - start < 2100) await new Promise((resolve) => setTimeout(resolve, 100));
         await ctx.store.claim('alert:a2', 'fresh');
         expect(await ctx.store.pruneClaims(1)).toBe(1);
-        expect(await ctx.store.claim('alert:a1', 'second')).toEqual({ won: true, holder: 'second' });
+        expect(await ctx.store.claim('alert:a1', 'second')).toEqual({
+          won: true,
+          holder: 'second',
+        });
         expect((await ctx.store.claim('alert:a2', 'other')).holder).toBe('fresh');
       });
     });

@@ -9,6 +9,7 @@ import type { Store } from '../../store/store.ts';
 import { redactUrl } from '../../chains/evm/redact-url.ts';
 import { effectiveLabels } from '../labels/org-labels.ts';
 import type { Metrics } from '../metrics.ts';
+import { claimToken } from '../shared/claim-version.ts';
 import { movesOut } from './moves-out.ts';
 import { checkWebhookTarget, type ResolveHost } from './webhook-target.ts';
 import {
@@ -46,6 +47,11 @@ export const DEFAULT_WEBHOOK_CONCURRENCY = 8;
 const DOCUMENT_PAGE = 1000;
 /** Past alerts a stream replays at most (`since`). */
 export const MAX_ALERT_REPLAY = 1000;
+/**
+ * A document whose body changes (a random id) whenever a watchlist is made, changed or removed, so
+ * every process sharing the store knows when its watched-address index is out of date.
+ */
+const WATCHLISTS_GENERATION = { kind: 'generation', id: 'watchlists' } as const;
 /** The event type of alert deliveries (webhook `X-Chaintrail-Event`). */
 export const ALERT_EVENT = 'alert.fired';
 
@@ -227,6 +233,11 @@ export function createAlertHub(parameters: CreateAlertHubParameters): AlertHub {
   const shutdown = new AbortController();
   let closed = false;
   let index: Promise<Index> | null = null;
+  /** The watchlists' generation when `index` was read (see {@link WATCHLISTS_GENERATION}). */
+  let indexGeneration: string | null = null;
+  const readGeneration = async () =>
+    ((await store.getDocument(WATCHLISTS_GENERATION.kind, WATCHLISTS_GENERATION.id))?.body as
+      string | undefined) ?? null;
   let evaluating: Promise<unknown> = Promise.resolve();
   const inflight = new Set<Promise<void>>();
   const subscribers = new Map<string, Set<{ listener: AlertListener; onEnd?: () => void }>>();
@@ -247,24 +258,44 @@ export function createAlertHub(parameters: CreateAlertHubParameters): AlertHub {
     return { records, byChain };
   };
   const ensureIndex = (): Promise<Index> => {
-    index ??= store.listDocuments({ kind: WATCHLIST_KIND }).then(
-      (docs) => rebuild(new Map(docs.map((d) => [d.id, d.body as WatchlistRecord]))),
-      (error: unknown) => {
-        index = null;
-        throw error;
-      },
-    );
+    index ??= (async () => {
+      // The generation first: a change made while the watchlists are read is seen at the next check.
+      const generation = await readGeneration();
+      const docs = await store.listDocuments({ kind: WATCHLIST_KIND });
+      indexGeneration = generation;
+      return rebuild(new Map(docs.map((d) => [d.id, d.body as WatchlistRecord])));
+    })().catch((error: unknown) => {
+      index = null;
+      throw error;
+    });
     return index;
   };
   /**
-   * Changes the index in memory after the store has the change (readers see old or new, whole).
-   * Callers hold the `index` lock, or two changes at once could each drop the other's.
+   * The index, read again when any process sharing the store changed a watchlist since it was read
+   * (one point read of the generation document per call): a watchlist made on one `serve` process
+   * alerts on another's follow loop from its next batch.
+   */
+  const freshIndex = async (): Promise<Index> => {
+    if (index !== null) {
+      await index.catch(() => undefined);
+      if ((await readGeneration()) !== indexGeneration) index = null;
+    }
+    return ensureIndex();
+  };
+  /**
+   * Changes the index in memory after the store has the change (readers see old or new, whole), and
+   * tells the other processes by a new generation. Callers hold the `index` lock, or two changes at
+   * once could each drop the other's.
    */
   const changeIndex = async (fn: (records: Map<string, WatchlistRecord>) => void) => {
     const current = await ensureIndex();
     const records = new Map(current.records);
     fn(records);
     index = Promise.resolve(rebuild(records));
+    await store.putDocument({ ...WATCHLISTS_GENERATION, org: null, body: randomUUID() });
+    // Unknown, not the one just written: another process's change may have landed in between, so
+    // the next fresh read reloads once and sees both.
+    indexGeneration = null;
   };
 
   // --- per-document serialisation: an acknowledgement and a delivery update never overwrite each other ---
@@ -506,6 +537,13 @@ export function createAlertHub(parameters: CreateAlertHubParameters): AlertHub {
             deliveredAt: null,
           },
         };
+        // Every `serve` process following the chain evaluates the same transfers: one of them
+        // fires the alert (stores it, counts it, delivers its webhook); the others only tell
+        // their own streams, whose clients are connected there.
+        if (!(await store.claim(`alert:${id}`, claimToken())).won) {
+          notify(alert);
+          continue;
+        }
         await store.putDocument({ kind: ALERT_KIND, id, org: alert.org, body: alert });
         metrics.alertsFired.inc({ kind: alert.kind });
         logger.info(
@@ -659,7 +697,7 @@ export function createAlertHub(parameters: CreateAlertHubParameters): AlertHub {
     },
 
     async caseWatchlist(org, caseId, what) {
-      const { records } = await ensureIndex();
+      const { records } = await freshIndex();
       let newest: WatchlistRecord | null = null;
       for (const r of records.values())
         if (r.org === org && r.case?.id === caseId && r.case.what === what)
@@ -668,11 +706,11 @@ export function createAlertHub(parameters: CreateAlertHubParameters): AlertHub {
     },
 
     async watches(chain) {
-      return ((await ensureIndex()).byChain.get(chain)?.size ?? 0) > 0;
+      return ((await freshIndex()).byChain.get(chain)?.size ?? 0) > 0;
     },
 
     async evaluate(transfers) {
-      const { byChain } = await ensureIndex();
+      const { byChain } = await freshIndex();
       // Gas is not funds moving, nor are zero-value transfers; a Bitcoin spend alerts per output.
       const found = movesOut(transfers, (chain, address) => byChain.get(chain)?.get(address));
       if (found.length === 0) return [];

@@ -117,7 +117,7 @@ export async function revokeApiKey(store: AppStore, id: string): Promise<ApiKeyR
 export type KeyRing = {
   /** The record of a valid, unrevoked key, or null. Constant-time in the secret. */
   verify(key: string): ApiKeyRecord | null;
-  /** Re-reads the records (after a key was created or revoked). */
+  /** Re-reads the records (after a key was created or revoked, here or by another process). */
   reload(): Promise<void>;
   readonly size: number;
 };
@@ -135,13 +135,20 @@ export async function createKeyRing(store: AppStore): Promise<KeyRing> {
   // and a SHA-256 per request was a measurable share of a screening's cost. Cleared on reload, so a
   // revoked key stops working at once.
   let verified = new Map<string, ApiKeyRecord>();
+  let loaded: string | null = null;
   const reload = async () => {
+    const records = await listApiKeys(store);
+    // Reloaded every few seconds when the store is shared (see ../shared/upkeep.ts): the cache of
+    // verified keys is kept when no record changed.
+    const fingerprint = JSON.stringify(records);
+    if (fingerprint === loaded) return;
     const next = new Map<string, { record: ApiKeyRecord; hash: Buffer }>();
-    for (const record of await listApiKeys(store))
+    for (const record of records)
       if (!record.revokedAt)
         next.set(record.id, { record, hash: Buffer.from(record.sha256, 'hex') });
     byId = next;
     verified = new Map();
+    loaded = fingerprint;
   };
   await reload();
   return {

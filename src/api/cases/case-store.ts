@@ -4,6 +4,7 @@ import type { StoredDocument, Store } from '../../store/store.ts';
 import { CASE_FINDINGS_KIND } from '../labels/finding-labels.ts';
 import { forgetPrivateLabels } from '../labels/org-labels.ts';
 import { nestedDeeperThan } from '../json.ts';
+import { claimNextVersion } from '../shared/claim-version.ts';
 
 /** The store document kind of cases. */
 export const CASE_KIND = 'case';
@@ -203,6 +204,22 @@ function replaceNotes(
   });
 }
 
+/** Tries of a change not based on a client's version (a note, a deletion) while other servers change the case. */
+const CHANGE_ATTEMPTS = 5;
+
+/** The refusal of a change based on a version that is no longer the case's. */
+function conflict(id: string, current: number | null, basedOn: number): ConflictError {
+  return new ConflictError(
+    current === null
+      ? `Case ${id} changed while this change was made; it was based on version ${basedOn}`
+      : `Case ${id} is at version ${current}; this change was based on version ${basedOn}`,
+    {
+      code: 'CASE_CONFLICT',
+      details: 'Load the case again, apply the change to it and send it with its version.',
+    },
+  );
+}
+
 function checkSize(body: CaseBody, limit: number): void {
   const bytes = Buffer.byteLength(JSON.stringify(body));
   if (bytes > limit)
@@ -218,7 +235,9 @@ function checkSize(body: CaseBody, limit: number): void {
 /**
  * Cases as documents of kind {@link CASE_KIND}, one per case, owned by the key's organisation
  * (another organisation's case is as absent as a missing one). Replace, note and delete of one case
- * run one after another in this process, so the version check and the write cannot interleave.
+ * run one after another in this process, and each claims the case's next version in the store
+ * ({@link claimNextVersion}), so two `serve` processes sharing a store cannot both write it: the
+ * version check and the write do not interleave anywhere.
  *
  * @example
  * const cases = createCaseStore({ store, traceExists: async (id, org) => !!(await traces.get(id, org)) });
@@ -260,6 +279,18 @@ export function createCaseStore(parameters: CreateCaseStoreParameters): CaseStor
     return fromDocument(await store.putDocument({ kind: CASE_KIND, id, org, body }));
   };
 
+  /**
+   * Claims the change of `current` to its next version, across every `serve` process of the store
+   * (the lock above orders this process's own changes; the claim orders them with the others').
+   */
+  const claimChange = (org: string, current: InvestigationCase) =>
+    claimNextVersion(
+      store,
+      `case:${current.id}`,
+      current.version,
+      async () => (await load(org, current.id))?.version === current.version,
+    );
+
   const bodyOf = (c: InvestigationCase): CaseBody => {
     const { id: _id, org: _org, createdAt: _c, updatedAt: _u, ...body } = c;
     return body;
@@ -298,56 +329,68 @@ export function createCaseStore(parameters: CreateCaseStoreParameters): CaseStor
       return withLock(id, async () => {
         const current = await load(org, id);
         if (!current) return null;
-        if (current.version !== input.version)
-          throw new ConflictError(
-            `Case ${id} is at version ${current.version}; this change was based on version ${input.version}`,
-            {
-              code: 'CASE_CONFLICT',
-              details: 'Load the case again, apply the change to it and send it with its version.',
-            },
-          );
+        if (current.version !== input.version) throw conflict(id, current.version, input.version);
         const content = contentOf(input);
         await checkTraces(org, content.traceIds, new Set(current.traceIds));
         const notes =
           input.notes === undefined
             ? current.notes
             : replaceNotes(current.notes, input.notes, by, new Date().toISOString());
-        return save(id, org, {
+        const next: CaseBody = {
           ...bodyOf(current),
           ...content,
           notes,
           version: current.version + 1,
           updatedBy: by,
-        });
+        };
+        // Checked before the claim: a version claimed and then refused would hold the case up.
+        checkSize(next, maxStoredBytes);
+        if (!(await claimChange(org, current)))
+          throw conflict(id, (await load(org, id))?.version ?? null, input.version);
+        return save(id, org, next);
       });
     },
 
     addNote(org, id, by, text) {
       return withLock(id, async () => {
-        const current = await load(org, id);
-        if (!current) return null;
-        const note: CaseNote = {
-          id: randomUUID(),
-          text,
-          author: by,
-          time: new Date().toISOString(),
-          editedBy: null,
-          editedAt: null,
-        };
-        // A note is a change: a replace based on the version before it must not drop it.
-        const saved = await save(id, org, {
-          ...bodyOf(current),
-          notes: [...current.notes, note],
-          version: current.version + 1,
-          updatedBy: by,
-        });
-        return { note, version: saved.version };
+        // Not based on a version the client saw: a change another server made meanwhile is read
+        // again and the note added to it.
+        for (let attempt = 1; ; attempt++) {
+          const current = await load(org, id);
+          if (!current) return null;
+          const note: CaseNote = {
+            id: randomUUID(),
+            text,
+            author: by,
+            time: new Date().toISOString(),
+            editedBy: null,
+            editedAt: null,
+          };
+          // A note is a change: a replace based on the version before it must not drop it.
+          const next: CaseBody = {
+            ...bodyOf(current),
+            notes: [...current.notes, note],
+            version: current.version + 1,
+            updatedBy: by,
+          };
+          checkSize(next, maxStoredBytes);
+          if (await claimChange(org, current)) {
+            const saved = await save(id, org, next);
+            return { note, version: saved.version };
+          }
+          if (attempt >= CHANGE_ATTEMPTS) throw conflict(id, current.version, current.version);
+        }
       });
     },
 
     delete(org, id) {
       return withLock(id, async () => {
-        const current = await load(org, id);
+        let current = await load(org, id);
+        // A deletion is a change too: one by another server meanwhile is not written over.
+        for (let attempt = 1; current && !(await claimChange(org, current)); attempt++) {
+          if (attempt >= CHANGE_ATTEMPTS) throw conflict(id, current.version, current.version);
+          current = await load(org, id);
+        }
         if (!current) return null;
         await store.deleteDocument(CASE_KIND, id);
         // Its findings go with it: labels naming a case that no longer exists could be neither

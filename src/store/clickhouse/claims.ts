@@ -26,7 +26,9 @@ const HOLDER_READ_INTERVAL_MS = 25;
 
 /** The table that stands for claim `name`. */
 export function claimTable(name: string): string {
-  return CLAIM_TABLE_PREFIX + createHash('sha256').update(name).digest('hex').slice(0, CLAIM_NAME_HEX);
+  return (
+    CLAIM_TABLE_PREFIX + createHash('sha256').update(name).digest('hex').slice(0, CLAIM_NAME_HEX)
+  );
 }
 
 /** The token of the claim table's column, or null when there is no such table (yet). */

@@ -273,7 +273,8 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 10,
-    description: 'claims: names taken once (a case version, an alert), with the token that took them',
+    description:
+      'claims: names taken once (a case version, an alert), with the token that took them',
     statements: [
       `CREATE TABLE claims (
          name VARCHAR PRIMARY KEY,
