@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { apiBenchmark } from './api.ts';
+import { apiServersBenchmark } from './api-servers.ts';
 import { clusterBenchmark } from './cluster.ts';
 import { importClickHouseBenchmark } from './import-clickhouse.ts';
 import { importTransfersBenchmark } from './import-transfers.ts';
@@ -30,6 +31,7 @@ const BENCHMARKS: Benchmark[] = [
   inferDepositsBenchmark,
   clusterBenchmark,
   apiBenchmark,
+  apiServersBenchmark,
   uiGraphBenchmark,
   uiCaseBenchmark,
 ];
