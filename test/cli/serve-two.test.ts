@@ -23,7 +23,7 @@ type Server = { url: string; child: ChildProcess; stderr: () => string };
 
 async function startServe(args: string[]): Promise<Server> {
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--json', ...args], {
-    env: { ...process.env, CHAINTRAIL_LOG_LEVEL: 'warn' },
+    env: { ...process.env, CHAINTRAIL_LOG_LEVEL: process.env.SERVE_LOG ?? 'warn' },
   });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d));
@@ -141,6 +141,22 @@ describe.skipIf(missing !== null)(
       return chain?.lastBlock ? BigInt(chain.lastBlock) : null;
     };
 
+    it('loads the reference labels once when two processes open a new database at once; neither goes on without them', async () => {
+      const fresh = ch.cluster.storeUrl('ct_two_new');
+      const runs = await Promise.all([0, 1].map(() => runCli(['stats', '--json', '--db', fresh])));
+      for (const r of runs) expect(r.code, r.stderr).toBe(0);
+      expect(runs.filter((r) => /loaded [\d,]+ reference labels/.test(r.stderr))).toHaveLength(1);
+      // Each saw every label: the one that waited counts what the loader wrote.
+      const labels = runs.map((r) => (JSON.parse(r.stdout) as { labels: number }).labels);
+      expect(labels[0]).toBeGreaterThan(0);
+      expect(labels[1]).toBe(labels[0]);
+      const imports = await runCli(['labels', 'imports', '--json', '--db', fresh]);
+      const once = await runCli(['labels', 'imports', '--json', '--db', db]);
+      expect((JSON.parse(imports.stdout) as unknown[]).length).toBe(
+        (JSON.parse(once.stdout) as unknown[]).length,
+      );
+    });
+
     it('serves on each server the keys made on either: a key made through one works on the other, a key revoked on one stops on the other', async () => {
       const made = await call(a, admin, 'POST', '/v1/keys', {
         role: 'investigator',
@@ -205,21 +221,42 @@ describe.skipIf(missing !== null)(
       expect(final.version).toBe(10);
     });
 
+    it("screens with an organisation's private labels on every server: a label added or removed on one counts on the other within seconds", async () => {
+      // A real mainnet address of the ethereum-etl fixtures, with no public label.
+      const address = '0x1b63142628311395ceafeea5667e7c9026c862ca';
+      const risk = async (server: Server) =>
+        (await call(server, admin, 'POST', '/v1/screen', { addresses: [address] })).json!.results[0]
+          .riskLevel as string;
+      expect(await risk(a)).toBe('low');
+      expect(await risk(b)).toBe('low');
+      const added = await call(a, admin, 'POST', '/v1/labels/private', {
+        chain: 'ethereum',
+        address,
+        category: 'scam',
+        entity: 'Fake giveaway (two servers)',
+      });
+      expect(added.status, JSON.stringify(added.json)).toBe(201);
+      expect(await risk(a)).toBe('high');
+      await eventually('the label on the other server', 10_000, async () =>
+        (await risk(b)) === 'high' ? true : null,
+      );
+      const removed = await call(b, admin, 'DELETE', `/v1/labels/private/${added.json!.id}`);
+      expect(removed.status).toBe(200);
+      await eventually('the removal on the first server', 10_000, async () =>
+        (await risk(a)) === 'low' ? true : null,
+      );
+    });
+
     it("fires a watchlist alert once, whichever server follows first: one webhook delivery, the same alert on both, and both servers' streams get it", async () => {
       const truth = sim.truths[0]!;
       const exploiter = truth.attackerAddresses.find((x) => x.role === 'exploiter')!.address;
       const deposit = sim.entities.find((e) => e.category === 'deposit_wallet')!;
-      // Both caught up with the simulated history.
-      for (const server of [a, b])
-        await eventually(
-          () => `the follower to catch up (${server.url}: ${server.stderr()})`,
-          60_000,
-          async () => {
-            const at = (await lastBlock(server)) ?? -1n;
-            if (at >= sim.lastBlock) return true;
-            throw new Error(`at block ${at} of ${sim.lastBlock}`);
-          },
-        );
+      // The simulated history stored. A server whose follow loop started after the other had
+      // stored it continues from the stored checkpoint and reports no batch until a new block.
+      await eventually('a follower to store the simulated history', 60_000, async () => {
+        const at = await Promise.all([a, b].map(lastBlock));
+        return at.some((n) => (n ?? -1n) >= sim.lastBlock) ? true : null;
+      });
       const made = await call(a, admin, 'POST', '/v1/watchlists', {
         name: 'Ronin exploiter',
         addresses: [{ chain: 'anvil', address: exploiter }],

@@ -9,7 +9,7 @@ import type { Store } from '../../store/store.ts';
 import { redactUrl } from '../../chains/evm/redact-url.ts';
 import { effectiveLabels } from '../labels/org-labels.ts';
 import type { Metrics } from '../metrics.ts';
-import { claimToken } from '../shared/claim-version.ts';
+import { claimToken } from '../../store/claim-version.ts';
 import { movesOut } from './moves-out.ts';
 import { checkWebhookTarget, type ResolveHost } from './webhook-target.ts';
 import {
@@ -52,6 +52,15 @@ export const MAX_ALERT_REPLAY = 1000;
  * every process sharing the store knows when its watched-address index is out of date.
  */
 const WATCHLISTS_GENERATION = { kind: 'generation', id: 'watchlists' } as const;
+/** How often a hub with streams reads alerts other processes stored (streams hear of them that late). */
+export const ALERT_POLL_INTERVAL_MS = 1000;
+/**
+ * How far back each read looks: an alert is stored with its writer's clock, so servers whose clocks
+ * differ by more than this may miss each other's alerts in their streams (never in the list).
+ */
+export const ALERT_POLL_LOOKBACK_MS = 10_000;
+/** Alert ids a hub remembers having told its streams of. */
+const NOTIFIED_IDS_KEPT = 10_000;
 /** The event type of alert deliveries (webhook `X-Chaintrail-Event`). */
 export const ALERT_EVENT = 'alert.fired';
 
@@ -477,7 +486,12 @@ export function createAlertHub(parameters: CreateAlertHubParameters): AlertHub {
   };
 
   // --- evaluation ---
+  /** Alerts this hub's streams were told of, oldest first (a re-synced block tells them nothing new). */
+  const notified = new Set<string>();
   const notify = (alert: Alert) => {
+    if (notified.has(alert.id)) return;
+    notified.add(alert.id);
+    if (notified.size > NOTIFIED_IDS_KEPT) notified.delete(notified.values().next().value!);
     for (const s of subscribers.get(alert.org) ?? []) {
       try {
         s.listener(alert);
@@ -537,13 +551,10 @@ export function createAlertHub(parameters: CreateAlertHubParameters): AlertHub {
             deliveredAt: null,
           },
         };
-        // Every `serve` process following the chain evaluates the same transfers: one of them
-        // fires the alert (stores it, counts it, delivers its webhook); the others only tell
-        // their own streams, whose clients are connected there.
-        if (!(await store.claim(`alert:${id}`, claimToken())).won) {
-          notify(alert);
-          continue;
-        }
+        // Every `serve` process following the chain may evaluate the same transfers: one of them
+        // fires the alert (stores it, counts it, tells its streams, delivers its webhook); the
+        // others' streams hear of it from the store (pollAlerts).
+        if (!(await store.claim(`alert:${id}`, claimToken())).won) continue;
         await store.putDocument({ kind: ALERT_KIND, id, org: alert.org, body: alert });
         metrics.alertsFired.inc({ kind: alert.kind });
         logger.info(
@@ -563,6 +574,45 @@ export function createAlertHub(parameters: CreateAlertHubParameters): AlertHub {
       }
     }
     return fired;
+  };
+
+  // --- streams of alerts fired by other processes sharing the store ---
+  /** When each organisation's oldest current stream began (ms): older alerts are not news to it. */
+  const streamingSince = new Map<string, number>();
+  let polling: NodeJS.Timeout | null = null;
+  let pollRunning = false;
+  /**
+   * Tells this hub's streams of alerts stored by another `serve` process (or by this one's follow
+   * loop when it lost the claim): the organisations with a stream read their alerts stored in the
+   * last {@link ALERT_POLL_LOOKBACK_MS}, newest first, and those not told yet are.
+   */
+  const pollAlerts = async () => {
+    for (const [org, since] of streamingSince) {
+      const from = Math.max(since, Date.now() - ALERT_POLL_LOOKBACK_MS);
+      const fresh: Alert[] = [];
+      for await (const doc of pageDocuments(ALERT_KIND, org)) {
+        // Stored times are whole seconds on some stores: one second of slack.
+        if (Date.parse(doc.createdAt) < from - 1000) break;
+        const alert = doc.body as Alert;
+        if (!notified.has(alert.id) && Date.parse(alert.firedAt) >= since) fresh.push(alert);
+      }
+      for (const alert of fresh.reverse()) notify(alert);
+    }
+  };
+  const startPolling = () => {
+    if (polling) return;
+    polling = setInterval(() => {
+      if (pollRunning) return;
+      pollRunning = true;
+      pollAlerts()
+        .catch((err: unknown) => logger.warn({ err }, 'reading new alerts for streams failed'))
+        .finally(() => (pollRunning = false));
+    }, ALERT_POLL_INTERVAL_MS);
+    polling.unref();
+  };
+  const stopPolling = () => {
+    if (polling) clearInterval(polling);
+    polling = null;
   };
 
   const pageDocuments = async function* (kind: string, org: string) {
@@ -767,9 +817,15 @@ export function createAlertHub(parameters: CreateAlertHubParameters): AlertHub {
       let set = subscribers.get(org);
       if (!set) subscribers.set(org, (set = new Set()));
       set.add(entry);
+      if (!streamingSince.has(org)) streamingSince.set(org, Date.now());
+      startPolling();
       return () => {
         set.delete(entry);
-        if (set.size === 0 && subscribers.get(org) === set) subscribers.delete(org);
+        if (set.size === 0 && subscribers.get(org) === set) {
+          subscribers.delete(org);
+          streamingSince.delete(org);
+          if (subscribers.size === 0) stopPolling();
+        }
       };
     },
 
@@ -849,6 +905,7 @@ export function createAlertHub(parameters: CreateAlertHubParameters): AlertHub {
     async close() {
       if (closed) return;
       closed = true;
+      stopPolling();
       shutdown.abort();
       for (const set of subscribers.values()) for (const s of set) s.onEnd?.();
       subscribers.clear();

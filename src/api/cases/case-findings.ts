@@ -188,7 +188,7 @@ export function createCaseFindings(parameters: CreateCaseFindingsParameters): Ca
       if (body.entries.length === 0) await store.deleteDocument(CASE_FINDINGS_KIND, caseId);
       else await store.putDocument({ kind: CASE_FINDINGS_KIND, id: caseId, org, body });
     } finally {
-      forgetPrivateLabels(store, org);
+      await forgetPrivateLabels(store, org);
     }
   };
 

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { ConflictError, TooLargeError, UserError } from '../../errors/base.ts';
 import type { StoredDocument, Store } from '../../store/store.ts';
 import { CASE_FINDINGS_KIND } from '../labels/finding-labels.ts';
 import { forgetPrivateLabels } from '../labels/org-labels.ts';
 import { nestedDeeperThan } from '../json.ts';
-import { claimNextVersion } from '../shared/claim-version.ts';
+import { claimNextVersion } from '../../store/claim-version.ts';
 
 /** The store document kind of cases. */
 export const CASE_KIND = 'case';
@@ -205,7 +206,13 @@ function replaceNotes(
 }
 
 /** Tries of a change not based on a client's version (a note, a deletion) while other servers change the case. */
-const CHANGE_ATTEMPTS = 5;
+const CHANGE_ATTEMPTS = 10;
+/**
+ * Wait before the next try, times the try's number: the process that won the version is writing it
+ * (a claim and a write on ClickHouse take some 10-50 ms here), and reading before it lands would
+ * only lose again.
+ */
+const CHANGE_RETRY_DELAY_MS = 20;
 
 /** The refusal of a change based on a version that is no longer the case's. */
 function conflict(id: string, current: number | null, basedOn: number): ConflictError {
@@ -379,6 +386,7 @@ export function createCaseStore(parameters: CreateCaseStoreParameters): CaseStor
             return { note, version: saved.version };
           }
           if (attempt >= CHANGE_ATTEMPTS) throw conflict(id, current.version, current.version);
+          await delay(CHANGE_RETRY_DELAY_MS * attempt);
         }
       });
     },
@@ -389,13 +397,15 @@ export function createCaseStore(parameters: CreateCaseStoreParameters): CaseStor
         // A deletion is a change too: one by another server meanwhile is not written over.
         for (let attempt = 1; current && !(await claimChange(org, current)); attempt++) {
           if (attempt >= CHANGE_ATTEMPTS) throw conflict(id, current.version, current.version);
+          await delay(CHANGE_RETRY_DELAY_MS * attempt);
           current = await load(org, id);
         }
         if (!current) return null;
         await store.deleteDocument(CASE_KIND, id);
         // Its findings go with it: labels naming a case that no longer exists could be neither
         // listed nor unmarked, and would stay in the organisation's screening for good.
-        if (await store.deleteDocument(CASE_FINDINGS_KIND, id)) forgetPrivateLabels(store, org);
+        if (await store.deleteDocument(CASE_FINDINGS_KIND, id))
+          await forgetPrivateLabels(store, org);
         return summarise(current);
       });
     },

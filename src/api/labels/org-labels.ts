@@ -110,13 +110,39 @@ export type PrivateLabelIndex = {
 };
 
 /** A cache entry: the load, and its labels once it has resolved (read then without an await). */
-type CacheEntry = { load: Promise<OrgLabels>; index: PrivateLabelIndex | null };
+type CacheEntry = {
+  load: Promise<OrgLabels>;
+  index: PrivateLabelIndex | null;
+  /** The organisation's private-label generation when the load started (null: none written yet). */
+  generation: string | null;
+  /** When the generation was last compared with the store's (ms since 1970). */
+  checkedAt: number;
+  checking: boolean;
+};
+
+/**
+ * How often a cached organisation's labels are checked against the store: another `serve` process
+ * sharing it may have changed them (its write changes the organisation's generation document). One
+ * point read per organisation and second at most, off the request's path: a label added on one
+ * server counts on the others about a second later.
+ */
+export const PRIVATE_LABELS_CHECK_MS = 1000;
+
+/** The document whose body changes with every write of an organisation's private labels. */
+const generationId = (org: string) => `private-labels:${org}`;
+const GENERATION_KIND = 'generation';
+
+async function readGeneration(store: Store, org: string): Promise<string | null> {
+  return ((await store.getDocument(GENERATION_KIND, generationId(org)))?.body as string) ?? null;
+}
 
 /**
  * Private labels per store and organisation, loaded on first use. Every write of private labels
- * (one by one here, or a private TagPack upload) drops the organisation's entry
- * ({@link forgetPrivateLabels}), so the cache is never stale within the process (DuckDB lets one
- * process write a store). Screening a batch then costs Map lookups, not a document query per address.
+ * (one by one here, or a private TagPack upload) drops the organisation's entry and changes its
+ * generation document ({@link forgetPrivateLabels}), so the cache is never stale within the process,
+ * and other `serve` processes sharing the store read the labels again within about a second
+ * ({@link PRIVATE_LABELS_CHECK_MS}). Screening a batch then costs Map lookups, not a document query
+ * per address.
  */
 const caches = new WeakMap<Store, Map<string, CacheEntry>>();
 
@@ -225,21 +251,64 @@ async function loadOrgLabels(store: Store, org: string): Promise<OrgLabels> {
   return { all, byAddress };
 }
 
+function loadEntry(store: Store, org: string, perOrg: Map<string, CacheEntry>): CacheEntry {
+  const created: CacheEntry = {
+    load: Promise.resolve({ all: [], byAddress: new Map() }),
+    index: null,
+    generation: null,
+    checkedAt: Date.now(),
+    checking: false,
+  };
+  // The generation first: a write landing while the labels are read is seen at the next check.
+  created.load = readGeneration(store, org).then((generation) => {
+    created.generation = generation;
+    return loadOrgLabels(store, org);
+  });
+  perOrg.set(org, created);
+  created.load.then(
+    (labels) => {
+      created.index = indexOf(labels);
+    },
+    // A failed load must not stay cached: the next request tries again.
+    () => {
+      if (perOrg.get(org) === created) perOrg.delete(org);
+    },
+  );
+  return created;
+}
+
 function cacheEntry(store: Store, org: string): CacheEntry {
   let perOrg = caches.get(store);
   if (!perOrg) caches.set(store, (perOrg = new Map()));
-  let entry = perOrg.get(org);
-  if (!entry) {
-    const created: CacheEntry = { load: loadOrgLabels(store, org), index: null };
-    perOrg.set(org, created);
-    created.load.then(
-      (labels) => {
-        created.index = indexOf(labels);
+  const entry = perOrg.get(org);
+  if (!entry) return loadEntry(store, org, perOrg);
+  if (
+    entry.index !== null &&
+    !entry.checking &&
+    Date.now() - entry.checkedAt > PRIVATE_LABELS_CHECK_MS
+  ) {
+    // Checked in the background: this request is answered from the cache, the next ones from the
+    // labels read again if another process changed them.
+    entry.checking = true;
+    const map = perOrg;
+    void readGeneration(store, org).then(
+      (generation) => {
+        entry.checking = false;
+        entry.checkedAt = Date.now();
+        if (generation !== entry.generation && map.get(org) === entry) {
+          const next = loadEntry(store, org, map);
+          // The old labels answer until the new ones are read.
+          map.set(org, entry);
+          next.load.then(
+            () => map.get(org) === entry && map.set(org, next),
+            () => undefined,
+          );
+        }
       },
-      // A failed load must not stay cached: the next request tries again.
-      () => perOrg.delete(org),
+      () => {
+        entry.checking = false;
+      },
     );
-    entry = created;
   }
   return entry;
 }
@@ -277,13 +346,19 @@ export function privateLabelIndex(
 }
 
 /**
- * Drops the cached private labels of `org`: every write of its private labels calls it.
+ * Drops the cached private labels of `org`, here and (by a new generation) in every process sharing
+ * the store: every write of its private labels calls it.
  *
  * @example
  * forgetPrivateLabels(store, 'acme');
  */
-export function forgetPrivateLabels(store: Store, org: string): void {
+export async function forgetPrivateLabels(store: Store, org: string): Promise<void> {
   caches.get(store)?.delete(org);
+  // Tells the other processes sharing the store. Never throws (it runs in `finally` blocks, after
+  // a write that may itself have failed): if it fails, they keep their cache until the next write.
+  await store
+    .putDocument({ kind: GENERATION_KIND, id: generationId(org), org, body: randomUUID() })
+    .catch(() => undefined);
 }
 
 /**
@@ -358,7 +433,7 @@ export async function createPrivateLabel(
     });
     return fromDocument(doc);
   } finally {
-    forgetPrivateLabels(store, parameters.org);
+    await forgetPrivateLabels(store, parameters.org);
   }
 }
 
@@ -393,7 +468,7 @@ export async function deletePrivateLabel(
   try {
     await store.deleteDocument(PRIVATE_LABEL_KIND, id);
   } finally {
-    forgetPrivateLabels(store, org);
+    await forgetPrivateLabels(store, org);
   }
   return fromDocument(doc);
 }

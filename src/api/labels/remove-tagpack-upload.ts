@@ -47,7 +47,7 @@ async function remove(
       // Its labels stop counting with this statement; their documents go after.
       await store.deleteDocument(TAGPACK_UPLOAD_KIND, id);
     } finally {
-      forgetPrivateLabels(store, org);
+      await forgetPrivateLabels(store, org);
     }
     await deleteUploadLabels(store, id, body.labelChunks);
     return { ...toTagpackUpload(doc), labelsRemoved: body.labelsWritten };

@@ -297,7 +297,7 @@ async function uploadPrivate(
       await deleteUploadLabels(store, id, labelChunks).catch(() => undefined);
       throw error;
     } finally {
-      forgetPrivateLabels(store, org);
+      await forgetPrivateLabels(store, org);
     }
     return {
       ...base,

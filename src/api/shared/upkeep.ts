@@ -13,7 +13,7 @@ export const CLAIM_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 /**
  * How long claims are kept (a case's versions, fired alerts). Past it, a claim is no longer needed:
  * the alert or version it decided is stored, and every user of claims re-reads what it claimed
- * before writing (see ./claim-version.ts).
+ * before writing (see src/store/claim-version.ts).
  */
 export const CLAIM_RETENTION_SECONDS = 24 * 60 * 60;
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { AppStore } from '../../store/app-store.ts';
+import type { AppStore } from './app-store.ts';
 
 /**
  * How long the winner of a version's claim has to write that version before other processes take

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useTempStore } from '../../../test/helpers/temp-store.ts';
+import { useTempStore } from '../../test/helpers/temp-store.ts';
 import { CLAIM_WRITE_TIMEOUT_MS, claimNextVersion, claimToken } from './claim-version.ts';
 
 describe('claimNextVersion', () => {
