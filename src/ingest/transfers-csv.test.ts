@@ -236,8 +236,10 @@ describe('importTransfersCsv', () => {
 function watchLoads(
   store: Store,
   rowByRow = false,
-): { store: Store; loads: (TransfersCsvLoaded | 'failed')[] } {
+): { store: Store; loads: (TransfersCsvLoaded | 'failed')[]; normalized: string[] } {
   const loads: (TransfersCsvLoaded | 'failed')[] = [];
+  /** Every address the store asked the codec about. */
+  const normalized: string[] = [];
   const write: Store['write'] = (fn) =>
     store.write((writer) =>
       fn(
@@ -247,7 +249,10 @@ function watchLoads(
             if (rowByRow) return undefined;
             const load: StoreWriter['loadTransfersCsv'] = async (l) => {
               try {
-                const r = await target.loadTransfersCsv!(l);
+                const r = await target.loadTransfersCsv!({
+                  ...l,
+                  normalizeAddress: (text) => (normalized.push(text), l.normalizeAddress(text)),
+                });
                 loads.push(r);
                 return r;
               } catch (error) {
@@ -262,6 +267,7 @@ function watchLoads(
     );
   return {
     loads,
+    normalized,
     store: new Proxy(store, {
       get: (target, key) => (key === 'write' ? write : Reflect.get(target, key, target)),
     }),
@@ -311,6 +317,7 @@ describe('importTransfersCsv read by the store (DuckDB)', () => {
         byStore,
         rowByRow,
         loads: watched.loads,
+        normalized: watched.normalized,
         same: [await storedRows(ctx.store), await storedRows(other)],
       };
     } finally {
@@ -338,14 +345,71 @@ describe('importTransfersCsv read by the store (DuckDB)', () => {
     edit(8, 5, 'native');
     edit(9, 5, codec.display(rows[8]!.token));
     fs.writeFileSync(file, lines.join('\n'));
-    const { byStore, rowByRow, loads, same } = await importBothWays(file, { map: EXPLORER_MAP });
+    const { byStore, rowByRow, loads, normalized, same } = await importBothWays(file, {
+      map: EXPLORER_MAP,
+    });
     expect(loads).toEqual([{ records: 291, taken: true }]);
+    // Only the two addresses not lowercase went to the codec (the checksum checked in JavaScript).
+    expect(normalized.sort()).toEqual(
+      [codec.display(rows[0]!.from), rows[1]!.to.toUpperCase().replace('0X', '0x')].sort(),
+    );
     expect(byStore).toEqual(rowByRow);
     expect(byStore).toMatchObject({ rows: 291, written: 291 });
     expect(same[0]).toEqual(same[1]);
     // Imported again, every row is a duplicate.
     const again = await importTransfersCsv({ store: ctx.store, files: [file], map: EXPLORER_MAP });
     expect(again).toMatchObject({ rows: 291, written: 0, duplicates: 291 });
+  });
+
+  it('normalizes Bitcoin addresses by the codec, once per distinct address, and refuses a bad checksum', async () => {
+    const codec = getAddressCodec('bitcoin');
+    const addresses = [
+      '1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa',
+      'bc1qa5wkgaew2dkv56kfvj49j0av5nml45x9ek9hz6',
+      'BC1QA5WKGAEW2DKV56KFVJ49J0AV5NML45X9EK9HZ6', // bech32 in capitals: stored lowercase
+      '3CWFddi6m4ndiGyKqzYvsFYagqDLPVMTzC',
+    ];
+    expect(addresses.every((a) => codec.isValid(a))).toBe(true);
+    const file = path.join(ctx.dir, 'bitcoin.csv');
+    const row = (n: number) =>
+      [
+        `${String(n % 10).repeat(64)}`,
+        String(800_000 + n),
+        String(1_690_000_000 + n),
+        addresses[n % 4],
+        addresses[(n + 1) % 4],
+        String(n * 1000),
+        `out:${n}`,
+      ].join(',');
+    const lines = ['tx,block,time,from,to,sats,n', ...Array.from({ length: 40 }, (_, n) => row(n))];
+    fs.writeFileSync(file, lines.join('\n'));
+    const map = parseColumnMap(
+      'tx=tx,block=block,time=time,from=from,to=to,raw_amount=sats,position=n',
+    );
+    const { byStore, rowByRow, loads, normalized, same } = await importBothWays(file, {
+      map,
+      chain: 'bitcoin',
+    });
+    expect(loads).toEqual([{ records: 40, taken: true }]);
+    // 80 addresses in the file, 4 distinct texts: each asked once.
+    expect(normalized.sort()).toEqual([...addresses].sort());
+    expect(byStore).toEqual(rowByRow);
+    expect(same[0]).toEqual(same[1]);
+    expect(new Set((await ctx.store.listTransfers()).map((t) => t.from))).toEqual(
+      new Set([addresses[0], addresses[1], addresses[3]]),
+    );
+
+    // One character changed: the Base58Check checksum fails, found at its line.
+    lines[7] = lines[7]!.replace(addresses[2]!, '1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb');
+    const bad = path.join(ctx.dir, 'bitcoin-bad.csv');
+    fs.writeFileSync(bad, lines.join('\n'));
+    const watched = watchLoads(ctx.store);
+    await expect(
+      importTransfersCsv({ store: watched.store, files: [bad], map, chain: 'bitcoin' }),
+    ).rejects.toThrow(
+      /bitcoin-bad\.csv:8: Invalid bitcoin address "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb"/,
+    );
+    expect(watched.loads).toEqual([expect.objectContaining({ taken: false })]);
   });
 
   it('scales whole units and leaves values it would have to round to the row-by-row path', async () => {
