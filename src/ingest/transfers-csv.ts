@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors/base.ts';
-import { getAddressCodec } from '../model/address.ts';
+import { canonicalAddressPattern, getAddressCodec } from '../model/address.ts';
 import { parseRawAmount, parseUnits, roundUnits } from '../model/amount.ts';
 import {
   NATIVE_ASSET,
@@ -15,7 +15,8 @@ import { type Chain, getChain } from '../model/chains.ts';
 import { parseTimestamp } from '../model/time.ts';
 import type { Transfer, TransferKind } from '../model/transfer.ts';
 import { normalizeTxHash } from '../model/tx-hash.ts';
-import type { Store } from '../store/store.ts';
+import type { Store, StoreWriter, TransfersCsvLoad, WriteSummary } from '../store/store.ts';
+import { scanPlainCsv } from './csv/plain-csv.ts';
 import { readCsv } from './csv/read-csv.ts';
 import { createRejects, type ImportRunOptions, reasonOf } from './import-session.ts';
 import { TRANSFER_FIELDS, type TransferField } from './transfer-fields.ts';
@@ -187,13 +188,42 @@ export async function importTransfersCsv(
   }
   const totalBytes = files.reduce((sum, f) => sum + fs.statSync(f).size, 0);
   const rejects = createRejects(parameters);
-  const occurrences = map.position ? null : new Map<string, number>();
   // Amounts of a reference unit (`--asset USD`) are values, rounded to its decimals (see roundUnits).
   const roundValues = !map.asset && !map.raw_amount && isValueDenominated(constant.asset);
-  let rounded = 0;
-  let rows = 0;
-  let doneBytes = 0;
+  // The store reads a file itself when it can (see readByStore); rows it cannot vouch for, and any
+  // file it cannot read as readCsv does, send the whole import back to the row-by-row path below.
+  // Not with --skip-invalid (rejects are listed row by row), nor without a position column (the
+  // digest positions count identical rows in order).
+  const storeMayRead = !parameters.skipInvalid && map.position !== undefined;
   try {
+    let run: ImportRun;
+    try {
+      run = await importRun(storeMayRead);
+    } catch (error) {
+      if (!(error instanceof StoreCannotVouch)) throw error;
+      run = await importRun(false);
+    }
+    const { summary } = run;
+    return {
+      files,
+      rows: run.rows,
+      written: summary.transfersWritten,
+      duplicates: summary.transfersDuplicate,
+      duplicatesCounted: summary.duplicatesCounted !== false,
+      rejected: rejects.count,
+      rejectsPath: rejects.path,
+      rounded: run.rounded,
+    };
+  } finally {
+    rejects.close();
+  }
+
+  /** One atomic write of every file; `storeReads`: the store may read files itself. */
+  async function importRun(storeReads: boolean): Promise<ImportRun> {
+    const occurrences = map.position ? null : new Map<string, number>();
+    let rounded = 0;
+    let rows = 0;
+    let doneBytes = 0;
     const summary = await store.write(async (writer) => {
       for (const file of files) {
         const display = path.relative(process.cwd(), file) || file;
@@ -210,6 +240,33 @@ export async function importTransfersCsv(
             bytesRead: doneBytes + bytes,
             totalBytes,
           });
+        if (storeReads && writer.loadTransfersCsv) {
+          const header = await readHeader(file);
+          if (header === null)
+            throw new UserError(`${display}: empty file (no header row)`, { code: 'EMPTY_FILE' });
+          const size = fs.statSync(file).size;
+          const records = await readByStore(
+            writer,
+            file,
+            resolveHeader(display, header, map),
+            header.length,
+            (share, total) => {
+              rows = rowsBefore + Math.floor(share * total);
+              progress(Math.floor(share * size));
+            },
+          );
+          rows = rowsBefore + records;
+          progress(size);
+          doneBytes += size;
+          await writer.recordImport({
+            kind: 'transfers-csv',
+            source: file,
+            rows: records,
+            rejected: 0,
+            sha256: null,
+          });
+          continue;
+        }
         for await (const records of readCsv({ path: file, onBytes: progress })) {
           for (const record of records) {
             if (index === null) {
@@ -276,12 +333,7 @@ export async function importTransfersCsv(
                 to,
                 asset,
                 amount,
-                kind:
-                  asset === NATIVE_ASSET || asset.startsWith(UNIT_ASSET_PREFIX)
-                    ? 'native'
-                    : index.asset === undefined
-                      ? constant.kind
-                      : 'token',
+                kind: rowKind(asset, index.asset === undefined ? constant.kind : 'token'),
               };
             } catch (error) {
               rejects.reject(display, record.line, reasonOf(error), f, error);
@@ -308,19 +360,89 @@ export async function importTransfersCsv(
         constant.meta ? [nativeAsset(chain), constant.meta] : [nativeAsset(chain)],
       );
     });
-    return {
-      files,
-      rows,
-      written: summary.transfersWritten,
-      duplicates: summary.transfersDuplicate,
-      duplicatesCounted: summary.duplicatesCounted !== false,
-      rejected: rejects.count,
-      rejectsPath: rejects.path,
-      rounded,
-    };
-  } finally {
-    rejects.close();
+    return { summary, rows, rounded };
   }
+
+  /**
+   * Has the store read `file` itself (DuckDB's parallel reader, validated in SQL, the codecs asked
+   * once per distinct address not in its canonical form); returns its records. Throws
+   * {@link StoreCannotVouch} when the store did not take every record, or cannot read the file as
+   * readCsv would: the import then runs again row by row, which finds and reports the first bad row.
+   */
+  async function readByStore(
+    writer: StoreWriter,
+    file: string,
+    index: Partial<Record<TransferField, number>>,
+    width: number,
+    /** The share of the file read so far, and its records. */
+    onProgress: (share: number, records: number) => void,
+  ): Promise<number> {
+    const scan = scanPlainCsv(file);
+    if (!scan.plain) throw new StoreCannotVouch();
+    const load: TransfersCsvLoad = {
+      file,
+      records: scan.records,
+      onProgress: (share) => onProgress(share, scan.records),
+      width,
+      chain: chain.key,
+      columns: {
+        from: index.from!,
+        to: index.to!,
+        tx: index.tx!,
+        block: index.block!,
+        position: index.position!,
+        amount: index.raw_amount ?? index.amount!,
+        time: index.time ?? null,
+        asset: index.asset ?? null,
+      },
+      decimals: index.raw_amount !== undefined ? 0 : (constant.decimals ?? parameters.decimals!),
+      asset: constant.asset,
+      kind: constant.kind,
+      // As normalizeTxHash writes them.
+      txHashPrefix: chain.family === 'evm' ? '0x' : '',
+      canonicalAddress: canonicalAddressPattern(chain),
+      normalizeAddress: (text) => (codec.isValid(text) ? codec.normalize(text) : null),
+      normalizeAsset: (text) => {
+        let asset: string;
+        try {
+          asset = rowAsset(codec.normalize, text);
+        } catch (error) {
+          if (error instanceof UserError) return null;
+          throw error;
+        }
+        return { asset, kind: rowKind(asset, 'token') };
+      },
+    };
+    let loaded;
+    try {
+      loaded = await writer.loadTransfersCsv!(load);
+    } catch (error) {
+      throw new StoreCannotVouch(error);
+    }
+    if (!loaded.taken) throw new StoreCannotVouch();
+    return loaded.records;
+  }
+}
+
+/** What one run of the import's write stored, and what it read. */
+type ImportRun = { summary: WriteSummary; rows: number; rounded: number };
+
+/** The store did not take a file (see readByStore): the import runs again, row by row. */
+class StoreCannotVouch extends Error {
+  constructor(cause?: unknown) {
+    super('the store cannot vouch for every row of the file', { cause });
+  }
+}
+
+/** The header record of `file`, or null when the file has none. */
+async function readHeader(file: string): Promise<string[] | null> {
+  for await (const records of readCsv({ path: file })) return records[0]?.fields ?? null;
+  return null;
+}
+
+/** A transfer's kind: of the native coin (or a unit of value) by its asset, else `otherwise`. */
+function rowKind(asset: string, otherwise: TransferKind): TransferKind {
+  return asset === NATIVE_ASSET || asset.startsWith(UNIT_ASSET_PREFIX) ? 'native' : otherwise;
 }
 
 function rowAsset(normalize: (a: string) => string, text: string): string {

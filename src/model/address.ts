@@ -788,6 +788,19 @@ export function getAddressCodec(chain: Chain | string): AddressCodec {
 }
 
 /**
+ * A pattern (RE2 and JavaScript alike) that the canonical form of an address on `chain` matches in
+ * full and that the codec returns unchanged: a store may keep text matching it as written. Null
+ * when the chain has none that simple (Base58 and bech32 forms need their checksums verified).
+ *
+ * @example
+ * canonicalAddressPattern(getChain('ethereum')); // '0x[0-9a-f]{40}'
+ */
+export function canonicalAddressPattern(chain: Chain): string | null {
+  // parseEvm returns all-lowercase 0x + 40 hex as given: only mixed case carries a checksum.
+  return chain.family === 'evm' ? '0x[0-9a-f]{40}' : null;
+}
+
+/**
  * The canonical stored form of `input` on `chain`; throws {@link InvalidAddressError}.
  *
  * @example

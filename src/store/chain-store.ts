@@ -150,7 +150,76 @@ export interface ChainWriter {
   deleteFromBlock(chain: string, fromBlock: bigint): Promise<void>;
   /** Records an import in the import log (provenance of what was loaded). */
   recordImport(record: ImportRecord): Promise<void>;
+  /**
+   * Optional: stages the transfers of a CSV file read by the store itself, as
+   * {@link ChainWriter.appendTransfers} would stage them, when it can vouch for every record: each
+   * value in a plain form whose meaning is beyond doubt (see {@link TransfersCsvLoad}), and each
+   * other address or asset accepted by the caller's own normalizers. Otherwise it answers
+   * `taken: false` and the caller must abort the write (throw from it), then validate the rows
+   * itself: what the store staged of the file is not kept. A file the store cannot parse as the
+   * caller would (a record of another width, a byte sequence that is not UTF-8) rejects with an
+   * error, which the caller treats the same way.
+   *
+   * A store may load the rows straight into its tables inside the write's transaction (DuckDB
+   * does, when nothing was staged before): call it before anything else of the write, and call
+   * no `putBlocks`, `deleteFromBlock`, `writeClusters` or `dropClusters` after it.
+   */
+  loadTransfersCsv?(load: TransfersCsvLoad): Promise<TransfersCsvLoaded>;
 }
+
+/**
+ * A transfers CSV for {@link ChainWriter.loadTransfersCsv}: comma-separated, `"`-quoted, a header
+ * line first, `\n` or `\r\n` line ends. The values a store may convert itself, each as the model's
+ * parsers would, and nothing else:
+ * - addresses (and an asset column's contracts) matching {@link canonicalAddress}, stored as written;
+ *   any other text goes through {@link normalizeAddress} (or {@link normalizeAsset}), once per
+ *   distinct value;
+ * - the transaction hash: {@link txHashPrefix} and 64 lowercase hex digits, stored as written;
+ * - the block: decimal digits without a leading zero, at most 2^64 - 1;
+ * - the position: printable ASCII without space or `"`;
+ * - the amount: decimal digits, with at most {@link decimals} of them after a point, scaled by
+ *   {@link decimals} into raw units;
+ * - the time: empty (none), 1-11 digits (Unix seconds) or 13 (milliseconds, rounded down), without
+ *   a leading zero, or
+ *   `YYYY-MM-DD HH:MM:SS` (`T` between them, `Z` after or not) of a real UTC day, year 1000 or later.
+ */
+export type TransfersCsvLoad = {
+  file: string;
+  /** Records after the header, as the caller counted them: the store takes the file only if it reads as many. */
+  records: number;
+  /** Fields of every record (the header's): a record of another width fails the load. */
+  width: number;
+  chain: string;
+  /** 0-based column of each field; `time` and `asset` may be absent. */
+  columns: {
+    from: number;
+    to: number;
+    tx: number;
+    block: number;
+    position: number;
+    amount: number;
+    time: number | null;
+    asset: number | null;
+  };
+  /** Decimal places of the amount column (0: raw integer units). */
+  decimals: number;
+  /** Asset and kind of every row without an asset column. */
+  asset: string;
+  kind: TransferKind;
+  /** `0x` (EVM) or empty: the canonical transaction hash's prefix. */
+  txHashPrefix: '0x' | '';
+  /** An RE2 pattern: an address matching all of it is canonical as written; null when none is. */
+  canonicalAddress: string | null;
+  /** The canonical form of an address in another form, or null when it is not valid. */
+  normalizeAddress(text: string): string | null;
+  /** Called now and then while the store reads the file, with the share of it read (0 to 1). */
+  onProgress?(share: number): void;
+  /** The asset and kind of an asset column's text not matching {@link canonicalAddress}, or null when not valid. */
+  normalizeAsset(text: string): { asset: string; kind: TransferKind } | null;
+};
+
+/** What {@link ChainWriter.loadTransfersCsv} did with a file: its records, and whether it took them. */
+export type TransfersCsvLoaded = { records: number; taken: boolean };
 
 /** Filter of {@link ChainStore.listPrices}: one asset, optionally a range of days (`YYYY-MM-DD`, UTC). */
 export type PriceFilter = { chain: string; asset: string; from?: string; to?: string };

@@ -36,6 +36,55 @@ describe('DuckDB store', () => {
     }
   });
 
+  it('loads a CSV file straight in only as the first thing of a write, and refuses what would miss it after', async () => {
+    const file = path.join(ctx.dir, 'transfers.csv');
+    fs.writeFileSync(
+      file,
+      [
+        'block,tx,position,from,to,amount',
+        ...REAL.map((t) => [t.blockNumber, t.txHash, t.position, t.from, t.to, t.amount].join(',')),
+      ].join('\n'),
+    );
+    const load = (asset: string) => ({
+      file,
+      records: REAL.length,
+      width: 6,
+      chain: 'ethereum',
+      columns: { block: 0, tx: 1, position: 2, from: 3, to: 4, amount: 5, time: null, asset: null },
+      decimals: 0,
+      asset,
+      kind: 'token' as const,
+      txHashPrefix: '0x' as const,
+      canonicalAddress: '0x[0-9a-f]{40}',
+      normalizeAddress: () => null,
+      normalizeAsset: () => null,
+    });
+    // After rows staged another way: not taken (the caller reads the file itself).
+    await expect(
+      ctx.store.write(async (w) => {
+        await w.appendTransfers([REAL[0]!]);
+        expect(await w.loadTransfersCsv!(load(REAL[0]!.asset))).toEqual({
+          records: 0,
+          taken: false,
+        });
+        throw new Error('aborted');
+      }),
+    ).rejects.toThrow('aborted');
+    // Blocks after a direct load would not time its rows: refused, and nothing is written.
+    await expect(
+      ctx.store.write(async (w) => {
+        expect(await w.loadTransfersCsv!(load(REAL[0]!.asset))).toEqual({
+          records: REAL.length,
+          taken: true,
+        });
+        await w.putBlocks([
+          { chain: 'ethereum', number: 1n, hash: null, parentHash: null, time: 0 },
+        ]);
+      }),
+    ).rejects.toMatchObject({ code: 'STORE_BAD_WRITE' });
+    expect(await ctx.store.listTransfers()).toEqual([]);
+  });
+
   it('stages a small write in temporary tables and moves them to the file when it grows, losing no row', async () => {
     const growing = await createDuckDbStore({
       path: path.join(ctx.dir, 'growing.duckdb'),
