@@ -1277,7 +1277,7 @@ class DuckDbStore implements Store {
         `DELETE FROM blocks b USING stage_blocks s WHERE b.chain = s.chain AND b.number = s.number`,
       );
       await c.run(
-        `INSERT INTO blocks SELECT DISTINCT ON (chain, number) chain, number, hash, parent_hash, to_timestamp(time_s)::TIMESTAMP FROM stage_blocks`,
+        `INSERT INTO blocks SELECT DISTINCT ON (chain, number) chain, number, hash, parent_hash, make_timestamp(time_s::BIGINT * 1000000) FROM stage_blocks`,
       );
     }
     let transfersWritten = 0;
@@ -1285,7 +1285,7 @@ class DuckDbStore implements Store {
       const hi = lo + this.mergeSliceRows;
       await this.findSkippedRows('stage_transfers', 'transfers', lo, hi);
       const result = await c.run(`INSERT INTO transfers
-        SELECT s.chain, s.block_number, coalesce(to_timestamp(s.block_time_s)::TIMESTAMP, b.time), s.tx_hash, s.position,
+        SELECT s.chain, s.block_number, coalesce(make_timestamp(s.block_time_s::BIGINT * 1000000), b.time), s.tx_hash, s.position,
                s.from_address, s.to_address, s.asset, s.amount, s.kind
         FROM stage_transfers s
         LEFT JOIN blocks b ON s.block_time_s IS NULL AND b.chain = s.chain AND b.number = s.block_number
@@ -1297,7 +1297,7 @@ class DuckDbStore implements Store {
       const hi = lo + this.mergeSliceRows;
       await this.findSkippedRows('stage_events', 'events', lo, hi);
       const result = await c.run(`INSERT INTO events
-        SELECT s.chain, s.block_number, coalesce(to_timestamp(s.block_time_s)::TIMESTAMP, b.time), s.tx_hash, s.position, s.type, s.protocol,
+        SELECT s.chain, s.block_number, coalesce(make_timestamp(s.block_time_s::BIGINT * 1000000), b.time), s.tx_hash, s.position, s.type, s.protocol,
                s.contract, s.account, s.recipient, s.asset_in, s.amount_in, s.asset_out, s.amount_out, s.memo, s.counterparty, s.extra
         FROM stage_events s
         LEFT JOIN blocks b ON s.block_time_s IS NULL AND b.chain = s.chain AND b.number = s.block_number
@@ -1410,7 +1410,7 @@ class DuckDbStore implements Store {
   ): Promise<number | null> {
     const c = this.connection;
     const result = await c.run(`INSERT INTO transfers
-      SELECT s.chain, s.block_number, coalesce(to_timestamp(s.block_time_s)::TIMESTAMP, b.time), s.tx_hash, s.position,
+      SELECT s.chain, s.block_number, coalesce(make_timestamp(s.block_time_s::BIGINT * 1000000), b.time), s.tx_hash, s.position,
              s.from_address, s.to_address, s.asset, s.amount, s.kind
       FROM ${readStageCsv(file)} s
       LEFT JOIN blocks b ON s.block_time_s IS NULL AND b.chain = s.chain AND b.number = s.block_number`);
@@ -1596,8 +1596,8 @@ class DuckDbStore implements Store {
         throw new UserError('A transfer direction needs an address', { code: 'BAD_USAGE' });
       add(filter.direction === 'in' ? 'to_address = ?' : 'from_address = ?', filter.address);
     }
-    if (filter.since !== undefined) add('block_time >= to_timestamp(?)', filter.since);
-    if (filter.until !== undefined) add('block_time <= to_timestamp(?)', filter.until);
+    if (filter.since !== undefined) add('block_time >= make_timestamp(?::BIGINT * 1000000)', filter.since);
+    if (filter.until !== undefined) add('block_time <= make_timestamp(?::BIGINT * 1000000)', filter.until);
     let limit = filter.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(filter.limit))}`;
     if (filter.offset) limit += ` OFFSET ${Math.max(0, Math.floor(filter.offset))}`;
     const rows = await this.rows(
@@ -1920,7 +1920,7 @@ class DuckDbStore implements Store {
     const until =
       params.until === undefined
         ? ''
-        : `AND (t.block_time IS NULL OR t.block_time <= to_timestamp(${Math.floor(params.until)})::TIMESTAMP)`;
+        : `AND (t.block_time IS NULL OR t.block_time <= make_timestamp(${Math.floor(params.until)}::BIGINT * 1000000))`;
     const out: CounterpartyFlows[] = [];
     const unique = [...new Set(params.addresses)];
     for (let i = 0; i < unique.length; i += FLOW_QUERY_ADDRESSES) {
@@ -1973,7 +1973,7 @@ class DuckDbStore implements Store {
     const until =
       params.until === undefined
         ? ''
-        : `AND (t.block_time IS NULL OR t.block_time <= to_timestamp(${Math.floor(params.until)})::TIMESTAMP)`;
+        : `AND (t.block_time IS NULL OR t.block_time <= make_timestamp(${Math.floor(params.until)}::BIGINT * 1000000))`;
     // DuckDB cannot bind an empty list: '' is no address.
     const exclude = listValue(
       params.excludeCounterparties?.length ? [...params.excludeCounterparties] : [''],
@@ -2102,7 +2102,7 @@ class DuckDbStore implements Store {
     const until =
       params.until === undefined
         ? ''
-        : `AND (t.block_time IS NULL OR t.block_time <= to_timestamp(${Math.floor(params.until)})::TIMESTAMP)`;
+        : `AND (t.block_time IS NULL OR t.block_time <= make_timestamp(${Math.floor(params.until)}::BIGINT * 1000000))`;
     const sign = inbound ? '' : '-';
     const within = inbound ? 'p.block <= tg.bound' : 'p.block >= tg.bound';
     const flows: UtxoAddressFlows[] = [];
