@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startBcoinNode } from '../../src/chains/bitcoin/bcoin-node.ts';
@@ -55,7 +56,7 @@ describe.skipIf(missing !== null)(
       expect(await stats(url)).toEqual(first);
     });
 
-    it('traces a real address forward (haircut) to the same JSON as DuckDB, on the subgraph read from the cluster hop by hop, and summarises it the same', async () => {
+    it('traces a real address forward (haircut) to the same JSON as DuckDB, on the subgraph read from the cluster hop by hop, summarises it the same, and screens its receivers with exposure to it the same', async () => {
       const url = ch.cluster.storeUrl('ct_cli_trace');
       const duck = path.join(dir.path, 'trace.duckdb');
       for (const db of [url, duck]) {
@@ -93,6 +94,34 @@ describe.skipIf(missing !== null)(
       const [summary, expectedSummary] = await answers(['address', seed]);
       expect(JSON.parse(summary!).transfers).toBeGreaterThan(10);
       expect(summary).toBe(expectedSummary);
+
+      // Screening with exposure on the real export: the seed labelled as a theft in both stores
+      // (a one-line CSV list), its counterparties screened with the default hops.
+      const list = path.join(dir.path, 'seed-label.csv');
+      fs.writeFileSync(list, `address,chain,category,entity\n${seed},ethereum,theft,Test theft\n`);
+      for (const db of [url, duck]) {
+        const run = await runCli(['labels', 'import', 'csv', list, '--db', db], { env: ENV });
+        expect(run.code, run.stderr).toBe(0);
+      }
+      const receivers = [
+        ...new Set(
+          (JSON.parse(traced!) as { edges: { to: string }[] }).edges.map((e) =>
+            e.to.split(':').at(-1)!,
+          ),
+        ),
+      ]
+        .filter((a) => /^0x[0-9a-f]{40}$/.test(a))
+        .sort()
+        .slice(0, 5);
+      expect(receivers.length).toBeGreaterThan(0);
+      const [screened, expectedScreen] = await answers([
+        'screen',
+        ...receivers,
+        '--as-of',
+        '2025-12-01',
+      ]);
+      expect(screened).toBe(expectedScreen);
+      expect(screened).toContain('Test theft');
     }, 300_000);
 
     it('syncs a simulated theft from anvil into the cluster, killed 6 times, resumed with nothing lost or doubled; trace, address and screen (with exposure) answer as on DuckDB', async () => {
@@ -258,8 +287,7 @@ describe.skipIf(missing !== null)(
         );
         expect(newer.code, newer.stderr).toBe(0);
         expect(newer.stdout).toMatch(/8 already known, 12 closed/);
-        // Own labels only (--hops 0): exposure through counterparties needs the per-address reads,
-        // which the ClickHouse store does not keep yet.
+        // Own labels only (--hops 0): exposure is compared on the export above.
         const screen = await runCli(
           [
             'screen',
