@@ -1,5 +1,6 @@
 // What the API benchmarks share: the issue's load (50 connections), the deposit stream they screen,
 // and one measured run of autocannon with the server's and the load generator's CPU per request.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -104,4 +105,33 @@ export async function measure(
 ): Promise<Load> {
   await load(options, WARMUP_S, serverPid);
   return load(options, DURATION_S, serverPid);
+}
+
+/**
+ * Creates a screener key through the CLI, with a rate limit the load cannot reach (the benchmarks
+ * measure screening, not 429s); returns the key.
+ */
+export function createUnlimitedScreenerKey(
+  cli: string,
+  db: string,
+  env: NodeJS.ProcessEnv,
+): string {
+  const created = spawnSync(
+    process.execPath,
+    [
+      cli,
+      'keys',
+      'create',
+      '--role',
+      'screener',
+      '--rate-limit',
+      '999999999',
+      '--db',
+      db,
+      '--json',
+    ],
+    { env, encoding: 'utf8' },
+  );
+  if (created.status !== 0) throw new Error(`keys create failed: ${created.stderr}`);
+  return (JSON.parse(created.stdout) as { key: string }).key;
 }

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -7,6 +6,7 @@ import {
 } from '../test/helpers/clickhouse-cluster.ts';
 import {
   CONNECTIONS,
+  createUnlimitedScreenerKey,
   DURATION_S,
   depositBodies,
   HIT_EVERY,
@@ -75,24 +75,7 @@ export const apiServersBenchmark: Benchmark = {
       const db = cluster.storeUrl('bench_api_servers');
       const cli = path.resolve('bin/chaintrail.js');
       const env = { ...process.env, CHAINTRAIL_LOG_LEVEL: 'warn' };
-      const created = spawnSync(
-        process.execPath,
-        [
-          cli,
-          'keys',
-          'create',
-          '--role',
-          'screener',
-          '--rate-limit',
-          '999999999',
-          '--db',
-          db,
-          '--json',
-        ],
-        { env, encoding: 'utf8' },
-      );
-      if (created.status !== 0) throw new Error(`keys create failed: ${created.stderr}`);
-      const key = (JSON.parse(created.stdout) as { key: string }).key;
+      const key = createUnlimitedScreenerKey(cli, db, env);
       const serve = () =>
         startServerProcess(
           process.execPath,

@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
   CONNECTIONS,
+  createUnlimitedScreenerKey,
   DURATION_S,
   depositBodies,
   HIT_EVERY,
@@ -42,25 +42,7 @@ async function run(ctx: BenchmarkContext) {
   fs.writeFileSync(helloFile, HELLO_SERVER);
   const cli = path.resolve('bin/chaintrail.js');
   const env = { ...process.env, CHAINTRAIL_LOG_LEVEL: 'warn' };
-  // A screener key with a limit the load cannot reach: the benchmark measures screening, not 429s.
-  const created = spawnSync(
-    process.execPath,
-    [
-      cli,
-      'keys',
-      'create',
-      '--role',
-      'screener',
-      '--rate-limit',
-      '999999999',
-      '--db',
-      db,
-      '--json',
-    ],
-    { env, encoding: 'utf8' },
-  );
-  if (created.status !== 0) throw new Error(`keys create failed: ${created.stderr}`);
-  const key = (JSON.parse(created.stdout) as { key: string }).key;
+  const key = createUnlimitedScreenerKey(cli, db, env);
 
   const api = await startServerProcess(
     process.execPath,
