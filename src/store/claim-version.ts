@@ -17,7 +17,7 @@ export function claimToken(nowMs: number = Date.now()): string {
 }
 
 /** When a token of {@link claimToken} was made (NaN for another form). */
-function claimedAtMs(token: string): number {
+export function claimedAtMs(token: string): number {
   return Number(token.split('_')[0]);
 }
 

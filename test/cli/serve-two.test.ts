@@ -9,6 +9,8 @@ import { startTestReceiver, type TestReceiver } from '../../src/api/alerts/test-
 import { clickHouseUnavailable, useClickHouseCluster } from '../helpers/clickhouse-cluster.ts';
 import { createRpc, sendExploiterFunds, simulateRoninTheft } from '../helpers/exploiter-funds.ts';
 import { runCli } from '../helpers/run-cli.ts';
+import { createClickHouseStore } from '../../src/store/clickhouse/clickhouse-store.ts';
+import { claimToken } from '../../src/store/claim-version.ts';
 import { parseSseEvents } from '../helpers/sse.ts';
 
 // Two real `chaintrail serve` processes on one ClickHouse cluster store, as a deployment behind a
@@ -155,6 +157,22 @@ describe.skipIf(missing !== null)(
       expect((JSON.parse(imports.stdout) as unknown[]).length).toBe(
         (JSON.parse(once.stdout) as unknown[]).length,
       );
+    });
+
+    it('takes over loading the reference labels from a process that claimed it and died', async () => {
+      const fresh = ch.cluster.storeUrl('ct_two_dead');
+      const store = await createClickHouseStore({ location: fresh });
+      try {
+        // A process claimed the load ten minutes ago and never finished it.
+        const dead = claimToken(Date.now() - 10 * 60_000);
+        expect((await store.claim('reference-labels', dead)).won).toBe(true);
+      } finally {
+        await store.close();
+      }
+      const run = await runCli(['stats', '--json', '--db', fresh]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toMatch(/loaded [\d,]+ reference labels/);
+      expect((JSON.parse(run.stdout) as { labels: number }).labels).toBeGreaterThan(0);
     });
 
     it('serves on each server the keys made on either: a key made through one works on the other, a key revoked on one stops on the other', async () => {

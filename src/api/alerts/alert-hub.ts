@@ -284,12 +284,17 @@ export function createAlertHub(parameters: CreateAlertHubParameters): AlertHub {
    * (one point read of the generation document per call): a watchlist made on one `serve` process
    * alerts on another's follow loop from its next batch.
    */
-  const freshIndex = async (): Promise<Index> => {
-    if (index !== null) {
-      await index.catch(() => undefined);
-      if ((await readGeneration()) !== indexGeneration) index = null;
-    }
-    return ensureIndex();
+  let freshening: Promise<Index> | null = null;
+  const freshIndex = (): Promise<Index> => {
+    // Callers at the same time share one check (and at most one reload).
+    freshening ??= (async () => {
+      if (index !== null) {
+        await index.catch(() => undefined);
+        if ((await readGeneration()) !== indexGeneration) index = null;
+      }
+      return ensureIndex();
+    })().finally(() => (freshening = null));
+    return freshening;
   };
   /**
    * Changes the index in memory after the store has the change (readers see old or new, whole), and
@@ -441,7 +446,7 @@ export function createAlertHub(parameters: CreateAlertHubParameters): AlertHub {
         return;
       }
       await setDelivery(alert.id, { attempts: n, lastAttemptAt: at, lastError: outcome.error });
-      if (!(await ensureIndex()).records.has(watchlist.id)) {
+      if (!(await freshIndex()).records.has(watchlist.id)) {
         logger.info(log, 'webhook delivery dropped: its watchlist was deleted');
         return;
       }
@@ -849,7 +854,7 @@ export function createAlertHub(parameters: CreateAlertHubParameters): AlertHub {
           throw new ConflictError(`The alert of dead letter "${id}" no longer exists`, {
             code: 'ALERT_GONE',
           });
-        const watchlist = (await ensureIndex()).records.get(deadLetter.watchlistId);
+        const watchlist = (await freshIndex()).records.get(deadLetter.watchlistId);
         if (!watchlist?.webhook)
           throw new ConflictError(
             `Watchlist "${deadLetter.watchlistId}" was deleted or has no webhook any more`,

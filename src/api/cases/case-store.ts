@@ -227,6 +227,17 @@ function conflict(id: string, current: number | null, basedOn: number): Conflict
   );
 }
 
+/** The refusal of a change not based on a version, after other servers kept changing the case. */
+function busy(id: string, attempts: number): ConflictError {
+  return new ConflictError(
+    `Case ${id} kept changing on other servers: ${attempts} tries did not land`,
+    {
+      code: 'CASE_CONFLICT',
+      details: 'Send the change again in a moment.',
+    },
+  );
+}
+
 function checkSize(body: CaseBody, limit: number): void {
   const bytes = Buffer.byteLength(JSON.stringify(body));
   if (bytes > limit)
@@ -385,7 +396,7 @@ export function createCaseStore(parameters: CreateCaseStoreParameters): CaseStor
             const saved = await save(id, org, next);
             return { note, version: saved.version };
           }
-          if (attempt >= CHANGE_ATTEMPTS) throw conflict(id, current.version, current.version);
+          if (attempt >= CHANGE_ATTEMPTS) throw busy(id, CHANGE_ATTEMPTS);
           await delay(CHANGE_RETRY_DELAY_MS * attempt);
         }
       });
@@ -396,7 +407,7 @@ export function createCaseStore(parameters: CreateCaseStoreParameters): CaseStor
         let current = await load(org, id);
         // A deletion is a change too: one by another server meanwhile is not written over.
         for (let attempt = 1; current && !(await claimChange(org, current)); attempt++) {
-          if (attempt >= CHANGE_ATTEMPTS) throw conflict(id, current.version, current.version);
+          if (attempt >= CHANGE_ATTEMPTS) throw busy(id, CHANGE_ATTEMPTS);
           await delay(CHANGE_RETRY_DELAY_MS * attempt);
           current = await load(org, id);
         }

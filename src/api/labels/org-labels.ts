@@ -117,14 +117,16 @@ type CacheEntry = {
   generation: string | null;
   /** When the generation was last compared with the store's (ms since 1970). */
   checkedAt: number;
-  checking: boolean;
+  /** The check (and reload) under way, which callers meanwhile wait for. */
+  checking: Promise<CacheEntry> | null;
 };
 
 /**
- * How often a cached organisation's labels are checked against the store: another `serve` process
- * sharing it may have changed them (its write changes the organisation's generation document). One
- * point read per organisation and second at most, off the request's path: a label added on one
- * server counts on the others about a second later.
+ * How long a cached organisation's labels are used before they are checked against the store:
+ * another `serve` process sharing it may have changed them (its write changes the organisation's
+ * generation document). One point read per organisation and second at most, which the request
+ * that finds the cache older waits for: a label added on one server counts on the others within
+ * about a second, however long they were idle.
  */
 export const PRIVATE_LABELS_CHECK_MS = 1000;
 
@@ -257,7 +259,7 @@ function loadEntry(store: Store, org: string, perOrg: Map<string, CacheEntry>): 
     index: null,
     generation: null,
     checkedAt: Date.now(),
-    checking: false,
+    checking: null,
   };
   // The generation first: a write landing while the labels are read is seen at the next check.
   created.load = readGeneration(store, org).then((generation) => {
@@ -277,44 +279,34 @@ function loadEntry(store: Store, org: string, perOrg: Map<string, CacheEntry>): 
   return created;
 }
 
-function cacheEntry(store: Store, org: string): CacheEntry {
+/**
+ * The organisation's entry, checked against the store when its last check is older than
+ * {@link PRIVATE_LABELS_CHECK_MS}: the entry itself when it is fresh, else a promise of the entry to
+ * use (the same, or one read again after another process changed the labels). Callers at the same
+ * time share one check and at most one reload.
+ */
+function cacheEntry(store: Store, org: string): CacheEntry | Promise<CacheEntry> {
   let perOrg = caches.get(store);
   if (!perOrg) caches.set(store, (perOrg = new Map()));
   const entry = perOrg.get(org);
   if (!entry) return loadEntry(store, org, perOrg);
-  if (
-    entry.index !== null &&
-    !entry.checking &&
-    Date.now() - entry.checkedAt > PRIVATE_LABELS_CHECK_MS
-  ) {
-    // Checked in the background: this request is answered from the cache, the next ones from the
-    // labels read again if another process changed them.
-    entry.checking = true;
-    const map = perOrg;
-    void readGeneration(store, org).then(
-      (generation) => {
-        entry.checking = false;
-        entry.checkedAt = Date.now();
-        if (generation !== entry.generation && map.get(org) === entry) {
-          const next = loadEntry(store, org, map);
-          // The old labels answer until the new ones are read.
-          map.set(org, entry);
-          next.load.then(
-            () => map.get(org) === entry && map.set(org, next),
-            () => undefined,
-          );
-        }
-      },
-      () => {
-        entry.checking = false;
-      },
-    );
-  }
-  return entry;
+  if (entry.index === null || Date.now() - entry.checkedAt <= PRIVATE_LABELS_CHECK_MS) return entry;
+  const map = perOrg;
+  entry.checking ??= (async () => {
+    const generation = await readGeneration(store, org);
+    if (generation === entry.generation || map.get(org) !== entry) {
+      entry.checkedAt = Date.now();
+      return map.get(org) ?? entry;
+    }
+    const next = loadEntry(store, org, map);
+    await next.load;
+    return next;
+  })().finally(() => (entry.checking = null));
+  return entry.checking;
 }
 
-function orgLabels(store: Store, org: string): Promise<OrgLabels> {
-  return cacheEntry(store, org).load;
+async function orgLabels(store: Store, org: string): Promise<OrgLabels> {
+  return (await cacheEntry(store, org)).load;
 }
 
 function indexOf(labels: OrgLabels): PrivateLabelIndex {
@@ -341,8 +333,9 @@ export function privateLabelIndex(
   store: Store,
   org: string,
 ): PrivateLabelIndex | Promise<PrivateLabelIndex> {
-  const entry = cacheEntry(store, org);
-  return entry.index ?? entry.load.then(indexOf);
+  const found = cacheEntry(store, org);
+  if (!(found instanceof Promise)) return found.index ?? found.load.then(indexOf);
+  return found.then((entry) => entry.index ?? entry.load.then(indexOf));
 }
 
 /**

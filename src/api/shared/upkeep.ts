@@ -8,6 +8,8 @@ import type { KeyRing } from '../auth/api-keys.ts';
  * time. One listing of the keys each time: a few milliseconds for thousands of keys.
  */
 export const KEY_RELOAD_INTERVAL_MS = 5_000;
+/** The first pruning after a start, plus up to as much again at random (servers started together spread out). */
+const FIRST_PRUNE_DELAY_MS = 60_000;
 /** How often claims are pruned. */
 export const CLAIM_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 /**
@@ -50,20 +52,24 @@ export function startSharedStateUpkeep(parameters: SharedStateUpkeepParameters):
     timer.unref();
     return timer;
   };
+  const prune = async () => {
+    const pruned = await store.pruneClaims(CLAIM_RETENTION_SECONDS);
+    if (pruned > 0) logger.info({ pruned }, 'claims pruned');
+  };
   const timers = [
     every(parameters.keyReloadIntervalMs ?? KEY_RELOAD_INTERVAL_MS, 'reading the API keys', () =>
       keys.reload(),
     ),
-    every(
-      parameters.claimPruneIntervalMs ?? CLAIM_PRUNE_INTERVAL_MS,
-      'pruning claims',
-      async () => {
-        const pruned = await store.pruneClaims(CLAIM_RETENTION_SECONDS);
-        if (pruned > 0) logger.info({ pruned }, 'claims pruned');
-      },
-    ),
+    every(parameters.claimPruneIntervalMs ?? CLAIM_PRUNE_INTERVAL_MS, 'pruning claims', prune),
   ];
+  // Once soon after the start too: servers restarted more often than the interval still prune.
+  const first = setTimeout(
+    () => void prune().catch((err: unknown) => logger.warn({ err }, 'pruning claims failed')),
+    FIRST_PRUNE_DELAY_MS + Math.floor(Math.random() * FIRST_PRUNE_DELAY_MS),
+  );
+  first.unref();
   return () => {
+    clearTimeout(first);
     for (const t of timers) clearInterval(t);
   };
 }

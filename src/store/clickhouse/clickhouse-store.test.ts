@@ -241,6 +241,27 @@ describe('ClickHouse store', () => {
         expect(counts.every((n) => n > 0)).toBe(true);
       });
 
+      it("keeps the later write of a document when the process that wrote before had a clock ahead of this one's", async () => {
+        const location = ch.cluster.storeUrl('ct_docs_skew');
+        const store = await createClickHouseStore({ location });
+        try {
+          await store.putDocument({ kind: 'case', id: 'c1', org: 'acme', body: { v: 1 } });
+          // Another server, its clock 10 minutes ahead, wrote version 2 of the case.
+          const ahead = (BigInt(Date.now()) + 600_000n) * 1000n;
+          const insert = `INSERT INTO ct_docs_skew.documents (kind, id, org, body, created_at, updated_at, version, deleted) VALUES ('case', 'c1', 'acme', '{"v":2}', now(), now(), ${ahead}, 0)`;
+          const res = await fetch(ch.cluster.shards[0]!, { method: 'POST', body: insert });
+          expect(res.ok, await res.text()).toBe(true);
+          expect((await store.getDocument('case', 'c1'))?.body).toEqual({ v: 2 });
+          // This server writes version 3 after it: it is what is read, and so is a deletion after it.
+          await store.putDocument({ kind: 'case', id: 'c1', org: 'acme', body: { v: 3 } });
+          expect((await store.getDocument('case', 'c1'))?.body).toEqual({ v: 3 });
+          expect(await store.deleteDocument('case', 'c1')).toBe(true);
+          expect(await store.getDocument('case', 'c1')).toBeNull();
+        } finally {
+          await store.close();
+        }
+      });
+
       it('decides claims between two stores opened on one deployment (two serve processes): one winner per name', async () => {
         const location = ch.cluster.storeUrl('ct_claims');
         const a = await createClickHouseStore({ location });
