@@ -224,8 +224,9 @@ export const TABLES: readonly TableSpec[] = [
   {
     // Each transfer once per address it has (sender, receiver; once when they are the same), with
     // the columns a trace reads of it: a trace reads an address's transfers as one key range here
-    // on every hop instead of scanning `transfers`, which is sorted by transaction (on the 2-shard
-    // 18.16 cluster, 200,000 transfers: a 300-hop trace took 45.0 s with the scan). Written with
+    // on every hop instead of scanning `transfers`, which is sorted by transaction (the 300-hop
+    // trace of the trace-store benchmark on the 2-shard 18.16 cluster, 200,000 transfers: 22.0 s
+    // scanning at load 1-3, 10.2 s reading by address at load 6-12; see the README). Written with
     // the transfers, in the same write and version; a reorg tombstones its rows as it does the
     // transfers' (`block_number` finds them; a row and its tombstone share an address, so a shard).
     // Kept by the store's writes rather than a materialized view: on a cluster an 18.16 view
