@@ -652,6 +652,36 @@ export function describeStoreContract(name: string, openStore: OpenContractStore
         expect(await ctx.store.listTransfers()).toEqual(transfers);
       });
 
+      it("rolls a reorg back out of the transfers touching an address, and takes the re-ingested block's back", async () => {
+        await importEtl({ store: ctx.store, paths: [ETL_BLOCKS] });
+        const transfers = await ctx.store.listTransfers({ chain: 'ethereum' });
+        // Addresses with a transfer the reorg removes, and with one it keeps.
+        const removed = transfers.filter((t) => t.blockNumber >= REORG_BLOCK);
+        const addresses = [
+          ...new Set(removed.flatMap((t) => [t.from, t.to]).filter((a): a is string => a !== null)),
+        ];
+        const touching = async () => {
+          const t = await ctx.store.listTransfersTouching({ chain: 'ethereum', addresses });
+          return Array.from(
+            { length: t.length },
+            (_, i) => `${t.txHash[i]} ${t.from[i]} ${t.to[i]}`,
+          ).sort();
+        };
+        const of = (rows: Transfer[]) =>
+          rows
+            .filter((t) => addresses.includes(t.from!) || addresses.includes(t.to!))
+            .map((t) => `${t.txHash} ${t.from} ${t.to}`)
+            .sort();
+        const before = await touching();
+        expect(before).toEqual(of(transfers));
+        const kept = of(transfers.filter((t) => t.blockNumber < REORG_BLOCK));
+        expect(kept.length).toBeLessThan(before.length);
+        await ctx.store.write((w) => w.deleteFromBlock('ethereum', REORG_BLOCK));
+        expect(await touching()).toEqual(kept);
+        await importEtl({ store: ctx.store, paths: [ETL_BLOCKS] });
+        expect(await touching()).toEqual(before);
+      });
+
       it('scans every transfer once, in store order, and resumes from a cursor with what came after it', async () => {
         await importEtl({ store: ctx.store, paths: [ETL_BLOCKS] });
         const scan = async (params: ScanTransfersParameters = {}) => {

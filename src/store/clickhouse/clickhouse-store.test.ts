@@ -59,12 +59,23 @@ function describeClickHouseStore(
             throw new Error('bad row at the end');
           }),
         ).rejects.toThrow('bad row');
+        // By address too: the copy by address comes from the same scratch table.
+        const touching = async () => [
+          ...(
+            await staged.listTransfersTouching({
+              chain: 'staged-test',
+              addresses: [REAL[0]!.from!, REAL[0]!.to!],
+            })
+          ).amount,
+        ];
         expect(await staged.listTransfers({ chain: 'staged-test' })).toEqual([]);
+        expect(await touching()).toEqual([]);
         const summary = await staged.write(async (w) => {
           for (const r of rows) await w.appendTransfers([r]);
         });
         expect(summary.transfersWritten).toBe(10);
         expect(await staged.listTransfers({ chain: 'staged-test' })).toEqual(rows);
+        expect(await touching()).toEqual(rows.map((r) => Number(r.amount)));
       } finally {
         await staged.close();
       }
@@ -365,6 +376,74 @@ describe('ClickHouse store', () => {
             txHashes: moves.map((t) => t.txHash),
           });
           expect(touching.txHash).toEqual(moves.map((t) => t.txHash));
+        } finally {
+          await store.close();
+        }
+      });
+
+      it('opens a database of schema version 3: copies its live transfers by address, which the touching reads then find', async () => {
+        const location = ch.cluster.storeUrl('ct_v3');
+        const chain = 'v3-test';
+        const [a, b, c] = plainAddresses(3);
+        const move = (n: bigint, from: string | null, to: string | null): Transfer => ({
+          ...REAL[0]!,
+          chain,
+          blockNumber: n,
+          txHash: syntheticTxHash(`v3-${n}`),
+          from,
+          to,
+        });
+        // A payment, a mint (no sender), one to itself, and one the reorg below removes.
+        const moves = [move(3n, a!, b!), move(2n, null, a!), move(1n, b!, b!), move(4n, a!, c!)];
+        const old = await createClickHouseStore({ location });
+        try {
+          await old.write(async (w) => {
+            await w.putBlocks([1n, 2n, 3n, 4n].map((n) => block(chain, n, Number(n) * 100)));
+            await w.appendTransfers(moves);
+          });
+          await old.write((w) => w.deleteFromBlock(chain, 4n));
+        } finally {
+          await old.close();
+        }
+        // Back to what version 3 made: no `transfer_addresses`, version 3 recorded.
+        for (const shard of ch.cluster.shards)
+          for (const body of [
+            'DROP TABLE ct_v3.transfer_addresses',
+            'DROP TABLE ct_v3.transfer_addresses_local',
+            'TRUNCATE TABLE ct_v3.schema_version_local',
+          ]) {
+            const r = await fetch(shard, { method: 'POST', body });
+            expect(r.ok, await r.text()).toBe(true);
+          }
+        const r = await fetch(ch.cluster.shards[0]!, {
+          method: 'POST',
+          body: 'INSERT INTO ct_v3.schema_version_local (version, applied_at) VALUES (3, now())',
+        });
+        expect(r.ok, await r.text()).toBe(true);
+        const store = await createClickHouseStore({ location });
+        try {
+          expect(await store.getSchemaVersion()).toBe(CLICKHOUSE_SCHEMA_VERSION);
+          const touching = async (addresses: string[]) => {
+            const t = await store.listTransfersTouching({ chain, addresses });
+            const ids = Array.from({ length: t.length }, (_, i) => i);
+            ids.sort((x, y) => (t.order[x]! < t.order[y]! ? -1 : 1));
+            return ids.map((i) => [t.txHash[i], t.from[i], t.to[i]]);
+          };
+          const rowsOf = (list: Transfer[]) => list.map((t) => [t.txHash, t.from, t.to]);
+          // In the order they were written, the removed one left out.
+          expect(await touching([a!, b!, c!])).toEqual(rowsOf(moves.slice(0, 3)));
+          expect(await touching([a!])).toEqual(rowsOf(moves.slice(0, 2)));
+          expect(await touching([c!])).toEqual([]);
+          // One row per address of each live transfer (two, one, one), spread over the shards.
+          let copied = 0;
+          for (const shard of ch.cluster.shards) {
+            const q = await fetch(shard, {
+              method: 'POST',
+              body: 'SELECT count() FROM ct_v3.transfer_addresses_local FINAL WHERE deleted = 0',
+            });
+            copied += Number((await q.text()).trim());
+          }
+          expect(copied).toBe(4);
         } finally {
           await store.close();
         }

@@ -71,7 +71,9 @@ import {
   columnNames,
   createVersionClock,
   ensureSchema,
+  selectTransferAddresses,
   tableName,
+  TRANSFER_ADDRESS_COLUMNS,
 } from './schema.ts';
 import { type ClickHouseTransport, createHttpTransport } from './transport.ts';
 import { getUtxoFlows } from './utxo-flows.ts';
@@ -403,9 +405,17 @@ class ClickHouseStore implements Store {
     return stage;
   }
 
-  /** Copies a scratch table into `name` (through its Distributed table: rows go to their shards). */
+  /**
+   * Copies a scratch table into `name` (through its Distributed table: rows go to their shards);
+   * transfers also into `transfer_addresses`, by address, on the server.
+   */
   async publishStage(stage: string, name: string): Promise<void> {
     await this.t.command(`INSERT INTO ${this.table(name)} SELECT * FROM ${this.table(stage)}`);
+    if (name === 'transfers')
+      await this.t.command(
+        `INSERT INTO ${this.table('transfer_addresses')} (${TRANSFER_ADDRESS_COLUMNS})
+         ${selectTransferAddresses(this.table(stage))}`,
+      );
   }
 
   async dropStage(stage: string): Promise<void> {
@@ -417,7 +427,16 @@ class ClickHouseStore implements Store {
     await this.insert(name, rows);
   }
 
-  /** Hides a chain's transfers, events and blocks from `fromBlock` on (see ./schema.ts). */
+  /** A write's transfers kept in memory, into `transfers` and by address (see ./schema.ts). */
+  async insertTransfers(rows: Record<string, unknown>[]): Promise<void> {
+    await this.insert('transfers', rows);
+    await this.insert('transfer_addresses', rows.flatMap(transferAddressRows));
+  }
+
+  /**
+   * Hides a chain's transfers (and their rows by address), events and blocks from `fromBlock` on
+   * (see ./schema.ts).
+   */
   private async tombstone(chain: string, fromBlock: bigint, version: bigint): Promise<void> {
     const live = await this.t.query<{ n: string }>(
       `SELECT count() AS n FROM ${this.table('transfers')} FINAL
@@ -427,7 +446,7 @@ class ClickHouseStore implements Store {
       await this.insert('reorgs', [
         { chain, from_block: fromBlock.toString(), version: version.toString() },
       ]);
-    for (const name of ['transfers', 'events', 'blocks'] as const) {
+    for (const name of ['transfers', 'transfer_addresses', 'events', 'blocks'] as const) {
       const column = name === 'blocks' ? 'number' : 'block_number';
       const columns = columnNames(name);
       // The new values are given in an outer query: ClickHouse lets a SELECT alias (`1 AS deleted`)
@@ -934,6 +953,36 @@ function transferRow(t: Transfer, version: string, seq: number): Record<string, 
   };
 }
 
+/**
+ * A transfer row's rows of `transfer_addresses`: one per address it has, one where sender and
+ * receiver are the same (as {@link selectTransferAddresses} makes them on the server).
+ */
+function transferAddressRows(row: Record<string, unknown>): Record<string, unknown>[] {
+  const from = row.from_address as string | null;
+  const to = row.to_address as string | null;
+  const sides = from === to ? [from] : [from, to];
+  const out: Record<string, unknown>[] = [];
+  for (const address of sides)
+    if (address !== null)
+      out.push({
+        chain: row.chain,
+        address,
+        tx_hash: row.tx_hash,
+        position: row.position,
+        block_number: row.block_number,
+        block_time: row.block_time,
+        from_address: from,
+        to_address: to,
+        asset: row.asset,
+        amount: row.amount,
+        kind: row.kind,
+        version: row.version,
+        deleted: row.deleted,
+        seq: row.seq,
+      });
+  return out;
+}
+
 function eventRecord(e: ChainEvent, version: string): Record<string, unknown> {
   const values = eventRow(e);
   const record: Record<string, unknown> = { version, deleted: 0 };
@@ -986,7 +1035,10 @@ function createRowBuffer(store: ClickHouseStore, name: 'transfers' | 'events') {
       if (buffer.length >= store.writeBufferRows) await spill();
     },
     async finish() {
-      if (stage === null) return store.insertRows(name, buffer);
+      if (stage === null)
+        return name === 'transfers'
+          ? store.insertTransfers(buffer)
+          : store.insertRows(name, buffer);
       if (buffer.length > 0) await spill();
       await store.publishStage(stage, name);
       await store.dropStage(stage);
