@@ -98,6 +98,11 @@ const DEFAULT_LIST_LIMIT = 1_000_000;
 const KNOWN_CHAINS = listChains()
   .map((c) => quote(c.key))
   .join(', ');
+/**
+ * How long the list of chains with transfers is reused for other processes' writes: a chain another
+ * process stores for the first time counts in screenings here this much later at most.
+ */
+const TRANSFER_CHAINS_TTL_MS = 5_000;
 /** Audit ids one process makes per millisecond before it borrows the next one's. */
 const AUDIT_IDS_PER_MS = 16;
 /** Process tags in audit ids (one random byte). */
@@ -183,6 +188,8 @@ class ClickHouseStore implements Store {
   private readonly version = createVersionClock();
   private writing = false;
   private closed = false;
+  /** The chains with transfers, as last read (see listTransferChains); dropped by every write. */
+  private transferChains: { at: number; chains: Promise<string[]> } | null = null;
   /** The last audit id's time part (see {@link ClickHouseStore.auditId}). */
   private auditTicks = 0;
   /** This process's part of its audit ids: several `serve` processes append to one table. */
@@ -380,6 +387,8 @@ class ClickHouseStore implements Store {
       // A failed write's staged rows go with their scratch tables: nothing of it becomes visible.
       await Promise.all([rows.transfers.discard(), rows.events.discard()]).catch(() => undefined);
       this.writing = false;
+      // Whatever the write did (or left half done), the chains with transfers are read again.
+      this.transferChains = null;
     }
   }
 
@@ -629,10 +638,21 @@ class ClickHouseStore implements Store {
 
   async listTransferChains(): Promise<string[]> {
     this.assertOpen();
-    const rows = await this.t.query<{ chain: string }>(
-      `SELECT DISTINCT chain FROM ${this.table('transfers')} FINAL WHERE deleted = 0 ORDER BY chain`,
-    );
-    return rows.map((r) => r.chain);
+    // Screening asks this for every request: read again after this process's writes, and at most
+    // every TRANSFER_CHAINS_TTL_MS for other processes' (each read scans the transfers).
+    const cached = this.transferChains;
+    if (cached && Date.now() - cached.at <= TRANSFER_CHAINS_TTL_MS) return [...(await cached.chains)];
+    const chains = this.t
+      .query<{ chain: string }>(
+        `SELECT DISTINCT chain FROM ${this.table('transfers')} FINAL WHERE deleted = 0 ORDER BY chain`,
+      )
+      .then((rows) => rows.map((r) => r.chain));
+    const entry = { at: Date.now(), chains };
+    this.transferChains = entry;
+    chains.catch(() => {
+      if (this.transferChains === entry) this.transferChains = null;
+    });
+    return [...(await chains)];
   }
 
   async getStats(): Promise<StoreStats> {
