@@ -54,6 +54,7 @@ import {
 import { auditColumns, auditEntryOf, auditTimeMs, type ClaimResult } from '../app-store.ts';
 import { type AddressSummaryContext, getAddressSummary } from './address-summary.ts';
 import { claimOnServer, pruneClaimsOnServer } from './claims.ts';
+import { createSharedRead } from './shared-read.ts';
 import { amountLimbs, LIMB_SUMS_SQL, limbSumsTotal } from './amount-limbs.ts';
 import { type ClickHouseLocation, parseClickHouseLocation } from './clickhouse-url.ts';
 import { getCounterpartyFlows } from './counterparty-flows.ts';
@@ -99,10 +100,11 @@ const KNOWN_CHAINS = listChains()
   .map((c) => quote(c.key))
   .join(', ');
 /**
- * How long the list of chains with transfers is reused for other processes' writes: a chain another
- * process stores for the first time counts in screenings here this much later at most.
+ * How long the chains with transfers and with clusters are reused for other processes' writes: a
+ * chain another process stores or clusters for the first time counts in screenings here this much
+ * later at most.
  */
-const TRANSFER_CHAINS_TTL_MS = 5_000;
+const SHARED_READ_TTL_MS = 5_000;
 /** Audit ids one process makes per millisecond before it borrows the next one's. */
 const AUDIT_IDS_PER_MS = 16;
 /** Process tags in audit ids (one random byte). */
@@ -188,8 +190,21 @@ class ClickHouseStore implements Store {
   private readonly version = createVersionClock();
   private writing = false;
   private closed = false;
-  /** The chains with transfers, as last read (see listTransferChains); dropped by every write. */
-  private transferChains: { at: number; chains: Promise<string[]> } | null = null;
+  /**
+   * Screening asks for the chains with transfers and with clusters on every request: read again
+   * after this process's writes, and at most every {@link SHARED_READ_TTL_MS} for other processes'
+   * (each read of the transfers' chains scans them).
+   */
+  private readonly transferChains = createSharedRead(SHARED_READ_TTL_MS, async () =>
+    (
+      await this.t.query<{ chain: string }>(
+        `SELECT DISTINCT chain FROM ${this.table('transfers')} FINAL WHERE deleted = 0 ORDER BY chain`,
+      )
+    ).map((r) => r.chain),
+  );
+  private readonly clusterChains = createSharedRead(SHARED_READ_TTL_MS, () =>
+    clusters.readClusterChains(this.ctx),
+  );
   /** The last audit id's time part (see {@link ClickHouseStore.auditId}). */
   private auditTicks = 0;
   /** This process's part of its audit ids: several `serve` processes append to one table. */
@@ -387,8 +402,9 @@ class ClickHouseStore implements Store {
       // A failed write's staged rows go with their scratch tables: nothing of it becomes visible.
       await Promise.all([rows.transfers.discard(), rows.events.discard()]).catch(() => undefined);
       this.writing = false;
-      // Whatever the write did (or left half done), the chains with transfers are read again.
-      this.transferChains = null;
+      // Whatever the write did (or left half done), the chains are read again.
+      this.transferChains.drop();
+      this.clusterChains.drop();
     }
   }
 
@@ -638,21 +654,7 @@ class ClickHouseStore implements Store {
 
   async listTransferChains(): Promise<string[]> {
     this.assertOpen();
-    // Screening asks this for every request: read again after this process's writes, and at most
-    // every TRANSFER_CHAINS_TTL_MS for other processes' (each read scans the transfers).
-    const cached = this.transferChains;
-    if (cached && Date.now() - cached.at <= TRANSFER_CHAINS_TTL_MS) return [...(await cached.chains)];
-    const chains = this.t
-      .query<{ chain: string }>(
-        `SELECT DISTINCT chain FROM ${this.table('transfers')} FINAL WHERE deleted = 0 ORDER BY chain`,
-      )
-      .then((rows) => rows.map((r) => r.chain));
-    const entry = { at: Date.now(), chains };
-    this.transferChains = entry;
-    chains.catch(() => {
-      if (this.transferChains === entry) this.transferChains = null;
-    });
-    return [...(await chains)];
+    return [...(await this.transferChains.get())];
   }
 
   async getStats(): Promise<StoreStats> {
@@ -934,7 +936,7 @@ class ClickHouseStore implements Store {
   }
   async listClusterChains(): Promise<string[]> {
     this.assertOpen();
-    return clusters.readClusterChains(this.ctx);
+    return [...(await this.clusterChains.get())];
   }
   scanUtxoTransactions(params: ScanUtxoParameters): AsyncIterable<UtxoColumns> {
     this.assertOpen();

@@ -379,8 +379,8 @@ export async function readClusterState(
 }
 
 /**
- * See {@link ClusterStore.listClusterChains}: asked of the store each time, not kept in memory as
- * DuckDB's is, since another process of the deployment may build clusters.
+ * See {@link ClusterStore.listClusterChains}. Another process of the deployment may build clusters:
+ * the store keeps the answer for a few seconds only (see `clusterChains` in clickhouse-store.ts).
  */
 export async function readClusterChains(ctx: ClickHouseContext): Promise<string[]> {
   const rows = await ctx.t.query<{ chain: string }>(

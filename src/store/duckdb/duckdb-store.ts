@@ -1596,8 +1596,10 @@ class DuckDbStore implements Store {
         throw new UserError('A transfer direction needs an address', { code: 'BAD_USAGE' });
       add(filter.direction === 'in' ? 'to_address = ?' : 'from_address = ?', filter.address);
     }
-    if (filter.since !== undefined) add('block_time >= make_timestamp(?::BIGINT * 1000000)', filter.since);
-    if (filter.until !== undefined) add('block_time <= make_timestamp(?::BIGINT * 1000000)', filter.until);
+    if (filter.since !== undefined)
+      add('block_time >= make_timestamp(?::BIGINT * 1000000)', filter.since);
+    if (filter.until !== undefined)
+      add('block_time <= make_timestamp(?::BIGINT * 1000000)', filter.until);
     let limit = filter.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(filter.limit))}`;
     if (filter.offset) limit += ` OFFSET ${Math.max(0, Math.floor(filter.offset))}`;
     const rows = await this.rows(
