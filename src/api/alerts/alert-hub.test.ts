@@ -200,6 +200,26 @@ describe('alert hub', () => {
     expect(await a.evaluate([move(3, thief, mule, ETH)])).toEqual([]);
   });
 
+  it('posts a dead letter retried on two hubs at once (two servers) once: the other is told it is under way', async () => {
+    const [a, b] = [makeHub(), makeHub()];
+    const r = await receiver((n) => (n === 1 ? 400 : 204));
+    await watchThief(a, { webhook: { url: r.url, secret: SECRET } });
+    await a.evaluate([move(1, thief, mule, ETH)]);
+    await a.idle();
+    const [dead] = await a.listDeadLetters('acme');
+    expect(dead).toBeDefined();
+    const outcomes = await Promise.allSettled([
+      a.retryDeadLetter(dead!.id, 'acme'),
+      b.retryDeadLetter(dead!.id, 'acme'),
+    ]);
+    const delivered = outcomes.filter((o) => o.status === 'fulfilled' && o.value?.delivered);
+    const busy = outcomes.filter(
+      (o) => o.status === 'rejected' && (o.reason as { code?: string }).code === 'DEAD_LETTER_BUSY',
+    );
+    expect([delivered.length, busy.length]).toEqual([1, 1]);
+    expect(r.deliveries.map((d) => d.status)).toEqual([400, 204]);
+  });
+
   it('loses no watchlist created concurrently', async () => {
     const hub = makeHub();
     const senders = Array.from({ length: 5 }, (_, i) => simAccount(1, `sender/${i}`).address);

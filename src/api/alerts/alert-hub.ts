@@ -860,6 +860,13 @@ export function createAlertHub(parameters: CreateAlertHubParameters): AlertHub {
             `Watchlist "${deadLetter.watchlistId}" was deleted or has no webhook any more`,
             { code: 'WEBHOOK_GONE' },
           );
+        // The same retry sent to two servers at once must post once: the attempt is claimed.
+        if (!(await store.claim(`dead:${id}:${deadLetter.attempts + 1}`, claimToken())).won)
+          throw new ConflictError(`Dead letter "${id}" is being retried already`, {
+            code: 'DEAD_LETTER_BUSY',
+            details:
+              'List the dead letters again in a moment: it is delivered or failed once more.',
+          });
         const outcome = (await attempt(
           alert.body as Alert,
           watchlist.webhook,
