@@ -39,6 +39,44 @@ export function graphIndexFile(location: string): string {
   return `${location}.trace-index`;
 }
 
+/**
+ * Names per piece of text when names are joined or split: one string of every transaction hash of a
+ * store of about 7 M transfers passed V8's longest string (about 512 MB), "Invalid string length",
+ * and no index of a larger store could be saved.
+ */
+const NAMES_PER_PIECE = 100_000;
+/** Bytes decoded per piece when the names are read back. */
+const BYTES_PER_PIECE = 64 * 1024 * 1024;
+
+/** `values` joined by `\n`, as UTF-8, built in pieces (see {@link NAMES_PER_PIECE}). */
+export function joinLines(values: readonly string[], perPiece = NAMES_PER_PIECE): Buffer {
+  const pieces: Buffer[] = [];
+  for (let i = 0; i < values.length; i += perPiece) {
+    const last = i + perPiece >= values.length;
+    pieces.push(Buffer.from(values.slice(i, i + perPiece).join('\n') + (last ? '' : '\n'), 'utf8'));
+  }
+  return Buffer.concat(pieces);
+}
+
+/** The names {@link joinLines} wrote, decoded in pieces of at most `bytesPerPiece` (cut at a `\n`). */
+export function splitLines(bytes: Uint8Array, bytesPerPiece = BYTES_PER_PIECE): string[] {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out: string[] = [];
+  if (buf.length === 0) return out;
+  for (let start = 0; ;) {
+    let end = buf.length;
+    if (start + bytesPerPiece < buf.length) {
+      end = buf.lastIndexOf(10, start + bytesPerPiece);
+      // A name longer than a piece: cut at the next line end instead.
+      if (end < start) end = buf.indexOf(10, start + bytesPerPiece);
+      if (end < 0) end = buf.length;
+    }
+    for (const line of buf.toString('utf8', start, end).split('\n')) out.push(line);
+    if (end >= buf.length) return out;
+    start = end + 1;
+  }
+}
+
 function namesSections(
   prefix: string,
   table: NameTable,
@@ -65,7 +103,7 @@ function namesSections(
     chains,
     sections: [
       [`${prefix}.chain`, chainIndex],
-      [`${prefix}.values`, Buffer.from(values.join('\n'), 'utf8')],
+      [`${prefix}.values`, joinLines(values)],
     ],
   };
 }
@@ -191,11 +229,10 @@ export function loadGraphIndex(file: string): LoadGraphIndexReturnType {
     return new C(copy.buffer, 0, b.byteLength / size);
   };
   const names = (prefix: string, chains: string[]) => {
-    const text = Buffer.from(raw.get(`${prefix}.values`)!).toString('utf8');
     return createInterner({
       chains,
       chainIndex: view(`${prefix}.chain`, Uint16Array, 2),
-      values: text === '' ? [] : text.split('\n'),
+      values: splitLines(raw.get(`${prefix}.values`)!),
     });
   };
   const nodes = names('nodes', header.chains.nodes);
