@@ -54,7 +54,7 @@ export async function claimOnServer(
 ): Promise<ClaimResult> {
   assertClaimToken(token);
   const table = claimTable(name);
-  let failure: unknown = null;
+  let failure: unknown;
   try {
     await t.command(
       `CREATE TABLE ${identifier(database)}.${identifier(table)} (${identifier(`t_${token}`)} UInt8) ENGINE = Null`,
