@@ -221,7 +221,8 @@ export function registerAlertRoutes(app: ApiApp, ctx: ApiContext): void {
       const waiting = held ?? [];
       held = null;
       for (const alert of waiting) if (!replayed.has(alert.id)) emit(alert);
-      replayed.clear();
+      // Kept (at most MAX_ALERT_REPLAY ids): an alert another server fired reaches this server's
+      // streams up to a second later, by then maybe replayed here already.
     },
   );
 
