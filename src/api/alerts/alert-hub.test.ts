@@ -220,6 +220,28 @@ describe('alert hub', () => {
     expect(r.deliveries.map((d) => d.status)).toEqual([400, 204]);
   });
 
+  it('keeps both of two address changes made to one watchlist on two hubs at once (two servers); a deletion on one is not undone by the other', async () => {
+    const [a, b] = [makeHub(), makeHub()];
+    const made = await watchThief(a);
+    const [x, y] = [simAccount(1, 'sender/x').address, simAccount(1, 'sender/y').address];
+    const [fromA, fromB] = await Promise.all([
+      a.addAddresses(made.id, 'acme', [{ chain: 'anvil', address: x }]),
+      b.addAddresses(made.id, 'acme', [{ chain: 'anvil', address: y }]),
+    ]);
+    expect([fromA!.added.length, fromB!.added.length]).toEqual([1, 1]);
+    const stored = await b.getWatchlist(made.id, 'acme');
+    expect(stored!.addresses.map((w) => w.address).sort()).toEqual([thief, x, y].sort());
+    expect(stored).not.toHaveProperty('revision');
+    // Deleted on a while b adds: either the add lands first and the deletion removes it, or the
+    // deletion does and the add finds nothing; the watchlist never comes back.
+    const z = simAccount(1, 'sender/z').address;
+    await Promise.all([
+      a.deleteWatchlist(made.id, 'acme'),
+      b.addAddresses(made.id, 'acme', [{ chain: 'anvil', address: z }]),
+    ]);
+    expect(await a.getWatchlist(made.id, 'acme')).toBeNull();
+  });
+
   it('loses no watchlist created concurrently', async () => {
     const hub = makeHub();
     const senders = Array.from({ length: 5 }, (_, i) => simAccount(1, `sender/${i}`).address);

@@ -9,7 +9,7 @@ import type { Store } from '../../store/store.ts';
 import { redactUrl } from '../../chains/evm/redact-url.ts';
 import { effectiveLabels } from '../labels/org-labels.ts';
 import type { Metrics } from '../metrics.ts';
-import { claimToken } from '../../store/claim-version.ts';
+import { claimNextVersion, claimToken } from '../../store/claim-version.ts';
 import { movesOut } from './moves-out.ts';
 import { checkWebhookTarget, type ResolveHost } from './webhook-target.ts';
 import {
@@ -59,6 +59,9 @@ export const ALERT_POLL_INTERVAL_MS = 1000;
  * differ by more than this may miss each other's alerts in their streams (never in the list).
  */
 export const ALERT_POLL_LOOKBACK_MS = 10_000;
+/** Tries of a watchlist change while other servers change it, and the wait before the next (times the try). */
+const WATCHLIST_CHANGE_ATTEMPTS = 10;
+const WATCHLIST_RETRY_DELAY_MS = 20;
 /** Alert ids a hub remembers having told its streams of. */
 const NOTIFIED_IDS_KEPT = 10_000;
 /** The event type of alert deliveries (webhook `X-Chaintrail-Event`). */
@@ -202,7 +205,7 @@ function alertId(watchlistId: string, t: Transfer): string {
 }
 
 function viewOf(record: WatchlistRecord, withTraceAddresses = false): WatchlistView {
-  const { webhook, traceAddresses, case: made, ...rest } = record;
+  const { webhook, traceAddresses, case: made, revision: _revision, ...rest } = record;
   return {
     ...rest,
     webhook: webhook ? { url: webhook.url } : null,
@@ -628,6 +631,35 @@ export function createAlertHub(parameters: CreateAlertHubParameters): AlertHub {
     }
   };
 
+  /**
+   * The watchlist of `org` to change, with its next revision claimed across every process sharing
+   * the store (null when there is none). `unchanged` says, of the current record, whether the change
+   * would leave it as it is (then nothing is claimed); it may throw to refuse the change. Tries again
+   * while other processes change it, then refuses with 409.
+   */
+  const changeWatchlist = async (
+    id: string,
+    org: string,
+    unchanged: (current: WatchlistRecord) => boolean = () => false,
+  ): Promise<WatchlistRecord | null> => {
+    for (let attempt = 1; ; attempt++) {
+      const current = await ownedWatchlist(id, org);
+      if (!current || unchanged(current)) return current;
+      const from = current.revision ?? 0;
+      const claimed = await claimNextVersion(store, `watchlist:${id}`, from, async () => {
+        const now = await ownedWatchlist(id, org);
+        return now !== null && (now.revision ?? 0) === from;
+      });
+      if (claimed) return current;
+      if (attempt >= WATCHLIST_CHANGE_ATTEMPTS)
+        throw new ConflictError(`Watchlist ${id} kept changing on other servers`, {
+          code: 'WATCHLIST_BUSY',
+          details: 'Send the change again in a moment.',
+        });
+      await new Promise((resolve) => setTimeout(resolve, WATCHLIST_RETRY_DELAY_MS * attempt));
+    }
+  };
+
   const ownedWatchlist = async (id: string, org: string) => {
     const doc = await store.getDocument(WATCHLIST_KIND, id);
     return doc && doc.org === org ? (doc.body as WatchlistRecord) : null;
@@ -716,19 +748,29 @@ export function createAlertHub(parameters: CreateAlertHubParameters): AlertHub {
     },
 
     async deleteWatchlist(id, org) {
-      const record = await ownedWatchlist(id, org);
-      if (!record) return null;
-      await withLock('index', async () => {
+      return withLock('index', async () => {
+        const record = await changeWatchlist(id, org);
+        if (!record) return null;
         await store.deleteDocument(WATCHLIST_KIND, id);
         await changeIndex((records) => records.delete(id));
+        return viewOf(record);
       });
-      return viewOf(record);
     },
 
     async addAddresses(id, org, given) {
       const checked = given.map(canonicalAddress);
       return withLock('index', async () => {
-        const record = await ownedWatchlist(id, org);
+        const record = await changeWatchlist(id, org, (current) => {
+          const have = new Set(current.addresses.map((a) => `${a.chain}|${a.address}`));
+          const fresh = new Set(checked.map((a) => `${a.chain}|${a.address}`));
+          const count = current.addresses.length + [...fresh].filter((k) => !have.has(k)).length;
+          if (count > MAX_WATCHLIST_ADDRESSES)
+            throw new UserError(
+              `A watchlist holds at most ${MAX_WATCHLIST_ADDRESSES} addresses; this one has ${current.addresses.length} and would gain ${count - current.addresses.length}`,
+              { code: 'WATCHLIST_TOO_LARGE' },
+            );
+          return [...fresh].every((k) => have.has(k));
+        });
         if (!record) return null;
         const seen = new Set(record.addresses.map((a) => `${a.chain}|${a.address}`));
         const added: ChainAddress[] = [];
@@ -744,7 +786,11 @@ export function createAlertHub(parameters: CreateAlertHubParameters): AlertHub {
             { code: 'WATCHLIST_TOO_LARGE' },
           );
         if (added.length === 0) return { watchlist: viewOf(record), added };
-        const next: WatchlistRecord = { ...record, addresses: [...record.addresses, ...added] };
+        const next: WatchlistRecord = {
+          ...record,
+          addresses: [...record.addresses, ...added],
+          revision: (record.revision ?? 0) + 1,
+        };
         await store.putDocument({ kind: WATCHLIST_KIND, id, org, body: next });
         await changeIndex((records) => records.set(id, next));
         return { watchlist: viewOf(next), added };

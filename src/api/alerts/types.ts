@@ -60,10 +60,18 @@ export type WatchlistRecord = {
   /** The API key that created it. */
   createdBy: string;
   createdAt: string;
+  /**
+   * How many times it was changed (absent: never), for the claim of each change across `serve`
+   * processes (see src/store/claim-version.ts). Not shown by the API.
+   */
+  revision?: number | undefined;
 };
 
 /** A watchlist as the API shows it: never the webhook secret. */
-export type WatchlistView = Omit<WatchlistRecord, 'webhook' | 'traceAddresses' | 'case'> & {
+export type WatchlistView = Omit<
+  WatchlistRecord,
+  'webhook' | 'traceAddresses' | 'case' | 'revision'
+> & {
   webhook: { url: string } | null;
   case: WatchlistCase | null;
   traceAddressCount: number;
