@@ -726,30 +726,36 @@ class ClickHouseStore implements Store {
   }
 
   /**
-   * The stored version of a document (deleted or not), or null: a new version must be above it, or
-   * a write from a process whose clock is behind the last writer's would lose to the older row.
+   * What a write of a document needs of its stored rows, in one read: the version a new row must be
+   * above (a write from a process whose clock is behind the last writer's would otherwise lose to the
+   * older row), and the live document's creation time; null when it was never stored.
    */
-  private async documentVersion(kind: string, id: string): Promise<bigint | null> {
-    const rows = await this.t.query<{ v: string }>(
-      `SELECT toString(max(version)) AS v, count() AS n FROM ${this.table('documents')}
-       WHERE kind = ${quote(kind)} AND id = ${quote(id)} HAVING n > 0`,
+  private async documentHead(
+    kind: string,
+    id: string,
+  ): Promise<{ version: bigint; createdS: number | null } | null> {
+    const rows = await this.t.query<{ v: string; created_s: string | number; d: string | number }>(
+      `SELECT toString(max(version)) AS v, toUnixTimestamp(argMax(created_at, version)) AS created_s,
+              argMax(deleted, version) AS d, count() AS n
+       FROM ${this.table('documents')} WHERE kind = ${quote(kind)} AND id = ${quote(id)} HAVING n > 0`,
     );
-    return rows[0] ? BigInt(rows[0].v) : null;
+    const r = rows[0];
+    if (!r) return null;
+    return { version: BigInt(r.v), createdS: Number(r.d) === 0 ? Number(r.created_s) : null };
   }
 
   /** A version for a new row of a document: this process's clock, but above every stored one. */
-  private async nextDocumentVersion(kind: string, id: string): Promise<string> {
-    const stored = await this.documentVersion(kind, id);
+  private nextDocumentVersion(head: { version: bigint } | null): string {
     const clock = this.version();
-    return (stored !== null && stored >= clock ? stored + 1n : clock).toString();
+    return (head !== null && head.version >= clock ? head.version + 1n : clock).toString();
   }
 
   async putDocument(document: StoredDocumentInput): Promise<StoredDocument> {
     this.assertOpen();
-    const existing = await this.getDocument(document.kind, document.id);
-    const version = await this.nextDocumentVersion(document.kind, document.id);
+    const head = await this.documentHead(document.kind, document.id);
+    const version = this.nextDocumentVersion(head);
     const now = nowSeconds();
-    const created = existing ? Math.floor(Date.parse(existing.createdAt) / 1000) : now;
+    const created = head?.createdS ?? now;
     await this.insert('documents', [
       {
         kind: document.kind,
@@ -789,18 +795,18 @@ class ClickHouseStore implements Store {
 
   async deleteDocument(kind: string, id: string): Promise<boolean> {
     this.assertOpen();
-    const existing = await this.getDocument(kind, id);
-    if (!existing) return false;
-    const version = await this.nextDocumentVersion(kind, id);
+    const head = await this.documentHead(kind, id);
+    if (head?.createdS == null) return false;
+    // A tombstone: reads keep the newest row of a document and drop it when deleted.
     await this.insert('documents', [
       {
         kind,
         id,
-        org: existing.org,
-        body: JSON.stringify(existing.body),
-        created_at: Math.floor(Date.parse(existing.createdAt) / 1000),
+        org: null,
+        body: 'null',
+        created_at: head.createdS,
         updated_at: nowSeconds(),
-        version,
+        version: this.nextDocumentVersion(head),
         deleted: 1,
       },
     ]);
