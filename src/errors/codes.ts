@@ -102,7 +102,7 @@ export const ERROR_CODES = [
   'UTXO_OUTPUTS_EXCEED_INPUTS',
   'CALL_REVERTED',
   'CHAIN_MISMATCH',
-  'CHAIN_NOT_SYNCABLE', // no sync source for the chain's family (e.g. tron)
+  'CHAIN_NOT_SYNCABLE', // no sync source for the chain's family (e.g. litecoin)
   'CHAIN_UNSTABLE',
   'FROM_ABOVE_HEAD',
   'NODE_NOT_ARCHIVE',

@@ -19,12 +19,12 @@ describe('chaintrail sync picks the source by chain family', () => {
     await new Promise((r) => server.close(r));
     const db = path.join(dir.path, 'family.duckdb');
     const run = await runCli(
-      ['sync', '--rpc', `http://127.0.0.1:${port}`, '--chain', 'tron', '--db', db],
+      ['sync', '--rpc', `http://127.0.0.1:${port}`, '--chain', 'litecoin', '--db', db],
       { env: { CHAINTRAIL_NO_REFERENCE: '1' } },
     );
     expect(run.code).toBe(EXIT_USAGE);
     expect(run.stderr).toMatch(
-      /^error \[CHAIN_NOT_SYNCABLE\]: Cannot sync tron: there is no sync source for the tron family; chains of these families can be synced: (.*, )?evm\b.*\n$/,
+      /^error \[CHAIN_NOT_SYNCABLE\]: Cannot sync litecoin: there is no sync source for the other family; chains of these families can be synced: evm, bitcoin, tron\n$/,
     );
   });
 });

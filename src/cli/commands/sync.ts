@@ -28,6 +28,8 @@ export type SyncOptions = GlobalOptions & {
   pollMs: number;
   /** False with --no-internal. */
   internal: boolean;
+  /** TronGrid's API key (else the TRON_PRO_API_KEY environment variable). */
+  apiKey?: string;
 };
 
 /**
@@ -45,9 +47,12 @@ export function registerSyncCommand(program: Command, ctx: CliContext): void {
     program
       .command('sync')
       .description(
-        'sync a chain from a node: EVM JSON-RPC (native, internal and token transfers, swaps, wraps, bridge events), Bitcoin Core JSON-RPC or an Esplora REST API (inputs, outputs, fees, THORChain memos)',
+        'sync a chain from a node: EVM JSON-RPC (native, internal and token transfers, swaps, wraps, bridge events), Bitcoin Core JSON-RPC or an Esplora REST API (inputs, outputs, fees, THORChain memos), a Tron full node or TronGrid (TRX, TRC-10, TRC-20, internal transactions, fees, USDT freezes)',
       )
-      .option('--rpc <url>', 'JSON-RPC endpoint (EVM node, or Bitcoin Core with --chain bitcoin)')
+      .option(
+        '--rpc <url>',
+        'node endpoint: EVM JSON-RPC; Bitcoin Core JSON-RPC with --chain bitcoin; a Tron full node HTTP API (e.g. http://127.0.0.1:8090, https://api.trongrid.io) with --chain tron',
+      )
       .option(
         '--esplora <url>',
         'Esplora REST API of a Bitcoin chain (blockstream.info or mempool.space, e.g. https://blockstream.info/api)',
@@ -79,6 +84,10 @@ export function registerSyncCommand(program: Command, ctx: CliContext): void {
         '--rps <n>',
         'most JSON-RPC calls in any second (each call of a batch and each retry counts)',
         parseNonNegativeInt,
+      )
+      .option(
+        '--api-key <key>',
+        'TronGrid API key, sent as TRON-PRO-API-KEY (prefer the TRON_PRO_API_KEY environment variable: arguments show in process lists)',
       )
       .option(
         '--no-internal',

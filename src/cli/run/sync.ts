@@ -1,6 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { EvmSourceOptions } from '../../chains/evm/evm-source.ts';
 import { redactUrl } from '../../chains/evm/redact-url.ts';
+import type { TronSourceOptions } from '../../chains/tron/tron-source.ts';
 import { UserError } from '../../errors/base.ts';
 import { createSourceRegistry, openChainSource } from '../../ingest/sync/registry.ts';
 import { type SyncBatchProgress, syncChain } from '../../ingest/sync/sync-chain.ts';
@@ -100,9 +101,14 @@ export async function runSync(ctx: CliContext, options: SyncOptions): Promise<vo
         ),
       onWarning,
       options: {
-        internal: options.internal,
-        tokenList: shippedTokenList(ctx),
-      } satisfies EvmSourceOptions,
+        ...({
+          internal: options.internal,
+          tokenList: shippedTokenList(ctx),
+        } satisfies EvmSourceOptions),
+        ...({
+          apiKey: options.apiKey ?? (ctx.env.TRON_PRO_API_KEY || undefined),
+        } satisfies TronSourceOptions),
+      },
     });
     const result = await syncChain({
       store,

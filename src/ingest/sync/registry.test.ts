@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { useTempStore } from '../../../test/helpers/temp-store.ts';
 import { createEvmSource } from '../../chains/evm/evm-source.ts';
+import { createTronSource } from '../../chains/tron/tron-source.ts';
 import { getChain } from '../../model/chains.ts';
 import type { ChainSource, ChainSourceFactory, OpenChainSourceParameters } from './chain-sync.ts';
 import { createSourceRegistry, openChainSource } from './registry.ts';
@@ -26,20 +27,17 @@ function recordingFactory(calls: OpenChainSourceParameters[]): ChainSourceFactor
 describe('chain source registry', () => {
   const ctx = useTempStore();
 
-  it('has the EVM source, and refuses a chain of another family naming it and the families that can be synced', async () => {
+  it('has the EVM, Bitcoin and Tron sources, and refuses a chain of another family naming it and the families that can be synced', async () => {
     const registry = createSourceRegistry();
     expect(registry.evm).toBe(createEvmSource);
     const open = (chain: string) =>
       openChainSource(registry, chain, { store: ctx.store, url: 'http://127.0.0.1:1' });
-    await expect(open('tron')).rejects.toMatchObject({
-      code: 'CHAIN_NOT_SYNCABLE',
-      message: expect.stringMatching(
-        /^Cannot sync tron: there is no sync source for the tron family; chains of these families can be synced: (.*, )?evm\b/,
-      ),
-    });
+    expect(registry.tron).toBe(createTronSource);
     await expect(open('ltc')).rejects.toMatchObject({
       code: 'CHAIN_NOT_SYNCABLE',
-      message: expect.stringMatching(/^Cannot sync litecoin: .* other family; .*\bevm\b/),
+      message: expect.stringMatching(
+        /^Cannot sync litecoin: there is no sync source for the other family; chains of these families can be synced: evm, bitcoin, tron$/,
+      ),
     });
     await expect(open('etherium')).rejects.toMatchObject({ code: 'UNKNOWN_CHAIN' });
   });

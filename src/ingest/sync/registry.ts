@@ -1,5 +1,6 @@
 import { createBitcoinSource } from '../../chains/bitcoin/bitcoin-source.ts';
 import { createEvmSource } from '../../chains/evm/evm-source.ts';
+import { createTronSource } from '../../chains/tron/tron-source.ts';
 import { UserError } from '../../errors/base.ts';
 import { type ChainFamily, getChain } from '../../model/chains.ts';
 import type { ChainSource, ChainSourceRegistry, OpenChainSourceParameters } from './chain-sync.ts';
@@ -13,12 +14,13 @@ const CHAIN_FAMILIES: readonly ChainFamily[] = ['evm', 'bitcoin', 'tron', 'other
  *
  * @example
  * const registry = createSourceRegistry();
- * Object.keys(registry); // ['evm', 'bitcoin']
+ * Object.keys(registry); // ['evm', 'bitcoin', 'tron']
  */
 export function createSourceRegistry(): ChainSourceRegistry {
   return {
     evm: createEvmSource,
     bitcoin: createBitcoinSource,
+    tron: createTronSource,
   };
 }
 

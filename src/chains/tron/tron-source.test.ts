@@ -1,0 +1,178 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { syncChain } from '../../ingest/sync/sync-chain.ts';
+import { createSourceRegistry, openChainSource } from '../../ingest/sync/registry.ts';
+import { createRandom } from '../../simulate/random.ts';
+import {
+  createTronTestChain,
+  tronAddressOf,
+  type TronTestChain,
+  type TronTestMove,
+} from '../../simulate/tron/tron-test-chain.ts';
+import { startTronTestNode, type TronTestNode } from '../../simulate/tron/tron-test-node.ts';
+import type { Store } from '../../store/store.ts';
+import { useTempStore } from '../../../test/helpers/temp-store.ts';
+
+/** CONSTRUCTED addresses: seeded bytes no one holds a key for. */
+function addresses(seed: string, n: number): string[] {
+  const r = createRandom(seed);
+  return Array.from({ length: n }, () => {
+    const b = new Uint8Array(20);
+    for (let i = 0; i < 20; i++) b[i] = r.int(0, 255);
+    return tronAddressOf(b);
+  });
+}
+
+/** USDT-TRC20's contract on Tron mainnet (Tether's published address). */
+const USDT = 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t';
+/** 2^53 + 1 sun: a JSON number a double cannot hold. */
+const PAST_DOUBLE = 9_007_199_254_740_993n;
+
+/** A chain with every kind of movement a Tron sync stores, over `blocks` blocks. */
+function chainWithEverything(blocks: number): TronTestChain {
+  const chain = createTronTestChain({ startTime: 1_717_200_000 });
+  chain.addToken(USDT, 'USDT', 6);
+  const [a, b, c, d, pool, issuer] = addresses('tron-source', 6) as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  const r = createRandom('tron-source-moves');
+  chain.mine([]); // block 0
+  for (let n = 1; n <= blocks; n++) {
+    const moves: TronTestMove[] = [];
+    if (n % 3 === 0)
+      moves.push({
+        type: 'trx',
+        from: a,
+        to: b,
+        amount: BigInt(r.int(1, 9)) * 1_000_000n,
+        fee: 268_000n,
+      });
+    if (n % 4 === 0)
+      moves.push({
+        type: 'trc20',
+        from: b,
+        token: USDT,
+        to: c,
+        amount: BigInt(r.int(1, 5000)) * 1_000_000n,
+        fee: 13_844_850n,
+      });
+    if (n % 5 === 0)
+      moves.push({ type: 'trc10', from: c, to: d, tokenId: '1002000', amount: 777n });
+    if (n % 7 === 0)
+      moves.push({
+        type: 'call',
+        from: d,
+        contract: pool,
+        callValue: 5_000_000n,
+        internal: [
+          { from: pool, to: a, amount: 4_000_000n },
+          { from: pool, to: b, amount: 1n, tokenId: '1002000' },
+          { from: pool, to: c, amount: 9n, rejected: true },
+        ],
+        fee: 1_000_000n,
+      });
+    if (n % 11 === 0)
+      moves.push({
+        type: 'trc20',
+        from: c,
+        token: USDT,
+        to: a,
+        amount: 5n,
+        fee: 8_000_000n,
+        failed: true,
+      });
+    if (n === 13)
+      moves.push({ type: 'blacklist', from: issuer, token: USDT, account: c, fee: 4_000_000n });
+    if (n === 17)
+      moves.push({ type: 'blacklist', from: issuer, token: USDT, account: c, remove: true });
+    if (n === 19) moves.push({ type: 'trx', from: issuer, to: d, amount: PAST_DOUBLE });
+    chain.mine(moves);
+  }
+  return chain;
+}
+
+const key = (t: {
+  txHash: string;
+  kind: string;
+  from: string | null;
+  to: string | null;
+  asset: string;
+  amount: bigint;
+  blockNumber: bigint;
+}) => `${t.blockNumber} ${t.txHash} ${t.kind} ${t.from} ${t.to} ${t.asset} ${t.amount}`;
+
+async function stored(store: Store) {
+  return (await store.listTransfers({ chain: 'tron' })).map(key).sort();
+}
+
+describe('Tron sync from the test node', () => {
+  const ctx = useTempStore();
+  let node: TronTestNode | null = null;
+  afterEach(async () => {
+    await node?.close();
+    node = null;
+  });
+
+  const sync = async (url: string, to?: bigint, options: Record<string, unknown> = {}) => {
+    const source = await openChainSource(createSourceRegistry(), 'tron', {
+      store: ctx.store,
+      url,
+      options,
+    });
+    return syncChain({ store: ctx.store, source, from: 0n, to, batchBlocks: 7 });
+  };
+
+  it('stores every TRX, TRC-10, TRC-20 and internal movement with its fee, as the node recorded them', async () => {
+    const chain = chainWithEverything(40);
+    node = await startTronTestNode(chain);
+    const result = await sync(node.url);
+    expect(result.blocks).toBe(41);
+    expect(await stored(ctx.store)).toEqual(chain.moves.map(key).sort());
+    // Every kind is there, the amount past 2^53 exactly, failed and rejected values left out.
+    const kinds = new Set(
+      chain.moves.map((m) => `${m.kind} ${m.asset === USDT ? 'usdt' : m.asset}`),
+    );
+    expect([...kinds].sort()).toEqual([
+      'fee native',
+      'internal native',
+      'internal trc10:1002000',
+      'native native',
+      'native trc10:1002000',
+      'token usdt',
+    ]);
+    expect(chain.moves.some((m) => m.amount === PAST_DOUBLE)).toBe(true);
+    // The freeze and its lifting, addresses as T…; USDT's symbol and decimals asked of the contract.
+    const events = await ctx.store.listEvents({ chain: 'tron' });
+    expect(events.map((e) => [e.type, e.contract, 'account' in e ? e.account : null])).toEqual(
+      chain.freezes.map((f) => [f.type, f.contract, f.account]),
+    );
+    const usdt = (await ctx.store.listAssets('tron')).find((x) => x.asset === USDT);
+    expect(usdt).toMatchObject({ symbol: 'USDT', decimals: 6 });
+  });
+
+  it('follows a reorganisation: blocks replaced after the checkpoint are rolled back and re-read', async () => {
+    const chain = chainWithEverything(30);
+    node = await startTronTestNode(chain);
+    await sync(node.url);
+    const [x, y] = addresses('tron-reorg', 2) as [string, string];
+    chain.rewind(26n);
+    for (let i = 0; i < 8; i++)
+      chain.mine([{ type: 'trx', from: x, to: y, amount: BigInt(i + 1), fee: 1n }]);
+    await sync(node.url);
+    expect(await stored(ctx.store)).toEqual(chain.moves.map(key).sort());
+  });
+
+  it('sends the TronGrid API key, and a refused key is an error that does not show it', async () => {
+    const chain = chainWithEverything(5);
+    node = await startTronTestNode(chain, { apiKey: 'k-123' });
+    const refused = await sync(node.url, undefined, { apiKey: 'wrong' }).catch((e: Error) => e);
+    expect(refused).toMatchObject({ code: 'RPC_AUTH_FAILED' });
+    expect(String((refused as Error).message)).not.toContain('wrong');
+    const result = await sync(node.url, undefined, { apiKey: 'k-123' });
+    expect(result.blocks).toBe(6);
+  });
+});

@@ -1,0 +1,155 @@
+import { UserError } from '../../errors/base.ts';
+import type { TronHttpClient } from './tron-http-client.ts';
+import type { TronBlock, TronTransactionInfo } from './types.ts';
+
+/**
+ * `/wallet/getblockbylimitnext` serves at most this many blocks a call (its `endNum - startNum <= 100`
+ * constraint, tronprotocol/documentation-en `getblockbylimitnext.md`).
+ */
+export const BLOCKS_PER_LIMIT_NEXT = 100;
+
+const HASH = /^[0-9a-f]{64}$/;
+
+/**
+ * An int64 field as a bigint: the client gives a number when it fits a double exactly, else its
+ * digits (see `parseTronJson`). Absent is `fallback`; anything else is an error naming `what`.
+ *
+ * @example
+ * readInt(267000, 'fee'); // 267000n
+ * readInt('12345678901234567', 'amount'); // 12345678901234567n
+ */
+export function readInt(value: unknown, what: string, fallback?: bigint): bigint {
+  if (value === undefined && fallback !== undefined) return fallback;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
+  if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value);
+  throw new UserError(`The Tron node gave ${what} as ${JSON.stringify(value)}: not an integer`, {
+    code: 'RPC_BAD_RESPONSE',
+  });
+}
+
+/** A block's height, id and parent id, checked: the node must give all three. */
+export function blockIdentity(block: TronBlock, where: string) {
+  const raw = block.block_header?.raw_data;
+  const hash = block.blockID?.toLowerCase();
+  const parentHash = raw?.parentHash?.toLowerCase();
+  if (hash === undefined || !HASH.test(hash) || parentHash === undefined || !HASH.test(parentHash))
+    throw new UserError(`${where}: a block without a 32-byte blockID or parentHash`, {
+      code: 'RPC_BAD_RESPONSE',
+    });
+  return {
+    number: readInt(raw?.number, `${where} block number`, 0n),
+    hash,
+    parentHash,
+    /** The header's time is in milliseconds. */
+    time: Number(readInt(raw?.timestamp, `${where} block timestamp`) / 1000n),
+  };
+}
+
+/** Whether an answer is the node's "nothing" (`{}`): no block, or a height it does not have. */
+function isEmpty(answer: unknown): boolean {
+  return answer !== null && typeof answer === 'object' && Object.keys(answer).length === 0;
+}
+
+/**
+ * `/wallet/getnowblock`: the newest block's height.
+ *
+ * @example
+ * await getNowBlock(tron); // 66987565n
+ */
+export async function getNowBlock(client: TronHttpClient): Promise<bigint> {
+  const block = (await client.post('/wallet/getnowblock', {})) as TronBlock;
+  return blockIdentity(block, 'getnowblock').number;
+}
+
+/**
+ * `/wallet/getblockbynum`: the block at a height, or null when the node has none (it answers `{}`).
+ *
+ * @example
+ * (await getBlockByNum(tron, 66987565n))?.blockID; // '0000000003fe262d…'
+ */
+export async function getBlockByNum(
+  client: TronHttpClient,
+  num: bigint,
+): Promise<TronBlock | null> {
+  const answer = await client.post('/wallet/getblockbynum', { num: Number(num) });
+  return isEmpty(answer) ? null : (answer as TronBlock);
+}
+
+/**
+ * `/wallet/getblockbylimitnext`: the blocks `startNum..endNum - 1` (the end is exclusive, at most
+ * {@link BLOCKS_PER_LIMIT_NEXT} a call), in height order. A node past its head answers `{}` or
+ * fewer blocks: the caller checks what came back.
+ *
+ * @example
+ * const blocks = await getBlockByLimitNext(tron, 100n, 200n); // blocks 100..199
+ */
+export async function getBlockByLimitNext(
+  client: TronHttpClient,
+  startNum: bigint,
+  endNum: bigint,
+): Promise<TronBlock[]> {
+  if (endNum <= startNum || endNum - startNum > BigInt(BLOCKS_PER_LIMIT_NEXT))
+    throw new RangeError(`getblockbylimitnext takes 1 to 100 blocks, not ${startNum}..${endNum}`);
+  const answer = (await client.post('/wallet/getblockbylimitnext', {
+    startNum: Number(startNum),
+    endNum: Number(endNum),
+  })) as { block?: TronBlock[] };
+  if (isEmpty(answer)) return [];
+  if (!Array.isArray(answer?.block))
+    throw new UserError('getblockbylimitnext: the answer has no block array', {
+      code: 'RPC_BAD_RESPONSE',
+    });
+  // Documented as the range in order; sorted anyway, as the sync checks each block's parent.
+  return [...answer.block].sort((a, b) =>
+    Number(
+      readInt(a.block_header?.raw_data?.number, 'block number', 0n) -
+        readInt(b.block_header?.raw_data?.number, 'block number', 0n),
+    ),
+  );
+}
+
+/**
+ * `/wallet/gettransactioninfobyblocknum`: the execution results of a block's transactions (fees,
+ * logs, internal transactions). An empty block is `[]`.
+ *
+ * @example
+ * const infos = await getTransactionInfoByBlockNum(tron, 66987565n); // [{ id, fee, receipt, … }]
+ */
+export async function getTransactionInfoByBlockNum(
+  client: TronHttpClient,
+  num: bigint,
+): Promise<TronTransactionInfo[]> {
+  const answer = await client.post('/wallet/gettransactioninfobyblocknum', { num: Number(num) });
+  if (isEmpty(answer)) return [];
+  if (!Array.isArray(answer))
+    throw new UserError(`gettransactioninfobyblocknum ${num}: the answer is not an array`, {
+      code: 'RPC_BAD_RESPONSE',
+    });
+  return answer as TronTransactionInfo[];
+}
+
+/**
+ * `/wallet/triggerconstantcontract`: a read-only call of `functionSelector` (e.g. `decimals()`) on a
+ * contract (`41…` hex), asked as the contract itself (the call needs a caller; a view function
+ * does not look at it). The return data as `0x…`, or null when the call reverted or returned
+ * nothing (a contract without the function).
+ *
+ * @example
+ * await triggerConstantContract(tron, '41a614f803b6fd780986a42c78ec9c7f77e6ded13c', 'decimals()'); // '0x…06'
+ */
+export async function triggerConstantContract(
+  client: TronHttpClient,
+  contractHex41: string,
+  functionSelector: string,
+): Promise<`0x${string}` | null> {
+  const answer = (await client.post('/wallet/triggerconstantcontract', {
+    owner_address: contractHex41,
+    contract_address: contractHex41,
+    function_selector: functionSelector,
+    parameter: '',
+  })) as { result?: { result?: boolean }; constant_result?: unknown[] };
+  const data = answer?.constant_result?.[0];
+  if (answer?.result?.result !== true || typeof data !== 'string' || !/^[0-9a-fA-F]*$/.test(data))
+    return null;
+  return data.length === 0 ? null : `0x${data}`;
+}
