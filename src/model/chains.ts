@@ -117,6 +117,16 @@ const KNOWN_CHAINS: readonly Chain[] = [
     bitcoinNetwork: 'regtest',
   },
   { key: 'tron', name: 'Tron', family: 'tron', nativeSymbol: 'TRX', nativeDecimals: 6 },
+  // A local test chain: chaintrail's Tron test node (src/simulate/tron/), which serves the
+  // simulator's Tron part in the documented API format. Its addresses are Tron's, so simulated
+  // data never mixes with mainnet's labels under the key `tron`.
+  {
+    key: 'tron-test',
+    name: 'Tron test chain',
+    family: 'tron',
+    nativeSymbol: 'tTRX',
+    nativeDecimals: 6,
+  },
   {
     key: 'ethereum-classic',
     name: 'Ethereum Classic',

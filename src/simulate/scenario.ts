@@ -6,6 +6,8 @@ import type { SimBitcoinKey } from './bitcoin/keys.ts';
 import type { SentTransaction, SimTransaction } from './chain-driver.ts';
 import type { Random } from './random.ts';
 import type { Sweeper } from './sweeper.ts';
+import type { TronTruthRecorder } from './tron/tron-truth.ts';
+import type { TronWorld } from './tron/tron-world.ts';
 import type { TruthRecorder } from './truth.ts';
 import type { World } from './world.ts';
 
@@ -59,12 +61,23 @@ export type BitcoinScenarioContext = {
   truth: BitcoinTruthRecorder;
 };
 
+/** What a scenario's Tron part plays with. */
+export type TronScenarioContext = {
+  world: TronWorld;
+  /** The run's scale: multiplies actors, as on the EVM side. */
+  scale: number;
+  random: Random;
+  truth: TronTruthRecorder;
+};
+
 /** A laundering case the simulator can play. */
 export type Scenario = {
   name: string;
   description: string;
   /** What it does on Bitcoin, added to `description` when a Bitcoin node is given. */
   bitcoinDescription?: string | undefined;
+  /** What it does on Tron, added to `description` when a Tron test chain is given. */
+  tronDescription?: string | undefined;
   /** When the case happened (Unix seconds): the scenario's blocks start there on a fresh chain. */
   startTime: number;
   /** Assets whose every unit the truth accounts for. */
@@ -78,6 +91,11 @@ export type Scenario = {
     context: BitcoinScenarioContext,
     requests: readonly BitcoinPayoutRequest[],
   ): Promise<void>;
+  /**
+   * The scenario's part on Tron, played on the Tron test chain (src/simulate/tron/) after every
+   * scenario's EVM part, when the simulation has one.
+   */
+  tron?(context: TronScenarioContext): Promise<void>;
 };
 
 /**

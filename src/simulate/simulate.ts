@@ -14,6 +14,14 @@ import { bybit2025 } from './scenarios/bybit-2025.ts';
 import { itWorkerSalaries } from './scenarios/it-worker-salaries.ts';
 import { peelChain } from './scenarios/peel-chain.ts';
 import { ronin2022 } from './scenarios/ronin-2022.ts';
+import type { TronTestChain } from './tron/tron-test-chain.ts';
+import { createTronTruthRecorder } from './tron/tron-truth.ts';
+import {
+  createTronWorld,
+  SIM_TRON_CHAIN,
+  SIM_TRON_STABLECOIN,
+  type TronSimEntity,
+} from './tron/tron-world.ts';
 import { createTruthRecorder, type Truth } from './truth.ts';
 import { createWorld, type SimEntity, type World } from './world.ts';
 
@@ -53,6 +61,22 @@ export type SimulateParameters = {
    * skipped; the EVM chain is the same either way (its memos name the same regtest keys).
    */
   bitcoin?: BcoinNode | undefined;
+  /**
+   * A fresh Tron test chain ({@link createTronTestChain}) to play the scenarios' Tron part on;
+   * serve it with `startTronTestNode` to sync it. Without one the Tron part is skipped.
+   */
+  tron?: TronTestChain | undefined;
+};
+
+/** The Tron part of a run, when it was played. */
+export type SimulatedTron = {
+  /** Chain key of the Tron test chain in the truth and the labels: `tron-test`. */
+  chain: string;
+  entities: TronSimEntity[];
+  /** The simulated stablecoin's contract and metadata. */
+  stablecoin: { asset: string; symbol: string; decimals: number };
+  lastBlock: bigint;
+  transactions: number;
 };
 
 /** The Bitcoin part of a run, when it was played. */
@@ -88,6 +112,8 @@ export type SimulateReturnType = {
   transactions: number;
   /** The Bitcoin part, when a node was given and a scenario pays out in bitcoin. */
   bitcoin?: SimulatedBitcoin | undefined;
+  /** The Tron part, when a Tron test chain was given and a scenario plays on Tron. */
+  tron?: SimulatedTron | undefined;
 };
 
 /**
@@ -216,6 +242,17 @@ export async function simulate(parameters: SimulateParameters): Promise<Simulate
           progress,
         })
       : undefined;
+    const tron = parameters.tron
+      ? await playTron({
+          chain: parameters.tron,
+          scenarios,
+          truths,
+          scale,
+          startTime: scenarios[0]!.startTime,
+          random: random.fork('tron'),
+          progress,
+        })
+      : undefined;
     completed = true;
     return {
       chainId: driver.chainId,
@@ -229,6 +266,7 @@ export async function simulate(parameters: SimulateParameters): Promise<Simulate
       lastBlock: head,
       transactions: driver.transactions,
       ...(bitcoin ? { bitcoin } : {}),
+      ...(tron ? { tron } : {}),
     };
   } finally {
     if (!completed) await driver.rpc.request('evm_revert', [snapshot]).catch(() => undefined);
@@ -273,5 +311,47 @@ async function playBitcoin(parameters: {
     entities: world.entities,
     lastBlock: BigInt(driver.height),
     transactions: driver.transactions,
+  };
+}
+
+/**
+ * The scenarios' Tron parts, after every EVM part: one Tron world on the test chain, each scenario
+ * in turn, its truth closed per scenario. Nothing when no scenario plays on Tron.
+ */
+async function playTron(parameters: {
+  chain: TronTestChain;
+  scenarios: readonly Scenario[];
+  truths: Truth[];
+  scale: number;
+  startTime: number;
+  random: Random;
+  progress: (message: string) => void;
+}): Promise<SimulatedTron | undefined> {
+  const { chain, scenarios, truths, random, progress } = parameters;
+  if (!scenarios.some((s) => s.tron)) return undefined;
+  progress('playing the Tron side');
+  const world = createTronWorld({
+    chain,
+    random: random.fork('world'),
+    startTime: parameters.startTime,
+  });
+  for (const [i, scenario] of scenarios.entries()) {
+    if (!scenario.tron) continue;
+    const truth = createTronTruthRecorder();
+    const from = chain.height + 1n;
+    await scenario.tron({
+      world,
+      scale: parameters.scale,
+      random: random.fork(scenario.name),
+      truth,
+    });
+    truths[i]!.tron = truth.close(world, { from, to: chain.height });
+  }
+  return {
+    chain: SIM_TRON_CHAIN,
+    entities: world.entities,
+    stablecoin: { asset: world.stablecoin, ...SIM_TRON_STABLECOIN },
+    lastBlock: chain.height,
+    transactions: world.transactions,
   };
 }

@@ -52,14 +52,14 @@ export type SimulatorLabelOptions = {
  * AMM, bridge, mixer, instant exchange, OTC desk, tokens), so a trace of the simulated chain stops at
  * its services as it would at real ones; with the Bitcoin part, its services too (THORChain's vault,
  * the exchanges' hot wallets and deposit addresses, the instant exchange, the Whirlpool coordinator)
- * on `bitcoin-regtest`. The simulator built them, so the confidence is `ownership`.
+ * on `bitcoin-regtest`; with the Tron part, its OTC desk and stablecoin on `tron-test`. The simulator built them, so the confidence is `ownership`.
  *
  * @example
  * const labels = simulatorLabels(simulated); // or store them at once: labelSimulatedServices
  * const withoutDeposits = simulatorLabels(simulated, { depositAddresses: false });
  */
 export function simulatorLabels(
-  result: Pick<SimulateReturnType, 'entities' | 'seed' | 'bitcoin'>,
+  result: Pick<SimulateReturnType, 'entities' | 'seed' | 'bitcoin' | 'tron'>,
   options: SimulatorLabelOptions = {},
 ): Label[] {
   const evmChain = options.chain ?? 'anvil';
@@ -70,12 +70,13 @@ export function simulatorLabels(
   const entities = [
     ...result.entities.map((e) => ({ ...e, chain: evmChain })),
     ...(result.bitcoin?.entities ?? []).map((e) => ({ ...e, chain: result.bitcoin!.chain })),
+    ...(result.tron?.entities ?? []).map((e) => ({ ...e, chain: result.tron!.chain })),
   ];
   for (const e of entities) {
     if (!withDeposits && e.category === 'deposit_wallet') continue;
-    // EVM addresses are stored lowercase; bech32 ones are lowercase already.
-    const address = e.address.toLowerCase();
+    // EVM addresses are stored lowercase; bech32 ones are lowercase already; Tron's base58 as is.
     const chain = e.chain;
+    const address = chain === result.tron?.chain ? e.address : e.address.toLowerCase();
     const category = CATEGORY_OF[e.category];
     const key = `${chain}|${address}|${category}|${e.entity}`;
     if (seen.has(key)) continue;
@@ -108,7 +109,7 @@ const SIMULATOR_LIST_NAME_NO_DEPOSITS = `${SIMULATOR_LIST_NAME} (deposit address
  */
 export async function labelSimulatedServices(
   store: Store,
-  result: Pick<SimulateReturnType, 'entities' | 'seed' | 'bitcoin'>,
+  result: Pick<SimulateReturnType, 'entities' | 'seed' | 'bitcoin' | 'tron'>,
   options: SimulatorLabelOptions = {},
 ): Promise<number> {
   const source = simulatorLabelSource(result.seed);

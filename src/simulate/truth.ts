@@ -3,6 +3,7 @@ import { type Hex, hexToBytes, keccak256, stringToBytes } from 'viem';
 import { NATIVE_ASSET } from '../model/asset.ts';
 import type { SimAccount } from './accounts.ts';
 import type { BitcoinTruth } from './bitcoin/bitcoin-truth.ts';
+import type { TronTruth } from './tron/tron-truth.ts';
 import { type ChainDriver, SimulationError } from './chain-driver.ts';
 
 /** Where a share of the illicit value ended. Amounts are raw units of `asset`. */
@@ -60,6 +61,8 @@ export type Truth = {
   blocks: { from: bigint; to: bigint };
   /** Where the bitcoin the services paid out went, when the Bitcoin part ran. */
   bitcoin?: BitcoinTruth | undefined;
+  /** Its part on Tron, when the Tron test chain ran. */
+  tron?: TronTruth | undefined;
 };
 
 /**

@@ -67,6 +67,8 @@ export type TronTestMove = { fee?: bigint; failed?: boolean } & (
   | { type: 'trx'; from: string; to: string; amount: bigint }
   | { type: 'trc10'; from: string; to: string; tokenId: string; amount: bigint }
   | { type: 'trc20'; from: string; token: string; to: string; amount: bigint }
+  /** The issuer (`from`) mints: a `Transfer` from the zero address. */
+  | { type: 'mint'; from: string; token: string; to: string; amount: bigint }
   | {
       type: 'call';
       from: string;
@@ -92,6 +94,8 @@ const TRANSFER_SELECTOR = 'a9059cbb';
 const CALL_NOTE = Buffer.from('call').toString('hex');
 
 const base58check = createBase58check((d: Uint8Array) => sha256(d, 'bytes'));
+/** Tron's zero address (`41` + 20 zero bytes): a mint's `Transfer` comes from it. */
+export const TRON_ZERO_ADDRESS = base58check.encode(new Uint8Array([0x41, ...new Uint8Array(20)]));
 
 /** A `T…` address as the node writes it: `41` + 20 bytes hex. */
 export function tronHex41(address: string): string {
@@ -260,6 +264,28 @@ function build(move: TronTestMove, blockNumber: bigint, timestamp: number, nonce
       recorded.push({
         kind: 'token',
         from: move.from,
+        to: move.to,
+        asset: move.token,
+        amount: move.amount,
+      });
+      break;
+    case 'mint':
+      contract = {
+        type: 'TriggerSmartContract',
+        value: {
+          data: 'deadbeef',
+          owner_address: tronHex41(move.from),
+          contract_address: tronHex41(move.token),
+        },
+      };
+      log.push({
+        address: hex20(move.token),
+        topics: [TRANSFER_TOPIC, word(''), word(hex20(move.to))],
+        data: word(move.amount.toString(16)),
+      });
+      recorded.push({
+        kind: 'token',
+        from: TRON_ZERO_ADDRESS,
         to: move.to,
         asset: move.token,
         amount: move.amount,
