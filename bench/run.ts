@@ -13,6 +13,7 @@ import { inferDepositsBenchmark } from './infer-deposits.ts';
 import { screenBenchmark } from './screen.ts';
 import { syncBenchmark } from './sync.ts';
 import { syncBitcoinBenchmark } from './sync-bitcoin.ts';
+import { syncTronBenchmark } from './sync-tron.ts';
 import { traceBenchmark } from './trace.ts';
 import { traceStoreBenchmark } from './trace-store.ts';
 import { uiCaseBenchmark } from './ui-case.ts';
@@ -25,6 +26,7 @@ const BENCHMARKS: Benchmark[] = [
   importClickHouseBenchmark,
   syncBenchmark,
   syncBitcoinBenchmark,
+  syncTronBenchmark,
   screenBenchmark,
   traceBenchmark,
   traceStoreBenchmark,

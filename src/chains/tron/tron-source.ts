@@ -133,6 +133,10 @@ export async function createTronSource(
   return {
     chain,
     stream: TRON_SYNC_STREAM,
+    // A batch's rows come from its own blocks only (no store reads): it can be decoded while the
+    // batch before is written. A token asked again because its first batch is not committed yet
+    // is written twice with the same metadata, which the store keeps once.
+    decodesAhead: true,
     head: () => getNowBlock(client),
     async blockHash(number) {
       const block = await getBlockByNum(client, number);
