@@ -97,6 +97,11 @@ export function decodeTronBlock(p: DecodeTronBlockParameters): DecodedTronBlock 
         code: 'RPC_BAD_RESPONSE',
       });
     const info = infoById.get(txHash);
+    if (info === undefined)
+      throw new UserError(`${where}: the node gave no execution result (fee, logs) for it`, {
+        code: 'RPC_MISSING_RECEIPT',
+        details: 'gettransactioninfobyblocknum must list every transaction of the block',
+      });
     const contract: TronContract | undefined = tx.raw_data?.contract?.[0];
     const value = contract?.parameter?.value ?? {};
     const ownerHex = value.owner_address;
@@ -124,7 +129,7 @@ export function decodeTronBlock(p: DecodeTronBlockParameters): DecodedTronBlock 
         kind,
       });
     };
-    const fee = readInt(info?.fee, `${where} fee`, 0n);
+    const fee = readInt(info.fee, `${where} fee`, 0n);
     if (fee > 0n) move(FEE_POSITION, owner, null, NATIVE_ASSET, fee, 'fee');
     if (!succeeded(tx, info)) continue;
 
@@ -179,8 +184,6 @@ export function decodeTronBlock(p: DecodeTronBlockParameters): DecodedTronBlock 
         // Staking, voting, account and contract management: no value changes hands.
         break;
     }
-    if (info === undefined) continue;
-
     (info.log ?? []).forEach((log, index) => {
       const decoded = decodeLog(
         {

@@ -12,7 +12,7 @@ const HASH = /^[0-9a-f]{64}$/;
 
 /**
  * An int64 field as a bigint: the client gives a number when it fits a double exactly, else its
- * digits (see `parseTronJson`). Absent is `fallback`; anything else is an error naming `what`.
+ * digits (see `parseTronJson`); blocks built in memory (the test chain) hold bigints. Absent is `fallback`; anything else is an error naming `what`.
  *
  * @example
  * readInt(267000, 'fee'); // 267000n
@@ -20,11 +20,15 @@ const HASH = /^[0-9a-f]{64}$/;
  */
 export function readInt(value: unknown, what: string, fallback?: bigint): bigint {
   if (value === undefined && fallback !== undefined) return fallback;
+  if (typeof value === 'bigint') return value;
   if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
   if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value);
-  throw new UserError(`The Tron node gave ${what} as ${JSON.stringify(value)}: not an integer`, {
-    code: 'RPC_BAD_RESPONSE',
-  });
+  throw new UserError(
+    `The Tron node gave ${what} as ${JSON.stringify(value) ?? String(value)}: not an integer`,
+    {
+      code: 'RPC_BAD_RESPONSE',
+    },
+  );
 }
 
 /** A block's height, id and parent id, checked: the node must give all three. */
