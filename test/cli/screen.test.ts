@@ -422,7 +422,7 @@ describe('chaintrail stats illicit-share', () => {
       'numerator: value of the transfers of the asset sent from or to an address with a label',
     );
     expect(table.stdout).toMatch(
-      /label set: 1 of 2 label imports matched:\n\s+#1 OFAC SDN of 2025-11-19/,
+      /label set: 1 of 2 label imports matched:\n\s+#1 OFAC SDN \(.+\), list date 2025-11-19, imported \S+, sha256 [0-9a-f]{64}\n/,
     );
     // Plain `stats` still works beside its subcommand.
     expect((await runCli(['stats', '--json', '--db', db])).code).toBe(0);

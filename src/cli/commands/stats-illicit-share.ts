@@ -3,7 +3,11 @@ import { ILLICIT_SHARE_GROUPINGS, type IllicitShareGrouping } from '../../stats/
 import type { CliContext, GlobalOptions } from '../context.ts';
 import { withGlobalOptions } from '../options.ts';
 
-export type IllicitShareOptions = GlobalOptions & { asset?: string; by: IllicitShareGrouping };
+export type IllicitShareOptions = GlobalOptions & {
+  asset?: string;
+  chain?: string;
+  by: IllicitShareGrouping;
+};
 
 function parseGrouping(value: string): IllicitShareGrouping {
   if (!(ILLICIT_SHARE_GROUPINGS as readonly string[]).includes(value))
@@ -13,11 +17,12 @@ function parseGrouping(value: string): IllicitShareGrouping {
 
 /**
  * `chaintrail stats illicit-share`: share of transfer volume sent to or from addresses labelled
- * illicit, per chain and asset (and month, category or actor), printed with the definitions of its
- * numerator and denominator and the label imports behind it. `--json` prints the same as an object.
+ * illicit, per chain and asset (and month, category or actor), and per symbol across the chains
+ * shown, printed with the definitions of its numerator and denominator, the label imports behind it
+ * and the block span stored per chain. `--json` prints the same as an object.
  *
  * @example
- * chaintrail stats illicit-share --asset USDT,USDC --by month --json
+ * chaintrail stats illicit-share --asset USDT,USDC --chain ethereum,tron --by month --json
  */
 export function registerIllicitShareCommand(stats: Command, ctx: CliContext): void {
   withGlobalOptions(
@@ -28,6 +33,7 @@ export function registerIllicitShareCommand(stats: Command, ctx: CliContext): vo
         '--asset <assets>',
         'comma-separated symbols, token contracts, native, or chain:asset',
       )
+      .option('--chain <chains>', 'comma-separated chains (default: all)')
       .option(
         '--by <grouping>',
         `rows per ${ILLICIT_SHARE_GROUPINGS.join(' | ')}`,
