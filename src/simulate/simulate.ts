@@ -207,10 +207,13 @@ export async function simulate(parameters: SimulateParameters): Promise<Simulate
         scenario: scenario.name,
         seed,
         scale,
-        description:
-          parameters.bitcoin && scenario.bitcoinDescription
-            ? `${scenario.description} ${scenario.bitcoinDescription}`
-            : scenario.description,
+        description: [
+          scenario.description,
+          parameters.bitcoin ? scenario.bitcoinDescription : undefined,
+          parameters.tron ? scenario.tronDescription : undefined,
+        ]
+          .filter((d) => d !== undefined)
+          .join(' '),
         trackedAssets: scenario.trackedAssets(world),
       });
       const ctx = createScenarioContext({

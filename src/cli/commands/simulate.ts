@@ -26,6 +26,13 @@ export function simulatorPaths(): { contractsDir: string; cacheDir: string } {
   };
 }
 
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d{1,5}$/.test(value) || n > 65_535)
+    throw new InvalidArgumentError('expected a TCP port (0-65535)');
+  return n;
+}
+
 export type SimulateOptions = {
   rpc: string;
   seed: number;
@@ -34,6 +41,8 @@ export type SimulateOptions = {
   json?: boolean;
   /** False with --no-bitcoin. */
   bitcoin: boolean;
+  /** Port to serve the scenarios' Tron part on (a Tron test chain), until interrupted. */
+  tron?: number;
 };
 
 /**
@@ -69,6 +78,11 @@ export function registerSimulateCommand(program: Command, ctx: CliContext): void
     .option(
       '--no-bitcoin',
       "skip the scenarios' Bitcoin part (played by default on a regtest bcoin node started in memory for the run)",
+    )
+    .option(
+      '--tron <port>',
+      "play the scenarios' Tron part (it-worker-salaries) on a Tron test chain and serve it at http://127.0.0.1:<port> until interrupted, for `sync --chain tron-test --rpc` (0 picks a free port)",
+      parsePort,
     )
     .addHelpText(
       'after',

@@ -4,6 +4,8 @@ import { UserError } from '../../errors/base.ts';
 import { formatUnits } from '../../model/amount.ts';
 import { NATIVE_ASSET } from '../../model/asset.ts';
 import { SCENARIOS, simulate, type SimulateReturnType } from '../../simulate/simulate.ts';
+import { createTronTestChain, type TronTestChain } from '../../simulate/tron/tron-test-chain.ts';
+import { startTronTestNode } from '../../simulate/tron/tron-test-node.ts';
 import { type Truth, truthToJson } from '../../simulate/truth.ts';
 import { type SimulateOptions, simulatorPaths } from '../commands/simulate.ts';
 import type { CliContext } from '../context.ts';
@@ -27,6 +29,7 @@ export function writeTruthFile(file: string, result: SimulateReturnType): void {
     assets: result.assets,
     record: result.totals,
     ...(result.bitcoin ? { bitcoin: result.bitcoin } : {}),
+    ...(result.tron ? { tron: result.tron } : {}),
   };
   const temp = `${file}.${process.pid}.tmp`;
   try {
@@ -47,7 +50,10 @@ export function writeTruthFile(file: string, result: SimulateReturnType): void {
  * @example
  * ctx.stdout.write(renderTruth(result.truths[0], result));
  */
-export function renderTruth(truth: Truth, result: Pick<SimulateReturnType, 'assets'>): string {
+export function renderTruth(
+  truth: Truth,
+  result: Pick<SimulateReturnType, 'assets'> & Partial<Pick<SimulateReturnType, 'tron'>>,
+): string {
   const meta = (asset: string) =>
     asset === NATIVE_ASSET
       ? { symbol: 'ETH', decimals: 18 }
@@ -58,6 +64,12 @@ export function renderTruth(truth: Truth, result: Pick<SimulateReturnType, 'asse
     return `${groupDigits(whole!)}${fraction ? `.${fraction.slice(0, 4)}` : ''} ${m.symbol}`;
   };
   const btc = (_asset: string, amount: bigint) => `${formatBtc(amount)} BTC`;
+  const coin = result.tron?.stablecoin;
+  const showTron = (asset: string, amount: bigint) => {
+    const m = coin && asset === coin.asset ? coin : { symbol: 'TRX', decimals: 6 };
+    const [whole, fraction = ''] = formatUnits(amount, m.decimals).split('.');
+    return `${groupDigits(whole!)}${fraction ? `.${fraction.slice(0, 4)}` : ''} ${m.symbol}`;
+  };
   const bitcoin = truth.bitcoin;
   const roles = new Map<string, number>();
   for (const a of truth.attackerAddresses) roles.set(a.role, (roles.get(a.role) ?? 0) + 1);
@@ -74,6 +86,10 @@ export function renderTruth(truth: Truth, result: Pick<SimulateReturnType, 'asse
     (bitcoin
       ? `  on Bitcoin (${bitcoin.chain}, blocks ${bitcoin.blocks.from}-${bitcoin.blocks.to}): ${bitcoin.payouts.length} payouts of ${formatBtc(bitcoin.received)} BTC in all from THORChain and the instant exchange, then ${[...bitcoinRoles(bitcoin)].map(([r, n]) => `${n} ${r}`).join(', ')} addresses; where it ended:\n` +
         endpointTable(bitcoin.endpoints, btc)
+      : '') +
+    (truth.tron
+      ? `  on Tron (${truth.tron.chain}, blocks ${truth.tron.blocks.from}-${truth.tron.blocks.to}): ${truth.tron.theftTransactions.length} illicit payments of ${truth.tron.stolen.map((s) => showTron(s.asset, s.amount)).join(' + ')}; where it ended:\n` +
+        endpointTable(truth.tron.endpoints, showTron)
       : '')
   );
 }
@@ -169,6 +185,14 @@ export async function runSimulate(
   options: SimulateOptions,
 ): Promise<void> {
   const started = Date.now();
+  const wantsTron =
+    options.tron !== undefined && scenarios.some((n) => SCENARIOS.find((s) => s.name === n)?.tron);
+  if (options.tron !== undefined && !wantsTron)
+    throw new UserError(
+      `--tron: none of ${scenarios.join(', ')} plays on Tron (it-worker-salaries does)`,
+      { code: 'BAD_USAGE' },
+    );
+  const tron = wantsTron ? createTronTestChain({ startTime: 0 }) : undefined;
   const result = await withBitcoinNode(scenarios, options.bitcoin, (bitcoin) =>
     simulate({
       rpcUrl: options.rpc,
@@ -178,6 +202,7 @@ export async function runSimulate(
       ...simulatorPaths(),
       onProgress: (message) => ctx.logger.info({ step: message }, 'simulate'),
       bitcoin,
+      tron,
     }),
   );
   if (options.truth) writeTruthFile(options.truth, result);
@@ -192,14 +217,32 @@ export async function runSimulate(
         scenarios: result.truths,
         record: result.totals,
         ...(result.bitcoin ? { bitcoin: result.bitcoin } : {}),
+        ...(result.tron ? { tron: result.tron } : {}),
       },
       ctx.stdout,
     );
-    return;
-  }
-  ctx.stdout.write(
-    `Simulated ${scenarios.join(', ')} (seed ${result.seed}, scale ${result.scale}): ${result.transactions} transactions in blocks 1-${result.lastBlock}${bitcoinSummary(result)}, ${((Date.now() - started) / 1000).toFixed(1)} s\n\n` +
-      result.truths.map((t) => renderTruth(t, result)).join('\n') +
-      (options.truth ? `\nTruth written to ${options.truth}\n` : ''),
+  } else
+    ctx.stdout.write(
+      `Simulated ${scenarios.join(', ')} (seed ${result.seed}, scale ${result.scale}): ${result.transactions} transactions in blocks 1-${result.lastBlock}${bitcoinSummary(result)}, ${((Date.now() - started) / 1000).toFixed(1)} s\n\n` +
+        result.truths.map((t) => renderTruth(t, result)).join('\n') +
+        (options.truth ? `\nTruth written to ${options.truth}\n` : ''),
+    );
+  if (tron) await serveTron(ctx, tron, options.tron!);
+}
+
+/**
+ * Serves the run's Tron test chain until SIGINT or SIGTERM: it lives in this process's memory, as
+ * the bcoin node does, so `sync --chain tron-test` must read it while this command runs.
+ */
+async function serveTron(ctx: CliContext, chain: TronTestChain, port: number): Promise<void> {
+  const node = await startTronTestNode(chain, { port });
+  ctx.stderr.write(
+    `Serving the Tron test chain (blocks 0-${chain.height}) at ${node.url} until interrupted (Ctrl-C):\n` +
+      `  chaintrail sync --chain tron-test --rpc ${node.url}\n`,
   );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await node.close();
 }
