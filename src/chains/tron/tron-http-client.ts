@@ -55,7 +55,8 @@ export function parseTronJson(text: string): unknown {
 /**
  * A client for a Tron full node's HTTP API (java-tron's `/wallet/` servlets; TronGrid serves the
  * same paths with an API key). POSTs JSON, capped in rate and in flight, retried with backoff on
- * timeouts, network errors and HTTP 408, 429 (honouring Retry-After) and 5xx. HTTP 401/403 is a
+ * timeouts, network errors, answers cut short (invalid JSON) and HTTP 408, 429 (honouring
+ * Retry-After) and 5xx. HTTP 401/403 is a
  * refused key. java-tron answers a request it cannot serve with HTTP 200 and `{"Error": "…"}`
  * (the documented error responses of every `/wallet/` page): that is an error naming the path, not
  * retried. Errors name the path and a redacted root, never the API key or credentials in the URL.
@@ -106,7 +107,12 @@ export function createTronHttpClient(parameters: TronHttpClientParameters): Tron
               signal,
             });
             const text = await res.text();
-            if (res.ok) return answer(path, text, shown);
+            if (res.ok) {
+              const parsed = parseAnswer(text);
+              if (parsed !== INVALID_JSON) return answer(path, parsed, shown);
+              // A body cut short (a dropped connection, a proxy): the same request may succeed.
+              throw new RetryableError('invalid JSON', { code: 'RPC_BAD_RESPONSE' });
+            }
             if (res.status === 401 || res.status === 403)
               throw new UserError(`The Tron node refused the request (HTTP ${res.status})`, {
                 code: 'RPC_AUTH_FAILED',
@@ -122,7 +128,12 @@ export function createTronHttpClient(parameters: TronHttpClientParameters): Tron
           } catch (error) {
             if (error instanceof UserError) throw error;
             if (parameters.signal?.aborted) throw parameters.signal.reason;
-            reason = timeout.aborted ? 'timeout' : 'network error';
+            reason =
+              error instanceof RetryableError
+                ? error.shortMessage
+                : timeout.aborted
+                  ? 'timeout'
+                  : 'network error';
           }
         } finally {
           gate.release(ticket);
@@ -141,9 +152,19 @@ export function createTronHttpClient(parameters: TronHttpClientParameters): Tron
   };
 }
 
-/** A 200 answer: its JSON, or the node's `{"Error": …}` as an error. */
-function answer(path: string, text: string, shown: string): unknown {
-  const parsed = parseTronJson(text);
+const INVALID_JSON = Symbol('invalid JSON');
+
+/** The JSON of a 200 answer, or {@link INVALID_JSON} when it does not parse. */
+function parseAnswer(text: string): unknown {
+  try {
+    return parseTronJson(text);
+  } catch {
+    return INVALID_JSON;
+  }
+}
+
+/** A 200 answer's JSON, or the node's `{"Error": …}` as an error. */
+function answer(path: string, parsed: unknown, shown: string): unknown {
   if (parsed !== null && typeof parsed === 'object' && 'Error' in parsed) {
     const message = String((parsed as { Error: unknown }).Error).slice(0, 300);
     throw new UserError(`Tron POST ${path}: the node answered with an error: ${message}`, {

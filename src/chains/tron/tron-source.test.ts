@@ -166,6 +166,30 @@ describe('Tron sync from the test node', () => {
     expect(await stored(ctx.store)).toEqual(chain.moves.map(key).sort());
   });
 
+  it('retries what a flaky node or proxy answers (503, 429 with Retry-After, a body cut short) and stores the same rows', async () => {
+    const chain = chainWithEverything(40);
+    const faults = ['503', '429', 'truncate'];
+    node = await startTronTestNode(chain, {
+      // Every third request fails, in turn each way.
+      fault: (n) => {
+        if (n % 3 !== 0) return null;
+        const f = faults[(n / 3) % faults.length]!;
+        return f === 'truncate'
+          ? { kind: 'truncate' }
+          : { kind: 'status', status: Number(f), retryAfter: f === '429' ? '0' : undefined };
+      },
+    });
+    const retried: string[] = [];
+    const source = await openChainSource(createSourceRegistry(), 'tron', {
+      store: ctx.store,
+      url: node.url,
+      onRetry: (r) => retried.push(r.reason),
+    });
+    await syncChain({ store: ctx.store, source, from: 0n, batchBlocks: 7 });
+    expect(await stored(ctx.store)).toEqual(chain.moves.map(key).sort());
+    expect(new Set(retried)).toEqual(new Set(['HTTP 503', 'HTTP 429', 'invalid JSON']));
+  });
+
   it('sends the TronGrid API key, and a refused key is an error that does not show it', async () => {
     const chain = chainWithEverything(5);
     node = await startTronTestNode(chain, { apiKey: 'k-123' });

@@ -20,6 +20,13 @@ export function tronJson(value: unknown): string {
   ).replace(/"__int64__(-?\d+)"/g, '$1');
 }
 
+/**
+ * A fault the node injects into its `n`th request (1 for the first), for tests of a client's
+ * retries: an HTTP status (with Retry-After), or the real answer cut in half.
+ */
+export type TronNodeFault =
+  { kind: 'status'; status: number; retryAfter?: string } | { kind: 'truncate' };
+
 /** Counts of what the node was asked, for benchmarks and tests. */
 export type TronTestNodeStats = { requests: number; byPath: Map<string, number> };
 
@@ -46,7 +53,12 @@ export type TronTestNode = {
  */
 export async function startTronTestNode(
   chain: TronTestChain,
-  options: { apiKey?: string; port?: number } = {},
+  options: {
+    apiKey?: string;
+    port?: number;
+    /** A fault for the `n`th request, or null to answer it. */
+    fault?: (n: number, path: string) => TronNodeFault | null;
+  } = {},
 ): Promise<TronTestNode> {
   const stats: TronTestNodeStats = { requests: 0, byPath: new Map() };
   const answer = (path: string, body: Record<string, unknown>): unknown => {
@@ -104,9 +116,15 @@ export async function startTronTestNode(
     req.on('end', () => {
       stats.requests++;
       stats.byPath.set(url.pathname, (stats.byPath.get(url.pathname) ?? 0) + 1);
+      const fault = options.fault?.(stats.requests, url.pathname) ?? null;
+      if (fault?.kind === 'status') {
+        res.writeHead(fault.status, fault.retryAfter ? { 'retry-after': fault.retryAfter } : {});
+        res.end();
+        return;
+      }
       const send = (status: number, text: string) => {
         res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(text);
+        res.end(fault?.kind === 'truncate' ? text.slice(0, Math.floor(text.length / 2)) : text);
       };
       if (
         options.apiKey !== undefined &&
