@@ -4,6 +4,7 @@ import type { EvmSourceOptions } from '../../chains/evm/evm-source.ts';
 import { redactUrl } from '../../chains/evm/redact-url.ts';
 import { RetryableError } from '../../errors/base.ts';
 import { createSourceRegistry, openChainSource } from '../../ingest/sync/registry.ts';
+import type { TronSourceOptions } from '../../chains/tron/tron-source.ts';
 import { syncChain } from '../../ingest/sync/sync-chain.ts';
 import type { Store } from '../../store/store.ts';
 import type { AlertHub } from './alert-hub.ts';
@@ -43,6 +44,8 @@ export type CreateFollowerParameters = {
   batchBlocks?: number | undefined;
   /** Trace internal transfers (default true; false for a node without archive state). */
   internal?: boolean | undefined;
+  /** TronGrid's API key, for a Tron chain served by TronGrid; never logged. */
+  apiKey?: string | undefined;
   /** Called after each batch is committed and evaluated. */
   onBatch?: ((batch: FollowerBatch) => void) | undefined;
 };
@@ -114,7 +117,10 @@ export function createFollower(parameters: CreateFollowerParameters): Follower {
         const source = await openChainSource(sources, parameters.chain ?? 'evm', {
           store,
           url: parameters.rpcUrl,
-          options: { internal: parameters.internal } satisfies EvmSourceOptions,
+          options: {
+            ...({ internal: parameters.internal } satisfies EvmSourceOptions),
+            ...({ apiKey: parameters.apiKey } satisfies TronSourceOptions),
+          },
           onRetry: (r) =>
             logger.warn(
               {

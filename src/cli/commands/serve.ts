@@ -76,11 +76,11 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
       )
       .option(
         '--rpc <url>',
-        'JSON-RPC endpoint of the chain --follow syncs (an EVM node, or Bitcoin Core with --chain bitcoin)',
+        'endpoint of the chain --follow syncs (an EVM node; Bitcoin Core with --chain bitcoin; a Tron full node or TronGrid with --chain tron, its key in TRON_PRO_API_KEY)',
       )
       .option(
         '--chain <chain>',
-        "chain key for --follow (default: from the EVM node's eth_chainId; bitcoin, bitcoin-testnet, bitcoin-regtest for a Bitcoin node)",
+        "chain key for --follow (default: from the EVM node's eth_chainId; bitcoin, bitcoin-testnet, bitcoin-regtest for a Bitcoin node; tron)",
       )
       .option('--from <block>', 'first block when the database has no checkpoint', parseBlock)
       .option(

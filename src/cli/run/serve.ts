@@ -66,6 +66,7 @@ export async function runServe(ctx: CliContext, options: ServeOptions): Promise<
           confirmations: options.confirmations,
           pollIntervalMs: Math.max(1, options.pollMs),
           internal: options.internal,
+          apiKey: ctx.env.TRON_PRO_API_KEY || undefined,
           onBatch: (b) => {
             followed.batch(b.chain, b.toBlock);
             ctx.logger.info(
