@@ -52,7 +52,11 @@ describe('detectChains on every address of the SDN list of 2025-11-19', () => {
   });
 
   it('finds exactly the chains whose codec accepts the address (brute force over all chains)', () => {
-    const chains = listChains().filter((c) => c.family !== 'evm' || EVM_CHAINS.includes(c.key));
+    // The Tron test chain (a local chain of the simulator) takes Tron's forms: an address is told
+    // as the public chain's, as a 0x address is Ethereum's and not anvil's.
+    const chains = listChains().filter(
+      (c) => (c.family !== 'evm' || EVM_CHAINS.includes(c.key)) && c.key !== 'tron-test',
+    );
     for (const { address } of SDN) {
       const all = chains.filter((c) => getAddressCodec(c).isValid(address)).map((c) => c.key);
       expect(new Set(detectChains(address, EVM_CHAINS)), address).toEqual(new Set(all));
