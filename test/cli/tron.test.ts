@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,7 +75,7 @@ afterAll(async () => {
 async function contents(db: string): Promise<string[]> {
   const store = await createDuckDbStore({ path: db });
   try {
-    return (await store.listTransfers({ chain: 'tron' }))
+    return (await store.listTransfers({ chain: 'tron-test' }))
       .map(
         (t) =>
           `${t.blockNumber} ${t.txHash} ${t.position} ${t.kind} ${t.from} ${t.to} ${t.asset} ${t.amount}`,
@@ -89,7 +91,7 @@ describe('chaintrail sync --chain tron', () => {
     const args = (db: string) => [
       'sync',
       '--chain',
-      'tron',
+      'tron-test',
       '--rpc',
       node.url,
       '--db',
@@ -133,17 +135,34 @@ describe('chaintrail sync --chain tron', () => {
     expect(await contents(killed)).toEqual(stored);
   });
 
-  it('says which node could not be reached, without the API key', async () => {
-    const db = path.join(dir.path, 'refused.duckdb');
-    const run = await runCli(
-      ['sync', '--chain', 'tron', '--rpc', 'http://127.0.0.1:1', '--db', db],
-      {
+  it('never sends the API key on to where a redirect points, and says why it stopped', async () => {
+    // A host that would collect the key, and an endpoint that redirects every request to it.
+    const seen: (string | undefined)[] = [];
+    const collector = http.createServer((req, res) => {
+      seen.push(req.headers['tron-pro-api-key'] as string | undefined);
+      res.end('{}');
+    });
+    await new Promise<void>((r) => collector.listen(0, '127.0.0.1', r));
+    const to = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
+    const redirecting = http.createServer((req, res) => {
+      res.writeHead(307, { location: `${to}${req.url}` });
+      res.end();
+    });
+    await new Promise<void>((r) => redirecting.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}`;
+      const db = path.join(dir.path, 'redirected.duckdb');
+      const run = await runCli(['sync', '--chain', 'tron', '--rpc', url, '--db', db], {
         env: { ...NO_REFERENCE, TRON_PRO_API_KEY: 'secret-key-123' },
-      },
-    );
-    expect(run.code).not.toBe(0);
-    expect(run.stderr).toMatch(/getnowblock/);
-    expect(run.stderr).not.toContain('secret-key-123');
+      });
+      expect(run.code).not.toBe(0);
+      expect(run.stderr).toMatch(/getnowblock: the node answered with a redirect \(HTTP 307\)/);
+      expect(run.stderr).not.toContain('secret-key-123');
+      expect(seen).toEqual([]);
+    } finally {
+      collector.close();
+      redirecting.close();
+    }
   });
 });
 

@@ -5,7 +5,7 @@ import type { Transfer } from '../../model/transfer.ts';
 import { decodeLog, type DecodeLogContext } from '../evm/decode-log.ts';
 import type { TronAddressCodec } from './tron-address.ts';
 import type { TronBlock, TronContract, TronTransaction, TronTransactionInfo } from './types.ts';
-import { blockIdentity, readInt } from './wallet-api.ts';
+import { blockIdentity, readAmount } from './wallet-api.ts';
 
 /**
  * The stored asset of a TRC-10 token: `trc10:<token id>`. TRC-10 tokens are a protocol feature
@@ -36,21 +36,33 @@ export type DecodeTronBlockParameters = {
   /** `gettransactioninfobyblocknum` of the block. */
   infos: readonly TronTransactionInfo[];
   addresses: TronAddressCodec;
+  /** False: leave out internal transactions' values (default true). */
+  internal?: boolean | undefined;
 };
 
-/** The hex bytes of a TRC-10 `asset_name` (the node's form with `visible` false) as its id. */
-function trc10Id(assetName: unknown, where: string): string {
-  const hex = typeof assetName === 'string' ? assetName : '';
-  let id = '';
-  if (/^(?:[0-9a-fA-F]{2})+$/.test(hex))
-    for (let i = 0; i < hex.length; i += 2)
-      id += String.fromCharCode(parseInt(hex.slice(i, i + 2), 16));
-  // Since 2019 (allowSameTokenName) every TRC-10 is named by its numeric id.
-  if (!/^\d{1,19}$/.test(id))
-    throw new UserError(`${where}: asset_name ${JSON.stringify(assetName)} is not a TRC-10 id`, {
+/**
+ * The stored asset of a TRC-10 token named by its old name (before 2019's allowSameTokenName, a
+ * transfer named the token, not its id): `trc10name:<hex of the name>`, hex so that any bytes stay
+ * a safe key.
+ */
+export const TRC10_NAME_ASSET_PREFIX = 'trc10name:';
+/** java-tron's TRC-10 ids are numbers from 1000001 up; 19 digits holds any int64. */
+const TRC10_ID = /^\d{1,19}$/;
+
+/**
+ * The asset of a TRC-10 `asset_name` (hex bytes with `visible` false): `trc10:<id>` since 2019's
+ * allowSameTokenName (the name is the id's digits), `trc10name:<hex>` for the old names.
+ */
+function trc10Asset(assetName: unknown, where: string): string {
+  const hex = typeof assetName === 'string' ? assetName.toLowerCase() : '';
+  if (!/^(?:[0-9a-f]{2})+$/.test(hex))
+    throw new UserError(`${where}: asset_name ${JSON.stringify(assetName)} is not hex bytes`, {
       code: 'RPC_BAD_RESPONSE',
     });
-  return `${TRC10_ASSET_PREFIX}${id}`;
+  let text = '';
+  for (let i = 0; i < hex.length; i += 2)
+    text += String.fromCharCode(parseInt(hex.slice(i, i + 2), 16));
+  return TRC10_ID.test(text) ? `${TRC10_ASSET_PREFIX}${text}` : `${TRC10_NAME_ASSET_PREFIX}${hex}`;
 }
 
 /** Whether a transaction succeeded: its `ret` and its execution result agree on it. */
@@ -89,6 +101,7 @@ export function decodeTronBlock(p: DecodeTronBlockParameters): DecodedTronBlock 
   const events: ChainEvent[] = [];
   const tokens = new Set<string>();
 
+  const seen = new Set<string>();
   for (const tx of block.transactions ?? []) {
     const txHash = (tx.txID ?? '').toLowerCase();
     const where = `block ${blockNumber} transaction ${txHash}`;
@@ -96,7 +109,16 @@ export function decodeTronBlock(p: DecodeTronBlockParameters): DecodedTronBlock 
       throw new UserError(`block ${blockNumber}: a transaction without a 32-byte txID`, {
         code: 'RPC_BAD_RESPONSE',
       });
-    const info = infoById.get(txHash);
+    // The store keeps one row per key: a repeated transaction would vanish from the sums unsaid.
+    if (seen.has(txHash))
+      throw new UserError(`${where}: the block lists this transaction twice`, {
+        code: 'RPC_BAD_RESPONSE',
+      });
+    seen.add(txHash);
+    // The genesis block's transactions (the first allocations) have no execution results: the
+    // node answers `{}` for block 0. They cost nothing and cannot fail.
+    const info: TronTransactionInfo | undefined =
+      infoById.get(txHash) ?? (blockNumber === 0n ? {} : undefined);
     if (info === undefined)
       throw new UserError(`${where}: the node gave no execution result (fee, logs) for it`, {
         code: 'RPC_MISSING_RECEIPT',
@@ -129,7 +151,11 @@ export function decodeTronBlock(p: DecodeTronBlockParameters): DecodedTronBlock 
         kind,
       });
     };
-    const fee = readInt(info.fee, `${where} fee`, 0n);
+    const fee = readAmount(info.fee, `${where} fee`, 0n);
+    if (fee > 0n && owner === null)
+      throw new UserError(`${where}: a fee of ${fee} sun without the owner_address who paid it`, {
+        code: 'RPC_BAD_RESPONSE',
+      });
     if (fee > 0n) move(FEE_POSITION, owner, null, NATIVE_ASSET, fee, 'fee');
     if (!succeeded(tx, info)) continue;
 
@@ -144,7 +170,7 @@ export function decodeTronBlock(p: DecodeTronBlockParameters): DecodedTronBlock 
           owner,
           to('to_address'),
           NATIVE_ASSET,
-          readInt(value.amount, `${where} amount`),
+          readAmount(value.amount, `${where} amount`),
           'native',
         );
         break;
@@ -153,8 +179,8 @@ export function decodeTronBlock(p: DecodeTronBlockParameters): DecodedTronBlock 
           CALL_POSITION,
           owner,
           to('to_address'),
-          trc10Id(value.asset_name, where),
-          readInt(value.amount, `${where} amount`),
+          trc10Asset(value.asset_name, where),
+          readAmount(value.amount, `${where} amount`),
           'native',
         );
         break;
@@ -165,23 +191,62 @@ export function decodeTronBlock(p: DecodeTronBlockParameters): DecodedTronBlock 
           owner,
           target,
           NATIVE_ASSET,
-          readInt(value.call_value, `${where} call_value`, 0n),
+          readAmount(value.call_value, `${where} call_value`, 0n),
           'native',
         );
-        const tokenValue = readInt(value.call_token_value, `${where} call_token_value`, 0n);
+        const tokenValue = readAmount(value.call_token_value, `${where} call_token_value`, 0n);
         if (tokenValue > 0n)
           move(
             CALL_TOKEN_POSITION,
             owner,
             target,
-            `${TRC10_ASSET_PREFIX}${readInt(value.token_id, `${where} token_id`)}`,
+            `${TRC10_ASSET_PREFIX}${readAmount(value.token_id, `${where} token_id`)}`,
             tokenValue,
             'native',
           );
         break;
       }
+      case 'CreateSmartContract': {
+        // A deployment may fund the new contract, whose address is in the execution result.
+        const created = value.new_contract as Record<string, unknown> | undefined;
+        const target =
+          typeof info.contract_address === 'string'
+            ? addresses.fromHex41(info.contract_address, `${where} contract_address`)
+            : null;
+        const trx = readAmount(created?.call_value, `${where} new_contract.call_value`, 0n);
+        const tokenValue = readAmount(value.call_token_value, `${where} call_token_value`, 0n);
+        if ((trx > 0n || tokenValue > 0n) && target === null)
+          throw new UserError(`${where}: a funded deployment without its contract_address`, {
+            code: 'RPC_BAD_RESPONSE',
+          });
+        move(CALL_POSITION, owner, target, NATIVE_ASSET, trx, 'native');
+        if (tokenValue > 0n)
+          move(
+            CALL_TOKEN_POSITION,
+            owner,
+            target,
+            `${TRC10_ASSET_PREFIX}${readAmount(value.token_id, `${where} token_id`)}`,
+            tokenValue,
+            'native',
+          );
+        break;
+      }
+      case 'ParticipateAssetIssueContract':
+        // Buying a TRC-10 in its issue: the TRX goes to the issuer (the tokens it sends back are
+        // not in the transaction: the issue's price gives them, and is not read here).
+        move(
+          CALL_POSITION,
+          owner,
+          to('to_address'),
+          NATIVE_ASSET,
+          readAmount(value.amount, `${where} amount`),
+          'native',
+        );
+        break;
       default:
-        // Staking, voting, account and contract management: no value changes hands.
+        // Staking, voting, account and contract management move no value to another account.
+        // The Bancor-style Exchange* contracts (TRX/TRC-10 pools, little used since TRC-20 AMMs)
+        // do, and are not read: README, "Tron".
         break;
     }
     (info.log ?? []).forEach((log, index) => {
@@ -213,18 +278,20 @@ export function decodeTronBlock(p: DecodeTronBlockParameters): DecodedTronBlock 
       if (decoded.event) events.push(tronEvent(decoded.event, addresses, at));
     });
 
-    (info.internal_transactions ?? []).forEach((call, index) => {
+    (p.internal === false ? [] : (info.internal_transactions ?? [])).forEach((call, index) => {
       if (call.rejected) return;
       const at = `${where} internal transaction ${index}`;
       const values = call.callValueInfo ?? [];
       values.forEach((v, k) => {
-        const amount = readInt(v.callValue, `${at} callValue`, 0n);
+        const amount = readAmount(v.callValue, `${at} callValue`, 0n);
         if (amount <= 0n) return;
         move(
           k === 0 ? `call:${index}` : `call:${index}:${k}`,
           addresses.fromHex41(call.caller_address ?? '', `${at} caller_address`),
           addresses.fromHex41(call.transferTo_address ?? '', `${at} transferTo_address`),
-          v.tokenId ? `${TRC10_ASSET_PREFIX}${readInt(v.tokenId, `${at} tokenId`)}` : NATIVE_ASSET,
+          v.tokenId
+            ? `${TRC10_ASSET_PREFIX}${readAmount(v.tokenId, `${at} tokenId`)}`
+            : NATIVE_ASSET,
           amount,
           'internal',
         );

@@ -13,6 +13,14 @@ import {
 
 /** TronGrid's API key header (https://developers.tron.network/reference/select-network). */
 export const TRON_API_KEY_HEADER = 'TRON-PRO-API-KEY';
+/**
+ * The largest answer read: a `getblockbylimitnext` of 100 mainnet blocks of a few hundred
+ * transactions each is tens of MB; past this a node is broken or hostile, and reading on would
+ * take memory without bound.
+ */
+export const MAX_RESPONSE_BYTES = 256 * 2 ** 20;
+/** Characters of a node's own error message kept in ours. */
+const MAX_NODE_ERROR_CHARS = 300;
 
 export type TronHttpClientParameters = PacedClientParameters & {
   /** The node's HTTP root, e.g. `http://127.0.0.1:8090` or `https://api.trongrid.io`. */
@@ -66,11 +74,17 @@ export function parseTronJson(text: string): unknown {
  * await tron.post('/wallet/getnowblock', {}); // { blockID: '…', block_header: { raw_data: { number: … } } }
  */
 export function createTronHttpClient(parameters: TronHttpClientParameters): TronHttpClient {
-  let root: string;
+  let urlOf: (path: string) => URL;
   try {
     const u = new URL(parameters.url);
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(u.protocol);
-    root = u.toString().replace(/\/+$/, '');
+    // The method's path goes after the root's path; a query the root carries stays a query.
+    const base = u.pathname.replace(/\/+$/, '');
+    urlOf = (path) => {
+      const url = new URL(u);
+      url.pathname = `${base}${path}`;
+      return url;
+    };
   } catch {
     throw new UserError(`Invalid Tron node URL ${redactUrl(parameters.url)}`, {
       code: 'BAD_USAGE',
@@ -100,13 +114,23 @@ export function createTronHttpClient(parameters: TronHttpClientParameters): Tron
             ? AbortSignal.any([timeout, parameters.signal])
             : timeout;
           try {
-            const res = await fetch(`${root}${path}`, {
+            // No redirects: fetch would carry the API key header to whatever host one names.
+            const res = await fetch(urlOf(path), {
               method: 'POST',
               headers,
               body: payload,
               signal,
+              redirect: 'manual',
             });
-            const text = await res.text();
+            if (res.status >= 300 && res.status < 400)
+              throw new UserError(
+                `Tron POST ${path}: the node answered with a redirect (HTTP ${res.status})`,
+                {
+                  code: 'RPC_FAILED',
+                  details: `endpoint ${shown}: give the URL the node serves at; redirects are not followed, so the API key never goes to another host`,
+                },
+              );
+            const text = await readCapped(res, path);
             if (res.ok) {
               const parsed = parseAnswer(text);
               if (parsed !== INVALID_JSON) return answer(path, parsed, shown);
@@ -128,12 +152,14 @@ export function createTronHttpClient(parameters: TronHttpClientParameters): Tron
           } catch (error) {
             if (error instanceof UserError) throw error;
             if (parameters.signal?.aborted) throw parameters.signal.reason;
+            // The system's code (ECONNREFUSED, ENOTFOUND, …) says what failed and holds no secret.
+            const code = (error as { cause?: { code?: unknown } }).cause?.code;
             reason =
               error instanceof RetryableError
                 ? error.shortMessage
                 : timeout.aborted
                   ? 'timeout'
-                  : 'network error';
+                  : `network error${typeof code === 'string' ? ` (${code})` : ''}`;
           }
         } finally {
           gate.release(ticket);
@@ -166,11 +192,42 @@ function parseAnswer(text: string): unknown {
 /** A 200 answer's JSON, or the node's `{"Error": …}` as an error. */
 function answer(path: string, parsed: unknown, shown: string): unknown {
   if (parsed !== null && typeof parsed === 'object' && 'Error' in parsed) {
-    const message = String((parsed as { Error: unknown }).Error).slice(0, 300);
+    // Quoted: a hostile node's text must not put control characters on a terminal.
+    const message = JSON.stringify(
+      String((parsed as { Error: unknown }).Error).slice(0, MAX_NODE_ERROR_CHARS),
+    );
     throw new UserError(`Tron POST ${path}: the node answered with an error: ${message}`, {
       code: 'RPC_ERROR',
       details: `endpoint ${shown}`,
     });
   }
   return parsed;
+}
+
+/** A body as text, refused past {@link MAX_RESPONSE_BYTES}. */
+async function readCapped(res: Response, path: string): Promise<string> {
+  const declared = Number(res.headers.get('content-length'));
+  if (declared > MAX_RESPONSE_BYTES) {
+    await res.body?.cancel();
+    throw tooLarge(path);
+  }
+  if (!res.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of res.body) {
+    size += chunk.byteLength;
+    if (size > MAX_RESPONSE_BYTES) {
+      await res.body.cancel().catch(() => undefined);
+      throw tooLarge(path);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function tooLarge(path: string): UserError {
+  return new UserError(
+    `Tron POST ${path}: the answer is larger than ${MAX_RESPONSE_BYTES / 2 ** 20} MB`,
+    { code: 'RPC_BAD_RESPONSE', details: 'a node answering this much is broken or hostile' },
+  );
 }

@@ -40,7 +40,8 @@ function chainWithEverything(blocks: number): TronTestChain {
     string,
   ];
   const r = createRandom('tron-source-moves');
-  chain.mine([]); // block 0
+  // Block 0 as mainnet's genesis: allocations, without execution results, number or timestamp.
+  chain.mine([{ type: 'trx', from: issuer, to: a, amount: 100_000_000n }]);
   for (let n = 1; n <= blocks; n++) {
     const moves: TronTestMove[] = [];
     if (n % 3 === 0)
@@ -106,7 +107,7 @@ const key = (t: {
 }) => `${t.blockNumber} ${t.txHash} ${t.kind} ${t.from} ${t.to} ${t.asset} ${t.amount}`;
 
 async function stored(store: Store) {
-  return (await store.listTransfers({ chain: 'tron' })).map(key).sort();
+  return (await store.listTransfers({ chain: 'tron-test' })).map(key).sort();
 }
 
 describe('Tron sync from the test node', () => {
@@ -118,7 +119,7 @@ describe('Tron sync from the test node', () => {
   });
 
   const sync = async (url: string, to?: bigint, options: Record<string, unknown> = {}) => {
-    const source = await openChainSource(createSourceRegistry(), 'tron', {
+    const source = await openChainSource(createSourceRegistry(), 'tron-test', {
       store: ctx.store,
       url,
       options,
@@ -146,11 +147,11 @@ describe('Tron sync from the test node', () => {
     ]);
     expect(chain.moves.some((m) => m.amount === PAST_DOUBLE)).toBe(true);
     // The freeze and its lifting, addresses as T…; USDT's symbol and decimals asked of the contract.
-    const events = await ctx.store.listEvents({ chain: 'tron' });
+    const events = await ctx.store.listEvents({ chain: 'tron-test' });
     expect(events.map((e) => [e.type, e.contract, 'account' in e ? e.account : null])).toEqual(
       chain.freezes.map((f) => [f.type, f.contract, f.account]),
     );
-    const usdt = (await ctx.store.listAssets('tron')).find((x) => x.asset === USDT);
+    const usdt = (await ctx.store.listAssets('tron-test')).find((x) => x.asset === USDT);
     expect(usdt).toMatchObject({ symbol: 'USDT', decimals: 6 });
   });
 
@@ -180,7 +181,7 @@ describe('Tron sync from the test node', () => {
       },
     });
     const retried: string[] = [];
-    const source = await openChainSource(createSourceRegistry(), 'tron', {
+    const source = await openChainSource(createSourceRegistry(), 'tron-test', {
       store: ctx.store,
       url: node.url,
       onRetry: (r) => retried.push(r.reason),
@@ -188,6 +189,44 @@ describe('Tron sync from the test node', () => {
     await syncChain({ store: ctx.store, source, from: 0n, batchBlocks: 7 });
     expect(await stored(ctx.store)).toEqual(chain.moves.map(key).sort());
     expect(new Set(retried)).toEqual(new Set(['HTTP 503', 'HTTP 429', 'invalid JSON']));
+  });
+
+  it("refuses to sync the test node as Tron mainnet, and a hostile node's bad answers with errors naming them", async () => {
+    const chain = chainWithEverything(3);
+    node = await startTronTestNode(chain);
+    const open = (key: string) =>
+      openChainSource(createSourceRegistry(), key, { store: ctx.store, url: node!.url });
+    await expect(open('tron')).rejects.toMatchObject({
+      code: 'CHAIN_MISMATCH',
+      message: expect.stringMatching(
+        /not serve Tron mainnet: its genesis block is another chain's/,
+      ),
+    });
+    // A negative amount and a transaction listed twice: never stored, never dropped unsaid.
+    const [x, y] = addresses('tron-hostile', 2) as [string, string];
+    chain.mine([{ type: 'trx', from: x, to: y, amount: 5n }]);
+    const value = chain.blocks[4]!.block.transactions![0]!.raw_data!.contract![0]!.parameter!
+      .value as Record<string, unknown>;
+    value.amount = -7_000_000;
+    await expect(sync(node.url)).rejects.toThrow(
+      /amount as -7000000: an amount cannot be negative/,
+    );
+    value.amount = 5;
+    const txs = chain.blocks[4]!.block.transactions!;
+    txs.push(txs[0]!);
+    await expect(sync(node.url)).rejects.toThrow(/lists this transaction twice/);
+  });
+
+  it('asks symbol() and decimals() of each token once, and keeps none for a contract that reverts (as java-tron answers a revert)', async () => {
+    const chain = chainWithEverything(8);
+    const [fake] = addresses('tron-fake-token', 1) as [string];
+    const [u, v] = addresses('tron-fake-users', 2) as [string, string];
+    chain.mine([{ type: 'trc20', from: u, token: fake, to: v, amount: 3n }]);
+    node = await startTronTestNode(chain);
+    await sync(node.url);
+    const assets = await ctx.store.listAssets('tron-test');
+    expect(assets.find((x) => x.asset === fake)).toMatchObject({ symbol: null, decimals: null });
+    expect(assets.find((x) => x.asset === USDT)).toMatchObject({ symbol: 'USDT', decimals: 6 });
   });
 
   it('sends the TronGrid API key, and a refused key is an error that does not show it', async () => {

@@ -10,7 +10,9 @@ import type {
 import { UnstableChainError } from '../../ingest/sync/errors.ts';
 import type { Block } from '../../store/store.ts';
 import { decodeDecimalsResult, decodeSymbolResult } from '../evm/read-token-metadata.ts';
+import { UserError } from '../../errors/base.ts';
 import { createRequestGate } from '../request-pacing.ts';
+import { checkTronNetwork } from './networks.ts';
 import { decodeTronBlock } from './decode-tron-block.ts';
 import { createTronAddressCodec, type TronAddressCodec } from './tron-address.ts';
 import { createTronHttpClient, type TronHttpClient } from './tron-http-client.ts';
@@ -39,6 +41,8 @@ export type TronBlocks = { blocks: TronBlock[]; infos: TronTransactionInfo[][] }
 export type TronSourceOptions = {
   /** TronGrid's API key (`TRON-PRO-API-KEY`); never logged. */
   apiKey?: string | undefined;
+  /** False: leave out the values internal transactions carried (`--no-internal`). */
+  internal?: boolean | undefined;
 };
 
 /** Symbol and decimals of TRC-20 contracts, asked with `triggerconstantcontract` (each once a run). */
@@ -102,8 +106,22 @@ export async function createTronSource(
     onRetry: parameters.onRetry,
     gate: createRequestGate({ rps: parameters.rps, concurrency: parameters.concurrency }),
   };
-  // A dead endpoint fails in seconds: the first call retries less.
-  await getNowBlock(createTronHttpClient({ ...pacing, maxRetries: STARTUP_RETRIES }));
+  if (parameters.endpoint === 'esplora')
+    throw new UserError('--esplora is a Bitcoin API: give a Tron node with --rpc', {
+      code: 'BAD_USAGE',
+    });
+  // A dead endpoint fails in seconds: the first calls retry less.
+  const probe = createTronHttpClient({ ...pacing, maxRetries: STARTUP_RETRIES });
+  await getNowBlock(probe);
+  // Which network: its genesis block's id (a pruned node may not have block 0 any more).
+  const genesis = await getBlockByNum(probe, 0n);
+  const genesisId = genesis?.blockID?.toLowerCase();
+  if (genesisId !== undefined && /^[0-9a-f]{64}$/.test(genesisId))
+    checkTronNetwork(chain, genesisId);
+  else
+    parameters.onWarning?.(
+      `the node did not give its block 0, so which Tron network it serves is not checked: it is taken as ${chain.key}`,
+    );
   const client = createTronHttpClient(pacing);
   const addresses = createTronAddressCodec();
   const settledTokens = new Set((await parameters.store.listAssets(chain.key)).map((a) => a.asset));
@@ -143,22 +161,41 @@ export async function createTronSource(
       return block === null ? null : blockIdentity(block, `getblockbynum ${number}`).hash;
     },
     async fetchBlocks(from, to): Promise<FetchedBlocks<TronBlocks>> {
+      let missing = null as { block: bigint; txid: string; hashes: string } | null;
       for (let attempt = 0; attempt < BATCH_FETCH_ATTEMPTS; attempt++) {
         const blocks = await fetchOnce(from, to);
         if (blocks === null) continue;
+        const numbers = blocks.map((_, i) => from + BigInt(i));
         const infos = await Promise.all(
           blocks.map((b, i) =>
-            (b.transactions?.length ?? 0) === 0
+            // Block 0's transactions (the genesis allocations) have no results: the node answers {}.
+            (b.transactions?.length ?? 0) === 0 || numbers[i] === 0n
               ? Promise.resolve([])
-              : getTransactionInfoByBlockNum(client, from + BigInt(i)),
+              : getTransactionInfoByBlockNum(client, numbers[i]!),
           ),
         );
-        // Results for other transactions than the block's: the block was replaced meanwhile.
-        const agree = blocks.every((b, i) => {
+        const hashes = blocks.map((b) => b.blockID).join();
+        // A transaction without its result: the block was replaced meanwhile (fetch again), or,
+        // when the same blocks come back still without it, the node does not give it.
+        const lacking = blocks.flatMap((b, i) => {
+          if (numbers[i] === 0n) return [];
           const ids = new Set((infos[i] ?? []).map((x) => x.id?.toLowerCase()));
-          return (b.transactions ?? []).every((t) => ids.has(t.txID?.toLowerCase()));
-        });
-        if (!agree) continue;
+          const tx = (b.transactions ?? []).find((t) => !ids.has(t.txID?.toLowerCase()));
+          return tx ? [{ block: numbers[i]!, txid: String(tx.txID) }] : [];
+        })[0];
+        if (lacking) {
+          if (missing?.hashes === hashes)
+            throw new UserError(
+              `block ${lacking.block} transaction ${lacking.txid}: the node gives no execution result (fee, logs) for it`,
+              {
+                code: 'RPC_MISSING_RECEIPT',
+                details:
+                  'gettransactioninfobyblocknum must list every transaction of the block; the same blocks came back twice without it',
+              },
+            );
+          missing = { ...lacking, hashes };
+          continue;
+        }
         const headers: SourceBlockHeader[] = blocks.map((b) => blockIdentity(b, 'block'));
         return { headers, raw: { blocks, infos } };
       }
@@ -175,6 +212,7 @@ export async function createTronSource(
           block,
           infos: fetched.raw.infos[i] ?? [],
           addresses,
+          internal: options.internal !== false,
         });
         transfers.push(...d.transfers);
         events.push(...d.events);

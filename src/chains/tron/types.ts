@@ -75,6 +75,8 @@ export type TronTransactionInfo = {
   blockTimeStamp?: TronInt;
   /** `FAILED` when the transaction failed; absent (the protobuf default) when it succeeded. */
   result?: string;
+  /** The contract called or deployed (`41` + 20 bytes hex). */
+  contract_address?: string;
   receipt?: {
     energy_fee?: TronInt;
     net_fee?: TronInt;

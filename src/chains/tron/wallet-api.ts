@@ -10,9 +10,15 @@ export const BLOCKS_PER_LIMIT_NEXT = 100;
 
 const HASH = /^[0-9a-f]{64}$/;
 
+/** int64's range: java-tron's every number field is one. */
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
 /**
  * An int64 field as a bigint: the client gives a number when it fits a double exactly, else its
- * digits (see `parseTronJson`); blocks built in memory (the test chain) hold bigints. Absent is `fallback`; anything else is an error naming `what`.
+ * digits (see `parseTronJson`); blocks built in memory (the test chain) hold bigints. Absent is
+ * `fallback` (the protobuf default a node leaves out); anything else, or a value outside int64, is
+ * an error naming `what`.
  *
  * @example
  * readInt(267000, 'fee'); // 267000n
@@ -20,15 +26,32 @@ const HASH = /^[0-9a-f]{64}$/;
  */
 export function readInt(value: unknown, what: string, fallback?: bigint): bigint {
   if (value === undefined && fallback !== undefined) return fallback;
-  if (typeof value === 'bigint') return value;
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
-  if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value);
-  throw new UserError(
-    `The Tron node gave ${what} as ${JSON.stringify(value) ?? String(value)}: not an integer`,
-    {
+  let n: bigint | undefined;
+  if (typeof value === 'bigint') n = value;
+  else if (typeof value === 'number' && Number.isSafeInteger(value)) n = BigInt(value);
+  else if (typeof value === 'string' && /^-?\d{1,20}$/.test(value)) n = BigInt(value);
+  if (n === undefined || n < INT64_MIN || n > INT64_MAX)
+    throw new UserError(
+      `The Tron node gave ${what} as ${JSON.stringify(typeof value === 'bigint' ? String(value) : value) ?? String(value)}: not an int64`,
+      { code: 'RPC_BAD_RESPONSE' },
+    );
+  return n;
+}
+
+/**
+ * An amount (sun, token units, a fee): an int64 that is not negative. A negative amount is a broken
+ * node's, never a movement: stored or skipped, it would change every sum silently.
+ *
+ * @example
+ * readAmount(5_000_000, 'amount'); // 5000000n
+ */
+export function readAmount(value: unknown, what: string, fallback?: bigint): bigint {
+  const n = readInt(value, what, fallback);
+  if (n < 0n)
+    throw new UserError(`The Tron node gave ${what} as ${n}: an amount cannot be negative`, {
       code: 'RPC_BAD_RESPONSE',
-    },
-  );
+    });
+  return n;
 }
 
 /** A block's height, id and parent id, checked: the node must give all three. */
@@ -45,7 +68,8 @@ export function blockIdentity(block: TronBlock, where: string) {
     hash,
     parentHash,
     /** The header's time is in milliseconds. */
-    time: Number(readInt(raw?.timestamp, `${where} block timestamp`) / 1000n),
+    // The genesis block's header has no timestamp (the protobuf default 0 is left out).
+    time: Number(readInt(raw?.timestamp, `${where} block timestamp`, 0n) / 1000n),
   };
 }
 
@@ -151,9 +175,18 @@ export async function triggerConstantContract(
     contract_address: contractHex41,
     function_selector: functionSelector,
     parameter: '',
-  })) as { result?: { result?: boolean }; constant_result?: unknown[] };
+  })) as {
+    result?: { result?: boolean; message?: string };
+    constant_result?: unknown[];
+    transaction?: { ret?: { ret?: string }[] };
+  };
   const data = answer?.constant_result?.[0];
-  if (answer?.result?.result !== true || typeof data !== 'string' || !/^[0-9a-fA-F]*$/.test(data))
-    return null;
+  // java-tron answers a reverted call with `result.result` true, the revert data in
+  // `constant_result`, a `result.message` and the transaction's `ret` FAILED: not an answer.
+  const reverted =
+    answer?.result?.result !== true ||
+    answer.result.message !== undefined ||
+    answer.transaction?.ret?.[0]?.ret === 'FAILED';
+  if (reverted || typeof data !== 'string' || !/^[0-9a-fA-F]*$/.test(data)) return null;
   return data.length === 0 ? null : `0x${data}`;
 }

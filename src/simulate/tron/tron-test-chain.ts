@@ -153,13 +153,14 @@ export function createTronTestChain(parameters: { startTime: number }) {
       moves.push(...recorded);
       if (freeze) freezes.push(freeze);
     }
+    // Block 0 is written as mainnet's genesis is: no number and no timestamp (protobuf defaults
+    // left out), its transactions the first allocations, without execution results.
     const raw_data = {
-      number: Number(number),
+      ...(number === 0n ? {} : { number: Number(number) }),
       txTrieRoot: hash(transactions.map((t) => t.txID)),
       witness_address: '41' + '00'.repeat(20),
       parentHash: parent,
-      version: 30,
-      timestamp,
+      ...(number === 0n ? {} : { version: 30, timestamp }),
     };
     const blockID = number.toString(16).padStart(16, '0') + hash(raw_data).slice(16);
     const block: TronBlock = { blockID, block_header: { raw_data } };

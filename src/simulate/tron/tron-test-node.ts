@@ -92,8 +92,19 @@ export async function startTronTestNode(
         const contract = String(body.contract_address ?? '').toLowerCase();
         const token = [...chain.tokens].find(([address]) => tronHex41(address) === contract)?.[1];
         const selector = body.function_selector;
+        // A revert as java-tron answers it: `result.result` true, a message, the transaction's
+        // `ret` FAILED and the revert data (here `Error("no such function")`) in constant_result.
         if (token === undefined || (selector !== 'symbol()' && selector !== 'decimals()'))
-          return { result: { result: false, message: 'REVERT opcode executed' } };
+          return {
+            result: {
+              result: true,
+              message: Buffer.from('REVERT opcode executed').toString('hex'),
+            },
+            constant_result: [
+              `08c379a0${encodeAbiParameters([{ type: 'string' }], ['no such function']).slice(2)}`,
+            ],
+            transaction: { ret: [{ ret: 'FAILED' }] },
+          };
         const data =
           selector === 'symbol()'
             ? encodeAbiParameters([{ type: 'string' }], [token.symbol])
