@@ -84,6 +84,10 @@ export function resolveSeeds(parameters: ResolveSeedsParameters): ResolveSeedsRe
     if (txId === undefined) {
       throw new UserError(`seed transaction ${seed.chain}:${seed.txHash} is not in the graph`, {
         code: 'TRACE_SEED_NOT_FOUND',
+        // A bare hash reads as Bitcoin's unless --chain says otherwise; Tron's look the same.
+        details: seed.txHash.startsWith('0x')
+          ? undefined
+          : `a hash without 0x is taken as ${seed.chain}'s: give --chain for another chain (tron, tron-test, …)`,
       });
     }
     if (seed.kind === 'transfer') {

@@ -14,7 +14,10 @@ export function registerAddressCommand(program: Command, ctx: CliContext): void 
       .command('address')
       .description('what an address received and sent, when, and with whom')
       .argument('<address>', 'address in any accepted form (EVM: lowercase or EIP-55)')
-      .option('--chain <chain>', 'chain of the address', 'ethereum')
+      .option(
+        '--chain <chain>',
+        'chain of the address (default: from its form, as screen tells it: 0x… is ethereum, T…/41… tron, bc1…/1…/3… bitcoin)',
+      )
       .option('--top <n>', 'how many counterparties to list', parseNonNegativeInt, 10)
       .option(
         '--transfers <n>',
@@ -36,7 +39,7 @@ export function registerAddressCommand(program: Command, ctx: CliContext): void 
 }
 
 export type AddressOptions = GlobalOptions & {
-  chain: string;
+  chain?: string;
   top: number;
   transfers?: number;
   direction?: 'in' | 'out';

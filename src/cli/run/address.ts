@@ -1,4 +1,5 @@
 import { formatAddress, normalizeAddress } from '../../model/address.ts';
+import { DEFAULT_EVM_CHAIN, detectChain } from '../../screen/detect-chain.ts';
 import { getChain } from '../../model/chains.ts';
 import { formatTimestamp } from '../../model/time.ts';
 import type { AddressSummary } from '../../store/store.ts';
@@ -18,7 +19,8 @@ export async function runAddress(
   input: string,
   options: AddressOptions,
 ): Promise<void> {
-  const chain = getChain(options.chain);
+  // As screen tells a chain from an address's form; ethereum when the form says nothing.
+  const chain = getChain(options.chain ?? detectChain(input) ?? DEFAULT_EVM_CHAIN);
   const address = normalizeAddress(chain, input);
   const { summary, transfers } = await withStore(ctx, options, async (store) => ({
     summary: await store.getAddressSummary({

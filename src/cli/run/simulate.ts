@@ -5,7 +5,9 @@ import { formatUnits } from '../../model/amount.ts';
 import { NATIVE_ASSET } from '../../model/asset.ts';
 import { SCENARIOS, simulate, type SimulateReturnType } from '../../simulate/simulate.ts';
 import { createTronTestChain, type TronTestChain } from '../../simulate/tron/tron-test-chain.ts';
-import { startTronTestNode } from '../../simulate/tron/tron-test-node.ts';
+import { startTronTestNode, type TronTestNode } from '../../simulate/tron/tron-test-node.ts';
+import { SIM_TRON_CHAIN } from '../../simulate/tron/tron-world.ts';
+import { getChain } from '../../model/chains.ts';
 import { type Truth, truthToJson } from '../../simulate/truth.ts';
 import { type SimulateOptions, simulatorPaths } from '../commands/simulate.ts';
 import type { CliContext } from '../context.ts';
@@ -66,7 +68,11 @@ export function renderTruth(
   const btc = (_asset: string, amount: bigint) => `${formatBtc(amount)} BTC`;
   const coin = result.tron?.stablecoin;
   const showTron = (asset: string, amount: bigint) => {
-    const m = coin && asset === coin.asset ? coin : { symbol: 'TRX', decimals: 6 };
+    const native = getChain(SIM_TRON_CHAIN);
+    const m =
+      coin && asset === coin.asset
+        ? coin
+        : { symbol: native.nativeSymbol, decimals: native.nativeDecimals };
     const [whole, fraction = ''] = formatUnits(amount, m.decimals).split('.');
     return `${groupDigits(whole!)}${fraction ? `.${fraction.slice(0, 4)}` : ''} ${m.symbol}`;
   };
@@ -193,6 +199,8 @@ export async function runSimulate(
       { code: 'BAD_USAGE' },
     );
   const tron = wantsTron ? createTronTestChain({ startTime: 0 }) : undefined;
+  // The port is taken first: a busy one fails now, not after the whole simulation.
+  const tronNode = tron ? await startTronTestNode(tron, { port: options.tron }) : undefined;
   const result = await withBitcoinNode(scenarios, options.bitcoin, (bitcoin) =>
     simulate({
       rpcUrl: options.rpc,
@@ -227,15 +235,14 @@ export async function runSimulate(
         result.truths.map((t) => renderTruth(t, result)).join('\n') +
         (options.truth ? `\nTruth written to ${options.truth}\n` : ''),
     );
-  if (tron) await serveTron(ctx, tron, options.tron!);
+  if (tron && tronNode) await serveTron(ctx, tron, tronNode);
 }
 
 /**
  * Serves the run's Tron test chain until SIGINT or SIGTERM: it lives in this process's memory, as
  * the bcoin node does, so `sync --chain tron-test` must read it while this command runs.
  */
-async function serveTron(ctx: CliContext, chain: TronTestChain, port: number): Promise<void> {
-  const node = await startTronTestNode(chain, { port });
+async function serveTron(ctx: CliContext, chain: TronTestChain, node: TronTestNode): Promise<void> {
   ctx.stderr.write(
     `Serving the Tron test chain (blocks 0-${chain.height}) at ${node.url} until interrupted (Ctrl-C):\n` +
       `  chaintrail sync --chain tron-test --rpc ${node.url}\n`,

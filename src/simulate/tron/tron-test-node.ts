@@ -73,7 +73,8 @@ export async function startTronTestNode(
     };
     switch (path) {
       case '/wallet/getnowblock':
-        return blocks[blocks.length - 1]!.block;
+        // A chain still being built (the simulator binds its port first) has no block yet.
+        return blocks[blocks.length - 1]?.block ?? {};
       case '/wallet/getblockbynum':
         return blocks[num('num')]?.block ?? {};
       case '/wallet/getblockbylimitnext': {
