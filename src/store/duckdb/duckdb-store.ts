@@ -561,6 +561,32 @@ function widenRange(
   else if (number > range.hi) range.hi = number;
 }
 
+/** The lowest and highest block of `ranges` (of any chain), or null when there are none. */
+function rangeOf(ranges: Iterable<{ lo: bigint; hi: bigint }>): { lo: bigint; hi: bigint } | null {
+  let out: { lo: bigint; hi: bigint } | null = null;
+  for (const r of ranges)
+    out =
+      out === null
+        ? { ...r }
+        : { lo: r.lo < out.lo ? r.lo : out.lo, hi: r.hi > out.hi ? r.hi : out.hi };
+  return out;
+}
+
+/**
+ * The join that gives a staged row without a time (`s`) its block's (`b.time`), over the stored
+ * blocks of `range` only. DuckDB runs it as a nested loop (the row's own time is in the join
+ * condition), comparing each row with each block it reads: over the whole table a 5,000-transfer
+ * write into a store of 200,000 blocks took 6.2 s (20-24 s staged). An equi-join would be hashed,
+ * but its hash table ran a 40,000-transfer write out of the 32 MB write budget.
+ */
+function blockTimeJoin(range: { lo: bigint; hi: bigint } | null): string {
+  const blocks =
+    range === null
+      ? 'blocks'
+      : `(SELECT chain, number, time FROM blocks WHERE number BETWEEN ${range.lo} AND ${range.hi})`;
+  return `LEFT JOIN ${blocks} b ON s.block_time_s IS NULL AND b.chain = s.chain AND b.number = s.block_number`;
+}
+
 /** A SQL string literal (the text must hold no NUL: see {@link fitsLiterals}), or NULL. */
 function sqlText(value: string | null | undefined): string {
   return value === null || value === undefined ? 'NULL' : `'${value.replaceAll("'", "''")}'`;
@@ -1075,6 +1101,7 @@ class DuckDbStore implements Store {
         let merged = await this.merge(
           direct ? { ...staged, transfers: 0 } : staged,
           staging.has('stage_blocks'),
+          rangeOf([...transferRanges.values(), ...eventRanges.values()]),
         );
         if (direct) {
           // After the blocks: a transfer without its time takes its block's.
@@ -1365,6 +1392,8 @@ class DuckDbStore implements Store {
       events: number;
     },
     blocksStaged: boolean,
+    /** The blocks of the staged rows, all chains together (see blockTimeJoin). */
+    range: { lo: bigint; hi: bigint } | null,
   ): Promise<
     Pick<
       WriteSummary,
@@ -1380,10 +1409,7 @@ class DuckDbStore implements Store {
         `INSERT INTO blocks SELECT DISTINCT ON (chain, number) chain, number, hash, parent_hash, make_timestamp(time_s::BIGINT * 1000000) FROM stage_blocks`,
       );
     }
-    // A row without a time takes its block's. An equi-join, which DuckDB hashes: with the row's own
-    // time in the join condition (`s.block_time_s IS NULL AND ...`) it compared every row with every
-    // stored block, and a 5,000-transfer write into a store of 200,000 blocks took 20-24 s (131 ms
-    // now). Safe because a block is stored once (every write replaces the blocks it brings).
+    const timeJoin = blockTimeJoin(range);
     let transfersWritten = 0;
     for (let lo = 0; lo < staged.transfers; lo += this.mergeSliceRows) {
       const hi = lo + this.mergeSliceRows;
@@ -1392,7 +1418,7 @@ class DuckDbStore implements Store {
         SELECT s.chain, s.block_number, coalesce(make_timestamp(s.block_time_s::BIGINT * 1000000), b.time), s.tx_hash, s.position,
                s.from_address, s.to_address, s.asset, s.amount, s.kind
         FROM stage_transfers s
-        LEFT JOIN blocks b ON b.chain = s.chain AND b.number = s.block_number
+        ${timeJoin}
         WHERE s.rowid >= ${lo} AND s.rowid < ${hi} AND s.rowid NOT IN (SELECT rid FROM stage_skip)`);
       transfersWritten += Number(result.rowsChanged);
     }
@@ -1404,7 +1430,7 @@ class DuckDbStore implements Store {
         SELECT s.chain, s.block_number, coalesce(make_timestamp(s.block_time_s::BIGINT * 1000000), b.time), s.tx_hash, s.position, s.type, s.protocol,
                s.contract, s.account, s.recipient, s.asset_in, s.amount_in, s.asset_out, s.amount_out, s.memo, s.counterparty, s.extra
         FROM stage_events s
-        LEFT JOIN blocks b ON b.chain = s.chain AND b.number = s.block_number
+        ${timeJoin}
         WHERE s.rowid >= ${lo} AND s.rowid < ${hi} AND s.rowid NOT IN (SELECT rid FROM stage_skip)`);
       eventsWritten += Number(result.rowsChanged);
     }
@@ -1515,17 +1541,12 @@ class DuckDbStore implements Store {
       sql.push(
         `INSERT INTO blocks SELECT DISTINCT ON (chain, number) chain, number, hash, parent_hash, make_timestamp(time_s::BIGINT * 1000000) FROM stage_blocks`,
       );
-    // A row without a time takes its block's (an equi-join, as in `merge`), from the range's blocks.
-    const ranges = [...write.transferRanges.values(), ...write.eventRanges.values()];
-    const lo = ranges.reduce((m, r) => (r.lo < m ? r.lo : m), ranges[0]?.lo ?? 0n);
-    const hi = ranges.reduce((m, r) => (r.hi > m ? r.hi : m), ranges[0]?.hi ?? 0n);
+    // A row without a time takes its block's; rows that all have one need no join.
+    const range = rangeOf([...write.transferRanges.values(), ...write.eventRanges.values()]);
     const time = write.untimed
       ? 'coalesce(make_timestamp(s.block_time_s::BIGINT * 1000000), b.time)'
       : 'make_timestamp(s.block_time_s::BIGINT * 1000000)';
-    const join = write.untimed
-      ? `LEFT JOIN (SELECT chain, number, time FROM blocks WHERE number BETWEEN ${lo} AND ${hi}) b
-           ON b.chain = s.chain AND b.number = s.block_number`
-      : '';
+    const join = write.untimed ? blockTimeJoin(range) : '';
     if (write.transfersFile !== null)
       sql.push(`INSERT INTO transfers
         SELECT s.chain, s.block_number, ${time}, s.tx_hash, s.position, s.from_address, s.to_address, s.asset, s.amount, s.kind
@@ -1596,7 +1617,7 @@ class DuckDbStore implements Store {
       SELECT s.chain, s.block_number, coalesce(make_timestamp(s.block_time_s::BIGINT * 1000000), b.time), s.tx_hash, s.position,
              s.from_address, s.to_address, s.asset, s.amount, s.kind
       FROM ${readStageCsv(file)} s
-      LEFT JOIN blocks b ON b.chain = s.chain AND b.number = s.block_number`);
+      ${blockTimeJoin(rangeOf(ranges.values()))}`);
     for (const [chain, { lo, hi }] of ranges) {
       const repeats = await c.runAndReadAll(
         `SELECT 1 FROM transfers WHERE chain = $1 AND block_number BETWEEN $2 AND $3
