@@ -14,6 +14,7 @@ import {
   MAX_ADAPTIVE_BATCH_BLOCKS,
   nextBatchBlocks,
   REORG_SEARCH_DEPTH,
+  splitBatch,
   syncChain,
   TARGET_BATCH_TRANSFERS,
 } from './sync-chain.ts';
@@ -152,6 +153,32 @@ describe('nextBatchBlocks (adaptive batches)', () => {
     expect(nextBatchBlocks(50, 0)).toBe(200);
     expect(nextBatchBlocks(800, 800)).toBe(MAX_ADAPTIVE_BATCH_BLOCKS);
     expect(nextBatchBlocks(1, 10 * TARGET_BATCH_TRANSFERS)).toBe(1);
+  });
+});
+
+describe('splitBatch (writes of a dense batch)', () => {
+  it('writes a batch over the target in runs of whole blocks of at most the target each (a larger block alone), assets with the first', () => {
+    const T = TARGET_BATCH_TRANSFERS;
+    const headers = branch('a', 0, 4, NO_PARENT).map((b) => b.header);
+    const rows = (number: bigint, n: number) =>
+      Array.from({ length: n }, () => ({ blockNumber: number }) as Transfer);
+    const decoded: DecodedBatch = {
+      blocks: headers.map((h) => ({ chain: CHAIN.key, ...h })),
+      // Per block, with its block row and one event: T - 12 transfers, 20, 5, T + 5 (more than a
+      // part), 1.
+      transfers: [T - 12, 20, 5, T + 5, 1].flatMap((n, i) => rows(BigInt(i), n)),
+      events: headers.map((h) => ({ blockNumber: h.number }) as DecodedBatch['events'][number]),
+      assets: [nativeAsset(CHAIN)],
+    };
+    const parts = splitBatch(decoded, headers);
+    expect(parts.map((p) => p.to)).toEqual([headers[0], headers[2], headers[3], headers[4]]);
+    expect(parts.map((p) => p.blocks.map((b) => b.number))).toEqual([[0n], [1n, 2n], [3n], [4n]]);
+    expect(parts.map((p) => p.transfers.length)).toEqual([T - 12, 25, T + 5, 1]);
+    expect(parts.map((p) => p.events.length)).toEqual([1, 2, 1, 1]);
+    expect(parts.map((p) => p.assets.length)).toEqual([1, 0, 0, 0]);
+    // At the target or under (blocks and events counted): the batch as it is, one write.
+    const small = { ...decoded, transfers: decoded.transfers.slice(0, T - 10) };
+    expect(splitBatch(small, headers)).toEqual([{ ...small, to: headers[4] }]);
   });
 });
 

@@ -124,6 +124,80 @@ describe('DuckDB store', () => {
     }
   });
 
+  it('writes a sync batch in one statement, and the staged way when a key of it is stored already or repeated', async () => {
+    const t = REAL[0]!;
+    const block = (time: number) => ({
+      chain: 'ethereum',
+      number: t.blockNumber,
+      hash: '0xb',
+      parentHash: '0xa',
+      time,
+    });
+    const wrap = (n: number): ChainEvent => ({
+      chain: 'ethereum',
+      blockNumber: t.blockNumber,
+      blockTime: null,
+      txHash: t.txHash,
+      position: `log:${n}`,
+      type: 'wrap',
+      contract: t.asset,
+      account: t.from!,
+      amount: BigInt(n),
+    });
+    // Texts written as SQL literals: a quote must survive; a NUL takes the staged way.
+    const asset = {
+      chain: 'ethereum',
+      asset: t.asset,
+      symbol: "O'K",
+      name: 'a\u0000b',
+      decimals: 6,
+    };
+    const batch = (time: number, events: ChainEvent[], hash: string) =>
+      ctx.store.write(async (w) => {
+        await w.putBlocks([block(time)]);
+        await w.appendTransfers(REAL.map((x) => ({ ...x, blockTime: null })));
+        await w.appendEvents(events);
+        await w.putAssets([{ ...asset, name: hash === "0x'1" ? 'plain' : asset.name }]);
+        await w.setCheckpoint({
+          chain: 'ethereum',
+          stream: "it's",
+          blockNumber: t.blockNumber,
+          blockHash: hash,
+        });
+      });
+    expect(await batch(1000, [wrap(1), wrap(2)], "0x'1")).toMatchObject({
+      transfersWritten: 2,
+      transfersDuplicate: 0,
+      eventsWritten: 2,
+      eventsDuplicate: 0,
+    });
+    // The same batch again with a new event: only that event is new; the block and its time,
+    // the asset and the checkpoint are replaced.
+    expect(await batch(2000, [wrap(1), wrap(2), wrap(3)], '0x2')).toMatchObject({
+      transfersWritten: 0,
+      transfersDuplicate: 2,
+      eventsWritten: 1,
+      eventsDuplicate: 2,
+    });
+    // An event repeated within one write is stored once.
+    expect(await ctx.store.write(async (w) => w.appendEvents([wrap(4), wrap(4)]))).toMatchObject({
+      eventsWritten: 1,
+      eventsDuplicate: 1,
+    });
+    expect((await ctx.store.listTransfers()).map((x) => x.blockTime)).toEqual([1000, 1000]);
+    expect((await ctx.store.listEvents()).map((e) => [e.position, e.blockTime])).toEqual([
+      ['log:1', 1000],
+      ['log:2', 1000],
+      ['log:3', 2000],
+      ['log:4', 2000],
+    ]);
+    expect(await ctx.store.getBlocks('ethereum', [t.blockNumber])).toMatchObject([{ time: 2000 }]);
+    expect(await ctx.store.listAssets('ethereum')).toMatchObject([
+      { symbol: "O'K", name: 'a\u0000b' },
+    ]);
+    expect(await ctx.store.getCheckpoint('ethereum', "it's")).toMatchObject({ blockHash: '0x2' });
+  });
+
   it("removes a killed write's scratch file when the database is opened again", async () => {
     const stale = `${ctx.store.location}.stage-1-1.csv`;
     fs.writeFileSync(stale, 'ethereum,1\n');
