@@ -66,8 +66,9 @@ export type SyncChainParameters<Raw = unknown> = {
 };
 
 /**
- * The size of an adaptive batch after one of `blocks` blocks that held `transfers` transfers: as
- * many blocks as should hold {@link TARGET_BATCH_TRANSFERS} at that rate, at least 1, at most
+ * The size of an adaptive batch after one of `blocks` blocks that held `transfers` rows (transfers,
+ * and the blocks and events a write counts too): as many blocks as should hold
+ * {@link TARGET_BATCH_TRANSFERS} at that rate, at least 1, at most
  * {@link BATCH_GROWTH} times `blocks` and {@link MAX_ADAPTIVE_BATCH_BLOCKS}.
  *
  * @example
@@ -326,7 +327,13 @@ export async function syncChain<Raw>(
         const tip = fetched.headers[fetched.headers.length - 1]!;
         // The next batch must link to this one, committed or being committed.
         expectedParent = tip.hash;
-        adapt(fetched.headers.length, decoded.transfers.length);
+        // Rows as the store counts a write (blocks and events too): sized on transfers alone, a
+        // batch of 200 blocks of 100 transfers each held 20,200 rows and was written as two parts,
+        // the second of 2 blocks, its fixed cost for nothing.
+        adapt(
+          fetched.headers.length,
+          decoded.transfers.length + decoded.blocks.length + decoded.events.length,
+        );
         const fromBlock = next;
         writing = (async () => {
           for (const part of splitBatch(decoded, fetched.headers)) {
