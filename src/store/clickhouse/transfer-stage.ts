@@ -209,10 +209,20 @@ export class TransferStage {
   /** Transfers with their place in the write (`seqs[i]`), and with a time. */
   async add(transfers: readonly Transfer[], seqs: readonly number[]): Promise<void> {
     const version = this.version;
+    // A write's chain, asset and kind are mostly one value: escaped once per change.
+    let chain = '';
+    let chainText = '';
+    let asset = '';
+    let assetText = '';
+    let kind = '';
+    let kindText = '';
     for (let i = 0; i < transfers.length; i++) {
       const t = transfers[i]!;
+      if (t.chain !== chain) chainText = tsv((chain = t.chain));
+      if (t.asset !== asset) assetText = tsv((asset = t.asset));
+      if (t.kind !== kind) kindText = tsv((kind = t.kind));
       const amount = t.amount.toString();
-      this.text += `${tsv(t.chain)}\t${t.blockNumber}\t${t.blockTime === null ? '\\N' : t.blockTime}\t${tsv(t.txHash)}\t${tsv(t.position)}\t${nullable(t.from)}\t${nullable(t.to)}\t${tsv(t.asset)}\t${amount}\t${limbsText(t.amount, amount)}\t${tsv(t.kind)}\t${version}\t0\t${seqs[i]}\n`;
+      this.text += `${chainText}\t${t.blockNumber}\t${t.blockTime === null ? '\\N' : t.blockTime}\t${tsv(t.txHash)}\t${tsv(t.position)}\t${nullable(t.from)}\t${nullable(t.to)}\t${assetText}\t${amount}\t${limbsText(t.amount, amount)}\t${kindText}\t${version}\t0\t${seqs[i]}\n`;
       if (this.text.length >= TEXT_CHUNK_CHARS) await this.flush();
     }
   }
