@@ -39,7 +39,7 @@ function clickhouseClient(port: number, query: string, file: string): Promise<vo
 /**
  * Bulk import of the generated transfers CSV into a 2-shard ClickHouse 18.16 cluster (Debian's
  * package, started here): `chaintrail import transfers` (parse and validate every row in
- * JavaScript, then JSONEachRow inserts through the Distributed table, staged and copied in)
+ * JavaScript, streamed as TabSeparated text into scratch tables that the shards attach at the end)
  * against ClickHouse's own `clickhouse-client` inserting the same file as CSV (native protocol,
  * parsed by the server, no validation) into a Distributed table of the file's columns.
  */

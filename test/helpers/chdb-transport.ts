@@ -99,6 +99,12 @@ export function createChdbTransport(): ClickHouseTransport & { statements: strin
         `INSERT INTO ${table} FORMAT JSONEachRow\n${rows.map((r) => JSON.stringify(r)).join('\n')}`,
       );
     },
+    async insertText(table, columns, body) {
+      let text = '';
+      for await (const chunk of body) text += String(chunk);
+      if (text === '') return;
+      await run(`INSERT INTO ${table} (${columns.join(', ')}) FORMAT TabSeparated\n${text}`);
+    },
     async close() {
       if (!open) return;
       open = false;

@@ -73,13 +73,14 @@ import {
   columnNames,
   createVersionClock,
   ensureSchema,
-  selectTransferAddresses,
   tableName,
-  TRANSFER_ADDRESS_COLUMNS,
 } from './schema.ts';
+import { TransferStage, type TransferStageTarget } from './transfer-stage.ts';
 import { type ClickHouseTransport, createHttpTransport } from './transport.ts';
 import { getUtxoFlows } from './utxo-flows.ts';
 
+/** The largest amount four 64-bit limbs hold (uint256). */
+const MAX_AMOUNT = 2n ** 256n - 1n;
 /** Rows per INSERT: bounds one request's body (about 300 bytes a transfer as JSON). */
 const INSERT_BATCH_ROWS = 10_000;
 /**
@@ -180,7 +181,21 @@ export async function createClickHouseStore(
     throw error;
   }
   for (const shard of shards) await shard.close();
-  return new ClickHouseStore(location, main, parameters.writeBufferRows ?? WRITE_BUFFER_ROWS);
+  const stageTarget: TransferStageTarget = {
+    t: main,
+    database: location.database,
+    cluster: location.cluster,
+    openShards:
+      location.cluster !== null && location.shards.length > 0
+        ? () => location.shards.map((url) => connect({ url, describe: url }))
+        : null,
+  };
+  return new ClickHouseStore(
+    location,
+    main,
+    parameters.writeBufferRows ?? WRITE_BUFFER_ROWS,
+    stageTarget,
+  );
 }
 
 class ClickHouseStore implements Store {
@@ -216,6 +231,7 @@ class ClickHouseStore implements Store {
     private readonly where: ClickHouseLocation,
     private readonly t: ClickHouseTransport,
     readonly writeBufferRows: number,
+    private readonly stageTarget: TransferStageTarget,
   ) {
     this.location = where.describe;
     this.ctx = { t, table: (name) => this.table(name) };
@@ -256,7 +272,7 @@ class ClickHouseStore implements Store {
     const untimed: { transfer: Transfer; seq: number }[] = [];
     let seq = 0;
     const rows = {
-      transfers: createRowBuffer(this, 'transfers'),
+      transfers: createTransferBuffer(this, version),
       events: createRowBuffer(this, 'events'),
     };
     const writer: StoreWriter = {
@@ -264,11 +280,15 @@ class ClickHouseStore implements Store {
       // Each transfer's place in the write (`seq`) is taken as it comes: store order is the order
       // the writer gave, as DuckDB's row ids keep it (the trace index numbers same-second edges so).
       appendTransfers: async (list) => {
-        const timed: Record<string, unknown>[] = [];
+        const timed: Transfer[] = [];
+        const seqs: number[] = [];
         for (const t of list)
           if (t.blockTime === null) untimed.push({ transfer: t, seq: seq++ });
-          else timed.push(transferRow(t, version, seq++));
-        await rows.transfers.add(timed);
+          else {
+            timed.push(t);
+            seqs.push(seq++);
+          }
+        await rows.transfers.add(timed, seqs);
       },
       appendEvents: async (list) => rows.events.add(list.map((e) => eventRecord(e, version))),
       putBlocks: async (list) => void pending.blocks.push(...list),
@@ -344,12 +364,11 @@ class ClickHouseStore implements Store {
       );
       if (untimed.length > 0)
         await rows.transfers.add(
-          (
-            await this.withBlockTimes(
-              untimed.map((u) => u.transfer),
-              pending.blocks,
-            )
-          ).map((t, i) => transferRow(t, version, untimed[i]!.seq)),
+          await this.withBlockTimes(
+            untimed.map((u) => u.transfer),
+            pending.blocks,
+          ),
+          untimed.map((u) => u.seq),
         );
       await rows.transfers.finish();
       await rows.events.finish();
@@ -435,17 +454,14 @@ class ClickHouseStore implements Store {
     return stage;
   }
 
-  /**
-   * Copies a scratch table into `name` (through its Distributed table: rows go to their shards);
-   * transfers also into `transfer_addresses`, by address, on the server.
-   */
+  /** Copies a scratch table into `name` (through its Distributed table: rows go to their shards). */
   async publishStage(stage: string, name: string): Promise<void> {
     await this.t.command(`INSERT INTO ${this.table(name)} SELECT * FROM ${this.table(stage)}`);
-    if (name === 'transfers')
-      await this.t.command(
-        `INSERT INTO ${this.table('transfer_addresses')} (${TRANSFER_ADDRESS_COLUMNS})
-         ${selectTransferAddresses(this.table(stage))}`,
-      );
+  }
+
+  /** A stage for a large write's transfers (see ./transfer-stage.ts). */
+  transferStage(version: string): TransferStage {
+    return new TransferStage(this.stageTarget, version);
   }
 
   async dropStage(stage: string): Promise<void> {
@@ -988,7 +1004,7 @@ function transferRow(t: Transfer, version: string, seq: number): Record<string, 
 
 /**
  * A transfer row's rows of `transfer_addresses`: one per address it has, one where sender and
- * receiver are the same (as {@link selectTransferAddresses} makes them on the server).
+ * receiver are the same (as `selectTransferAddresses` of ./schema.ts makes them on the server).
  */
 function transferAddressRows(row: Record<string, unknown>): Record<string, unknown>[] {
   const from = row.from_address as string | null;
@@ -1045,11 +1061,64 @@ function documentOf(r: Row): StoredDocument {
 }
 
 /**
- * One table's rows of a write: kept in memory up to {@link WRITE_BUFFER_ROWS}, past that staged in
- * a scratch table as they come; `finish` inserts them (or copies the scratch table in), `discard`
- * drops the scratch table of a failed write.
+ * A write's transfers: kept in memory up to {@link WRITE_BUFFER_ROWS} and inserted at its end, past
+ * that streamed to a {@link TransferStage} as they come; `finish` inserts them (or publishes the
+ * stage), `discard` drops the stage of a failed write.
  */
-function createRowBuffer(store: ClickHouseStore, name: 'transfers' | 'events') {
+function createTransferBuffer(store: ClickHouseStore, version: string) {
+  let transfers: Transfer[] = [];
+  let seqs: number[] = [];
+  let stage: TransferStage | null = null;
+  let count = 0;
+  return {
+    get count() {
+      return count;
+    },
+    /** Transfers with a time, and their places in the write. */
+    async add(list: readonly Transfer[], places: readonly number[]) {
+      // An amount the limbs cannot hold fails the write here, inside its function, before any of
+      // it (blocks, labels, a reorg's tombstones) is applied; the stage's text refuses it too.
+      for (const t of list) if (t.amount < 0n || t.amount > MAX_AMOUNT) amountLimbs(t.amount);
+      count += list.length;
+      if (stage !== null) return stage.add(list, places);
+      for (let i = 0; i < list.length; i++) {
+        transfers.push(list[i]!);
+        seqs.push(places[i]!);
+      }
+      if (transfers.length < store.writeBufferRows) return;
+      stage = store.transferStage(version);
+      await stage.open();
+      await stage.add(transfers, seqs);
+      transfers = [];
+      seqs = [];
+    },
+    async finish() {
+      if (stage === null)
+        return store.insertTransfers(transfers.map((t, i) => transferRow(t, version, seqs[i]!)));
+      await stage.publish();
+      await stage.drop();
+      stage = null;
+    },
+    async discard() {
+      transfers = [];
+      seqs = [];
+      if (stage === null) return;
+      try {
+        await stage.abort();
+      } finally {
+        await stage.drop();
+        stage = null;
+      }
+    },
+  };
+}
+
+/**
+ * A write's events: kept in memory up to {@link WRITE_BUFFER_ROWS}, past that staged in a scratch
+ * table as they come; `finish` inserts them (or copies the scratch table in), `discard` drops the
+ * scratch table of a failed write.
+ */
+function createRowBuffer(store: ClickHouseStore, name: 'events') {
   let buffer: Record<string, unknown>[] = [];
   let stage: string | null = null;
   let count = 0;
@@ -1068,10 +1137,7 @@ function createRowBuffer(store: ClickHouseStore, name: 'transfers' | 'events') {
       if (buffer.length >= store.writeBufferRows) await spill();
     },
     async finish() {
-      if (stage === null)
-        return name === 'transfers'
-          ? store.insertTransfers(buffer)
-          : store.insertRows(name, buffer);
+      if (stage === null) return store.insertRows(name, buffer);
       if (buffer.length > 0) await spill();
       await store.publishStage(stage, name);
       await store.dropStage(stage);

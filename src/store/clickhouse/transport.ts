@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { BaseError, RetryableError } from '../../errors/base.ts';
 
@@ -19,6 +20,18 @@ export type ClickHouseTransport = {
   stream?<T = Record<string, unknown>>(statement: string): AsyncIterable<T[]>;
   /** Rows into a table (database-qualified), as JSONEachRow. */
   insert(table: string, rows: readonly Record<string, unknown>[]): Promise<void>;
+  /**
+   * Rows into `columns` of a table as TabSeparated text, read from `body` as the server takes it:
+   * one INSERT for as long as the stream lasts (a bulk import's rows, sent while they are parsed).
+   * Resolves once the server has stored what the stream held; destroying the stream fails it.
+   */
+  insertText(
+    table: string,
+    columns: readonly string[],
+    body: Readable,
+    /** Rows the server gathers into one block (one part per shard). */
+    blockRows: number,
+  ): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -143,6 +156,19 @@ export function createHttpTransport(parameters: {
           table,
           values: rows as Record<string, unknown>[],
           format: 'JSONEachRow',
+        });
+      } catch (error) {
+        throw toStoreError(error, server, `INSERT INTO ${table}`);
+      }
+    },
+    async insertText(table, columns, body, blockRows) {
+      try {
+        await client.insert({
+          table,
+          columns: columns as [string, ...string[]],
+          values: body,
+          format: 'TabSeparated',
+          clickhouse_settings: { max_insert_block_size: String(blockRows) },
         });
       } catch (error) {
         throw toStoreError(error, server, `INSERT INTO ${table}`);
