@@ -10,18 +10,11 @@ import type { Store } from '../src/store/store.ts';
 import { type BenchBitcoinChain, startBenchBitcoinChain } from './bitcoin-chain.ts';
 import { removeDb } from './duckdb-files.ts';
 import type { Benchmark, BenchmarkContext } from './types.ts';
+import { envInt } from './env-int.ts';
 
 /** The issue's target: a sync at least 0.7x the rate of fetching the same blocks. */
 const FETCH_TARGET = 0.7;
 const CHAIN = 'bitcoin-regtest';
-
-function envInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  const value = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isSafeInteger(value) || value <= 0)
-    throw new Error(`${name} must be a positive integer, got ${raw}`);
-  return value;
-}
 
 /** `getblock` calls per JSON-RPC batch, as the sync's endpoint sends them (core-endpoint.ts). */
 const GETBLOCK_BATCH_CALLS = 10;

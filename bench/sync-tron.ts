@@ -13,18 +13,11 @@ import { syncChain } from '../src/ingest/sync/sync-chain.ts';
 import { createDuckDbStore } from '../src/store/duckdb/duckdb-store.ts';
 import { removeDb } from './duckdb-files.ts';
 import type { Benchmark, BenchmarkContext } from './types.ts';
+import { envInt } from './env-int.ts';
 
 /** The issue's target: a sync at least 0.7x the rate of the same HTTP calls alone. */
 const FETCH_TARGET = 0.7;
 const CHAIN = 'tron-test';
-
-function envInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  const value = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isSafeInteger(value) || value <= 0)
-    throw new Error(`${name} must be a positive integer, got ${raw}`);
-  return value;
-}
 
 /** The test node in a child process (bench/tron-node-process.ts), serving a generated chain. */
 async function startNode(blocks: number, txsPerBlock: number) {

@@ -7,6 +7,7 @@ import { removeDb } from './duckdb-files.ts';
 import { type BenchChain, startBenchChain } from './evm-chain.ts';
 import { runPonder } from './ponder.ts';
 import type { Benchmark, BenchmarkContext } from './types.ts';
+import { envInt } from './env-int.ts';
 
 /** The issue's targets: sync at least 0.7x the raw fetch rate, and at least 2x Ponder's events/s. */
 const FETCH_TARGET = 0.7;
@@ -19,14 +20,6 @@ const PONDER_TARGET = 2;
 const PONDER_FINALITY_BLOCKS = 30;
 /** RPC URLs (all the same anvil) for the Ponder run with its rate limit lifted. */
 const PONDER_BACKENDS = 10;
-
-function envInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  const value = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isSafeInteger(value) || value <= 0)
-    throw new Error(`${name} must be a positive integer, got ${raw}`);
-  return value;
-}
 
 const hex = (n: bigint) => `0x${n.toString(16)}`;
 

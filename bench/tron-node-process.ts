@@ -4,7 +4,7 @@
 import { createRandom } from '../src/simulate/random.ts';
 import {
   createTronTestChain,
-  tronAddressOf,
+  constructedTronAddresses,
   type TronTestMove,
 } from '../src/simulate/tron/tron-test-chain.ts';
 import { startTronTestNode } from '../src/simulate/tron/tron-test-node.ts';
@@ -18,14 +18,11 @@ const ACCOUNTS = 2_000;
 const TRC20_SHARE = 0.7;
 
 const random = createRandom('bench-tron');
-const address = () => {
-  const b = new Uint8Array(20);
-  for (let i = 0; i < 20; i++) b[i] = random.int(0, 255);
-  return tronAddressOf(b);
-};
-// CONSTRUCTED: seeded addresses and token contracts no one holds a key for.
-const accounts = Array.from({ length: ACCOUNTS }, address);
-const token = address();
+// CONSTRUCTED: seeded addresses and a token contract no one holds a key for.
+const [token, ...accounts] = constructedTronAddresses('bench-tron-accounts', ACCOUNTS + 1) as [
+  string,
+  ...string[],
+];
 const chain = createTronTestChain({ startTime: 1_717_200_000 });
 chain.addToken(token, 'sUSDT', 6);
 chain.mine([]);

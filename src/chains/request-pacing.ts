@@ -178,3 +178,35 @@ export function retryDelayMs(attempt: number, afterMs: number | null): number {
   const backoff = Math.min(RETRY_MAX_DELAY_MS, RETRY_BASE_DELAY_MS * 2 ** attempt);
   return Math.min(RETRY_MAX_DELAY_MS, afterMs ?? backoff + Math.random() * backoff);
 }
+
+/** Input of {@link backOff}. */
+export type BackOffParameters = {
+  /** The attempt that just failed (0 for the first). */
+  attempt: number;
+  maxRetries: number;
+  /** Why it failed, for the error and `onRetry` (never a URL or a key). */
+  reason: string;
+  /** The server's `Retry-After`, when it gave one. */
+  afterMs: number | null;
+  /** What was asked, e.g. `GET /block/…`, for `onRetry`. */
+  method: string;
+  stats: { retries: number };
+  onRetry?: PacedClientParameters['onRetry'];
+  /** The error once the retries are spent. */
+  failure: (attempts: number) => Error;
+};
+
+/**
+ * After a failed attempt of a REST client's request: throws `failure` once `maxRetries` retries
+ * are spent; else counts the retry, reports it and waits {@link retryDelayMs}.
+ *
+ * @example
+ * await backOff({ attempt, maxRetries, reason: 'HTTP 503', afterMs: null, method, stats, failure });
+ */
+export async function backOff(p: BackOffParameters): Promise<void> {
+  if (p.attempt >= p.maxRetries) throw p.failure(p.attempt + 1);
+  const delayMs = retryDelayMs(p.attempt, p.afterMs);
+  p.stats.retries++;
+  p.onRetry?.({ method: p.method, attempt: p.attempt + 1, delayMs, reason: p.reason });
+  await new Promise((r) => setTimeout(r, delayMs));
+}

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRandom } from '../../src/simulate/random.ts';
 import {
   createTronTestChain,
-  tronAddressOf,
+  constructedTronAddresses,
   tronHex41,
   type TronTestChain,
   type TronTestMove,
@@ -33,11 +33,7 @@ function salaryChain(): TronTestChain {
   const c = createTronTestChain({ startTime: 1_717_200_000 });
   c.addToken(USDT, 'USDT', 6);
   const r = createRandom('tron-cli');
-  const people = Array.from({ length: 12 }, () => {
-    const b = new Uint8Array(20);
-    for (let i = 0; i < 20; i++) b[i] = r.int(0, 255);
-    return tronAddressOf(b);
-  });
+  const people = constructedTronAddresses('tron-cli-people', 12);
   c.mine([]);
   for (let n = 1; n <= BLOCKS; n++) {
     const moves: TronTestMove[] = [];

@@ -1,13 +1,13 @@
 import { RetryableError, UserError } from '../../errors/base.ts';
 import { redactUrl } from '../evm/redact-url.ts';
 import {
+  backOff,
   createRequestGate,
   DEFAULT_MAX_RETRIES,
   DEFAULT_RPC_TIMEOUT_MS,
   isRetryableHttpStatus,
   type PacedClientParameters,
   retryAfterMs,
-  retryDelayMs,
 } from '../request-pacing.ts';
 
 export type EsploraClientParameters = PacedClientParameters & {
@@ -79,15 +79,20 @@ export function createEsploraClient(parameters: EsploraClientParameters): Esplor
         } finally {
           gate.release(ticket);
         }
-        if (attempt >= maxRetries)
-          throw new RetryableError(`Esplora GET ${path} failed: ${reason}`, {
-            code: 'RPC_FAILED',
-            details: `endpoint ${shown}, after ${attempt + 1} attempts`,
-          });
-        const delayMs = retryDelayMs(attempt, afterMs);
-        stats.retries++;
-        parameters.onRetry?.({ method: `GET ${path}`, attempt: attempt + 1, delayMs, reason });
-        await new Promise((r) => setTimeout(r, delayMs));
+        await backOff({
+          attempt,
+          maxRetries,
+          reason,
+          afterMs,
+          method: `GET ${path}`,
+          stats,
+          onRetry: parameters.onRetry,
+          failure: (attempts) =>
+            new RetryableError(`Esplora GET ${path} failed: ${reason}`, {
+              code: 'RPC_FAILED',
+              details: `endpoint ${shown}, after ${attempts} attempts`,
+            }),
+        });
       }
     },
   };

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createRandom } from '../../simulate/random.ts';
 import {
   createTronTestChain,
-  tronAddressOf,
+  constructedTronAddresses,
   tronHex41,
 } from '../../simulate/tron/tron-test-chain.ts';
 import { EVENT_TOPICS } from '../evm/decode-log.ts';
@@ -11,14 +10,7 @@ import { createTronAddressCodec } from './tron-address.ts';
 import type { TronBlock, TronTransactionInfo } from './types.ts';
 
 /** CONSTRUCTED addresses: seeded bytes no one holds a key for. */
-const [owner, pair, to] = (() => {
-  const r = createRandom('decode-tron');
-  return Array.from({ length: 3 }, () => {
-    const b = new Uint8Array(20);
-    for (let i = 0; i < 20; i++) b[i] = r.int(0, 255);
-    return tronAddressOf(b);
-  });
-})() as [string, string, string];
+const [owner, pair, to] = constructedTronAddresses('decode-tron', 3) as [string, string, string];
 
 const word = (hex: string) => hex.padStart(64, '0');
 const SWAP = EVENT_TOPICS.uniswapV2Swap.slice(2);

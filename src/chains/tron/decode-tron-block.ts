@@ -163,6 +163,20 @@ export function decodeTronBlock(p: DecodeTronBlockParameters): DecodedTronBlock 
       typeof value[field] === 'string'
         ? addresses.fromHex41(value[field] as string, `${where} ${field}`)
         : null;
+    /** What a call or a deployment sends `target`: TRX, and TRC-10 (`call_token_value`). */
+    const callValues = (target: string | null, trx: bigint) => {
+      move(CALL_POSITION, owner, target, NATIVE_ASSET, trx, 'native');
+      const tokenValue = readAmount(value.call_token_value, `${where} call_token_value`, 0n);
+      if (tokenValue > 0n)
+        move(
+          CALL_TOKEN_POSITION,
+          owner,
+          target,
+          `${TRC10_ASSET_PREFIX}${readAmount(value.token_id, `${where} token_id`)}`,
+          tokenValue,
+          'native',
+        );
+    };
     switch (contract?.type) {
       case 'TransferContract':
         move(
@@ -186,24 +200,7 @@ export function decodeTronBlock(p: DecodeTronBlockParameters): DecodedTronBlock 
         break;
       case 'TriggerSmartContract': {
         const target = to('contract_address');
-        move(
-          CALL_POSITION,
-          owner,
-          target,
-          NATIVE_ASSET,
-          readAmount(value.call_value, `${where} call_value`, 0n),
-          'native',
-        );
-        const tokenValue = readAmount(value.call_token_value, `${where} call_token_value`, 0n);
-        if (tokenValue > 0n)
-          move(
-            CALL_TOKEN_POSITION,
-            owner,
-            target,
-            `${TRC10_ASSET_PREFIX}${readAmount(value.token_id, `${where} token_id`)}`,
-            tokenValue,
-            'native',
-          );
+        callValues(target, readAmount(value.call_value, `${where} call_value`, 0n));
         break;
       }
       case 'CreateSmartContract': {
@@ -219,16 +216,7 @@ export function decodeTronBlock(p: DecodeTronBlockParameters): DecodedTronBlock 
           throw new UserError(`${where}: a funded deployment without its contract_address`, {
             code: 'RPC_BAD_RESPONSE',
           });
-        move(CALL_POSITION, owner, target, NATIVE_ASSET, trx, 'native');
-        if (tokenValue > 0n)
-          move(
-            CALL_TOKEN_POSITION,
-            owner,
-            target,
-            `${TRC10_ASSET_PREFIX}${readAmount(value.token_id, `${where} token_id`)}`,
-            tokenValue,
-            'native',
-          );
+        callValues(target, trx);
         break;
       }
       case 'ParticipateAssetIssueContract':

@@ -2,13 +2,13 @@ import { RetryableError, UserError } from '../../errors/base.ts';
 import { parseExactJson } from '../bitcoin/exact-json.ts';
 import { redactUrl } from '../evm/redact-url.ts';
 import {
+  backOff,
   createRequestGate,
   DEFAULT_MAX_RETRIES,
   DEFAULT_RPC_TIMEOUT_MS,
   isRetryableHttpStatus,
   type PacedClientParameters,
   retryAfterMs,
-  retryDelayMs,
 } from '../request-pacing.ts';
 
 /** TronGrid's API key header (https://developers.tron.network/reference/select-network). */
@@ -164,15 +164,20 @@ export function createTronHttpClient(parameters: TronHttpClientParameters): Tron
         } finally {
           gate.release(ticket);
         }
-        if (attempt >= maxRetries)
-          throw new RetryableError(`Tron POST ${path} failed: ${reason}`, {
-            code: 'RPC_FAILED',
-            details: `endpoint ${shown}, after ${attempt + 1} attempts`,
-          });
-        const delayMs = retryDelayMs(attempt, afterMs);
-        stats.retries++;
-        parameters.onRetry?.({ method: `POST ${path}`, attempt: attempt + 1, delayMs, reason });
-        await new Promise((r) => setTimeout(r, delayMs));
+        await backOff({
+          attempt,
+          maxRetries,
+          reason,
+          afterMs,
+          method: `POST ${path}`,
+          stats,
+          onRetry: parameters.onRetry,
+          failure: (attempts) =>
+            new RetryableError(`Tron POST ${path} failed: ${reason}`, {
+              code: 'RPC_FAILED',
+              details: `endpoint ${shown}, after ${attempts} attempts`,
+            }),
+        });
       }
     },
   };

@@ -4,7 +4,7 @@ import { createSourceRegistry, openChainSource } from '../../ingest/sync/registr
 import { createRandom } from '../../simulate/random.ts';
 import {
   createTronTestChain,
-  tronAddressOf,
+  constructedTronAddresses,
   type TronTestChain,
   type TronTestMove,
 } from '../../simulate/tron/tron-test-chain.ts';
@@ -13,14 +13,7 @@ import type { Store } from '../../store/store.ts';
 import { useTempStore } from '../../../test/helpers/temp-store.ts';
 
 /** CONSTRUCTED addresses: seeded bytes no one holds a key for. */
-function addresses(seed: string, n: number): string[] {
-  const r = createRandom(seed);
-  return Array.from({ length: n }, () => {
-    const b = new Uint8Array(20);
-    for (let i = 0; i < 20; i++) b[i] = r.int(0, 255);
-    return tronAddressOf(b);
-  });
-}
+const addresses = constructedTronAddresses;
 
 /** USDT-TRC20's contract on Tron mainnet (Tether's published address). */
 const USDT = 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t';

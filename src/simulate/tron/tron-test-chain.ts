@@ -10,6 +10,7 @@ import type {
   TronTransactionInfo,
 } from '../../chains/tron/types.ts';
 import type { TransferKind } from '../../model/transfer.ts';
+import { createRandom } from '../random.ts';
 
 /**
  * A Tron chain held in memory and written in the node's own JSON (`visible` false: hex addresses),
@@ -113,6 +114,22 @@ export function tronAddressOf(bytes20: Uint8Array): string {
   b[0] = 0x41;
   b.set(bytes20, 1);
   return base58check.encode(b);
+}
+
+/**
+ * `n` CONSTRUCTED `T…` addresses from a seed: seeded bytes no one holds a key for (the same on
+ * every run).
+ *
+ * @example
+ * const [alice, bob] = constructedTronAddresses('my-test', 2);
+ */
+export function constructedTronAddresses(seed: string, n: number): string[] {
+  const random = createRandom(seed);
+  return Array.from({ length: n }, () => {
+    const bytes = new Uint8Array(20);
+    for (let i = 0; i < 20; i++) bytes[i] = random.int(0, 255);
+    return tronAddressOf(bytes);
+  });
 }
 
 const word = (hex: string) => hex.padStart(64, '0');
