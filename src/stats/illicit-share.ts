@@ -13,9 +13,9 @@ import type {
   LabelStore,
 } from '../store/store.ts';
 
-/** How illicit-share rows are grouped. */
-export const ILLICIT_SHARE_GROUPINGS = ['chain', 'month', 'category', 'actor'] as const;
-export type IllicitShareGrouping = (typeof ILLICIT_SHARE_GROUPINGS)[number];
+import { ILLICIT_SHARE_GROUPINGS, type IllicitShareGrouping } from './illicit-share-groupings.ts';
+
+export { ILLICIT_SHARE_GROUPINGS, type IllicitShareGrouping };
 
 /** Share precision: computed in integers of 1e-12 from the exact sums, then divided. */
 const SHARE_SCALE = 10n ** 12n;

@@ -1,5 +1,8 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { ILLICIT_SHARE_GROUPINGS, type IllicitShareGrouping } from '../../stats/illicit-share.ts';
+import {
+  ILLICIT_SHARE_GROUPINGS,
+  type IllicitShareGrouping,
+} from '../../stats/illicit-share-groupings.ts';
 import type { CliContext, GlobalOptions } from '../context.ts';
 import { withGlobalOptions } from '../options.ts';
 
