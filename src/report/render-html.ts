@@ -1,5 +1,6 @@
 import { formatUnits } from '../model/amount.ts';
 import { escapeHtml } from './escape-html.ts';
+import { explorerTxUrl } from './explorer.ts';
 import { sankeySvg } from './sankey-svg.ts';
 import { BUCKET_LABELS } from './summarise-trace.ts';
 import type { Report, ReportAmount, ReportSection } from './types.ts';
@@ -17,11 +18,12 @@ th { background: #f6f8fa; }
 tr { break-inside: avoid; }
 td.num { text-align: right; white-space: nowrap; }
 .mono, code { font-family: "DejaVu Sans Mono", monospace; font-size: 8pt; overflow-wrap: anywhere; }
+.hash { font-family: "DejaVu Sans Mono", monospace; font-size: 6.5pt; white-space: nowrap; }
 .ok { color: #1a7f37; } .bad { color: #cf222e; font-weight: bold; }
 .meta { color: #57606a; }
 .request { border: 1px solid #d0d7de; padding: 4pt 8pt; margin: 6pt 0; break-inside: avoid-page; }
 pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f6f8fa; padding: 4pt; }
-@media print { a { color: inherit; } }
+@media print { a { color: inherit; } body { padding: 0; max-width: none; } }
 `;
 
 /** An amount in whole units with its symbol, every digit kept (never rounded); raw units when unknown. */
@@ -38,9 +40,14 @@ const pct = (share: number) =>
 const time = (seconds: number) =>
   new Date(seconds * 1000).toISOString().replace('.000Z', 'Z').replace('T', ' ');
 const mono = (text: string) => `<span class="mono">${escapeHtml(text)}</span>`;
-/** A transaction hash, linked to the chain's explorer where it has one (a plain link: nothing loads). */
+/**
+ * A transaction hash on one line (a hash broken over two lines is not found by a search of the PDF's
+ * text), linked to the chain's explorer where it has one (a plain link: nothing loads).
+ */
 const txLink = (hash: string, url: string | null) =>
-  url ? `<a class="mono" href="${escapeHtml(url)}">${escapeHtml(hash)}</a>` : mono(hash);
+  url
+    ? `<a class="hash" href="${escapeHtml(url)}">${escapeHtml(hash)}</a>`
+    : `<span class="hash">${escapeHtml(hash)}</span>`;
 
 function summaryHtml(r: Report): string {
   const s = r.summary;
@@ -102,7 +109,7 @@ function freezeHtml(r: Report): string {
         const how =
           d.attribution.kind === 'labelled'
             ? `labelled ${escapeHtml(d.category.replace(/_/g, ' '))} by a label list`
-            : `inferred: it swept to the exchange's labelled address ${mono(d.attribution.exchangeAddress)} in ${d.attribution.sweeps.length} transaction(s) (${d.attribution.sweeps.map((h) => mono(h)).join(', ')}), confidence ${d.attribution.confidence}/100`;
+            : `inferred: it swept to the exchange's labelled address ${mono(d.attribution.exchangeAddress)} in ${d.attribution.sweeps.length} transaction(s) (${d.attribution.sweeps.map((h) => txLink(h, explorerTxUrl(d.chain, h))).join(', ')}), confidence ${d.attribution.confidence}/100`;
         const arrivals = d.arrivals
           .map(
             (a) =>
