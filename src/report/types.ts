@@ -7,16 +7,9 @@
 
 import type { TraceParameters, TraceSeed } from '../trace/types.ts';
 
-/** The sections of a report, in the order; an investigator can leave any out but the summary. */
-export const REPORT_SECTIONS = [
-  'summary',
-  'freeze',
-  'method',
-  'evidence',
-  'data',
-  'reproduction',
-] as const;
-export type ReportSection = (typeof REPORT_SECTIONS)[number];
+import type { ReportSection } from './sections.ts';
+
+export type { ReportSection } from './sections.ts';
 
 /** Raw units of one asset on one chain, with what is known to format it. */
 export type ReportAmount = {

@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { REPORT_SECTIONS, type ReportSection } from '../../report/types.ts';
+import { REPORT_SECTIONS, type ReportSection } from '../../report/sections.ts';
 import type { CliContext, GlobalOptions } from '../context.ts';
 import { withGlobalOptions } from '../options.ts';
 
