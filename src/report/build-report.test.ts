@@ -113,6 +113,50 @@ describe('buildReport reconciliation', () => {
     expect(failed.join('\n')).toContain('more than the seed');
   });
 
+  it('reconciles value bridged to another chain by shares, not by adding raw units of two chains', async () => {
+    const trace = handBuiltTrace();
+    // The 35 ETH bridged through THORChain, followed on Bitcoin to the payout address, where it rests.
+    const bridge = trace.endpoints.findIndex((e) => e.address === FIXTURE.thorRouter);
+    trace.nodes.push({
+      id: `bitcoin-regtest:${FIXTURE.btcPayout}`,
+      chain: 'bitcoin-regtest',
+      address: FIXTURE.btcPayout,
+      category: null,
+      entity: null,
+    });
+    trace.endpoints[bridge] = {
+      chain: 'bitcoin-regtest',
+      address: FIXTURE.btcPayout,
+      category: 'unspent',
+      entity: null,
+      asset: 'native',
+      amount: '70000000',
+      share: 0.35,
+      finding: `still held at ${FIXTURE.btcPayout}`,
+      paths: [[FIXTURE.exploiter, FIXTURE.split2, FIXTURE.thorRouter, FIXTURE.btcPayout]],
+    };
+    const report = await buildReport({ trace });
+    expect(report.reconciliation.ok, JSON.stringify(report.reconciliation.checks)).toBe(true);
+    expect(report.reconciliation.assets).toEqual([]);
+    const names = report.reconciliation.checks.map((c) => c.name);
+    expect(names).toContain('seed = traced + untraced, by share');
+    expect(names).not.toContain('seed = traced + untraced, in raw units');
+    // No untraced amount is made up from a difference of two chains' units: only its share.
+    const untraced = report.summary.where.find((r) => r.bucket === 'untraced')!;
+    expect(untraced.amounts).toEqual([]);
+    expect(untraced.share).toBe(0.01);
+    const held = report.summary.where.filter((r) => r.bucket === 'held');
+    expect(held.flatMap((r) => r.amounts.map((a) => `${a.raw} ${a.symbol}`)).sort()).toEqual([
+      '4000000000000000000 ETH',
+      '70000000 rBTC',
+    ]);
+    // The evidence path crosses the bridge: the hop between the chains says so.
+    const onBitcoin = report.evidence.find((e) => e.chain === 'bitcoin-regtest')!;
+    const hops = onBitcoin.paths[0]!;
+    expect(hops.map((h) => h.transfers.length)).toEqual([1, 1, 0]);
+    expect(hops[2]!.note).toMatch(/^bridged/);
+  });
+
   it('reports a shares mismatch', async () => {
     const trace = handBuiltTrace();
     trace.summary.untraced = 0.2;
