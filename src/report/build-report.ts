@@ -9,7 +9,7 @@ import { type AssetLookup, assetLookup } from './report-assets.ts';
 import { reportDataHash } from './report-data-hash.ts';
 import { summariseTrace } from './summarise-trace.ts';
 import { traceCommand } from './trace-command.ts';
-import type { Report, ReportSection } from './types.ts';
+import type { Report, ReportCase, ReportSection } from './types.ts';
 
 export type BuildReportParameters = {
   trace: TraceResult;
@@ -18,6 +18,8 @@ export type BuildReportParameters = {
   /** How the user named the database, for the reproduction command. */
   db?: string | undefined;
   title?: string | undefined;
+  /** The case the trace is of: its name titles the report, its notes and annotations appear in it. */
+  case?: ReportCase | undefined;
   omit?: readonly ReportSection[] | undefined;
   /** When the report is made (default now); in no hash. */
   now?: Date | undefined;
@@ -49,8 +51,10 @@ export async function buildReport(
   const command = traceCommand({ parameters: trace.parameters, db: parameters.db });
   const seeds = trace.parameters.seeds;
   return {
+    case: parameters.case ?? null,
     title:
       parameters.title ??
+      (parameters.case ? `Investigation report: ${parameters.case.name}` : undefined) ??
       `Investigation report: ${trace.parameters.direction} trace from ${seeds.length === 1 ? `${seeds[0]!.chain} ${seeds[0]!.kind === 'address' ? seeds[0]!.address : seeds[0]!.txHash}` : `${seeds.length} seeds`}`,
     generatedAt: (parameters.now ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     omitted: [...(parameters.omit ?? [])],

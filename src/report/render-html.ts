@@ -139,6 +139,14 @@ function methodHtml(r: Report): string {
 }
 
 function evidenceHtml(r: Report): string {
+  // The investigator's annotations, by the address they are about (graph node ids are chain:address).
+  const annotation = new Map(
+    (r.case?.annotations ?? []).map((a) => [a.node.slice(a.node.indexOf(':') + 1), a.text]),
+  );
+  const withNote = (address: string) => {
+    const text = annotation.get(address);
+    return text ? `${mono(address)} <i>(${escapeHtml(text)})</i>` : mono(address);
+  };
   const endpoints = r.evidence.map((e, i) => {
     const paths = e.paths
       .map((path, j) => {
@@ -153,7 +161,7 @@ function evidenceHtml(r: Report): string {
                         `<tr><td>${t.hop}</td><td>${txLink(t.txHash, t.explorerUrl)}</td><td>${time(t.time)}</td><td class="num">${escapeHtml(amountText(t.amount))}</td><td class="num">${escapeHtml(amountText(t.tainted))}</td></tr>`,
                     )
                     .join('');
-            return `<tr><td colspan="5">${mono(h.from)} &rarr; ${mono(h.to)}</td></tr>${transfers}`;
+            return `<tr><td colspan="5">${withNote(h.from)} &rarr; ${withNote(h.to)}</td></tr>${transfers}`;
           })
           .join('');
         return `<p class="meta">Path ${j + 1} of ${e.paths.length}</p><table><tr><th>hop</th><th>transaction</th><th>time (UTC)</th><th>amount</th><th>tainted</th></tr>${hops}</table>`;
@@ -198,8 +206,29 @@ ${p.command ? `<p>This command regenerates the trace (its JSON) from the same da
 <p class="meta">The hash is over the canonical JSON of the data section (keys sorted; the trace's own SHA-256 is in it), not over this file.</p></section>`;
 }
 
+function caseHeaderHtml(r: Report): string {
+  const c = r.case!;
+  return `<table><tr><th>Case</th><td>${escapeHtml(c.name)} (${mono(c.id)})</td></tr>
+<tr><th>Author</th><td>${escapeHtml(c.author)}</td></tr>
+<tr><th>Opened</th><td>${escapeHtml(c.createdAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC'))}</td></tr>
+${c.description ? `<tr><th>Description</th><td>${escapeHtml(c.description)}</td></tr>` : ''}
+<tr><th>Trace</th><td>${mono(c.traceId)}</td></tr></table>`;
+}
+
+/** The case's notes, after the summary they comment on. */
+function notesHtml(r: Report): string {
+  const notes = r.case?.notes ?? [];
+  if (notes.length === 0) return '';
+  return `<section id="notes"><h3>Case notes</h3><table><tr><th>time (UTC)</th><th>by</th><th>note</th></tr>${notes
+    .map(
+      (n) =>
+        `<tr><td>${escapeHtml(n.time.replace('T', ' ').replace(/\.\d+Z$|Z$/, ''))}</td><td>${escapeHtml(n.author)}</td><td>${escapeHtml(n.text)}</td></tr>`,
+    )
+    .join('')}</table></section>`;
+}
+
 const SECTIONS: Readonly<Record<ReportSection, (r: Report) => string>> = {
-  summary: summaryHtml,
+  summary: (r) => summaryHtml(r) + notesHtml(r),
   freeze: freezeHtml,
   method: methodHtml,
   evidence: evidenceHtml,
@@ -225,6 +254,7 @@ export function renderReportHtml(report: Report): string {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>${escapeHtml(report.title)}</title><style>${STYLE}</style></head>
 <body><h1>${escapeHtml(report.title)}</h1>
+${report.case ? caseHeaderHtml(report) : ''}
 <p class="meta">Made ${escapeHtml(report.generatedAt.replace('T', ' ').replace('Z', ' UTC'))} by chaintrail ${escapeHtml(report.data.chaintrail.version)}. Data section SHA-256 ${mono(report.reproduction.dataSha256)}.${omitted.size > 0 ? ` Left out by the investigator: ${[...omitted].map((s) => escapeHtml(s)).join(', ')}.` : ''}</p>
 ${body}
 </body></html>

@@ -187,8 +187,23 @@ export type ReproductionSection = {
   dataSha256: string;
 };
 
+/** The case a report is of, when it was made from one (`chaintrail report <case id>`). */
+export type ReportCase = {
+  id: string;
+  name: string;
+  description: string | null;
+  /** The name of the key that made the case (its id when the key has no name). */
+  author: string;
+  createdAt: string;
+  traceId: string;
+  notes: { author: string; time: string; text: string }[];
+  /** The investigator's text per graph node (`<chain>:<address>`). */
+  annotations: { node: string; text: string }[];
+};
+
 export type Report = {
   title: string;
+  case: ReportCase | null;
   /** ISO 8601 UTC: when the report was made (not part of any hash). */
   generatedAt: string;
   omitted: ReportSection[];

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCaseStore } from '../../src/api/cases/case-store.ts';
+import { saveTracedCase } from '../../src/api/cases/traced-case.ts';
 import { formatUnits } from '../../src/model/amount.ts';
 import { simAccount } from '../../src/simulate/accounts.ts';
 import { createDuckDbStore } from '../../src/store/duckdb/duckdb-store.ts';
@@ -183,5 +185,55 @@ describe('chaintrail report', () => {
     expect(noDb.code).toBe(2);
     expect(noDb.stderr).toContain('error [FILE_NOT_FOUND]');
     expect(fs.existsSync(path.join(dir.path, 'none.duckdb'))).toBe(false);
+  });
+
+  it('reports a case by its id: its latest forward trace, with its name, author and notes, and the same data hash as the trace file', async () => {
+    const trace = JSON.parse(fs.readFileSync(traceFile, 'utf8')) as TraceResult;
+    const store = await createDuckDbStore({ path: db });
+    let caseId: string;
+    try {
+      // A case as `chaintrail demo` stores one: a finished trace job, the case, an investigator key.
+      ({ caseId } = await saveTracedCase({
+        store,
+        name: 'Report test theft',
+        description: 'the simulated theft, for the report',
+        seeds: [SIM.thief],
+        parameters: trace.parameters,
+        result: trace,
+        startedAt: new Date(),
+      }));
+      const cases = createCaseStore({ store, traceExists: () => Promise.resolve(true) });
+      const made = await cases.get('default', caseId);
+      await cases.addNote(
+        'default',
+        caseId,
+        made!.createdBy,
+        'Freeze request sent to Second Exchange',
+      );
+    } finally {
+      await store.close();
+    }
+    const fromFile = await report([
+      traceFile,
+      '--out',
+      path.join(dir.path, 'file.html'),
+      '--db',
+      db,
+    ]);
+    const out = path.join(dir.path, 'case.html');
+    const fromCase = await report([caseId, '--out', out, '--db', db]);
+    expect(fromCase.dataSha256).toBe(fromFile.dataSha256);
+    const html = fs.readFileSync(out, 'utf8');
+    expect(html).toContain('<title>Investigation report: Report test theft</title>');
+    expect(html).toContain('chaintrail demo (web UI)');
+    expect(html).toContain('Freeze request sent to Second Exchange');
+    expect(html).toContain(move.txHash(5));
+
+    const unknown = await runCli(
+      ['report', '00000000-0000-4000-8000-000000000000', '--out', out, '--db', db],
+      env,
+    );
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('error [NOT_FOUND]');
   });
 });

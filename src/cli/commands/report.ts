@@ -40,7 +40,7 @@ function parseOmit(value: string): ReportSection[] {
 }
 
 /**
- * `chaintrail report <trace.json>`: the investigation report of a trace (what was traced, where it
+ * `chaintrail report <trace.json | case id>`: the investigation report of a trace (what was traced, where it
  * is now, freeze requests, method, evidence, data and how to reproduce it) as one self-contained
  * HTML file or a PDF printed from it.
  *
@@ -54,7 +54,10 @@ export function registerReportCommand(program: Command, ctx: CliContext): void {
       .description(
         'an investigation report of a trace: summary with a Sankey, freeze requests, method, evidence with every hop, data provenance and the command that reproduces it; HTML or PDF',
       )
-      .argument('<trace>', 'a trace result: the JSON `chaintrail trace … --json` writes')
+      .argument(
+        '<trace>',
+        "a trace result (the JSON `chaintrail trace … --json` writes), or a case id: the case's latest finished forward trace, with its name, author, notes and annotations",
+      )
       .requiredOption(
         '--out <file>',
         'the report file to write (replaced as a whole, never half-written)',

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { UserError } from '../../errors/base.ts';
 import { buildReport } from '../../report/build-report.ts';
 import { printPdf } from '../../report/print-pdf.ts';
+import { readCaseTrace } from '../../report/read-case-trace.ts';
 import { readTraceFile } from '../../report/read-trace-file.ts';
 import { renderReportHtml } from '../../report/render-html.ts';
 import { DEFAULT_DB_PATH, openStore } from '../../store/open-store.ts';
@@ -63,6 +64,9 @@ function databaseOf(ctx: CliContext, options: ReportOptions): string | null {
   return fs.existsSync(DEFAULT_DB_PATH) ? DEFAULT_DB_PATH : null;
 }
 
+/** A case id as the API makes them (a UUID); a file of that name wins. */
+const CASE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
  * Runs `chaintrail report` (its options and help: src/cli/commands/report.ts).
  *
@@ -71,20 +75,27 @@ function databaseOf(ctx: CliContext, options: ReportOptions): string | null {
  */
 export async function runReport(
   ctx: CliContext,
-  traceFile: string,
+  input: string,
   options: ReportOptions,
 ): Promise<void> {
   checkWritable(options.out);
-  const trace = readTraceFile(traceFile);
+  const fromCase = !fs.existsSync(input) && CASE_ID.test(input);
+  const trace = fromCase ? null : readTraceFile(input);
   const db = databaseOf(ctx, options);
+  if (fromCase && db === null)
+    throw new UserError(`A case is read from its database: give --db for case ${input}`, {
+      code: 'BAD_USAGE',
+    });
   const store = db === null ? undefined : await openStore({ db, env: ctx.env });
   let report;
   try {
+    const ofCase = fromCase && store ? await readCaseTrace({ store, caseId: input }) : null;
     report = await buildReport({
-      trace,
+      trace: ofCase?.trace ?? trace!,
       store,
       db: db ?? undefined,
       title: options.title,
+      case: ofCase?.case,
       omit: options.omit,
     });
   } finally {
