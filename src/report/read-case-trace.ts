@@ -7,14 +7,19 @@ import type { Store } from '../store/store.ts';
 import type { TraceResult } from '../trace/types.ts';
 import type { ReportCase } from './types.ts';
 
-export type ReadCaseTraceParameters = { store: Store; caseId: string };
+export type ReadCaseTraceParameters = {
+  store: Store;
+  caseId: string;
+  /** Only a case of this organisation (the API's caller's); left out, any (the CLI's operator). */
+  org?: string | undefined;
+};
 export type ReadCaseTraceReturnType = { trace: TraceResult; traceId: string; case: ReportCase };
 
 /**
  * The trace a case's report is made of: the case's latest finished forward trace (as the case's
  * findings and watch use: src/api/cases/case-trace.ts), with the case's name, author (the name of
- * the key that made it), date, notes and annotations. Read from the database as its operator does,
- * whatever organisation the case belongs to.
+ * the key that made it), date, notes and annotations. The API reads a case of the caller's
+ * organisation only; the CLI reads the database as its operator, whatever organisation.
  *
  * @example
  * const { trace, case: c } = await readCaseTrace({ store, caseId });
@@ -22,9 +27,12 @@ export type ReadCaseTraceReturnType = { trace: TraceResult; traceId: string; cas
 export async function readCaseTrace({
   store,
   caseId,
+  org: only,
 }: ReadCaseTraceParameters): Promise<ReadCaseTraceReturnType> {
   const doc = await store.getDocument(CASE_KIND, caseId);
   const org = doc?.org ?? null;
+  if (only !== undefined && org !== only)
+    throw new NotFoundError(`No case ${caseId}`, { code: 'NOT_FOUND' });
   const cases = createCaseStore({ store, traceExists: () => Promise.resolve(true) });
   const c = org === null ? null : await cases.get(org, caseId);
   if (!c || org === null)
