@@ -62,7 +62,7 @@ function summaryHtml(r: Report): string {
   return `<section id="summary"><h2>1. Summary</h2>
 <p>${s.direction === 'forward' ? 'Traced forward (where the value went)' : 'Traced backward (where the value came from)'} from ${seeds.map((x) => mono(x)).join(', ')}${s.firstTime !== null ? `, transfers from ${time(s.firstTime)} to ${time(s.lastTime!)} UTC` : ''}.</p>
 <table><tr><th>Traced (seed value)</th><td>${amounts(s.seedValue) || 'none: no seed transfer in the window'}</td></tr>
-${s.valuedIn && s.seedValue.length > 1 ? `<tr><th>Shares valued in</th><td>${escapeHtml(s.valuedIn.asset)} on ${escapeHtml(s.valuedIn.chain)} at the swap rates in the data</td></tr>` : ''}
+${s.valuedIn && s.seedValue.length > 1 ? `<tr><th>Shares valued in</th><td>${escapeHtml(s.seedValue.find((v) => v.chain === s.valuedIn!.chain && v.asset === s.valuedIn!.asset)?.symbol ?? s.valuedIn.asset)} on ${escapeHtml(s.valuedIn.chain)} at the swap rates in the data</td></tr>` : s.seedValue.length > 1 ? "<tr><th>Shares</th><td>no swap rate links the seed's assets: each counts as an equal part</td></tr>" : ''}
 ${s.freezable ? `<tr><th>To freeze</th><td>${amounts(s.freezable.amounts) || 'nothing'} (${pct(s.freezable.share)}) at ${s.freezable.services} service(s)</td></tr>` : ''}</table>
 <h3>Where it is now</h3>
 <table><tr><th>where</th><th>entity</th><th>amount</th><th>share</th></tr>${rows}</table>

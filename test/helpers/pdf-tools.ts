@@ -20,6 +20,9 @@ export function pdfToolsMissing(): string | null {
   return null;
 }
 
+/** Room for the text of a long report (the demo's runs to a few MB; spawnSync's default is 1 MB). */
+const MAX_TEXT_BYTES = 256 * 1024 * 1024;
+
 /**
  * The text of a PDF file, as `pdftotext -layout` reads it.
  *
@@ -27,8 +30,12 @@ export function pdfToolsMissing(): string | null {
  * pdfText('report.pdf').includes('Alder Exchange');
  */
 export function pdfText(file: string): string {
-  const run = spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`pdftotext ${file} failed: ${run.stderr}`);
+  const run = spawnSync('pdftotext', ['-layout', file, '-'], {
+    encoding: 'utf8',
+    maxBuffer: MAX_TEXT_BYTES,
+  });
+  if (run.status !== 0)
+    throw new Error(`pdftotext ${file} failed: ${run.error?.message ?? run.stderr}`);
   return run.stdout;
 }
 
