@@ -2,6 +2,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { formatUnits } from '../../src/model/amount.ts';
+import { traceAmountToBigInt } from '../../src/trace/raw-amount.ts';
 import { pdfText, pdfToolsMissing } from '../helpers/pdf-tools.ts';
 import { openPage, SCREENSHOT_DIR, useDemo } from './harness.ts';
 
@@ -10,7 +12,19 @@ const SCREENSHOT_WIDTH_PX = 1280;
 /** Pages of the report shown: the summary with its Sankey, and the freeze requests. */
 const FIRST_PAGES = 2;
 
-type Endpoint = { category: string; entity: string | null; address: string };
+type Endpoint = {
+  chain: string;
+  category: string;
+  entity: string | null;
+  address: string;
+  asset: string;
+  amount: string;
+};
+type Trace = {
+  endpoints: Endpoint[];
+  nodes: { id: string; chain: string; address: string }[];
+  edges: { to: string; txHash: string; sweep?: boolean }[];
+};
 const FREEZABLE = new Set(['exchange', 'deposit_wallet', 'hot_wallet', 'otc', 'instant_exchange']);
 
 /**
@@ -51,13 +65,37 @@ describe.skipIf(missing !== null)(
         ).json()) as { traceIds: string[] };
         const result = (await (
           await fetch(`${demo.server.url}/v1/traces/${c.traceIds[0]}/result`, { headers })
-        ).json()) as { endpoints: Endpoint[] };
+        ).json()) as Trace;
         const freezable = result.endpoints.filter((e) => FREEZABLE.has(e.category));
         expect(freezable.length).toBeGreaterThan(0);
+        // Per deposit address and asset: the exact amount (the demo's are ETH on anvil, 18
+        // decimals) and every transaction by which traced value arrived.
+        const deposits = new Map<string, bigint>();
         for (const e of freezable) {
           expect(text).toContain(e.address);
           if (e.entity) expect(text).toContain(e.entity);
+          expect(`${e.chain} ${e.asset}`).toBe('anvil native');
+          const k = `${e.address}|${e.asset}`;
+          deposits.set(k, (deposits.get(k) ?? 0n) + traceAmountToBigInt(e.amount));
+          const node = result.nodes.find((n) => n.chain === e.chain && n.address === e.address)!;
+          const into = result.edges.filter((x) => x.to === node.id && !x.sweep);
+          expect(into.length).toBeGreaterThan(0);
+          for (const x of into) expect(text).toContain(x.txHash);
         }
+        for (const raw of deposits.values()) expect(text).toContain(`${formatUnits(raw, 18)} ETH`);
+        expect(text).toContain('Every check below holds');
+
+        // The same report as one HTML file.
+        await page.getByLabel('Report format').selectOption({ label: 'HTML' });
+        const [html] = await Promise.all([
+          page.waitForEvent('download'),
+          page.getByRole('button', { name: 'Download report' }).click(),
+        ]);
+        const htmlFile = path.join(demo.dir, 'report.html');
+        await html.saveAs(htmlFile);
+        const htmlText = fs.readFileSync(htmlFile, 'utf8');
+        expect(htmlText).toMatch(/^<!doctype html>/);
+        expect(htmlText).toContain(demo.server.caseName);
 
         fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
         // pdftoppm pads page numbers to the page count's digits: an earlier run's files go first.
