@@ -10,6 +10,7 @@ import { clusterBenchmark } from './cluster.ts';
 import { importClickHouseBenchmark } from './import-clickhouse.ts';
 import { importTransfersBenchmark } from './import-transfers.ts';
 import { inferDepositsBenchmark } from './infer-deposits.ts';
+import { reportBenchmark } from './report.ts';
 import { screenBenchmark } from './screen.ts';
 import { syncBenchmark } from './sync.ts';
 import { syncBitcoinBenchmark } from './sync-bitcoin.ts';
@@ -36,6 +37,7 @@ const BENCHMARKS: Benchmark[] = [
   apiServersBenchmark,
   uiGraphBenchmark,
   uiCaseBenchmark,
+  reportBenchmark,
 ];
 
 const rows = Number(process.env.BENCH_ROWS ?? DEFAULT_ROWS);

@@ -52,7 +52,7 @@ const PEEL_KEEP = 99n;
 const DUST_AMOUNT = 10n ** 15n;
 
 /** The shape of a synthetic trace: splits, peel chains, exchange deposits and a dust fan-out. */
-type Shape = {
+export type Shape = {
   /** Number of the first address (and transaction): the two graphs share none. */
   first: number;
   /** Addresses the source splits the theft across, and peel chains started from each. */
@@ -77,7 +77,7 @@ const SMALL: Shape = {
   dust: 0,
 };
 /** The subject: 1 + 40 + 40·5·24 + 6·5 + 300 = 5,171 nodes and 5,340 edges. */
-const LARGE: Shape = {
+export const LARGE: Shape = {
   first: 1,
   splits: 40,
   chainsPerSplit: 5,
@@ -92,7 +92,7 @@ const LARGE: Shape = {
  * amounts in wei, one transfer per edge. Each peel chain ends at a deposit address of a synthetic
  * exchange (category `deposit_wallet`); the dust addresses are `unspent` endpoints.
  */
-function syntheticTrace(shape: Shape): { result: TraceResult; seed: string } {
+export function syntheticTrace(shape: Shape): { result: TraceResult; seed: string } {
   let nextAddress = shape.first;
   let nextTx = shape.first;
   const nodes: TraceNode[] = [];

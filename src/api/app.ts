@@ -34,6 +34,7 @@ import { registerAuditRoutes } from './routes/audit.ts';
 import { registerCaseFindingRoutes } from './routes/case-findings.ts';
 import { registerClusterRoutes } from './routes/clusters.ts';
 import { registerCaseRoutes } from './routes/cases.ts';
+import { registerCaseReportRoutes } from './routes/case-report.ts';
 import { registerCaseWatchRoutes } from './routes/case-watch.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
@@ -313,6 +314,7 @@ export async function buildApp(parameters: BuildAppParameters): Promise<ApiApp> 
   registerCaseRoutes(api, ctx);
   registerCaseFindingRoutes(api, ctx);
   registerCaseWatchRoutes(api, ctx);
+  registerCaseReportRoutes(api, ctx);
   registerWatchlistRoutes(api, ctx);
   registerAlertRoutes(api, ctx);
   registerKeyRoutes(api, ctx);

@@ -122,6 +122,11 @@ const ORG_OWNED_BY_ID: Record<string, (ids: Owned) => Request[]> = {
       url: `/v1/cases/${ids.case}/watchlist`,
       payload: { what },
     })),
+  'GET /v1/cases/:id/report': (ids) =>
+    ['html', 'pdf'].map((format) => ({
+      method: 'GET' as const,
+      url: `/v1/cases/${ids.case}/report?format=${format}`,
+    })),
   'GET /v1/traces/:id': (ids) => [{ method: 'GET', url: `/v1/traces/${ids.trace}` }],
   'GET /v1/traces/:id/result': (ids) =>
     ['json', 'csv', 'graphml'].map((format) => ({
@@ -686,11 +691,12 @@ describe('organisations are isolated from each other', () => {
           expectNothingOfA(res.body, name, request);
           seen[res.statusCode] = (seen[res.statusCode] ?? 0) + 1;
         }
-    // The ids are real: A's own keys read each of them.
+    // The ids are real: A's own keys read each of them (a report is an investigator's export).
     for (const [route, requests] of Object.entries(ORG_OWNED_BY_ID))
       for (const request of requests(ids).filter((r) => r.method === 'GET')) {
-        const res = await send(request, as('viewer'));
-        expect(res.statusCode, `${route} as A's viewer: ${res.body}`).toBe(200);
+        const role = route === 'GET /v1/cases/:id/report' ? 'investigator' : 'viewer';
+        const res = await send(request, as(role));
+        expect(res.statusCode, `${route} as A's ${role}: ${res.body}`).toBe(200);
       }
     // Both kinds of refusal occurred: the role (viewer, screener on writes) and the organisation.
     expect(Object.keys(seen).sort()).toEqual(['403', '404']);

@@ -274,6 +274,10 @@ const CASES: Record<string, { ok: Case & { status: number }; invalid: Case }> = 
       payload: { what: 'everything' },
     },
   },
+  'GET /v1/cases/:id/report': {
+    ok: { method: 'GET', url: '/v1/cases/{tracedCase}/report?format=html', status: 200 },
+    invalid: { method: 'GET', url: '/v1/cases/{tracedCase}/report?format=docx' },
+  },
   // --- end of labels and cases ---
   // --- watchlists and alerts ---
   'POST /v1/watchlists': {

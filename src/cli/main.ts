@@ -7,6 +7,7 @@ import { registerImportCommand } from './commands/import.ts';
 import { registerKeysCommand } from './commands/keys.ts';
 import { registerLabelsCommand } from './commands/labels.ts';
 import { registerScreenCommand } from './commands/screen.ts';
+import { registerReportCommand } from './commands/report.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
 import { registerStatsCommand } from './commands/stats.ts';
@@ -50,6 +51,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerLabelsCommand(program, ctx);
   registerScreenCommand(program, ctx);
   registerTraceCommand(program, ctx);
+  registerReportCommand(program, ctx);
   registerServeCommand(program, ctx);
   registerKeysCommand(program, ctx);
   registerDemoCommand(program, ctx);

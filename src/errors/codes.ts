@@ -71,6 +71,9 @@ export const ERROR_CODES = [
   'TRACE_NOT_DONE',
   'TRACE_QUEUE_FULL',
   'TRACE_SEED_NOT_FOUND',
+  // Reports
+  'REPORT_BAD_TRACE', // the file given is not a trace result (`chaintrail trace --json`)
+  'CHROMIUM_NOT_FOUND', // a PDF is printed with Chromium, which is not installed
   // Clusters
   'CLUSTER_CHAIN_NOT_UTXO', // clustering asked of a chain that is not of the Bitcoin family
   'CLUSTERS_NOT_BUILT', // no cluster build of the chain yet (`chaintrail cluster build`)

@@ -3,8 +3,12 @@ import type { TraceEdge, TraceNode, TraceResult } from './types.ts';
 /**
  * Canonical JSON of a value: object keys sorted at every depth, `undefined` fields dropped, two-space
  * indentation, a final newline. Key order then never depends on how the engine built its objects.
+ * Reports hash their data section with it (src/report/report-data-hash.ts).
+ *
+ * @example
+ * canonicalJson({ b: 1, a: [2] }); // '{\n  "a": [\n    2\n  ],\n  "b": 1\n}\n'
  */
-function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown): string {
   const sort = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(sort);
     if (v !== null && typeof v === 'object') {

@@ -587,4 +587,34 @@ describe('the cross-chain case in the UI: Ethereum across THORChain to Bitcoin (
       await context.close();
     }
   });
+
+  it("reports the case with both chains' paths joined at the THORChain hop (issue 21)", async () => {
+    const { result } = await api();
+    const res = await fetch(
+      `${demo.server.url}/v1/cases/${demo.server.caseId}/report?format=html`,
+      { headers: { 'x-api-key': demo.server.key } },
+    );
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('Every check below holds');
+    // Transactions of the trace on each chain (a node id is `<chain>:<address>`).
+    const txsOn = (chain: string) =>
+      new Set(result.edges.filter((e) => e.from.startsWith(`${chain}:`)).map((e) => e.txHash));
+    const onAnvil = txsOn('anvil');
+    const onBitcoin = txsOn(BTC);
+    expect(onAnvil.size).toBeGreaterThan(0);
+    expect(onBitcoin.size).toBeGreaterThan(0);
+    // An evidence path (one table) that starts on anvil, crosses the bridge and goes on on Bitcoin.
+    const joined = html.split('<table>').filter((table) => {
+      const hashes = [...table.matchAll(/class="hash">([0-9a-fx]+)</g)].map((m) => m[1]!);
+      const bridge = table.indexOf('bridged: the value left one chain');
+      const first = hashes.findIndex((h) => onAnvil.has(h));
+      const last = hashes.findIndex((h) => onBitcoin.has(h));
+      return bridge >= 0 && first >= 0 && last > first;
+    });
+    expect(joined.length).toBeGreaterThan(0);
+    // Both chains' block ranges are in the data section.
+    expect(html).toContain('Local anvil (anvil)');
+    expect(html).toContain(`Bitcoin regtest (${BTC})`);
+  });
 });

@@ -42,6 +42,8 @@ export type ApiClient = {
   del<T>(path: string): Promise<T>;
   /** A non-JSON answer (CSV, GraphML), as text. */
   text(path: string, query?: Query): Promise<string>;
+  /** A file to download (a report's PDF or HTML), as a blob of its type. */
+  blob(path: string, query?: Query): Promise<Blob>;
   /**
    * Reads a Server-Sent Events stream (EventSource cannot send the key header, so this reads the
    * stream with fetch) until it ends or `signal` aborts.
@@ -121,6 +123,8 @@ export function createApiClient(options: { key: string; baseUrl?: string }): Api
     del: async (path) => (await call('DELETE', path)).json(),
     text: async (path, query) =>
       (await call('GET', withQuery(path, query), undefined, '*/*')).text(),
+    blob: async (path, query) =>
+      (await call('GET', withQuery(path, query), undefined, '*/*')).blob(),
     async stream(path, onEvent, signal) {
       let res: Response;
       try {

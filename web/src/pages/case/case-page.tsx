@@ -13,6 +13,7 @@ import { withLayerChoice } from './layers.ts';
 import { MoneyView } from './money-view.tsx';
 import { NotesView } from './notes-view.tsx';
 import { loadCaseTraces, useCaseTraces } from './use-case-traces.ts';
+import { ReportDownload } from './report-download.tsx';
 
 const VIEWS = [
   { id: 'graph', label: 'Graph' },
@@ -207,6 +208,7 @@ export default function CasePage() {
       {c.description ? <p className="muted">{c.description}</p> : null}
       {saveError ? <ErrorView error={saveError} onRetry={() => setTick((t) => t + 1)} /> : null}
       {workspace.trace ? <CaseSummaryLine trace={workspace.trace} /> : null}
+      <ReportDownload workspace={workspace} dirty={dirty} />
       <FindingsPanel workspace={workspace} />
       <Tabs
         view={view}
