@@ -3,8 +3,11 @@ import { UserError } from '../errors/base.ts';
 
 /** Debian's Chromium (`apt-get install -y chromium`), as the e2e tests use it; CHROMIUM_PATH overrides. */
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
-/** Headless and silent: printing a file needs no network, and the report must not call anywhere. */
-const CHROMIUM_ARGS = [
+/**
+ * Headless and silent: printing a file needs no network, and the report must not call anywhere (the
+ * e2e tests launch Chromium with the same arguments).
+ */
+export const HEADLESS_CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -44,7 +47,7 @@ export async function printPdf(parameters: PrintPdfParameters): Promise<PrintPdf
         'Install it (Debian: apt-get install -y chromium) or set CHROMIUM_PATH; --format html needs no browser.',
     });
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath, args: HEADLESS_CHROMIUM_ARGS });
   try {
     const context = await browser.newContext({ javaScriptEnabled: false });
     // The report is self-contained: any request it would make is refused, never sent.

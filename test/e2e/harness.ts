@@ -11,20 +11,10 @@ import {
   type Locator,
   type Page,
 } from 'playwright-core';
+import { HEADLESS_CHROMIUM_ARGS } from '../../src/report/print-pdf.ts';
 
 /** Debian's Chromium (`apt-get install -y chromium`); CHROMIUM_PATH overrides. */
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// Headless, and no calls home: this machine's network is closed, and tests must not depend on one.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SERVER_START_TIMEOUT_MS = 60_000;
 /** Where the tests write their screenshots (gitignored). */
 export const SCREENSHOT_DIR = path.resolve('e2e-screenshots');
@@ -233,7 +223,7 @@ export async function launchChromium(): Promise<Browser> {
     throw new Error(
       `Chromium not found at ${CHROMIUM_PATH}: install it (Debian: apt-get install -y chromium) or set CHROMIUM_PATH`,
     );
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...HEADLESS_CHROMIUM_ARGS] });
 }
 
 /** A page whose console errors and uncaught exceptions are collected, to assert there are none. */
