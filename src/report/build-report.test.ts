@@ -76,6 +76,33 @@ describe('buildReport on a stored trace', () => {
     expect(report.reproduction.dataSha256).toBe(reportDataHash(report.data));
   });
 
+  it("sets the trace beside every other taint policy's on the same store, and says why not without one", async () => {
+    const trace = await theftTrace(ctx.store);
+    const report = await buildReport({ trace, store: ctx.store, comparePolicies: true });
+    const rows = report.method.comparison!;
+    expect(rows.map((r) => r.policy)).toEqual(['poison', 'haircut', 'fifo', 'lifo', 'tiho']);
+    // The report's own policy is its trace's figures; another is that policy traced again.
+    expect(rows[1]).toMatchObject({
+      traced: trace.summary.traced,
+      endpoints: trace.endpoints.length,
+    });
+    const { result: fifo } = await traceStore({
+      store: ctx.store,
+      seeds: trace.parameters.seeds,
+      direction: 'forward',
+      policy: 'fifo',
+    });
+    expect(rows[2]).toMatchObject({
+      traced: fifo.summary.traced,
+      endpoints: fifo.endpoints.length,
+    });
+    for (const r of rows) expect(r.traced + r.untraced).toBeCloseTo(1, 9);
+    expect(report.method.comparisonNote).toMatch(/same database with the same seeds/);
+    const without = await buildReport({ trace });
+    expect(without.method.comparison).toBeNull();
+    expect(without.method.comparisonNote).toMatch(/without the database/);
+  });
+
   it('gives the same data hash for the same trace and store, and another when the trace differs', async () => {
     const trace = await theftTrace(ctx.store);
     const a = await buildReport({ trace, store: ctx.store, now: new Date(0) });

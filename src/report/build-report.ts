@@ -1,5 +1,6 @@
 import type { Store } from '../store/store.ts';
 import type { TraceResult } from '../trace/types.ts';
+import { comparePolicies } from './compare-policies.ts';
 import { describeMethod } from './describe-method.ts';
 import { buildEvidence } from './evidence-paths.ts';
 import { buildFreezeRequests } from './freeze-requests.ts';
@@ -21,6 +22,11 @@ export type BuildReportParameters = {
   /** The case the trace is of: its name titles the report, its notes and annotations appear in it. */
   case?: ReportCase | undefined;
   omit?: readonly ReportSection[] | undefined;
+  /**
+   * Trace again under every other taint policy for the method section (needs `store`; a trace each,
+   * so the API, which prints under a lock, leaves it off). Default false.
+   */
+  comparePolicies?: boolean | undefined;
   /** When the report is made (default now); in no hash. */
   now?: Date | undefined;
 };
@@ -50,6 +56,10 @@ export async function buildReport(
   const data = await readProvenance({ trace, store });
   const command = traceCommand({ parameters: trace.parameters, db: parameters.db });
   const seeds = trace.parameters.seeds;
+  const comparison =
+    store && parameters.comparePolicies && !(parameters.omit ?? []).includes('method')
+      ? await comparePolicies({ trace, store })
+      : null;
   return {
     case: parameters.case ?? null,
     title:
@@ -60,7 +70,16 @@ export async function buildReport(
     omitted: [...(parameters.omit ?? [])],
     summary,
     freezeRequests: buildFreezeRequests({ trace, assets }),
-    method: describeMethod(trace.parameters),
+    method: {
+      ...describeMethod(trace.parameters),
+      comparison,
+      comparisonNote:
+        comparison !== null
+          ? 'Each policy traced on the same database with the same seeds, direction, hops, value floor and window.'
+          : store === undefined
+            ? 'Not computed: the report was made without the database the trace was run on.'
+            : 'Not computed for this report.',
+    },
     evidence: buildEvidence({ trace, assets }),
     reconciliation,
     data,

@@ -33,7 +33,7 @@ export function seedArgument(seed: TraceSeed): string {
       : `${seed.txHash}:${seed.position}`;
 }
 
-export type DescribeMethodReturnType = MethodSection;
+export type DescribeMethodReturnType = Omit<MethodSection, 'comparison' | 'comparisonNote'>;
 
 /**
  * The method of a trace: its policy and what it means, every parameter with the value the engine

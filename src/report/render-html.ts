@@ -135,7 +135,17 @@ function methodHtml(r: Report): string {
         `<tr><td>${escapeHtml(p.name)}</td><td>${mono(p.value)}</td><td>${escapeHtml(p.meaning)}</td></tr>`,
     )
     .join('')}</table>
-<h3>Rules</h3><ul>${m.rules.map((x) => `<li>${escapeHtml(x)}</li>`).join('')}</ul></section>`;
+<h3>Rules</h3><ul>${m.rules.map((x) => `<li>${escapeHtml(x)}</li>`).join('')}</ul>
+<h3>The other taint policies</h3><p>${escapeHtml(m.comparisonNote)}</p>${
+    m.comparison === null
+      ? ''
+      : `<table><tr><th>policy</th><th>traced</th><th>untraced</th><th>freezable</th><th>endpoints</th><th>largest categories</th></tr>${m.comparison
+          .map(
+            (c) =>
+              `<tr><td>${escapeHtml(c.policy)}${c.policy === m.policy ? ' (this report)' : ''}</td><td>${pct(c.traced)}</td><td>${pct(c.untraced)}</td><td>${c.freezable === null ? '-' : pct(c.freezable)}</td><td>${c.endpoints}</td><td>${c.categories.map((k) => `${escapeHtml(k.category)} ${pct(k.share)}`).join(', ')}</td></tr>`,
+          )
+          .join('')}</table>`
+  }</section>`;
 }
 
 function evidenceHtml(r: Report): string {

@@ -99,6 +99,24 @@ export type MethodSection = {
   parameters: { name: string; value: string; meaning: string }[];
   /** The rules for swaps, bridges and CoinJoins, as the engine applies them. */
   rules: string[];
+  /**
+   * The same trace under every taint policy, side by side; null when not computed (no database, or
+   * not asked for), with why in `comparisonNote`.
+   */
+  comparison: PolicyComparison[] | null;
+  comparisonNote: string;
+};
+
+/** One taint policy's figures for the report's trace (shares of the seed's value, 0-1). */
+export type PolicyComparison = {
+  policy: TraceParameters['policy'];
+  traced: number;
+  untraced: number;
+  /** Freezable share; null for a backward trace. */
+  freezable: number | null;
+  endpoints: number;
+  /** The largest shares by endpoint category. */
+  categories: { category: string; share: number }[];
 };
 
 /** One hop of an evidence path: the transfers between two consecutive addresses of the path. */

@@ -12,6 +12,8 @@ export const OMITTABLE_SECTIONS: readonly ReportSection[] = REPORT_SECTIONS.filt
 
 export type ReportOptions = GlobalOptions & {
   format: (typeof FORMATS)[number];
+  /** False with --no-compare-policies. */
+  comparePolicies?: boolean;
   out: string;
   page: (typeof PAGES)[number];
   omit?: ReportSection[];
@@ -70,6 +72,10 @@ export function registerReportCommand(program: Command, ctx: CliContext): void {
         parseOmit,
       )
       .option('--title <text>', 'the report title (default: names the trace and its seed)')
+      .option(
+        '--no-compare-policies',
+        "leave out the method section's table of the other taint policies (each is a trace of its own on the database)",
+      )
       .addHelpText(
         'after',
         '\nThe data section (chains and block ranges, label lists with their SHA-256) is read from the database the trace ran on: --db, else $CHAINTRAIL_DB, else ./chaintrail.duckdb when it exists; the report says when there was none. The PDF is printed with Chromium (Debian: apt-get install -y chromium; CHROMIUM_PATH overrides /usr/bin/chromium).',

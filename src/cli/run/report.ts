@@ -97,6 +97,9 @@ export async function runReport(
       title: options.title,
       case: ofCase?.case,
       omit: options.omit,
+      // Each other policy is a trace of its own: on by default with a database, off with
+      // --no-compare-policies.
+      comparePolicies: options.comparePolicies !== false,
     });
   } finally {
     await store?.close();
