@@ -178,7 +178,10 @@ export function decodeTronBlock(p: DecodeTronBlockParameters): DecodedTronBlock 
         );
     };
     switch (contract?.type) {
+      // TRX sent; or paid to a TRC-10's issuer (`to_address`) to buy in its issue, whose tokens
+      // sent back are not in the transaction (the issue's price gives them) and are not read here.
       case 'TransferContract':
+      case 'ParticipateAssetIssueContract':
         move(
           CALL_POSITION,
           owner,
@@ -219,18 +222,6 @@ export function decodeTronBlock(p: DecodeTronBlockParameters): DecodedTronBlock 
         callValues(target, trx);
         break;
       }
-      case 'ParticipateAssetIssueContract':
-        // Buying a TRC-10 in its issue: the TRX goes to the issuer (the tokens it sends back are
-        // not in the transaction: the issue's price gives them, and is not read here).
-        move(
-          CALL_POSITION,
-          owner,
-          to('to_address'),
-          NATIVE_ASSET,
-          readAmount(value.amount, `${where} amount`),
-          'native',
-        );
-        break;
       default:
         // Staking, voting, account and contract management move no value to another account.
         // The Bancor-style Exchange* contracts (TRX/TRC-10 pools, little used since TRC-20 AMMs)
