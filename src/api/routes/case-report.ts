@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { buildReport } from '../../report/build-report.ts';
-import { printPdf } from '../../report/print-pdf.ts';
+import { createPrintGate } from '../../report/print-gate.ts';
 import { readCaseTrace } from '../../report/read-case-trace.ts';
 import { renderReportHtml } from '../../report/render-html.ts';
 import { REPORT_SECTIONS, type ReportSection } from '../../report/sections.ts';
@@ -31,19 +31,10 @@ const ReportQuery = Type.Object(
   { additionalProperties: false },
 );
 
-/**
- * One Chromium print at a time per server: each launches a browser (about 150 MB and a core for a
- * second or more), and reports are asked for by people, not in bursts.
- */
-let printing: Promise<unknown> = Promise.resolve();
-function printOneAtATime(html: string, page: 'a4' | 'letter'): Promise<Buffer> {
-  const next = printing.then(() => printPdf({ html, page }));
-  printing = next.catch(() => undefined);
-  return next;
-}
-
 /** `GET /v1/cases/{id}/report`: the case's investigation report, HTML or PDF (src/report). */
 export function registerCaseReportRoutes(app: ApiApp, ctx: ApiContext): void {
+  // One print at a time for this server, fair between organisations (src/report/print-gate.ts).
+  const printing = createPrintGate();
   app.get(
     '/v1/cases/:id/report',
     {
@@ -54,7 +45,7 @@ export function registerCaseReportRoutes(app: ApiApp, ctx: ApiContext): void {
           "The case's investigation report of its latest finished forward trace: summary with a Sankey, freeze requests, method, evidence, data and reproduction; one self-contained HTML file or a PDF printed from it",
         params: IdParams,
         querystring: ReportQuery,
-        response: withErrors({ 200: Type.Any() }, [400, 404]),
+        response: withErrors({ 200: Type.Any() }, [400, 404, 429]),
       },
     },
     async (request, reply) => {
@@ -90,7 +81,9 @@ export function registerCaseReportRoutes(app: ApiApp, ctx: ApiContext): void {
       const name = `chaintrail-report-${id}.${format}`;
       reply.header('content-disposition', `attachment; filename="${name}"`);
       if (format === 'html') return reply.type('text/html; charset=utf-8').send(html);
-      return reply.type('application/pdf').send(await printOneAtATime(html, query.page ?? 'a4'));
+      return reply
+        .type('application/pdf')
+        .send(await printing.print(request.apiKey!.org, html, query.page ?? 'a4'));
     },
   );
 }
